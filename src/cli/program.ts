@@ -1,0 +1,121 @@
+/**
+ * The command-line parser: every command and flag of the contracts, generated from the option
+ * table (src/config/options.ts) so that flags, action inputs and quantgate.yml keys are the same.
+ * Parsing only: the commands themselves live in src/commands/.
+ */
+import { Command, Option } from 'commander';
+import { camelKey, OPTIONS, optionsFor, type CommandName, type OptionSpec } from '../config/options.js';
+import { VERSION } from '../version.js';
+
+export interface GlobalFlags {
+  quiet: boolean;
+  verbose: boolean;
+  config?: string;
+}
+
+/** What the parser hands to the dispatcher: the command, its raw flags (by option key) and operands. */
+export interface ParsedCommand {
+  command: CommandName;
+  flags: Record<string, unknown>;
+  operands: string[];
+  globals: GlobalFlags;
+}
+
+const SUMMARIES: Record<CommandName, string> = {
+  run: 'Quantize, benchmark, score and gate a model: the whole pipeline (what the action runs).',
+  quantize: 'Calibrate once and write the INT8 models for TensorRT and ONNX Runtime, and calibration.json.',
+  inspect: "Print a model's signature: inputs, outputs, opset, op counts, parameters.",
+  compare: 'Compare two results.json files and, with a gate flag, gate on the difference.',
+  demo: 'Run the whole pipeline on the embedded example model (CPU only; no GPU needed).',
+};
+
+function defaultText(spec: OptionSpec): string | undefined {
+  if (spec.defaultText) return spec.defaultText;
+  if (spec.default === undefined || spec.boolean) return undefined;
+  if (Array.isArray(spec.default)) return spec.default.length ? spec.default.join(',') : undefined;
+  return String(spec.default);
+}
+
+function toOption(spec: OptionSpec): Option {
+  // Defaults are applied by resolveConfig (flag > quantgate.yml > default), so commander gets
+  // none: it would not know a flag was absent. The help still shows them.
+  const fallback = defaultText(spec);
+  const option = new Option(`--${spec.key}${spec.arg ? ` ${spec.arg}` : ''}`, `${spec.description}${fallback ? ` (default: ${fallback})` : ''}`);
+  if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  return option;
+}
+
+const EXAMPLES: Partial<Record<CommandName, string>> = {
+  run: `
+Examples:
+  quantgate run --model models/resnet50.onnx --calibration-data data/calib --eval-data data/val --labels data/val.txt
+  quantgate run --model model.onnx --baseline-model base/model.onnx --max-latency-regression 5`,
+  quantize: `
+Examples:
+  quantgate quantize --model model.onnx --calibration-data data/calib --method entropy
+  quantgate quantize --model model.onnx --ranges quantgate-out/calibration.json --exclude op:Softmax`,
+  inspect: `
+Examples:
+  quantgate inspect --model model.onnx
+  quantgate inspect --model model.onnx --nodes --json`,
+  compare: `
+Examples:
+  quantgate compare quantgate-out/results.json baseline/results.json --max-latency-regression 5`,
+};
+
+/**
+ * Builds the program. `onCommand` receives each parsed command; it is called once per parse.
+ */
+export function buildProgram(onCommand: (parsed: ParsedCommand) => Promise<void>): Command {
+  const program = new Command('quantgate')
+    .description('INT8 quantization, TensorRT and ONNX Runtime benchmarks and an accuracy gate for model changes.')
+    .version(VERSION, '--version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--quiet', 'print only results and errors')
+    .option('--verbose', 'print debug detail and stack traces')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 passed (or nothing to gate), 1 a gate failed, 2 bad input or usage, 3 internal error.
+Options can also come from quantgate.yml (same names, without --); flags win over the file.
+NO_COLOR disables colour.`,
+    );
+
+  const globals = (): GlobalFlags => {
+    const o = program.opts<{ quiet?: boolean; verbose?: boolean }>();
+    return { quiet: o.quiet === true, verbose: o.verbose === true };
+  };
+
+  for (const name of ['run', 'quantize', 'inspect', 'compare', 'demo'] as const) {
+    const command = program.command(name).description(SUMMARIES[name]).helpOption('-h, --help', 'show help');
+    if (name === 'compare') command.argument('<current>', 'results.json of this run').argument('<baseline>', 'results.json to compare with');
+    for (const spec of optionsFor(name)) command.addOption(toOption(spec));
+    if (name !== 'demo' && name !== 'compare') command.option('--config <path>', 'read options from this quantgate.yml (default: ./quantgate.yml if present)');
+    command.option('--quiet', 'print only results and errors').option('--verbose', 'print debug detail and stack traces');
+    const examples = EXAMPLES[name];
+    if (examples) command.addHelpText('after', examples);
+    command.action(async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const raw = cmd.opts<Record<string, unknown>>();
+      const flags: Record<string, unknown> = {};
+      for (const spec of OPTIONS) {
+        const value = raw[camelKey(spec.key)];
+        if (value !== undefined) flags[spec.key] = value;
+      }
+      const g = globals();
+      await onCommand({
+        command: name,
+        flags,
+        operands: cmd.args,
+        globals: {
+          quiet: g.quiet || raw.quiet === true,
+          verbose: g.verbose || raw.verbose === true,
+          ...(typeof raw.config === 'string' ? { config: raw.config } : {}),
+        },
+      });
+    });
+  }
+  return program;
+}

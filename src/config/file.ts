@@ -1,0 +1,53 @@
+/**
+ * quantgate.yml: read only when named with --config (or the action's `config` input) or present
+ * at the working directory's root. Its keys are the flags' names; paths in it are relative to it.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { BadInputError } from '../errors.js';
+import { OPTIONS } from './options.js';
+import { closest } from './suggest.js';
+
+export const DEFAULT_CONFIG_NAMES = ['quantgate.yml', 'quantgate.yaml'];
+
+export interface ConfigFile {
+  path: string;
+  dir: string;
+  values: Record<string, unknown>;
+}
+
+/** The config file to use: the named one (which must exist), or one at the root of `cwd`. */
+export function findConfigFile(named: string | undefined, cwd: string): string | undefined {
+  if (named !== undefined) {
+    const path = resolve(cwd, named);
+    if (!existsSync(path)) throw new BadInputError(`--config ${named}: no such file`, `check the path; it is resolved against ${cwd}`);
+    if (!statSync(path).isFile()) throw new BadInputError(`--config ${named}: is not a file`, 'pass the path of a quantgate.yml');
+    return path;
+  }
+  return DEFAULT_CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
+}
+
+export function readConfigFile(path: string): ConfigFile {
+  const text = readFileSync(path, 'utf8');
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    throw new BadInputError(`${path}: is not valid YAML: ${first.message.split('\n')[0]}`, 'fix the YAML syntax at that line');
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) return { path, dir: dirname(path), values: {} };
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new BadInputError(`${path}: must be a mapping of option names to values`, 'write one "key: value" line per option, e.g. "model: models/resnet50.onnx"');
+  }
+  const allowed = OPTIONS.filter((o) => !o.flagOnly).map((o) => o.key);
+  for (const key of Object.keys(data)) {
+    if (allowed.includes(key)) continue;
+    const suggestion = closest(key, allowed);
+    throw new BadInputError(
+      `${path}: unknown key '${key}'`,
+      suggestion ? `did you mean '${suggestion}'? The keys are the flags' names without --` : `use the flags' names without --: ${allowed.join(', ')}`,
+    );
+  }
+  return { path, dir: dirname(path), values: data as Record<string, unknown> };
+}

@@ -1,0 +1,51 @@
+/**
+ * Conversions between ONNX tensors (element type number, dims, little-endian bytes) and
+ * onnxruntime-node's Tensor.
+ */
+import type { Tensor } from 'onnxruntime-node';
+import { DataType, dtypeName } from '../model/dtypes.js';
+import { typedView } from '../model/tensor.js';
+import type { Ort } from './onnxruntime.js';
+
+/** onnxruntime-node's name for an ONNX element type; undefined where it has none. */
+export function ortTypeName(dataType: number): Tensor.Type | undefined {
+  switch (dataType) {
+    case DataType.FLOAT:
+      return 'float32';
+    case DataType.DOUBLE:
+      return 'float64';
+    case DataType.FLOAT16:
+      return 'float16';
+    case DataType.INT8:
+      return 'int8';
+    case DataType.UINT8:
+      return 'uint8';
+    case DataType.INT16:
+      return 'int16';
+    case DataType.UINT16:
+      return 'uint16';
+    case DataType.INT32:
+      return 'int32';
+    case DataType.UINT32:
+      return 'uint32';
+    case DataType.INT64:
+      return 'int64';
+    case DataType.UINT64:
+      return 'uint64';
+    case DataType.BOOL:
+      return 'bool';
+    case DataType.INT4:
+      return 'int4';
+    case DataType.UINT4:
+      return 'uint4';
+    default:
+      return undefined;
+  }
+}
+
+export function toOrtTensor(ort: Ort, dataType: number, dims: readonly number[], bytes: Uint8Array): Tensor {
+  const type = ortTypeName(dataType);
+  if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
+  if (type === 'int4' || type === 'uint4' || type === 'bool') return new ort.Tensor(type, new Uint8Array(bytes), dims);
+  return new ort.Tensor(type, typedView(dataType, bytes) as never, dims);
+}
