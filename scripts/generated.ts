@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configJsonSchema } from '../src/config/json-schema.ts';
 import { ACTION_OUTPUTS, actionInputs } from '../src/config/action-spec.ts';
+import { resultsJsonSchema } from '../src/results/json-schema.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -91,6 +92,7 @@ export function generatedFiles(): Record<string, string> {
   return {
     'action.yml': actionYml(),
     'schema/quantgate.schema.json': `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
+    'schema/results.schema.json': `${JSON.stringify(resultsJsonSchema(), null, 2)}\n`,
     'README.md': readme,
   };
 }

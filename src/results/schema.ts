@@ -1,0 +1,166 @@
+/**
+ * results.json, schemaVersion 1: the contract between a run, its report, later runs that use it
+ * as a baseline, and whoever scripts against it. Fields may be added, never renamed or removed.
+ * The JSON Schema published as schema/results.schema.json is generated from this definition, and
+ * baselines are validated against it.
+ */
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+const nullableNumber = z.number().nullable();
+
+export const latencySchema = z.object({
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  mean: z.number(),
+  min: z.number(),
+  max: z.number(),
+  std: z.number(),
+  /** Coefficient of variation: std / mean. */
+  cv: z.number(),
+  iterations: z.number().int(),
+});
+
+export const memorySchema = z.object({
+  /** CPU: peak RSS of a child process holding only this session, less its RSS before loading. */
+  rssMB: nullableNumber,
+  /** GPU: device memory the runtime reports for this engine/session. */
+  deviceMB: nullableNumber,
+  /** GPU: the process's total device memory (CUDA context included). */
+  processDeviceMB: nullableNumber,
+});
+
+export const labelledAccuracySchema = z.object({ top1: z.number(), top5: z.number().nullable() });
+export const fidelitySchema = z.object({ agreement: z.number(), cosine: z.number(), snrDb: z.number() });
+
+export const runSchema = z.object({
+  runtime: z.enum(['onnxruntime', 'tensorrt']),
+  provider: z.enum(['cpu', 'cuda', 'tensorrt', 'reference']),
+  /** fp32 | fp16 | int8.trt | int8.trt.fp16 | int8.ort, prefixed by `base:` for the baseline model's runs. */
+  model: z.string(),
+  /** The model file this run executed (relative to the output folder where it is inside it). */
+  modelFile: z.string().nullable(),
+  precision: z.enum(['fp32', 'fp16', 'int8']),
+  batch: z.number().int().positive(),
+  status: z.enum(['ok', 'skipped', 'failed']),
+  reason: z.string().nullable(),
+  latencyMs: latencySchema.nullable(),
+  /** Samples per second. */
+  throughput: nullableNumber,
+  memory: memorySchema.nullable(),
+  loadMs: nullableNumber,
+  accuracy: z.union([labelledAccuracySchema, fidelitySchema]).nullable(),
+  /** FP32 top-1 minus this run's top-1, percentage points (positive is worse); null for FP32 and without labels. */
+  accuracyLossPp: nullableNumber,
+  /** Paired bootstrap 95% interval of accuracyLossPp. */
+  accuracyLossCi: z.tuple([z.number(), z.number()]).nullable(),
+});
+
+export const modelFileSchema = z.object({
+  path: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+});
+
+export const environmentSchema = z.object({
+  os: z.string(),
+  arch: z.string(),
+  cpu: z.object({
+    model: z.string(),
+    cores: z.number().int(),
+    /** Int8 dot-product support found on this CPU (vnni, avx-vnni, amx, dotprod...). */
+    int8Features: z.array(z.string()),
+  }),
+  threads: z.number().int().nullable(),
+  gpu: z.object({ name: z.string(), driver: z.string().nullable(), memoryMB: nullableNumber }).nullable(),
+  cuda: z.string().nullable(),
+  tensorrt: z.string().nullable(),
+  onnxruntime: z.string(),
+  node: z.string(),
+  quantgate: z.string(),
+  commit: z.string().nullable(),
+});
+
+export const quantizedModelSchema = z.object({
+  /** File name inside the output folder. */
+  file: z.string(),
+  flavour: z.enum(['trt', 'ort']),
+  bytes: z.number().int(),
+  /** Per op type (Conv, ConvTranspose, Gemm, MatMul): [quantized, total]. */
+  quantized: z.record(z.string(), z.tuple([z.number().int(), z.number().int()])),
+});
+
+export const sensitivitySchema = z.object({
+  node: z.string(),
+  opType: z.string(),
+  /** SQNR of the node's output with only this node quantized, dB (lower is worse). */
+  sqnrDb: z.number(),
+  /** The flag that keeps it in float. */
+  exclude: z.string(),
+});
+
+export const quantizationSchema = z.object({
+  method: z.enum(['entropy', 'minmax', 'percentile']),
+  percentile: nullableNumber,
+  samples: z.number().int(),
+  /** No calibration data was given: random inputs were used. */
+  randomData: z.boolean(),
+  /** Ranges came from an earlier calibration.json (--ranges). */
+  reusedRanges: z.boolean(),
+  /** The CPU layout of the ONNX Runtime model and why it was chosen. */
+  cpuLayout: z.object({ target: z.string(), activations: z.string(), weights: z.string(), reason: z.string() }),
+  models: z.array(quantizedModelSchema),
+  fp32Bytes: z.number().int(),
+  excluded: z.array(z.string()),
+  /** Nodes kept in float that the quantizer does not handle, or that could not be quantized, with why. */
+  keptFloat: z.array(z.object({ node: z.string(), opType: z.string(), reason: z.string() })),
+  calibrationMs: nullableNumber,
+  quantizationMs: nullableNumber,
+  sensitivityMs: nullableNumber,
+  mostSensitive: z.array(sensitivitySchema),
+});
+
+export const evaluationSchema = z.object({
+  /** Labels given: accuracy is top-1/top-5; otherwise fidelity against FP32. */
+  labelled: z.boolean(),
+  samples: z.number().int(),
+  /** The output scored. */
+  output: z.string(),
+  classAxis: z.number().int(),
+  source: z.string(),
+});
+
+export const verdictSchema = z.object({
+  pass: z.boolean(),
+  /** False when nothing was gated (e.g. no labels and no --max-disagreement). */
+  gated: z.boolean(),
+  /** One sentence per gate decision, failing ones first. */
+  reasons: z.array(z.string()),
+});
+
+export const resultsSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    createdAt: z.string(),
+    model: modelFileSchema,
+    baselineModel: modelFileSchema.nullable(),
+    environment: environmentSchema,
+    quantization: quantizationSchema.nullable(),
+    evaluation: evaluationSchema.nullable(),
+    runs: z.array(runSchema),
+    verdict: verdictSchema,
+    /** Set when the run was cut short (a signal, a failed stage): what exists was measured. */
+    incomplete: z.string().nullable(),
+  })
+  // Readers keep fields added by later versions of schema 1.
+  .loose();
+
+export type Results = z.infer<typeof resultsSchema>;
+export type RunResult = z.infer<typeof runSchema>;
+export type Latency = z.infer<typeof latencySchema>;
+export type Environment = z.infer<typeof environmentSchema>;
+export type Quantization = z.infer<typeof quantizationSchema>;
+export type Verdict = z.infer<typeof verdictSchema>;
+export type Evaluation = z.infer<typeof evaluationSchema>;
