@@ -3,44 +3,38 @@
  * onnxruntime-node's Tensor.
  */
 import type { Tensor } from 'onnxruntime-node';
+import type { HostTensor } from '../data/types.js';
 import { DataType, dtypeName } from '../model/dtypes.js';
 import { typedView } from '../model/tensor.js';
 import type { Ort } from './onnxruntime.js';
 
+/** onnxruntime-node's tensor type names and the ONNX element types they hold. */
+const ORT_TYPES: Partial<Record<Tensor.Type, number>> = {
+  float32: DataType.FLOAT,
+  float64: DataType.DOUBLE,
+  float16: DataType.FLOAT16,
+  int8: DataType.INT8,
+  uint8: DataType.UINT8,
+  int16: DataType.INT16,
+  uint16: DataType.UINT16,
+  int32: DataType.INT32,
+  uint32: DataType.UINT32,
+  int64: DataType.INT64,
+  uint64: DataType.UINT64,
+  bool: DataType.BOOL,
+  int4: DataType.INT4,
+  uint4: DataType.UINT4,
+};
+
 /** onnxruntime-node's name for an ONNX element type; undefined where it has none. */
 export function ortTypeName(dataType: number): Tensor.Type | undefined {
-  switch (dataType) {
-    case DataType.FLOAT:
-      return 'float32';
-    case DataType.DOUBLE:
-      return 'float64';
-    case DataType.FLOAT16:
-      return 'float16';
-    case DataType.INT8:
-      return 'int8';
-    case DataType.UINT8:
-      return 'uint8';
-    case DataType.INT16:
-      return 'int16';
-    case DataType.UINT16:
-      return 'uint16';
-    case DataType.INT32:
-      return 'int32';
-    case DataType.UINT32:
-      return 'uint32';
-    case DataType.INT64:
-      return 'int64';
-    case DataType.UINT64:
-      return 'uint64';
-    case DataType.BOOL:
-      return 'bool';
-    case DataType.INT4:
-      return 'int4';
-    case DataType.UINT4:
-      return 'uint4';
-    default:
-      return undefined;
-  }
+  for (const [name, type] of Object.entries(ORT_TYPES)) if (type === dataType) return name as Tensor.Type;
+  return undefined;
+}
+
+/** The ONNX element type of an onnxruntime-node tensor type name. */
+export function dataTypeOfOrt(type: string): number | undefined {
+  return ORT_TYPES[type as Tensor.Type];
 }
 
 export function toOrtTensor(ort: Ort, dataType: number, dims: readonly number[], bytes: Uint8Array): Tensor {
@@ -48,4 +42,18 @@ export function toOrtTensor(ort: Ort, dataType: number, dims: readonly number[],
   if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
   if (type === 'int4' || type === 'uint4' || type === 'bool') return new ort.Tensor(type, new Uint8Array(bytes), dims);
   return new ort.Tensor(type, typedView(dataType, bytes) as never, dims);
+}
+
+/** A host tensor (src/data/types.ts) as an onnxruntime-node Tensor, sharing its memory. */
+export function hostToOrt(ort: Ort, tensor: HostTensor): Tensor {
+  const type = ortTypeName(tensor.dataType);
+  if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(tensor.dataType)}`);
+  return new ort.Tensor(type, tensor.data as never, tensor.dims);
+}
+
+/** An onnxruntime-node output as a host tensor (numeric types only). */
+export function ortToHost(tensor: Tensor): HostTensor {
+  const dataType = dataTypeOfOrt(tensor.type);
+  if (dataType === undefined) throw new Error(`onnxruntime-node output of type ${tensor.type} has no ONNX element type here`);
+  return { dataType, dims: [...tensor.dims], data: tensor.data as HostTensor['data'] };
 }

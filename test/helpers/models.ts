@@ -69,3 +69,61 @@ export function modelWithExternalWeight(folder: string, location: string, offset
   writeFileSync(path, toBinary(ModelProtoSchema, m));
   return path;
 }
+
+function normalWeights(random: () => number, n: number, scale: number): Float32Array {
+  return Float32Array.from({ length: n }, () => (random() - 0.5) * 2 * scale);
+}
+
+/**
+ * A small residual CNN as exporters write it: Conv→BatchNormalization→Relu, a second Conv→BN
+ * added to the block's input (residual Add), Relu, MaxPool, a 1x1 Conv, GlobalAveragePool,
+ * Flatten, Gemm. Input [batch, 3, 16, 16] → logits [batch, 10]. Opset and IR as given.
+ */
+export function smallCnn(options: { opset?: number; irVersion?: number; withSoftmax?: boolean } = {}): ModelProto {
+  const random = seeded(11);
+  const init: ReturnType<typeof makeTensor>[] = [];
+  const conv = (name: string, cin: number, cout: number, k: number) => {
+    init.push(makeTensor(`${name}.weight`, DataType.FLOAT, [cout, cin, k, k], normalWeights(random, cout * cin * k * k, 1 / Math.sqrt(cin * k * k))));
+    init.push(makeTensor(`${name}.bias`, DataType.FLOAT, [cout], normalWeights(random, cout, 0.1)));
+  };
+  const bn = (name: string, c: number) => {
+    init.push(makeTensor(`${name}.scale`, DataType.FLOAT, [c], Float32Array.from({ length: c }, () => 0.5 + random())));
+    init.push(makeTensor(`${name}.B`, DataType.FLOAT, [c], normalWeights(random, c, 0.2)));
+    init.push(makeTensor(`${name}.mean`, DataType.FLOAT, [c], normalWeights(random, c, 0.3)));
+    init.push(makeTensor(`${name}.var`, DataType.FLOAT, [c], Float32Array.from({ length: c }, () => 0.5 + random())));
+  };
+  conv('conv1', 3, 8, 3);
+  bn('bn1', 8);
+  conv('conv2', 8, 8, 3);
+  bn('bn2', 8);
+  conv('conv3', 8, 16, 1);
+  init.push(makeTensor('fc.weight', DataType.FLOAT, [10, 16], normalWeights(random, 160, 0.25)));
+  init.push(makeTensor('fc.bias', DataType.FLOAT, [10], normalWeights(random, 10, 0.1)));
+  const pads = { pads: [1, 1, 1, 1], kernel_shape: [3, 3] };
+  const nodes = [
+    node('Conv', ['input', 'conv1.weight', 'conv1.bias'], ['c1'], { name: '/conv1/Conv', attributes: pads }),
+    node('BatchNormalization', ['c1', 'bn1.scale', 'bn1.B', 'bn1.mean', 'bn1.var'], ['b1'], { name: '/bn1/BatchNormalization' }),
+    node('Relu', ['b1'], ['r1'], { name: '/relu1/Relu' }),
+    node('Conv', ['r1', 'conv2.weight', 'conv2.bias'], ['c2'], { name: '/conv2/Conv', attributes: pads }),
+    node('BatchNormalization', ['c2', 'bn2.scale', 'bn2.B', 'bn2.mean', 'bn2.var'], ['b2'], { name: '/bn2/BatchNormalization' }),
+    node('Add', ['b2', 'r1'], ['sum'], { name: '/add/Add' }),
+    node('Relu', ['sum'], ['r2'], { name: '/relu2/Relu' }),
+    node('MaxPool', ['r2'], ['p'], { name: '/pool/MaxPool', attributes: { kernel_shape: [2, 2], strides: [2, 2] } }),
+    node('Conv', ['p', 'conv3.weight', 'conv3.bias'], ['c3'], { name: '/conv3/Conv', attributes: { kernel_shape: [1, 1] } }),
+    node('Relu', ['c3'], ['r3'], { name: '/relu3/Relu' }),
+    node('GlobalAveragePool', ['r3'], ['g'], { name: '/gap/GlobalAveragePool' }),
+    node('Flatten', ['g'], ['f'], { name: '/flatten/Flatten', attributes: { axis: 1 } }),
+    node('Gemm', ['f', 'fc.weight', 'fc.bias'], [options.withSoftmax ? 'logits' : 'output'], { name: '/fc/Gemm', attributes: { transB: 1 } }),
+  ];
+  if (options.withSoftmax) nodes.push(node('Softmax', ['logits'], ['output'], { name: '/softmax/Softmax', attributes: { axis: 1 } }));
+  return model(
+    graph({
+      name: 'small_cnn',
+      nodes,
+      inputs: [valueInfo('input', DataType.FLOAT, ['batch', 3, 16, 16])],
+      outputs: [valueInfo('output', DataType.FLOAT, ['batch', 10])],
+      initializers: init,
+    }),
+    { irVersion: options.irVersion ?? 8, opsets: { '': options.opset ?? 17 } },
+  );
+}

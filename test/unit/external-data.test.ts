@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BadInputError } from '../../src/errors.ts';
 import { readModel } from '../../src/model/read.ts';
+import { DataType } from '../../src/model/dtypes.ts';
 import { modelSignature } from '../../src/model/signature.ts';
+import { typedView } from '../../src/model/tensor.ts';
 import { writeModel } from '../../src/model/write.ts';
 import { modelWithExternalWeight } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -79,7 +81,7 @@ describe('models over 2 GB', () => {
     closeSync(fd);
     const before = process.memoryUsage().rss;
     const loaded = readModel(path);
-    const values = new Float32Array(loaded.tensorBytes(loaded.proto.graph!.initializer[0]!).slice().buffer);
+    const values = typedView(DataType.FLOAT, loaded.tensorBytes(loaded.proto.graph!.initializer[0]!)) as Float32Array;
     assert.deepEqual([...values.slice(0, 3)], [1.5, 1.5, 1.5]);
     assert.ok(loaded.totalBytes > 2 ** 31);
     assert.ok(process.memoryUsage().rss - before < 256 * 2 ** 20, 'memory stays far below the data file size');

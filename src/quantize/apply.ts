@@ -1,0 +1,66 @@
+/**
+ * Carrying out a plan on a copy of the prepared graph: fold the Relu/Clip it removes, put Q/DQ on
+ * its activations with parameters from the calibrated ranges, replace its weights (and, for ONNX
+ * Runtime, biases) by integers behind DequantizeLinear, and leave a topologically sorted graph.
+ */
+import type { OnnxModel } from '../model/model.js';
+import { renameInNode, type GraphEditor } from './graph.js';
+import { asymmetricUint8, symmetricInt8, type ActivationParams } from './params.js';
+import type { FlavourPlan } from './plan.js';
+import { QdqWriter, type ScaleType } from './qdq.js';
+import type { TensorRange } from './ranges.js';
+
+export interface ApplyOptions {
+  /** Largest |weight| of the integer grid: 127, or 64 for 7-bit weights. */
+  weightQmax: number;
+  scaleType?: ScaleType;
+}
+
+/** Parameters for an activation of each flavour, from its calibrated range. */
+export function activationParams(flavour: FlavourPlan['flavour'], range: TensorRange): ActivationParams {
+  if (flavour === 'trt') return symmetricInt8(range.threshold);
+  // Clip the observed range at the method's threshold on both sides.
+  return asymmetricUint8(Math.max(range.min, -range.threshold), Math.min(range.max, range.threshold));
+}
+
+export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPlan, ranges: ReadonlyMap<string, TensorRange>, options: ApplyOptions): void {
+  // The producer writes the removed activation's output directly; its Q/DQ does the clamping.
+  for (const removed of plan.removed) {
+    const producer = editor.producer(removed.input[0]!);
+    if (!producer) throw new Error(`plan: ${removed.opType} '${removed.name}' has no producer to fold into`);
+    const folded = producer.output[0]!;
+    producer.output[0] = removed.output[0]!;
+    for (const reader of editor.consumers(folded)) if (reader !== removed) renameInNode(reader, folded, removed.output[0]!);
+  }
+  editor.removeNodes(plan.removed);
+
+  const writer = new QdqWriter(editor, model, options.scaleType);
+  const params = new Map<string, ActivationParams>();
+  const rangeOf = (tensor: string) => {
+    const range = ranges.get(tensor);
+    if (!range) throw new Error(`plan: no calibrated range for '${tensor}'`);
+    return range;
+  };
+  for (const [tensor, source] of plan.activations) {
+    const p =
+      source.kind === 'same-as'
+        ? params.get(source.tensor)
+        : activationParams(plan.flavour, rangeOf(source.kind === 'own' ? tensor : source.tensor));
+    if (!p) throw new Error(`plan: '${tensor}' shares parameters with '${(source as { tensor: string }).tensor}', which has none yet`);
+    params.set(tensor, p);
+    writer.quantizeActivation(tensor, p, plan.excluded);
+  }
+
+  const weightScales = new Map<object, Float32Array>();
+  for (const w of plan.weights) {
+    const quantization = writer.quantizeWeight(w.node, w.index, w.axis, plan.flavour === 'trt' ? 127 : options.weightQmax);
+    weightScales.set(w, quantization.scales);
+  }
+  for (const b of plan.biases) {
+    const inputParams = params.get(b.input);
+    const scales = weightScales.get(b.weight);
+    if (inputParams && scales) writer.quantizeBias(b.node, b.index, inputParams.scale, scales);
+  }
+  editor.dropUnusedInitializers();
+  editor.sortTopologically();
+}

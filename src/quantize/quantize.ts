@@ -1,0 +1,208 @@
+/**
+ * The quantize stage: prepare the FP32 graph, plan both flavours, calibrate once (or reuse
+ * ranges), write `<name>.int8.trt.onnx` and `<name>.int8.ort.onnx` from the same ranges, check the
+ * TensorRT one against TensorRT's rules, measure sensitivity, write calibration.json and a
+ * TensorRT calibration cache.
+ */
+import { create, clone } from '@bufbuild/protobuf';
+import { writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelProtoSchema, StringStringEntryProtoSchema, type ModelProto } from 'onnx-buf';
+import type { QuantizeSettings } from '../config/types.js';
+import type { DataSet } from '../data/types.js';
+import { BadInputError } from '../errors.js';
+import type { Log } from '../log.js';
+import type { OnnxModel } from '../model/model.js';
+import { writeModel } from '../model/write.js';
+import type { Quantization } from '../results/schema.js';
+import { VERSION } from '../version.js';
+import { applyPlan } from './apply.js';
+import { calibrate, probeTensors } from './calibrate.js';
+import { calibrationJson, tensorRtCalibrationCache, type CalibrationFile } from './calibration-file.js';
+import { chooseCpuLayout, type CpuInt8, type CpuLayout } from './cpu-layout.js';
+import { compileExclusions } from './exclusions.js';
+import { GraphEditor } from './graph.js';
+import { quantizedCounts, tensorsToCalibrate, type KeptFloat } from './plan.js';
+import { planOnnxRuntime } from './plan-ort.js';
+import { planTensorRt } from './plan-trt.js';
+import { prepareModel, type PrepareReport } from './prepare/index.js';
+import type { TensorRange } from './ranges.js';
+import { excludeFlag, measureSensitivity, type NodeSensitivity } from './sensitivity.js';
+import { validateTensorRtModel } from './validate-trt.js';
+
+export interface QuantizeRequest {
+  model: OnnxModel;
+  /** Calibration samples (or random ones, `data.random`); also used for the probe and sensitivity. */
+  data: DataSet;
+  settings: QuantizeSettings;
+  cpu: CpuInt8;
+  /** Ranges from an earlier calibration.json (`--ranges`): calibration is skipped. */
+  reuse?: CalibrationFile;
+  outDir: string;
+  log: Log;
+  /** Samples for the sensitivity analysis; 0 skips it. */
+  sensitivitySamples?: number;
+}
+
+export interface QuantizeOutcome {
+  files: { trt: string; ort: string; calibration: string; cache: string };
+  summary: Quantization;
+  prepare: PrepareReport;
+  cpuLayout: CpuLayout;
+  sensitivity: NodeSensitivity[] | null;
+}
+
+const MOST_SENSITIVE = 10;
+
+function withMetadata(proto: ModelProto, flavour: string, method: string): void {
+  const entries = { 'quantgate.version': VERSION, 'quantgate.flavour': flavour, 'quantgate.method': method };
+  proto.metadataProps = proto.metadataProps.filter((p) => !p.key.startsWith('quantgate.'));
+  for (const [key, value] of Object.entries(entries)) proto.metadataProps.push(create(StringStringEntryProtoSchema, { key, value }));
+}
+
+/** Heavy ops quantgate does not quantize: listed as kept in float, never silently left out. */
+const UNHANDLED_COMPUTE = new Set(['LSTM', 'GRU', 'RNN', 'Einsum', 'Attention', 'MultiHeadAttention', 'DeformConv', 'ConvInteger', 'MatMulInteger']);
+
+function unhandledNodes(proto: ModelProto): KeptFloat[] {
+  return proto.graph!.node
+    .filter((n) => UNHANDLED_COMPUTE.has(n.opType))
+    .map((n) => ({ node: n.name, opType: n.opType, reason: `quantgate does not quantize ${n.opType}; it runs in float` }));
+}
+
+export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeOutcome> {
+  const { model, data, settings, log } = request;
+  const label = model.path;
+  const started = performance.now();
+  const { proto: prepared, report } = prepareModel(model, label);
+  if (report.opset) log.info(`prepared: opset ${report.opset.from} → ${report.opset.to}${Object.keys(report.opset.adapted).length ? ` (adapted ${Object.entries(report.opset.adapted).map(([op, n]) => `${n} ${op}`).join(', ')})` : ''}`);
+  log.info(`prepared: ${report.batchNormsFolded} BatchNormalization folded, ${report.constantsFolded} Constant and ${report.identitiesFolded} Identity nodes folded`);
+
+  const exclusions = compileExclusions(settings.exclude, prepared.graph!.node, model.proto.graph!.node);
+  const cpuLayout = chooseCpuLayout(settings.targetCpu, request.cpu);
+  log.info(`CPU layout: ${cpuLayout.reason}`);
+
+  const probe = await probeTensors(prepared, model, data, settings.threads);
+  const trtProto = clone(ModelProtoSchema, prepared);
+  const ortProto = clone(ModelProtoSchema, prepared);
+  const trtEditor = new GraphEditor(trtProto.graph!);
+  const ortEditor = new GraphEditor(ortProto.graph!);
+  const trtPlan = planTensorRt(trtEditor, probe.types, exclusions);
+  const ortPlan = planOnnxRuntime(ortEditor, probe.types, exclusions, model);
+  if (trtPlan.quantized.length === 0 && ortPlan.quantized.length === 0) {
+    const reasons = [...new Set(trtPlan.keptFloat.map((k) => `${k.opType} '${k.node}': ${k.reason}`))].slice(0, 3);
+    throw new BadInputError(
+      `${label}: has nothing to quantize: no Conv, ConvTranspose, Gemm or MatMul that quantgate can put in INT8${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
+      settings.exclude.length ? 'exclude fewer nodes' : 'quantize a model with convolutions or matrix multiplications, or run it in float',
+    );
+  }
+
+  // One calibration for both flavours.
+  const needed = tensorsToCalibrate([trtPlan, ortPlan]);
+  let ranges: Map<string, TensorRange>;
+  let samples: number;
+  let nonFinite: Record<string, number> = {};
+  let calibrationMs: number | null = null;
+  if (request.reuse) {
+    ranges = new Map(Object.entries(request.reuse.tensors));
+    samples = request.reuse.samples;
+    const missing = [...needed].filter((t) => !ranges.has(t));
+    if (missing.length > 0) {
+      throw new BadInputError(
+        `--ranges: the calibration.json has no range for ${missing.length} tensor(s) this model needs (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}); it was made for another model or other exclusions`,
+        'calibrate again with --calibration-data instead of --ranges',
+      );
+    }
+  } else {
+    const t = performance.now();
+    const result = await calibrate(prepared, model, data, needed, probe, { method: settings.method, percentile: settings.percentile, log, ...(settings.threads ? { threads: settings.threads } : {}) });
+    calibrationMs = performance.now() - t;
+    ranges = result.ranges;
+    samples = result.samples;
+    nonFinite = result.nonFinite;
+    for (const [tensor, n] of Object.entries(nonFinite)) log.warn(`calibration: '${tensor}' held ${n} NaN or infinite values; its range ignores them`);
+  }
+
+  applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
+  applyPlan(ortEditor, model, ortPlan, ranges, { weightQmax: cpuLayout.weightQmax });
+  withMetadata(trtProto, 'trt', settings.method);
+  withMetadata(ortProto, 'ort', settings.method);
+  const violations = validateTensorRtModel(trtProto, model);
+  if (violations.length > 0) {
+    throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join('; ')}`);
+  }
+  mkdirSync(request.outDir, { recursive: true });
+  const files = {
+    trt: join(request.outDir, `${model.name}.int8.trt.onnx`),
+    ort: join(request.outDir, `${model.name}.int8.ort.onnx`),
+    calibration: join(request.outDir, 'calibration.json'),
+    cache: join(request.outDir, 'calibration.cache'),
+  };
+  writeModel(trtProto, files.trt, model);
+  writeModel(ortProto, files.ort, model);
+  // Everything but sensitivity: preparation, probe, calibration and both models written.
+  const quantizationMs = performance.now() - started;
+
+  // Sensitivity, timed on its own.
+  let sensitivity: NodeSensitivity[] | null = null;
+  let sensitivityMs: number | null = null;
+  if ((request.sensitivitySamples ?? 4) > 0) {
+    const t = performance.now();
+    sensitivity = await measureSensitivity({
+      prepared,
+      source: model,
+      quantized: trtProto,
+      targets: trtPlan.quantized.map((n) => ({ node: n.name, opType: n.opType, output: n.output[0]! })),
+      ranges,
+      types: probe.types,
+      data,
+      samples: request.sensitivitySamples ?? 4,
+      ...(settings.threads ? { threads: settings.threads } : {}),
+    });
+    sensitivityMs = performance.now() - t;
+  }
+  const ranked = (sensitivity ?? []).slice().sort((a, b) => a.localSqnrDb - b.localSqnrDb);
+
+  writeFileSync(
+    files.calibration,
+    calibrationJson({
+      version: VERSION,
+      model: { file: model.path.split(/[\\/]/).pop()!, sha256: await model.sha256() },
+      method: settings.method,
+      percentile: settings.method === 'percentile' ? settings.percentile : null,
+      samples,
+      randomData: data.random,
+      cpuLayout,
+      exclude: settings.exclude,
+      ranges,
+      nonFinite,
+      sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null,
+    }),
+  );
+  writeFileSync(files.cache, tensorRtCalibrationCache(ranges));
+
+  const summary: Quantization = {
+    method: settings.method,
+    percentile: settings.method === 'percentile' ? settings.percentile : null,
+    samples,
+    randomData: data.random,
+    reusedRanges: request.reuse !== undefined,
+    cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
+    models: [
+      { file: `${model.name}.int8.trt.onnx`, flavour: 'trt', bytes: statSync(files.trt).size, quantized: quantizedCounts(trtProto.graph!.node, trtPlan) },
+      { file: `${model.name}.int8.ort.onnx`, flavour: 'ort', bytes: statSync(files.ort).size, quantized: quantizedCounts(ortProto.graph!.node, ortPlan) },
+    ],
+    fp32Bytes: model.totalBytes,
+    excluded: settings.exclude,
+    keptFloat: [...trtPlan.keptFloat, ...unhandledNodes(prepared)],
+    calibrationMs,
+    quantizationMs,
+    sensitivityMs,
+    // A node with no error at all (infinite SQNR) is not sensitive: left out.
+    mostSensitive: ranked
+      .filter((s) => Number.isFinite(s.localSqnrDb))
+      .slice(0, MOST_SENSITIVE)
+      .map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag(s.node) })),
+  };
+  log.debug(`quantize stage took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { files, summary, prepare: report, cpuLayout, sensitivity };
+}

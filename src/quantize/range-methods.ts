@@ -1,0 +1,95 @@
+/**
+ * Choosing a clipping threshold for an activation from its calibration statistics.
+ *
+ * - minmax: no clipping, the largest |x| seen.
+ * - percentile: the |x| below which the given percentage of values fall.
+ * - entropy: the threshold whose 128-level quantized histogram diverges least (Kullback-Leibler)
+ *   from the original, over candidate thresholds from 128 bins up to all 2048: the algorithm of
+ *   TensorRT's entropy calibrator (Migacz, "8-bit Inference with TensorRT", GTC 2017), written
+ *   here from that description.
+ */
+import type { AbsHistogram } from './histogram.js';
+
+/** Levels of a symmetric int8 grid on one side of zero. */
+const LEVELS = 128;
+
+export function percentileThreshold(histogram: AbsHistogram, percentile: number): number {
+  const total = histogram.total;
+  if (total === 0 || histogram.amax === 0) return histogram.amax;
+  const target = (total * percentile) / 100;
+  let cumulative = 0;
+  const counts = histogram.counts;
+  for (let i = 0; i < counts.length; i++) {
+    cumulative += counts[i]!;
+    if (cumulative >= target) return Math.min(histogram.amax, (i + 1) * histogram.binWidth);
+  }
+  return histogram.amax;
+}
+
+/**
+ * The KL-divergence threshold. For each candidate i (bins [0, i) kept), the reference
+ * distribution P is those bins with everything beyond folded into the last one; the candidate Q
+ * merges P's bins into 128 levels and spreads each level back evenly over the bins that were
+ * non-zero in P. The threshold is the upper edge of the best candidate's last bin.
+ */
+export function entropyThreshold(histogram: AbsHistogram): number {
+  const counts = histogram.counts;
+  const bins = counts.length;
+  if (histogram.amax === 0 || histogram.total === 0 || bins <= LEVELS) return histogram.amax;
+  // Suffix sums give the outlier mass of each candidate in O(1).
+  const beyond = new Float64Array(bins + 1);
+  for (let i = bins - 1; i >= 0; i--) beyond[i] = beyond[i + 1]! + counts[i]!;
+
+  let bestDivergence = Infinity;
+  let bestIndex = bins;
+  const p = new Float64Array(bins);
+  const q = new Float64Array(bins);
+  for (let i = LEVELS; i <= bins; i++) {
+    for (let k = 0; k < i; k++) p[k] = counts[k]!;
+    p[i - 1] = p[i - 1]! + beyond[i]!;
+    // Merge into LEVELS levels of (nearly) equal width and expand back over non-zero bins.
+    const width = i / LEVELS;
+    for (let level = 0; level < LEVELS; level++) {
+      const start = Math.floor(level * width);
+      const end = level === LEVELS - 1 ? i : Math.floor((level + 1) * width);
+      let mass = 0;
+      let nonZero = 0;
+      for (let k = start; k < end; k++) {
+        mass += counts[k]!;
+        if (counts[k]! !== 0) nonZero++;
+      }
+      const share = nonZero > 0 ? mass / nonZero : 0;
+      for (let k = start; k < end; k++) q[k] = counts[k]! !== 0 ? share : 0;
+    }
+    const divergence = klDivergence(p, q, i);
+    if (divergence < bestDivergence) {
+      bestDivergence = divergence;
+      bestIndex = i;
+    }
+  }
+  return Math.min(histogram.amax, bestIndex * histogram.binWidth);
+}
+
+/**
+ * KL(P || Q) over the first n bins, both normalised. Where P has mass and Q has none (the
+ * outliers folded into P's last bin), Q gets a small floor instead of making the divergence
+ * infinite, as TensorRT's calibrator smooths its distributions.
+ */
+function klDivergence(p: Float64Array, q: Float64Array, n: number): number {
+  let pSum = 0;
+  let qSum = 0;
+  for (let k = 0; k < n; k++) {
+    pSum += p[k]!;
+    qSum += q[k]!;
+  }
+  if (pSum === 0 || qSum === 0) return Infinity;
+  const floor = 1e-4 / n;
+  let divergence = 0;
+  for (let k = 0; k < n; k++) {
+    const pk = p[k]! / pSum;
+    if (pk === 0) continue;
+    const qk = Math.max(q[k]! / qSum, floor);
+    divergence += pk * Math.log(pk / qk);
+  }
+  return divergence;
+}

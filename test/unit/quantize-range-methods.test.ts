@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AbsHistogram, MinMax } from '../../src/quantize/histogram.ts';
+import { entropyThreshold, percentileThreshold } from '../../src/quantize/range-methods.ts';
+import { seeded } from '../helpers/models.ts';
+
+function gaussian(n: number, seed: number): Float32Array {
+  const random = seeded(seed);
+  return Float32Array.from({ length: n }, () => {
+    const u = Math.max(random(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  });
+}
+
+describe('histograms', () => {
+  it('bins |x| over [0, amax], the maximum in the last bin, NaN and infinities counted apart', () => {
+    const h = new AbsHistogram(4, 4);
+    h.add(Float32Array.of(0, 0.5, -1.5, 2, 3.9, -4, NaN, Infinity));
+    assert.deepEqual([...h.counts], [2, 1, 1, 2]);
+    assert.equal(h.nonFinite, 2);
+    assert.equal(h.total, 6);
+  });
+
+  it('min/max ignore NaN', () => {
+    const m = new MinMax();
+    m.add(-2, 3);
+    m.add(NaN, NaN);
+    assert.deepEqual([m.min, m.max, m.amax], [-2, 3, 3]);
+  });
+});
+
+describe('range methods', () => {
+  const values = gaussian(200_000, 5);
+  // One far outlier, the case clipping methods exist for.
+  values[0] = 40;
+  const amax = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const histogram = new AbsHistogram(amax);
+  histogram.add(values);
+
+  it('percentile: 99.99% of |x| of a standard normal lies below ~3.9', () => {
+    const t = percentileThreshold(histogram, 99.99);
+    assert.ok(t > 3.5 && t < 4.5, `threshold ${t}`);
+    assert.equal(percentileThreshold(histogram, 100), amax);
+  });
+
+  it('entropy clips the outlier and keeps the bulk of the distribution', () => {
+    const t = entropyThreshold(histogram);
+    assert.ok(t < amax / 4, `threshold ${t} should clip the outlier at ${amax}`);
+    assert.ok(t > 2, `threshold ${t} should keep the bulk of a standard normal`);
+  });
+
+  it('entropy keeps the whole range of a uniform distribution', () => {
+    const random = seeded(9);
+    const uniform = Float32Array.from({ length: 100_000 }, () => random() * 2 - 1);
+    const h = new AbsHistogram(1);
+    h.add(uniform);
+    assert.ok(entropyThreshold(h) > 0.9, `threshold ${entropyThreshold(h)}`);
+  });
+
+  it('an all-zero tensor keeps amax 0', () => {
+    const h = new AbsHistogram(0);
+    h.add(new Float32Array(10));
+    assert.equal(entropyThreshold(h), 0);
+    assert.equal(percentileThreshold(h, 99.9), 0);
+  });
+});
