@@ -1,0 +1,24 @@
+/**
+ * Which of the model's outputs accuracy is scored on: the one named by --output, else the first.
+ */
+import { closest } from '../config/suggest.js';
+import { BadInputError } from '../errors.js';
+import { formatShape, type TensorSignature } from '../model/signature.js';
+
+/** The name of the output to score. `outputs` as the model declares them (names or signatures). */
+export function selectOutput(outputs: readonly (string | TensorSignature)[], requested?: string): string {
+  const names = outputs.map((o) => (typeof o === 'string' ? o : o.name));
+  if (names.length === 0) {
+    throw new BadInputError('the model declares no outputs, so there is nothing to score', 're-export the model with its outputs listed in the graph');
+  }
+  if (requested === undefined) return names[0]!;
+  if (names.includes(requested)) return requested;
+  const listed = outputs
+    .map((o) => (typeof o === 'string' ? `'${o}'` : `'${o.name}' (${o.dtype} ${formatShape(o.shape)})`))
+    .join(', ');
+  const guess = closest(requested, names);
+  throw new BadInputError(
+    `--output '${requested}': the model has no output of that name; its outputs are ${listed}`,
+    guess ? `did you mean --output ${guess}? Pass one of the model's output names` : "pass one of the model's output names with --output (or leave it out to score the first)",
+  );
+}

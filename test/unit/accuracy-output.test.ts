@@ -1,0 +1,37 @@
+// Which output is scored: --output, else the first; an unknown name is one clear bad input.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { selectOutput } from '../../src/accuracy/output.ts';
+import { BadInputError } from '../../src/errors.ts';
+import type { TensorSignature } from '../../src/model/signature.ts';
+
+const outputs: TensorSignature[] = [
+  { name: 'logits', dtype: 'float32', shape: ['batch', 1000] },
+  { name: 'features', dtype: 'float32', shape: ['batch', 2048] },
+];
+
+describe('selectOutput', () => {
+  it('takes the first output by default and the named one when given', () => {
+    assert.equal(selectOutput(outputs), 'logits');
+    assert.equal(selectOutput(outputs, 'features'), 'features');
+    assert.equal(selectOutput(['a', 'b'], 'b'), 'b');
+  });
+
+  it('names the model\'s outputs when the name is unknown, with a guess when one is close', () => {
+    assert.throws(
+      () => selectOutput(outputs, 'logit'),
+      (e: unknown) =>
+        e instanceof BadInputError &&
+        e.message === "--output 'logit': the model has no output of that name; its outputs are 'logits' (float32 batch×1000), 'features' (float32 batch×2048)" &&
+        /did you mean --output logits\?/.test(e.fix),
+    );
+    assert.throws(
+      () => selectOutput(['prob'], 'segmentation_mask'),
+      (e: unknown) => e instanceof BadInputError && /its outputs are 'prob'/.test(e.message) && /pass one of the model's output names with --output/.test(e.fix),
+    );
+  });
+
+  it('refuses a model that declares no outputs', () => {
+    assert.throws(() => selectOutput([]), (e: unknown) => e instanceof BadInputError && /declares no outputs/.test(e.message));
+  });
+});
