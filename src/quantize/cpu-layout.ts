@@ -11,14 +11,19 @@
  */
 import type { TargetCpu } from '../config/types.js';
 
-/** What the CPU offers for int8 dot products (see src/environment for detection). */
+/** What the CPU offers for int8 dot products (src/environment detects it). */
 export interface CpuInt8 {
   arch: string;
   /** avx512_vnni, avx_vnni or amx: u8×s8 products accumulate in int32. */
   vnni: boolean;
   /** arm64 dot product (sdot/udot). */
   dotprod: boolean;
-  features: string[];
+  features: readonly string[];
+  /**
+   * Whether ONNX Runtime's own U8S8 convolution saturated when asked (src/environment's probe):
+   * measured beats inferred from flags, which a hypervisor can misreport.
+   */
+  measuredSaturation?: boolean;
 }
 
 export interface CpuLayout {
@@ -32,11 +37,17 @@ export interface CpuLayout {
 }
 
 export function chooseCpuLayout(target: TargetCpu, detected: CpuInt8): CpuLayout {
-  const resolved: CpuLayout['target'] =
-    target !== 'auto' ? target : detected.arch === 'arm64' ? 'arm64' : detected.vnni ? 'vnni' : 'avx2';
+  const saturates = detected.measuredSaturation ?? !detected.vnni;
+  const resolved: CpuLayout['target'] = target !== 'auto' ? target : detected.arch === 'arm64' ? 'arm64' : saturates ? 'avx2' : 'vnni';
+  const measured =
+    detected.measuredSaturation === undefined
+      ? ''
+      : detected.measuredSaturation
+        ? '; ONNX Runtime\'s U8S8 convolution saturated when probed'
+        : '; ONNX Runtime\'s U8S8 convolution returned the exact int32 sum when probed';
   const origin =
     target === 'auto'
-      ? `this machine's CPU (${detected.arch}${detected.features.length ? `: ${detected.features.join(', ')}` : ''})`
+      ? `this machine's CPU (${detected.arch}${detected.features.length ? `: ${detected.features.join(', ')}` : ''}${measured})`
       : `--target-cpu ${target}`;
   switch (resolved) {
     case 'vnni':

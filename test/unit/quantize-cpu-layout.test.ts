@@ -26,4 +26,12 @@ describe('CPU layout of the ONNX Runtime model', () => {
     assert.match(l.reason, /--target-cpu vnni/);
     assert.equal(chooseCpuLayout('avx2', vnni).weightQmax, 64);
   });
+  it("a measurement of ONNX Runtime's kernel beats the flags", () => {
+    const saturating = chooseCpuLayout('auto', { ...vnni, measuredSaturation: true });
+    assert.equal(saturating.weightQmax, 64);
+    assert.match(saturating.reason, /saturated when probed/);
+    const exact = chooseCpuLayout('auto', { ...avx2, measuredSaturation: false });
+    assert.equal(exact.weightQmax, 127);
+    assert.match(exact.reason, /exact int32 sum when probed/);
+  });
 });
