@@ -241,7 +241,8 @@ function dataTypeError(input: ModelInput, wrong: readonly FoundArray[], what: st
   const first = wrong[0]!;
   const want = dtypeName(input.dataType);
   const have = dtypeName(first.dataType);
-  const others = wrong.length > 1 ? ` (and ${wrong.length - 1} more ${wrong.length === 2 ? 'array' : 'arrays'})` : '';
+  const noun = first.location.kind === 'npy' ? 'file' : 'array';
+  const others = wrong.length > 1 ? ` (and ${wrong.length - 1} more ${wrong.length === 2 ? noun : `${noun}s`})` : '';
   const problem = `${what} ${describeLocation(first.location)}${others} holds ${have} values, but the model's input '${input.name}' takes ${want}`;
   const target = numpyType(input.dataType);
   if (!target) return new BadInputError(problem, `numpy has no ${want} type: feed ${want} through another form, or re-export the model with a ${have} input`);
