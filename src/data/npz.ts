@@ -42,7 +42,10 @@ export async function readNpzMembers(path: string, what: string): Promise<NpzMem
   });
   try {
     const members: NpzMember[] = [];
-    for (const entry of await entriesOf(zip)) {
+    const entries = await entriesOf(zip).catch((error: Error) => {
+      throw new BadInputError(`${what} ${path}: a damaged .npz (zip) archive: ${error.message}`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
+    });
+    for (const entry of entries) {
       if (entry.fileName.endsWith('/')) continue; // a folder entry holds nothing
       const key = entry.fileName.replace(/\.npy$/, '');
       if (key === entry.fileName) {
@@ -57,7 +60,9 @@ export async function readNpzMembers(path: string, what: string): Promise<NpzMem
           'write the archive with np.savez (stored) or np.savez_compressed (deflated)',
         );
       }
-      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true }).catch((error: Error) => {
+        throw new BadInputError(`${what} ${path}: array '${key}' is damaged (${error.message})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
+      });
       const member = { key, deflated: entry.compressionMethod === DEFLATED, fileDataStart, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
       members.push({ ...member, header: await readMemberHeader(path, member, what) });
     }
