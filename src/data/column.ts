@@ -44,7 +44,9 @@ async function* readBatches(count: number, columns: readonly Column[], batchSize
       // All reads settle before an error propagates, so no cursor is closed under a read.
       const settled = await Promise.allSettled(
         columns.map(async (column, i): Promise<HostTensor> => {
-          const bytes = new Uint8Array(size * sampleBytes(column.dataType, column.sampleDims));
+          // Not zero-filled: every cursor writes all of it or throws.
+          const buffer = Buffer.allocUnsafeSlow(size * sampleBytes(column.dataType, column.sampleDims));
+          const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
           await cursors[i]!.read(start, size, bytes);
           return { dataType: column.dataType, dims: [size, ...column.sampleDims], data: typedView(column.dataType, bytes) };
         }),

@@ -1,10 +1,11 @@
 /**
  * Samples from .npy files read in place: each file's header once when the data set opens, then
- * positional reads of exactly the samples a batch needs, straight into the batch's buffer. One
- * file is open at a time.
+ * positional reads of exactly the samples a batch needs, straight into the batch's buffer, a few
+ * files at a time. A file that continues into the next batch stays open.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { BadInputError } from '../errors.js';
+import { mapBounded } from './bounded.js';
 import type { Column, Cursor } from './column.js';
 import { isNpyProblem, npyDataOffset, npyProblemError, NPY_PRELUDE_BYTES, parseNpyHeader, type NpyHeader } from './npy.js';
 import { sampleBytes } from './shapes.js';
@@ -69,12 +70,25 @@ export function npyFilesColumn(input: DataSetInput, segments: readonly NpySegmen
   return { ...input, open: () => new NpyCursor(segments, sampleBytes(input.dataType, input.sampleDims), what) };
 }
 
+/** Files read at once within a batch: reads from the page cache scale to about four. */
+const READS_IN_FLIGHT = 4;
+
+/** Part of a batch that comes from one file. */
+interface Piece {
+  segment: NpySegment;
+  /** First sample within the file. */
+  from: number;
+  count: number;
+  /** Byte offset in the batch's buffer. */
+  offset: number;
+}
+
 class NpyCursor implements Cursor {
   private index = 0;
   /** First sample of segment `index`. */
   private base = 0;
-  private handle: FileHandle | undefined;
-  private handlePath: string | undefined;
+  /** The file a large .npy's next batch continues in, kept open between batches. */
+  private open: { segment: NpySegment; handle: FileHandle } | undefined;
 
   constructor(
     private readonly segments: readonly NpySegment[],
@@ -83,36 +97,47 @@ class NpyCursor implements Cursor {
   ) {}
 
   async read(first: number, count: number, target: Uint8Array): Promise<void> {
+    const pieces = this.piecesOf(first, count);
+    const last = pieces[pieces.length - 1]!;
+    const continues = last.from + last.count < last.segment.count;
+    const previous = this.open;
+    let next: typeof this.open;
+    await mapBounded(pieces, READS_IN_FLIGHT, async (piece) => {
+      const reuse = previous?.segment === piece.segment;
+      const handle = reuse ? previous!.handle : await openDataFile(piece.segment.path, this.what);
+      const keep = piece === last && continues;
+      if (keep) next = { segment: piece.segment, handle };
+      try {
+        const length = piece.count * this.sampleBytes;
+        const got = await readAt(handle, target, piece.offset, length, piece.segment.dataOffset + piece.from * this.sampleBytes);
+        if (got < length) {
+          throw new BadInputError(`${this.what} ${piece.segment.path}: the file got shorter while quantgate read it`, 'leave the data files alone while quantgate runs');
+        }
+      } finally {
+        if (!keep && !reuse) await handle.close().catch(() => undefined);
+      }
+    }).finally(async () => {
+      this.open = next;
+      if (previous && previous.handle !== next?.handle) await previous.handle.close().catch(() => undefined);
+    });
+  }
+
+  /** The files a batch's samples come from; reads come in order, so the segment only moves forward. */
+  private piecesOf(first: number, count: number): Piece[] {
+    const pieces: Piece[] = [];
     let sample = first;
-    let offset = 0;
     while (sample < first + count) {
-      // Reads come in order, so the segment only ever moves forward.
       while (sample >= this.base + this.segments[this.index]!.count) this.base += this.segments[this.index++]!.count;
       const segment = this.segments[this.index]!;
       const n = Math.min(first + count - sample, this.base + segment.count - sample);
-      const length = n * this.sampleBytes;
-      const handle = await this.handleFor(segment.path);
-      const got = await readAt(handle, target, offset, length, segment.dataOffset + (sample - this.base) * this.sampleBytes);
-      if (got < length) {
-        throw new BadInputError(`${this.what} ${segment.path}: the file got shorter while quantgate read it`, 'leave the data files alone while quantgate runs');
-      }
+      pieces.push({ segment, from: sample - this.base, count: n, offset: (sample - first) * this.sampleBytes });
       sample += n;
-      offset += length;
     }
-  }
-
-  private async handleFor(path: string): Promise<FileHandle> {
-    if (this.handlePath !== path) {
-      await this.handle?.close();
-      this.handle = undefined;
-      this.handle = await openDataFile(path, this.what);
-      this.handlePath = path;
-    }
-    return this.handle!;
+    return pieces;
   }
 
   async close(): Promise<void> {
-    await this.handle?.close().catch(() => undefined);
-    this.handle = undefined;
+    await this.open?.handle.close().catch(() => undefined);
+    this.open = undefined;
   }
 }

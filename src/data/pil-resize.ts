@@ -97,32 +97,52 @@ export function pilBilinearResize(
   // Pillow skips a pass whose size does not change; its coefficients would be the identity.
   let rows: Uint8Array;
   let rowWidth: number;
+  let columnShift: number;
   if (outWidth === width) {
     rows = pixels.subarray(rowFirst * width * channels, rowEnd * width * channels);
     rowWidth = width;
-    // The window's columns are picked below, when the vertical pass reads them.
+    columnShift = window.left; // the window's columns are picked when the vertical pass reads them
   } else {
     rowWidth = window.width;
+    columnShift = 0;
     rows = new Uint8Array((rowEnd - rowFirst) * rowWidth * channels);
+    const { first, taps, weights, ksize } = horizontal;
     for (let y = rowFirst; y < rowEnd; y++) {
       const src = y * width * channels;
       const dst = (y - rowFirst) * rowWidth * channels;
       for (let i = 0; i < window.width; i++) {
-        const xmin = horizontal.first[i]!;
-        const n = horizontal.taps[i]!;
-        const kOffset = i * horizontal.ksize;
+        const n = taps[i]!;
+        const k = i * ksize;
+        const p = src + first[i]! * channels;
+        const o = dst + i * channels;
+        if (channels === 3) {
+          // RGB, the preset's case: one pass over the taps for all three channels.
+          let s0 = HALF;
+          let s1 = HALF;
+          let s2 = HALF;
+          for (let x = 0, q = p; x < n; x++, q += 3) {
+            const w = weights[k + x]!;
+            s0 += pixels[q]! * w;
+            s1 += pixels[q + 1]! * w;
+            s2 += pixels[q + 2]! * w;
+          }
+          rows[o] = clip8(s0);
+          rows[o + 1] = clip8(s1);
+          rows[o + 2] = clip8(s2);
+          continue;
+        }
         for (let c = 0; c < channels; c++) {
           let ss = HALF;
-          for (let x = 0; x < n; x++) ss += pixels[src + (xmin + x) * channels + c]! * horizontal.weights[kOffset + x]!;
-          rows[dst + i * channels + c] = clip8(ss);
+          for (let x = 0, q = p + c; x < n; x++, q += channels) ss += pixels[q]! * weights[k + x]!;
+          rows[o + c] = clip8(ss);
         }
       }
     }
   }
-  const columnShift = outWidth === width ? window.left : 0;
 
   const out = new Uint8Array(window.width * window.height * channels);
   const stride = rowWidth * channels;
+  const { first, taps, weights, ksize } = vertical;
   for (let j = 0; j < window.height; j++) {
     const dst = j * window.width * channels;
     if (outHeight === height) {
@@ -130,16 +150,13 @@ export function pilBilinearResize(
       out.set(rows.subarray(src, src + window.width * channels), dst);
       continue;
     }
-    const ymin = vertical.first[j]! - rowFirst;
-    const n = vertical.taps[j]!;
-    const kOffset = j * vertical.ksize;
-    for (let i = 0; i < window.width; i++) {
-      const column = (i + columnShift) * channels;
-      for (let c = 0; c < channels; c++) {
-        let ss = HALF;
-        for (let y = 0; y < n; y++) ss += rows[(ymin + y) * stride + column + c]! * vertical.weights[kOffset + y]!;
-        out[dst + i * channels + c] = clip8(ss);
-      }
+    const n = taps[j]!;
+    const k = j * ksize;
+    const top = (first[j]! - rowFirst) * stride + columnShift * channels;
+    for (let e = 0; e < window.width * channels; e++) {
+      let ss = HALF;
+      for (let y = 0, q = top + e; y < n; y++, q += stride) ss += rows[q]! * weights[k + y]!;
+      out[dst + e] = clip8(ss);
     }
   }
   return out;
