@@ -70,8 +70,8 @@ export function numpyType(dataType: number): string | undefined {
   return name && `np.${name}`;
 }
 
-/** Bytes per element of the types above. */
-export function itemSize(dataType: number): number {
+/** Bytes per element of the types a model input can be fed; undefined for any other type. */
+export function itemSizeOf(dataType: number): number | undefined {
   switch (dataType) {
     case DataType.INT8:
     case DataType.UINT8:
@@ -91,6 +91,12 @@ export function itemSize(dataType: number): number {
     case DataType.UINT64:
       return 8;
     default:
-      throw new Error(`no fixed item size for element type ${dataType}`);
+      return undefined;
   }
+}
+
+export function itemSize(dataType: number): number {
+  const size = itemSizeOf(dataType);
+  if (size === undefined) throw new Error(`no fixed item size for element type ${dataType}`);
+  return size;
 }

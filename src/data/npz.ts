@@ -85,7 +85,8 @@ function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
   });
 }
 
-type MemberPlace = Omit<NpzMember, 'header' | 'key'> & { key: string };
+/** Where a member's bytes are, before its header is known. */
+type MemberPlace = Omit<NpzMember, 'header'>;
 
 async function readMemberHeader(path: string, member: MemberPlace, what: string): Promise<NpyHeader> {
   const location = { kind: 'npz' as const, path, key: member.key };

@@ -12,7 +12,7 @@ import { BadInputError } from '../errors.js';
 import { dataTypeFromName, dtypeName } from '../model/dtypes.js';
 import { formatShape, type Dim, type TensorSignature } from '../model/signature.js';
 import { describeLocation, rewriteCommand, rewriteFolderCommand, type ArrayLocation } from './location.js';
-import { itemSize, numpyType } from './npy-dtype.js';
+import { itemSize, itemSizeOf, numpyType } from './npy-dtype.js';
 
 /** A model input as the data stage needs it: element type number and dims. */
 export interface ModelInput {
@@ -54,16 +54,7 @@ export function modelInputs(signatures: readonly TensorSignature[]): ModelInput[
   }
   return signatures.map((s) => {
     const dataType = dataTypeFromName(s.dtype);
-    let feedable = false;
-    if (dataType !== undefined) {
-      try {
-        itemSize(dataType);
-        feedable = true;
-      } catch {
-        feedable = false;
-      }
-    }
-    if (dataType === undefined || !feedable) {
+    if (dataType === undefined || itemSizeOf(dataType) === undefined) {
       throw new BadInputError(
         `the model's input '${s.name}' is ${s.dtype}; quantgate feeds numeric tensors only (float16/32/64, bfloat16, int8-64, uint8-64, bool)`,
         'export the model with numeric tensor inputs (tokenize strings, split sequences into tensors) before quantizing it',
@@ -148,6 +139,7 @@ function expectedForms(sample: readonly Dim[]): string {
  */
 export function fitInput(input: ModelInput, arrays: readonly FoundArray[], context: FitContext): FittedInput {
   const { what } = context;
+  if (arrays.length === 0) throw new Error(`fitInput('${input.name}') called with no arrays`);
   const wrongType = arrays.filter((a) => a.dataType !== input.dataType);
   if (wrongType.length > 0) throw dataTypeError(input, wrongType, what);
 
@@ -213,8 +205,6 @@ export function fitInput(input: ModelInput, arrays: readonly FoundArray[], conte
       }
     });
   }
-  if (arrays.length === 0) throw new Error(`fitInput('${input.name}') called with no arrays`);
-
   const sampleDims = resolved.map((d) => d!);
   bindSymbols(input, rules ?? [], sampleDims, context);
   return { sampleDims, counts };

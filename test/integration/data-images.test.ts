@@ -54,7 +54,6 @@ describe('imagenet preset against torchvision (Resize(256) + CenterCrop(224) on 
       const { mad, max } = difference(await imagenetCrop(join(images, name)), await torchvisionCrop(name));
       const line = `torchvision MAD ${name}: ${mad.toFixed(6)} (${(mad * 255).toFixed(4)}/255), largest difference ${max}/255`;
       t.diagnostic(line);
-      console.log(line);
       assert.ok(mad < 1 / 255, line);
     });
   }
