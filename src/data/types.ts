@@ -25,11 +25,22 @@ export interface Batch {
   start: number;
 }
 
+/** What one input of a data set holds per sample, known before any data is read. */
+export interface DataSetInput {
+  name: string;
+  /** ONNX element type number, the model input's own. */
+  dataType: number;
+  /** One sample's shape: the model input's shape without the batch axis, symbolic dims resolved. */
+  sampleDims: number[];
+}
+
 export interface DataSet {
   /** For logs and reports: "data/calib: 512 samples from 4 .npy files". */
   readonly description: string;
   /** Number of samples. */
   readonly count: number;
+  /** Every model input, in the model's order, with its per-sample shape. */
+  readonly inputs: readonly DataSetInput[];
   /** True when the samples were generated (no data given): reports say so loudly. */
   readonly random: boolean;
   /**

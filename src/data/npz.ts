@@ -1,0 +1,170 @@
+/**
+ * An .npz archive (np.savez: a zip of `<key>.npy` members, stored or deflated, with zip64
+ * records for large arrays) read in place. yauzl reads the central directory and each member's
+ * local header; then a stored member is read by position like a .npy file, and a deflated one
+ * is inflated as a stream from its start, a batch at a time, never whole.
+ */
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import yauzl from 'yauzl';
+import { BadInputError } from '../errors.js';
+import { pyString } from './location.js';
+import type { Column, Cursor } from './column.js';
+import { isNpyProblem, npyDataOffset, npyProblemError, NPY_PRELUDE_BYTES, parseNpyHeader, type NpyHeader } from './npy.js';
+import { openDataFile, readAt } from './npy-files.js';
+import { sampleBytes } from './shapes.js';
+import { StreamReader } from './stream-reader.js';
+import type { DataSetInput } from './types.js';
+
+const STORED = 0;
+const DEFLATED = 8;
+
+export interface NpzMember {
+  /** The array's key: the member's name without `.npy`. */
+  key: string;
+  deflated: boolean;
+  /** Byte offset of the member's data in the archive. */
+  fileDataStart: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  header: NpyHeader;
+}
+
+/** Every array in the archive with its .npy header; anything that is not one is bad input. */
+export async function readNpzMembers(path: string, what: string): Promise<NpzMember[]> {
+  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false }).catch((error: Error) => {
+    throw new BadInputError(
+      `${what} ${path}: not a readable .npz (zip) archive: ${error.message}`,
+      `write it with np.savez(${pyString(path)}, **{input_name: array, ...}) (or np.savez_compressed)`,
+      { cause: error },
+    );
+  });
+  try {
+    const members: NpzMember[] = [];
+    const entries = await entriesOf(zip).catch((error: Error) => {
+      throw new BadInputError(`${what} ${path}: a damaged .npz (zip) archive: ${error.message}`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
+    });
+    for (const entry of entries) {
+      if (entry.fileName.endsWith('/')) continue; // a folder entry holds nothing
+      const key = entry.fileName.replace(/\.npy$/, '');
+      if (key === entry.fileName) {
+        throw new BadInputError(
+          `${what} ${path}: member '${entry.fileName}' is not a .npy array; an .npz holds one .npy per model input`,
+          'write the archive with np.savez or np.savez_compressed, which store only arrays',
+        );
+      }
+      if (entry.isEncrypted() || (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED)) {
+        throw new BadInputError(
+          `${what} ${path}: array '${key}' is ${entry.isEncrypted() ? 'encrypted' : `compressed with zip method ${entry.compressionMethod}`}; quantgate reads stored and deflated members`,
+          'write the archive with np.savez (stored) or np.savez_compressed (deflated)',
+        );
+      }
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true }).catch((error: Error) => {
+        throw new BadInputError(`${what} ${path}: array '${key}' is damaged (${error.message})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
+      });
+      const member = { key, deflated: entry.compressionMethod === DEFLATED, fileDataStart, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
+      members.push({ ...member, header: await readMemberHeader(path, member, what) });
+    }
+    return members;
+  } finally {
+    zip.close();
+  }
+}
+
+function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: yauzl.Entry[] = [];
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve(entries));
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+}
+
+/** Where a member's bytes are, before its header is known. */
+type MemberPlace = Omit<NpzMember, 'header'>;
+
+async function readMemberHeader(path: string, member: MemberPlace, what: string): Promise<NpyHeader> {
+  const location = { kind: 'npz' as const, path, key: member.key };
+  const source = await openMember(path, member, what);
+  try {
+    const prelude = new Uint8Array(Math.min(NPY_PRELUDE_BYTES, member.uncompressedSize));
+    await source.read(prelude, 0, prelude.byteLength);
+    const dataOffset = npyDataOffset(prelude);
+    if (isNpyProblem(dataOffset)) throw npyProblemError(what, location, dataOffset);
+    const bytes = new Uint8Array(Math.min(dataOffset, member.uncompressedSize));
+    bytes.set(prelude);
+    await source.read(bytes, prelude.byteLength, bytes.byteLength - prelude.byteLength);
+    const header = parseNpyHeader(bytes);
+    if (isNpyProblem(header)) throw npyProblemError(what, location, header);
+    if (member.uncompressedSize < header.dataOffset + header.dataBytes) {
+      throw npyProblemError(what, location, { kind: 'truncated', have: member.uncompressedSize, need: header.dataOffset + header.dataBytes });
+    }
+    return header;
+  } finally {
+    await source.close();
+  }
+}
+
+/** Sequential reads of a member's uncompressed bytes, from its start. */
+interface MemberSource {
+  read(target: Uint8Array, offset: number, length: number): Promise<void>;
+  skip(length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openMember(path: string, member: MemberPlace, what: string): Promise<MemberSource> {
+  const damaged = (detail: string, cause?: unknown) =>
+    new BadInputError(`${what} ${path}: array '${member.key}' is damaged (${detail})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause });
+  if (!member.deflated) {
+    const handle = await openDataFile(path, what);
+    let position = member.fileDataStart;
+    return {
+      async read(target, offset, length) {
+        const got = await readAt(handle, target, offset, length, position);
+        if (got < length) throw damaged('the archive ends inside it');
+        position += length;
+      },
+      async skip(length) {
+        position += length;
+      },
+      close: () => handle.close().catch(() => undefined),
+    };
+  }
+  const compressed = createReadStream(path, { start: member.fileDataStart, end: member.fileDataStart + member.compressedSize - 1, highWaterMark: 1 << 20 });
+  const inflated = pipeline(compressed, createInflateRaw({ chunkSize: 1 << 18 }), () => undefined);
+  const reader = new StreamReader(inflated);
+  const exact = async (got: Promise<number>, length: number) => {
+    let n: number;
+    try {
+      n = await got;
+    } catch (error) {
+      throw damaged((error as Error).message, error);
+    }
+    if (n < length) throw damaged('its deflated data ends early');
+  };
+  return {
+    read: (target, offset, length) => exact(reader.readInto(target, offset, length), length),
+    skip: (length) => exact(reader.skip(length), length),
+    close: () => reader.close(),
+  };
+}
+
+export function npzColumn(input: DataSetInput, path: string, member: NpzMember, what: string): Column {
+  const bytesPerSample = sampleBytes(input.dataType, input.sampleDims);
+  return {
+    ...input,
+    async open(): Promise<Cursor> {
+      const source = await openMember(path, member, what);
+      await source.skip(member.header.dataOffset);
+      return {
+        read: (_first, count, target) => source.read(target, 0, count * bytesPerSample),
+        close: () => source.close(),
+      };
+    },
+  };
+}
