@@ -1,7 +1,58 @@
+/**
+ * `quantgate quantize`: calibrate once and write the INT8 models for TensorRT and ONNX Runtime,
+ * calibration.json and the TensorRT calibration cache.
+ */
+import { relative } from 'node:path';
 import type { QuantizeConfig } from '../config/types.js';
+import { ExitCode } from '../errors.js';
+import { formatBytes } from '../format.js';
+import { readModel } from '../model/read.js';
+import { requireRuntimeSupport } from '../model/runtime-support.js';
+import { modelSignature } from '../model/signature.js';
+import { calibrationData } from '../pipeline/calibration-data.js';
+import { cpuForLayout } from '../pipeline/cpu.js';
+import { readCalibrationFile } from '../quantize/calibration-file.js';
+import { quantizeModel, type QuantizeOutcome } from '../quantize/quantize.js';
 import type { CommandContext } from './context.js';
 
-/** `quantgate quantize`: the quantize stage is not built yet (issue "INT8 post-training quantization"). */
-export async function quantizeCommand(_config: QuantizeConfig, _ctx: CommandContext): Promise<number> {
-  throw new Error('quantgate quantize is not implemented in this version yet');
+export async function quantizeCommand(config: QuantizeConfig, ctx: CommandContext): Promise<number> {
+  const model = readModel(config.model);
+  try {
+    const signature = modelSignature(model.proto);
+    await requireRuntimeSupport(signature, config.model);
+    const reuse = config.ranges ? readCalibrationFile(config.ranges) : undefined;
+    const data = await ctx.log.group('data', () => calibrationData(config, signature.inputs, ctx.log));
+    const cpu = await cpuForLayout(config.targetCpu, ctx.log);
+    const outcome = await ctx.log.group('quantize', () =>
+      quantizeModel({ model, data, settings: config, cpu, outDir: config.out, log: ctx.log, ...(reuse ? { reuse } : {}) }),
+    );
+    ctx.stdout.write(config.json ? `${JSON.stringify({ files: outcome.files, quantization: outcome.summary }, null, 2)}\n` : `${formatQuantize(outcome, ctx.cwd)}\n`);
+    return ExitCode.passed;
+  } finally {
+    model.close();
+  }
+}
+
+export function formatQuantize(outcome: QuantizeOutcome, cwd: string): string {
+  const s = outcome.summary;
+  const show = (path: string) => relative(cwd, path) || path;
+  const lines: string[] = [];
+  for (const m of s.models) {
+    const counts = Object.entries(m.quantized)
+      .filter(([, [, total]]) => total > 0)
+      .map(([op, [q, total]]) => `${op} ${q}/${total}`)
+      .join(', ');
+    const path = m.flavour === 'trt' ? outcome.files.trt : outcome.files.ort;
+    lines.push(`wrote ${show(path)} (${formatBytes(m.bytes)}, FP32 ${formatBytes(s.fp32Bytes)}): ${counts} in INT8`);
+  }
+  const method = s.method === 'percentile' ? `percentile ${s.percentile}` : s.method;
+  const timing = s.calibrationMs === null ? 'ranges reused' : `calibration ${(s.calibrationMs / 1000).toFixed(1)} s`;
+  lines.push(`ranges: ${method} over ${s.samples} samples${s.randomData ? ' of RANDOM data' : ''} (${timing}; quantization ${((s.quantizationMs ?? 0) / 1000).toFixed(1)} s) → ${show(outcome.files.calibration)}`);
+  lines.push(`ONNX Runtime layout: ${s.cpuLayout.reason}`);
+  if (s.keptFloat.length > 0) lines.push(`kept in float: ${s.keptFloat.map((k) => `${k.node || k.opType} (${k.reason})`).join('; ')}`);
+  if (s.mostSensitive.length > 0) {
+    lines.push(`most sensitive layers (SQNR alone; ${((s.sensitivityMs ?? 0) / 1000).toFixed(1)} s):`);
+    for (const m of s.mostSensitive.slice(0, 5)) lines.push(`  ${m.sqnrDb.toFixed(1).padStart(6)} dB  ${m.node}  (${m.exclude})`);
+  }
+  return lines.join('\n');
 }

@@ -240,6 +240,37 @@ export const OPTIONS: readonly OptionSpec[] = [
     repeatable: true,
   },
   {
+    key: 'seed',
+    arg: '<n>',
+    description: 'Seed of everything random: generated calibration data and the bootstrap interval. The same inputs and seed give byte-identical models.',
+    allowed: 'a whole number from 0 to 2147483647',
+    schema: z.coerce
+      .number({ error: 'the seed must be a whole number' })
+      .int({ error: 'the seed must be a whole number' })
+      .min(0, { error: 'the seed must be at least 0' })
+      .max(2147483647, { error: 'the seed must be at most 2147483647' }),
+    default: 0,
+    commands: RUN_QUANTIZE,
+  },
+  {
+    key: 'random-int-range',
+    arg: '<lo:hi>',
+    description: 'Without calibration data, integer inputs (token ids, indices) are drawn uniformly from [lo, hi).',
+    allowed: 'two whole numbers LO:HI with LO < HI, e.g. 0:30522',
+    schema: z
+      .union([z.string(), z.tuple([z.number(), z.number()])])
+      .transform((v, ctx) => {
+        const pair = typeof v === 'string' ? v.split(':').map((x) => Number(x.trim())) : v;
+        if (pair.length !== 2 || !pair.every(Number.isSafeInteger) || pair[0]! >= pair[1]!) {
+          ctx.addIssue({ code: 'custom', message: 'expected LO:HI, two whole numbers with LO < HI' });
+          return z.NEVER;
+        }
+        return pair as [number, number];
+      }),
+    default: [0, 100],
+    commands: RUN_QUANTIZE,
+  },
+  {
     key: 'ranges',
     arg: '<path>',
     description: 'Reuse the ranges of an earlier calibration.json instead of calibrating again.',

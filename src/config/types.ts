@@ -22,6 +22,8 @@ export interface QuantizeSettings {
   exclude: string[];
   targetCpu: TargetCpu;
   threads?: number;
+  seed: number;
+  randomIntRange: [number, number];
 }
 
 export interface QuantizeConfig extends QuantizeSettings {

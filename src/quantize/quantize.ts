@@ -145,7 +145,8 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   // Sensitivity, timed on its own.
   let sensitivity: NodeSensitivity[] | null = null;
   let sensitivityMs: number | null = null;
-  if ((request.sensitivitySamples ?? 4) > 0) {
+  // Reused ranges with generated data: sensitivity on random inputs would mislead; skip it.
+  if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random)) {
     const t = performance.now();
     sensitivity = await measureSensitivity({
       prepared,
@@ -170,7 +171,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       method: settings.method,
       percentile: settings.method === 'percentile' ? settings.percentile : null,
       samples,
-      randomData: data.random,
+      randomData: request.reuse ? request.reuse.randomData : data.random,
       cpuLayout,
       exclude: settings.exclude,
       ranges,
@@ -184,7 +185,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     method: settings.method,
     percentile: settings.method === 'percentile' ? settings.percentile : null,
     samples,
-    randomData: data.random,
+    randomData: request.reuse ? request.reuse.randomData : data.random,
     reusedRanges: request.reuse !== undefined,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
