@@ -96,7 +96,8 @@ function disagreementDecisions(results: Results, limitPct: number | null, accura
   }
   return runs.map((run) => {
     const agreement = (run.accuracy as { agreement: number }).agreement;
-    const disagreementPct = (1 - agreement) * 100;
+    // Rounded below any meaningful digit: (1 − 0.958) · 100 is 4.200000000000004 in floating point.
+    const disagreementPct = Math.round((1 - agreement) * 100 * 1e9) / 1e9;
     const pass = disagreementPct <= limitPct;
     return {
       gate: 'disagreement',

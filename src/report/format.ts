@@ -50,6 +50,7 @@ export function fractionPct(fraction: number, decimals = 2): string {
 /** A percentage: 2.3 → "2.3%", 5 → "5%". Small values keep a second digit: 0.45 → "0.45%". */
 export function pct(value: number): string {
   const abs = Math.abs(value);
+  if (Number(abs.toFixed(2)) === 0) return '0%';
   return `${grouped(value, abs > 0 && abs < 1 ? 2 : 1).replace(/\.0$/, '')}%`;
 }
 

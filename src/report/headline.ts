@@ -90,10 +90,14 @@ export function headline(entries: ReportEntry[]): string {
   return `### ${icon} quantgate · ${name} · ${text}`;
 }
 
-/** Every failing decision as a bullet, when there is more than the one the headline names. */
-export function failureList(entries: ReportEntry[]): string | null {
+/** The failing decisions as bullets (the first `limit`), when there is more than the one the headline names. */
+export function failureList(entries: ReportEntry[], limit: number): string | null {
   const failing = entries.flatMap((e) => e.decisions).filter((d) => !d.pass);
-  return failing.length > 1 ? failing.map((d) => `- ❌ ${d.sentence}`).join('\n') : null;
+  if (failing.length < 2) return null;
+  const shown = failing.slice(0, limit).map((d) => `- ❌ ${d.sentence}`);
+  const rest = failing.length - Math.min(limit, failing.length);
+  if (rest > 0) shown.push(`- … and ${rest} more failing ${rest === 1 ? 'check' : 'checks'} (results.json lists them all)`);
+  return shown.join('\n');
 }
 
 const RUNTIME_PREFERENCE = (run: RunResult): number => (run.runtime === 'tensorrt' ? 0 : run.provider === 'tensorrt' ? 1 : run.provider === 'cuda' ? 2 : 3);

@@ -50,14 +50,16 @@ interface DetailLevel {
   tableRows: number | null;
   maxReason: number;
   unmatched: number;
+  /** Failing checks listed under the headline. */
+  failures: number;
 }
 
 const LEVELS: DetailLevel[] = [
-  { sensitiveRows: 10, keptFloatRows: 20, charts: 2, comparison: true, gate: true, details: true, tableRows: null, maxReason: 90, unmatched: 20 },
-  { sensitiveRows: 5, keptFloatRows: 5, charts: 1, comparison: true, gate: true, details: true, tableRows: null, maxReason: 90, unmatched: 5 },
-  { sensitiveRows: 3, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: true, tableRows: null, maxReason: 90, unmatched: 0 },
-  { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: null, maxReason: 90, unmatched: 0 },
-  { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: 40, maxReason: 80, unmatched: 0 },
+  { sensitiveRows: 10, keptFloatRows: 20, charts: 2, comparison: true, gate: true, details: true, tableRows: null, maxReason: 90, unmatched: 20, failures: 10 },
+  { sensitiveRows: 5, keptFloatRows: 5, charts: 1, comparison: true, gate: true, details: true, tableRows: null, maxReason: 90, unmatched: 5, failures: 5 },
+  { sensitiveRows: 3, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: true, tableRows: null, maxReason: 90, unmatched: 0, failures: 5 },
+  { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: null, maxReason: 90, unmatched: 0, failures: 3 },
+  { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: 40, maxReason: 80, unmatched: 0, failures: 3 },
 ];
 
 const SHRUNK_NOTE = (limit: number) =>
@@ -97,7 +99,7 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
 function renderEntries(entries: ReportEntry[], level: DetailLevel, options: ReportOptions, shrunk: boolean, limit: number): string {
   const first = entries[0]!;
   const blocks: string[] = [`${marker(first.results.model.path)}\n${headline(entries)}`];
-  const failures = failureList(entries);
+  const failures = failureList(entries, level.failures);
   if (failures) blocks.push(failures);
   for (const entry of entries) {
     blocks.push(...warnings(entry.results));

@@ -6,7 +6,7 @@
 import { formatBytes } from '../../format.js';
 import type { Quantization } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
-import { count } from '../format.js';
+import { count, oneLine } from '../format.js';
 import { code, details, table } from '../markdown.js';
 
 /** "54 of 54 Conv/Gemm": the op types that have any node, summed. */
@@ -70,7 +70,7 @@ export function quantizationSection(entry: ReportEntry, detail: QuantizationDeta
   if (q.keptFloat.length > 0) {
     const shown = q.keptFloat.slice(0, detail.keptFloatRows);
     const rest = q.keptFloat.length - shown.length;
-    const list = shown.map((k) => `- ${code(k.node)} (${k.opType}): ${k.reason}`).join('\n');
+    const list = shown.map((k) => `- ${code(k.node)} (${k.opType}): ${oneLine(k.reason, 160)}`).join('\n');
     const more = rest > 0 ? `${shown.length > 0 ? '\n' : ''}- … and ${count(rest)} more (calibration.json lists them all)` : '';
     parts.push(`Left in float by the quantizer (${count(q.keptFloat.length)}):\n\n${list}${more}`);
   }
