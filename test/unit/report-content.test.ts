@@ -169,3 +169,25 @@ describe('hostile text', () => {
     assert.equal(first.indexOf('-->'), first.length - 3);
   });
 });
+
+describe('results with little in them', () => {
+  it('no runs at all (a run cut short before the benchmark) still renders a headline and an empty table', () => {
+    const results = fixture('gpu');
+    results.runs = [];
+    results.evaluation = null;
+    results.quantization = null;
+    results.incomplete = 'the quantize stage failed: no Conv, ConvTranspose, Gemm or MatMul to quantize';
+    const md = renderReport(results);
+    assert.match(md.split('\n')[1]!, /^### ⚪ quantgate · resnet50 · accuracy not gated: nothing was scored$/);
+    assert.match(md, /This run was cut short/);
+    assert.equal(mainTable(md).rows.length, 0);
+  });
+
+  it('only skipped runs: one folded row, no speed sentence', () => {
+    const results = fixture('cpu');
+    results.runs = results.runs.filter((r) => r.status === 'skipped');
+    const md = renderReport(results);
+    assert.equal(mainTable(md).rows.length, 1);
+    assert.ok(!/ runs \*\*/.test(md));
+  });
+});

@@ -4,6 +4,7 @@
  * against FP32 and what it does not say.
  */
 import { isBaseRun } from '../../compare/match.js';
+import { gatedInt8Runs } from '../../gate/decisions.js';
 import { resolveLimit, type LimitResolution } from '../../gate/resolve.js';
 import type { Results, RunResult } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
@@ -51,9 +52,10 @@ function labelledSection(entry: ReportEntry): string | null {
   const runs = scored(results, (run) => run.accuracyLossPp !== null);
   if (runs.length === 0) return null;
   const limit = entry.thresholds.maxAccuracyDrop;
-  // The prose is about the run that matters most: the worst INT8 loss, else the worst loss.
-  const int8 = runs.filter((r) => r.precision === 'int8');
-  const pool = int8.length > 0 ? int8 : runs;
+  // The prose is about the run that matters most: the worst loss the gate judges (so it names the
+  // headline's number), else the worst loss.
+  const gated = gatedInt8Runs(results, (run) => run.accuracyLossPp !== null);
+  const pool = gated.length > 0 ? gated : runs;
   const worst = pool.reduce((a, b) => (b.accuracyLossPp! > a.accuracyLossPp! ? b : a));
   const lines: string[] = [];
   const flips = worst.accuracyFlips;
@@ -77,13 +79,18 @@ function labelledSection(entry: ReportEntry): string | null {
       ci ? nowrap(`${pp(ci[0]).replace(/ pp$/, '')} to ${pp(ci[1])}`) : '',
       run.accuracyFlips ? `${count(run.accuracyFlips.toWrong)} / ${count(run.accuracyFlips.toRight)}` : '',
     ];
-    if (limit !== null) cells.push(resolutionCell(run, limit, samples));
+    if (limit !== null) cells.push(run.precision === 'int8' && !gated.includes(run) ? 'not gated: TensorRT scored this model itself' : resolutionCell(run, limit, samples));
     return cells;
   });
   const fp32 = results.runs.find((r) => !isBaseRun(r) && r.precision === 'fp32' && r.accuracy && 'top1' in r.accuracy);
   const reference = fp32 && fp32.accuracy && 'top1' in fp32.accuracy ? ` FP32 top-1: ${fractionPct(fp32.accuracy.top1)}.` : '';
   const body = `${lines.join(' ')}\n\n${table(header, rows, ['l', 'r', 'r', 'r', 'r', 'l'].slice(0, header.length) as ('l' | 'r')[])}\n\nScored on ${results.evaluation!.source}, output \`${results.evaluation!.output}\`.${reference}`;
-  return details(`Is the accuracy loss real? (paired, ${count(samples)} samples)`, body);
+  // The summary says it when the sample is too small to tell the worst loss from the limit.
+  const unresolved =
+    limit !== null && worst.accuracyLossCi && resolveLimit(worst.accuracyLossPp!, worst.accuracyLossCi, limit, samples).resolution === 'unresolved'
+      ? `: too few to resolve the ${pp(limit)} limit`
+      : '';
+  return details(`Is the accuracy loss real? (paired, ${count(samples)} samples${unresolved})`, body);
 }
 
 function fidelitySection(entry: ReportEntry): string | null {
