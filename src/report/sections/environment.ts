@@ -6,6 +6,7 @@ import { formatBytes } from '../../format.js';
 import type { Environment, Results } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
 import { count, megabytes } from '../format.js';
+import { baselineMarkdown } from '../headline.js';
 import { code, codeBlock, details } from '../markdown.js';
 
 export interface Artifacts {
@@ -74,6 +75,13 @@ export function environmentSection(entry: ReportEntry, artifacts: Artifacts | un
   parts.push(
     `Model ${code(m.path)}: ${formatBytes(m.bytes)}, sha256 ${code(m.sha256.slice(0, 12))}${commit ? `, commit ${code(commit.slice(0, 7))}` : ''}. Measured ${results.createdAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}.`,
   );
+  const side = entry.comparison.sameJob ?? entry.comparison.file;
+  if (side) {
+    const mine = commit ? code(commit.slice(0, 7)) : 'this run';
+    const theirs = side.baselineCommit ? `${code(side.baselineCommit.slice(0, 7))} (${baselineMarkdown(side.label)})` : baselineMarkdown(side.label);
+    const how = side.source === 'same-job' ? 'benchmarked in this job' : 'from an earlier results.json';
+    parts.push(`Compared ${mine} (this change) with ${theirs}, ${how}.`);
+  }
   if (full) {
     const memory = memoryNote(results);
     if (memory) parts.push(memory);
