@@ -1,7 +1,34 @@
+/**
+ * `quantgate compare CURRENT BASELINE`: the comparison of two results files, as markdown (or JSON
+ * with --json) on stdout. Exits 1 only when a gate flag is given and the gate fails; without one it
+ * reports and exits 0. Both files are validated against results.json schema 1 first.
+ */
+import { resolve } from 'node:path';
+import { compareResults } from '../compare/compare.js';
+import { readResultsFile } from '../compare/read-results.js';
 import type { CompareConfig } from '../config/types.js';
+import { ExitCode } from '../errors.js';
+import { compareThresholds } from '../gate/thresholds.js';
+import { decideVerdict } from '../gate/verdict.js';
+import { renderComparison } from '../report/comparison.js';
 import type { CommandContext } from './context.js';
 
-/** `quantgate compare`: results.json comparison is not built yet. */
-export async function compareCommand(_current: string, _baseline: string, _config: CompareConfig, _ctx: CommandContext): Promise<number> {
-  throw new Error('quantgate compare is not implemented in this version yet');
+export async function compareCommand(currentPath: string, baselinePath: string, config: CompareConfig, ctx: CommandContext): Promise<number> {
+  const current = readResultsFile(resolve(ctx.cwd, currentPath), 'the current results file');
+  const baseline = readResultsFile(resolve(ctx.cwd, baselinePath), 'the baseline results file');
+  const side = compareResults(current, baseline).file!;
+  const thresholds = compareThresholds(config);
+  const gated = thresholds.maxAccuracyDrop !== null || thresholds.maxLatencyRegression !== null;
+  // Only the two files are compared: the current file's own base-model runs are not this gate's business.
+  const verdict = gated ? decideVerdict(current, thresholds, { sameJob: null, file: side }) : null;
+  if (config.json) {
+    ctx.stdout.write(`${JSON.stringify({ current: currentPath, baseline: baselinePath, comparison: side, verdict }, null, 2)}\n`);
+  } else {
+    ctx.stdout.write(renderComparison(current, side, verdict, { currentName: currentPath, baselineName: baselinePath }));
+  }
+  if (verdict && !verdict.pass) {
+    ctx.log.warn(`gate failed: ${verdict.reasons[0] ?? ''}`);
+    return ExitCode.gateFailed;
+  }
+  return ExitCode.passed;
 }

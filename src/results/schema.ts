@@ -56,12 +56,19 @@ export const runSchema = z.object({
   accuracyLossPp: nullableNumber,
   /** Paired bootstrap 95% interval of accuracyLossPp. */
   accuracyLossCi: z.tuple([z.number(), z.number()]).nullable(),
+  /**
+   * The paired counts behind accuracyLossPp: samples FP32 got right and this run got wrong
+   * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
+   */
+  accuracyFlips: z.object({ toWrong: z.number().int(), toRight: z.number().int() }).nullable().optional(),
 });
 
 export const modelFileSchema = z.object({
   path: z.string(),
   sha256: z.string(),
   bytes: z.number().int(),
+  /** The commit the file was taken from, where known (for baselineModel: the base branch's). */
+  commit: z.string().nullable().optional(),
 });
 
 export const environmentSchema = z.object({
@@ -132,12 +139,24 @@ export const evaluationSchema = z.object({
   source: z.string(),
 });
 
+/** The limits the gate applied; null where that gate was off. */
+export const thresholdsSchema = z.object({
+  /** --max-accuracy-drop, percentage points. */
+  maxAccuracyDrop: nullableNumber,
+  /** --max-disagreement, percent of samples. */
+  maxDisagreement: nullableNumber,
+  /** --max-latency-regression, percent of the baseline's p50. */
+  maxLatencyRegression: nullableNumber,
+});
+
 export const verdictSchema = z.object({
   pass: z.boolean(),
   /** False when nothing was gated (e.g. no labels and no --max-disagreement). */
   gated: z.boolean(),
   /** One sentence per gate decision, failing ones first. */
   reasons: z.array(z.string()),
+  /** The limits the decision used, so a report rendered later from this file can name them. */
+  thresholds: thresholdsSchema.optional(),
 });
 
 export const resultsSchema = z
@@ -153,6 +172,8 @@ export const resultsSchema = z
     verdict: verdictSchema,
     /** Set when the run was cut short (a signal, a failed stage): what exists was measured. */
     incomplete: z.string().nullable(),
+    /** The quantgate command line that reproduces this run, paths as the user gave them. */
+    command: z.string().nullable().optional(),
   })
   // Readers keep fields added by later versions of schema 1.
   .loose();
@@ -164,3 +185,5 @@ export type Environment = z.infer<typeof environmentSchema>;
 export type Quantization = z.infer<typeof quantizationSchema>;
 export type Verdict = z.infer<typeof verdictSchema>;
 export type Evaluation = z.infer<typeof evaluationSchema>;
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+export type ModelFile = z.infer<typeof modelFileSchema>;

@@ -1,0 +1,193 @@
+// What every report must do, checked across all fixtures: the marker on the first line, the
+// verdict and its number in the headline, every run a row (what did not run too), units on every
+// number, the simulation labelled, well-formed markdown whatever the reasons contain.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { renderReport } from '../../src/report/report.ts';
+import type { Results } from '../../src/results/schema.ts';
+import { fixture, FIXTURES, type FixtureName } from '../fixtures/results/index.ts';
+
+const NAMES = Object.keys(FIXTURES) as FixtureName[];
+
+/** The cells of the report's first table (the comparison table): header and rows. */
+function mainTable(markdown: string): { header: string[]; rows: string[][] } {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('| runtime |'));
+  assert.ok(start > 0, 'no table');
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
+  const split = (line: string) =>
+    line
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
+  return { header: split(lines[start]!), rows: lines.slice(start + 2, end).map(split) };
+}
+
+describe('every fixture', () => {
+  for (const name of NAMES) {
+    describe(name, () => {
+      const results = fixture(name);
+      const md = renderReport(results);
+
+      it('starts with the hidden marker naming the model, then the headline', () => {
+        const [first, second] = md.split('\n');
+        assert.equal(first, `<!-- quantgate:${results.model.path} -->`);
+        assert.match(second!, /^### (✅|❌|⚪) quantgate · [\w.-]+ · /);
+      });
+
+      it('has one well-formed table with every run of this model as a row', () => {
+        const { header, rows } = mainTable(md);
+        for (const row of rows) assert.equal(row.length, header.length, `row ${row.join(' | ')}`);
+        const mine = results.runs.filter((r) => !r.model.startsWith('base:'));
+        // Folded rows stand for several runs: count what they claim.
+        const claimed = rows.reduce((n, row) => n + row[1]!.split(', ').length * row[2]!.split(', ').length, 0);
+        assert.equal(claimed, mine.length);
+      });
+
+      it('puts a unit on every number (in the cell, or in the header for latency)', () => {
+        const { header, rows } = mainTable(md);
+        for (const row of rows) {
+          row.forEach((cell, i) => {
+            if (!/^[−-]?[\d,.]+$/.test(cell)) return;
+            assert.ok(header[i] === 'batch' || /\(ms\)/.test(header[i]!), `'${cell}' under '${header[i]}' has no unit`);
+          });
+        }
+      });
+
+      it('balances its folds and code fences and stays under the comment limit', () => {
+        assert.equal((md.match(/<details>/g) ?? []).length, (md.match(/<\/details>/g) ?? []).length);
+        assert.equal((md.match(/^```/gm) ?? []).length % 2, 0);
+        assert.ok(md.length < 65_536);
+        assert.ok(!md.includes('left out to keep this comment'));
+      });
+
+      it('names the verdict its results store (rendered with the baseline it was decided against)', () => {
+        const withBaseline = name === 'cpu' ? renderReport(results, { baseline: fixture('cpuBaseline'), baselineLabel: 'main' }) : md;
+        const icon = results.verdict.pass ? (results.verdict.gated ? '✅' : '⚪') : '❌';
+        const line = withBaseline.split('\n')[1]!;
+        assert.ok(line.startsWith(`### ${icon}`), line);
+      });
+    });
+  }
+});
+
+describe('headlines', () => {
+  const headline = (r: Results, options = {}) => renderReport(r, options).split('\n')[1];
+  it('a pass names the worst loss and the limit', () => {
+    assert.equal(headline(fixture('gpu')), '### ✅ quantgate · resnet50 · INT8 passes the gate: worst accuracy loss 0.42 pp (limit 1.00 pp)');
+  });
+  it('a failure names the run, the number and the limit', () => {
+    assert.equal(headline(fixture('accuracyFail')), '### ❌ quantgate · efficientnet_b0 · INT8 loses 1.35 pp on TensorRT (limit 1.00 pp), and 1 more gate failure below');
+  });
+  it('a latency failure names the batch, the baseline, the limit and the noise', () => {
+    assert.equal(
+      headline(fixture('sameJob'), { baselineLabel: 'main' }),
+      '### ❌ quantgate · resnet18 · INT8 is 9.8% slower on ONNX Runtime CPU at batch 8 than `main` (limit 5%, noise ±2.7%)',
+    );
+  });
+  it('nothing gated says why and shows the closest number', () => {
+    assert.equal(
+      headline(fixture('noLabels')),
+      "### ⚪ quantgate · mobilenetv3_small · accuracy not gated: no labels (INT8 agrees with FP32's top-1 on 95.8% of samples at worst, on ONNX Runtime CPU)",
+    );
+  });
+  it('a pass with a disagreement limit names it', () => {
+    assert.match(headline(fixture('noLabels'), { thresholds: { maxAccuracyDrop: 1, maxDisagreement: 5, maxLatencyRegression: null } })!, /✅ .* worst top-1 disagreement with FP32 4\.2% \(limit 5%\)/);
+  });
+});
+
+describe('rows a reviewer must not miss', () => {
+  it('a runtime skipped for a missing library is a row with the reason', () => {
+    const md = renderReport(fixture('cpu'));
+    assert.match(md, /\| TensorRT \| INT8, FP16 \| 1, 32 \| skipped: no TensorRT on this runner \(libnvinfer\.so\.10 not found\) \|/);
+  });
+
+  it('a failed run is a row with its reason, and listed under the headline', () => {
+    const md = renderReport(fixture('accuracyFail'));
+    assert.match(md, /\| TensorRT 10\.13 \| FP16 \| 32 \| ❌ failed: engine build failed: \[TRT\]/);
+    assert.match(md, /^- ❌ TensorRT FP16 at batch 32 failed/m);
+  });
+
+  it('the CPU simulation of TensorRT is labelled as one, carries accuracy only, and is explained', () => {
+    const md = renderReport(fixture('cpu'));
+    const row = mainTable(md).rows.find((r) => r[0]!.startsWith('TensorRT, simulated on CPU †'))!;
+    assert.equal(row[3], 'accuracy only');
+    assert.deepEqual(row.slice(4, 7), ['', '', '']);
+    assert.match(md, /<sub>† A simulation of TensorRT's INT8 arithmetic/);
+  });
+
+  it('within noise is called so, and a real regression is marked', () => {
+    const md = renderReport(fixture('cpu'), { baseline: fixture('cpuBaseline'), baselineLabel: 'main' });
+    const rows = mainTable(md).rows;
+    const vs = (batch: string, model: string) => rows.find((r) => r[2] === batch && r[1] === model && r[0]!.startsWith('ONNX'))!.at(-1);
+    assert.equal(vs('1', 'INT8'), 'p50\u00a0+6.2%, within noise');
+    assert.equal(vs('32', 'INT8'), '🔴 p50\u00a0+14.1%');
+    assert.match(md, /Only in `main`: ONNX Runtime CPU INT8 at batch 8; ONNX Runtime CPU FP32 at batch 8\./);
+    assert.match(md, /\| ONNX Runtime \| 1\.30\.0 \| 1\.29\.1 \|/);
+  });
+
+  it('the speed sentence compares INT8 with the fastest float model and with the baseline', () => {
+    assert.match(renderReport(fixture('gpu')), /^TensorRT INT8 runs \*\*1\.82x\*\* faster than TensorRT FP16 at batch 32 \(3\.90 vs 7\.10 ms\)\.$/m);
+    assert.match(
+      renderReport(fixture('sameJob'), { baselineLabel: 'main' }),
+      /^ONNX Runtime CPU INT8 runs \*\*2\.46x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise\)\.$/m,
+    );
+  });
+});
+
+describe('warnings', () => {
+  it('random calibration data is a loud caution right under the headline', () => {
+    const md = renderReport(fixture('random'));
+    const lines = md.split('\n');
+    assert.equal(lines[3], '> [!CAUTION]');
+    assert.match(lines[4]!, /\*\*Calibrated on random data\.\*\*/);
+    for (const name of NAMES.filter((n) => n !== 'random')) assert.ok(!renderReport(fixture(name)).includes('[!CAUTION]'), name);
+  });
+
+  it('a run cut short says so', () => {
+    const results = fixture('gpu');
+    results.incomplete = 'interrupted by SIGTERM during the benchmark';
+    assert.match(renderReport(results), /> \*\*This run was cut short\*\* \(interrupted by SIGTERM during the benchmark\)/);
+  });
+});
+
+describe('hostile text', () => {
+  it('reasons with pipes, newlines and tags cannot break the table or open HTML', () => {
+    const results = fixture('cpu');
+    for (const run of results.runs.filter((r) => r.status === 'skipped')) run.reason = 'bad | reason\nwith <script>alert(1)</script> and `code`';
+    const md = renderReport(results);
+    const { header, rows } = mainTable(md);
+    for (const row of rows) assert.equal(row.length, header.length);
+    assert.ok(!md.includes('<script>'));
+    assert.match(md, /skipped: bad \\\| reason with &lt;script>/);
+  });
+
+  it('a model path cannot close the marker early', () => {
+    const results = fixture('gpu');
+    results.model.path = 'models/a-->b.onnx';
+    const first = renderReport(results).split('\n')[0]!;
+    assert.equal(first.indexOf('-->'), first.length - 3);
+  });
+});
+
+describe('results with little in them', () => {
+  it('no runs at all (a run cut short before the benchmark) still renders a headline and an empty table', () => {
+    const results = fixture('gpu');
+    results.runs = [];
+    results.evaluation = null;
+    results.quantization = null;
+    results.incomplete = 'the quantize stage failed: no Conv, ConvTranspose, Gemm or MatMul to quantize';
+    const md = renderReport(results);
+    assert.match(md.split('\n')[1]!, /^### ⚪ quantgate · resnet50 · accuracy not gated: nothing was scored$/);
+    assert.match(md, /This run was cut short/);
+    assert.equal(mainTable(md).rows.length, 0);
+  });
+
+  it('only skipped runs: one folded row, no speed sentence', () => {
+    const results = fixture('cpu');
+    results.runs = results.runs.filter((r) => r.status === 'skipped');
+    const md = renderReport(results);
+    assert.equal(mainTable(md).rows.length, 1);
+    assert.ok(!/ runs \*\*/.test(md));
+  });
+});

@@ -1,0 +1,57 @@
+// Golden reports: each fixture results file rendered as the pull-request comment (and one
+// `quantgate compare` output), compared byte for byte with test/golden/*.md. After a deliberate
+// change, regenerate with `UPDATE_GOLDEN=1 node --import tsx --test test/unit/report-golden.test.ts`
+// and read the diff: it is what reviewers will see.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { compareResults } from '../../src/compare/compare.ts';
+import { decideVerdict } from '../../src/gate/verdict.ts';
+import { renderComparison } from '../../src/report/comparison.ts';
+import { renderReport } from '../../src/report/report.ts';
+import { fixture } from '../fixtures/results/index.ts';
+
+const GOLDEN = fileURLToPath(new URL('../golden/', import.meta.url));
+const update = process.env.UPDATE_GOLDEN === '1';
+
+const CASES: [string, () => string][] = [
+  [
+    'gpu-resnet50.md',
+    () => renderReport(fixture('gpu'), { artifacts: { name: 'quantgate-resnet50', url: 'https://github.com/OWNER/REPO/actions/runs/123/artifacts/456' } }),
+  ],
+  ['cpu-resnet50.md', () => renderReport(fixture('cpu'), { thresholds: { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: null } })],
+  ['cpu-resnet50-vs-main.md', () => renderReport(fixture('cpu'), { baseline: fixture('cpuBaseline'), baselineLabel: 'main' })],
+  ['accuracy-fail.md', () => renderReport(fixture('accuracyFail'))],
+  ['no-labels.md', () => renderReport(fixture('noLabels'))],
+  ['same-job.md', () => renderReport(fixture('sameJob'), { baselineLabel: 'main' })],
+  ['random-calibration.md', () => renderReport(fixture('random'), { artifacts: { folder: 'out' } })],
+  [
+    'compare-cpu-resnet50.md',
+    () => {
+      const current = fixture('cpu');
+      const side = compareResults(current, fixture('cpuBaseline')).file!;
+      const verdict = decideVerdict(current, { maxAccuracyDrop: null, maxDisagreement: null, maxLatencyRegression: 5 }, { sameJob: null, file: side });
+      return renderComparison(current, side, verdict, { currentName: 'quantgate-out/results.json', baselineName: 'baseline/results.json' });
+    },
+  ],
+];
+
+describe('golden reports', () => {
+  for (const [name, render] of CASES) {
+    it(name, () => {
+      const actual = render();
+      const path = `${GOLDEN}${name}`;
+      if (update || !existsSync(path)) {
+        writeFileSync(path, actual);
+        if (!update) assert.fail(`${name} did not exist: written now, check it and commit it`);
+        return;
+      }
+      assert.equal(actual, readFileSync(path, 'utf8'), `${name} changed: if on purpose, run with UPDATE_GOLDEN=1 and review the diff`);
+    });
+  }
+
+  it('renders the same string twice (no clock, no randomness)', () => {
+    assert.equal(renderReport(fixture('gpu')), renderReport(fixture('gpu')));
+  });
+});
