@@ -4,3 +4,4 @@ export type { BenchmarkFailure, BenchmarkOutcome, BenchmarkProgress, BenchmarkRe
 export { batchSupport, type BatchSupport } from './batch-support.js';
 export { DEFAULT_SETTINGS, resolveSettings, type BenchmarkSettings } from './settings.js';
 export { coefficientOfVariation, latencyStatistics, percentile, throughput } from './statistics.js';
+export { runFields, skippedFields, type BenchmarkRunFields } from './run-fields.js';

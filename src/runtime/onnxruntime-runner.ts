@@ -29,7 +29,7 @@ export class OnnxRuntimeRunner implements Runner {
   readonly settings: ResolvedSessionSettings;
   private readonly modelPath: string;
   private ort: Ort | undefined;
-  private session: InferenceSession | undefined;
+  private ortSession: InferenceSession | undefined;
   private state: 'new' | 'loading' | 'loaded' | 'disposed' = 'new';
   private inFlight = 0;
 
@@ -45,10 +45,10 @@ export class OnnxRuntimeRunner implements Runner {
     try {
       this.ort = await loadOrt();
       const start = process.hrtime.bigint();
-      this.session = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
+      this.ortSession = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
       const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
       this.state = 'loaded';
-      return { loadMs, inputNames: [...this.session.inputNames], outputNames: [...this.session.outputNames] };
+      return { loadMs, inputNames: [...this.ortSession.inputNames], outputNames: [...this.ortSession.outputNames] };
     } catch (error) {
       this.state = 'new';
       throw error;
@@ -78,18 +78,26 @@ export class OnnxRuntimeRunner implements Runner {
     };
   }
 
+  /**
+   * The underlying session, for measuring this runner against a bare `session.run` loop on the
+   * same session (bench/harness-overhead.ts). The pipeline goes through run() and bind().
+   */
+  get session(): InferenceSession | undefined {
+    return this.ortSession;
+  }
+
   async dispose(): Promise<void> {
     if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.modelPath} still in flight`);
     if (this.state === 'loading') throw new Error('dispose() refused: the session is still loading');
-    const session = this.session;
-    this.session = undefined;
+    const session = this.ortSession;
+    this.ortSession = undefined;
     this.state = 'disposed';
     await session?.release();
   }
 
   private loaded(what: string): InferenceSession {
-    if (this.state !== 'loaded' || !this.session) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
-    return this.session;
+    if (this.state !== 'loaded' || !this.ortSession) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
+    return this.ortSession;
   }
 
   private async track<T>(work: () => Promise<T>): Promise<T> {

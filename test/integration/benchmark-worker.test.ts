@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TensorProto_DataType as DataType } from 'onnx-buf';
-import { benchmark, benchmarkInterleaved, type BenchmarkProgress, type BenchmarkResult } from '../../src/benchmark/index.ts';
+import { benchmark, benchmarkInterleaved, runFields, skippedFields, type BenchmarkProgress, type BenchmarkResult } from '../../src/benchmark/index.ts';
 import { BenchmarkWorker, WorkerExitedError } from '../../src/benchmark/worker-client.ts';
 import type { Batch } from '../../src/data/types.ts';
+import { runSchema } from '../../src/results/schema.ts';
 import { writeModel } from '../../src/model/write.ts';
 import { gemmModel } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -17,6 +18,9 @@ const TINY = { warmupMs: 10, minIterations: 5, minMs: 0 };
 const dir = tempDir();
 const modelPath = join(dir, 'gemm.onnx');
 writeModel(gemmModel({ inputs: 64, classes: 16 }), modelPath);
+// The fields of a results.json run that the benchmark fills, validated by the schema itself.
+const benchmarkPart = runSchema.pick({ status: true, reason: true, latencyMs: true, throughput: true, memory: true, loadMs: true }).strict();
+
 const batch = (size: number): Batch => ({
   size,
   start: 0,
@@ -54,6 +58,9 @@ describe('benchmark life cycle', () => {
     assert.equal(result.memory.processDeviceMB, null);
     assert.match(result.memoryMeasured, /peak RSS of a worker process holding only this session/);
     assert.equal(result.batch, 4);
+    const fields = benchmarkPart.parse(runFields(result));
+    assert.deepEqual(fields.latencyMs, latencyMs);
+    assert.equal(fields.status, 'ok');
   });
 
   it('a model that cannot load is a failed result with ONNX Runtime’s reason', async () => {
@@ -62,6 +69,9 @@ describe('benchmark life cycle', () => {
     assert.equal(outcome.status, 'failed');
     assert.match((outcome as { reason: string }).reason, /nope\.onnx/);
     assert.deepEqual(events.map((e) => e.phase), ['failed']);
+    const fields = benchmarkPart.parse(runFields(outcome));
+    assert.deepEqual([fields.status, fields.latencyMs, fields.memory], ['failed', null, null]);
+    assert.deepEqual(benchmarkPart.parse(skippedFields('no CUDA here')), { status: 'skipped', reason: 'no CUDA here', latencyMs: null, throughput: null, memory: null, loadMs: null });
   });
 
   it('a batch the model refuses fails in warm-up with the reason', async () => {
