@@ -15,7 +15,12 @@ const outRoot = check ? mkdtempSync(join(tmpdir(), 'quantgate-build-')) : root;
 const external = ['onnxruntime-node', 'sharp'];
 
 await build({
-  entryPoints: { index: join(root, 'src/index.ts'), cli: join(root, 'src/cli/index.ts') },
+  entryPoints: {
+    index: join(root, 'src/index.ts'),
+    cli: join(root, 'src/cli/index.ts'),
+    // Each benchmark runs in a child process of its own; the bundles fork this file, beside them.
+    'benchmark-worker': join(root, 'src/benchmark/worker.ts'),
+  },
   outdir: join(outRoot, 'dist'),
   bundle: true,
   platform: 'node',

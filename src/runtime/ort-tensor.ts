@@ -51,9 +51,14 @@ export function hostToOrt(ort: Ort, tensor: HostTensor): Tensor {
   return new ort.Tensor(type, tensor.data as never, tensor.dims);
 }
 
-/** An onnxruntime-node output as a host tensor (numeric types only). */
-export function ortToHost(tensor: Tensor): HostTensor {
+/** An onnxruntime-node output tensor as a HostTensor (its data is not copied). */
+export function fromOrtTensor(tensor: Tensor): HostTensor {
   const dataType = dataTypeOfOrt(tensor.type);
-  if (dataType === undefined) throw new Error(`onnxruntime-node output of type ${tensor.type} has no ONNX element type here`);
-  return { dataType, dims: [...tensor.dims], data: tensor.data as HostTensor['data'] };
+  if (dataType === undefined) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor, which quantgate does not handle`);
+  const data = tensor.data;
+  if (typeof data === 'string' || Array.isArray(data)) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor without numeric data`);
+  // Node's own Float16Array (where it exists) carries the same bits a Uint16Array does.
+  const typed = data.constructor.name === 'Float16Array' ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
+  return { dataType, dims: [...tensor.dims], data: typed as HostTensor['data'] };
+}
 }

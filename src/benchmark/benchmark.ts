@@ -1,0 +1,244 @@
+/**
+ * Benchmarks ONNX Runtime sessions, each in its own worker process (worker.ts): load, warm-up,
+ * timed rounds, memory, dispose. `benchmarkInterleaved` runs several sessions at once and
+ * alternates their rounds, so a baseline model and the pull request's model see the same machine
+ * conditions (a noisy neighbour, thermal state, frequency) instead of one getting the quiet
+ * minute and the other the busy one.
+ *
+ * What is measured:
+ * - latency: wall time of each `session.run` (process.hrtime.bigint around the awaited call, in
+ *   the worker), over the timed rounds only; statistics as statistics.ts defines them;
+ * - throughput: batch × 1000 / mean latency, samples/s (back-to-back runs, one at a time);
+ * - loadMs: creating the InferenceSession (parsing, graph optimisation, provider setup);
+ * - memory.rssMB (CPU and GPU providers): peak RSS of the worker during load, warm-up and the
+ *   timed rounds, less its RSS just before the session was created (onnxruntime-node loaded and
+ *   the input batch received): weights, arenas, activations, outputs. MiB.
+ * - memory.deviceMB / processDeviceMB (GPU providers, UNRUN): see gpu-memory.ts.
+ */
+import type { Batch } from '../data/types.js';
+import type { Latency } from '../results/schema.js';
+import type { ResolvedSessionSettings, SessionSettings } from '../runtime/session-options.js';
+import type { ProviderName } from '../runtime/types.js';
+import { DeviceMemoryTracker } from './gpu-memory.js';
+import { resolveSettings, roundQuota, type BenchmarkSettings } from './settings.js';
+import { latencyStatistics, percentile, throughput } from './statistics.js';
+import { BenchmarkWorker } from './worker-client.js';
+
+export interface BenchmarkSpec extends SessionSettings {
+  /** Names this session in progress and results, e.g. "int8.ort cpu b1". */
+  label: string;
+  modelPath: string;
+  provider: ProviderName;
+  /** The inputs every iteration runs; `size` is the batch size throughput is counted in. */
+  batch: Batch;
+}
+
+export interface Memory {
+  rssMB: number | null;
+  deviceMB: number | null;
+  processDeviceMB: number | null;
+}
+
+export interface RoundSummary {
+  iterations: number;
+  p50Ms: number;
+  wallMs: number;
+}
+
+export interface BenchmarkResult {
+  label: string;
+  status: 'ok';
+  provider: ProviderName;
+  batch: number;
+  latencyMs: Latency;
+  throughput: number;
+  memory: Memory;
+  /** What the memory fields measured, in words (for the report's details). */
+  memoryMeasured: string;
+  loadMs: number;
+  session: ResolvedSessionSettings;
+  warmup: { iterations: number; ms: number };
+  /** Per round, in run order: their p50s show drift over the run. */
+  rounds: RoundSummary[];
+  /** Wall time of all timed rounds: the latencies plus the loop's own cost, ms. */
+  timedWallMs: number;
+}
+
+export interface BenchmarkFailure {
+  label: string;
+  status: 'failed';
+  provider: ProviderName;
+  batch: number;
+  reason: string;
+}
+
+export type BenchmarkOutcome = BenchmarkResult | BenchmarkFailure;
+
+export type BenchmarkProgress =
+  | { phase: 'load'; label: string; pid: number | undefined; loadMs: number }
+  | { phase: 'warmup'; label: string; iterations: number }
+  | { phase: 'round'; label: string; round: number; rounds: number; iterations: number; p50Ms: number }
+  | { phase: 'failed'; label: string; reason: string };
+
+export type ProgressListener = (event: BenchmarkProgress) => void;
+
+/** One session in its own worker. */
+export async function benchmark(spec: BenchmarkSpec, settings?: Partial<BenchmarkSettings>, onProgress?: ProgressListener): Promise<BenchmarkOutcome> {
+  const [outcome] = await benchmarkInterleaved([spec], settings, onProgress);
+  return outcome!;
+}
+
+/**
+ * Several sessions, each in its own worker, all loaded at once; the timed rounds alternate
+ * between them, the order rotating each round (A B, B A, A B... for two) so that neither always
+ * runs right after the other. Spinning is off unless a spec turns it on: ONNX Runtime's idle
+ * worker threads otherwise keep busy-waiting in one worker while the next one runs (measured:
+ * two byte-identical models timed 0.89x to 1.73x apart with it on, 0.99-1.01x with it off).
+ * A session that fails (or whose worker dies) becomes a failed outcome; the others go on.
+ */
+export async function benchmarkInterleaved(
+  specs: readonly BenchmarkSpec[],
+  settings?: Partial<BenchmarkSettings>,
+  onProgress: ProgressListener = () => {},
+): Promise<BenchmarkOutcome[]> {
+  const resolved = resolveSettings(settings);
+  const interleaved = specs.length > 1;
+  const states = specs.map((spec) => new SessionState(interleaved && spec.allowSpinning === undefined ? { ...spec, allowSpinning: false } : spec));
+  const fail = (state: SessionState, error: unknown) => {
+    state.failure = error instanceof Error ? error.message : String(error);
+    onProgress({ phase: 'failed', label: state.spec.label, reason: state.failure });
+    // Its memory and threads should not disturb the sessions still running.
+    void state.worker?.close();
+  };
+  const live = () => states.filter((s) => s.failure === undefined);
+  try {
+    // One at a time, so that each load time is not shared with another load.
+    for (const state of states) {
+      try {
+        await state.load();
+        onProgress({ phase: 'load', label: state.spec.label, pid: state.worker!.pid, loadMs: state.loadMs });
+      } catch (error) {
+        fail(state, error);
+      }
+    }
+    for (const state of live()) {
+      try {
+        await state.warm(resolved.warmupMs);
+        onProgress({ phase: 'warmup', label: state.spec.label, iterations: state.warmup!.iterations });
+      } catch (error) {
+        fail(state, error);
+      }
+    }
+    const quota = roundQuota(resolved);
+    for (let round = 0; round < resolved.rounds; round++) {
+      const order = live();
+      const rotated = [...order.slice(round % Math.max(order.length, 1)), ...order.slice(0, round % Math.max(order.length, 1))];
+      for (const state of rotated) {
+        try {
+          await state.round(quota);
+          onProgress({ phase: 'round', label: state.spec.label, round: round + 1, rounds: resolved.rounds, iterations: state.iterations(), p50Ms: state.lastRoundP50() });
+        } catch (error) {
+          fail(state, error);
+        }
+      }
+    }
+    for (const state of live()) {
+      try {
+        await state.finish();
+      } catch (error) {
+        fail(state, error);
+      }
+    }
+  } finally {
+    await Promise.all(states.map((s) => s.worker?.close()));
+  }
+  return states.map((s) => s.outcome());
+}
+
+const GPU_PROVIDERS: ReadonlySet<ProviderName> = new Set(['cuda', 'tensorrt']);
+
+class SessionState {
+  worker: BenchmarkWorker | undefined;
+  failure: string | undefined;
+  loadMs = 0;
+  settings: ResolvedSessionSettings | undefined;
+  warmup: { iterations: number; ms: number } | undefined;
+  private readonly samples: Float64Array[] = [];
+  private readonly rounds: RoundSummary[] = [];
+  private rssMB: number | null = null;
+  private rssNote = '';
+  private device: DeviceMemoryTracker | undefined;
+
+  constructor(readonly spec: BenchmarkSpec) {}
+
+  async load(): Promise<void> {
+    this.worker = new BenchmarkWorker();
+    const { label: _label, modelPath, provider, batch, ...sessionSettings } = this.spec;
+    if (GPU_PROVIDERS.has(provider)) {
+      await this.worker.request('init-device', { provider });
+      this.device = new DeviceMemoryTracker(this.worker.pid!);
+      await this.device.markContext();
+    }
+    const loaded = await this.worker.request('load', { session: { modelPath, provider, ...sessionSettings }, feeds: batch.feeds });
+    this.loadMs = loaded.loadMs;
+    this.settings = loaded.settings;
+    await this.device?.sample();
+  }
+
+  async warm(ms: number): Promise<void> {
+    this.warmup = await this.worker!.request('warmup', { ms });
+    await this.device?.sample();
+  }
+
+  async round(quota: { minIterations: number; minMs: number }): Promise<void> {
+    const { samplesMs, wallMs } = await this.worker!.request('round', quota);
+    this.samples.push(samplesMs);
+    this.rounds.push({ iterations: samplesMs.length, p50Ms: percentile(Float64Array.from(samplesMs).sort(), 50), wallMs });
+    await this.device?.sample();
+  }
+
+  async finish(): Promise<void> {
+    const memory = await this.worker!.request('memory', {});
+    this.rssMB = Math.max(0, memory.peakRssBytes - memory.rssBeforeBytes) / 2 ** 20;
+    this.rssNote = memory.peakSinceMark
+      ? 'rssMB: peak RSS of a worker process holding only this session (load, warm-up, timed runs), less its RSS before the session was created'
+      : 'rssMB: lifetime peak RSS of a worker process holding only this session, less its RSS before the session was created (this platform cannot reset the peak, so Node start-up is included)';
+    await this.worker!.request('dispose', {});
+  }
+
+  iterations(): number {
+    return this.rounds.reduce((n, r) => n + r.iterations, 0);
+  }
+
+  lastRoundP50(): number {
+    return this.rounds.at(-1)?.p50Ms ?? Number.NaN;
+  }
+
+  outcome(): BenchmarkOutcome {
+    const base = { label: this.spec.label, provider: this.spec.provider, batch: this.spec.batch.size };
+    if (this.failure !== undefined) return { ...base, status: 'failed', reason: this.failure };
+    const all = new Float64Array(this.iterations());
+    let offset = 0;
+    for (const s of this.samples) {
+      all.set(s, offset);
+      offset += s.length;
+    }
+    const latencyMs = latencyStatistics(all);
+    const device = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    return {
+      ...base,
+      status: 'ok',
+      latencyMs,
+      throughput: throughput(this.spec.batch.size, latencyMs.mean),
+      memory: { rssMB: this.rssMB, ...device },
+      memoryMeasured: this.device
+        ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)`
+        : `${this.rssNote} (MiB)`,
+      loadMs: this.loadMs,
+      session: this.settings!,
+      warmup: this.warmup!,
+      rounds: this.rounds,
+      timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0),
+    };
+  }
+}
