@@ -61,4 +61,3 @@ export function fromOrtTensor(tensor: Tensor): HostTensor {
   const typed = data.constructor.name === 'Float16Array' ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
   return { dataType, dims: [...tensor.dims], data: typed as HostTensor['data'] };
 }
-}
