@@ -1,7 +1,27 @@
+/**
+ * `quantgate run`: the whole pipeline (what the action runs). Prints where the report is and the
+ * verdict; exits 1 when a gate failed.
+ */
+import { relative } from 'node:path';
 import type { RunConfig } from '../config/types.js';
+import { ExitCode } from '../errors.js';
+import { runPipeline, type RunOutcome } from '../pipeline/run.js';
 import type { CommandContext } from './context.js';
 
-/** `quantgate run`: the benchmark and report stages are not built yet. */
-export async function runCommand(_config: RunConfig, _ctx: CommandContext): Promise<number> {
-  throw new Error('quantgate run is not implemented in this version yet');
+export async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
+  const outcome = await runPipeline(config, ctx);
+  ctx.stdout.write(config.json ? `${JSON.stringify(outcome.results, null, 2)}\n` : `${summarize(outcome, ctx.cwd)}\n`);
+  return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
+}
+
+export function summarize(outcome: RunOutcome, cwd: string): string {
+  const { verdict } = outcome.results;
+  const show = (p: string) => relative(cwd, p) || p;
+  const mark = !verdict.gated ? 'not gated' : verdict.pass ? 'passed' : 'FAILED';
+  return [
+    `verdict: ${mark}`,
+    ...verdict.reasons.map((r) => `  ${r}`),
+    `report: ${show(outcome.files.report)}`,
+    `results: ${show(outcome.files.results)}`,
+  ].join('\n');
 }

@@ -41,6 +41,9 @@ export interface RunConfig extends QuantizeSettings {
   runtimes: 'auto' | Runtime[];
   providers: 'auto' | Provider[];
   batchSizes: number[];
+  warmupMs: number;
+  minIterations: number;
+  minTimeMs: number;
   output?: string;
   baseline?: string;
   baselineModel?: string;
