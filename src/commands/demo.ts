@@ -1,52 +1,29 @@
 /**
- * `quantgate demo`: the pipeline on an embedded example, no GPU and no input files needed.
- * For now it runs the model stage (write, read back losslessly, inspect) on a generated model;
- * the `run` pipeline replaces it once it exists.
+ * `quantgate demo`: the whole pipeline on the embedded example (examples/demo: a small trained
+ * CNN with labelled evaluation data), on the CPU, no GPU or input files needed. TensorRT shows as
+ * unavailable with the reason. Same code path as `quantgate run`.
  */
 import { join } from 'node:path';
-import { TensorProto_DataType as DataType } from 'onnx-buf';
 import type { DemoConfig } from '../config/types.js';
+import { resolveConfig } from '../config/resolve.js';
 import { ExitCode } from '../errors.js';
-import { graph, model, node, valueInfo } from '../model/build.js';
-import { makeTensor } from '../model/tensor.js';
-import { writeModel } from '../model/write.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { runPipeline } from '../pipeline/run.js';
 import type { CommandContext } from './context.js';
-import { formatInspect, inspectModel } from './inspect.js';
+import { summarize } from './run.js';
 
-function demoModel() {
-  // A fixed, seeded two-layer classifier: 16 features → 32 hidden → 10 classes.
-  let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  const weights = (n: number) => Float32Array.from({ length: n }, () => random() * 0.5);
-  return model(
-    graph({
-      name: 'demo',
-      nodes: [
-        node('Gemm', ['features', 'fc1.weight', 'fc1.bias'], ['hidden'], { name: '/fc1/Gemm', attributes: { transB: 1 } }),
-        node('Relu', ['hidden'], ['hidden_relu'], { name: '/relu/Relu' }),
-        node('Gemm', ['hidden_relu', 'fc2.weight', 'fc2.bias'], ['logits'], { name: '/fc2/Gemm', attributes: { transB: 1 } }),
-      ],
-      inputs: [valueInfo('features', DataType.FLOAT, ['batch', 16])],
-      outputs: [valueInfo('logits', DataType.FLOAT, ['batch', 10])],
-      initializers: [
-        makeTensor('fc1.weight', DataType.FLOAT, [32, 16], weights(32 * 16)),
-        makeTensor('fc1.bias', DataType.FLOAT, [32], weights(32)),
-        makeTensor('fc2.weight', DataType.FLOAT, [10, 32], weights(10 * 32)),
-        makeTensor('fc2.bias', DataType.FLOAT, [10], weights(10)),
-      ],
-    }),
-    { irVersion: 8, opsets: { '': 17 } },
-  );
-}
+export const DEMO_DIR = join(PACKAGE_ROOT, 'examples', 'demo');
 
 export async function demoCommand(config: DemoConfig, ctx: CommandContext): Promise<number> {
-  const path = join(config.out, 'demo.onnx');
-  await ctx.log.group('model', async () => {
-    writeModel(demoModel(), path);
-    ctx.log.info(`wrote the demo model to ${path}`);
+  const runConfig = resolveConfig('run', {
+    givenKind: 'flag',
+    cwd: ctx.cwd,
+    // The demo's inputs are fixed; only --out is the user's. No quantgate.yml is read.
+    configPath: join(DEMO_DIR, 'quantgate.yml'),
+    given: { out: config.out },
   });
-  const result = await inspectModel({ model: path, nodes: false });
-  ctx.stdout.write(`${formatInspect(result)}\n`);
-  ctx.log.info('TensorRT: unavailable here (the engine stage is not built yet)');
-  return ExitCode.passed;
+  ctx.log.info(`demo: ${join('examples', 'demo')} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
+  const outcome = await runPipeline(runConfig, ctx);
+  ctx.stdout.write(`${summarize(outcome, ctx.cwd)}\n`);
+  return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
 }

@@ -41,6 +41,8 @@ export type GateDecision =
   | (Base & { gate: 'disagreement'; run: RunResult; disagreementPct: number; limitPct: number })
   | (Base & { gate: 'latency'; run: RunResult; pair: RunPair; baselineLabel: string; limitPct: number })
   | (Base & { gate: 'failed-run'; run: RunResult })
+  /** The run stopped before it finished (bad input found late, a failure, a signal). */
+  | (Base & { gate: 'incomplete'; reason: string })
   | (Base & { gate: 'not-gated'; what: 'accuracy' | 'disagreement' | 'latency' });
 
 /**
@@ -158,7 +160,7 @@ function failedRunDecisions(results: Results): GateDecision[] {
     }));
 }
 
-const ORDER: Record<GateDecision['gate'], number> = { accuracy: 0, disagreement: 1, 'failed-run': 2, latency: 3, 'not-gated': 4 };
+const ORDER: Record<GateDecision['gate'], number> = { incomplete: -1, accuracy: 0, disagreement: 1, 'failed-run': 2, latency: 3, 'not-gated': 4 };
 
 /** How bad a failing decision is, to put the worst first within its gate. */
 function severity(d: GateDecision): number {
@@ -171,6 +173,10 @@ function severity(d: GateDecision): number {
 /** Every decision the gate makes on these results: failing first, the worst of each gate first. */
 export function gateDecisions(results: Results, thresholds: Thresholds, comparison?: Comparison | null): GateDecision[] {
   const decisions: GateDecision[] = [];
+  // A run that stopped early has not shown that the model passes, whatever it measured.
+  if (results.incomplete) {
+    decisions.push({ gate: 'incomplete', pass: false, reason: results.incomplete, sentence: `The run did not finish: ${results.incomplete}` });
+  }
   const accuracyAsked = thresholds.maxAccuracyDrop !== null;
   if (accuracyAsked) decisions.push(...accuracyDecisions(results, thresholds.maxAccuracyDrop!));
   decisions.push(...disagreementDecisions(results, thresholds.maxDisagreement, accuracyAsked));

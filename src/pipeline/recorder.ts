@@ -18,8 +18,6 @@ export interface RecorderInit {
   environment: Environment;
   thresholds: Thresholds;
   command: string;
-  /** A results.json to compare with (--baseline). */
-  baseline: Results | null;
   baselineLabel?: string;
 }
 
@@ -27,6 +25,8 @@ export class RunRecorder {
   rows: PlannedRow[] = [];
   quantization: Quantization | null = null;
   evaluation: Evaluation | null = null;
+  /** A results.json to compare with (--baseline), once it has been read and validated. */
+  baseline: Results | null = null;
   private readonly createdAt = new Date().toISOString();
 
   constructor(private readonly init: RecorderInit) {}
@@ -54,15 +54,14 @@ export class RunRecorder {
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete,
     };
-    const verdict = decideVerdict(partial, this.init.thresholds, compareResults(partial, this.init.baseline));
-    // A run that stopped early has not shown that the model passes, whatever it measured.
-    partial.verdict = incomplete ? { ...verdict, pass: false, reasons: [`the run did not finish: ${incomplete}`, ...verdict.reasons] } : verdict;
+    // The gate fails a run that stopped early (its own decision), whatever it measured.
+    partial.verdict = decideVerdict(partial, this.init.thresholds, compareResults(partial, this.baseline));
     return partial;
   }
 
   report(results: Results): string {
     return renderReport(results, {
-      baseline: this.init.baseline,
+      baseline: this.baseline,
       thresholds: this.init.thresholds,
       ...(this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}),
     });

@@ -54,40 +54,9 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
   const { log } = ctx;
   const threads = config.threads;
 
-  // Inputs first: every bad input is found before anything long runs.
   if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, ctx.cwd, log));
   const model = readModel(config.model);
   const baseModel = config.baselineModel ? readModel(config.baselineModel, '--baseline-model') : null;
-  const signature = modelSignature(model.proto);
-  await requireRuntimeSupport(signature, config.model);
-  if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!);
-  const output = selectOutput(signature.outputs, config.output);
-
-  const tensorrt = await tensorRtAvailability();
-  if (config.runtimes !== 'auto' && config.runtimes.includes('tensorrt') && !tensorrt.available) {
-    throw new BadInputError(
-      `--runtimes tensorrt: TensorRT is not available: ${tensorrt.reason}`,
-      'run on a GPU runner with TensorRT installed, or leave tensorrt out of --runtimes (auto reports it as a skipped row)',
-    );
-  }
-  const runOnnxRuntime = config.runtimes === 'auto' || config.runtimes.includes('onnxruntime');
-  const providers = runOnnxRuntime ? await selectProviders(config.providers) : { run: [], skipped: [] };
-
-  const data = await log.group('data', async () => {
-    const calibration = await calibrationData(config, signature.inputs, log);
-    const evaluation: DataSet | null = config.evalData
-      ? await openDataSet(config.evalData, { what: '--eval-data', inputs: signature.inputs, ...(config.preprocess ? { preprocess: config.preprocess } : {}), inputShapes: config.inputShapes })
-      : null;
-    const labels: Labels | null =
-      config.labels && evaluation
-        ? await readLabels(config.labels, { what: '--labels', count: evaluation.count, samplesFrom: `--eval-data ${config.evalData}` })
-        : null;
-    log.info(`calibration: ${calibration.description}`);
-    log.info(evaluation ? `evaluation: ${evaluation.description}${labels ? ` with ${labels.values.length} labels` : ' (no labels: fidelity against FP32)'}` : 'evaluation: none given: the calibration data is scored for fidelity against FP32');
-    return { calibration, evaluation: evaluation ?? calibration, labels };
-  });
-  const baseline = config.baseline ? readResultsFile(config.baseline, '--baseline') : null;
-
   const environment = await detectEnvironment({ cwd: ctx.cwd, ...(threads ? { threads } : {}) });
   const recorder = new RunRecorder({
     outDir: config.out,
@@ -96,10 +65,10 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
     environment,
     thresholds: runThresholds(config),
     command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, ctx.cwd),
-    baseline,
   });
 
-  // From here on, whatever happens, what was measured is written.
+  // From here on, whatever stops the run, results.json and report.md say what was measured and why
+  // it stopped: a pull request's comment then explains a bad input instead of going missing.
   const onSignal = (signal: NodeJS.Signals) => {
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
@@ -108,6 +77,41 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    // Inputs first: every bad input is found before anything long runs.
+    const signature = modelSignature(model.proto);
+    await requireRuntimeSupport(signature, config.model);
+    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!);
+    const output = selectOutput(signature.outputs, config.output);
+
+    const tensorrt = await tensorRtAvailability();
+    if (config.runtimes !== 'auto' && config.runtimes.includes('tensorrt') && !tensorrt.available) {
+      throw new BadInputError(
+        `--runtimes tensorrt: TensorRT is not available: ${tensorrt.reason}`,
+        'run on a GPU runner with TensorRT installed, or leave tensorrt out of --runtimes (auto reports it as a skipped row)',
+      );
+    }
+    const runOnnxRuntime = config.runtimes === 'auto' || config.runtimes.includes('onnxruntime');
+    const providers = runOnnxRuntime ? await selectProviders(config.providers) : { run: [], skipped: [] };
+
+    const data = await log.group('data', async () => {
+      const calibration = await calibrationData(config, signature.inputs, log);
+      const evaluation: DataSet | null = config.evalData
+        ? await openDataSet(config.evalData, { what: '--eval-data', inputs: signature.inputs, ...(config.preprocess ? { preprocess: config.preprocess } : {}), inputShapes: config.inputShapes })
+        : null;
+      const labels: Labels | null =
+        config.labels && evaluation
+          ? await readLabels(config.labels, { what: '--labels', count: evaluation.count, samplesFrom: `--eval-data ${config.evalData}` })
+          : null;
+      log.info(`calibration: ${calibration.description}`);
+      log.info(
+        evaluation
+          ? `evaluation: ${evaluation.description}${labels ? ` with ${labels.values.length} labels` : ' (no labels: fidelity against FP32)'}`
+          : 'evaluation: none given: the calibration data is scored for fidelity against FP32',
+      );
+      return { calibration, evaluation: evaluation ?? calibration, labels };
+    });
+    if (config.baseline) recorder.baseline = readResultsFile(config.baseline, '--baseline');
+
     const cpu = await cpuForLayout(config.targetCpu, log);
     const models: ModelFiles[] = [];
     for (const [role, m, outDir] of [['current', model, config.out], ...(baseModel ? [['base', baseModel, join(config.out, 'baseline')] as const] : [])] as const) {

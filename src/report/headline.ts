@@ -30,6 +30,8 @@ function failureText(d: GateDecision): string {
       return `${modelName(d.run)} failed ${onRuntime(d.run)} at batch ${d.run.batch}: ${oneLine(d.run.reason ?? 'no reason recorded', 90)}`;
     case 'not-gated':
       return d.sentence.replace(/\.$/, '');
+    case 'incomplete':
+      return `the run stopped before it finished: ${oneLine(d.reason, 140)}`;
   }
 }
 

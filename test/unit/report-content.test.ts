@@ -2,6 +2,8 @@
 // verdict and its number in the headline, every run a row (what did not run too), units on every
 // number, the simulation labelled, well-formed markdown whatever the reasons contain.
 import assert from 'node:assert/strict';
+import { decideVerdict } from '../../src/gate/verdict.ts';
+import { DEFAULT_THRESHOLDS } from '../../src/report/entry.ts';
 import { describe, it } from 'node:test';
 import { renderReport } from '../../src/report/report.ts';
 import type { Results } from '../../src/results/schema.ts';
@@ -171,14 +173,15 @@ describe('hostile text', () => {
 });
 
 describe('results with little in them', () => {
-  it('no runs at all (a run cut short before the benchmark) still renders a headline and an empty table', () => {
+  it('no runs at all (a run cut short before the benchmark) fails with the reason in the headline and an empty table', () => {
     const results = fixture('gpu');
     results.runs = [];
     results.evaluation = null;
     results.quantization = null;
     results.incomplete = 'the quantize stage failed: no Conv, ConvTranspose, Gemm or MatMul to quantize';
     const md = renderReport(results);
-    assert.match(md.split('\n')[1]!, /^### ⚪ quantgate · resnet50 · accuracy not gated: nothing was scored$/);
+    assert.match(md.split('\n')[1]!, /^### ❌ quantgate · resnet50 · the run stopped before it finished: the quantize stage failed: no Conv, ConvTranspose, Gemm or MatMul to quantize$/);
+    assert.equal(decideVerdict(results, DEFAULT_THRESHOLDS).pass, false);
     assert.match(md, /This run was cut short/);
     assert.equal(mainTable(md).rows.length, 0);
   });
