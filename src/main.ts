@@ -1,17 +1,28 @@
 /**
- * The action: read the inputs once, run the same pipeline as `quantgate run`, and funnel every
- * failure into one `core.setFailed` (bad input and gate failures with their message, bugs with
- * where to report them).
+ * The action: read the inputs once, run the same pipeline as `quantgate run`, put the report in
+ * the job summary and the outputs, and funnel every failure into one `core.setFailed` (bad input
+ * and gate failures with their message, bugs with where to report them).
+ *
+ * Not yet here (see README, "Status"): the sticky pull-request comment and the artifact upload.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { runCommand } from './commands/run.js';
 import { resolveConfig } from './config/resolve.js';
-import { describeError, ExitCode } from './errors.js';
+import { describeError } from './errors.js';
 import { readActionInputs } from './github/inputs.js';
 import { ActionLog } from './github/log.js';
+import { runPipeline } from './pipeline/run.js';
+import type { Results } from './results/schema.js';
+
+/** The worst INT8 accuracy loss, for the `accuracy-loss-pp` output; '' without labels. */
+function worstLoss(results: Results): string {
+  const losses = results.runs.filter((r) => !r.model.startsWith('base:') && r.accuracyLossPp !== null).map((r) => r.accuracyLossPp!);
+  return losses.length > 0 ? String(Math.max(...losses)) : '';
+}
 
 export async function run(): Promise<void> {
+  let reportPath: string | undefined;
   try {
     const inputs = readActionInputs();
     const cwd = resolve(inputs.workingDirectory);
@@ -21,9 +32,22 @@ export async function run(): Promise<void> {
       cwd,
       ...(inputs.config ? { configPath: inputs.config } : {}),
     });
-    const exitCode = await runCommand(config, { log: new ActionLog(), stdout: process.stdout, cwd });
-    if (exitCode === ExitCode.gateFailed) core.setFailed('quantgate: the gate failed (see the report)');
+    reportPath = resolve(config.out, 'report.md');
+    const outcome = await runPipeline(config, { log: new ActionLog(), stdout: process.stdout, cwd });
+    const { verdict } = outcome.results;
+    core.setOutput('verdict', verdict.pass ? 'pass' : 'fail');
+    core.setOutput('accuracy-loss-pp', worstLoss(outcome.results));
+    core.setOutput('results', outcome.files.results);
+    core.setOutput('report', outcome.files.report);
+    await core.summary.addRaw(readFileSync(outcome.files.report, 'utf8')).write();
+    if (!verdict.pass) core.setFailed(`quantgate: ${verdict.reasons[0] ?? 'the gate failed'}`);
   } catch (error) {
+    // A run that stopped early still wrote its report: show it, then fail with the one message.
+    try {
+      if (reportPath) await core.summary.addRaw(readFileSync(reportPath, 'utf8')).write();
+    } catch {
+      /* no report was written */
+    }
     core.setFailed(describeError(error, core.isDebug()));
   }
 }

@@ -4,6 +4,7 @@
  * start; whatever stops the run later (bad input found late, a failure, SIGINT/SIGTERM) still
  * leaves results.json and report.md with what was measured, marked incomplete.
  */
+import { rmSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { selectOutput } from '../accuracy/output.js';
 import { batchSupport } from '../benchmark/batch-support.js';
@@ -53,6 +54,8 @@ async function describeModel(model: OnnxModel, cwd: string): Promise<Results['mo
 export async function runPipeline(config: RunConfig, ctx: CommandContext): Promise<RunOutcome> {
   const { log } = ctx;
   const threads = config.threads;
+  // The files in --out must describe this run: a runner's workspace keeps the last run's.
+  for (const stale of ['results.json', 'report.md']) rmSync(join(config.out, stale), { force: true });
 
   if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, ctx.cwd, log));
   const model = readModel(config.model);
