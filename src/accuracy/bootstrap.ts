@@ -20,7 +20,7 @@
  * below about 3/n (the "rule of three"); `describeLoss` says so.
  */
 import { binomialPmf } from './binomial.js';
-import { seededRandom } from './random.js';
+import { Rng } from '../random.js';
 
 export interface PairedCounts {
   samples: number;
@@ -51,7 +51,7 @@ export function pairedBootstrapInterval(counts: PairedCounts, options: Bootstrap
   if (!Number.isInteger(resamples) || resamples < MIN_RESAMPLES) throw new Error(`the bootstrap needs at least ${MIN_RESAMPLES} resamples, got ${resamples}`);
   if (!(confidence > 0 && confidence < 1)) throw new Error(`confidence must lie in (0, 1), got ${confidence}`);
   const { first, cumulative } = resampledDifference(counts);
-  const random = seededRandom(options.seed ?? DEFAULT_SEED);
+  const random = new Rng(options.seed ?? DEFAULT_SEED);
   const draws = new Int32Array(resamples);
   for (let r = 0; r < resamples; r++) draws[r] = first + lowerBound(cumulative, random.uniform());
   draws.sort();

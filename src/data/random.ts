@@ -9,7 +9,7 @@ import { DataType, dtypeName } from '../model/dtypes.js';
 import { floatToHalf } from '../model/tensor.js';
 import { formatShape, type TensorSignature } from '../model/signature.js';
 import { columnDataSet, type Column, type Cursor } from './column.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 import { checkInputShapes, inputShapesExample, modelInputs, type ModelInput } from './shapes.js';
 import type { DataSet } from './types.js';
 

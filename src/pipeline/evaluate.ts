@@ -30,6 +30,11 @@ export interface EvaluationInput {
   onRow?: () => void;
 }
 
+/** A percentage of `samples` as the exact fraction results.json stores (counts, not rounded percents). */
+function fraction(percent: number, samples: number): number {
+  return Math.round((percent * samples) / 100) / samples;
+}
+
 interface Candidate {
   row: PlannedRow;
   runner: OnnxRuntimeRunner;
@@ -121,7 +126,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
     if (reference) {
       classAxis = reference.classAxis;
       if (role.referenceRow) {
-        role.referenceRow.row.accuracy = { top1: reference.top1 / 100, top5: reference.top5 === null ? null : reference.top5 / 100 };
+        role.referenceRow.row.accuracy = { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) };
       }
     }
     for (const c of role.candidates) {
@@ -129,7 +134,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
       if (row.status === 'failed') continue;
       if (c.labelled && reference) {
         const score = c.labelled.result();
-        row.accuracy = { top1: score.top1 / 100, top5: score.top5 === null ? null : score.top5 / 100 };
+        row.accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
         if (row.precision !== 'fp32') {
           const loss = accuracyLoss(reference.outcomes, score.outcomes, { seed: input.seed });
           row.accuracyLossPp = loss.lossPp;
@@ -139,7 +144,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
       } else if (c.fidelity) {
         const f = c.fidelity.result();
         classAxis = f.classAxis;
-        row.accuracy = { agreement: f.agreement / 100, cosine: f.cosine, snrDb: f.snrDb };
+        row.accuracy = { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb };
       }
       // The simulation row exists for its accuracy: scoring it is all it does.
       if (!c.row.benchmark) {

@@ -5,17 +5,12 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProto_DataType as DataType, type ModelProto } from 'onnx-buf';
 import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { makeTensor } from '../../src/model/tensor.ts';
+import { Rng } from '../../src/random.ts';
 
-/** A seeded uniform generator, so fixtures are the same on every run. */
+/** A seeded uniform generator in [0, 1), so fixtures are the same on every run. */
 export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.uniform();
 }
 
 /** Gemm classifier: [batch, inputs] → [batch, classes], weights of `weightCount` float32s. */

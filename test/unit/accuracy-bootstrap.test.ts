@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { binomialPmf } from '../../src/accuracy/binomial.ts';
 import { pairedBootstrapInterval, quantile, resampledDifference } from '../../src/accuracy/bootstrap.ts';
-import { seededRandom } from '../../src/accuracy/random.ts';
+import { Rng } from '../../src/random.ts';
 
 function logFactorial(n: number): number {
   let s = 0;
@@ -73,7 +73,7 @@ describe('resampledDifference', () => {
 
 /** The textbook paired bootstrap: resample sample indices, recount, sort, take percentiles. */
 function naiveInterval(categories: Uint8Array, resamples: number, seed: number): [number, number] {
-  const random = seededRandom(seed);
+  const random = new Rng(seed);
   const n = categories.length;
   const losses = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
@@ -91,7 +91,7 @@ function naiveInterval(categories: Uint8Array, resamples: number, seed: number):
 
 /** Per-sample categories: 1 flipped to wrong, 2 flipped to right, 0 unchanged. */
 function categories(n: number, pToWrong: number, pToRight: number, seed: number): Uint8Array {
-  const random = seededRandom(seed);
+  const random = new Rng(seed);
   return Uint8Array.from({ length: n }, () => {
     const u = random.uniform();
     return u < pToWrong ? 1 : u < pToWrong + pToRight ? 2 : 0;

@@ -2,7 +2,8 @@
 // resolves a limit.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AccuracyLoss, accuracyLoss, describeLoss, limitVerdict, resolveLimit } from '../../src/accuracy/loss.ts';
+import { accuracyLoss } from '../../src/accuracy/loss.ts';
+import { resolveLimit } from '../../src/gate/resolve.ts';
 import { SampleOutcomes } from '../../src/accuracy/outcomes.ts';
 
 /** Outcomes from a string of 1 (right) and 0 (wrong), one character a sample. */
@@ -61,38 +62,14 @@ describe('accuracyLoss', () => {
   });
 });
 
-describe('resolving a limit', () => {
-  it('says exceeded, met or unresolved by where the limit lies against the interval', () => {
-    assert.equal(resolveLimit([1.2, 2.1], 1), 'exceeded');
-    assert.equal(resolveLimit([0.14, 0.7], 1), 'met');
-    assert.equal(resolveLimit([0.4, 1.3], 1), 'unresolved');
-    assert.equal(resolveLimit([0.4, 1], 1), 'unresolved');
-    assert.equal(resolveLimit([1, 1.5], 1), 'unresolved');
-  });
-
+describe('the interval at small sample sizes', () => {
   it('finds one top-1 point within noise on 1,000 samples with a few percent flipping', () => {
     // 30 to wrong and 20 to right of 1,000: a 1.0 pp loss whose interval spans about ±1.4 pp.
     const [reference, candidate] = pair(1000, 30, 20, 700);
     const loss = accuracyLoss(reference, candidate);
     assert.equal(loss.lossPp, 1);
-    const verdict = limitVerdict(loss, 1);
-    assert.equal(verdict.resolution, 'unresolved');
-    assert.ok(verdict.noisePp > 1, `noise ${verdict.noisePp} pp`);
-    assert.match(describeLoss(loss, 1), /^FP32 and the candidate were scored on the same 1,000 samples: 30 flipped to wrong, 20 to right\. 95% bootstrap interval of the loss: -0\.\d\d – [23]\.\d\d pp\. 1,000 samples are too few to resolve the 1\.00 pp limit/);
-  });
-
-  it('words a met limit with the smallest limit that would also be met', () => {
-    const loss: AccuracyLoss = { samples: 5000, referenceTop1: 76.4, candidateTop1: 75.98, lossPp: 0.42, ci: [0.14, 0.7], confidence: 0.95, flippedToWrong: 31, flippedToRight: 10, resamples: 10_000, seed: 1 };
-    assert.equal(limitVerdict(loss, 1).smallestMetLimitPp, 0.7);
-    assert.equal(
-      describeLoss(loss, 1),
-      'FP32 and the candidate were scored on the same 5,000 samples: 31 flipped to wrong, 10 to right. 95% bootstrap interval of the loss: 0.14 – 0.70 pp. The 1.00 pp limit is resolved at this sample size; a limit at or below 0.70 pp would not be.',
-    );
-    assert.match(describeLoss({ ...loss, lossPp: 1.6, ci: [1.2, 2.1] }, 1), /The loss exceeds the 1\.00 pp limit beyond noise\.$/);
-    assert.match(describeLoss({ ...loss, lossPp: -0.5, ci: [-0.8, -0.2] }, 1), /more accurate than FP32 beyond noise/);
-    assert.equal(
-      describeLoss({ ...loss, samples: 1000, lossPp: 0, ci: [0, 0], flippedToWrong: 0, flippedToRight: 0 }, 1),
-      'No sample changed between FP32 and the candidate on the same 1,000 samples; a flip rate below about 0.30 pp cannot be ruled out at this sample size.',
-    );
+    assert.equal(resolveLimit(loss.lossPp, loss.ci, 1, loss.samples).resolution, 'unresolved');
+    assert.ok((loss.ci[1] - loss.ci[0]) / 2 > 1, `half-width ${(loss.ci[1] - loss.ci[0]) / 2} pp`);
+    assert.ok(loss.ci[0] < 0 && loss.ci[1] > 2, `interval ${loss.ci.join(' – ')}`);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * A small seeded generator (xoshiro128**, seeded through splitmix32) with the draws random
- * calibration data needs. The same seed and stream give the same numbers on every machine:
+ * The one seeded generator of quantgate (xoshiro128**, seeded through splitmix32), for generated
+ * calibration data and the bootstrap interval: Math.random cannot be seeded. The same seed and stream give the same numbers on every machine:
  * only integer arithmetic, plus Math.log and Math.sqrt for normals (Marsaglia's polar method,
  * which needs no sin or cos).
  */
