@@ -13,7 +13,6 @@ export interface ActionInput {
 export const ACTION_ONLY_INPUTS: readonly ActionInput[] = [
   { name: 'config', description: 'Path of a quantgate.yml (default: quantgate.yml at the working directory\'s root, if present).' },
   { name: 'working-directory', description: 'Folder that relative paths are resolved against.', default: '.' },
-  { name: 'github-token', description: 'Token for the pull-request comment and the baseline lookup.', default: '${{ github.token }}' },
   { name: 'node-version', description: 'Node.js version that runs quantgate on the runner.', default: '24' },
 ];
 

@@ -33,7 +33,12 @@ export function percentileThreshold(histogram: AbsHistogram, percentile: number)
  * non-zero in P. The threshold is the upper edge of the best candidate's last bin.
  */
 export function entropyThreshold(histogram: AbsHistogram): number {
-  const counts = histogram.counts;
+  // After a Relu most values are exactly 0: that spike in the first bin would dominate every
+  // divergence and push the threshold down to the bulk near 0. Zero is exact in any symmetric
+  // grid, so its count carries no information about the threshold; it is set to its neighbour's,
+  // as NVIDIA's own calibrators do.
+  const counts = Float64Array.from(histogram.counts);
+  if (counts.length > 1) counts[0] = counts[1]!;
   const bins = counts.length;
   if (histogram.amax === 0 || histogram.total === 0 || bins <= LEVELS) return histogram.amax;
   // Suffix sums give the outlier mass of each candidate in O(1).

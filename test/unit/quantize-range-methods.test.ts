@@ -64,3 +64,18 @@ describe('range methods', () => {
     assert.equal(percentileThreshold(h, 99.9), 0);
   });
 });
+
+describe('entropy after a Relu', () => {
+  it('is not pulled towards 0 by the exact zeros that half of the values are', () => {
+    // Half the values exactly 0 (a Relu's output), the rest |N(0,1)|: without discounting the
+    // zero spike, the divergence prefers a threshold near the bulk at 0 and clips most values.
+    const normal = gaussian(100_000, 7).map(Math.abs);
+    const values = new Float32Array(200_000);
+    values.set(normal, 100_000);
+    const amax = normal.reduce((m, v) => Math.max(m, v), 0);
+    const h = new AbsHistogram(amax);
+    h.add(values);
+    const t = entropyThreshold(h);
+    assert.ok(t > 2.5, `threshold ${t} clips the positive half of the distribution`);
+  });
+});
