@@ -3581,39 +3581,28 @@ var f32 = new Float32Array(1);
 var u32 = new Uint32Array(f32.buffer);
 
 // src/runtime/ort-tensor.ts
+var ORT_TYPES = {
+  float32: TensorProto_DataType.FLOAT,
+  float64: TensorProto_DataType.DOUBLE,
+  float16: TensorProto_DataType.FLOAT16,
+  int8: TensorProto_DataType.INT8,
+  uint8: TensorProto_DataType.UINT8,
+  int16: TensorProto_DataType.INT16,
+  uint16: TensorProto_DataType.UINT16,
+  int32: TensorProto_DataType.INT32,
+  uint32: TensorProto_DataType.UINT32,
+  int64: TensorProto_DataType.INT64,
+  uint64: TensorProto_DataType.UINT64,
+  bool: TensorProto_DataType.BOOL,
+  int4: TensorProto_DataType.INT4,
+  uint4: TensorProto_DataType.UINT4
+};
 function ortTypeName(dataType) {
-  switch (dataType) {
-    case TensorProto_DataType.FLOAT:
-      return "float32";
-    case TensorProto_DataType.DOUBLE:
-      return "float64";
-    case TensorProto_DataType.FLOAT16:
-      return "float16";
-    case TensorProto_DataType.INT8:
-      return "int8";
-    case TensorProto_DataType.UINT8:
-      return "uint8";
-    case TensorProto_DataType.INT16:
-      return "int16";
-    case TensorProto_DataType.UINT16:
-      return "uint16";
-    case TensorProto_DataType.INT32:
-      return "int32";
-    case TensorProto_DataType.UINT32:
-      return "uint32";
-    case TensorProto_DataType.INT64:
-      return "int64";
-    case TensorProto_DataType.UINT64:
-      return "uint64";
-    case TensorProto_DataType.BOOL:
-      return "bool";
-    case TensorProto_DataType.INT4:
-      return "int4";
-    case TensorProto_DataType.UINT4:
-      return "uint4";
-    default:
-      return void 0;
-  }
+  for (const [name, type] of Object.entries(ORT_TYPES)) if (type === dataType) return name;
+  return void 0;
+}
+function dataTypeOfOrt(type) {
+  return ORT_TYPES[type];
 }
 function toOrtTensor(ort, dataType, dims, bytes) {
   const type = ortTypeName(dataType);
@@ -3621,26 +3610,6 @@ function toOrtTensor(ort, dataType, dims, bytes) {
   if (type === "int4" || type === "uint4" || type === "bool") return new ort.Tensor(type, new Uint8Array(bytes), dims);
   return new ort.Tensor(type, typedView(dataType, bytes), dims);
 }
-function dataTypeOfOrt(type) {
-  for (const dataType of ORT_DATA_TYPES) if (ortTypeName(dataType) === type) return dataType;
-  return void 0;
-}
-var ORT_DATA_TYPES = [
-  TensorProto_DataType.FLOAT,
-  TensorProto_DataType.DOUBLE,
-  TensorProto_DataType.FLOAT16,
-  TensorProto_DataType.INT8,
-  TensorProto_DataType.UINT8,
-  TensorProto_DataType.INT16,
-  TensorProto_DataType.UINT16,
-  TensorProto_DataType.INT32,
-  TensorProto_DataType.UINT32,
-  TensorProto_DataType.INT64,
-  TensorProto_DataType.UINT64,
-  TensorProto_DataType.BOOL,
-  TensorProto_DataType.INT4,
-  TensorProto_DataType.UINT4
-];
 function fromOrtTensor(tensor) {
   const dataType = dataTypeOfOrt(tensor.type);
   if (dataType === void 0) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor, which quantgate does not handle`);
@@ -3693,7 +3662,7 @@ var OnnxRuntimeRunner = class {
   settings;
   modelPath;
   ort;
-  session;
+  ortSession;
   state = "new";
   inFlight = 0;
   constructor(options) {
@@ -3707,10 +3676,10 @@ var OnnxRuntimeRunner = class {
     try {
       this.ort = await loadOrt();
       const start = process.hrtime.bigint();
-      this.session = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
+      this.ortSession = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
       const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
       this.state = "loaded";
-      return { loadMs, inputNames: [...this.session.inputNames], outputNames: [...this.session.outputNames] };
+      return { loadMs, inputNames: [...this.ortSession.inputNames], outputNames: [...this.ortSession.outputNames] };
     } catch (error) {
       this.state = "new";
       throw error;
@@ -3737,17 +3706,24 @@ var OnnxRuntimeRunner = class {
       }
     };
   }
+  /**
+   * The underlying session, for measuring this runner against a bare `session.run` loop on the
+   * same session (bench/harness-overhead.ts). The pipeline goes through run() and bind().
+   */
+  get session() {
+    return this.ortSession;
+  }
   async dispose() {
     if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.modelPath} still in flight`);
     if (this.state === "loading") throw new Error("dispose() refused: the session is still loading");
-    const session = this.session;
-    this.session = void 0;
+    const session = this.ortSession;
+    this.ortSession = void 0;
     this.state = "disposed";
     await session?.release();
   }
   loaded(what) {
-    if (this.state !== "loaded" || !this.session) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
-    return this.session;
+    if (this.state !== "loaded" || !this.ortSession) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
+    return this.ortSession;
   }
   async track(work) {
     this.inFlight++;

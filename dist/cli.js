@@ -50,11 +50,11 @@ var require_error = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode, code, message) {
+      constructor(exitCode, code2, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code;
+        this.code = code2;
         this.exitCode = exitCode;
         this.nestedError = void 0;
       }
@@ -125,11 +125,11 @@ var require_argument = __commonJS({
       /**
        * @package
        */
-      _collectValue(value, previous) {
+      _collectValue(value2, previous) {
         if (previous === this.defaultValue || !Array.isArray(previous)) {
-          return [value];
+          return [value2];
         }
-        previous.push(value);
+        previous.push(value2);
         return previous;
       }
       /**
@@ -139,8 +139,8 @@ var require_argument = __commonJS({
        * @param {string} [description]
        * @return {Argument}
        */
-      default(value, description) {
-        this.defaultValue = value;
+      default(value2, description) {
+        this.defaultValue = value2;
         this.defaultValueDescription = description;
         return this;
       }
@@ -594,8 +594,8 @@ var require_help = __commonJS({
           helper.visibleOptions(cmd),
           (option) => option.helpGroupHeading ?? "Options:"
         );
-        optionGroups.forEach((options, group) => {
-          const optionList = options.map((option) => {
+        optionGroups.forEach((options2, group) => {
+          const optionList = options2.map((option) => {
             return callFormatItem(
               helper.styleOptionTerm(helper.optionTerm(option)),
               helper.styleOptionDescription(helper.optionDescription(option))
@@ -848,8 +848,8 @@ var require_option = __commonJS({
        * @param {string} [description]
        * @return {Option}
        */
-      default(value, description) {
-        this.defaultValue = value;
+      default(value2, description) {
+        this.defaultValue = value2;
         this.defaultValueDescription = description;
         return this;
       }
@@ -950,11 +950,11 @@ var require_option = __commonJS({
       /**
        * @package
        */
-      _collectValue(value, previous) {
+      _collectValue(value2, previous) {
         if (previous === this.defaultValue || !Array.isArray(previous)) {
-          return [value];
+          return [value2];
         }
-        previous.push(value);
+        previous.push(value2);
         return previous;
       }
       /**
@@ -1037,18 +1037,18 @@ var require_option = __commonJS({
       /**
        * @param {Option[]} options
        */
-      constructor(options) {
+      constructor(options2) {
         this.positiveOptions = /* @__PURE__ */ new Map();
         this.negativeOptions = /* @__PURE__ */ new Map();
         this.dualOptions = /* @__PURE__ */ new Set();
-        options.forEach((option) => {
+        options2.forEach((option) => {
           if (option.negate) {
             this.negativeOptions.set(option.attributeName(), option);
           } else {
             this.positiveOptions.set(option.attributeName(), option);
           }
         });
-        this.negativeOptions.forEach((value, key) => {
+        this.negativeOptions.forEach((value2, key) => {
           if (this.positiveOptions.has(key)) {
             this.dualOptions.add(key);
           }
@@ -1061,12 +1061,12 @@ var require_option = __commonJS({
        * @param {Option} option
        * @returns {boolean}
        */
-      valueFromOption(value, option) {
+      valueFromOption(value2, option) {
         const optionKey = option.attributeName();
         if (!this.dualOptions.has(optionKey)) return true;
         const preset = this.negativeOptions.get(optionKey).presetArg;
         const negativeValue = preset !== void 0 ? preset : false;
-        return option.negate === (negativeValue === value);
+        return option.negate === (negativeValue === value2);
       }
     };
     function camelcase(str) {
@@ -1648,9 +1648,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode, code, message) {
+      _exit(exitCode, code2, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode, code, message));
+          this._exitCallback(new CommanderError2(exitCode, code2, message));
         }
         process2.exit(exitCode);
       }
@@ -1705,9 +1705,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} invalidArgumentMessage
        * @private
        */
-      _callParseArg(target, value, previous, invalidArgumentMessage) {
+      _callParseArg(target, value2, previous, invalidArgumentMessage) {
         try {
-          return target.parseArg(value, previous);
+          return target.parseArg(value2, previous);
         } catch (err) {
           if (err.code === "commander.invalidArgument") {
             const message = `${invalidArgumentMessage} ${err.message}`;
@@ -1994,8 +1994,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} value
        * @return {Command} `this` command for chaining
        */
-      setOptionValue(key, value) {
-        return this.setOptionValueWithSource(key, value, void 0);
+      setOptionValue(key, value2) {
+        return this.setOptionValueWithSource(key, value2, void 0);
       }
       /**
        * Store option value and where the value came from.
@@ -2005,11 +2005,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} source - expected values are default/config/env/cli/implied
        * @return {Command} `this` command for chaining
        */
-      setOptionValueWithSource(key, value, source) {
+      setOptionValueWithSource(key, value2, source) {
         if (this._storeOptionsAsProperties) {
-          this[key] = value;
+          this[key] = value2;
         } else {
-          this._optionValues[key] = value;
+          this._optionValues[key] = value2;
         }
         this._optionValueSources[key] = source;
         return this;
@@ -2288,14 +2288,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code) => {
-          code = code ?? 1;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
           if (!exitCallback) {
-            process2.exit(code);
+            process2.exit(code2);
           } else {
             exitCallback(
               new CommanderError2(
-                code,
+                code2,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
@@ -2392,13 +2392,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _processArguments() {
-        const myParseArg = (argument, value, previous) => {
-          let parsedValue = value;
-          if (value !== null && argument.parseArg) {
-            const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
+        const myParseArg = (argument, value2, previous) => {
+          let parsedValue = value2;
+          if (value2 !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value2}' is invalid for argument '${argument.name()}'.`;
             parsedValue = this._callParseArg(
               argument,
-              value,
+              value2,
               previous,
               invalidValueMessage
             );
@@ -2408,25 +2408,25 @@ Expecting one of '${allowedValues.join("', '")}'`);
         this._checkNumberOfArguments();
         const processedArgs = [];
         this.registeredArguments.forEach((declaredArg, index) => {
-          let value = declaredArg.defaultValue;
+          let value2 = declaredArg.defaultValue;
           if (declaredArg.variadic) {
             if (index < this.args.length) {
-              value = this.args.slice(index);
+              value2 = this.args.slice(index);
               if (declaredArg.parseArg) {
-                value = value.reduce((processed, v) => {
+                value2 = value2.reduce((processed, v) => {
                   return myParseArg(declaredArg, v, processed);
                 }, declaredArg.defaultValue);
               }
-            } else if (value === void 0) {
-              value = [];
+            } else if (value2 === void 0) {
+              value2 = [];
             }
           } else if (index < this.args.length) {
-            value = this.args[index];
+            value2 = this.args[index];
             if (declaredArg.parseArg) {
-              value = myParseArg(declaredArg, value, declaredArg.defaultValue);
+              value2 = myParseArg(declaredArg, value2, declaredArg.defaultValue);
             }
           }
-          processedArgs[index] = value;
+          processedArgs[index] = value2;
         });
         this.processedArgs = processedArgs;
       }
@@ -2668,7 +2668,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const negativeNumberArg = (arg) => {
           if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
           return !this._getCommandAndAncestors().some(
-            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+            (cmd) => cmd.options.map((opt) => opt.short).some((short2) => /^-\d$/.test(short2))
           );
         };
         let activeVariadicOption = null;
@@ -2691,15 +2691,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
             const option = this._findOption(arg);
             if (option) {
               if (option.required) {
-                const value = args[i++];
-                if (value === void 0) this.optionMissingArgument(option);
-                this.emit(`option:${option.name()}`, value);
+                const value2 = args[i++];
+                if (value2 === void 0) this.optionMissingArgument(option);
+                this.emit(`option:${option.name()}`, value2);
               } else if (option.optional) {
-                let value = null;
+                let value2 = null;
                 if (i < args.length && (!maybeOption(args[i]) || negativeNumberArg(args[i]))) {
-                  value = args[i++];
+                  value2 = args[i++];
                 }
-                this.emit(`option:${option.name()}`, value);
+                this.emit(`option:${option.name()}`, value2);
               } else {
                 this.emit(`option:${option.name()}`);
               }
@@ -2802,8 +2802,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config2 = errorOptions || {};
         const exitCode = config2.exitCode || 1;
-        const code = config2.code || "commander.error";
-        this._exit(exitCode, code, message);
+        const code2 = config2.code || "commander.error";
+        this._exit(exitCode, code2, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -3977,26 +3977,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i) => toJS(v, String(i), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports.toJS = toJS;
   }
@@ -4010,8 +4010,8 @@ var require_Node = __commonJS({
     var identity = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
-      constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+      constructor(type2) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type2 });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -4034,8 +4034,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4143,13 +4143,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node3)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node3.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node3)) {
         const kc = getAliasCount(doc, node3.key, anchors2);
         const vc = getAliasCount(doc, node3.value, anchors2);
@@ -4168,11 +4168,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -4199,7 +4199,7 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match = tags.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
@@ -4207,53 +4207,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
-        value = value.contents;
-      if (identity.isNode(value))
-        return value;
-      if (identity.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity.isDocument(value2))
+        value2 = value2.contents;
+      if (identity.isNode(value2))
+        return value2;
+      if (identity.isPair(value2)) {
         const map2 = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map2.items.push(value);
+        map2.items.push(value2);
         return map2;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
       let ref = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref = sourceObjects.get(value2);
         if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
+          ref.anchor ?? (ref.anchor = onAnchor(value2));
           return new Alias.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          sourceObjects.set(value2, ref);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value2, tagName, schema.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node4 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node4 = new Scalar.Scalar(value2);
           if (ref)
             ref.node = node4;
           return node4;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value2 instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value2) ? schema[identity.SEQ] : schema[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node3 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node3 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node3.tag = tagName;
       else if (!tagObj.default)
@@ -4273,8 +4273,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path, value) {
-      let v = value;
+    function collectionFromPath(schema, path, value2) {
+      let v = value2;
       for (let i = path.length - 1; i >= 0; --i) {
         const k = path[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -4297,8 +4297,8 @@ var require_Collection = __commonJS({
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
-      constructor(type, schema) {
-        super(type);
+      constructor(type2, schema) {
+        super(type2);
         Object.defineProperty(this, "schema", {
           value: schema,
           configurable: true,
@@ -4325,16 +4325,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (isEmptyPath(path))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path;
           const node3 = this.get(key, true);
           if (identity.isCollection(node3))
-            node3.addIn(rest, value);
+            node3.addIn(rest, value2);
           else if (node3 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -4388,16 +4388,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         const [key, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node3 = this.get(key, true);
           if (identity.isCollection(node3))
-            node3.setIn(rest, value);
+            node3.setIn(rest, value2);
           else if (node3 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -4592,13 +4592,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json2 = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json2 = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -4613,8 +4613,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json2.slice(start, i);
-                const code = json2.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json2.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -4640,8 +4640,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json2.substr(i, 6);
                 }
@@ -4672,22 +4672,22 @@ var require_stringifyString = __commonJS({
       str = start ? str + json2.slice(start) : json2;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -4695,7 +4695,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -4703,27 +4703,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type: type2, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -4731,7 +4731,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -4739,8 +4739,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -4748,9 +4748,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -4761,10 +4761,10 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type2 !== Scalar.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -4774,47 +4774,47 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type: type2, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type2 !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
-      let { type } = item;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+      let { type: type2 } = item;
+      if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
+          type2 = Scalar.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
@@ -4831,7 +4831,7 @@ ${indent}`);
             return null;
         }
       };
-      let res = _stringify(type);
+      let res = _stringify(type2);
       if (res === null) {
         const { defaultKeyType, defaultStringType } = ctx.options;
         const t = implicitKey && defaultKeyType || defaultStringType;
@@ -4853,7 +4853,7 @@ var require_stringify = __commonJS({
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
-    function createStringifyContext(doc, options) {
+    function createStringifyContext(doc, options2) {
       const opt = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
@@ -4873,7 +4873,7 @@ var require_stringify = __commonJS({
         trailingComma: false,
         trueStr: "true",
         verifyAliasOrder: true
-      }, doc.schema.toStringOptions, options);
+      }, doc.schema.toStringOptions, options2);
       let inFlow;
       switch (opt.collectionStyle) {
         case "block":
@@ -4977,7 +4977,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -4989,7 +4989,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -5004,12 +5004,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str = `? ${str}`;
         if (keyComment && !keyCommentDone) {
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
@@ -5030,26 +5030,26 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity.isScalar(value2))
         ctx.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -5065,11 +5065,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -5132,7 +5132,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -5142,8 +5142,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
-    function addMergeToJSMap(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map2, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map2, it);
@@ -5153,20 +5153,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map2, source);
     }
-    function mergeValue(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map2, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map2 instanceof Map) {
           if (!map2.has(key))
-            map2.set(key, value2);
+            map2.set(key, value3);
         } else if (map2 instanceof Set) {
           map2.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
           Object.defineProperty(map2, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -5175,8 +5175,8 @@ var require_merge = __commonJS({
       }
       return map2;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -5193,20 +5193,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
+    function addPairToJSMap(ctx, map2, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
+        key.addToJSMap(ctx, map2, value2);
       else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map2, value);
+        merge2.addMergeToJSMap(ctx, map2, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
-          map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map2.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
               value: jsValue,
@@ -5256,24 +5256,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
+        if (identity.isNode(value2))
+          value2 = value2.clone(schema);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -5295,10 +5295,10 @@ var require_stringifyCollection = __commonJS({
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyCollection(collection, ctx, options) {
+    function stringifyCollection(collection, ctx, options2) {
       const flow = ctx.inFlow ?? collection.flow;
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      return stringify2(collection, ctx, options2);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -5476,17 +5476,17 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map2.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -5544,8 +5544,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -5623,8 +5623,8 @@ var require_YAMLSeq = __commonJS({
         super(identity.SEQ, schema);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -5665,15 +5665,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -5749,7 +5749,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
@@ -5768,7 +5768,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -5786,18 +5786,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports.boolTag = boolTag;
@@ -5808,13 +5808,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
@@ -5838,7 +5838,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -5846,7 +5846,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -5858,7 +5858,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -5882,16 +5882,16 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
     function intStringify(node3, radix, prefix) {
-      const { value } = node3;
-      if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+      const { value: value2 } = node3;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node3);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -5908,7 +5908,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -5957,20 +5957,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map2 = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str) => str,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -5979,7 +5979,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -5992,10 +5992,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -6025,7 +6025,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -6051,10 +6051,10 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type: type2, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str;
         if (typeof node_buffer.Buffer === "function") {
           str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -6066,17 +6066,17 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type2 ?? (type2 = Scalar.Scalar.BLOCK_LITERAL);
+        if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type: type2, value: str }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -6126,25 +6126,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -6191,16 +6191,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key, value2;
           if (identity.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            value2 = toJS.toJS(pair.value, key, ctx);
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
           if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key, value2);
         }
         return map2;
       }
@@ -6214,7 +6214,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -6244,14 +6244,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -6259,7 +6259,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -6278,7 +6278,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -6286,7 +6286,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -6298,7 +6298,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -6325,7 +6325,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str, offset, radix, { intAsBigInt }) {
       const sign = str[0];
       if (sign === "-" || sign === "+")
@@ -6350,10 +6350,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node3, radix, prefix) {
-      const { value } = node3;
-      if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+      const { value: value2 } = node3;
+      if (intIdentify(value2)) {
+        const str = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix + str.substr(1) : prefix + str;
       }
       return stringifyNumber.stringifyNumber(node3);
     }
@@ -6431,13 +6431,13 @@ var require_set = __commonJS({
         const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -6456,10 +6456,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set3 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer.call(iterable, value2, value2);
+            set3.items.push(Pair.createPair(value2, null, ctx));
           }
         return set3;
       }
@@ -6467,7 +6467,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set2 = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -6501,33 +6501,33 @@ var require_timestamp = __commonJS({
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node3) {
-      let { value } = node3;
+      let { value: value2 } = node3;
       let num = (n) => n;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num = (n) => BigInt(n);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node3);
       let sign = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign = "-";
-        value *= num(-1);
+        value2 *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -6536,7 +6536,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -6545,7 +6545,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -6568,7 +6568,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date5);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
@@ -6753,10 +6753,10 @@ var require_stringifyDocument = __commonJS({
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyDocument(doc, options) {
+    function stringifyDocument(doc, options2) {
       const lines = [];
-      let hasDirectives = options.directives === true;
-      if (options.directives !== false && doc.directives) {
+      let hasDirectives = options2.directives === true;
+      if (options2.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
           lines.push(dir);
@@ -6766,7 +6766,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify.createStringifyContext(doc, options2);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -6842,7 +6842,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value2, replacer, options2) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -6851,8 +6851,8 @@ var require_Document = __commonJS({
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
-        } else if (options === void 0 && replacer) {
-          options = replacer;
+        } else if (options2 === void 0 && replacer) {
+          options2 = replacer;
           replacer = void 0;
         }
         const opt = Object.assign({
@@ -6864,17 +6864,17 @@ var require_Document = __commonJS({
           stringKeys: false,
           uniqueKeys: true,
           version: "1.2"
-        }, options);
+        }, options2);
         this.options = opt;
         let { version: version2 } = opt;
-        if (options?._directives) {
-          this.directives = options._directives.atDocument();
+        if (options2?._directives) {
+          this.directives = options2._directives.atDocument();
           if (this.directives.yaml.explicit)
             version2 = this.directives.yaml.version;
         } else
           this.directives = new directives.Directives({ version: version2 });
-        this.setSchema(version2, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.setSchema(version2, options2);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options2);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -6899,14 +6899,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -6925,10 +6925,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node3.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value2, replacer, options2) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
+          value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -6936,11 +6936,11 @@ var require_Document = __commonJS({
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
           _replacer = replacer;
-        } else if (options === void 0 && replacer) {
-          options = replacer;
+        } else if (options2 === void 0 && replacer) {
+          options2 = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options2 ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -6955,7 +6955,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node3 = createNode.createNode(value, tag, ctx);
+        const node3 = createNode.createNode(value2, tag, ctx);
         if (flow && identity.isCollection(node3))
           node3.flow = true;
         setAnchors();
@@ -6965,9 +6965,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+      createPair(key, value2, options2 = {}) {
+        const k = this.createNode(key, null, options2);
+        const v = this.createNode(value2, null, options2);
         return new Pair.Pair(k, v);
       }
       /**
@@ -7026,24 +7026,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         if (Collection.isEmptyPath(path)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path, value2);
         }
       }
       /**
@@ -7053,7 +7053,7 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version2, options = {}) {
+      setSchema(version2, options2 = {}) {
         if (typeof version2 === "number")
           version2 = String(version2);
         let opt;
@@ -7083,10 +7083,10 @@ var require_Document = __commonJS({
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
-        if (options.schema instanceof Object)
-          this.schema = options.schema;
+        if (options2.schema instanceof Object)
+          this.schema = options2.schema;
         else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+          this.schema = new Schema.Schema(Object.assign(opt, options2));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -7102,8 +7102,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7116,14 +7116,14 @@ var require_Document = __commonJS({
         return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
       }
       /** A YAML representation of the document. */
-      toString(options = {}) {
+      toString(options2 = {}) {
         if (this.errors.length > 0)
           throw new Error("Document with errors cannot be stringified");
-        if ("indent" in options && (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
-          const s = JSON.stringify(options.indent);
+        if ("indent" in options2 && (!Number.isInteger(options2.indent) || Number(options2.indent) <= 0)) {
+          const s = JSON.stringify(options2.indent);
           throw new Error(`"indent" option must be a positive integer, not ${s}`);
         }
-        return stringifyDocument.stringifyDocument(this, options);
+        return stringifyDocument.stringifyDocument(this, options2);
       }
     };
     function assertCollection(contents) {
@@ -7140,22 +7140,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -7180,12 +7180,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -7429,7 +7429,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep2, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
@@ -7472,7 +7472,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -7481,14 +7481,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -7534,18 +7534,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -7556,9 +7556,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node3 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node3 = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node3.range[2];
         seq.items.push(node3);
       }
@@ -7579,8 +7579,8 @@ var require_resolve_end = __commonJS({
         let hasSpace = false;
         let sep2 = "";
         for (const token of end) {
-          const { source, type } = token;
-          switch (type) {
+          const { source, type: type2 } = token;
+          switch (type2) {
             case "space":
               hasSpace = true;
               break;
@@ -7601,7 +7601,7 @@ var require_resolve_end = __commonJS({
               hasSpace = true;
               break;
             default:
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type2} at node end`);
           }
           offset += source.length;
         }
@@ -7640,7 +7640,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep2, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -7651,7 +7651,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7706,10 +7706,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -7721,7 +7721,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -7741,15 +7741,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -7881,7 +7881,7 @@ var require_resolve_block_scalar = __commonJS({
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -7892,11 +7892,11 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value3, type: type2, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -7926,11 +7926,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
-      let value = "";
+      let value2 = "";
       let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value2 += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
@@ -7943,24 +7943,24 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
+        if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
+          value2 += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep2 === " ")
             sep2 = "\n";
           else if (!prevMoreIndented && sep2 === "\n")
             sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
+          value2 += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep2 === "\n")
-            value += "\n";
+            value2 += "\n";
           else
             sep2 = "\n";
         } else {
-          value += sep2 + content;
+          value2 += sep2 + content;
           sep2 = " ";
           prevMoreIndented = false;
         }
@@ -7970,15 +7970,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines[i][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
       const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      return { value: value2, type: type2, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -8061,26 +8061,26 @@ var require_resolve_flow_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+      const { offset, type: type2, source, end } = scalar;
       let _type;
-      let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
-      switch (type) {
+      let value2;
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      switch (type2) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
           return {
             value: "",
             type: null,
@@ -8091,7 +8091,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -8262,9 +8262,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -8284,30 +8284,30 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type: type2, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar.Scalar(value2);
       }
       scalar.range = range;
-      scalar.source = value;
-      if (type)
-        scalar.type = type;
+      scalar.source = value2;
+      if (type2)
+        scalar.type = type2;
       if (tagName)
         scalar.tag = tagName;
       if (tag.format)
@@ -8316,7 +8316,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity.SCALAR];
       const matchWithTest = [];
@@ -8329,7 +8329,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -8339,10 +8339,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -8474,14 +8474,14 @@ var require_compose_node = __commonJS({
       }
       return node3;
     }
-    function composeAlias({ options }, { offset, source, end }, onError) {
+    function composeAlias({ options: options2 }, { offset, source, end }, onError) {
       const alias = new Alias.Alias(source.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, options2.strict, onError);
       alias.range = [offset, valueEnd, re.offset];
       if (re.comment)
         alias.comment = re.comment;
@@ -8500,8 +8500,8 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
-      const opts = Object.assign({ _directives: directives }, options);
+    function composeDoc(options2, directives, { offset, start, value: value2, end }, onError) {
+      const opts = Object.assign({ _directives: directives }, options2);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
@@ -8512,7 +8512,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -8520,10 +8520,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -8580,21 +8580,21 @@ var require_composer = __commonJS({
       return { comment, afterEmptyLine };
     }
     var Composer = class {
-      constructor(options = {}) {
+      constructor(options2 = {}) {
         this.doc = null;
         this.atDirectives = false;
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
-        this.directives = new directives.Directives({ version: options.version || "1.2" });
-        this.options = options;
+        this.directives = new directives.Directives({ version: options2.version || "1.2" });
+        this.options = options2;
       }
       decorate(doc, afterDoc) {
         const { comment, afterEmptyLine } = parsePrelude(this.prelude);
@@ -8753,12 +8753,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -8771,9 +8771,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+    function createScalarToken(value2, context) {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
+      const source = stringifyString.stringifyString({ type: type2, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -8803,30 +8803,30 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
-      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    function setScalarValue(token, value2, context = {}) {
+      let { afterKey = false, implicitKey = false, inFlow = false, type: type2 } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
-      if (!type)
+      if (!type2)
         switch (token.type) {
           case "single-quoted-scalar":
-            type = "QUOTE_SINGLE";
+            type2 = "QUOTE_SINGLE";
             break;
           case "double-quoted-scalar":
-            type = "QUOTE_DOUBLE";
+            type2 = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
             const header = token.props[0];
             if (header.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type2 = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
-            type = "PLAIN";
+            type2 = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type: type2, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -8885,12 +8885,12 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type) {
+    function setFlowScalarValue(token, source, type2) {
       switch (token.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          token.type = type;
+          token.type = type2;
           token.source = source;
           break;
         case "block-scalar": {
@@ -8901,7 +8901,7 @@ var require_cst_scalar = __commonJS({
           for (const tok of end)
             tok.offset += oa;
           delete token.props;
-          Object.assign(token, { type, source, end });
+          Object.assign(token, { type: type2, source, end });
           break;
         }
         case "block-map":
@@ -8909,7 +8909,7 @@ var require_cst_scalar = __commonJS({
           const offset = token.offset + source.length;
           const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type, source, end: [nl] });
+          Object.assign(token, { type: type2, source, end: [nl] });
           break;
         }
         default: {
@@ -8918,7 +8918,7 @@ var require_cst_scalar = __commonJS({
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type: type2, indent, source, end });
         }
       }
     }
@@ -8972,7 +8972,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep2, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
@@ -8981,8 +8981,8 @@ var require_cst_stringify = __commonJS({
       if (sep2)
         for (const st of sep2)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports.stringify = stringify;
@@ -9471,9 +9471,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -9780,9 +9780,9 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
+    function includesToken(list, type2) {
       for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+        if (list[i].type === type2)
           return true;
       return false;
     }
@@ -9916,19 +9916,19 @@ var require_parser = __commonJS({
           this.offset += source.length;
           return;
         }
-        const type = cst.tokenType(source);
-        if (!type) {
+        const type2 = cst.tokenType(source);
+        if (!type2) {
           const message = `Not a YAML token: ${source}`;
           yield* this.pop({ type: "error", offset: this.offset, message, source });
           this.offset += source.length;
-        } else if (type === "scalar") {
+        } else if (type2 === "scalar") {
           this.atNewLine = false;
           this.atScalar = true;
           this.type = "scalar";
         } else {
-          this.type = type;
+          this.type = type2;
           yield* this.step();
-          switch (type) {
+          switch (type2) {
             case "newline":
               this.atNewLine = true;
               this.indent = 0;
@@ -10527,7 +10527,7 @@ var require_parser = __commonJS({
           }
         }
       }
-      flowScalar(type) {
+      flowScalar(type2) {
         if (this.onNewLine) {
           let nl = this.source.indexOf("\n") + 1;
           while (nl !== 0) {
@@ -10536,7 +10536,7 @@ var require_parser = __commonJS({
           }
         }
         return {
-          type,
+          type: type2,
           offset: this.offset,
           indent: this.indent,
           source: this.source
@@ -10658,15 +10658,15 @@ var require_public_api = __commonJS({
     var identity = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
-    function parseOptions(options) {
-      const prettyErrors = options.prettyErrors !== false;
-      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
+    function parseOptions(options2) {
+      const prettyErrors = options2.prettyErrors !== false;
+      const lineCounter$1 = options2.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+    function parseAllDocuments(source, options2 = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options2);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
-      const composer$1 = new composer.Composer(options);
+      const composer$1 = new composer.Composer(options2);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
         for (const doc of docs) {
@@ -10677,10 +10677,10 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+    function parseDocument2(source, options2 = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options2);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
-      const composer$1 = new composer.Composer(options);
+      const composer$1 = new composer.Composer(options2);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
         if (!doc)
@@ -10696,14 +10696,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse3(src, reviver, options2) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
-      } else if (options === void 0 && reviver && typeof reviver === "object") {
-        options = reviver;
+      } else if (options2 === void 0 && reviver && typeof reviver === "object") {
+        options2 = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument2(src, options2);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -10713,29 +10713,29 @@ var require_public_api = __commonJS({
         else
           doc.errors = [];
       }
-      return doc.toJS(Object.assign({ reviver: _reviver }, options));
+      return doc.toJS(Object.assign({ reviver: _reviver }, options2));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value2, replacer, options2) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
-      } else if (options === void 0 && replacer) {
-        options = replacer;
+      } else if (options2 === void 0 && replacer) {
+        options2 = replacer;
       }
-      if (typeof options === "string")
-        options = options.length;
-      if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+      if (typeof options2 === "string")
+        options2 = options2.length;
+      if (typeof options2 === "number") {
+        const indent = Math.round(options2);
+        options2 = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
-        const { keepUndefined } = options ?? replacer ?? {};
+      if (value2 === void 0) {
+        const { keepUndefined } = options2 ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity.isDocument(value2) && !_replacer)
+        return value2.toString(options2);
+      return new Document.Document(value2, _replacer, options2).toString(options2);
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
@@ -10796,6 +10796,1349 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/pend/index.js
+var require_pend = __commonJS({
+  "node_modules/pend/index.js"(exports, module) {
+    module.exports = Pend;
+    function Pend() {
+      this.pending = 0;
+      this.max = Infinity;
+      this.listeners = [];
+      this.waiting = [];
+      this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      if (this.pending < this.max) {
+        pendGo(this, fn);
+      } else {
+        this.waiting.push(fn);
+      }
+    };
+    Pend.prototype.wait = function(cb) {
+      if (this.pending === 0) {
+        cb(this.error);
+      } else {
+        this.listeners.push(cb);
+      }
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self) {
+      self.pending += 1;
+      var called = false;
+      return onCb;
+      function onCb(err) {
+        if (called) throw new Error("callback called twice");
+        called = true;
+        self.error = self.error || err;
+        self.pending -= 1;
+        if (self.waiting.length > 0 && self.pending < self.max) {
+          pendGo(self, self.waiting.shift());
+        } else if (self.pending === 0) {
+          var listeners = self.listeners;
+          self.listeners = [];
+          listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self.error);
+      }
+    }
+    function pendGo(self, fn) {
+      fn(pendHold(self));
+    }
+  }
+});
+
+// node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "node_modules/yauzl/fd-slicer.js"(exports) {
+    var fs = __require("fs");
+    var util = __require("util");
+    var stream = __require("stream");
+    var Readable = stream.Readable;
+    var PassThrough = stream.PassThrough;
+    var Pend = require_pend();
+    var EventEmitter = __require("events").EventEmitter;
+    exports.BufferSlicer = BufferSlicer;
+    exports.FdSlicer = FdSlicer;
+    util.inherits(FdSlicer, EventEmitter);
+    function FdSlicer(fd) {
+      EventEmitter.call(this);
+      this.fd = fd;
+      this.pend = new Pend();
+      this.pend.max = 1;
+      this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      var self = this;
+      self.pend.go(function(cb) {
+        fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
+          cb();
+          callback(err, bytesRead, buffer2);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      if (self.refCount > 0) return;
+      fs.close(self.fd, onCloseDone);
+      function onCloseDone(err) {
+        if (err) {
+          self.emit("error", err);
+        } else {
+          self.emit("close");
+        }
+      }
+    };
+    util.inherits(ReadStream, Readable);
+    function ReadStream(context, options2) {
+      options2 = options2 || {};
+      Readable.call(this, options2);
+      this.context = context;
+      this.context.ref();
+      this.start = options2.start || 0;
+      this.endOffset = options2.end;
+      this.pos = this.start;
+    }
+    ReadStream.prototype._read = function(n) {
+      var self = this;
+      var toRead = Math.min(self._readableState.highWaterMark, n);
+      if (self.endOffset != null) {
+        toRead = Math.min(toRead, self.endOffset - self.pos);
+      }
+      if (toRead <= 0) {
+        self.push(null);
+        this._cleanup();
+        return;
+      }
+      self.context.pend.go(function(cb) {
+        var buffer = Buffer.allocUnsafe(toRead);
+        fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+          if (err) {
+            self.destroy(err);
+          } else if (bytesRead === 0) {
+            self.push(null);
+            self._cleanup();
+          } else {
+            self.pos += bytesRead;
+            self.push(buffer.slice(0, bytesRead));
+          }
+          cb();
+        });
+      });
+    };
+    ReadStream.prototype._destroy = function(err, cb) {
+      this._cleanup();
+      cb(err);
+    };
+    ReadStream.prototype._cleanup = function() {
+      if (this.context != null) {
+        this.context.unref();
+        this.context = null;
+      }
+    };
+    util.inherits(BufferSlicer, EventEmitter);
+    function BufferSlicer(buffer) {
+      EventEmitter.call(this);
+      this.refCount = 0;
+      this.buffer = buffer;
+    }
+    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer.length) {
+        length = buffer.length - offset;
+      }
+      if (position + length > this.buffer.length) {
+        length = this.buffer.length - position;
+      }
+      if (length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer, offset, position, position + length);
+      setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough(options2);
+      readStream.start = options2.start || 0;
+      readStream.endOffset = options2.end;
+      readStream.pos = readStream.endOffset || this.buffer.length;
+      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+      var maxChunkSize = 65536;
+      var offset = 0;
+      while (true) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          if (offset < entireSlice.length) {
+            readStream.write(entireSlice.slice(offset, entireSlice.length));
+          }
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset));
+        offset = nextOffset;
+      }
+      readStream.end();
+      return readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      this.refCount -= 1;
+      if (this.refCount < 0) {
+        throw new Error("invalid unref");
+      }
+    };
+  }
+});
+
+// node_modules/yauzl/crc32.js
+var require_crc32 = __commonJS({
+  "node_modules/yauzl/crc32.js"(exports, module) {
+    var CRC_TABLE = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc32(buf) {
+      let crc = -1;
+      for (let x of buf) {
+        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
+      }
+      return (crc ^ -1) >>> 0;
+    }
+    module.exports = crc32;
+  }
+});
+
+// node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "node_modules/yauzl/index.js"(exports) {
+    var fs = __require("fs");
+    var zlib = __require("zlib");
+    var fd_slicer = require_fd_slicer();
+    var util = __require("util");
+    var EventEmitter = __require("events").EventEmitter;
+    var Transform = __require("stream").Transform;
+    var PassThrough = __require("stream").PassThrough;
+    var Writable = __require("stream").Writable;
+    var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
+    exports.open = open3;
+    exports.fromFd = fromFd;
+    exports.fromBuffer = fromBuffer;
+    exports.fromRandomAccessReader = fromRandomAccessReader;
+    exports.openPromise = openPromise;
+    exports.fromFdPromise = fromFdPromise;
+    exports.fromBufferPromise = fromBufferPromise;
+    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+    exports.dosDateTimeToDate = dosDateTimeToDate;
+    exports.getFileNameLowLevel = getFileNameLowLevel;
+    exports.validateFileName = validateFileName;
+    exports.parseExtraFields = parseExtraFields;
+    exports.ZipFile = ZipFile;
+    exports.Entry = Entry;
+    exports.LocalFileHeader = LocalFileHeader;
+    exports.RandomAccessReader = RandomAccessReader;
+    function openPromise(path, options2) {
+      return new Promise((resolve6, reject) => {
+        open3(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve6, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise(buffer, options2) {
+      return new Promise((resolve6, reject) => {
+        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise(reader, totalSize, options2) {
+      return new Promise((resolve6, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve6(zipfile);
+        });
+      });
+    }
+    function open3(path, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.open(path, "r", function(err, fd) {
+        if (err) return callback(err);
+        fromFd(fd, options2, function(err2, zipfile) {
+          if (err2) fs.close(fd, defaultCallback);
+          callback(err2, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.fstat(fd, function(err, stats) {
+        if (err) return callback(err);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      var reader = new fd_slicer.BufferSlicer(buffer);
+      fromRandomAccessReader(reader, buffer.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      var decodeStrings = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER) {
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      }
+      reader.ref();
+      var eocdrWithoutCommentSize = 22;
+      var zip64EocdlSize = 20;
+      var maxCommentSize = 65535;
+      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+      var buffer = newBuffer(bufferSize);
+      var bufferReadStart = totalSize - buffer.length;
+      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+        if (err) return callback(err);
+        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+          if (buffer.readUInt32LE(i) !== 101010256) continue;
+          var eocdrBuffer = buffer.subarray(i);
+          var diskNumber = eocdrBuffer.readUInt16LE(4);
+          var entryCount = eocdrBuffer.readUInt16LE(10);
+          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+          var commentLength = eocdrBuffer.readUInt16LE(20);
+          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+          if (commentLength !== expectedCommentLength) {
+            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
+          }
+          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
+            var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+            var zip64EocdrBuffer = newBuffer(56);
+            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
+              if (err2) return callback(err2);
+              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
+                return callback(new Error("invalid zip64 end of central directory record signature"));
+              }
+              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+              if (diskNumber !== 0) {
+                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+              }
+              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+            });
+          }
+          if (diskNumber !== 0) {
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+        }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util.inherits(ZipFile, EventEmitter);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+      var self = this;
+      EventEmitter.call(self);
+      self.reader = reader;
+      self.reader.on("error", function(err) {
+        emitError(self, err);
+      });
+      self.reader.once("close", function() {
+        self.emit("close");
+      });
+      self.readEntryCursor = centralDirectoryOffset;
+      self.fileSize = fileSize;
+      self.entryCount = entryCount;
+      self.comment = comment;
+      self.entriesRead = 0;
+      self.autoClose = !!autoClose;
+      self.lazyEntries = !!lazyEntries;
+      self.decodeStrings = !!decodeStrings;
+      self.validateEntrySizes = !!validateEntrySizes;
+      self.strictFileNames = !!strictFileNames;
+      self.isOpen = true;
+      self.emittedError = false;
+      self.hasEachEntryBeenCalled = false;
+      if (!self.lazyEntries) self._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      if (!this.isOpen) return;
+      this.isOpen = false;
+      this.reader.unref();
+    };
+    function emitErrorAndAutoClose(self, err) {
+      if (self.autoClose) self.close();
+      emitError(self, err);
+    }
+    function emitError(self, err) {
+      if (self.emittedError) return;
+      self.emittedError = true;
+      self.emit("error", err);
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self = this;
+      if (self.entryCount === self.entriesRead) {
+        setImmediate(function() {
+          if (self.autoClose) self.close();
+          if (self.emittedError) return;
+          self.emit("end");
+        });
+        return;
+      }
+      if (self.emittedError) return;
+      var buffer = newBuffer(46);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+        if (err) return emitErrorAndAutoClose(self, err);
+        if (self.emittedError) return;
+        var entry = new Entry();
+        var signature = buffer.readUInt32LE(0);
+        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        entry.versionMadeBy = buffer.readUInt16LE(4);
+        entry.versionNeededToExtract = buffer.readUInt16LE(6);
+        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+        entry.compressionMethod = buffer.readUInt16LE(10);
+        entry.lastModFileTime = buffer.readUInt16LE(12);
+        entry.lastModFileDate = buffer.readUInt16LE(14);
+        entry.crc32 = buffer.readUInt32LE(16);
+        entry.compressedSize = buffer.readUInt32LE(20);
+        entry.uncompressedSize = buffer.readUInt32LE(24);
+        entry.fileNameLength = buffer.readUInt16LE(28);
+        entry.extraFieldLength = buffer.readUInt16LE(30);
+        entry.fileCommentLength = buffer.readUInt16LE(32);
+        entry.internalFileAttributes = buffer.readUInt16LE(36);
+        entry.externalFileAttributes = buffer.readUInt32LE(38);
+        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+        self.readEntryCursor += 46;
+        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
+          if (err2) return emitErrorAndAutoClose(self, err2);
+          if (self.emittedError) return;
+          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+          try {
+            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+          } catch (err3) {
+            return emitErrorAndAutoClose(self, err3);
+          }
+          if (self.decodeStrings) {
+            var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+            entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+            var errorMessage = validateFileName(entry.fileName);
+            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+          } else {
+            entry.fileComment = entry.fileCommentRaw;
+            entry.fileName = entry.fileNameRaw;
+          }
+          entry.comment = entry.fileComment;
+          self.readEntryCursor += buffer.length;
+          self.entriesRead += 1;
+          for (var i = 0; i < entry.extraFields.length; i++) {
+            var extraField = entry.extraFields[i];
+            if (extraField.id !== 1) continue;
+            var zip64EiefBuffer = extraField.data;
+            var index = 0;
+            if (entry.uncompressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+              }
+              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.compressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+              }
+              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+              }
+              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            break;
+          }
+          if (self.validateEntrySizes && entry.compressionMethod === 0) {
+            var expectedCompressedSize = entry.uncompressedSize;
+            if (entry.isEncrypted()) {
+              expectedCompressedSize += 12;
+            }
+            if (entry.compressedSize !== expectedCompressedSize) {
+              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self, new Error(msg));
+            }
+          }
+          self.emit("entry", entry);
+          if (!self.lazyEntries) self._readEntry();
+        });
+      });
+    };
+    ZipFile.prototype.eachEntry = function() {
+      const self = this;
+      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self.hasEachEntryBeenCalled = true;
+      let pendingResolveReject = null;
+      self.on("entry", onEntry);
+      self.on("end", onEnd);
+      self.on("error", onError);
+      function cleanup() {
+        self.removeListener("entry", onEntry);
+        self.removeListener("end", onEnd);
+        self.removeListener("error", onError);
+        if (self.autoClose) self.close();
+      }
+      function onEntry(entry) {
+        let { resolve: resolve6 } = pendingResolveReject;
+        pendingResolveReject = null;
+        resolve6({ value: entry });
+      }
+      function onEnd() {
+        let { resolve: resolve6 } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        resolve6({ done: true });
+      }
+      function onError(err) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        reject(err);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          const promise2 = new Promise((resolve6, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve: resolve6, reject };
+          });
+          self.readEntry();
+          return promise2;
+        },
+        return(value2) {
+          cleanup();
+          return Promise.resolve({ done: true, value: value2 });
+        },
+        throw(value2) {
+          cleanup();
+          return Promise.reject(value2);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self = this;
+      var relativeStart = 0;
+      var relativeEnd = entry.compressedSize;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) {
+        options2 = {};
+      } else {
+        if (options2.decodeFileData === false) {
+          if (options2.decrypt != null) {
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          }
+          if (options2.decompress != null) {
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+          }
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted()) {
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            }
+            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed()) {
+              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+            }
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed()) {
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            }
+            if (!(options2.decompress === false || options2.decompress === true)) {
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            }
+            decompress = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          relativeStart = options2.start;
+          if (relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          relativeEnd = options2.end;
+          if (relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === false);
+      if (options2.start != null || options2.end != null) {
+        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      }
+      if (!self.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode) {
+        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      }
+      var decompress;
+      if (rawMode) {
+        decompress = false;
+      } else if (entry.compressionMethod === 8) {
+        decompress = options2.decodeFileData !== true;
+      } else {
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      }
+      self.readLocalFileHeader(entry, { minimal: true }, function(err, localFileHeader) {
+        if (err) return callback(err);
+        self.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+      var self = this;
+      var fileDataEnd = fileDataStart + compressedSize;
+      var readStream = self.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      });
+      var endpointStream = readStream;
+      if (decompress) {
+        var destroyed = false;
+        var inflateFilter = zlib.createInflateRaw();
+        readStream.on("error", function(err) {
+          setImmediate(function() {
+            if (!destroyed) inflateFilter.emit("error", err);
+          });
+        });
+        readStream.pipe(inflateFilter);
+        if (self.validateEntrySizes) {
+          endpointStream = new AssertByteCountStream(uncompressedSize);
+          inflateFilter.on("error", function(err) {
+            setImmediate(function() {
+              if (!destroyed) endpointStream.emit("error", err);
+            });
+          });
+          inflateFilter.pipe(endpointStream);
+        } else {
+          endpointStream = inflateFilter;
+        }
+        installDestroyFn(endpointStream, function() {
+          destroyed = true;
+          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+          readStream.unpipe(inflateFilter);
+          readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self = this;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      self.reader.ref();
+      var buffer = newBuffer(30);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+        try {
+          if (err) return callback(err);
+          var signature = buffer.readUInt32LE(0);
+          if (signature !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          }
+          var fileNameLength = buffer.readUInt16LE(26);
+          var extraFieldLength = buffer.readUInt16LE(28);
+          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self.fileSize) {
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+          }
+          if (options2.minimal) {
+            return callback(null, { fileDataStart });
+          }
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart;
+          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+          localFileHeader.crc32 = buffer.readUInt32LE(14);
+          localFileHeader.compressedSize = buffer.readUInt32LE(18);
+          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+          localFileHeader.fileNameLength = fileNameLength;
+          localFileHeader.extraFieldLength = extraFieldLength;
+          buffer = newBuffer(fileNameLength + extraFieldLength);
+          self.reader.ref();
+          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
+            try {
+              if (err2) return callback(err2);
+              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+              localFileHeader.extraField = buffer.subarray(fileNameLength);
+              return callback(null, localFileHeader);
+            } finally {
+              self.reader.unref();
+            }
+          });
+        } finally {
+          self.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve6, reject) => {
+        this.openReadStream(entry, options2, function(err, readStream) {
+          if (err) return reject(err);
+          resolve6(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+      return new Promise((resolve6, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+          if (err) return reject(err);
+          resolve6(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve6, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
+          if (err) return reject(err);
+          resolve6(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null) options2 = {};
+      if (!options2.forceDosFormat) {
+        for (var i = 0; i < this.extraFields.length; i++) {
+          var extraField = this.extraFields[i];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0];
+            var HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32) continue;
+            if (data.readUInt16LE(4) !== 1) continue;
+            if (data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date5, time3, timezone) {
+      var day = date5 & 31;
+      var month = (date5 >> 5 & 15) - 1;
+      var year = (date5 >> 9 & 127) + 1980;
+      var millisecond = 0;
+      var second = (time3 & 31) * 2;
+      var minute = time3 >> 5 & 63;
+      var hour = time3 >> 11 & 31;
+      if (timezone == null || timezone === "local") {
+        return new Date(year, month, day, hour, minute, second, millisecond);
+      } else if (timezone === "UTC") {
+        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+      } else {
+        throw new Error("unrecognized options.timezone: " + options.timezone);
+      }
+    }
+    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      var fileName = null;
+      for (var i = 0; i < extraFields.length; i++) {
+        var extraField = extraFields[i];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6) {
+            continue;
+          }
+          if (extraField.data.readUInt8(0) !== 1) {
+            continue;
+          }
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc32(fileNameBuffer) !== oldNameCrc32) {
+            continue;
+          }
+          fileName = decodeBuffer(extraField.data.subarray(5), true);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf8);
+      }
+      if (!strictFileNames) {
+        fileName = fileName.replace(/\\/g, "/");
+      }
+      return fileName;
+    }
+    function validateFileName(fileName) {
+      if (fileName.indexOf("\\") !== -1) {
+        return "invalid characters in fileName: " + fileName;
+      }
+      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+        return "absolute path: " + fileName;
+      }
+      if (fileName.split("/").indexOf("..") !== -1) {
+        return "invalid relative path: " + fileName;
+      }
+      return null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      var extraFields = [];
+      var i = 0;
+      while (i < extraFieldBuffer.length - 3) {
+        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+        var dataStart = i + 4;
+        var dataEnd = dataStart + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        });
+        i = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+      if (length === 0) {
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      }
+      reader.read(buffer, offset, length, position, function(err, bytesRead) {
+        if (err) return callback(err);
+        if (bytesRead < length) {
+          return callback(new Error("unexpected EOF"));
+        }
+        callback();
+      });
+    }
+    util.inherits(AssertByteCountStream, Transform);
+    function AssertByteCountStream(byteCount) {
+      Transform.call(this);
+      this.actualByteCount = 0;
+      this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      this.actualByteCount += chunk.length;
+      if (this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util.inherits(RandomAccessReader, EventEmitter);
+    function RandomAccessReader() {
+      EventEmitter.call(this);
+      this.refCount = 0;
+    }
+    RandomAccessReader.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount > 0) return;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      self.close(onCloseDone);
+      function onCloseDone(err) {
+        if (err) return self.emit("error", err);
+        self.emit("close");
+      }
+    };
+    RandomAccessReader.prototype.createReadStream = function(options2) {
+      if (options2 == null) options2 = {};
+      var start = options2.start;
+      var end = options2.end;
+      if (start === end) {
+        var emptyStream = new PassThrough();
+        setImmediate(function() {
+          emptyStream.end();
+        });
+        return emptyStream;
+      }
+      var stream = this._readStreamForRange(start, end);
+      var destroyed = false;
+      var refUnrefFilter = new RefUnrefFilter(this);
+      stream.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) refUnrefFilter.emit("error", err);
+        });
+      });
+      installDestroyFn(refUnrefFilter, function() {
+        stream.unpipe(refUnrefFilter);
+        refUnrefFilter.unref();
+        stream.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end - start);
+      refUnrefFilter.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) byteCounter.emit("error", err);
+        });
+      });
+      installDestroyFn(byteCounter, function() {
+        destroyed = true;
+        refUnrefFilter.unpipe(byteCounter);
+        refUnrefFilter.destroy();
+      });
+      return stream.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length });
+      var writeStream = new Writable();
+      var written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer, offset + written, 0, chunk.length);
+        written += chunk.length;
+        cb();
+      };
+      writeStream.on("finish", callback);
+      readStream.on("error", function(error62) {
+        callback(error62);
+      });
+      readStream.pipe(writeStream);
+    };
+    RandomAccessReader.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util.inherits(RefUnrefFilter, PassThrough);
+    function RefUnrefFilter(context) {
+      PassThrough.call(this);
+      this.context = context;
+      this.context.ref();
+      this.unreffedYet = false;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref();
+      cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      if (this.unreffedYet) return;
+      this.unreffedYet = true;
+      this.context.unref();
+    };
+    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+    function decodeBuffer(buffer, isUtf8) {
+      if (isUtf8) {
+        return buffer.toString("utf8");
+      } else {
+        var result = "";
+        for (var i = 0; i < buffer.length; i++) {
+          result += cp437[buffer[i]];
+        }
+        return result;
+      }
+    }
+    function readUInt64LE(buffer, offset) {
+      var lower32 = buffer.readUInt32LE(offset);
+      var upper32 = buffer.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    if (typeof Buffer.allocUnsafe === "function") {
+      newBuffer = function(len) {
+        return Buffer.allocUnsafe(len);
+      };
+    } else {
+      newBuffer = function(len) {
+        return new Buffer(len);
+      };
+    }
+    function installDestroyFn(stream, fn) {
+      if (typeof stream.destroy === "function") {
+        stream._destroy = function(err, cb) {
+          fn();
+          if (cb != null) cb(err);
+        };
+      } else {
+        stream.destroy = fn;
+      }
+    }
+    function defaultCallback(err) {
+      if (err) throw err;
+    }
+  }
+});
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -10814,3484 +12157,222 @@ var {
 } = import_index.default;
 
 // src/commands/compare.ts
-async function compareCommand(_current, _baseline, _config, _ctx) {
-  throw new Error("quantgate compare is not implemented in this version yet");
+import { resolve } from "node:path";
+
+// src/compare/environment.ts
+var none = (value2) => value2 === null || value2 === void 0 || value2 === "" ? "none" : value2;
+function cpu(env) {
+  return `${env.cpu.model} (${env.cpu.cores} cores)`;
+}
+function int8(env) {
+  return env.cpu.int8Features.length > 0 ? [...env.cpu.int8Features].sort().join(", ") : "none";
+}
+var ENVIRONMENT_FIELDS = [
+  ["OS", (e) => `${e.os} ${e.arch}`],
+  ["CPU", cpu],
+  ["CPU int8 features", int8],
+  ["threads", (e) => e.threads === null ? "runtime default" : String(e.threads)],
+  ["GPU", (e) => none(e.gpu?.name)],
+  ["GPU driver", (e) => none(e.gpu?.driver)],
+  ["CUDA", (e) => none(e.cuda)],
+  ["TensorRT", (e) => none(e.tensorrt)],
+  ["ONNX Runtime", (e) => e.onnxruntime],
+  ["Node", (e) => e.node],
+  ["quantgate", (e) => e.quantgate]
+];
+function environmentDifferences(current, baseline) {
+  const out = [];
+  for (const [what, read] of ENVIRONMENT_FIELDS) {
+    const a = read(current);
+    const b = read(baseline);
+    if (a !== b) out.push({ what, current: a, baseline: b });
+  }
+  return out;
+}
+function quantizationLabel(results) {
+  const q = results.quantization;
+  if (!q) return "none";
+  const method = q.method === "percentile" && q.percentile !== null ? `percentile ${q.percentile}` : q.method;
+  return `${method}, ${q.samples} ${q.randomData ? "random" : "calibration"} samples${q.excluded.length > 0 ? `, excluding ${q.excluded.join(" ")}` : ""}`;
+}
+function evaluationLabel(results) {
+  const e = results.evaluation;
+  if (!e) return "not scored";
+  return `${e.samples} samples of ${e.source}, ${e.labelled ? "labelled" : "no labels"}, output ${e.output}`;
+}
+function setupDifferences(current, baseline) {
+  const out = [];
+  const fields = [
+    ["quantization", quantizationLabel],
+    ["evaluation", evaluationLabel]
+  ];
+  for (const [what, read] of fields) {
+    const a = read(current);
+    const b = read(baseline);
+    if (a !== b) out.push({ what, current: a, baseline: b });
+  }
+  return out;
 }
 
-// src/commands/demo.ts
-import { join as join2 } from "node:path";
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
-function protoCamelCase(snakeCase) {
-  let capNext = false;
-  const b = [];
-  for (let i = 0; i < snakeCase.length; i++) {
-    let c = snakeCase.charAt(i);
-    switch (c) {
-      case "_":
-        capNext = true;
-        break;
-      case "0":
-      case "1":
-      case "2":
-      case "3":
-      case "4":
-      case "5":
-      case "6":
-      case "7":
-      case "8":
-      case "9":
-        b.push(c);
-        capNext = false;
-        break;
-      default:
-        if (capNext) {
-          capNext = false;
-          c = c.toUpperCase();
-        }
-        b.push(c);
-        break;
-    }
-  }
-  return b.join("");
+// src/compare/match.ts
+var BASE_PREFIX = "base:";
+function isBaseRun(run) {
+  return run.model.startsWith(BASE_PREFIX);
 }
-var reservedObjectProperties = /* @__PURE__ */ new Set([
-  // names reserved by JavaScript
-  "constructor",
-  "toString",
-  "toJSON",
-  "valueOf"
-]);
-function safeObjectProperty(name) {
-  return reservedObjectProperties.has(name) ? name + "$" : name;
+function modelKey(run) {
+  return isBaseRun(run) ? run.model.slice(BASE_PREFIX.length) : run.model;
 }
-
-// node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
-function varint64read() {
-  const buf = this.buf;
-  let pos = this.pos;
-  let lo = 0;
-  let hi = 0;
-  for (let shift = 0; shift < 28; shift += 7) {
-    const b = buf[pos++];
-    lo |= (b & 127) << shift;
-    if ((b & 128) == 0) {
-      this.pos = pos;
-      this.assertBounds();
-      this.varint64Lo = lo;
-      this.varint64Hi = hi;
-      return;
-    }
-  }
-  const middleByte = buf[pos++];
-  lo |= (middleByte & 15) << 28;
-  hi = (middleByte & 112) >> 4;
-  if ((middleByte & 128) == 0) {
-    this.pos = pos;
-    this.assertBounds();
-    this.varint64Lo = lo;
-    this.varint64Hi = hi;
-    return;
-  }
-  for (let shift = 3; shift <= 31; shift += 7) {
-    const b = buf[pos++];
-    hi |= (b & 127) << shift;
-    if ((b & 128) == 0) {
-      this.pos = pos;
-      this.assertBounds();
-      this.varint64Lo = lo;
-      this.varint64Hi = hi;
-      return;
-    }
-  }
-  throw new Error("invalid varint");
+function runKey(run) {
+  return `${run.runtime}/${run.provider}/${modelKey(run)}/${run.batch}`;
 }
-var TWO_PWR_32_DBL = 4294967296;
-function int64FromString(dec) {
-  const minus = dec[0] === "-";
-  if (minus) {
-    dec = dec.slice(1);
-  }
-  const base = 1e6;
-  let lowBits = 0;
-  let highBits = 0;
-  function add1e6digit(begin, end) {
-    const digit1e6 = Number(dec.slice(begin, end));
-    highBits *= base;
-    lowBits = lowBits * base + digit1e6;
-    if (lowBits >= TWO_PWR_32_DBL) {
-      highBits = highBits + (lowBits / TWO_PWR_32_DBL | 0);
-      lowBits = lowBits % TWO_PWR_32_DBL;
-    }
-  }
-  add1e6digit(-24, -18);
-  add1e6digit(-18, -12);
-  add1e6digit(-12, -6);
-  add1e6digit(-6);
-  return minus ? negate(lowBits, highBits) : newBits(lowBits, highBits);
-}
-function int64ToString(lo, hi) {
-  let bits = newBits(lo, hi);
-  const negative = bits.hi & 2147483648;
-  if (negative) {
-    bits = negate(bits.lo, bits.hi);
-  }
-  const result = uInt64ToString(bits.lo, bits.hi);
-  return negative ? "-" + result : result;
-}
-function uInt64ToString(lo, hi) {
-  ({ lo, hi } = toUnsigned(lo, hi));
-  if (hi <= 2097151) {
-    return String(TWO_PWR_32_DBL * hi + lo);
-  }
-  const low = lo & 16777215;
-  const mid = (lo >>> 24 | hi << 8) & 16777215;
-  const high = hi >> 16 & 65535;
-  let digitA = low + mid * 6777216 + high * 6710656;
-  let digitB = mid + high * 8147497;
-  let digitC = high * 2;
-  const base = 1e7;
-  if (digitA >= base) {
-    digitB += Math.floor(digitA / base);
-    digitA %= base;
-  }
-  if (digitB >= base) {
-    digitC += Math.floor(digitB / base);
-    digitB %= base;
-  }
-  return digitC.toString() + decimalFrom1e7WithLeadingZeros(digitB) + decimalFrom1e7WithLeadingZeros(digitA);
-}
-function toUnsigned(lo, hi) {
-  return { lo: lo >>> 0, hi: hi >>> 0 };
-}
-function newBits(lo, hi) {
-  return { lo: lo | 0, hi: hi | 0 };
-}
-function negate(lowBits, highBits) {
-  highBits = ~highBits;
-  if (lowBits) {
-    lowBits = ~lowBits + 1;
-  } else {
-    highBits += 1;
-  }
-  return newBits(lowBits, highBits);
-}
-var decimalFrom1e7WithLeadingZeros = (digit1e7) => {
-  const partial2 = String(digit1e7);
-  return "0000000".slice(partial2.length) + partial2;
-};
-function varint32write(value, bytes) {
-  if (value >>> 0 < 128) {
-    bytes.push(value);
-    return;
-  }
-  if (value >= 0) {
-    while (value > 127) {
-      bytes.push(value & 127 | 128);
-      value = value >>> 7;
-    }
-    bytes.push(value);
-  } else {
-    for (let i = 0; i < 9; i++) {
-      bytes.push(value & 127 | 128);
-      value = value >> 7;
-    }
-    bytes.push(1);
-  }
-}
-function varint32read() {
-  let b = this.buf[this.pos++];
-  if ((b & 128) === 0) {
-    this.assertBounds();
-    return b;
-  }
-  let result = b & 127;
-  b = this.buf[this.pos++];
-  result |= (b & 127) << 7;
-  if ((b & 128) === 0) {
-    this.assertBounds();
-    return result;
-  }
-  b = this.buf[this.pos++];
-  result |= (b & 127) << 14;
-  if ((b & 128) === 0) {
-    this.assertBounds();
-    return result;
-  }
-  b = this.buf[this.pos++];
-  result |= (b & 127) << 21;
-  if ((b & 128) === 0) {
-    this.assertBounds();
-    return result;
-  }
-  b = this.buf[this.pos++];
-  result |= (b & 15) << 28;
-  for (let readBytes = 5; (b & 128) !== 0 && readBytes < 10; readBytes++)
-    b = this.buf[this.pos++];
-  if ((b & 128) !== 0)
-    throw new Error("invalid varint");
-  this.assertBounds();
-  return result >>> 0;
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
-var protoInt64 = /* @__PURE__ */ makeInt64Support();
-function makeInt64Support() {
-  const dv = new DataView(new ArrayBuffer(8));
-  const ok = typeof BigInt === "function" && typeof dv.getBigInt64 === "function" && typeof dv.getBigUint64 === "function" && typeof dv.setBigInt64 === "function" && typeof dv.setBigUint64 === "function" && (!!globalThis.Deno || !!globalThis.Bun || typeof process != "object" || typeof process.env != "object" || process.env.BUF_BIGINT_DISABLE !== "1");
-  if (ok) {
-    const MIN = BigInt("-9223372036854775808");
-    const MAX = BigInt("9223372036854775807");
-    const UMIN = BigInt("0");
-    const UMAX = BigInt("18446744073709551615");
-    return {
-      zero: BigInt(0),
-      supported: true,
-      parse(value) {
-        const bi = typeof value == "bigint" ? value : BigInt(value);
-        if (bi > MAX || bi < MIN) {
-          throw new Error(`invalid int64: ${value}`);
-        }
-        return bi;
-      },
-      uParse(value) {
-        const bi = typeof value == "bigint" ? value : BigInt(value);
-        if (bi > UMAX || bi < UMIN) {
-          throw new Error(`invalid uint64: ${value}`);
-        }
-        return bi;
-      },
-      enc(value) {
-        dv.setBigInt64(0, this.parse(value), true);
-        return {
-          lo: dv.getInt32(0, true),
-          hi: dv.getInt32(4, true)
-        };
-      },
-      uEnc(value) {
-        dv.setBigInt64(0, this.uParse(value), true);
-        return {
-          lo: dv.getInt32(0, true),
-          hi: dv.getInt32(4, true)
-        };
-      },
-      dec(lo, hi) {
-        dv.setInt32(0, lo, true);
-        dv.setInt32(4, hi, true);
-        return dv.getBigInt64(0, true);
-      },
-      uDec(lo, hi) {
-        dv.setInt32(0, lo, true);
-        dv.setInt32(4, hi, true);
-        return dv.getBigUint64(0, true);
-      }
-    };
-  }
-  return {
-    zero: "0",
-    supported: false,
-    parse(value) {
-      if (typeof value != "string") {
-        value = value.toString();
-      }
-      assertInt64String(value);
-      return value;
-    },
-    uParse(value) {
-      if (typeof value != "string") {
-        value = value.toString();
-      }
-      assertUInt64String(value);
-      return value;
-    },
-    enc(value) {
-      if (typeof value != "string") {
-        value = value.toString();
-      }
-      assertInt64String(value);
-      return int64FromString(value);
-    },
-    uEnc(value) {
-      if (typeof value != "string") {
-        value = value.toString();
-      }
-      assertUInt64String(value);
-      return int64FromString(value);
-    },
-    dec(lo, hi) {
-      return int64ToString(lo, hi);
-    },
-    uDec(lo, hi) {
-      return uInt64ToString(lo, hi);
-    }
-  };
-}
-function assertInt64String(value) {
-  if (!/^-?[0-9]+$/.test(value)) {
-    throw new Error("invalid int64: " + value);
-  }
-}
-function assertUInt64String(value) {
-  if (!/^[0-9]+$/.test(value)) {
-    throw new Error("invalid uint64: " + value);
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
-var ScalarType;
-(function(ScalarType2) {
-  ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
-  ScalarType2[ScalarType2["FLOAT"] = 2] = "FLOAT";
-  ScalarType2[ScalarType2["INT64"] = 3] = "INT64";
-  ScalarType2[ScalarType2["UINT64"] = 4] = "UINT64";
-  ScalarType2[ScalarType2["INT32"] = 5] = "INT32";
-  ScalarType2[ScalarType2["FIXED64"] = 6] = "FIXED64";
-  ScalarType2[ScalarType2["FIXED32"] = 7] = "FIXED32";
-  ScalarType2[ScalarType2["BOOL"] = 8] = "BOOL";
-  ScalarType2[ScalarType2["STRING"] = 9] = "STRING";
-  ScalarType2[ScalarType2["BYTES"] = 12] = "BYTES";
-  ScalarType2[ScalarType2["UINT32"] = 13] = "UINT32";
-  ScalarType2[ScalarType2["SFIXED32"] = 15] = "SFIXED32";
-  ScalarType2[ScalarType2["SFIXED64"] = 16] = "SFIXED64";
-  ScalarType2[ScalarType2["SINT32"] = 17] = "SINT32";
-  ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
-})(ScalarType || (ScalarType = {}));
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
-function scalarZeroValue(type, longAsString) {
-  switch (type) {
-    case ScalarType.STRING:
-      return "";
-    case ScalarType.BOOL:
-      return false;
-    case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-      return 0;
-    case ScalarType.INT64:
-    case ScalarType.UINT64:
-    case ScalarType.SFIXED64:
-    case ScalarType.FIXED64:
-    case ScalarType.SINT64:
-      return longAsString ? "0" : protoInt64.zero;
-    case ScalarType.BYTES:
-      return new Uint8Array(0);
-    default:
-      return 0;
-  }
-}
-function isScalarZeroValue(type, value) {
-  switch (type) {
-    case ScalarType.BOOL:
-      return value === false;
-    case ScalarType.STRING:
-      return value === "";
-    case ScalarType.BYTES:
-      return value instanceof Uint8Array && !value.byteLength;
-    case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-      return Object.is(value, 0);
-    default:
-      return value == 0;
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
-var IMPLICIT = 2;
-function unsafeIsSet(target, field) {
-  const name = field.localName;
-  if (field.oneof) {
-    return target[field.oneof.localName].case === name;
-  }
-  if (field.presence != IMPLICIT) {
-    return target[name] !== void 0 && Object.prototype.hasOwnProperty.call(target, name);
-  }
-  switch (field.fieldKind) {
-    case "list":
-      return target[name].length > 0;
-    case "map":
-      return Object.keys(target[name]).length > 0;
-    case "scalar":
-      return !isScalarZeroValue(field.scalar, target[name]);
-    case "enum":
-      return target[name] !== field.enum.values[0].number;
-  }
-  throw new Error("message field with implicit presence");
-}
-function unsafeIsSetExplicit(target, localName) {
-  return Object.prototype.hasOwnProperty.call(target, localName) && target[localName] !== void 0;
-}
-function setOwn(obj, key, value) {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, "__proto__", {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true
-    });
-  } else {
-    obj[key] = value;
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
-function restoreJsonNames(message) {
-  for (const f of message.field) {
-    if (!unsafeIsSetExplicit(f, "jsonName")) {
-      f.jsonName = protoCamelCase(f.name);
-    }
-  }
-  message.nestedType.forEach(restoreJsonNames);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
-function parseTextFormatEnumValue(descEnum, value) {
-  const enumValue = descEnum.values.find((v) => v.name === value);
-  if (!enumValue) {
-    throw new Error(`cannot parse ${descEnum} default value: ${value}`);
-  }
-  return enumValue.number;
-}
-function parseTextFormatScalarValue(type, value) {
-  switch (type) {
-    case ScalarType.STRING:
-      return value;
-    case ScalarType.BYTES: {
-      const u = unescapeBytesDefaultValue(value);
-      if (u === false) {
-        throw new Error(`cannot parse ${ScalarType[type]} default value: ${value}`);
-      }
-      return u;
-    }
-    case ScalarType.INT64:
-    case ScalarType.SFIXED64:
-    case ScalarType.SINT64:
-      return protoInt64.parse(value);
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return protoInt64.uParse(value);
-    case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-      switch (value) {
-        case "inf":
-          return Number.POSITIVE_INFINITY;
-        case "-inf":
-          return Number.NEGATIVE_INFINITY;
-        case "nan":
-          return Number.NaN;
-        default:
-          return parseFloat(value);
-      }
-    case ScalarType.BOOL:
-      return value === "true";
-    case ScalarType.INT32:
-    case ScalarType.UINT32:
-    case ScalarType.SINT32:
-    case ScalarType.FIXED32:
-    case ScalarType.SFIXED32:
-      return parseInt(value, 10);
-  }
-}
-function unescapeBytesDefaultValue(str) {
-  const b = [];
-  const input2 = {
-    tail: str,
-    c: "",
-    next() {
-      if (this.tail.length == 0) {
-        return false;
-      }
-      this.c = this.tail[0];
-      this.tail = this.tail.substring(1);
-      return true;
-    },
-    take(n) {
-      if (this.tail.length >= n) {
-        const r = this.tail.substring(0, n);
-        this.tail = this.tail.substring(n);
-        return r;
-      }
-      return false;
-    }
-  };
-  while (input2.next()) {
-    switch (input2.c) {
-      case "\\":
-        if (input2.next()) {
-          switch (input2.c) {
-            case "\\":
-              b.push(input2.c.charCodeAt(0));
-              break;
-            case "b":
-              b.push(8);
-              break;
-            case "f":
-              b.push(12);
-              break;
-            case "n":
-              b.push(10);
-              break;
-            case "r":
-              b.push(13);
-              break;
-            case "t":
-              b.push(9);
-              break;
-            case "v":
-              b.push(11);
-              break;
-            case "0":
-            case "1":
-            case "2":
-            case "3":
-            case "4":
-            case "5":
-            case "6":
-            case "7": {
-              const s = input2.c;
-              const t = input2.take(2);
-              if (t === false) {
-                return false;
-              }
-              const n = parseInt(s + t, 8);
-              if (Number.isNaN(n)) {
-                return false;
-              }
-              b.push(n);
-              break;
-            }
-            case "x": {
-              const s = input2.c;
-              const t = input2.take(2);
-              if (t === false) {
-                return false;
-              }
-              const n = parseInt(s + t, 16);
-              if (Number.isNaN(n)) {
-                return false;
-              }
-              b.push(n);
-              break;
-            }
-            case "u": {
-              const s = input2.c;
-              const t = input2.take(4);
-              if (t === false) {
-                return false;
-              }
-              const n = parseInt(s + t, 16);
-              if (Number.isNaN(n)) {
-                return false;
-              }
-              const chunk = new Uint8Array(4);
-              const view = new DataView(chunk.buffer);
-              view.setInt32(0, n, true);
-              b.push(chunk[0], chunk[1], chunk[2], chunk[3]);
-              break;
-            }
-            case "U": {
-              const s = input2.c;
-              const t = input2.take(8);
-              if (t === false) {
-                return false;
-              }
-              const tc = protoInt64.uEnc(s + t);
-              const chunk = new Uint8Array(8);
-              const view = new DataView(chunk.buffer);
-              view.setInt32(0, tc.lo, true);
-              view.setInt32(4, tc.hi, true);
-              b.push(chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]);
-              break;
-            }
-          }
-        }
-        break;
-      default:
-        b.push(input2.c.charCodeAt(0));
-    }
-  }
-  return new Uint8Array(b);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
-function* nestedTypes(desc) {
-  switch (desc.kind) {
-    case "file":
-      for (const message of desc.messages) {
-        yield message;
-        yield* nestedTypes(message);
-      }
-      yield* desc.enums;
-      yield* desc.services;
-      yield* desc.extensions;
-      break;
-    case "message":
-      for (const message of desc.nestedMessages) {
-        yield message;
-        yield* nestedTypes(message);
-      }
-      yield* desc.nestedEnums;
-      yield* desc.nestedExtensions;
-      break;
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
-var te;
-function configureTextEncoding(textEncoding) {
-  var _a3;
-  te = Object.assign(Object.assign({}, textEncoding), { encodeUtf8Into: (_a3 = textEncoding.encodeUtf8Into) !== null && _a3 !== void 0 ? _a3 : emulateEncodeInto(textEncoding.encodeUtf8.bind(textEncoding)) });
-}
-function getTextEncoding() {
-  if (!te) {
-    const globals = globalThis;
-    if (!globals.TextEncoder || !globals.TextDecoder) {
-      throw new Error("encoding API missing: install TextEncoder and TextDecoder on globalThis");
-    }
-    const textEncoder = new globals.TextEncoder();
-    const textDecoder = new globals.TextDecoder("utf-8", {
-      ignoreBOM: true
-    });
-    let textDecoderStrict;
-    const config2 = {
-      encodeUtf8(text) {
-        return textEncoder.encode(text);
-      },
-      decodeUtf8(bytes, strict) {
-        if (strict) {
-          if (!textDecoderStrict) {
-            textDecoderStrict = new globals.TextDecoder("utf-8", {
-              fatal: true,
-              ignoreBOM: true
-            });
-          }
-          return textDecoderStrict.decode(bytes);
-        }
-        return textDecoder.decode(bytes);
-      },
-      checkUtf8(text) {
-        try {
-          encodeURIComponent(text);
-          return true;
-        } catch (_) {
-          return false;
-        }
-      }
-    };
-    if (textEncoder.encodeInto) {
-      config2.encodeUtf8Into = textEncoder.encodeInto.bind(textEncoder);
-    }
-    const nativeStringIsWellFormed = String.prototype.isWellFormed;
-    if (nativeStringIsWellFormed) {
-      config2.checkUtf8 = (text) => {
-        return nativeStringIsWellFormed.call(text);
-      };
-    }
-    configureTextEncoding(config2);
-  }
-  return te;
-}
-function emulateEncodeInto(encodeUtf8) {
-  return (text, dest) => {
-    const bytes = encodeUtf8(text);
-    dest.set(bytes);
-    return { written: bytes.byteLength };
-  };
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
-var WireType;
-(function(WireType2) {
-  WireType2[WireType2["Varint"] = 0] = "Varint";
-  WireType2[WireType2["Bit64"] = 1] = "Bit64";
-  WireType2[WireType2["LengthDelimited"] = 2] = "LengthDelimited";
-  WireType2[WireType2["StartGroup"] = 3] = "StartGroup";
-  WireType2[WireType2["EndGroup"] = 4] = "EndGroup";
-  WireType2[WireType2["Bit32"] = 5] = "Bit32";
-})(WireType || (WireType = {}));
-var UINT32_MAX = 4294967295;
-var INT32_MAX = 2147483647;
-var INT32_MIN = -2147483648;
-var BinaryWriter = class {
-  constructor(encodeUtf8) {
-    this.stackPos = [];
-    this.encodeUtf8Into = encodeUtf8 ? emulateEncodeInto(encodeUtf8) : getTextEncoding().encodeUtf8Into;
-    this.buffer = EMPTY_BUFFER;
-    this.viewCache = EMPTY_VIEW;
-    this.pos = 0;
-  }
-  ensureCapacity(size) {
-    const required2 = this.pos + size;
-    if (required2 > this.buffer.length) {
-      let newLen = this.buffer.length || INITIAL_SIZE;
-      while (newLen < required2)
-        newLen *= 2;
-      const newBuf = new Uint8Array(newLen);
-      if (this.pos > 0)
-        newBuf.set(this.buffer);
-      this.buffer = newBuf;
-    }
-  }
-  /**
-   * The DataView over `buffer`, rebuilt only if the buffer has grown since it
-   * was last used.
-   */
-  view() {
-    const bytes = this.buffer;
-    const view = this.viewCache;
-    if (view.byteLength === bytes.byteLength)
-      return view;
-    const newView = new DataView(bytes.buffer);
-    this.viewCache = newView;
-    return newView;
-  }
-  /**
-   * Return all bytes written and reset this writer.
-   */
-  finish() {
-    const result = this.buffer.slice(0, this.pos);
-    this.pos = 0;
-    this.stackPos = [];
-    return result;
-  }
-  /**
-   * Start a new fork for length-delimited data like a message
-   * or a packed repeated field.
-   *
-   * Must be joined later with `join()`.
-   */
-  fork() {
-    this.stackPos.push(this.pos);
-    this.ensureCapacity(DEFAULT_LEN_PREFIX_SIZE);
-    this.buffer[this.pos++] = 0;
-    return this;
-  }
-  /**
-   * Join the last fork. Write its length and bytes, then
-   * return to the previous state.
-   */
-  join() {
-    const forkPos = this.stackPos.pop();
-    if (forkPos === void 0)
-      throw new Error("invalid state, fork stack empty");
-    const len = this.pos - forkPos - DEFAULT_LEN_PREFIX_SIZE;
-    const lenPrefixSize = varint32Size(len);
-    if (lenPrefixSize > DEFAULT_LEN_PREFIX_SIZE) {
-      this.ensureCapacity(lenPrefixSize - DEFAULT_LEN_PREFIX_SIZE);
-      this.buffer.copyWithin(forkPos + lenPrefixSize, forkPos + DEFAULT_LEN_PREFIX_SIZE, this.pos);
-    }
-    this.pos = forkPos;
-    this.uint32(len);
-    this.pos += len;
-    return this;
-  }
-  /**
-   * Writes a tag (field number and wire type).
-   *
-   * Equivalent to `uint32( (fieldNo << 3 | type) >>> 0 )`.
-   *
-   * Generated code should compute the tag ahead of time and call `uint32()`.
-   */
-  tag(fieldNo, type) {
-    return this.uint32((fieldNo << 3 | type) >>> 0);
-  }
-  /**
-   * Write a chunk of raw bytes.
-   */
-  raw(chunk) {
-    this.ensureCapacity(chunk.length);
-    this.buffer.set(chunk, this.pos);
-    this.pos += chunk.length;
-    return this;
-  }
-  /**
-   * Write a `uint32` value, an unsigned 32 bit varint.
-   */
-  uint32(value) {
-    assertUInt32(value);
-    this.ensureCapacity(5);
-    if (value < 128) {
-      this.buffer[this.pos++] = value;
-      return this;
-    }
-    while (value > 127) {
-      this.buffer[this.pos++] = value & 127 | 128;
-      value >>>= 7;
-    }
-    this.buffer[this.pos++] = value;
-    return this;
-  }
-  /**
-   * Write a `int32` value, a signed 32 bit varint.
-   */
-  int32(value) {
-    assertInt32(value);
-    if (value >= 0) {
-      return this.uint32(value);
-    }
-    this.ensureCapacity(10);
-    for (let i = 0; i < 9; i++) {
-      this.buffer[this.pos++] = value & 127 | 128;
-      value >>= 7;
-    }
-    this.buffer[this.pos++] = 1;
-    return this;
-  }
-  /**
-   * Write a `bool` value, a varint.
-   */
-  bool(value) {
-    this.ensureCapacity(1);
-    this.buffer[this.pos++] = value ? 1 : 0;
-    return this;
-  }
-  /**
-   * Write a `bytes` value, length-delimited arbitrary data.
-   */
-  bytes(value) {
-    this.uint32(value.byteLength);
-    return this.raw(value);
-  }
-  /**
-   * Write a `string` value, length-delimited data converted to UTF-8 text.
-   */
-  string(value) {
-    if (typeof value !== "string") {
-      value = String(value);
-    }
-    const len = value.length;
-    if (len <= ASCII_MAX_LENGTH) {
-      this.ensureCapacity(len + 1);
-      const ascii = this.buffer;
-      let pos = this.pos;
-      ascii[pos++] = len;
-      let i = 0;
-      for (; i < len; i++) {
-        const code = value.charCodeAt(i);
-        if (code > 127)
-          break;
-        ascii[pos++] = code;
-      }
-      if (i == len) {
-        this.pos = pos;
-        return this;
-      }
-    }
-    this.ensureCapacity(len * 3 + 5);
-    const lenPrefixSizeGuess = varint32Size(len);
-    const buf = this.buffer;
-    const start = this.pos;
-    const { written } = this.encodeUtf8Into(value, buf.subarray(start + lenPrefixSizeGuess));
-    const lenPrefixSize = varint32Size(written);
-    if (lenPrefixSize != lenPrefixSizeGuess) {
-      buf.copyWithin(start + lenPrefixSize, start + lenPrefixSizeGuess, start + lenPrefixSizeGuess + written);
-    }
-    this.uint32(written);
-    this.pos += written;
-    return this;
-  }
-  /**
-   * Write a `float` value, 32-bit floating point number.
-   */
-  float(value) {
-    assertFloat32(value);
-    this.ensureCapacity(4);
-    this.view().setFloat32(this.pos, value, true);
-    this.pos += 4;
-    return this;
-  }
-  /**
-   * Write a `double` value, a 64-bit floating point number.
-   */
-  double(value) {
-    this.ensureCapacity(8);
-    this.view().setFloat64(this.pos, value, true);
-    this.pos += 8;
-    return this;
-  }
-  /**
-   * Write a `fixed32` value, an unsigned, fixed-length 32-bit integer.
-   */
-  fixed32(value) {
-    assertUInt32(value);
-    this.ensureCapacity(4);
-    this.view().setUint32(this.pos, value, true);
-    this.pos += 4;
-    return this;
-  }
-  /**
-   * Write a `sfixed32` value, a signed, fixed-length 32-bit integer.
-   */
-  sfixed32(value) {
-    assertInt32(value);
-    this.ensureCapacity(4);
-    this.view().setInt32(this.pos, value, true);
-    this.pos += 4;
-    return this;
-  }
-  /**
-   * Write a `sint32` value, a signed, zigzag-encoded 32-bit varint.
-   */
-  sint32(value) {
-    assertInt32(value);
-    return this.uint32((value << 1 ^ value >> 31) >>> 0);
-  }
-  /**
-   * Write a `sfixed64` value, a signed, fixed-length 64-bit integer.
-   */
-  sfixed64(value) {
-    const tc = protoInt64.enc(value);
-    this.ensureCapacity(8);
-    const view = this.view();
-    view.setInt32(this.pos, tc.lo, true);
-    view.setInt32(this.pos + 4, tc.hi, true);
-    this.pos += 8;
-    return this;
-  }
-  /**
-   * Write a `fixed64` value, an unsigned, fixed-length 64 bit integer.
-   */
-  fixed64(value) {
-    const tc = protoInt64.uEnc(value);
-    this.ensureCapacity(8);
-    const view = this.view();
-    view.setInt32(this.pos, tc.lo, true);
-    view.setInt32(this.pos + 4, tc.hi, true);
-    this.pos += 8;
-    return this;
-  }
-  /**
-   * Write a `int64` value, a signed 64-bit varint.
-   */
-  int64(value) {
-    const tc = protoInt64.enc(value);
-    return this.writeVarint64(tc.lo, tc.hi);
-  }
-  /**
-   * Write a `sint64` value, a signed, zig-zag-encoded 64-bit varint.
-   */
-  sint64(value) {
-    const tc = protoInt64.enc(value), sign = tc.hi >> 31, lo = tc.lo << 1 ^ sign, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign;
-    return this.writeVarint64(lo, hi);
-  }
-  /**
-   * Write a `uint64` value, an unsigned 64-bit varint.
-   */
-  uint64(value) {
-    const tc = protoInt64.uEnc(value);
-    return this.writeVarint64(tc.lo, tc.hi);
-  }
-  /**
-   * Write a 64-bit varint directly into the buffer. Accepts the value as
-   * split low/high 32-bit words.
-   *
-   * Ported from varint64write() to avoid the intermediate number[] buffer.
-   * See https://github.com/protocolbuffers/protobuf/blob/8a71927d74a4ce34efe2d8769fda198f52d20d12/js/experimental/runtime/kernel/writer.js#L344
-   */
-  writeVarint64(lo, hi) {
-    this.ensureCapacity(10);
-    const buf = this.buffer;
-    let pos = this.pos;
-    for (let i = 0; i < 28; i = i + 7) {
-      const shift = lo >>> i;
-      const hasNext = !(shift >>> 7 == 0 && hi == 0);
-      buf[pos++] = (hasNext ? shift | 128 : shift) & 255;
-      if (!hasNext) {
-        this.pos = pos;
-        return this;
-      }
-    }
-    const splitBits = lo >>> 28 & 15 | (hi & 7) << 4;
-    const hasMoreBits = !(hi >> 3 == 0);
-    buf[pos++] = (hasMoreBits ? splitBits | 128 : splitBits) & 255;
-    if (!hasMoreBits) {
-      this.pos = pos;
-      return this;
-    }
-    for (let i = 3; i < 31; i = i + 7) {
-      const shift = hi >>> i;
-      const hasNext = !(shift >>> 7 == 0);
-      buf[pos++] = (hasNext ? shift | 128 : shift) & 255;
-      if (!hasNext) {
-        this.pos = pos;
-        return this;
-      }
-    }
-    buf[pos++] = hi >>> 31 & 1;
-    this.pos = pos;
-    return this;
-  }
-};
-var INITIAL_SIZE = 128;
-var DEFAULT_LEN_PREFIX_SIZE = 1;
-var EMPTY_BUFFER = new Uint8Array(0);
-var EMPTY_VIEW = new DataView(EMPTY_BUFFER.buffer);
-var ASCII_MAX_LENGTH = 32;
-function varint32Size(value) {
-  if (value < 128)
-    return 1;
-  if (value < 16384)
-    return 2;
-  if (value < 2097152)
-    return 3;
-  if (value < 268435456)
-    return 4;
-  return 5;
-}
-var BinaryReader = class {
-  constructor(buf, decodeUtf8 = getTextEncoding().decodeUtf8) {
-    this.decodeUtf8 = decodeUtf8;
-    this.varint64Lo = 0;
-    this.varint64Hi = 0;
-    this.varint64 = varint64read;
-    this.uint32 = varint32read;
-    this.buf = buf;
-    this.len = buf.length;
-    this.pos = 0;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  /**
-   * Reads a tag - field number and wire type. Tags are uint32 varints; values
-   * that do not fit in uint32 are rejected.
-   */
-  tag() {
-    const start = this.pos;
-    const tag = this.uint32();
-    const bytesRead = this.pos - start;
-    if (bytesRead > 5 || bytesRead == 5 && this.buf[this.pos - 1] > 15) {
-      throw new Error("illegal tag: varint overflows uint32");
-    }
-    const fieldNo = tag >>> 3;
-    const wireType = tag & 7;
-    if (fieldNo <= 0 || wireType > 5) {
-      throw new Error("illegal tag: field no " + fieldNo + " wire type " + wireType);
-    }
-    return [fieldNo, wireType];
-  }
-  /**
-   * Skip one element and return the skipped data.
-   *
-   * When skipping StartGroup, provide the tags field number to check for
-   * matching field number in the EndGroup tag. Recursion into nested groups
-   * is guarded by the `recursionLimit` argument: When the limit is reached,
-   * this method throws.
-   */
-  skip(wireType, fieldNo, recursionLimit = 100) {
-    let start = this.pos;
-    switch (wireType) {
-      case WireType.Varint:
-        while (this.buf[this.pos++] & 128) {
-        }
-        break;
-      // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
-      case WireType.Bit64:
-        this.pos += 4;
-      case WireType.Bit32:
-        this.pos += 4;
-        break;
-      case WireType.LengthDelimited:
-        let len = this.uint32();
-        this.pos += len;
-        break;
-      case WireType.StartGroup:
-        if (recursionLimit <= 0) {
-          throw new Error("maximum recursion depth reached");
-        }
-        for (; ; ) {
-          const [fn, wt] = this.tag();
-          if (wt === WireType.EndGroup) {
-            if (fieldNo !== void 0 && fn !== fieldNo) {
-              throw new Error("invalid end group tag");
-            }
-            break;
-          }
-          this.skip(wt, fn, recursionLimit - 1);
-        }
-        break;
-      default:
-        throw new Error("cant skip wire type " + wireType);
-    }
-    this.assertBounds();
-    return this.buf.subarray(start, this.pos);
-  }
-  /**
-   * Throws error if position in byte array is out of range.
-   */
-  assertBounds() {
-    if (this.pos > this.len)
-      throw new RangeError("premature EOF");
-  }
-  /**
-   * Read a `int32` field, a signed 32 bit varint.
-   */
-  int32() {
-    return this.uint32() | 0;
-  }
-  /**
-   * Read a `sint32` field, a signed, zigzag-encoded 32-bit varint.
-   */
-  sint32() {
-    let zze = this.uint32();
-    return zze >>> 1 ^ -(zze & 1);
-  }
-  /**
-   * Read a `int64` field, a signed 64-bit varint.
-   */
-  int64() {
-    this.varint64();
-    return protoInt64.dec(this.varint64Lo, this.varint64Hi);
-  }
-  /**
-   * Read a `uint64` field, an unsigned 64-bit varint.
-   */
-  uint64() {
-    this.varint64();
-    return protoInt64.uDec(this.varint64Lo, this.varint64Hi);
-  }
-  /**
-   * Read a `sint64` field, a signed, zig-zag-encoded 64-bit varint.
-   */
-  sint64() {
-    this.varint64();
-    let lo = this.varint64Lo;
-    let hi = this.varint64Hi;
-    let s = -(lo & 1);
-    lo = (lo >>> 1 | (hi & 1) << 31) ^ s;
-    hi = hi >>> 1 ^ s;
-    return protoInt64.dec(lo, hi);
-  }
-  /**
-   * Read a `bool` field, a variant.
-   */
-  bool() {
-    const b = this.buf[this.pos];
-    if (b < 128) {
-      this.pos++;
-      return b !== 0;
-    }
-    this.varint64();
-    return this.varint64Lo !== 0 || this.varint64Hi !== 0;
-  }
-  /**
-   * Read a `fixed32` field, an unsigned, fixed-length 32-bit integer.
-   */
-  fixed32() {
-    return this.view.getUint32((this.pos += 4) - 4, true);
-  }
-  /**
-   * Read a `sfixed32` field, a signed, fixed-length 32-bit integer.
-   */
-  sfixed32() {
-    return this.view.getInt32((this.pos += 4) - 4, true);
-  }
-  /**
-   * Read a `fixed64` field, an unsigned, fixed-length 64 bit integer.
-   */
-  fixed64() {
-    return protoInt64.uDec(this.sfixed32(), this.sfixed32());
-  }
-  /**
-   * Read a `fixed64` field, a signed, fixed-length 64-bit integer.
-   */
-  sfixed64() {
-    return protoInt64.dec(this.sfixed32(), this.sfixed32());
-  }
-  /**
-   * Read a `float` field, 32-bit floating point number.
-   */
-  float() {
-    return this.view.getFloat32((this.pos += 4) - 4, true);
-  }
-  /**
-   * Read a `double` field, a 64-bit floating point number.
-   */
-  double() {
-    return this.view.getFloat64((this.pos += 8) - 8, true);
-  }
-  /**
-   * Read a `bytes` field, length-delimited arbitrary data.
-   */
-  bytes() {
-    let len = this.uint32(), start = this.pos;
-    this.pos += len;
-    this.assertBounds();
-    return this.buf.subarray(start, start + len);
-  }
-  /**
-   * Read a `string` field, length-delimited data converted to UTF-8 text. If
-   * `strict` is true, throw on invalid UTF-8 instead of substituting U+FFFD.
-   */
-  string(strict) {
-    const len = this.uint32();
-    const start = this.pos;
-    this.pos += len;
-    this.assertBounds();
-    const buf = this.buf;
-    if (len <= ASCII_MAX_LENGTH) {
-      const codes = new Array(len);
-      for (let i = 0; i < len; i++) {
-        const byte = buf[start + i];
-        if (byte > 127) {
-          return this.decodeUtf8(buf.subarray(start, this.pos), strict);
-        }
-        codes[i] = byte;
-      }
-      return String.fromCharCode.apply(String, codes);
-    }
-    return this.decodeUtf8(buf.subarray(start, this.pos), strict);
-  }
-};
-function assertInt32(arg) {
-  if (typeof arg == "string") {
-    arg = Number(arg);
-  } else if (typeof arg != "number") {
-    throw new Error("invalid int32: " + typeof arg);
-  }
-  if (!Number.isInteger(arg) || arg > INT32_MAX || arg < INT32_MIN)
-    throw new Error("invalid int32: " + arg);
-}
-function assertUInt32(arg) {
-  if (typeof arg == "string") {
-    arg = Number(arg);
-  } else if (typeof arg != "number") {
-    throw new Error("invalid uint32: " + typeof arg);
-  }
-  if (!Number.isInteger(arg) || arg > UINT32_MAX || arg < 0)
-    throw new Error("invalid uint32: " + arg);
-}
-function assertFloat32(arg) {
-  if (typeof arg == "string") {
-    const o = arg;
-    arg = Number(arg);
-    if (Number.isNaN(arg) && o !== "NaN") {
-      throw new Error("invalid float32: " + o);
-    }
-  } else if (typeof arg != "number") {
-    throw new Error("invalid float32: " + typeof arg);
-  }
-  if (!Number.isFinite(Math.fround(arg)) && Number.isFinite(arg)) {
-    throw new Error("invalid float32: " + arg);
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/registry.js
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve5) {
-  return buildFileRegistry([fileDescriptorProto, resolve5]);
-}
-function buildFileRegistry(args, check2) {
-  const registry2 = createBaseRegistry();
-  if (!args.length) {
-    return registry2;
-  }
-  if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
-    for (const file2 of args[0].file) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file2);
-      addFile(file2, registry2);
-    }
-    return registry2;
-  }
-  if ("$typeName" in args[0]) {
-    let recurseDeps = function(file2) {
-      const deps = [];
-      for (const protoFileName of file2.dependency) {
-        if (registry2.getFile(protoFileName) != void 0) {
-          continue;
-        }
-        if (seen.has(protoFileName)) {
-          continue;
-        }
-        const dep = resolve5(protoFileName);
-        if (!dep) {
-          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file2.name}`);
-        }
-        if ("kind" in dep) {
-          registry2.addFile(dep, false, true);
-        } else {
-          seen.add(dep.name);
-          deps.push(dep);
-        }
-      }
-      return deps.concat(...deps.map(recurseDeps));
-    };
-    const input2 = args[0];
-    const resolve5 = args[1];
-    const seen = /* @__PURE__ */ new Set();
-    for (const file2 of [input2, ...recurseDeps(input2)].reverse()) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file2);
-      addFile(file2, registry2);
-    }
-  } else {
-    for (const fileReg of args) {
-      for (const file2 of fileReg.files) {
-        registry2.addFile(file2);
-      }
-    }
-  }
-  return registry2;
-}
-function createBaseRegistry() {
-  const types = /* @__PURE__ */ new Map();
-  const extendees = /* @__PURE__ */ new Map();
-  const files = /* @__PURE__ */ new Map();
-  return {
-    kind: "registry",
-    types,
-    extendees,
-    [Symbol.iterator]() {
-      return types.values();
-    },
-    get files() {
-      return files.values();
-    },
-    addFile(file2, skipTypes, withDeps) {
-      files.set(file2.proto.name, file2);
-      if (!skipTypes) {
-        for (const type of nestedTypes(file2)) {
-          this.add(type);
-        }
-      }
-      if (withDeps) {
-        for (const f of file2.dependencies) {
-          this.addFile(f, skipTypes, withDeps);
-        }
-      }
-    },
-    add(desc) {
-      if (desc.kind == "extension") {
-        let numberToExt = extendees.get(desc.extendee.typeName);
-        if (!numberToExt) {
-          extendees.set(
-            desc.extendee.typeName,
-            // biome-ignore lint/suspicious/noAssignInExpressions: no
-            numberToExt = /* @__PURE__ */ new Map()
-          );
-        }
-        numberToExt.set(desc.number, desc);
-      }
-      types.set(desc.typeName, desc);
-    },
-    get(typeName) {
-      return types.get(typeName);
-    },
-    getFile(fileName) {
-      return files.get(fileName);
-    },
-    getMessage(typeName) {
-      const t = types.get(typeName);
-      return (t === null || t === void 0 ? void 0 : t.kind) == "message" ? t : void 0;
-    },
-    getEnum(typeName) {
-      const t = types.get(typeName);
-      return (t === null || t === void 0 ? void 0 : t.kind) == "enum" ? t : void 0;
-    },
-    getExtension(typeName) {
-      const t = types.get(typeName);
-      return (t === null || t === void 0 ? void 0 : t.kind) == "extension" ? t : void 0;
-    },
-    getExtensionFor(extendee, no) {
-      var _a3;
-      return (_a3 = extendees.get(extendee.typeName)) === null || _a3 === void 0 ? void 0 : _a3.get(no);
-    },
-    getService(typeName) {
-      const t = types.get(typeName);
-      return (t === null || t === void 0 ? void 0 : t.kind) == "service" ? t : void 0;
-    }
-  };
-}
-var EDITION_PROTO2 = 998;
-var EDITION_PROTO3 = 999;
-var EDITION_UNSTABLE = 9999;
-var TYPE_STRING = 9;
-var TYPE_GROUP = 10;
-var TYPE_MESSAGE = 11;
-var TYPE_BYTES = 12;
-var TYPE_ENUM = 14;
-var LABEL_REPEATED = 3;
-var LABEL_REQUIRED = 2;
-var JS_STRING = 1;
-var IDEMPOTENCY_UNKNOWN = 0;
-var EXPLICIT = 1;
-var IMPLICIT2 = 2;
-var LEGACY_REQUIRED = 3;
-var PACKED = 1;
-var DELIMITED = 2;
-var OPEN = 1;
-var VERIFY = 2;
-var maximumEdition = 1002;
-var featureDefaults = {
-  // EDITION_PROTO2
-  998: {
-    fieldPresence: 1,
-    // EXPLICIT,
-    enumType: 2,
-    // CLOSED,
-    repeatedFieldEncoding: 2,
-    // EXPANDED,
-    utf8Validation: 3,
-    // NONE,
-    messageEncoding: 1,
-    // LENGTH_PREFIXED,
-    jsonFormat: 2,
-    // LEGACY_BEST_EFFORT,
-    enforceNamingStyle: 2,
-    // STYLE_LEGACY,
-    defaultSymbolVisibility: 1,
-    // EXPORT_ALL,
-    enforceProtoLimits: 1
-    // LEGACY_NO_EXPLICIT_LIMITS,
-  },
-  // EDITION_PROTO3
-  999: {
-    fieldPresence: 2,
-    // IMPLICIT,
-    enumType: 1,
-    // OPEN,
-    repeatedFieldEncoding: 1,
-    // PACKED,
-    utf8Validation: 2,
-    // VERIFY,
-    messageEncoding: 1,
-    // LENGTH_PREFIXED,
-    jsonFormat: 1,
-    // ALLOW,
-    enforceNamingStyle: 2,
-    // STYLE_LEGACY,
-    defaultSymbolVisibility: 1,
-    // EXPORT_ALL,
-    enforceProtoLimits: 1
-    // LEGACY_NO_EXPLICIT_LIMITS,
-  },
-  // EDITION_2023
-  1e3: {
-    fieldPresence: 1,
-    // EXPLICIT,
-    enumType: 1,
-    // OPEN,
-    repeatedFieldEncoding: 1,
-    // PACKED,
-    utf8Validation: 2,
-    // VERIFY,
-    messageEncoding: 1,
-    // LENGTH_PREFIXED,
-    jsonFormat: 1,
-    // ALLOW,
-    enforceNamingStyle: 2,
-    // STYLE_LEGACY,
-    defaultSymbolVisibility: 1,
-    // EXPORT_ALL,
-    enforceProtoLimits: 1
-    // LEGACY_NO_EXPLICIT_LIMITS,
-  },
-  // EDITION_2024
-  1001: {
-    fieldPresence: 1,
-    // EXPLICIT,
-    enumType: 1,
-    // OPEN,
-    repeatedFieldEncoding: 1,
-    // PACKED,
-    utf8Validation: 2,
-    // VERIFY,
-    messageEncoding: 1,
-    // LENGTH_PREFIXED,
-    jsonFormat: 1,
-    // ALLOW,
-    enforceNamingStyle: 1,
-    // STYLE2024,
-    defaultSymbolVisibility: 2,
-    // EXPORT_TOP_LEVEL,
-    enforceProtoLimits: 1
-    // LEGACY_NO_EXPLICIT_LIMITS,
-  },
-  // EDITION_2026
-  1002: {
-    fieldPresence: 1,
-    // EXPLICIT,
-    enumType: 1,
-    // OPEN,
-    repeatedFieldEncoding: 1,
-    // PACKED,
-    utf8Validation: 2,
-    // VERIFY,
-    messageEncoding: 1,
-    // LENGTH_PREFIXED,
-    jsonFormat: 1,
-    // ALLOW,
-    enforceNamingStyle: 3,
-    // STYLE2026,
-    defaultSymbolVisibility: 4,
-    // STRICT,
-    enforceProtoLimits: 2
-    // PROTO_LIMITS2026,
-  }
-};
-function addFile(proto, reg) {
-  var _a3, _b;
-  const file2 = {
-    kind: "file",
-    proto,
-    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
-    edition: getFileEdition(proto),
-    name: proto.name.replace(/\.proto$/, ""),
-    dependencies: findFileDependencies(proto, reg),
-    enums: [],
-    messages: [],
-    extensions: [],
-    services: [],
-    toString() {
-      return `file ${proto.name}`;
-    }
-  };
-  const mapEntriesStore = /* @__PURE__ */ new Map();
-  const mapEntries = {
-    get(typeName) {
-      return mapEntriesStore.get(typeName);
-    },
-    add(desc) {
-      var _a4;
-      assert(((_a4 = desc.proto.options) === null || _a4 === void 0 ? void 0 : _a4.mapEntry) === true);
-      mapEntriesStore.set(desc.typeName, desc);
-    }
-  };
-  for (const enumProto of proto.enumType) {
-    addEnum(enumProto, file2, void 0, reg);
-  }
-  for (const messageProto of proto.messageType) {
-    addMessage(messageProto, file2, void 0, reg, mapEntries);
-  }
-  for (const serviceProto of proto.service) {
-    addService(serviceProto, file2, reg);
-  }
-  addExtensions(file2, reg);
-  for (const mapEntry of mapEntriesStore.values()) {
-    addFields(mapEntry, reg, mapEntries);
-  }
-  for (const message of file2.messages) {
-    addFields(message, reg, mapEntries);
-    addExtensions(message, reg);
-  }
-  reg.addFile(file2, true);
-}
-function addExtensions(desc, reg) {
-  switch (desc.kind) {
-    case "file":
-      for (const proto of desc.proto.extension) {
-        const ext = newField(proto, desc, reg);
-        desc.extensions.push(ext);
-        reg.add(ext);
-      }
-      break;
-    case "message":
-      for (const proto of desc.proto.extension) {
-        const ext = newField(proto, desc, reg);
-        desc.nestedExtensions.push(ext);
-        reg.add(ext);
-      }
-      for (const message of desc.nestedMessages) {
-        addExtensions(message, reg);
-      }
-      break;
-  }
-}
-function addFields(message, reg, mapEntries) {
-  const allOneofs = message.proto.oneofDecl.map((proto) => newOneof(proto, message));
-  const oneofsSeen = /* @__PURE__ */ new Set();
-  for (const proto of message.proto.field) {
-    const oneof = findOneof(proto, allOneofs);
-    const field = newField(proto, message, reg, oneof, mapEntries);
-    message.fields.push(field);
-    message.field[field.localName] = field;
-    if (oneof === void 0) {
-      message.members.push(field);
+function matchRuns(current, baseline) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const run of baseline) if (!byKey.has(runKey(run))) byKey.set(runKey(run), run);
+  const used = /* @__PURE__ */ new Set();
+  const pairs = [];
+  const onlyCurrent = [];
+  for (const run of current) {
+    const other = byKey.get(runKey(run));
+    if (other && !used.has(other)) {
+      used.add(other);
+      pairs.push({ key: runKey(run), current: run, baseline: other });
     } else {
-      oneof.fields.push(field);
-      if (!oneofsSeen.has(oneof)) {
-        oneofsSeen.add(oneof);
-        message.members.push(oneof);
-      }
+      onlyCurrent.push(run);
     }
   }
-  for (const oneof of allOneofs.filter((o) => oneofsSeen.has(o))) {
-    message.oneofs.push(oneof);
-  }
-  for (const child of message.nestedMessages) {
-    addFields(child, reg, mapEntries);
-  }
+  return { pairs, onlyCurrent, onlyBaseline: baseline.filter((run) => !used.has(run)) };
 }
-function addEnum(proto, file2, parent, reg) {
-  var _a3, _b, _c, _d, _e, _f, _g;
-  var _h, _j;
-  const sharedPrefix = findEnumSharedPrefix(proto.name, proto.value);
-  const desc = {
-    kind: "enum",
-    proto,
-    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
-    file: file2,
-    parent,
-    open: true,
-    name: proto.name,
-    typeName: makeTypeName(proto, parent, file2),
-    value: {},
-    values: [],
-    sharedPrefix,
-    toString() {
-      return `enum ${this.typeName}`;
-    }
-  };
-  desc.open = isEnumOpen(desc);
-  reg.add(desc);
-  for (const p of proto.value) {
-    const name = p.name;
-    const value = {
-      kind: "enum_value",
-      proto: p,
-      deprecated: (_d = (_c = p.options) === null || _c === void 0 ? void 0 : _c.deprecated) !== null && _d !== void 0 ? _d : false,
-      parent: desc,
-      name,
-      localName: safeObjectProperty(sharedPrefix == void 0 ? name : name.substring(sharedPrefix.length)),
-      number: p.number,
-      jsonName: (_e = findEnumValueJsonName(p)) !== null && _e !== void 0 ? _e : name,
-      toString() {
-        return `enum value ${desc.typeName}.${name}`;
-      }
-    };
-    desc.values.push(value);
-    (_f = (_h = desc.value)[_j = p.number]) !== null && _f !== void 0 ? _f : _h[_j] = value;
-  }
-  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file2.enums).push(desc);
+
+// src/compare/noise.ts
+function noiseBandPct(cvCurrent, cvBaseline) {
+  return 200 * Math.sqrt(cvCurrent * cvCurrent + cvBaseline * cvBaseline);
 }
-function addMessage(proto, file2, parent, reg, mapEntries) {
-  var _a3, _b, _c, _d;
-  const desc = {
-    kind: "message",
-    proto,
-    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
-    file: file2,
-    parent,
-    name: proto.name,
-    typeName: makeTypeName(proto, parent, file2),
-    fields: [],
-    field: {},
-    oneofs: [],
-    members: [],
-    nestedEnums: [],
-    nestedMessages: [],
-    nestedExtensions: [],
-    toString() {
-      return `message ${this.typeName}`;
-    }
-  };
-  if (((_c = proto.options) === null || _c === void 0 ? void 0 : _c.mapEntry) === true) {
-    mapEntries.add(desc);
-  } else {
-    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file2.messages).push(desc);
-    reg.add(desc);
-  }
-  for (const enumProto of proto.enumType) {
-    addEnum(enumProto, file2, desc, reg);
-  }
-  for (const messageProto of proto.nestedType) {
-    addMessage(messageProto, file2, desc, reg, mapEntries);
-  }
+function changePct(current, baseline) {
+  return (current - baseline) / baseline * 100;
 }
-function addService(proto, file2, reg) {
-  var _a3, _b;
-  const desc = {
-    kind: "service",
-    proto,
-    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
-    file: file2,
-    name: proto.name,
-    typeName: makeTypeName(proto, void 0, file2),
-    methods: [],
-    method: {},
-    toString() {
-      return `service ${this.typeName}`;
-    }
-  };
-  file2.services.push(desc);
-  reg.add(desc);
-  for (const methodProto of proto.method) {
-    const method = newMethod(methodProto, desc, reg);
-    desc.methods.push(method);
-    desc.method[method.localName] = method;
-  }
+function classifyChange(change, noise, higherIsBetter) {
+  if (Math.abs(change) <= noise) return "within-noise";
+  return change > 0 === higherIsBetter ? "improvement" : "regression";
 }
-function newMethod(proto, parent, reg) {
-  var _a3, _b, _c, _d;
-  let methodKind;
-  if (proto.clientStreaming && proto.serverStreaming) {
-    methodKind = "bidi_streaming";
-  } else if (proto.clientStreaming) {
-    methodKind = "client_streaming";
-  } else if (proto.serverStreaming) {
-    methodKind = "server_streaming";
-  } else {
-    methodKind = "unary";
+function metricChange(current, baseline, noisePct, higherIsBetter) {
+  const change = changePct(current, baseline);
+  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
+}
+function latencyGateFires(p50, limitPct) {
+  return p50.changePct > limitPct && p50.changePct > p50.noisePct;
+}
+
+// src/compare/compare.ts
+var Z95 = 1.959964;
+function statusNote(run, where) {
+  return `${run.status} ${where}${run.reason ? `: ${run.reason}` : ""}`;
+}
+function memoryOf(run) {
+  const m = run.memory;
+  if (!m) return null;
+  if (m.deviceMB !== null) return { kind: "gpu", mb: m.deviceMB };
+  if (m.processDeviceMB !== null) return { kind: "gpu", mb: m.processDeviceMB };
+  if (m.rssMB !== null) return { kind: "rss", mb: m.rssMB };
+  return null;
+}
+function memoryChange(current, baseline, tolerancePct) {
+  const a = memoryOf(current);
+  const b = memoryOf(baseline);
+  if (!a || !b || a.kind !== b.kind || b.mb <= 0) return null;
+  const change = changePct(a.mb, b.mb);
+  return { kind: a.kind, baselineMB: b.mb, currentMB: a.mb, changePct: change, class: classifyChange(change, tolerancePct, false) };
+}
+function accuracyValue(run) {
+  const a = run.accuracy;
+  if (!a) return null;
+  return "top1" in a ? { metric: "top1", fraction: a.top1 } : { metric: "agreement", fraction: a.agreement };
+}
+function accuracyNoisePp(current, baseline, nCurrent, nBaseline, pc, pb) {
+  if (current.accuracyLossCi && baseline.accuracyLossCi) {
+    const hc = (current.accuracyLossCi[1] - current.accuracyLossCi[0]) / 2;
+    const hb = (baseline.accuracyLossCi[1] - baseline.accuracyLossCi[0]) / 2;
+    return Math.sqrt(hc * hc + hb * hb);
   }
-  const input2 = reg.getMessage(trimLeadingDot(proto.inputType));
-  const output2 = reg.getMessage(trimLeadingDot(proto.outputType));
-  assert(input2, `invalid MethodDescriptorProto: input_type ${proto.inputType} not found`);
-  assert(output2, `invalid MethodDescriptorProto: output_type ${proto.inputType} not found`);
-  const name = proto.name;
+  if (!nCurrent || !nBaseline) return null;
+  return 100 * Z95 * Math.sqrt(pc * (1 - pc) / nCurrent + pb * (1 - pb) / nBaseline);
+}
+function accuracyChange(current, baseline, nCurrent, nBaseline) {
+  const a = accuracyValue(current);
+  const b = accuracyValue(baseline);
+  if (!a || !b || a.metric !== b.metric) return null;
+  const deltaPp = (a.fraction - b.fraction) * 100;
+  const noisePp = accuracyNoisePp(current, baseline, nCurrent, nBaseline, a.fraction, b.fraction);
+  const cls = noisePp === null ? deltaPp === 0 ? "within-noise" : classifyChange(deltaPp, 0, true) : classifyChange(deltaPp, noisePp, true);
+  return { metric: a.metric, baseline: b.fraction * 100, current: a.fraction * 100, deltaPp, noisePp, class: cls };
+}
+function pairOf(key, current, baseline, samples, options2, baselineWhere) {
+  const note = current.status !== "ok" ? statusNote(current, "here") : baseline.status !== "ok" ? statusNote(baseline, `in the ${baselineWhere}`) : null;
+  const both = current.status === "ok" && baseline.status === "ok";
+  const lc = current.latencyMs;
+  const lb = baseline.latencyMs;
+  const timed2 = both && lc !== null && lb !== null && lb.p50 > 0;
+  const noise = timed2 ? noiseBandPct(lc.cv, lb.cv) : 0;
   return {
-    kind: "rpc",
-    proto,
-    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
-    parent,
-    name,
-    localName: safeObjectProperty(name.length ? safeObjectProperty(name[0].toLowerCase() + name.substring(1)) : name),
-    methodKind,
-    input: input2,
-    output: output2,
-    idempotency: (_d = (_c = proto.options) === null || _c === void 0 ? void 0 : _c.idempotencyLevel) !== null && _d !== void 0 ? _d : IDEMPOTENCY_UNKNOWN,
-    toString() {
-      return `rpc ${parent.typeName}.${name}`;
-    }
+    key,
+    current,
+    baseline,
+    p50: timed2 ? metricChange(lc.p50, lb.p50, noise, false) : null,
+    throughput: timed2 && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
+    memory: both ? memoryChange(current, baseline, options2.memoryTolerancePct ?? 5) : null,
+    accuracy: both ? accuracyChange(current, baseline, samples.current, samples.baseline) : null,
+    note
   };
 }
-function newOneof(proto, parent) {
+function sameJob(results, options2) {
+  const base = results.runs.filter(isBaseRun);
+  if (base.length === 0 && results.baselineModel === null) return null;
+  const mine = results.runs.filter((run) => !isBaseRun(run));
+  const matched = matchRuns(mine, base);
+  const samples = results.evaluation?.samples ?? null;
   return {
-    kind: "oneof",
-    proto,
-    deprecated: false,
-    parent,
-    fields: [],
-    name: proto.name,
-    localName: safeObjectProperty(protoCamelCase(proto.name)),
-    toString() {
-      return `oneof ${parent.typeName}.${this.name}`;
-    }
+    source: "same-job",
+    label: options2.label ?? "base model",
+    sameModel: results.baselineModel !== null && results.baselineModel.sha256 === results.model.sha256,
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options2, "base model")),
+    onlyCurrent: matched.onlyCurrent,
+    onlyBaseline: matched.onlyBaseline,
+    environment: [],
+    setup: [],
+    baselineCommit: results.baselineModel?.commit ?? null
   };
 }
-function newField(proto, parentOrFile, reg, oneof, mapEntries) {
-  var _a3, _b, _c;
-  const isExtension = mapEntries === void 0;
-  const field = {
-    kind: "field",
-    proto,
-    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
-    name: proto.name,
-    number: proto.number,
-    scalar: void 0,
-    message: void 0,
-    enum: void 0,
-    presence: getFieldPresence(proto, oneof, isExtension, parentOrFile),
-    utf8Validation: isUtf8Validated(proto, parentOrFile),
-    listKind: void 0,
-    mapKind: void 0,
-    mapKey: void 0,
-    delimitedEncoding: void 0,
-    packed: void 0,
-    longAsString: false,
-    getDefaultValue: void 0
-  };
-  let toStr;
-  if (isExtension) {
-    const file2 = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
-    const parent = parentOrFile.kind == "file" ? void 0 : parentOrFile;
-    const typeName = makeTypeName(proto, parent, file2);
-    field.kind = "extension";
-    field.file = file2;
-    field.parent = parent;
-    field.oneof = void 0;
-    field.typeName = typeName;
-    field.jsonName = `[${typeName}]`;
-    toStr = () => `extension ${typeName}`;
-    const extendee = reg.getMessage(trimLeadingDot(proto.extendee));
-    assert(extendee, `invalid FieldDescriptorProto: extendee ${proto.extendee} not found`);
-    field.extendee = extendee;
-  } else {
-    const parent = parentOrFile;
-    assert(parent.kind == "message");
-    field.parent = parent;
-    field.oneof = oneof;
-    field.localName = oneof ? protoCamelCase(proto.name) : safeObjectProperty(protoCamelCase(proto.name));
-    field.jsonName = proto.jsonName;
-    toStr = () => `field ${parent.typeName}.${proto.name}`;
-  }
-  Object.defineProperty(field, "toString", {
-    value: toStr,
-    writable: true,
-    enumerable: true,
-    configurable: true
-  });
-  const label = proto.label;
-  const type = proto.type;
-  const jstype = (_c = proto.options) === null || _c === void 0 ? void 0 : _c.jstype;
-  if (label === LABEL_REPEATED) {
-    const mapEntry = type == TYPE_MESSAGE ? mapEntries === null || mapEntries === void 0 ? void 0 : mapEntries.get(trimLeadingDot(proto.typeName)) : void 0;
-    if (mapEntry) {
-      field.fieldKind = "map";
-      const { key, value } = findMapEntryFields(mapEntry);
-      field.mapKey = key.scalar;
-      field.mapKind = value.fieldKind;
-      field.message = value.message;
-      field.delimitedEncoding = false;
-      field.enum = value.enum;
-      field.scalar = value.scalar;
-      return field;
-    }
-    field.fieldKind = "list";
-    switch (type) {
-      case TYPE_MESSAGE:
-      case TYPE_GROUP:
-        field.listKind = "message";
-        field.message = reg.getMessage(trimLeadingDot(proto.typeName));
-        assert(field.message);
-        field.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
-        break;
-      case TYPE_ENUM:
-        field.listKind = "enum";
-        field.enum = reg.getEnum(trimLeadingDot(proto.typeName));
-        assert(field.enum);
-        break;
-      default:
-        field.listKind = "scalar";
-        field.scalar = type;
-        field.longAsString = jstype == JS_STRING;
-        break;
-    }
-    field.packed = isPackedField(proto, parentOrFile);
-    return field;
-  }
-  switch (type) {
-    case TYPE_MESSAGE:
-    case TYPE_GROUP:
-      field.fieldKind = "message";
-      field.message = reg.getMessage(trimLeadingDot(proto.typeName));
-      assert(field.message, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
-      field.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
-      field.getDefaultValue = () => void 0;
-      break;
-    case TYPE_ENUM: {
-      const enumeration = reg.getEnum(trimLeadingDot(proto.typeName));
-      assert(enumeration !== void 0, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
-      field.fieldKind = "enum";
-      field.enum = reg.getEnum(trimLeadingDot(proto.typeName));
-      field.getDefaultValue = () => {
-        return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatEnumValue(enumeration, proto.defaultValue) : void 0;
-      };
-      break;
-    }
-    default: {
-      field.fieldKind = "scalar";
-      field.scalar = type;
-      field.longAsString = jstype == JS_STRING;
-      field.getDefaultValue = () => {
-        return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatScalarValue(type, proto.defaultValue) : void 0;
-      };
-      break;
-    }
-  }
-  return field;
-}
-function getFileEdition(proto) {
-  switch (proto.syntax) {
-    case "":
-    case "proto2":
-      return EDITION_PROTO2;
-    case "proto3":
-      return EDITION_PROTO3;
-    case "editions":
-      if (proto.edition === EDITION_UNSTABLE) {
-        return maximumEdition;
-      }
-      if (proto.edition in featureDefaults) {
-        return proto.edition;
-      }
-      throw new Error(`${proto.name}: unsupported edition`);
-    default:
-      throw new Error(`${proto.name}: unsupported syntax "${proto.syntax}"`);
-  }
-}
-function findFileDependencies(proto, reg) {
-  return proto.dependency.map((wantName) => {
-    const dep = reg.getFile(wantName);
-    if (!dep) {
-      throw new Error(`Cannot find ${wantName}, imported by ${proto.name}`);
-    }
-    return dep;
-  });
-}
-function findEnumSharedPrefix(enumName, values) {
-  const prefix = camelToSnakeCase(enumName) + "_";
-  for (const value of values) {
-    if (!value.name.toLowerCase().startsWith(prefix)) {
-      return void 0;
-    }
-    const shortName = value.name.substring(prefix.length);
-    if (shortName.length == 0) {
-      return void 0;
-    }
-    if (/^\d/.test(shortName)) {
-      return void 0;
-    }
-  }
-  return prefix;
-}
-function findEnumValueJsonName(proto) {
-  var _a3, _b;
-  const extensionNumber = 998;
-  const fieldNumber = 1;
-  let jsonName;
-  for (const uf of (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.$unknown) !== null && _b !== void 0 ? _b : []) {
-    if (uf.no !== extensionNumber || uf.wireType !== WireType.LengthDelimited) {
-      continue;
-    }
-    const reader = new BinaryReader(new BinaryReader(uf.data).bytes());
-    while (reader.pos < reader.len) {
-      const [no, wireType] = reader.tag();
-      if (no === fieldNumber && wireType === WireType.LengthDelimited) {
-        jsonName = reader.string();
-      } else {
-        reader.skip(wireType, no);
-      }
-    }
-  }
-  return jsonName;
-}
-function camelToSnakeCase(camel) {
-  return (camel.substring(0, 1) + camel.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
-}
-function makeTypeName(proto, parent, file2) {
-  let typeName;
-  if (parent) {
-    typeName = `${parent.typeName}.${proto.name}`;
-  } else if (file2.proto.package.length > 0) {
-    typeName = `${file2.proto.package}.${proto.name}`;
-  } else {
-    typeName = `${proto.name}`;
-  }
-  return typeName;
-}
-function trimLeadingDot(typeName) {
-  return typeName.startsWith(".") ? typeName.substring(1) : typeName;
-}
-function findOneof(proto, allOneofs) {
-  if (!unsafeIsSetExplicit(proto, "oneofIndex")) {
-    return void 0;
-  }
-  if (proto.proto3Optional) {
-    return void 0;
-  }
-  const oneof = allOneofs[proto.oneofIndex];
-  assert(oneof, `invalid FieldDescriptorProto: oneof #${proto.oneofIndex} for field #${proto.number} not found`);
-  return oneof;
-}
-function getFieldPresence(proto, oneof, isExtension, parent) {
-  if (proto.label == LABEL_REQUIRED) {
-    return LEGACY_REQUIRED;
-  }
-  if (proto.label == LABEL_REPEATED) {
-    return IMPLICIT2;
-  }
-  if (!!oneof || proto.proto3Optional) {
-    return EXPLICIT;
-  }
-  if (isExtension) {
-    return EXPLICIT;
-  }
-  const resolved = resolveFeature("fieldPresence", { proto, parent });
-  if (resolved == IMPLICIT2 && (proto.type == TYPE_MESSAGE || proto.type == TYPE_GROUP)) {
-    return EXPLICIT;
-  }
-  return resolved;
-}
-function isPackedField(proto, parent) {
-  if (proto.label != LABEL_REPEATED) {
-    return false;
-  }
-  switch (proto.type) {
-    case TYPE_STRING:
-    case TYPE_BYTES:
-    case TYPE_GROUP:
-    case TYPE_MESSAGE:
-      return false;
-  }
-  const o = proto.options;
-  if (o && unsafeIsSetExplicit(o, "packed")) {
-    return o.packed;
-  }
-  return PACKED == resolveFeature("repeatedFieldEncoding", {
-    proto,
-    parent
-  });
-}
-function findMapEntryFields(mapEntry) {
-  const key = mapEntry.fields.find((f) => f.number === 1);
-  const value = mapEntry.fields.find((f) => f.number === 2);
-  assert(key && key.fieldKind == "scalar" && key.scalar != ScalarType.BYTES && key.scalar != ScalarType.FLOAT && key.scalar != ScalarType.DOUBLE && value && value.fieldKind != "list" && value.fieldKind != "map");
-  return { key, value };
-}
-function isEnumOpen(desc) {
-  var _a3;
-  return OPEN == resolveFeature("enumType", {
-    proto: desc.proto,
-    parent: (_a3 = desc.parent) !== null && _a3 !== void 0 ? _a3 : desc.file
-  });
-}
-function isDelimitedEncoding(proto, parent) {
-  if (proto.type == TYPE_GROUP) {
-    return true;
-  }
-  return DELIMITED == resolveFeature("messageEncoding", {
-    proto,
-    parent
-  });
-}
-function isUtf8Validated(proto, parent) {
-  return VERIFY == resolveFeature("utf8Validation", {
-    proto,
-    parent
-  });
-}
-function resolveFeature(name, ref) {
-  var _a3, _b;
-  const featureSet = (_a3 = ref.proto.options) === null || _a3 === void 0 ? void 0 : _a3.features;
-  if (featureSet) {
-    const val = featureSet[name];
-    if (val != 0) {
-      return val;
-    }
-  }
-  if ("kind" in ref) {
-    if (ref.kind == "message") {
-      return resolveFeature(name, (_b = ref.parent) !== null && _b !== void 0 ? _b : ref.file);
-    }
-    const editionDefaults = featureDefaults[ref.edition];
-    if (!editionDefaults) {
-      throw new Error(`feature default for edition ${ref.edition} not found`);
-    }
-    return editionDefaults[name];
-  }
-  return resolveFeature(name, ref.parent);
-}
-function assert(condition, msg) {
-  if (!condition) {
-    throw new Error(msg);
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
-function boot(boot2) {
-  const root = bootFileDescriptorProto(boot2);
-  root.messageType.forEach(restoreJsonNames);
-  const reg = createEmbeddedFileRegistry(root, () => void 0);
-  return reg.getFile(root.name);
-}
-function bootFileDescriptorProto(init) {
-  const proto = /* @__PURE__ */ Object.create({
-    syntax: "",
-    edition: 0
-  });
-  return Object.assign(proto, Object.assign(Object.assign({ $typeName: "google.protobuf.FileDescriptorProto", dependency: [], publicDependency: [], weakDependency: [], optionDependency: [], service: [], extension: [] }, init), { messageType: init.messageType.map(bootDescriptorProto), enumType: init.enumType.map(bootEnumDescriptorProto) }));
-}
-function bootDescriptorProto(init) {
-  var _a3, _b, _c, _d, _e, _f, _g, _h;
-  const proto = /* @__PURE__ */ Object.create({
-    visibility: 0
-  });
-  return Object.assign(proto, {
-    $typeName: "google.protobuf.DescriptorProto",
-    name: init.name,
-    field: (_b = (_a3 = init.field) === null || _a3 === void 0 ? void 0 : _a3.map(bootFieldDescriptorProto)) !== null && _b !== void 0 ? _b : [],
-    extension: [],
-    nestedType: (_d = (_c = init.nestedType) === null || _c === void 0 ? void 0 : _c.map(bootDescriptorProto)) !== null && _d !== void 0 ? _d : [],
-    enumType: (_f = (_e = init.enumType) === null || _e === void 0 ? void 0 : _e.map(bootEnumDescriptorProto)) !== null && _f !== void 0 ? _f : [],
-    extensionRange: (_h = (_g = init.extensionRange) === null || _g === void 0 ? void 0 : _g.map((e) => Object.assign({ $typeName: "google.protobuf.DescriptorProto.ExtensionRange" }, e))) !== null && _h !== void 0 ? _h : [],
-    oneofDecl: [],
-    reservedRange: [],
-    reservedName: []
-  });
-}
-function bootFieldDescriptorProto(init) {
-  const proto = /* @__PURE__ */ Object.create({
-    label: 1,
-    typeName: "",
-    extendee: "",
-    defaultValue: "",
-    oneofIndex: 0,
-    jsonName: "",
-    proto3Optional: false
-  });
-  return Object.assign(proto, Object.assign(Object.assign({ $typeName: "google.protobuf.FieldDescriptorProto" }, init), { options: init.options ? bootFieldOptions(init.options) : void 0 }));
-}
-function bootFieldOptions(init) {
-  var _a3, _b, _c;
-  const proto = /* @__PURE__ */ Object.create({
-    ctype: 0,
-    packed: false,
-    jstype: 0,
-    lazy: false,
-    unverifiedLazy: false,
-    deprecated: false,
-    weak: false,
-    debugRedact: false,
-    retention: 0
-  });
-  return Object.assign(proto, Object.assign(Object.assign({ $typeName: "google.protobuf.FieldOptions" }, init), { targets: (_a3 = init.targets) !== null && _a3 !== void 0 ? _a3 : [], editionDefaults: (_c = (_b = init.editionDefaults) === null || _b === void 0 ? void 0 : _b.map((e) => Object.assign({ $typeName: "google.protobuf.FieldOptions.EditionDefault" }, e))) !== null && _c !== void 0 ? _c : [], uninterpretedOption: [] }));
-}
-function bootEnumDescriptorProto(init) {
-  const proto = /* @__PURE__ */ Object.create({
-    visibility: 0
-  });
-  return Object.assign(proto, {
-    $typeName: "google.protobuf.EnumDescriptorProto",
-    name: init.name,
-    reservedName: [],
-    reservedRange: [],
-    value: init.value.map((e) => Object.assign({ $typeName: "google.protobuf.EnumValueDescriptorProto" }, e))
-  });
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/fields.js
-function isFieldSet(message, field) {
-  return field.parent.typeName == message.$typeName && unsafeIsSet(message, field);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
-var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
-function base64Decode(base64Str) {
-  const len = base64Str.length;
-  let size = len - (len + 3 >> 2);
-  if ((len & 3) == 0 && base64Str[len - 1] == "=") {
-    size -= base64Str[len - 2] == "=" ? 2 : 1;
-  }
-  const bytes = new Uint8Array(size);
-  let written = -1;
-  if (nativeSetFromBase64) {
-    try {
-      const result = nativeSetFromBase64.call(bytes, base64Str);
-      if (result.read == len) {
-        written = result.written;
-      }
-    } catch (_a3) {
-    }
-  }
-  if (written < 0) {
-    written = setFromBase64(bytes, base64Str);
-  }
-  return written == size ? bytes : bytes.subarray(0, written);
-}
-function setFromBase64(bytes, base64Str) {
-  const table = getDecodeTable();
-  let bytePos = 0, groupPos = 0, b, p = 0;
-  for (let i = 0; i < base64Str.length; i++) {
-    b = table[base64Str.charCodeAt(i)];
-    if (b === void 0) {
-      switch (base64Str[i]) {
-        // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
-        case "=":
-          groupPos = 0;
-        // reset state when padding found
-        case "\n":
-        case "\r":
-        case "	":
-        case " ":
-          continue;
-        // skip white-space, and padding
-        default:
-          throw Error("invalid base64 string");
-      }
-    }
-    switch (groupPos) {
-      case 0:
-        p = b;
-        groupPos = 1;
-        break;
-      case 1:
-        bytes[bytePos++] = p << 2 | (b & 48) >> 4;
-        p = b;
-        groupPos = 2;
-        break;
-      case 2:
-        bytes[bytePos++] = (p & 15) << 4 | (b & 60) >> 2;
-        p = b;
-        groupPos = 3;
-        break;
-      case 3:
-        bytes[bytePos++] = (p & 3) << 6 | b;
-        groupPos = 0;
-        break;
-    }
-  }
-  if (groupPos == 1)
-    throw Error("invalid base64 string");
-  return bytePos;
-}
-var nativeToBase64 = Uint8Array.prototype.toBase64;
-var encodeTableStd;
-var encodeTableUrl;
-var decodeTable;
-function getEncodeTable(encoding) {
-  if (!encodeTableStd) {
-    encodeTableStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
-    encodeTableUrl = encodeTableStd.slice(0, -2).concat("-", "_");
-  }
-  return encoding == "url" ? (
-    // biome-ignore lint/style/noNonNullAssertion: TS fails to narrow down
-    encodeTableUrl
-  ) : encodeTableStd;
-}
-function getDecodeTable() {
-  if (!decodeTable) {
-    decodeTable = [];
-    const encodeTable = getEncodeTable("std");
-    for (let i = 0; i < encodeTable.length; i++)
-      decodeTable[encodeTable[i].charCodeAt(0)] = i;
-    decodeTable["-".charCodeAt(0)] = encodeTable.indexOf("+");
-    decodeTable["_".charCodeAt(0)] = encodeTable.indexOf("/");
-  }
-  return decodeTable;
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
-var FieldError = class extends Error {
-  constructor(fieldOrOneof, message, name = "FieldValueInvalidError") {
-    super(message);
-    this.name = name;
-    this.field = () => fieldOrOneof;
-  }
-};
-
-// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
-function isMessage(arg, schema) {
-  const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
-  if (!isMessage2) {
-    return false;
-  }
-  if (schema === void 0) {
-    return true;
-  }
-  return schema.typeName === arg.$typeName;
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
-function isObject(arg) {
-  return arg !== null && typeof arg == "object" && !Array.isArray(arg);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
-function isWrapperDesc(messageDesc2) {
-  const f = messageDesc2.fields[0];
-  return isWrapperTypeName(messageDesc2.typeName) && f !== void 0 && f.fieldKind == "scalar" && f.name == "value" && f.number == 1;
-}
-var wrapperTypeNames = /* @__PURE__ */ new Set([
-  "google.protobuf.DoubleValue",
-  "google.protobuf.FloatValue",
-  "google.protobuf.Int64Value",
-  "google.protobuf.UInt64Value",
-  "google.protobuf.Int32Value",
-  "google.protobuf.UInt32Value",
-  "google.protobuf.BoolValue",
-  "google.protobuf.StringValue",
-  "google.protobuf.BytesValue"
-]);
-function isWrapperTypeName(name) {
-  return wrapperTypeNames.has(name);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/create.js
-var EDITION_PROTO32 = 999;
-var EDITION_PROTO22 = 998;
-var IMPLICIT3 = 2;
-function create(schema, init) {
-  if (isMessage(init, schema)) {
-    return init;
-  }
-  return compiledCreate(schema)(init);
-}
-var compiledCreates = /* @__PURE__ */ new WeakMap();
-function compiledCreate(desc) {
-  let compiled = compiledCreates.get(desc);
-  if (compiled === void 0) {
-    compiled = compileCreate(desc);
-    compiledCreates.set(desc, compiled);
-  }
-  return compiled;
-}
-var INIT_SINGULAR = 0;
-var INIT_LIST = 1;
-var INIT_MAP = 2;
-var INIT_ONEOF = 3;
-function compileCreate(desc) {
-  const typeName = desc.typeName;
-  const { properties, prototype } = compileInitMessage(desc);
-  return (init) => {
-    let message;
-    if (prototype !== void 0) {
-      message = Object.create(prototype);
-      message.$typeName = typeName;
-    } else {
-      message = { $typeName: typeName };
-    }
-    for (let i = 0; i < properties.length; i++) {
-      const property = properties[i];
-      const name = property.name;
-      const initValue = init === null || init === void 0 ? void 0 : init[name];
-      switch (property.kind) {
-        case INIT_SINGULAR:
-          if (initValue != null) {
-            message[name] = property.convert !== void 0 ? property.convert(initValue) : initValue;
-          } else if (property.constant !== void 0) {
-            message[name] = property.constant;
-          }
-          break;
-        case INIT_LIST:
-          message[name] = property.convert !== void 0 && Array.isArray(initValue) ? initValue.map(property.convert) : initValue !== null && initValue !== void 0 ? initValue : [];
-          break;
-        case INIT_MAP:
-          if (property.convert === void 0 || !isObject(initValue)) {
-            message[name] = initValue !== null && initValue !== void 0 ? initValue : {};
-          } else {
-            const converted = {};
-            const keys = Object.keys(initValue);
-            for (let k = 0; k < keys.length; k++) {
-              setOwn(converted, keys[k], property.convert(initValue[keys[k]]));
-            }
-            message[name] = converted;
-          }
-          break;
-        case INIT_ONEOF: {
-          const oneofValue = initValue;
-          if ((oneofValue === null || oneofValue === void 0 ? void 0 : oneofValue.case) != null) {
-            const convert = property.convert.get(oneofValue.case);
-            if (convert !== void 0) {
-              message[name] = {
-                case: oneofValue.case,
-                value: convert(oneofValue.value)
-              };
-              break;
-            }
-          }
-          message[name] = { case: void 0 };
-          break;
-        }
-      }
-    }
-    return message;
-  };
-}
-function compileInitMessage(desc) {
-  var _a3, _b;
-  const properties = [];
-  const prototype = {};
-  const usePrototype = needsPrototypeChain(desc);
-  for (const member of desc.members) {
-    const name = member.localName;
-    if (member.kind == "oneof") {
-      properties.push({
-        name,
-        kind: INIT_ONEOF,
-        constant: void 0,
-        convert: compileConvertOneof(member)
-      });
-      continue;
-    }
-    switch (member.fieldKind) {
-      case "message": {
-        properties.push({
-          name,
-          kind: INIT_SINGULAR,
-          constant: void 0,
-          convert: compileConvertMessage(member)
-        });
-        break;
-      }
-      case "list": {
-        properties.push({
-          name,
-          kind: INIT_LIST,
-          constant: void 0,
-          convert: member.listKind == "message" ? (_a3 = compileConvertMessage(member)) !== null && _a3 !== void 0 ? _a3 : ((value) => value) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
-        });
-        break;
-      }
-      case "map": {
-        properties.push({
-          name,
-          kind: INIT_MAP,
-          constant: void 0,
-          convert: member.mapKind == "message" ? (_b = compileConvertMessage(member)) !== null && _b !== void 0 ? _b : ((value) => value) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
-        });
-        break;
-      }
-      default: {
-        const zeroValue = createZeroValue(member);
-        properties.push({
-          name,
-          kind: INIT_SINGULAR,
-          constant: member.presence == IMPLICIT3 ? zeroValue : void 0,
-          convert: member.fieldKind == "scalar" && member.scalar == ScalarType.BYTES ? toU8Arr : void 0
-        });
-        if (usePrototype) {
-          prototype[name] = zeroValue;
-        }
-        break;
-      }
-    }
-  }
+function againstFile(current, baseline, options2) {
+  const matched = matchRuns(
+    current.runs.filter((run) => !isBaseRun(run)),
+    baseline.runs.filter((run) => !isBaseRun(run))
+  );
+  const samples = { current: current.evaluation?.samples ?? null, baseline: baseline.evaluation?.samples ?? null };
   return {
-    properties,
-    prototype: usePrototype ? prototype : void 0
+    source: "baseline-file",
+    label: options2.label ?? "baseline",
+    sameModel: current.model.sha256 === baseline.model.sha256,
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options2, "baseline")),
+    onlyCurrent: matched.onlyCurrent,
+    onlyBaseline: matched.onlyBaseline,
+    environment: environmentDifferences(current.environment, baseline.environment),
+    setup: setupDifferences(current, baseline),
+    baselineCommit: baseline.environment.commit
   };
 }
-function compileConvertOneof(oneof) {
-  const converters = /* @__PURE__ */ new Map();
-  for (const field of oneof.fields) {
-    let convert;
-    if (field.fieldKind == "message") {
-      convert = compileConvertMessage(field);
-    } else if (field.fieldKind == "scalar" && field.scalar == ScalarType.BYTES) {
-      convert = toU8Arr;
-    }
-    converters.set(field.localName, convert !== null && convert !== void 0 ? convert : ((value) => value));
-  }
-  return converters;
+function compareResults(current, baseline, options2 = {}) {
+  return { sameJob: sameJob(current, options2), file: baseline ? againstFile(current, baseline, options2) : null };
 }
-function compileConvertMessage(field) {
-  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
-    return field.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
+function preferredPair(comparison, run) {
+  if (!comparison) return null;
+  for (const side of [comparison.sameJob, comparison.file]) {
+    const pair = side?.pairs.find((p) => p.current === run);
+    if (side && pair) return { pair, comparison: side };
   }
-  if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value") {
-    return void 0;
-  }
-  const messageDesc2 = field.message;
-  let compiled;
-  return (value) => {
-    if (!isObject(value) || isMessage(value, messageDesc2)) {
-      return value;
-    }
-    compiled !== null && compiled !== void 0 ? compiled : compiled = compiledCreate(messageDesc2);
-    return compiled(value);
-  };
-}
-function toU8Arr(value) {
-  return Array.isArray(value) ? new Uint8Array(value) : value;
-}
-function needsPrototypeChain(desc) {
-  switch (desc.file.edition) {
-    case EDITION_PROTO32:
-      return false;
-    case EDITION_PROTO22:
-      return true;
-    default:
-      return desc.fields.some((f) => f.presence != IMPLICIT3 && f.fieldKind != "message" && !f.oneof);
-  }
-}
-function createZeroValue(field) {
-  const defaultValue = field.getDefaultValue();
-  if (defaultValue !== void 0) {
-    return field.fieldKind == "scalar" && field.longAsString ? defaultValue.toString() : defaultValue;
-  }
-  return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
+  return null;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
-var NULL_VALUE = 0;
-function localMessageMapper(field) {
-  if (usesJsonRepresentation(field)) {
-    return {
-      toMessage: (local) => wktStructToReflect(local),
-      toLocal: (message) => wktStructToLocal(message)
-    };
-  }
-  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
-    const wrapperDesc = field.message;
-    const valueLocalName = wrapperDesc.fields[0].localName;
-    return {
-      toMessage: (local) => {
-        const message = create(wrapperDesc);
-        if (local !== void 0) {
-          message[valueLocalName] = local;
-        }
-        return message;
-      },
-      toLocal: (message) => message[valueLocalName]
-    };
-  }
-  const childDesc = field.message;
-  return {
-    toMessage: (local) => local === void 0 ? create(childDesc) : local,
-    toLocal: (message) => message
-  };
-}
-function usesJsonRepresentation(field) {
-  return field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value";
-}
-function wktStructToReflect(json2) {
-  const struct = {
-    $typeName: "google.protobuf.Struct",
-    fields: {}
-  };
-  if (isObject(json2)) {
-    for (const k of Object.keys(json2)) {
-      setOwn(struct.fields, k, wktValueToReflect(json2[k]));
-    }
-  }
-  return struct;
-}
-function wktStructToLocal(val) {
-  const json2 = {};
-  for (const k of Object.keys(val.fields)) {
-    setOwn(json2, k, wktValueToLocal(val.fields[k]));
-  }
-  return json2;
-}
-function wktValueToLocal(val) {
-  switch (val.kind.case) {
-    case "structValue":
-      return wktStructToLocal(val.kind.value);
-    case "listValue":
-      return val.kind.value.values.map(wktValueToLocal);
-    case "nullValue":
-    case void 0:
-      return null;
-    default:
-      return val.kind.value;
-  }
-}
-function wktValueToReflect(json2) {
-  const value = {
-    $typeName: "google.protobuf.Value",
-    kind: { case: void 0 }
-  };
-  switch (typeof json2) {
-    case "number":
-      value.kind = { case: "numberValue", value: json2 };
-      break;
-    case "string":
-      value.kind = { case: "stringValue", value: json2 };
-      break;
-    case "boolean":
-      value.kind = { case: "boolValue", value: json2 };
-      break;
-    case "object":
-      if (json2 === null) {
-        value.kind = { case: "nullValue", value: NULL_VALUE };
-      } else if (Array.isArray(json2)) {
-        const listValue = {
-          $typeName: "google.protobuf.ListValue",
-          values: []
-        };
-        if (Array.isArray(json2)) {
-          for (const e of json2) {
-            listValue.values.push(wktValueToReflect(e));
-          }
-        }
-        value.kind = {
-          case: "listValue",
-          value: listValue
-        };
-      } else {
-        value.kind = {
-          case: "structValue",
-          value: wktStructToReflect(json2)
-        };
-      }
-      break;
-  }
-  return value;
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
-var IMPLICIT4 = 2;
-var LEGACY_REQUIRED2 = 3;
-var writeDefaults = {
-  writeUnknownFields: true
-};
-function makeWriteOptions(options) {
-  return options ? Object.assign(Object.assign({}, writeDefaults), options) : writeDefaults;
-}
-function toBinary(schema, message, options) {
-  const writer = new BinaryWriter();
-  compiledWriter(schema)(writer, makeWriteOptions(options), message);
-  return writer.finish();
-}
-var compiledWriters = /* @__PURE__ */ new WeakMap();
-function compiledWriter(desc) {
-  let compiled = compiledWriters.get(desc);
-  if (compiled === void 0) {
-    compiled = compileMessage(desc);
-  }
-  return compiled;
-}
-function compileMessage(desc) {
-  const typeName = desc.typeName;
-  const sortedFields2 = desc.fields.concat().sort((a, b) => a.number - b.number);
-  const foreignField = sortedFields2[0];
-  const fieldWriters = [];
-  const compiled = (writer, opts, message) => {
-    if (message.$typeName !== typeName && foreignField !== void 0) {
-      throw new FieldError(foreignField, `cannot use ${foreignField} with message ${message.$typeName}`, "ForeignFieldError");
-    }
-    for (let i = 0; i < fieldWriters.length; i++) {
-      fieldWriters[i](writer, opts, message);
-    }
-    const unknown2 = message.$unknown;
-    if (unknown2 !== void 0 && opts.writeUnknownFields) {
-      for (let i = 0; i < unknown2.length; i++) {
-        const { no, wireType, data } = unknown2[i];
-        writer.tag(no, wireType).raw(data);
-      }
-    }
-  };
-  compiledWriters.set(desc, compiled);
-  for (const field of sortedFields2) {
-    fieldWriters.push(compileField(field));
-  }
-  return compiled;
-}
-function compileField(field) {
-  switch (field.fieldKind) {
-    case "message":
-    case "scalar":
-    case "enum":
-      return compileSingularField(field);
-    case "list":
-      return compileListField(field);
-    case "map":
-      return compileMapField(field);
-  }
-}
-function compileSingularField(field) {
-  const writeValue = compileSingularValue(field);
-  const localName = field.localName;
-  if (field.oneof) {
-    const oneofLocalName = field.oneof.localName;
-    return (writer, opts, message) => {
-      const oneof = message[oneofLocalName];
-      if (oneof.case === localName) {
-        writeValue(writer, opts, oneof.value);
-      }
-    };
-  }
-  if (field.presence != IMPLICIT4) {
-    const requiredError = field.presence == LEGACY_REQUIRED2 ? `cannot encode ${field} to binary: required field not set` : void 0;
-    return (writer, opts, message) => {
-      const value = message[localName];
-      if (value !== void 0 && Object.prototype.hasOwnProperty.call(message, localName)) {
-        writeValue(writer, opts, value);
-      } else if (requiredError !== void 0) {
-        throw new Error(requiredError);
-      }
-    };
-  }
-  if (field.fieldKind == "enum") {
-    const zero = field.enum.values[0].number;
-    return (writer, opts, message) => {
-      const value = message[localName];
-      if (value !== zero) {
-        writeValue(writer, opts, value);
-      }
-    };
-  }
-  switch (field.scalar) {
-    case ScalarType.BOOL:
-      return (writer, opts, message) => {
-        const value = message[localName];
-        if (value !== false) {
-          writeValue(writer, opts, value);
-        }
-      };
-    case ScalarType.STRING:
-      return (writer, opts, message) => {
-        const value = message[localName];
-        if (value !== "") {
-          writeValue(writer, opts, value);
-        }
-      };
-    case ScalarType.BYTES:
-      return (writer, opts, message) => {
-        const value = message[localName];
-        if (!(value instanceof Uint8Array) || value.byteLength > 0) {
-          writeValue(writer, opts, value);
-        }
-      };
-    case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-      return (writer, opts, message) => {
-        const value = message[localName];
-        if (!Object.is(value, 0)) {
-          writeValue(writer, opts, value);
-        }
-      };
-    default:
-      return (writer, opts, message) => {
-        const value = message[localName];
-        if (value != 0) {
-          writeValue(writer, opts, value);
-        }
-      };
-  }
-}
-function compileSingularValue(field) {
-  switch (field.fieldKind) {
-    case "message": {
-      const { toMessage } = localMessageMapper(field);
-      const writeChild = compileChildWriter(field);
-      return (writer, opts, value) => {
-        writeChild(writer, opts, toMessage(value));
-      };
-    }
-    case "scalar":
-    case "enum": {
-      const scalarType = field.fieldKind == "enum" ? ScalarType.INT32 : field.scalar;
-      const fieldNo = field.number;
-      const wireType = writeTypeOfScalar(scalarType);
-      const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
-      return (writer, opts, value) => {
-        writer.tag(fieldNo, wireType);
-        writeScalar(writer, value);
-      };
-    }
-  }
-}
-function compileListField(field) {
-  const localName = field.localName;
-  const fieldNo = field.number;
-  switch (field.listKind) {
-    case "message": {
-      const { toMessage } = localMessageMapper(field);
-      const writeChild = compileChildWriter(field);
-      return (writer, opts, message) => {
-        const items = message[localName];
-        for (let i = 0; i < items.length; i++) {
-          writeChild(writer, opts, toMessage(items[i]));
-        }
-      };
-    }
-    case "scalar":
-    case "enum": {
-      const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
-      const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
-      if (field.packed) {
-        return (writer, opts, message) => {
-          const items = message[localName];
-          if (items.length == 0) {
-            return;
-          }
-          writer.tag(fieldNo, WireType.LengthDelimited).fork();
-          for (let i = 0; i < items.length; i++) {
-            writeScalar(writer, items[i]);
-          }
-          writer.join();
-        };
-      }
-      const wireType = writeTypeOfScalar(scalarType);
-      return (writer, opts, message) => {
-        const items = message[localName];
-        for (let i = 0; i < items.length; i++) {
-          writer.tag(fieldNo, wireType);
-          writeScalar(writer, items[i]);
-        }
-      };
-    }
-  }
-}
-function compileMapField(field) {
-  const localName = field.localName;
-  const fieldNo = field.number;
-  const writeKey = compileMapKey(field);
-  if (field.mapKind == "message") {
-    const { toMessage } = localMessageMapper(field);
-    const writeMessage = compiledWriter(field.message);
-    return (writer, opts, message) => {
-      const record2 = message[localName];
-      const keys = Object.keys(record2);
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        writer.tag(fieldNo, WireType.LengthDelimited).fork();
-        writeKey(writer, key);
-        writer.tag(2, WireType.LengthDelimited).fork();
-        writeMessage(writer, opts, toMessage(record2[key]));
-        writer.join();
-        writer.join();
-      }
-    };
-  }
-  const scalarType = field.mapKind == "enum" ? ScalarType.INT32 : field.scalar;
-  const valueWireType = writeTypeOfScalar(scalarType);
-  const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
-  return (writer, opts, message) => {
-    const record2 = message[localName];
-    const keys = Object.keys(record2);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      writer.tag(fieldNo, WireType.LengthDelimited).fork();
-      writeKey(writer, key);
-      writer.tag(2, valueWireType);
-      writeScalar(writer, record2[key]);
-      writer.join();
-    }
-  };
-}
-function compileMapKey(field) {
-  const wireType = writeTypeOfScalar(field.mapKey);
-  const writeScalar = compileScalarValue(field.mapKey, field.parent.typeName, field.name);
-  const convertKey = compileMapKeyConverter(field.mapKey);
-  return (writer, key) => {
-    writer.tag(1, wireType);
-    writeScalar(writer, convertKey(key));
-  };
-}
-function compileMapKeyConverter(type) {
-  switch (type) {
-    case ScalarType.STRING:
-      return (key) => key;
-    case ScalarType.BOOL:
-      return (key) => key === "true" ? true : key === "false" ? false : key;
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return (key) => {
-        try {
-          return protoInt64.uParse(key);
-        } catch (_a3) {
-          return key;
-        }
-      };
-    case ScalarType.INT64:
-    case ScalarType.SFIXED64:
-    case ScalarType.SINT64:
-      return (key) => {
-        try {
-          return protoInt64.parse(key);
-        } catch (_a3) {
-          return key;
-        }
-      };
-    default:
-      return (key) => {
-        const n = Number.parseInt(key);
-        return Number.isFinite(n) ? n : key;
-      };
-  }
-}
-function compileScalarValue(type, messageName, fieldName) {
-  const writeScalar = compileScalarWrite(type);
-  return (writer, value) => {
-    try {
-      writeScalar(writer, value);
-    } catch (e) {
-      if (e instanceof Error) {
-        throw new Error(`cannot encode field ${messageName}.${fieldName} to binary: ${e.message}`);
-      }
-      throw e;
-    }
-  };
-}
-function compileScalarWrite(type) {
-  switch (type) {
-    case ScalarType.STRING:
-      return (writer, value) => writer.string(value);
-    case ScalarType.BOOL:
-      return (writer, value) => writer.bool(value);
-    case ScalarType.DOUBLE:
-      return (writer, value) => writer.double(value);
-    case ScalarType.FLOAT:
-      return (writer, value) => writer.float(value);
-    case ScalarType.INT32:
-      return (writer, value) => writer.int32(value);
-    case ScalarType.INT64:
-      return (writer, value) => writer.int64(value);
-    case ScalarType.UINT64:
-      return (writer, value) => writer.uint64(value);
-    case ScalarType.FIXED64:
-      return (writer, value) => writer.fixed64(value);
-    case ScalarType.BYTES:
-      return (writer, value) => writer.bytes(value);
-    case ScalarType.FIXED32:
-      return (writer, value) => writer.fixed32(value);
-    case ScalarType.SFIXED32:
-      return (writer, value) => writer.sfixed32(value);
-    case ScalarType.SFIXED64:
-      return (writer, value) => writer.sfixed64(value);
-    case ScalarType.SINT64:
-      return (writer, value) => writer.sint64(value);
-    case ScalarType.UINT32:
-      return (writer, value) => writer.uint32(value);
-    case ScalarType.SINT32:
-      return (writer, value) => writer.sint32(value);
-  }
-}
-function compileChildWriter(field) {
-  const fieldNo = field.number;
-  const writeMessage = compiledWriter(field.message);
-  if (field.delimitedEncoding) {
-    return (writer, opts, child) => {
-      writer.tag(fieldNo, WireType.StartGroup);
-      writeMessage(writer, opts, child);
-      writer.tag(fieldNo, WireType.EndGroup);
-    };
-  }
-  return (writer, opts, child) => {
-    writer.tag(fieldNo, WireType.LengthDelimited).fork();
-    writeMessage(writer, opts, child);
-    writer.join();
-  };
-}
-function writeTypeOfScalar(type) {
-  switch (type) {
-    case ScalarType.BYTES:
-    case ScalarType.STRING:
-      return WireType.LengthDelimited;
-    case ScalarType.DOUBLE:
-    case ScalarType.FIXED64:
-    case ScalarType.SFIXED64:
-      return WireType.Bit64;
-    case ScalarType.FIXED32:
-    case ScalarType.SFIXED32:
-    case ScalarType.FLOAT:
-      return WireType.Bit32;
-    default:
-      return WireType.Varint;
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file2, path, ...paths) {
-  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/enum.js
-function enumDesc(file2, path, ...paths) {
-  if (paths.length == 0) {
-    return file2.enums[path];
-  }
-  const e = paths.pop();
-  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]).nestedEnums[e];
-}
-function tsEnum(desc) {
-  const enumObject = {};
-  for (const value of desc.values) {
-    enumObject[value.localName] = value.number;
-    enumObject[value.number] = value.localName;
-  }
-  return enumObject;
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
-var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
-var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
-var ExtensionRangeOptions_VerificationState;
-(function(ExtensionRangeOptions_VerificationState2) {
-  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["DECLARATION"] = 0] = "DECLARATION";
-  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["UNVERIFIED"] = 1] = "UNVERIFIED";
-})(ExtensionRangeOptions_VerificationState || (ExtensionRangeOptions_VerificationState = {}));
-var FieldDescriptorProto_Type;
-(function(FieldDescriptorProto_Type2) {
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["DOUBLE"] = 1] = "DOUBLE";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FLOAT"] = 2] = "FLOAT";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT64"] = 3] = "INT64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT64"] = 4] = "UINT64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT32"] = 5] = "INT32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED64"] = 6] = "FIXED64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED32"] = 7] = "FIXED32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BOOL"] = 8] = "BOOL";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["STRING"] = 9] = "STRING";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["GROUP"] = 10] = "GROUP";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["MESSAGE"] = 11] = "MESSAGE";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BYTES"] = 12] = "BYTES";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT32"] = 13] = "UINT32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["ENUM"] = 14] = "ENUM";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED32"] = 15] = "SFIXED32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED64"] = 16] = "SFIXED64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT32"] = 17] = "SINT32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT64"] = 18] = "SINT64";
-})(FieldDescriptorProto_Type || (FieldDescriptorProto_Type = {}));
-var FieldDescriptorProto_Label;
-(function(FieldDescriptorProto_Label2) {
-  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["OPTIONAL"] = 1] = "OPTIONAL";
-  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REPEATED"] = 3] = "REPEATED";
-  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REQUIRED"] = 2] = "REQUIRED";
-})(FieldDescriptorProto_Label || (FieldDescriptorProto_Label = {}));
-var FileOptions_OptimizeMode;
-(function(FileOptions_OptimizeMode2) {
-  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["SPEED"] = 1] = "SPEED";
-  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["CODE_SIZE"] = 2] = "CODE_SIZE";
-  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["LITE_RUNTIME"] = 3] = "LITE_RUNTIME";
-})(FileOptions_OptimizeMode || (FileOptions_OptimizeMode = {}));
-var FieldOptions_CType;
-(function(FieldOptions_CType2) {
-  FieldOptions_CType2[FieldOptions_CType2["STRING"] = 0] = "STRING";
-  FieldOptions_CType2[FieldOptions_CType2["CORD"] = 1] = "CORD";
-  FieldOptions_CType2[FieldOptions_CType2["STRING_PIECE"] = 2] = "STRING_PIECE";
-})(FieldOptions_CType || (FieldOptions_CType = {}));
-var FieldOptions_JSType;
-(function(FieldOptions_JSType2) {
-  FieldOptions_JSType2[FieldOptions_JSType2["JS_NORMAL"] = 0] = "JS_NORMAL";
-  FieldOptions_JSType2[FieldOptions_JSType2["JS_STRING"] = 1] = "JS_STRING";
-  FieldOptions_JSType2[FieldOptions_JSType2["JS_NUMBER"] = 2] = "JS_NUMBER";
-})(FieldOptions_JSType || (FieldOptions_JSType = {}));
-var FieldOptions_OptionRetention;
-(function(FieldOptions_OptionRetention2) {
-  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_UNKNOWN"] = 0] = "RETENTION_UNKNOWN";
-  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_RUNTIME"] = 1] = "RETENTION_RUNTIME";
-  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_SOURCE"] = 2] = "RETENTION_SOURCE";
-})(FieldOptions_OptionRetention || (FieldOptions_OptionRetention = {}));
-var FieldOptions_OptionTargetType;
-(function(FieldOptions_OptionTargetType2) {
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_UNKNOWN"] = 0] = "TARGET_TYPE_UNKNOWN";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FILE"] = 1] = "TARGET_TYPE_FILE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_EXTENSION_RANGE"] = 2] = "TARGET_TYPE_EXTENSION_RANGE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_MESSAGE"] = 3] = "TARGET_TYPE_MESSAGE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FIELD"] = 4] = "TARGET_TYPE_FIELD";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ONEOF"] = 5] = "TARGET_TYPE_ONEOF";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM"] = 6] = "TARGET_TYPE_ENUM";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM_ENTRY"] = 7] = "TARGET_TYPE_ENUM_ENTRY";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_SERVICE"] = 8] = "TARGET_TYPE_SERVICE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_METHOD"] = 9] = "TARGET_TYPE_METHOD";
-})(FieldOptions_OptionTargetType || (FieldOptions_OptionTargetType = {}));
-var MethodOptions_IdempotencyLevel;
-(function(MethodOptions_IdempotencyLevel2) {
-  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENCY_UNKNOWN"] = 0] = "IDEMPOTENCY_UNKNOWN";
-  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["NO_SIDE_EFFECTS"] = 1] = "NO_SIDE_EFFECTS";
-  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENT"] = 2] = "IDEMPOTENT";
-})(MethodOptions_IdempotencyLevel || (MethodOptions_IdempotencyLevel = {}));
-var FeatureSet_VisibilityFeature_DefaultSymbolVisibility;
-(function(FeatureSet_VisibilityFeature_DefaultSymbolVisibility2) {
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["DEFAULT_SYMBOL_VISIBILITY_UNKNOWN"] = 0] = "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_ALL"] = 1] = "EXPORT_ALL";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_TOP_LEVEL"] = 2] = "EXPORT_TOP_LEVEL";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["LOCAL_ALL"] = 3] = "LOCAL_ALL";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["STRICT"] = 4] = "STRICT";
-})(FeatureSet_VisibilityFeature_DefaultSymbolVisibility || (FeatureSet_VisibilityFeature_DefaultSymbolVisibility = {}));
-var FeatureSet_ProtoLimitsFeature_EnforceProtoLimits;
-(function(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2) {
-  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS_UNKNOWN"] = 0] = "PROTO_LIMITS_UNKNOWN";
-  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["LEGACY_NO_EXPLICIT_LIMITS"] = 1] = "LEGACY_NO_EXPLICIT_LIMITS";
-  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS2026"] = 2] = "PROTO_LIMITS2026";
-})(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits || (FeatureSet_ProtoLimitsFeature_EnforceProtoLimits = {}));
-var FeatureSet_FieldPresence;
-(function(FeatureSet_FieldPresence2) {
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["FIELD_PRESENCE_UNKNOWN"] = 0] = "FIELD_PRESENCE_UNKNOWN";
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["EXPLICIT"] = 1] = "EXPLICIT";
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["IMPLICIT"] = 2] = "IMPLICIT";
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["LEGACY_REQUIRED"] = 3] = "LEGACY_REQUIRED";
-})(FeatureSet_FieldPresence || (FeatureSet_FieldPresence = {}));
-var FeatureSet_EnumType;
-(function(FeatureSet_EnumType2) {
-  FeatureSet_EnumType2[FeatureSet_EnumType2["ENUM_TYPE_UNKNOWN"] = 0] = "ENUM_TYPE_UNKNOWN";
-  FeatureSet_EnumType2[FeatureSet_EnumType2["OPEN"] = 1] = "OPEN";
-  FeatureSet_EnumType2[FeatureSet_EnumType2["CLOSED"] = 2] = "CLOSED";
-})(FeatureSet_EnumType || (FeatureSet_EnumType = {}));
-var FeatureSet_RepeatedFieldEncoding;
-(function(FeatureSet_RepeatedFieldEncoding2) {
-  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["REPEATED_FIELD_ENCODING_UNKNOWN"] = 0] = "REPEATED_FIELD_ENCODING_UNKNOWN";
-  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["PACKED"] = 1] = "PACKED";
-  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["EXPANDED"] = 2] = "EXPANDED";
-})(FeatureSet_RepeatedFieldEncoding || (FeatureSet_RepeatedFieldEncoding = {}));
-var FeatureSet_Utf8Validation;
-(function(FeatureSet_Utf8Validation2) {
-  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["UTF8_VALIDATION_UNKNOWN"] = 0] = "UTF8_VALIDATION_UNKNOWN";
-  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["VERIFY"] = 2] = "VERIFY";
-  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["NONE"] = 3] = "NONE";
-})(FeatureSet_Utf8Validation || (FeatureSet_Utf8Validation = {}));
-var FeatureSet_MessageEncoding;
-(function(FeatureSet_MessageEncoding2) {
-  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["MESSAGE_ENCODING_UNKNOWN"] = 0] = "MESSAGE_ENCODING_UNKNOWN";
-  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["LENGTH_PREFIXED"] = 1] = "LENGTH_PREFIXED";
-  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["DELIMITED"] = 2] = "DELIMITED";
-})(FeatureSet_MessageEncoding || (FeatureSet_MessageEncoding = {}));
-var FeatureSet_JsonFormat;
-(function(FeatureSet_JsonFormat2) {
-  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["JSON_FORMAT_UNKNOWN"] = 0] = "JSON_FORMAT_UNKNOWN";
-  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["ALLOW"] = 1] = "ALLOW";
-  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["LEGACY_BEST_EFFORT"] = 2] = "LEGACY_BEST_EFFORT";
-})(FeatureSet_JsonFormat || (FeatureSet_JsonFormat = {}));
-var FeatureSet_EnforceNamingStyle;
-(function(FeatureSet_EnforceNamingStyle2) {
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["ENFORCE_NAMING_STYLE_UNKNOWN"] = 0] = "ENFORCE_NAMING_STYLE_UNKNOWN";
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2024"] = 1] = "STYLE2024";
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE_LEGACY"] = 2] = "STYLE_LEGACY";
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2026"] = 3] = "STYLE2026";
-})(FeatureSet_EnforceNamingStyle || (FeatureSet_EnforceNamingStyle = {}));
-var GeneratedCodeInfo_Annotation_Semantic;
-(function(GeneratedCodeInfo_Annotation_Semantic2) {
-  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["NONE"] = 0] = "NONE";
-  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["SET"] = 1] = "SET";
-  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["ALIAS"] = 2] = "ALIAS";
-})(GeneratedCodeInfo_Annotation_Semantic || (GeneratedCodeInfo_Annotation_Semantic = {}));
-var Edition;
-(function(Edition2) {
-  Edition2[Edition2["EDITION_UNKNOWN"] = 0] = "EDITION_UNKNOWN";
-  Edition2[Edition2["EDITION_LEGACY"] = 900] = "EDITION_LEGACY";
-  Edition2[Edition2["EDITION_PROTO2"] = 998] = "EDITION_PROTO2";
-  Edition2[Edition2["EDITION_PROTO3"] = 999] = "EDITION_PROTO3";
-  Edition2[Edition2["EDITION_2023"] = 1e3] = "EDITION_2023";
-  Edition2[Edition2["EDITION_2024"] = 1001] = "EDITION_2024";
-  Edition2[Edition2["EDITION_2026"] = 1002] = "EDITION_2026";
-  Edition2[Edition2["EDITION_UNSTABLE"] = 9999] = "EDITION_UNSTABLE";
-  Edition2[Edition2["EDITION_1_TEST_ONLY"] = 1] = "EDITION_1_TEST_ONLY";
-  Edition2[Edition2["EDITION_2_TEST_ONLY"] = 2] = "EDITION_2_TEST_ONLY";
-  Edition2[Edition2["EDITION_99997_TEST_ONLY"] = 99997] = "EDITION_99997_TEST_ONLY";
-  Edition2[Edition2["EDITION_99998_TEST_ONLY"] = 99998] = "EDITION_99998_TEST_ONLY";
-  Edition2[Edition2["EDITION_99999_TEST_ONLY"] = 99999] = "EDITION_99999_TEST_ONLY";
-  Edition2[Edition2["EDITION_MAX"] = 2147483647] = "EDITION_MAX";
-})(Edition || (Edition = {}));
-var SymbolVisibility;
-(function(SymbolVisibility2) {
-  SymbolVisibility2[SymbolVisibility2["VISIBILITY_UNSET"] = 0] = "VISIBILITY_UNSET";
-  SymbolVisibility2[SymbolVisibility2["VISIBILITY_LOCAL"] = 1] = "VISIBILITY_LOCAL";
-  SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
-})(SymbolVisibility || (SymbolVisibility = {}));
-
-// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
-function makeReadContext(options) {
-  return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options), { depth: 0 });
-}
-function fromBinary(schema, bytes, options) {
-  const message = create(schema);
-  compiledReader(schema).read(message, new BinaryReader(bytes), makeReadContext(options), bytes.byteLength);
-  return message;
-}
-var compiledReaders = /* @__PURE__ */ new WeakMap();
-function compiledReader(desc) {
-  let compiled = compiledReaders.get(desc);
-  if (compiled === void 0) {
-    compiled = compileMessage2(desc);
-  }
-  return compiled;
-}
-function compileMessage2(desc) {
-  const descString = String(desc);
-  const fieldReaders = /* @__PURE__ */ new Map();
-  const compiled = {
-    read: compileMessageReader(descString, fieldReaders),
-    readGroup: compileGroupReader(descString, fieldReaders)
-  };
-  compiledReaders.set(desc, compiled);
-  for (const field of desc.fields) {
-    fieldReaders.set(field.number, compileFieldReader(field));
-  }
-  return compiled;
-}
-function compileMessageReader(descString, fieldReaders) {
-  return (message, reader, ctx, length) => {
-    var _a3;
-    if (++ctx.depth > ctx.recursionLimit) {
-      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
-    }
-    const end = reader.pos + length;
-    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
-    while (reader.pos < end) {
-      const [fieldNo, wireType] = reader.tag();
-      const fieldReader = fieldReaders.get(fieldNo);
-      if (fieldReader === void 0) {
-        const data = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
-        if (ctx.readUnknownFields) {
-          unknownFields.push({ no: fieldNo, wireType, data });
-        }
-        continue;
-      }
-      fieldReader(message, reader, ctx, wireType);
-    }
-    if (unknownFields.length > 0) {
-      message.$unknown = unknownFields;
-    }
-    ctx.depth--;
-  };
-}
-function compileGroupReader(descString, fieldReaders) {
-  return (message, reader, ctx, fieldNo) => {
-    var _a3;
-    if (++ctx.depth > ctx.recursionLimit) {
-      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
-    }
-    let recordFieldNo;
-    let wireType;
-    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
-    while (reader.pos < reader.len) {
-      [recordFieldNo, wireType] = reader.tag();
-      if (wireType == WireType.EndGroup) {
-        break;
-      }
-      const fieldReader = fieldReaders.get(recordFieldNo);
-      if (fieldReader === void 0) {
-        const data = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
-        if (ctx.readUnknownFields) {
-          unknownFields.push({ no: recordFieldNo, wireType, data });
-        }
-        continue;
-      }
-      fieldReader(message, reader, ctx, wireType);
-    }
-    if (wireType != WireType.EndGroup || recordFieldNo !== fieldNo) {
-      throw new Error("invalid end group tag");
-    }
-    if (unknownFields.length > 0) {
-      message.$unknown = unknownFields;
-    }
-    ctx.depth--;
-  };
-}
-function compileFieldReader(field) {
-  switch (field.fieldKind) {
-    case "scalar":
-      return compileScalarFieldReader(field);
-    case "enum":
-      return compileEnumFieldReader(field);
-    case "message":
-      return compileMessageFieldReader(field);
-    case "list":
-      return compileListFieldReader(field);
-    case "map":
-      return compileMapFieldReader(field);
-  }
-}
-function compileScalarFieldReader(field) {
-  const readScalar = compileScalarReader(field.scalar, field.utf8Validation, field.longAsString);
-  const localName = field.localName;
-  if (field.oneof) {
-    const oneofLocalName = field.oneof.localName;
-    return (message, reader) => {
-      message[oneofLocalName] = {
-        case: localName,
-        value: readScalar(reader)
-      };
-    };
-  }
-  return (message, reader) => {
-    message[localName] = readScalar(reader);
-  };
-}
-function compileEnumFieldReader(field) {
-  var _a3;
-  const localName = field.localName;
-  const oneofLocalName = (_a3 = field.oneof) === null || _a3 === void 0 ? void 0 : _a3.localName;
-  if (field.enum.open) {
-    if (oneofLocalName !== void 0) {
-      return (message, reader) => {
-        message[oneofLocalName] = { case: localName, value: reader.int32() };
-      };
-    }
-    return (message, reader) => {
-      message[localName] = reader.int32();
-    };
-  }
-  const values = field.enum.values;
-  const fieldNo = field.number;
-  return (message, reader, ctx, wireType) => {
-    var _a4;
-    const val = reader.int32();
-    if (values.some((v) => v.number === val)) {
-      if (oneofLocalName !== void 0) {
-        message[oneofLocalName] = { case: localName, value: val };
-      } else {
-        message[localName] = val;
-      }
-    } else if (ctx.readUnknownFields) {
-      const bytes = [];
-      varint32write(val, bytes);
-      const unknownFields = (_a4 = message.$unknown) !== null && _a4 !== void 0 ? _a4 : [];
-      unknownFields.push({
-        no: fieldNo,
-        wireType,
-        data: new Uint8Array(bytes)
-      });
-      message.$unknown = unknownFields;
-    }
-  };
-}
-function compileMessageFieldReader(field) {
-  const localName = field.localName;
-  const { toMessage, toLocal } = localMessageMapper(field);
-  const readChild = compileChildReader(field);
-  if (field.oneof) {
-    const oneofLocalName = field.oneof.localName;
-    return (message, reader, ctx) => {
-      const oneof = message[oneofLocalName];
-      const child = toMessage(oneof.case === localName ? oneof.value : void 0);
-      readChild(child, reader, ctx);
-      message[oneofLocalName] = { case: localName, value: toLocal(child) };
-    };
-  }
-  return (message, reader, ctx) => {
-    const child = toMessage(message[localName]);
-    readChild(child, reader, ctx);
-    message[localName] = toLocal(child);
-  };
-}
-function compileChildReader(field) {
-  const compiledChild = compiledReader(field.message);
-  if (field.delimitedEncoding) {
-    const fieldNo = field.number;
-    return (child, reader, ctx) => compiledChild.readGroup(child, reader, ctx, fieldNo);
-  }
-  return (child, reader, ctx) => compiledChild.read(child, reader, ctx, reader.uint32());
-}
-function compileListFieldReader(field) {
-  const localName = field.localName;
-  if (field.listKind == "message") {
-    const { toMessage, toLocal } = localMessageMapper(field);
-    const readChild = compileChildReader(field);
-    return (message, reader, ctx) => {
-      const child = toMessage(void 0);
-      readChild(child, reader, ctx);
-      message[localName].push(toLocal(child));
-    };
-  }
-  const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
-  const longAsString = field.listKind == "scalar" ? field.longAsString : false;
-  const readScalar = compileScalarReader(scalarType, field.utf8Validation, longAsString);
-  const packedPossible = scalarType != ScalarType.STRING && scalarType != ScalarType.BYTES;
-  return (message, reader, ctx, wireType) => {
-    const items = message[localName];
-    if (wireType == WireType.LengthDelimited && packedPossible) {
-      const end = reader.uint32() + reader.pos;
-      while (reader.pos < end) {
-        items.push(readScalar(reader));
-      }
-    } else {
-      items.push(readScalar(reader));
-    }
-  };
-}
-function compileMapFieldReader(field) {
-  const localName = field.localName;
-  const readKey = compileScalarReader(field.mapKey, field.utf8Validation, false);
-  const keyZero = scalarZeroValue(field.mapKey, false);
-  let readValue;
-  let valueDefault;
-  switch (field.mapKind) {
-    case "scalar": {
-      const scalar = field.scalar;
-      const readScalar = compileScalarReader(scalar, field.utf8Validation, false);
-      readValue = (reader) => readScalar(reader);
-      if (scalar == ScalarType.BYTES) {
-        valueDefault = () => new Uint8Array(0);
-      } else {
-        const zero = scalarZeroValue(scalar, false);
-        valueDefault = () => zero;
-      }
-      break;
-    }
-    case "enum": {
-      const zero = field.enum.values[0].number;
-      readValue = (reader) => reader.int32();
-      valueDefault = () => zero;
-      break;
-    }
-    case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field);
-      const readChild = compiledReader(field.message).read;
-      readValue = (reader, ctx, existing) => {
-        const child = toMessage(existing);
-        readChild(child, reader, ctx, reader.uint32());
-        return toLocal(child);
-      };
-      valueDefault = () => toLocal(toMessage(void 0));
-      break;
-    }
-  }
-  return (message, reader, ctx) => {
-    const record2 = message[localName];
-    let key;
-    let val;
-    const len = reader.uint32();
-    const end = reader.pos + len;
-    while (reader.pos < end) {
-      const [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case 1:
-          key = readKey(reader);
-          break;
-        case 2:
-          val = readValue(reader, ctx, val);
-          break;
-        default:
-          reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
-      }
-    }
-    if (key === void 0) {
-      key = keyZero;
-    }
-    if (val === void 0) {
-      val = valueDefault();
-    }
-    setOwn(record2, key, val);
-  };
-}
-function compileScalarReader(type, utf8Validation, longAsString) {
-  switch (type) {
-    case ScalarType.STRING:
-      return (reader) => reader.string(utf8Validation);
-    case ScalarType.BOOL:
-      return (reader) => reader.bool();
-    case ScalarType.DOUBLE:
-      return (reader) => reader.double();
-    case ScalarType.FLOAT:
-      return (reader) => reader.float();
-    case ScalarType.INT32:
-      return (reader) => reader.int32();
-    case ScalarType.INT64:
-      if (longAsString) {
-        return (reader) => String(reader.int64());
-      }
-      return (reader) => reader.int64();
-    case ScalarType.UINT64:
-      if (longAsString) {
-        return (reader) => String(reader.uint64());
-      }
-      return (reader) => reader.uint64();
-    case ScalarType.FIXED64:
-      if (longAsString) {
-        return (reader) => String(reader.fixed64());
-      }
-      return (reader) => reader.fixed64();
-    case ScalarType.BYTES:
-      return (reader) => reader.bytes();
-    case ScalarType.FIXED32:
-      return (reader) => reader.fixed32();
-    case ScalarType.SFIXED32:
-      return (reader) => reader.sfixed32();
-    case ScalarType.SFIXED64:
-      if (longAsString) {
-        return (reader) => String(reader.sfixed64());
-      }
-      return (reader) => reader.sfixed64();
-    case ScalarType.SINT64:
-      if (longAsString) {
-        return (reader) => String(reader.sint64());
-      }
-      return (reader) => reader.sint64();
-    case ScalarType.UINT32:
-      return (reader) => reader.uint32();
-    case ScalarType.SINT32:
-      return (reader) => reader.sint32();
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
-function fileDesc(b64, imports) {
-  var _a3;
-  const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
-  root.messageType.forEach(restoreJsonNames);
-  root.dependency = (_a3 = imports === null || imports === void 0 ? void 0 : imports.map((f) => f.proto.name)) !== null && _a3 !== void 0 ? _a3 : [];
-  const reg = createEmbeddedFileRegistry(root, (protoFileName) => imports === null || imports === void 0 ? void 0 : imports.find((f) => f.proto.name === protoFileName));
-  return reg.getFile(root.name);
-}
-
-// node_modules/onnx-buf/dist/onnx_pb.js
-var file_onnx = /* @__PURE__ */ fileDesc("Cgpvbm54LnByb3RvEgRvbm54ItsFCg5BdHRyaWJ1dGVQcm90bxIMCgRuYW1lGAEgASgJEhUKDXJlZl9hdHRyX25hbWUYFSABKAkSEgoKZG9jX3N0cmluZxgNIAEoCRIwCgR0eXBlGBQgASgOMiIub25ueC5BdHRyaWJ1dGVQcm90by5BdHRyaWJ1dGVUeXBlEgkKAWYYAiABKAISCQoBaRgDIAEoAxIJCgFzGAQgASgMEhwKAXQYBSABKAsyES5vbm54LlRlbnNvclByb3RvEhsKAWcYBiABKAsyEC5vbm54LkdyYXBoUHJvdG8SLgoNc3BhcnNlX3RlbnNvchgWIAEoCzIXLm9ubnguU3BhcnNlVGVuc29yUHJvdG8SGwoCdHAYDiABKAsyDy5vbm54LlR5cGVQcm90bxIOCgZmbG9hdHMYByADKAISDAoEaW50cxgIIAMoAxIPCgdzdHJpbmdzGAkgAygMEiIKB3RlbnNvcnMYCiADKAsyES5vbm54LlRlbnNvclByb3RvEiAKBmdyYXBocxgLIAMoCzIQLm9ubnguR3JhcGhQcm90bxIvCg5zcGFyc2VfdGVuc29ycxgXIAMoCzIXLm9ubnguU3BhcnNlVGVuc29yUHJvdG8SJAoLdHlwZV9wcm90b3MYDyADKAsyDy5vbm54LlR5cGVQcm90byLZAQoNQXR0cmlidXRlVHlwZRINCglVTkRFRklORUQQABIJCgVGTE9BVBABEgcKA0lOVBACEgoKBlNUUklORxADEgoKBlRFTlNPUhAEEgkKBUdSQVBIEAUSEQoNU1BBUlNFX1RFTlNPUhALEg4KClRZUEVfUFJPVE8QDRIKCgZGTE9BVFMQBhIICgRJTlRTEAcSCwoHU1RSSU5HUxAIEgsKB1RFTlNPUlMQCRIKCgZHUkFQSFMQChISCg5TUEFSU0VfVEVOU09SUxAMEg8KC1RZUEVfUFJPVE9TEA5KBAgMEA1KBAgQEBRSAXYihwEKDlZhbHVlSW5mb1Byb3RvEgwKBG5hbWUYASABKAkSHQoEdHlwZRgCIAEoCzIPLm9ubnguVHlwZVByb3RvEhIKCmRvY19zdHJpbmcYAyABKAkSNAoObWV0YWRhdGFfcHJvcHMYBCADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG8ioQIKCU5vZGVQcm90bxINCgVpbnB1dBgBIAMoCRIOCgZvdXRwdXQYAiADKAkSDAoEbmFtZRgDIAEoCRIPCgdvcF90eXBlGAQgASgJEg4KBmRvbWFpbhgHIAEoCRIQCghvdmVybG9hZBgIIAEoCRInCglhdHRyaWJ1dGUYBSADKAsyFC5vbm54LkF0dHJpYnV0ZVByb3RvEhIKCmRvY19zdHJpbmcYBiABKAkSNAoObWV0YWRhdGFfcHJvcHMYCSADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG8SQQoVZGV2aWNlX2NvbmZpZ3VyYXRpb25zGAogAygLMiIub25ueC5Ob2RlRGV2aWNlQ29uZmlndXJhdGlvblByb3RvIjIKFEludEludExpc3RFbnRyeVByb3RvEgsKA2tleRgBIAEoAxINCgV2YWx1ZRgCIAMoAyKAAQocTm9kZURldmljZUNvbmZpZ3VyYXRpb25Qcm90bxIYChBjb25maWd1cmF0aW9uX2lkGAEgASgJEi4KDXNoYXJkaW5nX3NwZWMYAiADKAsyFy5vbm54LlNoYXJkaW5nU3BlY1Byb3RvEhYKDnBpcGVsaW5lX3N0YWdlGAMgASgFIqMBChFTaGFyZGluZ1NwZWNQcm90bxITCgt0ZW5zb3JfbmFtZRgBIAEoCRIOCgZkZXZpY2UYAiADKAMSPQoZaW5kZXhfdG9fZGV2aWNlX2dyb3VwX21hcBgDIAMoCzIaLm9ubnguSW50SW50TGlzdEVudHJ5UHJvdG8SKgoLc2hhcmRlZF9kaW0YBCADKAsyFS5vbm54LlNoYXJkZWREaW1Qcm90byJVCg9TaGFyZGVkRGltUHJvdG8SDAoEYXhpcxgBIAEoAxI0Cg9zaW1wbGVfc2hhcmRpbmcYAiADKAsyGy5vbm54LlNpbXBsZVNoYXJkZWREaW1Qcm90byJcChVTaW1wbGVTaGFyZGVkRGltUHJvdG8SEwoJZGltX3ZhbHVlGAEgASgDSAASEwoJZGltX3BhcmFtGAIgASgJSAASEgoKbnVtX3NoYXJkcxgDIAEoA0IFCgNkaW0i1gEKEVRyYWluaW5nSW5mb1Byb3RvEigKDmluaXRpYWxpemF0aW9uGAEgASgLMhAub25ueC5HcmFwaFByb3RvEiMKCWFsZ29yaXRobRgCIAEoCzIQLm9ubnguR3JhcGhQcm90bxI8ChZpbml0aWFsaXphdGlvbl9iaW5kaW5nGAMgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvEjQKDnVwZGF0ZV9iaW5kaW5nGAQgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvIqIDCgpNb2RlbFByb3RvEhIKCmlyX3ZlcnNpb24YASABKAMSLgoMb3BzZXRfaW1wb3J0GAggAygLMhgub25ueC5PcGVyYXRvclNldElkUHJvdG8SFQoNcHJvZHVjZXJfbmFtZRgCIAEoCRIYChBwcm9kdWNlcl92ZXJzaW9uGAMgASgJEg4KBmRvbWFpbhgEIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAUgASgDEhIKCmRvY19zdHJpbmcYBiABKAkSHwoFZ3JhcGgYByABKAsyEC5vbm54LkdyYXBoUHJvdG8SNAoObWV0YWRhdGFfcHJvcHMYDiADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG8SLgoNdHJhaW5pbmdfaW5mbxgUIAMoCzIXLm9ubnguVHJhaW5pbmdJbmZvUHJvdG8SJgoJZnVuY3Rpb25zGBkgAygLMhMub25ueC5GdW5jdGlvblByb3RvEjUKDWNvbmZpZ3VyYXRpb24YGiADKAsyHi5vbm54LkRldmljZUNvbmZpZ3VyYXRpb25Qcm90byJNChhEZXZpY2VDb25maWd1cmF0aW9uUHJvdG8SDAoEbmFtZRgBIAEoCRITCgtudW1fZGV2aWNlcxgCIAEoBRIOCgZkZXZpY2UYAyADKAkiNAoWU3RyaW5nU3RyaW5nRW50cnlQcm90bxILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAkiawoQVGVuc29yQW5ub3RhdGlvbhITCgt0ZW5zb3JfbmFtZRgBIAEoCRJCChxxdWFudF9wYXJhbWV0ZXJfdGVuc29yX25hbWVzGAIgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvItQDCgpHcmFwaFByb3RvEh0KBG5vZGUYASADKAsyDy5vbm54Lk5vZGVQcm90bxIMCgRuYW1lGAIgASgJEiYKC2luaXRpYWxpemVyGAUgAygLMhEub25ueC5UZW5zb3JQcm90bxIzChJzcGFyc2VfaW5pdGlhbGl6ZXIYDyADKAsyFy5vbm54LlNwYXJzZVRlbnNvclByb3RvEhIKCmRvY19zdHJpbmcYCiABKAkSIwoFaW5wdXQYCyADKAsyFC5vbm54LlZhbHVlSW5mb1Byb3RvEiQKBm91dHB1dBgMIAMoCzIULm9ubnguVmFsdWVJbmZvUHJvdG8SKAoKdmFsdWVfaW5mbxgNIAMoCzIULm9ubnguVmFsdWVJbmZvUHJvdG8SNwoXcXVhbnRpemF0aW9uX2Fubm90YXRpb24YDiADKAsyFi5vbm54LlRlbnNvckFubm90YXRpb24SNAoObWV0YWRhdGFfcHJvcHMYECADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG9KBAgDEARKBAgEEAVKBAgGEApSCmlyX3ZlcnNpb25SEHByb2R1Y2VyX3ZlcnNpb25SDHByb2R1Y2VyX3RhZ1IGZG9tYWluIoIHCgtUZW5zb3JQcm90bxIMCgRkaW1zGAEgAygDEhEKCWRhdGFfdHlwZRgCIAEoBRIqCgdzZWdtZW50GAMgASgLMhkub25ueC5UZW5zb3JQcm90by5TZWdtZW50EhYKCmZsb2F0X2RhdGEYBCADKAJCAhABEhYKCmludDMyX2RhdGEYBSADKAVCAhABEhMKC3N0cmluZ19kYXRhGAYgAygMEhYKCmludDY0X2RhdGEYByADKANCAhABEgwKBG5hbWUYCCABKAkSEgoKZG9jX3N0cmluZxgMIAEoCRIQCghyYXdfZGF0YRgJIAEoDBIzCg1leHRlcm5hbF9kYXRhGA0gAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvEjUKDWRhdGFfbG9jYXRpb24YDiABKA4yHi5vbm54LlRlbnNvclByb3RvLkRhdGFMb2NhdGlvbhIXCgtkb3VibGVfZGF0YRgKIAMoAUICEAESFwoLdWludDY0X2RhdGEYCyADKARCAhABEjQKDm1ldGFkYXRhX3Byb3BzGBAgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvGiUKB1NlZ21lbnQSDQoFYmVnaW4YASABKAMSCwoDZW5kGAIgASgDIu4CCghEYXRhVHlwZRINCglVTkRFRklORUQQABIJCgVGTE9BVBABEgkKBVVJTlQ4EAISCAoESU5UOBADEgoKBlVJTlQxNhAEEgkKBUlOVDE2EAUSCQoFSU5UMzIQBhIJCgVJTlQ2NBAHEgoKBlNUUklORxAIEggKBEJPT0wQCRILCgdGTE9BVDE2EAoSCgoGRE9VQkxFEAsSCgoGVUlOVDMyEAwSCgoGVUlOVDY0EA0SDQoJQ09NUExFWDY0EA4SDgoKQ09NUExFWDEyOBAPEgwKCEJGTE9BVDE2EBASEAoMRkxPQVQ4RTRNM0ZOEBESEgoORkxPQVQ4RTRNM0ZOVVoQEhIOCgpGTE9BVDhFNU0yEBMSEgoORkxPQVQ4RTVNMkZOVVoQFBIJCgVVSU5UNBAVEggKBElOVDQQFhIOCgpGTE9BVDRFMk0xEBcSDgoKRkxPQVQ4RThNMBAYEgkKBVVJTlQyEBkSCAoESU5UMhAaIikKDERhdGFMb2NhdGlvbhILCgdERUZBVUxUEAASDAoIRVhURVJOQUwQASJoChFTcGFyc2VUZW5zb3JQcm90bxIhCgZ2YWx1ZXMYASABKAsyES5vbm54LlRlbnNvclByb3RvEiIKB2luZGljZXMYAiABKAsyES5vbm54LlRlbnNvclByb3RvEgwKBGRpbXMYAyADKAMilQEKEFRlbnNvclNoYXBlUHJvdG8SLQoDZGltGAEgAygLMiAub25ueC5UZW5zb3JTaGFwZVByb3RvLkRpbWVuc2lvbhpSCglEaW1lbnNpb24SEwoJZGltX3ZhbHVlGAEgASgDSAASEwoJZGltX3BhcmFtGAIgASgJSAASEgoKZGVub3RhdGlvbhgDIAEoCUIHCgV2YWx1ZSLOBAoJVHlwZVByb3RvEi0KC3RlbnNvcl90eXBlGAEgASgLMhYub25ueC5UeXBlUHJvdG8uVGVuc29ySAASMQoNc2VxdWVuY2VfdHlwZRgEIAEoCzIYLm9ubnguVHlwZVByb3RvLlNlcXVlbmNlSAASJwoIbWFwX3R5cGUYBSABKAsyEy5vbm54LlR5cGVQcm90by5NYXBIABIxCg1vcHRpb25hbF90eXBlGAkgASgLMhgub25ueC5UeXBlUHJvdG8uT3B0aW9uYWxIABI6ChJzcGFyc2VfdGVuc29yX3R5cGUYCCABKAsyHC5vbm54LlR5cGVQcm90by5TcGFyc2VUZW5zb3JIABISCgpkZW5vdGF0aW9uGAYgASgJGkIKBlRlbnNvchIRCgllbGVtX3R5cGUYASABKAUSJQoFc2hhcGUYAiABKAsyFi5vbm54LlRlbnNvclNoYXBlUHJvdG8aLgoIU2VxdWVuY2USIgoJZWxlbV90eXBlGAEgASgLMg8ub25ueC5UeXBlUHJvdG8aPAoDTWFwEhAKCGtleV90eXBlGAEgASgFEiMKCnZhbHVlX3R5cGUYAiABKAsyDy5vbm54LlR5cGVQcm90bxouCghPcHRpb25hbBIiCgllbGVtX3R5cGUYASABKAsyDy5vbm54LlR5cGVQcm90bxpICgxTcGFyc2VUZW5zb3ISEQoJZWxlbV90eXBlGAEgASgFEiUKBXNoYXBlGAIgASgLMhYub25ueC5UZW5zb3JTaGFwZVByb3RvQgcKBXZhbHVlIjUKEk9wZXJhdG9yU2V0SWRQcm90bxIOCgZkb21haW4YASABKAkSDwoHdmVyc2lvbhgCIAEoAyKGAwoNRnVuY3Rpb25Qcm90bxIMCgRuYW1lGAEgASgJEg0KBWlucHV0GAQgAygJEg4KBm91dHB1dBgFIAMoCRIRCglhdHRyaWJ1dGUYBiADKAkSLQoPYXR0cmlidXRlX3Byb3RvGAsgAygLMhQub25ueC5BdHRyaWJ1dGVQcm90bxIdCgRub2RlGAcgAygLMg8ub25ueC5Ob2RlUHJvdG8SEgoKZG9jX3N0cmluZxgIIAEoCRIuCgxvcHNldF9pbXBvcnQYCSADKAsyGC5vbm54Lk9wZXJhdG9yU2V0SWRQcm90bxIOCgZkb21haW4YCiABKAkSEAoIb3ZlcmxvYWQYDSABKAkSKAoKdmFsdWVfaW5mbxgMIAMoCzIULm9ubnguVmFsdWVJbmZvUHJvdG8SNAoObWV0YWRhdGFfcHJvcHMYDiADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG9KBAgCEANKBAgDEARSDXNpbmNlX3ZlcnNpb25SBnN0YXR1cyrnAgoHVmVyc2lvbhISCg5fU1RBUlRfVkVSU0lPThAAEhkKFUlSX1ZFUlNJT05fMjAxN18xMF8xMBABEhkKFUlSX1ZFUlNJT05fMjAxN18xMF8zMBACEhgKFElSX1ZFUlNJT05fMjAxN18xMV8zEAMSGAoUSVJfVkVSU0lPTl8yMDE5XzFfMjIQBBIYChRJUl9WRVJTSU9OXzIwMTlfM18xOBAFEhgKFElSX1ZFUlNJT05fMjAxOV85XzE5EAYSFwoTSVJfVkVSU0lPTl8yMDIwXzVfOBAHEhgKFElSX1ZFUlNJT05fMjAyMV83XzMwEAgSFwoTSVJfVkVSU0lPTl8yMDIzXzVfNRAJEhgKFElSX1ZFUlNJT05fMjAyNF8zXzI1EAoSGQoVSVJfVkVSU0lPTl8yMDI1XzA1XzEyEAsSGQoVSVJfVkVSU0lPTl8yMDI1XzA4XzI2EAwSDgoKSVJfVkVSU0lPThANKi4KDk9wZXJhdG9yU3RhdHVzEhAKDEVYUEVSSU1FTlRBTBAAEgoKBlNUQUJMRRABQgJIAw");
-var AttributeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 0);
-var AttributeProto_AttributeTypeSchema = /* @__PURE__ */ enumDesc(file_onnx, 0, 0);
-var AttributeProto_AttributeType = /* @__PURE__ */ tsEnum(AttributeProto_AttributeTypeSchema);
-var ValueInfoProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 1);
-var NodeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 2);
-var ModelProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 9);
-var StringStringEntryProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 11);
-var GraphProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 13);
-var TensorProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 14);
-var TensorProto_DataTypeSchema = /* @__PURE__ */ enumDesc(file_onnx, 14, 0);
-var TensorProto_DataType = /* @__PURE__ */ tsEnum(TensorProto_DataTypeSchema);
-var TensorProto_DataLocationSchema = /* @__PURE__ */ enumDesc(file_onnx, 14, 1);
-var TensorProto_DataLocation = /* @__PURE__ */ tsEnum(TensorProto_DataLocationSchema);
-var TensorShapeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 16);
-var TensorShapeProto_DimensionSchema = /* @__PURE__ */ messageDesc(file_onnx, 16, 0);
-var TypeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 17);
-var TypeProto_TensorSchema = /* @__PURE__ */ messageDesc(file_onnx, 17, 0);
-var OperatorSetIdProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 18);
+// src/compare/read-results.ts
+import { readFileSync } from "node:fs";
 
 // src/errors.ts
 var ExitCode = {
@@ -14304,8 +12385,8 @@ var BadInputError = class extends Error {
   name = "BadInputError";
   /** What to do about it, one sentence, imperative. */
   fix;
-  constructor(problem, fix, options) {
-    super(problem, options);
+  constructor(problem, fix, options2) {
+    super(problem, options2);
     this.fix = fix;
   }
   /** The one message a person reads: the problem, then the fix. */
@@ -14337,1010 +12418,6 @@ ${error62.stack}` : "";
   return `internal error: ${message}
   this is a bug in quantgate; please report it at ${ISSUES_URL} with the command you ran` + (verbose ? stack : " (run again with --verbose for the stack trace)");
 }
-
-// src/model/build.ts
-function valueInfo(name, elemType, shape) {
-  return create(ValueInfoProtoSchema, {
-    name,
-    type: create(TypeProtoSchema, {
-      value: {
-        case: "tensorType",
-        value: create(TypeProto_TensorSchema, {
-          elemType,
-          ...shape === null ? {} : {
-            shape: create(TensorShapeProtoSchema, {
-              dim: shape.map(
-                (d) => create(TensorShapeProto_DimensionSchema, {
-                  value: d === null ? { case: void 0 } : typeof d === "number" ? { case: "dimValue", value: BigInt(d) } : { case: "dimParam", value: d }
-                })
-              )
-            })
-          }
-        })
-      }
-    })
-  });
-}
-function attribute(name, value) {
-  if (typeof value === "bigint") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: value });
-  if (typeof value === "number") {
-    return Number.isInteger(value) && !Object.is(value, -0) ? create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value) }) : create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: value });
-  }
-  if (typeof value === "string") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value) });
-  if (Array.isArray(value)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.map((v) => BigInt(v)) });
-  if ("floats" in value) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: value.floats });
-  if ("ints" in value) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.ints.map((v) => BigInt(v)) });
-  if (value.$typeName === "onnx.TensorProto") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.TENSOR, t: value });
-  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g: value });
-}
-function node(opType, inputs, outputs, options = {}) {
-  return create(NodeProtoSchema, {
-    opType,
-    input: [...inputs],
-    output: [...outputs],
-    name: options.name ?? "",
-    ...options.domain !== void 0 ? { domain: options.domain } : {},
-    attribute: Object.entries(options.attributes ?? {}).map(([k, v]) => attribute(k, v))
-  });
-}
-function graph(parts) {
-  return create(GraphProtoSchema, {
-    name: parts.name ?? "graph",
-    node: parts.nodes,
-    input: parts.inputs,
-    output: parts.outputs,
-    initializer: parts.initializers ?? [],
-    valueInfo: parts.valueInfo ?? []
-  });
-}
-function model(g, options = {}) {
-  const opsets = options.opsets ?? { "": 17 };
-  return create(ModelProtoSchema, {
-    irVersion: BigInt(options.irVersion ?? 8),
-    producerName: options.producer ?? "quantgate",
-    opsetImport: Object.entries(opsets).map(([domain2, version2]) => create(OperatorSetIdProtoSchema, { domain: domain2, version: BigInt(version2) })),
-    graph: g
-  });
-}
-
-// src/model/dtypes.ts
-var TABLE = {
-  [TensorProto_DataType.FLOAT]: { name: "float32", bits: 32, storage: "floatData" },
-  [TensorProto_DataType.UINT8]: { name: "uint8", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.INT8]: { name: "int8", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.UINT16]: { name: "uint16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.INT16]: { name: "int16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.INT32]: { name: "int32", bits: 32, storage: "int32Data" },
-  [TensorProto_DataType.INT64]: { name: "int64", bits: 64, storage: "int64Data" },
-  [TensorProto_DataType.STRING]: { name: "string", bits: null, storage: "stringData" },
-  [TensorProto_DataType.BOOL]: { name: "bool", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT16]: { name: "float16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.DOUBLE]: { name: "float64", bits: 64, storage: "doubleData" },
-  [TensorProto_DataType.UINT32]: { name: "uint32", bits: 32, storage: "uint64Data" },
-  [TensorProto_DataType.UINT64]: { name: "uint64", bits: 64, storage: "uint64Data" },
-  [TensorProto_DataType.COMPLEX64]: { name: "complex64", bits: 64, storage: "floatData" },
-  [TensorProto_DataType.COMPLEX128]: { name: "complex128", bits: 128, storage: "doubleData" },
-  [TensorProto_DataType.BFLOAT16]: { name: "bfloat16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E4M3FN]: { name: "float8e4m3fn", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E4M3FNUZ]: { name: "float8e4m3fnuz", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E5M2]: { name: "float8e5m2", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E5M2FNUZ]: { name: "float8e5m2fnuz", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.UINT4]: { name: "uint4", bits: 4, storage: "int32Data" },
-  [TensorProto_DataType.INT4]: { name: "int4", bits: 4, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT4E2M1]: { name: "float4e2m1", bits: 4, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E8M0]: { name: "float8e8m0", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.UINT2]: { name: "uint2", bits: 2, storage: "int32Data" },
-  [TensorProto_DataType.INT2]: { name: "int2", bits: 2, storage: "int32Data" }
-};
-function dtypeInfo(dataType) {
-  return TABLE[dataType] ?? { name: `dtype(${dataType})`, bits: null, storage: "int32Data" };
-}
-function dtypeName(dataType) {
-  return dtypeInfo(dataType).name;
-}
-function packedByteLength(dataType, count) {
-  const bits = dtypeInfo(dataType).bits;
-  return bits === null ? null : Math.ceil(count * bits / 8);
-}
-
-// src/model/tensor.ts
-function elementCount(dims) {
-  let n = 1;
-  for (const d of dims) n *= Number(d);
-  return n;
-}
-function inlineTensorBytes(tensor) {
-  if (tensor.rawData.byteLength > 0) return tensor.rawData;
-  const info = dtypeInfo(tensor.dataType);
-  const count = elementCount(tensor.dims);
-  switch (info.storage) {
-    case "floatData":
-      return bytesOf(Float32Array.from(tensor.floatData));
-    case "doubleData":
-      return bytesOf(Float64Array.from(tensor.doubleData));
-    case "int64Data":
-      return bytesOf(BigInt64Array.from(tensor.int64Data));
-    case "uint64Data":
-      return tensor.dataType === TensorProto_DataType.UINT32 ? bytesOf(Uint32Array.from(tensor.uint64Data, (v) => Number(v))) : bytesOf(BigUint64Array.from(tensor.uint64Data));
-    case "int32Data": {
-      const bits = info.bits ?? 8;
-      if (bits === 32) return bytesOf(Int32Array.from(tensor.int32Data));
-      if (bits === 16) return bytesOf(Uint16Array.from(tensor.int32Data, (v) => v & 65535));
-      const bytes = Uint8Array.from(tensor.int32Data, (v) => v & 255);
-      const expected = packedByteLength(tensor.dataType, count);
-      return expected !== null && bytes.byteLength > expected ? bytes.subarray(0, expected) : bytes;
-    }
-    case "stringData":
-      throw new Error(`tensor '${tensor.name}' holds strings, which have no byte layout`);
-  }
-}
-function bytesOf(array2) {
-  return new Uint8Array(array2.buffer, array2.byteOffset, array2.byteLength);
-}
-var f32 = new Float32Array(1);
-var u32 = new Uint32Array(f32.buffer);
-function makeTensor(name, dataType, dims, values) {
-  const raw = bytesOf(values);
-  return create(TensorProtoSchema, {
-    name,
-    dataType,
-    dims: dims.map((d) => BigInt(d)),
-    // Copy: the tensor must not alias a buffer the caller will reuse.
-    rawData: new Uint8Array(raw)
-  });
-}
-
-// src/model/write.ts
-import { closeSync as closeSync2, mkdirSync, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
-
-// src/model/encode.ts
-var LARGE_BYTES = 64 * 1024;
-var sortedFieldsCache = /* @__PURE__ */ new WeakMap();
-function sortedFields(schema) {
-  let fields = sortedFieldsCache.get(schema);
-  if (!fields) {
-    fields = schema.fields.concat().sort((a, b) => a.number - b.number);
-    sortedFieldsCache.set(schema, fields);
-  }
-  return fields;
-}
-function fieldValue(message, field) {
-  if (field.oneof) {
-    const oneof = message[field.oneof.localName];
-    return oneof.case === field.localName ? oneof.value : void 0;
-  }
-  return message[field.localName];
-}
-function isLargeField(field, message) {
-  if (field.fieldKind === "scalar") {
-    const value = fieldValue(message, field);
-    return value instanceof Uint8Array && value.byteLength >= LARGE_BYTES;
-  }
-  if (field.fieldKind === "message" && !field.delimitedEncoding) {
-    const child = fieldValue(message, field);
-    return child !== void 0 && holdsLargeBytes(field.message, child);
-  }
-  if (field.fieldKind === "list" && field.listKind === "message" && !field.delimitedEncoding) {
-    const items = message[field.localName];
-    return items.some((item) => holdsLargeBytes(field.message, item));
-  }
-  return false;
-}
-var largeCache = /* @__PURE__ */ new WeakMap();
-function holdsLargeBytes(schema, message) {
-  let large = largeCache.get(message);
-  if (large === void 0) {
-    large = sortedFields(schema).some((f) => isFieldSet(message, f) && isLargeField(f, message));
-    largeCache.set(message, large);
-  }
-  return large;
-}
-function varint(value) {
-  const bytes = [];
-  while (value >= 128) {
-    bytes.push(value % 128 | 128);
-    value = Math.floor(value / 128);
-  }
-  bytes.push(value);
-  return bytes;
-}
-function delimitedHeader(fieldNumber, length) {
-  return Uint8Array.from([...varint(fieldNumber * 8 + 2), ...varint(length)]);
-}
-function partialMessage(schema, message, fields, withUnknown) {
-  const part = create(schema);
-  for (const field of fields) {
-    const key = field.oneof ? field.oneof.localName : field.localName;
-    part[key] = message[key];
-  }
-  if (withUnknown && message.$unknown) part.$unknown = message.$unknown;
-  return part;
-}
-function emitMessage(schema, message, out) {
-  if (!holdsLargeBytes(schema, message)) {
-    const bytes = toBinary(schema, message);
-    out.push(bytes);
-    return bytes.byteLength;
-  }
-  let total = 0;
-  let run = [];
-  const flush = (withUnknown) => {
-    if (run.length === 0 && !(withUnknown && message.$unknown?.length)) return;
-    const bytes = toBinary(schema, partialMessage(schema, message, run, withUnknown));
-    if (bytes.byteLength > 0) out.push(bytes);
-    total += bytes.byteLength;
-    run = [];
-  };
-  for (const field of sortedFields(schema)) {
-    if (!isFieldSet(message, field)) continue;
-    if (!isLargeField(field, message)) {
-      run.push(field);
-      continue;
-    }
-    flush(false);
-    total += emitLargeField(field, message, out);
-  }
-  flush(true);
-  return total;
-}
-function emitChild(fieldNumber, schema, child, out) {
-  const inner = [];
-  const length = emitMessage(schema, child, inner);
-  const header = delimitedHeader(fieldNumber, length);
-  out.push(header);
-  for (const chunk of inner) out.push(chunk);
-  return header.byteLength + length;
-}
-function emitLargeField(field, message, out) {
-  if (field.fieldKind === "scalar") {
-    const bytes = fieldValue(message, field);
-    const header = delimitedHeader(field.number, bytes.byteLength);
-    out.push(header, bytes);
-    return header.byteLength + bytes.byteLength;
-  }
-  if (field.fieldKind === "message") {
-    return emitChild(field.number, field.message, fieldValue(message, field), out);
-  }
-  if (field.fieldKind === "list" && field.listKind === "message") {
-    let total = 0;
-    for (const item of message[field.localName]) total += emitChild(field.number, field.message, item, out);
-    return total;
-  }
-  throw new Error(`encode: field ${field.toString()} cannot be large`);
-}
-function encodeChunks(schema, message) {
-  const out = [];
-  largeCache = /* @__PURE__ */ new WeakMap();
-  emitMessage(schema, message, out);
-  return out;
-}
-function totalLength(chunks) {
-  let n = 0;
-  for (const c of chunks) n += c.byteLength;
-  return n;
-}
-function concatChunks(chunks) {
-  const out = new Uint8Array(totalLength(chunks));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
-// src/model/external-data.ts
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, sep, win32 } from "node:path";
-
-// src/model/walk.ts
-function forEachGraph(model2, visit2) {
-  const walkGraph = (graph2, scope) => {
-    visit2(graph2, scope);
-    for (const node3 of graph2.node) walkNodeSubgraphs(node3, `${scope}/node '${node3.name || node3.opType}'`, walkGraph);
-  };
-  if (model2.graph) walkGraph(model2.graph, "graph");
-  for (const fn of model2.functions) {
-    for (const node3 of fn.node) walkNodeSubgraphs(node3, `function '${fn.name}'/node '${node3.name || node3.opType}'`, walkGraph);
-  }
-  model2.trainingInfo.forEach((info, i) => {
-    if (info.initialization) walkGraph(info.initialization, `trainingInfo[${i}].initialization`);
-    if (info.algorithm) walkGraph(info.algorithm, `trainingInfo[${i}].algorithm`);
-  });
-}
-function walkNodeSubgraphs(node3, scope, walkGraph) {
-  for (const attr of node3.attribute) {
-    if (attr.g) walkGraph(attr.g, `${scope}/${attr.name}`);
-    attr.graphs.forEach((g, i) => walkGraph(g, `${scope}/${attr.name}[${i}]`));
-  }
-}
-function forEachNode(model2, visit2) {
-  forEachGraph(model2, (graph2, scope) => {
-    for (const node3 of graph2.node) visit2(node3, scope);
-  });
-  for (const fn of model2.functions) for (const node3 of fn.node) visit2(node3, `function '${fn.name}'`);
-}
-function attributeTensors(attr) {
-  const out = [];
-  if (attr.t) out.push(attr.t);
-  out.push(...attr.tensors);
-  if (attr.sparseTensor) {
-    for (const t of [attr.sparseTensor.values, attr.sparseTensor.indices]) if (t) out.push(t);
-  }
-  for (const s of attr.sparseTensors) for (const t of [s.values, s.indices]) if (t) out.push(t);
-  return out;
-}
-function forEachTensor(model2, visit2) {
-  forEachGraph(model2, (graph2, scope) => {
-    for (const t of graph2.initializer) visit2(t, `${scope}/initializer '${t.name}'`);
-    for (const s of graph2.sparseInitializer) {
-      for (const t of [s.values, s.indices]) if (t) visit2(t, `${scope}/sparse initializer '${s.values?.name ?? ""}'`);
-    }
-    for (const node3 of graph2.node) {
-      for (const attr of node3.attribute) {
-        for (const t of attributeTensors(attr)) visit2(t, `${scope}/node '${node3.name || node3.opType}'/${attr.name}`);
-      }
-    }
-  });
-  for (const fn of model2.functions) {
-    for (const node3 of fn.node) {
-      for (const attr of node3.attribute) {
-        for (const t of attributeTensors(attr)) visit2(t, `function '${fn.name}'/node '${node3.name || node3.opType}'/${attr.name}`);
-      }
-    }
-  }
-}
-
-// src/model/external-data.ts
-function isExternal(tensor) {
-  return tensor.dataLocation === TensorProto_DataLocation.EXTERNAL;
-}
-function externalRef(tensor, modelPath) {
-  const entries = new Map(tensor.externalData.map((e) => [e.key, e.value]));
-  const location = entries.get("location");
-  const bad = (what) => new BadInputError(
-    `${modelPath}: tensor '${tensor.name}' is stored as external data, but ${what}`,
-    "export the model again (onnx.save with save_as_external_data=True writes valid entries)"
-  );
-  if (!location) throw bad("its external_data has no 'location'");
-  const integer2 = (key) => {
-    const raw = entries.get(key);
-    if (raw === void 0) return null;
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw bad(`its '${key}' is '${raw}', not a byte count`);
-    return Number(raw);
-  };
-  return { location, offset: integer2("offset") ?? 0, length: integer2("length"), checksum: entries.get("checksum") ?? null };
-}
-function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
-  const refuse = (why) => new BadInputError(
-    `${modelPath}: tensor '${tensorName}' points at external data '${location}', which ${why}; quantgate only reads external data inside the model's own folder`,
-    `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
-  );
-  if (location.includes("\0")) throw refuse("contains a NUL byte");
-  if (isAbsolute(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
-  if (location.split(/[\\/]/).includes("..")) throw refuse("has a '..' segment");
-  const candidate = join(modelDir, location);
-  let real;
-  try {
-    real = realpathSync(candidate);
-  } catch {
-    throw new BadInputError(
-      `${modelPath}: tensor '${tensorName}' is stored in external data file '${location}', which does not exist in ${modelDir}`,
-      "copy the model's external data file(s) next to the .onnx file"
-    );
-  }
-  const root = realpathSync(modelDir);
-  const rel = relative(root, real);
-  if (rel === "" || rel.startsWith("..") || isAbsolute(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
-  if (!statSync(real).isFile()) throw refuse("is not a regular file");
-  return real;
-}
-function checkExternalData(model2, modelDir, modelPath) {
-  const files = /* @__PURE__ */ new Map();
-  forEachTensor(model2, (tensor) => {
-    if (!isExternal(tensor)) return;
-    const ref = externalRef(tensor, modelPath);
-    if (!files.has(ref.location)) files.set(ref.location, resolveExternalLocation(modelDir, ref.location, modelPath, tensor.name));
-  });
-  return files;
-}
-var ExternalDataReader = class {
-  fds = /* @__PURE__ */ new Map();
-  open(file2) {
-    let entry = this.fds.get(file2);
-    if (!entry) {
-      const fd = openSync(file2, "r");
-      entry = { fd, size: fstatSync(fd).size };
-      this.fds.set(file2, entry);
-    }
-    return entry;
-  }
-  /** Reads [offset, offset + length) of `file` into a new buffer. */
-  read(file2, offset, length, what) {
-    const { fd, size } = this.open(file2);
-    if (offset + length > size) {
-      throw new BadInputError(
-        `${what}: needs bytes ${offset}..${offset + length} of ${file2}, which has only ${size} bytes (truncated?)`,
-        "copy the external data file again; it must be the one saved with the model"
-      );
-    }
-    const out = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, out, done, Math.min(length - done, 1 << 30), offset + done);
-      if (n === 0) throw new Error(`unexpected end of ${file2} at ${offset + done}`);
-      done += n;
-    }
-    return out;
-  }
-  close() {
-    for (const { fd } of this.fds.values()) closeSync(fd);
-    this.fds.clear();
-  }
-};
-
-// src/model/write.ts
-var AUTO_EXTERNAL_BYTES = 1.5 * 2 ** 30;
-var ALIGN = 4096;
-function writeModel(proto, path, source, options = {}) {
-  const target = resolve(path);
-  mkdirSync(dirname(target), { recursive: true });
-  const placements = planExternal(proto, options);
-  const dataName = `${basename(target)}.data`;
-  const written = [];
-  if (placements.length > 0) {
-    const dataPath = `${target}.data`;
-    writeAtomically(dataPath, (fd) => {
-      let position = 0;
-      for (const p of placements) {
-        if (p.offset > position) writeAll(fd, new Uint8Array(p.offset - position));
-        if (isExternal(p.tensor)) for (const chunk of requireSource(source, p.tensor).tensorChunks(p.tensor)) writeAll(fd, chunk);
-        else writeAll(fd, p.tensor.rawData);
-        position = p.offset + p.length;
-      }
-    });
-    written.push(dataPath);
-  }
-  const saved = placements.map((p) => ({ p, rawData: p.tensor.rawData, externalData: p.tensor.externalData, location: p.tensor.dataLocation }));
-  let chunks;
-  try {
-    for (const { p } of saved) {
-      p.tensor.rawData = new Uint8Array(0);
-      p.tensor.dataLocation = TensorProto_DataLocation.EXTERNAL;
-      p.tensor.externalData = [
-        create(StringStringEntryProtoSchema, { key: "location", value: dataName }),
-        create(StringStringEntryProtoSchema, { key: "offset", value: String(p.offset) }),
-        create(StringStringEntryProtoSchema, { key: "length", value: String(p.length) })
-      ];
-    }
-    chunks = encodeChunks(ModelProtoSchema, proto);
-  } finally {
-    for (const s of saved) {
-      s.p.tensor.rawData = s.rawData;
-      s.p.tensor.externalData = s.externalData;
-      s.p.tensor.dataLocation = s.location;
-    }
-  }
-  writeAtomically(target, (fd) => {
-    for (const chunk of chunks) writeAll(fd, chunk);
-  });
-  written.unshift(target);
-  return written;
-}
-function requireSource(source, tensor) {
-  if (!source) throw new Error(`tensor '${tensor.name}' is external but no source model was given to copy it from`);
-  return source;
-}
-function tensorByteLength(tensor) {
-  if (!isExternal(tensor)) return tensor.rawData.byteLength;
-  const length = tensor.externalData.find((e) => e.key === "length")?.value;
-  return length !== void 0 ? Number(length) : packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
-}
-function planExternal(proto, options) {
-  const mode = options.externalData ?? "auto";
-  const threshold = options.threshold ?? 1024;
-  const candidates = [];
-  let anyExternal = false;
-  let totalBytes = 0;
-  forEachTensor(proto, (tensor) => {
-    const external = isExternal(tensor);
-    anyExternal ||= external;
-    const length = tensorByteLength(tensor);
-    totalBytes += length;
-    if ((external || tensor.rawData.byteLength > 0) && (external || length >= threshold)) candidates.push(tensor);
-  });
-  const externalize = mode === "always" || mode === "auto" && (anyExternal || totalBytes > AUTO_EXTERNAL_BYTES);
-  if (mode === "never" && anyExternal) {
-    throw new Error("writeModel: externalData 'never' given a model with external tensors; load them inline first");
-  }
-  if (!externalize) return [];
-  const placements = [];
-  let offset = 0;
-  for (const tensor of candidates) {
-    const length = tensorByteLength(tensor);
-    offset = Math.ceil(offset / ALIGN) * ALIGN;
-    placements.push({ tensor, offset, length });
-    offset += length;
-  }
-  return placements;
-}
-function writeAll(fd, bytes) {
-  let done = 0;
-  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
-}
-function writeAtomically(path, write) {
-  const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync2(temporary, "w");
-  try {
-    write(fd);
-    closeSync2(fd);
-    renameSync(temporary, path);
-  } catch (error62) {
-    try {
-      closeSync2(fd);
-    } catch {
-    }
-    rmSync(temporary, { force: true });
-    throw error62;
-  }
-}
-
-// src/format.ts
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
-function formatCount(n) {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
-}
-function textTable(rows, indent = "  ") {
-  const widths = [];
-  for (const row of rows) row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
-  return rows.map((row) => indent + row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
-}
-
-// src/model/read.ts
-import { readdirSync, readFileSync, statSync as statSync2 } from "node:fs";
-import { resolve as resolve2 } from "node:path";
-
-// src/model/model.ts
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { basename as basename2, dirname as dirname2 } from "node:path";
-var OnnxModel = class {
-  constructor(proto, path, fileBytes, externalFiles = /* @__PURE__ */ new Map()) {
-    this.proto = proto;
-    this.path = path;
-    this.fileBytes = fileBytes;
-    this.externalFiles = externalFiles;
-  }
-  proto;
-  path;
-  fileBytes;
-  externalFiles;
-  reader = new ExternalDataReader();
-  get dir() {
-    return dirname2(this.path);
-  }
-  /** The file name without `.onnx`: the `<name>` of the output files. */
-  get name() {
-    return basename2(this.path).replace(/\.onnx$/i, "");
-  }
-  /** The packed little-endian bytes of a tensor, reading external data by position if needed. */
-  tensorBytes(tensor) {
-    if (!isExternal(tensor)) return inlineTensorBytes(tensor);
-    const ref = externalRef(tensor, this.path);
-    const file2 = this.externalFiles.get(ref.location);
-    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
-    const expected = packedByteLength(tensor.dataType, elementCount(tensor.dims));
-    const length = ref.length ?? expected;
-    if (length === null) throw new Error(`tensor '${tensor.name}' (${dtypeName(tensor.dataType)}) in external data needs a length`);
-    return this.reader.read(file2, ref.offset, length, `${this.path}: tensor '${tensor.name}'`);
-  }
-  /**
-   * The tensor's bytes in pieces of at most `chunkBytes`, so that copying a multi-gigabyte
-   * external tensor needs no buffer of its size.
-   */
-  *tensorChunks(tensor, chunkBytes = 64 << 20) {
-    if (!isExternal(tensor)) {
-      yield inlineTensorBytes(tensor);
-      return;
-    }
-    const ref = externalRef(tensor, this.path);
-    const file2 = this.externalFiles.get(ref.location);
-    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
-    const length = ref.length ?? packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
-    for (let done = 0; done < length; done += chunkBytes) {
-      yield this.reader.read(file2, ref.offset + done, Math.min(chunkBytes, length - done), `${this.path}: tensor '${tensor.name}'`);
-    }
-  }
-  /** Bytes on disk: the .onnx file and every external data file it references. */
-  get totalBytes() {
-    let n = this.fileBytes;
-    for (const file2 of this.externalFiles.values()) n += this.reader.open(file2).size;
-    return n;
-  }
-  /**
-   * SHA-256 over the .onnx file followed by its external data files in location order, so that a
-   * change of weights kept outside the protobuf changes the hash too.
-   */
-  async sha256() {
-    const hash2 = createHash("sha256");
-    const files = [this.path, ...[...this.externalFiles.keys()].sort().map((k) => this.externalFiles.get(k))];
-    for (const file2 of files) {
-      for await (const chunk of createReadStream(file2, { highWaterMark: 1 << 22 })) hash2.update(chunk);
-    }
-    return hash2.digest("hex");
-  }
-  close() {
-    this.reader.close();
-  }
-};
-
-// src/model/sniff.ts
-var EXPORT_FIX = "export it to ONNX first (torch.onnx.export), or let quantgate run your export script with --export-command";
-function sniffNonOnnx(head) {
-  const ascii = Buffer.from(head.subarray(0, 64)).toString("latin1");
-  if (ascii.startsWith("PK")) return { what: "a zip archive (a PyTorch checkpoint saved with torch.save is one)", fix: EXPORT_FIX };
-  if (head[0] === 128 && head[1] !== void 0 && head[1] >= 2 && head[1] <= 5) return { what: "a Python pickle (a PyTorch checkpoint?)", fix: EXPORT_FIX };
-  if (ascii.startsWith("\x89HDF")) return { what: "an HDF5 file (a Keras model?)", fix: "convert it to ONNX first (tf2onnx)" };
-  if (ascii.startsWith("ftrt") || ascii.slice(4, 8) === "ftrt") {
-    return { what: "a serialized TensorRT engine", fix: "pass the ONNX model the engine was built from; quantgate builds engines itself" };
-  }
-  if (head.byteLength >= 10 && ascii.slice(8, 10) === '{"') return { what: "a safetensors file", fix: "export the model to ONNX first" };
-  if (/^\s*[{[]/.test(ascii)) return { what: "a JSON file", fix: "pass the .onnx model file" };
-  if (/^\s*(<|ir_version|#|import |def )/.test(ascii)) return { what: "a text file", fix: "pass the binary .onnx model file" };
-  return void 0;
-}
-
-// src/model/read.ts
-var PROTOBUF_LIMIT = 2 ** 31;
-function readModel(path, what = "--model") {
-  const absolute = resolve2(path);
-  let stat;
-  try {
-    stat = statSync2(absolute);
-  } catch {
-    throw new BadInputError(`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
-  }
-  if (stat.isDirectory()) {
-    const onnx = readdirSync(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
-    throw new BadInputError(
-      `${what} ${path}: is a directory, not an ONNX file`,
-      onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(", ")}` : "pass the path of the .onnx file"
-    );
-  }
-  if (!stat.isFile()) throw new BadInputError(`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
-  if (stat.size === 0) throw new BadInputError(`${what} ${path}: the file is empty`, "export or copy the model again");
-  if (stat.size >= PROTOBUF_LIMIT) {
-    throw new BadInputError(
-      `${what} ${path}: the file is ${(stat.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
-      "save the weights as external data (onnx.save(model, path, save_as_external_data=True))"
-    );
-  }
-  const bytes = readFileSync(absolute);
-  const proto = decodeModel(bytes, `${what} ${path}`);
-  checkStructure(proto, `${what} ${path}`);
-  const externalFiles = checkExternalData(proto, resolve2(absolute, ".."), path);
-  return new OnnxModel(proto, absolute, stat.size, externalFiles);
-}
-function decodeModel(bytes, label) {
-  const notOnnx = (detail) => {
-    const sniffed = sniffNonOnnx(bytes);
-    if (sniffed) return new BadInputError(`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
-    return new BadInputError(
-      `${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
-      "export or copy the model again and check that the whole file arrived (its size, or its sha256 against the source)"
-    );
-  };
-  let proto;
-  try {
-    proto = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: true });
-  } catch (error62) {
-    throw notOnnx(`protobuf: ${error62.message}`);
-  }
-  if (!proto.graph || proto.irVersion === 0n) {
-    throw notOnnx(!proto.graph ? "it has no graph" : "it has no IR version");
-  }
-  return proto;
-}
-function checkStructure(proto, label) {
-  const graph2 = proto.graph;
-  const fail = (problem) => new BadInputError(`${label}: ${problem}; the file is truncated or was written incorrectly`, "export or copy the model again");
-  if (proto.irVersion >= 3n && proto.opsetImport.length === 0) throw fail("it has no opset_import");
-  if (graph2.output.length === 0) throw fail("its graph has no outputs");
-  const known = /* @__PURE__ */ new Set([""]);
-  for (const v of graph2.input) known.add(v.name);
-  for (const t of graph2.initializer) known.add(t.name);
-  for (const s of graph2.sparseInitializer) if (s.values) known.add(s.values.name);
-  for (const node3 of graph2.node) for (const o of node3.output) known.add(o);
-  for (const node3 of graph2.node) {
-    for (const input2 of node3.input) {
-      if (!known.has(input2)) throw fail(`node '${node3.name || node3.opType}' reads '${input2}', which nothing in the graph defines`);
-    }
-  }
-  for (const out of graph2.output) {
-    if (!known.has(out.name)) throw fail(`graph output '${out.name}' is not produced by any node`);
-  }
-}
-
-// src/runtime/onnxruntime.ts
-var loaded;
-function loadOrt() {
-  loaded ??= import("onnxruntime-node").then(
-    (m) => m.default ?? m,
-    (error62) => {
-      loaded = void 0;
-      throw new BadInputError(
-        `onnxruntime-node could not be loaded: ${error62.message}`,
-        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
-        { cause: error62 }
-      );
-    }
-  );
-  return loaded;
-}
-async function ortVersion() {
-  const ort = await loadOrt();
-  return ort.env.versions.node ?? ort.env.versions.common;
-}
-
-// src/model/runtime-support.ts
-function probeModel(irVersion, opset) {
-  const proto = model(
-    graph({
-      name: "probe",
-      nodes: [node("Identity", ["x"], ["y"])],
-      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
-      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
-    }),
-    { irVersion, opsets: { "": opset } }
-  );
-  return concatChunks(encodeChunks(ModelProtoSchema, proto));
-}
-async function refusal(bytes) {
-  const ort = await loadOrt();
-  try {
-    const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 4 });
-    await session.release();
-    return null;
-  } catch (error62) {
-    return error62.message;
-  }
-}
-var cached;
-function runtimeLimits() {
-  cached ??= (async () => {
-    const version2 = await ortVersion();
-    const irMessage = await refusal(probeModel(1e3, 7));
-    const ir = /max supported IR version:\s*(\d+)/i.exec(irMessage ?? "");
-    const maxIrVersion = ir ? Number(ir[1]) : null;
-    const opsetMessage = await refusal(probeModel(maxIrVersion ?? 7, 1e3));
-    const opset = /till opset\s*(\d+)/i.exec(opsetMessage ?? "");
-    return { ortVersion: version2, maxIrVersion, maxOpset: opset ? Number(opset[1]) : null };
-  })();
-  return cached;
-}
-function runtimeSupportProblem(signature, limits, label) {
-  const problems = [];
-  if (limits.maxIrVersion !== null && signature.irVersion > limits.maxIrVersion) {
-    problems.push(`IR version ${signature.irVersion} (it runs IR \u2264 ${limits.maxIrVersion})`);
-  }
-  if (limits.maxOpset !== null && signature.opset !== null && signature.opset > limits.maxOpset) {
-    problems.push(`opset ${signature.opset} (it runs opset \u2264 ${limits.maxOpset})`);
-  }
-  if (problems.length === 0) return null;
-  const ir = Math.min(limits.maxIrVersion ?? signature.irVersion, signature.irVersion);
-  const opset = Math.min(limits.maxOpset ?? signature.opset ?? 0, signature.opset ?? 0);
-  return new BadInputError(
-    `${label}: ONNX Runtime ${limits.ortVersion} cannot run this model: it has ${problems.join(" and ")}. Python's onnx 1.23 saves IR 14 / opset 28 unless told otherwise`,
-    `save the model at IR ${ir} and opset ${opset} (Python: m = onnx.version_converter.convert_model_to_version(onnx.load(p), ${opset}); m.ir_version = ${ir}; onnx.save(m, p); or pass opset_version=${opset} to torch.onnx.export), or upgrade onnxruntime-node`
-  );
-}
-
-// src/model/signature.ts
-function describeType(type) {
-  const value = type?.value;
-  switch (value?.case) {
-    case "tensorType":
-    case "sparseTensorType": {
-      const shape = value.value.shape ? value.value.shape.dim.map((d) => {
-        if (d.value.case === "dimValue") return Number(d.value.value);
-        if (d.value.case === "dimParam") return d.value.value;
-        return null;
-      }) : null;
-      const dtype = dtypeName(value.value.elemType);
-      return { dtype: value.case === "sparseTensorType" ? `sparse<${dtype}>` : dtype, shape };
-    }
-    case "sequenceType":
-      return { dtype: `sequence<${describeType(value.value.elemType).dtype}>`, shape: null };
-    case "optionalType":
-      return { dtype: `optional<${describeType(value.value.elemType).dtype}>`, shape: null };
-    case "mapType":
-      return { dtype: `map<${dtypeName(value.value.keyType)},${describeType(value.value.valueType).dtype}>`, shape: null };
-    default:
-      return { dtype: "unknown", shape: null };
-  }
-}
-function tensorSignature(info) {
-  return { name: info.name, ...describeType(info.type) };
-}
-function modelSignature(model2) {
-  const graph2 = model2.graph;
-  const initializerNames = new Set(graph2.initializer.map((t) => t.name));
-  const opCounts = {};
-  let nodes = 0;
-  forEachNode(model2, (node3) => {
-    nodes++;
-    const key = node3.domain && node3.domain !== "ai.onnx" ? `${node3.domain}:${node3.opType}` : node3.opType;
-    opCounts[key] = (opCounts[key] ?? 0) + 1;
-  });
-  const parameters = { count: 0, bytes: 0, initializers: graph2.initializer.length, externalBytes: 0 };
-  forEachTensor(model2, (tensor) => {
-    const count = elementCount(tensor.dims);
-    const bytes = packedByteLength(tensor.dataType, count) ?? 0;
-    parameters.count += count;
-    parameters.bytes += bytes;
-    if (isExternal(tensor)) parameters.externalBytes += bytes;
-  });
-  const opsets = model2.opsetImport.map((o) => ({ domain: o.domain || "ai.onnx", version: Number(o.version) }));
-  return {
-    irVersion: Number(model2.irVersion),
-    opset: opsets.find((o) => o.domain === "ai.onnx")?.version ?? null,
-    opsets,
-    producer: [model2.producerName, model2.producerVersion].filter(Boolean).join(" "),
-    // IR < 4 lists initializers among the inputs; they are weights, not inputs a caller feeds.
-    inputs: graph2.input.filter((i) => !initializerNames.has(i.name)).map(tensorSignature),
-    outputs: graph2.output.map(tensorSignature),
-    nodes,
-    opCounts: Object.fromEntries(Object.entries(opCounts).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)),
-    functions: model2.functions.map((f) => f.domain ? `${f.domain}:${f.name}` : f.name),
-    parameters
-  };
-}
-function formatShape(shape) {
-  if (shape === null) return "(unknown rank)";
-  if (shape.length === 0) return "scalar";
-  return shape.map((d) => d === null ? "?" : String(d)).join("\xD7");
-}
-
-// src/commands/inspect.ts
-var QUANTIZABLE_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
-async function inspectModel(config2) {
-  const model2 = readModel(config2.model);
-  try {
-    const signature = modelSignature(model2.proto);
-    const limits = await runtimeLimits();
-    const problem = runtimeSupportProblem(signature, limits, config2.model);
-    const reason = problem ? problem.describe() : null;
-    const result = {
-      path: model2.path,
-      fileBytes: model2.fileBytes,
-      totalBytes: model2.totalBytes,
-      sha256: await model2.sha256(),
-      signature,
-      runtime: { ...limits, runs: reason === null, reason }
-    };
-    if (config2.nodes) {
-      const nodes = [];
-      forEachNode(
-        model2.proto,
-        (node3, scope) => nodes.push({ name: node3.name, opType: node3.opType, domain: node3.domain, inputs: [...node3.input], outputs: [...node3.output], scope })
-      );
-      result.nodes = nodes;
-    }
-    return result;
-  } finally {
-    model2.close();
-  }
-}
-function formatInspect(result) {
-  const s = result.signature;
-  const lines = [];
-  const size = result.totalBytes === result.fileBytes ? formatBytes(result.fileBytes) : `${formatBytes(result.totalBytes)} with external data`;
-  lines.push(`${result.path}`);
-  lines.push(`  ${size} \xB7 IR ${s.irVersion} \xB7 opset ${s.opsets.map((o) => o.domain === "ai.onnx" ? String(o.version) : `${o.domain} ${o.version}`).join(", ")}${s.producer ? ` \xB7 ${s.producer}` : ""}`);
-  lines.push(`  sha256 ${result.sha256}`);
-  lines.push("inputs");
-  lines.push(textTable(s.inputs.map((i) => [i.name, i.dtype, formatShape(i.shape)])));
-  lines.push("outputs");
-  lines.push(textTable(s.outputs.map((o) => [o.name, o.dtype, formatShape(o.shape)])));
-  const ops = Object.entries(s.opCounts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  lines.push(`nodes ${s.nodes}: ${ops.map(([op, n]) => `${op} ${n}`).join(", ")}`);
-  if (s.functions.length > 0) lines.push(`functions ${s.functions.join(", ")}`);
-  const external = s.parameters.externalBytes > 0 ? `, ${formatBytes(s.parameters.externalBytes)} in external data` : "";
-  lines.push(`parameters ${formatCount(s.parameters.count)} (${formatBytes(s.parameters.bytes)}) in ${s.parameters.initializers} initializers${external}`);
-  const quantizable = QUANTIZABLE_OPS.filter((op) => s.opCounts[op]).map((op) => `${op} ${s.opCounts[op]}`);
-  lines.push(`quantizable ${quantizable.length > 0 ? quantizable.join(", ") : "none (no Conv, ConvTranspose, Gemm or MatMul)"}`);
-  const limits = `IR \u2264 ${result.runtime.maxIrVersion ?? "?"}, opset \u2264 ${result.runtime.maxOpset ?? "?"}`;
-  lines.push(result.runtime.runs ? `ONNX Runtime ${result.runtime.ortVersion} runs it (${limits})` : `${result.runtime.reason}`);
-  if (result.nodes) {
-    lines.push(`nodes (name, op type, inputs \u2192 outputs)`);
-    lines.push(
-      textTable(
-        result.nodes.map((n) => [
-          n.name || "(unnamed)",
-          n.domain && n.domain !== "ai.onnx" ? `${n.domain}:${n.opType}` : n.opType,
-          `${n.inputs.join(", ")} \u2192 ${n.outputs.join(", ")}${n.scope === "graph" ? "" : `  [${n.scope}]`}`
-        ])
-      )
-    );
-  }
-  return lines.join("\n");
-}
-async function inspectCommand(config2, ctx) {
-  const result = await inspectModel(config2);
-  ctx.stdout.write(config2.json ? `${JSON.stringify(result, null, 2)}
-` : `${formatInspect(result)}
-`);
-  return ExitCode.passed;
-}
-
-// src/commands/demo.ts
-function demoModel() {
-  let seed = 42;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 * 2 - 1;
-  const weights = (n) => Float32Array.from({ length: n }, () => random() * 0.5);
-  return model(
-    graph({
-      name: "demo",
-      nodes: [
-        node("Gemm", ["features", "fc1.weight", "fc1.bias"], ["hidden"], { name: "/fc1/Gemm", attributes: { transB: 1 } }),
-        node("Relu", ["hidden"], ["hidden_relu"], { name: "/relu/Relu" }),
-        node("Gemm", ["hidden_relu", "fc2.weight", "fc2.bias"], ["logits"], { name: "/fc2/Gemm", attributes: { transB: 1 } })
-      ],
-      inputs: [valueInfo("features", TensorProto_DataType.FLOAT, ["batch", 16])],
-      outputs: [valueInfo("logits", TensorProto_DataType.FLOAT, ["batch", 10])],
-      initializers: [
-        makeTensor("fc1.weight", TensorProto_DataType.FLOAT, [32, 16], weights(32 * 16)),
-        makeTensor("fc1.bias", TensorProto_DataType.FLOAT, [32], weights(32)),
-        makeTensor("fc2.weight", TensorProto_DataType.FLOAT, [10, 32], weights(10 * 32)),
-        makeTensor("fc2.bias", TensorProto_DataType.FLOAT, [10], weights(10))
-      ]
-    }),
-    { irVersion: 8, opsets: { "": 17 } }
-  );
-}
-async function demoCommand(config2, ctx) {
-  const path = join2(config2.out, "demo.onnx");
-  await ctx.log.group("model", async () => {
-    writeModel(demoModel(), path);
-    ctx.log.info(`wrote the demo model to ${path}`);
-  });
-  const result = await inspectModel({ model: path, nodes: false });
-  ctx.stdout.write(`${formatInspect(result)}
-`);
-  ctx.log.info("TensorRT: unavailable here (the engine stage is not built yet)");
-  return ExitCode.passed;
-}
-
-// src/commands/quantize.ts
-async function quantizeCommand(_config, _ctx) {
-  throw new Error("quantgate quantize is not implemented in this version yet");
-}
-
-// src/commands/run.ts
-async function runCommand(_config, _ctx) {
-  throw new Error("quantgate run is not implemented in this version yet");
-}
-
-// src/config/resolve.ts
-import { isAbsolute as isAbsolute2, resolve as resolve4 } from "node:path";
-
-// src/config/file.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { existsSync, readFileSync as readFileSync2, statSync as statSync3 } from "node:fs";
-import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -15931,7 +13008,7 @@ __export(util_exports, {
   NUMBER_FORMAT_RANGES: () => NUMBER_FORMAT_RANGES,
   aborted: () => aborted,
   allowsEval: () => allowsEval,
-  assert: () => assert2,
+  assert: () => assert,
   assertEqual: () => assertEqual,
   assertIs: () => assertIs,
   assertNever: () => assertNever,
@@ -15940,7 +13017,7 @@ __export(util_exports, {
   attachSchema: () => attachSchema,
   base64ToUint8Array: () => base64ToUint8Array,
   base64urlToUint8Array: () => base64urlToUint8Array,
-  cached: () => cached2,
+  cached: () => cached,
   captureStackTrace: () => captureStackTrace,
   cleanEnum: () => cleanEnum,
   cleanRegex: () => cleanRegex,
@@ -15966,7 +13043,7 @@ __export(util_exports, {
   hexToUint8Array: () => hexToUint8Array,
   hide: () => hide,
   installLazyProp: () => installLazyProp,
-  isObject: () => isObject2,
+  isObject: () => isObject,
   isPlainObject: () => isPlainObject,
   issue: () => issue,
   joinValues: () => joinValues,
@@ -16016,7 +13093,7 @@ function assertIs(_arg) {
 function assertNever(_x) {
   throw new Error("Unexpected value in exhaustive check");
 }
-function assert2(_) {
+function assert(_) {
 }
 function getEnumValues(entries) {
   const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -16026,10 +13103,10 @@ function getEnumValues(entries) {
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_, value) {
-  if (typeof value === "bigint")
-    return value.toString();
-  return value;
+function jsonStringifyReplacer(_, value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString();
+  return value2;
 }
 var Cached = class {
   constructor(getter) {
@@ -16045,7 +13122,7 @@ var Cached = class {
     return this._value;
   }
 };
-function cached2(getter) {
+function cached(getter) {
   return new Cached(getter);
 }
 function nullish(input2) {
@@ -16057,26 +13134,26 @@ function cleanRegex(source) {
   return source.slice(start, end);
 }
 function floatSafeRemainder(val, step) {
-  const ratio = val / step;
-  const roundedRatio = Math.round(ratio);
-  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
-  if (Math.abs(ratio - roundedRatio) < tolerance)
+  const ratio2 = val / step;
+  const roundedRatio = Math.round(ratio2);
+  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio2), 1);
+  if (Math.abs(ratio2 - roundedRatio) < tolerance)
     return 0;
-  return ratio - roundedRatio;
+  return ratio2 - roundedRatio;
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
 function defineLazy(object2, key, getter) {
-  let value = void 0;
+  let value2 = void 0;
   Object.defineProperty(object2, key, {
     get() {
-      if (value === EVALUATING) {
+      if (value2 === EVALUATING) {
         return void 0;
       }
-      if (value === void 0) {
-        value = EVALUATING;
-        value = getter();
+      if (value2 === void 0) {
+        value2 = EVALUATING;
+        value2 = getter();
       }
-      return value;
+      return value2;
     },
     set(v) {
       Object.defineProperty(object2, key, {
@@ -16090,9 +13167,9 @@ function defineLazy(object2, key, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
+function assignProp(target, prop, value2) {
   Object.defineProperty(target, prop, {
-    value,
+    value: value2,
     writable: true,
     enumerable: true,
     configurable: true
@@ -16108,19 +13185,19 @@ function sourceShape(schema) {
 function deferProp(target, key, getter) {
   Object.defineProperty(target, key, {
     get() {
-      const value = getter();
-      assignProp(this, key, value);
-      return value;
+      const value2 = getter();
+      assignProp(this, key, value2);
+      return value2;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key, value) {
+function putProp(target, key, value2) {
   if (key in target)
-    assignProp(target, key, value);
+    assignProp(target, key, value2);
   else
-    target[key] = value;
+    target[key] = value2;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw = sourceShape(source);
@@ -16130,8 +13207,8 @@ function mirrorShape(target, source, keys, wrap) {
       continue;
     if (desc.get) {
       deferProp(target, key, () => {
-        const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        const value2 = source._zod.def.shape[key];
+        return wrap ? wrap(value2, key) : value2;
       });
     } else
       putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
@@ -16191,10 +13268,10 @@ function slugify(input2) {
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
 };
-function isObject2(data) {
+function isObject(data) {
   return typeof data === "object" && data !== null && !Array.isArray(data);
 }
-var allowsEval = /* @__PURE__ */ cached2(() => {
+var allowsEval = /* @__PURE__ */ cached(() => {
   if (globalConfig.jitless) {
     return false;
   }
@@ -16210,7 +13287,7 @@ var allowsEval = /* @__PURE__ */ cached2(() => {
   }
 });
 function isPlainObject(o) {
-  if (isObject2(o) === false)
+  if (isObject(o) === false)
     return false;
   const ctor = o.constructor;
   if (ctor === void 0)
@@ -16218,7 +13295,7 @@ function isPlainObject(o) {
   if (typeof ctor !== "function")
     return true;
   const prot = ctor.prototype;
-  if (isObject2(prot) === false)
+  if (isObject(prot) === false)
     return false;
   if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
     return false;
@@ -16330,9 +13407,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_, prop, value2, receiver) {
       target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      return Reflect.set(target, prop, value2, receiver);
     },
     has(_, prop) {
       target ?? (target = getter());
@@ -16356,12 +13433,12 @@ function createTransparentProxy(getter) {
     }
   });
 }
-function stringifyPrimitive(value) {
-  if (typeof value === "bigint")
-    return value.toString() + "n";
-  if (typeof value === "string")
-    return `"${value}"`;
-  return `${value}`;
+function stringifyPrimitive(value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString() + "n";
+  if (typeof value2 === "string")
+    return `"${value2}"`;
+  return `${value2}`;
 }
 function optionalKeys(shape) {
   return Object.keys(shape).filter((k) => {
@@ -16470,15 +13547,15 @@ function partial(Class2, schema, mask, name = "partial") {
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value2, key) => selected && !selected.has(key) ? value2 : new Class2({ type: "optional", innerType: value2 })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask) {
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value2, key) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key) ? value2 : new Class2({ type: "nonoptional", innerType: value2 })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -16569,14 +13646,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -16664,38 +13741,38 @@ var Class = class {
   constructor(..._args) {
   }
 };
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
       defineBound(proto, key, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-  return value;
+function own(inst, key, value2, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value: value2 });
+  return value2;
 }
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
+function hide(inst, key, value2) {
+  return own(inst, key, value2, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table, key, {
+    Object.defineProperty(table2, key, {
       configurable: true,
       enumerable: true,
       get() {
         return own(this, key, compute(this));
       },
-      set(value) {
-        own(this, key, value);
+      set(value2) {
+        own(this, key, value2);
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -16703,8 +13780,8 @@ function defineBound(proto, key, fn) {
     get() {
       return this == null ? fn : own(this, key, fn.bind(this));
     },
-    set(value) {
-      own(this, key, value);
+    set(value2) {
+      own(this, key, value2);
     }
   });
 }
@@ -16735,21 +13812,21 @@ function defineLazyInternal(inst, key, compute) {
       const outer = broke;
       broke = false;
       try {
-        const value = compute(this);
+        const value2 = compute(this);
         if (broke)
           delete this[key];
         else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
         broke = broke || outer;
-        return value;
+        return value2;
       } catch (err) {
         delete this[key];
         broke = broke || outer;
         throw err;
       }
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
     }
   });
 }
@@ -16766,14 +13843,14 @@ function installLazyProp(inst, key, make, enumerable) {
       Object.defineProperty(this, key, desc);
       return desc.value;
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value: value2 });
     }
   });
 }
 var CONSTANT_CATCH = "~constantCatch";
-function constantCatch(value) {
-  const fn = () => value;
+function constantCatch(value2) {
+  const fn = () => value2;
   fn[CONSTANT_CATCH] = true;
   return fn;
 }
@@ -16864,9 +13941,9 @@ function $constructor(name, initializer3, proto, params) {
       }
       inst._zod.deferred = void 0;
     }
-    const pp = globalThis.__zod_globalConfig?.postProcessor;
-    if (pp)
-      pp(inst);
+    const pp2 = globalThis.__zod_globalConfig?.postProcessor;
+    if (pp2)
+      pp2(inst);
     return inst;
   }
   Object.defineProperty(_, "init", { value: init });
@@ -16906,8 +13983,8 @@ function _getMessage() {
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
   return internals.message;
 }
-function _setMessage(value) {
-  this._zod.message = value;
+function _setMessage(value2) {
+  this._zod.message = value2;
 }
 var _messageDesc = {
   get: _getMessage,
@@ -16930,12 +14007,12 @@ var initializer = (inst, def) => {
       configurable: true,
       enumerable: false,
       get() {
-        const value = () => this.message;
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-        return value;
+        const value2 = () => this.message;
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
+        return value2;
       },
-      set(value) {
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+      set(value2) {
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
       }
     });
   }
@@ -16944,7 +14021,7 @@ var $ZodError = $constructor("$ZodError", initializer);
 var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
   Parent: Error
 });
-function node2(obj, key, make) {
+function node(obj, key, make) {
   if (!Object.prototype.hasOwnProperty.call(obj, key)) {
     if (key === "__proto__") {
       Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
@@ -16959,7 +14036,7 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
   const formErrors = [];
   for (const sub of error62.issues) {
     if (sub.path.length > 0) {
-      node2(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+      node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
     } else {
       formErrors.push(mapper(sub));
     }
@@ -17097,9 +14174,9 @@ function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
 var _parse = (_Err) => {
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
+    const result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise) {
       throw new $ZodAsyncError();
     }
@@ -17114,9 +14191,9 @@ var _parse = (_Err) => {
 };
 var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value2, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
+    let result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
@@ -17129,9 +14206,9 @@ var _parseAsync = (_Err) => {
   return fn;
 };
 var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
-var _safeParse = (_Err) => (schema, value, _ctx) => {
+var _safeParse = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-  const result = schema._zod.run({ value, issues: [] }, ctx);
+  const result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
@@ -17157,9 +14234,9 @@ function failure(Err, issues, ctx) {
     }
   };
 }
-var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeParseAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
@@ -17167,88 +14244,88 @@ var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-var validate = ((schema, value, _ctx) => {
+var validate = ((schema, value2, _ctx) => {
   const validator = schema._zod.bag.validator;
   if (validator !== void 0) {
-    if (validator(value) !== COMPILE_INVALID)
+    if (validator(value2) !== COMPILE_INVALID)
       return true;
     if (validator.definite === true && _ctx === void 0)
       return false;
   }
-  return validateFallback(schema, value, _ctx);
+  return validateFallback(schema, value2, _ctx);
 });
-function validateFallback(schema, value, _ctx) {
+function validateFallback(schema, value2, _ctx) {
   const ctx = _ctx ? { ..._ctx, async: false, abortEarly: true } : { async: false, abortEarly: true };
   const fallbackRun = schema._zod.bag.fallbackRun;
   let result;
   if (fallbackRun) {
     ctx[COMPILE_FALLBACK] = true;
-    result = fallbackRun({ value, issues: [] }, ctx);
+    result = fallbackRun({ value: value2, issues: [] }, ctx);
   } else {
-    result = schema._zod.run({ value, issues: [] }, ctx);
+    result = schema._zod.run({ value: value2, issues: [] }, ctx);
   }
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
   return result.issues.length === 0;
 }
-var validateAsync = async (schema, value, _ctx) => {
+var validateAsync = async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true, abortEarly: true } : { async: true, abortEarly: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
   const parse3 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse3(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse3 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = (schema, value2, _ctx, _params) => {
+    return parse3(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
+  const fn = async (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return await parseAsync3(schema, value, ctx, finalizeParams(fn, _params));
+    return await parseAsync3(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encodeAsync = /* @__PURE__ */ _encodeAsync($ZodRealError);
 var _decodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
-    return await parseAsync3(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = async (schema, value2, _ctx, _params) => {
+    return await parseAsync3(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var decodeAsync = /* @__PURE__ */ _decodeAsync($ZodRealError);
-var _safeEncode = (_Err) => (schema, value, _ctx) => {
+var _safeEncode = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParse(_Err)(schema, value, ctx);
+  return _safeParse(_Err)(schema, value2, ctx);
 };
 var safeEncode = /* @__PURE__ */ _safeEncode($ZodRealError);
-var _safeDecode = (_Err) => (schema, value, _ctx) => {
-  return _safeParse(_Err)(schema, value, _ctx);
+var _safeDecode = (_Err) => (schema, value2, _ctx) => {
+  return _safeParse(_Err)(schema, value2, _ctx);
 };
 var safeDecode = /* @__PURE__ */ _safeDecode($ZodRealError);
-var _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeEncodeAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParseAsync(_Err)(schema, value, ctx);
+  return _safeParseAsync(_Err)(schema, value2, ctx);
 };
 var safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync($ZodRealError);
-var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-  return _safeParseAsync(_Err)(schema, value, _ctx);
+var _safeDecodeAsync = (_Err) => async (schema, value2, _ctx) => {
+  return _safeParseAsync(_Err)(schema, value2, _ctx);
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
@@ -18054,26 +15131,26 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   get "~standard"() {
     return hide(this, "~standard", standardProps(this));
   },
-  set "~standard"(value) {
-    own(this, "~standard", value);
+  set "~standard"(value2) {
+    own(this, "~standard", value2);
   }
 });
 var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
-async function validateAsync2(inst, value) {
+async function validateAsync2(inst, value2) {
   const ctx = { async: true };
-  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+  return toStandardResult(await inst._zod.run({ value: value2, issues: [] }, ctx), ctx);
 }
 function standardProps(inst) {
   return {
-    validate: (value) => {
+    validate: (value2) => {
       const ctx = { async: false };
       try {
-        const r = inst._zod.run({ value, issues: [] }, ctx);
+        const r = inst._zod.run({ value: value2, issues: [] }, ctx);
         if (!(r instanceof Promise))
           return toStandardResult(r, ctx);
       } catch (_) {
       }
-      return validateAsync2(inst, value);
+      return validateAsync2(inst, value2);
     },
     vendor: "zod",
     version: 1
@@ -18165,8 +15242,8 @@ function parseURLObject(trimmed, def) {
   }
 }
 var asciiTabOrNewline = /[\t\n\r]/g;
-function stripTabAndNewline(value) {
-  return value.replace(asciiTabOrNewline, "");
+function stripTabAndNewline(value2) {
+  return value2.replace(asciiTabOrNewline, "");
 }
 function urlHostnameOk(url2, hostname3) {
   hostname3.lastIndex = 0;
@@ -18293,10 +15370,10 @@ var $ZodIPv4 = /* @__PURE__ */ $constructor("$ZodIPv4", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
-function isValidIPv6(value) {
-  if (!ipv6Alphabet.test(value))
+function isValidIPv6(value2) {
+  if (!ipv6Alphabet.test(value2))
     return false;
-  return canParseURL(`http://[${value}]`);
+  return canParseURL(`http://[${value2}]`);
 }
 var $ZodIPv6 = /* @__PURE__ */ $constructor("$ZodIPv6", (inst, def) => {
   def.pattern ?? (def.pattern = ipv6);
@@ -18321,8 +15398,8 @@ var $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
   def.pattern ?? (def.pattern = cidrv4);
   $ZodStringFormat.init(inst, def);
 });
-function isValidCIDRv6(value) {
-  const parts = value.split("/");
+function isValidCIDRv6(value2) {
+  const parts = value2.split("/");
   if (parts.length !== 2)
     return false;
   const [address, prefix] = parts;
@@ -18413,9 +15490,9 @@ function isLuhnAlgo(digits) {
   let bit = 1;
   let sum = 0;
   while (length) {
-    const value = digits.charCodeAt(--length) - 48;
+    const value2 = digits.charCodeAt(--length) - 48;
     bit ^= 1;
-    sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value2] : value2;
   }
   return sum % 10 === 0;
 }
@@ -18443,12 +15520,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -18886,7 +15963,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     get.raw = sh;
     Object.defineProperty(def, "shape", { get });
   }
-  const _normalized = cached2(() => normalizeDef(def));
+  const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
     const shape = zod.def.shape;
     const propValues = {};
@@ -18904,13 +15981,13 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject3 = isObject2;
+  const isObject3 = isObject;
   const catchall = def.catchall;
-  let value;
+  let value2;
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
     if (!isObject3(input2)) {
       payload.issues.push({
@@ -18923,10 +16000,10 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
-    const shape = value.shape;
+    const shape = value2.shape;
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const key of value.allKeys) {
+    for (const key of value2.allKeys) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
@@ -18953,7 +16030,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
 var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) => {
   $ZodObject.init(inst, def);
   const superParse = inst._zod.parse;
-  const _normalized = cached2(() => normalizeDef(def));
+  const _normalized = cached(() => normalizeDef(def));
   const memo2 = globalConfig.memoizer;
   const generateFastpass = (shape) => {
     const normalized = _normalized.value;
@@ -19048,14 +16125,14 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject3 = isObject2;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
   const catchall = def.catchall;
-  let value;
+  let value2;
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
     if (!isObject3(input2)) {
       payload.issues.push({
@@ -19072,7 +16149,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       payload = fastpass(payload, ctx);
       if (!catchall)
         return payload;
-      return handleCatchall([], input2, payload, ctx, value, inst, ctx?.abortEarly === true);
+      return handleCatchall([], input2, payload, ctx, value2, inst, ctx?.abortEarly === true);
     }
     return superParse(payload, ctx);
   };
@@ -19200,16 +16277,16 @@ var $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
     });
   };
 });
-function getDiscriminatedOption(union2, value) {
+function getDiscriminatedOption(union2, value2) {
   const internals = union2._zod;
   let map2 = internals.bag.optionsMap;
   if (!map2) {
     map2 = discriminatorMap(internals.def);
     internals.bag.optionsMap = map2;
   }
-  const option = map2.get(value);
+  const option = map2.get(value2);
   if (option === null)
-    throw new Error(`Ambiguous discriminator value "${String(value)}"`);
+    throw new Error(`Ambiguous discriminator value "${String(value2)}"`);
   return option;
 }
 function discriminatorMap(def) {
@@ -19218,13 +16295,13 @@ function discriminatorMap(def) {
     const values = option._zod.propValues?.[def.discriminator];
     if (!values || values.size === 0)
       throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
-    for (const value of values) {
-      if (map2.has(value)) {
-        if (value !== void 0)
-          throw new Error(`Duplicate discriminator value "${String(value)}"`);
-        map2.set(value, null);
+    for (const value2 of values) {
+      if (map2.has(value2)) {
+        if (value2 !== void 0)
+          throw new Error(`Duplicate discriminator value "${String(value2)}"`);
+        map2.set(value2, null);
       } else {
-        map2.set(value, option);
+        map2.set(value2, option);
       }
     }
   }
@@ -19262,10 +16339,10 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       throw new Error(`Invalid discriminated union option at index "${i}"`);
     }
   });
-  const disc = cached2(() => discriminatorMap(def));
+  const disc = cached(() => discriminatorMap(def));
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject(input2)) {
       payload.issues.push({
         code: "invalid_type",
         expected: "object",
@@ -19274,9 +16351,9 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       });
       return payload;
     }
-    const value = input2?.[def.discriminator];
-    const opt = disc.value.get(value);
-    if (opt && (value !== void 0 || ctx.direction !== "backward")) {
+    const value2 = input2?.[def.discriminator];
+    const opt = disc.value.get(value2);
+    if (opt && (value2 !== void 0 || ctx.direction !== "backward")) {
       return opt._zod.run(payload, ctx);
     }
     if (def.unionFallback || ctx.direction === "backward") {
@@ -19287,7 +16364,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       errors: [],
       note: "No matching discriminator",
       discriminator: def.discriminator,
-      options: Array.from(disc.value.keys()).filter((value2) => disc.value.get(value2) !== null),
+      options: Array.from(disc.value.keys()).filter((value3) => disc.value.get(value3) !== null),
       input: input2,
       path: [def.discriminator],
       inst
@@ -19706,14 +16783,14 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const [key, value] of input2) {
+    for (const [key, value2] of input2) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
       const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
-      const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
+      const valueResult = def.valueType._zod.run({ value: value2, issues: [] }, ctx);
       if (keyResult instanceof Promise || valueResult instanceof Promise) {
         proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
           handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
@@ -20126,23 +17203,23 @@ function handleCodecAResult(result, def, ctx) {
   if (direction === "forward") {
     const transformed = def.transform(result.value, result);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.out, ctx));
+      return transformed.then((value2) => handleCodecTxResult(result, value2, def.out, ctx));
     }
     return handleCodecTxResult(result, transformed, def.out, ctx);
   } else {
     const transformed = def.reverseTransform(result.value, result);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.in, ctx));
+      return transformed.then((value2) => handleCodecTxResult(result, value2, def.in, ctx));
     }
     return handleCodecTxResult(result, transformed, def.in, ctx);
   }
 }
-function handleCodecTxResult(left, value, nextSchema, ctx) {
+function handleCodecTxResult(left, value2, nextSchema, ctx) {
   if (left.issues.length) {
     left.aborted = true;
     return left;
   }
-  return nextSchema._zod.run({ value, issues: left.issues }, ctx);
+  return nextSchema._zod.run({ value: value2, issues: left.issues }, ctx);
 }
 var $ZodPreprocess = /* @__PURE__ */ $constructor("$ZodPreprocess", (inst, def) => {
   $ZodPipe.init(inst, def);
@@ -20399,8 +17476,8 @@ var $ZodCyclicError = class extends Error {
 };
 var STATE = "~memo";
 var NO_ISSUES = [];
-function isRef(value) {
-  return value !== null && typeof value === "object";
+function isRef(value2) {
+  return value2 !== null && typeof value2 === "object";
 }
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
@@ -20409,17 +17486,17 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
-  const cached3 = recursive.get(inst);
-  if (cached3 !== void 0)
-    return cached3 ? PROVEN : NONE;
+function isRecursive(inst, stack, resolve6) {
+  const cached4 = recursive.get(inst);
+  if (cached4 !== void 0)
+    return cached4 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve5);
+      const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -20430,7 +17507,7 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -20494,7 +17571,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -20527,13 +17604,13 @@ function isRecursive(inst, stack, resolve5) {
         const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
           continue;
-        const value = desc.value;
-        if (!value || typeof value !== "object")
+        const value2 = desc.value;
+        if (!value2 || typeof value2 !== "object")
           continue;
-        if (value._zod)
-          check2(value);
-        else if (Array.isArray(value))
-          for (const el of value)
+        if (value2._zod)
+          check2(value2);
+        else if (Array.isArray(value2))
+          for (const el of value2)
             check2(el);
       }
     }
@@ -20662,9 +17739,9 @@ var memo = {
 function memoizer() {
   return memo;
 }
-function isBackEdge(ctx, value) {
+function isBackEdge(ctx, value2) {
   const backEdges = ctx[STATE]?.backEdges;
-  return backEdges !== void 0 && isRef(value) && backEdges.has(value);
+  return backEdges !== void 0 && isRef(value2) && backEdges.has(value2);
 }
 
 // node_modules/zod/v4/locales/index.js
@@ -20959,8 +18036,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -22130,11 +19207,11 @@ var error12 = () => {
     nan: "NaN"
     // All other type names omitted - they fall back to raw values via ?? operator
   };
-  function getTypeName(type, input2) {
-    if (type === "number" && typeof input2 === "number" && !Number.isFinite(input2)) {
+  function getTypeName(type2, input2) {
+    if (type2 === "number" && typeof input2 === "number" && !Number.isFinite(input2)) {
       return String(input2);
     }
-    return TypeDictionary[type] ?? type;
+    return TypeDictionary[type2] ?? type2;
   }
   return (issue2) => {
     switch (issue2.code) {
@@ -23607,8 +20684,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -26007,8 +23084,8 @@ var error43 = () => {
     // Compatibility: "nan" -> "NaN" for display
     function: { name: "fun\xE7\xE3o", articles: Gender.feminine }
   };
-  function translateOriginWithArticle(type, articleType) {
-    const translatedValue = TypeDictionary[type] ?? { name: `valor "${type}"`, articles: Gender.masculine };
+  function translateOriginWithArticle(type2, articleType) {
+    const translatedValue = TypeDictionary[type2] ?? { name: `valor "${type2}"`, articles: Gender.masculine };
     return `${translatedValue.articles[articleType]} ${translatedValue.name}`;
   }
   return (issue2) => {
@@ -26151,8 +23228,8 @@ var error44 = () => {
     // Compatibility: "nan" -> "NaN" for display
     function: { name: "fun\xE7\xE3o", articles: Gender.feminine }
   };
-  function translateOriginWithArticle(type, articleType) {
-    const translatedValue = TypeDictionary[type] ?? { name: `valor "${type}"`, articles: Gender.masculine };
+  function translateOriginWithArticle(type2, articleType) {
+    const translatedValue = TypeDictionary[type2] ?? { name: `valor "${type2}"`, articles: Gender.masculine };
     return `${translatedValue.articles[articleType]} ${translatedValue.name}`;
   }
   return (issue2) => {
@@ -26346,8 +23423,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -28307,14 +25384,14 @@ function compileValidator(schema, parser) {
     return parser;
   }
 }
-function compile(schema, options) {
+function compile(schema, options2) {
   try {
     const parser = compileFn(schema);
-    const clone2 = withParser(schema, parser);
-    clone2._zod.bag.validator = compileValidator(schema, parser);
-    return clone2;
+    const clone3 = withParser(schema, parser);
+    clone3._zod.bag.validator = compileValidator(schema, parser);
+    return clone3;
   } catch (err) {
-    if (options?.strict)
+    if (options2?.strict)
       throw err;
     return schema;
   }
@@ -28323,7 +25400,7 @@ function withParser(schema, parser) {
   if (isRecursiveSchema(schema)) {
     throw new ZodCompileUnsupportedError("a schema whose subtree contains a reference cycle");
   }
-  const clone2 = clone(schema);
+  const clone3 = clone(schema);
   const liveRun = schema._zod.run;
   const originalRun = liveRun.__originalRun ?? liveRun;
   const wrapped = (payload, ctx) => {
@@ -28343,12 +25420,12 @@ function withParser(schema, parser) {
     return originalRun(payload, ctx);
   };
   wrapped.__originalRun = originalRun;
-  clone2._zod.bag.fallbackRun = originalRun;
-  clone2._zod.bag.validator = parser;
-  clone2._zod.run = wrapped;
+  clone3._zod.bag.fallbackRun = originalRun;
+  clone3._zod.bag.validator = parser;
+  clone3._zod.run = wrapped;
   if (!liveRun.__originalRun)
-    installCompiledUserMethods(clone2, schema, parser);
-  return clone2;
+    installCompiledUserMethods(clone3, schema, parser);
+  return clone3;
 }
 function installCompiledUserMethods(target, source, parser) {
   const targetAny = target;
@@ -28374,7 +25451,7 @@ function installCompiledUserMethods(target, source, parser) {
     };
   }
 }
-function compileFn(schema, options) {
+function compileFn(schema, options2) {
   let recursive2 = true;
   try {
     recursive2 = isRecursiveSchema(schema);
@@ -28390,16 +25467,16 @@ function compileFn(schema, options) {
     definite: true
   };
   const doc = new Doc(["input"]);
-  const outputAccessor = generateCheck(doc, ctx, schema, "input", !options?.assertOnly);
+  const outputAccessor = generateCheck(doc, ctx, schema, "input", !options2?.assertOnly);
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
-  const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+  const code2 = doc.content.join("\n");
+  const fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -28408,19 +25485,19 @@ ${code}
   } catch (err) {
     throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
   }
-  if (options?.debug) {
+  if (options2?.debug) {
     fn.code = fullCode;
   }
   fn.definite = ctx.definite;
   return fn;
 }
-function addConstant(ctx, value) {
+function addConstant(ctx, value2) {
   for (const [name2, v] of ctx.constants) {
-    if (v === value)
+    if (v === value2)
       return name2;
   }
   const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
+  ctx.constants.set(name, value2);
   return name;
 }
 function addUserConstant(ctx, fn) {
@@ -28430,8 +25507,8 @@ function addUserConstant(ctx, fn) {
 function newVar(ctx) {
   return `v${ctx.varCounter++}`;
 }
-function runtimeRun(schema, value) {
-  const result = schema._zod.run({ value, issues: [] }, {});
+function runtimeRun(schema, value2) {
+  const result = schema._zod.run({ value: value2, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
   const r = result;
@@ -28563,27 +25640,27 @@ function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label) {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value}`);
+function numericOperand(value2, label) {
+  if (typeof value2 !== "number" || !Number.isFinite(value2)) {
+    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value2}`);
   }
-  return `${value}`;
+  return `${value2}`;
 }
-function comparisonOperand(ctx, value) {
-  if (typeof value === "bigint")
-    return `${value}n`;
-  if (typeof value === "number") {
-    if (Number.isNaN(value))
+function comparisonOperand(ctx, value2) {
+  if (typeof value2 === "bigint")
+    return `${value2}n`;
+  if (typeof value2 === "number") {
+    if (Number.isNaN(value2))
       throw new ZodCompileUnsupportedError("comparison check with NaN bound");
-    return `${value}`;
+    return `${value2}`;
   }
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) {
+  if (value2 instanceof Date) {
+    if (Number.isNaN(value2.getTime())) {
       throw new ZodCompileUnsupportedError("comparison check with Invalid Date bound");
     }
-    return addConstant(ctx, value);
+    return addConstant(ctx, value2);
   }
-  throw new ZodCompileUnsupportedError(`comparison check bound of type ${typeof value}`);
+  throw new ZodCompileUnsupportedError(`comparison check bound of type ${typeof value2}`);
 }
 function generateGreaterThanCheck(doc, ctx, def, accessor) {
   const op = def.inclusive ? "<" : "<=";
@@ -28704,8 +25781,8 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
     const checkFn = check2._zod.check;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
       if (result instanceof Promise)
         throwAsync();
@@ -28853,13 +25930,13 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
 }
 function generateCheck(doc, ctx, schema, accessor, needsValue = true) {
   const def = schema._zod.def;
-  const type = def.type;
+  const type2 = def.type;
   if (def.coerce) {
-    throw new ZodCompileUnsupportedError(`coercion (z.coerce.${type}())`);
+    throw new ZodCompileUnsupportedError(`coercion (z.coerce.${type2}())`);
   }
   const buildsValue = needsValue || !!def.checks?.length;
   let typeAccessor;
-  switch (type) {
+  switch (type2) {
     case "string":
       typeAccessor = generateStringCheck(doc, ctx, schema, accessor, buildsValue);
       break;
@@ -28974,8 +26051,8 @@ function generateCheck(doc, ctx, schema, accessor, needsValue = true) {
       typeAccessor = generateCatchCheck(doc, ctx, schema, accessor);
       break;
     default: {
-      void type;
-      throw new ZodCompileUnsupportedError(`schema type ${type}`);
+      void type2;
+      throw new ZodCompileUnsupportedError(`schema type ${type2}`);
     }
   }
   if (typeAccessor === null)
@@ -29356,24 +26433,24 @@ function generateLiteralCheck(doc, ctx, schema, accessor) {
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
-  const value = values[0];
-  if (typeof value === "number" && Number.isNaN(value)) {
+  const value2 = values[0];
+  if (typeof value2 === "number" && Number.isNaN(value2)) {
     const literalSet = addConstant(ctx, new Set(values));
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (typeof value === "string") {
-    doc.write(`if (${accessor} !== ${esc(value)}) return INVALID;`);
-  } else if (typeof value === "number" || typeof value === "boolean") {
-    doc.write(`if (${accessor} !== ${value}) return INVALID;`);
-  } else if (value === null) {
+  if (typeof value2 === "string") {
+    doc.write(`if (${accessor} !== ${esc(value2)}) return INVALID;`);
+  } else if (typeof value2 === "number" || typeof value2 === "boolean") {
+    doc.write(`if (${accessor} !== ${value2}) return INVALID;`);
+  } else if (value2 === null) {
     doc.write(`if (${accessor} !== null) return INVALID;`);
-  } else if (value === void 0) {
+  } else if (value2 === void 0) {
     doc.write(`if (${accessor} !== undefined) return INVALID;`);
-  } else if (typeof value === "bigint") {
-    doc.write(`if (${accessor} !== ${value}n) return INVALID;`);
+  } else if (typeof value2 === "bigint") {
+    doc.write(`if (${accessor} !== ${value2}n) return INVALID;`);
   } else {
-    throw new ZodCompileUnsupportedError(`literal type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`literal type ${typeof value2}`);
   }
   return accessor;
 }
@@ -29515,31 +26592,31 @@ function getTupleOptStart2(items, key) {
 }
 function generateUnionCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const options = def.options;
+  const options2 = def.options;
   if (def.discriminator) {
     return generateDiscriminatedUnionCheck(doc, ctx, def, accessor);
   }
   if (def.inclusive === false) {
     throw new ZodCompileUnsupportedError("exclusive unions (z.xor)");
   }
-  if (options.length === 0) {
+  if (options2.length === 0) {
     doc.write("return INVALID;");
     return accessor;
   }
-  if (options.length === 1) {
-    return generateCheck(doc, ctx, options[0], accessor);
+  if (options2.length === 1) {
+    return generateCheck(doc, ctx, options2[0], accessor);
   }
-  const allLiterals = options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
+  const allLiterals = options2.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
   if (allLiterals) {
-    const values = new Set(options.flatMap((opt) => opt._zod.def.values));
+    const values = new Set(options2.flatMap((opt) => opt._zod.def.values));
     const valuesConst = addConstant(ctx, values);
     doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
     return accessor;
   }
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
-  for (let i = 0; i < options.length; i++) {
-    const opt = options[i];
+  for (let i = 0; i < options2.length; i++) {
+    const opt = options2[i];
     if (i === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
@@ -29573,13 +26650,13 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
     if (!values || values.size === 0) {
       throw new ZodCompileUnsupportedError("discriminated union option without static discriminator values");
     }
-    for (const value of values) {
-      if (claimed.has(value)) {
-        throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value)}`);
+    for (const value2 of values) {
+      if (claimed.has(value2)) {
+        throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value2)}`);
       }
-      claimed.add(value);
+      claimed.add(value2);
     }
-    const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
+    const conditions = Array.from(values, (value2) => literalEquality(ctx, discVar, value2));
     const prefix = firstBranch ? "if" : "else if";
     doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d) => {
@@ -29592,27 +26669,27 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
   doc.write(`else { return INVALID; }`);
   return outputVar;
 }
-function literalEquality(ctx, accessor, value) {
-  if (typeof value === "string")
-    return `${accessor} === ${esc(value)}`;
-  if (typeof value === "number") {
-    if (Number.isNaN(value))
+function literalEquality(ctx, accessor, value2) {
+  if (typeof value2 === "string")
+    return `${accessor} === ${esc(value2)}`;
+  if (typeof value2 === "number") {
+    if (Number.isNaN(value2))
       return `Number.isNaN(${accessor})`;
-    return `${accessor} === ${value}`;
+    return `${accessor} === ${value2}`;
   }
-  if (typeof value === "boolean")
-    return `${accessor} === ${value}`;
-  if (value === null)
+  if (typeof value2 === "boolean")
+    return `${accessor} === ${value2}`;
+  if (value2 === null)
     return `${accessor} === null`;
-  if (value === void 0)
+  if (value2 === void 0)
     return `${accessor} === undefined`;
-  if (typeof value === "bigint")
-    return `${accessor} === ${value}n`;
-  if (typeof value === "symbol") {
-    const symbolConst = addConstant(ctx, value);
+  if (typeof value2 === "bigint")
+    return `${accessor} === ${value2}n`;
+  if (typeof value2 === "symbol") {
+    const symbolConst = addConstant(ctx, value2);
     return `${accessor} === ${symbolConst}`;
   }
-  throw new ZodCompileUnsupportedError(`literal discriminator value ${String(value)}`);
+  throw new ZodCompileUnsupportedError(`literal discriminator value ${String(value2)}`);
 }
 function generateIntersectionCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -29803,9 +26880,9 @@ function generatePipeCheck(doc, ctx, schema, accessor) {
       throw new ZodCompileAsyncError("z.compile: async transforms in pipes are not supported");
     }
     const transformFn = def.transform;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
+      const result = transformFn(value2, fakePayload);
       if (result instanceof Promise)
         return INVALID;
       return fakePayload.issues.length === 0 ? result : INVALID;
@@ -29839,8 +26916,8 @@ function generateCustomCheck(doc, ctx, schema, accessor) {
   }
   return accessor;
 }
-function runtimeCatch(innerSchema, catchValue, value) {
-  const result = innerSchema._zod.run({ value, issues: [] }, {});
+function runtimeCatch(innerSchema, catchValue, value2) {
+  const result = innerSchema._zod.run({ value: value2, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
   const r = result;
@@ -29878,9 +26955,9 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
       throw new ZodCompileAsyncError("z.compile: async transforms are not supported");
     }
     const transformFn = def.transform;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
+      const result = transformFn(value2, fakePayload);
       if (result instanceof Promise)
         return INVALID;
       return fakePayload.issues.length === 0 ? result : INVALID;
@@ -30386,38 +27463,38 @@ function _nan(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
@@ -30438,11 +27515,11 @@ function _nonnegative(params) {
   return /* @__PURE__ */ _gte(0, params);
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value2, params) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
     ...normalizeParams(params),
-    value
+    value: value2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -30610,26 +27687,26 @@ function _array(Class2, element, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _union(Class2, options, params) {
+function _union(Class2, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     ...normalizeParams(params)
   });
 }
-function _xor(Class2, options, params) {
+function _xor(Class2, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     inclusive: false,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class2, discriminator, options, params) {
+function _discriminatedUnion(Class2, discriminator, options2, params) {
   return new Class2({
     type: "union",
-    options,
+    options: options2,
     discriminator,
     ...normalizeParams(params)
   });
@@ -30698,10 +27775,10 @@ function _nativeEnum(Class2, entries, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _literal(Class2, value, params) {
+function _literal(Class2, value2, params) {
   return new Class2({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...normalizeParams(params)
   });
 }
@@ -31151,19 +28228,19 @@ Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.
     ctx.sharedDefsExtractedFor = ctx.external;
 }
 function compactTypeUnion(schema) {
-  const options = schema.anyOf;
-  if (!Array.isArray(options) || options.length === 0 || schema.type !== void 0)
+  const options2 = schema.anyOf;
+  if (!Array.isArray(options2) || options2.length === 0 || schema.type !== void 0)
     return;
   const types = [];
-  for (const option of options) {
+  for (const option of options2) {
     if (!option || typeof option !== "object")
       return;
     compactTypeUnion(option);
     const keys = Object.keys(option);
     if (keys.length !== 1 || keys[0] !== "type")
       return;
-    const type = option.type;
-    for (const member of Array.isArray(type) ? type : [type]) {
+    const type2 = option.type;
+    for (const member of Array.isArray(type2) ? type2 : [type2]) {
       if (typeof member !== "string")
         return;
       if (!types.includes(member))
@@ -31484,22 +28561,22 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
-var narrowMin = (agg, key, value) => {
-  if (agg[key] === void 0 || value > agg[key])
-    agg[key] = value;
+var narrowMin = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 > agg[key])
+    agg[key] = value2;
 };
-var narrowMax = (agg, key, value) => {
-  if (agg[key] === void 0 || value < agg[key])
-    agg[key] = value;
+var narrowMax = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 < agg[key])
+    agg[key] = value2;
 };
-var narrowBoth = (agg, value) => {
-  narrowMin(agg, "minimum", value);
-  narrowMax(agg, "maximum", value);
+var narrowBoth = (agg, value2) => {
+  narrowMin(agg, "minimum", value2);
+  narrowMax(agg, "maximum", value2);
 };
-var addDivisor = (agg, value) => {
+var addDivisor = (agg, value2) => {
   agg.multipleOf ?? (agg.multipleOf = []);
-  if (!agg.multipleOf.includes(value))
-    agg.multipleOf.push(value);
+  if (!agg.multipleOf.includes(value2))
+    agg.multipleOf.push(value2);
 };
 var addPattern = (agg, pattern) => {
   agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
@@ -31859,14 +28936,14 @@ var objectProcessor = (schema, ctx, _json, params) => {
 var unionProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
-  const options = def.options.map((x, i) => processSchema(x, ctx, {
+  const options2 = def.options.map((x, i) => processSchema(x, ctx, {
     ...params,
     path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
   if (isExclusive) {
-    json2.oneOf = options;
+    json2.oneOf = options2;
   } else {
-    json2.anyOf = options;
+    json2.anyOf = options2;
   }
 };
 var intersectionProcessor = (schema, ctx, json2, params) => {
@@ -32075,9 +29152,9 @@ var nonoptionalProcessor = (schema, ctx, _json, params) => {
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value2, schema, ctx, json2, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_, val) => {
+  const serialized = JSON.stringify(value2, (_, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -32093,9 +29170,9 @@ var defaultProcessor = (schema, ctx, json2, params) => {
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json2.default = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json2.default = value2;
 };
 var prefaultProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
@@ -32104,9 +29181,9 @@ var prefaultProcessor = (schema, ctx, json2, params) => {
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json2._prefault = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json2._prefault = value2;
 };
 var catchProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
@@ -32258,8 +29335,8 @@ var JSONSchemaGenerator = class {
   get counter() {
     return this.ctx.counter;
   }
-  set counter(value) {
-    this.ctx.counter = value;
+  set counter(value2) {
+    this.ctx.counter = value2;
   }
   /** @deprecated Access via ctx instead */
   get seen() {
@@ -32535,12 +29612,12 @@ function _lazyMethod(proto, key, make) {
     configurable: true,
     enumerable: false,
     get() {
-      const value = make(this);
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
-      return value;
+      const value2 = make(this);
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
+      return value2;
     },
-    set(value) {
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+    set(value2) {
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
     }
   });
 }
@@ -32708,8 +29785,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
       }
     });
   },
-  set "~standard"(value) {
-    util_exports.own(this, "~standard", value);
+  set "~standard"(value2) {
+    util_exports.own(this, "~standard", value2);
   },
   parse: function _parse2(data, params) {
     return parse2(this, data, params, { callee: _parse2 });
@@ -32727,8 +29804,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   get spa() {
     return this?.safeParseAsync;
   },
-  set spa(value) {
-    util_exports.own(this, "spa", value);
+  set spa(value2) {
+    util_exports.own(this, "spa", value2);
   },
   validate(data, params) {
     return validate(this, data, params);
@@ -33154,23 +30231,23 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value2, params) {
+      return this.check(_gt(value2, params));
     },
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value2, params) {
+      return this.check(_lt(value2, params));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value2, params) {
+      return this.check(_lte(value2, params));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value2, params) {
+      return this.check(_lte(value2, params));
     },
     int(params) {
       return this.check(int(params));
@@ -33190,11 +30267,11 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     nonpositive(params) {
       return this.check(_lte(0, params));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
-    step(value, params) {
-      return this.check(_multipleOf(value, params));
+    step(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
     finite() {
       return this;
@@ -33243,23 +30320,23 @@ var ZodBigInt = /* @__PURE__ */ $constructor(
     maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value2, params) {
+      return this.check(_gt(value2, params));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value2, params) {
+      return this.check(_lt(value2, params));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value2, params) {
+      return this.check(_lte(value2, params));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value2, params) {
+      return this.check(_lte(value2, params));
     },
     positive(params) {
       return this.check(_gt(BigInt(0), params));
@@ -33273,8 +30350,8 @@ var ZodBigInt = /* @__PURE__ */ $constructor(
     nonnegative(params) {
       return this.check(_gte(BigInt(0), params));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value2, params) {
+      return this.check(_multipleOf(value2, params));
     }
   })
 );
@@ -33353,8 +30430,8 @@ var ZodDate = /* @__PURE__ */ $constructor(
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
     inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
+    inst.min = (value2, params) => inst.check(_gte(value2, params));
+    inst.max = (value2, params) => inst.check(_lte(value2, params));
   },
   /* @__PURE__ */ util_exports.derived({
     minDate: (inst) => {
@@ -33480,10 +30557,10 @@ var ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
   inst.options = def.options;
 });
-function union(options, params) {
+function union(options2, params) {
   return new ZodUnion({
     type: "union",
-    options,
+    options: options2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -33493,10 +30570,10 @@ var ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
   inst.options = def.options;
 });
-function xor(options, params) {
+function xor(options2, params) {
   return new ZodXor({
     type: "union",
-    options,
+    options: options2,
     inclusive: false,
     ...util_exports.normalizeParams(params)
   });
@@ -33505,10 +30582,10 @@ var ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion"
   ZodUnion.init(inst, def);
   $ZodDiscriminatedUnion.init(inst, def);
 });
-function discriminatedUnion(discriminator, options, params) {
+function discriminatedUnion(discriminator, options2, params) {
   return new ZodDiscriminatedUnion({
     type: "union",
-    options,
+    options: options2,
     discriminator,
     ...util_exports.normalizeParams(params)
   });
@@ -33646,11 +30723,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   const keys = new Set(Object.keys(def.entries));
   inst.extract = (values, params) => {
     const newEntries = {};
-    for (const value of values) {
-      if (keys.has(value)) {
-        newEntries[value] = def.entries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        newEntries[value2] = def.entries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -33661,11 +30738,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
   inst.exclude = (values, params) => {
     const newEntries = { ...def.entries };
-    for (const value of values) {
-      if (keys.has(value)) {
-        delete newEntries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        delete newEntries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -33704,10 +30781,10 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value, params) {
+function literal(value2, params) {
   return new ZodLiteral({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...util_exports.normalizeParams(params)
   });
 }
@@ -34219,11 +31296,11 @@ function resolveRef(ref, ctx) {
   throw new Error(`Reference not found: ${ref}`);
 }
 function checkObjectGuards(objectSchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
-    const value = payload.value;
-    if (typeof value !== "object" || value === null || Array.isArray(value))
+  const guard = z.transform((value2) => value2).check((payload) => {
+    const value2 = payload.value;
+    if (typeof value2 !== "object" || value2 === null || Array.isArray(value2))
       return;
-    const keys = Object.getOwnPropertyNames(value);
+    const keys = Object.getOwnPropertyNames(value2);
     if (guards.minProperties !== void 0 && keys.length < guards.minProperties) {
       payload.issues.push({
         origin: "object",
@@ -34231,7 +31308,7 @@ function checkObjectGuards(objectSchema, guards) {
         minimum: guards.minProperties,
         inclusive: true,
         message: `Too small: expected object to have >=${guards.minProperties} properties`,
-        input: value,
+        input: value2,
         inst: objectSchema,
         continue: true
       });
@@ -34243,7 +31320,7 @@ function checkObjectGuards(objectSchema, guards) {
         maximum: guards.maxProperties,
         inclusive: true,
         message: `Too big: expected object to have <=${guards.maxProperties} properties`,
-        input: value,
+        input: value2,
         inst: objectSchema,
         continue: true
       });
@@ -34266,23 +31343,23 @@ function checkObjectGuards(objectSchema, guards) {
   });
   return guard.pipe(objectSchema);
 }
-function canonicalKey(value, seen) {
-  if (value === null)
+function canonicalKey(value2, seen) {
+  if (value2 === null)
     return "z";
-  const type = typeof value;
-  if (type !== "object") {
-    if (type === "number" && Number.isNaN(value))
+  const type2 = typeof value2;
+  if (type2 !== "object") {
+    if (type2 === "number" && Number.isNaN(value2))
       return null;
-    const raw = String(value);
-    return `${type[0]}${raw.length}:${raw}`;
+    const raw = String(value2);
+    return `${type2[0]}${raw.length}:${raw}`;
   }
-  if (seen.has(value))
+  if (seen.has(value2))
     return null;
-  seen.add(value);
+  seen.add(value2);
   try {
-    if (Array.isArray(value)) {
+    if (Array.isArray(value2)) {
       const parts2 = [];
-      for (const item of value) {
+      for (const item of value2) {
         const key = canonicalKey(item, seen);
         if (key === null)
           return null;
@@ -34290,17 +31367,17 @@ function canonicalKey(value, seen) {
       }
       return `a${parts2.length}:[${parts2.join(",")}]`;
     }
-    const keys = Object.keys(value).sort();
+    const keys = Object.keys(value2).sort();
     const parts = [];
     for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
+      const key = canonicalKey(value2[k], seen);
       if (key === null)
         return null;
       parts.push(`${k.length}:${k}=${key}`);
     }
     return `o${parts.length}:{${parts.join(",")}}`;
   } finally {
-    seen.delete(value);
+    seen.delete(value2);
   }
 }
 var SCHEMA_KEYWORDS = /* @__PURE__ */ new Set([
@@ -34329,14 +31406,14 @@ var SCHEMA_MAP_KEYWORDS = /* @__PURE__ */ new Set([
   "$defs",
   "definitions"
 ]);
-function containsRef(value) {
-  if (typeof value !== "object" || value === null)
+function containsRef(value2) {
+  if (typeof value2 !== "object" || value2 === null)
     return false;
-  if (Array.isArray(value))
-    return value.some(containsRef);
-  if (typeof value.$ref === "string")
+  if (Array.isArray(value2))
+    return value2.some(containsRef);
+  if (typeof value2.$ref === "string")
     return true;
-  return Object.entries(value).some(([key, sub]) => {
+  return Object.entries(value2).some(([key, sub]) => {
     if (SCHEMA_KEYWORDS.has(key))
       return containsRef(sub);
     if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
@@ -34348,7 +31425,7 @@ function plural(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
+  const guard = z.transform((value2) => value2).check((payload) => {
     const items = payload.value;
     if (!Array.isArray(items))
       return;
@@ -34472,9 +31549,9 @@ function convertBaseSchema(schema, ctx) {
   if (schema.const !== void 0) {
     return z.literal(schema.const);
   }
-  const type = schema.type;
-  if (Array.isArray(type)) {
-    const typeSchemas = type.map((t) => {
+  const type2 = schema.type;
+  if (Array.isArray(type2)) {
+    const typeSchemas = type2.map((t) => {
       const typeSchema = { ...schema, type: t };
       return convertBaseSchema(typeSchema, ctx);
     });
@@ -34486,11 +31563,11 @@ function convertBaseSchema(schema, ctx) {
     }
     return z.union(typeSchemas);
   }
-  if (!type) {
+  if (!type2) {
     return z.any();
   }
   let zodSchema;
-  switch (type) {
+  switch (type2) {
     case "string": {
       let stringSchema = z.string();
       if (schema.format) {
@@ -34563,7 +31640,7 @@ function convertBaseSchema(schema, ctx) {
     }
     case "number":
     case "integer": {
-      let numberSchema = type === "integer" ? z.number().int() : z.number();
+      let numberSchema = type2 === "integer" ? z.number().int() : z.number();
       if (typeof schema.minimum === "number" && schema.exclusiveMinimum !== true) {
         numberSchema = numberSchema.min(schema.minimum);
       }
@@ -34729,7 +31806,7 @@ function convertBaseSchema(schema, ctx) {
       break;
     }
     default:
-      throw new Error(`Unsupported type: ${type}`);
+      throw new Error(`Unsupported type: ${type2}`);
   }
   return zodSchema;
 }
@@ -34740,13 +31817,13 @@ function convertSchema(schema, ctx) {
   let baseSchema = convertBaseSchema(schema, ctx);
   const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
   if (schema.anyOf && Array.isArray(schema.anyOf)) {
-    const options = schema.anyOf.map((s) => convertSchema(s, ctx));
-    const anyOfUnion = z.union(options);
+    const options2 = schema.anyOf.map((s) => convertSchema(s, ctx));
+    const anyOfUnion = z.union(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema.oneOf && Array.isArray(schema.oneOf)) {
-    const options = schema.oneOf.map((s) => convertSchema(s, ctx));
-    const oneOfUnion = z.xor(options);
+    const options2 = schema.oneOf.map((s) => convertSchema(s, ctx));
+    const oneOfUnion = z.xor(options2);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
   if (schema.allOf && Array.isArray(schema.allOf)) {
@@ -34846,15 +31923,15 @@ function visit(schema, fnOrHandlers) {
   };
   const cache = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached3 = cache.get(s);
-    if (cached3 === RESOLVING) {
+    const cached4 = cache.get(s);
+    if (cached4 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
         getter: () => cache.get(s)
       });
     }
-    if (cached3 !== void 0)
-      return cached3;
+    if (cached4 !== void 0)
+      return cached4;
     cache.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
@@ -35059,6 +32136,1093 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/results/schema.ts
+var SCHEMA_VERSION = 1;
+var nullableNumber = external_exports.number().nullable();
+var latencySchema = external_exports.object({
+  p50: external_exports.number(),
+  p90: external_exports.number(),
+  p99: external_exports.number(),
+  mean: external_exports.number(),
+  min: external_exports.number(),
+  max: external_exports.number(),
+  std: external_exports.number(),
+  /** Coefficient of variation: std / mean. */
+  cv: external_exports.number(),
+  iterations: external_exports.number().int()
+});
+var memorySchema = external_exports.object({
+  /** CPU: peak RSS of a child process holding only this session, less its RSS before loading. */
+  rssMB: nullableNumber,
+  /** GPU: device memory the runtime reports for this engine/session. */
+  deviceMB: nullableNumber,
+  /** GPU: the process's total device memory (CUDA context included). */
+  processDeviceMB: nullableNumber
+});
+var labelledAccuracySchema = external_exports.object({ top1: external_exports.number().min(0).max(1), top5: external_exports.number().min(0).max(1).nullable() });
+var fidelitySchema = external_exports.object({ agreement: external_exports.number().min(0).max(1), cosine: external_exports.number(), snrDb: external_exports.number() });
+var runSchema = external_exports.object({
+  runtime: external_exports.enum(["onnxruntime", "tensorrt"]),
+  provider: external_exports.enum(["cpu", "cuda", "tensorrt", "reference"]),
+  /** fp32 | fp16 | int8.trt | int8.trt.fp16 | int8.ort, prefixed by `base:` for the baseline model's runs. */
+  model: external_exports.string(),
+  /** The model file this run executed (relative to the output folder where it is inside it). */
+  modelFile: external_exports.string().nullable(),
+  precision: external_exports.enum(["fp32", "fp16", "int8"]),
+  batch: external_exports.number().int().positive(),
+  status: external_exports.enum(["ok", "skipped", "failed"]),
+  reason: external_exports.string().nullable(),
+  latencyMs: latencySchema.nullable(),
+  /** Samples per second. */
+  throughput: nullableNumber,
+  memory: memorySchema.nullable(),
+  loadMs: nullableNumber,
+  accuracy: external_exports.union([labelledAccuracySchema, fidelitySchema]).nullable(),
+  /** FP32 top-1 minus this run's top-1, percentage points (positive is worse); null for FP32 and without labels. */
+  accuracyLossPp: nullableNumber,
+  /** Paired bootstrap 95% interval of accuracyLossPp. */
+  accuracyLossCi: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable(),
+  /**
+   * The paired counts behind accuracyLossPp: samples FP32 got right and this run got wrong
+   * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
+   */
+  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional()
+});
+var modelFileSchema = external_exports.object({
+  path: external_exports.string(),
+  sha256: external_exports.string(),
+  bytes: external_exports.number().int(),
+  /** The commit the file was taken from, where known (for baselineModel: the base branch's). */
+  commit: external_exports.string().nullable().optional()
+});
+var environmentSchema = external_exports.object({
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  cpu: external_exports.object({
+    model: external_exports.string(),
+    cores: external_exports.number().int(),
+    /** Int8 dot-product support found on this CPU (vnni, avx-vnni, amx, dotprod...). */
+    int8Features: external_exports.array(external_exports.string())
+  }),
+  threads: external_exports.number().int().nullable(),
+  gpu: external_exports.object({ name: external_exports.string(), driver: external_exports.string().nullable(), memoryMB: nullableNumber }).nullable(),
+  cuda: external_exports.string().nullable(),
+  tensorrt: external_exports.string().nullable(),
+  onnxruntime: external_exports.string(),
+  node: external_exports.string(),
+  quantgate: external_exports.string(),
+  commit: external_exports.string().nullable()
+});
+var quantizedModelSchema = external_exports.object({
+  /** File name inside the output folder. */
+  file: external_exports.string(),
+  flavour: external_exports.enum(["trt", "ort"]),
+  bytes: external_exports.number().int(),
+  /** Per op type (Conv, ConvTranspose, Gemm, MatMul): [quantized, total]. */
+  quantized: external_exports.record(external_exports.string(), external_exports.tuple([external_exports.number().int(), external_exports.number().int()]))
+});
+var sensitivitySchema = external_exports.object({
+  node: external_exports.string(),
+  opType: external_exports.string(),
+  /** SQNR of the node's output with only this node quantized, dB (lower is worse). */
+  sqnrDb: external_exports.number(),
+  /** The flag that keeps it in float. */
+  exclude: external_exports.string()
+});
+var quantizationSchema = external_exports.object({
+  method: external_exports.enum(["entropy", "minmax", "percentile"]),
+  percentile: nullableNumber,
+  samples: external_exports.number().int(),
+  /** No calibration data was given: random inputs were used. */
+  randomData: external_exports.boolean(),
+  /** Ranges came from an earlier calibration.json (--ranges). */
+  reusedRanges: external_exports.boolean(),
+  /** The CPU layout of the ONNX Runtime model and why it was chosen. */
+  cpuLayout: external_exports.object({ target: external_exports.string(), activations: external_exports.string(), weights: external_exports.string(), reason: external_exports.string() }),
+  models: external_exports.array(quantizedModelSchema),
+  fp32Bytes: external_exports.number().int(),
+  excluded: external_exports.array(external_exports.string()),
+  /** Nodes kept in float that the quantizer does not handle, or that could not be quantized, with why. */
+  keptFloat: external_exports.array(external_exports.object({ node: external_exports.string(), opType: external_exports.string(), reason: external_exports.string() })),
+  calibrationMs: nullableNumber,
+  quantizationMs: nullableNumber,
+  sensitivityMs: nullableNumber,
+  mostSensitive: external_exports.array(sensitivitySchema)
+});
+var evaluationSchema = external_exports.object({
+  /** Labels given: accuracy is top-1/top-5; otherwise fidelity against FP32. */
+  labelled: external_exports.boolean(),
+  samples: external_exports.number().int(),
+  /** The output scored. */
+  output: external_exports.string(),
+  classAxis: external_exports.number().int(),
+  source: external_exports.string()
+});
+var thresholdsSchema = external_exports.object({
+  /** --max-accuracy-drop, percentage points. */
+  maxAccuracyDrop: nullableNumber,
+  /** --max-disagreement, percent of samples. */
+  maxDisagreement: nullableNumber,
+  /** --max-latency-regression, percent of the baseline's p50. */
+  maxLatencyRegression: nullableNumber
+});
+var verdictSchema = external_exports.object({
+  pass: external_exports.boolean(),
+  /** False when nothing was gated (e.g. no labels and no --max-disagreement). */
+  gated: external_exports.boolean(),
+  /** One sentence per gate decision, failing ones first. */
+  reasons: external_exports.array(external_exports.string()),
+  /** The limits the decision used, so a report rendered later from this file can name them. */
+  thresholds: thresholdsSchema.optional()
+});
+var resultsSchema = external_exports.object({
+  schemaVersion: external_exports.literal(SCHEMA_VERSION),
+  createdAt: external_exports.string(),
+  model: modelFileSchema,
+  baselineModel: modelFileSchema.nullable(),
+  environment: environmentSchema,
+  quantization: quantizationSchema.nullable(),
+  evaluation: evaluationSchema.nullable(),
+  runs: external_exports.array(runSchema),
+  verdict: verdictSchema,
+  /** Set when the run was cut short (a signal, a failed stage): what exists was measured. */
+  incomplete: external_exports.string().nullable(),
+  /** The quantgate command line that reproduces this run, paths as the user gave them. */
+  command: external_exports.string().nullable().optional()
+}).loose();
+
+// src/compare/read-results.ts
+var SCHEMA_FILE = "schema/results.schema.json in the quantgate package";
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  return out || "(the top level)";
+}
+function describe3(value2) {
+  if (value2 === null) return "null";
+  if (Array.isArray(value2)) return "an array";
+  return typeof value2 === "object" ? "an object" : JSON.stringify(value2);
+}
+function parseResults(text, label) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error62) {
+    throw new BadInputError(
+      `${label} is not JSON (${error62.message})`,
+      "pass the results.json that quantgate run wrote into its --out folder"
+    );
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new BadInputError(`${label} is not a quantgate results.json: it holds ${describe3(data)}, not an object`, "pass the results.json that quantgate run wrote into its --out folder");
+  }
+  const version2 = data.schemaVersion;
+  if (version2 === void 0) {
+    throw new BadInputError(
+      `${label} is not a quantgate results.json: it has no schemaVersion`,
+      "pass the results.json that quantgate run wrote into its --out folder (report.md and calibration.json are not results files)"
+    );
+  }
+  if (version2 !== SCHEMA_VERSION) {
+    throw new BadInputError(
+      `${label} has schemaVersion ${describe3(version2)}; this quantgate reads schemaVersion ${SCHEMA_VERSION}`,
+      typeof version2 === "number" && version2 > SCHEMA_VERSION ? "upgrade quantgate to the version that wrote this file, or compare with results from this version" : "run quantgate again to write the results with this version"
+    );
+  }
+  const parsed = resultsSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue2 = parsed.error.issues[0];
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : "";
+    throw new BadInputError(
+      `${label} does not match results.json schema ${SCHEMA_VERSION}: ${fieldPath(issue2.path)}: ${issue2.message}${more}`,
+      `write it again with quantgate run, or correct that field (the schema is ${SCHEMA_FILE})`
+    );
+  }
+  return parsed.data;
+}
+function readResultsFile(path, role) {
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error62) {
+    const code2 = error62.code;
+    const why = code2 === "ENOENT" ? "does not exist" : code2 === "EISDIR" ? "is a folder" : `cannot be read (${error62.message})`;
+    throw new BadInputError(`${role} '${path}' ${why}`, "pass the path of a results.json that quantgate run wrote (in its --out folder, quantgate-out/ by default)");
+  }
+  return parseResults(text, `${role} '${path}'`);
+}
+
+// src/gate/thresholds.ts
+function runThresholds(config2) {
+  return {
+    maxAccuracyDrop: config2.maxAccuracyDrop,
+    maxDisagreement: config2.maxDisagreement ?? null,
+    maxLatencyRegression: config2.maxLatencyRegression ?? null
+  };
+}
+function compareThresholds(config2) {
+  return {
+    maxAccuracyDrop: config2.sources.maxAccuracyDrop === "default" || config2.sources.maxAccuracyDrop === void 0 ? null : config2.maxAccuracyDrop,
+    maxDisagreement: null,
+    maxLatencyRegression: config2.maxLatencyRegression ?? null
+  };
+}
+
+// src/report/format.ts
+var MINUS = "\u2212";
+function grouped(value2, decimals = 0) {
+  const fixed = Math.abs(value2).toFixed(decimals);
+  const [whole, fraction2] = fixed.split(".");
+  const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const sign = value2 < 0 && Number(fixed) !== 0 ? MINUS : "";
+  return `${sign}${withCommas}${fraction2 !== void 0 ? `.${fraction2}` : ""}`;
+}
+function ms(value2) {
+  const abs = Math.abs(value2);
+  if (abs === 0) return "0 ms";
+  if (abs >= 1e3) return `${grouped(value2)} ms`;
+  const text = value2.toPrecision(3);
+  return `${text.includes("e") ? String(Number(text)) : text.replace("-", "\u2212")} ms`;
+}
+function perSecond(value2) {
+  return value2 < 10 ? `${value2.toFixed(1)}/s` : `${grouped(value2)}/s`;
+}
+function megabytes(value2) {
+  return Math.abs(value2) < 10 ? `${value2.toFixed(1)} MB` : `${grouped(value2)} MB`;
+}
+function pp(value2) {
+  return `${grouped(value2, 2)} pp`;
+}
+function fractionPct(fraction2, decimals = 2) {
+  return `${grouped(fraction2 * 100, decimals)}%`;
+}
+function pct(value2) {
+  const abs = Math.abs(value2);
+  if (Number(abs.toFixed(2)) === 0) return "0%";
+  return `${grouped(value2, abs > 0 && abs < 1 ? 2 : 1).replace(/\.0$/, "")}%`;
+}
+function signedPct(value2) {
+  const text = pct(value2);
+  if (text.startsWith(MINUS)) return text;
+  return Number(value2.toFixed(2)) === 0 ? `\xB1${text}` : `+${text}`;
+}
+function signedPp(value2) {
+  const text = pp(value2);
+  return text.startsWith(MINUS) || Number(value2.toFixed(2)) === 0 ? text : `+${text}`;
+}
+function ratio(value2) {
+  return `${value2.toFixed(value2 >= 10 ? 1 : 2)}x`;
+}
+function count(value2) {
+  return grouped(value2);
+}
+function oneLine(text, max) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}\u2026`;
+}
+
+// src/report/labels.ts
+function shortVersion(version2) {
+  if (!version2) return "";
+  const m = /^(\d+)\.(\d+)/.exec(version2);
+  return m ? `${m[1]}.${m[2]}` : version2;
+}
+function isSimulation(run) {
+  return run.provider === "reference";
+}
+function runtimeName(run, env) {
+  if (isSimulation(run)) return "TensorRT, simulated on CPU";
+  if (run.runtime === "tensorrt") return env?.tensorrt ? `TensorRT ${shortVersion(env.tensorrt)}` : "TensorRT";
+  const ort = env ? `ONNX Runtime ${shortVersion(env.onnxruntime)}` : "ONNX Runtime";
+  const provider = run.provider === "cpu" ? "CPU" : run.provider === "cuda" ? "CUDA" : "TensorRT EP";
+  return `${ort} ${provider}`;
+}
+function modelName(run) {
+  const key = modelKey(run);
+  const name = { fp32: "FP32", fp16: "FP16", "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", "int8.ort": "INT8" };
+  const base = name[key] ?? key;
+  if (key.startsWith("int8.trt") && run.runtime === "onnxruntime" && !isSimulation(run)) return `${base} (TensorRT model)`;
+  return base;
+}
+function runLabel(run) {
+  const label = isSimulation(run) ? `TensorRT ${modelName(run)}, simulated on CPU` : `${runtimeName(run)} ${modelName(run)}`;
+  return isBaseRun(run) ? `base model's ${label}` : label;
+}
+function onRuntime(run) {
+  return isSimulation(run) ? "on TensorRT (simulated on CPU)" : `on ${runtimeName(run)}`;
+}
+function modelShortName(path) {
+  const file2 = path.split(/[\\/]/).pop() ?? path;
+  return file2.replace(/\.onnx$/i, "");
+}
+function baselineName(label) {
+  return label === "baseline" || label === "base model" ? `the ${label}` : label;
+}
+
+// src/gate/decisions.ts
+function gatedInt8Runs(results, has) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const run of results.runs) {
+    if (isBaseRun(run) || run.status !== "ok" || run.precision !== "int8" || !has(run)) continue;
+    const key = `${run.runtime}/${run.provider}/${modelKey(run)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(run);
+  }
+  const scoredByTensorRT = new Set(out.filter((run) => run.runtime === "tensorrt" && run.provider !== "reference").map(modelKey));
+  return out.filter((run) => run.provider !== "reference" || !scoredByTensorRT.has(modelKey(run)));
+}
+function accuracyDecisions(results, limitPp) {
+  if (!results.evaluation) {
+    return [{ gate: "not-gated", what: "accuracy", pass: true, sentence: "accuracy not gated: nothing was scored (no evaluation ran)." }];
+  }
+  if (!results.evaluation.labelled) return [];
+  const runs = gatedInt8Runs(results, (run) => run.accuracyLossPp !== null);
+  if (runs.length === 0) {
+    return [{ gate: "not-gated", what: "accuracy", pass: true, sentence: "accuracy not gated: no INT8 model was scored." }];
+  }
+  return runs.map((run) => {
+    const loss = run.accuracyLossPp;
+    const pass = loss <= limitPp;
+    const what = loss < 0 ? `scores ${pp(-loss)} of top-1 above FP32` : `loses ${pp(loss)} of top-1 against FP32`;
+    return { gate: "accuracy", run, lossPp: loss, limitPp, pass, sentence: `${runLabel(run)} ${what}, ${pass ? "within" : "over"} the ${pp(limitPp)} limit.` };
+  });
+}
+function disagreementDecisions(results, limitPct, accuracyAsked) {
+  if (!results.evaluation) return [];
+  if (results.evaluation.labelled) {
+    return limitPct === null ? [] : [{ gate: "not-gated", what: "disagreement", pass: true, sentence: "disagreement not gated: labels were given, so top-1 accuracy is gated instead." }];
+  }
+  if (limitPct === null) {
+    return accuracyAsked ? [{ gate: "not-gated", what: "accuracy", pass: true, sentence: "accuracy not gated: no labels (--labels gates top-1 accuracy, --max-disagreement gates top-1 agreement with FP32)." }] : [];
+  }
+  const runs = gatedInt8Runs(results, (run) => run.accuracy !== null && "agreement" in run.accuracy);
+  if (runs.length === 0) {
+    return [{ gate: "not-gated", what: "disagreement", pass: true, sentence: "disagreement not gated: no INT8 model was scored." }];
+  }
+  return runs.map((run) => {
+    const agreement = run.accuracy.agreement;
+    const disagreementPct = Math.round((1 - agreement) * 100 * 1e9) / 1e9;
+    const pass = disagreementPct <= limitPct;
+    return {
+      gate: "disagreement",
+      run,
+      disagreementPct,
+      limitPct,
+      pass,
+      sentence: `${runLabel(run)} disagrees with FP32's top-1 on ${pct(disagreementPct)} of samples, ${pass ? "within" : "over"} the ${pct(limitPct)} limit.`
+    };
+  });
+}
+function latencySentence(run, pair, label, limitPct, fires) {
+  const p50 = pair.p50;
+  const row = `${runLabel(run)} at batch ${run.batch}`;
+  const against = baselineName(label);
+  const numbers = `${ms(p50.baseline)} \u2192 ${ms(p50.current)}`;
+  const noise = `\xB1${pct(p50.noisePct)}`;
+  if (fires) return `${row}: p50 ${pct(p50.changePct)} slower than ${against} (${numbers}), over the ${pct(limitPct)} limit and beyond the ${noise} noise.`;
+  if (p50.changePct > limitPct) {
+    return `${row}: p50 ${pct(p50.changePct)} slower than ${against} (${numbers}), over the ${pct(limitPct)} limit but within the ${noise} noise, so not a regression.`;
+  }
+  return `${row}: p50 ${signedPct(p50.changePct)} against ${against} (${numbers}), within the ${pct(limitPct)} limit.`;
+}
+function latencyDecisions(results, limitPct, comparison) {
+  const out = [];
+  for (const run of results.runs) {
+    if (isBaseRun(run) || run.status !== "ok") continue;
+    const found = preferredPair(comparison, run);
+    if (!found || !found.pair.p50) continue;
+    const fires = latencyGateFires(found.pair.p50, limitPct);
+    out.push({
+      gate: "latency",
+      run,
+      pair: found.pair,
+      baselineLabel: found.comparison.label,
+      limitPct,
+      pass: !fires,
+      sentence: latencySentence(run, found.pair, found.comparison.label, limitPct, fires)
+    });
+  }
+  if (out.length === 0) {
+    const why = comparison?.sameJob || comparison?.file ? "no timed run matched one of the baseline" : "no baseline to compare with";
+    return [{ gate: "not-gated", what: "latency", pass: true, sentence: `latency not gated: ${why}.` }];
+  }
+  return out;
+}
+function failedRunDecisions(results) {
+  return results.runs.filter((run) => !isBaseRun(run) && run.status === "failed").map((run) => ({
+    gate: "failed-run",
+    run,
+    pass: false,
+    sentence: `${runLabel(run)} at batch ${run.batch} failed (${oneLine(run.reason ?? "no reason recorded", 200)}), and a run that fails cannot pass the gate.`
+  }));
+}
+var ORDER = { incomplete: -1, accuracy: 0, disagreement: 1, "failed-run": 2, latency: 3, "not-gated": 4 };
+function severity(d) {
+  if (d.gate === "accuracy") return d.lossPp;
+  if (d.gate === "disagreement") return d.disagreementPct;
+  if (d.gate === "latency") return d.pair.p50.changePct;
+  return 0;
+}
+function gateDecisions(results, thresholds, comparison) {
+  const decisions = [];
+  if (results.incomplete) {
+    decisions.push({ gate: "incomplete", pass: false, reason: results.incomplete, sentence: `The run did not finish: ${results.incomplete}` });
+  }
+  const accuracyAsked = thresholds.maxAccuracyDrop !== null;
+  if (accuracyAsked) decisions.push(...accuracyDecisions(results, thresholds.maxAccuracyDrop));
+  decisions.push(...disagreementDecisions(results, thresholds.maxDisagreement, accuracyAsked));
+  if (thresholds.maxLatencyRegression !== null) decisions.push(...latencyDecisions(results, thresholds.maxLatencyRegression, comparison));
+  const anyLimit = accuracyAsked || thresholds.maxDisagreement !== null || thresholds.maxLatencyRegression !== null;
+  if (anyLimit) decisions.push(...failedRunDecisions(results));
+  return decisions.map((d, i) => ({ d, i })).sort((a, b) => Number(a.d.pass) - Number(b.d.pass) || ORDER[a.d.gate] - ORDER[b.d.gate] || severity(b.d) - severity(a.d) || a.i - b.i).map(({ d }) => d);
+}
+
+// src/gate/verdict.ts
+function decideVerdict(results, thresholds, comparison) {
+  const decisions = gateDecisions(results, thresholds, comparison);
+  return {
+    pass: decisions.every((d) => d.pass),
+    gated: decisions.some((d) => d.gate !== "not-gated"),
+    reasons: decisions.map((d) => d.sentence),
+    thresholds: { ...thresholds }
+  };
+}
+
+// node_modules/markdown-table/index.js
+function defaultStringLength(value2) {
+  return value2.length;
+}
+function markdownTable(table2, options2) {
+  const settings = options2 || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table2.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table2[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table2[rowIndex].length;
+    }
+    while (++columnIndex2 < table2[rowIndex].length) {
+      const cell2 = serialize(table2[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell2);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell2);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code2 = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code2;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code2 = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code2 === 99) {
+      before = ":";
+      after = ":";
+    } else if (code2 === 108) {
+      before = ":";
+    } else if (code2 === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell2 = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell2;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell2 = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code2 = alignments[columnIndex];
+        if (code2 === 114) {
+          before = " ".repeat(size);
+        } else if (code2 === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell2 === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell2);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value2) {
+  return value2 === null || value2 === void 0 ? "" : String(value2);
+}
+function toAlignment(value2) {
+  const code2 = typeof value2 === "string" ? value2.codePointAt(0) : 0;
+  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
+}
+
+// src/report/markdown.ts
+function cell(text) {
+  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
+}
+function html(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function code(text) {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+function codeBlock(text, language = "") {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}
+${text}
+${fence}`;
+}
+function details(summary, body) {
+  return `<details><summary>${html(summary)}</summary>
+
+${body.trim()}
+</details>`;
+}
+function table(header, rows, align) {
+  return markdownTable([header.map(cell), ...rows.map((row) => row.map(cell))], { align, alignDelimiters: false });
+}
+
+// src/report/headline.ts
+function baselineMarkdown(label) {
+  const name = baselineName(label);
+  return name === label ? code(label) : name;
+}
+function failureText(d) {
+  switch (d.gate) {
+    case "accuracy":
+      return `${modelName(d.run)} loses ${pp(d.lossPp)} ${onRuntime(d.run)} (limit ${pp(d.limitPp)})`;
+    case "disagreement":
+      return `${modelName(d.run)} disagrees with FP32 on ${pct(d.disagreementPct)} of samples ${onRuntime(d.run)} (limit ${pct(d.limitPct)})`;
+    case "latency":
+      return `${modelName(d.run)} is ${pct(d.pair.p50.changePct)} slower ${onRuntime(d.run)} at batch ${d.run.batch} than ${baselineMarkdown(d.baselineLabel)} (limit ${pct(d.limitPct)}, noise \xB1${pct(d.pair.p50.noisePct)})`;
+    case "failed-run":
+      return `${modelName(d.run)} failed ${onRuntime(d.run)} at batch ${d.run.batch}: ${oneLine(d.run.reason ?? "no reason recorded", 90)}`;
+    case "not-gated":
+      return d.sentence.replace(/\.$/, "");
+    case "incomplete":
+      return `the run stopped before it finished: ${oneLine(d.reason, 140)}`;
+  }
+}
+function passText(decisions) {
+  const clauses = [];
+  const accuracy = decisions.filter((d) => d.gate === "accuracy");
+  if (accuracy.length > 0) {
+    const worst = accuracy.reduce((a, b) => b.lossPp > a.lossPp ? b : a);
+    clauses.push(`worst accuracy loss ${pp(worst.lossPp)} (limit ${pp(worst.limitPp)})`);
+  }
+  const disagreement = decisions.filter((d) => d.gate === "disagreement");
+  if (disagreement.length > 0) {
+    const worst = disagreement.reduce((a, b) => b.disagreementPct > a.disagreementPct ? b : a);
+    clauses.push(`worst top-1 disagreement with FP32 ${pct(worst.disagreementPct)} (limit ${pct(worst.limitPct)})`);
+  }
+  const latency = decisions.filter((d) => d.gate === "latency");
+  if (latency.length > 0) {
+    clauses.push(`no p50 regression beyond ${pct(latency[0].limitPct)} against ${baselineMarkdown(latency[0].baselineLabel)}`);
+  }
+  const notGated = decisions.find((d) => d.gate === "not-gated" && d.what === "accuracy");
+  if (notGated) clauses.push(notGated.sentence.replace(/ \(.*\)\.$|\.$/, ""));
+  return `INT8 passes the gate: ${clauses.join("; ")}`;
+}
+function worstAgreement(entries) {
+  let worst = null;
+  for (const entry of entries) {
+    for (const run of entry.results.runs) {
+      if (isBaseRun(run) || run.precision !== "int8" || !run.accuracy || !("agreement" in run.accuracy)) continue;
+      if (!worst || run.accuracy.agreement < worst.agreement) worst = { run, agreement: run.accuracy.agreement };
+    }
+  }
+  return worst;
+}
+function headline(entries) {
+  const name = modelShortName(entries[0].results.model.path);
+  const decisions = entries.flatMap((e) => e.decisions);
+  const failing = decisions.filter((d) => !d.pass);
+  let icon;
+  let text;
+  if (failing.length > 0) {
+    icon = "\u274C";
+    text = failureText(failing[0]);
+    if (failing.length > 1) text += `, and ${failing.length - 1} more gate ${failing.length === 2 ? "failure" : "failures"} below`;
+  } else if (decisions.some((d) => d.gate !== "not-gated")) {
+    icon = "\u2705";
+    text = passText(decisions);
+  } else {
+    icon = "\u26AA";
+    const notGated = decisions.find((d) => d.gate === "not-gated");
+    text = notGated ? notGated.sentence.replace(/ \(.*\)\.$|\.$/, "") : "nothing gated";
+    const worst = worstAgreement(entries);
+    if (worst) text += ` (INT8 agrees with FP32's top-1 on ${pct(worst.agreement * 100)} of samples at worst, ${onRuntime(worst.run)})`;
+  }
+  return `### ${icon} quantgate \xB7 ${name} \xB7 ${text}`;
+}
+function failureList(entries, limit) {
+  const failing = entries.flatMap((e) => e.decisions).filter((d) => !d.pass);
+  if (failing.length < 2) return null;
+  const shown = failing.slice(0, limit).map((d) => `- \u274C ${d.sentence}`);
+  const rest = failing.length - Math.min(limit, failing.length);
+  if (rest > 0) shown.push(`- \u2026 and ${rest} more failing ${rest === 1 ? "check" : "checks"} (results.json lists them all)`);
+  return shown.join("\n");
+}
+var RUNTIME_PREFERENCE = (run) => run.runtime === "tensorrt" ? 0 : run.provider === "tensorrt" ? 1 : run.provider === "cuda" ? 2 : 3;
+function timed(run) {
+  return run.status === "ok" && run.latencyMs !== null && !isSimulation(run) && !isBaseRun(run);
+}
+function speedPair(runs) {
+  const candidates = runs.filter((r) => timed(r) && r.precision === "int8").sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
+  const floatFor = (int82) => {
+    const floats = runs.filter((r) => timed(r) && r.precision !== "int8" && r.runtime === int82.runtime && r.provider === int82.provider && r.batch === int82.batch);
+    return floats.find((r) => r.precision === "fp16") ?? floats.find((r) => r.precision === "fp32") ?? null;
+  };
+  const preferred = candidates.filter((r) => candidates[0] && RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(candidates[0]) && r.runtime === candidates[0].runtime);
+  for (const int82 of preferred) {
+    const float = floatFor(int82);
+    if (float) return { int8: int82, float };
+  }
+  return candidates[0] ? { int8: candidates[0], float: null } : null;
+}
+function speedSentence(entry) {
+  const pair = speedPair(entry.results.runs);
+  if (!pair) {
+    const anyInt8 = entry.results.runs.some((r) => !isBaseRun(r) && r.precision === "int8" && r.status === "ok");
+    return anyInt8 ? "No INT8 run was timed: the rows below carry accuracy only." : null;
+  }
+  const { int8: int82, float } = pair;
+  const parts = [];
+  const a = int82.latencyMs.p50;
+  if (float) {
+    const b = float.latencyMs.p50;
+    const speedup = b / a;
+    const numbers = `(${ms(a).replace(/ ms$/, "")} vs ${ms(b)})`;
+    const against = `${runLabel(float)} at batch ${int82.batch} ${numbers}`;
+    parts.push(
+      speedup >= 1 ? `${runLabel(int82)} runs **${ratio(speedup)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup)} slower** than ${against}`
+    );
+  } else {
+    parts.push(`${runLabel(int82)} takes ${ms(a)} at batch ${int82.batch} (p50)`);
+  }
+  const found = preferredPair(entry.comparison, int82);
+  const p50 = found?.pair.p50;
+  if (found && p50) {
+    const speed = p50.baseline / p50.current;
+    const name = baselineMarkdown(found.comparison.label);
+    const whose = name.startsWith("the ") ? name : `${name}'s model`;
+    const noise = `\xB1${pct(p50.noisePct)}`;
+    parts.push(
+      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise)`
+    );
+  }
+  return `${parts.join(", ")}.`;
+}
+
+// src/report/table.ts
+var SIMULATION_MARK = "\u2020";
+function nowrap(text) {
+  return text.replace(/ /g, "\xA0").replace(/-/g, "\u2011");
+}
+var PROVIDER_ORDER = { tensorrt: 2, cuda: 3, cpu: 4, reference: 1 };
+var MODEL_ORDER = { "int8.trt": 0, "int8.trt.fp16": 1, "int8.ort": 2, fp16: 3, fp32: 4 };
+function groupOrder(run) {
+  return run.runtime === "tensorrt" ? isSimulation(run) ? 1 : 0 : PROVIDER_ORDER[run.provider] ?? 5;
+}
+function compareRows(a, b) {
+  return groupOrder(a) - groupOrder(b) || (MODEL_ORDER[modelKey(a)] ?? 9) - (MODEL_ORDER[modelKey(b)] ?? 9) || a.batch - b.batch;
+}
+function tableRuns(results) {
+  return results.runs.filter((run) => !isBaseRun(run)).sort(compareRows);
+}
+function foldRows(runs) {
+  const rows = [];
+  const groups = /* @__PURE__ */ new Map();
+  for (const run of runs) {
+    if (run.status === "ok") {
+      rows.push({ kind: "run", run });
+      continue;
+    }
+    const key = `${run.runtime}/${run.provider}/${run.status}/${run.reason ?? ""}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+      rows.push({ kind: "folded", runs: group, models: [], batches: [] });
+    }
+    group.push(run);
+  }
+  return rows.flatMap((row) => {
+    if (row.kind === "run") return [row];
+    const models = [...new Set(row.runs.map((r) => r.model))];
+    const batches = [...new Set(row.runs.map((r) => r.batch))].sort((a, b) => a - b);
+    const whole = row.runs.length === models.length * batches.length;
+    if (row.runs.length === 1) return [{ kind: "run", run: row.runs[0] }];
+    if (whole) return [{ kind: "folded", runs: row.runs, models, batches }];
+    return models.map((model2) => {
+      const runsOf = row.runs.filter((r) => r.model === model2);
+      return runsOf.length === 1 ? { kind: "run", run: runsOf[0] } : { kind: "folded", runs: runsOf, models: [model2], batches: runsOf.map((r) => r.batch).sort((a, b) => a - b) };
+    });
+  });
+}
+function memoryCell(run) {
+  const m = run.memory;
+  if (!m) return "";
+  if (m.deviceMB !== null) return `${nowrap(megabytes(m.deviceMB))} GPU`;
+  if (m.processDeviceMB !== null) return `${nowrap(megabytes(m.processDeviceMB))} GPU (process)`;
+  if (m.rssMB !== null) return `${nowrap(megabytes(m.rssMB))} RSS`;
+  return "";
+}
+function lossCell(run) {
+  if (run.accuracyLossPp === null) return run.precision === "fp32" && run.accuracy ? "\u2014" : "";
+  const loss = run.accuracyLossPp;
+  const ci = run.accuracyLossCi;
+  if (!ci) return nowrap(pp(loss));
+  return `${pp(loss).replace(/ pp$/, "")} ${nowrap(`\xB1 ${pp((ci[1] - ci[0]) / 2)}`)}`;
+}
+function accuracyCell(run) {
+  const a = run.accuracy;
+  if (!a) return "";
+  return "top1" in a ? fractionPct(a.top1) : fractionPct(a.agreement, 1);
+}
+function fidelityCell(run) {
+  const a = run.accuracy;
+  if (!a || !("cosine" in a)) return "";
+  return run.precision === "fp32" ? "\u2014" : `${a.cosine.toFixed(4)} \xB7 ${nowrap(`${a.snrDb.toFixed(1)} dB`)}`;
+}
+function msValue(value2) {
+  return ms(value2).replace(/ ms$/, "");
+}
+function changeMark(cls, text) {
+  if (cls === "regression") return `\u{1F534} ${nowrap(text)}`;
+  if (cls === "improvement") return `\u{1F7E2} ${nowrap(text)}`;
+  return `${nowrap(text)}, within noise`;
+}
+function changeCell(pair) {
+  if (pair.note) return oneLine(pair.note, 60);
+  const parts = [];
+  if (pair.p50) parts.push(changeMark(pair.p50.class, `p50 ${signedPct(pair.p50.changePct)}`));
+  if (pair.accuracy && (pair.accuracy.class !== "within-noise" || !pair.p50)) {
+    const metric = pair.accuracy.metric === "top1" ? "top-1" : "agreement";
+    parts.push(changeMark(pair.accuracy.class, `${metric} ${signedPp(pair.accuracy.deltaPp)}`));
+  }
+  return parts.join("; ") || "within noise";
+}
+function statusCell(runs, maxReason) {
+  const run = runs[0];
+  const reason = run.reason ? `: ${oneLine(run.reason, maxReason)}` : "";
+  return run.status === "failed" ? `\u274C failed${reason}` : `skipped${reason}`;
+}
+function renderTable(entry, options2) {
+  const { results, comparison } = entry;
+  const env = results.environment;
+  const labelled = results.evaluation?.labelled !== false;
+  const side = comparison.sameJob ?? comparison.file;
+  const header = ["runtime", "model", "batch", "p50 (ms)", "p99 (ms)", "throughput", "memory", labelled ? "top-1" : "agreement with FP32", labelled ? "loss vs FP32" : "cosine \xB7 SNR"];
+  const align = ["l", "l", "r", "r", "r", "r", "r", "r", "r"];
+  if (side) {
+    header.push(`vs ${baselineMarkdown(side.label)}`);
+    align.push("r");
+  }
+  const onlyCurrent = /* @__PURE__ */ new Set([...comparison.sameJob?.onlyCurrent ?? [], ...comparison.file?.onlyCurrent ?? []]);
+  let rows = foldRows(tableRuns(results));
+  const footnotes = [];
+  let hidden = 0;
+  if (options2.maxRows !== null && rows.length > options2.maxRows) {
+    hidden = rows.length - options2.maxRows;
+    rows = rows.slice(0, options2.maxRows);
+  }
+  const shownAccuracy = /* @__PURE__ */ new Set();
+  const body = rows.map((row) => {
+    if (row.kind === "folded") {
+      const first2 = row.runs[0];
+      const models = [...new Set(row.runs.map(modelName))].join(", ");
+      const cells2 = [runtimeName(first2, env), models, row.batches.join(", "), statusCell(row.runs, options2.maxReason), "", "", "", "", ""];
+      if (side) cells2.push("");
+      return cells2;
+    }
+    const run = row.run;
+    const simulated = isSimulation(run);
+    const runtime = simulated ? `${runtimeName(run, env)} ${SIMULATION_MARK}` : runtimeName(run, env);
+    const accuracyKey = `${run.runtime}/${run.provider}/${run.model}`;
+    const showAccuracy = run.accuracy !== null && !shownAccuracy.has(accuracyKey);
+    if (showAccuracy) shownAccuracy.add(accuracyKey);
+    const latency = run.status === "ok" ? run.latencyMs : null;
+    const first = run.status !== "ok" ? statusCell([run], options2.maxReason) : simulated ? "accuracy only" : "";
+    const cells = [
+      runtime,
+      nowrap(modelName(run)),
+      String(run.batch),
+      latency ? msValue(latency.p50) : first,
+      latency ? msValue(latency.p99) : "",
+      latency && run.throughput !== null ? perSecond(run.throughput) : "",
+      run.status === "ok" ? memoryCell(run) : "",
+      showAccuracy ? accuracyCell(run) : "",
+      showAccuracy ? labelled ? lossCell(run) : fidelityCell(run) : ""
+    ];
+    if (side) {
+      const found = preferredPair(comparison, run);
+      cells.push(found ? changeCell(found.pair) : onlyCurrent.has(run) && run.status === "ok" && !simulated ? "no match" : run.status === "ok" ? "\u2014" : "");
+    }
+    return cells;
+  });
+  if (hidden > 0) {
+    const cells = [`\u2026 ${hidden} more ${hidden === 1 ? "row" : "rows"} in results.json`, "", "", "", "", "", "", "", ""];
+    if (side) cells.push("");
+    body.push(cells);
+  }
+  if (rows.some((r) => r.kind === "run" && isSimulation(r.run))) {
+    footnotes.push(
+      `${SIMULATION_MARK} A simulation of TensorRT's INT8 arithmetic: the TensorRT model run by ONNX Runtime on the CPU with graph optimisations off, which computes its Q/DQ pairs in float as TensorRT's int32 accumulation does. Accuracy only, no speed; it lets the accuracy gate work without a GPU.`
+    );
+  }
+  if (side) {
+    footnotes.push(
+      `\u{1F534} worse, \u{1F7E2} better: a change counts only beyond the noise, twice the two runs' combined spread (2\xB7\u221A(CV\xB2 + CV\xB2) of their timed iterations); smaller ones read as within noise.`
+    );
+  }
+  return { table: table(header, body, align), footnotes };
+}
+
+// src/report/sections/comparison.ts
+function verdictOf(pair) {
+  if (pair.note) return oneLine(pair.note, 80);
+  if (!pair.p50) return pair.current.provider === "reference" ? "accuracy only" : "not timed";
+  return pair.p50.class === "regression" ? "\u{1F534} slower" : pair.p50.class === "improvement" ? "\u{1F7E2} faster" : "within noise";
+}
+function accuracyText(pair) {
+  const a = pair.accuracy;
+  if (!a) return "";
+  const noise = a.noisePp !== null ? `, noise \xB1${a.noisePp.toFixed(2)}` : "";
+  const mark = a.class === "regression" ? "\u{1F534} " : a.class === "improvement" ? "\u{1F7E2} " : "";
+  return `${mark}${nowrap(signedPp(a.deltaPp))}${noise}`;
+}
+function memoryText(pair) {
+  const m = pair.memory;
+  if (!m) return "";
+  const value2 = (mb) => nowrap(megabytes(mb).replace(/ MB$/, ""));
+  return `${value2(m.baselineMB)} \u2192 ${value2(m.currentMB)} ${m.kind === "gpu" ? "GPU" : "RSS"}`;
+}
+function neitherRan(side) {
+  return side.pairs.filter((p) => p.current.status !== "ok" && p.baseline.status !== "ok");
+}
+function pairTable(side) {
+  const name = side.source === "same-job" ? "base model" : side.label;
+  const skip = new Set(neitherRan(side));
+  const value2 = (v) => nowrap(ms(v).replace(/ ms$/, ""));
+  const rows = side.pairs.filter((pair) => !skip.has(pair)).map((pair) => {
+    const p = pair.p50;
+    const metric = pair.accuracy?.metric === "agreement" ? "agreement" : "top-1";
+    return [
+      runLabel(pair.current),
+      String(pair.current.batch),
+      p ? `${value2(p.baseline)} \u2192 ${value2(p.current)}` : "",
+      p ? signedPct(p.changePct) : "",
+      p ? `\xB1${pct(p.noisePct)}` : "",
+      verdictOf(pair),
+      memoryText(pair),
+      pair.accuracy ? `${metric} ${accuracyText(pair)}` : ""
+    ];
+  });
+  return table(
+    ["run", "batch", `p50 (ms), ${name} \u2192 this`, "change", "noise", "reads as", "memory (MB)", "accuracy (pp)"],
+    rows,
+    ["l", "r", "r", "r", "r", "l", "r", "l"]
+  );
+}
+function differencesTable(differences, baselineLabel) {
+  return table(
+    ["", "this run", baselineLabel],
+    differences.map((d) => [d.what, d.current, d.baseline]),
+    ["l", "l", "l"]
+  );
+}
+function runsList(runs, limit) {
+  const shown = runs.slice(0, limit).map((r) => `${runLabel(r)} at batch ${r.batch}${r.status === "ok" ? "" : ` (${r.status})`}`);
+  const rest = runs.length - shown.length;
+  return `${shown.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
+}
+function unmatchedText(side, limit) {
+  const lines = [];
+  const name = side.source === "same-job" ? "the base model" : baselineMarkdown(side.label);
+  if (side.onlyCurrent.length > 0) lines.push(`Only in this run (no match in ${name}): ${runsList(side.onlyCurrent, limit)}.`);
+  if (side.onlyBaseline.length > 0) lines.push(`Only in ${name}: ${runsList(side.onlyBaseline, limit)}.`);
+  return lines.length > 0 ? lines.join("\n\n") : null;
+}
+function short(commit) {
+  return commit ? code(commit.slice(0, 7)) : null;
+}
+function comparisonBody(side, currentCommit, unmatchedLimit) {
+  const parts = [];
+  const name = baselineMarkdown(side.label);
+  const mine = short(currentCommit);
+  const theirs = short(side.baselineCommit);
+  const how = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
+  parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how})` : `${name} (${how})`}.`);
+  if (side.sameModel) parts.push("The two model files are identical (same sha256): any difference comes from the runner, the runtimes or quantgate.");
+  const neither = neitherRan(side);
+  if (side.pairs.length > neither.length) parts.push(pairTable(side));
+  if (neither.length > 0) parts.push(`Ran on neither side: ${runsList(neither.map((p) => p.current), unmatchedLimit || 3)}.`);
+  if (side.environment.length > 0) {
+    parts.push(`The environments differ, so latency changes may be the machine's rather than the model's:
+
+${differencesTable(side.environment, side.label)}`);
+  }
+  if (side.setup.length > 0) parts.push(`The measurement setups differ:
+
+${differencesTable(side.setup, side.label)}`);
+  const unmatched = unmatchedText(side, unmatchedLimit);
+  if (unmatched) parts.push(unmatched);
+  return parts.join("\n\n");
+}
+function comparisonSection(side, currentCommit, unmatchedLimit) {
+  const counts = [];
+  if (side.environment.length > 0) counts.push(`${side.environment.length} environment ${side.environment.length === 1 ? "difference" : "differences"}`);
+  const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
+  if (unmatched > 0) counts.push(`${unmatched} ${unmatched === 1 ? "row" : "rows"} without a match`);
+  const regressions = side.pairs.filter((p) => p.p50?.class === "regression").length;
+  if (regressions > 0) counts.push(`${regressions} slower beyond noise`);
+  const what = side.source === "same-job" ? `the base model${side.label !== "base model" ? ` (${side.label})` : ""}, benchmarked in this job` : side.label;
+  return details(`Compared with ${what}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`, comparisonBody(side, currentCommit, unmatchedLimit));
+}
+
+// src/report/comparison.ts
+function tally(side) {
+  const timed2 = side.pairs.filter((p) => p.p50);
+  const n = (cls) => timed2.filter((p) => p.p50.class === cls).length;
+  const parts = [`${count(timed2.length)} matched timed ${timed2.length === 1 ? "row" : "rows"}`];
+  if (timed2.length > 0) parts.push(`${n("regression")} slower beyond noise, ${n("improvement")} faster beyond noise, ${n("within-noise")} within noise`);
+  const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
+  parts.push(unmatched === 0 ? "every row has a match" : `${count(unmatched)} without a match`);
+  parts.push(side.environment.length === 0 ? "same environment" : `environments differ in ${side.environment.map((d) => d.what).join(", ")}`);
+  return `${parts.join("; ")}.`;
+}
+function renderComparison(current, side, verdict, options2) {
+  const name = modelShortName(current.model.path);
+  const blocks = [];
+  blocks.push(`### quantgate compare \xB7 ${name}: ${code(options2.currentName)} against ${code(options2.baselineName)}`);
+  blocks.push(tally(side));
+  if (!side.sameModel) blocks.push(`The model files differ (sha256 ${code(current.model.sha256.slice(0, 12))} here).`);
+  blocks.push(comparisonBody(side, current.environment.commit, 50));
+  if (verdict && verdict.gated) {
+    blocks.push(`**${verdict.pass ? "\u2705 passes the gate" : "\u274C fails the gate"}**
+
+${verdict.reasons.map((r) => `- ${r}`).join("\n")}`);
+  } else if (verdict && verdict.reasons.length > 0) {
+    blocks.push(verdict.reasons.map((r) => `- ${r}`).join("\n"));
+  }
+  return `${blocks.join("\n\n")}
+`;
+}
+
+// src/commands/compare.ts
+async function compareCommand(currentPath, baselinePath, config2, ctx) {
+  const current = readResultsFile(resolve(ctx.cwd, currentPath), "the current results file");
+  const baseline = readResultsFile(resolve(ctx.cwd, baselinePath), "the baseline results file");
+  const side = compareResults(current, baseline).file;
+  const thresholds = compareThresholds(config2);
+  const gated = thresholds.maxAccuracyDrop !== null || thresholds.maxLatencyRegression !== null;
+  const verdict = gated ? decideVerdict(current, thresholds, { sameJob: null, file: side }) : null;
+  if (config2.json) {
+    ctx.stdout.write(`${JSON.stringify({ current: currentPath, baseline: baselinePath, comparison: side, verdict }, null, 2)}
+`);
+  } else {
+    ctx.stdout.write(renderComparison(current, side, verdict, { currentName: currentPath, baselineName: baselinePath }));
+  }
+  if (verdict && !verdict.pass) {
+    ctx.log.warn(`gate failed: ${verdict.reasons[0] ?? ""}`);
+    return ExitCode.gateFailed;
+  }
+  return ExitCode.passed;
+}
+
+// src/commands/demo.ts
+import { join as join12 } from "node:path";
+
+// src/config/resolve.ts
+import { isAbsolute, resolve as resolve3 } from "node:path";
+
+// src/config/file.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { existsSync, readFileSync as readFileSync2, statSync } from "node:fs";
+import { dirname, join, resolve as resolve2 } from "node:path";
+
 // src/config/options.ts
 var RUN_QUANTIZE = ["run", "quantize"];
 function listOf(item, what) {
@@ -35073,11 +33237,11 @@ var numberIn = (what, min, max, exclusiveMin = false) => external_exports.union(
 );
 var bool = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", ""]).transform((v) => v === "true")]);
 var pathValue = external_exports.string().trim().min(1, { error: "the path is empty" });
-var inputShapes = external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.array(external_exports.number())]))]).transform((value, ctx) => {
-  const entries = typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean).map((item) => {
+var inputShapes = external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.array(external_exports.number())]))]).transform((value2, ctx) => {
+  const entries = typeof value2 === "string" ? value2.split(",").map((s) => s.trim()).filter(Boolean).map((item) => {
     const at = item.lastIndexOf(":");
     return [at > 0 ? item.slice(0, at) : "", at > 0 ? item.slice(at + 1) : item];
-  }) : Object.entries(value);
+  }) : Object.entries(value2);
   const shapes = {};
   for (const [name, dims] of entries) {
     const list = typeof dims === "string" ? dims.split(/[x×]/).map((d) => Number(d.trim())) : dims;
@@ -35189,6 +33353,33 @@ var OPTIONS = [
     commands: ["run"]
   },
   {
+    key: "warmup-ms",
+    arg: "<ms>",
+    description: "Untimed warm-up of each benchmark, milliseconds (at least one run).",
+    allowed: "a number of milliseconds from 0 to 600000",
+    schema: numberIn("the warm-up", 0, 6e5),
+    default: 1e3,
+    commands: ["run"]
+  },
+  {
+    key: "min-iterations",
+    arg: "<n>",
+    description: "Timed iterations of each benchmark, at least (both this and --min-time-ms must be met).",
+    allowed: "a whole number from 1 to 1000000",
+    schema: positiveInt("iteration count", 1e6),
+    default: 20,
+    commands: ["run"]
+  },
+  {
+    key: "min-time-ms",
+    arg: "<ms>",
+    description: "Timed wall time of each benchmark, at least, milliseconds.",
+    allowed: "a number of milliseconds from 0 to 3600000",
+    schema: numberIn("the timed wall time", 0, 36e5),
+    default: 3e3,
+    commands: ["run"]
+  },
+  {
     key: "threads",
     arg: "<n>",
     description: "Intra-op threads for ONNX Runtime on the CPU.",
@@ -35224,6 +33415,31 @@ var OPTIONS = [
     default: [],
     commands: RUN_QUANTIZE,
     repeatable: true
+  },
+  {
+    key: "seed",
+    arg: "<n>",
+    description: "Seed of everything random: generated calibration data and the bootstrap interval. The same inputs and seed give byte-identical models.",
+    allowed: "a whole number from 0 to 2147483647",
+    schema: external_exports.coerce.number({ error: "the seed must be a whole number" }).int({ error: "the seed must be a whole number" }).min(0, { error: "the seed must be at least 0" }).max(2147483647, { error: "the seed must be at most 2147483647" }),
+    default: 0,
+    commands: RUN_QUANTIZE
+  },
+  {
+    key: "random-int-range",
+    arg: "<lo:hi>",
+    description: "Without calibration data, integer inputs (token ids, indices) are drawn uniformly from [lo, hi).",
+    allowed: "two whole numbers LO:HI with LO < HI, e.g. 0:30522",
+    schema: external_exports.union([external_exports.string(), external_exports.tuple([external_exports.number(), external_exports.number()])]).transform((v, ctx) => {
+      const pair = typeof v === "string" ? v.split(":").map((x) => Number(x.trim())) : v;
+      if (pair.length !== 2 || !pair.every(Number.isSafeInteger) || pair[0] >= pair[1]) {
+        ctx.addIssue({ code: "custom", message: "expected LO:HI, two whole numbers with LO < HI" });
+        return external_exports.NEVER;
+      }
+      return pair;
+    }),
+    default: [0, 100],
+    commands: RUN_QUANTIZE
   },
   {
     key: "ranges",
@@ -35369,12 +33585,12 @@ function editDistance(a, b) {
 var DEFAULT_CONFIG_NAMES = ["quantgate.yml", "quantgate.yaml"];
 function findConfigFile(named, cwd) {
   if (named !== void 0) {
-    const path = resolve3(cwd, named);
+    const path = resolve2(cwd, named);
     if (!existsSync(path)) throw new BadInputError(`--config ${named}: no such file`, `check the path; it is resolved against ${cwd}`);
-    if (!statSync3(path).isFile()) throw new BadInputError(`--config ${named}: is not a file`, "pass the path of a quantgate.yml");
+    if (!statSync(path).isFile()) throw new BadInputError(`--config ${named}: is not a file`, "pass the path of a quantgate.yml");
     return path;
   }
-  return DEFAULT_CONFIG_NAMES.map((n) => join3(cwd, n)).find((p) => existsSync(p));
+  return DEFAULT_CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
 }
 function readConfigFile(path) {
   const text = readFileSync2(path, "utf8");
@@ -35384,7 +33600,7 @@ function readConfigFile(path) {
     throw new BadInputError(`${path}: is not valid YAML: ${first.message.split("\n")[0]}`, "fix the YAML syntax at that line");
   }
   const data = doc.toJS();
-  if (data === null || data === void 0) return { path, dir: dirname3(path), values: {} };
+  if (data === null || data === void 0) return { path, dir: dirname(path), values: {} };
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new BadInputError(`${path}: must be a mapping of option names to values`, 'write one "key: value" line per option, e.g. "model: models/resnet50.onnx"');
   }
@@ -35397,7 +33613,7 @@ function readConfigFile(path) {
       suggestion ? `did you mean '${suggestion}'? The keys are the flags' names without --` : `use the flags' names without --: ${allowed.join(", ")}`
     );
   }
-  return { path, dir: dirname3(path), values: data };
+  return { path, dir: dirname(path), values: data };
 }
 
 // src/config/resolve.ts
@@ -35407,11 +33623,11 @@ function sourceLabel(layer, key) {
   if (layer.kind === "input") return `input '${key}'`;
   return `${layer.file}: ${key}`;
 }
-function isGiven(value) {
-  return value !== void 0 && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+function isGiven(value2) {
+  return value2 !== void 0 && value2 !== null && value2 !== "" && !(Array.isArray(value2) && value2.length === 0);
 }
-function echo(value) {
-  return typeof value === "string" ? value : JSON.stringify(value);
+function echo(value2) {
+  return typeof value2 === "string" ? value2 : JSON.stringify(value2);
 }
 function parseOption(spec, layer, raw) {
   const result = spec.schema.safeParse(raw);
@@ -35420,7 +33636,7 @@ function parseOption(spec, layer, raw) {
     throw new BadInputError(`${sourceLabel(layer, spec.key)} is '${echo(raw)}': ${why}`, `give ${spec.allowed}`);
   }
   if (spec.isPath && typeof result.data === "string") {
-    return isAbsolute2(result.data) ? result.data : resolve4(layer?.baseDir ?? process.cwd(), result.data);
+    return isAbsolute(result.data) ? result.data : resolve3(layer?.baseDir ?? process.cwd(), result.data);
   }
   return result.data;
 }
@@ -35452,7 +33668,7 @@ function resolveConfig(command, input2) {
       config2[key] = parseOption(spec, layer, layer.values[spec.key]);
       sources[key] = sourceLabel(layer, spec.key);
     } else if (spec.default !== void 0) {
-      if (spec.isPath && typeof spec.default === "string") config2[key] = resolve4(input2.cwd, spec.default);
+      if (spec.isPath && typeof spec.default === "string") config2[key] = resolve3(input2.cwd, spec.default);
       else config2[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
       sources[key] = "default";
     }
@@ -35477,6 +33693,10838 @@ function checkCrossField(command, config2, filePath) {
   }
 }
 
+// src/paths.ts
+import { fileURLToPath } from "node:url";
+var PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+// src/pipeline/run.ts
+import { rmSync as rmSync3 } from "node:fs";
+import { isAbsolute as isAbsolute4, join as join11, relative as relative3 } from "node:path";
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+function protoCamelCase(snakeCase) {
+  let capNext = false;
+  const b = [];
+  for (let i = 0; i < snakeCase.length; i++) {
+    let c = snakeCase.charAt(i);
+    switch (c) {
+      case "_":
+        capNext = true;
+        break;
+      case "0":
+      case "1":
+      case "2":
+      case "3":
+      case "4":
+      case "5":
+      case "6":
+      case "7":
+      case "8":
+      case "9":
+        b.push(c);
+        capNext = false;
+        break;
+      default:
+        if (capNext) {
+          capNext = false;
+          c = c.toUpperCase();
+        }
+        b.push(c);
+        break;
+    }
+  }
+  return b.join("");
+}
+var reservedObjectProperties = /* @__PURE__ */ new Set([
+  // names reserved by JavaScript
+  "constructor",
+  "toString",
+  "toJSON",
+  "valueOf"
+]);
+function safeObjectProperty(name) {
+  return reservedObjectProperties.has(name) ? name + "$" : name;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
+function varint64read() {
+  const buf = this.buf;
+  let pos = this.pos;
+  let lo = 0;
+  let hi = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    const b = buf[pos++];
+    lo |= (b & 127) << shift;
+    if ((b & 128) == 0) {
+      this.pos = pos;
+      this.assertBounds();
+      this.varint64Lo = lo;
+      this.varint64Hi = hi;
+      return;
+    }
+  }
+  const middleByte = buf[pos++];
+  lo |= (middleByte & 15) << 28;
+  hi = (middleByte & 112) >> 4;
+  if ((middleByte & 128) == 0) {
+    this.pos = pos;
+    this.assertBounds();
+    this.varint64Lo = lo;
+    this.varint64Hi = hi;
+    return;
+  }
+  for (let shift = 3; shift <= 31; shift += 7) {
+    const b = buf[pos++];
+    hi |= (b & 127) << shift;
+    if ((b & 128) == 0) {
+      this.pos = pos;
+      this.assertBounds();
+      this.varint64Lo = lo;
+      this.varint64Hi = hi;
+      return;
+    }
+  }
+  throw new Error("invalid varint");
+}
+var TWO_PWR_32_DBL = 4294967296;
+function int64FromString(dec) {
+  const minus = dec[0] === "-";
+  if (minus) {
+    dec = dec.slice(1);
+  }
+  const base = 1e6;
+  let lowBits = 0;
+  let highBits = 0;
+  function add1e6digit(begin, end) {
+    const digit1e6 = Number(dec.slice(begin, end));
+    highBits *= base;
+    lowBits = lowBits * base + digit1e6;
+    if (lowBits >= TWO_PWR_32_DBL) {
+      highBits = highBits + (lowBits / TWO_PWR_32_DBL | 0);
+      lowBits = lowBits % TWO_PWR_32_DBL;
+    }
+  }
+  add1e6digit(-24, -18);
+  add1e6digit(-18, -12);
+  add1e6digit(-12, -6);
+  add1e6digit(-6);
+  return minus ? negate(lowBits, highBits) : newBits(lowBits, highBits);
+}
+function int64ToString(lo, hi) {
+  let bits = newBits(lo, hi);
+  const negative = bits.hi & 2147483648;
+  if (negative) {
+    bits = negate(bits.lo, bits.hi);
+  }
+  const result = uInt64ToString(bits.lo, bits.hi);
+  return negative ? "-" + result : result;
+}
+function uInt64ToString(lo, hi) {
+  ({ lo, hi } = toUnsigned(lo, hi));
+  if (hi <= 2097151) {
+    return String(TWO_PWR_32_DBL * hi + lo);
+  }
+  const low = lo & 16777215;
+  const mid = (lo >>> 24 | hi << 8) & 16777215;
+  const high = hi >> 16 & 65535;
+  let digitA = low + mid * 6777216 + high * 6710656;
+  let digitB = mid + high * 8147497;
+  let digitC = high * 2;
+  const base = 1e7;
+  if (digitA >= base) {
+    digitB += Math.floor(digitA / base);
+    digitA %= base;
+  }
+  if (digitB >= base) {
+    digitC += Math.floor(digitB / base);
+    digitB %= base;
+  }
+  return digitC.toString() + decimalFrom1e7WithLeadingZeros(digitB) + decimalFrom1e7WithLeadingZeros(digitA);
+}
+function toUnsigned(lo, hi) {
+  return { lo: lo >>> 0, hi: hi >>> 0 };
+}
+function newBits(lo, hi) {
+  return { lo: lo | 0, hi: hi | 0 };
+}
+function negate(lowBits, highBits) {
+  highBits = ~highBits;
+  if (lowBits) {
+    lowBits = ~lowBits + 1;
+  } else {
+    highBits += 1;
+  }
+  return newBits(lowBits, highBits);
+}
+var decimalFrom1e7WithLeadingZeros = (digit1e7) => {
+  const partial2 = String(digit1e7);
+  return "0000000".slice(partial2.length) + partial2;
+};
+function varint32write(value2, bytes) {
+  if (value2 >>> 0 < 128) {
+    bytes.push(value2);
+    return;
+  }
+  if (value2 >= 0) {
+    while (value2 > 127) {
+      bytes.push(value2 & 127 | 128);
+      value2 = value2 >>> 7;
+    }
+    bytes.push(value2);
+  } else {
+    for (let i = 0; i < 9; i++) {
+      bytes.push(value2 & 127 | 128);
+      value2 = value2 >> 7;
+    }
+    bytes.push(1);
+  }
+}
+function varint32read() {
+  let b = this.buf[this.pos++];
+  if ((b & 128) === 0) {
+    this.assertBounds();
+    return b;
+  }
+  let result = b & 127;
+  b = this.buf[this.pos++];
+  result |= (b & 127) << 7;
+  if ((b & 128) === 0) {
+    this.assertBounds();
+    return result;
+  }
+  b = this.buf[this.pos++];
+  result |= (b & 127) << 14;
+  if ((b & 128) === 0) {
+    this.assertBounds();
+    return result;
+  }
+  b = this.buf[this.pos++];
+  result |= (b & 127) << 21;
+  if ((b & 128) === 0) {
+    this.assertBounds();
+    return result;
+  }
+  b = this.buf[this.pos++];
+  result |= (b & 15) << 28;
+  for (let readBytes = 5; (b & 128) !== 0 && readBytes < 10; readBytes++)
+    b = this.buf[this.pos++];
+  if ((b & 128) !== 0)
+    throw new Error("invalid varint");
+  this.assertBounds();
+  return result >>> 0;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/proto-int64.js
+var protoInt64 = /* @__PURE__ */ makeInt64Support();
+function makeInt64Support() {
+  const dv = new DataView(new ArrayBuffer(8));
+  const ok = typeof BigInt === "function" && typeof dv.getBigInt64 === "function" && typeof dv.getBigUint64 === "function" && typeof dv.setBigInt64 === "function" && typeof dv.setBigUint64 === "function" && (!!globalThis.Deno || !!globalThis.Bun || typeof process != "object" || typeof process.env != "object" || process.env.BUF_BIGINT_DISABLE !== "1");
+  if (ok) {
+    const MIN = BigInt("-9223372036854775808");
+    const MAX = BigInt("9223372036854775807");
+    const UMIN = BigInt("0");
+    const UMAX = BigInt("18446744073709551615");
+    return {
+      zero: BigInt(0),
+      supported: true,
+      parse(value2) {
+        const bi = typeof value2 == "bigint" ? value2 : BigInt(value2);
+        if (bi > MAX || bi < MIN) {
+          throw new Error(`invalid int64: ${value2}`);
+        }
+        return bi;
+      },
+      uParse(value2) {
+        const bi = typeof value2 == "bigint" ? value2 : BigInt(value2);
+        if (bi > UMAX || bi < UMIN) {
+          throw new Error(`invalid uint64: ${value2}`);
+        }
+        return bi;
+      },
+      enc(value2) {
+        dv.setBigInt64(0, this.parse(value2), true);
+        return {
+          lo: dv.getInt32(0, true),
+          hi: dv.getInt32(4, true)
+        };
+      },
+      uEnc(value2) {
+        dv.setBigInt64(0, this.uParse(value2), true);
+        return {
+          lo: dv.getInt32(0, true),
+          hi: dv.getInt32(4, true)
+        };
+      },
+      dec(lo, hi) {
+        dv.setInt32(0, lo, true);
+        dv.setInt32(4, hi, true);
+        return dv.getBigInt64(0, true);
+      },
+      uDec(lo, hi) {
+        dv.setInt32(0, lo, true);
+        dv.setInt32(4, hi, true);
+        return dv.getBigUint64(0, true);
+      }
+    };
+  }
+  return {
+    zero: "0",
+    supported: false,
+    parse(value2) {
+      if (typeof value2 != "string") {
+        value2 = value2.toString();
+      }
+      assertInt64String(value2);
+      return value2;
+    },
+    uParse(value2) {
+      if (typeof value2 != "string") {
+        value2 = value2.toString();
+      }
+      assertUInt64String(value2);
+      return value2;
+    },
+    enc(value2) {
+      if (typeof value2 != "string") {
+        value2 = value2.toString();
+      }
+      assertInt64String(value2);
+      return int64FromString(value2);
+    },
+    uEnc(value2) {
+      if (typeof value2 != "string") {
+        value2 = value2.toString();
+      }
+      assertUInt64String(value2);
+      return int64FromString(value2);
+    },
+    dec(lo, hi) {
+      return int64ToString(lo, hi);
+    },
+    uDec(lo, hi) {
+      return uInt64ToString(lo, hi);
+    }
+  };
+}
+function assertInt64String(value2) {
+  if (!/^-?[0-9]+$/.test(value2)) {
+    throw new Error("invalid int64: " + value2);
+  }
+}
+function assertUInt64String(value2) {
+  if (!/^[0-9]+$/.test(value2)) {
+    throw new Error("invalid uint64: " + value2);
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+var ScalarType;
+(function(ScalarType2) {
+  ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
+  ScalarType2[ScalarType2["FLOAT"] = 2] = "FLOAT";
+  ScalarType2[ScalarType2["INT64"] = 3] = "INT64";
+  ScalarType2[ScalarType2["UINT64"] = 4] = "UINT64";
+  ScalarType2[ScalarType2["INT32"] = 5] = "INT32";
+  ScalarType2[ScalarType2["FIXED64"] = 6] = "FIXED64";
+  ScalarType2[ScalarType2["FIXED32"] = 7] = "FIXED32";
+  ScalarType2[ScalarType2["BOOL"] = 8] = "BOOL";
+  ScalarType2[ScalarType2["STRING"] = 9] = "STRING";
+  ScalarType2[ScalarType2["BYTES"] = 12] = "BYTES";
+  ScalarType2[ScalarType2["UINT32"] = 13] = "UINT32";
+  ScalarType2[ScalarType2["SFIXED32"] = 15] = "SFIXED32";
+  ScalarType2[ScalarType2["SFIXED64"] = 16] = "SFIXED64";
+  ScalarType2[ScalarType2["SINT32"] = 17] = "SINT32";
+  ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
+})(ScalarType || (ScalarType = {}));
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
+function scalarZeroValue(type2, longAsString) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return "";
+    case ScalarType.BOOL:
+      return false;
+    case ScalarType.DOUBLE:
+    case ScalarType.FLOAT:
+      return 0;
+    case ScalarType.INT64:
+    case ScalarType.UINT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.FIXED64:
+    case ScalarType.SINT64:
+      return longAsString ? "0" : protoInt64.zero;
+    case ScalarType.BYTES:
+      return new Uint8Array(0);
+    default:
+      return 0;
+  }
+}
+function isScalarZeroValue(type2, value2) {
+  switch (type2) {
+    case ScalarType.BOOL:
+      return value2 === false;
+    case ScalarType.STRING:
+      return value2 === "";
+    case ScalarType.BYTES:
+      return value2 instanceof Uint8Array && !value2.byteLength;
+    case ScalarType.DOUBLE:
+    case ScalarType.FLOAT:
+      return Object.is(value2, 0);
+    default:
+      return value2 == 0;
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
+var IMPLICIT = 2;
+var unsafeLocal = /* @__PURE__ */ Symbol.for("reflect unsafe local");
+function unsafeOneofCase(target, oneof) {
+  const c = target[oneof.localName].case;
+  if (c === void 0) {
+    return c;
+  }
+  return oneof.fields.find((f) => f.localName === c);
+}
+function unsafeIsSet(target, field) {
+  const name = field.localName;
+  if (field.oneof) {
+    return target[field.oneof.localName].case === name;
+  }
+  if (field.presence != IMPLICIT) {
+    return target[name] !== void 0 && Object.prototype.hasOwnProperty.call(target, name);
+  }
+  switch (field.fieldKind) {
+    case "list":
+      return target[name].length > 0;
+    case "map":
+      return Object.keys(target[name]).length > 0;
+    case "scalar":
+      return !isScalarZeroValue(field.scalar, target[name]);
+    case "enum":
+      return target[name] !== field.enum.values[0].number;
+  }
+  throw new Error("message field with implicit presence");
+}
+function unsafeIsSetExplicit(target, localName) {
+  return Object.prototype.hasOwnProperty.call(target, localName) && target[localName] !== void 0;
+}
+function unsafeGet(target, field) {
+  if (field.oneof) {
+    const oneof = target[field.oneof.localName];
+    if (oneof.case === field.localName) {
+      return oneof.value;
+    }
+    return void 0;
+  }
+  return target[field.localName];
+}
+function unsafeSet(target, field, value2) {
+  if (field.oneof) {
+    target[field.oneof.localName] = {
+      case: field.localName,
+      value: value2
+    };
+  } else {
+    target[field.localName] = value2;
+  }
+}
+function setOwn(obj, key, value2) {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, "__proto__", {
+      value: value2,
+      writable: true,
+      enumerable: true,
+      configurable: true
+    });
+  } else {
+    obj[key] = value2;
+  }
+}
+function getOwn(obj, key) {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : void 0;
+}
+function unsafeClear(target, field) {
+  const name = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
+    if (target[oneofLocalName].case === name) {
+      target[oneofLocalName] = { case: void 0 };
+    }
+  } else if (field.presence != IMPLICIT) {
+    delete target[name];
+  } else {
+    switch (field.fieldKind) {
+      case "map":
+        target[name] = {};
+        break;
+      case "list":
+        target[name] = [];
+        break;
+      case "enum":
+        target[name] = field.enum.values[0].number;
+        break;
+      case "scalar":
+        target[name] = scalarZeroValue(field.scalar, field.longAsString);
+        break;
+    }
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+function restoreJsonNames(message) {
+  for (const f of message.field) {
+    if (!unsafeIsSetExplicit(f, "jsonName")) {
+      f.jsonName = protoCamelCase(f.name);
+    }
+  }
+  message.nestedType.forEach(restoreJsonNames);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+function parseTextFormatEnumValue(descEnum, value2) {
+  const enumValue = descEnum.values.find((v) => v.name === value2);
+  if (!enumValue) {
+    throw new Error(`cannot parse ${descEnum} default value: ${value2}`);
+  }
+  return enumValue.number;
+}
+function parseTextFormatScalarValue(type2, value2) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return value2;
+    case ScalarType.BYTES: {
+      const u = unescapeBytesDefaultValue(value2);
+      if (u === false) {
+        throw new Error(`cannot parse ${ScalarType[type2]} default value: ${value2}`);
+      }
+      return u;
+    }
+    case ScalarType.INT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.SINT64:
+      return protoInt64.parse(value2);
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return protoInt64.uParse(value2);
+    case ScalarType.DOUBLE:
+    case ScalarType.FLOAT:
+      switch (value2) {
+        case "inf":
+          return Number.POSITIVE_INFINITY;
+        case "-inf":
+          return Number.NEGATIVE_INFINITY;
+        case "nan":
+          return Number.NaN;
+        default:
+          return parseFloat(value2);
+      }
+    case ScalarType.BOOL:
+      return value2 === "true";
+    case ScalarType.INT32:
+    case ScalarType.UINT32:
+    case ScalarType.SINT32:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return parseInt(value2, 10);
+  }
+}
+function unescapeBytesDefaultValue(str) {
+  const b = [];
+  const input2 = {
+    tail: str,
+    c: "",
+    next() {
+      if (this.tail.length == 0) {
+        return false;
+      }
+      this.c = this.tail[0];
+      this.tail = this.tail.substring(1);
+      return true;
+    },
+    take(n) {
+      if (this.tail.length >= n) {
+        const r = this.tail.substring(0, n);
+        this.tail = this.tail.substring(n);
+        return r;
+      }
+      return false;
+    }
+  };
+  while (input2.next()) {
+    switch (input2.c) {
+      case "\\":
+        if (input2.next()) {
+          switch (input2.c) {
+            case "\\":
+              b.push(input2.c.charCodeAt(0));
+              break;
+            case "b":
+              b.push(8);
+              break;
+            case "f":
+              b.push(12);
+              break;
+            case "n":
+              b.push(10);
+              break;
+            case "r":
+              b.push(13);
+              break;
+            case "t":
+              b.push(9);
+              break;
+            case "v":
+              b.push(11);
+              break;
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7": {
+              const s = input2.c;
+              const t = input2.take(2);
+              if (t === false) {
+                return false;
+              }
+              const n = parseInt(s + t, 8);
+              if (Number.isNaN(n)) {
+                return false;
+              }
+              b.push(n);
+              break;
+            }
+            case "x": {
+              const s = input2.c;
+              const t = input2.take(2);
+              if (t === false) {
+                return false;
+              }
+              const n = parseInt(s + t, 16);
+              if (Number.isNaN(n)) {
+                return false;
+              }
+              b.push(n);
+              break;
+            }
+            case "u": {
+              const s = input2.c;
+              const t = input2.take(4);
+              if (t === false) {
+                return false;
+              }
+              const n = parseInt(s + t, 16);
+              if (Number.isNaN(n)) {
+                return false;
+              }
+              const chunk = new Uint8Array(4);
+              const view = new DataView(chunk.buffer);
+              view.setInt32(0, n, true);
+              b.push(chunk[0], chunk[1], chunk[2], chunk[3]);
+              break;
+            }
+            case "U": {
+              const s = input2.c;
+              const t = input2.take(8);
+              if (t === false) {
+                return false;
+              }
+              const tc = protoInt64.uEnc(s + t);
+              const chunk = new Uint8Array(8);
+              const view = new DataView(chunk.buffer);
+              view.setInt32(0, tc.lo, true);
+              view.setInt32(4, tc.hi, true);
+              b.push(chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]);
+              break;
+            }
+          }
+        }
+        break;
+      default:
+        b.push(input2.c.charCodeAt(0));
+    }
+  }
+  return new Uint8Array(b);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+function* nestedTypes(desc) {
+  switch (desc.kind) {
+    case "file":
+      for (const message of desc.messages) {
+        yield message;
+        yield* nestedTypes(message);
+      }
+      yield* desc.enums;
+      yield* desc.services;
+      yield* desc.extensions;
+      break;
+    case "message":
+      for (const message of desc.nestedMessages) {
+        yield message;
+        yield* nestedTypes(message);
+      }
+      yield* desc.nestedEnums;
+      yield* desc.nestedExtensions;
+      break;
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
+var te;
+function configureTextEncoding(textEncoding) {
+  var _a3;
+  te = Object.assign(Object.assign({}, textEncoding), { encodeUtf8Into: (_a3 = textEncoding.encodeUtf8Into) !== null && _a3 !== void 0 ? _a3 : emulateEncodeInto(textEncoding.encodeUtf8.bind(textEncoding)) });
+}
+function getTextEncoding() {
+  if (!te) {
+    const globals = globalThis;
+    if (!globals.TextEncoder || !globals.TextDecoder) {
+      throw new Error("encoding API missing: install TextEncoder and TextDecoder on globalThis");
+    }
+    const textEncoder = new globals.TextEncoder();
+    const textDecoder = new globals.TextDecoder("utf-8", {
+      ignoreBOM: true
+    });
+    let textDecoderStrict;
+    const config2 = {
+      encodeUtf8(text) {
+        return textEncoder.encode(text);
+      },
+      decodeUtf8(bytes, strict) {
+        if (strict) {
+          if (!textDecoderStrict) {
+            textDecoderStrict = new globals.TextDecoder("utf-8", {
+              fatal: true,
+              ignoreBOM: true
+            });
+          }
+          return textDecoderStrict.decode(bytes);
+        }
+        return textDecoder.decode(bytes);
+      },
+      checkUtf8(text) {
+        try {
+          encodeURIComponent(text);
+          return true;
+        } catch (_) {
+          return false;
+        }
+      }
+    };
+    if (textEncoder.encodeInto) {
+      config2.encodeUtf8Into = textEncoder.encodeInto.bind(textEncoder);
+    }
+    const nativeStringIsWellFormed = String.prototype.isWellFormed;
+    if (nativeStringIsWellFormed) {
+      config2.checkUtf8 = (text) => {
+        return nativeStringIsWellFormed.call(text);
+      };
+    }
+    configureTextEncoding(config2);
+  }
+  return te;
+}
+function emulateEncodeInto(encodeUtf8) {
+  return (text, dest) => {
+    const bytes = encodeUtf8(text);
+    dest.set(bytes);
+    return { written: bytes.byteLength };
+  };
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js
+var WireType;
+(function(WireType2) {
+  WireType2[WireType2["Varint"] = 0] = "Varint";
+  WireType2[WireType2["Bit64"] = 1] = "Bit64";
+  WireType2[WireType2["LengthDelimited"] = 2] = "LengthDelimited";
+  WireType2[WireType2["StartGroup"] = 3] = "StartGroup";
+  WireType2[WireType2["EndGroup"] = 4] = "EndGroup";
+  WireType2[WireType2["Bit32"] = 5] = "Bit32";
+})(WireType || (WireType = {}));
+var UINT32_MAX = 4294967295;
+var INT32_MAX = 2147483647;
+var INT32_MIN = -2147483648;
+var BinaryWriter = class {
+  constructor(encodeUtf8) {
+    this.stackPos = [];
+    this.encodeUtf8Into = encodeUtf8 ? emulateEncodeInto(encodeUtf8) : getTextEncoding().encodeUtf8Into;
+    this.buffer = EMPTY_BUFFER;
+    this.viewCache = EMPTY_VIEW;
+    this.pos = 0;
+  }
+  ensureCapacity(size) {
+    const required2 = this.pos + size;
+    if (required2 > this.buffer.length) {
+      let newLen = this.buffer.length || INITIAL_SIZE;
+      while (newLen < required2)
+        newLen *= 2;
+      const newBuf = new Uint8Array(newLen);
+      if (this.pos > 0)
+        newBuf.set(this.buffer);
+      this.buffer = newBuf;
+    }
+  }
+  /**
+   * The DataView over `buffer`, rebuilt only if the buffer has grown since it
+   * was last used.
+   */
+  view() {
+    const bytes = this.buffer;
+    const view = this.viewCache;
+    if (view.byteLength === bytes.byteLength)
+      return view;
+    const newView = new DataView(bytes.buffer);
+    this.viewCache = newView;
+    return newView;
+  }
+  /**
+   * Return all bytes written and reset this writer.
+   */
+  finish() {
+    const result = this.buffer.slice(0, this.pos);
+    this.pos = 0;
+    this.stackPos = [];
+    return result;
+  }
+  /**
+   * Start a new fork for length-delimited data like a message
+   * or a packed repeated field.
+   *
+   * Must be joined later with `join()`.
+   */
+  fork() {
+    this.stackPos.push(this.pos);
+    this.ensureCapacity(DEFAULT_LEN_PREFIX_SIZE);
+    this.buffer[this.pos++] = 0;
+    return this;
+  }
+  /**
+   * Join the last fork. Write its length and bytes, then
+   * return to the previous state.
+   */
+  join() {
+    const forkPos = this.stackPos.pop();
+    if (forkPos === void 0)
+      throw new Error("invalid state, fork stack empty");
+    const len = this.pos - forkPos - DEFAULT_LEN_PREFIX_SIZE;
+    const lenPrefixSize = varint32Size(len);
+    if (lenPrefixSize > DEFAULT_LEN_PREFIX_SIZE) {
+      this.ensureCapacity(lenPrefixSize - DEFAULT_LEN_PREFIX_SIZE);
+      this.buffer.copyWithin(forkPos + lenPrefixSize, forkPos + DEFAULT_LEN_PREFIX_SIZE, this.pos);
+    }
+    this.pos = forkPos;
+    this.uint32(len);
+    this.pos += len;
+    return this;
+  }
+  /**
+   * Writes a tag (field number and wire type).
+   *
+   * Equivalent to `uint32( (fieldNo << 3 | type) >>> 0 )`.
+   *
+   * Generated code should compute the tag ahead of time and call `uint32()`.
+   */
+  tag(fieldNo, type2) {
+    return this.uint32((fieldNo << 3 | type2) >>> 0);
+  }
+  /**
+   * Write a chunk of raw bytes.
+   */
+  raw(chunk) {
+    this.ensureCapacity(chunk.length);
+    this.buffer.set(chunk, this.pos);
+    this.pos += chunk.length;
+    return this;
+  }
+  /**
+   * Write a `uint32` value, an unsigned 32 bit varint.
+   */
+  uint32(value2) {
+    assertUInt32(value2);
+    this.ensureCapacity(5);
+    if (value2 < 128) {
+      this.buffer[this.pos++] = value2;
+      return this;
+    }
+    while (value2 > 127) {
+      this.buffer[this.pos++] = value2 & 127 | 128;
+      value2 >>>= 7;
+    }
+    this.buffer[this.pos++] = value2;
+    return this;
+  }
+  /**
+   * Write a `int32` value, a signed 32 bit varint.
+   */
+  int32(value2) {
+    assertInt32(value2);
+    if (value2 >= 0) {
+      return this.uint32(value2);
+    }
+    this.ensureCapacity(10);
+    for (let i = 0; i < 9; i++) {
+      this.buffer[this.pos++] = value2 & 127 | 128;
+      value2 >>= 7;
+    }
+    this.buffer[this.pos++] = 1;
+    return this;
+  }
+  /**
+   * Write a `bool` value, a varint.
+   */
+  bool(value2) {
+    this.ensureCapacity(1);
+    this.buffer[this.pos++] = value2 ? 1 : 0;
+    return this;
+  }
+  /**
+   * Write a `bytes` value, length-delimited arbitrary data.
+   */
+  bytes(value2) {
+    this.uint32(value2.byteLength);
+    return this.raw(value2);
+  }
+  /**
+   * Write a `string` value, length-delimited data converted to UTF-8 text.
+   */
+  string(value2) {
+    if (typeof value2 !== "string") {
+      value2 = String(value2);
+    }
+    const len = value2.length;
+    if (len <= ASCII_MAX_LENGTH) {
+      this.ensureCapacity(len + 1);
+      const ascii = this.buffer;
+      let pos = this.pos;
+      ascii[pos++] = len;
+      let i = 0;
+      for (; i < len; i++) {
+        const code2 = value2.charCodeAt(i);
+        if (code2 > 127)
+          break;
+        ascii[pos++] = code2;
+      }
+      if (i == len) {
+        this.pos = pos;
+        return this;
+      }
+    }
+    this.ensureCapacity(len * 3 + 5);
+    const lenPrefixSizeGuess = varint32Size(len);
+    const buf = this.buffer;
+    const start = this.pos;
+    const { written } = this.encodeUtf8Into(value2, buf.subarray(start + lenPrefixSizeGuess));
+    const lenPrefixSize = varint32Size(written);
+    if (lenPrefixSize != lenPrefixSizeGuess) {
+      buf.copyWithin(start + lenPrefixSize, start + lenPrefixSizeGuess, start + lenPrefixSizeGuess + written);
+    }
+    this.uint32(written);
+    this.pos += written;
+    return this;
+  }
+  /**
+   * Write a `float` value, 32-bit floating point number.
+   */
+  float(value2) {
+    assertFloat32(value2);
+    this.ensureCapacity(4);
+    this.view().setFloat32(this.pos, value2, true);
+    this.pos += 4;
+    return this;
+  }
+  /**
+   * Write a `double` value, a 64-bit floating point number.
+   */
+  double(value2) {
+    this.ensureCapacity(8);
+    this.view().setFloat64(this.pos, value2, true);
+    this.pos += 8;
+    return this;
+  }
+  /**
+   * Write a `fixed32` value, an unsigned, fixed-length 32-bit integer.
+   */
+  fixed32(value2) {
+    assertUInt32(value2);
+    this.ensureCapacity(4);
+    this.view().setUint32(this.pos, value2, true);
+    this.pos += 4;
+    return this;
+  }
+  /**
+   * Write a `sfixed32` value, a signed, fixed-length 32-bit integer.
+   */
+  sfixed32(value2) {
+    assertInt32(value2);
+    this.ensureCapacity(4);
+    this.view().setInt32(this.pos, value2, true);
+    this.pos += 4;
+    return this;
+  }
+  /**
+   * Write a `sint32` value, a signed, zigzag-encoded 32-bit varint.
+   */
+  sint32(value2) {
+    assertInt32(value2);
+    return this.uint32((value2 << 1 ^ value2 >> 31) >>> 0);
+  }
+  /**
+   * Write a `sfixed64` value, a signed, fixed-length 64-bit integer.
+   */
+  sfixed64(value2) {
+    const tc = protoInt64.enc(value2);
+    this.ensureCapacity(8);
+    const view = this.view();
+    view.setInt32(this.pos, tc.lo, true);
+    view.setInt32(this.pos + 4, tc.hi, true);
+    this.pos += 8;
+    return this;
+  }
+  /**
+   * Write a `fixed64` value, an unsigned, fixed-length 64 bit integer.
+   */
+  fixed64(value2) {
+    const tc = protoInt64.uEnc(value2);
+    this.ensureCapacity(8);
+    const view = this.view();
+    view.setInt32(this.pos, tc.lo, true);
+    view.setInt32(this.pos + 4, tc.hi, true);
+    this.pos += 8;
+    return this;
+  }
+  /**
+   * Write a `int64` value, a signed 64-bit varint.
+   */
+  int64(value2) {
+    const tc = protoInt64.enc(value2);
+    return this.writeVarint64(tc.lo, tc.hi);
+  }
+  /**
+   * Write a `sint64` value, a signed, zig-zag-encoded 64-bit varint.
+   */
+  sint64(value2) {
+    const tc = protoInt64.enc(value2), sign = tc.hi >> 31, lo = tc.lo << 1 ^ sign, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign;
+    return this.writeVarint64(lo, hi);
+  }
+  /**
+   * Write a `uint64` value, an unsigned 64-bit varint.
+   */
+  uint64(value2) {
+    const tc = protoInt64.uEnc(value2);
+    return this.writeVarint64(tc.lo, tc.hi);
+  }
+  /**
+   * Write a 64-bit varint directly into the buffer. Accepts the value as
+   * split low/high 32-bit words.
+   *
+   * Ported from varint64write() to avoid the intermediate number[] buffer.
+   * See https://github.com/protocolbuffers/protobuf/blob/8a71927d74a4ce34efe2d8769fda198f52d20d12/js/experimental/runtime/kernel/writer.js#L344
+   */
+  writeVarint64(lo, hi) {
+    this.ensureCapacity(10);
+    const buf = this.buffer;
+    let pos = this.pos;
+    for (let i = 0; i < 28; i = i + 7) {
+      const shift = lo >>> i;
+      const hasNext = !(shift >>> 7 == 0 && hi == 0);
+      buf[pos++] = (hasNext ? shift | 128 : shift) & 255;
+      if (!hasNext) {
+        this.pos = pos;
+        return this;
+      }
+    }
+    const splitBits = lo >>> 28 & 15 | (hi & 7) << 4;
+    const hasMoreBits = !(hi >> 3 == 0);
+    buf[pos++] = (hasMoreBits ? splitBits | 128 : splitBits) & 255;
+    if (!hasMoreBits) {
+      this.pos = pos;
+      return this;
+    }
+    for (let i = 3; i < 31; i = i + 7) {
+      const shift = hi >>> i;
+      const hasNext = !(shift >>> 7 == 0);
+      buf[pos++] = (hasNext ? shift | 128 : shift) & 255;
+      if (!hasNext) {
+        this.pos = pos;
+        return this;
+      }
+    }
+    buf[pos++] = hi >>> 31 & 1;
+    this.pos = pos;
+    return this;
+  }
+};
+var INITIAL_SIZE = 128;
+var DEFAULT_LEN_PREFIX_SIZE = 1;
+var EMPTY_BUFFER = new Uint8Array(0);
+var EMPTY_VIEW = new DataView(EMPTY_BUFFER.buffer);
+var ASCII_MAX_LENGTH = 32;
+function varint32Size(value2) {
+  if (value2 < 128)
+    return 1;
+  if (value2 < 16384)
+    return 2;
+  if (value2 < 2097152)
+    return 3;
+  if (value2 < 268435456)
+    return 4;
+  return 5;
+}
+var BinaryReader = class {
+  constructor(buf, decodeUtf8 = getTextEncoding().decodeUtf8) {
+    this.decodeUtf8 = decodeUtf8;
+    this.varint64Lo = 0;
+    this.varint64Hi = 0;
+    this.varint64 = varint64read;
+    this.uint32 = varint32read;
+    this.buf = buf;
+    this.len = buf.length;
+    this.pos = 0;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  /**
+   * Reads a tag - field number and wire type. Tags are uint32 varints; values
+   * that do not fit in uint32 are rejected.
+   */
+  tag() {
+    const start = this.pos;
+    const tag = this.uint32();
+    const bytesRead = this.pos - start;
+    if (bytesRead > 5 || bytesRead == 5 && this.buf[this.pos - 1] > 15) {
+      throw new Error("illegal tag: varint overflows uint32");
+    }
+    const fieldNo = tag >>> 3;
+    const wireType = tag & 7;
+    if (fieldNo <= 0 || wireType > 5) {
+      throw new Error("illegal tag: field no " + fieldNo + " wire type " + wireType);
+    }
+    return [fieldNo, wireType];
+  }
+  /**
+   * Skip one element and return the skipped data.
+   *
+   * When skipping StartGroup, provide the tags field number to check for
+   * matching field number in the EndGroup tag. Recursion into nested groups
+   * is guarded by the `recursionLimit` argument: When the limit is reached,
+   * this method throws.
+   */
+  skip(wireType, fieldNo, recursionLimit = 100) {
+    let start = this.pos;
+    switch (wireType) {
+      case WireType.Varint:
+        while (this.buf[this.pos++] & 128) {
+        }
+        break;
+      // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
+      case WireType.Bit64:
+        this.pos += 4;
+      case WireType.Bit32:
+        this.pos += 4;
+        break;
+      case WireType.LengthDelimited:
+        let len = this.uint32();
+        this.pos += len;
+        break;
+      case WireType.StartGroup:
+        if (recursionLimit <= 0) {
+          throw new Error("maximum recursion depth reached");
+        }
+        for (; ; ) {
+          const [fn, wt] = this.tag();
+          if (wt === WireType.EndGroup) {
+            if (fieldNo !== void 0 && fn !== fieldNo) {
+              throw new Error("invalid end group tag");
+            }
+            break;
+          }
+          this.skip(wt, fn, recursionLimit - 1);
+        }
+        break;
+      default:
+        throw new Error("cant skip wire type " + wireType);
+    }
+    this.assertBounds();
+    return this.buf.subarray(start, this.pos);
+  }
+  /**
+   * Throws error if position in byte array is out of range.
+   */
+  assertBounds() {
+    if (this.pos > this.len)
+      throw new RangeError("premature EOF");
+  }
+  /**
+   * Read a `int32` field, a signed 32 bit varint.
+   */
+  int32() {
+    return this.uint32() | 0;
+  }
+  /**
+   * Read a `sint32` field, a signed, zigzag-encoded 32-bit varint.
+   */
+  sint32() {
+    let zze = this.uint32();
+    return zze >>> 1 ^ -(zze & 1);
+  }
+  /**
+   * Read a `int64` field, a signed 64-bit varint.
+   */
+  int64() {
+    this.varint64();
+    return protoInt64.dec(this.varint64Lo, this.varint64Hi);
+  }
+  /**
+   * Read a `uint64` field, an unsigned 64-bit varint.
+   */
+  uint64() {
+    this.varint64();
+    return protoInt64.uDec(this.varint64Lo, this.varint64Hi);
+  }
+  /**
+   * Read a `sint64` field, a signed, zig-zag-encoded 64-bit varint.
+   */
+  sint64() {
+    this.varint64();
+    let lo = this.varint64Lo;
+    let hi = this.varint64Hi;
+    let s = -(lo & 1);
+    lo = (lo >>> 1 | (hi & 1) << 31) ^ s;
+    hi = hi >>> 1 ^ s;
+    return protoInt64.dec(lo, hi);
+  }
+  /**
+   * Read a `bool` field, a variant.
+   */
+  bool() {
+    const b = this.buf[this.pos];
+    if (b < 128) {
+      this.pos++;
+      return b !== 0;
+    }
+    this.varint64();
+    return this.varint64Lo !== 0 || this.varint64Hi !== 0;
+  }
+  /**
+   * Read a `fixed32` field, an unsigned, fixed-length 32-bit integer.
+   */
+  fixed32() {
+    return this.view.getUint32((this.pos += 4) - 4, true);
+  }
+  /**
+   * Read a `sfixed32` field, a signed, fixed-length 32-bit integer.
+   */
+  sfixed32() {
+    return this.view.getInt32((this.pos += 4) - 4, true);
+  }
+  /**
+   * Read a `fixed64` field, an unsigned, fixed-length 64 bit integer.
+   */
+  fixed64() {
+    return protoInt64.uDec(this.sfixed32(), this.sfixed32());
+  }
+  /**
+   * Read a `fixed64` field, a signed, fixed-length 64-bit integer.
+   */
+  sfixed64() {
+    return protoInt64.dec(this.sfixed32(), this.sfixed32());
+  }
+  /**
+   * Read a `float` field, 32-bit floating point number.
+   */
+  float() {
+    return this.view.getFloat32((this.pos += 4) - 4, true);
+  }
+  /**
+   * Read a `double` field, a 64-bit floating point number.
+   */
+  double() {
+    return this.view.getFloat64((this.pos += 8) - 8, true);
+  }
+  /**
+   * Read a `bytes` field, length-delimited arbitrary data.
+   */
+  bytes() {
+    let len = this.uint32(), start = this.pos;
+    this.pos += len;
+    this.assertBounds();
+    return this.buf.subarray(start, start + len);
+  }
+  /**
+   * Read a `string` field, length-delimited data converted to UTF-8 text. If
+   * `strict` is true, throw on invalid UTF-8 instead of substituting U+FFFD.
+   */
+  string(strict) {
+    const len = this.uint32();
+    const start = this.pos;
+    this.pos += len;
+    this.assertBounds();
+    const buf = this.buf;
+    if (len <= ASCII_MAX_LENGTH) {
+      const codes = new Array(len);
+      for (let i = 0; i < len; i++) {
+        const byte = buf[start + i];
+        if (byte > 127) {
+          return this.decodeUtf8(buf.subarray(start, this.pos), strict);
+        }
+        codes[i] = byte;
+      }
+      return String.fromCharCode.apply(String, codes);
+    }
+    return this.decodeUtf8(buf.subarray(start, this.pos), strict);
+  }
+};
+function assertInt32(arg) {
+  if (typeof arg == "string") {
+    arg = Number(arg);
+  } else if (typeof arg != "number") {
+    throw new Error("invalid int32: " + typeof arg);
+  }
+  if (!Number.isInteger(arg) || arg > INT32_MAX || arg < INT32_MIN)
+    throw new Error("invalid int32: " + arg);
+}
+function assertUInt32(arg) {
+  if (typeof arg == "string") {
+    arg = Number(arg);
+  } else if (typeof arg != "number") {
+    throw new Error("invalid uint32: " + typeof arg);
+  }
+  if (!Number.isInteger(arg) || arg > UINT32_MAX || arg < 0)
+    throw new Error("invalid uint32: " + arg);
+}
+function assertFloat32(arg) {
+  if (typeof arg == "string") {
+    const o = arg;
+    arg = Number(arg);
+    if (Number.isNaN(arg) && o !== "NaN") {
+      throw new Error("invalid float32: " + o);
+    }
+  } else if (typeof arg != "number") {
+    throw new Error("invalid float32: " + typeof arg);
+  }
+  if (!Number.isFinite(Math.fround(arg)) && Number.isFinite(arg)) {
+    throw new Error("invalid float32: " + arg);
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/registry.js
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve6) {
+  return buildFileRegistry([fileDescriptorProto, resolve6]);
+}
+function buildFileRegistry(args, check2) {
+  const registry2 = createBaseRegistry();
+  if (!args.length) {
+    return registry2;
+  }
+  if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
+    for (const file2 of args[0].file) {
+      check2 === null || check2 === void 0 ? void 0 : check2(file2);
+      addFile(file2, registry2);
+    }
+    return registry2;
+  }
+  if ("$typeName" in args[0]) {
+    let recurseDeps = function(file2) {
+      const deps = [];
+      for (const protoFileName of file2.dependency) {
+        if (registry2.getFile(protoFileName) != void 0) {
+          continue;
+        }
+        if (seen.has(protoFileName)) {
+          continue;
+        }
+        const dep = resolve6(protoFileName);
+        if (!dep) {
+          throw new Error(`Unable to resolve ${protoFileName}, imported by ${file2.name}`);
+        }
+        if ("kind" in dep) {
+          registry2.addFile(dep, false, true);
+        } else {
+          seen.add(dep.name);
+          deps.push(dep);
+        }
+      }
+      return deps.concat(...deps.map(recurseDeps));
+    };
+    const input2 = args[0];
+    const resolve6 = args[1];
+    const seen = /* @__PURE__ */ new Set();
+    for (const file2 of [input2, ...recurseDeps(input2)].reverse()) {
+      check2 === null || check2 === void 0 ? void 0 : check2(file2);
+      addFile(file2, registry2);
+    }
+  } else {
+    for (const fileReg of args) {
+      for (const file2 of fileReg.files) {
+        registry2.addFile(file2);
+      }
+    }
+  }
+  return registry2;
+}
+function createBaseRegistry() {
+  const types = /* @__PURE__ */ new Map();
+  const extendees = /* @__PURE__ */ new Map();
+  const files = /* @__PURE__ */ new Map();
+  return {
+    kind: "registry",
+    types,
+    extendees,
+    [Symbol.iterator]() {
+      return types.values();
+    },
+    get files() {
+      return files.values();
+    },
+    addFile(file2, skipTypes, withDeps) {
+      files.set(file2.proto.name, file2);
+      if (!skipTypes) {
+        for (const type2 of nestedTypes(file2)) {
+          this.add(type2);
+        }
+      }
+      if (withDeps) {
+        for (const f of file2.dependencies) {
+          this.addFile(f, skipTypes, withDeps);
+        }
+      }
+    },
+    add(desc) {
+      if (desc.kind == "extension") {
+        let numberToExt = extendees.get(desc.extendee.typeName);
+        if (!numberToExt) {
+          extendees.set(
+            desc.extendee.typeName,
+            // biome-ignore lint/suspicious/noAssignInExpressions: no
+            numberToExt = /* @__PURE__ */ new Map()
+          );
+        }
+        numberToExt.set(desc.number, desc);
+      }
+      types.set(desc.typeName, desc);
+    },
+    get(typeName) {
+      return types.get(typeName);
+    },
+    getFile(fileName) {
+      return files.get(fileName);
+    },
+    getMessage(typeName) {
+      const t = types.get(typeName);
+      return (t === null || t === void 0 ? void 0 : t.kind) == "message" ? t : void 0;
+    },
+    getEnum(typeName) {
+      const t = types.get(typeName);
+      return (t === null || t === void 0 ? void 0 : t.kind) == "enum" ? t : void 0;
+    },
+    getExtension(typeName) {
+      const t = types.get(typeName);
+      return (t === null || t === void 0 ? void 0 : t.kind) == "extension" ? t : void 0;
+    },
+    getExtensionFor(extendee, no) {
+      var _a3;
+      return (_a3 = extendees.get(extendee.typeName)) === null || _a3 === void 0 ? void 0 : _a3.get(no);
+    },
+    getService(typeName) {
+      const t = types.get(typeName);
+      return (t === null || t === void 0 ? void 0 : t.kind) == "service" ? t : void 0;
+    }
+  };
+}
+var EDITION_PROTO2 = 998;
+var EDITION_PROTO3 = 999;
+var EDITION_UNSTABLE = 9999;
+var TYPE_STRING = 9;
+var TYPE_GROUP = 10;
+var TYPE_MESSAGE = 11;
+var TYPE_BYTES = 12;
+var TYPE_ENUM = 14;
+var LABEL_REPEATED = 3;
+var LABEL_REQUIRED = 2;
+var JS_STRING = 1;
+var IDEMPOTENCY_UNKNOWN = 0;
+var EXPLICIT = 1;
+var IMPLICIT2 = 2;
+var LEGACY_REQUIRED = 3;
+var PACKED = 1;
+var DELIMITED = 2;
+var OPEN = 1;
+var VERIFY = 2;
+var maximumEdition = 1002;
+var featureDefaults = {
+  // EDITION_PROTO2
+  998: {
+    fieldPresence: 1,
+    // EXPLICIT,
+    enumType: 2,
+    // CLOSED,
+    repeatedFieldEncoding: 2,
+    // EXPANDED,
+    utf8Validation: 3,
+    // NONE,
+    messageEncoding: 1,
+    // LENGTH_PREFIXED,
+    jsonFormat: 2,
+    // LEGACY_BEST_EFFORT,
+    enforceNamingStyle: 2,
+    // STYLE_LEGACY,
+    defaultSymbolVisibility: 1,
+    // EXPORT_ALL,
+    enforceProtoLimits: 1
+    // LEGACY_NO_EXPLICIT_LIMITS,
+  },
+  // EDITION_PROTO3
+  999: {
+    fieldPresence: 2,
+    // IMPLICIT,
+    enumType: 1,
+    // OPEN,
+    repeatedFieldEncoding: 1,
+    // PACKED,
+    utf8Validation: 2,
+    // VERIFY,
+    messageEncoding: 1,
+    // LENGTH_PREFIXED,
+    jsonFormat: 1,
+    // ALLOW,
+    enforceNamingStyle: 2,
+    // STYLE_LEGACY,
+    defaultSymbolVisibility: 1,
+    // EXPORT_ALL,
+    enforceProtoLimits: 1
+    // LEGACY_NO_EXPLICIT_LIMITS,
+  },
+  // EDITION_2023
+  1e3: {
+    fieldPresence: 1,
+    // EXPLICIT,
+    enumType: 1,
+    // OPEN,
+    repeatedFieldEncoding: 1,
+    // PACKED,
+    utf8Validation: 2,
+    // VERIFY,
+    messageEncoding: 1,
+    // LENGTH_PREFIXED,
+    jsonFormat: 1,
+    // ALLOW,
+    enforceNamingStyle: 2,
+    // STYLE_LEGACY,
+    defaultSymbolVisibility: 1,
+    // EXPORT_ALL,
+    enforceProtoLimits: 1
+    // LEGACY_NO_EXPLICIT_LIMITS,
+  },
+  // EDITION_2024
+  1001: {
+    fieldPresence: 1,
+    // EXPLICIT,
+    enumType: 1,
+    // OPEN,
+    repeatedFieldEncoding: 1,
+    // PACKED,
+    utf8Validation: 2,
+    // VERIFY,
+    messageEncoding: 1,
+    // LENGTH_PREFIXED,
+    jsonFormat: 1,
+    // ALLOW,
+    enforceNamingStyle: 1,
+    // STYLE2024,
+    defaultSymbolVisibility: 2,
+    // EXPORT_TOP_LEVEL,
+    enforceProtoLimits: 1
+    // LEGACY_NO_EXPLICIT_LIMITS,
+  },
+  // EDITION_2026
+  1002: {
+    fieldPresence: 1,
+    // EXPLICIT,
+    enumType: 1,
+    // OPEN,
+    repeatedFieldEncoding: 1,
+    // PACKED,
+    utf8Validation: 2,
+    // VERIFY,
+    messageEncoding: 1,
+    // LENGTH_PREFIXED,
+    jsonFormat: 1,
+    // ALLOW,
+    enforceNamingStyle: 3,
+    // STYLE2026,
+    defaultSymbolVisibility: 4,
+    // STRICT,
+    enforceProtoLimits: 2
+    // PROTO_LIMITS2026,
+  }
+};
+function addFile(proto, reg) {
+  var _a3, _b;
+  const file2 = {
+    kind: "file",
+    proto,
+    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
+    edition: getFileEdition(proto),
+    name: proto.name.replace(/\.proto$/, ""),
+    dependencies: findFileDependencies(proto, reg),
+    enums: [],
+    messages: [],
+    extensions: [],
+    services: [],
+    toString() {
+      return `file ${proto.name}`;
+    }
+  };
+  const mapEntriesStore = /* @__PURE__ */ new Map();
+  const mapEntries = {
+    get(typeName) {
+      return mapEntriesStore.get(typeName);
+    },
+    add(desc) {
+      var _a4;
+      assert2(((_a4 = desc.proto.options) === null || _a4 === void 0 ? void 0 : _a4.mapEntry) === true);
+      mapEntriesStore.set(desc.typeName, desc);
+    }
+  };
+  for (const enumProto of proto.enumType) {
+    addEnum(enumProto, file2, void 0, reg);
+  }
+  for (const messageProto of proto.messageType) {
+    addMessage(messageProto, file2, void 0, reg, mapEntries);
+  }
+  for (const serviceProto of proto.service) {
+    addService(serviceProto, file2, reg);
+  }
+  addExtensions(file2, reg);
+  for (const mapEntry of mapEntriesStore.values()) {
+    addFields(mapEntry, reg, mapEntries);
+  }
+  for (const message of file2.messages) {
+    addFields(message, reg, mapEntries);
+    addExtensions(message, reg);
+  }
+  reg.addFile(file2, true);
+}
+function addExtensions(desc, reg) {
+  switch (desc.kind) {
+    case "file":
+      for (const proto of desc.proto.extension) {
+        const ext = newField(proto, desc, reg);
+        desc.extensions.push(ext);
+        reg.add(ext);
+      }
+      break;
+    case "message":
+      for (const proto of desc.proto.extension) {
+        const ext = newField(proto, desc, reg);
+        desc.nestedExtensions.push(ext);
+        reg.add(ext);
+      }
+      for (const message of desc.nestedMessages) {
+        addExtensions(message, reg);
+      }
+      break;
+  }
+}
+function addFields(message, reg, mapEntries) {
+  const allOneofs = message.proto.oneofDecl.map((proto) => newOneof(proto, message));
+  const oneofsSeen = /* @__PURE__ */ new Set();
+  for (const proto of message.proto.field) {
+    const oneof = findOneof(proto, allOneofs);
+    const field = newField(proto, message, reg, oneof, mapEntries);
+    message.fields.push(field);
+    message.field[field.localName] = field;
+    if (oneof === void 0) {
+      message.members.push(field);
+    } else {
+      oneof.fields.push(field);
+      if (!oneofsSeen.has(oneof)) {
+        oneofsSeen.add(oneof);
+        message.members.push(oneof);
+      }
+    }
+  }
+  for (const oneof of allOneofs.filter((o) => oneofsSeen.has(o))) {
+    message.oneofs.push(oneof);
+  }
+  for (const child of message.nestedMessages) {
+    addFields(child, reg, mapEntries);
+  }
+}
+function addEnum(proto, file2, parent, reg) {
+  var _a3, _b, _c, _d, _e, _f, _g;
+  var _h, _j;
+  const sharedPrefix = findEnumSharedPrefix(proto.name, proto.value);
+  const desc = {
+    kind: "enum",
+    proto,
+    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
+    file: file2,
+    parent,
+    open: true,
+    name: proto.name,
+    typeName: makeTypeName(proto, parent, file2),
+    value: {},
+    values: [],
+    sharedPrefix,
+    toString() {
+      return `enum ${this.typeName}`;
+    }
+  };
+  desc.open = isEnumOpen(desc);
+  reg.add(desc);
+  for (const p of proto.value) {
+    const name = p.name;
+    const value2 = {
+      kind: "enum_value",
+      proto: p,
+      deprecated: (_d = (_c = p.options) === null || _c === void 0 ? void 0 : _c.deprecated) !== null && _d !== void 0 ? _d : false,
+      parent: desc,
+      name,
+      localName: safeObjectProperty(sharedPrefix == void 0 ? name : name.substring(sharedPrefix.length)),
+      number: p.number,
+      jsonName: (_e = findEnumValueJsonName(p)) !== null && _e !== void 0 ? _e : name,
+      toString() {
+        return `enum value ${desc.typeName}.${name}`;
+      }
+    };
+    desc.values.push(value2);
+    (_f = (_h = desc.value)[_j = p.number]) !== null && _f !== void 0 ? _f : _h[_j] = value2;
+  }
+  ((_g = parent === null || parent === void 0 ? void 0 : parent.nestedEnums) !== null && _g !== void 0 ? _g : file2.enums).push(desc);
+}
+function addMessage(proto, file2, parent, reg, mapEntries) {
+  var _a3, _b, _c, _d;
+  const desc = {
+    kind: "message",
+    proto,
+    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
+    file: file2,
+    parent,
+    name: proto.name,
+    typeName: makeTypeName(proto, parent, file2),
+    fields: [],
+    field: {},
+    oneofs: [],
+    members: [],
+    nestedEnums: [],
+    nestedMessages: [],
+    nestedExtensions: [],
+    toString() {
+      return `message ${this.typeName}`;
+    }
+  };
+  if (((_c = proto.options) === null || _c === void 0 ? void 0 : _c.mapEntry) === true) {
+    mapEntries.add(desc);
+  } else {
+    ((_d = parent === null || parent === void 0 ? void 0 : parent.nestedMessages) !== null && _d !== void 0 ? _d : file2.messages).push(desc);
+    reg.add(desc);
+  }
+  for (const enumProto of proto.enumType) {
+    addEnum(enumProto, file2, desc, reg);
+  }
+  for (const messageProto of proto.nestedType) {
+    addMessage(messageProto, file2, desc, reg, mapEntries);
+  }
+}
+function addService(proto, file2, reg) {
+  var _a3, _b;
+  const desc = {
+    kind: "service",
+    proto,
+    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
+    file: file2,
+    name: proto.name,
+    typeName: makeTypeName(proto, void 0, file2),
+    methods: [],
+    method: {},
+    toString() {
+      return `service ${this.typeName}`;
+    }
+  };
+  file2.services.push(desc);
+  reg.add(desc);
+  for (const methodProto of proto.method) {
+    const method = newMethod(methodProto, desc, reg);
+    desc.methods.push(method);
+    desc.method[method.localName] = method;
+  }
+}
+function newMethod(proto, parent, reg) {
+  var _a3, _b, _c, _d;
+  let methodKind;
+  if (proto.clientStreaming && proto.serverStreaming) {
+    methodKind = "bidi_streaming";
+  } else if (proto.clientStreaming) {
+    methodKind = "client_streaming";
+  } else if (proto.serverStreaming) {
+    methodKind = "server_streaming";
+  } else {
+    methodKind = "unary";
+  }
+  const input2 = reg.getMessage(trimLeadingDot(proto.inputType));
+  const output2 = reg.getMessage(trimLeadingDot(proto.outputType));
+  assert2(input2, `invalid MethodDescriptorProto: input_type ${proto.inputType} not found`);
+  assert2(output2, `invalid MethodDescriptorProto: output_type ${proto.inputType} not found`);
+  const name = proto.name;
+  return {
+    kind: "rpc",
+    proto,
+    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
+    parent,
+    name,
+    localName: safeObjectProperty(name.length ? safeObjectProperty(name[0].toLowerCase() + name.substring(1)) : name),
+    methodKind,
+    input: input2,
+    output: output2,
+    idempotency: (_d = (_c = proto.options) === null || _c === void 0 ? void 0 : _c.idempotencyLevel) !== null && _d !== void 0 ? _d : IDEMPOTENCY_UNKNOWN,
+    toString() {
+      return `rpc ${parent.typeName}.${name}`;
+    }
+  };
+}
+function newOneof(proto, parent) {
+  return {
+    kind: "oneof",
+    proto,
+    deprecated: false,
+    parent,
+    fields: [],
+    name: proto.name,
+    localName: safeObjectProperty(protoCamelCase(proto.name)),
+    toString() {
+      return `oneof ${parent.typeName}.${this.name}`;
+    }
+  };
+}
+function newField(proto, parentOrFile, reg, oneof, mapEntries) {
+  var _a3, _b, _c;
+  const isExtension = mapEntries === void 0;
+  const field = {
+    kind: "field",
+    proto,
+    deprecated: (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.deprecated) !== null && _b !== void 0 ? _b : false,
+    name: proto.name,
+    number: proto.number,
+    scalar: void 0,
+    message: void 0,
+    enum: void 0,
+    presence: getFieldPresence(proto, oneof, isExtension, parentOrFile),
+    utf8Validation: isUtf8Validated(proto, parentOrFile),
+    listKind: void 0,
+    mapKind: void 0,
+    mapKey: void 0,
+    delimitedEncoding: void 0,
+    packed: void 0,
+    longAsString: false,
+    getDefaultValue: void 0
+  };
+  let toStr;
+  if (isExtension) {
+    const file2 = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
+    const parent = parentOrFile.kind == "file" ? void 0 : parentOrFile;
+    const typeName = makeTypeName(proto, parent, file2);
+    field.kind = "extension";
+    field.file = file2;
+    field.parent = parent;
+    field.oneof = void 0;
+    field.typeName = typeName;
+    field.jsonName = `[${typeName}]`;
+    toStr = () => `extension ${typeName}`;
+    const extendee = reg.getMessage(trimLeadingDot(proto.extendee));
+    assert2(extendee, `invalid FieldDescriptorProto: extendee ${proto.extendee} not found`);
+    field.extendee = extendee;
+  } else {
+    const parent = parentOrFile;
+    assert2(parent.kind == "message");
+    field.parent = parent;
+    field.oneof = oneof;
+    field.localName = oneof ? protoCamelCase(proto.name) : safeObjectProperty(protoCamelCase(proto.name));
+    field.jsonName = proto.jsonName;
+    toStr = () => `field ${parent.typeName}.${proto.name}`;
+  }
+  Object.defineProperty(field, "toString", {
+    value: toStr,
+    writable: true,
+    enumerable: true,
+    configurable: true
+  });
+  const label = proto.label;
+  const type2 = proto.type;
+  const jstype = (_c = proto.options) === null || _c === void 0 ? void 0 : _c.jstype;
+  if (label === LABEL_REPEATED) {
+    const mapEntry = type2 == TYPE_MESSAGE ? mapEntries === null || mapEntries === void 0 ? void 0 : mapEntries.get(trimLeadingDot(proto.typeName)) : void 0;
+    if (mapEntry) {
+      field.fieldKind = "map";
+      const { key, value: value2 } = findMapEntryFields(mapEntry);
+      field.mapKey = key.scalar;
+      field.mapKind = value2.fieldKind;
+      field.message = value2.message;
+      field.delimitedEncoding = false;
+      field.enum = value2.enum;
+      field.scalar = value2.scalar;
+      return field;
+    }
+    field.fieldKind = "list";
+    switch (type2) {
+      case TYPE_MESSAGE:
+      case TYPE_GROUP:
+        field.listKind = "message";
+        field.message = reg.getMessage(trimLeadingDot(proto.typeName));
+        assert2(field.message);
+        field.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
+        break;
+      case TYPE_ENUM:
+        field.listKind = "enum";
+        field.enum = reg.getEnum(trimLeadingDot(proto.typeName));
+        assert2(field.enum);
+        break;
+      default:
+        field.listKind = "scalar";
+        field.scalar = type2;
+        field.longAsString = jstype == JS_STRING;
+        break;
+    }
+    field.packed = isPackedField(proto, parentOrFile);
+    return field;
+  }
+  switch (type2) {
+    case TYPE_MESSAGE:
+    case TYPE_GROUP:
+      field.fieldKind = "message";
+      field.message = reg.getMessage(trimLeadingDot(proto.typeName));
+      assert2(field.message, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
+      field.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
+      field.getDefaultValue = () => void 0;
+      break;
+    case TYPE_ENUM: {
+      const enumeration = reg.getEnum(trimLeadingDot(proto.typeName));
+      assert2(enumeration !== void 0, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
+      field.fieldKind = "enum";
+      field.enum = reg.getEnum(trimLeadingDot(proto.typeName));
+      field.getDefaultValue = () => {
+        return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatEnumValue(enumeration, proto.defaultValue) : void 0;
+      };
+      break;
+    }
+    default: {
+      field.fieldKind = "scalar";
+      field.scalar = type2;
+      field.longAsString = jstype == JS_STRING;
+      field.getDefaultValue = () => {
+        return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatScalarValue(type2, proto.defaultValue) : void 0;
+      };
+      break;
+    }
+  }
+  return field;
+}
+function getFileEdition(proto) {
+  switch (proto.syntax) {
+    case "":
+    case "proto2":
+      return EDITION_PROTO2;
+    case "proto3":
+      return EDITION_PROTO3;
+    case "editions":
+      if (proto.edition === EDITION_UNSTABLE) {
+        return maximumEdition;
+      }
+      if (proto.edition in featureDefaults) {
+        return proto.edition;
+      }
+      throw new Error(`${proto.name}: unsupported edition`);
+    default:
+      throw new Error(`${proto.name}: unsupported syntax "${proto.syntax}"`);
+  }
+}
+function findFileDependencies(proto, reg) {
+  return proto.dependency.map((wantName) => {
+    const dep = reg.getFile(wantName);
+    if (!dep) {
+      throw new Error(`Cannot find ${wantName}, imported by ${proto.name}`);
+    }
+    return dep;
+  });
+}
+function findEnumSharedPrefix(enumName, values) {
+  const prefix = camelToSnakeCase(enumName) + "_";
+  for (const value2 of values) {
+    if (!value2.name.toLowerCase().startsWith(prefix)) {
+      return void 0;
+    }
+    const shortName = value2.name.substring(prefix.length);
+    if (shortName.length == 0) {
+      return void 0;
+    }
+    if (/^\d/.test(shortName)) {
+      return void 0;
+    }
+  }
+  return prefix;
+}
+function findEnumValueJsonName(proto) {
+  var _a3, _b;
+  const extensionNumber = 998;
+  const fieldNumber = 1;
+  let jsonName;
+  for (const uf of (_b = (_a3 = proto.options) === null || _a3 === void 0 ? void 0 : _a3.$unknown) !== null && _b !== void 0 ? _b : []) {
+    if (uf.no !== extensionNumber || uf.wireType !== WireType.LengthDelimited) {
+      continue;
+    }
+    const reader = new BinaryReader(new BinaryReader(uf.data).bytes());
+    while (reader.pos < reader.len) {
+      const [no, wireType] = reader.tag();
+      if (no === fieldNumber && wireType === WireType.LengthDelimited) {
+        jsonName = reader.string();
+      } else {
+        reader.skip(wireType, no);
+      }
+    }
+  }
+  return jsonName;
+}
+function camelToSnakeCase(camel) {
+  return (camel.substring(0, 1) + camel.substring(1).replace(/[A-Z]/g, (c) => "_" + c)).toLowerCase();
+}
+function makeTypeName(proto, parent, file2) {
+  let typeName;
+  if (parent) {
+    typeName = `${parent.typeName}.${proto.name}`;
+  } else if (file2.proto.package.length > 0) {
+    typeName = `${file2.proto.package}.${proto.name}`;
+  } else {
+    typeName = `${proto.name}`;
+  }
+  return typeName;
+}
+function trimLeadingDot(typeName) {
+  return typeName.startsWith(".") ? typeName.substring(1) : typeName;
+}
+function findOneof(proto, allOneofs) {
+  if (!unsafeIsSetExplicit(proto, "oneofIndex")) {
+    return void 0;
+  }
+  if (proto.proto3Optional) {
+    return void 0;
+  }
+  const oneof = allOneofs[proto.oneofIndex];
+  assert2(oneof, `invalid FieldDescriptorProto: oneof #${proto.oneofIndex} for field #${proto.number} not found`);
+  return oneof;
+}
+function getFieldPresence(proto, oneof, isExtension, parent) {
+  if (proto.label == LABEL_REQUIRED) {
+    return LEGACY_REQUIRED;
+  }
+  if (proto.label == LABEL_REPEATED) {
+    return IMPLICIT2;
+  }
+  if (!!oneof || proto.proto3Optional) {
+    return EXPLICIT;
+  }
+  if (isExtension) {
+    return EXPLICIT;
+  }
+  const resolved = resolveFeature("fieldPresence", { proto, parent });
+  if (resolved == IMPLICIT2 && (proto.type == TYPE_MESSAGE || proto.type == TYPE_GROUP)) {
+    return EXPLICIT;
+  }
+  return resolved;
+}
+function isPackedField(proto, parent) {
+  if (proto.label != LABEL_REPEATED) {
+    return false;
+  }
+  switch (proto.type) {
+    case TYPE_STRING:
+    case TYPE_BYTES:
+    case TYPE_GROUP:
+    case TYPE_MESSAGE:
+      return false;
+  }
+  const o = proto.options;
+  if (o && unsafeIsSetExplicit(o, "packed")) {
+    return o.packed;
+  }
+  return PACKED == resolveFeature("repeatedFieldEncoding", {
+    proto,
+    parent
+  });
+}
+function findMapEntryFields(mapEntry) {
+  const key = mapEntry.fields.find((f) => f.number === 1);
+  const value2 = mapEntry.fields.find((f) => f.number === 2);
+  assert2(key && key.fieldKind == "scalar" && key.scalar != ScalarType.BYTES && key.scalar != ScalarType.FLOAT && key.scalar != ScalarType.DOUBLE && value2 && value2.fieldKind != "list" && value2.fieldKind != "map");
+  return { key, value: value2 };
+}
+function isEnumOpen(desc) {
+  var _a3;
+  return OPEN == resolveFeature("enumType", {
+    proto: desc.proto,
+    parent: (_a3 = desc.parent) !== null && _a3 !== void 0 ? _a3 : desc.file
+  });
+}
+function isDelimitedEncoding(proto, parent) {
+  if (proto.type == TYPE_GROUP) {
+    return true;
+  }
+  return DELIMITED == resolveFeature("messageEncoding", {
+    proto,
+    parent
+  });
+}
+function isUtf8Validated(proto, parent) {
+  return VERIFY == resolveFeature("utf8Validation", {
+    proto,
+    parent
+  });
+}
+function resolveFeature(name, ref) {
+  var _a3, _b;
+  const featureSet = (_a3 = ref.proto.options) === null || _a3 === void 0 ? void 0 : _a3.features;
+  if (featureSet) {
+    const val = featureSet[name];
+    if (val != 0) {
+      return val;
+    }
+  }
+  if ("kind" in ref) {
+    if (ref.kind == "message") {
+      return resolveFeature(name, (_b = ref.parent) !== null && _b !== void 0 ? _b : ref.file);
+    }
+    const editionDefaults = featureDefaults[ref.edition];
+    if (!editionDefaults) {
+      throw new Error(`feature default for edition ${ref.edition} not found`);
+    }
+    return editionDefaults[name];
+  }
+  return resolveFeature(name, ref.parent);
+}
+function assert2(condition, msg) {
+  if (!condition) {
+    throw new Error(msg);
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/boot.js
+function boot(boot2) {
+  const root = bootFileDescriptorProto(boot2);
+  root.messageType.forEach(restoreJsonNames);
+  const reg = createEmbeddedFileRegistry(root, () => void 0);
+  return reg.getFile(root.name);
+}
+function bootFileDescriptorProto(init) {
+  const proto = /* @__PURE__ */ Object.create({
+    syntax: "",
+    edition: 0
+  });
+  return Object.assign(proto, Object.assign(Object.assign({ $typeName: "google.protobuf.FileDescriptorProto", dependency: [], publicDependency: [], weakDependency: [], optionDependency: [], service: [], extension: [] }, init), { messageType: init.messageType.map(bootDescriptorProto), enumType: init.enumType.map(bootEnumDescriptorProto) }));
+}
+function bootDescriptorProto(init) {
+  var _a3, _b, _c, _d, _e, _f, _g, _h;
+  const proto = /* @__PURE__ */ Object.create({
+    visibility: 0
+  });
+  return Object.assign(proto, {
+    $typeName: "google.protobuf.DescriptorProto",
+    name: init.name,
+    field: (_b = (_a3 = init.field) === null || _a3 === void 0 ? void 0 : _a3.map(bootFieldDescriptorProto)) !== null && _b !== void 0 ? _b : [],
+    extension: [],
+    nestedType: (_d = (_c = init.nestedType) === null || _c === void 0 ? void 0 : _c.map(bootDescriptorProto)) !== null && _d !== void 0 ? _d : [],
+    enumType: (_f = (_e = init.enumType) === null || _e === void 0 ? void 0 : _e.map(bootEnumDescriptorProto)) !== null && _f !== void 0 ? _f : [],
+    extensionRange: (_h = (_g = init.extensionRange) === null || _g === void 0 ? void 0 : _g.map((e) => Object.assign({ $typeName: "google.protobuf.DescriptorProto.ExtensionRange" }, e))) !== null && _h !== void 0 ? _h : [],
+    oneofDecl: [],
+    reservedRange: [],
+    reservedName: []
+  });
+}
+function bootFieldDescriptorProto(init) {
+  const proto = /* @__PURE__ */ Object.create({
+    label: 1,
+    typeName: "",
+    extendee: "",
+    defaultValue: "",
+    oneofIndex: 0,
+    jsonName: "",
+    proto3Optional: false
+  });
+  return Object.assign(proto, Object.assign(Object.assign({ $typeName: "google.protobuf.FieldDescriptorProto" }, init), { options: init.options ? bootFieldOptions(init.options) : void 0 }));
+}
+function bootFieldOptions(init) {
+  var _a3, _b, _c;
+  const proto = /* @__PURE__ */ Object.create({
+    ctype: 0,
+    packed: false,
+    jstype: 0,
+    lazy: false,
+    unverifiedLazy: false,
+    deprecated: false,
+    weak: false,
+    debugRedact: false,
+    retention: 0
+  });
+  return Object.assign(proto, Object.assign(Object.assign({ $typeName: "google.protobuf.FieldOptions" }, init), { targets: (_a3 = init.targets) !== null && _a3 !== void 0 ? _a3 : [], editionDefaults: (_c = (_b = init.editionDefaults) === null || _b === void 0 ? void 0 : _b.map((e) => Object.assign({ $typeName: "google.protobuf.FieldOptions.EditionDefault" }, e))) !== null && _c !== void 0 ? _c : [], uninterpretedOption: [] }));
+}
+function bootEnumDescriptorProto(init) {
+  const proto = /* @__PURE__ */ Object.create({
+    visibility: 0
+  });
+  return Object.assign(proto, {
+    $typeName: "google.protobuf.EnumDescriptorProto",
+    name: init.name,
+    reservedName: [],
+    reservedRange: [],
+    value: init.value.map((e) => Object.assign({ $typeName: "google.protobuf.EnumValueDescriptorProto" }, e))
+  });
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/fields.js
+function isFieldSet(message, field) {
+  return field.parent.typeName == message.$typeName && unsafeIsSet(message, field);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
+function base64Decode(base64Str) {
+  const len = base64Str.length;
+  let size = len - (len + 3 >> 2);
+  if ((len & 3) == 0 && base64Str[len - 1] == "=") {
+    size -= base64Str[len - 2] == "=" ? 2 : 1;
+  }
+  const bytes = new Uint8Array(size);
+  let written = -1;
+  if (nativeSetFromBase64) {
+    try {
+      const result = nativeSetFromBase64.call(bytes, base64Str);
+      if (result.read == len) {
+        written = result.written;
+      }
+    } catch (_a3) {
+    }
+  }
+  if (written < 0) {
+    written = setFromBase64(bytes, base64Str);
+  }
+  return written == size ? bytes : bytes.subarray(0, written);
+}
+function setFromBase64(bytes, base64Str) {
+  const table2 = getDecodeTable();
+  let bytePos = 0, groupPos = 0, b, p = 0;
+  for (let i = 0; i < base64Str.length; i++) {
+    b = table2[base64Str.charCodeAt(i)];
+    if (b === void 0) {
+      switch (base64Str[i]) {
+        // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
+        case "=":
+          groupPos = 0;
+        // reset state when padding found
+        case "\n":
+        case "\r":
+        case "	":
+        case " ":
+          continue;
+        // skip white-space, and padding
+        default:
+          throw Error("invalid base64 string");
+      }
+    }
+    switch (groupPos) {
+      case 0:
+        p = b;
+        groupPos = 1;
+        break;
+      case 1:
+        bytes[bytePos++] = p << 2 | (b & 48) >> 4;
+        p = b;
+        groupPos = 2;
+        break;
+      case 2:
+        bytes[bytePos++] = (p & 15) << 4 | (b & 60) >> 2;
+        p = b;
+        groupPos = 3;
+        break;
+      case 3:
+        bytes[bytePos++] = (p & 3) << 6 | b;
+        groupPos = 0;
+        break;
+    }
+  }
+  if (groupPos == 1)
+    throw Error("invalid base64 string");
+  return bytePos;
+}
+var nativeToBase64 = Uint8Array.prototype.toBase64;
+var encodeTableStd;
+var encodeTableUrl;
+var decodeTable;
+function getEncodeTable(encoding) {
+  if (!encodeTableStd) {
+    encodeTableStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
+    encodeTableUrl = encodeTableStd.slice(0, -2).concat("-", "_");
+  }
+  return encoding == "url" ? (
+    // biome-ignore lint/style/noNonNullAssertion: TS fails to narrow down
+    encodeTableUrl
+  ) : encodeTableStd;
+}
+function getDecodeTable() {
+  if (!decodeTable) {
+    decodeTable = [];
+    const encodeTable = getEncodeTable("std");
+    for (let i = 0; i < encodeTable.length; i++)
+      decodeTable[encodeTable[i].charCodeAt(0)] = i;
+    decodeTable["-".charCodeAt(0)] = encodeTable.indexOf("+");
+    decodeTable["_".charCodeAt(0)] = encodeTable.indexOf("/");
+  }
+  return decodeTable;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
+var FieldError = class extends Error {
+  constructor(fieldOrOneof, message, name = "FieldValueInvalidError") {
+    super(message);
+    this.name = name;
+    this.field = () => fieldOrOneof;
+  }
+};
+
+// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+function isMessage(arg, schema) {
+  const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
+  if (!isMessage2) {
+    return false;
+  }
+  if (schema === void 0) {
+    return true;
+  }
+  return schema.typeName === arg.$typeName;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+function isObject2(arg) {
+  return arg !== null && typeof arg == "object" && !Array.isArray(arg);
+}
+function isReflectList(arg, field) {
+  var _a3, _b, _c, _d;
+  if (isObject2(arg) && unsafeLocal in arg && "add" in arg && "field" in arg && typeof arg.field == "function") {
+    if (field !== void 0) {
+      const a = field;
+      const b = arg.field();
+      return a.listKind == b.listKind && a.scalar === b.scalar && ((_a3 = a.message) === null || _a3 === void 0 ? void 0 : _a3.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
+    }
+    return true;
+  }
+  return false;
+}
+function isReflectMap(arg, field) {
+  var _a3, _b, _c, _d;
+  if (isObject2(arg) && unsafeLocal in arg && "has" in arg && "field" in arg && typeof arg.field == "function") {
+    if (field !== void 0) {
+      const a = field, b = arg.field();
+      return a.mapKey === b.mapKey && a.mapKind == b.mapKind && a.scalar === b.scalar && ((_a3 = a.message) === null || _a3 === void 0 ? void 0 : _a3.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
+    }
+    return true;
+  }
+  return false;
+}
+function isReflectMessage(arg, messageDesc2) {
+  return isObject2(arg) && unsafeLocal in arg && "desc" in arg && isObject2(arg.desc) && arg.desc.kind === "message" && (messageDesc2 === void 0 || arg.desc.typeName == messageDesc2.typeName);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+function isWrapper(arg) {
+  return isWrapperTypeName(arg.$typeName);
+}
+function isWrapperDesc(messageDesc2) {
+  const f = messageDesc2.fields[0];
+  return isWrapperTypeName(messageDesc2.typeName) && f !== void 0 && f.fieldKind == "scalar" && f.name == "value" && f.number == 1;
+}
+var wrapperTypeNames = /* @__PURE__ */ new Set([
+  "google.protobuf.DoubleValue",
+  "google.protobuf.FloatValue",
+  "google.protobuf.Int64Value",
+  "google.protobuf.UInt64Value",
+  "google.protobuf.Int32Value",
+  "google.protobuf.UInt32Value",
+  "google.protobuf.BoolValue",
+  "google.protobuf.StringValue",
+  "google.protobuf.BytesValue"
+]);
+function isWrapperTypeName(name) {
+  return wrapperTypeNames.has(name);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/create.js
+var EDITION_PROTO32 = 999;
+var EDITION_PROTO22 = 998;
+var IMPLICIT3 = 2;
+function create(schema, init) {
+  if (isMessage(init, schema)) {
+    return init;
+  }
+  return compiledCreate(schema)(init);
+}
+var compiledCreates = /* @__PURE__ */ new WeakMap();
+function compiledCreate(desc) {
+  let compiled = compiledCreates.get(desc);
+  if (compiled === void 0) {
+    compiled = compileCreate(desc);
+    compiledCreates.set(desc, compiled);
+  }
+  return compiled;
+}
+var INIT_SINGULAR = 0;
+var INIT_LIST = 1;
+var INIT_MAP = 2;
+var INIT_ONEOF = 3;
+function compileCreate(desc) {
+  const typeName = desc.typeName;
+  const { properties, prototype } = compileInitMessage(desc);
+  return (init) => {
+    let message;
+    if (prototype !== void 0) {
+      message = Object.create(prototype);
+      message.$typeName = typeName;
+    } else {
+      message = { $typeName: typeName };
+    }
+    for (let i = 0; i < properties.length; i++) {
+      const property = properties[i];
+      const name = property.name;
+      const initValue = init === null || init === void 0 ? void 0 : init[name];
+      switch (property.kind) {
+        case INIT_SINGULAR:
+          if (initValue != null) {
+            message[name] = property.convert !== void 0 ? property.convert(initValue) : initValue;
+          } else if (property.constant !== void 0) {
+            message[name] = property.constant;
+          }
+          break;
+        case INIT_LIST:
+          message[name] = property.convert !== void 0 && Array.isArray(initValue) ? initValue.map(property.convert) : initValue !== null && initValue !== void 0 ? initValue : [];
+          break;
+        case INIT_MAP:
+          if (property.convert === void 0 || !isObject2(initValue)) {
+            message[name] = initValue !== null && initValue !== void 0 ? initValue : {};
+          } else {
+            const converted = {};
+            const keys = Object.keys(initValue);
+            for (let k = 0; k < keys.length; k++) {
+              setOwn(converted, keys[k], property.convert(initValue[keys[k]]));
+            }
+            message[name] = converted;
+          }
+          break;
+        case INIT_ONEOF: {
+          const oneofValue = initValue;
+          if ((oneofValue === null || oneofValue === void 0 ? void 0 : oneofValue.case) != null) {
+            const convert = property.convert.get(oneofValue.case);
+            if (convert !== void 0) {
+              message[name] = {
+                case: oneofValue.case,
+                value: convert(oneofValue.value)
+              };
+              break;
+            }
+          }
+          message[name] = { case: void 0 };
+          break;
+        }
+      }
+    }
+    return message;
+  };
+}
+function compileInitMessage(desc) {
+  var _a3, _b;
+  const properties = [];
+  const prototype = {};
+  const usePrototype = needsPrototypeChain(desc);
+  for (const member of desc.members) {
+    const name = member.localName;
+    if (member.kind == "oneof") {
+      properties.push({
+        name,
+        kind: INIT_ONEOF,
+        constant: void 0,
+        convert: compileConvertOneof(member)
+      });
+      continue;
+    }
+    switch (member.fieldKind) {
+      case "message": {
+        properties.push({
+          name,
+          kind: INIT_SINGULAR,
+          constant: void 0,
+          convert: compileConvertMessage(member)
+        });
+        break;
+      }
+      case "list": {
+        properties.push({
+          name,
+          kind: INIT_LIST,
+          constant: void 0,
+          convert: member.listKind == "message" ? (_a3 = compileConvertMessage(member)) !== null && _a3 !== void 0 ? _a3 : ((value2) => value2) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
+        });
+        break;
+      }
+      case "map": {
+        properties.push({
+          name,
+          kind: INIT_MAP,
+          constant: void 0,
+          convert: member.mapKind == "message" ? (_b = compileConvertMessage(member)) !== null && _b !== void 0 ? _b : ((value2) => value2) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
+        });
+        break;
+      }
+      default: {
+        const zeroValue = createZeroValue(member);
+        properties.push({
+          name,
+          kind: INIT_SINGULAR,
+          constant: member.presence == IMPLICIT3 ? zeroValue : void 0,
+          convert: member.fieldKind == "scalar" && member.scalar == ScalarType.BYTES ? toU8Arr : void 0
+        });
+        if (usePrototype) {
+          prototype[name] = zeroValue;
+        }
+        break;
+      }
+    }
+  }
+  return {
+    properties,
+    prototype: usePrototype ? prototype : void 0
+  };
+}
+function compileConvertOneof(oneof) {
+  const converters = /* @__PURE__ */ new Map();
+  for (const field of oneof.fields) {
+    let convert;
+    if (field.fieldKind == "message") {
+      convert = compileConvertMessage(field);
+    } else if (field.fieldKind == "scalar" && field.scalar == ScalarType.BYTES) {
+      convert = toU8Arr;
+    }
+    converters.set(field.localName, convert !== null && convert !== void 0 ? convert : ((value2) => value2));
+  }
+  return converters;
+}
+function compileConvertMessage(field) {
+  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
+    return field.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
+  }
+  if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value") {
+    return void 0;
+  }
+  const messageDesc2 = field.message;
+  let compiled;
+  return (value2) => {
+    if (!isObject2(value2) || isMessage(value2, messageDesc2)) {
+      return value2;
+    }
+    compiled !== null && compiled !== void 0 ? compiled : compiled = compiledCreate(messageDesc2);
+    return compiled(value2);
+  };
+}
+function toU8Arr(value2) {
+  return Array.isArray(value2) ? new Uint8Array(value2) : value2;
+}
+function needsPrototypeChain(desc) {
+  switch (desc.file.edition) {
+    case EDITION_PROTO32:
+      return false;
+    case EDITION_PROTO22:
+      return true;
+    default:
+      return desc.fields.some((f) => f.presence != IMPLICIT3 && f.fieldKind != "message" && !f.oneof);
+  }
+}
+function createZeroValue(field) {
+  const defaultValue = field.getDefaultValue();
+  if (defaultValue !== void 0) {
+    return field.fieldKind == "scalar" && field.longAsString ? defaultValue.toString() : defaultValue;
+  }
+  return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+var NULL_VALUE = 0;
+function localMessageMapper(field) {
+  if (usesJsonRepresentation(field)) {
+    return {
+      toMessage: (local) => wktStructToReflect(local),
+      toLocal: (message) => wktStructToLocal(message)
+    };
+  }
+  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
+    const wrapperDesc = field.message;
+    const valueLocalName = wrapperDesc.fields[0].localName;
+    return {
+      toMessage: (local) => {
+        const message = create(wrapperDesc);
+        if (local !== void 0) {
+          message[valueLocalName] = local;
+        }
+        return message;
+      },
+      toLocal: (message) => message[valueLocalName]
+    };
+  }
+  const childDesc = field.message;
+  return {
+    toMessage: (local) => local === void 0 ? create(childDesc) : local,
+    toLocal: (message) => message
+  };
+}
+function usesJsonRepresentation(field) {
+  return field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value";
+}
+function wktStructToReflect(json2) {
+  const struct = {
+    $typeName: "google.protobuf.Struct",
+    fields: {}
+  };
+  if (isObject2(json2)) {
+    for (const k of Object.keys(json2)) {
+      setOwn(struct.fields, k, wktValueToReflect(json2[k]));
+    }
+  }
+  return struct;
+}
+function wktStructToLocal(val) {
+  const json2 = {};
+  for (const k of Object.keys(val.fields)) {
+    setOwn(json2, k, wktValueToLocal(val.fields[k]));
+  }
+  return json2;
+}
+function wktValueToLocal(val) {
+  switch (val.kind.case) {
+    case "structValue":
+      return wktStructToLocal(val.kind.value);
+    case "listValue":
+      return val.kind.value.values.map(wktValueToLocal);
+    case "nullValue":
+    case void 0:
+      return null;
+    default:
+      return val.kind.value;
+  }
+}
+function wktValueToReflect(json2) {
+  const value2 = {
+    $typeName: "google.protobuf.Value",
+    kind: { case: void 0 }
+  };
+  switch (typeof json2) {
+    case "number":
+      value2.kind = { case: "numberValue", value: json2 };
+      break;
+    case "string":
+      value2.kind = { case: "stringValue", value: json2 };
+      break;
+    case "boolean":
+      value2.kind = { case: "boolValue", value: json2 };
+      break;
+    case "object":
+      if (json2 === null) {
+        value2.kind = { case: "nullValue", value: NULL_VALUE };
+      } else if (Array.isArray(json2)) {
+        const listValue = {
+          $typeName: "google.protobuf.ListValue",
+          values: []
+        };
+        if (Array.isArray(json2)) {
+          for (const e of json2) {
+            listValue.values.push(wktValueToReflect(e));
+          }
+        }
+        value2.kind = {
+          case: "listValue",
+          value: listValue
+        };
+      } else {
+        value2.kind = {
+          case: "structValue",
+          value: wktStructToReflect(json2)
+        };
+      }
+      break;
+  }
+  return value2;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
+var IMPLICIT4 = 2;
+var LEGACY_REQUIRED2 = 3;
+var writeDefaults = {
+  writeUnknownFields: true
+};
+function makeWriteOptions(options2) {
+  return options2 ? Object.assign(Object.assign({}, writeDefaults), options2) : writeDefaults;
+}
+function toBinary(schema, message, options2) {
+  const writer = new BinaryWriter();
+  compiledWriter(schema)(writer, makeWriteOptions(options2), message);
+  return writer.finish();
+}
+var compiledWriters = /* @__PURE__ */ new WeakMap();
+function compiledWriter(desc) {
+  let compiled = compiledWriters.get(desc);
+  if (compiled === void 0) {
+    compiled = compileMessage(desc);
+  }
+  return compiled;
+}
+function compileMessage(desc) {
+  const typeName = desc.typeName;
+  const sortedFields2 = desc.fields.concat().sort((a, b) => a.number - b.number);
+  const foreignField = sortedFields2[0];
+  const fieldWriters = [];
+  const compiled = (writer, opts, message) => {
+    if (message.$typeName !== typeName && foreignField !== void 0) {
+      throw new FieldError(foreignField, `cannot use ${foreignField} with message ${message.$typeName}`, "ForeignFieldError");
+    }
+    for (let i = 0; i < fieldWriters.length; i++) {
+      fieldWriters[i](writer, opts, message);
+    }
+    const unknown2 = message.$unknown;
+    if (unknown2 !== void 0 && opts.writeUnknownFields) {
+      for (let i = 0; i < unknown2.length; i++) {
+        const { no, wireType, data } = unknown2[i];
+        writer.tag(no, wireType).raw(data);
+      }
+    }
+  };
+  compiledWriters.set(desc, compiled);
+  for (const field of sortedFields2) {
+    fieldWriters.push(compileField(field));
+  }
+  return compiled;
+}
+function compileField(field) {
+  switch (field.fieldKind) {
+    case "message":
+    case "scalar":
+    case "enum":
+      return compileSingularField(field);
+    case "list":
+      return compileListField(field);
+    case "map":
+      return compileMapField(field);
+  }
+}
+function compileSingularField(field) {
+  const writeValue = compileSingularValue(field);
+  const localName = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
+    return (writer, opts, message) => {
+      const oneof = message[oneofLocalName];
+      if (oneof.case === localName) {
+        writeValue(writer, opts, oneof.value);
+      }
+    };
+  }
+  if (field.presence != IMPLICIT4) {
+    const requiredError = field.presence == LEGACY_REQUIRED2 ? `cannot encode ${field} to binary: required field not set` : void 0;
+    return (writer, opts, message) => {
+      const value2 = message[localName];
+      if (value2 !== void 0 && Object.prototype.hasOwnProperty.call(message, localName)) {
+        writeValue(writer, opts, value2);
+      } else if (requiredError !== void 0) {
+        throw new Error(requiredError);
+      }
+    };
+  }
+  if (field.fieldKind == "enum") {
+    const zero = field.enum.values[0].number;
+    return (writer, opts, message) => {
+      const value2 = message[localName];
+      if (value2 !== zero) {
+        writeValue(writer, opts, value2);
+      }
+    };
+  }
+  switch (field.scalar) {
+    case ScalarType.BOOL:
+      return (writer, opts, message) => {
+        const value2 = message[localName];
+        if (value2 !== false) {
+          writeValue(writer, opts, value2);
+        }
+      };
+    case ScalarType.STRING:
+      return (writer, opts, message) => {
+        const value2 = message[localName];
+        if (value2 !== "") {
+          writeValue(writer, opts, value2);
+        }
+      };
+    case ScalarType.BYTES:
+      return (writer, opts, message) => {
+        const value2 = message[localName];
+        if (!(value2 instanceof Uint8Array) || value2.byteLength > 0) {
+          writeValue(writer, opts, value2);
+        }
+      };
+    case ScalarType.DOUBLE:
+    case ScalarType.FLOAT:
+      return (writer, opts, message) => {
+        const value2 = message[localName];
+        if (!Object.is(value2, 0)) {
+          writeValue(writer, opts, value2);
+        }
+      };
+    default:
+      return (writer, opts, message) => {
+        const value2 = message[localName];
+        if (value2 != 0) {
+          writeValue(writer, opts, value2);
+        }
+      };
+  }
+}
+function compileSingularValue(field) {
+  switch (field.fieldKind) {
+    case "message": {
+      const { toMessage } = localMessageMapper(field);
+      const writeChild = compileChildWriter(field);
+      return (writer, opts, value2) => {
+        writeChild(writer, opts, toMessage(value2));
+      };
+    }
+    case "scalar":
+    case "enum": {
+      const scalarType = field.fieldKind == "enum" ? ScalarType.INT32 : field.scalar;
+      const fieldNo = field.number;
+      const wireType = writeTypeOfScalar(scalarType);
+      const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
+      return (writer, opts, value2) => {
+        writer.tag(fieldNo, wireType);
+        writeScalar(writer, value2);
+      };
+    }
+  }
+}
+function compileListField(field) {
+  const localName = field.localName;
+  const fieldNo = field.number;
+  switch (field.listKind) {
+    case "message": {
+      const { toMessage } = localMessageMapper(field);
+      const writeChild = compileChildWriter(field);
+      return (writer, opts, message) => {
+        const items = message[localName];
+        for (let i = 0; i < items.length; i++) {
+          writeChild(writer, opts, toMessage(items[i]));
+        }
+      };
+    }
+    case "scalar":
+    case "enum": {
+      const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
+      const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
+      if (field.packed) {
+        return (writer, opts, message) => {
+          const items = message[localName];
+          if (items.length == 0) {
+            return;
+          }
+          writer.tag(fieldNo, WireType.LengthDelimited).fork();
+          for (let i = 0; i < items.length; i++) {
+            writeScalar(writer, items[i]);
+          }
+          writer.join();
+        };
+      }
+      const wireType = writeTypeOfScalar(scalarType);
+      return (writer, opts, message) => {
+        const items = message[localName];
+        for (let i = 0; i < items.length; i++) {
+          writer.tag(fieldNo, wireType);
+          writeScalar(writer, items[i]);
+        }
+      };
+    }
+  }
+}
+function compileMapField(field) {
+  const localName = field.localName;
+  const fieldNo = field.number;
+  const writeKey = compileMapKey(field);
+  if (field.mapKind == "message") {
+    const { toMessage } = localMessageMapper(field);
+    const writeMessage = compiledWriter(field.message);
+    return (writer, opts, message) => {
+      const record2 = message[localName];
+      const keys = Object.keys(record2);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        writer.tag(fieldNo, WireType.LengthDelimited).fork();
+        writeKey(writer, key);
+        writer.tag(2, WireType.LengthDelimited).fork();
+        writeMessage(writer, opts, toMessage(record2[key]));
+        writer.join();
+        writer.join();
+      }
+    };
+  }
+  const scalarType = field.mapKind == "enum" ? ScalarType.INT32 : field.scalar;
+  const valueWireType = writeTypeOfScalar(scalarType);
+  const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
+  return (writer, opts, message) => {
+    const record2 = message[localName];
+    const keys = Object.keys(record2);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      writer.tag(fieldNo, WireType.LengthDelimited).fork();
+      writeKey(writer, key);
+      writer.tag(2, valueWireType);
+      writeScalar(writer, record2[key]);
+      writer.join();
+    }
+  };
+}
+function compileMapKey(field) {
+  const wireType = writeTypeOfScalar(field.mapKey);
+  const writeScalar = compileScalarValue(field.mapKey, field.parent.typeName, field.name);
+  const convertKey = compileMapKeyConverter(field.mapKey);
+  return (writer, key) => {
+    writer.tag(1, wireType);
+    writeScalar(writer, convertKey(key));
+  };
+}
+function compileMapKeyConverter(type2) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return (key) => key;
+    case ScalarType.BOOL:
+      return (key) => key === "true" ? true : key === "false" ? false : key;
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return (key) => {
+        try {
+          return protoInt64.uParse(key);
+        } catch (_a3) {
+          return key;
+        }
+      };
+    case ScalarType.INT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.SINT64:
+      return (key) => {
+        try {
+          return protoInt64.parse(key);
+        } catch (_a3) {
+          return key;
+        }
+      };
+    default:
+      return (key) => {
+        const n = Number.parseInt(key);
+        return Number.isFinite(n) ? n : key;
+      };
+  }
+}
+function compileScalarValue(type2, messageName, fieldName) {
+  const writeScalar = compileScalarWrite(type2);
+  return (writer, value2) => {
+    try {
+      writeScalar(writer, value2);
+    } catch (e) {
+      if (e instanceof Error) {
+        throw new Error(`cannot encode field ${messageName}.${fieldName} to binary: ${e.message}`);
+      }
+      throw e;
+    }
+  };
+}
+function compileScalarWrite(type2) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return (writer, value2) => writer.string(value2);
+    case ScalarType.BOOL:
+      return (writer, value2) => writer.bool(value2);
+    case ScalarType.DOUBLE:
+      return (writer, value2) => writer.double(value2);
+    case ScalarType.FLOAT:
+      return (writer, value2) => writer.float(value2);
+    case ScalarType.INT32:
+      return (writer, value2) => writer.int32(value2);
+    case ScalarType.INT64:
+      return (writer, value2) => writer.int64(value2);
+    case ScalarType.UINT64:
+      return (writer, value2) => writer.uint64(value2);
+    case ScalarType.FIXED64:
+      return (writer, value2) => writer.fixed64(value2);
+    case ScalarType.BYTES:
+      return (writer, value2) => writer.bytes(value2);
+    case ScalarType.FIXED32:
+      return (writer, value2) => writer.fixed32(value2);
+    case ScalarType.SFIXED32:
+      return (writer, value2) => writer.sfixed32(value2);
+    case ScalarType.SFIXED64:
+      return (writer, value2) => writer.sfixed64(value2);
+    case ScalarType.SINT64:
+      return (writer, value2) => writer.sint64(value2);
+    case ScalarType.UINT32:
+      return (writer, value2) => writer.uint32(value2);
+    case ScalarType.SINT32:
+      return (writer, value2) => writer.sint32(value2);
+  }
+}
+function compileChildWriter(field) {
+  const fieldNo = field.number;
+  const writeMessage = compiledWriter(field.message);
+  if (field.delimitedEncoding) {
+    return (writer, opts, child) => {
+      writer.tag(fieldNo, WireType.StartGroup);
+      writeMessage(writer, opts, child);
+      writer.tag(fieldNo, WireType.EndGroup);
+    };
+  }
+  return (writer, opts, child) => {
+    writer.tag(fieldNo, WireType.LengthDelimited).fork();
+    writeMessage(writer, opts, child);
+    writer.join();
+  };
+}
+function writeTypeOfScalar(type2) {
+  switch (type2) {
+    case ScalarType.BYTES:
+    case ScalarType.STRING:
+      return WireType.LengthDelimited;
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return WireType.Bit64;
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+    case ScalarType.FLOAT:
+      return WireType.Bit32;
+    default:
+      return WireType.Varint;
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
+function checkField(field, value2) {
+  const check2 = field.fieldKind == "list" ? isReflectList(value2, field) : field.fieldKind == "map" ? isReflectMap(value2, field) : checkSingular(field, value2);
+  if (check2 === true) {
+    return void 0;
+  }
+  let reason;
+  switch (field.fieldKind) {
+    case "list":
+      reason = `expected ${formatReflectList(field)}, got ${formatVal(value2)}`;
+      break;
+    case "map":
+      reason = `expected ${formatReflectMap(field)}, got ${formatVal(value2)}`;
+      break;
+    default: {
+      reason = reasonSingular(field, value2, check2);
+    }
+  }
+  return new FieldError(field, reason);
+}
+function checkListItem(field, index, value2) {
+  const check2 = checkSingular(field, value2);
+  if (check2 !== true) {
+    return new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value2, check2)}`);
+  }
+  return void 0;
+}
+function checkMapEntry(field, key, value2) {
+  const checkKey = checkScalarValue(field.mapKey)(key);
+  if (checkKey !== true) {
+    return new FieldError(field, `invalid map key: ${reasonSingular({ scalar: field.mapKey }, key, checkKey)}`);
+  }
+  const checkVal = checkSingular(field, value2);
+  if (checkVal !== true) {
+    return new FieldError(field, `map entry ${formatVal(key)}: ${reasonSingular(field, value2, checkVal)}`);
+  }
+  return void 0;
+}
+function checkSingular(field, value2) {
+  if (field.scalar !== void 0) {
+    return checkScalarValue(field.scalar)(value2);
+  }
+  if (field.enum !== void 0) {
+    if (field.enum.open) {
+      return checkScalarValue(ScalarType.INT32)(value2);
+    }
+    return field.enum.values.some((v) => v.number === value2);
+  }
+  return isReflectMessage(value2, field.message);
+}
+function checkScalarValue(scalar) {
+  switch (scalar) {
+    case ScalarType.DOUBLE:
+      return (value2) => typeof value2 == "number";
+    case ScalarType.FLOAT:
+      return (value2) => {
+        if (typeof value2 != "number") {
+          return false;
+        }
+        if (!Number.isFinite(Math.fround(value2)) && Number.isFinite(value2)) {
+          return `${value2.toFixed()} out of range`;
+        }
+        return true;
+      };
+    case ScalarType.INT32:
+    case ScalarType.SFIXED32:
+    case ScalarType.SINT32:
+      return (value2) => {
+        if (typeof value2 !== "number" || !Number.isInteger(value2)) {
+          return false;
+        }
+        if (value2 > INT32_MAX || value2 < INT32_MIN) {
+          return `${value2.toFixed()} out of range`;
+        }
+        return true;
+      };
+    case ScalarType.FIXED32:
+    case ScalarType.UINT32:
+      return (value2) => {
+        if (typeof value2 !== "number" || !Number.isInteger(value2)) {
+          return false;
+        }
+        if (value2 > UINT32_MAX || value2 < 0) {
+          return `${value2.toFixed()} out of range`;
+        }
+        return true;
+      };
+    case ScalarType.BOOL:
+      return (value2) => typeof value2 == "boolean";
+    case ScalarType.STRING:
+      return (value2) => {
+        if (typeof value2 != "string") {
+          return false;
+        }
+        return getTextEncoding().checkUtf8(value2) || "invalid UTF8";
+      };
+    case ScalarType.BYTES:
+      return (value2) => value2 instanceof Uint8Array;
+    case ScalarType.INT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.SINT64:
+      return (value2) => {
+        if (typeof value2 == "bigint" || typeof value2 == "number" || typeof value2 == "string" && value2.length > 0) {
+          try {
+            protoInt64.parse(value2);
+            return true;
+          } catch (_) {
+            return `${value2} out of range`;
+          }
+        }
+        return false;
+      };
+    case ScalarType.FIXED64:
+    case ScalarType.UINT64:
+      return (value2) => {
+        if (typeof value2 == "bigint" || typeof value2 == "number" || typeof value2 == "string" && value2.length > 0) {
+          try {
+            protoInt64.uParse(value2);
+            return true;
+          } catch (_) {
+            return `${value2} out of range`;
+          }
+        }
+        return false;
+      };
+  }
+}
+function reasonSingular(field, val, details2) {
+  details2 = typeof details2 == "string" ? `: ${details2}` : `, got ${formatVal(val)}`;
+  if (field.scalar !== void 0) {
+    return `expected ${scalarTypeDescription(field.scalar)}` + details2;
+  }
+  if (field.enum !== void 0) {
+    return `expected ${field.enum.toString()}` + details2;
+  }
+  return `expected ${formatReflectMessage(field.message)}` + details2;
+}
+function formatVal(val) {
+  switch (typeof val) {
+    case "object":
+      if (val === null) {
+        return "null";
+      }
+      if (val instanceof Uint8Array) {
+        return `Uint8Array(${val.length})`;
+      }
+      if (Array.isArray(val)) {
+        return `Array(${val.length})`;
+      }
+      if (isReflectList(val)) {
+        return formatReflectList(val.field());
+      }
+      if (isReflectMap(val)) {
+        return formatReflectMap(val.field());
+      }
+      if (isReflectMessage(val)) {
+        return formatReflectMessage(val.desc);
+      }
+      if (isMessage(val)) {
+        return `message ${val.$typeName}`;
+      }
+      return "object";
+    case "string":
+      return val.length > 30 ? "string" : `"${val.split('"').join('\\"')}"`;
+    case "boolean":
+      return String(val);
+    case "number":
+      return String(val);
+    case "bigint":
+      return String(val) + "n";
+    default:
+      return typeof val;
+  }
+}
+function formatReflectMessage(desc) {
+  return `ReflectMessage (${desc.typeName})`;
+}
+function formatReflectList(field) {
+  switch (field.listKind) {
+    case "message":
+      return `ReflectList (${field.message.toString()})`;
+    case "enum":
+      return `ReflectList (${field.enum.toString()})`;
+    case "scalar":
+      return `ReflectList (${ScalarType[field.scalar]})`;
+  }
+}
+function formatReflectMap(field) {
+  switch (field.mapKind) {
+    case "message":
+      return `ReflectMap (${ScalarType[field.mapKey]}, ${field.message.toString()})`;
+    case "enum":
+      return `ReflectMap (${ScalarType[field.mapKey]}, ${field.enum.toString()})`;
+    case "scalar":
+      return `ReflectMap (${ScalarType[field.mapKey]}, ${ScalarType[field.scalar]})`;
+  }
+}
+function scalarTypeDescription(scalar) {
+  switch (scalar) {
+    case ScalarType.STRING:
+      return "string";
+    case ScalarType.BOOL:
+      return "boolean";
+    case ScalarType.INT64:
+    case ScalarType.SINT64:
+    case ScalarType.SFIXED64:
+      return "bigint (int64)";
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return "bigint (uint64)";
+    case ScalarType.BYTES:
+      return "Uint8Array";
+    case ScalarType.DOUBLE:
+      return "number (float64)";
+    case ScalarType.FLOAT:
+      return "number (float32)";
+    case ScalarType.FIXED32:
+    case ScalarType.UINT32:
+      return "number (uint32)";
+    case ScalarType.INT32:
+    case ScalarType.SFIXED32:
+    case ScalarType.SINT32:
+      return "number (int32)";
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
+function reflect(messageDesc2, message, check2 = true) {
+  return new ReflectMessageImpl(messageDesc2, message, check2);
+}
+var messageSortedFields = /* @__PURE__ */ new WeakMap();
+var ReflectMessageImpl = class {
+  get sortedFields() {
+    const cached4 = messageSortedFields.get(this.desc);
+    if (cached4) {
+      return cached4;
+    }
+    const sortedFields2 = this.desc.fields.concat().sort((a, b) => a.number - b.number);
+    messageSortedFields.set(this.desc, sortedFields2);
+    return sortedFields2;
+  }
+  constructor(messageDesc2, message, check2 = true) {
+    this.lists = /* @__PURE__ */ new Map();
+    this.maps = /* @__PURE__ */ new Map();
+    this.check = check2;
+    this.desc = messageDesc2;
+    this.message = this[unsafeLocal] = message !== null && message !== void 0 ? message : create(messageDesc2);
+    this.fields = messageDesc2.fields;
+    this.oneofs = messageDesc2.oneofs;
+    this.members = messageDesc2.members;
+  }
+  findNumber(number4) {
+    if (!this._fieldsByNumber) {
+      this._fieldsByNumber = new Map(this.desc.fields.map((f) => [f.number, f]));
+    }
+    return this._fieldsByNumber.get(number4);
+  }
+  oneofCase(oneof) {
+    assertOwn(this.message, oneof);
+    return unsafeOneofCase(this.message, oneof);
+  }
+  isSet(field) {
+    assertOwn(this.message, field);
+    return unsafeIsSet(this.message, field);
+  }
+  clear(field) {
+    assertOwn(this.message, field);
+    unsafeClear(this.message, field);
+  }
+  get(field) {
+    assertOwn(this.message, field);
+    const value2 = unsafeGet(this.message, field);
+    switch (field.fieldKind) {
+      case "list":
+        let list = this.lists.get(field);
+        if (!list || list[unsafeLocal] !== value2) {
+          this.lists.set(
+            field,
+            // biome-ignore lint/suspicious/noAssignInExpressions: no
+            list = new ReflectListImpl(field, value2, this.check)
+          );
+        }
+        return list;
+      case "map":
+        let map2 = this.maps.get(field);
+        if (!map2 || map2[unsafeLocal] !== value2) {
+          this.maps.set(
+            field,
+            // biome-ignore lint/suspicious/noAssignInExpressions: no
+            map2 = new ReflectMapImpl(field, value2, this.check)
+          );
+        }
+        return map2;
+      case "message":
+        return messageToReflect(field, value2, this.check);
+      case "scalar":
+        return value2 === void 0 ? scalarZeroValue(field.scalar, false) : longToReflect(field, value2);
+      case "enum":
+        return value2 !== null && value2 !== void 0 ? value2 : field.enum.values[0].number;
+    }
+  }
+  set(field, value2) {
+    assertOwn(this.message, field);
+    if (this.check) {
+      const err = checkField(field, value2);
+      if (err) {
+        throw err;
+      }
+    }
+    let local;
+    if (field.fieldKind == "message") {
+      local = messageToLocal(field, value2);
+    } else if (isReflectMap(value2) || isReflectList(value2)) {
+      local = value2[unsafeLocal];
+    } else {
+      local = longToLocal(field, value2);
+    }
+    unsafeSet(this.message, field, local);
+  }
+  getUnknown() {
+    return this.message.$unknown;
+  }
+  setUnknown(value2) {
+    this.message.$unknown = value2;
+  }
+};
+function assertOwn(owner, member) {
+  if (member.parent.typeName !== owner.$typeName) {
+    throw new FieldError(member, `cannot use ${member.toString()} with message ${owner.$typeName}`, "ForeignFieldError");
+  }
+}
+var ReflectListImpl = class {
+  field() {
+    return this._field;
+  }
+  get size() {
+    return this._arr.length;
+  }
+  constructor(field, unsafeInput, check2) {
+    this._field = field;
+    this._arr = this[unsafeLocal] = unsafeInput;
+    this.check = check2;
+  }
+  get(index) {
+    const item = this._arr[index];
+    return item === void 0 ? void 0 : listItemToReflect(this._field, item, this.check);
+  }
+  set(index, item) {
+    if (index < 0 || index >= this._arr.length) {
+      throw new FieldError(this._field, `list item #${index + 1}: out of range`);
+    }
+    if (this.check) {
+      const err = checkListItem(this._field, index, item);
+      if (err) {
+        throw err;
+      }
+    }
+    this._arr[index] = listItemToLocal(this._field, item);
+  }
+  add(item) {
+    if (this.check) {
+      const err = checkListItem(this._field, this._arr.length, item);
+      if (err) {
+        throw err;
+      }
+    }
+    this._arr.push(listItemToLocal(this._field, item));
+    return void 0;
+  }
+  clear() {
+    this._arr.splice(0, this._arr.length);
+  }
+  [Symbol.iterator]() {
+    return this.values();
+  }
+  keys() {
+    return this._arr.keys();
+  }
+  *values() {
+    for (const item of this._arr) {
+      yield listItemToReflect(this._field, item, this.check);
+    }
+  }
+  *entries() {
+    for (let i = 0; i < this._arr.length; i++) {
+      yield [i, listItemToReflect(this._field, this._arr[i], this.check)];
+    }
+  }
+};
+var ReflectMapImpl = class {
+  constructor(field, unsafeInput, check2 = true) {
+    this.obj = this[unsafeLocal] = unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : {};
+    this.check = check2;
+    this._field = field;
+  }
+  field() {
+    return this._field;
+  }
+  set(key, value2) {
+    if (this.check) {
+      const err = checkMapEntry(this._field, key, value2);
+      if (err) {
+        throw err;
+      }
+    }
+    setOwn(this.obj, mapKeyToLocal(key), mapValueToLocal(this._field, value2));
+    return this;
+  }
+  delete(key) {
+    const k = mapKeyToLocal(key);
+    const has = Object.prototype.hasOwnProperty.call(this.obj, k);
+    if (has) {
+      delete this.obj[k];
+    }
+    return has;
+  }
+  clear() {
+    for (const key of Object.keys(this.obj)) {
+      delete this.obj[key];
+    }
+  }
+  get(key) {
+    let val = getOwn(this.obj, mapKeyToLocal(key));
+    if (val !== void 0) {
+      val = mapValueToReflect(this._field, val, this.check);
+    }
+    return val;
+  }
+  has(key) {
+    return Object.prototype.hasOwnProperty.call(this.obj, mapKeyToLocal(key));
+  }
+  *keys() {
+    for (const objKey of Object.keys(this.obj)) {
+      yield mapKeyToReflect(objKey, this._field.mapKey);
+    }
+  }
+  *entries() {
+    for (const objEntry of Object.entries(this.obj)) {
+      yield [
+        mapKeyToReflect(objEntry[0], this._field.mapKey),
+        mapValueToReflect(this._field, objEntry[1], this.check)
+      ];
+    }
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  get size() {
+    return Object.keys(this.obj).length;
+  }
+  *values() {
+    for (const val of Object.values(this.obj)) {
+      yield mapValueToReflect(this._field, val, this.check);
+    }
+  }
+  forEach(callbackfn, thisArg) {
+    for (const mapEntry of this.entries()) {
+      callbackfn.call(thisArg, mapEntry[1], mapEntry[0], this);
+    }
+  }
+};
+function messageToLocal(field, value2) {
+  if (!isReflectMessage(value2)) {
+    return value2;
+  }
+  if (isWrapper(value2.message) && !field.oneof && field.fieldKind == "message") {
+    return value2.message.value;
+  }
+  if (value2.desc.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value") {
+    return wktStructToLocal(value2.message);
+  }
+  return value2.message;
+}
+function messageToReflect(field, value2, check2) {
+  if (value2 !== void 0) {
+    if (isWrapperDesc(field.message) && !field.oneof && field.fieldKind == "message") {
+      value2 = {
+        $typeName: field.message.typeName,
+        value: longToReflect(field.message.fields[0], value2)
+      };
+    } else if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value" && isObject2(value2)) {
+      value2 = wktStructToReflect(value2);
+    }
+  }
+  return new ReflectMessageImpl(field.message, value2, check2);
+}
+function listItemToLocal(field, value2) {
+  if (field.listKind == "message") {
+    return messageToLocal(field, value2);
+  }
+  return longToLocal(field, value2);
+}
+function listItemToReflect(field, value2, check2) {
+  if (field.listKind == "message") {
+    return messageToReflect(field, value2, check2);
+  }
+  return longToReflect(field, value2);
+}
+function mapValueToLocal(field, value2) {
+  if (field.mapKind == "message") {
+    return messageToLocal(field, value2);
+  }
+  return longToLocal(field, value2);
+}
+function mapValueToReflect(field, value2, check2) {
+  if (field.mapKind == "message") {
+    return messageToReflect(field, value2, check2);
+  }
+  return value2;
+}
+function mapKeyToLocal(key) {
+  return typeof key == "string" || typeof key == "number" ? key : String(key);
+}
+function mapKeyToReflect(key, type2) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return key;
+    case ScalarType.INT32:
+    case ScalarType.FIXED32:
+    case ScalarType.UINT32:
+    case ScalarType.SFIXED32:
+    case ScalarType.SINT32: {
+      const n = Number.parseInt(key);
+      if (Number.isFinite(n)) {
+        return n;
+      }
+      break;
+    }
+    case ScalarType.BOOL:
+      switch (key) {
+        case "true":
+          return true;
+        case "false":
+          return false;
+      }
+      break;
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      try {
+        return protoInt64.uParse(key);
+      } catch (_a3) {
+      }
+      break;
+    default:
+      try {
+        return protoInt64.parse(key);
+      } catch (_b) {
+      }
+      break;
+  }
+  return key;
+}
+function longToReflect(field, value2) {
+  switch (field.scalar) {
+    case ScalarType.INT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.SINT64:
+      if ("longAsString" in field && field.longAsString && typeof value2 == "string") {
+        value2 = protoInt64.parse(value2);
+      }
+      break;
+    case ScalarType.FIXED64:
+    case ScalarType.UINT64:
+      if ("longAsString" in field && field.longAsString && typeof value2 == "string") {
+        value2 = protoInt64.uParse(value2);
+      }
+      break;
+  }
+  return value2;
+}
+function longToLocal(field, value2) {
+  switch (field.scalar) {
+    case ScalarType.INT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.SINT64:
+      if ("longAsString" in field && field.longAsString) {
+        value2 = String(value2);
+      } else if (typeof value2 == "string" || typeof value2 == "number") {
+        value2 = protoInt64.parse(value2);
+      }
+      break;
+    case ScalarType.FIXED64:
+    case ScalarType.UINT64:
+      if ("longAsString" in field && field.longAsString) {
+        value2 = String(value2);
+      } else if (typeof value2 == "string" || typeof value2 == "number") {
+        value2 = protoInt64.uParse(value2);
+      }
+      break;
+  }
+  return value2;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/clone.js
+function clone2(schema, message) {
+  return cloneReflect(reflect(schema, message)).message;
+}
+function cloneReflect(i) {
+  const o = reflect(i.desc);
+  for (const f of i.fields) {
+    if (!i.isSet(f)) {
+      continue;
+    }
+    switch (f.fieldKind) {
+      case "list":
+        const list = o.get(f);
+        for (const item of i.get(f)) {
+          list.add(cloneSingular(f, item));
+        }
+        break;
+      case "map":
+        const map2 = o.get(f);
+        for (const entry of i.get(f).entries()) {
+          map2.set(entry[0], cloneSingular(f, entry[1]));
+        }
+        break;
+      default: {
+        o.set(f, cloneSingular(f, i.get(f)));
+        break;
+      }
+    }
+  }
+  const unknown2 = i.getUnknown();
+  if (unknown2 && unknown2.length > 0) {
+    o.setUnknown([...unknown2]);
+  }
+  return o;
+}
+function cloneSingular(field, value2) {
+  if (field.message !== void 0 && isReflectMessage(value2)) {
+    return cloneReflect(value2);
+  }
+  if (field.scalar == ScalarType.BYTES && value2 instanceof Uint8Array) {
+    return value2.slice();
+  }
+  return value2;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+function messageDesc(file2, path, ...paths) {
+  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/enum.js
+function enumDesc(file2, path, ...paths) {
+  if (paths.length == 0) {
+    return file2.enums[path];
+  }
+  const e = paths.pop();
+  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]).nestedEnums[e];
+}
+function tsEnum(desc) {
+  const enumObject = {};
+  for (const value2 of desc.values) {
+    enumObject[value2.localName] = value2.number;
+    enumObject[value2.number] = value2.localName;
+  }
+  return enumObject;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
+var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
+var ExtensionRangeOptions_VerificationState;
+(function(ExtensionRangeOptions_VerificationState2) {
+  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["DECLARATION"] = 0] = "DECLARATION";
+  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["UNVERIFIED"] = 1] = "UNVERIFIED";
+})(ExtensionRangeOptions_VerificationState || (ExtensionRangeOptions_VerificationState = {}));
+var FieldDescriptorProto_Type;
+(function(FieldDescriptorProto_Type2) {
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["DOUBLE"] = 1] = "DOUBLE";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FLOAT"] = 2] = "FLOAT";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT64"] = 3] = "INT64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT64"] = 4] = "UINT64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT32"] = 5] = "INT32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED64"] = 6] = "FIXED64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED32"] = 7] = "FIXED32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BOOL"] = 8] = "BOOL";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["STRING"] = 9] = "STRING";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["GROUP"] = 10] = "GROUP";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["MESSAGE"] = 11] = "MESSAGE";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BYTES"] = 12] = "BYTES";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT32"] = 13] = "UINT32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["ENUM"] = 14] = "ENUM";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED32"] = 15] = "SFIXED32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED64"] = 16] = "SFIXED64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT32"] = 17] = "SINT32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT64"] = 18] = "SINT64";
+})(FieldDescriptorProto_Type || (FieldDescriptorProto_Type = {}));
+var FieldDescriptorProto_Label;
+(function(FieldDescriptorProto_Label2) {
+  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["OPTIONAL"] = 1] = "OPTIONAL";
+  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REPEATED"] = 3] = "REPEATED";
+  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REQUIRED"] = 2] = "REQUIRED";
+})(FieldDescriptorProto_Label || (FieldDescriptorProto_Label = {}));
+var FileOptions_OptimizeMode;
+(function(FileOptions_OptimizeMode2) {
+  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["SPEED"] = 1] = "SPEED";
+  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["CODE_SIZE"] = 2] = "CODE_SIZE";
+  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["LITE_RUNTIME"] = 3] = "LITE_RUNTIME";
+})(FileOptions_OptimizeMode || (FileOptions_OptimizeMode = {}));
+var FieldOptions_CType;
+(function(FieldOptions_CType2) {
+  FieldOptions_CType2[FieldOptions_CType2["STRING"] = 0] = "STRING";
+  FieldOptions_CType2[FieldOptions_CType2["CORD"] = 1] = "CORD";
+  FieldOptions_CType2[FieldOptions_CType2["STRING_PIECE"] = 2] = "STRING_PIECE";
+})(FieldOptions_CType || (FieldOptions_CType = {}));
+var FieldOptions_JSType;
+(function(FieldOptions_JSType2) {
+  FieldOptions_JSType2[FieldOptions_JSType2["JS_NORMAL"] = 0] = "JS_NORMAL";
+  FieldOptions_JSType2[FieldOptions_JSType2["JS_STRING"] = 1] = "JS_STRING";
+  FieldOptions_JSType2[FieldOptions_JSType2["JS_NUMBER"] = 2] = "JS_NUMBER";
+})(FieldOptions_JSType || (FieldOptions_JSType = {}));
+var FieldOptions_OptionRetention;
+(function(FieldOptions_OptionRetention2) {
+  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_UNKNOWN"] = 0] = "RETENTION_UNKNOWN";
+  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_RUNTIME"] = 1] = "RETENTION_RUNTIME";
+  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_SOURCE"] = 2] = "RETENTION_SOURCE";
+})(FieldOptions_OptionRetention || (FieldOptions_OptionRetention = {}));
+var FieldOptions_OptionTargetType;
+(function(FieldOptions_OptionTargetType2) {
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_UNKNOWN"] = 0] = "TARGET_TYPE_UNKNOWN";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FILE"] = 1] = "TARGET_TYPE_FILE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_EXTENSION_RANGE"] = 2] = "TARGET_TYPE_EXTENSION_RANGE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_MESSAGE"] = 3] = "TARGET_TYPE_MESSAGE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FIELD"] = 4] = "TARGET_TYPE_FIELD";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ONEOF"] = 5] = "TARGET_TYPE_ONEOF";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM"] = 6] = "TARGET_TYPE_ENUM";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM_ENTRY"] = 7] = "TARGET_TYPE_ENUM_ENTRY";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_SERVICE"] = 8] = "TARGET_TYPE_SERVICE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_METHOD"] = 9] = "TARGET_TYPE_METHOD";
+})(FieldOptions_OptionTargetType || (FieldOptions_OptionTargetType = {}));
+var MethodOptions_IdempotencyLevel;
+(function(MethodOptions_IdempotencyLevel2) {
+  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENCY_UNKNOWN"] = 0] = "IDEMPOTENCY_UNKNOWN";
+  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["NO_SIDE_EFFECTS"] = 1] = "NO_SIDE_EFFECTS";
+  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENT"] = 2] = "IDEMPOTENT";
+})(MethodOptions_IdempotencyLevel || (MethodOptions_IdempotencyLevel = {}));
+var FeatureSet_VisibilityFeature_DefaultSymbolVisibility;
+(function(FeatureSet_VisibilityFeature_DefaultSymbolVisibility2) {
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["DEFAULT_SYMBOL_VISIBILITY_UNKNOWN"] = 0] = "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_ALL"] = 1] = "EXPORT_ALL";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_TOP_LEVEL"] = 2] = "EXPORT_TOP_LEVEL";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["LOCAL_ALL"] = 3] = "LOCAL_ALL";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["STRICT"] = 4] = "STRICT";
+})(FeatureSet_VisibilityFeature_DefaultSymbolVisibility || (FeatureSet_VisibilityFeature_DefaultSymbolVisibility = {}));
+var FeatureSet_ProtoLimitsFeature_EnforceProtoLimits;
+(function(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2) {
+  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS_UNKNOWN"] = 0] = "PROTO_LIMITS_UNKNOWN";
+  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["LEGACY_NO_EXPLICIT_LIMITS"] = 1] = "LEGACY_NO_EXPLICIT_LIMITS";
+  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS2026"] = 2] = "PROTO_LIMITS2026";
+})(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits || (FeatureSet_ProtoLimitsFeature_EnforceProtoLimits = {}));
+var FeatureSet_FieldPresence;
+(function(FeatureSet_FieldPresence2) {
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["FIELD_PRESENCE_UNKNOWN"] = 0] = "FIELD_PRESENCE_UNKNOWN";
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["EXPLICIT"] = 1] = "EXPLICIT";
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["IMPLICIT"] = 2] = "IMPLICIT";
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["LEGACY_REQUIRED"] = 3] = "LEGACY_REQUIRED";
+})(FeatureSet_FieldPresence || (FeatureSet_FieldPresence = {}));
+var FeatureSet_EnumType;
+(function(FeatureSet_EnumType2) {
+  FeatureSet_EnumType2[FeatureSet_EnumType2["ENUM_TYPE_UNKNOWN"] = 0] = "ENUM_TYPE_UNKNOWN";
+  FeatureSet_EnumType2[FeatureSet_EnumType2["OPEN"] = 1] = "OPEN";
+  FeatureSet_EnumType2[FeatureSet_EnumType2["CLOSED"] = 2] = "CLOSED";
+})(FeatureSet_EnumType || (FeatureSet_EnumType = {}));
+var FeatureSet_RepeatedFieldEncoding;
+(function(FeatureSet_RepeatedFieldEncoding2) {
+  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["REPEATED_FIELD_ENCODING_UNKNOWN"] = 0] = "REPEATED_FIELD_ENCODING_UNKNOWN";
+  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["PACKED"] = 1] = "PACKED";
+  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["EXPANDED"] = 2] = "EXPANDED";
+})(FeatureSet_RepeatedFieldEncoding || (FeatureSet_RepeatedFieldEncoding = {}));
+var FeatureSet_Utf8Validation;
+(function(FeatureSet_Utf8Validation2) {
+  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["UTF8_VALIDATION_UNKNOWN"] = 0] = "UTF8_VALIDATION_UNKNOWN";
+  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["VERIFY"] = 2] = "VERIFY";
+  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["NONE"] = 3] = "NONE";
+})(FeatureSet_Utf8Validation || (FeatureSet_Utf8Validation = {}));
+var FeatureSet_MessageEncoding;
+(function(FeatureSet_MessageEncoding2) {
+  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["MESSAGE_ENCODING_UNKNOWN"] = 0] = "MESSAGE_ENCODING_UNKNOWN";
+  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["LENGTH_PREFIXED"] = 1] = "LENGTH_PREFIXED";
+  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["DELIMITED"] = 2] = "DELIMITED";
+})(FeatureSet_MessageEncoding || (FeatureSet_MessageEncoding = {}));
+var FeatureSet_JsonFormat;
+(function(FeatureSet_JsonFormat2) {
+  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["JSON_FORMAT_UNKNOWN"] = 0] = "JSON_FORMAT_UNKNOWN";
+  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["ALLOW"] = 1] = "ALLOW";
+  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["LEGACY_BEST_EFFORT"] = 2] = "LEGACY_BEST_EFFORT";
+})(FeatureSet_JsonFormat || (FeatureSet_JsonFormat = {}));
+var FeatureSet_EnforceNamingStyle;
+(function(FeatureSet_EnforceNamingStyle2) {
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["ENFORCE_NAMING_STYLE_UNKNOWN"] = 0] = "ENFORCE_NAMING_STYLE_UNKNOWN";
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2024"] = 1] = "STYLE2024";
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE_LEGACY"] = 2] = "STYLE_LEGACY";
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2026"] = 3] = "STYLE2026";
+})(FeatureSet_EnforceNamingStyle || (FeatureSet_EnforceNamingStyle = {}));
+var GeneratedCodeInfo_Annotation_Semantic;
+(function(GeneratedCodeInfo_Annotation_Semantic2) {
+  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["NONE"] = 0] = "NONE";
+  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["SET"] = 1] = "SET";
+  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["ALIAS"] = 2] = "ALIAS";
+})(GeneratedCodeInfo_Annotation_Semantic || (GeneratedCodeInfo_Annotation_Semantic = {}));
+var Edition;
+(function(Edition2) {
+  Edition2[Edition2["EDITION_UNKNOWN"] = 0] = "EDITION_UNKNOWN";
+  Edition2[Edition2["EDITION_LEGACY"] = 900] = "EDITION_LEGACY";
+  Edition2[Edition2["EDITION_PROTO2"] = 998] = "EDITION_PROTO2";
+  Edition2[Edition2["EDITION_PROTO3"] = 999] = "EDITION_PROTO3";
+  Edition2[Edition2["EDITION_2023"] = 1e3] = "EDITION_2023";
+  Edition2[Edition2["EDITION_2024"] = 1001] = "EDITION_2024";
+  Edition2[Edition2["EDITION_2026"] = 1002] = "EDITION_2026";
+  Edition2[Edition2["EDITION_UNSTABLE"] = 9999] = "EDITION_UNSTABLE";
+  Edition2[Edition2["EDITION_1_TEST_ONLY"] = 1] = "EDITION_1_TEST_ONLY";
+  Edition2[Edition2["EDITION_2_TEST_ONLY"] = 2] = "EDITION_2_TEST_ONLY";
+  Edition2[Edition2["EDITION_99997_TEST_ONLY"] = 99997] = "EDITION_99997_TEST_ONLY";
+  Edition2[Edition2["EDITION_99998_TEST_ONLY"] = 99998] = "EDITION_99998_TEST_ONLY";
+  Edition2[Edition2["EDITION_99999_TEST_ONLY"] = 99999] = "EDITION_99999_TEST_ONLY";
+  Edition2[Edition2["EDITION_MAX"] = 2147483647] = "EDITION_MAX";
+})(Edition || (Edition = {}));
+var SymbolVisibility;
+(function(SymbolVisibility2) {
+  SymbolVisibility2[SymbolVisibility2["VISIBILITY_UNSET"] = 0] = "VISIBILITY_UNSET";
+  SymbolVisibility2[SymbolVisibility2["VISIBILITY_LOCAL"] = 1] = "VISIBILITY_LOCAL";
+  SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
+})(SymbolVisibility || (SymbolVisibility = {}));
+
+// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+function makeReadContext(options2) {
+  return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options2), { depth: 0 });
+}
+function fromBinary(schema, bytes, options2) {
+  const message = create(schema);
+  compiledReader(schema).read(message, new BinaryReader(bytes), makeReadContext(options2), bytes.byteLength);
+  return message;
+}
+var compiledReaders = /* @__PURE__ */ new WeakMap();
+function compiledReader(desc) {
+  let compiled = compiledReaders.get(desc);
+  if (compiled === void 0) {
+    compiled = compileMessage2(desc);
+  }
+  return compiled;
+}
+function compileMessage2(desc) {
+  const descString = String(desc);
+  const fieldReaders = /* @__PURE__ */ new Map();
+  const compiled = {
+    read: compileMessageReader(descString, fieldReaders),
+    readGroup: compileGroupReader(descString, fieldReaders)
+  };
+  compiledReaders.set(desc, compiled);
+  for (const field of desc.fields) {
+    fieldReaders.set(field.number, compileFieldReader(field));
+  }
+  return compiled;
+}
+function compileMessageReader(descString, fieldReaders) {
+  return (message, reader, ctx, length) => {
+    var _a3;
+    if (++ctx.depth > ctx.recursionLimit) {
+      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
+    }
+    const end = reader.pos + length;
+    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
+    while (reader.pos < end) {
+      const [fieldNo, wireType] = reader.tag();
+      const fieldReader = fieldReaders.get(fieldNo);
+      if (fieldReader === void 0) {
+        const data = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
+        if (ctx.readUnknownFields) {
+          unknownFields.push({ no: fieldNo, wireType, data });
+        }
+        continue;
+      }
+      fieldReader(message, reader, ctx, wireType);
+    }
+    if (unknownFields.length > 0) {
+      message.$unknown = unknownFields;
+    }
+    ctx.depth--;
+  };
+}
+function compileGroupReader(descString, fieldReaders) {
+  return (message, reader, ctx, fieldNo) => {
+    var _a3;
+    if (++ctx.depth > ctx.recursionLimit) {
+      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
+    }
+    let recordFieldNo;
+    let wireType;
+    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
+    while (reader.pos < reader.len) {
+      [recordFieldNo, wireType] = reader.tag();
+      if (wireType == WireType.EndGroup) {
+        break;
+      }
+      const fieldReader = fieldReaders.get(recordFieldNo);
+      if (fieldReader === void 0) {
+        const data = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
+        if (ctx.readUnknownFields) {
+          unknownFields.push({ no: recordFieldNo, wireType, data });
+        }
+        continue;
+      }
+      fieldReader(message, reader, ctx, wireType);
+    }
+    if (wireType != WireType.EndGroup || recordFieldNo !== fieldNo) {
+      throw new Error("invalid end group tag");
+    }
+    if (unknownFields.length > 0) {
+      message.$unknown = unknownFields;
+    }
+    ctx.depth--;
+  };
+}
+function compileFieldReader(field) {
+  switch (field.fieldKind) {
+    case "scalar":
+      return compileScalarFieldReader(field);
+    case "enum":
+      return compileEnumFieldReader(field);
+    case "message":
+      return compileMessageFieldReader(field);
+    case "list":
+      return compileListFieldReader(field);
+    case "map":
+      return compileMapFieldReader(field);
+  }
+}
+function compileScalarFieldReader(field) {
+  const readScalar = compileScalarReader(field.scalar, field.utf8Validation, field.longAsString);
+  const localName = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
+    return (message, reader) => {
+      message[oneofLocalName] = {
+        case: localName,
+        value: readScalar(reader)
+      };
+    };
+  }
+  return (message, reader) => {
+    message[localName] = readScalar(reader);
+  };
+}
+function compileEnumFieldReader(field) {
+  var _a3;
+  const localName = field.localName;
+  const oneofLocalName = (_a3 = field.oneof) === null || _a3 === void 0 ? void 0 : _a3.localName;
+  if (field.enum.open) {
+    if (oneofLocalName !== void 0) {
+      return (message, reader) => {
+        message[oneofLocalName] = { case: localName, value: reader.int32() };
+      };
+    }
+    return (message, reader) => {
+      message[localName] = reader.int32();
+    };
+  }
+  const values = field.enum.values;
+  const fieldNo = field.number;
+  return (message, reader, ctx, wireType) => {
+    var _a4;
+    const val = reader.int32();
+    if (values.some((v) => v.number === val)) {
+      if (oneofLocalName !== void 0) {
+        message[oneofLocalName] = { case: localName, value: val };
+      } else {
+        message[localName] = val;
+      }
+    } else if (ctx.readUnknownFields) {
+      const bytes = [];
+      varint32write(val, bytes);
+      const unknownFields = (_a4 = message.$unknown) !== null && _a4 !== void 0 ? _a4 : [];
+      unknownFields.push({
+        no: fieldNo,
+        wireType,
+        data: new Uint8Array(bytes)
+      });
+      message.$unknown = unknownFields;
+    }
+  };
+}
+function compileMessageFieldReader(field) {
+  const localName = field.localName;
+  const { toMessage, toLocal } = localMessageMapper(field);
+  const readChild = compileChildReader(field);
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
+    return (message, reader, ctx) => {
+      const oneof = message[oneofLocalName];
+      const child = toMessage(oneof.case === localName ? oneof.value : void 0);
+      readChild(child, reader, ctx);
+      message[oneofLocalName] = { case: localName, value: toLocal(child) };
+    };
+  }
+  return (message, reader, ctx) => {
+    const child = toMessage(message[localName]);
+    readChild(child, reader, ctx);
+    message[localName] = toLocal(child);
+  };
+}
+function compileChildReader(field) {
+  const compiledChild = compiledReader(field.message);
+  if (field.delimitedEncoding) {
+    const fieldNo = field.number;
+    return (child, reader, ctx) => compiledChild.readGroup(child, reader, ctx, fieldNo);
+  }
+  return (child, reader, ctx) => compiledChild.read(child, reader, ctx, reader.uint32());
+}
+function compileListFieldReader(field) {
+  const localName = field.localName;
+  if (field.listKind == "message") {
+    const { toMessage, toLocal } = localMessageMapper(field);
+    const readChild = compileChildReader(field);
+    return (message, reader, ctx) => {
+      const child = toMessage(void 0);
+      readChild(child, reader, ctx);
+      message[localName].push(toLocal(child));
+    };
+  }
+  const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
+  const longAsString = field.listKind == "scalar" ? field.longAsString : false;
+  const readScalar = compileScalarReader(scalarType, field.utf8Validation, longAsString);
+  const packedPossible = scalarType != ScalarType.STRING && scalarType != ScalarType.BYTES;
+  return (message, reader, ctx, wireType) => {
+    const items = message[localName];
+    if (wireType == WireType.LengthDelimited && packedPossible) {
+      const end = reader.uint32() + reader.pos;
+      while (reader.pos < end) {
+        items.push(readScalar(reader));
+      }
+    } else {
+      items.push(readScalar(reader));
+    }
+  };
+}
+function compileMapFieldReader(field) {
+  const localName = field.localName;
+  const readKey = compileScalarReader(field.mapKey, field.utf8Validation, false);
+  const keyZero = scalarZeroValue(field.mapKey, false);
+  let readValue;
+  let valueDefault;
+  switch (field.mapKind) {
+    case "scalar": {
+      const scalar = field.scalar;
+      const readScalar = compileScalarReader(scalar, field.utf8Validation, false);
+      readValue = (reader) => readScalar(reader);
+      if (scalar == ScalarType.BYTES) {
+        valueDefault = () => new Uint8Array(0);
+      } else {
+        const zero = scalarZeroValue(scalar, false);
+        valueDefault = () => zero;
+      }
+      break;
+    }
+    case "enum": {
+      const zero = field.enum.values[0].number;
+      readValue = (reader) => reader.int32();
+      valueDefault = () => zero;
+      break;
+    }
+    case "message": {
+      const { toMessage, toLocal } = localMessageMapper(field);
+      const readChild = compiledReader(field.message).read;
+      readValue = (reader, ctx, existing) => {
+        const child = toMessage(existing);
+        readChild(child, reader, ctx, reader.uint32());
+        return toLocal(child);
+      };
+      valueDefault = () => toLocal(toMessage(void 0));
+      break;
+    }
+  }
+  return (message, reader, ctx) => {
+    const record2 = message[localName];
+    let key;
+    let val;
+    const len = reader.uint32();
+    const end = reader.pos + len;
+    while (reader.pos < end) {
+      const [fieldNo, wireType] = reader.tag();
+      switch (fieldNo) {
+        case 1:
+          key = readKey(reader);
+          break;
+        case 2:
+          val = readValue(reader, ctx, val);
+          break;
+        default:
+          reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
+      }
+    }
+    if (key === void 0) {
+      key = keyZero;
+    }
+    if (val === void 0) {
+      val = valueDefault();
+    }
+    setOwn(record2, key, val);
+  };
+}
+function compileScalarReader(type2, utf8Validation, longAsString) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return (reader) => reader.string(utf8Validation);
+    case ScalarType.BOOL:
+      return (reader) => reader.bool();
+    case ScalarType.DOUBLE:
+      return (reader) => reader.double();
+    case ScalarType.FLOAT:
+      return (reader) => reader.float();
+    case ScalarType.INT32:
+      return (reader) => reader.int32();
+    case ScalarType.INT64:
+      if (longAsString) {
+        return (reader) => String(reader.int64());
+      }
+      return (reader) => reader.int64();
+    case ScalarType.UINT64:
+      if (longAsString) {
+        return (reader) => String(reader.uint64());
+      }
+      return (reader) => reader.uint64();
+    case ScalarType.FIXED64:
+      if (longAsString) {
+        return (reader) => String(reader.fixed64());
+      }
+      return (reader) => reader.fixed64();
+    case ScalarType.BYTES:
+      return (reader) => reader.bytes();
+    case ScalarType.FIXED32:
+      return (reader) => reader.fixed32();
+    case ScalarType.SFIXED32:
+      return (reader) => reader.sfixed32();
+    case ScalarType.SFIXED64:
+      if (longAsString) {
+        return (reader) => String(reader.sfixed64());
+      }
+      return (reader) => reader.sfixed64();
+    case ScalarType.SINT64:
+      if (longAsString) {
+        return (reader) => String(reader.sint64());
+      }
+      return (reader) => reader.sint64();
+    case ScalarType.UINT32:
+      return (reader) => reader.uint32();
+    case ScalarType.SINT32:
+      return (reader) => reader.sint32();
+  }
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+function fileDesc(b64, imports) {
+  var _a3;
+  const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
+  root.messageType.forEach(restoreJsonNames);
+  root.dependency = (_a3 = imports === null || imports === void 0 ? void 0 : imports.map((f) => f.proto.name)) !== null && _a3 !== void 0 ? _a3 : [];
+  const reg = createEmbeddedFileRegistry(root, (protoFileName) => imports === null || imports === void 0 ? void 0 : imports.find((f) => f.proto.name === protoFileName));
+  return reg.getFile(root.name);
+}
+
+// node_modules/onnx-buf/dist/onnx_pb.js
+var file_onnx = /* @__PURE__ */ fileDesc("Cgpvbm54LnByb3RvEgRvbm54ItsFCg5BdHRyaWJ1dGVQcm90bxIMCgRuYW1lGAEgASgJEhUKDXJlZl9hdHRyX25hbWUYFSABKAkSEgoKZG9jX3N0cmluZxgNIAEoCRIwCgR0eXBlGBQgASgOMiIub25ueC5BdHRyaWJ1dGVQcm90by5BdHRyaWJ1dGVUeXBlEgkKAWYYAiABKAISCQoBaRgDIAEoAxIJCgFzGAQgASgMEhwKAXQYBSABKAsyES5vbm54LlRlbnNvclByb3RvEhsKAWcYBiABKAsyEC5vbm54LkdyYXBoUHJvdG8SLgoNc3BhcnNlX3RlbnNvchgWIAEoCzIXLm9ubnguU3BhcnNlVGVuc29yUHJvdG8SGwoCdHAYDiABKAsyDy5vbm54LlR5cGVQcm90bxIOCgZmbG9hdHMYByADKAISDAoEaW50cxgIIAMoAxIPCgdzdHJpbmdzGAkgAygMEiIKB3RlbnNvcnMYCiADKAsyES5vbm54LlRlbnNvclByb3RvEiAKBmdyYXBocxgLIAMoCzIQLm9ubnguR3JhcGhQcm90bxIvCg5zcGFyc2VfdGVuc29ycxgXIAMoCzIXLm9ubnguU3BhcnNlVGVuc29yUHJvdG8SJAoLdHlwZV9wcm90b3MYDyADKAsyDy5vbm54LlR5cGVQcm90byLZAQoNQXR0cmlidXRlVHlwZRINCglVTkRFRklORUQQABIJCgVGTE9BVBABEgcKA0lOVBACEgoKBlNUUklORxADEgoKBlRFTlNPUhAEEgkKBUdSQVBIEAUSEQoNU1BBUlNFX1RFTlNPUhALEg4KClRZUEVfUFJPVE8QDRIKCgZGTE9BVFMQBhIICgRJTlRTEAcSCwoHU1RSSU5HUxAIEgsKB1RFTlNPUlMQCRIKCgZHUkFQSFMQChISCg5TUEFSU0VfVEVOU09SUxAMEg8KC1RZUEVfUFJPVE9TEA5KBAgMEA1KBAgQEBRSAXYihwEKDlZhbHVlSW5mb1Byb3RvEgwKBG5hbWUYASABKAkSHQoEdHlwZRgCIAEoCzIPLm9ubnguVHlwZVByb3RvEhIKCmRvY19zdHJpbmcYAyABKAkSNAoObWV0YWRhdGFfcHJvcHMYBCADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG8ioQIKCU5vZGVQcm90bxINCgVpbnB1dBgBIAMoCRIOCgZvdXRwdXQYAiADKAkSDAoEbmFtZRgDIAEoCRIPCgdvcF90eXBlGAQgASgJEg4KBmRvbWFpbhgHIAEoCRIQCghvdmVybG9hZBgIIAEoCRInCglhdHRyaWJ1dGUYBSADKAsyFC5vbm54LkF0dHJpYnV0ZVByb3RvEhIKCmRvY19zdHJpbmcYBiABKAkSNAoObWV0YWRhdGFfcHJvcHMYCSADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG8SQQoVZGV2aWNlX2NvbmZpZ3VyYXRpb25zGAogAygLMiIub25ueC5Ob2RlRGV2aWNlQ29uZmlndXJhdGlvblByb3RvIjIKFEludEludExpc3RFbnRyeVByb3RvEgsKA2tleRgBIAEoAxINCgV2YWx1ZRgCIAMoAyKAAQocTm9kZURldmljZUNvbmZpZ3VyYXRpb25Qcm90bxIYChBjb25maWd1cmF0aW9uX2lkGAEgASgJEi4KDXNoYXJkaW5nX3NwZWMYAiADKAsyFy5vbm54LlNoYXJkaW5nU3BlY1Byb3RvEhYKDnBpcGVsaW5lX3N0YWdlGAMgASgFIqMBChFTaGFyZGluZ1NwZWNQcm90bxITCgt0ZW5zb3JfbmFtZRgBIAEoCRIOCgZkZXZpY2UYAiADKAMSPQoZaW5kZXhfdG9fZGV2aWNlX2dyb3VwX21hcBgDIAMoCzIaLm9ubnguSW50SW50TGlzdEVudHJ5UHJvdG8SKgoLc2hhcmRlZF9kaW0YBCADKAsyFS5vbm54LlNoYXJkZWREaW1Qcm90byJVCg9TaGFyZGVkRGltUHJvdG8SDAoEYXhpcxgBIAEoAxI0Cg9zaW1wbGVfc2hhcmRpbmcYAiADKAsyGy5vbm54LlNpbXBsZVNoYXJkZWREaW1Qcm90byJcChVTaW1wbGVTaGFyZGVkRGltUHJvdG8SEwoJZGltX3ZhbHVlGAEgASgDSAASEwoJZGltX3BhcmFtGAIgASgJSAASEgoKbnVtX3NoYXJkcxgDIAEoA0IFCgNkaW0i1gEKEVRyYWluaW5nSW5mb1Byb3RvEigKDmluaXRpYWxpemF0aW9uGAEgASgLMhAub25ueC5HcmFwaFByb3RvEiMKCWFsZ29yaXRobRgCIAEoCzIQLm9ubnguR3JhcGhQcm90bxI8ChZpbml0aWFsaXphdGlvbl9iaW5kaW5nGAMgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvEjQKDnVwZGF0ZV9iaW5kaW5nGAQgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvIqIDCgpNb2RlbFByb3RvEhIKCmlyX3ZlcnNpb24YASABKAMSLgoMb3BzZXRfaW1wb3J0GAggAygLMhgub25ueC5PcGVyYXRvclNldElkUHJvdG8SFQoNcHJvZHVjZXJfbmFtZRgCIAEoCRIYChBwcm9kdWNlcl92ZXJzaW9uGAMgASgJEg4KBmRvbWFpbhgEIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAUgASgDEhIKCmRvY19zdHJpbmcYBiABKAkSHwoFZ3JhcGgYByABKAsyEC5vbm54LkdyYXBoUHJvdG8SNAoObWV0YWRhdGFfcHJvcHMYDiADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG8SLgoNdHJhaW5pbmdfaW5mbxgUIAMoCzIXLm9ubnguVHJhaW5pbmdJbmZvUHJvdG8SJgoJZnVuY3Rpb25zGBkgAygLMhMub25ueC5GdW5jdGlvblByb3RvEjUKDWNvbmZpZ3VyYXRpb24YGiADKAsyHi5vbm54LkRldmljZUNvbmZpZ3VyYXRpb25Qcm90byJNChhEZXZpY2VDb25maWd1cmF0aW9uUHJvdG8SDAoEbmFtZRgBIAEoCRITCgtudW1fZGV2aWNlcxgCIAEoBRIOCgZkZXZpY2UYAyADKAkiNAoWU3RyaW5nU3RyaW5nRW50cnlQcm90bxILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAkiawoQVGVuc29yQW5ub3RhdGlvbhITCgt0ZW5zb3JfbmFtZRgBIAEoCRJCChxxdWFudF9wYXJhbWV0ZXJfdGVuc29yX25hbWVzGAIgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvItQDCgpHcmFwaFByb3RvEh0KBG5vZGUYASADKAsyDy5vbm54Lk5vZGVQcm90bxIMCgRuYW1lGAIgASgJEiYKC2luaXRpYWxpemVyGAUgAygLMhEub25ueC5UZW5zb3JQcm90bxIzChJzcGFyc2VfaW5pdGlhbGl6ZXIYDyADKAsyFy5vbm54LlNwYXJzZVRlbnNvclByb3RvEhIKCmRvY19zdHJpbmcYCiABKAkSIwoFaW5wdXQYCyADKAsyFC5vbm54LlZhbHVlSW5mb1Byb3RvEiQKBm91dHB1dBgMIAMoCzIULm9ubnguVmFsdWVJbmZvUHJvdG8SKAoKdmFsdWVfaW5mbxgNIAMoCzIULm9ubnguVmFsdWVJbmZvUHJvdG8SNwoXcXVhbnRpemF0aW9uX2Fubm90YXRpb24YDiADKAsyFi5vbm54LlRlbnNvckFubm90YXRpb24SNAoObWV0YWRhdGFfcHJvcHMYECADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG9KBAgDEARKBAgEEAVKBAgGEApSCmlyX3ZlcnNpb25SEHByb2R1Y2VyX3ZlcnNpb25SDHByb2R1Y2VyX3RhZ1IGZG9tYWluIoIHCgtUZW5zb3JQcm90bxIMCgRkaW1zGAEgAygDEhEKCWRhdGFfdHlwZRgCIAEoBRIqCgdzZWdtZW50GAMgASgLMhkub25ueC5UZW5zb3JQcm90by5TZWdtZW50EhYKCmZsb2F0X2RhdGEYBCADKAJCAhABEhYKCmludDMyX2RhdGEYBSADKAVCAhABEhMKC3N0cmluZ19kYXRhGAYgAygMEhYKCmludDY0X2RhdGEYByADKANCAhABEgwKBG5hbWUYCCABKAkSEgoKZG9jX3N0cmluZxgMIAEoCRIQCghyYXdfZGF0YRgJIAEoDBIzCg1leHRlcm5hbF9kYXRhGA0gAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvEjUKDWRhdGFfbG9jYXRpb24YDiABKA4yHi5vbm54LlRlbnNvclByb3RvLkRhdGFMb2NhdGlvbhIXCgtkb3VibGVfZGF0YRgKIAMoAUICEAESFwoLdWludDY0X2RhdGEYCyADKARCAhABEjQKDm1ldGFkYXRhX3Byb3BzGBAgAygLMhwub25ueC5TdHJpbmdTdHJpbmdFbnRyeVByb3RvGiUKB1NlZ21lbnQSDQoFYmVnaW4YASABKAMSCwoDZW5kGAIgASgDIu4CCghEYXRhVHlwZRINCglVTkRFRklORUQQABIJCgVGTE9BVBABEgkKBVVJTlQ4EAISCAoESU5UOBADEgoKBlVJTlQxNhAEEgkKBUlOVDE2EAUSCQoFSU5UMzIQBhIJCgVJTlQ2NBAHEgoKBlNUUklORxAIEggKBEJPT0wQCRILCgdGTE9BVDE2EAoSCgoGRE9VQkxFEAsSCgoGVUlOVDMyEAwSCgoGVUlOVDY0EA0SDQoJQ09NUExFWDY0EA4SDgoKQ09NUExFWDEyOBAPEgwKCEJGTE9BVDE2EBASEAoMRkxPQVQ4RTRNM0ZOEBESEgoORkxPQVQ4RTRNM0ZOVVoQEhIOCgpGTE9BVDhFNU0yEBMSEgoORkxPQVQ4RTVNMkZOVVoQFBIJCgVVSU5UNBAVEggKBElOVDQQFhIOCgpGTE9BVDRFMk0xEBcSDgoKRkxPQVQ4RThNMBAYEgkKBVVJTlQyEBkSCAoESU5UMhAaIikKDERhdGFMb2NhdGlvbhILCgdERUZBVUxUEAASDAoIRVhURVJOQUwQASJoChFTcGFyc2VUZW5zb3JQcm90bxIhCgZ2YWx1ZXMYASABKAsyES5vbm54LlRlbnNvclByb3RvEiIKB2luZGljZXMYAiABKAsyES5vbm54LlRlbnNvclByb3RvEgwKBGRpbXMYAyADKAMilQEKEFRlbnNvclNoYXBlUHJvdG8SLQoDZGltGAEgAygLMiAub25ueC5UZW5zb3JTaGFwZVByb3RvLkRpbWVuc2lvbhpSCglEaW1lbnNpb24SEwoJZGltX3ZhbHVlGAEgASgDSAASEwoJZGltX3BhcmFtGAIgASgJSAASEgoKZGVub3RhdGlvbhgDIAEoCUIHCgV2YWx1ZSLOBAoJVHlwZVByb3RvEi0KC3RlbnNvcl90eXBlGAEgASgLMhYub25ueC5UeXBlUHJvdG8uVGVuc29ySAASMQoNc2VxdWVuY2VfdHlwZRgEIAEoCzIYLm9ubnguVHlwZVByb3RvLlNlcXVlbmNlSAASJwoIbWFwX3R5cGUYBSABKAsyEy5vbm54LlR5cGVQcm90by5NYXBIABIxCg1vcHRpb25hbF90eXBlGAkgASgLMhgub25ueC5UeXBlUHJvdG8uT3B0aW9uYWxIABI6ChJzcGFyc2VfdGVuc29yX3R5cGUYCCABKAsyHC5vbm54LlR5cGVQcm90by5TcGFyc2VUZW5zb3JIABISCgpkZW5vdGF0aW9uGAYgASgJGkIKBlRlbnNvchIRCgllbGVtX3R5cGUYASABKAUSJQoFc2hhcGUYAiABKAsyFi5vbm54LlRlbnNvclNoYXBlUHJvdG8aLgoIU2VxdWVuY2USIgoJZWxlbV90eXBlGAEgASgLMg8ub25ueC5UeXBlUHJvdG8aPAoDTWFwEhAKCGtleV90eXBlGAEgASgFEiMKCnZhbHVlX3R5cGUYAiABKAsyDy5vbm54LlR5cGVQcm90bxouCghPcHRpb25hbBIiCgllbGVtX3R5cGUYASABKAsyDy5vbm54LlR5cGVQcm90bxpICgxTcGFyc2VUZW5zb3ISEQoJZWxlbV90eXBlGAEgASgFEiUKBXNoYXBlGAIgASgLMhYub25ueC5UZW5zb3JTaGFwZVByb3RvQgcKBXZhbHVlIjUKEk9wZXJhdG9yU2V0SWRQcm90bxIOCgZkb21haW4YASABKAkSDwoHdmVyc2lvbhgCIAEoAyKGAwoNRnVuY3Rpb25Qcm90bxIMCgRuYW1lGAEgASgJEg0KBWlucHV0GAQgAygJEg4KBm91dHB1dBgFIAMoCRIRCglhdHRyaWJ1dGUYBiADKAkSLQoPYXR0cmlidXRlX3Byb3RvGAsgAygLMhQub25ueC5BdHRyaWJ1dGVQcm90bxIdCgRub2RlGAcgAygLMg8ub25ueC5Ob2RlUHJvdG8SEgoKZG9jX3N0cmluZxgIIAEoCRIuCgxvcHNldF9pbXBvcnQYCSADKAsyGC5vbm54Lk9wZXJhdG9yU2V0SWRQcm90bxIOCgZkb21haW4YCiABKAkSEAoIb3ZlcmxvYWQYDSABKAkSKAoKdmFsdWVfaW5mbxgMIAMoCzIULm9ubnguVmFsdWVJbmZvUHJvdG8SNAoObWV0YWRhdGFfcHJvcHMYDiADKAsyHC5vbm54LlN0cmluZ1N0cmluZ0VudHJ5UHJvdG9KBAgCEANKBAgDEARSDXNpbmNlX3ZlcnNpb25SBnN0YXR1cyrnAgoHVmVyc2lvbhISCg5fU1RBUlRfVkVSU0lPThAAEhkKFUlSX1ZFUlNJT05fMjAxN18xMF8xMBABEhkKFUlSX1ZFUlNJT05fMjAxN18xMF8zMBACEhgKFElSX1ZFUlNJT05fMjAxN18xMV8zEAMSGAoUSVJfVkVSU0lPTl8yMDE5XzFfMjIQBBIYChRJUl9WRVJTSU9OXzIwMTlfM18xOBAFEhgKFElSX1ZFUlNJT05fMjAxOV85XzE5EAYSFwoTSVJfVkVSU0lPTl8yMDIwXzVfOBAHEhgKFElSX1ZFUlNJT05fMjAyMV83XzMwEAgSFwoTSVJfVkVSU0lPTl8yMDIzXzVfNRAJEhgKFElSX1ZFUlNJT05fMjAyNF8zXzI1EAoSGQoVSVJfVkVSU0lPTl8yMDI1XzA1XzEyEAsSGQoVSVJfVkVSU0lPTl8yMDI1XzA4XzI2EAwSDgoKSVJfVkVSU0lPThANKi4KDk9wZXJhdG9yU3RhdHVzEhAKDEVYUEVSSU1FTlRBTBAAEgoKBlNUQUJMRRABQgJIAw");
+var AttributeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 0);
+var AttributeProto_AttributeTypeSchema = /* @__PURE__ */ enumDesc(file_onnx, 0, 0);
+var AttributeProto_AttributeType = /* @__PURE__ */ tsEnum(AttributeProto_AttributeTypeSchema);
+var ValueInfoProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 1);
+var NodeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 2);
+var ModelProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 9);
+var StringStringEntryProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 11);
+var GraphProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 13);
+var TensorProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 14);
+var TensorProto_DataTypeSchema = /* @__PURE__ */ enumDesc(file_onnx, 14, 0);
+var TensorProto_DataType = /* @__PURE__ */ tsEnum(TensorProto_DataTypeSchema);
+var TensorProto_DataLocationSchema = /* @__PURE__ */ enumDesc(file_onnx, 14, 1);
+var TensorProto_DataLocation = /* @__PURE__ */ tsEnum(TensorProto_DataLocationSchema);
+var TensorShapeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 16);
+var TensorShapeProto_DimensionSchema = /* @__PURE__ */ messageDesc(file_onnx, 16, 0);
+var TypeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 17);
+var TypeProto_TensorSchema = /* @__PURE__ */ messageDesc(file_onnx, 17, 0);
+var OperatorSetIdProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 18);
+
+// src/model/dtypes.ts
+var TABLE = {
+  [TensorProto_DataType.FLOAT]: { name: "float32", bits: 32, storage: "floatData" },
+  [TensorProto_DataType.UINT8]: { name: "uint8", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.INT8]: { name: "int8", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.UINT16]: { name: "uint16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.INT16]: { name: "int16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.INT32]: { name: "int32", bits: 32, storage: "int32Data" },
+  [TensorProto_DataType.INT64]: { name: "int64", bits: 64, storage: "int64Data" },
+  [TensorProto_DataType.STRING]: { name: "string", bits: null, storage: "stringData" },
+  [TensorProto_DataType.BOOL]: { name: "bool", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT16]: { name: "float16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.DOUBLE]: { name: "float64", bits: 64, storage: "doubleData" },
+  [TensorProto_DataType.UINT32]: { name: "uint32", bits: 32, storage: "uint64Data" },
+  [TensorProto_DataType.UINT64]: { name: "uint64", bits: 64, storage: "uint64Data" },
+  [TensorProto_DataType.COMPLEX64]: { name: "complex64", bits: 64, storage: "floatData" },
+  [TensorProto_DataType.COMPLEX128]: { name: "complex128", bits: 128, storage: "doubleData" },
+  [TensorProto_DataType.BFLOAT16]: { name: "bfloat16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E4M3FN]: { name: "float8e4m3fn", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E4M3FNUZ]: { name: "float8e4m3fnuz", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E5M2]: { name: "float8e5m2", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E5M2FNUZ]: { name: "float8e5m2fnuz", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.UINT4]: { name: "uint4", bits: 4, storage: "int32Data" },
+  [TensorProto_DataType.INT4]: { name: "int4", bits: 4, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT4E2M1]: { name: "float4e2m1", bits: 4, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E8M0]: { name: "float8e8m0", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.UINT2]: { name: "uint2", bits: 2, storage: "int32Data" },
+  [TensorProto_DataType.INT2]: { name: "int2", bits: 2, storage: "int32Data" }
+};
+function dtypeInfo(dataType) {
+  return TABLE[dataType] ?? { name: `dtype(${dataType})`, bits: null, storage: "int32Data" };
+}
+function dtypeName(dataType) {
+  return dtypeInfo(dataType).name;
+}
+function dataTypeFromName(name) {
+  for (const [num, info] of Object.entries(TABLE)) if (info.name === name) return Number(num);
+  return void 0;
+}
+function packedByteLength(dataType, count2) {
+  const bits = dtypeInfo(dataType).bits;
+  return bits === null ? null : Math.ceil(count2 * bits / 8);
+}
+
+// src/model/external-data.ts
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync2 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join2, relative, sep, win32 } from "node:path";
+
+// src/model/walk.ts
+function forEachGraph(model2, visit2) {
+  const walkGraph = (graph2, scope) => {
+    visit2(graph2, scope);
+    for (const node3 of graph2.node) walkNodeSubgraphs(node3, `${scope}/node '${node3.name || node3.opType}'`, walkGraph);
+  };
+  if (model2.graph) walkGraph(model2.graph, "graph");
+  for (const fn of model2.functions) {
+    for (const node3 of fn.node) walkNodeSubgraphs(node3, `function '${fn.name}'/node '${node3.name || node3.opType}'`, walkGraph);
+  }
+  model2.trainingInfo.forEach((info, i) => {
+    if (info.initialization) walkGraph(info.initialization, `trainingInfo[${i}].initialization`);
+    if (info.algorithm) walkGraph(info.algorithm, `trainingInfo[${i}].algorithm`);
+  });
+}
+function walkNodeSubgraphs(node3, scope, walkGraph) {
+  for (const attr of node3.attribute) {
+    if (attr.g) walkGraph(attr.g, `${scope}/${attr.name}`);
+    attr.graphs.forEach((g, i) => walkGraph(g, `${scope}/${attr.name}[${i}]`));
+  }
+}
+function forEachNode(model2, visit2) {
+  forEachGraph(model2, (graph2, scope) => {
+    for (const node3 of graph2.node) visit2(node3, scope);
+  });
+  for (const fn of model2.functions) for (const node3 of fn.node) visit2(node3, `function '${fn.name}'`);
+}
+function attributeTensors(attr) {
+  const out = [];
+  if (attr.t) out.push(attr.t);
+  out.push(...attr.tensors);
+  if (attr.sparseTensor) {
+    for (const t of [attr.sparseTensor.values, attr.sparseTensor.indices]) if (t) out.push(t);
+  }
+  for (const s of attr.sparseTensors) for (const t of [s.values, s.indices]) if (t) out.push(t);
+  return out;
+}
+function forEachTensor(model2, visit2) {
+  forEachGraph(model2, (graph2, scope) => {
+    for (const t of graph2.initializer) visit2(t, `${scope}/initializer '${t.name}'`);
+    for (const s of graph2.sparseInitializer) {
+      for (const t of [s.values, s.indices]) if (t) visit2(t, `${scope}/sparse initializer '${s.values?.name ?? ""}'`);
+    }
+    for (const node3 of graph2.node) {
+      for (const attr of node3.attribute) {
+        for (const t of attributeTensors(attr)) visit2(t, `${scope}/node '${node3.name || node3.opType}'/${attr.name}`);
+      }
+    }
+  });
+  for (const fn of model2.functions) {
+    for (const node3 of fn.node) {
+      for (const attr of node3.attribute) {
+        for (const t of attributeTensors(attr)) visit2(t, `function '${fn.name}'/node '${node3.name || node3.opType}'/${attr.name}`);
+      }
+    }
+  }
+}
+
+// src/model/external-data.ts
+function isExternal(tensor) {
+  return tensor.dataLocation === TensorProto_DataLocation.EXTERNAL;
+}
+function externalRef(tensor, modelPath) {
+  const entries = new Map(tensor.externalData.map((e) => [e.key, e.value]));
+  const location = entries.get("location");
+  const bad = (what) => new BadInputError(
+    `${modelPath}: tensor '${tensor.name}' is stored as external data, but ${what}`,
+    "export the model again (onnx.save with save_as_external_data=True writes valid entries)"
+  );
+  if (!location) throw bad("its external_data has no 'location'");
+  const integer2 = (key) => {
+    const raw = entries.get(key);
+    if (raw === void 0) return null;
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw bad(`its '${key}' is '${raw}', not a byte count`);
+    return Number(raw);
+  };
+  return { location, offset: integer2("offset") ?? 0, length: integer2("length"), checksum: entries.get("checksum") ?? null };
+}
+function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
+  const refuse = (why) => new BadInputError(
+    `${modelPath}: tensor '${tensorName}' points at external data '${location}', which ${why}; quantgate only reads external data inside the model's own folder`,
+    `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
+  );
+  if (location.includes("\0")) throw refuse("contains a NUL byte");
+  if (isAbsolute2(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
+  if (location.split(/[\\/]/).includes("..")) throw refuse("has a '..' segment");
+  const candidate = join2(modelDir, location);
+  let real;
+  try {
+    real = realpathSync(candidate);
+  } catch {
+    throw new BadInputError(
+      `${modelPath}: tensor '${tensorName}' is stored in external data file '${location}', which does not exist in ${modelDir}`,
+      "copy the model's external data file(s) next to the .onnx file"
+    );
+  }
+  const root = realpathSync(modelDir);
+  const rel = relative(root, real);
+  if (rel === "" || rel.startsWith("..") || isAbsolute2(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
+  if (!statSync2(real).isFile()) throw refuse("is not a regular file");
+  return real;
+}
+function checkExternalData(model2, modelDir, modelPath) {
+  const files = /* @__PURE__ */ new Map();
+  forEachTensor(model2, (tensor) => {
+    if (!isExternal(tensor)) return;
+    const ref = externalRef(tensor, modelPath);
+    if (!files.has(ref.location)) files.set(ref.location, resolveExternalLocation(modelDir, ref.location, modelPath, tensor.name));
+  });
+  return files;
+}
+var ExternalDataReader = class {
+  fds = /* @__PURE__ */ new Map();
+  open(file2) {
+    let entry = this.fds.get(file2);
+    if (!entry) {
+      const fd = openSync(file2, "r");
+      entry = { fd, size: fstatSync(fd).size };
+      this.fds.set(file2, entry);
+    }
+    return entry;
+  }
+  /** Reads [offset, offset + length) of `file` into a new buffer. */
+  read(file2, offset, length, what) {
+    const { fd, size } = this.open(file2);
+    if (offset + length > size) {
+      throw new BadInputError(
+        `${what}: needs bytes ${offset}..${offset + length} of ${file2}, which has only ${size} bytes (truncated?)`,
+        "copy the external data file again; it must be the one saved with the model"
+      );
+    }
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, Math.min(length - done, 1 << 30), offset + done);
+      if (n === 0) throw new Error(`unexpected end of ${file2} at ${offset + done}`);
+      done += n;
+    }
+    return out;
+  }
+  close() {
+    for (const { fd } of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+};
+
+// src/model/tensor.ts
+function elementCount(dims) {
+  let n = 1;
+  for (const d of dims) n *= Number(d);
+  return n;
+}
+function inlineTensorBytes(tensor) {
+  if (tensor.rawData.byteLength > 0) return tensor.rawData;
+  const info = dtypeInfo(tensor.dataType);
+  const count2 = elementCount(tensor.dims);
+  switch (info.storage) {
+    case "floatData":
+      return bytesOf(Float32Array.from(tensor.floatData));
+    case "doubleData":
+      return bytesOf(Float64Array.from(tensor.doubleData));
+    case "int64Data":
+      return bytesOf(BigInt64Array.from(tensor.int64Data));
+    case "uint64Data":
+      return tensor.dataType === TensorProto_DataType.UINT32 ? bytesOf(Uint32Array.from(tensor.uint64Data, (v) => Number(v))) : bytesOf(BigUint64Array.from(tensor.uint64Data));
+    case "int32Data": {
+      const bits = info.bits ?? 8;
+      if (bits === 32) return bytesOf(Int32Array.from(tensor.int32Data));
+      if (bits === 16) return bytesOf(Uint16Array.from(tensor.int32Data, (v) => v & 65535));
+      const bytes = Uint8Array.from(tensor.int32Data, (v) => v & 255);
+      const expected = packedByteLength(tensor.dataType, count2);
+      return expected !== null && bytes.byteLength > expected ? bytes.subarray(0, expected) : bytes;
+    }
+    case "stringData":
+      throw new Error(`tensor '${tensor.name}' holds strings, which have no byte layout`);
+  }
+}
+function bytesOf(array2) {
+  return new Uint8Array(array2.buffer, array2.byteOffset, array2.byteLength);
+}
+function typedView(dataType, bytes) {
+  const ctor = typedArrayFor(dataType);
+  if (!ctor) throw new Error(`no typed array holds ${dtypeName(dataType)} values`);
+  const size = ctor.BYTES_PER_ELEMENT;
+  if (bytes.byteOffset % size !== 0) bytes = new Uint8Array(bytes);
+  return new ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
+}
+function typedArrayFor(dataType) {
+  switch (dataType) {
+    case TensorProto_DataType.FLOAT:
+      return Float32Array;
+    case TensorProto_DataType.DOUBLE:
+      return Float64Array;
+    case TensorProto_DataType.INT8:
+      return Int8Array;
+    case TensorProto_DataType.UINT8:
+    case TensorProto_DataType.BOOL:
+      return Uint8Array;
+    case TensorProto_DataType.INT16:
+      return Int16Array;
+    case TensorProto_DataType.UINT16:
+    case TensorProto_DataType.FLOAT16:
+    case TensorProto_DataType.BFLOAT16:
+      return Uint16Array;
+    case TensorProto_DataType.INT32:
+      return Int32Array;
+    case TensorProto_DataType.UINT32:
+      return Uint32Array;
+    case TensorProto_DataType.INT64:
+      return BigInt64Array;
+    case TensorProto_DataType.UINT64:
+      return BigUint64Array;
+    default:
+      return (dtypeInfo(dataType).bits ?? 0) <= 8 && dtypeInfo(dataType).bits !== null ? Uint8Array : void 0;
+  }
+}
+function halfToFloat(bits) {
+  const sign = bits & 32768 ? -1 : 1;
+  const exponent = bits >> 10 & 31;
+  const fraction2 = bits & 1023;
+  if (exponent === 0) return sign * fraction2 * 2 ** -24;
+  if (exponent === 31) return fraction2 ? NaN : sign * Infinity;
+  return sign * (1 + fraction2 / 1024) * 2 ** (exponent - 15);
+}
+var f32 = new Float32Array(1);
+var u32 = new Uint32Array(f32.buffer);
+function floatToHalf(value2) {
+  f32[0] = value2;
+  const x = u32[0];
+  const sign = x >>> 16 & 32768;
+  const exponent = x >>> 23 & 255;
+  let mantissa = x & 8388607;
+  if (exponent === 255) return sign | 31744 | (mantissa ? 512 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 31) return sign | 31744;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 8388608;
+    const shift = 14 - e;
+    const half = 1 << shift - 1;
+    const rest2 = mantissa & (1 << shift) - 1;
+    let result2 = mantissa >>> shift;
+    if (rest2 > half || rest2 === half && result2 & 1) result2++;
+    return sign | result2;
+  }
+  let result = e << 10 | mantissa >>> 13;
+  const rest = mantissa & 8191;
+  if (rest > 4096 || rest === 4096 && result & 1) result++;
+  return sign | result;
+}
+function bfloat16ToFloat(bits) {
+  u32[0] = bits << 16;
+  return f32[0];
+}
+function toFloat32(dataType, bytes) {
+  const view = typedView(dataType, bytes);
+  if (view instanceof Float32Array) return view;
+  if (dataType === TensorProto_DataType.FLOAT16) return Float32Array.from(view, halfToFloat);
+  if (dataType === TensorProto_DataType.BFLOAT16) return Float32Array.from(view, bfloat16ToFloat);
+  if (view instanceof BigInt64Array || view instanceof BigUint64Array) return Float32Array.from(view, (v) => Number(v));
+  if (view instanceof Uint8Array && dataType !== TensorProto_DataType.UINT8 && dataType !== TensorProto_DataType.BOOL) {
+    throw new Error(`${dtypeName(dataType)} values have no float32 conversion here`);
+  }
+  return Float32Array.from(view);
+}
+function makeTensor(name, dataType, dims, values) {
+  const raw = bytesOf(values);
+  return create(TensorProtoSchema, {
+    name,
+    dataType,
+    dims: dims.map((d) => BigInt(d)),
+    // Copy: the tensor must not alias a buffer the caller will reuse.
+    rawData: new Uint8Array(raw)
+  });
+}
+
+// src/model/signature.ts
+function describeType(type2) {
+  const value2 = type2?.value;
+  switch (value2?.case) {
+    case "tensorType":
+    case "sparseTensorType": {
+      const shape = value2.value.shape ? value2.value.shape.dim.map((d) => {
+        if (d.value.case === "dimValue") return Number(d.value.value);
+        if (d.value.case === "dimParam") return d.value.value;
+        return null;
+      }) : null;
+      const dtype = dtypeName(value2.value.elemType);
+      return { dtype: value2.case === "sparseTensorType" ? `sparse<${dtype}>` : dtype, shape };
+    }
+    case "sequenceType":
+      return { dtype: `sequence<${describeType(value2.value.elemType).dtype}>`, shape: null };
+    case "optionalType":
+      return { dtype: `optional<${describeType(value2.value.elemType).dtype}>`, shape: null };
+    case "mapType":
+      return { dtype: `map<${dtypeName(value2.value.keyType)},${describeType(value2.value.valueType).dtype}>`, shape: null };
+    default:
+      return { dtype: "unknown", shape: null };
+  }
+}
+function tensorSignature(info) {
+  return { name: info.name, ...describeType(info.type) };
+}
+function modelSignature(model2) {
+  const graph2 = model2.graph;
+  const initializerNames = new Set(graph2.initializer.map((t) => t.name));
+  const opCounts = {};
+  let nodes = 0;
+  forEachNode(model2, (node3) => {
+    nodes++;
+    const key = node3.domain && node3.domain !== "ai.onnx" ? `${node3.domain}:${node3.opType}` : node3.opType;
+    opCounts[key] = (opCounts[key] ?? 0) + 1;
+  });
+  const parameters = { count: 0, bytes: 0, initializers: graph2.initializer.length, externalBytes: 0 };
+  forEachTensor(model2, (tensor) => {
+    const count2 = elementCount(tensor.dims);
+    const bytes = packedByteLength(tensor.dataType, count2) ?? 0;
+    parameters.count += count2;
+    parameters.bytes += bytes;
+    if (isExternal(tensor)) parameters.externalBytes += bytes;
+  });
+  const opsets = model2.opsetImport.map((o) => ({ domain: o.domain || "ai.onnx", version: Number(o.version) }));
+  return {
+    irVersion: Number(model2.irVersion),
+    opset: opsets.find((o) => o.domain === "ai.onnx")?.version ?? null,
+    opsets,
+    producer: [model2.producerName, model2.producerVersion].filter(Boolean).join(" "),
+    // IR < 4 lists initializers among the inputs; they are weights, not inputs a caller feeds.
+    inputs: graph2.input.filter((i) => !initializerNames.has(i.name)).map(tensorSignature),
+    outputs: graph2.output.map(tensorSignature),
+    nodes,
+    opCounts: Object.fromEntries(Object.entries(opCounts).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)),
+    functions: model2.functions.map((f) => f.domain ? `${f.domain}:${f.name}` : f.name),
+    parameters
+  };
+}
+function formatShape(shape) {
+  if (shape === null) return "(unknown rank)";
+  if (shape.length === 0) return "scalar";
+  return shape.map((d) => d === null ? "?" : String(d)).join("\xD7");
+}
+
+// src/accuracy/output.ts
+function selectOutput(outputs, requested) {
+  const names = outputs.map((o) => typeof o === "string" ? o : o.name);
+  if (names.length === 0) {
+    throw new BadInputError("the model declares no outputs, so there is nothing to score", "re-export the model with its outputs listed in the graph");
+  }
+  if (requested === void 0) return names[0];
+  if (names.includes(requested)) return requested;
+  const listed = outputs.map((o) => typeof o === "string" ? `'${o}'` : `'${o.name}' (${o.dtype} ${formatShape(o.shape)})`).join(", ");
+  const guess = closest(requested, names);
+  throw new BadInputError(
+    `--output '${requested}': the model has no output of that name; its outputs are ${listed}`,
+    guess ? `did you mean --output ${guess}? Pass one of the model's output names` : "pass one of the model's output names with --output (or leave it out to score the first)"
+  );
+}
+
+// src/benchmark/batch-support.ts
+function batchSupport(signature, batch) {
+  for (const input2 of signature.inputs) {
+    if (input2.shape === null) continue;
+    if (input2.shape.length === 0) {
+      if (batch === 1) continue;
+      return { supported: false, reason: `input '${input2.name}' is a scalar, so it has no batch axis: only batch 1 runs` };
+    }
+    const first = input2.shape[0];
+    if (typeof first === "number" && first !== batch) {
+      return {
+        supported: false,
+        reason: `input '${input2.name}' has a fixed batch dimension of ${first} (${formatShape(input2.shape)}); quantgate does not rewrite it: export the model with a dynamic batch axis to benchmark batch ${batch}`
+      };
+    }
+  }
+  return { supported: true, reason: null };
+}
+
+// src/data/open.ts
+import { stat as stat2 } from "node:fs/promises";
+
+// src/data/files.ts
+import { readdir, stat } from "node:fs/promises";
+import { extname, join as join3 } from "node:path";
+var IMAGE_EXTENSIONS = [".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".gif", ".avif", ".bmp"];
+function fileKind(name) {
+  const ext = extname(name).toLowerCase();
+  if (ext === ".npy") return "npy";
+  if (ext === ".npz") return "npz";
+  if (IMAGE_EXTENSIONS.includes(ext)) return "image";
+  return "other";
+}
+function isHidden(name) {
+  return name.startsWith(".") || name === "Thumbs.db" || name === "desktop.ini";
+}
+function byteOrder(a, b) {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+async function listFolder(folder) {
+  const entries = (await readdir(folder, { withFileTypes: true })).filter((e) => !isHidden(e.name)).sort((a, b) => byteOrder(a.name, b.name));
+  return Promise.all(
+    entries.map(async (entry) => {
+      const path = join3(folder, entry.name);
+      const isFolder = entry.isSymbolicLink() ? (await stat(path).catch(() => void 0))?.isDirectory() ?? false : entry.isDirectory();
+      return { name: entry.name, path, kind: isFolder ? "folder" : fileKind(entry.name) };
+    })
+  );
+}
+
+// src/data/image-folder.ts
+import sharp2 from "sharp";
+
+// src/data/shapes.ts
+import { dirname as dirname2 } from "node:path";
+
+// src/data/location.ts
+function describeLocation(location) {
+  return location.kind === "npy" ? location.path : `${location.path}, array '${location.key}'`;
+}
+function pyString(text) {
+  return `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+function shellPython(source) {
+  return `python3 -c "${source.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+}
+function rewriteCommand(location, transform2) {
+  const path = pyString(location.path);
+  if (location.kind === "npy") {
+    return shellPython(`import numpy as np; a = np.load(${path}); np.save(${path}, ${transform2})`);
+  }
+  const key = pyString(location.key);
+  return shellPython(`import numpy as np; d = dict(np.load(${path})); a = d[${key}]; d[${key}] = ${transform2}; np.savez(${path}, **d)`);
+}
+function rewriteFolderCommand(folder, transform2) {
+  const pattern = pyString(`${folder.replace(/\/+$/, "")}/*.npy`);
+  return shellPython(`import glob, numpy as np; [np.save(f, (lambda a: ${transform2})(np.load(f))) for f in glob.glob(${pattern})]`);
+}
+
+// src/data/npy-dtype.ts
+var BY_KIND = {
+  f2: TensorProto_DataType.FLOAT16,
+  f4: TensorProto_DataType.FLOAT,
+  f8: TensorProto_DataType.DOUBLE,
+  i1: TensorProto_DataType.INT8,
+  u1: TensorProto_DataType.UINT8,
+  i2: TensorProto_DataType.INT16,
+  u2: TensorProto_DataType.UINT16,
+  i4: TensorProto_DataType.INT32,
+  u4: TensorProto_DataType.UINT32,
+  i8: TensorProto_DataType.INT64,
+  u8: TensorProto_DataType.UINT64,
+  b1: TensorProto_DataType.BOOL
+};
+var NUMPY_NAME = {
+  [TensorProto_DataType.FLOAT16]: "float16",
+  [TensorProto_DataType.FLOAT]: "float32",
+  [TensorProto_DataType.DOUBLE]: "float64",
+  [TensorProto_DataType.INT8]: "int8",
+  [TensorProto_DataType.UINT8]: "uint8",
+  [TensorProto_DataType.INT16]: "int16",
+  [TensorProto_DataType.UINT16]: "uint16",
+  [TensorProto_DataType.INT32]: "int32",
+  [TensorProto_DataType.UINT32]: "uint32",
+  [TensorProto_DataType.INT64]: "int64",
+  [TensorProto_DataType.UINT64]: "uint64",
+  [TensorProto_DataType.BOOL]: "bool_"
+};
+function parseDescr(descr) {
+  const order = descr[0];
+  const kind = descr.slice(1);
+  if (kind === "O") return { ok: false, reason: "object" };
+  const dataType = BY_KIND[kind];
+  if (dataType === void 0 || !"<>|=".includes(order ?? "")) return { ok: false, reason: "unsupported" };
+  const oneByte = kind.endsWith("1");
+  if (order === ">" && !oneByte) return { ok: false, reason: "big-endian", littleEndian: `<${kind}` };
+  return { ok: true, dataType };
+}
+function numpyType(dataType) {
+  const name = NUMPY_NAME[dataType];
+  return name && `np.${name}`;
+}
+function itemSizeOf(dataType) {
+  switch (dataType) {
+    case TensorProto_DataType.INT8:
+    case TensorProto_DataType.UINT8:
+    case TensorProto_DataType.BOOL:
+      return 1;
+    case TensorProto_DataType.FLOAT16:
+    case TensorProto_DataType.BFLOAT16:
+    case TensorProto_DataType.INT16:
+    case TensorProto_DataType.UINT16:
+      return 2;
+    case TensorProto_DataType.FLOAT:
+    case TensorProto_DataType.INT32:
+    case TensorProto_DataType.UINT32:
+      return 4;
+    case TensorProto_DataType.DOUBLE:
+    case TensorProto_DataType.INT64:
+    case TensorProto_DataType.UINT64:
+      return 8;
+    default:
+      return void 0;
+  }
+}
+function itemSize(dataType) {
+  const size = itemSizeOf(dataType);
+  if (size === void 0) throw new Error(`no fixed item size for element type ${dataType}`);
+  return size;
+}
+
+// src/data/shapes.ts
+function newFitContext(what, inputShapes2 = {}) {
+  return { what, inputShapes: inputShapes2, symbols: /* @__PURE__ */ new Map() };
+}
+function modelInputs(signatures) {
+  if (signatures.length === 0) {
+    throw new BadInputError("the model has no inputs to feed data to", "check that the model file is the one you meant");
+  }
+  return signatures.map((s) => {
+    const dataType = dataTypeFromName(s.dtype);
+    if (dataType === void 0 || itemSizeOf(dataType) === void 0) {
+      throw new BadInputError(
+        `the model's input '${s.name}' is ${s.dtype}; quantgate feeds numeric tensors only (float16/32/64, bfloat16, int8-64, uint8-64, bool)`,
+        "export the model with numeric tensor inputs (tokenize strings, split sequences into tensors) before quantizing it"
+      );
+    }
+    if (s.shape !== null && s.shape.length === 0) {
+      throw new BadInputError(
+        `the model's input '${s.name}' is a scalar, so it has no batch axis for samples`,
+        `export the model with a batch axis first in '${s.name}' (shape [batch, ...])`
+      );
+    }
+    return { name: s.name, dataType, shape: s.shape };
+  });
+}
+function inputNames(inputs) {
+  return inputs.map((i) => `'${i.name}'`).join(", ");
+}
+function inputShapesExample(input2) {
+  const shape = input2.shape ?? ["batch", "D1"];
+  const dims = shape.map((d, axis) => typeof d === "number" ? String(d) : axis === 0 ? "1" : d === null ? `D${axis}` : d.toUpperCase().replace(/[^A-Z0-9_]/g, "_"));
+  return `${input2.name}:${dims.join("x")}`;
+}
+function checkInputShapes(inputs, inputShapes2) {
+  for (const [name, dims] of Object.entries(inputShapes2)) {
+    const input2 = inputs.find((i) => i.name === name);
+    if (!input2) {
+      throw new BadInputError(
+        `--input-shapes names '${name}', which is not an input of the model (its inputs: ${inputNames(inputs)})`,
+        `name the model's inputs, e.g. --input-shapes ${inputs.map(inputShapesExample).join(",")}`
+      );
+    }
+    if (input2.shape === null) continue;
+    if (dims.length !== input2.shape.length) {
+      throw new BadInputError(
+        `--input-shapes gives '${name}' ${dims.length} dims (${formatShape(dims)}), but the model's input is ${formatShape(input2.shape)} (${input2.shape.length} dims)`,
+        `give all ${input2.shape.length} dims, batch first: --input-shapes ${inputShapesExample(input2)}`
+      );
+    }
+    input2.shape.forEach((d, axis) => {
+      if (typeof d === "number" && dims[axis] !== d) {
+        throw new BadInputError(
+          `--input-shapes gives '${name}' ${formatShape(dims)}, but the model fixes dim ${axis} of ${formatShape(input2.shape)} at ${d}`,
+          `use the model's fixed sizes: --input-shapes ${inputShapesExample(input2)}`
+        );
+      }
+    });
+  }
+}
+function sampleRules(input2, inputShapes2) {
+  const flag = inputShapes2[input2.name];
+  const shape = input2.shape ?? flag?.map(() => null);
+  if (!shape) return null;
+  return shape.slice(1).map((model2, k) => ({ model: model2, ...flag ? { flag: flag[k + 1] } : {} }));
+}
+function expectedForms(sample) {
+  return sample.length === 0 ? "a 1-D batch of N values, or a scalar for one sample" : `N\xD7${formatShape([...sample])} (a batch) or ${formatShape([...sample])} (one sample)`;
+}
+function fitInput(input2, arrays, context) {
+  const { what } = context;
+  if (arrays.length === 0) throw new Error(`fitInput('${input2.name}') called with no arrays`);
+  const wrongType = arrays.filter((a) => a.dataType !== input2.dataType);
+  if (wrongType.length > 0) throw dataTypeError(input2, wrongType, what);
+  const rules = sampleRules(input2, context.inputShapes);
+  const resolved = rules?.map((r) => typeof r.model === "number" ? r.model : r.flag) ?? [];
+  const firstSeen = [];
+  const counts = [];
+  let sampleRank = rules?.length;
+  const expected = () => rules?.map((r) => r.flag ?? r.model) ?? resolved.map((d) => d ?? null);
+  for (const array2 of arrays) {
+    const where = `${what} ${describeLocation(array2.location)}`;
+    const rank = array2.dims.length;
+    let batch;
+    if (sampleRank === void 0) {
+      if (rank === 0) {
+        throw new BadInputError(
+          `${where}: a scalar, but the model gives input '${input2.name}' no shape, so quantgate reads axis 0 as the batch`,
+          `save a batch (N, ...) or give the input's shape with --input-shapes ${inputShapesExample(input2)}`
+        );
+      }
+      batch = true;
+      sampleRank = rank - 1;
+    } else if (rank === sampleRank + 1) {
+      batch = true;
+    } else if (rank === sampleRank) {
+      batch = false;
+    } else {
+      throw new BadInputError(
+        `${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}), which takes ${expectedForms(expected())}`,
+        `save arrays of ${expectedForms(expected())}`
+      );
+    }
+    const sample = batch ? array2.dims.slice(1) : array2.dims;
+    counts.push(batch ? array2.dims[0] : 1);
+    sample.forEach((size, k) => {
+      const rule = rules?.[k];
+      const axisName = rule && typeof rule.model === "string" ? ` ('${rule.model}')` : "";
+      const want = resolved[k];
+      if (want !== void 0 && size !== want) {
+        if (rule && typeof rule.model === "number") {
+          throw new BadInputError(
+            `${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}): sample dim ${k + 1} is ${size}, the model fixes it at ${rule.model}`,
+            `save samples of ${formatShape(expected())} (resize or crop them to the model's input size)`
+          );
+        }
+        if (rule?.flag !== void 0) {
+          throw new BadInputError(
+            `${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but --input-shapes says ${rule.flag}`,
+            `make --input-shapes match the data (${input2.name}:${[1, ...sample].join("x")}) or the data match it`
+          );
+        }
+        throw new BadInputError(
+          `${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but it is ${want} in ${firstSeen[k]}; quantgate batches samples, so they must all have one size`,
+          `make every sample of '${input2.name}' the same size along dim ${k + 1} (resize, crop or pad them)`
+        );
+      }
+      if (want === void 0) {
+        resolved[k] = size;
+        firstSeen[k] = describeLocation(array2.location);
+      }
+    });
+  }
+  const sampleDims = resolved.map((d) => d);
+  bindSymbols(input2, rules ?? [], sampleDims, context);
+  return { sampleDims, counts };
+}
+function bindSymbols(input2, rules, sampleDims, context) {
+  rules.forEach((rule, k) => {
+    if (typeof rule.model !== "string") return;
+    const size = sampleDims[k];
+    const seen = context.symbols.get(rule.model);
+    if (!seen) {
+      context.symbols.set(rule.model, { size, where: `input '${input2.name}'` });
+    } else if (seen.size !== size) {
+      throw new BadInputError(
+        `${context.what}: the model's dim '${rule.model}' is ${seen.size} in ${seen.where} but ${size} in input '${input2.name}'; one symbol takes one size in a run`,
+        `give every input sharing '${rule.model}' the same size along it`
+      );
+    }
+  });
+}
+function dataTypeError(input2, wrong, what) {
+  const first = wrong[0];
+  const want = dtypeName(input2.dataType);
+  const have = dtypeName(first.dataType);
+  const noun = first.location.kind === "npy" ? "file" : "array";
+  const others = wrong.length > 1 ? ` (and ${wrong.length - 1} more ${wrong.length === 2 ? noun : `${noun}s`})` : "";
+  const problem = `${what} ${describeLocation(first.location)}${others} holds ${have} values, but the model's input '${input2.name}' takes ${want}`;
+  const target = numpyType(input2.dataType);
+  if (!target) return new BadInputError(problem, `numpy has no ${want} type: feed ${want} through another form, or re-export the model with a ${have} input`);
+  const transform2 = `a.astype(${target})`;
+  const folders = new Set(wrong.map((a) => a.location.kind === "npy" ? dirname2(a.location.path) : ""));
+  const folder = [...folders][0];
+  const command = wrong.length > 1 && folders.size === 1 && folder ? rewriteFolderCommand(folder, transform2) : rewriteCommand(first.location, transform2);
+  return new BadInputError(problem, `convert it to ${want} (${".astype(" + target + ")"}): ${command}`);
+}
+function sampleBytes(dataType, sampleDims) {
+  return sampleDims.reduce((a, b) => a * b, 1) * itemSize(dataType);
+}
+
+// src/data/column.ts
+function columnDataSet(description, count2, columns, random = false) {
+  const inputs = columns.map(({ name, dataType, sampleDims }) => ({ name, dataType, sampleDims: [...sampleDims] }));
+  return {
+    description,
+    count: count2,
+    random,
+    inputs,
+    batches: (batchSize) => ({ [Symbol.asyncIterator]: () => readBatches(count2, columns, batchSize) })
+  };
+}
+async function* readBatches(count2, columns, batchSize) {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
+  const cursors = [];
+  try {
+    for (const column of columns) cursors.push(await column.open());
+    for (let start = 0; start < count2; start += batchSize) {
+      const size = Math.min(batchSize, count2 - start);
+      const settled = await Promise.allSettled(
+        columns.map(async (column, i) => {
+          const buffer = Buffer.allocUnsafeSlow(size * sampleBytes(column.dataType, column.sampleDims));
+          const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+          await cursors[i].read(start, size, bytes);
+          return { dataType: column.dataType, dims: [size, ...column.sampleDims], data: typedView(column.dataType, bytes) };
+        })
+      );
+      const feeds = {};
+      columns.forEach((column, i) => {
+        const result = settled[i];
+        if (result.status === "rejected") throw result.reason;
+        feeds[column.name] = result.value;
+      });
+      yield { feeds, size, start };
+    }
+  } finally {
+    await Promise.all(cursors.map((c) => c.close()));
+  }
+}
+
+// src/data/imagenet.ts
+import sharp from "sharp";
+
+// src/data/pil-resize.ts
+var PRECISION_BITS = 32 - 8 - 2;
+var ONE = 1 << PRECISION_BITS;
+var HALF = 1 << PRECISION_BITS - 1;
+function bilinear(x) {
+  const a = x < 0 ? -x : x;
+  return a < 1 ? 1 - a : 0;
+}
+function coefficients(inSize, outSize, from, count2) {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = 1 * filterScale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const first = new Int32Array(count2);
+  const taps = new Int32Array(count2);
+  const weights = new Int32Array(count2 * ksize);
+  const k = new Float64Array(ksize);
+  for (let i = 0; i < count2; i++) {
+    const xx = from + i;
+    const center = (xx + 0.5) * scale;
+    const ss = 1 / filterScale;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      const w = bilinear((x + xmin - center + 0.5) * ss);
+      k[x] = w;
+      ww += w;
+    }
+    for (let x = 0; x < xmax; x++) {
+      const w = ww !== 0 ? k[x] / ww : k[x];
+      weights[i * ksize + x] = Math.trunc(w < 0 ? -0.5 + w * ONE : 0.5 + w * ONE);
+    }
+    first[i] = xmin;
+    taps[i] = xmax;
+  }
+  return { first, taps, weights, ksize };
+}
+function clip8(value2) {
+  if (value2 >= ONE << 8) return 255;
+  if (value2 <= 0) return 0;
+  return value2 >> PRECISION_BITS;
+}
+function pilBilinearResize(pixels, width, height, channels, outWidth, outHeight, window) {
+  const horizontal = coefficients(width, outWidth, window.left, window.width);
+  const vertical = coefficients(height, outHeight, window.top, window.height);
+  const rowFirst = vertical.first[0];
+  const rowEnd = vertical.first[window.height - 1] + vertical.taps[window.height - 1];
+  let rows;
+  let rowWidth;
+  let columnShift;
+  if (outWidth === width) {
+    rows = pixels.subarray(rowFirst * width * channels, rowEnd * width * channels);
+    rowWidth = width;
+    columnShift = window.left;
+  } else {
+    rowWidth = window.width;
+    columnShift = 0;
+    rows = new Uint8Array((rowEnd - rowFirst) * rowWidth * channels);
+    const { first: first2, taps: taps2, weights: weights2, ksize: ksize2 } = horizontal;
+    for (let y = rowFirst; y < rowEnd; y++) {
+      const src = y * width * channels;
+      const dst = (y - rowFirst) * rowWidth * channels;
+      for (let i = 0; i < window.width; i++) {
+        const n = taps2[i];
+        const k = i * ksize2;
+        const p = src + first2[i] * channels;
+        const o = dst + i * channels;
+        if (channels === 3) {
+          let s0 = HALF;
+          let s1 = HALF;
+          let s2 = HALF;
+          for (let x = 0, q = p; x < n; x++, q += 3) {
+            const w = weights2[k + x];
+            s0 += pixels[q] * w;
+            s1 += pixels[q + 1] * w;
+            s2 += pixels[q + 2] * w;
+          }
+          rows[o] = clip8(s0);
+          rows[o + 1] = clip8(s1);
+          rows[o + 2] = clip8(s2);
+          continue;
+        }
+        for (let c = 0; c < channels; c++) {
+          let ss = HALF;
+          for (let x = 0, q = p + c; x < n; x++, q += channels) ss += pixels[q] * weights2[k + x];
+          rows[o + c] = clip8(ss);
+        }
+      }
+    }
+  }
+  const out = new Uint8Array(window.width * window.height * channels);
+  const stride = rowWidth * channels;
+  const { first, taps, weights, ksize } = vertical;
+  for (let j = 0; j < window.height; j++) {
+    const dst = j * window.width * channels;
+    if (outHeight === height) {
+      const src = (window.top + j - rowFirst) * stride + columnShift * channels;
+      out.set(rows.subarray(src, src + window.width * channels), dst);
+      continue;
+    }
+    const n = taps[j];
+    const k = j * ksize;
+    const top = (first[j] - rowFirst) * stride + columnShift * channels;
+    for (let e = 0; e < window.width * channels; e++) {
+      let ss = HALF;
+      for (let y = 0, q = top + e; y < n; y++, q += stride) ss += rows[q] * weights[k + y];
+      out[dst + e] = clip8(ss);
+    }
+  }
+  return out;
+}
+
+// src/data/imagenet.ts
+var IMAGENET = {
+  resize: 256,
+  crop: 224,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225]
+};
+var IMAGENET_SAMPLE = [3, IMAGENET.crop, IMAGENET.crop];
+function resizedSize(width, height, shorter = IMAGENET.resize) {
+  return width <= height ? { width: shorter, height: Math.trunc(shorter * height / width) } : { width: Math.trunc(shorter * width / height), height: shorter };
+}
+function cropOffset(size, crop) {
+  const exact = (size - crop) / 2;
+  const floor = Math.floor(exact);
+  if (exact - floor !== 0.5) return Math.round(exact);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+async function decodeRgb(path) {
+  const { data, info } = await sharp(path, { ignoreIcc: true, autoOrient: true }).removeAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`${path}: decoded to ${info.channels} channels where RGB was asked for`);
+  return { pixels: data, width: info.width, height: info.height };
+}
+async function imagenetCrop(path) {
+  const { pixels, width, height } = await decodeRgb(path);
+  const size = resizedSize(width, height);
+  const { crop } = IMAGENET;
+  const window = { left: cropOffset(size.width, crop), top: cropOffset(size.height, crop), width: crop, height: crop };
+  return pilBilinearResize(pixels, width, height, 3, size.width, size.height, window);
+}
+var MEAN = IMAGENET.mean.map(Math.fround);
+var STD = IMAGENET.std.map(Math.fround);
+function normalizeImagenet(crop, target) {
+  const plane = IMAGENET.crop * IMAGENET.crop;
+  for (let c = 0; c < 3; c++) {
+    const mean = MEAN[c];
+    const std = STD[c];
+    const table2 = new Float32Array(256);
+    for (let v = 0; v < 256; v++) table2[v] = Math.fround(Math.fround(Math.fround(v / 255) - mean) / std);
+    for (let p = 0; p < plane; p++) target[c * plane + p] = table2[crop[p * 3 + c]];
+  }
+}
+
+// src/data/bounded.ts
+async function mapBounded(items, limit, work) {
+  const results = new Array(items.length);
+  let next = 0;
+  const failures = [];
+  const worker = async () => {
+    while (failures.length === 0 && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index], index);
+      } catch (error62) {
+        failures.push({ error: error62, index });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures.reduce((a, b) => b.index < a.index ? b : a).error;
+  return results;
+}
+
+// src/data/image-folder.ts
+var IMAGES_IN_FLIGHT = 4;
+async function openImageFolder(options2) {
+  const { what, folder, files } = options2;
+  const input2 = presetInput(options2);
+  await mapBounded(files, 8, async (file2) => {
+    try {
+      const meta3 = await sharp2(file2).metadata();
+      if (!meta3.width || !meta3.height) throw new Error("no image size in its header");
+    } catch (error62) {
+      throw unreadableImage(what, file2, error62);
+    }
+  });
+  const column = {
+    name: input2.name,
+    dataType: TensorProto_DataType.FLOAT,
+    sampleDims: [...IMAGENET_SAMPLE],
+    open: () => new ImageCursor(files, what)
+  };
+  return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? "image" : "images"}, imagenet preprocessing`, files.length, [column]);
+}
+function unreadableImage(what, file2, error62) {
+  const detail = (error62 instanceof Error ? error62.message : String(error62)).split("\n")[0];
+  return new BadInputError(
+    `${what} ${file2}: unreadable image (${detail})`,
+    "replace the file with a readable JPEG, PNG, WebP or TIFF, or remove it from the folder (and its line from the labels)",
+    { cause: error62 }
+  );
+}
+function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
+  const names = inputs.map((i) => `'${i.name}'`).join(", ");
+  if (inputs.length !== 1) {
+    throw new BadInputError(
+      `${what} ${folder}: --preprocess imagenet feeds one image input, but the model has ${inputs.length} inputs (${names})`,
+      'give the inputs as an .npz keyed by input name: np.savez("data.npz", **{name: array, ...})'
+    );
+  }
+  const input2 = inputs[0];
+  const expected = `N\xD7${IMAGENET_SAMPLE.join("\xD7")}`;
+  if (input2.dataType !== TensorProto_DataType.FLOAT) {
+    throw new BadInputError(
+      `${what} ${folder}: --preprocess imagenet makes float32 samples, but the model's input '${input2.name}' takes ${dtypeName(input2.dataType)}`,
+      `preprocess the images yourself and give .npy files of the input's type, or export the model with a float32 input`
+    );
+  }
+  const flag = inputShapes2[input2.name];
+  const modelFits = input2.shape === null || input2.shape.length === 4 && input2.shape.slice(1).every((d, k) => typeof d !== "number" || d === IMAGENET_SAMPLE[k]);
+  const flagFits = !flag || flag.length === 4 && flag.slice(1).every((d, k) => d === IMAGENET_SAMPLE[k]);
+  const fits = modelFits && flagFits;
+  if (!fits) {
+    throw new BadInputError(
+      `${what} ${folder}: --preprocess imagenet makes samples of ${expected}, but the model's input '${input2.name}' is ${formatShape(flag ?? input2.shape)}`,
+      `preprocess the images for this model yourself and give a folder of .npy files of ${formatShape(input2.shape)} instead`
+    );
+  }
+  return input2;
+}
+var ImageCursor = class {
+  constructor(files, what) {
+    this.files = files;
+    this.what = what;
+  }
+  files;
+  what;
+  pending = /* @__PURE__ */ new Map();
+  next = 0;
+  schedule(upTo) {
+    while (this.next < Math.min(upTo, this.files.length)) {
+      const index = this.next++;
+      const file2 = this.files[index];
+      const crop = imagenetCrop(file2).catch((error62) => {
+        throw unreadableImage(this.what, file2, error62);
+      });
+      crop.catch(() => void 0);
+      this.pending.set(index, crop);
+    }
+  }
+  async read(first, count2, target) {
+    const samples = new Float32Array(target.buffer, target.byteOffset, target.byteLength / 4);
+    const perSample = IMAGENET_SAMPLE.reduce((a, b) => a * b, 1);
+    for (let i = 0; i < count2; i++) {
+      const index = first + i;
+      this.schedule(index + IMAGES_IN_FLIGHT);
+      const crop = await this.pending.get(index);
+      this.pending.delete(index);
+      normalizeImagenet(crop, samples.subarray(i * perSample, (i + 1) * perSample));
+    }
+    this.schedule(first + count2 + IMAGES_IN_FLIGHT);
+  }
+  async close() {
+    await Promise.allSettled(this.pending.values());
+    this.pending.clear();
+  }
+};
+
+// src/data/npy-files.ts
+import { open as open2 } from "node:fs/promises";
+
+// src/data/npy.ts
+var NPY_PRELUDE_BYTES = 12;
+var MAGIC = [147, 78, 85, 77, 80, 89];
+function npyDataOffset(prelude) {
+  if (prelude.byteLength < 10 || MAGIC.some((b, i) => prelude[i] !== b)) return { kind: "not-npy" };
+  const major = prelude[6];
+  const view = new DataView(prelude.buffer, prelude.byteOffset, prelude.byteLength);
+  if (major === 1) return 10 + view.getUint16(8, true);
+  if (major === 2 || major === 3) {
+    if (prelude.byteLength < 12) return { kind: "truncated", have: prelude.byteLength, need: 12 };
+    return 12 + view.getUint32(8, true);
+  }
+  return { kind: "version", version: `${major}.${prelude[7]}` };
+}
+function parseNpyHeader(bytes) {
+  const dataOffset = npyDataOffset(bytes.subarray(0, NPY_PRELUDE_BYTES));
+  if (typeof dataOffset !== "number") return dataOffset;
+  if (bytes.byteLength < dataOffset) return { kind: "truncated", have: bytes.byteLength, need: dataOffset };
+  const major = bytes[6];
+  const version2 = `${major}.${bytes[7]}`;
+  const start = major === 1 ? 10 : 12;
+  const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, dataOffset));
+  if (/['"]descr['"]\s*:\s*\[/.test(text)) return { kind: "structured" };
+  const descr = /['"]descr['"]\s*:\s*(['"])(.*?)\1/.exec(text)?.[2];
+  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
+  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  if (descr === void 0 || fortran === void 0 || shapeText === void 0) {
+    return { kind: "header", detail: `its header is not numpy's dict of descr, fortran_order and shape: ${JSON.stringify(text.trim().slice(0, 120))}` };
+  }
+  const shape = [];
+  for (const part of shapeText.split(",")) {
+    const trimmed = part.trim().replace(/L$/, "");
+    if (trimmed === "") continue;
+    if (!/^\d+$/.test(trimmed)) return { kind: "header", detail: `its shape (${shapeText}) is not a tuple of whole numbers` };
+    shape.push(Number(trimmed));
+  }
+  const verdict = parseDescr(descr);
+  if (!verdict.ok) {
+    if (verdict.reason === "object") return { kind: "object" };
+    if (verdict.reason === "big-endian") return { kind: "big-endian", descr, littleEndian: verdict.littleEndian };
+    return { kind: "dtype", descr };
+  }
+  if (fortran === "True" && shape.filter((d) => d > 1).length > 1) return { kind: "fortran" };
+  const elements = shape.reduce((a, b) => a * b, 1);
+  return { version: version2, descr, dataType: verdict.dataType, shape, dataOffset, dataBytes: elements * itemSize(verdict.dataType) };
+}
+function isNpyProblem(value2) {
+  return typeof value2 === "object" && "kind" in value2;
+}
+function npyProblemError(what, location, problem) {
+  const where = `${what} ${describeLocation(location)}`;
+  const save = location.kind === "npy" ? `np.save(${pyString(location.path)}, array)` : `np.savez(${pyString(location.path)}, **{${pyString(location.key)}: array, ...})`;
+  switch (problem.kind) {
+    case "not-npy":
+      return new BadInputError(`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save}`);
+    case "version":
+      return new BadInputError(`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save} from a current numpy`);
+    case "header":
+      return new BadInputError(`${where}: ${problem.detail}`, `write it again with ${save}`);
+    case "big-endian":
+      return new BadInputError(
+        `${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
+        `convert it to little-endian: ${rewriteCommand(location, `a.astype('${problem.littleEndian}')`)}`
+      );
+    case "fortran":
+      return new BadInputError(`${where}: values in Fortran (column-major) order; quantgate reads C order`, `store it in C order: ${rewriteCommand(location, "np.ascontiguousarray(a)")}`);
+    case "object":
+      return new BadInputError(
+        `${where}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
+        `save numbers instead, e.g. ${save} with array = np.asarray(values, dtype=np.float32)`
+      );
+    case "structured":
+      return new BadInputError(
+        `${where}: a structured array (named fields); quantgate reads one plain numeric array per model input`,
+        `save each field as its own array keyed by input name: np.savez('data.npz', **{name: array[name] for name in array.dtype.names})`
+      );
+    case "dtype":
+      return new BadInputError(
+        `${where}: dtype '${problem.descr}' is not a numeric type a model input takes (float16/32/64, int8-64, uint8-64, bool)`,
+        `convert it to the model input's type, e.g. ${rewriteCommand(location, "a.astype(np.float32)")}`
+      );
+    case "truncated":
+      return new BadInputError(
+        `${where}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
+        `copy or write the whole file again (${save})`
+      );
+  }
+}
+
+// src/data/npy-files.ts
+async function readAt(handle, target, offset, length, position) {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(target, offset + done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+async function openDataFile(path, what) {
+  try {
+    return await open2(path, "r");
+  } catch (error62) {
+    const code2 = error62.code;
+    throw new BadInputError(
+      `${what} ${path}: cannot be read (${code2 === "ENOENT" ? "no such file" : code2 === "EACCES" ? "permission denied" : error62.message})`,
+      code2 === "ENOENT" ? "check the path; the folder changed while quantgate read it" : "make the file readable by the user quantgate runs as",
+      { cause: error62 }
+    );
+  }
+}
+async function readNpyFileHeader(path, what) {
+  const location = { kind: "npy", path };
+  const handle = await openDataFile(path, what);
+  try {
+    const { size } = await handle.stat();
+    const prelude = new Uint8Array(Math.min(NPY_PRELUDE_BYTES, size));
+    await readAt(handle, prelude, 0, prelude.byteLength, 0);
+    const dataOffset = npyDataOffset(prelude);
+    if (isNpyProblem(dataOffset)) throw npyProblemError(what, location, dataOffset);
+    const bytes = new Uint8Array(Math.min(dataOffset, size));
+    await readAt(handle, bytes, 0, bytes.byteLength, 0);
+    const header = parseNpyHeader(bytes);
+    if (isNpyProblem(header)) throw npyProblemError(what, location, header);
+    if (size < header.dataOffset + header.dataBytes) {
+      throw npyProblemError(what, location, { kind: "truncated", have: size, need: header.dataOffset + header.dataBytes });
+    }
+    return header;
+  } finally {
+    await handle.close();
+  }
+}
+function npyFilesColumn(input2, segments, what) {
+  return { ...input2, open: () => new NpyCursor(segments, sampleBytes(input2.dataType, input2.sampleDims), what) };
+}
+var READS_IN_FLIGHT = 4;
+var NpyCursor = class {
+  constructor(segments, sampleBytes2, what) {
+    this.segments = segments;
+    this.sampleBytes = sampleBytes2;
+    this.what = what;
+  }
+  segments;
+  sampleBytes;
+  what;
+  index = 0;
+  /** First sample of segment `index`. */
+  base = 0;
+  /** The file a large .npy's next batch continues in, kept open between batches. */
+  open;
+  async read(first, count2, target) {
+    const pieces = this.piecesOf(first, count2);
+    const last = pieces[pieces.length - 1];
+    const continues = last.from + last.count < last.segment.count;
+    const previous = this.open;
+    let next;
+    await mapBounded(pieces, READS_IN_FLIGHT, async (piece) => {
+      const reuse = previous?.segment === piece.segment;
+      const handle = reuse ? previous.handle : await openDataFile(piece.segment.path, this.what);
+      const keep = piece === last && continues;
+      if (keep) next = { segment: piece.segment, handle };
+      try {
+        const length = piece.count * this.sampleBytes;
+        const got = await readAt(handle, target, piece.offset, length, piece.segment.dataOffset + piece.from * this.sampleBytes);
+        if (got < length) {
+          throw new BadInputError(`${this.what} ${piece.segment.path}: the file got shorter while quantgate read it`, "leave the data files alone while quantgate runs");
+        }
+      } finally {
+        if (!keep && !reuse) await handle.close().catch(() => void 0);
+      }
+    }).finally(async () => {
+      this.open = next;
+      if (previous && previous.handle !== next?.handle) await previous.handle.close().catch(() => void 0);
+    });
+  }
+  /** The files a batch's samples come from; reads come in order, so the segment only moves forward. */
+  piecesOf(first, count2) {
+    const pieces = [];
+    let sample = first;
+    while (sample < first + count2) {
+      while (sample >= this.base + this.segments[this.index].count) this.base += this.segments[this.index++].count;
+      const segment = this.segments[this.index];
+      const n = Math.min(first + count2 - sample, this.base + segment.count - sample);
+      pieces.push({ segment, from: sample - this.base, count: n, offset: (sample - first) * this.sampleBytes });
+      sample += n;
+    }
+    return pieces;
+  }
+  async close() {
+    await this.open?.handle.close().catch(() => void 0);
+    this.open = void 0;
+  }
+};
+
+// src/data/open-npy.ts
+var HEADERS_IN_FLIGHT = 16;
+async function openNpyFiles({ source, files, inputs, context }) {
+  const { what } = context;
+  if (inputs.length !== 1) {
+    throw new BadInputError(
+      `${what} ${source}: .npy files feed a model with one input, but this model has ${inputs.length} (${inputs.map((i) => `'${i.name}'`).join(", ")})`,
+      `give one .npz keyed by input name instead: np.savez('data.npz', **{${inputs.map((i) => `'${i.name}': ...`).join(", ")}})`
+    );
+  }
+  const input2 = inputs[0];
+  const headers = await mapBounded(files, HEADERS_IN_FLIGHT, (path) => readNpyFileHeader(path, what));
+  const arrays = headers.map((header, i) => ({ location: { kind: "npy", path: files[i] }, dataType: header.dataType, dims: header.shape }));
+  const { sampleDims, counts } = fitInput(input2, arrays, context);
+  const count2 = counts.reduce((a, b) => a + b, 0);
+  if (count2 === 0) {
+    throw new BadInputError(
+      `${what} ${source}: no samples (${files.length === 1 ? "the .npy has 0 rows" : `all ${files.length} .npy files have 0 rows`})`,
+      "save at least one sample: an array of shape (N, ...) with N \u2265 1"
+    );
+  }
+  const segments = headers.map((header, i) => ({ path: files[i], dataOffset: header.dataOffset, count: counts[i] }));
+  const column = npyFilesColumn({ name: input2.name, dataType: input2.dataType, sampleDims }, segments, what);
+  const from = files.length === 1 ? "1 .npy file" : `${files.length} .npy files`;
+  return columnDataSet(`${what} ${source}: ${count2} ${count2 === 1 ? "sample" : "samples"} from ${from}`, count2, [column]);
+}
+
+// src/data/npz.ts
+var import_yauzl = __toESM(require_yauzl(), 1);
+import { createReadStream } from "node:fs";
+import { pipeline } from "node:stream";
+import { createInflateRaw } from "node:zlib";
+
+// src/data/stream-reader.ts
+var StreamReader = class {
+  chunks;
+  pending;
+  done = false;
+  constructor(stream) {
+    this.chunks = stream[Symbol.asyncIterator]();
+  }
+  /** Fills target[offset, offset + length); returns how many bytes there were (fewer at the end). */
+  async readInto(target, offset, length) {
+    let got = 0;
+    while (got < length) {
+      if (!this.pending || this.pending.byteLength === 0) {
+        if (this.done) break;
+        const next = await this.chunks.next();
+        if (next.done) {
+          this.done = true;
+          break;
+        }
+        this.pending = next.value;
+        continue;
+      }
+      const n = Math.min(length - got, this.pending.byteLength);
+      target?.set(this.pending.subarray(0, n), offset + got);
+      this.pending = this.pending.subarray(n);
+      got += n;
+    }
+    return got;
+  }
+  /** Reads and drops `length` bytes; returns how many there were. */
+  skip(length) {
+    return this.readInto(void 0, 0, length);
+  }
+  /** Stops the stream (and whatever feeds it) early. */
+  async close() {
+    this.pending = void 0;
+    if (!this.done) {
+      this.done = true;
+      await this.chunks.return?.().catch(() => void 0);
+    }
+  }
+};
+
+// src/data/npz.ts
+var STORED = 0;
+var DEFLATED = 8;
+async function readNpzMembers(path, what) {
+  const zip = await import_yauzl.default.openPromise(path, { lazyEntries: true, autoClose: false }).catch((error62) => {
+    throw new BadInputError(
+      `${what} ${path}: not a readable .npz (zip) archive: ${error62.message}`,
+      `write it with np.savez(${pyString(path)}, **{input_name: array, ...}) (or np.savez_compressed)`,
+      { cause: error62 }
+    );
+  });
+  try {
+    const members2 = [];
+    const entries = await entriesOf(zip).catch((error62) => {
+      throw new BadInputError(`${what} ${path}: a damaged .npz (zip) archive: ${error62.message}`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause: error62 });
+    });
+    for (const entry of entries) {
+      if (entry.fileName.endsWith("/")) continue;
+      const key = entry.fileName.replace(/\.npy$/, "");
+      if (key === entry.fileName) {
+        throw new BadInputError(
+          `${what} ${path}: member '${entry.fileName}' is not a .npy array; an .npz holds one .npy per model input`,
+          "write the archive with np.savez or np.savez_compressed, which store only arrays"
+        );
+      }
+      if (entry.isEncrypted() || entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+        throw new BadInputError(
+          `${what} ${path}: array '${key}' is ${entry.isEncrypted() ? "encrypted" : `compressed with zip method ${entry.compressionMethod}`}; quantgate reads stored and deflated members`,
+          "write the archive with np.savez (stored) or np.savez_compressed (deflated)"
+        );
+      }
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true }).catch((error62) => {
+        throw new BadInputError(`${what} ${path}: array '${key}' is damaged (${error62.message})`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause: error62 });
+      });
+      const member = { key, deflated: entry.compressionMethod === DEFLATED, fileDataStart, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
+      members2.push({ ...member, header: await readMemberHeader(path, member, what) });
+    }
+    return members2;
+  } finally {
+    zip.close();
+  }
+}
+function entriesOf(zip) {
+  return new Promise((resolve6, reject) => {
+    const entries = [];
+    zip.on("entry", (entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once("end", () => resolve6(entries));
+    zip.once("error", reject);
+    zip.readEntry();
+  });
+}
+async function readMemberHeader(path, member, what) {
+  const location = { kind: "npz", path, key: member.key };
+  const source = await openMember(path, member, what);
+  try {
+    const prelude = new Uint8Array(Math.min(NPY_PRELUDE_BYTES, member.uncompressedSize));
+    await source.read(prelude, 0, prelude.byteLength);
+    const dataOffset = npyDataOffset(prelude);
+    if (isNpyProblem(dataOffset)) throw npyProblemError(what, location, dataOffset);
+    const bytes = new Uint8Array(Math.min(dataOffset, member.uncompressedSize));
+    bytes.set(prelude);
+    await source.read(bytes, prelude.byteLength, bytes.byteLength - prelude.byteLength);
+    const header = parseNpyHeader(bytes);
+    if (isNpyProblem(header)) throw npyProblemError(what, location, header);
+    if (member.uncompressedSize < header.dataOffset + header.dataBytes) {
+      throw npyProblemError(what, location, { kind: "truncated", have: member.uncompressedSize, need: header.dataOffset + header.dataBytes });
+    }
+    return header;
+  } finally {
+    await source.close();
+  }
+}
+async function openMember(path, member, what) {
+  const damaged = (detail, cause) => new BadInputError(`${what} ${path}: array '${member.key}' is damaged (${detail})`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause });
+  if (!member.deflated) {
+    const handle = await openDataFile(path, what);
+    let position = member.fileDataStart;
+    return {
+      async read(target, offset, length) {
+        const got = await readAt(handle, target, offset, length, position);
+        if (got < length) throw damaged("the archive ends inside it");
+        position += length;
+      },
+      async skip(length) {
+        position += length;
+      },
+      close: () => handle.close().catch(() => void 0)
+    };
+  }
+  const compressed = createReadStream(path, { start: member.fileDataStart, end: member.fileDataStart + member.compressedSize - 1, highWaterMark: 1 << 20 });
+  const inflated = pipeline(compressed, createInflateRaw({ chunkSize: 1 << 18 }), () => void 0);
+  const reader = new StreamReader(inflated);
+  const exact = async (got, length) => {
+    let n;
+    try {
+      n = await got;
+    } catch (error62) {
+      throw damaged(error62.message, error62);
+    }
+    if (n < length) throw damaged("its deflated data ends early");
+  };
+  return {
+    read: (target, offset, length) => exact(reader.readInto(target, offset, length), length),
+    skip: (length) => exact(reader.skip(length), length),
+    close: () => reader.close()
+  };
+}
+function npzColumn(input2, path, member, what) {
+  const bytesPerSample = sampleBytes(input2.dataType, input2.sampleDims);
+  return {
+    ...input2,
+    async open() {
+      const source = await openMember(path, member, what);
+      await source.skip(member.header.dataOffset);
+      return {
+        read: (_first, count2, target) => source.read(target, 0, count2 * bytesPerSample),
+        close: () => source.close()
+      };
+    }
+  };
+}
+
+// src/data/open-npz.ts
+async function openNpz(path, inputs, context) {
+  const { what } = context;
+  const members2 = await readNpzMembers(path, what);
+  const names = inputs.map((i) => i.name);
+  const keys = members2.map((m) => m.key);
+  const listing = `it holds ${keys.length > 0 ? keys.map((k) => `'${k}'`).join(", ") : "no arrays"}; the model's inputs are ${names.map((n) => `'${n}'`).join(", ")}`;
+  const savez = `np.savez(${pyString(path)}, **{${names.map((n) => `${pyString(n)}: ...`).join(", ")}})`;
+  const missing = names.filter((n) => !keys.includes(n));
+  if (missing.length > 0) {
+    throw new BadInputError(
+      `${what} ${path}: no array for input ${missing.map((n) => `'${n}'`).join(", ")} (${listing})`,
+      `key each array by the model input it feeds: ${savez}`
+    );
+  }
+  const unknown2 = keys.filter((k) => !names.includes(k));
+  if (unknown2.length > 0) {
+    throw new BadInputError(
+      `${what} ${path}: array ${unknown2.map((k) => `'${k}'`).join(", ")} matches no model input (${listing})`,
+      `keep only arrays keyed by input name: ${savez}`
+    );
+  }
+  const fitted = inputs.map((input2) => {
+    const member = members2.find((m) => m.key === input2.name);
+    const { sampleDims, counts } = fitInput(input2, [{ location: { kind: "npz", path, key: member.key }, dataType: member.header.dataType, dims: member.header.shape }], context);
+    return { input: input2, member, sampleDims, count: counts[0] };
+  });
+  const count2 = fitted[0].count;
+  const uneven = fitted.find((f) => f.count !== count2);
+  if (uneven) {
+    throw new BadInputError(
+      `${what} ${path}: the arrays hold different numbers of samples (${fitted.map((f) => `'${f.input.name}' ${f.count}`).join(", ")})`,
+      "give every input the same number of samples along axis 0: sample i of each array is one model run"
+    );
+  }
+  if (count2 === 0) {
+    throw new BadInputError(`${what} ${path}: no samples (its arrays have 0 rows)`, "save at least one sample per input: arrays of shape (N, ...) with N \u2265 1");
+  }
+  const columns = fitted.map(({ input: input2, member, sampleDims }) => npzColumn({ name: input2.name, dataType: input2.dataType, sampleDims }, path, member, what));
+  return columnDataSet(`${what} ${path}: ${count2} ${count2 === 1 ? "sample" : "samples"} of ${names.length === 1 ? "1 input" : `${names.length} inputs`}`, count2, columns);
+}
+
+// src/data/open.ts
+var FORMS = "a folder of .npy files, an .npz keyed by input name, or a folder of images with --preprocess imagenet";
+async function openDataSet(path, options2) {
+  const { what, preprocess: preprocess2 } = options2;
+  const inputShapes2 = options2.inputShapes ?? {};
+  const inputs = modelInputs(options2.inputs);
+  checkInputShapes(inputs, inputShapes2);
+  const context = newFitContext(what, inputShapes2);
+  const info = await stat2(path).catch((error62) => {
+    throw new BadInputError(
+      `${what} ${path}: ${error62.code === "ENOENT" ? "no such file or folder" : error62.message}`,
+      `check the path; ${what} takes ${FORMS}`,
+      { cause: error62 }
+    );
+  });
+  if (!info.isDirectory()) {
+    const kind = fileKind(path);
+    if (preprocess2 && kind !== "image") {
+      throw new BadInputError(`${what} ${path}: --preprocess ${preprocess2} applies to a folder of images, not to a ${kind === "other" ? "file" : `.${kind} file`}`, `drop --preprocess, or give the folder of images`);
+    }
+    if (kind === "npz") return openNpz(path, inputs, context);
+    if (kind === "npy") return openNpyFiles({ source: path, files: [path], inputs, context });
+    if (kind === "image") throw new BadInputError(`${what} ${path}: a single image; quantgate reads a folder of images`, "put the image(s) in a folder and give the folder");
+    throw new BadInputError(`${what} ${path}: not a data file quantgate reads`, `give ${FORMS}`);
+  }
+  const entries = await listFolder(path);
+  if (entries.length === 0) {
+    throw new BadInputError(`${what} ${path}: no samples (the folder is empty)`, `put the samples in it: ${FORMS}`);
+  }
+  const folder = entries.find((e) => e.kind === "folder");
+  if (folder) {
+    throw new BadInputError(
+      `${what} ${path}: holds a folder (${folder.name}); quantgate reads the files directly in the data folder, not in subfolders`,
+      "move the samples into one folder (named in the order of their labels)"
+    );
+  }
+  if (preprocess2) {
+    assertOnly(entries, "image", path, what, `a folder of images for --preprocess ${preprocess2} holds only images`);
+    return openImageFolder({ what, folder: path, files: entries.map((e) => e.path), inputs, inputShapes: inputShapes2 });
+  }
+  if (!entries.some((e) => e.kind === "npy") && entries.some((e) => e.kind === "image")) {
+    throw new BadInputError(`${what} ${path}: a folder of images, but no preprocessing was asked for`, "add --preprocess imagenet (or give .npy files already preprocessed for the model)");
+  }
+  const npz = entries.find((e) => e.kind === "npz");
+  if (npz) {
+    throw new BadInputError(`${what} ${path}: holds an .npz (${npz.name}) in a folder; an .npz is given on its own`, `give the archive itself: ${what} ${npz.path}`);
+  }
+  assertOnly(entries, "npy", path, what, "a data folder holds only .npy files (hidden files are ignored)");
+  return openNpyFiles({ source: path, files: entries.map((e) => e.path), inputs, context });
+}
+function assertOnly(entries, kind, path, what, rule) {
+  const stray = entries.filter((e) => e.kind !== kind);
+  if (stray.length === 0) return;
+  const more = stray.length > 1 ? ` and ${stray.length - 1} more` : "";
+  throw new BadInputError(`${what} ${path}: holds ${stray[0].name}${more}, which ${kind === "image" ? "is not an image" : "is not a .npy file"}; ${rule}`, `move ${stray.length > 1 ? "those files" : "it"} out of the folder`);
+}
+
+// src/random.ts
+var Rng = class {
+  s = new Uint32Array(4);
+  spare;
+  /** `stream` separates independent sequences under one seed (one per model input). */
+  constructor(seed, stream = 0) {
+    let x = seed >>> 0 ^ Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 2654435769) ^ Math.imul(stream + 1, 2246822507);
+    for (let i = 0; i < 4; i++) {
+      x = x + 2654435769 >>> 0;
+      let z2 = x;
+      z2 = Math.imul(z2 ^ z2 >>> 16, 2246822507);
+      z2 = Math.imul(z2 ^ z2 >>> 13, 3266489909);
+      this.s[i] = (z2 ^ z2 >>> 16) >>> 0;
+    }
+    if (this.s.every((v) => v === 0)) this.s[0] = 1;
+  }
+  /** 32 random bits. */
+  nextUint32() {
+    const s = this.s;
+    let s0 = s[0];
+    let s1 = s[1];
+    let s2 = s[2];
+    let s3 = s[3];
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return result;
+  }
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform() {
+    return ((this.nextUint32() >>> 5) * 2 ** 26 + (this.nextUint32() >>> 6)) / 2 ** 53;
+  }
+  /** A whole number uniform in [low, high). */
+  integer(low, high) {
+    return low + Math.floor(this.uniform() * (high - low));
+  }
+  /** Standard normal N(0, 1). */
+  normal() {
+    if (this.spare !== void 0) {
+      const value2 = this.spare;
+      this.spare = void 0;
+      return value2;
+    }
+    for (; ; ) {
+      const u = 2 * this.uniform() - 1;
+      const v = 2 * this.uniform() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) {
+        const f = Math.sqrt(-2 * Math.log(s) / s);
+        this.spare = v * f;
+        return u * f;
+      }
+    }
+  }
+};
+function rotl(x, k) {
+  return (x << k | x >>> 32 - k) >>> 0;
+}
+
+// src/data/random.ts
+var DEFAULT_INT_RANGE = [0, 100];
+var INT_LIMITS = {
+  [TensorProto_DataType.INT8]: [-(2 ** 7), 2 ** 7 - 1],
+  [TensorProto_DataType.UINT8]: [0, 2 ** 8 - 1],
+  [TensorProto_DataType.INT16]: [-(2 ** 15), 2 ** 15 - 1],
+  [TensorProto_DataType.UINT16]: [0, 2 ** 16 - 1],
+  [TensorProto_DataType.INT32]: [-(2 ** 31), 2 ** 31 - 1],
+  [TensorProto_DataType.UINT32]: [0, 2 ** 32 - 1],
+  [TensorProto_DataType.INT64]: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  [TensorProto_DataType.UINT64]: [0, Number.MAX_SAFE_INTEGER]
+};
+function randomDataSet(signatures, options2) {
+  const { count: count2, seed } = options2;
+  const inputShapes2 = options2.inputShapes ?? {};
+  const intRange = options2.intRange ?? DEFAULT_INT_RANGE;
+  if (!Number.isInteger(count2) || count2 < 1) throw new BadInputError(`random data needs at least one sample; ${count2} were asked for`, "ask for one or more samples");
+  const [low, high] = intRange;
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low >= high) {
+    throw new BadInputError(`the integer range for random data [${low}, ${high}) is not a range of whole numbers`, "give two whole numbers, low < high (high excluded)");
+  }
+  const inputs = modelInputs(signatures);
+  checkInputShapes(inputs, inputShapes2);
+  const unsized = inputs.filter((input2) => randomSampleDims(input2, inputShapes2) === void 0);
+  if (unsized.length > 0) {
+    const first = unsized[0];
+    const flag = `--input-shapes ${unsized.map(inputShapesExample).join(",")}`;
+    throw new BadInputError(
+      `input '${first.name}' (${formatShape(first.shape)}) has ${first.shape === null ? "no shape in the model" : "symbolic dims other than batch"}, and there is no data to size ${unsized.length > 1 ? `it and ${unsized.length - 1} more` : "it"}`,
+      `give the sizes: ${flag} (replace the capitalized names by sizes), or give calibration data`
+    );
+  }
+  const columns = inputs.map((input2, stream) => {
+    const sampleDims = randomSampleDims(input2, inputShapes2);
+    checkIntRange(input2, intRange);
+    return { name: input2.name, dataType: input2.dataType, sampleDims, open: () => randomCursor(input2.dataType, seed, stream, intRange) };
+  });
+  const integers = inputs.some((i) => INT_LIMITS[i.dataType]) ? `, integers in [${low}, ${high})` : "";
+  return columnDataSet(`random data: ${count2} samples (seed ${seed}): floats N(0,1)${integers}`, count2, columns, true);
+}
+function randomSampleDims(input2, inputShapes2) {
+  const flag = inputShapes2[input2.name];
+  if (flag) return flag.slice(1);
+  if (input2.shape === null) return void 0;
+  const dims = input2.shape.slice(1);
+  return dims.every((d) => typeof d === "number") ? dims : void 0;
+}
+function checkIntRange(input2, [low, high]) {
+  const limits = INT_LIMITS[input2.dataType];
+  if (limits && (low < limits[0] || high - 1 > limits[1])) {
+    throw new BadInputError(
+      `the integer range for random data [${low}, ${high}) does not fit input '${input2.name}', which is ${dtypeName(input2.dataType)} ([${limits[0]}, ${limits[1]}])`,
+      `give a range within ${dtypeName(input2.dataType)}, e.g. [0, ${Math.min(100, limits[1] + 1)})`
+    );
+  }
+}
+function randomCursor(dataType, seed, stream, [low, high]) {
+  const rng = new Rng(seed, stream);
+  return {
+    async read(_first, _count, target) {
+      fill(dataType, rng, target, low, high);
+    },
+    async close() {
+    }
+  };
+}
+function fill(dataType, rng, target, low, high) {
+  const view = (ctor) => new ctor(target.buffer, target.byteOffset, target.byteLength / ctor.BYTES_PER_ELEMENT);
+  switch (dataType) {
+    case TensorProto_DataType.FLOAT:
+      return fillWith(view(Float32Array), () => rng.normal());
+    case TensorProto_DataType.DOUBLE:
+      return fillWith(view(Float64Array), () => rng.normal());
+    case TensorProto_DataType.FLOAT16:
+      return fillWith(view(Uint16Array), () => floatToHalf(rng.normal()));
+    case TensorProto_DataType.BFLOAT16:
+      return fillWith(view(Uint16Array), () => floatToBfloat16(rng.normal()));
+    case TensorProto_DataType.BOOL:
+      return fillWith(target, () => rng.nextUint32() & 1);
+    case TensorProto_DataType.INT8:
+      return fillWith(view(Int8Array), () => rng.integer(low, high));
+    case TensorProto_DataType.UINT8:
+      return fillWith(target, () => rng.integer(low, high));
+    case TensorProto_DataType.INT16:
+      return fillWith(view(Int16Array), () => rng.integer(low, high));
+    case TensorProto_DataType.UINT16:
+      return fillWith(view(Uint16Array), () => rng.integer(low, high));
+    case TensorProto_DataType.INT32:
+      return fillWith(view(Int32Array), () => rng.integer(low, high));
+    case TensorProto_DataType.UINT32:
+      return fillWith(view(Uint32Array), () => rng.integer(low, high));
+    case TensorProto_DataType.INT64: {
+      const values = view(BigInt64Array);
+      for (let i = 0; i < values.length; i++) values[i] = BigInt(rng.integer(low, high));
+      return;
+    }
+    case TensorProto_DataType.UINT64: {
+      const values = view(BigUint64Array);
+      for (let i = 0; i < values.length; i++) values[i] = BigInt(rng.integer(low, high));
+      return;
+    }
+    default:
+      throw new Error(`no random values for ${dtypeName(dataType)}`);
+  }
+}
+function fillWith(values, next) {
+  for (let i = 0; i < values.length; i++) values[i] = next();
+}
+var f322 = new Float32Array(1);
+var u322 = new Uint32Array(f322.buffer);
+function floatToBfloat16(value2) {
+  f322[0] = value2;
+  const bits = u322[0];
+  return bits + 32767 + (bits >>> 16 & 1) >>> 16 & 65535;
+}
+
+// src/data/labels.ts
+import { readFile } from "node:fs/promises";
+import { extname as extname2 } from "node:path";
+var INTEGER_TYPES = /* @__PURE__ */ new Set([TensorProto_DataType.INT8, TensorProto_DataType.UINT8, TensorProto_DataType.INT16, TensorProto_DataType.UINT16, TensorProto_DataType.INT32, TensorProto_DataType.UINT32, TensorProto_DataType.INT64, TensorProto_DataType.UINT64]);
+async function readLabels(path, options2) {
+  const { what } = options2;
+  let bytes;
+  try {
+    bytes = await readFile(path);
+  } catch (error62) {
+    const code2 = error62.code;
+    throw new BadInputError(
+      `${what} ${path}: ${code2 === "ENOENT" ? "no such file" : code2 === "EISDIR" ? "a folder, not a labels file" : error62.message}`,
+      "give a .npy of integer labels or a text file with one integer a line",
+      { cause: error62 }
+    );
+  }
+  const values = extname2(path).toLowerCase() === ".npy" ? npyLabels(path, bytes, what) : textLabels(path, bytes, what);
+  if (values.length !== options2.count) {
+    const samples = options2.samplesFrom ? `${options2.samplesFrom} holds ${options2.count}` : `the evaluation set holds ${options2.count}`;
+    throw new BadInputError(
+      `${what} ${path}: ${values.length} labels, but ${samples} ${options2.count === 1 ? "sample" : "samples"}; each sample needs exactly one label`,
+      "give one label per evaluation sample, in the order of the samples (byte-wise sorted file names for a folder)"
+    );
+  }
+  return { source: path, values };
+}
+function npyLabels(path, bytes, what) {
+  const location = { kind: "npy", path };
+  const header = parseNpyHeader(bytes);
+  if (isNpyProblem(header)) throw npyProblemError(what, location, header);
+  if (bytes.byteLength < header.dataOffset + header.dataBytes) {
+    throw npyProblemError(what, location, { kind: "truncated", have: bytes.byteLength, need: header.dataOffset + header.dataBytes });
+  }
+  const { shape } = header;
+  if (!(shape.length === 1 || shape.length === 2 && shape[1] === 1)) {
+    throw new BadInputError(
+      `${what} ${path}: shape ${formatShape(shape)}; labels are one integer per sample, shape [N] or [N, 1]`,
+      'save the class indices, not scores or one-hot rows: np.save("labels.npy", scores.argmax(axis=1))'
+    );
+  }
+  if (!INTEGER_TYPES.has(header.dataType)) {
+    throw new BadInputError(
+      `${what} ${path}: ${dtypeName(header.dataType)} values; labels are integer class indices`,
+      `convert them: ${rewriteCommand(location, "a.astype(np.int64)")}`
+    );
+  }
+  const raw = typedView(header.dataType, bytes.subarray(header.dataOffset, header.dataOffset + header.dataBytes));
+  const values = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const value2 = Number(raw[i]);
+    if (value2 < 0 || value2 > 2 ** 31 - 1) {
+      throw new BadInputError(`${what} ${path}: label ${i} is ${value2}; a class index is a whole number from 0 up`, "give class indices starting at 0");
+    }
+    values[i] = value2;
+  }
+  return values;
+}
+function textLabels(path, bytes, what) {
+  const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
+  const values = new Int32Array(lines.length);
+  lines.forEach((line, i) => {
+    const trimmed = line.trim();
+    if (!/^\+?\d+$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) {
+      const shown = trimmed.length > 40 ? `${trimmed.slice(0, 40)}\u2026` : trimmed;
+      throw new BadInputError(
+        `${what} ${path}: line ${i + 1} is ${shown === "" ? "empty" : `'${shown}'`}; each line holds one class index, a whole number from 0 up`,
+        `write one integer a line, nothing else (fix line ${i + 1})`
+      );
+    }
+    values[i] = Number(trimmed);
+  });
+  return values;
+}
+
+// src/engine/availability.ts
+import { execFile } from "node:child_process";
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import { join as join4 } from "node:path";
+var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
+function searchDirectories(env) {
+  const dirs = [
+    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
+    ...env.TENSORRT_ROOT ? [join4(env.TENSORRT_ROOT, "lib")] : [],
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/local/lib",
+    "/usr/local/cuda/lib64",
+    "/usr/local/tensorrt/lib",
+    "/opt/tensorrt/lib"
+  ];
+  return [...new Set(dirs.filter(Boolean))];
+}
+function ldconfigLibraries() {
+  return new Promise((resolve6) => {
+    execFile("ldconfig", ["-p"], { timeout: 3e3 }, (error62, stdout) => {
+      if (error62) return resolve6([]);
+      resolve6(
+        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
+      );
+    });
+  });
+}
+async function tensorRtAvailability(env = process.env) {
+  if (process.platform !== "linux") {
+    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
+  }
+  let library = null;
+  for (const dir of searchDirectories(env)) {
+    if (!existsSync2(dir)) continue;
+    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
+    if (match) {
+      library = join4(dir, match);
+      break;
+    }
+  }
+  library ??= (await ldconfigLibraries())[0] ?? null;
+  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
+}
+
+// src/version.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join5 } from "node:path";
+var VERSION = JSON.parse(readFileSync3(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
+
+// src/runtime/onnxruntime.ts
+var loaded;
+function loadOrt() {
+  loaded ??= import("onnxruntime-node").then(
+    (m) => m.default ?? m,
+    (error62) => {
+      loaded = void 0;
+      throw new BadInputError(
+        `onnxruntime-node could not be loaded: ${error62.message}`,
+        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
+        { cause: error62 }
+      );
+    }
+  );
+  return loaded;
+}
+async function ortVersion() {
+  const ort = await loadOrt();
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
+// src/environment/cpu-int8.ts
+var INT8_FEATURES = ["avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx_vnni_int8", "amx_tile", "amx_int8", "asimddp", "i8mm"];
+var ALIASES = {
+  avx2: "avx2",
+  avx20: "avx2",
+  // macOS hw.optional.avx2_0
+  avx512f: "avx512f",
+  avx512vnni: "avx512_vnni",
+  avxvnni: "avx_vnni",
+  avxvnniint8: "avx_vnni_int8",
+  amxtile: "amx_tile",
+  amxint8: "amx_int8",
+  asimddp: "asimddp",
+  dotprod: "asimddp",
+  featdotprod: "asimddp",
+  // macOS hw.optional.arm.FEAT_DotProd
+  i8mm: "i8mm",
+  feati8mm: "i8mm"
+  // macOS hw.optional.arm.FEAT_I8MM
+};
+function canonicalFeature(token) {
+  return ALIASES[token.toLowerCase().replace(/[-_.]/g, "")];
+}
+function int8FeaturesOf(tokens) {
+  const found = /* @__PURE__ */ new Set();
+  for (const token of tokens) {
+    const feature = canonicalFeature(token);
+    if (feature) found.add(feature);
+  }
+  return INT8_FEATURES.filter((f) => found.has(f));
+}
+var LABELS = {
+  avx2: "AVX2",
+  avx512f: "AVX-512",
+  avx512_vnni: "AVX-512 VNNI",
+  avx_vnni: "AVX-VNNI",
+  avx_vnni_int8: "AVX-VNNI-INT8",
+  amx_tile: "AMX",
+  amx_int8: "AMX-INT8",
+  asimddp: "dot product (asimddp)",
+  i8mm: "int8 matrix multiply (i8mm)"
+};
+function int8Support(arch, features, source, note) {
+  const has = (f) => features.includes(f);
+  const vnni = arch === "x64" && (has("avx512_vnni") || has("avx_vnni") || has("amx_int8"));
+  const dotprod = arch === "arm64" && has("asimddp");
+  const i8mm = arch === "arm64" && has("i8mm");
+  const int16Saturation = arch === "x64" && !vnni;
+  const named = features.filter((f) => f !== "amx_tile" || !has("amx_int8")).map((f) => LABELS[f]);
+  const list = named.length ? named.join(", ") : "no int8 dot-product features";
+  let description;
+  if (arch === "x64") {
+    description = vnni ? `x86-64 with ${list}: int8 dot products accumulate in int32, without int16 saturation` : `x86-64 with ${list}, no VNNI: ONNX Runtime's U8S8 kernels add pairs of products in int16, which can saturate`;
+  } else if (arch === "arm64") {
+    description = dotprod ? `arm64 with ${list}: int8 dot products accumulate in int32` : `arm64 without the dot-product extension (asimddp): int8 kernels widen to int16 products, slower but without saturation`;
+  } else {
+    description = `${arch}: int8 support not known for this architecture`;
+  }
+  if (note) description += ` (${note})`;
+  return { arch, features, vnni, dotprod, i8mm, int16Saturation, source, description };
+}
+
+// src/environment/cpuinfo.ts
+var ARM_PARTS = {
+  "0xd03": "Cortex-A53",
+  "0xd04": "Cortex-A35",
+  "0xd05": "Cortex-A55",
+  "0xd07": "Cortex-A57",
+  "0xd08": "Cortex-A72",
+  "0xd09": "Cortex-A73",
+  "0xd0a": "Cortex-A75",
+  "0xd0b": "Cortex-A76",
+  "0xd0c": "Neoverse-N1",
+  "0xd0d": "Cortex-A77",
+  "0xd40": "Neoverse-V1",
+  "0xd41": "Cortex-A78",
+  "0xd44": "Cortex-X1",
+  "0xd46": "Cortex-A510",
+  "0xd47": "Cortex-A710",
+  "0xd48": "Cortex-X2",
+  "0xd49": "Neoverse-N2",
+  "0xd4f": "Neoverse-V2",
+  "0xd80": "Cortex-A520",
+  "0xd81": "Cortex-A720",
+  "0xd84": "Neoverse-V3",
+  "0xd8e": "Neoverse-N3"
+};
+function parseCpuInfo(text, knownArch) {
+  const blocks = text.split(/\n\s*\n/).map(fieldsOf).filter((b) => b.size > 0);
+  const processors = blocks.filter((b) => b.has("processor")).length;
+  const first = blocks.find((b) => b.has("processor")) ?? /* @__PURE__ */ new Map();
+  const board = /* @__PURE__ */ new Map();
+  for (const block of blocks) for (const [k, v] of block) if (!board.has(k)) board.set(k, v);
+  const x86Flags = first.get("flags");
+  const armFeatures = first.get("features") ?? board.get("features");
+  const armArchitecture = first.get("cpu architecture") ?? board.get("cpu architecture");
+  const arch = knownArch ?? (x86Flags !== void 0 ? "x64" : armArchitecture !== void 0 ? armArchitecture.startsWith("8") || armArchitecture === "AArch64" ? "arm64" : "arm" : "unknown");
+  const flags = (x86Flags ?? armFeatures ?? "").split(/\s+/).filter(Boolean);
+  let model2 = first.get("model name") ?? null;
+  if (arch === "arm64" || arch === "arm") {
+    const implementer = (first.get("cpu implementer") ?? board.get("cpu implementer"))?.toLowerCase();
+    const part = (first.get("cpu part") ?? board.get("cpu part"))?.toLowerCase();
+    const core = implementer === "0x41" && part ? ARM_PARTS[part] : void 0;
+    const machine = board.get("model");
+    model2 = [core ?? (part ? `Arm part ${part} (implementer ${implementer ?? "?"})` : null), machine ? `(${machine})` : null].filter(Boolean).join(" ") || model2;
+  }
+  return { arch, model: model2, processors, flags, int8: int8Support(arch, int8FeaturesOf(flags), "/proc/cpuinfo") };
+}
+function fieldsOf(block) {
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of block.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    if (key && !fields.has(key)) fields.set(key, line.slice(colon + 1).trim());
+  }
+  return fields;
+}
+
+// src/environment/sysctl.ts
+var SYSCTL_KEYS = ["machdep.cpu", "hw.optional", "hw.logicalcpu"];
+function parseSysctl(text) {
+  const values = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) values.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  return values;
+}
+function int8FromSysctl(values, arch) {
+  const tokens = [];
+  for (const key of ["machdep.cpu.features", "machdep.cpu.leaf7_features", "machdep.cpu.extfeatures"]) {
+    tokens.push(...(values.get(key) ?? "").split(/\s+/).filter(Boolean));
+  }
+  for (const [key, value2] of values) {
+    if (key.startsWith("hw.optional.") && value2 === "1") tokens.push(key.slice(key.lastIndexOf(".") + 1));
+  }
+  const features = int8FeaturesOf(tokens);
+  if (arch === "arm64" && !values.has("hw.optional.arm.FEAT_DotProd")) {
+    return int8Support(arch, int8FeaturesOf([...tokens, "asimddp"]), "sysctl", "read from sysctl; dot product assumed: this macOS does not report hw.optional.arm.FEAT_DotProd");
+  }
+  return int8Support(arch, features, "sysctl", "read from sysctl, features in Linux's spelling");
+}
+
+// src/environment/system.ts
+import { execFile as execFile2, execFileSync } from "node:child_process";
+import { readFileSync as readFileSync4 } from "node:fs";
+import { availableParallelism, cpus, release, type } from "node:os";
+var DEFAULT_TIMEOUT_MS = 5e3;
+var realSystem = {
+  platform: process.platform,
+  arch: process.arch,
+  kernel() {
+    return `${type()} ${release()}`;
+  },
+  cpuModel() {
+    const model2 = cpus()[0]?.model.trim();
+    return model2 && model2 !== "unknown" ? model2 : null;
+  },
+  logicalCpus() {
+    return availableParallelism();
+  },
+  readText(path) {
+    try {
+      return readFileSync4(path, "utf8");
+    } catch {
+      return null;
+    }
+  },
+  run(command, args, options2 = {}) {
+    return new Promise((resolve6) => {
+      execFile2(
+        command,
+        [...args],
+        { cwd: options2.cwd, timeout: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS, encoding: "utf8", windowsHide: true, maxBuffer: 4 << 20 },
+        (error62, stdout) => {
+          if (!error62) return resolve6({ status: 0, stdout });
+          const failure2 = error62;
+          if (typeof failure2.code === "string" || failure2.killed) return resolve6(null);
+          resolve6({ status: typeof failure2.code === "number" ? failure2.code : null, stdout: stdout ?? "" });
+        }
+      );
+    });
+  },
+  runSync(command, args, options2 = {}) {
+    try {
+      const stdout = execFileSync(command, [...args], { timeout: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], windowsHide: true });
+      return { status: 0, stdout };
+    } catch (error62) {
+      const failure2 = error62;
+      if (typeof failure2.code === "string" || failure2.signal) return null;
+      return { status: failure2.status ?? null, stdout: failure2.stdout ?? "" };
+    }
+  }
+};
+
+// src/environment/cpu.ts
+function detectCpuInt8(system = realSystem) {
+  return detectCpu(system).int8;
+}
+function detectCpu(system = realSystem) {
+  const { platform, arch } = system;
+  const cores = system.logicalCpus();
+  if (platform === "linux") {
+    const text = system.readText("/proc/cpuinfo");
+    if (text !== null) {
+      const info = parseCpuInfo(text, arch);
+      return { model: info.model ?? system.cpuModel() ?? "unknown", cores, int8: info.int8 };
+    }
+    return { model: system.cpuModel() ?? "unknown", cores, int8: int8Support(arch, [], "none", "/proc/cpuinfo could not be read: no int8 features assumed") };
+  }
+  if (platform === "darwin") {
+    const result = system.runSync("sysctl", SYSCTL_KEYS, { timeoutMs: 3e3 });
+    if (result && result.stdout.trim()) {
+      const values = parseSysctl(result.stdout);
+      return { model: values.get("machdep.cpu.brand_string") ?? system.cpuModel() ?? "unknown", cores, int8: int8FromSysctl(values, arch) };
+    }
+    return { model: system.cpuModel() ?? "unknown", cores, int8: int8Support(arch, [], "none", "sysctl could not be run: no int8 features assumed") };
+  }
+  return { model: system.cpuModel() ?? "unknown", cores, int8: int8Support(arch, [], "none", `int8 features are not detected on ${platform}: none assumed`) };
+}
+
+// src/environment/gpu.ts
+var GPU_QUERY = ["--query-gpu=index,uuid,name,driver_version,memory.total", "--format=csv,noheader,nounits"];
+function parseGpuQuery(csv) {
+  const rows = [];
+  for (const line of csv.split("\n")) {
+    const fields = line.split(",").map((f) => f.trim());
+    if (fields.length < 5) continue;
+    const [index, uuid3] = fields;
+    const memory = Number.parseFloat(fields[fields.length - 1]);
+    const driver = fields[fields.length - 2];
+    rows.push({
+      index,
+      uuid: uuid3,
+      name: fields.slice(2, -2).join(", "),
+      driver: known(driver),
+      memoryMB: Number.isFinite(memory) ? memory : null
+    });
+  }
+  return rows;
+}
+function parseCudaVersion(banner) {
+  return /CUDA Version:\s*([\d.]+)/.exec(banner)?.[1] ?? null;
+}
+function pickGpu(rows, visible) {
+  if (rows.length === 0) return null;
+  let row = rows[0];
+  if (visible !== void 0) {
+    const first = visible.split(",")[0].trim();
+    if (first === "" || first.startsWith("-")) return null;
+    row = rows.find((r) => r.index === first || r.uuid === first || first.startsWith("GPU-") && r.uuid.startsWith(first)) ?? row;
+  }
+  return { name: row.name, driver: row.driver, memoryMB: row.memoryMB };
+}
+async function detectGpu(system, env, timeoutMs) {
+  const [query, banner] = await Promise.all([system.run("nvidia-smi", GPU_QUERY, { timeoutMs }), system.run("nvidia-smi", [], { timeoutMs })]);
+  const gpu = query?.status === 0 ? pickGpu(parseGpuQuery(query.stdout), env.CUDA_VISIBLE_DEVICES) : null;
+  const cuda = gpu && banner?.status === 0 ? parseCudaVersion(banner.stdout) : null;
+  return { gpu, cuda };
+}
+function known(value2) {
+  return value2 === "" || /^\[?(N\/A|Not Supported)\]?$/i.test(value2) ? null : value2;
+}
+
+// src/environment/detect.ts
+async function detectEnvironment(options2 = {}) {
+  const system = options2.system ?? realSystem;
+  const env = options2.env ?? process.env;
+  const timeoutMs = options2.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const cpu2 = detectCpu(system);
+  const [gpu, os, commit, onnxruntime] = await Promise.all([
+    detectGpu(system, env, timeoutMs),
+    describeOs(system, timeoutMs),
+    detectCommit(system, env, options2.cwd ?? process.cwd(), timeoutMs),
+    (options2.onnxruntime ?? ortVersion)().catch(() => "unavailable")
+  ]);
+  return {
+    os,
+    arch: system.arch,
+    cpu: { model: cpu2.model, cores: cpu2.cores, int8Features: cpu2.int8.features },
+    threads: options2.threads ?? null,
+    gpu: gpu.gpu,
+    cuda: gpu.cuda,
+    // Filled in by the TensorRT addon once it has loaded libnvinfer.
+    tensorrt: null,
+    onnxruntime,
+    node: process.versions.node,
+    quantgate: VERSION,
+    commit
+  };
+}
+async function detectCommit(system, env, cwd, timeoutMs) {
+  const sha = env.GITHUB_SHA?.trim();
+  if (sha) return sha;
+  const result = await system.run("git", ["rev-parse", "HEAD"], { cwd, timeoutMs });
+  const head = result?.status === 0 ? result.stdout.trim() : "";
+  return /^[0-9a-f]{40,64}$/.test(head) ? head : null;
+}
+async function describeOs(system, timeoutMs) {
+  const kernel = system.kernel();
+  if (system.platform === "linux") {
+    const name = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(system.readText("/etc/os-release") ?? "")?.[1];
+    return name ? `${name} (${kernel})` : kernel;
+  }
+  if (system.platform === "darwin") {
+    const result = await system.run("sw_vers", ["-productVersion"], { timeoutMs });
+    const version2 = result?.status === 0 ? result.stdout.trim() : "";
+    return version2 ? `macOS ${version2} (${kernel})` : kernel;
+  }
+  return kernel;
+}
+
+// src/model/read.ts
+import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
+
+// src/model/model.ts
+import { createHash } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { basename, dirname as dirname3 } from "node:path";
+var OnnxModel = class {
+  constructor(proto, path, fileBytes, externalFiles = /* @__PURE__ */ new Map()) {
+    this.proto = proto;
+    this.path = path;
+    this.fileBytes = fileBytes;
+    this.externalFiles = externalFiles;
+  }
+  proto;
+  path;
+  fileBytes;
+  externalFiles;
+  reader = new ExternalDataReader();
+  get dir() {
+    return dirname3(this.path);
+  }
+  /** The file name without `.onnx`: the `<name>` of the output files. */
+  get name() {
+    return basename(this.path).replace(/\.onnx$/i, "");
+  }
+  /** The packed little-endian bytes of a tensor, reading external data by position if needed. */
+  tensorBytes(tensor) {
+    if (!isExternal(tensor)) return inlineTensorBytes(tensor);
+    const ref = externalRef(tensor, this.path);
+    const file2 = this.externalFiles.get(ref.location);
+    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
+    const expected = packedByteLength(tensor.dataType, elementCount(tensor.dims));
+    const length = ref.length ?? expected;
+    if (length === null) throw new Error(`tensor '${tensor.name}' (${dtypeName(tensor.dataType)}) in external data needs a length`);
+    return this.reader.read(file2, ref.offset, length, `${this.path}: tensor '${tensor.name}'`);
+  }
+  /**
+   * The tensor's bytes in pieces of at most `chunkBytes`, so that copying a multi-gigabyte
+   * external tensor needs no buffer of its size.
+   */
+  *tensorChunks(tensor, chunkBytes = 64 << 20) {
+    if (!isExternal(tensor)) {
+      yield inlineTensorBytes(tensor);
+      return;
+    }
+    const ref = externalRef(tensor, this.path);
+    const file2 = this.externalFiles.get(ref.location);
+    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
+    const length = ref.length ?? packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
+    for (let done = 0; done < length; done += chunkBytes) {
+      yield this.reader.read(file2, ref.offset + done, Math.min(chunkBytes, length - done), `${this.path}: tensor '${tensor.name}'`);
+    }
+  }
+  /** Bytes on disk: the .onnx file and every external data file it references. */
+  get totalBytes() {
+    let n = this.fileBytes;
+    for (const file2 of this.externalFiles.values()) n += this.reader.open(file2).size;
+    return n;
+  }
+  /**
+   * SHA-256 over the .onnx file followed by its external data files in location order, so that a
+   * change of weights kept outside the protobuf changes the hash too.
+   */
+  async sha256() {
+    const hash2 = createHash("sha256");
+    const files = [this.path, ...[...this.externalFiles.keys()].sort().map((k) => this.externalFiles.get(k))];
+    for (const file2 of files) {
+      for await (const chunk of createReadStream2(file2, { highWaterMark: 1 << 22 })) hash2.update(chunk);
+    }
+    return hash2.digest("hex");
+  }
+  close() {
+    this.reader.close();
+  }
+};
+
+// src/model/sniff.ts
+var EXPORT_FIX = "export it to ONNX first (torch.onnx.export), or let quantgate run your export script with --export-command";
+function sniffNonOnnx(head) {
+  const ascii = Buffer.from(head.subarray(0, 64)).toString("latin1");
+  if (ascii.startsWith("PK")) return { what: "a zip archive (a PyTorch checkpoint saved with torch.save is one)", fix: EXPORT_FIX };
+  if (head[0] === 128 && head[1] !== void 0 && head[1] >= 2 && head[1] <= 5) return { what: "a Python pickle (a PyTorch checkpoint?)", fix: EXPORT_FIX };
+  if (ascii.startsWith("\x89HDF")) return { what: "an HDF5 file (a Keras model?)", fix: "convert it to ONNX first (tf2onnx)" };
+  if (ascii.startsWith("ftrt") || ascii.slice(4, 8) === "ftrt") {
+    return { what: "a serialized TensorRT engine", fix: "pass the ONNX model the engine was built from; quantgate builds engines itself" };
+  }
+  if (head.byteLength >= 10 && ascii.slice(8, 10) === '{"') return { what: "a safetensors file", fix: "export the model to ONNX first" };
+  if (/^\s*[{[]/.test(ascii)) return { what: "a JSON file", fix: "pass the .onnx model file" };
+  if (/^\s*(<|ir_version|#|import |def )/.test(ascii)) return { what: "a text file", fix: "pass the binary .onnx model file" };
+  return void 0;
+}
+
+// src/model/read.ts
+var PROTOBUF_LIMIT = 2 ** 31;
+function readModel(path, what = "--model") {
+  const absolute = resolve4(path);
+  let stat3;
+  try {
+    stat3 = statSync3(absolute);
+  } catch {
+    throw new BadInputError(`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
+  }
+  if (stat3.isDirectory()) {
+    const onnx = readdirSync2(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
+    throw new BadInputError(
+      `${what} ${path}: is a directory, not an ONNX file`,
+      onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(", ")}` : "pass the path of the .onnx file"
+    );
+  }
+  if (!stat3.isFile()) throw new BadInputError(`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
+  if (stat3.size === 0) throw new BadInputError(`${what} ${path}: the file is empty`, "export or copy the model again");
+  if (stat3.size >= PROTOBUF_LIMIT) {
+    throw new BadInputError(
+      `${what} ${path}: the file is ${(stat3.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
+      "save the weights as external data (onnx.save(model, path, save_as_external_data=True))"
+    );
+  }
+  const bytes = readFileSync5(absolute);
+  const proto = decodeModel(bytes, `${what} ${path}`);
+  checkStructure(proto, `${what} ${path}`);
+  const externalFiles = checkExternalData(proto, resolve4(absolute, ".."), path);
+  return new OnnxModel(proto, absolute, stat3.size, externalFiles);
+}
+function decodeModel(bytes, label) {
+  const notOnnx = (detail) => {
+    const sniffed = sniffNonOnnx(bytes);
+    if (sniffed) return new BadInputError(`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
+    return new BadInputError(
+      `${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
+      "export or copy the model again and check that the whole file arrived (its size, or its sha256 against the source)"
+    );
+  };
+  let proto;
+  try {
+    proto = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: true });
+  } catch (error62) {
+    throw notOnnx(`protobuf: ${error62.message}`);
+  }
+  if (!proto.graph || proto.irVersion === 0n) {
+    throw notOnnx(!proto.graph ? "it has no graph" : "it has no IR version");
+  }
+  return proto;
+}
+function checkStructure(proto, label) {
+  const graph2 = proto.graph;
+  const fail = (problem) => new BadInputError(`${label}: ${problem}; the file is truncated or was written incorrectly`, "export or copy the model again");
+  if (proto.irVersion >= 3n && proto.opsetImport.length === 0) throw fail("it has no opset_import");
+  if (graph2.output.length === 0) throw fail("its graph has no outputs");
+  const known2 = /* @__PURE__ */ new Set([""]);
+  for (const v of graph2.input) known2.add(v.name);
+  for (const t of graph2.initializer) known2.add(t.name);
+  for (const s of graph2.sparseInitializer) if (s.values) known2.add(s.values.name);
+  for (const node3 of graph2.node) for (const o of node3.output) known2.add(o);
+  for (const node3 of graph2.node) {
+    for (const input2 of node3.input) {
+      if (!known2.has(input2)) throw fail(`node '${node3.name || node3.opType}' reads '${input2}', which nothing in the graph defines`);
+    }
+  }
+  for (const out of graph2.output) {
+    if (!known2.has(out.name)) throw fail(`graph output '${out.name}' is not produced by any node`);
+  }
+}
+
+// src/model/encode.ts
+var LARGE_BYTES = 64 * 1024;
+var sortedFieldsCache = /* @__PURE__ */ new WeakMap();
+function sortedFields(schema) {
+  let fields = sortedFieldsCache.get(schema);
+  if (!fields) {
+    fields = schema.fields.concat().sort((a, b) => a.number - b.number);
+    sortedFieldsCache.set(schema, fields);
+  }
+  return fields;
+}
+function fieldValue(message, field) {
+  if (field.oneof) {
+    const oneof = message[field.oneof.localName];
+    return oneof.case === field.localName ? oneof.value : void 0;
+  }
+  return message[field.localName];
+}
+function isLargeField(field, message) {
+  if (field.fieldKind === "scalar") {
+    const value2 = fieldValue(message, field);
+    return value2 instanceof Uint8Array && value2.byteLength >= LARGE_BYTES;
+  }
+  if (field.fieldKind === "message" && !field.delimitedEncoding) {
+    const child = fieldValue(message, field);
+    return child !== void 0 && holdsLargeBytes(field.message, child);
+  }
+  if (field.fieldKind === "list" && field.listKind === "message" && !field.delimitedEncoding) {
+    const items = message[field.localName];
+    return items.some((item) => holdsLargeBytes(field.message, item));
+  }
+  return false;
+}
+var largeCache = /* @__PURE__ */ new WeakMap();
+function holdsLargeBytes(schema, message) {
+  let large = largeCache.get(message);
+  if (large === void 0) {
+    large = sortedFields(schema).some((f) => isFieldSet(message, f) && isLargeField(f, message));
+    largeCache.set(message, large);
+  }
+  return large;
+}
+function varint(value2) {
+  const bytes = [];
+  while (value2 >= 128) {
+    bytes.push(value2 % 128 | 128);
+    value2 = Math.floor(value2 / 128);
+  }
+  bytes.push(value2);
+  return bytes;
+}
+function delimitedHeader(fieldNumber, length) {
+  return Uint8Array.from([...varint(fieldNumber * 8 + 2), ...varint(length)]);
+}
+function partialMessage(schema, message, fields, withUnknown) {
+  const part = create(schema);
+  for (const field of fields) {
+    const key = field.oneof ? field.oneof.localName : field.localName;
+    part[key] = message[key];
+  }
+  if (withUnknown && message.$unknown) part.$unknown = message.$unknown;
+  return part;
+}
+function emitMessage(schema, message, out) {
+  if (!holdsLargeBytes(schema, message)) {
+    const bytes = toBinary(schema, message);
+    out.push(bytes);
+    return bytes.byteLength;
+  }
+  let total = 0;
+  let run = [];
+  const flush = (withUnknown) => {
+    if (run.length === 0 && !(withUnknown && message.$unknown?.length)) return;
+    const bytes = toBinary(schema, partialMessage(schema, message, run, withUnknown));
+    if (bytes.byteLength > 0) out.push(bytes);
+    total += bytes.byteLength;
+    run = [];
+  };
+  for (const field of sortedFields(schema)) {
+    if (!isFieldSet(message, field)) continue;
+    if (!isLargeField(field, message)) {
+      run.push(field);
+      continue;
+    }
+    flush(false);
+    total += emitLargeField(field, message, out);
+  }
+  flush(true);
+  return total;
+}
+function emitChild(fieldNumber, schema, child, out) {
+  const inner = [];
+  const length = emitMessage(schema, child, inner);
+  const header = delimitedHeader(fieldNumber, length);
+  out.push(header);
+  for (const chunk of inner) out.push(chunk);
+  return header.byteLength + length;
+}
+function emitLargeField(field, message, out) {
+  if (field.fieldKind === "scalar") {
+    const bytes = fieldValue(message, field);
+    const header = delimitedHeader(field.number, bytes.byteLength);
+    out.push(header, bytes);
+    return header.byteLength + bytes.byteLength;
+  }
+  if (field.fieldKind === "message") {
+    return emitChild(field.number, field.message, fieldValue(message, field), out);
+  }
+  if (field.fieldKind === "list" && field.listKind === "message") {
+    let total = 0;
+    for (const item of message[field.localName]) total += emitChild(field.number, field.message, item, out);
+    return total;
+  }
+  throw new Error(`encode: field ${field.toString()} cannot be large`);
+}
+function encodeChunks(schema, message) {
+  const out = [];
+  largeCache = /* @__PURE__ */ new WeakMap();
+  emitMessage(schema, message, out);
+  return out;
+}
+function totalLength(chunks) {
+  let n = 0;
+  for (const c of chunks) n += c.byteLength;
+  return n;
+}
+function concatChunks(chunks) {
+  const out = new Uint8Array(totalLength(chunks));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+// src/model/build.ts
+function valueInfo(name, elemType, shape) {
+  return create(ValueInfoProtoSchema, {
+    name,
+    type: create(TypeProtoSchema, {
+      value: {
+        case: "tensorType",
+        value: create(TypeProto_TensorSchema, {
+          elemType,
+          ...shape === null ? {} : {
+            shape: create(TensorShapeProtoSchema, {
+              dim: shape.map(
+                (d) => create(TensorShapeProto_DimensionSchema, {
+                  value: d === null ? { case: void 0 } : typeof d === "number" ? { case: "dimValue", value: BigInt(d) } : { case: "dimParam", value: d }
+                })
+              )
+            })
+          }
+        })
+      }
+    })
+  });
+}
+function attribute(name, value2) {
+  if (typeof value2 === "bigint") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: value2 });
+  if (typeof value2 === "number") {
+    return Number.isInteger(value2) && !Object.is(value2, -0) ? create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value2) }) : create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: value2 });
+  }
+  if (typeof value2 === "string") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value2) });
+  if (Array.isArray(value2)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value2.map((v) => BigInt(v)) });
+  if ("floats" in value2) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: value2.floats });
+  if ("ints" in value2) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value2.ints.map((v) => BigInt(v)) });
+  if (value2.$typeName === "onnx.TensorProto") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.TENSOR, t: value2 });
+  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g: value2 });
+}
+function node2(opType, inputs, outputs, options2 = {}) {
+  return create(NodeProtoSchema, {
+    opType,
+    input: [...inputs],
+    output: [...outputs],
+    name: options2.name ?? "",
+    ...options2.domain !== void 0 ? { domain: options2.domain } : {},
+    attribute: Object.entries(options2.attributes ?? {}).map(([k, v]) => attribute(k, v))
+  });
+}
+function graph(parts) {
+  return create(GraphProtoSchema, {
+    name: parts.name ?? "graph",
+    node: parts.nodes,
+    input: parts.inputs,
+    output: parts.outputs,
+    initializer: parts.initializers ?? [],
+    valueInfo: parts.valueInfo ?? []
+  });
+}
+function model(g, options2 = {}) {
+  const opsets = options2.opsets ?? { "": 17 };
+  return create(ModelProtoSchema, {
+    irVersion: BigInt(options2.irVersion ?? 8),
+    producerName: options2.producer ?? "quantgate",
+    opsetImport: Object.entries(opsets).map(([domain2, version2]) => create(OperatorSetIdProtoSchema, { domain: domain2, version: BigInt(version2) })),
+    graph: g
+  });
+}
+
+// src/model/runtime-support.ts
+function probeModel(irVersion, opset) {
+  const proto = model(
+    graph({
+      name: "probe",
+      nodes: [node2("Identity", ["x"], ["y"])],
+      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
+      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
+    }),
+    { irVersion, opsets: { "": opset } }
+  );
+  return concatChunks(encodeChunks(ModelProtoSchema, proto));
+}
+async function refusal(bytes) {
+  const ort = await loadOrt();
+  try {
+    const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 4 });
+    await session.release();
+    return null;
+  } catch (error62) {
+    return error62.message;
+  }
+}
+var cached2;
+function runtimeLimits() {
+  cached2 ??= (async () => {
+    const version2 = await ortVersion();
+    const irMessage = await refusal(probeModel(1e3, 7));
+    const ir = /max supported IR version:\s*(\d+)/i.exec(irMessage ?? "");
+    const maxIrVersion = ir ? Number(ir[1]) : null;
+    const opsetMessage = await refusal(probeModel(maxIrVersion ?? 7, 1e3));
+    const opset = /till opset\s*(\d+)/i.exec(opsetMessage ?? "");
+    return { ortVersion: version2, maxIrVersion, maxOpset: opset ? Number(opset[1]) : null };
+  })();
+  return cached2;
+}
+function runtimeSupportProblem(signature, limits, label) {
+  const problems = [];
+  if (limits.maxIrVersion !== null && signature.irVersion > limits.maxIrVersion) {
+    problems.push(`IR version ${signature.irVersion} (it runs IR \u2264 ${limits.maxIrVersion})`);
+  }
+  if (limits.maxOpset !== null && signature.opset !== null && signature.opset > limits.maxOpset) {
+    problems.push(`opset ${signature.opset} (it runs opset \u2264 ${limits.maxOpset})`);
+  }
+  if (problems.length === 0) return null;
+  const ir = Math.min(limits.maxIrVersion ?? signature.irVersion, signature.irVersion);
+  const opset = Math.min(limits.maxOpset ?? signature.opset ?? 0, signature.opset ?? 0);
+  return new BadInputError(
+    `${label}: ONNX Runtime ${limits.ortVersion} cannot run this model: it has ${problems.join(" and ")}. Python's onnx 1.23 saves IR 14 / opset 28 unless told otherwise`,
+    `save the model at IR ${ir} and opset ${opset} (Python: m = onnx.version_converter.convert_model_to_version(onnx.load(p), ${opset}); m.ir_version = ${ir}; onnx.save(m, p); or pass opset_version=${opset} to torch.onnx.export), or upgrade onnxruntime-node`
+  );
+}
+async function requireRuntimeSupport(signature, label) {
+  const problem = runtimeSupportProblem(signature, await runtimeLimits(), label);
+  if (problem) throw problem;
+}
+
+// src/quantize/quantize.ts
+import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync4 } from "node:fs";
+import { join as join7 } from "node:path";
+
+// src/model/write.ts
+import { closeSync as closeSync2, mkdirSync, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
+import { basename as basename2, dirname as dirname4, resolve as resolve5 } from "node:path";
+var AUTO_EXTERNAL_BYTES = 1.5 * 2 ** 30;
+var ALIGN = 4096;
+function writeModel(proto, path, source, options2 = {}) {
+  const target = resolve5(path);
+  mkdirSync(dirname4(target), { recursive: true });
+  const placements = planExternal(proto, options2);
+  const dataName = `${basename2(target)}.data`;
+  const written = [];
+  if (placements.length > 0) {
+    const dataPath = `${target}.data`;
+    writeAtomically(dataPath, (fd) => {
+      let position = 0;
+      for (const p of placements) {
+        if (p.offset > position) writeAll(fd, new Uint8Array(p.offset - position));
+        if (isExternal(p.tensor)) for (const chunk of requireSource(source, p.tensor).tensorChunks(p.tensor)) writeAll(fd, chunk);
+        else writeAll(fd, p.tensor.rawData);
+        position = p.offset + p.length;
+      }
+    });
+    written.push(dataPath);
+  }
+  const saved = placements.map((p) => ({ p, rawData: p.tensor.rawData, externalData: p.tensor.externalData, location: p.tensor.dataLocation }));
+  let chunks;
+  try {
+    for (const { p } of saved) {
+      p.tensor.rawData = new Uint8Array(0);
+      p.tensor.dataLocation = TensorProto_DataLocation.EXTERNAL;
+      p.tensor.externalData = [
+        create(StringStringEntryProtoSchema, { key: "location", value: dataName }),
+        create(StringStringEntryProtoSchema, { key: "offset", value: String(p.offset) }),
+        create(StringStringEntryProtoSchema, { key: "length", value: String(p.length) })
+      ];
+    }
+    chunks = encodeChunks(ModelProtoSchema, proto);
+  } finally {
+    for (const s of saved) {
+      s.p.tensor.rawData = s.rawData;
+      s.p.tensor.externalData = s.externalData;
+      s.p.tensor.dataLocation = s.location;
+    }
+  }
+  writeAtomically(target, (fd) => {
+    for (const chunk of chunks) writeAll(fd, chunk);
+  });
+  written.unshift(target);
+  return written;
+}
+function requireSource(source, tensor) {
+  if (!source) throw new Error(`tensor '${tensor.name}' is external but no source model was given to copy it from`);
+  return source;
+}
+function tensorByteLength(tensor) {
+  if (!isExternal(tensor)) return tensor.rawData.byteLength;
+  const length = tensor.externalData.find((e) => e.key === "length")?.value;
+  return length !== void 0 ? Number(length) : packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
+}
+function planExternal(proto, options2) {
+  const mode = options2.externalData ?? "auto";
+  const threshold = options2.threshold ?? 1024;
+  const candidates = [];
+  let anyExternal = false;
+  let totalBytes = 0;
+  forEachTensor(proto, (tensor) => {
+    const external = isExternal(tensor);
+    anyExternal ||= external;
+    const length = tensorByteLength(tensor);
+    totalBytes += length;
+    if ((external || tensor.rawData.byteLength > 0) && (external || length >= threshold)) candidates.push(tensor);
+  });
+  const externalize = mode === "always" || mode === "auto" && (anyExternal || totalBytes > AUTO_EXTERNAL_BYTES);
+  if (mode === "never" && anyExternal) {
+    throw new Error("writeModel: externalData 'never' given a model with external tensors; load them inline first");
+  }
+  if (!externalize) return [];
+  const placements = [];
+  let offset = 0;
+  for (const tensor of candidates) {
+    const length = tensorByteLength(tensor);
+    offset = Math.ceil(offset / ALIGN) * ALIGN;
+    placements.push({ tensor, offset, length });
+    offset += length;
+  }
+  return placements;
+}
+function writeAll(fd, bytes) {
+  let done = 0;
+  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
+}
+function writeAtomically(path, write) {
+  const temporary = `${path}.tmp-${process.pid}`;
+  const fd = openSync2(temporary, "w");
+  try {
+    write(fd);
+    closeSync2(fd);
+    renameSync(temporary, path);
+  } catch (error62) {
+    try {
+      closeSync2(fd);
+    } catch {
+    }
+    rmSync(temporary, { force: true });
+    throw error62;
+  }
+}
+
+// src/quantize/graph.ts
+function nodeReads(node3) {
+  const reads = node3.input.filter((n) => n !== "");
+  for (const attr of node3.attribute) {
+    for (const g of [attr.g, ...attr.graphs]) if (g) reads.push(...outerNames(g));
+  }
+  return reads;
+}
+function outerNames(graph2) {
+  const defined = /* @__PURE__ */ new Set([...graph2.input.map((i) => i.name), ...graph2.initializer.map((t) => t.name)]);
+  const outer = /* @__PURE__ */ new Set();
+  for (const node3 of graph2.node) {
+    for (const name of nodeReads(node3)) if (!defined.has(name)) outer.add(name);
+    for (const o of node3.output) defined.add(o);
+  }
+  for (const o of graph2.output) if (!defined.has(o.name)) outer.add(o.name);
+  return [...outer];
+}
+var GraphEditor = class {
+  constructor(graph2) {
+    this.graph = graph2;
+    for (const v of [...graph2.input, ...graph2.output, ...graph2.valueInfo]) this.taken.add(v.name);
+    for (const t of graph2.initializer) this.taken.add(t.name);
+    for (const n of graph2.node) {
+      this.taken.add(n.name);
+      for (const o of n.output) this.taken.add(o);
+      for (const i of nodeReads(n)) this.taken.add(i);
+    }
+  }
+  graph;
+  producers;
+  consumerMap;
+  initializers;
+  taken = /* @__PURE__ */ new Set();
+  /** Call after changing nodes or initializers directly. */
+  invalidate() {
+    this.producers = void 0;
+    this.consumerMap = void 0;
+    this.initializers = void 0;
+  }
+  initializer(name) {
+    if (!this.initializers) this.initializers = new Map(this.graph.initializer.map((t) => [t.name, t]));
+    return this.initializers.get(name);
+  }
+  producer(tensor) {
+    if (!this.producers) {
+      this.producers = /* @__PURE__ */ new Map();
+      for (const n of this.graph.node) for (const o of n.output) if (o) this.producers.set(o, n);
+    }
+    return this.producers.get(tensor);
+  }
+  /** Nodes reading `tensor`, in graph order (a node reading it twice appears once). */
+  consumers(tensor) {
+    if (!this.consumerMap) {
+      this.consumerMap = /* @__PURE__ */ new Map();
+      for (const n of this.graph.node) {
+        for (const name of new Set(nodeReads(n))) {
+          const list = this.consumerMap.get(name);
+          if (list) list.push(n);
+          else this.consumerMap.set(name, [n]);
+        }
+      }
+    }
+    return this.consumerMap.get(tensor) ?? [];
+  }
+  isGraphOutput(name) {
+    return this.graph.output.some((o) => o.name === name);
+  }
+  isGraphInput(name) {
+    return this.graph.input.some((i) => i.name === name) && !this.initializer(name);
+  }
+  /** A tensor or node name not used anywhere in the graph yet, derived from `base`. */
+  uniqueName(base) {
+    let name = base;
+    for (let i = 1; this.taken.has(name); i++) name = `${base}_${i}`;
+    this.taken.add(name);
+    return name;
+  }
+  addInitializer(tensor) {
+    this.taken.add(tensor.name);
+    this.graph.initializer.push(tensor);
+    this.initializers?.set(tensor.name, tensor);
+  }
+  /**
+   * Removes initializers nothing reads any more (after folding or replacing weights), and their
+   * entries among the graph inputs (IR < 4 lists initializers there too).
+   */
+  dropUnusedInitializers() {
+    const used = new Set(this.graph.output.map((o) => o.name));
+    for (const n of this.graph.node) for (const name of nodeReads(n)) used.add(name);
+    const removed = new Set(this.graph.initializer.filter((t) => !used.has(t.name)).map((t) => t.name));
+    if (removed.size === 0) return;
+    this.graph.initializer = this.graph.initializer.filter((t) => !removed.has(t.name));
+    this.graph.input = this.graph.input.filter((i) => !removed.has(i.name));
+    this.invalidate();
+  }
+  removeNodes(nodes) {
+    const gone = new Set(nodes);
+    this.graph.node = this.graph.node.filter((n) => !gone.has(n));
+    this.invalidate();
+  }
+  /**
+   * Makes every reader of `from` read `to` instead (subgraphs that use it from the outer scope
+   * included), except the nodes in `except`. Graph outputs are not renamed.
+   */
+  redirect(from, to, except = /* @__PURE__ */ new Set()) {
+    for (const node3 of this.consumers(from)) {
+      if (except.has(node3)) continue;
+      renameInNode(node3, from, to);
+    }
+    this.invalidate();
+  }
+  /**
+   * Orders nodes so that every node comes after the producers of what it reads, keeping the
+   * existing order wherever it is already valid. Throws on a cycle (a bug in a pass).
+   */
+  sortTopologically() {
+    const nodes = this.graph.node;
+    const producerIndex = /* @__PURE__ */ new Map();
+    nodes.forEach((n, i) => n.output.forEach((o) => o && producerIndex.set(o, i)));
+    const pending = nodes.map((n) => new Set(nodeReads(n).map((r) => producerIndex.get(r)).filter((i) => i !== void 0)));
+    const dependents = nodes.map(() => []);
+    pending.forEach((deps, i) => deps.forEach((d) => dependents[d].push(i)));
+    const ready = [];
+    const push = (i) => {
+      ready.push(i);
+      for (let k = ready.length - 1; k > 0 && ready[k - 1 >> 1] > ready[k]; k = k - 1 >> 1) {
+        [ready[k], ready[k - 1 >> 1]] = [ready[k - 1 >> 1], ready[k]];
+      }
+    };
+    const pop = () => {
+      const top = ready[0];
+      const last = ready.pop();
+      if (ready.length > 0) {
+        ready[0] = last;
+        for (let k = 0; ; ) {
+          const l = 2 * k + 1;
+          const r = l + 1;
+          let m = k;
+          if (l < ready.length && ready[l] < ready[m]) m = l;
+          if (r < ready.length && ready[r] < ready[m]) m = r;
+          if (m === k) break;
+          [ready[k], ready[m]] = [ready[m], ready[k]];
+          k = m;
+        }
+      }
+      return top;
+    };
+    pending.forEach((deps, i) => deps.size === 0 && push(i));
+    const order = [];
+    while (ready.length > 0) {
+      const i = pop();
+      order.push(nodes[i]);
+      for (const d of dependents[i]) {
+        pending[d].delete(i);
+        if (pending[d].size === 0) push(d);
+      }
+    }
+    if (order.length !== nodes.length) throw new Error("the graph has a cycle after editing");
+    this.graph.node = order;
+    this.invalidate();
+  }
+};
+function renameInNode(node3, from, to) {
+  node3.input = node3.input.map((n) => n === from ? to : n);
+  for (const attr of node3.attribute) {
+    for (const g of [attr.g, ...attr.graphs]) if (g) renameOuterInGraph(g, from, to);
+  }
+}
+function renameOuterInGraph(graph2, from, to) {
+  const shadowed = graph2.input.some((i) => i.name === from) || graph2.initializer.some((t) => t.name === from);
+  if (shadowed) return;
+  for (const node3 of graph2.node) {
+    if (node3.output.includes(from)) return;
+    renameInNode(node3, from, to);
+  }
+  for (const o of graph2.output) if (o.name === from) o.name = to;
+}
+
+// src/quantize/params.ts
+function roundHalfEven(x) {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+var MIN_SCALE = 1e-8;
+function safeScale(scale) {
+  return Number.isFinite(scale) && scale > MIN_SCALE ? Math.fround(scale) : 1;
+}
+function symmetricInt8(amax) {
+  return { type: "int8", scale: safeScale(amax / 127), zeroPoint: 0 };
+}
+function asymmetricUint8(lo, hi) {
+  const min = Math.min(lo, 0);
+  const max = Math.max(hi, 0);
+  const scale = safeScale((max - min) / 255);
+  const zeroPoint = Math.min(255, Math.max(0, roundHalfEven(-min / scale)));
+  return { type: "uint8", scale, zeroPoint };
+}
+function quantizeWeightsPerChannel(weights, dims, axis, qmax) {
+  const channels = dims[axis];
+  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outer = weights.length / (channels * inner);
+  const amax = new Float64Array(channels);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const base = (o * channels + c) * inner;
+      let m = amax[c];
+      for (let k = 0; k < inner; k++) {
+        const a = Math.abs(weights[base + k]);
+        if (a > m) m = a;
+      }
+      amax[c] = m;
+    }
+  }
+  const scales = Float32Array.from(amax, (m) => safeScale(m / qmax));
+  const values = new Int8Array(weights.length);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const base = (o * channels + c) * inner;
+      const inverse = scales[c];
+      for (let k = 0; k < inner; k++) {
+        const q = roundHalfEven(weights[base + k] / inverse);
+        values[base + k] = q > qmax ? qmax : q < -qmax ? -qmax : q;
+      }
+    }
+  }
+  return { scales, values, axis };
+}
+function quantizeWeightsPerTensor(weights, qmax) {
+  return { ...quantizeWeightsPerChannel(weights, [1, weights.length], 0, qmax), axis: 0 };
+}
+function quantizeBias(bias, inputScale, weightScales) {
+  const scales = new Float32Array(bias.length);
+  const values = new Int32Array(bias.length);
+  for (let c = 0; c < bias.length; c++) {
+    const s = Math.fround(Math.fround(inputScale) * weightScales[weightScales.length === 1 ? 0 : c]);
+    scales[c] = s > 0 ? s : 1;
+    const q = roundHalfEven(bias[c] / scales[c]);
+    values[c] = Math.max(-2147483648, Math.min(2147483647, q));
+  }
+  return { values, scales };
+}
+
+// src/quantize/qdq.ts
+var QdqWriter = class {
+  constructor(editor, model2, scaleType = TensorProto_DataType.FLOAT) {
+    this.editor = editor;
+    this.model = model2;
+    this.scaleType = scaleType;
+  }
+  editor;
+  model;
+  scaleType;
+  /** Weights already quantized, by "name|axis|qmax", so a shared weight gets one DQ. */
+  weights = /* @__PURE__ */ new Map();
+  /** Activations already quantized: tensor → DQ output. */
+  activations = /* @__PURE__ */ new Map();
+  scaleTensor(name, scales, dims) {
+    return this.scaleType === TensorProto_DataType.FLOAT16 ? makeTensor(name, TensorProto_DataType.FLOAT16, dims, Uint16Array.from(scales, floatToHalf)) : makeTensor(name, TensorProto_DataType.FLOAT, dims, Float32Array.from(scales));
+  }
+  zeroPoint(name, type2, values, dims) {
+    return type2 === "int8" ? makeTensor(name, TensorProto_DataType.INT8, dims, Int8Array.from(values)) : makeTensor(name, TensorProto_DataType.UINT8, dims, Uint8Array.from(values));
+  }
+  /**
+   * Puts a Q→DQ pair on `tensor` and makes its readers read the DQ output, except the nodes in
+   * `keepFloat` (excluded nodes read the float tensor). Returns the DQ output's name. A tensor
+   * quantized twice keeps its first parameters.
+   */
+  quantizeActivation(tensor, params, keepFloat = /* @__PURE__ */ new Set()) {
+    const done = this.activations.get(tensor);
+    if (done) return done.dq;
+    const readers = this.editor.consumers(tensor).filter((n) => !keepFloat.has(n));
+    const dq = this.qdqPair(tensor, params);
+    for (const reader of readers) renameInNode(reader, tensor, dq);
+    this.editor.invalidate();
+    this.activations.set(tensor, { dq, params });
+    return dq;
+  }
+  /**
+   * Adds a Q→DQ pair reading `tensor` without switching any reader to it: the caller decides who
+   * reads the quantized value (the sensitivity graph feeds it to a copy of one node only).
+   */
+  qdqPair(tensor, params) {
+    const e = this.editor;
+    const scale = e.uniqueName(`${tensor}_scale`);
+    const zero = e.uniqueName(`${tensor}_zero_point`);
+    const quantized = e.uniqueName(`${tensor}_quantized`);
+    const dq = e.uniqueName(`${tensor}_dequantized`);
+    e.addInitializer(this.scaleTensor(scale, [params.scale], []));
+    e.addInitializer(this.zeroPoint(zero, params.type, [params.zeroPoint], []));
+    const q = node2("QuantizeLinear", [tensor, scale, zero], [quantized], { name: e.uniqueName(`${tensor}_QuantizeLinear`) });
+    const d = node2("DequantizeLinear", [quantized, scale, zero], [dq], { name: e.uniqueName(`${tensor}_DequantizeLinear`) });
+    e.graph.node.push(q, d);
+    e.invalidate();
+    return dq;
+  }
+  /** The float32 values of an initializer (external data read by position). */
+  floatValues(name) {
+    const t = this.editor.initializer(name);
+    if (!t || t.dataType !== TensorProto_DataType.FLOAT) return void 0;
+    return toFloat32(TensorProto_DataType.FLOAT, this.model.tensorBytes(t));
+  }
+  /**
+   * Replaces input `index` of `node` (a float32 initializer) by int8 values behind a
+   * DequantizeLinear: per channel along `axis`, or per tensor when `axis` is null.
+   */
+  quantizeWeight(node3, index, axis, qmax) {
+    const name = node3.input[index];
+    const key = `${name}|${axis}|${qmax}`;
+    const cached4 = this.weights.get(key);
+    if (cached4) {
+      node3.input[index] = cached4.output;
+      this.editor.invalidate();
+      return cached4.quantization;
+    }
+    const t = this.editor.initializer(name);
+    const values = this.floatValues(name);
+    const dims = t.dims.map(Number);
+    const quantization = axis === null ? quantizeWeightsPerTensor(values, qmax) : quantizeWeightsPerChannel(values, dims, axis, qmax);
+    const e = this.editor;
+    const intName = e.uniqueName(`${name}_quantized`);
+    const scale = e.uniqueName(`${name}_scale`);
+    const zero = e.uniqueName(`${name}_zero_point`);
+    const output2 = e.uniqueName(`${name}_dequantized`);
+    const perChannel = axis !== null;
+    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT8, dims, quantization.values));
+    e.addInitializer(this.scaleTensor(scale, quantization.scales, perChannel ? [quantization.scales.length] : []));
+    e.addInitializer(this.zeroPoint(zero, "int8", new Array(perChannel ? quantization.scales.length : 1).fill(0), perChannel ? [quantization.scales.length] : []));
+    e.graph.node.push(
+      node2("DequantizeLinear", [intName, scale, zero], [output2], {
+        name: e.uniqueName(`${name}_DequantizeLinear`),
+        ...perChannel ? { attributes: { axis } } : {}
+      })
+    );
+    node3.input[index] = output2;
+    e.invalidate();
+    this.weights.set(key, { output: output2, quantization });
+    return quantization;
+  }
+  /**
+   * Replaces the float bias at input `index` by int32 values (scale = input scale × weight scale
+   * per channel, zero point 0) behind a DequantizeLinear, as ONNX Runtime's QLinearConv and QGemm
+   * take them.
+   */
+  quantizeBias(node3, index, inputScale, weightScales) {
+    const name = node3.input[index];
+    const values = this.floatValues(name);
+    if (!values) return;
+    const { values: ints, scales } = quantizeBias(values, inputScale, weightScales);
+    const e = this.editor;
+    const intName = e.uniqueName(`${name}_quantized`);
+    const scale = e.uniqueName(`${name}_scale`);
+    const zero = e.uniqueName(`${name}_zero_point`);
+    const output2 = e.uniqueName(`${name}_dequantized`);
+    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT32, [ints.length], ints));
+    e.addInitializer(this.scaleTensor(scale, scales, [scales.length]));
+    e.addInitializer(makeTensor(zero, TensorProto_DataType.INT32, [ints.length], new Int32Array(ints.length)));
+    e.graph.node.push(node2("DequantizeLinear", [intName, scale, zero], [output2], { name: e.uniqueName(`${name}_DequantizeLinear`), attributes: { axis: 0 } }));
+    node3.input[index] = output2;
+    e.invalidate();
+  }
+};
+
+// src/quantize/apply.ts
+function activationParams(flavour, range) {
+  if (flavour === "trt") return symmetricInt8(range.threshold);
+  return asymmetricUint8(Math.max(range.min, -range.threshold), Math.min(range.max, range.threshold));
+}
+function applyPlan(editor, model2, plan, ranges, options2) {
+  for (const removed of plan.removed) {
+    const producer = editor.producer(removed.input[0]);
+    if (!producer) throw new Error(`plan: ${removed.opType} '${removed.name}' has no producer to fold into`);
+    const folded = producer.output[0];
+    producer.output[0] = removed.output[0];
+    for (const reader of editor.consumers(folded)) if (reader !== removed) renameInNode(reader, folded, removed.output[0]);
+  }
+  editor.removeNodes(plan.removed);
+  const writer = new QdqWriter(editor, model2, options2.scaleType);
+  const params = /* @__PURE__ */ new Map();
+  const rangeOf = (tensor) => {
+    const range = ranges.get(tensor);
+    if (!range) throw new Error(`plan: no calibrated range for '${tensor}'`);
+    return range;
+  };
+  for (const [tensor, source] of plan.activations) {
+    const p = source.kind === "same-as" ? params.get(source.tensor) : activationParams(plan.flavour, rangeOf(source.kind === "own" ? tensor : source.tensor));
+    if (!p) throw new Error(`plan: '${tensor}' shares parameters with '${source.tensor}', which has none yet`);
+    params.set(tensor, p);
+    writer.quantizeActivation(tensor, p, plan.excluded);
+  }
+  const weightScales = /* @__PURE__ */ new Map();
+  for (const w of plan.weights) {
+    const quantization = writer.quantizeWeight(w.node, w.index, w.axis, plan.flavour === "trt" ? 127 : options2.weightQmax);
+    weightScales.set(w, quantization.scales);
+  }
+  for (const b of plan.biases) {
+    const inputParams = params.get(b.input);
+    const scales = weightScales.get(b.weight);
+    if (inputParams && scales) writer.quantizeBias(b.node, b.index, inputParams.scale, scales);
+  }
+  editor.dropUnusedInitializers();
+  editor.sortTopologically();
+}
+
+// src/runtime/ort-tensor.ts
+var ORT_TYPES = {
+  float32: TensorProto_DataType.FLOAT,
+  float64: TensorProto_DataType.DOUBLE,
+  float16: TensorProto_DataType.FLOAT16,
+  int8: TensorProto_DataType.INT8,
+  uint8: TensorProto_DataType.UINT8,
+  int16: TensorProto_DataType.INT16,
+  uint16: TensorProto_DataType.UINT16,
+  int32: TensorProto_DataType.INT32,
+  uint32: TensorProto_DataType.UINT32,
+  int64: TensorProto_DataType.INT64,
+  uint64: TensorProto_DataType.UINT64,
+  bool: TensorProto_DataType.BOOL,
+  int4: TensorProto_DataType.INT4,
+  uint4: TensorProto_DataType.UINT4
+};
+function ortTypeName(dataType) {
+  for (const [name, type2] of Object.entries(ORT_TYPES)) if (type2 === dataType) return name;
+  return void 0;
+}
+function dataTypeOfOrt(type2) {
+  return ORT_TYPES[type2];
+}
+function toOrtTensor(ort, dataType, dims, bytes) {
+  const type2 = ortTypeName(dataType);
+  if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
+  if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims);
+  return new ort.Tensor(type2, typedView(dataType, bytes), dims);
+}
+function hostToOrt(ort, tensor) {
+  const type2 = ortTypeName(tensor.dataType);
+  if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(tensor.dataType)}`);
+  return new ort.Tensor(type2, tensor.data, tensor.dims);
+}
+function fromOrtTensor(tensor) {
+  const dataType = dataTypeOfOrt(tensor.type);
+  if (dataType === void 0) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor, which quantgate does not handle`);
+  const data = tensor.data;
+  if (typeof data === "string" || Array.isArray(data)) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor without numeric data`);
+  const typed = data.constructor.name === "Float16Array" ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
+  return { dataType, dims: [...tensor.dims], data: typed };
+}
+
+// src/quantize/histogram.ts
+var DEFAULT_BINS = 2048;
+var AbsHistogram = class {
+  constructor(amax, bins = DEFAULT_BINS) {
+    this.amax = amax;
+    this.counts = new Float64Array(bins);
+    this.binWidth = amax > 0 ? amax / bins : 1;
+  }
+  amax;
+  counts;
+  binWidth;
+  /** Values that were NaN or infinite: counted so the report can say so, never binned. */
+  nonFinite = 0;
+  add(values) {
+    const counts = this.counts;
+    const last = counts.length - 1;
+    const inverse = 1 / this.binWidth;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const a = v < 0 ? -v : v;
+      if (!(a < Infinity)) {
+        this.nonFinite++;
+        continue;
+      }
+      const bin = a * inverse | 0;
+      counts[bin > last ? last : bin]++;
+    }
+  }
+  get total() {
+    let n = 0;
+    for (const c of this.counts) n += c;
+    return n;
+  }
+};
+var MinMax = class {
+  min = Infinity;
+  max = -Infinity;
+  add(min, max) {
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+  }
+  get amax() {
+    return Math.max(Math.abs(this.min), Math.abs(this.max));
+  }
+};
+
+// src/quantize/range-methods.ts
+var LEVELS = 128;
+function percentileThreshold(histogram, percentile2) {
+  const total = histogram.total;
+  if (total === 0 || histogram.amax === 0) return histogram.amax;
+  const target = total * percentile2 / 100;
+  let cumulative = 0;
+  const counts = histogram.counts;
+  for (let i = 0; i < counts.length; i++) {
+    cumulative += counts[i];
+    if (cumulative >= target) return Math.min(histogram.amax, (i + 1) * histogram.binWidth);
+  }
+  return histogram.amax;
+}
+function entropyThreshold(histogram) {
+  const counts = Float64Array.from(histogram.counts);
+  if (counts.length > 1) counts[0] = counts[1];
+  const bins = counts.length;
+  if (histogram.amax === 0 || histogram.total === 0 || bins <= LEVELS) return histogram.amax;
+  const beyond = new Float64Array(bins + 1);
+  for (let i = bins - 1; i >= 0; i--) beyond[i] = beyond[i + 1] + counts[i];
+  let bestDivergence = Infinity;
+  let bestIndex = bins;
+  const p = new Float64Array(bins);
+  const q = new Float64Array(bins);
+  for (let i = LEVELS; i <= bins; i++) {
+    for (let k = 0; k < i; k++) p[k] = counts[k];
+    p[i - 1] = p[i - 1] + beyond[i];
+    const width = i / LEVELS;
+    for (let level = 0; level < LEVELS; level++) {
+      const start = Math.floor(level * width);
+      const end = level === LEVELS - 1 ? i : Math.floor((level + 1) * width);
+      let mass = 0;
+      let nonZero = 0;
+      for (let k = start; k < end; k++) {
+        mass += counts[k];
+        if (counts[k] !== 0) nonZero++;
+      }
+      const share = nonZero > 0 ? mass / nonZero : 0;
+      for (let k = start; k < end; k++) q[k] = counts[k] !== 0 ? share : 0;
+    }
+    const divergence = klDivergence(p, q, i);
+    if (divergence < bestDivergence) {
+      bestDivergence = divergence;
+      bestIndex = i;
+    }
+  }
+  return Math.min(histogram.amax, bestIndex * histogram.binWidth);
+}
+function klDivergence(p, q, n) {
+  let pSum = 0;
+  let qSum = 0;
+  for (let k = 0; k < n; k++) {
+    pSum += p[k];
+    qSum += q[k];
+  }
+  if (pSum === 0 || qSum === 0) return Infinity;
+  const floor = 1e-4 / n;
+  let divergence = 0;
+  for (let k = 0; k < n; k++) {
+    const pk = p[k] / pSum;
+    if (pk === 0) continue;
+    const qk = Math.max(q[k] / qSum, floor);
+    divergence += pk * Math.log(pk / qk);
+  }
+  return divergence;
+}
+
+// src/quantize/ranges.ts
+function chooseThreshold(method, percentile2, minmax, histogram) {
+  if (method === "minmax" || !histogram) return minmax.amax;
+  return method === "percentile" ? percentileThreshold(histogram, percentile2) : entropyThreshold(histogram);
+}
+function tensorRange(minmax, threshold) {
+  const finite2 = (x) => Number.isFinite(x) ? Math.fround(x) : 0;
+  return { min: finite2(minmax.min), max: finite2(minmax.max), threshold: finite2(threshold) };
+}
+
+// src/quantize/session.ts
+import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join6 } from "node:path";
+async function openEditedSession(proto, source, options2 = {}) {
+  const ort = await loadOrt();
+  const sessionOptions2 = {
+    graphOptimizationLevel: options2.optimization ?? "all",
+    logSeverityLevel: 3,
+    interOpNumThreads: 1,
+    ...options2.threads ? { intraOpNumThreads: options2.threads } : {}
+  };
+  if (source.externalFiles.size === 0) {
+    const session = await ort.InferenceSession.create(concatChunks(encodeChunks(ModelProtoSchema, proto)), sessionOptions2);
+    return { session, dispose: () => session.release() };
+  }
+  const dir = mkdtempSync(join6(tmpdir(), "quantgate-session-"));
+  try {
+    const path = join6(dir, "model.onnx");
+    writeModel(proto, path, source);
+    const session = await ort.InferenceSession.create(path, sessionOptions2);
+    return {
+      session,
+      dispose: async () => {
+        await session.release();
+        rmSync2(dir, { recursive: true, force: true });
+      }
+    };
+  } catch (error62) {
+    rmSync2(dir, { recursive: true, force: true });
+    throw error62;
+  }
+}
+
+// src/quantize/calibrate.ts
+function fixedBatch(proto) {
+  const dim = proto.graph.input[0]?.type?.value.case === "tensorType" ? proto.graph.input[0].type.value.value.shape?.dim[0] : void 0;
+  return dim?.value.case === "dimValue" ? Number(dim.value.value) : void 0;
+}
+async function* batchesOf(data, size, fixed, log) {
+  let skipped = 0;
+  for await (const batch of data.batches(fixed ?? size)) {
+    if (fixed !== void 0 && batch.size !== fixed) {
+      skipped += batch.size;
+      continue;
+    }
+    yield batch;
+  }
+  if (skipped > 0) log.warn(`calibration: the model's batch dimension is fixed at ${fixed}, so the last ${skipped} samples (not a full batch) were not used`);
+}
+function withOutputs(proto, names) {
+  const copy = clone2(ModelProtoSchema, proto);
+  const graph2 = copy.graph;
+  const existing = new Set(graph2.output.map((o) => o.name));
+  for (const name of names) if (!existing.has(name)) graph2.output.push(create(ValueInfoProtoSchema, { name }));
+  return copy;
+}
+async function probeTensors(proto, source, data, threads) {
+  const graph2 = proto.graph;
+  const names = /* @__PURE__ */ new Set();
+  for (const node3 of graph2.node) for (const o of node3.output) if (o) names.add(o);
+  const { session, dispose } = await openEditedSession(withOutputs(proto, names), source, threads ? { threads } : {});
+  try {
+    const ort = await loadOrt();
+    const fixed = fixedBatch(proto);
+    let first;
+    for await (const batch of data.batches(fixed ?? 1)) {
+      first = batch;
+      break;
+    }
+    if (!first) throw new BadInputError(`${data.description}: has no samples`, "give at least one calibration sample");
+    const feeds = Object.fromEntries(Object.entries(first.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+    const outputs = await session.run(feeds);
+    const types = /* @__PURE__ */ new Map();
+    const bytesPerSample = /* @__PURE__ */ new Map();
+    for (const [name, tensor] of Object.entries(outputs)) {
+      const type2 = dataTypeOfOrt(tensor.type);
+      if (type2 !== void 0) types.set(name, type2);
+      const bytes = tensor.data.byteLength ?? 0;
+      bytesPerSample.set(name, bytes / first.size);
+    }
+    for (const [name, tensor] of Object.entries(first.feeds)) {
+      types.set(name, tensor.dataType);
+      bytesPerSample.set(name, tensor.data.byteLength / first.size);
+    }
+    return { types, bytesPerSample };
+  } finally {
+    await dispose();
+  }
+}
+function batchSizeFor(bytesPerSample, budget) {
+  if (bytesPerSample <= 0) return 32;
+  return Math.max(1, Math.min(64, Math.floor(budget / bytesPerSample)));
+}
+async function calibrate(proto, source, data, tensors, probe, settings) {
+  const ort = await loadOrt();
+  const log = settings.log;
+  const observed = [...tensors].filter((t) => (probe.bytesPerSample.get(t) ?? 0) > 0).sort();
+  const fixed = fixedBatch(proto);
+  const perSample = observed.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
+  const budget = settings.batchBytes ?? 256 * 2 ** 20;
+  const toFeeds = (batch) => Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+  const progress = (pass, done) => {
+    log.debug(`calibration ${pass}: ${done}/${data.count} samples`);
+  };
+  const minmax = new Map(observed.map((t) => [t, new MinMax()]));
+  const reduced = clone2(ModelProtoSchema, proto);
+  const editor = new GraphEditor(reduced.graph);
+  const reductionOutputs = /* @__PURE__ */ new Map();
+  for (const t of observed) {
+    const min = editor.uniqueName(`${t}__quantgate_min`);
+    const max = editor.uniqueName(`${t}__quantgate_max`);
+    reduced.graph.node.push(
+      node2("ReduceMin", [t], [min], { name: editor.uniqueName(`${t}__quantgate_ReduceMin`), attributes: { keepdims: 0 } }),
+      node2("ReduceMax", [t], [max], { name: editor.uniqueName(`${t}__quantgate_ReduceMax`), attributes: { keepdims: 0 } })
+    );
+    reductionOutputs.set(t, [min, max]);
+  }
+  const minmaxModel = withOutputs(reduced, [...reductionOutputs.values()].flat());
+  let samples = 0;
+  {
+    const { session, dispose } = await openEditedSession(minmaxModel, source, settings.threads ? { threads: settings.threads } : {});
+    try {
+      const fetch = [...reductionOutputs.values()].flat();
+      const size = batchSizeFor(perSample, budget * 2);
+      log.info(`calibration: min/max of ${observed.length} tensors over ${data.count} samples, batches of ${fixed ?? size}`);
+      for await (const batch of batchesOf(data, size, fixed, log)) {
+        const out = await session.run(toFeeds(batch), fetch);
+        for (const [t, [min, max]] of reductionOutputs) {
+          minmax.get(t).add(Number(out[min].data[0]), Number(out[max].data[0]));
+        }
+        samples += batch.size;
+        progress("min/max", samples);
+      }
+    } finally {
+      await dispose();
+    }
+  }
+  if (samples === 0) throw new BadInputError(`${data.description}: no calibration sample could be used`, "give at least one full batch of calibration samples");
+  const histograms = /* @__PURE__ */ new Map();
+  if (settings.method !== "minmax") {
+    for (const t of observed) histograms.set(t, new AbsHistogram(minmax.get(t).amax));
+    const { session, dispose } = await openEditedSession(withOutputs(proto, observed), source, settings.threads ? { threads: settings.threads } : {});
+    try {
+      const size = batchSizeFor(perSample, budget);
+      log.info(`calibration: ${settings.method} histograms of ${observed.length} tensors, batches of ${fixed ?? size}`);
+      let done = 0;
+      for await (const batch of batchesOf(data, size, fixed, log)) {
+        const out = await session.run(toFeeds(batch), observed);
+        for (const t of observed) histograms.get(t).add(out[t].data);
+        done += batch.size;
+        progress(settings.method, done);
+      }
+    } finally {
+      await dispose();
+    }
+  }
+  const ranges = /* @__PURE__ */ new Map();
+  const nonFinite = {};
+  for (const t of observed) {
+    const mm = minmax.get(t);
+    const histogram = histograms.get(t);
+    if (histogram && histogram.nonFinite > 0) nonFinite[t] = histogram.nonFinite;
+    ranges.set(t, tensorRange(mm, chooseThreshold(settings.method, settings.percentile, mm, histogram)));
+  }
+  return { ranges, samples, nonFinite };
+}
+
+// src/quantize/calibration-file.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+var CALIBRATION_FORMAT = "quantgate-calibration";
+var finiteOrNull = external_exports.number().nullable();
+var calibrationFileSchema = external_exports.object({
+  format: external_exports.literal(CALIBRATION_FORMAT),
+  version: external_exports.literal(1),
+  quantgate: external_exports.string(),
+  model: external_exports.object({ file: external_exports.string(), sha256: external_exports.string() }),
+  method: external_exports.enum(METHODS),
+  percentile: external_exports.number().nullable(),
+  samples: external_exports.number().int(),
+  randomData: external_exports.boolean(),
+  cpuLayout: external_exports.object({ target: external_exports.string(), activations: external_exports.string(), weights: external_exports.string(), weightQmax: external_exports.number(), reason: external_exports.string() }),
+  exclude: external_exports.array(external_exports.string()),
+  tensors: external_exports.record(external_exports.string(), external_exports.object({ min: external_exports.number(), max: external_exports.number(), threshold: external_exports.number() })),
+  nonFinite: external_exports.record(external_exports.string(), external_exports.number()),
+  sensitivity: external_exports.array(external_exports.object({ node: external_exports.string(), opType: external_exports.string(), output: external_exports.string(), localSqnrDb: finiteOrNull, cumulativeSqnrDb: finiteOrNull, exclude: external_exports.string() })).nullable()
+});
+var finite = (x) => x === null || !Number.isFinite(x) ? null : x;
+function calibrationJson(input2) {
+  const tensors = {};
+  for (const name of [...input2.ranges.keys()].sort()) tensors[name] = input2.ranges.get(name);
+  const file2 = {
+    format: CALIBRATION_FORMAT,
+    version: 1,
+    quantgate: input2.version,
+    model: input2.model,
+    method: input2.method,
+    percentile: input2.percentile,
+    samples: input2.samples,
+    randomData: input2.randomData,
+    cpuLayout: input2.cpuLayout,
+    exclude: input2.exclude,
+    tensors,
+    nonFinite: input2.nonFinite,
+    sensitivity: input2.sensitivity?.map((s) => ({ ...s, localSqnrDb: finite(s.localSqnrDb), cumulativeSqnrDb: finite(s.cumulativeSqnrDb) })) ?? null
+  };
+  return `${JSON.stringify(file2, null, 2)}
+`;
+}
+function readCalibrationFile(path) {
+  let data;
+  try {
+    data = JSON.parse(readFileSync6(path, "utf8"));
+  } catch (error62) {
+    const missing = error62.code === "ENOENT";
+    throw new BadInputError(
+      missing ? `--ranges ${path}: no such file` : `--ranges ${path}: is not JSON (${error62.message})`,
+      "pass the calibration.json that an earlier `quantgate quantize` or `run` wrote"
+    );
+  }
+  const parsed = calibrationFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue2 = parsed.error.issues[0];
+    throw new BadInputError(
+      `--ranges ${path}: is not a quantgate calibration.json (${issue2.path.join(".") || "the file"}: ${issue2.message})`,
+      "pass the calibration.json that an earlier `quantgate quantize` or `run` wrote"
+    );
+  }
+  return parsed.data;
+}
+function tensorRtCalibrationCache(ranges) {
+  const lines = ["TRT-100000-EntropyCalibration2"];
+  const view = new DataView(new ArrayBuffer(4));
+  for (const name of [...ranges.keys()].sort()) {
+    view.setFloat32(0, ranges.get(name).threshold / 127, false);
+    lines.push(`${name}: ${view.getUint32(0, false).toString(16).padStart(8, "0")}`);
+  }
+  return `${lines.join("\n")}
+`;
+}
+
+// src/quantize/cpu-layout.ts
+function chooseCpuLayout(target, detected) {
+  const saturates = detected.measuredSaturation ?? !detected.vnni;
+  const resolved = target !== "auto" ? target : detected.arch === "arm64" ? "arm64" : saturates ? "avx2" : "vnni";
+  const measured = detected.measuredSaturation === void 0 ? "" : detected.measuredSaturation ? "; ONNX Runtime's U8S8 convolution saturated when probed" : "; ONNX Runtime's U8S8 convolution returned the exact int32 sum when probed";
+  const origin = target === "auto" ? `this machine's CPU (${detected.arch}${detected.features.length ? `: ${detected.features.join(", ")}` : ""}${measured})` : `--target-cpu ${target}`;
+  switch (resolved) {
+    case "vnni":
+      return {
+        target: resolved,
+        activations: "uint8",
+        weights: "int8",
+        weightQmax: 127,
+        reason: `U8S8 with 8-bit weights for ${origin}: VNNI/AMX accumulate u8\xD7s8 products in int32, so nothing saturates`
+      };
+    case "arm64":
+      return {
+        target: resolved,
+        activations: "uint8",
+        weights: "int8",
+        weightQmax: 127,
+        reason: `U8S8 with 8-bit weights for ${origin}: arm64 kernels accumulate in int32 (not measured on arm64 here)`
+      };
+    case "avx2":
+      return {
+        target: resolved,
+        activations: "uint8",
+        weights: "int8 (7-bit)",
+        weightQmax: 64,
+        reason: `U8S8 with 7-bit weights for ${origin}: without VNNI, ONNX Runtime's x86 kernels add u8\xD7s8 pairs in int16 and saturate with 8-bit weights (a trained CNN lost 10.5 top-1 points that way); 7-bit weights cannot saturate`
+      };
+  }
+}
+
+// src/quantize/exclusions.ts
+function matcher(pattern) {
+  if (pattern.startsWith("op:")) {
+    const op = pattern.slice(3);
+    return (n) => n.opType === op;
+  }
+  if (pattern.startsWith("re:")) {
+    const re = new RegExp(pattern.slice(3));
+    return (n) => re.test(n.name);
+  }
+  return (n) => n.name === pattern;
+}
+function compileExclusions(patterns, nodes, originalNodes) {
+  const matchers = patterns.map((p) => ({ pattern: p, test: matcher(p) }));
+  for (const { pattern, test } of matchers) {
+    if (nodes.some(test)) continue;
+    const folded = originalNodes.find(test);
+    throw new BadInputError(
+      folded ? `--exclude ${pattern}: matches only '${folded.name || folded.opType}' (${folded.opType}), which quantgate folds away before quantizing` : `--exclude ${pattern}: matches no node of the model`,
+      folded ? "exclude the Conv or Gemm it is folded into instead (quantgate inspect --nodes lists the names)" : "use a node name, op:TYPE or re:REGEX as `quantgate inspect --model MODEL --nodes` lists them"
+    );
+  }
+  return { patterns: [...patterns], has: (node3) => matchers.some((m) => m.test(node3)) };
+}
+
+// src/quantize/plan.ts
+var WEIGHTED_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
+function emptyPlan(flavour) {
+  return { flavour, activations: /* @__PURE__ */ new Map(), weights: [], biases: [], removed: [], quantized: [], keptFloat: [], excluded: /* @__PURE__ */ new Set() };
+}
+function isDefaultDomain(node3) {
+  return node3.domain === "" || node3.domain === "ai.onnx";
+}
+function tensorsToCalibrate(plans) {
+  const out = /* @__PURE__ */ new Set();
+  for (const plan of plans) {
+    for (const [tensor, source] of plan.activations) {
+      if (source.kind === "own") out.add(tensor);
+      else if (source.kind === "range-of") out.add(source.tensor);
+    }
+  }
+  return out;
+}
+function quantizedCounts(nodes, plan) {
+  const quantized = new Set(plan.quantized);
+  const counts = {};
+  for (const op of WEIGHTED_OPS) counts[op] = [0, 0];
+  for (const n of nodes) {
+    const c = counts[n.opType];
+    if (!c || !isDefaultDomain(n)) continue;
+    c[1]++;
+    if (quantized.has(n)) c[0]++;
+  }
+  return counts;
+}
+
+// src/quantize/attributes.ts
+function findAttribute(node3, name) {
+  return node3.attribute.find((a) => a.name === name);
+}
+function intAttribute(node3, name, fallback) {
+  const a = findAttribute(node3, name);
+  return a ? Number(a.i) : fallback;
+}
+function floatAttribute(node3, name, fallback) {
+  const a = findAttribute(node3, name);
+  return a ? a.f : fallback;
+}
+
+// src/quantize/weighted.ts
+function describeWeighted(node3, editor, types) {
+  const isFloatInitializer = (name) => {
+    const t = name ? editor.initializer(name) : void 0;
+    return t !== void 0 && t.dataType === TensorProto_DataType.FLOAT;
+  };
+  const rank = (name) => editor.initializer(name)?.dims.length ?? 0;
+  const activation = (name) => {
+    if (!name) return { reason: "an input is missing" };
+    const type2 = types.get(name);
+    if (type2 === void 0) return { reason: `the element type of input '${name}' is unknown` };
+    if (type2 !== TensorProto_DataType.FLOAT) return { reason: `input '${name}' is not float32 (quantgate quantizes float32 models)` };
+    return name;
+  };
+  const result = { node: node3, activations: [], weights: [] };
+  const addActivation = (name) => {
+    const a = activation(name);
+    if (typeof a !== "string") return a;
+    result.activations.push(a);
+    return void 0;
+  };
+  switch (node3.opType) {
+    case "Conv":
+    case "ConvTranspose": {
+      const failed = addActivation(node3.input[0]);
+      if (failed) return failed;
+      const weight = node3.input[1];
+      if (!isFloatInitializer(weight)) return { reason: "its weight is not a constant float32 tensor" };
+      const group = intAttribute(node3, "group", 1);
+      const axis = node3.opType === "Conv" ? 0 : group === 1 ? 1 : null;
+      result.weights.push({ node: node3, index: 1, axis });
+      if (node3.input[2] && isFloatInitializer(node3.input[2])) result.bias = { index: 2, name: node3.input[2] };
+      else if (node3.input[2]) return { reason: "its bias is not a constant float32 tensor" };
+      return result;
+    }
+    case "Gemm": {
+      const failed = addActivation(node3.input[0]);
+      if (failed) return failed;
+      const b = node3.input[1];
+      if (isFloatInitializer(b) && rank(b) === 2) result.weights.push({ node: node3, index: 1, axis: intAttribute(node3, "transB", 0) === 1 ? 0 : 1 });
+      else {
+        const f = addActivation(b);
+        if (f) return f;
+      }
+      const c = node3.input[2];
+      if (c && isFloatInitializer(c) && rank(c) === 1) result.bias = { index: 2, name: c };
+      return result;
+    }
+    case "MatMul": {
+      const [a, b] = [node3.input[0], node3.input[1]];
+      if (isFloatInitializer(a) && isFloatInitializer(b)) return { reason: "both operands are constants (fold it instead)" };
+      if (isFloatInitializer(a)) result.weights.push({ node: node3, index: 0, axis: null });
+      else {
+        const f = addActivation(a);
+        if (f) return f;
+      }
+      if (isFloatInitializer(b)) result.weights.push({ node: node3, index: 1, axis: rank(b) >= 2 ? rank(b) - 1 : null });
+      else {
+        const f = addActivation(b);
+        if (f) return f;
+      }
+      return result;
+    }
+    default:
+      return { reason: `${node3.opType} is not a weighted op` };
+  }
+}
+
+// src/quantize/plan-ort.ts
+var OWN_OUTPUT = /* @__PURE__ */ new Set(["Add", "Mul", "GlobalAveragePool", "AveragePool", "Concat"]);
+var SAME_AS_INPUT = /* @__PURE__ */ new Set(["MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze"]);
+function planOnnxRuntime(editor, types, exclusions, model2) {
+  const plan = emptyPlan("ort");
+  const isActivation = (name) => types.get(name) === TensorProto_DataType.FLOAT && !editor.initializer(name);
+  const want = (tensor) => {
+    if (!plan.activations.has(tensor)) plan.activations.set(tensor, { kind: "own" });
+  };
+  const planOutput = (node3) => {
+    const out = node3.output[0];
+    if (editor.isGraphOutput(out) || !isActivation(out)) return;
+    const readers = editor.consumers(out);
+    const next = readers.length === 1 ? readers[0] : void 0;
+    if (next && isRemovableActivation(next, editor, model2) && !exclusions.has(next) && !editor.isGraphOutput(next.output[0])) {
+      const after = editor.consumers(next.output[0]);
+      if (after.length > 0 && after.every((r) => !exclusions.has(r))) {
+        plan.removed.push(next);
+        plan.activations.set(next.output[0], { kind: "own" });
+        return;
+      }
+    }
+    want(out);
+  };
+  for (const node3 of editor.graph.node) {
+    if (!isDefaultDomain(node3)) continue;
+    const weighted = WEIGHTED_OPS.includes(node3.opType);
+    if (exclusions.has(node3)) {
+      plan.excluded.add(node3);
+      if (weighted) plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: "excluded (--exclude)" });
+      continue;
+    }
+    if (plan.removed.includes(node3)) continue;
+    if (weighted) {
+      const described = describeWeighted(node3, editor, types);
+      if ("reason" in described) {
+        plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: described.reason });
+        continue;
+      }
+      described.activations.forEach(want);
+      plan.weights.push(...described.weights);
+      const weight = described.weights.find((w) => w.index === 1);
+      if (described.bias && weight && described.activations[0]) {
+        plan.biases.push({ node: node3, index: described.bias.index, input: described.activations[0], weight });
+      }
+      plan.quantized.push(node3);
+      planOutput(node3);
+      continue;
+    }
+    const data = node3.input.filter((i) => i !== "");
+    if (OWN_OUTPUT.has(node3.opType)) {
+      if (data.length === 0 || !data.every(isActivation)) continue;
+      data.forEach(want);
+      planOutput(node3);
+      continue;
+    }
+    if (SAME_AS_INPUT.has(node3.opType)) {
+      const input2 = node3.input[0];
+      const out = node3.output[0];
+      if (!plan.activations.has(input2) || node3.output.filter(Boolean).length !== 1 || editor.isGraphOutput(out) || !isActivation(out)) continue;
+      plan.activations.set(out, { kind: "same-as", tensor: input2 });
+    }
+  }
+  return plan;
+}
+function isRemovableActivation(node3, editor, model2) {
+  if (!isDefaultDomain(node3)) return false;
+  if (node3.opType === "Relu") return true;
+  if (node3.opType !== "Clip") return false;
+  const minName = node3.input[1];
+  if (minName) {
+    const t = editor.initializer(minName);
+    if (!t || t.dataType !== TensorProto_DataType.FLOAT) return false;
+    const min = toFloat32(TensorProto_DataType.FLOAT, model2.tensorBytes(t))[0];
+    return min !== void 0 && min >= 0;
+  }
+  return findAttribute(node3, "min") !== void 0 && floatAttribute(node3, "min", -Infinity) >= 0;
+}
+
+// src/quantize/plan-trt.ts
+function planTensorRt(editor, types, exclusions) {
+  const plan = emptyPlan("trt");
+  const quantized = /* @__PURE__ */ new Set();
+  for (const node3 of editor.graph.node) {
+    if (!isDefaultDomain(node3) || !WEIGHTED_OPS.includes(node3.opType)) continue;
+    if (exclusions.has(node3)) {
+      plan.excluded.add(node3);
+      plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: "excluded (--exclude)" });
+      continue;
+    }
+    const described = describeWeighted(node3, editor, types);
+    if ("reason" in described) {
+      plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: described.reason });
+      continue;
+    }
+    for (const a of described.activations) plan.activations.set(a, { kind: "own" });
+    plan.weights.push(...described.weights);
+    plan.quantized.push(node3);
+    quantized.add(node3);
+  }
+  for (const node3 of editor.graph.node) {
+    if (node3.opType !== "Add" || !isDefaultDomain(node3) || exclusions.has(node3) || node3.input.length !== 2) continue;
+    const producers = node3.input.map((i) => editor.producer(i));
+    const fromConv = producers.map((p) => p !== void 0 && p.opType === "Conv" && quantized.has(p));
+    if (!fromConv[0] && !fromConv[1]) continue;
+    const residual = fromConv[0] ? node3.input[1] : node3.input[0];
+    if (types.get(residual) === TensorProto_DataType.FLOAT && !editor.initializer(residual)) plan.activations.set(residual, { kind: "own" });
+  }
+  return plan;
+}
+
+// src/quantize/prepare/batchnorm.ts
+function foldBatchNorms(editor, model2) {
+  const graph2 = editor.graph;
+  const folded = [];
+  const floatWeights = (name) => {
+    const t = name ? editor.initializer(name) : void 0;
+    return t && t.dataType === TensorProto_DataType.FLOAT ? toFloat32(TensorProto_DataType.FLOAT, model2.tensorBytes(t)) : void 0;
+  };
+  for (const bn of graph2.node) {
+    if (bn.opType !== "BatchNormalization" || bn.domain !== "" && bn.domain !== "ai.onnx") continue;
+    if (bn.output.filter(Boolean).length !== 1 || intAttribute(bn, "training_mode", 0) !== 0) continue;
+    const conv = editor.producer(bn.input[0]);
+    if (!conv || conv.opType !== "Conv" && conv.opType !== "ConvTranspose" || conv.domain !== "" && conv.domain !== "ai.onnx") continue;
+    const convOut = conv.output[0];
+    if (editor.consumers(convOut).length !== 1 || editor.isGraphOutput(convOut)) continue;
+    const weightTensor = editor.initializer(conv.input[1]);
+    const w = floatWeights(conv.input[1]);
+    const gamma = floatWeights(bn.input[1]);
+    const beta = floatWeights(bn.input[2]);
+    const mean = floatWeights(bn.input[3]);
+    const variance = floatWeights(bn.input[4]);
+    if (!weightTensor || !w || !gamma || !beta || !mean || !variance) continue;
+    const bias = conv.input[2] ? floatWeights(conv.input[2]) : new Float32Array(gamma.length);
+    if (!bias) continue;
+    const epsilon = floatAttribute(bn, "epsilon", 1e-5);
+    const dims = weightTensor.dims.map(Number);
+    const channels = gamma.length;
+    const factor = Float32Array.from(gamma, (g, c) => g / Math.sqrt(variance[c] + epsilon));
+    const scaled = new Float32Array(w.length);
+    if (conv.opType === "Conv") {
+      if (dims[0] !== channels) continue;
+      const per = w.length / channels;
+      for (let i = 0; i < w.length; i++) scaled[i] = w[i] * factor[Math.floor(i / per)];
+    } else {
+      const group = intAttribute(conv, "group", 1);
+      const outPerGroup = dims[1];
+      const inChannels = dims[0];
+      if (outPerGroup * group !== channels) continue;
+      const kernel = w.length / (inChannels * outPerGroup);
+      const inPerGroup = inChannels / group;
+      for (let i = 0; i < w.length; i++) {
+        const ic = Math.floor(i / (outPerGroup * kernel));
+        const oc = Math.floor(i / kernel) % outPerGroup;
+        scaled[i] = w[i] * factor[Math.floor(ic / inPerGroup) * outPerGroup + oc];
+      }
+    }
+    const newBias = Float32Array.from(factor, (f, c) => (bias[c] - mean[c]) * f + beta[c]);
+    const weightName = editor.uniqueName(`${conv.input[1]}_bn_folded`);
+    const biasName = editor.uniqueName(`${conv.name || convOut}_bias_bn_folded`);
+    editor.addInitializer(makeTensor(weightName, TensorProto_DataType.FLOAT, dims, scaled));
+    editor.addInitializer(makeTensor(biasName, TensorProto_DataType.FLOAT, [channels], newBias));
+    conv.input = [conv.input[0], weightName, biasName];
+    conv.output = [bn.output[0]];
+    folded.push(bn);
+  }
+  editor.removeNodes(folded);
+  editor.dropUnusedInitializers();
+  return folded.length;
+}
+
+// src/quantize/prepare/constants.ts
+function constantValue(node3) {
+  const attr = node3.attribute[0];
+  if (!attr || node3.attribute.length !== 1) return void 0;
+  const name = node3.output[0];
+  switch (attr.name) {
+    case "value":
+      return attr.t ? create(TensorProtoSchema, { ...attr.t, name }) : void 0;
+    case "value_float":
+      return makeTensor(name, TensorProto_DataType.FLOAT, [], Float32Array.of(attr.f));
+    case "value_floats":
+      return makeTensor(name, TensorProto_DataType.FLOAT, [attr.floats.length], Float32Array.from(attr.floats));
+    case "value_int":
+      return makeTensor(name, TensorProto_DataType.INT64, [], BigInt64Array.of(attr.i));
+    case "value_ints":
+      return makeTensor(name, TensorProto_DataType.INT64, [attr.ints.length], BigInt64Array.from(attr.ints));
+    default:
+      return void 0;
+  }
+}
+function foldConstants(editor) {
+  const graph2 = editor.graph;
+  const report = { constants: 0, identities: 0 };
+  const folded = [];
+  for (const node3 of graph2.node) {
+    if (node3.opType !== "Constant" || node3.domain !== "" && node3.domain !== "ai.onnx") continue;
+    if (editor.isGraphOutput(node3.output[0])) continue;
+    const value2 = constantValue(node3);
+    if (!value2) continue;
+    editor.addInitializer(value2);
+    folded.push(node3);
+    report.constants++;
+  }
+  editor.removeNodes(folded);
+  const identities = [];
+  for (const node3 of graph2.node) {
+    if (node3.opType !== "Identity" || node3.domain !== "" && node3.domain !== "ai.onnx") continue;
+    const source = node3.input[0];
+    const output2 = node3.output[0];
+    if (!editor.initializer(source) || editor.isGraphOutput(output2)) continue;
+    identities.push(node3);
+  }
+  for (const node3 of identities) {
+    editor.redirect(node3.output[0], node3.input[0], /* @__PURE__ */ new Set([node3]));
+    report.identities++;
+  }
+  editor.removeNodes(identities);
+  return report;
+}
+
+// src/quantize/prepare/opset.ts
+var QDQ_OPSET = 13;
+var BREAKING = {
+  Upsample: [9, 10],
+  Resize: [11],
+  Clip: [11],
+  Pad: [11],
+  Slice: [10],
+  TopK: [10],
+  Scatter: [11],
+  Scan: [9]
+};
+function isDefaultDomain2(node3) {
+  return node3.domain === "" || node3.domain === "ai.onnx";
+}
+function forEachGraphIn(model2, visit2) {
+  const walk = (g) => {
+    visit2(g);
+    for (const n of g.node) for (const a of n.attribute) for (const sub of [a.g, ...a.graphs]) if (sub) walk(sub);
+  };
+  if (model2.graph) walk(model2.graph);
+}
+function upgradeOpset(model2, label) {
+  const entry = model2.opsetImport.find((o) => o.domain === "" || o.domain === "ai.onnx");
+  const from = entry ? Number(entry.version) : QDQ_OPSET;
+  if (from >= QDQ_OPSET) return null;
+  const blockers = /* @__PURE__ */ new Map();
+  forEachGraphIn(model2, (g) => {
+    const editor = new GraphEditor(g);
+    for (const n of g.node) {
+      if (!isDefaultDomain2(n)) continue;
+      const changed = (BREAKING[n.opType] ?? []).some((v) => v > from && v <= QDQ_OPSET);
+      const maskUsed = n.opType === "Dropout" && !!n.output[1] && editor.consumers(n.output[1]).length > 0;
+      if (changed || maskUsed) {
+        const list = blockers.get(n.opType) ?? [];
+        list.push(n.name || n.output[0]);
+        blockers.set(n.opType, list);
+      }
+    }
+  });
+  if (blockers.size > 0) {
+    const what = [...blockers].map(([op, nodes]) => `${op} (${nodes.slice(0, 3).join(", ")}${nodes.length > 3 ? ", \u2026" : ""})`).join(", ");
+    throw new BadInputError(
+      `${label}: is at opset ${from}; per-channel INT8 needs opset 13, and these ops changed meaning on the way without an adapter here: ${what}`,
+      `export the model at opset 13 or newer (torch.onnx.export(..., opset_version=17)), or convert it with onnx.version_converter.convert_model_to_version(model, 13) and check the result`
+    );
+  }
+  const adapted = {};
+  const count2 = (op) => adapted[op] = (adapted[op] ?? 0) + 1;
+  forEachGraphIn(model2, (g) => {
+    const editor = new GraphEditor(g);
+    const replaced = /* @__PURE__ */ new Map();
+    for (const n of g.node) {
+      if (!isDefaultDomain2(n)) continue;
+      const result = adapt(n, editor);
+      if (result) {
+        replaced.set(n, result);
+        count2(n.opType);
+      }
+    }
+    if (replaced.size > 0) {
+      g.node = g.node.flatMap((n) => replaced.get(n) ?? [n]);
+      editor.invalidate();
+    }
+  });
+  if (entry) entry.version = BigInt(QDQ_OPSET);
+  else model2.opsetImport.push(create(OperatorSetIdProtoSchema, { domain: "", version: BigInt(QDQ_OPSET) }));
+  return { from, to: QDQ_OPSET, adapted };
+}
+function adapt(n, editor) {
+  const withoutAttribute = (name) => n.attribute.filter((a) => a.name !== name);
+  const axesToInput = (attribute2) => {
+    const attr = findAttribute(n, attribute2);
+    if (!attr) return void 0;
+    const tensorName = editor.uniqueName(`${n.name || n.output[0]}_${attribute2}`);
+    editor.addInitializer(makeTensor(tensorName, TensorProto_DataType.INT64, [attr.ints.length], BigInt64Array.from(attr.ints)));
+    n.attribute = withoutAttribute(attribute2);
+    n.input = [n.input[0], tensorName];
+    return [n];
+  };
+  switch (n.opType) {
+    case "Split":
+      return axesToInput("split");
+    case "Squeeze":
+    case "Unsqueeze":
+    case "ReduceSum":
+      return axesToInput("axes");
+    case "Dropout": {
+      return [node2("Identity", [n.input[0]], [n.output[0]], { name: n.name })];
+    }
+    case "Softmax":
+    case "LogSoftmax":
+    case "Hardmax": {
+      const axis = intAttribute(n, "axis", 1);
+      if (axis === -1) return void 0;
+      const base = n.name || n.output[0];
+      const flat = editor.uniqueName(`${base}_flat`);
+      const shape = editor.uniqueName(`${base}_shape`);
+      const inner = editor.uniqueName(`${base}_2d`);
+      return [
+        node2("Shape", [n.input[0]], [shape], { name: editor.uniqueName(`${base}_Shape`) }),
+        node2("Flatten", [n.input[0]], [flat], { name: editor.uniqueName(`${base}_Flatten`), attributes: { axis } }),
+        node2(n.opType, [flat], [inner], { name: n.name, attributes: { axis: -1 } }),
+        node2("Reshape", [inner, shape], [n.output[0]], { name: editor.uniqueName(`${base}_Reshape`) })
+      ];
+    }
+    default:
+      return void 0;
+  }
+}
+
+// src/quantize/prepare/index.ts
+function prepareModel(model2, label) {
+  const proto = clone2(ModelProtoSchema, model2.proto);
+  const opset = upgradeOpset(proto, label);
+  const editor = new GraphEditor(proto.graph);
+  const folded = foldConstants(editor);
+  const batchNormsFolded = foldBatchNorms(editor, model2);
+  editor.dropUnusedInitializers();
+  editor.sortTopologically();
+  return { proto, report: { opset, constantsFolded: folded.constants, identitiesFolded: folded.identities, batchNormsFolded } };
+}
+
+// src/quantize/sensitivity.ts
+var Sqnr = class {
+  signal = 0;
+  noise = 0;
+  add(reference, candidate) {
+    for (let i = 0; i < reference.length; i++) {
+      const r = reference[i];
+      const d = r - candidate[i];
+      this.signal += r * r;
+      this.noise += d * d;
+    }
+  }
+  get db() {
+    if (this.noise === 0) return Infinity;
+    if (this.signal === 0) return -Infinity;
+    return 10 * Math.log10(this.signal / this.noise);
+  }
+};
+function exposing(proto, names) {
+  const copy = clone2(ModelProtoSchema, proto);
+  const existing = new Set(copy.graph.output.map((o) => o.name));
+  for (const n of names) if (!existing.has(n)) copy.graph.output.push(create(ValueInfoProtoSchema, { name: n }));
+  return copy;
+}
+async function firstSamples(data, count2, batchSize) {
+  const out = [];
+  let n = 0;
+  for await (const batch of data.batches(batchSize)) {
+    out.push(batch);
+    n += batch.size;
+    if (n >= count2) break;
+  }
+  return out;
+}
+async function measureSensitivity(input2) {
+  const ort = await loadOrt();
+  const batches = await firstSamples(input2.data, input2.samples, input2.fixedBatch ?? 1);
+  const feedsOf = (b) => Object.fromEntries(Object.entries(b.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+  const threads = input2.threads ? { threads: input2.threads } : {};
+  const local = clone2(ModelProtoSchema, input2.prepared);
+  const editor = new GraphEditor(local.graph);
+  const writer = new QdqWriter(editor, input2.source);
+  const simulated = /* @__PURE__ */ new Map();
+  const pairs = [];
+  for (const target of input2.targets) {
+    const original = local.graph.node.find((n) => n.output[0] === target.output);
+    if (!original) continue;
+    const described = describeWeighted(original, editor, input2.types);
+    if ("reason" in described) continue;
+    const copyOutput = editor.uniqueName(`${target.output}__quantgate_local`);
+    const copy = create(NodeProtoSchema, {
+      ...original,
+      name: editor.uniqueName(`${original.name}__quantgate_local`),
+      input: [...original.input],
+      output: [copyOutput]
+    });
+    let complete = true;
+    copy.input = copy.input.map((name) => {
+      if (!described.activations.includes(name)) return name;
+      const range = input2.ranges.get(name);
+      if (!range) {
+        complete = false;
+        return name;
+      }
+      let dq = simulated.get(name);
+      if (!dq) {
+        dq = writer.qdqPair(name, activationParams("trt", range));
+        simulated.set(name, dq);
+      }
+      return dq;
+    });
+    if (!complete) continue;
+    local.graph.node.push(copy);
+    for (const w of described.weights) writer.quantizeWeight(copy, w.index, w.axis, 127);
+    pairs.push({ target, copyOutput });
+  }
+  editor.sortTopologically();
+  const localSqnr = new Map(pairs.map((p) => [p.target.output, new Sqnr()]));
+  {
+    const names = pairs.flatMap((p) => [p.target.output, p.copyOutput]);
+    const { session, dispose } = await openEditedSession(exposing(local, names), input2.source, threads);
+    try {
+      for (const batch of batches) {
+        const out = await session.run(feedsOf(batch), names);
+        for (const p of pairs) localSqnr.get(p.target.output).add(out[p.target.output].data, out[p.copyOutput].data);
+      }
+    } finally {
+      await dispose();
+    }
+  }
+  const outputs = input2.targets.map((t) => t.output);
+  const cumulative = new Map(outputs.map((o) => [o, new Sqnr()]));
+  {
+    const reference = await openEditedSession(exposing(input2.prepared, outputs), input2.source, threads);
+    const candidate = await openEditedSession(exposing(input2.quantized, outputs), input2.source, { ...threads, optimization: "disabled" });
+    try {
+      for (const batch of batches) {
+        const feeds = feedsOf(batch);
+        const a = await reference.session.run(feeds, outputs);
+        const b = await candidate.session.run(feeds, outputs);
+        for (const o of outputs) cumulative.get(o).add(a[o].data, b[o].data);
+      }
+    } finally {
+      await reference.dispose();
+      await candidate.dispose();
+    }
+  }
+  return pairs.map(({ target }) => ({
+    node: target.node,
+    opType: target.opType,
+    output: target.output,
+    localSqnrDb: localSqnr.get(target.output).db,
+    cumulativeSqnrDb: cumulative.get(target.output)?.db ?? null
+  }));
+}
+function excludeFlag(node3) {
+  return /^[\w./:-]+$/.test(node3) ? `--exclude ${node3}` : `--exclude '${node3.replace(/'/g, `'\\''`)}'`;
+}
+
+// src/quantize/validate-trt.ts
+function outputChannelAxis(node3, weightRank) {
+  switch (node3.opType) {
+    case "Conv":
+      return 0;
+    case "ConvTranspose":
+      return 1;
+    case "Gemm":
+      return intAttribute(node3, "transB", 0) === 1 ? 0 : 1;
+    case "MatMul":
+      return weightRank - 1;
+    default:
+      return null;
+  }
+}
+function validateTensorRtModel(proto, model2) {
+  const violations = [];
+  const add = (rule, node3, message) => violations.push({ rule, node: node3.name || node3.output[0] || node3.opType, message });
+  const opset = Number(proto.opsetImport.find((o) => o.domain === "" || o.domain === "ai.onnx")?.version ?? 0);
+  const graph2 = proto.graph;
+  const editor = new GraphEditor(graph2);
+  if (opset < 13) violations.push({ rule: "opset", node: "(model)", message: `opset ${opset}: per-channel Q/DQ needs opset 13 or newer` });
+  const constant = (name) => name ? editor.initializer(name) : void 0;
+  const qdq = graph2.node.filter((n) => isDefaultDomain(n) && (n.opType === "QuantizeLinear" || n.opType === "DequantizeLinear"));
+  for (const n of qdq) {
+    const zero = constant(n.input[2]);
+    if (!zero) add("zero-point", n, `${n.opType} has no constant zero point (without one, QuantizeLinear outputs uint8)`);
+    else if (zero.dataType !== TensorProto_DataType.INT8) add("zero-point", n, `zero point '${zero.name}' is ${TensorProto_DataType[zero.dataType]}, not INT8`);
+    else if ([...typedView(TensorProto_DataType.INT8, model2.tensorBytes(zero))].some((v) => v !== 0)) add("zero-point", n, `zero point '${zero.name}' is not 0`);
+    const scale = constant(n.input[1]);
+    if (!scale) {
+      add("scale", n, `${n.opType} has no constant scale`);
+      continue;
+    }
+    const scales = toFloat32(scale.dataType, model2.tensorBytes(scale));
+    if (!scales.every((s) => Number.isFinite(s) && s > 0)) add("scale", n, `scale '${scale.name}' has a value that is not positive and finite`);
+    const perChannel = scales.length > 1 || scale.dims.length > 0;
+    const weight = n.opType === "DequantizeLinear" ? constant(n.input[0]) : void 0;
+    if (perChannel) {
+      if (!weight) {
+        add("scale", n, `activation scale '${scale.name}' is per channel; TensorRT takes per-tensor scales for activations`);
+      } else {
+        const axis = intAttribute(n, "axis", 1);
+        for (const reader of editor.consumers(n.output[0])) {
+          const expected = outputChannelAxis(reader, weight.dims.length);
+          const normalized = axis < 0 ? axis + weight.dims.length : axis;
+          if (expected === null || reader.input[0] === n.output[0]) add("per-channel-axis", n, `per-channel weight feeds ${reader.opType} '${reader.name}' where it is not the weight`);
+          else if (normalized !== expected) add("per-channel-axis", n, `per-channel axis ${axis} of '${weight.name}' is not ${reader.opType}'s output-channel axis ${expected}`);
+        }
+      }
+    }
+    if (n.opType === "QuantizeLinear") {
+      if (constant(n.input[0])) add("weight-initializer", n, `QuantizeLinear on constant '${n.input[0]}': weights are stored as int8 initializers behind a DequantizeLinear`);
+      const readers = editor.consumers(n.output[0]);
+      for (const r of readers) {
+        if (r.opType !== "DequantizeLinear") add("q-dq-pairs", n, `QuantizeLinear feeds ${r.opType} '${r.name}', not a DequantizeLinear`);
+        else if (!sameTensorValues(constant(r.input[1]), scale, model2) || !sameTensorValues(constant(r.input[2]), zero, model2)) {
+          add("q-dq-pairs", n, `QuantizeLinear and DequantizeLinear '${r.name}' use different scales or zero points`);
+        }
+      }
+    }
+    if (n.opType === "DequantizeLinear" && weight && weight.dataType !== TensorProto_DataType.INT8) add("weight-initializer", n, `weight '${weight.name}' is not int8`);
+  }
+  const fromDq = (name) => {
+    const p = name ? editor.producer(name) : void 0;
+    return p !== void 0 && p.opType === "DequantizeLinear";
+  };
+  for (const n of graph2.node) {
+    if (!isDefaultDomain(n) || !WEIGHTED_OPS.includes(n.opType)) continue;
+    const inputs = [0, 1];
+    const quantizedInputs = inputs.filter((i) => fromDq(n.input[i]));
+    if (quantizedInputs.length > 0 && quantizedInputs.length < inputs.length) {
+      add("quantized-inputs", n, `${n.opType} has Q/DQ on input ${quantizedInputs[0]} but not on input ${inputs.find((i) => !quantizedInputs.includes(i))}`);
+    }
+    if ((n.opType === "Conv" || n.opType === "ConvTranspose" || n.opType === "Gemm") && fromDq(n.input[2])) {
+      add("float-bias", n, `${n.opType}'s bias comes through a DequantizeLinear; TensorRT takes a float bias`);
+    }
+  }
+  return violations;
+}
+function sameTensorValues(a, b, model2) {
+  if (!a || !b) return a === b;
+  if (a === b) return true;
+  const x = model2.tensorBytes(a);
+  const y = model2.tensorBytes(b);
+  return a.dataType === b.dataType && x.byteLength === y.byteLength && x.every((v, i) => v === y[i]);
+}
+
+// src/quantize/quantize.ts
+var MOST_SENSITIVE = 10;
+function withMetadata(proto, flavour, method) {
+  const entries = { "quantgate.version": VERSION, "quantgate.flavour": flavour, "quantgate.method": method };
+  proto.metadataProps = proto.metadataProps.filter((p) => !p.key.startsWith("quantgate."));
+  for (const [key, value2] of Object.entries(entries)) proto.metadataProps.push(create(StringStringEntryProtoSchema, { key, value: value2 }));
+}
+var UNHANDLED_COMPUTE = /* @__PURE__ */ new Set(["LSTM", "GRU", "RNN", "Einsum", "Attention", "MultiHeadAttention", "DeformConv", "ConvInteger", "MatMulInteger"]);
+function unhandledNodes(proto) {
+  return proto.graph.node.filter((n) => UNHANDLED_COMPUTE.has(n.opType)).map((n) => ({ node: n.name, opType: n.opType, reason: `quantgate does not quantize ${n.opType}; it runs in float` }));
+}
+async function quantizeModel(request) {
+  const { model: model2, data, settings, log } = request;
+  const label = model2.path;
+  const started = performance.now();
+  const { proto: prepared, report } = prepareModel(model2, label);
+  if (report.opset) log.info(`prepared: opset ${report.opset.from} \u2192 ${report.opset.to}${Object.keys(report.opset.adapted).length ? ` (adapted ${Object.entries(report.opset.adapted).map(([op, n]) => `${n} ${op}`).join(", ")})` : ""}`);
+  log.info(`prepared: ${report.batchNormsFolded} BatchNormalization folded, ${report.constantsFolded} Constant and ${report.identitiesFolded} Identity nodes folded`);
+  const exclusions = compileExclusions(settings.exclude, prepared.graph.node, model2.proto.graph.node);
+  const cpuLayout = chooseCpuLayout(settings.targetCpu, request.cpu);
+  log.info(`CPU layout: ${cpuLayout.reason}`);
+  const probe = await probeTensors(prepared, model2, data, settings.threads);
+  const trtProto = clone2(ModelProtoSchema, prepared);
+  const ortProto = clone2(ModelProtoSchema, prepared);
+  const trtEditor = new GraphEditor(trtProto.graph);
+  const ortEditor = new GraphEditor(ortProto.graph);
+  const trtPlan = planTensorRt(trtEditor, probe.types, exclusions);
+  const ortPlan = planOnnxRuntime(ortEditor, probe.types, exclusions, model2);
+  if (trtPlan.quantized.length === 0 && ortPlan.quantized.length === 0) {
+    const reasons = [...new Set(trtPlan.keptFloat.map((k) => `${k.opType} '${k.node}': ${k.reason}`))].slice(0, 3);
+    throw new BadInputError(
+      `${label}: has nothing to quantize: no Conv, ConvTranspose, Gemm or MatMul that quantgate can put in INT8${reasons.length ? ` (${reasons.join("; ")})` : ""}`,
+      settings.exclude.length ? "exclude fewer nodes" : "quantize a model with convolutions or matrix multiplications, or run it in float"
+    );
+  }
+  const needed = tensorsToCalibrate([trtPlan, ortPlan]);
+  let ranges;
+  let samples;
+  let nonFinite = {};
+  let calibrationMs = null;
+  if (request.reuse) {
+    ranges = new Map(Object.entries(request.reuse.tensors));
+    samples = request.reuse.samples;
+    const missing = [...needed].filter((t) => !ranges.has(t));
+    if (missing.length > 0) {
+      throw new BadInputError(
+        `--ranges: the calibration.json has no range for ${missing.length} tensor(s) this model needs (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", \u2026" : ""}); it was made for another model or other exclusions`,
+        "calibrate again with --calibration-data instead of --ranges"
+      );
+    }
+  } else {
+    const t = performance.now();
+    const result = await calibrate(prepared, model2, data, needed, probe, { method: settings.method, percentile: settings.percentile, log, ...settings.threads ? { threads: settings.threads } : {} });
+    calibrationMs = performance.now() - t;
+    ranges = result.ranges;
+    samples = result.samples;
+    nonFinite = result.nonFinite;
+    for (const [tensor, n] of Object.entries(nonFinite)) log.warn(`calibration: '${tensor}' held ${n} NaN or infinite values; its range ignores them`);
+  }
+  applyPlan(trtEditor, model2, trtPlan, ranges, { weightQmax: 127 });
+  applyPlan(ortEditor, model2, ortPlan, ranges, { weightQmax: cpuLayout.weightQmax });
+  withMetadata(trtProto, "trt", settings.method);
+  withMetadata(ortProto, "ort", settings.method);
+  const violations = validateTensorRtModel(trtProto, model2);
+  if (violations.length > 0) {
+    throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join("; ")}`);
+  }
+  mkdirSync2(request.outDir, { recursive: true });
+  const files = {
+    trt: join7(request.outDir, `${model2.name}.int8.trt.onnx`),
+    ort: join7(request.outDir, `${model2.name}.int8.ort.onnx`),
+    calibration: join7(request.outDir, "calibration.json"),
+    cache: join7(request.outDir, "calibration.cache")
+  };
+  writeModel(trtProto, files.trt, model2);
+  writeModel(ortProto, files.ort, model2);
+  const quantizationMs = performance.now() - started;
+  let sensitivity = null;
+  let sensitivityMs = null;
+  if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random)) {
+    const t = performance.now();
+    sensitivity = await measureSensitivity({
+      prepared,
+      source: model2,
+      quantized: trtProto,
+      targets: trtPlan.quantized.map((n) => ({ node: n.name, opType: n.opType, output: n.output[0] })),
+      ranges,
+      types: probe.types,
+      data,
+      samples: request.sensitivitySamples ?? 4,
+      ...settings.threads ? { threads: settings.threads } : {}
+    });
+    sensitivityMs = performance.now() - t;
+  }
+  const ranked = (sensitivity ?? []).slice().sort((a, b) => a.localSqnrDb - b.localSqnrDb);
+  writeFileSync(
+    files.calibration,
+    calibrationJson({
+      version: VERSION,
+      model: { file: model2.path.split(/[\\/]/).pop(), sha256: await model2.sha256() },
+      method: settings.method,
+      percentile: settings.method === "percentile" ? settings.percentile : null,
+      samples,
+      randomData: request.reuse ? request.reuse.randomData : data.random,
+      cpuLayout,
+      exclude: settings.exclude,
+      ranges,
+      nonFinite,
+      sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null
+    })
+  );
+  writeFileSync(files.cache, tensorRtCalibrationCache(ranges));
+  const summary = {
+    method: settings.method,
+    percentile: settings.method === "percentile" ? settings.percentile : null,
+    samples,
+    randomData: request.reuse ? request.reuse.randomData : data.random,
+    reusedRanges: request.reuse !== void 0,
+    cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
+    models: [
+      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync4(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
+      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync4(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
+    ],
+    fp32Bytes: model2.totalBytes,
+    excluded: settings.exclude,
+    keptFloat: [...trtPlan.keptFloat, ...unhandledNodes(prepared)],
+    calibrationMs,
+    quantizationMs,
+    sensitivityMs,
+    // A node with no error at all (infinite SQNR) is not sensitive: left out.
+    mostSensitive: ranked.filter((s) => Number.isFinite(s.localSqnrDb)).slice(0, MOST_SENSITIVE).map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag(s.node) }))
+  };
+  log.debug(`quantize stage took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
+  return { files, summary, prepare: report, cpuLayout, sensitivity };
+}
+
+// src/runtime/providers.ts
+import { spawn } from "node:child_process";
+import { existsSync as existsSync3 } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname as dirname5, join as join8 } from "node:path";
+var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
+var GPU_LIBRARIES = {
+  cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
+  tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
+};
+var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
+var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
+async function providerStatuses(facts) {
+  const statuses = [];
+  for (const provider of ALL_PROVIDERS) statuses.push(await statusOf(provider, facts));
+  return statuses;
+}
+async function statusOf(provider, facts) {
+  const backend = provider === "reference" ? "cpu" : provider;
+  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
+  const missing = (reason, fix) => ({ provider, available: false, reason, fix });
+  if (!facts.listed.includes(backend)) {
+    return missing(
+      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
+    );
+  }
+  if (backend === "cuda" || backend === "tensorrt") {
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync3(join8(facts.binFolder, f)));
+    if (absent.length > 0) {
+      return missing(
+        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
+        `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
+      );
+    }
+  }
+  const refusal2 = await facts.probe(provider);
+  if (refusal2 !== null) {
+    return missing(
+      `ONNX Runtime could not create a session on the ${backend} provider: ${refusal2}`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : `install what the provider loads (${GPU_NEEDS}) where quantgate runs`
+    );
+  }
+  return { provider, available: true, reason: null, fix: null };
+}
+var cached3;
+function availableProviders() {
+  cached3 ??= gatherFacts().then(providerStatuses);
+  return cached3;
+}
+async function selectProviders(request, flag = "--providers", statuses) {
+  const all = statuses ?? await availableProviders();
+  if (request !== "auto") {
+    requireAvailable(request, all, flag);
+    return { run: [...request], skipped: [] };
+  }
+  const considered = all.filter((s) => s.provider !== "reference");
+  return {
+    run: considered.filter((s) => s.available).map((s) => s.provider),
+    skipped: considered.filter((s) => !s.available).map((s) => ({ provider: s.provider, reason: s.reason }))
+  };
+}
+function requireAvailable(names, statuses, flag) {
+  const missing = names.map((n) => statuses.find((s) => s.provider === n)).filter((s) => !s.available);
+  if (missing.length === 0) return;
+  const fixes = [...new Set(missing.map((s) => s.fix))];
+  throw new BadInputError(
+    `${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
+    `${fixes.join("; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
+  );
+}
+async function gatherFacts() {
+  const ort = await loadOrt();
+  const packageJson = ortPackageJson();
+  const binFolder = packageJson ? join8(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
+  return {
+    ortVersion: ort.env.versions.node ?? ort.env.versions.common,
+    platform: `${process.platform}/${process.arch}`,
+    listed: ort.listSupportedBackends().map((b) => b.name),
+    binFolder: binFolder && existsSync3(binFolder) ? binFolder : null,
+    probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
+  };
+}
+function ortPackageJson() {
+  try {
+    return createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
+  } catch {
+    return null;
+  }
+}
+function probeModelBytes() {
+  const proto = model(
+    graph({
+      name: "provider-probe",
+      nodes: [node2("Identity", ["x"], ["y"])],
+      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
+      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
+    }),
+    { irVersion: 8, opsets: { "": 17 } }
+  );
+  return concatChunks(encodeChunks(ModelProtoSchema, proto));
+}
+async function probeCpu() {
+  const ort = await loadOrt();
+  try {
+    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ["cpu"], logSeverityLevel: 4 });
+    await session.release();
+    return null;
+  } catch (error62) {
+    return error62.message;
+  }
+}
+var CHILD_PROBE = `
+const ort = require(process.env.QG_ORT);
+ort.env.logLevel = 'error';
+ort.InferenceSession.create(new Uint8Array(Buffer.from(process.env.QG_MODEL, 'base64')), { executionProviders: [process.env.QG_PROVIDER] })
+  .then((s) => s.release())
+  .then(() => process.exit(0), (e) => { process.stderr.write('\\nQG_REFUSAL ' + String(e && e.message || e).split('\\n')[0] + '\\n'); process.exit(1); });
+`;
+function refusalFromStderr(stderr) {
+  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const refusal2 = lines.find((l) => l.startsWith("QG_REFUSAL "))?.slice("QG_REFUSAL ".length) ?? null;
+  const logged = lines.filter((l) => /\[E:onnxruntime/.test(l)).map((l) => l.replace(/^.*?(FAIL|EP_FAIL|RUNTIME_EXCEPTION|NOT_IMPLEMENTED|INVALID_ARGUMENT) : /, "").replace(/^.*\] /, ""));
+  const cause = logged.at(-1);
+  if (refusal2 === null) return cause ?? (lines.at(-1) || null);
+  return clip(cause && !refusal2.includes(cause) ? `${refusal2} (${cause})` : refusal2);
+}
+function probeInChild(provider) {
+  const packageJson = ortPackageJson();
+  if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
+  return new Promise((resolve6) => {
+    const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
+      env: { ...process.env, QG_ORT: dirname5(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
+      stdio: ["ignore", "ignore", "pipe"]
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr += d.toString());
+    child.on("error", (error62) => resolve6(error62.message));
+    child.on("close", (code2, signal) => {
+      if (code2 === 0) resolve6(null);
+      else resolve6(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
+    });
+  });
+}
+function clip(line) {
+  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
+}
+
+// src/pipeline/calibration-data.ts
+var RANDOM_CALIBRATION_SAMPLES = 32;
+async function calibrationData(settings, inputs, log) {
+  if (settings.calibrationData) {
+    return openDataSet(settings.calibrationData, {
+      what: "--calibration-data",
+      inputs,
+      ...settings.preprocess ? { preprocess: settings.preprocess } : {},
+      inputShapes: settings.inputShapes
+    });
+  }
+  log.warn(
+    `no --calibration-data: calibrating on ${RANDOM_CALIBRATION_SAMPLES} random samples (floats N(0,1), integers in [${settings.randomIntRange.join(", ")})); the INT8 ranges will not match real inputs, so accuracy numbers are not meaningful`
+  );
+  return randomDataSet(inputs, { count: RANDOM_CALIBRATION_SAMPLES, seed: settings.seed, inputShapes: settings.inputShapes, intRange: settings.randomIntRange });
+}
+
+// src/pipeline/command-line.ts
+import { isAbsolute as isAbsolute3, relative as relative2 } from "node:path";
+function quote(word) {
+  return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+function render(value2, isPath, cwd) {
+  if (typeof value2 === "string") {
+    if (isPath && isAbsolute3(value2)) {
+      const rel = relative2(cwd, value2);
+      return [rel && !rel.startsWith("..") ? rel : value2];
+    }
+    return [value2];
+  }
+  if (typeof value2 === "number" || typeof value2 === "boolean") return [String(value2)];
+  if (Array.isArray(value2)) return [value2.join(",")];
+  if (value2 && typeof value2 === "object") {
+    return [
+      Object.entries(value2).map(([k, v]) => `${k}:${Array.isArray(v) ? v.join("x") : String(v)}`).join(",")
+    ];
+  }
+  return [];
+}
+function reproduceCommand(command, config2, cwd) {
+  const words = ["npx", "quantgate", command];
+  for (const spec of optionsFor(command)) {
+    const key = camelKey(spec.key);
+    const source = config2.sources[key];
+    if (!source || source === "default" || spec.key === "json") continue;
+    const value2 = config2[key];
+    if (spec.boolean) {
+      if (value2 === true) words.push(`--${spec.key}`);
+      continue;
+    }
+    if (spec.repeatable && Array.isArray(value2)) {
+      for (const v of value2) words.push(`--${spec.key}`, quote(String(v)));
+      continue;
+    }
+    const rendered = spec.key === "random-int-range" && Array.isArray(value2) ? [value2.join(":")] : render(value2, spec.isPath === true, cwd);
+    for (const r of rendered) words.push(`--${spec.key}`, quote(r));
+  }
+  return words.join(" ");
+}
+
+// src/environment/int8-probe.ts
+var CHANNELS = 64;
+var OUTPUT_SCALE = 1e4;
+var EXACT_PROBE_OUTPUT = Math.round(CHANNELS * 255 * 127 / OUTPUT_SCALE);
+var SATURATED_PROBE_OUTPUT = Math.round(CHANNELS / 2 * 32767 / OUTPUT_SCALE);
+function probeModel2() {
+  const scalar = (name, type2, value2) => makeTensor(name, type2, [], type2 === TensorProto_DataType.FLOAT ? Float32Array.of(value2) : type2 === TensorProto_DataType.INT8 ? Int8Array.of(value2) : Uint8Array.of(value2));
+  return toBinary(
+    ModelProtoSchema,
+    model(
+      graph({
+        nodes: [node2("QLinearConv", ["x", "scale", "x_zero", "w", "scale", "w_zero", "y_scale", "y_zero"], ["y"])],
+        inputs: [valueInfo("x", TensorProto_DataType.UINT8, [1, CHANNELS, 2, 2])],
+        outputs: [valueInfo("y", TensorProto_DataType.UINT8, [1, 4, 2, 2])],
+        initializers: [
+          makeTensor("w", TensorProto_DataType.INT8, [4, CHANNELS, 1, 1], new Int8Array(4 * CHANNELS).fill(127)),
+          scalar("scale", TensorProto_DataType.FLOAT, 1),
+          scalar("x_zero", TensorProto_DataType.UINT8, 0),
+          scalar("w_zero", TensorProto_DataType.INT8, 0),
+          scalar("y_scale", TensorProto_DataType.FLOAT, OUTPUT_SCALE),
+          scalar("y_zero", TensorProto_DataType.UINT8, 0)
+        ]
+      }),
+      { opsets: { "": 13 } }
+    )
+  );
+}
+async function probeInt16Saturation() {
+  const ort = await loadOrt();
+  const session = await ort.InferenceSession.create(probeModel2(), { executionProviders: ["cpu"], intraOpNumThreads: 1, logSeverityLevel: 3 });
+  try {
+    const x = new ort.Tensor("uint8", new Uint8Array(CHANNELS * 4).fill(255), [1, CHANNELS, 2, 2]);
+    const result = await session.run({ x });
+    const output2 = result.y.data[0];
+    return { int16Saturation: output2 !== EXACT_PROBE_OUTPUT, output: output2 };
+  } finally {
+    await session.release();
+  }
+}
+
+// src/pipeline/cpu.ts
+async function cpuForLayout(target, log) {
+  const cpu2 = detectCpuInt8();
+  if (target !== "auto" || cpu2.arch !== "x64") return cpu2;
+  try {
+    const probe = await probeInt16Saturation();
+    return { ...cpu2, measuredSaturation: probe.int16Saturation };
+  } catch (error62) {
+    log.debug(`int8 probe failed (${error62.message}); using the CPU flags`);
+    return cpu2;
+  }
+}
+
+// src/accuracy/binomial.ts
+var TAIL = 1e-18;
+function binomialPmf(n, p) {
+  if (n === 0 || p <= 0) return { first: 0, mass: Float64Array.of(1) };
+  if (p >= 1) return { first: n, mass: Float64Array.of(1) };
+  const odds = p / (1 - p);
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  const above = [];
+  for (let k = mode, v = 1; k < n; k++) {
+    v *= (n - k) / (k + 1) * odds;
+    if (v < TAIL) break;
+    above.push(v);
+  }
+  const below = [];
+  for (let k = mode, v = 1; k > 0; k--) {
+    v *= k / ((n - k + 1) * odds);
+    if (v < TAIL) break;
+    below.push(v);
+  }
+  const mass = new Float64Array(below.length + 1 + above.length);
+  let i = 0;
+  for (let j = below.length - 1; j >= 0; j--) mass[i++] = below[j];
+  mass[i++] = 1;
+  for (const v of above) mass[i++] = v;
+  let total = 0;
+  for (const v of mass) total += v;
+  for (let j = 0; j < mass.length; j++) mass[j] = mass[j] / total;
+  return { first: mode - below.length, mass };
+}
+
+// src/accuracy/bootstrap.ts
+var DEFAULT_RESAMPLES = 1e4;
+var MIN_RESAMPLES = 2e3;
+var DEFAULT_SEED = 20240601;
+var DEFAULT_CONFIDENCE = 0.95;
+function pairedBootstrapInterval(counts, options2 = {}) {
+  const resamples = options2.resamples ?? DEFAULT_RESAMPLES;
+  const confidence = options2.confidence ?? DEFAULT_CONFIDENCE;
+  if (!Number.isInteger(resamples) || resamples < MIN_RESAMPLES) throw new Error(`the bootstrap needs at least ${MIN_RESAMPLES} resamples, got ${resamples}`);
+  if (!(confidence > 0 && confidence < 1)) throw new Error(`confidence must lie in (0, 1), got ${confidence}`);
+  const { first, cumulative } = resampledDifference(counts);
+  const random = new Rng(options2.seed ?? DEFAULT_SEED);
+  const draws = new Int32Array(resamples);
+  for (let r = 0; r < resamples; r++) draws[r] = first + lowerBound(cumulative, random.uniform());
+  draws.sort();
+  const tail = (1 - confidence) / 2;
+  const points = (d) => Math.round(1e10 * 100 * d / counts.samples) / 1e10;
+  return [points(quantile(draws, tail)), points(quantile(draws, 1 - tail))];
+}
+function resampledDifference(counts) {
+  const { samples, toWrong, toRight } = counts;
+  if (!(Number.isInteger(samples) && samples > 0) || toWrong < 0 || toRight < 0 || toWrong + toRight > samples) {
+    throw new Error(`impossible paired counts: ${toWrong} + ${toRight} flips in ${samples} samples`);
+  }
+  const flips = toWrong + toRight;
+  if (flips === 0) return { first: 0, cumulative: Float64Array.of(1) };
+  const flipCounts = binomialPmf(samples, flips / samples);
+  const mMax = flipCounts.first + flipCounts.mass.length - 1;
+  const mass = new Float64Array(2 * mMax + 1);
+  const pToWrong = toWrong / flips;
+  for (let j = 0; j < flipCounts.mass.length; j++) {
+    const m = flipCounts.first + j;
+    const weight = flipCounts.mass[j];
+    const split = binomialPmf(m, pToWrong);
+    for (let k = 0; k < split.mass.length; k++) {
+      const index = 2 * (split.first + k) - m + mMax;
+      mass[index] = mass[index] + weight * split.mass[k];
+    }
+  }
+  let lo = 0;
+  while (mass[lo] === 0) lo++;
+  let hi = mass.length - 1;
+  while (mass[hi] === 0) hi--;
+  const cumulative = new Float64Array(hi - lo + 1);
+  let sum = 0;
+  for (let i = lo; i <= hi; i++) cumulative[i - lo] = sum += mass[i];
+  for (let i = 0; i < cumulative.length; i++) cumulative[i] = cumulative[i] / sum;
+  cumulative[cumulative.length - 1] = 1;
+  return { first: lo - mMax, cumulative };
+}
+function lowerBound(cumulative, u) {
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (cumulative[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function quantile(sorted, q) {
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const fraction2 = position - below;
+  return sorted[below] + fraction2 * (sorted[above] - sorted[below]);
+}
+
+// src/accuracy/loss.ts
+function accuracyLoss(reference, candidate, options2 = {}) {
+  const samples = reference.count;
+  if (samples === 0) throw new Error("accuracyLoss: no samples were scored");
+  if (candidate.count !== samples || reference.length !== samples || candidate.length !== samples) {
+    throw new Error(`accuracyLoss: FP32 scored ${reference.count} samples and the candidate ${candidate.count}; they must score the same ones`);
+  }
+  let referenceRight = 0;
+  let candidateRight = 0;
+  let toWrong = 0;
+  let toRight = 0;
+  for (let i = 0; i < samples; i++) {
+    const r = reference.top1(i);
+    const c = candidate.top1(i);
+    if (r) referenceRight++;
+    if (c) candidateRight++;
+    if (r && !c) toWrong++;
+    else if (c && !r) toRight++;
+  }
+  const resamples = options2.resamples ?? DEFAULT_RESAMPLES;
+  const seed = options2.seed ?? DEFAULT_SEED;
+  const confidence = options2.confidence ?? DEFAULT_CONFIDENCE;
+  return {
+    samples,
+    referenceTop1: 100 * referenceRight / samples,
+    candidateTop1: 100 * candidateRight / samples,
+    lossPp: 100 * (toWrong - toRight) / samples,
+    ci: pairedBootstrapInterval({ samples, toWrong, toRight }, { resamples, seed, confidence }),
+    confidence,
+    flippedToWrong: toWrong,
+    flippedToRight: toRight,
+    resamples,
+    seed
+  };
+}
+
+// src/accuracy/layout.ts
+function positionsPerSample(layout) {
+  return layout.outer * layout.inner;
+}
+function defaultClassAxis(rank) {
+  if (rank <= 1) return 1;
+  if (rank === 4 || rank === 5) return 1;
+  return rank - 1;
+}
+function classLayout(output2, dims, batchSize, classAxis) {
+  const rank = dims.length;
+  const shape = dims.join("\xD7") || "scalar";
+  if (rank === 0 || dims[0] !== batchSize) {
+    throw new BadInputError(
+      `output '${output2}' has shape ${shape} for a batch of ${batchSize} sample${batchSize === 1 ? "" : "s"}: its first axis is not the batch axis, so it cannot be scored per sample`,
+      "score an output whose first axis is the batch with --output"
+    );
+  }
+  if (rank === 1) {
+    if (classAxis !== void 0 && classAxis !== 1 && classAxis !== -1) throw badAxis(output2, shape, classAxis, rank);
+    return { classAxis: 1, samples: batchSize, classes: 1, outer: 1, inner: 1 };
+  }
+  const axis = classAxis === void 0 ? defaultClassAxis(rank) : classAxis < 0 ? rank + classAxis : classAxis;
+  if (!Number.isInteger(axis) || axis < 1 || axis >= rank) throw badAxis(output2, shape, classAxis, rank);
+  let outer = 1;
+  for (let i = 1; i < axis; i++) outer *= dims[i];
+  let inner = 1;
+  for (let i = axis + 1; i < rank; i++) inner *= dims[i];
+  return { classAxis: axis, samples: batchSize, classes: dims[axis], outer, inner };
+}
+function badAxis(output2, shape, axis, rank) {
+  const allowed = rank <= 2 ? "1" : `1 to ${rank - 1}`;
+  return new BadInputError(
+    `class axis ${axis} does not fit output '${output2}' (shape ${shape}): axis 0 is the batch, and the classes must lie on axis ${allowed}`,
+    `set the class axis to ${allowed} (or leave it unset: ${defaultClassAxis(rank)} for a rank-${rank} output)`
+  );
+}
+var SCORE_TYPES = /* @__PURE__ */ new Set([TensorProto_DataType.FLOAT, TensorProto_DataType.FLOAT16, TensorProto_DataType.BFLOAT16, TensorProto_DataType.DOUBLE]);
+function scoresOf(output2, tensor) {
+  if (!SCORE_TYPES.has(tensor.dataType)) {
+    throw new BadInputError(
+      `output '${output2}' holds ${dtypeName(tensor.dataType)} values, not per-class scores: accuracy is scored on float logits or probabilities`,
+      "score an output of float logits or probabilities with --output"
+    );
+  }
+  return toFloat32(tensor.dataType, bytesOf(tensor.data));
+}
+
+// src/accuracy/predict.ts
+var NO_PREDICTION = -1;
+var DEFAULT_THRESHOLD = 0.5;
+function predictClasses(values, layout, threshold = DEFAULT_THRESHOLD) {
+  const { samples, classes, inner } = layout;
+  const rows = samples * layout.outer;
+  const predictions = new Int32Array(samples * positionsPerSample(layout));
+  if (values.length !== rows * classes * inner) {
+    throw new Error(`predictClasses: ${values.length} values do not fill the layout (${rows}\xB7${classes}\xB7${inner})`);
+  }
+  if (classes === 1) {
+    for (let k = 0; k < predictions.length; k++) {
+      const v = values[k];
+      predictions[k] = v !== v ? NO_PREDICTION : v > threshold ? 1 : 0;
+    }
+    return predictions;
+  }
+  if (inner === 1) {
+    for (let r = 0; r < rows; r++) predictions[r] = argmaxRow(values, r * classes, classes);
+    return predictions;
+  }
+  const best = new Float32Array(inner);
+  const hasNaN = new Uint8Array(inner);
+  for (let r = 0; r < rows; r++) {
+    const base = r * classes * inner;
+    const out = predictions.subarray(r * inner, (r + 1) * inner);
+    best.set(values.subarray(base, base + inner));
+    out.fill(0);
+    hasNaN.fill(0);
+    for (let i = 0; i < inner; i++) if (best[i] !== best[i]) hasNaN[i] = 1;
+    for (let c = 1; c < classes; c++) {
+      const offset = base + c * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = values[offset + i];
+        if (v > best[i]) {
+          best[i] = v;
+          out[i] = c;
+        } else if (v !== v) hasNaN[i] = 1;
+      }
+    }
+    for (let i = 0; i < inner; i++) if (hasNaN[i]) out[i] = NO_PREDICTION;
+  }
+  return predictions;
+}
+function argmaxRow(values, start, count2) {
+  let best = values[start];
+  if (best !== best) return NO_PREDICTION;
+  let index = 0;
+  for (let c = 1; c < count2; c++) {
+    const v = values[start + c];
+    if (v > best) {
+      best = v;
+      index = c;
+    } else if (v !== v) return NO_PREDICTION;
+  }
+  return index;
+}
+function inTopK(values, start, count2, label, k) {
+  const score = values[start + label];
+  if (score !== score) return false;
+  let before = 0;
+  for (let c = 0; c < count2; c++) {
+    const v = values[start + c];
+    if (v !== v) return false;
+    if (v > score || v === score && c < label) before++;
+  }
+  return before < k;
+}
+
+// src/accuracy/fidelity.ts
+var SNR_LIMIT_DB = 200;
+var FidelityScorer = class {
+  constructor(options2) {
+    this.options = options2;
+  }
+  options;
+  layout;
+  samples = 0;
+  positions = 0;
+  agreed = 0;
+  cosineSum = 0;
+  signal = 0;
+  noise = 0;
+  nonFinite = 0;
+  /** Compares the candidate's output for one batch with FP32's output for the same batch. */
+  add(reference, candidate, batch) {
+    const name = this.options.output;
+    const shape = reference.dims.join("\xD7");
+    if (candidate.dims.join("\xD7") !== shape) {
+      throw new BadInputError(
+        `output '${name}' has shape ${shape} from FP32 but ${candidate.dims.join("\xD7")} from ${this.options.candidate ?? "the candidate"} (batch from sample ${batch.start}): outputs whose shape depends on the values cannot be compared position by position`,
+        "score an output whose shape is fixed by the input shape with --output"
+      );
+    }
+    const layout = classLayout(name, reference.dims, batch.size, this.options.classAxis);
+    if (this.layout && this.layout.classes !== layout.classes) {
+      throw new Error(`output '${name}' changed from ${this.layout.classes} to ${layout.classes} classes between batches`);
+    }
+    this.layout = layout;
+    const ref = scoresOf(name, reference);
+    const cand = scoresOf(name, candidate);
+    this.countAgreement(ref, cand, layout);
+    this.accumulateSimilarity(ref, cand, batch.size);
+    this.samples += batch.size;
+  }
+  result() {
+    if (this.samples === 0 || !this.layout) throw new Error("no samples were compared");
+    const agreement = 100 * this.agreed / this.positions;
+    return {
+      samples: this.samples,
+      positions: this.positions,
+      agreement,
+      disagreement: 100 - agreement,
+      cosine: this.cosineSum / this.samples,
+      snrDb: snrDb(this.signal, this.noise),
+      nonFinite: this.nonFinite,
+      classes: this.layout.classes,
+      classAxis: this.layout.classAxis
+    };
+  }
+  countAgreement(ref, cand, layout) {
+    const threshold = this.options.threshold ?? DEFAULT_THRESHOLD;
+    const a = predictClasses(ref, layout, threshold);
+    const b = predictClasses(cand, layout, threshold);
+    let agreed = 0;
+    for (let k = 0; k < a.length; k++) if (a[k] === b[k] && a[k] !== NO_PREDICTION) agreed++;
+    this.agreed += agreed;
+    this.positions += a.length;
+  }
+  accumulateSimilarity(ref, cand, samples) {
+    const size = ref.length / samples;
+    let signal = 0;
+    let noise = 0;
+    for (let s = 0; s < samples; s++) {
+      let dot = 0;
+      let rr = 0;
+      let cc = 0;
+      let finite2 = true;
+      for (let k = s * size, end = k + size; k < end; k++) {
+        const r = ref[k];
+        const c = cand[k];
+        if (r - r !== 0 || c - c !== 0) {
+          finite2 = false;
+          this.nonFinite += (r - r !== 0 ? 1 : 0) + (c - c !== 0 ? 1 : 0);
+          continue;
+        }
+        dot += r * c;
+        rr += r * r;
+        cc += c * c;
+        const d = r - c;
+        noise += d * d;
+      }
+      signal += rr;
+      this.cosineSum += finite2 ? cosine(dot, rr, cc) : 0;
+    }
+    this.signal += signal;
+    this.noise += noise;
+  }
+};
+function cosine(dot, rr, cc) {
+  if (rr === 0 && cc === 0) return 1;
+  if (rr === 0 || cc === 0) return 0;
+  return Math.max(-1, Math.min(1, dot / Math.sqrt(rr * cc)));
+}
+function snrDb(signal, noise) {
+  if (noise === 0) return SNR_LIMIT_DB;
+  if (signal === 0) return -SNR_LIMIT_DB;
+  return Math.max(-SNR_LIMIT_DB, Math.min(SNR_LIMIT_DB, 10 * Math.log10(signal / noise)));
+}
+
+// src/accuracy/outcomes.ts
+var SEEN = 128;
+var TOP1 = 1;
+var TOP5 = 2;
+var SampleOutcomes = class {
+  bytes = new Uint8Array(1024);
+  end = 0;
+  recorded = 0;
+  /** Records sample `index`; each sample once. */
+  record(index, top1, top5) {
+    if (index >= this.bytes.length) this.grow(index + 1);
+    if (this.bytes[index] & SEEN) throw new Error(`sample ${index} was scored twice`);
+    this.bytes[index] = SEEN | (top1 ? TOP1 : 0) | (top5 ? TOP5 : 0);
+    this.end = Math.max(this.end, index + 1);
+    this.recorded++;
+  }
+  /** Samples recorded. */
+  get count() {
+    return this.recorded;
+  }
+  /** One past the highest index recorded; equals `count` when no sample is missing. */
+  get length() {
+    return this.end;
+  }
+  seen(index) {
+    return index < this.end && (this.bytes[index] & SEEN) !== 0;
+  }
+  top1(index) {
+    return (this.bytes[index] & TOP1) !== 0;
+  }
+  top5(index) {
+    return (this.bytes[index] & TOP5) !== 0;
+  }
+  grow(needed) {
+    let size = this.bytes.length;
+    while (size < needed) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.bytes);
+    this.bytes = bigger;
+  }
+};
+
+// src/accuracy/labelled.ts
+var LabelledScorer = class {
+  constructor(labels, options2) {
+    this.labels = labels;
+    this.options = options2;
+  }
+  labels;
+  options;
+  outcomes = new SampleOutcomes();
+  layout;
+  top1Right = 0;
+  top5Right = 0;
+  nanSamples = 0;
+  /** Scores one batch of the output; `start` is the batch's first sample in the data set. */
+  add(output2, batch) {
+    const name = this.options.output;
+    const layout = classLayout(name, output2.dims, batch.size, this.options.classAxis);
+    this.checkLayout(layout, output2.dims);
+    const values = scoresOf(name, output2);
+    const { classes } = layout;
+    const threshold = this.options.threshold ?? DEFAULT_THRESHOLD;
+    for (let s = 0; s < batch.size; s++) {
+      const index = batch.start + s;
+      const label = this.labelOf(index, classes);
+      let top1;
+      let top5;
+      if (classes === 1) {
+        const v = values[s];
+        top1 = v === v && (v > threshold ? 1 : 0) === label;
+        top5 = false;
+        if (v !== v) this.nanSamples++;
+      } else {
+        const predicted = argmaxRow(values, s * classes, classes);
+        if (predicted === NO_PREDICTION) this.nanSamples++;
+        top1 = predicted === label;
+        top5 = classes >= 5 && (top1 || inTopK(values, s * classes, classes, label, 5));
+      }
+      this.outcomes.record(index, top1, top5);
+      if (top1) this.top1Right++;
+      if (top5) this.top5Right++;
+    }
+  }
+  result() {
+    const samples = this.outcomes.count;
+    if (samples === 0 || !this.layout) throw new Error("no samples were scored");
+    if (this.outcomes.length !== samples) throw new Error(`samples up to ${this.outcomes.length} were scored with gaps (${samples} scored)`);
+    const { classes, classAxis } = this.layout;
+    return {
+      samples,
+      top1: 100 * this.top1Right / samples,
+      top5: classes >= 5 ? 100 * this.top5Right / samples : null,
+      classes,
+      classAxis,
+      nanSamples: this.nanSamples,
+      outcomes: this.outcomes
+    };
+  }
+  checkLayout(layout, dims) {
+    const name = this.options.output;
+    const positions = positionsPerSample(layout);
+    if (positions !== 1) {
+      throw new BadInputError(
+        `output '${name}' (shape ${dims.join("\xD7")}, class axis ${layout.classAxis}) has ${positions} positions per sample, but labels give one class per sample`,
+        "score a classification output ([batch, classes]) with --output, or leave out --labels to score fidelity against FP32 at every position"
+      );
+    }
+    if (this.layout && this.layout.classes !== layout.classes) {
+      throw new Error(`output '${name}' changed from ${this.layout.classes} to ${layout.classes} classes between batches`);
+    }
+    this.layout = layout;
+  }
+  labelOf(index, classes) {
+    const { values, source } = this.labels;
+    if (index >= values.length) {
+      throw new BadInputError(
+        `labels ${source}: ${values.length} label${values.length === 1 ? "" : "s"}, but the evaluation data has more samples (sample ${index} has none)`,
+        "give exactly one label per evaluation sample, in the same order"
+      );
+    }
+    const label = values[index];
+    const count2 = classes === 1 ? 2 : classes;
+    if (label < 0 || label >= count2) {
+      throw new BadInputError(
+        `labels ${source}: label ${label} of sample ${index} is outside the ${count2} classes of output '${this.options.output}' (0 to ${count2 - 1})`,
+        "give labels that count classes from 0 in the order of the model's output, or score another output with --output"
+      );
+    }
+    return label;
+  }
+};
+
+// src/runtime/session-options.ts
+function resolveSessionSettings(provider, settings) {
+  if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
+    throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
+  }
+  return {
+    threads: settings.threads ?? null,
+    // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
+    // float, which any level of graph optimisation would fuse into integer kernels.
+    graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
+    allowSpinning: settings.allowSpinning ?? true
+  };
+}
+function executionProviders(provider) {
+  switch (provider) {
+    case "cpu":
+    case "reference":
+      return ["cpu"];
+    case "cuda":
+      return ["cuda", "cpu"];
+    case "tensorrt":
+      return ["tensorrt", "cuda", "cpu"];
+  }
+}
+function sessionOptions(provider, settings) {
+  return {
+    executionProviders: executionProviders(provider),
+    graphOptimizationLevel: settings.graphOptimization,
+    ...settings.threads !== null ? { intraOpNumThreads: settings.threads } : {},
+    executionMode: "sequential",
+    // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" } } }
+  };
+}
+
+// src/runtime/onnxruntime-runner.ts
+var OnnxRuntimeRunner = class {
+  runtime = "onnxruntime";
+  provider;
+  settings;
+  modelPath;
+  ort;
+  ortSession;
+  state = "new";
+  inFlight = 0;
+  constructor(options2) {
+    this.modelPath = options2.modelPath;
+    this.provider = options2.provider;
+    this.settings = resolveSessionSettings(options2.provider, options2);
+  }
+  async load() {
+    if (this.state !== "new") throw new Error(`load() called on a runner that is ${this.state}`);
+    this.state = "loading";
+    try {
+      this.ort = await loadOrt();
+      const start = process.hrtime.bigint();
+      this.ortSession = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
+      const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+      this.state = "loaded";
+      return { loadMs, inputNames: [...this.ortSession.inputNames], outputNames: [...this.ortSession.outputNames] };
+    } catch (error62) {
+      this.state = "new";
+      throw error62;
+    }
+  }
+  async run(feeds, outputs) {
+    const session = this.loaded("run");
+    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
+    return Object.fromEntries(Object.entries(results).map(([name, value2]) => [name, fromOrtTensor(value2)]));
+  }
+  /**
+   * Converts `feeds` once and returns the cheapest repeated run of them: what the benchmark
+   * times, so that the loop costs what a bare `session.run` loop costs.
+   */
+  bind(feeds) {
+    const session = this.loaded("bind");
+    const ortFeeds = this.toOrtFeeds(feeds);
+    return async () => {
+      this.inFlight++;
+      try {
+        await session.run(ortFeeds);
+      } finally {
+        this.inFlight--;
+      }
+    };
+  }
+  /**
+   * The underlying session, for measuring this runner against a bare `session.run` loop on the
+   * same session (bench/harness-overhead.ts). The pipeline goes through run() and bind().
+   */
+  get session() {
+    return this.ortSession;
+  }
+  async dispose() {
+    if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.modelPath} still in flight`);
+    if (this.state === "loading") throw new Error("dispose() refused: the session is still loading");
+    const session = this.ortSession;
+    this.ortSession = void 0;
+    this.state = "disposed";
+    await session?.release();
+  }
+  loaded(what) {
+    if (this.state !== "loaded" || !this.ortSession) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
+    return this.ortSession;
+  }
+  async track(work) {
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+    }
+  }
+  toOrtFeeds(feeds) {
+    const ort = this.ort;
+    return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
+  }
+};
+
+// src/pipeline/evaluate.ts
+function fraction(percent, samples) {
+  return Math.round(percent * samples / 100) / samples;
+}
+async function evaluateAccuracy(input2) {
+  const { log, output: output2 } = input2;
+  const scoring = { output: output2, ...input2.classAxis !== void 0 ? { classAxis: input2.classAxis } : {} };
+  const settings = input2.threads ? { threads: input2.threads } : {};
+  const roles = [];
+  for (const files of input2.models) {
+    const reference = new OnnxRuntimeRunner({ modelPath: files.fp32, provider: "cpu", ...settings });
+    await reference.load();
+    const state = { reference, candidates: [] };
+    if (input2.labels) state.referenceScore = new LabelledScorer(input2.labels, scoring);
+    for (const p of input2.rows.filter((r) => r.role === files.role)) {
+      if (p.variant === "fp32" && p.row.provider === "cpu") {
+        state.referenceRow = p;
+        continue;
+      }
+      const runner = new OnnxRuntimeRunner({ modelPath: p.file, provider: p.row.provider, ...settings });
+      try {
+        await runner.load();
+      } catch (error62) {
+        p.row.status = "failed";
+        p.row.reason = `ONNX Runtime could not load ${p.row.model} on ${p.row.provider}: ${error62.message.split("\n")[0]}`;
+        continue;
+      }
+      const candidate = { row: p, runner };
+      if (input2.labels) candidate.labelled = new LabelledScorer(input2.labels, scoring);
+      else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.row.model} on ${p.row.provider}` });
+      state.candidates.push(candidate);
+    }
+    roles.push(state);
+  }
+  let scored2 = 0;
+  let skipped = 0;
+  let nextReport = 0;
+  try {
+    for await (const batch of input2.data.batches(input2.fixedBatch ?? input2.batchSize)) {
+      if (input2.fixedBatch !== void 0 && batch.size !== input2.fixedBatch) {
+        skipped += batch.size;
+        continue;
+      }
+      const where = { start: batch.start, size: batch.size };
+      for (const role of roles) {
+        const reference = (await role.reference.run(batch.feeds, [output2]))[output2];
+        role.referenceScore?.add(reference, where);
+        for (const c of role.candidates) {
+          if (c.row.row.status === "failed") continue;
+          try {
+            const out = (await c.runner.run(batch.feeds, [output2]))[output2];
+            if (c.labelled) c.labelled.add(out, where);
+            else c.fidelity.add(reference, out, where);
+          } catch (error62) {
+            c.row.row.status = "failed";
+            c.row.row.reason = `${c.row.row.model} failed on ${c.row.row.provider} at sample ${batch.start}: ${error62.message.split("\n")[0]}`;
+          }
+        }
+      }
+      scored2 += batch.size;
+      if (scored2 >= nextReport) {
+        log.info(`accuracy: ${scored2}/${input2.data.count} samples`);
+        nextReport = scored2 + Math.max(input2.batchSize, Math.ceil(input2.data.count / 5));
+      }
+    }
+  } finally {
+    for (const role of roles) {
+      await role.reference.dispose();
+      for (const c of role.candidates) await c.runner.dispose();
+    }
+  }
+  if (skipped > 0) log.warn(`accuracy: the model's batch dimension is fixed at ${input2.fixedBatch}: the last ${skipped} samples (not a full batch) were not scored`);
+  let classAxis = input2.classAxis ?? -1;
+  for (const role of roles) {
+    const reference = role.referenceScore?.result();
+    if (reference) {
+      classAxis = reference.classAxis;
+      if (role.referenceRow) {
+        role.referenceRow.row.accuracy = { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) };
+      }
+    }
+    for (const c of role.candidates) {
+      const row = c.row.row;
+      if (row.status === "failed") continue;
+      if (c.labelled && reference) {
+        const score = c.labelled.result();
+        row.accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
+        if (row.precision !== "fp32") {
+          const loss = accuracyLoss(reference.outcomes, score.outcomes, { seed: input2.seed });
+          row.accuracyLossPp = loss.lossPp;
+          row.accuracyLossCi = loss.ci;
+          row.accuracyFlips = { toWrong: loss.flippedToWrong, toRight: loss.flippedToRight };
+        }
+      } else if (c.fidelity) {
+        const f = c.fidelity.result();
+        classAxis = f.classAxis;
+        row.accuracy = { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb };
+      }
+      if (!c.row.benchmark) {
+        row.status = "ok";
+        row.reason = null;
+      }
+    }
+  }
+  input2.onRow?.();
+  return {
+    labelled: input2.labels !== null,
+    samples: scored2,
+    output: output2,
+    classAxis,
+    source: input2.data.description
+  };
+}
+
+// src/pipeline/export.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync4 } from "node:fs";
+async function runExportCommand(command, modelPath, cwd, log) {
+  log.info(`export: ${command}`);
+  const tail = [];
+  const code2 = await new Promise((resolve6, reject) => {
+    const child = spawn2(command, { cwd, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk) => {
+      for (const line of chunk.toString().split("\n")) {
+        if (!line) continue;
+        log.debug(`export: ${line}`);
+        tail.push(line);
+        if (tail.length > 10) tail.shift();
+      }
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("error", reject);
+    child.on("close", resolve6);
+  });
+  if (code2 !== 0) {
+    throw new BadInputError(
+      `--export-command exited with status ${code2}${tail.length ? `; its last output:
+    ${tail.join("\n    ")}` : ""}`,
+      "run the command yourself in the same folder and fix it; it must write the model at --model"
+    );
+  }
+  if (!existsSync4(modelPath)) {
+    throw new BadInputError(`--export-command finished but wrote no model at ${modelPath}`, "make the command write the ONNX file at the path given with --model");
+  }
+}
+
+// src/benchmark/gpu-memory.ts
+import { execFile as execFile3 } from "node:child_process";
+function parseComputeApps(text) {
+  const used = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const [pid, mib] = line.split(",").map((s) => s.trim());
+    if (!pid || !mib || !/^\d+$/.test(pid) || !/^\d+(\.\d+)?$/.test(mib)) continue;
+    used.set(Number(pid), (used.get(Number(pid)) ?? 0) + Number(mib));
+  }
+  return used;
+}
+function processDeviceMiB(pid) {
+  return new Promise((resolve6) => {
+    execFile3("nvidia-smi", ["--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"], { timeout: 1e4 }, (error62, stdout) => {
+      if (error62) resolve6(null);
+      else resolve6(parseComputeApps(stdout).get(pid) ?? null);
+    });
+  });
+}
+var DeviceMemoryTracker = class {
+  constructor(pid) {
+    this.pid = pid;
+  }
+  pid;
+  contextMiB = null;
+  peakMiB = null;
+  /** After the provider is up and before the model loads. */
+  async markContext() {
+    this.contextMiB = await processDeviceMiB(this.pid);
+  }
+  async sample() {
+    const now = await processDeviceMiB(this.pid);
+    if (now !== null) this.peakMiB = Math.max(this.peakMiB ?? 0, now);
+  }
+  result() {
+    if (this.peakMiB === null) return { deviceMB: null, processDeviceMB: null };
+    return { deviceMB: this.contextMiB === null ? null : Math.max(0, this.peakMiB - this.contextMiB), processDeviceMB: this.peakMiB };
+  }
+};
+
+// src/benchmark/settings.ts
+var DEFAULT_SETTINGS = { warmupMs: 1e3, minIterations: 20, minMs: 3e3, rounds: 5 };
+function resolveSettings(given = {}) {
+  const settings = { ...DEFAULT_SETTINGS, ...stripUndefined(given) };
+  const problems = [];
+  if (!(settings.warmupMs >= 0)) problems.push(`warmupMs ${settings.warmupMs} < 0`);
+  if (!(Number.isInteger(settings.minIterations) && settings.minIterations >= 1)) problems.push(`minIterations ${settings.minIterations} is not a whole number \u2265 1`);
+  if (!(settings.minMs >= 0)) problems.push(`minMs ${settings.minMs} < 0`);
+  if (!(Number.isInteger(settings.rounds) && settings.rounds >= 1)) problems.push(`rounds ${settings.rounds} is not a whole number \u2265 1`);
+  if (problems.length > 0) throw new Error(`invalid benchmark settings: ${problems.join(", ")}`);
+  return settings;
+}
+function roundQuota(settings) {
+  return { minIterations: Math.ceil(settings.minIterations / settings.rounds), minMs: settings.minMs / settings.rounds };
+}
+function stripUndefined(value2) {
+  return Object.fromEntries(Object.entries(value2).filter(([, v]) => v !== void 0));
+}
+
+// src/benchmark/statistics.ts
+function percentile(sorted, p) {
+  if (sorted.length === 0) throw new Error("percentile of no samples");
+  if (!(p >= 0 && p <= 100)) throw new Error(`percentile ${p} is outside 0..100`);
+  const rank = (sorted.length - 1) * p / 100;
+  const lo = Math.floor(rank);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+}
+function latencyStatistics(samples) {
+  const n = samples.length;
+  if (n === 0) throw new Error("latency statistics of no samples");
+  const sorted = Float64Array.from(samples).sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (sorted[i] - mean) ** 2;
+  const std = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    mean,
+    min: sorted[0],
+    max: sorted[n - 1],
+    std,
+    cv: mean > 0 ? std / mean : 0,
+    iterations: n
+  };
+}
+function throughput(batch, meanMs) {
+  return meanMs > 0 ? batch * 1e3 / meanMs : 0;
+}
+
+// src/benchmark/worker-client.ts
+import { fork } from "node:child_process";
+import { existsSync as existsSync5 } from "node:fs";
+import { dirname as dirname6, join as join9 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var WORKER_BUNDLE = "benchmark-worker.js";
+function workerEntry(moduleUrl = import.meta.url) {
+  const here = fileURLToPath2(moduleUrl);
+  if (here.endsWith(".ts")) return { path: join9(dirname6(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
+  return { path: join9(dirname6(here), WORKER_BUNDLE), execArgv: [] };
+}
+var WorkerExitedError = class extends Error {
+  name = "WorkerExitedError";
+};
+var TAIL_BYTES = 2e3;
+var BenchmarkWorker = class {
+  child;
+  nextId = 1;
+  pending;
+  output = "";
+  exit;
+  exited;
+  constructor(entry = workerEntry()) {
+    if (!existsSync5(entry.path)) {
+      throw new Error(`the benchmark worker ${entry.path} is missing: the bundle was built without it (npm run build writes dist/${WORKER_BUNDLE})`);
+    }
+    this.child = fork(entry.path, [], {
+      execArgv: entry.execArgv,
+      serialization: "advanced",
+      stdio: ["ignore", "pipe", "pipe", "ipc"]
+    });
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString()).slice(-TAIL_BYTES);
+    };
+    this.child.stdout.on("data", keep);
+    this.child.stderr.on("data", keep);
+    this.child.on("message", (reply) => this.settle(reply));
+    this.exited = new Promise((resolve6) => {
+      const settle2 = () => {
+        this.pending?.reject(new WorkerExitedError(this.describeExit(this.pending.type)));
+        this.pending = void 0;
+        resolve6();
+      };
+      this.child.on("exit", (code2, signal) => {
+        this.exit = { code: code2, signal };
+        const timer = setTimeout(settle2, 250);
+        this.child.once("close", () => {
+          clearTimeout(timer);
+          settle2();
+        });
+      });
+    });
+    this.child.on("error", (error62) => {
+      this.output += `
+${error62.message}`;
+    });
+  }
+  get pid() {
+    return this.child.pid;
+  }
+  request(type2, body) {
+    if (this.pending) return Promise.reject(new Error(`benchmark worker is busy with '${this.pending.type}'`));
+    if (this.exit) return Promise.reject(new WorkerExitedError(this.describeExit(type2)));
+    const id = this.nextId++;
+    return new Promise((resolve6, reject) => {
+      this.pending = { id, type: type2, resolve: resolve6, reject };
+      this.child.send({ id, type: type2, ...body }, (error62) => {
+        if (error62 && this.pending?.id === id) {
+          this.pending = void 0;
+          reject(new WorkerExitedError(`could not send '${type2}' to the benchmark worker: ${error62.message}`));
+        }
+      });
+    });
+  }
+  /** Ends the worker: politely if it is idle and alive, by SIGKILL after `graceMs` otherwise. */
+  async close(graceMs = 5e3) {
+    if (this.exit) return;
+    if (!this.pending && this.child.connected) this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), this.pending ? 0 : graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+  settle(reply) {
+    const pending = this.pending;
+    if (!pending || pending.id !== reply.id) return;
+    this.pending = void 0;
+    if (reply.ok) pending.resolve(reply.result);
+    else pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+  }
+  describeExit(during) {
+    const how = this.exit?.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
+    const hint = this.exit?.signal === "SIGKILL" ? " (the out-of-memory killer sends SIGKILL)" : "";
+    const tail = this.output.trim();
+    return `the benchmark worker ${how} during '${during}'${hint}${tail ? `; its last output: ${tail}` : ""}`;
+  }
+};
+
+// src/benchmark/benchmark.ts
+async function benchmark(spec, settings, onProgress) {
+  const [outcome] = await benchmarkInterleaved([spec], settings, onProgress);
+  return outcome;
+}
+async function benchmarkInterleaved(specs, settings, onProgress = () => {
+}) {
+  const resolved = resolveSettings(settings);
+  const interleaved = specs.length > 1;
+  const states = specs.map((spec) => new SessionState(interleaved && spec.allowSpinning === void 0 ? { ...spec, allowSpinning: false } : spec));
+  const fail = (state, error62) => {
+    state.failure = error62 instanceof Error ? error62.message : String(error62);
+    onProgress({ phase: "failed", label: state.spec.label, reason: state.failure });
+    void state.worker?.close();
+  };
+  const live = () => states.filter((s) => s.failure === void 0);
+  try {
+    for (const state of states) {
+      try {
+        await state.load();
+        onProgress({ phase: "load", label: state.spec.label, pid: state.worker.pid, loadMs: state.loadMs });
+      } catch (error62) {
+        fail(state, error62);
+      }
+    }
+    for (const state of live()) {
+      try {
+        await state.warm(resolved.warmupMs);
+        onProgress({ phase: "warmup", label: state.spec.label, iterations: state.warmup.iterations });
+      } catch (error62) {
+        fail(state, error62);
+      }
+    }
+    const quota = roundQuota(resolved);
+    for (let round = 0; round < resolved.rounds; round++) {
+      const order = live();
+      const rotated = [...order.slice(round % Math.max(order.length, 1)), ...order.slice(0, round % Math.max(order.length, 1))];
+      for (const state of rotated) {
+        try {
+          await state.round(quota);
+          onProgress({ phase: "round", label: state.spec.label, round: round + 1, rounds: resolved.rounds, iterations: state.iterations(), p50Ms: state.lastRoundP50() });
+        } catch (error62) {
+          fail(state, error62);
+        }
+      }
+    }
+    for (const state of live()) {
+      try {
+        await state.finish();
+      } catch (error62) {
+        fail(state, error62);
+      }
+    }
+  } finally {
+    await Promise.all(states.map((s) => s.worker?.close()));
+  }
+  return states.map((s) => s.outcome());
+}
+var GPU_PROVIDERS = /* @__PURE__ */ new Set(["cuda", "tensorrt"]);
+var SessionState = class {
+  constructor(spec) {
+    this.spec = spec;
+  }
+  spec;
+  worker;
+  failure;
+  loadMs = 0;
+  settings;
+  warmup;
+  samples = [];
+  rounds = [];
+  rssMB = null;
+  rssNote = "";
+  device;
+  async load() {
+    this.worker = new BenchmarkWorker();
+    const { label: _label, modelPath, provider, batch, ...sessionSettings } = this.spec;
+    if (GPU_PROVIDERS.has(provider)) {
+      await this.worker.request("init-device", { provider });
+      this.device = new DeviceMemoryTracker(this.worker.pid);
+      await this.device.markContext();
+    }
+    const loaded2 = await this.worker.request("load", { session: { modelPath, provider, ...sessionSettings }, feeds: batch.feeds });
+    this.loadMs = loaded2.loadMs;
+    this.settings = loaded2.settings;
+    await this.device?.sample();
+  }
+  async warm(ms2) {
+    this.warmup = await this.worker.request("warmup", { ms: ms2 });
+    await this.device?.sample();
+  }
+  async round(quota) {
+    const { samplesMs, wallMs } = await this.worker.request("round", quota);
+    this.samples.push(samplesMs);
+    this.rounds.push({ iterations: samplesMs.length, p50Ms: percentile(Float64Array.from(samplesMs).sort(), 50), wallMs });
+    await this.device?.sample();
+  }
+  async finish() {
+    const memory = await this.worker.request("memory", {});
+    this.rssMB = Math.max(0, memory.peakRssBytes - memory.rssBeforeBytes) / 2 ** 20;
+    this.rssNote = memory.peakSinceMark ? "rssMB: peak RSS of a worker process holding only this session (load, warm-up, timed runs), less its RSS before the session was created" : "rssMB: lifetime peak RSS of a worker process holding only this session, less its RSS before the session was created (this platform cannot reset the peak, so Node start-up is included)";
+    await this.worker.request("dispose", {});
+  }
+  iterations() {
+    return this.rounds.reduce((n, r) => n + r.iterations, 0);
+  }
+  lastRoundP50() {
+    return this.rounds.at(-1)?.p50Ms ?? Number.NaN;
+  }
+  outcome() {
+    const base = { label: this.spec.label, provider: this.spec.provider, batch: this.spec.batch.size };
+    if (this.failure !== void 0) return { ...base, status: "failed", reason: this.failure };
+    const all = new Float64Array(this.iterations());
+    let offset = 0;
+    for (const s of this.samples) {
+      all.set(s, offset);
+      offset += s.length;
+    }
+    const latencyMs = latencyStatistics(all);
+    const device = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    return {
+      ...base,
+      status: "ok",
+      latencyMs,
+      throughput: throughput(this.spec.batch.size, latencyMs.mean),
+      memory: { rssMB: this.rssMB, ...device },
+      memoryMeasured: this.device ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
+      loadMs: this.loadMs,
+      session: this.settings,
+      warmup: this.warmup,
+      rounds: this.rounds,
+      timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0)
+    };
+  }
+};
+
+// src/benchmark/run-fields.ts
+function runFields(outcome) {
+  if (outcome.status === "failed") return { ...emptyFields(), status: "failed", reason: outcome.reason };
+  return { status: "ok", reason: null, latencyMs: outcome.latencyMs, throughput: outcome.throughput, memory: outcome.memory, loadMs: outcome.loadMs };
+}
+function emptyFields() {
+  return { latencyMs: null, throughput: null, memory: null, loadMs: null };
+}
+
+// src/pipeline/measure.ts
+async function benchmarkBatch(data, size) {
+  let first;
+  for await (const batch of data.batches(size)) {
+    first = batch;
+    break;
+  }
+  if (!first) throw new Error(`${data.description}: no samples to benchmark with`);
+  if (first.size === size) return first;
+  const feeds = {};
+  for (const [name, tensor] of Object.entries(first.feeds)) {
+    const per = tensor.data.length / first.size;
+    const ctor = tensor.data.constructor;
+    const data2 = new ctor(per * size);
+    for (let i = 0; i < size; i++) {
+      const from = i % first.size * per;
+      data2.set(tensor.data.subarray(from, from + per), i * per);
+    }
+    feeds[name] = { dataType: tensor.dataType, dims: [size, ...tensor.dims.slice(1)], data: data2 };
+  }
+  return { feeds, size, start: 0 };
+}
+async function measureRows(input2) {
+  const { log } = input2;
+  const runnable = input2.rows.filter((p) => p.benchmark && p.skip === null && p.row.runtime === "onnxruntime" && p.row.status !== "failed");
+  const key = (p) => `${p.row.provider}|${p.variant}|${p.row.batch}`;
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of runnable) groups.set(key(p), [...groups.get(key(p)) ?? [], p]);
+  const batches = /* @__PURE__ */ new Map();
+  let done = 0;
+  for (const group of groups.values()) {
+    const size = group[0].row.batch;
+    let batch = batches.get(size);
+    if (!batch) {
+      batch = await benchmarkBatch(input2.data, size);
+      batches.set(size, batch);
+    }
+    const specs = group.map((p) => ({
+      label: `${p.row.model} ${p.row.provider} batch ${size}`,
+      modelPath: p.file,
+      provider: p.row.provider,
+      batch,
+      ...input2.threads ? { threads: input2.threads } : {}
+    }));
+    log.info(`benchmark ${++done}/${groups.size}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
+    const outcomes = specs.length === 1 ? [await benchmark(specs[0], input2.settings, (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`))] : await benchmarkInterleaved(specs, input2.settings, (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`));
+    outcomes.forEach((outcome, i) => {
+      const row = group[i].row;
+      Object.assign(row, runFields(outcome));
+      if (outcome.status === "ok") log.info(`  ${outcome.label}: p50 ${outcome.latencyMs.p50.toFixed(2)} ms, ${outcome.throughput.toFixed(1)} samples/s`);
+      else log.warn(`${outcome.label} failed: ${outcome.reason}`);
+    });
+    input2.onRow?.();
+  }
+}
+
+// src/pipeline/recorder.ts
+import { mkdirSync as mkdirSync3, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join10 } from "node:path";
+
+// src/report/entry.ts
+var DEFAULT_THRESHOLDS = { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: null };
+function reportEntry(results, options2) {
+  const thresholds = options2.thresholds ?? results.verdict.thresholds ?? DEFAULT_THRESHOLDS;
+  const comparison = compareResults(results, options2.baseline ?? null, options2.baselineLabel ? { label: options2.baselineLabel } : {});
+  const env = results.environment;
+  return {
+    results,
+    comparison,
+    decisions: gateDecisions(results, thresholds, comparison),
+    thresholds,
+    runner: env.gpu ? env.gpu.name : env.cpu.model
+  };
+}
+
+// src/gate/resolve.ts
+function roundUpNicely(n) {
+  if (n < 100) return Math.ceil(n);
+  const magnitude = 10 ** (Math.floor(Math.log10(n)) - 1);
+  return Math.ceil(n / magnitude) * magnitude;
+}
+function resolveLimit(lossPp, ci, limitPp, samples) {
+  const [lo, hi] = ci;
+  if (hi < limitPp) return { resolution: "below", samplesNeeded: null };
+  if (lo > limitPp) return { resolution: "above", samplesNeeded: null };
+  const gap = Math.abs(limitPp - lossPp);
+  const side = limitPp >= lossPp ? hi - lossPp : lossPp - lo;
+  if (gap === 0 || side <= 0 || samples <= 0) return { resolution: "unresolved", samplesNeeded: null };
+  return { resolution: "unresolved", samplesNeeded: roundUpNicely(samples * (side / gap) ** 2) };
+}
+
+// src/report/sections/accuracy.ts
+function scored(results, has) {
+  const seen = /* @__PURE__ */ new Set();
+  return results.runs.filter((run) => !isBaseRun(run) && run.status === "ok" && has(run)).sort(compareRows).filter((run) => {
+    const key = `${run.runtime}/${run.provider}/${run.model}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function resolutionSentence(loss, ci, limit, samples, r) {
+  const span = `limits from ${pp(ci[0]).replace(/ pp$/, "")} to ${pp(ci[1])} would not be`;
+  if (r.resolution === "below") return `The ${pp(limit)} limit is resolved at this sample size: the whole interval lies below it (${span}).`;
+  if (r.resolution === "above") return `The ${pp(limit)} limit is resolved at this sample size: the whole interval lies above it, so the loss is real (${span}).`;
+  const more = r.samplesNeeded !== null ? ` About ${count(r.samplesNeeded)} samples would resolve it if the loss stayed at ${pp(loss)}.` : " The loss sits on the limit: no sample size resolves that.";
+  return `The ${pp(limit)} limit is **not resolved** at ${count(samples)} samples: it lies inside the interval, so the gate's decision rests on the point value.${more}`;
+}
+function resolutionCell(run, limit, samples) {
+  if (limit === null || run.accuracyLossPp === null || !run.accuracyLossCi) return "";
+  const r = resolveLimit(run.accuracyLossPp, run.accuracyLossCi, limit, samples);
+  if (r.resolution === "below") return "resolved: below";
+  if (r.resolution === "above") return "resolved: above";
+  return r.samplesNeeded !== null ? `not resolved (\u2248 ${count(r.samplesNeeded)} samples would)` : "not resolved";
+}
+function labelledSection(entry) {
+  const { results } = entry;
+  const samples = results.evaluation.samples;
+  const runs = scored(results, (run) => run.accuracyLossPp !== null);
+  if (runs.length === 0) return null;
+  const limit = entry.thresholds.maxAccuracyDrop;
+  const gated = gatedInt8Runs(results, (run) => run.accuracyLossPp !== null);
+  const pool = gated.length > 0 ? gated : runs;
+  const worst = pool.reduce((a, b) => b.accuracyLossPp > a.accuracyLossPp ? b : a);
+  const lines = [];
+  const flips = worst.accuracyFlips;
+  lines.push(
+    `FP32 and ${runLabel(worst)} were scored on the same ${count(samples)} samples` + (flips ? `: ${count(flips.toWrong)} flipped to wrong, ${count(flips.toRight)} to right.` : ".")
+  );
+  if (worst.accuracyLossCi) {
+    const [lo, hi] = worst.accuracyLossCi;
+    lines.push(`Loss ${pp(worst.accuracyLossPp)}, 95% paired bootstrap interval ${pp(lo).replace(/ pp$/, "")} to ${pp(hi)}.`);
+    if (limit !== null) lines.push(resolutionSentence(worst.accuracyLossPp, worst.accuracyLossCi, limit, samples, resolveLimit(worst.accuracyLossPp, worst.accuracyLossCi, limit, samples)));
+  }
+  const header = ["run", "top-1", "loss vs FP32", "95% interval", "flipped to wrong / right"];
+  if (limit !== null) header.push(`${pp(limit)} limit`);
+  const rows = runs.map((run) => {
+    const ci = run.accuracyLossCi;
+    const cells = [
+      runLabel(run),
+      run.accuracy && "top1" in run.accuracy ? fractionPct(run.accuracy.top1) : "",
+      pp(run.accuracyLossPp),
+      ci ? nowrap(`${pp(ci[0]).replace(/ pp$/, "")} to ${pp(ci[1])}`) : "",
+      run.accuracyFlips ? `${count(run.accuracyFlips.toWrong)} / ${count(run.accuracyFlips.toRight)}` : ""
+    ];
+    if (limit !== null) cells.push(run.precision === "int8" && !gated.includes(run) ? "not gated: TensorRT scored this model itself" : resolutionCell(run, limit, samples));
+    return cells;
+  });
+  const fp32 = results.runs.find((r) => !isBaseRun(r) && r.precision === "fp32" && r.accuracy && "top1" in r.accuracy);
+  const reference = fp32 && fp32.accuracy && "top1" in fp32.accuracy ? ` FP32 top-1: ${fractionPct(fp32.accuracy.top1)}.` : "";
+  const body = `${lines.join(" ")}
+
+${table(header, rows, ["l", "r", "r", "r", "r", "l"].slice(0, header.length))}
+
+Scored on ${results.evaluation.source}, output \`${results.evaluation.output}\`.${reference}`;
+  const unresolved = limit !== null && worst.accuracyLossCi && resolveLimit(worst.accuracyLossPp, worst.accuracyLossCi, limit, samples).resolution === "unresolved" ? `: too few to resolve the ${pp(limit)} limit` : "";
+  return details(`Is the accuracy loss real? (paired, ${count(samples)} samples${unresolved})`, body);
+}
+function fidelitySection(entry) {
+  const { results } = entry;
+  const evaluation = results.evaluation;
+  const runs = scored(results, (run) => run.accuracy !== null && "agreement" in run.accuracy && run.precision !== "fp32");
+  if (runs.length === 0) return null;
+  const rows = runs.map((run) => {
+    const a = run.accuracy;
+    return [runLabel(run), fractionPct(a.agreement, 1), pct((1 - a.agreement) * 100), a.cosine.toFixed(4), `${a.snrDb.toFixed(1)} dB`];
+  });
+  const limit = entry.thresholds.maxDisagreement;
+  const gate = limit !== null ? `Gated by \`--max-disagreement\`: at most ${pct(limit)} of samples may change their top-1 class.` : "Not gated: give `--labels` to gate top-1 accuracy, or `--max-disagreement PCT` to gate how often INT8 changes the top-1 class.";
+  const onCalibration = /calibration/i.test(evaluation.source) ? " These are the calibration samples (no `--eval-data`): the data the ranges were fitted to, so INT8 looks better here than on unseen inputs." : "";
+  const body = `Without labels there is no accuracy loss to measure: each INT8 model's output \`${evaluation.output}\` is compared with FP32's on the same ${count(evaluation.samples)} samples of ${evaluation.source}, by top-1 agreement (class axis ${evaluation.classAxis}), cosine similarity and signal-to-noise ratio.${onCalibration} ${gate}
+
+` + table(["run", "top-1 agreement", "disagreement", "cosine", "SNR"], rows, ["l", "r", "r", "r", "r"]);
+  return details(`How close is INT8 to FP32? (${count(evaluation.samples)} samples, no labels)`, body);
+}
+function accuracySection(entry) {
+  const evaluation = entry.results.evaluation;
+  if (!evaluation) return null;
+  return evaluation.labelled ? labelledSection(entry) : fidelitySection(entry);
+}
+
+// src/report/sections/chart.ts
+function shortRuntime(run) {
+  if (run.runtime === "tensorrt") return "TRT";
+  return run.provider === "cpu" ? "ORT CPU" : run.provider === "cuda" ? "ORT CUDA" : "ORT TRT-EP";
+}
+function value(v) {
+  return Number(v.toPrecision(3)).toString();
+}
+function niceCeiling(max) {
+  if (max <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(max));
+  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * magnitude >= max * 1.05) return step * magnitude;
+  return 10 * magnitude;
+}
+function quoted(text) {
+  return `"${text.replace(/"/g, "'")}"`;
+}
+function latencyChart(runs, batch) {
+  const bars = runs.filter((r) => r.batch === batch);
+  const top = niceCeiling(Math.max(...bars.map((r) => r.latencyMs.p50)));
+  return codeBlock(
+    [
+      "xychart-beta",
+      `  title ${quoted(`p50 latency at batch ${batch} (ms)`)}`,
+      `  x-axis [${bars.map((r) => quoted(`${shortRuntime(r)} ${modelName(r)}`)).join(", ")}]`,
+      `  y-axis "ms" 0 --> ${value(top)}`,
+      `  bar [${bars.map((r) => value(r.latencyMs.p50)).join(", ")}]`
+    ].join("\n"),
+    "mermaid"
+  );
+}
+function chartSection(entry, maxCharts) {
+  const timed2 = tableRuns(entry.results).filter((r) => r.status === "ok" && r.latencyMs !== null && !isSimulation(r));
+  const batches = [...new Set(timed2.map((r) => r.batch))].filter((b) => timed2.filter((r) => r.batch === b).length >= 2).sort((a, b) => b - a).slice(0, maxCharts).sort((a, b) => a - b);
+  if (batches.length === 0 || maxCharts === 0) return null;
+  const summary = `Latency at batch ${batches.join(" and ")}`;
+  return details(summary, batches.map((b) => latencyChart(timed2, b)).join("\n\n"));
+}
+
+// src/format.ts
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value2 = bytes;
+  let unit = 0;
+  while (value2 >= 1024 && unit < units.length - 1) {
+    value2 /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value2.toFixed(value2 < 10 ? 2 : 1)} ${units[unit]}`;
+}
+function formatCount(n) {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+function textTable(rows, indent = "  ") {
+  const widths = [];
+  for (const row of rows) row.forEach((cell2, i) => widths[i] = Math.max(widths[i] ?? 0, cell2.length));
+  return rows.map((row) => indent + row.map((cell2, i) => i === row.length - 1 ? cell2 : cell2.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+// src/report/sections/environment.ts
+function environmentLine(env) {
+  const parts = [];
+  if (env.gpu) {
+    parts.push(`${env.gpu.name}${env.gpu.memoryMB !== null ? ` (${megabytes(env.gpu.memoryMB)})` : ""}`);
+    if (env.gpu.driver) parts.push(`driver ${env.gpu.driver}`);
+  } else {
+    parts.push("no GPU");
+  }
+  if (env.cuda) parts.push(`CUDA ${env.cuda}`);
+  if (env.tensorrt) parts.push(`TensorRT ${env.tensorrt}`);
+  parts.push(`ONNX Runtime ${env.onnxruntime}`);
+  const int82 = env.cpu.int8Features.length > 0 ? `int8: ${env.cpu.int8Features.join(", ")}` : "no int8 dot product";
+  parts.push(`${env.cpu.model} (${env.cpu.cores} cores, ${int82})`);
+  if (env.threads !== null) parts.push(`${env.threads} ${env.threads === 1 ? "thread" : "threads"}`);
+  parts.push(`Node ${env.node}`, `quantgate ${env.quantgate}`, `${env.os} ${env.arch}`);
+  return parts.join(" \xB7 ");
+}
+function memoryNote(results) {
+  const runs = results.runs.filter((r) => r.status === "ok" && r.memory);
+  const notes = [];
+  if (runs.some((r) => r.memory.rssMB !== null)) {
+    notes.push("RSS is the peak resident memory of a child process that holds only that session, less what it held before loading");
+  }
+  const process2 = runs.map((r) => r.memory.processDeviceMB).filter((v) => v !== null);
+  if (runs.some((r) => r.memory.deviceMB !== null)) {
+    const range = process2.length > 0 ? `; the process's whole footprint, CUDA context included, was ${megabytes(Math.min(...process2))} to ${megabytes(Math.max(...process2))}` : "";
+    notes.push(`GPU is the device memory the runtime reports for the engine or session${range}`);
+  }
+  return notes.length > 0 ? `Memory: ${notes.join(". ")}.` : null;
+}
+function artifactsText(results, artifacts) {
+  const files = ["results.json", "report.md", "calibration.json", ...results.quantization?.models.map((m) => m.file) ?? []];
+  const what = `INT8 models, calibration, results.json${results.runs.some((r) => r.runtime === "tensorrt" && r.status !== "skipped") ? ", engine build log" : ""}`;
+  if (artifacts?.url) return `Artifacts (${what}): [${artifacts.name ?? "download"}](${artifacts.url})`;
+  if (artifacts?.name) return `Artifacts (${what}): the run's artifact ${code(artifacts.name)}.`;
+  const folder = artifacts?.folder ?? "quantgate-out";
+  return `Artifacts: ${code(`${folder}/`)} holds ${files.map((f) => code(f)).join(", ")}.`;
+}
+function commandOf(results) {
+  const command = results.command ?? `npx quantgate run --model ${results.model.path}`;
+  if (command.length <= 100) return command;
+  return command.split(/ (?=--[a-z])/).join(" \\\n    ");
+}
+function environmentSection(entry, artifacts, full) {
+  const { results } = entry;
+  const parts = [`${environmentLine(results.environment)}.`];
+  const m = results.model;
+  const commit = m.commit ?? results.environment.commit;
+  parts.push(
+    `Model ${code(m.path)}: ${formatBytes(m.bytes)}, sha256 ${code(m.sha256.slice(0, 12))}${commit ? `, commit ${code(commit.slice(0, 7))}` : ""}. Measured ${results.createdAt.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC")}.`
+  );
+  const side = entry.comparison.sameJob ?? entry.comparison.file;
+  if (side) {
+    const mine = commit ? code(commit.slice(0, 7)) : "this run";
+    const theirs = side.baselineCommit ? `${code(side.baselineCommit.slice(0, 7))} (${baselineMarkdown(side.label)})` : baselineMarkdown(side.label);
+    const how = side.source === "same-job" ? "benchmarked in this job" : "from an earlier results.json";
+    parts.push(`Compared ${mine} (this change) with ${theirs}, ${how}.`);
+  }
+  if (full) {
+    const memory = memoryNote(results);
+    if (memory) parts.push(memory);
+    const iterations = results.runs.filter((r) => r.latencyMs).map((r) => r.latencyMs.iterations);
+    if (iterations.length > 0) parts.push(`Each timed row ran ${count(Math.min(...iterations))} to ${count(Math.max(...iterations))} iterations after warm-up.`);
+  }
+  parts.push(artifactsText(results, artifacts));
+  parts.push(codeBlock(commandOf(results)));
+  return details("Environment and how to reproduce", parts.join("\n\n"));
+}
+
+// src/report/sections/gate.ts
+function gateSection(entry) {
+  const decisions = entry.decisions;
+  if (decisions.length === 0) return null;
+  const failing = decisions.filter((d) => !d.pass).length;
+  const gated = decisions.filter((d) => d.gate !== "not-gated").length;
+  const summary = gated === 0 ? "Gate: nothing gated" : `Gate: ${gated} ${gated === 1 ? "check" : "checks"}${failing > 0 ? `, ${failing} failing` : ""}`;
+  const lines = decisions.map((d) => `- ${d.gate === "not-gated" ? "\u26AA" : d.pass ? "\u2705" : "\u274C"} ${d.sentence}`);
+  return details(summary, lines.join("\n"));
+}
+
+// src/report/sections/quantization.ts
+function quantizedSummary(quantized) {
+  const ops = Object.entries(quantized).filter(([, [, total2]]) => total2 > 0);
+  const done = ops.reduce((s, [, [q]]) => s + q, 0);
+  const total = ops.reduce((s, [, [, t]]) => s + t, 0);
+  return `${count(done)} of ${count(total)} ${ops.map(([op]) => op).join("/")}`;
+}
+function perOp(quantized) {
+  return Object.entries(quantized).filter(([, [, total]]) => total > 0).map(([op, [q, t]]) => `${op} ${q}/${t}`).join(", ");
+}
+function seconds(msValue2) {
+  return msValue2 === null ? null : `${(msValue2 / 1e3).toFixed(1)} s`;
+}
+function methodLabel(q) {
+  return q.method === "percentile" && q.percentile !== null ? `percentile ${q.percentile}` : q.method;
+}
+function quantizationSection(entry, detail) {
+  const q = entry.results.quantization;
+  if (!q) return null;
+  const trt = q.models.find((m) => m.flavour === "trt") ?? q.models[0];
+  const samples = `${count(q.samples)} ${q.randomData ? "random" : "calibration"} ${q.samples === 1 ? "sample" : "samples"}`;
+  const summary = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ""}`;
+  const parts = [];
+  if (q.reusedRanges) parts.push("Ranges reused from an earlier calibration.json (--ranges): nothing was calibrated in this run.");
+  if (q.models.length > 0) {
+    parts.push(
+      table(
+        ["model", "file", "size", "quantized"],
+        [
+          ["FP32", "", formatBytes(q.fp32Bytes), ""],
+          ...q.models.map((m) => [
+            m.flavour === "trt" ? "INT8 for TensorRT" : "INT8 for ONNX Runtime",
+            code(m.file),
+            `${formatBytes(m.bytes)} (${(m.bytes / q.fp32Bytes * 100).toFixed(0)}% of FP32)`,
+            perOp(m.quantized)
+          ])
+        ],
+        ["l", "l", "r", "l"]
+      )
+    );
+  }
+  const l = q.cpuLayout;
+  parts.push(`ONNX Runtime model laid out for ${code(l.target)} (${l.activations} activations, ${l.weights} weights): ${l.reason.replace(/\.$/, "")}.`);
+  if (q.excluded.length > 0) parts.push(`Kept in float by request: ${q.excluded.map((e) => code(`--exclude ${e}`)).join(" ")}.`);
+  if (q.keptFloat.length > 0) {
+    const shown = q.keptFloat.slice(0, detail.keptFloatRows);
+    const rest = q.keptFloat.length - shown.length;
+    const list = shown.map((k) => `- ${code(k.node)} (${k.opType}): ${oneLine(k.reason, 160)}`).join("\n");
+    const more = rest > 0 ? `${shown.length > 0 ? "\n" : ""}- \u2026 and ${count(rest)} more (calibration.json lists them all)` : "";
+    parts.push(`Left in float by the quantizer (${count(q.keptFloat.length)}):
+
+${list}${more}`);
+  }
+  if (q.mostSensitive.length > 0 && detail.sensitiveRows > 0) {
+    const rows = q.mostSensitive.slice(0, detail.sensitiveRows).map((s) => [s.sqnrDb.toFixed(1), s.opType, code(s.exclude)]);
+    parts.push(
+      `Most sensitive layers: the signal-to-quantization-noise ratio of each node's output with only that node in INT8 (lower loses more), and the flag that keeps it in float.
+
+` + table(["SQNR (dB)", "op", "keep in float with"], rows, ["r", "l", "l"])
+    );
+  }
+  const times = [
+    ["calibration", seconds(q.calibrationMs)],
+    ["quantization", seconds(q.quantizationMs)],
+    ["sensitivity", seconds(q.sensitivityMs)]
+  ].filter((t) => t[1] !== null);
+  if (times.length > 0) parts.push(`Time: ${times.map(([what, t]) => `${what} ${t}`).join(", ")}.`);
+  return details(summary, parts.join("\n\n"));
+}
+
+// src/report/sections/warnings.ts
+function warnings(results) {
+  const out = [];
+  if (results.quantization?.randomData) {
+    const scoredOnNoise = results.evaluation !== null && /calibration|random/i.test(results.evaluation.source);
+    const labelled = results.evaluation?.labelled === true;
+    out.push(
+      [
+        "> [!CAUTION]",
+        `> **Calibrated on random data.** No \`--calibration-data\` was given: the INT8 ranges come from random inputs, not from data the model will see${scoredOnNoise ? ", and the numbers below were scored on those same random inputs" : ""}. On real data the INT8 models may do far worse.`,
+        `> Pass \`--calibration-data\` with a few hundred representative samples${labelled ? "" : ", and `--eval-data` with `--labels` to gate accuracy"}.`
+      ].join("\n")
+    );
+  }
+  if (results.incomplete) {
+    out.push(["> [!WARNING]", `> **This run was cut short** (${results.incomplete.replace(/\s+/g, " ")}): the rows below are what was measured before it stopped.`].join("\n"));
+  }
+  return out;
+}
+
+// src/report/report.ts
+var GITHUB_COMMENT_LIMIT = 65536;
+var LEVELS2 = [
+  { sensitiveRows: 10, keptFloatRows: 20, charts: 2, comparison: true, gate: true, details: true, tableRows: null, maxReason: 90, unmatched: 20, failures: 10 },
+  { sensitiveRows: 5, keptFloatRows: 5, charts: 1, comparison: true, gate: true, details: true, tableRows: null, maxReason: 90, unmatched: 5, failures: 5 },
+  { sensitiveRows: 3, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: true, tableRows: null, maxReason: 90, unmatched: 0, failures: 5 },
+  { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: null, maxReason: 90, unmatched: 0, failures: 3 },
+  { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: 40, maxReason: 80, unmatched: 0, failures: 3 }
+];
+var SHRUNK_NOTE = (limit) => `<sub>Some details were left out to keep this comment under GitHub's ${count(limit)}-character limit; results.json in the artifacts has everything.</sub>`;
+function marker(modelPath) {
+  return `<!-- quantgate:${modelPath.replace(/--/g, "-\u200B-")} -->`;
+}
+function renderEntry(entry, level, artifacts) {
+  const blocks = [];
+  const speed = speedSentence(entry);
+  if (speed) blocks.push(speed);
+  const { table: table2, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
+  blocks.push(table2);
+  if (footnotes.length > 0) blocks.push(footnotes.map((f) => `<sub>${f}</sub>`).join("<br>\n"));
+  if (!level.details) return blocks;
+  const sections = [
+    accuracySection(entry),
+    quantizationSection(entry, { sensitiveRows: level.sensitiveRows, keptFloatRows: level.keptFloatRows }),
+    level.charts > 0 ? chartSection(entry, level.charts) : null,
+    ...level.comparison ? [entry.comparison.sameJob, entry.comparison.file].map((side) => side ? comparisonSection(side, entry.results.environment.commit, level.unmatched) : null) : [],
+    level.gate ? gateSection(entry) : null,
+    environmentSection(entry, artifacts, level.comparison)
+  ];
+  blocks.push(...sections.filter((s) => s !== null));
+  return blocks;
+}
+function renderEntries(entries, level, options2, shrunk, limit) {
+  const first = entries[0];
+  const blocks = [`${marker(first.results.model.path)}
+${headline(entries)}`];
+  const failures = failureList(entries, level.failures);
+  if (failures) blocks.push(failures);
+  for (const entry of entries) {
+    blocks.push(...warnings(entry.results));
+    if (entries.length > 1) blocks.push(`#### ${entry.runner}`);
+    blocks.push(...renderEntry(entry, level, options2.artifacts));
+  }
+  if (shrunk) blocks.push(SHRUNK_NOTE(limit));
+  return `${blocks.join("\n\n")}
+`;
+}
+function hardCut(body, maxChars, limit) {
+  const note = `
+
+${SHRUNK_NOTE(limit)}
+`;
+  const room = Math.max(0, maxChars - note.length);
+  const cut = body.slice(0, room);
+  const atLine = cut.lastIndexOf("\n");
+  return `${atLine > 0 ? cut.slice(0, atLine) : cut}${note}`;
+}
+function renderReport(results, options2 = {}) {
+  const entry = reportEntry(results, options2);
+  const maxChars = options2.maxChars ?? GITHUB_COMMENT_LIMIT;
+  let body = "";
+  for (const [i, level] of LEVELS2.entries()) {
+    body = renderEntries([entry], level, options2, i > 0, GITHUB_COMMENT_LIMIT);
+    if (body.length <= maxChars) return body;
+  }
+  return hardCut(body, maxChars, GITHUB_COMMENT_LIMIT);
+}
+
+// src/pipeline/recorder.ts
+var RunRecorder = class {
+  constructor(init) {
+    this.init = init;
+  }
+  init;
+  rows = [];
+  quantization = null;
+  evaluation = null;
+  /** A results.json to compare with (--baseline), once it has been read and validated. */
+  baseline = null;
+  createdAt = (/* @__PURE__ */ new Date()).toISOString();
+  get resultsPath() {
+    return join10(this.init.outDir, "results.json");
+  }
+  get reportPath() {
+    return join10(this.init.outDir, "report.md");
+  }
+  /** The results as they stand; `incomplete` says why the run stopped early, if it did. */
+  results(incomplete = null) {
+    const partial2 = {
+      schemaVersion: SCHEMA_VERSION,
+      createdAt: this.createdAt,
+      command: this.init.command,
+      model: this.init.model,
+      baselineModel: this.init.baselineModel,
+      environment: this.init.environment,
+      quantization: this.quantization,
+      evaluation: this.evaluation,
+      runs: this.rows.map((p) => p.row),
+      verdict: { pass: false, gated: false, reasons: [] },
+      incomplete
+    };
+    partial2.verdict = decideVerdict(partial2, this.init.thresholds, compareResults(partial2, this.baseline));
+    return partial2;
+  }
+  report(results) {
+    return renderReport(results, {
+      baseline: this.baseline,
+      thresholds: this.init.thresholds,
+      ...this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}
+    });
+  }
+  /**
+   * Writes results.json and report.md (synchronously, so it also works from a signal handler);
+   * each through a temporary file renamed into place, so a reader never sees half a file.
+   */
+  write(incomplete = null) {
+    const results = this.results(incomplete);
+    mkdirSync3(this.init.outDir, { recursive: true });
+    const put = (path, text) => {
+      writeFileSync2(`${path}.tmp`, text);
+      renameSync2(`${path}.tmp`, path);
+    };
+    put(this.resultsPath, `${JSON.stringify(results, null, 2)}
+`);
+    put(this.reportPath, `${this.report(results)}
+`);
+    return results;
+  }
+};
+
+// src/pipeline/runs.ts
+var NOT_REACHED = "not run: the run stopped before it reached this row";
+var PRECISION = { fp32: "fp32", "int8.ort": "int8", "int8.trt": "int8" };
+var VARIANTS_BY_PROVIDER = {
+  cpu: ["fp32", "int8.ort"],
+  cuda: ["fp32", "int8.trt"],
+  tensorrt: ["fp32", "int8.trt"],
+  reference: ["int8.trt"]
+};
+function emptyRow(runtime, provider, model2, modelFile, precision, batch) {
+  return {
+    runtime,
+    provider,
+    model: model2,
+    modelFile,
+    precision,
+    batch,
+    status: "skipped",
+    reason: NOT_REACHED,
+    latencyMs: null,
+    throughput: null,
+    memory: null,
+    loadMs: null,
+    accuracy: null,
+    accuracyLossPp: null,
+    accuracyLossCi: null
+  };
+}
+function planRows(input2) {
+  const rows = [];
+  const add = (runtime, provider, variant, files, batch, benchmark2, skip) => {
+    const model2 = `${files.role === "base" ? "base:" : ""}${variant}`;
+    const row = emptyRow(runtime, provider, model2, input2.displayPath(files[variant]), PRECISION[variant], batch);
+    if (skip !== null) row.reason = skip;
+    rows.push({ row, variant, role: files.role, file: files[variant], benchmark: benchmark2, skip });
+  };
+  for (const files of input2.models) {
+    for (const provider of input2.providers.run) {
+      for (const variant of VARIANTS_BY_PROVIDER[provider]) {
+        for (const batch of input2.batchSizes) add("onnxruntime", provider, variant, files, batch, true, input2.batchProblem(batch));
+      }
+    }
+    for (const { provider, reason } of input2.providers.skipped) {
+      for (const variant of VARIANTS_BY_PROVIDER[provider]) for (const batch of input2.batchSizes) add("onnxruntime", provider, variant, files, batch, true, reason);
+    }
+    add("onnxruntime", "reference", "int8.trt", files, input2.evaluationBatch, false, null);
+    for (const batch of input2.batchSizes) add("tensorrt", "tensorrt", "int8.trt", files, batch, true, input2.tensorrt.available ? null : input2.tensorrt.reason);
+  }
+  return rows;
+}
+function accuracyRows(rows) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const p of rows) {
+    if (p.row.runtime !== "onnxruntime" || p.skip !== null) continue;
+    const key = `${p.role}|${p.variant}|${p.row.provider}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+// src/pipeline/run.ts
+var EVALUATION_BATCH = 32;
+function fixedBatchOf(signature) {
+  const first = signature.inputs[0]?.shape?.[0];
+  return typeof first === "number" ? first : void 0;
+}
+async function describeModel(model2, cwd) {
+  const rel = relative3(cwd, model2.path);
+  return { path: rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
+}
+async function runPipeline(config2, ctx) {
+  const { log } = ctx;
+  const threads = config2.threads;
+  for (const stale of ["results.json", "report.md"]) rmSync3(join11(config2.out, stale), { force: true });
+  if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, ctx.cwd, log));
+  const model2 = readModel(config2.model);
+  const baseModel = config2.baselineModel ? readModel(config2.baselineModel, "--baseline-model") : null;
+  const environment = await detectEnvironment({ cwd: ctx.cwd, ...threads ? { threads } : {} });
+  const recorder = new RunRecorder({
+    outDir: config2.out,
+    model: await describeModel(model2, ctx.cwd),
+    baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
+    environment,
+    thresholds: runThresholds(config2),
+    command: reproduceCommand("run", config2, ctx.cwd)
+  });
+  const onSignal = (signal) => {
+    recorder.write(`interrupted by ${signal}`);
+    log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const signature = modelSignature(model2.proto);
+    await requireRuntimeSupport(signature, config2.model);
+    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel);
+    const output2 = selectOutput(signature.outputs, config2.output);
+    const tensorrt = await tensorRtAvailability();
+    if (config2.runtimes !== "auto" && config2.runtimes.includes("tensorrt") && !tensorrt.available) {
+      throw new BadInputError(
+        `--runtimes tensorrt: TensorRT is not available: ${tensorrt.reason}`,
+        "run on a GPU runner with TensorRT installed, or leave tensorrt out of --runtimes (auto reports it as a skipped row)"
+      );
+    }
+    const runOnnxRuntime = config2.runtimes === "auto" || config2.runtimes.includes("onnxruntime");
+    const providers = runOnnxRuntime ? await selectProviders(config2.providers) : { run: [], skipped: [] };
+    const data = await log.group("data", async () => {
+      const calibration = await calibrationData(config2, signature.inputs, log);
+      const evaluation = config2.evalData ? await openDataSet(config2.evalData, { what: "--eval-data", inputs: signature.inputs, ...config2.preprocess ? { preprocess: config2.preprocess } : {}, inputShapes: config2.inputShapes }) : null;
+      const labels = config2.labels && evaluation ? await readLabels(config2.labels, { what: "--labels", count: evaluation.count, samplesFrom: `--eval-data ${config2.evalData}` }) : null;
+      log.info(`calibration: ${calibration.description}`);
+      log.info(
+        evaluation ? `evaluation: ${evaluation.description}${labels ? ` with ${labels.values.length} labels` : " (no labels: fidelity against FP32)"}` : "evaluation: none given: the calibration data is scored for fidelity against FP32"
+      );
+      return { calibration, evaluation: evaluation ?? calibration, labels };
+    });
+    if (config2.baseline) recorder.baseline = readResultsFile(config2.baseline, "--baseline");
+    const cpu2 = await cpuForLayout(config2.targetCpu, log);
+    const models = [];
+    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join11(config2.out, "baseline")]] : []]) {
+      const outcome = await log.group(
+        role === "current" ? "quantize" : "quantize the baseline model",
+        () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
+      );
+      if (role === "current") recorder.quantization = outcome.summary;
+      models.push({ role, fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt });
+    }
+    const fixedBatch2 = fixedBatchOf(signature);
+    const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
+    recorder.rows = planRows({
+      models,
+      providers,
+      batchSizes: config2.batchSizes,
+      batchProblem: (batch) => batchSupport(signature, batch).reason,
+      evaluationBatch,
+      tensorrt,
+      displayPath: (file2) => {
+        const rel = relative3(config2.out, file2);
+        return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : relative3(ctx.cwd, file2) || file2;
+      }
+    });
+    if (!runOnnxRuntime) log.warn("--runtimes leaves out onnxruntime: accuracy cannot be scored without it");
+    if (runOnnxRuntime) {
+      recorder.evaluation = await log.group(
+        "accuracy",
+        () => evaluateAccuracy({
+          rows: accuracyRows(recorder.rows),
+          models,
+          data: data.evaluation,
+          labels: data.labels,
+          output: output2,
+          batchSize: evaluationBatch,
+          ...fixedBatch2 !== void 0 ? { fixedBatch: fixedBatch2 } : {},
+          ...threads ? { threads } : {},
+          seed: config2.seed,
+          log,
+          onRow: () => recorder.write("the run has not finished yet")
+        })
+      );
+      await log.group(
+        "benchmark",
+        () => measureRows({
+          rows: recorder.rows,
+          data: data.evaluation,
+          settings: { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs },
+          ...threads ? { threads } : {},
+          log,
+          onRow: () => recorder.write("the run has not finished yet")
+        })
+      );
+    }
+    const results = recorder.write();
+    return { results, files: { results: recorder.resultsPath, report: recorder.reportPath } };
+  } catch (error62) {
+    const problem = error62 instanceof BadInputError ? error62.message : `internal error: ${error62.message}`;
+    try {
+      recorder.write(problem);
+      log.warn(`the run stopped early; what was measured is in ${recorder.resultsPath} and ${recorder.reportPath}`);
+    } catch (writeError) {
+      log.debug(`could not write the partial results: ${writeError.message}`);
+    }
+    throw error62;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    model2.close();
+    baseModel?.close();
+  }
+}
+
+// src/commands/run.ts
+import { relative as relative4 } from "node:path";
+async function runCommand(config2, ctx) {
+  const outcome = await runPipeline(config2, ctx);
+  ctx.stdout.write(config2.json ? `${JSON.stringify(outcome.results, null, 2)}
+` : `${summarize(outcome, ctx.cwd)}
+`);
+  return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
+}
+function summarize(outcome, cwd) {
+  const { verdict } = outcome.results;
+  const show = (p) => relative4(cwd, p) || p;
+  const mark = !verdict.gated ? "not gated" : verdict.pass ? "passed" : "FAILED";
+  return [
+    `verdict: ${mark}`,
+    ...verdict.reasons.map((r) => `  ${r}`),
+    `report: ${show(outcome.files.report)}`,
+    `results: ${show(outcome.files.results)}`
+  ].join("\n");
+}
+
+// src/commands/demo.ts
+var DEMO_DIR = join12(PACKAGE_ROOT, "examples", "demo");
+async function demoCommand(config2, ctx) {
+  const runConfig = resolveConfig("run", {
+    givenKind: "flag",
+    cwd: ctx.cwd,
+    // The demo's inputs are fixed; only --out is the user's. No quantgate.yml is read.
+    configPath: join12(DEMO_DIR, "quantgate.yml"),
+    given: { out: config2.out }
+  });
+  ctx.log.info(`demo: ${join12("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
+  const outcome = await runPipeline(runConfig, ctx);
+  ctx.stdout.write(`${summarize(outcome, ctx.cwd)}
+`);
+  return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
+}
+
+// src/commands/inspect.ts
+var QUANTIZABLE_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
+async function inspectModel(config2) {
+  const model2 = readModel(config2.model);
+  try {
+    const signature = modelSignature(model2.proto);
+    const limits = await runtimeLimits();
+    const problem = runtimeSupportProblem(signature, limits, config2.model);
+    const reason = problem ? problem.describe() : null;
+    const result = {
+      path: model2.path,
+      fileBytes: model2.fileBytes,
+      totalBytes: model2.totalBytes,
+      sha256: await model2.sha256(),
+      signature,
+      runtime: { ...limits, runs: reason === null, reason }
+    };
+    if (config2.nodes) {
+      const nodes = [];
+      forEachNode(
+        model2.proto,
+        (node3, scope) => nodes.push({ name: node3.name, opType: node3.opType, domain: node3.domain, inputs: [...node3.input], outputs: [...node3.output], scope })
+      );
+      result.nodes = nodes;
+    }
+    return result;
+  } finally {
+    model2.close();
+  }
+}
+function formatInspect(result) {
+  const s = result.signature;
+  const lines = [];
+  const size = result.totalBytes === result.fileBytes ? formatBytes(result.fileBytes) : `${formatBytes(result.totalBytes)} with external data`;
+  lines.push(`${result.path}`);
+  lines.push(`  ${size} \xB7 IR ${s.irVersion} \xB7 opset ${s.opsets.map((o) => o.domain === "ai.onnx" ? String(o.version) : `${o.domain} ${o.version}`).join(", ")}${s.producer ? ` \xB7 ${s.producer}` : ""}`);
+  lines.push(`  sha256 ${result.sha256}`);
+  lines.push("inputs");
+  lines.push(textTable(s.inputs.map((i) => [i.name, i.dtype, formatShape(i.shape)])));
+  lines.push("outputs");
+  lines.push(textTable(s.outputs.map((o) => [o.name, o.dtype, formatShape(o.shape)])));
+  const ops = Object.entries(s.opCounts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  lines.push(`nodes ${s.nodes}: ${ops.map(([op, n]) => `${op} ${n}`).join(", ")}`);
+  if (s.functions.length > 0) lines.push(`functions ${s.functions.join(", ")}`);
+  const external = s.parameters.externalBytes > 0 ? `, ${formatBytes(s.parameters.externalBytes)} in external data` : "";
+  lines.push(`parameters ${formatCount(s.parameters.count)} (${formatBytes(s.parameters.bytes)}) in ${s.parameters.initializers} initializers${external}`);
+  const quantizable = QUANTIZABLE_OPS.filter((op) => s.opCounts[op]).map((op) => `${op} ${s.opCounts[op]}`);
+  lines.push(`quantizable ${quantizable.length > 0 ? quantizable.join(", ") : "none (no Conv, ConvTranspose, Gemm or MatMul)"}`);
+  const limits = `IR \u2264 ${result.runtime.maxIrVersion ?? "?"}, opset \u2264 ${result.runtime.maxOpset ?? "?"}`;
+  lines.push(result.runtime.runs ? `ONNX Runtime ${result.runtime.ortVersion} runs it (${limits})` : `${result.runtime.reason}`);
+  if (result.nodes) {
+    lines.push(`nodes (name, op type, inputs \u2192 outputs)`);
+    lines.push(
+      textTable(
+        result.nodes.map((n) => [
+          n.name || "(unnamed)",
+          n.domain && n.domain !== "ai.onnx" ? `${n.domain}:${n.opType}` : n.opType,
+          `${n.inputs.join(", ")} \u2192 ${n.outputs.join(", ")}${n.scope === "graph" ? "" : `  [${n.scope}]`}`
+        ])
+      )
+    );
+  }
+  return lines.join("\n");
+}
+async function inspectCommand(config2, ctx) {
+  const result = await inspectModel(config2);
+  ctx.stdout.write(config2.json ? `${JSON.stringify(result, null, 2)}
+` : `${formatInspect(result)}
+`);
+  return ExitCode.passed;
+}
+
+// src/commands/quantize.ts
+import { relative as relative5 } from "node:path";
+async function quantizeCommand(config2, ctx) {
+  const model2 = readModel(config2.model);
+  try {
+    const signature = modelSignature(model2.proto);
+    await requireRuntimeSupport(signature, config2.model);
+    const reuse = config2.ranges ? readCalibrationFile(config2.ranges) : void 0;
+    const data = await ctx.log.group("data", () => calibrationData(config2, signature.inputs, ctx.log));
+    const cpu2 = await cpuForLayout(config2.targetCpu, ctx.log);
+    const outcome = await ctx.log.group(
+      "quantize",
+      () => quantizeModel({ model: model2, data, settings: config2, cpu: cpu2, outDir: config2.out, log: ctx.log, ...reuse ? { reuse } : {} })
+    );
+    ctx.stdout.write(config2.json ? `${JSON.stringify({ files: outcome.files, quantization: outcome.summary }, null, 2)}
+` : `${formatQuantize(outcome, ctx.cwd)}
+`);
+    return ExitCode.passed;
+  } finally {
+    model2.close();
+  }
+}
+function formatQuantize(outcome, cwd) {
+  const s = outcome.summary;
+  const show = (path) => relative5(cwd, path) || path;
+  const lines = [];
+  for (const m of s.models) {
+    const counts = Object.entries(m.quantized).filter(([, [, total]]) => total > 0).map(([op, [q, total]]) => `${op} ${q}/${total}`).join(", ");
+    const path = m.flavour === "trt" ? outcome.files.trt : outcome.files.ort;
+    lines.push(`wrote ${show(path)} (${formatBytes(m.bytes)}, FP32 ${formatBytes(s.fp32Bytes)}): ${counts} in INT8`);
+  }
+  const method = s.method === "percentile" ? `percentile ${s.percentile}` : s.method;
+  const timing = s.calibrationMs === null ? "ranges reused" : `calibration ${(s.calibrationMs / 1e3).toFixed(1)} s`;
+  lines.push(`ranges: ${method} over ${s.samples} samples${s.randomData ? " of RANDOM data" : ""} (${timing}; quantization ${((s.quantizationMs ?? 0) / 1e3).toFixed(1)} s) \u2192 ${show(outcome.files.calibration)}`);
+  lines.push(`ONNX Runtime layout: ${s.cpuLayout.reason}`);
+  if (s.keptFloat.length > 0) lines.push(`kept in float: ${s.keptFloat.map((k) => `${k.node || k.opType} (${k.reason})`).join("; ")}`);
+  if (s.mostSensitive.length > 0) {
+    lines.push(`most sensitive layers (SQNR alone; ${((s.sensitivityMs ?? 0) / 1e3).toFixed(1)} s):`);
+    for (const m of s.mostSensitive.slice(0, 5)) lines.push(`  ${m.sqnrDb.toFixed(1).padStart(6)} dB  ${m.node}  (${m.exclude})`);
+  }
+  return lines.join("\n");
+}
+
 // src/cli/output.ts
 function useColor(stream) {
   if (process.env.NO_COLOR !== void 0 && process.env.NO_COLOR !== "") return false;
@@ -35485,12 +44533,12 @@ function useColor(stream) {
   return stream.isTTY === true && process.env.TERM !== "dumb";
 }
 function paint(enabled) {
-  const wrap = (open2, close) => (s) => enabled ? `\x1B[${open2}m${s}\x1B[${close}m` : s;
+  const wrap = (open3, close) => (s) => enabled ? `\x1B[${open3}m${s}\x1B[${close}m` : s;
   return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39) };
 }
 var TerminalLog = class {
-  constructor(options, stream = process.stderr) {
-    this.options = options;
+  constructor(options2, stream = process.stderr) {
+    this.options = options2;
     this.stream = stream;
     this.colors = paint(useColor(stream));
   }
@@ -35520,10 +44568,6 @@ var TerminalLog = class {
   }
 };
 
-// src/version.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-var VERSION = JSON.parse(readFileSync3(new URL("../package.json", import.meta.url), "utf8")).version;
-
 // src/cli/program.ts
 var SUMMARIES = {
   run: "Quantize, benchmark, score and gate a model: the whole pipeline (what the action runs).",
@@ -35541,7 +44585,7 @@ function defaultText(spec) {
 function toOption(spec) {
   const fallback = defaultText(spec);
   const option = new Option(`--${spec.key}${spec.arg ? ` ${spec.arg}` : ""}`, `${spec.description}${fallback ? ` (default: ${fallback})` : ""}`);
-  if (spec.repeatable) option.argParser((value, previous) => [...previous ?? [], value]);
+  if (spec.repeatable) option.argParser((value2, previous) => [...previous ?? [], value2]);
   return option;
 }
 var EXAMPLES = {
@@ -35586,8 +44630,8 @@ NO_COLOR disables colour.`
       const raw = cmd.opts();
       const flags = {};
       for (const spec of OPTIONS) {
-        const value = raw[camelKey(spec.key)];
-        if (value !== void 0) flags[spec.key] = value;
+        const value2 = raw[camelKey(spec.key)];
+        if (value2 !== void 0) flags[spec.key] = value2;
       }
       const g = globals();
       await onCommand({
