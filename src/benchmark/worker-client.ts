@@ -31,6 +31,12 @@ export class WorkerExitedError extends Error {
 
 const TAIL_BYTES = 2000;
 
+/**
+ * How long one request may take before the worker is stopped: generous (a large model's load or
+ * a round at batch 64 on a CPU takes minutes), but a worker that hangs must not hang the job.
+ */
+export const REQUEST_TIMEOUT_MS = 20 * 60 * 1000;
+
 export class BenchmarkWorker {
   private readonly child: ChildProcess;
   private nextId = 1;
@@ -80,12 +86,23 @@ export class BenchmarkWorker {
     return this.child.pid;
   }
 
-  request<K extends WorkerRequestType>(type: K, body: WorkerRequests[K]): Promise<WorkerReplies[K]> {
+  request<K extends WorkerRequestType>(type: K, body: WorkerRequests[K], timeoutMs = REQUEST_TIMEOUT_MS): Promise<WorkerReplies[K]> {
     if (this.pending) return Promise.reject(new Error(`benchmark worker is busy with '${this.pending.type}'`));
     if (this.exit) return Promise.reject(new WorkerExitedError(this.describeExit(type)));
     const id = this.nextId++;
     return new Promise<WorkerReplies[K]>((resolve, reject) => {
-      this.pending = { id, type, resolve: resolve as (value: unknown) => void, reject };
+      const timer = setTimeout(() => {
+        if (this.pending?.id !== id) return;
+        this.pending = undefined;
+        reject(new WorkerExitedError(`the benchmark worker did not answer '${type}' within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} and was stopped`));
+        this.child.kill('SIGKILL');
+      }, timeoutMs);
+      timer.unref();
+      const done = <T>(settle: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        settle(value);
+      };
+      this.pending = { id, type, resolve: done(resolve as (value: unknown) => void), reject: done(reject) };
       this.child.send({ id, type, ...body }, (error) => {
         if (error && this.pending?.id === id) {
           this.pending = undefined;

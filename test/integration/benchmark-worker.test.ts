@@ -117,6 +117,19 @@ describe('BenchmarkWorker', () => {
     await worker.close();
   });
 
+  it('a worker that never answers is stopped after the request timeout, with the reason', async () => {
+    const script = join(dir, 'hangs.mjs');
+    writeFileSync(script, "process.on('message', () => {}); setInterval(() => {}, 1000);\n");
+    const worker = new BenchmarkWorker({ path: script, execArgv: [] });
+    const started = Date.now();
+    await assert.rejects(
+      worker.request('memory', {}, 300),
+      (e: unknown) => e instanceof WorkerExitedError && /did not answer 'memory' within 300 ms and was stopped/.test(e.message),
+    );
+    assert.ok(Date.now() - started < 5000);
+    await worker.close();
+  });
+
   it('a missing worker file is refused before anything starts', () => {
     assert.throws(() => new BenchmarkWorker({ path: join(dir, 'benchmark-worker.js'), execArgv: [] }), /benchmark-worker\.js is missing: the bundle was built without it/);
   });
