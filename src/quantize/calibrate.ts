@@ -132,8 +132,12 @@ export async function calibrate(
   const perSample = observed.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
   const budget = settings.batchBytes ?? 256 * 2 ** 20;
   const toFeeds = (batch: Batch) => Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+  // Progress per batch, at most about ten lines a pass.
+  let nextReport = 0;
   const progress = (pass: string, done: number) => {
-    log.debug(`calibration ${pass}: ${done}/${data.count} samples`);
+    if (done < nextReport && done < data.count) return;
+    log.info(`calibration ${pass}: ${done}/${data.count} samples`);
+    nextReport = done + Math.ceil(data.count / 10);
   };
 
   // Pass 1: exact min and max through in-graph reductions.
@@ -176,6 +180,7 @@ export async function calibrate(
   const histograms = new Map<string, AbsHistogram>();
   if (settings.method !== 'minmax') {
     for (const t of observed) histograms.set(t, new AbsHistogram(minmax.get(t)!.amax));
+    nextReport = 0;
     const { session, dispose } = await openEditedSession(withOutputs(proto, observed), source, settings.threads ? { threads: settings.threads } : {});
     try {
       const size = batchSizeFor(perSample, budget);
