@@ -47,7 +47,8 @@ if (!existsSync(values.calibration!)) {
   execFileSync(values.python!, [join(here, 'models', 'make_imagenet_like.py'), dirname(values.calibration!), '--count', '64'], { stdio: 'inherit' });
 }
 
-const child = join(work, 'quantize-child.mjs');
+// Inside the repository, so that the bundle resolves onnxruntime-node from its node_modules.
+const child = join(here, '.build', 'quantize-child.mjs');
 await build({ entryPoints: [join(here, 'quantize-child.ts')], bundle: true, platform: 'node', format: 'esm', outfile: child, external: ['onnxruntime-node', 'sharp'], logLevel: 'warning', banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" } });
 
 interface Ours {
@@ -68,8 +69,7 @@ interface Reference {
 
 function ours(model: string, method: string, tag: string): Ours {
   const out = join(work, `ours-${tag}-${method}`);
-  // The child resolves onnxruntime-node from the repository's node_modules.
-  const r = spawnSync(process.execPath, [child, model, values.calibration!, out, method, '2'], { encoding: 'utf8', cwd: join(here, '..'), env: { ...process.env, NODE_PATH: join(here, '..', 'node_modules') } });
+  const r = spawnSync(process.execPath, [child, model, values.calibration!, out, method, '2'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`quantgate failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }

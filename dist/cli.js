@@ -38353,8 +38353,22 @@ async function listFolder(folder) {
   );
 }
 
-// src/data/image-folder.ts
-import sharp2 from "sharp";
+// src/data/sharp.ts
+var loaded;
+function loadSharp() {
+  loaded ??= import("sharp").then(
+    (m) => m.default,
+    (error62) => {
+      loaded = void 0;
+      throw new BadInputError(
+        `sharp, which decodes images for --preprocess imagenet, could not be loaded: ${error62.message.split("\n")[0]}`,
+        "reinstall quantgate's dependencies (npm ci), or give the data as .npy/.npz instead of images",
+        { cause: error62 }
+      );
+    }
+  );
+  return loaded;
+}
 
 // src/data/shapes.ts
 import { dirname as dirname2 } from "node:path";
@@ -38663,9 +38677,6 @@ async function* readBatches(count2, columns, batchSize) {
   }
 }
 
-// src/data/imagenet.ts
-import sharp from "sharp";
-
 // src/data/pil-resize.ts
 var PRECISION_BITS = 32 - 8 - 2;
 var ONE = 1 << PRECISION_BITS;
@@ -38797,6 +38808,7 @@ function cropOffset(size, crop) {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 async function decodeRgb(path) {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(path, { ignoreIcc: true, autoOrient: true }).removeAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${path}: decoded to ${info.channels} channels where RGB was asked for`);
   return { pixels: data, width: info.width, height: info.height };
@@ -38848,7 +38860,7 @@ async function openImageFolder(options2) {
   const input2 = presetInput(options2);
   await mapBounded(files, 8, async (file2) => {
     try {
-      const meta3 = await sharp2(file2).metadata();
+      const meta3 = await (await loadSharp())(file2).metadata();
       if (!meta3.width || !meta3.height) throw new Error("no image size in its header");
     } catch (error62) {
       throw unreadableImage(what, file2, error62);
@@ -39746,12 +39758,12 @@ import { join as join5 } from "node:path";
 var VERSION = JSON.parse(readFileSync3(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/runtime/onnxruntime.ts
-var loaded;
+var loaded2;
 function loadOrt() {
-  loaded ??= import("onnxruntime-node").then(
+  loaded2 ??= import("onnxruntime-node").then(
     (m) => m.default ?? m,
     (error62) => {
-      loaded = void 0;
+      loaded2 = void 0;
       throw new BadInputError(
         `onnxruntime-node could not be loaded: ${error62.message}`,
         "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
@@ -39759,7 +39771,7 @@ function loadOrt() {
       );
     }
   );
-  return loaded;
+  return loaded2;
 }
 async function ortVersion() {
   const ort = await loadOrt();
@@ -41288,8 +41300,11 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
   const perSample = observed.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
   const budget = settings.batchBytes ?? 256 * 2 ** 20;
   const toFeeds = (batch) => Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+  let nextReport = 0;
   const progress = (pass, done) => {
-    log.debug(`calibration ${pass}: ${done}/${data.count} samples`);
+    if (done < nextReport && done < data.count) return;
+    log.info(`calibration ${pass}: ${done}/${data.count} samples`);
+    nextReport = done + Math.ceil(data.count / 10);
   };
   const minmax = new Map(observed.map((t) => [t, new MinMax()]));
   const reduced = clone2(ModelProtoSchema, proto);
@@ -41328,6 +41343,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
   const histograms = /* @__PURE__ */ new Map();
   if (settings.method !== "minmax") {
     for (const t of observed) histograms.set(t, new AbsHistogram(minmax.get(t).amax));
+    nextReport = 0;
     const { session, dispose } = await openEditedSession(withOutputs(proto, observed), source, settings.threads ? { threads: settings.threads } : {});
     try {
       const size = batchSizeFor(perSample, budget);
@@ -43407,6 +43423,7 @@ var WorkerExitedError = class extends Error {
   name = "WorkerExitedError";
 };
 var TAIL_BYTES = 2e3;
+var REQUEST_TIMEOUT_MS = 20 * 60 * 1e3;
 var BenchmarkWorker = class {
   child;
   nextId = 1;
@@ -43452,12 +43469,23 @@ ${error62.message}`;
   get pid() {
     return this.child.pid;
   }
-  request(type2, body) {
+  request(type2, body, timeoutMs = REQUEST_TIMEOUT_MS) {
     if (this.pending) return Promise.reject(new Error(`benchmark worker is busy with '${this.pending.type}'`));
     if (this.exit) return Promise.reject(new WorkerExitedError(this.describeExit(type2)));
     const id = this.nextId++;
     return new Promise((resolve6, reject) => {
-      this.pending = { id, type: type2, resolve: resolve6, reject };
+      const timer = setTimeout(() => {
+        if (this.pending?.id !== id) return;
+        this.pending = void 0;
+        reject(new WorkerExitedError(`the benchmark worker did not answer '${type2}' within ${timeoutMs >= 1e3 ? `${Math.round(timeoutMs / 1e3)} s` : `${timeoutMs} ms`} and was stopped`));
+        this.child.kill("SIGKILL");
+      }, timeoutMs);
+      timer.unref();
+      const done = (settle2) => (value2) => {
+        clearTimeout(timer);
+        settle2(value2);
+      };
+      this.pending = { id, type: type2, resolve: done(resolve6), reject: done(reject) };
       this.child.send({ id, type: type2, ...body }, (error62) => {
         if (error62 && this.pending?.id === id) {
           this.pending = void 0;
@@ -43571,9 +43599,9 @@ var SessionState = class {
       this.device = new DeviceMemoryTracker(this.worker.pid);
       await this.device.markContext();
     }
-    const loaded2 = await this.worker.request("load", { session: { modelPath, provider, ...sessionSettings }, feeds: batch.feeds });
-    this.loadMs = loaded2.loadMs;
-    this.settings = loaded2.settings;
+    const loaded3 = await this.worker.request("load", { session: { modelPath, provider, ...sessionSettings }, feeds: batch.feeds });
+    this.loadMs = loaded3.loadMs;
+    this.settings = loaded3.settings;
     await this.device?.sample();
   }
   async warm(ms2) {

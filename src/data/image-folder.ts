@@ -4,7 +4,7 @@
  * file is bad input before anything runs); pixels are decoded during the passes, a few images
  * ahead of the consumer, never more.
  */
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import { BadInputError } from '../errors.js';
 import { DataType, dtypeName } from '../model/dtypes.js';
 import { formatShape } from '../model/signature.js';
@@ -31,7 +31,7 @@ export async function openImageFolder(options: ImageFolderOptions): Promise<Data
   const input = presetInput(options);
   await mapBounded(files, 8, async (file) => {
     try {
-      const meta = await sharp(file).metadata();
+      const meta = await (await loadSharp())(file).metadata();
       if (!meta.width || !meta.height) throw new Error('no image size in its header');
     } catch (error) {
       throw unreadableImage(what, file, error);

@@ -9,7 +9,7 @@
  * profiles are ignored, as Pillow ignores them: models see the stored values they were trained
  * on.
  */
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import { pilBilinearResize } from './pil-resize.js';
 
 export const IMAGENET = {
@@ -40,6 +40,7 @@ export function cropOffset(size: number, crop: number): number {
  * (the caller names the file).
  */
 export async function decodeRgb(path: string): Promise<{ pixels: Uint8Array; width: number; height: number }> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(path, { ignoreIcc: true, autoOrient: true })
     .removeAlpha()
     .toColourspace('srgb')
