@@ -47,8 +47,9 @@ if (!existsSync(values.calibration!)) {
   execFileSync(values.python!, [join(here, 'models', 'make_imagenet_like.py'), dirname(values.calibration!), '--count', '64'], { stdio: 'inherit' });
 }
 
-// Inside the repository, so that the bundle resolves onnxruntime-node from its node_modules.
-const child = join(here, '.build', 'quantize-child.mjs');
+// One folder below the repository's root, as dist/ is: the bundle resolves onnxruntime-node from
+// the repository's node_modules and finds package.json one level up.
+const child = join(here, '..', '.bench-build', 'quantize-child.mjs');
 await build({ entryPoints: [join(here, 'quantize-child.ts')], bundle: true, platform: 'node', format: 'esm', outfile: child, external: ['onnxruntime-node', 'sharp'], logLevel: 'warning', banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" } });
 
 interface Ours {

@@ -9,8 +9,9 @@
  *   histogram (entropy, percentile) the observed tensors themselves, binned as |x| over the
  *             [0, amax] the min/max pass found, so no bin ever needs merging.
  */
-import { create, clone } from '@bufbuild/protobuf';
-import { ModelProtoSchema, ValueInfoProtoSchema, type ModelProto } from 'onnx-buf';
+import { cloneModel } from '../model/clone.js';
+import { create } from '@bufbuild/protobuf';
+import { ValueInfoProtoSchema, type ModelProto } from 'onnx-buf';
 import type { Method } from '../config/types.js';
 import type { Batch, DataSet } from '../data/types.js';
 import { BadInputError } from '../errors.js';
@@ -35,7 +36,11 @@ export interface CalibrationSettings {
   method: Method;
   percentile: number;
   threads?: number;
-  /** Memory for one batch of observed tensors; sets the batch size. */
+  /**
+   * Bytes of observed tensors one batch may hold; sets the batch size. The histogram pass holds
+   * them twice (ONNX Runtime's outputs and their copies), the min/max pass only ONNX Runtime's
+   * working set, so it takes batches twice as large.
+   */
   batchBytes?: number;
   log: Log;
 }
@@ -66,7 +71,7 @@ async function* batchesOf(data: DataSet, size: number, fixed: number | undefined
 }
 
 function withOutputs(proto: ModelProto, names: Iterable<string>): ModelProto {
-  const copy = clone(ModelProtoSchema, proto);
+  const copy = cloneModel(proto);
   const graph = copy.graph!;
   const existing = new Set(graph.output.map((o) => o.name));
   for (const name of names) if (!existing.has(name)) graph.output.push(create(ValueInfoProtoSchema, { name }));
@@ -130,7 +135,7 @@ export async function calibrate(
   const observed = [...tensors].filter((t) => (probe.bytesPerSample.get(t) ?? 0) > 0).sort();
   const fixed = fixedBatch(proto);
   const perSample = observed.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
-  const budget = settings.batchBytes ?? 256 * 2 ** 20;
+  const budget = settings.batchBytes ?? 128 * 2 ** 20;
   const toFeeds = (batch: Batch) => Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
   // Progress per batch, at most about ten lines a pass.
   let nextReport = 0;
@@ -142,7 +147,7 @@ export async function calibrate(
 
   // Pass 1: exact min and max through in-graph reductions.
   const minmax = new Map(observed.map((t) => [t, new MinMax()]));
-  const reduced = clone(ModelProtoSchema, proto);
+  const reduced = cloneModel(proto);
   const editor = new GraphEditor(reduced.graph!);
   const reductionOutputs = new Map<string, [string, string]>();
   for (const t of observed) {

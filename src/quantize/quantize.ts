@@ -4,10 +4,11 @@
  * TensorRT one against TensorRT's rules, measure sensitivity, write calibration.json and a
  * TensorRT calibration cache.
  */
-import { create, clone } from '@bufbuild/protobuf';
+import { cloneModel } from '../model/clone.js';
+import { create } from '@bufbuild/protobuf';
 import { writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelProtoSchema, StringStringEntryProtoSchema, type ModelProto } from 'onnx-buf';
+import { StringStringEntryProtoSchema, type ModelProto } from 'onnx-buf';
 import type { QuantizeSettings } from '../config/types.js';
 import type { DataSet } from '../data/types.js';
 import { BadInputError } from '../errors.js';
@@ -82,8 +83,8 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   log.info(`CPU layout: ${cpuLayout.reason}`);
 
   const probe = await probeTensors(prepared, model, data, settings.threads);
-  const trtProto = clone(ModelProtoSchema, prepared);
-  const ortProto = clone(ModelProtoSchema, prepared);
+  const trtProto = cloneModel(prepared);
+  const ortProto = cloneModel(prepared);
   const trtEditor = new GraphEditor(trtProto.graph!);
   const ortEditor = new GraphEditor(ortProto.graph!);
   const trtPlan = planTensorRt(trtEditor, probe.types, exclusions);

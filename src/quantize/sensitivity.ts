@@ -7,8 +7,9 @@
  * INT8 (TensorRT-flavour) model, run unfused, against the FP32 model: how error builds up along
  * the network. Both on the first few calibration samples.
  */
-import { clone, create } from '@bufbuild/protobuf';
-import { ModelProtoSchema, NodeProtoSchema, ValueInfoProtoSchema, type ModelProto } from 'onnx-buf';
+import { cloneModel } from '../model/clone.js';
+import { create } from '@bufbuild/protobuf';
+import { NodeProtoSchema, ValueInfoProtoSchema, type ModelProto } from 'onnx-buf';
 import type { Batch, DataSet } from '../data/types.js';
 import type { OnnxModel } from '../model/model.js';
 import { loadOrt } from '../runtime/onnxruntime.js';
@@ -52,7 +53,7 @@ class Sqnr {
 }
 
 function exposing(proto: ModelProto, names: Iterable<string>): ModelProto {
-  const copy = clone(ModelProtoSchema, proto);
+  const copy = cloneModel(proto);
   const existing = new Set(copy.graph!.output.map((o) => o.name));
   for (const n of names) if (!existing.has(n)) copy.graph!.output.push(create(ValueInfoProtoSchema, { name: n }));
   return copy;
@@ -91,7 +92,7 @@ export async function measureSensitivity(input: SensitivityInput): Promise<NodeS
   const threads = input.threads ? { threads: input.threads } : {};
 
   // Local: a quantized copy of every target node beside the original.
-  const local = clone(ModelProtoSchema, input.prepared);
+  const local = cloneModel(input.prepared);
   const editor = new GraphEditor(local.graph!);
   const writer = new QdqWriter(editor, input.source);
   const simulated = new Map<string, string>();

@@ -3,8 +3,8 @@
  * Q/DQ), Constant and Identity-of-weight nodes folded, BatchNormalization folded into its Conv.
  * The user's model is not changed; FP32 rows are benchmarked on it as given.
  */
-import { clone } from '@bufbuild/protobuf';
-import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
+import { cloneModel } from '../../model/clone.js';
+import type { ModelProto } from 'onnx-buf';
 import type { OnnxModel } from '../../model/model.js';
 import { GraphEditor } from '../graph.js';
 import { foldBatchNorms } from './batchnorm.js';
@@ -19,7 +19,7 @@ export interface PrepareReport {
 }
 
 export function prepareModel(model: OnnxModel, label: string): { proto: ModelProto; report: PrepareReport } {
-  const proto = clone(ModelProtoSchema, model.proto);
+  const proto = cloneModel(model.proto);
   const opset = upgradeOpset(proto, label);
   const editor = new GraphEditor(proto.graph!);
   const folded = foldConstants(editor);
