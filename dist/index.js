@@ -10708,10 +10708,10 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildHeadersFromArray(headers) {
-      const clone3 = headers.slice();
+      const clone2 = headers.slice();
       const entries = [];
-      for (let index = 0; index < clone3.length; index += 2) {
-        entries.push([clone3[index], clone3[index + 1]]);
+      for (let index = 0; index < clone2.length; index += 2) {
+        entries.push([clone2[index], clone2[index + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -19391,9 +19391,9 @@ var require_directives = __commonJS({
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
-        const copy = new _Directives(this.yaml, this.tags);
-        copy.docStart = this.docStart;
-        return copy;
+        const copy2 = new _Directives(this.yaml, this.tags);
+        copy2.docStart = this.docStart;
+        return copy2;
       }
       /**
        * During parsing, get a Directives instance for the current document and
@@ -19702,10 +19702,10 @@ var require_Node = __commonJS({
       }
       /** Create a copy of this node.  */
       clone() {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
@@ -19999,13 +19999,13 @@ var require_Collection = __commonJS({
        * @param schema - If defined, overwrites the original's schema
        */
       clone(schema) {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+          copy2.schema = schema;
+        copy2.items = copy2.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /**
        * Adds a value to the collection. For `!!map` and `!!omap` the value must
@@ -22424,9 +22424,9 @@ var require_Schema = __commonJS({
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
-        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy.tags = this.tags.slice();
-        return copy;
+        const copy2 = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy2.tags = this.tags.slice();
+        return copy2;
       }
     };
     exports.Schema = Schema;
@@ -22569,21 +22569,21 @@ var require_Document = __commonJS({
        * Custom Node values that inherit from `Object` still refer to their original instances.
        */
       clone() {
-        const copy = Object.create(_Document.prototype, {
+        const copy2 = Object.create(_Document.prototype, {
           [identity.NODE_TYPE]: { value: identity.DOC }
         });
-        copy.commentBefore = this.commentBefore;
-        copy.comment = this.comment;
-        copy.errors = this.errors.slice();
-        copy.warnings = this.warnings.slice();
-        copy.options = Object.assign({}, this.options);
+        copy2.commentBefore = this.commentBefore;
+        copy2.comment = this.comment;
+        copy2.errors = this.errors.slice();
+        copy2.warnings = this.warnings.slice();
+        copy2.options = Object.assign({}, this.options);
         if (this.directives)
-          copy.directives = this.directives.clone();
-        copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+          copy2.directives = this.directives.clone();
+        copy2.schema = this.schema.clone();
+        copy2.contents = identity.isNode(this.contents) ? this.contents.clone(copy2.schema) : this.contents;
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** Adds a value to the document. */
       add(value2) {
@@ -41397,9 +41397,9 @@ function compileValidator(schema, parser) {
 function compile(schema, options2) {
   try {
     const parser = compileFn(schema);
-    const clone3 = withParser(schema, parser);
-    clone3._zod.bag.validator = compileValidator(schema, parser);
-    return clone3;
+    const clone2 = withParser(schema, parser);
+    clone2._zod.bag.validator = compileValidator(schema, parser);
+    return clone2;
   } catch (err) {
     if (options2?.strict)
       throw err;
@@ -41410,7 +41410,7 @@ function withParser(schema, parser) {
   if (isRecursiveSchema(schema)) {
     throw new ZodCompileUnsupportedError("a schema whose subtree contains a reference cycle");
   }
-  const clone3 = clone(schema);
+  const clone2 = clone(schema);
   const liveRun = schema._zod.run;
   const originalRun = liveRun.__originalRun ?? liveRun;
   const wrapped = (payload, ctx) => {
@@ -41430,12 +41430,12 @@ function withParser(schema, parser) {
     return originalRun(payload, ctx);
   };
   wrapped.__originalRun = originalRun;
-  clone3._zod.bag.fallbackRun = originalRun;
-  clone3._zod.bag.validator = parser;
-  clone3._zod.run = wrapped;
+  clone2._zod.bag.fallbackRun = originalRun;
+  clone2._zod.bag.validator = parser;
+  clone2._zod.run = wrapped;
   if (!liveRun.__originalRun)
-    installCompiledUserMethods(clone3, schema, parser);
-  return clone3;
+    installCompiledUserMethods(clone2, schema, parser);
+  return clone2;
 }
 function installCompiledUserMethods(target, source, parser) {
   const targetAny = target;
@@ -49024,14 +49024,6 @@ function isScalarZeroValue(type2, value2) {
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/unsafe.js
 var IMPLICIT = 2;
-var unsafeLocal = /* @__PURE__ */ Symbol.for("reflect unsafe local");
-function unsafeOneofCase(target, oneof) {
-  const c = target[oneof.localName].case;
-  if (c === void 0) {
-    return c;
-  }
-  return oneof.fields.find((f) => f.localName === c);
-}
 function unsafeIsSet(target, field) {
   const name = field.localName;
   if (field.oneof) {
@@ -49055,26 +49047,6 @@ function unsafeIsSet(target, field) {
 function unsafeIsSetExplicit(target, localName) {
   return Object.prototype.hasOwnProperty.call(target, localName) && target[localName] !== void 0;
 }
-function unsafeGet(target, field) {
-  if (field.oneof) {
-    const oneof = target[field.oneof.localName];
-    if (oneof.case === field.localName) {
-      return oneof.value;
-    }
-    return void 0;
-  }
-  return target[field.localName];
-}
-function unsafeSet(target, field, value2) {
-  if (field.oneof) {
-    target[field.oneof.localName] = {
-      case: field.localName,
-      value: value2
-    };
-  } else {
-    target[field.localName] = value2;
-  }
-}
 function setOwn(obj, key, value2) {
   if (key === "__proto__") {
     Object.defineProperty(obj, "__proto__", {
@@ -49085,35 +49057,6 @@ function setOwn(obj, key, value2) {
     });
   } else {
     obj[key] = value2;
-  }
-}
-function getOwn(obj, key) {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : void 0;
-}
-function unsafeClear(target, field) {
-  const name = field.localName;
-  if (field.oneof) {
-    const oneofLocalName = field.oneof.localName;
-    if (target[oneofLocalName].case === name) {
-      target[oneofLocalName] = { case: void 0 };
-    }
-  } else if (field.presence != IMPLICIT) {
-    delete target[name];
-  } else {
-    switch (field.fieldKind) {
-      case "map":
-        target[name] = {};
-        break;
-      case "list":
-        target[name] = [];
-        break;
-      case "enum":
-        target[name] = field.enum.values[0].number;
-        break;
-      case "scalar":
-        target[name] = scalarZeroValue(field.scalar, field.longAsString);
-        break;
-    }
   }
 }
 
@@ -50954,37 +50897,8 @@ function isMessage(arg, schema) {
 function isObject2(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
-function isReflectList(arg, field) {
-  var _a3, _b, _c, _d;
-  if (isObject2(arg) && unsafeLocal in arg && "add" in arg && "field" in arg && typeof arg.field == "function") {
-    if (field !== void 0) {
-      const a = field;
-      const b = arg.field();
-      return a.listKind == b.listKind && a.scalar === b.scalar && ((_a3 = a.message) === null || _a3 === void 0 ? void 0 : _a3.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
-    }
-    return true;
-  }
-  return false;
-}
-function isReflectMap(arg, field) {
-  var _a3, _b, _c, _d;
-  if (isObject2(arg) && unsafeLocal in arg && "has" in arg && "field" in arg && typeof arg.field == "function") {
-    if (field !== void 0) {
-      const a = field, b = arg.field();
-      return a.mapKey === b.mapKey && a.mapKind == b.mapKind && a.scalar === b.scalar && ((_a3 = a.message) === null || _a3 === void 0 ? void 0 : _a3.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
-    }
-    return true;
-  }
-  return false;
-}
-function isReflectMessage(arg, messageDesc2) {
-  return isObject2(arg) && unsafeLocal in arg && "desc" in arg && isObject2(arg.desc) && arg.desc.kind === "message" && (messageDesc2 === void 0 || arg.desc.typeName == messageDesc2.typeName);
-}
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
-function isWrapper(arg) {
-  return isWrapperTypeName(arg.$typeName);
-}
 function isWrapperDesc(messageDesc2) {
   const f = messageDesc2.fields[0];
   return isWrapperTypeName(messageDesc2.typeName) && f !== void 0 && f.fieldKind == "scalar" && f.name == "value" && f.number == 1;
@@ -51659,644 +51573,6 @@ function writeTypeOfScalar(type2) {
     default:
       return WireType.Varint;
   }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
-function checkField(field, value2) {
-  const check2 = field.fieldKind == "list" ? isReflectList(value2, field) : field.fieldKind == "map" ? isReflectMap(value2, field) : checkSingular(field, value2);
-  if (check2 === true) {
-    return void 0;
-  }
-  let reason;
-  switch (field.fieldKind) {
-    case "list":
-      reason = `expected ${formatReflectList(field)}, got ${formatVal(value2)}`;
-      break;
-    case "map":
-      reason = `expected ${formatReflectMap(field)}, got ${formatVal(value2)}`;
-      break;
-    default: {
-      reason = reasonSingular(field, value2, check2);
-    }
-  }
-  return new FieldError(field, reason);
-}
-function checkListItem(field, index, value2) {
-  const check2 = checkSingular(field, value2);
-  if (check2 !== true) {
-    return new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value2, check2)}`);
-  }
-  return void 0;
-}
-function checkMapEntry(field, key, value2) {
-  const checkKey = checkScalarValue(field.mapKey)(key);
-  if (checkKey !== true) {
-    return new FieldError(field, `invalid map key: ${reasonSingular({ scalar: field.mapKey }, key, checkKey)}`);
-  }
-  const checkVal = checkSingular(field, value2);
-  if (checkVal !== true) {
-    return new FieldError(field, `map entry ${formatVal(key)}: ${reasonSingular(field, value2, checkVal)}`);
-  }
-  return void 0;
-}
-function checkSingular(field, value2) {
-  if (field.scalar !== void 0) {
-    return checkScalarValue(field.scalar)(value2);
-  }
-  if (field.enum !== void 0) {
-    if (field.enum.open) {
-      return checkScalarValue(ScalarType.INT32)(value2);
-    }
-    return field.enum.values.some((v) => v.number === value2);
-  }
-  return isReflectMessage(value2, field.message);
-}
-function checkScalarValue(scalar) {
-  switch (scalar) {
-    case ScalarType.DOUBLE:
-      return (value2) => typeof value2 == "number";
-    case ScalarType.FLOAT:
-      return (value2) => {
-        if (typeof value2 != "number") {
-          return false;
-        }
-        if (!Number.isFinite(Math.fround(value2)) && Number.isFinite(value2)) {
-          return `${value2.toFixed()} out of range`;
-        }
-        return true;
-      };
-    case ScalarType.INT32:
-    case ScalarType.SFIXED32:
-    case ScalarType.SINT32:
-      return (value2) => {
-        if (typeof value2 !== "number" || !Number.isInteger(value2)) {
-          return false;
-        }
-        if (value2 > INT32_MAX || value2 < INT32_MIN) {
-          return `${value2.toFixed()} out of range`;
-        }
-        return true;
-      };
-    case ScalarType.FIXED32:
-    case ScalarType.UINT32:
-      return (value2) => {
-        if (typeof value2 !== "number" || !Number.isInteger(value2)) {
-          return false;
-        }
-        if (value2 > UINT32_MAX || value2 < 0) {
-          return `${value2.toFixed()} out of range`;
-        }
-        return true;
-      };
-    case ScalarType.BOOL:
-      return (value2) => typeof value2 == "boolean";
-    case ScalarType.STRING:
-      return (value2) => {
-        if (typeof value2 != "string") {
-          return false;
-        }
-        return getTextEncoding().checkUtf8(value2) || "invalid UTF8";
-      };
-    case ScalarType.BYTES:
-      return (value2) => value2 instanceof Uint8Array;
-    case ScalarType.INT64:
-    case ScalarType.SFIXED64:
-    case ScalarType.SINT64:
-      return (value2) => {
-        if (typeof value2 == "bigint" || typeof value2 == "number" || typeof value2 == "string" && value2.length > 0) {
-          try {
-            protoInt64.parse(value2);
-            return true;
-          } catch (_) {
-            return `${value2} out of range`;
-          }
-        }
-        return false;
-      };
-    case ScalarType.FIXED64:
-    case ScalarType.UINT64:
-      return (value2) => {
-        if (typeof value2 == "bigint" || typeof value2 == "number" || typeof value2 == "string" && value2.length > 0) {
-          try {
-            protoInt64.uParse(value2);
-            return true;
-          } catch (_) {
-            return `${value2} out of range`;
-          }
-        }
-        return false;
-      };
-  }
-}
-function reasonSingular(field, val, details2) {
-  details2 = typeof details2 == "string" ? `: ${details2}` : `, got ${formatVal(val)}`;
-  if (field.scalar !== void 0) {
-    return `expected ${scalarTypeDescription(field.scalar)}` + details2;
-  }
-  if (field.enum !== void 0) {
-    return `expected ${field.enum.toString()}` + details2;
-  }
-  return `expected ${formatReflectMessage(field.message)}` + details2;
-}
-function formatVal(val) {
-  switch (typeof val) {
-    case "object":
-      if (val === null) {
-        return "null";
-      }
-      if (val instanceof Uint8Array) {
-        return `Uint8Array(${val.length})`;
-      }
-      if (Array.isArray(val)) {
-        return `Array(${val.length})`;
-      }
-      if (isReflectList(val)) {
-        return formatReflectList(val.field());
-      }
-      if (isReflectMap(val)) {
-        return formatReflectMap(val.field());
-      }
-      if (isReflectMessage(val)) {
-        return formatReflectMessage(val.desc);
-      }
-      if (isMessage(val)) {
-        return `message ${val.$typeName}`;
-      }
-      return "object";
-    case "string":
-      return val.length > 30 ? "string" : `"${val.split('"').join('\\"')}"`;
-    case "boolean":
-      return String(val);
-    case "number":
-      return String(val);
-    case "bigint":
-      return String(val) + "n";
-    default:
-      return typeof val;
-  }
-}
-function formatReflectMessage(desc) {
-  return `ReflectMessage (${desc.typeName})`;
-}
-function formatReflectList(field) {
-  switch (field.listKind) {
-    case "message":
-      return `ReflectList (${field.message.toString()})`;
-    case "enum":
-      return `ReflectList (${field.enum.toString()})`;
-    case "scalar":
-      return `ReflectList (${ScalarType[field.scalar]})`;
-  }
-}
-function formatReflectMap(field) {
-  switch (field.mapKind) {
-    case "message":
-      return `ReflectMap (${ScalarType[field.mapKey]}, ${field.message.toString()})`;
-    case "enum":
-      return `ReflectMap (${ScalarType[field.mapKey]}, ${field.enum.toString()})`;
-    case "scalar":
-      return `ReflectMap (${ScalarType[field.mapKey]}, ${ScalarType[field.scalar]})`;
-  }
-}
-function scalarTypeDescription(scalar) {
-  switch (scalar) {
-    case ScalarType.STRING:
-      return "string";
-    case ScalarType.BOOL:
-      return "boolean";
-    case ScalarType.INT64:
-    case ScalarType.SINT64:
-    case ScalarType.SFIXED64:
-      return "bigint (int64)";
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return "bigint (uint64)";
-    case ScalarType.BYTES:
-      return "Uint8Array";
-    case ScalarType.DOUBLE:
-      return "number (float64)";
-    case ScalarType.FLOAT:
-      return "number (float32)";
-    case ScalarType.FIXED32:
-    case ScalarType.UINT32:
-      return "number (uint32)";
-    case ScalarType.INT32:
-    case ScalarType.SFIXED32:
-    case ScalarType.SINT32:
-      return "number (int32)";
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
-function reflect(messageDesc2, message, check2 = true) {
-  return new ReflectMessageImpl(messageDesc2, message, check2);
-}
-var messageSortedFields = /* @__PURE__ */ new WeakMap();
-var ReflectMessageImpl = class {
-  get sortedFields() {
-    const cached4 = messageSortedFields.get(this.desc);
-    if (cached4) {
-      return cached4;
-    }
-    const sortedFields2 = this.desc.fields.concat().sort((a, b) => a.number - b.number);
-    messageSortedFields.set(this.desc, sortedFields2);
-    return sortedFields2;
-  }
-  constructor(messageDesc2, message, check2 = true) {
-    this.lists = /* @__PURE__ */ new Map();
-    this.maps = /* @__PURE__ */ new Map();
-    this.check = check2;
-    this.desc = messageDesc2;
-    this.message = this[unsafeLocal] = message !== null && message !== void 0 ? message : create(messageDesc2);
-    this.fields = messageDesc2.fields;
-    this.oneofs = messageDesc2.oneofs;
-    this.members = messageDesc2.members;
-  }
-  findNumber(number4) {
-    if (!this._fieldsByNumber) {
-      this._fieldsByNumber = new Map(this.desc.fields.map((f) => [f.number, f]));
-    }
-    return this._fieldsByNumber.get(number4);
-  }
-  oneofCase(oneof) {
-    assertOwn(this.message, oneof);
-    return unsafeOneofCase(this.message, oneof);
-  }
-  isSet(field) {
-    assertOwn(this.message, field);
-    return unsafeIsSet(this.message, field);
-  }
-  clear(field) {
-    assertOwn(this.message, field);
-    unsafeClear(this.message, field);
-  }
-  get(field) {
-    assertOwn(this.message, field);
-    const value2 = unsafeGet(this.message, field);
-    switch (field.fieldKind) {
-      case "list":
-        let list = this.lists.get(field);
-        if (!list || list[unsafeLocal] !== value2) {
-          this.lists.set(
-            field,
-            // biome-ignore lint/suspicious/noAssignInExpressions: no
-            list = new ReflectListImpl(field, value2, this.check)
-          );
-        }
-        return list;
-      case "map":
-        let map2 = this.maps.get(field);
-        if (!map2 || map2[unsafeLocal] !== value2) {
-          this.maps.set(
-            field,
-            // biome-ignore lint/suspicious/noAssignInExpressions: no
-            map2 = new ReflectMapImpl(field, value2, this.check)
-          );
-        }
-        return map2;
-      case "message":
-        return messageToReflect(field, value2, this.check);
-      case "scalar":
-        return value2 === void 0 ? scalarZeroValue(field.scalar, false) : longToReflect(field, value2);
-      case "enum":
-        return value2 !== null && value2 !== void 0 ? value2 : field.enum.values[0].number;
-    }
-  }
-  set(field, value2) {
-    assertOwn(this.message, field);
-    if (this.check) {
-      const err = checkField(field, value2);
-      if (err) {
-        throw err;
-      }
-    }
-    let local;
-    if (field.fieldKind == "message") {
-      local = messageToLocal(field, value2);
-    } else if (isReflectMap(value2) || isReflectList(value2)) {
-      local = value2[unsafeLocal];
-    } else {
-      local = longToLocal(field, value2);
-    }
-    unsafeSet(this.message, field, local);
-  }
-  getUnknown() {
-    return this.message.$unknown;
-  }
-  setUnknown(value2) {
-    this.message.$unknown = value2;
-  }
-};
-function assertOwn(owner, member) {
-  if (member.parent.typeName !== owner.$typeName) {
-    throw new FieldError(member, `cannot use ${member.toString()} with message ${owner.$typeName}`, "ForeignFieldError");
-  }
-}
-var ReflectListImpl = class {
-  field() {
-    return this._field;
-  }
-  get size() {
-    return this._arr.length;
-  }
-  constructor(field, unsafeInput, check2) {
-    this._field = field;
-    this._arr = this[unsafeLocal] = unsafeInput;
-    this.check = check2;
-  }
-  get(index) {
-    const item = this._arr[index];
-    return item === void 0 ? void 0 : listItemToReflect(this._field, item, this.check);
-  }
-  set(index, item) {
-    if (index < 0 || index >= this._arr.length) {
-      throw new FieldError(this._field, `list item #${index + 1}: out of range`);
-    }
-    if (this.check) {
-      const err = checkListItem(this._field, index, item);
-      if (err) {
-        throw err;
-      }
-    }
-    this._arr[index] = listItemToLocal(this._field, item);
-  }
-  add(item) {
-    if (this.check) {
-      const err = checkListItem(this._field, this._arr.length, item);
-      if (err) {
-        throw err;
-      }
-    }
-    this._arr.push(listItemToLocal(this._field, item));
-    return void 0;
-  }
-  clear() {
-    this._arr.splice(0, this._arr.length);
-  }
-  [Symbol.iterator]() {
-    return this.values();
-  }
-  keys() {
-    return this._arr.keys();
-  }
-  *values() {
-    for (const item of this._arr) {
-      yield listItemToReflect(this._field, item, this.check);
-    }
-  }
-  *entries() {
-    for (let i = 0; i < this._arr.length; i++) {
-      yield [i, listItemToReflect(this._field, this._arr[i], this.check)];
-    }
-  }
-};
-var ReflectMapImpl = class {
-  constructor(field, unsafeInput, check2 = true) {
-    this.obj = this[unsafeLocal] = unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : {};
-    this.check = check2;
-    this._field = field;
-  }
-  field() {
-    return this._field;
-  }
-  set(key, value2) {
-    if (this.check) {
-      const err = checkMapEntry(this._field, key, value2);
-      if (err) {
-        throw err;
-      }
-    }
-    setOwn(this.obj, mapKeyToLocal(key), mapValueToLocal(this._field, value2));
-    return this;
-  }
-  delete(key) {
-    const k = mapKeyToLocal(key);
-    const has = Object.prototype.hasOwnProperty.call(this.obj, k);
-    if (has) {
-      delete this.obj[k];
-    }
-    return has;
-  }
-  clear() {
-    for (const key of Object.keys(this.obj)) {
-      delete this.obj[key];
-    }
-  }
-  get(key) {
-    let val = getOwn(this.obj, mapKeyToLocal(key));
-    if (val !== void 0) {
-      val = mapValueToReflect(this._field, val, this.check);
-    }
-    return val;
-  }
-  has(key) {
-    return Object.prototype.hasOwnProperty.call(this.obj, mapKeyToLocal(key));
-  }
-  *keys() {
-    for (const objKey of Object.keys(this.obj)) {
-      yield mapKeyToReflect(objKey, this._field.mapKey);
-    }
-  }
-  *entries() {
-    for (const objEntry of Object.entries(this.obj)) {
-      yield [
-        mapKeyToReflect(objEntry[0], this._field.mapKey),
-        mapValueToReflect(this._field, objEntry[1], this.check)
-      ];
-    }
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-  get size() {
-    return Object.keys(this.obj).length;
-  }
-  *values() {
-    for (const val of Object.values(this.obj)) {
-      yield mapValueToReflect(this._field, val, this.check);
-    }
-  }
-  forEach(callbackfn, thisArg) {
-    for (const mapEntry of this.entries()) {
-      callbackfn.call(thisArg, mapEntry[1], mapEntry[0], this);
-    }
-  }
-};
-function messageToLocal(field, value2) {
-  if (!isReflectMessage(value2)) {
-    return value2;
-  }
-  if (isWrapper(value2.message) && !field.oneof && field.fieldKind == "message") {
-    return value2.message.value;
-  }
-  if (value2.desc.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value") {
-    return wktStructToLocal(value2.message);
-  }
-  return value2.message;
-}
-function messageToReflect(field, value2, check2) {
-  if (value2 !== void 0) {
-    if (isWrapperDesc(field.message) && !field.oneof && field.fieldKind == "message") {
-      value2 = {
-        $typeName: field.message.typeName,
-        value: longToReflect(field.message.fields[0], value2)
-      };
-    } else if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value" && isObject2(value2)) {
-      value2 = wktStructToReflect(value2);
-    }
-  }
-  return new ReflectMessageImpl(field.message, value2, check2);
-}
-function listItemToLocal(field, value2) {
-  if (field.listKind == "message") {
-    return messageToLocal(field, value2);
-  }
-  return longToLocal(field, value2);
-}
-function listItemToReflect(field, value2, check2) {
-  if (field.listKind == "message") {
-    return messageToReflect(field, value2, check2);
-  }
-  return longToReflect(field, value2);
-}
-function mapValueToLocal(field, value2) {
-  if (field.mapKind == "message") {
-    return messageToLocal(field, value2);
-  }
-  return longToLocal(field, value2);
-}
-function mapValueToReflect(field, value2, check2) {
-  if (field.mapKind == "message") {
-    return messageToReflect(field, value2, check2);
-  }
-  return value2;
-}
-function mapKeyToLocal(key) {
-  return typeof key == "string" || typeof key == "number" ? key : String(key);
-}
-function mapKeyToReflect(key, type2) {
-  switch (type2) {
-    case ScalarType.STRING:
-      return key;
-    case ScalarType.INT32:
-    case ScalarType.FIXED32:
-    case ScalarType.UINT32:
-    case ScalarType.SFIXED32:
-    case ScalarType.SINT32: {
-      const n = Number.parseInt(key);
-      if (Number.isFinite(n)) {
-        return n;
-      }
-      break;
-    }
-    case ScalarType.BOOL:
-      switch (key) {
-        case "true":
-          return true;
-        case "false":
-          return false;
-      }
-      break;
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      try {
-        return protoInt64.uParse(key);
-      } catch (_a3) {
-      }
-      break;
-    default:
-      try {
-        return protoInt64.parse(key);
-      } catch (_b) {
-      }
-      break;
-  }
-  return key;
-}
-function longToReflect(field, value2) {
-  switch (field.scalar) {
-    case ScalarType.INT64:
-    case ScalarType.SFIXED64:
-    case ScalarType.SINT64:
-      if ("longAsString" in field && field.longAsString && typeof value2 == "string") {
-        value2 = protoInt64.parse(value2);
-      }
-      break;
-    case ScalarType.FIXED64:
-    case ScalarType.UINT64:
-      if ("longAsString" in field && field.longAsString && typeof value2 == "string") {
-        value2 = protoInt64.uParse(value2);
-      }
-      break;
-  }
-  return value2;
-}
-function longToLocal(field, value2) {
-  switch (field.scalar) {
-    case ScalarType.INT64:
-    case ScalarType.SFIXED64:
-    case ScalarType.SINT64:
-      if ("longAsString" in field && field.longAsString) {
-        value2 = String(value2);
-      } else if (typeof value2 == "string" || typeof value2 == "number") {
-        value2 = protoInt64.parse(value2);
-      }
-      break;
-    case ScalarType.FIXED64:
-    case ScalarType.UINT64:
-      if ("longAsString" in field && field.longAsString) {
-        value2 = String(value2);
-      } else if (typeof value2 == "string" || typeof value2 == "number") {
-        value2 = protoInt64.uParse(value2);
-      }
-      break;
-  }
-  return value2;
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/clone.js
-function clone2(schema, message) {
-  return cloneReflect(reflect(schema, message)).message;
-}
-function cloneReflect(i) {
-  const o = reflect(i.desc);
-  for (const f of i.fields) {
-    if (!i.isSet(f)) {
-      continue;
-    }
-    switch (f.fieldKind) {
-      case "list":
-        const list = o.get(f);
-        for (const item of i.get(f)) {
-          list.add(cloneSingular(f, item));
-        }
-        break;
-      case "map":
-        const map2 = o.get(f);
-        for (const entry of i.get(f).entries()) {
-          map2.set(entry[0], cloneSingular(f, entry[1]));
-        }
-        break;
-      default: {
-        o.set(f, cloneSingular(f, i.get(f)));
-        break;
-      }
-    }
-  }
-  const unknown2 = i.getUnknown();
-  if (unknown2 && unknown2.length > 0) {
-    o.setUnknown([...unknown2]);
-  }
-  return o;
-}
-function cloneSingular(field, value2) {
-  if (field.message !== void 0 && isReflectMessage(value2)) {
-    return cloneReflect(value2);
-  }
-  if (field.scalar == ScalarType.BYTES && value2 instanceof Uint8Array) {
-    return value2.slice();
-  }
-  return value2;
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
@@ -55695,6 +54971,21 @@ async function requireRuntimeSupport(signature, label) {
   if (problem) throw problem;
 }
 
+// src/model/clone.ts
+function copy(value2) {
+  if (value2 instanceof Uint8Array) return value2;
+  if (Array.isArray(value2)) return value2.map(copy);
+  if (value2 !== null && typeof value2 === "object") {
+    const out = Object.create(Object.getPrototypeOf(value2));
+    for (const key of Object.keys(value2)) out[key] = copy(value2[key]);
+    return out;
+  }
+  return value2;
+}
+function cloneModel(model2) {
+  return copy(model2);
+}
+
 // src/quantize/quantize.ts
 import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync4 } from "node:fs";
 import { join as join7 } from "node:path";
@@ -56430,11 +55721,11 @@ async function* batchesOf(data, size, fixed, log) {
   if (skipped > 0) log.warn(`calibration: the model's batch dimension is fixed at ${fixed}, so the last ${skipped} samples (not a full batch) were not used`);
 }
 function withOutputs(proto, names) {
-  const copy = clone2(ModelProtoSchema, proto);
-  const graph2 = copy.graph;
+  const copy2 = cloneModel(proto);
+  const graph2 = copy2.graph;
   const existing = new Set(graph2.output.map((o) => o.name));
   for (const name of names) if (!existing.has(name)) graph2.output.push(create(ValueInfoProtoSchema, { name }));
-  return copy;
+  return copy2;
 }
 async function probeTensors(proto, source, data, threads) {
   const graph2 = proto.graph;
@@ -56479,7 +55770,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
   const observed = [...tensors].filter((t) => (probe.bytesPerSample.get(t) ?? 0) > 0).sort();
   const fixed = fixedBatch(proto);
   const perSample = observed.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
-  const budget = settings.batchBytes ?? 256 * 2 ** 20;
+  const budget = settings.batchBytes ?? 128 * 2 ** 20;
   const toFeeds = (batch) => Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
   let nextReport = 0;
   const progress = (pass, done) => {
@@ -56488,7 +55779,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
     nextReport = done + Math.ceil(data.count / 10);
   };
   const minmax = new Map(observed.map((t) => [t, new MinMax()]));
-  const reduced = clone2(ModelProtoSchema, proto);
+  const reduced = cloneModel(proto);
   const editor = new GraphEditor(reduced.graph);
   const reductionOutputs = /* @__PURE__ */ new Map();
   for (const t of observed) {
@@ -57107,7 +56398,7 @@ function adapt(n, editor) {
 
 // src/quantize/prepare/index.ts
 function prepareModel(model2, label) {
-  const proto = clone2(ModelProtoSchema, model2.proto);
+  const proto = cloneModel(model2.proto);
   const opset = upgradeOpset(proto, label);
   const editor = new GraphEditor(proto.graph);
   const folded = foldConstants(editor);
@@ -57136,10 +56427,10 @@ var Sqnr = class {
   }
 };
 function exposing(proto, names) {
-  const copy = clone2(ModelProtoSchema, proto);
-  const existing = new Set(copy.graph.output.map((o) => o.name));
-  for (const n of names) if (!existing.has(n)) copy.graph.output.push(create(ValueInfoProtoSchema, { name: n }));
-  return copy;
+  const copy2 = cloneModel(proto);
+  const existing = new Set(copy2.graph.output.map((o) => o.name));
+  for (const n of names) if (!existing.has(n)) copy2.graph.output.push(create(ValueInfoProtoSchema, { name: n }));
+  return copy2;
 }
 async function firstSamples(data, count2, batchSize) {
   const out = [];
@@ -57156,7 +56447,7 @@ async function measureSensitivity(input2) {
   const batches = await firstSamples(input2.data, input2.samples, input2.fixedBatch ?? 1);
   const feedsOf = (b) => Object.fromEntries(Object.entries(b.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
   const threads = input2.threads ? { threads: input2.threads } : {};
-  const local = clone2(ModelProtoSchema, input2.prepared);
+  const local = cloneModel(input2.prepared);
   const editor = new GraphEditor(local.graph);
   const writer = new QdqWriter(editor, input2.source);
   const simulated = /* @__PURE__ */ new Map();
@@ -57167,14 +56458,14 @@ async function measureSensitivity(input2) {
     const described = describeWeighted(original, editor, input2.types);
     if ("reason" in described) continue;
     const copyOutput = editor.uniqueName(`${target.output}__quantgate_local`);
-    const copy = create(NodeProtoSchema, {
+    const copy2 = create(NodeProtoSchema, {
       ...original,
       name: editor.uniqueName(`${original.name}__quantgate_local`),
       input: [...original.input],
       output: [copyOutput]
     });
     let complete = true;
-    copy.input = copy.input.map((name) => {
+    copy2.input = copy2.input.map((name) => {
       if (!described.activations.includes(name)) return name;
       const range = input2.ranges.get(name);
       if (!range) {
@@ -57189,8 +56480,8 @@ async function measureSensitivity(input2) {
       return dq;
     });
     if (!complete) continue;
-    local.graph.node.push(copy);
-    for (const w of described.weights) writer.quantizeWeight(copy, w.index, w.axis, 127);
+    local.graph.node.push(copy2);
+    for (const w of described.weights) writer.quantizeWeight(copy2, w.index, w.axis, 127);
     pairs.push({ target, copyOutput });
   }
   editor.sortTopologically();
@@ -57346,8 +56637,8 @@ async function quantizeModel(request) {
   const cpuLayout = chooseCpuLayout(settings.targetCpu, request.cpu);
   log.info(`CPU layout: ${cpuLayout.reason}`);
   const probe = await probeTensors(prepared, model2, data, settings.threads);
-  const trtProto = clone2(ModelProtoSchema, prepared);
-  const ortProto = clone2(ModelProtoSchema, prepared);
+  const trtProto = cloneModel(prepared);
+  const ortProto = cloneModel(prepared);
   const trtEditor = new GraphEditor(trtProto.graph);
   const ortEditor = new GraphEditor(ortProto.graph);
   const trtPlan = planTensorRt(trtEditor, probe.types, exclusions);
