@@ -5,6 +5,7 @@
 import { create } from '@bufbuild/protobuf';
 import {
   AttributeProto_AttributeType as AttributeType,
+  TensorProto_DataType,
   AttributeProtoSchema,
   GraphProtoSchema,
   ModelProtoSchema,
@@ -112,4 +113,17 @@ export function model(g: GraphProto, options: { irVersion?: number; opsets?: Rec
     opsetImport: Object.entries(opsets).map(([domain, version]) => create(OperatorSetIdProtoSchema, { domain, version: BigInt(version) })),
     graph: g,
   });
+}
+
+/** A one-node model (Identity on float[1]) at the given IR and opset: what probes of ONNX Runtime load. */
+export function identityModel(irVersion: number, opset: number): ModelProto {
+  return model(
+    graph({
+      name: 'probe',
+      nodes: [node('Identity', ['x'], ['y'])],
+      inputs: [valueInfo('x', TensorProto_DataType.FLOAT, [1])],
+      outputs: [valueInfo('y', TensorProto_DataType.FLOAT, [1])],
+    }),
+    { irVersion, opsets: { '': opset } },
+  );
 }

@@ -12,6 +12,7 @@
  * backend test data.
  */
 import { create, isFieldSet, toBinary, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
+import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
 
 /** Byte fields at least this long are passed through by reference. */
 const LARGE_BYTES = 64 * 1024;
@@ -163,6 +164,11 @@ export function totalLength(chunks: readonly Uint8Array[]): number {
   let n = 0;
   for (const c of chunks) n += c.byteLength;
   return n;
+}
+
+/** A whole model as one buffer, for handing to ONNX Runtime in memory (weights copied once). */
+export function encodeModel(model: ModelProto): Uint8Array {
+  return concatChunks(encodeChunks(ModelProtoSchema, model));
 }
 
 /** Joins chunks into one buffer, for callers that need the model in memory (small models). */

@@ -5,11 +5,10 @@
  * 26"). Models newer than that fail inside ONNX Runtime with a C++ source location; quantgate
  * says it in one line, with the fix, before running anything.
  */
-import { ModelProtoSchema, TensorProto_DataType } from 'onnx-buf';
 import { BadInputError } from '../errors.js';
 import { loadOrt, ortVersion } from '../runtime/onnxruntime.js';
-import { concatChunks, encodeChunks } from './encode.js';
-import { graph, model, node, valueInfo } from './build.js';
+import { encodeModel } from './encode.js';
+import { identityModel } from './build.js';
 import type { ModelSignature } from './signature.js';
 
 export interface RuntimeLimits {
@@ -19,16 +18,7 @@ export interface RuntimeLimits {
 }
 
 function probeModel(irVersion: number, opset: number): Uint8Array {
-  const proto = model(
-    graph({
-      name: 'probe',
-      nodes: [node('Identity', ['x'], ['y'])],
-      inputs: [valueInfo('x', TensorProto_DataType.FLOAT, [1])],
-      outputs: [valueInfo('y', TensorProto_DataType.FLOAT, [1])],
-    }),
-    { irVersion, opsets: { '': opset } },
-  );
-  return concatChunks(encodeChunks(ModelProtoSchema, proto));
+  return encodeModel(identityModel(irVersion, opset));
 }
 
 async function refusal(bytes: Uint8Array): Promise<string | null> {

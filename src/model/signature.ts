@@ -114,3 +114,12 @@ export function formatShape(shape: Dim[] | null): string {
   if (shape.length === 0) return 'scalar';
   return shape.map((d) => (d === null ? '?' : String(d))).join('×');
 }
+
+/**
+ * The batch size a model fixes (a number on axis 0 of its first input), or undefined when the
+ * batch dimension is symbolic. Such a model only runs batches of exactly that size.
+ */
+export function fixedBatchSize(signature: Pick<ModelSignature, 'inputs'>): number | undefined {
+  const first = signature.inputs[0]?.shape?.[0];
+  return typeof first === 'number' ? first : undefined;
+}

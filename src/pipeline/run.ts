@@ -20,7 +20,7 @@ import { runThresholds } from '../gate/thresholds.js';
 import type { OnnxModel } from '../model/model.js';
 import { readModel } from '../model/read.js';
 import { requireRuntimeSupport } from '../model/runtime-support.js';
-import { modelSignature, type ModelSignature } from '../model/signature.js';
+import { fixedBatchSize, modelSignature } from '../model/signature.js';
 import { quantizeModel } from '../quantize/quantize.js';
 import type { Results } from '../results/schema.js';
 import { selectProviders } from '../runtime/providers.js';
@@ -39,11 +39,6 @@ const EVALUATION_BATCH = 32;
 export interface RunOutcome {
   results: Results;
   files: { results: string; report: string };
-}
-
-function fixedBatchOf(signature: ModelSignature): number | undefined {
-  const first = signature.inputs[0]?.shape?.[0];
-  return typeof first === 'number' ? first : undefined;
 }
 
 async function describeModel(model: OnnxModel, cwd: string): Promise<Results['model']> {
@@ -125,7 +120,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
       models.push({ role, fp32: m.path, 'int8.ort': outcome.files.ort, 'int8.trt': outcome.files.trt });
     }
 
-    const fixedBatch = fixedBatchOf(signature);
+    const fixedBatch = fixedBatchSize(signature);
     const evaluationBatch = fixedBatch ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
     recorder.rows = planRows({
       models,

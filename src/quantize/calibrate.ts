@@ -17,6 +17,7 @@ import type { Batch, DataSet } from '../data/types.js';
 import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
 import { node as makeNode } from '../model/build.js';
+import { fixedBatchSize, modelSignature } from '../model/signature.js';
 import type { OnnxModel } from '../model/model.js';
 import { loadOrt } from '../runtime/onnxruntime.js';
 import { dataTypeOfOrt, hostToOrt } from '../runtime/ort-tensor.js';
@@ -52,10 +53,9 @@ export interface CalibrationResult {
   nonFinite: Record<string, number>;
 }
 
-/** A fixed batch dimension (a number on axis 0 of the first input) must be respected. */
+/** A fixed batch dimension must be respected: only full batches of that size run. */
 function fixedBatch(proto: ModelProto): number | undefined {
-  const dim = proto.graph!.input[0]?.type?.value.case === 'tensorType' ? proto.graph!.input[0].type.value.value.shape?.dim[0] : undefined;
-  return dim?.value.case === 'dimValue' ? Number(dim.value.value) : undefined;
+  return fixedBatchSize(modelSignature(proto));
 }
 
 async function* batchesOf(data: DataSet, size: number, fixed: number | undefined, log: Log): AsyncGenerator<Batch> {

@@ -14,6 +14,7 @@ import type { DataSet } from '../data/types.js';
 import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { OnnxModel } from '../model/model.js';
+import { fixedBatchSize, modelSignature } from '../model/signature.js';
 import { writeModel } from '../model/write.js';
 import type { Quantization } from '../results/schema.js';
 import { VERSION } from '../version.js';
@@ -146,6 +147,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   // Sensitivity, timed on its own.
   let sensitivity: NodeSensitivity[] | null = null;
   let sensitivityMs: number | null = null;
+  const fixedBatch = fixedBatchSize(modelSignature(prepared));
   // Reused ranges with generated data: sensitivity on random inputs would mislead; skip it.
   if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random)) {
     const t = performance.now();
@@ -158,6 +160,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       types: probe.types,
       data,
       samples: request.sensitivitySamples ?? 4,
+      ...(fixedBatch !== undefined ? { fixedBatch } : {}),
       ...(settings.threads ? { threads: settings.threads } : {}),
     });
     sensitivityMs = performance.now() - t;

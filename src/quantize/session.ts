@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
-import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
-import { concatChunks, encodeChunks } from '../model/encode.js';
+import type { ModelProto } from 'onnx-buf';
+import { encodeModel } from '../model/encode.js';
 import type { OnnxModel } from '../model/model.js';
 import { writeModel } from '../model/write.js';
 import { loadOrt } from '../runtime/onnxruntime.js';
@@ -34,7 +34,7 @@ export async function openEditedSession(proto: ModelProto, source: OnnxModel, op
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
   };
   if (source.externalFiles.size === 0) {
-    const session = await ort.InferenceSession.create(concatChunks(encodeChunks(ModelProtoSchema, proto)), sessionOptions);
+    const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions);
     return { session, dispose: () => session.release() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'quantgate-session-'));

@@ -13,10 +13,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ModelProtoSchema, TensorProto_DataType } from 'onnx-buf';
 import { BadInputError } from '../errors.js';
-import { graph, model, node, valueInfo } from '../model/build.js';
-import { concatChunks, encodeChunks } from '../model/encode.js';
+import { identityModel } from '../model/build.js';
+import { encodeModel } from '../model/encode.js';
 import { loadOrt } from './onnxruntime.js';
 import type { ProviderName } from './types.js';
 
@@ -160,16 +159,7 @@ function ortPackageJson(): string | null {
 
 /** A one-node model (Identity on float[1]) that any provider can place. */
 export function probeModelBytes(): Uint8Array {
-  const proto = model(
-    graph({
-      name: 'provider-probe',
-      nodes: [node('Identity', ['x'], ['y'])],
-      inputs: [valueInfo('x', TensorProto_DataType.FLOAT, [1])],
-      outputs: [valueInfo('y', TensorProto_DataType.FLOAT, [1])],
-    }),
-    { irVersion: 8, opsets: { '': 17 } },
-  );
-  return concatChunks(encodeChunks(ModelProtoSchema, proto));
+  return encodeModel(identityModel(8, 17));
 }
 
 async function probeCpu(): Promise<string | null> {

@@ -1,7 +1,6 @@
 /** Running models through the real onnxruntime-node in tests. */
 import type { ModelProto } from 'onnx-buf';
-import { ModelProtoSchema } from 'onnx-buf';
-import { concatChunks, encodeChunks } from '../../src/model/encode.ts';
+import { encodeModel } from '../../src/model/encode.ts';
 import { readModel } from '../../src/model/read.ts';
 import { modelSignature } from '../../src/model/signature.ts';
 import { loadOrt } from '../../src/runtime/onnxruntime.ts';
@@ -13,7 +12,7 @@ export async function runFloat(
   optimization: 'all' | 'disabled' = 'all',
 ): Promise<Float32Array> {
   const ort = await loadOrt();
-  const source = typeof modelOrPath === 'string' ? modelOrPath : concatChunks(encodeChunks(ModelProtoSchema, modelOrPath));
+  const source = typeof modelOrPath === 'string' ? modelOrPath : encodeModel(modelOrPath);
   const session = await ort.InferenceSession.create(source as string, { graphOptimizationLevel: optimization, intraOpNumThreads: 1 });
   const feeds = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
   const out = await session.run(feeds);

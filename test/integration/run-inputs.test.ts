@@ -72,3 +72,24 @@ describe('quantgate run inputs', () => {
     assert.ok(res.runs.some((x) => x.model === 'int8.ort' && x.status === 'ok' && x.accuracy && 'agreement' in x.accuracy));
   });
 });
+
+describe('a model with a fixed batch dimension', () => {
+  it('runs only its own batch size; the others are skipped rows with the reason, never rewritten', async () => {
+    const fixed = smallCnn();
+    const dim = fixed.graph!.input[0]!.type!.value;
+    if (dim.case !== 'tensorType') throw new Error('fixture');
+    dim.value.shape!.dim[0]!.value = { case: 'dimValue', value: 2n };
+    const path = join(dir, 'fixed.onnx');
+    writeModel(fixed, path);
+    const calib = join(dir, 'fixed-calib.npz');
+    writeNpz(calib, { input: { dims: [6, 3, 16, 16], data: Float32Array.from({ length: 6 * 768 }, () => random() - 0.5) } });
+    const r = await cli(['run', '--model', path, '--calibration-data', calib, '--out', join(dir, 'fixed-out'), ...fast.slice(0, -3), '--batch-sizes', '1,2', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const res = resultsSchema.parse(JSON.parse(readFileSync(join(dir, 'fixed-out', 'results.json'), 'utf8')));
+    const cpu = res.runs.filter((x) => x.provider === 'cpu');
+    assert.ok(cpu.filter((x) => x.batch === 2).every((x) => x.status === 'ok'));
+    const skipped = cpu.filter((x) => x.batch === 1);
+    assert.ok(skipped.length > 0 && skipped.every((x) => x.status === 'skipped' && /fixed batch dimension of 2/.test(x.reason!)));
+    assert.ok(res.quantization!.mostSensitive.length > 0, 'sensitivity ran at the fixed batch size');
+  });
+});
