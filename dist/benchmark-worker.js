@@ -3803,6 +3803,17 @@ function model(g, options = {}) {
     graph: g
   });
 }
+function identityModel(irVersion, opset) {
+  return model(
+    graph({
+      name: "probe",
+      nodes: [node("Identity", ["x"], ["y"])],
+      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
+      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
+    }),
+    { irVersion, opsets: { "": opset } }
+  );
+}
 
 // src/model/encode.ts
 var LARGE_BYTES = 64 * 1024;
@@ -3930,6 +3941,9 @@ function totalLength(chunks) {
   for (const c of chunks) n += c.byteLength;
   return n;
 }
+function encodeModel(model2) {
+  return concatChunks(encodeChunks(ModelProtoSchema, model2));
+}
 function concatChunks(chunks) {
   const out = new Uint8Array(totalLength(chunks));
   let offset = 0;
@@ -3942,16 +3956,7 @@ function concatChunks(chunks) {
 
 // src/runtime/providers.ts
 function probeModelBytes() {
-  const proto = model(
-    graph({
-      name: "provider-probe",
-      nodes: [node("Identity", ["x"], ["y"])],
-      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
-      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
-    }),
-    { irVersion: 8, opsets: { "": 17 } }
-  );
-  return concatChunks(encodeChunks(ModelProtoSchema, proto));
+  return encodeModel(identityModel(8, 17));
 }
 
 // src/benchmark/rss.ts

@@ -37562,6 +37562,10 @@ function formatShape(shape) {
   if (shape.length === 0) return "scalar";
   return shape.map((d) => d === null ? "?" : String(d)).join("\xD7");
 }
+function fixedBatchSize(signature) {
+  const first = signature.inputs[0]?.shape?.[0];
+  return typeof first === "number" ? first : void 0;
+}
 
 // src/accuracy/output.ts
 function selectOutput(outputs, requested) {
@@ -39658,6 +39662,9 @@ function totalLength(chunks) {
   for (const c of chunks) n += c.byteLength;
   return n;
 }
+function encodeModel(model2) {
+  return concatChunks(encodeChunks(ModelProtoSchema, model2));
+}
 function concatChunks(chunks) {
   const out = new Uint8Array(totalLength(chunks));
   let offset = 0;
@@ -39732,10 +39739,8 @@ function model(g, options2 = {}) {
     graph: g
   });
 }
-
-// src/model/runtime-support.ts
-function probeModel(irVersion, opset) {
-  const proto = model(
+function identityModel(irVersion, opset) {
+  return model(
     graph({
       name: "probe",
       nodes: [node2("Identity", ["x"], ["y"])],
@@ -39744,7 +39749,11 @@ function probeModel(irVersion, opset) {
     }),
     { irVersion, opsets: { "": opset } }
   );
-  return concatChunks(encodeChunks(ModelProtoSchema, proto));
+}
+
+// src/model/runtime-support.ts
+function probeModel(irVersion, opset) {
+  return encodeModel(identityModel(irVersion, opset));
 }
 async function refusal(bytes) {
   const ort = await loadOrt();
@@ -40502,7 +40511,7 @@ async function openEditedSession(proto, source, options2 = {}) {
     ...options2.threads ? { intraOpNumThreads: options2.threads } : {}
   };
   if (source.externalFiles.size === 0) {
-    const session = await ort.InferenceSession.create(concatChunks(encodeChunks(ModelProtoSchema, proto)), sessionOptions2);
+    const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions2);
     return { session, dispose: () => session.release() };
   }
   const dir = mkdtempSync(join6(tmpdir(), "quantgate-session-"));
@@ -40525,8 +40534,7 @@ async function openEditedSession(proto, source, options2 = {}) {
 
 // src/quantize/calibrate.ts
 function fixedBatch(proto) {
-  const dim = proto.graph.input[0]?.type?.value.case === "tensorType" ? proto.graph.input[0].type.value.value.shape?.dim[0] : void 0;
-  return dim?.value.case === "dimValue" ? Number(dim.value.value) : void 0;
+  return fixedBatchSize(modelSignature(proto));
 }
 async function* batchesOf(data, size, fixed, log) {
   let skipped = 0;
@@ -41535,6 +41543,7 @@ async function quantizeModel(request) {
   const quantizationMs = performance.now() - started;
   let sensitivity = null;
   let sensitivityMs = null;
+  const fixedBatch2 = fixedBatchSize(modelSignature(prepared));
   if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random)) {
     const t = performance.now();
     sensitivity = await measureSensitivity({
@@ -41546,6 +41555,7 @@ async function quantizeModel(request) {
       types: probe.types,
       data,
       samples: request.sensitivitySamples ?? 4,
+      ...fixedBatch2 !== void 0 ? { fixedBatch: fixedBatch2 } : {},
       ...settings.threads ? { threads: settings.threads } : {}
     });
     sensitivityMs = performance.now() - t;
@@ -41683,16 +41693,7 @@ function ortPackageJson() {
   }
 }
 function probeModelBytes() {
-  const proto = model(
-    graph({
-      name: "provider-probe",
-      nodes: [node2("Identity", ["x"], ["y"])],
-      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
-      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
-    }),
-    { irVersion: 8, opsets: { "": 17 } }
-  );
-  return concatChunks(encodeChunks(ModelProtoSchema, proto));
+  return encodeModel(identityModel(8, 17));
 }
 async function probeCpu() {
   const ort = await loadOrt();
@@ -43562,10 +43563,6 @@ function accuracyRows(rows) {
 
 // src/pipeline/run.ts
 var EVALUATION_BATCH = 32;
-function fixedBatchOf(signature) {
-  const first = signature.inputs[0]?.shape?.[0];
-  return typeof first === "number" ? first : void 0;
-}
 async function describeModel(model2, cwd) {
   const rel = relative3(cwd, model2.path);
   return { path: rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
@@ -43628,7 +43625,7 @@ async function runPipeline(config2, ctx) {
       if (role === "current") recorder.quantization = outcome.summary;
       models.push({ role, fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt });
     }
-    const fixedBatch2 = fixedBatchOf(signature);
+    const fixedBatch2 = fixedBatchSize(signature);
     const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
     recorder.rows = planRows({
       models,
