@@ -41629,6 +41629,12 @@ async function statusOf(provider, facts) {
       backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
     );
   }
+  if ((backend === "cuda" || backend === "tensorrt") && facts.nvidiaDriver?.present === false) {
+    return missing(
+      `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
+      `run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to --providers auto, which reports it as skipped`
+    );
+  }
   if (backend === "cuda" || backend === "tensorrt") {
     const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync3(join8(facts.binFolder, f)));
     if (absent.length > 0) {
@@ -41682,8 +41688,14 @@ async function gatherFacts() {
     platform: `${process.platform}/${process.arch}`,
     listed: ort.listSupportedBackends().map((b) => b.name),
     binFolder: binFolder && existsSync3(binFolder) ? binFolder : null,
+    nvidiaDriver: nvidiaDriver(),
     probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
   };
+}
+var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
+function nvidiaDriver() {
+  if (process.platform !== "linux") return null;
+  return existsSync3(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
 }
 function ortPackageJson() {
   try {

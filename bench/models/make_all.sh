@@ -2,6 +2,9 @@
 # Makes every model and data set the benchmarks use, under bench/.models/ (gitignored). Training
 # runs on the CPU with Debian's python3-torch; the rest needs PyPI numpy/onnx (python3).
 # About 20 minutes on 2 cores. Each step is skipped when its output exists.
+# GLYPH_ARCHS picks the trained glyph classifiers: glyphnet by default; glyphmobile (depthwise
+# convolutions) and glyphformer (attention MatMuls) train for hours on 2 CPU cores, so they are
+# opt-in: GLYPH_ARCHS="glyphnet glyphmobile" bench/models/make_all.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 M=bench/.models
@@ -9,7 +12,7 @@ TORCH_PY=${TORCH_PY:-/usr/bin/python3}
 PY=${PY:-python3}
 mkdir -p "$M"
 [ -f "$M/glyphs/eval.npy" ] || "$TORCH_PY" bench/models/make_glyph_data.py "$M/glyphs"
-for arch in glyphnet glyphmobile; do
+for arch in ${GLYPH_ARCHS:-glyphnet}; do
   [ -f "$M/$arch.onnx" ] || "$TORCH_PY" bench/models/train_glyphs.py "$arch" "$M/$arch.onnx" --eval-data "$M/glyphs"
 done
 [ -f "$M/resnet50.onnx" ] || "$TORCH_PY" bench/export_resnet50.py "$M/resnet50.onnx"

@@ -1,13 +1,14 @@
 /**
  * Which ONNX Runtime execution providers can run here, each with the reason when it cannot.
  *
- * Detected, not assumed, in three steps: the providers the installed onnxruntime-node binding
- * was built with (`listSupportedBackends`); for the GPU ones, whether their shared libraries were
- * installed next to it (onnxruntime-node downloads them from NuGet at install time unless told to
- * skip, as this repository's .npmrc does); then whether a session on a one-node model can be
- * created with the provider, in a child process, so that a CUDA context and ONNX Runtime's error
- * log stay out of this one. The last step is UNRUN for cuda and tensorrt: the machine this was
- * written on has neither a GPU nor the provider libraries, so it stops at the second step.
+ * Detected, not assumed, in four steps: the providers the installed onnxruntime-node binding
+ * was built with (`listSupportedBackends`); for the GPU ones, whether the machine has an NVIDIA
+ * driver at all (on a CPU-only runner that is the reason worth reading, not a missing library);
+ * whether their shared libraries were installed next to the binding (onnxruntime-node downloads
+ * them from NuGet at install time unless told to skip, as this repository's .npmrc does); then
+ * whether a session on a one-node model can be created with the provider, in a child process, so
+ * that a CUDA context and ONNX Runtime's error log stay out of this one. The last step is UNRUN
+ * for cuda and tensorrt: the machines this was written on have no GPU and no provider libraries.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -38,6 +39,11 @@ export interface ProviderFacts {
   listed: string[];
   /** The folder holding onnxruntime_binding.node and the provider libraries; null if not found. */
   binFolder: string | null;
+  /**
+   * Whether an NVIDIA driver is loaded, with what shows it (Linux: /proc/driver/nvidia/version,
+   * which containers given a GPU see too); null where that cannot be told this way (not Linux).
+   */
+  nvidiaDriver: { present: boolean; evidence: string } | null;
   /** Creates a session with the provider; resolves to ONNX Runtime's refusal, or null. */
   probe(provider: ProviderName): Promise<string | null>;
 }
@@ -70,6 +76,12 @@ async function statusOf(provider: ProviderName, facts: ProviderFacts): Promise<P
     return missing(
       `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(', ') || 'none'})`,
       backend === 'cpu' ? 'reinstall onnxruntime-node (npm ci)' : 'run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers',
+    );
+  }
+  if ((backend === 'cuda' || backend === 'tensorrt') && facts.nvidiaDriver?.present === false) {
+    return missing(
+      `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
+      `run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to --providers auto, which reports it as skipped`,
     );
   }
   if (backend === 'cuda' || backend === 'tensorrt') {
@@ -145,8 +157,18 @@ async function gatherFacts(): Promise<ProviderFacts> {
     platform: `${process.platform}/${process.arch}`,
     listed: ort.listSupportedBackends().map((b) => b.name),
     binFolder: binFolder && existsSync(binFolder) ? binFolder : null,
+    nvidiaDriver: nvidiaDriver(),
     probe: (provider) => (provider === 'cpu' || provider === 'reference' ? probeCpu() : probeInChild(provider)),
   };
+}
+
+const NVIDIA_DRIVER_PROC = '/proc/driver/nvidia/version';
+
+function nvidiaDriver(): ProviderFacts['nvidiaDriver'] {
+  if (process.platform !== 'linux') return null;
+  return existsSync(NVIDIA_DRIVER_PROC)
+    ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` }
+    : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
 }
 
 function ortPackageJson(): string | null {

@@ -2,7 +2,7 @@
 // GPU providers, where their libraries are not installed, unavailable with the reason), and the
 // decision table on stated facts.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BadInputError, exitCodeOf } from '../../src/errors.ts';
@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const statuses = await availableProviders();
 const status = (p: ProviderName) => statuses.find((s) => s.provider === p)!;
-const gpuLibrariesHere = status('cuda').available || !/provider libraries/.test(status('cuda').reason ?? '');
+const driverHere = process.platform !== 'linux' || existsSync('/proc/driver/nvidia/version');
 
 describe('availableProviders on this machine', () => {
   it('reports every provider once', () => {
@@ -24,8 +24,17 @@ describe('availableProviders on this machine', () => {
     assert.equal(status('reference').available, true);
   });
 
-  it('says why cuda and tensorrt are missing, and how to install them', (t) => {
-    if (gpuLibrariesHere) return t.skip(`the GPU provider libraries are installed here (cuda: ${status('cuda').reason ?? 'available'})`);
+  it('says why cuda and tensorrt are missing: no GPU here, or the libraries and how to install them', (t) => {
+    if (!driverHere) {
+      for (const p of ['cuda', 'tensorrt'] as const) {
+        assert.equal(status(p).available, false);
+        assert.match(status(p).reason!, /^no NVIDIA GPU on this runner \(no NVIDIA driver:/);
+      }
+      return;
+    }
+    if (status('cuda').available || !/provider libraries/.test(status('cuda').reason ?? '')) {
+      return t.skip(`the GPU provider libraries are installed here (cuda: ${status('cuda').reason ?? 'available'})`);
+    }
     for (const p of ['cuda', 'tensorrt'] as const) {
       const s = status(p);
       assert.equal(s.available, false);
@@ -100,6 +109,7 @@ describe('providerStatuses decision table', () => {
     platform: 'linux/x64',
     listed: ['cpu', 'webgpu', 'cuda', 'tensorrt'],
     binFolder: bin,
+    nvidiaDriver: { present: true, evidence: '/proc/driver/nvidia/version exists' },
     probe: async () => null,
     ...over,
   });
@@ -110,6 +120,29 @@ describe('providerStatuses decision table', () => {
     assert.match(s.cuda!.reason!, /onnxruntime-node 1\.30\.0 \(darwin\/arm64\) was built without the cuda execution provider \(it has cpu, webgpu, coreml\)/);
     assert.match(s.tensorrt!.fix!, /Linux x64/);
     assert.equal(s.cpu!.available, true);
+  });
+
+  it('no NVIDIA driver: that is the reason, before any library or probe', async () => {
+    const probed: string[] = [];
+    const s = await byName(
+      facts({
+        binFolder: null,
+        nvidiaDriver: { present: false, evidence: 'no NVIDIA driver: /proc/driver/nvidia/version absent' },
+        probe: async (p) => (probed.push(p), null),
+      }),
+    );
+    for (const gpu of ['cuda', 'tensorrt'] as const) {
+      assert.equal(s[gpu]!.available, false);
+      assert.equal(s[gpu]!.reason, 'no NVIDIA GPU on this runner (no NVIDIA driver: /proc/driver/nvidia/version absent)');
+      assert.match(s[gpu]!.fix!, new RegExp(`NVIDIA GPU and its driver; .*leave ${gpu} to --providers auto`));
+    }
+    assert.deepEqual(probed, ['cpu', 'reference'], 'no GPU probe is started without a driver');
+  });
+
+  it('libraries missing on a machine with a driver: the install command', async () => {
+    const s = await byName(facts({ binFolder: null }));
+    assert.match(s.cuda!.reason!, /was installed without its CUDA provider libraries \(libonnxruntime_providers_shared\.so, libonnxruntime_providers_cuda\.so not found\)/);
+    assert.ok(s.cuda!.fix!.includes(GPU_INSTALL_COMMAND));
   });
 
   it('libraries present but the session refused (no GPU, no cuDNN): ONNX Runtime’s words', async () => {
