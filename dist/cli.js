@@ -33694,12 +33694,17 @@ function checkCrossField(command, config2, filePath) {
 }
 
 // src/paths.ts
+import { isAbsolute as isAbsolute2, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 var PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+function pathInside(base, path) {
+  const rel = relative(base, path);
+  return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : null;
+}
 
 // src/pipeline/run.ts
 import { rmSync as rmSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, join as join11, relative as relative3 } from "node:path";
+import { join as join11, relative as relative3 } from "node:path";
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
@@ -37219,7 +37224,7 @@ function packedByteLength(dataType, count2) {
 
 // src/model/external-data.ts
 import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync2 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join2, relative, sep, win32 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join2, relative as relative2, sep, win32 } from "node:path";
 
 // src/model/walk.ts
 function forEachGraph(model2, visit2) {
@@ -37305,7 +37310,7 @@ function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
     `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
   );
   if (location.includes("\0")) throw refuse("contains a NUL byte");
-  if (isAbsolute2(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
+  if (isAbsolute3(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
   if (location.split(/[\\/]/).includes("..")) throw refuse("has a '..' segment");
   const candidate = join2(modelDir, location);
   let real;
@@ -37318,8 +37323,8 @@ function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
     );
   }
   const root = realpathSync(modelDir);
-  const rel = relative(root, real);
-  if (rel === "" || rel.startsWith("..") || isAbsolute2(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
+  const rel = relative2(root, real);
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
   if (!statSync2(real).isFile()) throw refuse("is not a regular file");
   return real;
 }
@@ -41771,15 +41776,14 @@ async function calibrationData(settings, inputs, log) {
 }
 
 // src/pipeline/command-line.ts
-import { isAbsolute as isAbsolute3, relative as relative2 } from "node:path";
+import { isAbsolute as isAbsolute4 } from "node:path";
 function quote(word) {
   return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 function render(value2, isPath, cwd) {
   if (typeof value2 === "string") {
-    if (isPath && isAbsolute3(value2)) {
-      const rel = relative2(cwd, value2);
-      return [rel && !rel.startsWith("..") ? rel : value2];
+    if (isPath && isAbsolute4(value2)) {
+      return [pathInside(cwd, value2) ?? value2];
     }
     return [value2];
   }
@@ -43488,6 +43492,7 @@ var RunRecorder = class {
     return renderReport(results, {
       baseline: this.baseline,
       thresholds: this.init.thresholds,
+      artifacts: { folder: this.init.shownOutDir },
       ...this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}
     });
   }
@@ -43576,8 +43581,7 @@ function accuracyRows(rows) {
 // src/pipeline/run.ts
 var EVALUATION_BATCH = 32;
 async function describeModel(model2, cwd) {
-  const rel = relative3(cwd, model2.path);
-  return { path: rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
+  return { path: pathInside(cwd, model2.path) ?? model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
 }
 async function runPipeline(config2, ctx) {
   const { log } = ctx;
@@ -43589,6 +43593,7 @@ async function runPipeline(config2, ctx) {
   const environment = await detectEnvironment({ cwd: ctx.cwd, ...threads ? { threads } : {} });
   const recorder = new RunRecorder({
     outDir: config2.out,
+    shownOutDir: pathInside(ctx.cwd, config2.out) ?? config2.out,
     model: await describeModel(model2, ctx.cwd),
     baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
     environment,
@@ -43647,8 +43652,7 @@ async function runPipeline(config2, ctx) {
       evaluationBatch,
       tensorrt,
       displayPath: (file2) => {
-        const rel = relative3(config2.out, file2);
-        return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : relative3(ctx.cwd, file2) || file2;
+        return pathInside(config2.out, file2) ?? (relative3(ctx.cwd, file2) || file2);
       }
     });
     if (!runOnnxRuntime) log.warn("--runtimes leaves out onnxruntime: accuracy cannot be scored without it");

@@ -48646,7 +48646,7 @@ var ActionLog = class {
 
 // src/pipeline/run.ts
 import { rmSync as rmSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, join as join11, relative as relative3 } from "node:path";
+import { join as join11, relative as relative3 } from "node:path";
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
@@ -54203,8 +54203,13 @@ import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join5 } from "node:path";
 
 // src/paths.ts
+import { isAbsolute as isAbsolute3, relative as relative2 } from "node:path";
 import { fileURLToPath } from "node:url";
 var PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+function pathInside(base, path) {
+  const rel = relative2(base, path);
+  return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : null;
+}
 
 // src/version.ts
 var VERSION = JSON.parse(readFileSync3(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
@@ -56930,15 +56935,14 @@ async function calibrationData(settings, inputs, log) {
 }
 
 // src/pipeline/command-line.ts
-import { isAbsolute as isAbsolute3, relative as relative2 } from "node:path";
+import { isAbsolute as isAbsolute4 } from "node:path";
 function quote(word) {
   return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 function render(value2, isPath, cwd) {
   if (typeof value2 === "string") {
-    if (isPath && isAbsolute3(value2)) {
-      const rel = relative2(cwd, value2);
-      return [rel && !rel.startsWith("..") ? rel : value2];
+    if (isPath && isAbsolute4(value2)) {
+      return [pathInside(cwd, value2) ?? value2];
     }
     return [value2];
   }
@@ -59642,6 +59646,7 @@ var RunRecorder = class {
     return renderReport(results, {
       baseline: this.baseline,
       thresholds: this.init.thresholds,
+      artifacts: { folder: this.init.shownOutDir },
       ...this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}
     });
   }
@@ -59730,8 +59735,7 @@ function accuracyRows(rows) {
 // src/pipeline/run.ts
 var EVALUATION_BATCH = 32;
 async function describeModel(model2, cwd) {
-  const rel = relative3(cwd, model2.path);
-  return { path: rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
+  return { path: pathInside(cwd, model2.path) ?? model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
 }
 async function runPipeline(config2, ctx) {
   const { log } = ctx;
@@ -59743,6 +59747,7 @@ async function runPipeline(config2, ctx) {
   const environment = await detectEnvironment({ cwd: ctx.cwd, ...threads ? { threads } : {} });
   const recorder = new RunRecorder({
     outDir: config2.out,
+    shownOutDir: pathInside(ctx.cwd, config2.out) ?? config2.out,
     model: await describeModel(model2, ctx.cwd),
     baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
     environment,
@@ -59801,8 +59806,7 @@ async function runPipeline(config2, ctx) {
       evaluationBatch,
       tensorrt,
       displayPath: (file2) => {
-        const rel = relative3(config2.out, file2);
-        return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : relative3(ctx.cwd, file2) || file2;
+        return pathInside(config2.out, file2) ?? (relative3(ctx.cwd, file2) || file2);
       }
     });
     if (!runOnnxRuntime) log.warn("--runtimes leaves out onnxruntime: accuracy cannot be scored without it");

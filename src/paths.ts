@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -6,3 +7,12 @@ import { fileURLToPath } from 'node:url';
  * examples/ are.
  */
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * `path` relative to `base` where it lies inside it (what a person reads in a report or a command
+ * line), else null: a path that climbs out with `..` is harder to read than the absolute one.
+ */
+export function pathInside(base: string, path: string): string | null {
+  const rel = relative(base, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : null;
+}

@@ -3,8 +3,9 @@
  * its default, paths relative to the working directory. It goes into results.json and the report,
  * so that anyone can run the same thing on their own machine.
  */
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { camelKey, optionsFor, type CommandName } from '../config/options.js';
+import { pathInside } from '../paths.js';
 
 function quote(word: string): string {
   return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
@@ -13,8 +14,7 @@ function quote(word: string): string {
 function render(value: unknown, isPath: boolean, cwd: string): string[] {
   if (typeof value === 'string') {
     if (isPath && isAbsolute(value)) {
-      const rel = relative(cwd, value);
-      return [rel && !rel.startsWith('..') ? rel : value];
+      return [pathInside(cwd, value) ?? value];
     }
     return [value];
   }

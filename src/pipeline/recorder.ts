@@ -13,6 +13,8 @@ import type { PlannedRow } from './runs.js';
 
 export interface RecorderInit {
   outDir: string;
+  /** The output folder as the report names it (relative to the working directory where inside). */
+  shownOutDir: string;
   model: Results['model'];
   baselineModel: Results['baselineModel'];
   environment: Environment;
@@ -63,6 +65,7 @@ export class RunRecorder {
     return renderReport(results, {
       baseline: this.baseline,
       thresholds: this.init.thresholds,
+      artifacts: { folder: this.init.shownOutDir },
       ...(this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}),
     });
   }

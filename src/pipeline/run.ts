@@ -5,7 +5,7 @@
  * leaves results.json and report.md with what was measured, marked incomplete.
  */
 import { rmSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { selectOutput } from '../accuracy/output.js';
 import { batchSupport } from '../benchmark/batch-support.js';
 import type { CommandContext } from '../commands/context.js';
@@ -20,6 +20,7 @@ import { runThresholds } from '../gate/thresholds.js';
 import type { OnnxModel } from '../model/model.js';
 import { readModel } from '../model/read.js';
 import { requireRuntimeSupport } from '../model/runtime-support.js';
+import { pathInside } from '../paths.js';
 import { fixedBatchSize, modelSignature } from '../model/signature.js';
 import { quantizeModel } from '../quantize/quantize.js';
 import type { Results } from '../results/schema.js';
@@ -42,8 +43,7 @@ export interface RunOutcome {
 }
 
 async function describeModel(model: OnnxModel, cwd: string): Promise<Results['model']> {
-  const rel = relative(cwd, model.path);
-  return { path: rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : model.path, sha256: await model.sha256(), bytes: model.totalBytes };
+  return { path: pathInside(cwd, model.path) ?? model.path, sha256: await model.sha256(), bytes: model.totalBytes };
 }
 
 export async function runPipeline(config: RunConfig, ctx: CommandContext): Promise<RunOutcome> {
@@ -58,6 +58,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
   const environment = await detectEnvironment({ cwd: ctx.cwd, ...(threads ? { threads } : {}) });
   const recorder = new RunRecorder({
     outDir: config.out,
+    shownOutDir: pathInside(ctx.cwd, config.out) ?? config.out,
     model: await describeModel(model, ctx.cwd),
     baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
     environment,
@@ -130,8 +131,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
       evaluationBatch,
       tensorrt,
       displayPath: (file) => {
-        const rel = relative(config.out, file);
-        return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : relative(ctx.cwd, file) || file;
+        return pathInside(config.out, file) ?? (relative(ctx.cwd, file) || file);
       },
     });
     if (!runOnnxRuntime) log.warn('--runtimes leaves out onnxruntime: accuracy cannot be scored without it');

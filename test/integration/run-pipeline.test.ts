@@ -82,7 +82,7 @@ describe('quantgate run', () => {
     assert.equal(reference.latencyMs, null, 'the simulation carries accuracy only');
     assert.equal(res.runs.find((x) => x.runtime === 'tensorrt')!.status, 'skipped');
     assert.match(res.runs.find((x) => x.runtime === 'tensorrt')!.reason!, /TensorRT/);
-    assert.ok(res.runs.some((x) => x.provider === 'cuda' && x.status === 'skipped' && /CUDA/.test(x.reason!)));
+    assert.ok(res.runs.some((x) => x.provider === 'cuda' && x.status === 'skipped' && /^no NVIDIA GPU on this runner|CUDA provider/.test(x.reason!)));
 
     // FP32 top-1, counted here with ONNX Runtime directly.
     const logits = await runFloat(modelPath, { input: { data: evalData, dims: [48, 3, 16, 16] } });
@@ -101,6 +101,8 @@ describe('quantgate run', () => {
     const report = readFileSync(join(dir, 'labelled', 'report.md'), 'utf8');
     assert.match(report, /^<!-- quantgate:/);
     assert.match(report, /### ✅ quantgate · cnn · /);
+    // The folder it names is the one this run wrote (outside the working directory: absolute).
+    assert.ok(report.includes(`Artifacts: \`${join(dir, 'labelled')}/\` holds \`results.json\`, \`report.md\`, \`calibration.json\`, \`cnn.int8.trt.onnx\`, \`cnn.int8.ort.onnx\`.`), report);
   });
 
   it('without labels, scores fidelity, and --max-disagreement gates it (exit 1 when it fails)', async () => {
