@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes every model and data set the benchmarks use, under bench/.models/ (gitignored). Training
-# runs on the CPU with Debian's python3-torch; the rest needs PyPI numpy/onnx (python3).
-# About 20 minutes on 2 cores. Each step is skipped when its output exists.
+# runs on the CPU with Debian's python3-torch and python3-onnx (its export check; libonnx-testdata
+# alone leaves an empty `onnx` namespace there); the rest needs PyPI numpy/onnx (python3).
+# About 30 minutes on 2 cores. Each step is skipped when its output exists.
 # GLYPH_ARCHS picks the trained glyph classifiers: glyphnet by default; glyphmobile (depthwise
 # convolutions) and glyphformer (attention MatMuls) train for hours on 2 CPU cores, so they are
 # opt-in: GLYPH_ARCHS="glyphnet glyphmobile" bench/models/make_all.sh
