@@ -55608,6 +55608,7 @@ var MinMax = class {
 
 // src/quantize/range-methods.ts
 var LEVELS = 128;
+var MAX_CLIPPED = 0.01;
 function percentileThreshold(histogram, percentile2) {
   const total = histogram.total;
   if (total === 0 || histogram.amax === 0) return histogram.amax;
@@ -55627,11 +55628,22 @@ function entropyThreshold(histogram) {
   if (histogram.amax === 0 || histogram.total === 0 || bins <= LEVELS) return histogram.amax;
   const beyond = new Float64Array(bins + 1);
   for (let i = bins - 1; i >= 0; i--) beyond[i] = beyond[i + 1] + counts[i];
+  const original = histogram.counts;
+  let total = 0;
+  for (let k = 0; k < bins; k++) total += original[k];
+  let first = LEVELS;
+  for (let kept = 0, k = 0; k < bins; k++) {
+    kept += original[k];
+    if (kept >= (1 - MAX_CLIPPED) * total) {
+      first = Math.max(LEVELS, k + 1);
+      break;
+    }
+  }
   let bestDivergence = Infinity;
   let bestIndex = bins;
   const p = new Float64Array(bins);
   const q = new Float64Array(bins);
-  for (let i = LEVELS; i <= bins; i++) {
+  for (let i = first; i <= bins; i++) {
     for (let k = 0; k < i; k++) p[k] = counts[k];
     p[i - 1] = p[i - 1] + beyond[i];
     const width = i / LEVELS;

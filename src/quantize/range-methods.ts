@@ -6,12 +6,23 @@
  * - entropy: the threshold whose 128-level quantized histogram diverges least (Kullback-Leibler)
  *   from the original, over candidate thresholds from 128 bins up to all 2048: the algorithm of
  *   TensorRT's entropy calibrator (Migacz, "8-bit Inference with TensorRT", GTC 2017), written
- *   here from that description.
+ *   here from that description, with one guard: a candidate may clip at most 1% of the values.
  */
 import type { AbsHistogram } from './histogram.js';
 
 /** Levels of a symmetric int8 grid on one side of zero. */
 const LEVELS = 128;
+
+/**
+ * The most of a tensor's values an entropy threshold may clip. The divergence scores how well the
+ * kept bins survive rounding, and clipping only through the outlier mass folded into the last
+ * kept bin; for values that sit away from zero (a gate's HardSigmoid output in [0.2, 0.8]) the
+ * candidate at the lower edge of the data keeps one occupied bin, which rounds exactly, so its
+ * divergence is 0 and everything would be clipped to one value. Measured on three trained CNNs,
+ * the thresholds it chose otherwise clipped at most 0.06% of the values; the one that collapsed a
+ * MobileNet-like model's gate (32.8 points of top-1 lost) clipped 99.999%.
+ */
+const MAX_CLIPPED = 0.01;
 
 export function percentileThreshold(histogram: AbsHistogram, percentile: number): number {
   const total = histogram.total;
@@ -45,11 +56,24 @@ export function entropyThreshold(histogram: AbsHistogram): number {
   const beyond = new Float64Array(bins + 1);
   for (let i = bins - 1; i >= 0; i--) beyond[i] = beyond[i + 1]! + counts[i]!;
 
+  // The first candidate keeps at least 1 − MAX_CLIPPED of the values (real zeros included).
+  const original = histogram.counts;
+  let total = 0;
+  for (let k = 0; k < bins; k++) total += original[k]!;
+  let first = LEVELS;
+  for (let kept = 0, k = 0; k < bins; k++) {
+    kept += original[k]!;
+    if (kept >= (1 - MAX_CLIPPED) * total) {
+      first = Math.max(LEVELS, k + 1);
+      break;
+    }
+  }
+
   let bestDivergence = Infinity;
   let bestIndex = bins;
   const p = new Float64Array(bins);
   const q = new Float64Array(bins);
-  for (let i = LEVELS; i <= bins; i++) {
+  for (let i = first; i <= bins; i++) {
     for (let k = 0; k < i; k++) p[k] = counts[k]!;
     p[i - 1] = p[i - 1]! + beyond[i]!;
     // Merge into LEVELS levels of (nearly) equal width and expand back over non-zero bins.

@@ -57,6 +57,20 @@ describe('range methods', () => {
     assert.ok(entropyThreshold(h) > 0.9, `threshold ${entropyThreshold(h)}`);
   });
 
+  it('entropy never clips values that sit away from zero down to their lower edge', () => {
+    // A squeeze-excitation gate (HardSigmoid output): every value in [0.2, 0.8], nothing near 0.
+    // Clipping at 0.2 keeps one occupied bin, which rounds exactly: a divergence of 0, and every
+    // value would become 0.2. The threshold must keep at least 99% of the values.
+    const random = seeded(11);
+    const gate = Float32Array.from({ length: 50_000 }, () => 0.2 + 0.6 * random());
+    const h = new AbsHistogram(0.8);
+    h.add(gate);
+    const t = entropyThreshold(h);
+    const clipped = gate.filter((v) => v > t).length / gate.length;
+    assert.ok(clipped <= 0.01, `threshold ${t} clips ${(100 * clipped).toFixed(3)}% of the values`);
+    assert.ok(t > 0.79, `threshold ${t}: a uniform distribution keeps its range`);
+  });
+
   it('an all-zero tensor keeps amax 0', () => {
     const h = new AbsHistogram(0);
     h.add(new Float32Array(10));
