@@ -9,7 +9,7 @@
 // - every top-1 cross-checked by an independent evaluator (bench/reference/eval_onnx.py, Python
 //   onnxruntime, no code shared with quantgate).
 //
-//   node --import tsx bench/accuracy-vs-ort.ts [--models glyphnet,demo] (glyphmobile, glyphformer where make_all.sh built them) [--methods minmax,entropy,percentile]
+//   node --import tsx bench/accuracy-vs-ort.ts [--models glyphnet,glyphmobile,demo] (glyphformer where make_all.sh built it) [--methods minmax,entropy,percentile]
 //
 // Models: bench/.models/<name>.onnx with bench/.models/glyphs/{calib,eval.npy,labels.txt}
 // (bench/models/make_all.sh makes them), and the demo in examples/demo.
@@ -37,7 +37,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const { values } = parseArgs({
   options: {
-    models: { type: 'string', default: 'glyphnet,demo' },
+    models: { type: 'string', default: 'glyphnet,glyphmobile,demo' },
     methods: { type: 'string', default: 'minmax,entropy,percentile' },
     python: { type: 'string', default: 'python3' },
     threads: { type: 'string', default: '2' },
