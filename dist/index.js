@@ -48627,6 +48627,13 @@ function readActionInputs() {
   const config2 = getInput("config");
   return { given, ...config2 ? { config: config2 } : {}, workingDirectory: getInput("working-directory") || process.cwd() };
 }
+function withInputNames(message) {
+  const inputs = new Set(OPTIONS.filter((o) => o.commands.includes("run") && o.key !== "json").map((o) => o.key));
+  const named = [...new Set([...message.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1]))].filter((k) => inputs.has(k));
+  if (named.length === 0) return message;
+  return `${message}
+  in the workflow: ${named.map((k) => `--${k} is the input '${k}'`).join(", ")}`;
+}
 
 // src/github/log.ts
 var ActionLog = class {
@@ -59900,7 +59907,7 @@ async function run() {
       if (reportPath) await summary.addRaw(readFileSync6(reportPath, "utf8")).write();
     } catch {
     }
-    setFailed(describeError(error63, isDebug()));
+    setFailed(withInputNames(describeError(error63, isDebug())));
   }
 }
 

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { resolveConfig } from './config/resolve.js';
 import { describeError } from './errors.js';
-import { readActionInputs } from './github/inputs.js';
+import { readActionInputs, withInputNames } from './github/inputs.js';
 import { ActionLog } from './github/log.js';
 import { runPipeline } from './pipeline/run.js';
 import type { Results } from './results/schema.js';
@@ -48,6 +48,6 @@ export async function run(): Promise<void> {
     } catch {
       /* no report was written */
     }
-    core.setFailed(describeError(error, core.isDebug()));
+    core.setFailed(withInputNames(describeError(error, core.isDebug())));
   }
 }

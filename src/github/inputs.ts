@@ -22,3 +22,15 @@ export function readActionInputs(): ActionInputs {
   const config = core.getInput('config');
   return { given, ...(config ? { config } : {}), workingDirectory: core.getInput('working-directory') || process.cwd() };
 }
+
+/**
+ * Messages from deep in the pipeline name CLI flags (`--output`); in a workflow the same value
+ * came from the action input of that name. Adds one line that says so for each flag named, so
+ * a person editing the workflow file knows which key to change.
+ */
+export function withInputNames(message: string): string {
+  const inputs = new Set(OPTIONS.filter((o) => o.commands.includes('run') && o.key !== 'json').map((o) => o.key));
+  const named = [...new Set([...message.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!))].filter((k) => inputs.has(k));
+  if (named.length === 0) return message;
+  return `${message}\n  in the workflow: ${named.map((k) => `--${k} is the input '${k}'`).join(', ')}`;
+}

@@ -49,6 +49,7 @@ describe('the action', () => {
     const r2 = runAction({ model: 'cnn.onnx', 'calibration-data': 'calib', out: 'bad2', 'working-directory': dir, output: 'nope', ...fast });
     assert.equal(r2.exitCode, 1);
     assert.match(r2.stdout, /::error::--output 'nope'/);
+    assert.match(r2.stdout, /%0A {2}in the workflow: --output is the input 'output'/);
     assert.match(r2.summary, /the run stopped before it finished: .*nope/);
   });
 });
