@@ -9,7 +9,7 @@
 // - every top-1 cross-checked by an independent evaluator (bench/reference/eval_onnx.py, Python
 //   onnxruntime, no code shared with quantgate).
 //
-//   node --import tsx bench/accuracy-vs-ort.ts [--models glyphnet,glyphmobile,demo] (glyphformer where make_all.sh built it) [--methods minmax,entropy,percentile]
+//   node --import tsx bench/accuracy-vs-ort.ts [--data bench/.models/glyphs] [--models glyphnet,glyphmobile,demo] (glyphformer where make_all.sh built it) [--methods minmax,entropy,percentile]
 //
 // Models: bench/.models/<name>.onnx with bench/.models/glyphs/{calib,eval.npy,labels.txt}
 // (bench/models/make_all.sh makes them), and the demo in examples/demo.
@@ -40,6 +40,8 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'glyphnet,glyphmobile,demo' },
     methods: { type: 'string', default: 'minmax,entropy,percentile' },
     python: { type: 'string', default: 'python3' },
+    // The glyph data folder (make_glyph_data.py's): a larger --eval set narrows the intervals.
+    data: { type: 'string', default: join(here, '.models', 'glyphs') },
     threads: { type: 'string', default: '2' },
   },
 });
@@ -57,7 +59,7 @@ function subject(name: string): Subject {
     const d = join(root, 'examples', 'demo');
     return { name, model: join(d, 'glyphs.onnx'), calibration: join(d, 'calibration.npy'), eval: join(d, 'eval.npy'), labels: join(d, 'labels.txt') };
   }
-  const g = join(here, '.models', 'glyphs');
+  const g = values.data!;
   return { name, model: join(here, '.models', `${name}.onnx`), calibration: join(g, 'calib'), eval: join(g, 'eval.npy'), labels: join(g, 'labels.txt') };
 }
 

@@ -55738,6 +55738,16 @@ async function openEditedSession(proto, source, options2 = {}) {
 }
 
 // src/quantize/calibrate.ts
+function boundedOutputs(proto) {
+  const bounded = /* @__PURE__ */ new Set();
+  for (const n of proto.graph?.node ?? []) {
+    const clipWithBothBounds = n.opType === "Clip" && Boolean(n.input[1]) && Boolean(n.input[2]);
+    if (["Softmax", "Sigmoid", "HardSigmoid", "Tanh"].includes(n.opType) || clipWithBothBounds) {
+      if (n.output[0]) bounded.add(n.output[0]);
+    }
+  }
+  return bounded;
+}
 function fixedBatch(proto) {
   return fixedBatchSize(modelSignature(proto));
 }
@@ -55845,17 +55855,22 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
   }
   if (samples === 0) throw new BadInputError(`${data.description}: no calibration sample could be used`, "give at least one full batch of calibration samples");
   const histograms = /* @__PURE__ */ new Map();
-  if (settings.method !== "minmax") {
-    for (const t of observed) histograms.set(t, new AbsHistogram(minmax.get(t).amax));
+  const bounded = boundedOutputs(proto);
+  const clippable = observed.filter((t) => !bounded.has(t));
+  if (settings.method !== "minmax" && clippable.length > 0) {
+    for (const t of clippable) histograms.set(t, new AbsHistogram(minmax.get(t).amax));
     nextReport = 0;
-    const { session, dispose } = await openEditedSession(withOutputs(proto, observed), source, settings.threads ? { threads: settings.threads } : {});
+    const { session, dispose } = await openEditedSession(withOutputs(proto, clippable), source, settings.threads ? { threads: settings.threads } : {});
     try {
-      const size = batchSizeFor(perSample, budget);
-      log.info(`calibration: ${settings.method} histograms of ${observed.length} tensors, batches of ${fixed ?? size}`);
+      const kept = observed.length - clippable.length;
+      const size = batchSizeFor(clippable.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0), budget);
+      log.info(
+        `calibration: ${settings.method} histograms of ${clippable.length} tensors, batches of ${fixed ?? size}` + (kept > 0 ? ` (${kept} bounded op ${kept === 1 ? "output keeps" : "outputs keep"} the range seen)` : "")
+      );
       let done = 0;
       for await (const batch of batchesOf(data, size, fixed, log)) {
-        const out = await session.run(toFeeds(batch), observed);
-        for (const t of observed) histograms.get(t).add(out[t].data);
+        const out = await session.run(toFeeds(batch), clippable);
+        for (const t of clippable) histograms.get(t).add(out[t].data);
         done += batch.size;
         progress(settings.method, done);
       }

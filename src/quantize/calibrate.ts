@@ -7,7 +7,8 @@
  *   min/max   ReduceMin/ReduceMax appended to each observed tensor, so only two scalars per tensor
  *             leave ONNX Runtime per batch.
  *   histogram (entropy, percentile) the observed tensors themselves, binned as |x| over the
- *             [0, amax] the min/max pass found, so no bin ever needs merging.
+ *             [0, amax] the min/max pass found, so no bin ever needs merging. Outputs that an
+ *             op bounds by definition are left out: they keep the range they were seen to use.
  */
 import { cloneModel } from '../model/clone.js';
 import { create } from '@bufbuild/protobuf';
@@ -51,6 +52,25 @@ export interface CalibrationResult {
   samples: number;
   /** Tensors that held NaN or infinite values, with how many: their ranges ignore those. */
   nonFinite: Record<string, number>;
+}
+
+/**
+ * Ops whose output is bounded by definition: Softmax, Sigmoid, HardSigmoid in [0, 1], Tanh in
+ * [-1, 1], Clip between its two bounds. Percentile and entropy exist to clip the rare outliers of
+ * unbounded activations; such outputs have none, and clipping them cuts what matters most: the
+ * largest attention probabilities (measured on a small vision transformer, entropy clipped 0.9%
+ * of each Softmax output at 0.37-0.44 and lost 2.2 points of top-1) or the open end of a gate.
+ * They keep the range the calibration set was seen to use.
+ */
+export function boundedOutputs(proto: ModelProto): Set<string> {
+  const bounded = new Set<string>();
+  for (const n of proto.graph?.node ?? []) {
+    const clipWithBothBounds = n.opType === 'Clip' && Boolean(n.input[1]) && Boolean(n.input[2]);
+    if (['Softmax', 'Sigmoid', 'HardSigmoid', 'Tanh'].includes(n.opType) || clipWithBothBounds) {
+      if (n.output[0]) bounded.add(n.output[0]);
+    }
+  }
+  return bounded;
 }
 
 /** A fixed batch dimension must be respected: only full batches of that size run. */
@@ -181,19 +201,25 @@ export async function calibrate(
   }
   if (samples === 0) throw new BadInputError(`${data.description}: no calibration sample could be used`, 'give at least one full batch of calibration samples');
 
-  // Pass 2: histograms of |x| for the methods that clip.
+  // Pass 2: histograms of |x| for the methods that clip, of the tensors they may clip.
   const histograms = new Map<string, AbsHistogram>();
-  if (settings.method !== 'minmax') {
-    for (const t of observed) histograms.set(t, new AbsHistogram(minmax.get(t)!.amax));
+  const bounded = boundedOutputs(proto);
+  const clippable = observed.filter((t) => !bounded.has(t));
+  if (settings.method !== 'minmax' && clippable.length > 0) {
+    for (const t of clippable) histograms.set(t, new AbsHistogram(minmax.get(t)!.amax));
     nextReport = 0;
-    const { session, dispose } = await openEditedSession(withOutputs(proto, observed), source, settings.threads ? { threads: settings.threads } : {});
+    const { session, dispose } = await openEditedSession(withOutputs(proto, clippable), source, settings.threads ? { threads: settings.threads } : {});
     try {
-      const size = batchSizeFor(perSample, budget);
-      log.info(`calibration: ${settings.method} histograms of ${observed.length} tensors, batches of ${fixed ?? size}`);
+      const kept = observed.length - clippable.length;
+      const size = batchSizeFor(clippable.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0), budget);
+      log.info(
+        `calibration: ${settings.method} histograms of ${clippable.length} tensors, batches of ${fixed ?? size}` +
+          (kept > 0 ? ` (${kept} bounded op ${kept === 1 ? 'output keeps' : 'outputs keep'} the range seen)` : ''),
+      );
       let done = 0;
       for await (const batch of batchesOf(data, size, fixed, log)) {
-        const out = await session.run(toFeeds(batch), observed);
-        for (const t of observed) histograms.get(t)!.add(out[t]!.data as Float32Array);
+        const out = await session.run(toFeeds(batch), clippable);
+        for (const t of clippable) histograms.get(t)!.add(out[t]!.data as Float32Array);
         done += batch.size;
         progress(settings.method, done);
       }

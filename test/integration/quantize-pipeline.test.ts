@@ -12,13 +12,14 @@ import { MemoryLog } from '../../src/log.ts';
 import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { DataType } from '../../src/model/dtypes.ts';
 import { readModel } from '../../src/model/read.ts';
-import { typedView } from '../../src/model/tensor.ts';
+import { makeTensor, typedView } from '../../src/model/tensor.ts';
 import { writeModel } from '../../src/model/write.ts';
+import { boundedOutputs } from '../../src/quantize/calibrate.ts';
 import { readCalibrationFile } from '../../src/quantize/calibration-file.ts';
 import { quantizeModel, type QuantizeRequest } from '../../src/quantize/quantize.ts';
 import { validateTensorRtModel } from '../../src/quantize/validate-trt.ts';
 import { randomFloatDataSet } from '../helpers/data.ts';
-import { smallCnn } from '../helpers/models.ts';
+import { seeded, smallCnn } from '../helpers/models.ts';
 import { argmaxRows, cosine, optimizedOpCounts, runFloat } from '../helpers/ort.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -165,3 +166,58 @@ describe('quantize: bad input', () => {
     await assert.rejects(quantizeModel(request('bad6', {}, { reuse })), (e: unknown) => e instanceof BadInputError && /made for another model/.test(e.message));
   });
 });
+
+describe('quantize: outputs an op bounds', () => {
+  // Attention in miniature: scores = x·W, p = Softmax(scores), out = p·x. Both MatMuls are
+  // quantized, so the Softmax output is calibrated; its largest probabilities are the ones that
+  // matter, and a clipping method must not cut them.
+  const attention = join(dir, 'attention.onnx');
+  const random = seeded(21);
+  writeModel(
+    model(
+      graph({
+        nodes: [
+          node('MatMul', ['x', 'w'], ['scores'], { name: '/att/scores/MatMul' }),
+          node('Softmax', ['scores'], ['p'], { name: '/att/Softmax', attributes: { axis: -1 } }),
+          node('MatMul', ['p', 'x'], ['out'], { name: '/att/out/MatMul' }),
+        ],
+        inputs: [valueInfo('x', DataType.FLOAT, ['batch', 16, 16])],
+        outputs: [valueInfo('out', DataType.FLOAT, ['batch', 16, 16])],
+        initializers: [makeTensor('w', DataType.FLOAT, [16, 16], Float32Array.from({ length: 256 }, () => (random() - 0.5) * 2))],
+      }),
+    ),
+    attention,
+  );
+  const data = () => randomFloatDataSet('x', [16, 16], 32, { seed: 5, scale: 2 });
+
+  for (const method of ['percentile', 'entropy'] as Method[]) {
+    it(`${method} keeps the Softmax output's whole observed range, and clips the scores`, async () => {
+      const outcome = await quantizeModel({ ...request(`attention-${method}`, { method, percentile: 99 }), model: readModel(attention), data: data() });
+      const tensors = readCalibrationFile(outcome.files.calibration).tensors;
+      const p = tensors['p']!;
+      assert.ok(p.max > 0.5, `the probabilities are peaked (max ${p.max})`);
+      assert.equal(p.threshold, p.max, 'a Softmax output is never clipped');
+      const x = tensors['x']!;
+      assert.ok(x.threshold < Math.max(-x.min, x.max), `the unbounded input is still clipped (${x.threshold} of ${Math.max(-x.min, x.max)})`);
+    });
+  }
+
+  it('boundedOutputs: Softmax, Sigmoid, HardSigmoid, Tanh, and Clip only with both bounds', () => {
+    const g = graph({
+      nodes: [
+        node('Softmax', ['a'], ['s']),
+        node('Sigmoid', ['a'], ['g']),
+        node('HardSigmoid', ['a'], ['h']),
+        node('Tanh', ['a'], ['t']),
+        node('Clip', ['a', 'lo', 'hi'], ['relu6']),
+        node('Clip', ['a', 'lo'], ['floor']),
+        node('Clip', ['a', '', 'hi'], ['ceiling']),
+        node('Relu', ['a'], ['r']),
+      ],
+      inputs: [valueInfo('a', DataType.FLOAT, [4])],
+      outputs: [],
+    });
+    assert.deepEqual([...boundedOutputs(model(g))].sort(), ['g', 'h', 'relu6', 's', 't']);
+  });
+});
+
