@@ -55635,13 +55635,11 @@ function entropyThreshold(histogram) {
   if (histogram.amax === 0 || histogram.total === 0 || bins <= LEVELS) return histogram.amax;
   const beyond = new Float64Array(bins + 1);
   for (let i = bins - 1; i >= 0; i--) beyond[i] = beyond[i + 1] + counts[i];
-  const original = histogram.counts;
-  let total = 0;
-  for (let k = 0; k < bins; k++) total += original[k];
+  const mustKeep = (1 - MAX_CLIPPED) * histogram.total;
   let first = LEVELS;
   for (let kept = 0, k = 0; k < bins; k++) {
-    kept += original[k];
-    if (kept >= (1 - MAX_CLIPPED) * total) {
+    kept += histogram.counts[k];
+    if (kept >= mustKeep) {
       first = Math.max(LEVELS, k + 1);
       break;
     }
@@ -55811,7 +55809,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
   const log = settings.log;
   const observed = [...tensors].filter((t) => (probe.bytesPerSample.get(t) ?? 0) > 0).sort();
   const fixed = fixedBatch(proto);
-  const perSample = observed.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
+  const bytesPerSample = (names) => names.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
   const budget = settings.batchBytes ?? 128 * 2 ** 20;
   const toFeeds = (batch) => Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
   let nextReport = 0;
@@ -55839,7 +55837,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
     const { session, dispose } = await openEditedSession(minmaxModel, source, settings.threads ? { threads: settings.threads } : {});
     try {
       const fetch = [...reductionOutputs.values()].flat();
-      const size = batchSizeFor(perSample, budget * 2);
+      const size = batchSizeFor(bytesPerSample(observed), budget * 2);
       log.info(`calibration: min/max of ${observed.length} tensors over ${data.count} samples, batches of ${fixed ?? size}`);
       for await (const batch of batchesOf(data, size, fixed, log)) {
         const out = await session.run(toFeeds(batch), fetch);
@@ -55863,7 +55861,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
     const { session, dispose } = await openEditedSession(withOutputs(proto, clippable), source, settings.threads ? { threads: settings.threads } : {});
     try {
       const kept = observed.length - clippable.length;
-      const size = batchSizeFor(clippable.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0), budget);
+      const size = batchSizeFor(bytesPerSample(clippable), budget);
       log.info(
         `calibration: ${settings.method} histograms of ${clippable.length} tensors, batches of ${fixed ?? size}` + (kept > 0 ? ` (${kept} bounded op ${kept === 1 ? "output keeps" : "outputs keep"} the range seen)` : "")
       );

@@ -154,7 +154,7 @@ export async function calibrate(
   const log = settings.log;
   const observed = [...tensors].filter((t) => (probe.bytesPerSample.get(t) ?? 0) > 0).sort();
   const fixed = fixedBatch(proto);
-  const perSample = observed.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
+  const bytesPerSample = (names: string[]) => names.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0);
   const budget = settings.batchBytes ?? 128 * 2 ** 20;
   const toFeeds = (batch: Batch) => Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
   // Progress per batch, at most about ten lines a pass.
@@ -185,7 +185,7 @@ export async function calibrate(
     const { session, dispose } = await openEditedSession(minmaxModel, source, settings.threads ? { threads: settings.threads } : {});
     try {
       const fetch = [...reductionOutputs.values()].flat();
-      const size = batchSizeFor(perSample, budget * 2);
+      const size = batchSizeFor(bytesPerSample(observed), budget * 2);
       log.info(`calibration: min/max of ${observed.length} tensors over ${data.count} samples, batches of ${fixed ?? size}`);
       for await (const batch of batchesOf(data, size, fixed, log)) {
         const out = await session.run(toFeeds(batch), fetch);
@@ -211,7 +211,7 @@ export async function calibrate(
     const { session, dispose } = await openEditedSession(withOutputs(proto, clippable), source, settings.threads ? { threads: settings.threads } : {});
     try {
       const kept = observed.length - clippable.length;
-      const size = batchSizeFor(clippable.reduce((n, t) => n + (probe.bytesPerSample.get(t) ?? 0), 0), budget);
+      const size = batchSizeFor(bytesPerSample(clippable), budget);
       log.info(
         `calibration: ${settings.method} histograms of ${clippable.length} tensors, batches of ${fixed ?? size}` +
           (kept > 0 ? ` (${kept} bounded op ${kept === 1 ? 'output keeps' : 'outputs keep'} the range seen)` : ''),

@@ -18,9 +18,9 @@ const LEVELS = 128;
  * kept bins survive rounding, and clipping only through the outlier mass folded into the last
  * kept bin; for values that sit away from zero (a gate's HardSigmoid output in [0.2, 0.8]) the
  * candidate at the lower edge of the data keeps one occupied bin, which rounds exactly, so its
- * divergence is 0 and everything would be clipped to one value. Measured on three trained CNNs,
- * the thresholds it chose otherwise clipped at most 0.06% of the values; the one that collapsed a
- * MobileNet-like model's gate (32.8 points of top-1 lost) clipped 99.999%.
+ * divergence is 0 and everything would be clipped to one value. Measured on four trained models,
+ * the thresholds it chose for unbounded activations clipped at most 0.09% of the values; the one
+ * that collapsed a MobileNet-like model's gate (32.8 points of top-1 lost) clipped 99.999%.
  */
 const MAX_CLIPPED = 0.01;
 
@@ -57,13 +57,11 @@ export function entropyThreshold(histogram: AbsHistogram): number {
   for (let i = bins - 1; i >= 0; i--) beyond[i] = beyond[i + 1]! + counts[i]!;
 
   // The first candidate keeps at least 1 − MAX_CLIPPED of the values (real zeros included).
-  const original = histogram.counts;
-  let total = 0;
-  for (let k = 0; k < bins; k++) total += original[k]!;
+  const mustKeep = (1 - MAX_CLIPPED) * histogram.total;
   let first = LEVELS;
   for (let kept = 0, k = 0; k < bins; k++) {
-    kept += original[k]!;
-    if (kept >= (1 - MAX_CLIPPED) * total) {
+    kept += histogram.counts[k]!;
+    if (kept >= mustKeep) {
       first = Math.max(LEVELS, k + 1);
       break;
     }
