@@ -56825,13 +56825,13 @@ async function statusOf(provider, facts) {
       backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
     );
   }
-  if ((backend === "cuda" || backend === "tensorrt") && facts.nvidiaDriver?.present === false) {
-    return missing(
-      `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
-      `run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to --providers auto, which reports it as skipped`
-    );
-  }
   if (backend === "cuda" || backend === "tensorrt") {
+    if (facts.nvidiaDriver?.present === false) {
+      return missing(
+        `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
+        `run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to --providers auto, which reports it as skipped`
+      );
+    }
     const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync4(join8(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
