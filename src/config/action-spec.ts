@@ -9,10 +9,12 @@ export interface ActionInput {
   name: string;
   /** As action.yml says it: options named as inputs, the default spelled out where action.yml has none. */
   description: string;
+  /** The description alone, options named as inputs (the README's table has a default column). */
+  summary: string;
   /** action.yml's `default:`, which GitHub fills in when the workflow leaves the input out. */
   default?: string;
-  /** The default as the README's table shows it. */
-  shownDefault?: string;
+  /** The default as the README's table shows it: a value, or words where it is computed at run time. */
+  shownDefault?: { text: string; computed: boolean };
 }
 
 export const ACTION_OUTPUTS: readonly { name: string; description: string }[] = [
@@ -40,8 +42,14 @@ export function actionInputs(): ActionInput[] {
   return specs.map((spec) => {
     const ymlDefault = actionYmlDefault(spec);
     const shown = defaultText(spec);
-    const description =
-      toMessage(spec.description).render(KEY_NAMING) + (spec.repeatable ? ' One per line.' : '') + (shown !== undefined && ymlDefault === undefined ? ` Default: ${shown}.` : '');
-    return { name: spec.key, description, ...(ymlDefault !== undefined ? { default: ymlDefault } : {}), ...(shown !== undefined ? { shownDefault: shown } : {}) };
+    const summary = toMessage(spec.description).render(KEY_NAMING) + (spec.repeatable ? ' One per line.' : '');
+    const description = summary + (shown !== undefined && ymlDefault === undefined ? ` Default: ${shown}.` : '');
+    return {
+      name: spec.key,
+      summary,
+      description,
+      ...(ymlDefault !== undefined ? { default: ymlDefault } : {}),
+      ...(shown !== undefined ? { shownDefault: { text: shown, computed: spec.defaultText !== undefined } } : {}),
+    };
   });
 }

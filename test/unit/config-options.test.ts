@@ -59,7 +59,9 @@ describe('action.yml', () => {
     assert.equal(byName.get('allow-fork-prs')!.default, 'false');
     // The others say their default in words, and the README's table shows it.
     assert.match(byName.get('batch-sizes')!.description, / Default: 1,32\.$/);
-    assert.equal(byName.get('batch-sizes')!.shownDefault, '1,32');
+    assert.deepEqual(byName.get('batch-sizes')!.shownDefault, { text: '1,32', computed: false });
+    assert.deepEqual(byName.get('comment-key')!.shownDefault, { text: 'the model path', computed: true });
+    assert.equal(byName.get('batch-sizes')!.summary, 'Batch sizes to benchmark. A model with a fixed batch dimension runs only its own; others become skipped rows.');
     assert.match(byName.get('baseline-from')!.description, /Default: artifact on pull requests, none otherwise\.$/);
   });
 
