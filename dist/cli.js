@@ -9471,9 +9471,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -42063,9 +42063,6 @@ async function calibrationData(settings, inputs, log) {
 
 // src/pipeline/command-line.ts
 import { isAbsolute as isAbsolute4 } from "node:path";
-function quote(word) {
-  return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 function render(value2, isPath, cwd) {
   if (typeof value2 === "string") {
     if (isPath && isAbsolute4(value2)) {
@@ -42094,11 +42091,11 @@ function reproduceCommand(command, config2, cwd) {
       continue;
     }
     if (spec.repeatable && Array.isArray(value2)) {
-      for (const v of value2) words.push(`--${spec.key}`, quote(String(v)));
+      for (const v of value2) words.push(`--${spec.key}`, shellWord(String(v)));
       continue;
     }
     const rendered = spec.key === "random-int-range" && Array.isArray(value2) ? [value2.join(":")] : render(value2, spec.isPath === true, cwd);
-    for (const r of rendered) words.push(`--${spec.key}`, quote(r));
+    for (const r of rendered) words.push(`--${spec.key}`, shellWord(r));
   }
   return words.join(" ");
 }
