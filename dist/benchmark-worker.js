@@ -1,18 +1,52 @@
 import { createRequire as __qgCreateRequire } from 'node:module'; const require = __qgCreateRequire(import.meta.url);
 
+// src/message.ts
+function shellWord(word) {
+  return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+var FLAG_NAMING = {
+  name: (key) => `--${key}`,
+  setting: (key, value) => `--${key} ${shellWord(value)}`
+};
+var Message = class {
+  constructor(parts) {
+    this.parts = parts;
+  }
+  parts;
+  render(naming = FLAG_NAMING) {
+    return this.parts.map((p) => typeof p === "string" ? p : p.value === void 0 ? naming.name(p.key) : naming.setting(p.key, p.value)).join("");
+  }
+  toString() {
+    return this.render();
+  }
+  /** The options this message names, in order, once each. */
+  options() {
+    return [...new Set(this.parts.filter((p) => typeof p !== "string").map((p) => p.key))];
+  }
+};
+function toMessage(text) {
+  return typeof text === "string" ? new Message([text]) : text;
+}
+
 // src/errors.ts
 var BadInputError = class extends Error {
   name = "BadInputError";
+  problem;
   /** What to do about it, one sentence, imperative. */
-  fix;
+  remedy;
   constructor(problem, fix, options) {
-    super(problem, options);
-    this.fix = fix;
+    super(toMessage(problem).render(FLAG_NAMING), options);
+    this.problem = toMessage(problem);
+    this.remedy = toMessage(fix);
   }
-  /** The one message a person reads: the problem, then the fix. */
-  describe() {
-    return `${this.message}
-  fix: ${this.fix}`;
+  /** The fix in the command line's words. */
+  get fix() {
+    return this.remedy.render(FLAG_NAMING);
+  }
+  /** The one message a person reads: the problem, then the fix, options named as `naming` says. */
+  describe(naming = FLAG_NAMING) {
+    return `${this.problem.render(naming)}
+  fix: ${this.remedy.render(naming)}`;
   }
 };
 
@@ -2523,9 +2557,9 @@ function resolveFeature(name, ref) {
   }
   return resolveFeature(name, ref.parent);
 }
-function assert(condition, msg) {
+function assert(condition, msg2) {
   if (!condition) {
-    throw new Error(msg);
+    throw new Error(msg2);
   }
 }
 
@@ -2948,19 +2982,19 @@ function compileEnumFieldReader(field) {
 }
 function compileMessageFieldReader(field) {
   const localName = field.localName;
-  const { toMessage, toLocal } = localMessageMapper(field);
+  const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
   const readChild = compileChildReader(field);
   if (field.oneof) {
     const oneofLocalName = field.oneof.localName;
     return (message, reader, ctx) => {
       const oneof = message[oneofLocalName];
-      const child = toMessage(oneof.case === localName ? oneof.value : void 0);
+      const child = toMessage2(oneof.case === localName ? oneof.value : void 0);
       readChild(child, reader, ctx);
       message[oneofLocalName] = { case: localName, value: toLocal(child) };
     };
   }
   return (message, reader, ctx) => {
-    const child = toMessage(message[localName]);
+    const child = toMessage2(message[localName]);
     readChild(child, reader, ctx);
     message[localName] = toLocal(child);
   };
@@ -2976,10 +3010,10 @@ function compileChildReader(field) {
 function compileListFieldReader(field) {
   const localName = field.localName;
   if (field.listKind == "message") {
-    const { toMessage, toLocal } = localMessageMapper(field);
+    const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
     const readChild = compileChildReader(field);
     return (message, reader, ctx) => {
-      const child = toMessage(void 0);
+      const child = toMessage2(void 0);
       readChild(child, reader, ctx);
       message[localName].push(toLocal(child));
     };
@@ -3026,14 +3060,14 @@ function compileMapFieldReader(field) {
       break;
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field);
+      const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
       const readChild = compiledReader(field.message).read;
       readValue = (reader, ctx, existing) => {
-        const child = toMessage(existing);
+        const child = toMessage2(existing);
         readChild(child, reader, ctx, reader.uint32());
         return toLocal(child);
       };
-      valueDefault = () => toLocal(toMessage(void 0));
+      valueDefault = () => toLocal(toMessage2(void 0));
       break;
     }
   }
@@ -3259,10 +3293,10 @@ function compileSingularField(field) {
 function compileSingularValue(field) {
   switch (field.fieldKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field);
+      const { toMessage: toMessage2 } = localMessageMapper(field);
       const writeChild = compileChildWriter(field);
       return (writer, opts, value) => {
-        writeChild(writer, opts, toMessage(value));
+        writeChild(writer, opts, toMessage2(value));
       };
     }
     case "scalar":
@@ -3283,12 +3317,12 @@ function compileListField(field) {
   const fieldNo = field.number;
   switch (field.listKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field);
+      const { toMessage: toMessage2 } = localMessageMapper(field);
       const writeChild = compileChildWriter(field);
       return (writer, opts, message) => {
         const items = message[localName];
         for (let i = 0; i < items.length; i++) {
-          writeChild(writer, opts, toMessage(items[i]));
+          writeChild(writer, opts, toMessage2(items[i]));
         }
       };
     }
@@ -3325,7 +3359,7 @@ function compileMapField(field) {
   const fieldNo = field.number;
   const writeKey = compileMapKey(field);
   if (field.mapKind == "message") {
-    const { toMessage } = localMessageMapper(field);
+    const { toMessage: toMessage2 } = localMessageMapper(field);
     const writeMessage = compiledWriter(field.message);
     return (writer, opts, message) => {
       const record = message[localName];
@@ -3335,7 +3369,7 @@ function compileMapField(field) {
         writer.tag(fieldNo, WireType.LengthDelimited).fork();
         writeKey(writer, key);
         writer.tag(2, WireType.LengthDelimited).fork();
-        writeMessage(writer, opts, toMessage(record[key]));
+        writeMessage(writer, opts, toMessage2(record[key]));
         writer.join();
         writer.join();
       }

@@ -19548,8 +19548,8 @@ var require_anchors = __commonJS({
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
-        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
-        throw new Error(msg);
+        const msg2 = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg2);
       }
       return true;
     }
@@ -19785,16 +19785,16 @@ var require_Alias = __commonJS({
             data = anchors2.get(found);
           }
           if (data?.res === void 0) {
-            const msg = "This should not happen: Alias anchor was not resolved?";
-            throw new ReferenceError(msg);
+            const msg2 = "This should not happen: Alias anchor was not resolved?";
+            throw new ReferenceError(msg2);
           }
           if (maxAliasCount >= 0) {
             data.count += 1;
             if (data.aliasCount === 0)
               data.aliasCount = getAliasCount(doc2, found, anchors2);
             if (data.count * data.aliasCount > maxAliasCount) {
-              const msg = "Excessive alias count indicates a resource exhaustion attack";
-              throw new ReferenceError(msg);
+              const msg2 = "Excessive alias count indicates a resource exhaustion attack";
+              throw new ReferenceError(msg2);
             }
           }
         }
@@ -19805,8 +19805,8 @@ var require_Alias = __commonJS({
           return { source: this.source };
         const source = this.resolve(ctx.doc, ctx);
         if (!source) {
-          const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
-          throw new ReferenceError(msg);
+          const msg2 = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+          throw new ReferenceError(msg2);
         }
         return ctx.anchors.get(source).res;
       }
@@ -19815,8 +19815,8 @@ var require_Alias = __commonJS({
         if (ctx) {
           anchors.anchorIsValid(this.source);
           if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
-            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
-            throw new Error(msg);
+            const msg2 = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new Error(msg2);
           }
           if (ctx.implicitKey)
             return `${src} `;
@@ -20120,14 +20120,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -20144,14 +20144,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20168,12 +20168,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -20185,12 +20185,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20205,39 +20205,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -20541,7 +20541,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options2) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -20562,7 +20562,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options2);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -20575,11 +20575,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -20672,8 +20672,8 @@ var require_stringifyPair = __commonJS({
           throw new Error("With simple keys, key nodes cannot have comments");
         }
         if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
-          const msg = "With simple keys, collection cannot be used as a key value";
-          throw new Error(msg);
+          const msg2 = "With simple keys, collection cannot be used as a key value";
+          throw new Error(msg2);
         }
       }
       let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
@@ -21583,7 +21583,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 8, opt2),
       stringify: (node3) => intStringify(node3, 8, "0o")
     };
     var int2 = {
@@ -21591,7 +21591,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -21600,7 +21600,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 16, opt2),
       stringify: (node3) => intStringify(node3, 16, "0x")
     };
     exports.int = int2;
@@ -22050,7 +22050,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 2, opt2),
       stringify: (node3) => intStringify(node3, 2, "0b")
     };
     var intOct = {
@@ -22059,7 +22059,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 1, 8, opt2),
       stringify: (node3) => intStringify(node3, 8, "0")
     };
     var int2 = {
@@ -22067,7 +22067,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22076,7 +22076,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 16, opt2),
       stringify: (node3) => intStringify(node3, 16, "0x")
     };
     exports.int = int2;
@@ -22542,7 +22542,7 @@ var require_Document = __commonJS({
           options2 = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -22552,8 +22552,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options2);
-        this.options = opt;
-        let { version: version2 } = opt;
+        this.options = opt2;
+        let { version: version2 } = opt2;
         if (options2?._directives) {
           this.directives = options2._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -22743,14 +22743,14 @@ var require_Document = __commonJS({
       setSchema(version2, options2 = {}) {
         if (typeof version2 === "number")
           version2 = String(version2);
-        let opt;
+        let opt2;
         switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -22758,12 +22758,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version2;
             else
               this.directives = new directives.Directives({ version: version2 });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version2);
@@ -22772,8 +22772,8 @@ var require_Document = __commonJS({
         }
         if (options2.schema instanceof Object)
           this.schema = options2.schema;
-        else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options2));
+        else if (opt2)
+          this.schema = new Schema.Schema(Object.assign(opt2, options2));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -23072,8 +23072,8 @@ var require_util_flow_indent_check = __commonJS({
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
         if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
-          const msg = "Flow end indicator should be more indented than parent";
-          onError(end, "BAD_INDENT", msg, true);
+          const msg2 = "Flow end indicator should be more indented than parent";
+          onError(end, "BAD_INDENT", msg2, true);
         }
       }
     }
@@ -23470,8 +23470,8 @@ var require_resolve_flow_collection = __commonJS({
         cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
-        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
+        const msg2 = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg2);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
       }
@@ -23517,7 +23517,7 @@ var require_compose_collection = __commonJS({
     }
     function composeCollection(CN, ctx, token, props, onError) {
       const tagToken = props.tag;
-      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
+      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg2) => onError(tagToken, "TAG_RESOLVE_FAILED", msg2));
       if (token.type === "block-seq") {
         const { anchor: anchor2, newlineAfterProp: nl } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
@@ -23546,7 +23546,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
-      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const res = tag.resolve?.(coll, (msg2) => onError(tagToken, "TAG_RESOLVE_FAILED", msg2), ctx.options) ?? coll;
       const node3 = identity.isNode(res) ? res : new Scalar.Scalar(res);
       node3.range = coll.range;
       node3.tag = tagName;
@@ -23751,7 +23751,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type: type2, source, end } = scalar;
       let _type;
       let value2;
-      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      const _onError = (rel, code2, msg2) => onError(offset + rel, code2, msg2);
       switch (type2) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -23972,7 +23972,7 @@ var require_compose_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
       const { value: value2, type: type2, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
-      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
+      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg2) => onError(tagToken, "TAG_RESOLVE_FAILED", msg2)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
@@ -23984,11 +23984,11 @@ var require_compose_scalar = __commonJS({
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value2, (msg2) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg2), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error63) {
-        const msg = error63 instanceof Error ? error63.message : String(error63);
-        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
+        const msg2 = error63 instanceof Error ? error63.message : String(error63);
+        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg2);
         scalar = new Scalar.Scalar(value2);
       }
       scalar.range = range;
@@ -24033,8 +24033,8 @@ var require_compose_scalar = __commonJS({
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
-          const msg = `Value may be parsed as either ${ts} or ${cs}`;
-          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+          const msg2 = `Value may be parsed as either ${ts} or ${cs}`;
+          onError(token, "TAG_RESOLVE_FAILED", msg2, true);
         }
       }
       return tag;
@@ -24125,8 +24125,8 @@ var require_compose_node = __commonJS({
       if (anchor2 && node3.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity.isScalar(node3) || typeof node3.value !== "string" || node3.tag && node3.tag !== "tag:yaml.org,2002:str")) {
-        const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
+        const msg2 = "With stringKeys, all keys must be strings";
+        onError(tag ?? token, "NON_STRING_KEY", msg2);
       }
       if (spaceBefore)
         node3.spaceBefore = true;
@@ -24375,8 +24375,8 @@ ${cb}` : comment;
             this.prelude.push(token.source);
             break;
           case "error": {
-            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error63 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const msg2 = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
+            const error63 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg2);
             if (this.atDirectives || !this.doc)
               this.errors.push(error63);
             else
@@ -24385,8 +24385,8 @@ ${cb}` : comment;
           }
           case "doc-end": {
             if (!this.doc) {
-              const msg = "Unexpected doc-end without preceding document";
-              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
+              const msg2 = "Unexpected doc-end without preceding document";
+              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg2));
               break;
             }
             this.doc.directives.docEnd = true;
@@ -25158,9 +25158,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -27282,8 +27282,8 @@ var require_yauzl = __commonJS({
               expectedCompressedSize += 12;
             }
             if (entry.compressedSize !== expectedCompressedSize) {
-              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
-              return emitErrorAndAutoClose(self, new Error(msg));
+              var msg2 = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self, new Error(msg2));
             }
           }
           self.emit("entry", entry);
@@ -27678,15 +27678,15 @@ var require_yauzl = __commonJS({
     AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
       this.actualByteCount += chunk.length;
       if (this.actualByteCount > this.expectedByteCount) {
-        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
-        return cb(new Error(msg));
+        var msg2 = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg2));
       }
       cb(null, chunk);
     };
     AssertByteCountStream.prototype._flush = function(cb) {
       if (this.actualByteCount < this.expectedByteCount) {
-        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
-        return cb(new Error(msg));
+        var msg2 = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg2));
       }
       cb();
     };
@@ -28125,8 +28125,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -28222,10 +28222,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28254,9 +28254,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28267,8 +28267,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -28387,47 +28387,75 @@ function group(name, fn) {
   });
 }
 
-// src/config/resolve.ts
-import { isAbsolute, resolve as resolve2 } from "node:path";
-
-// src/errors.ts
-var BadInputError = class extends Error {
-  name = "BadInputError";
-  /** What to do about it, one sentence, imperative. */
-  fix;
-  constructor(problem, fix, options2) {
-    super(problem, options2);
-    this.fix = fix;
+// src/message.ts
+var OptionRef = class {
+  constructor(key, value2) {
+    this.key = key;
+    this.value = value2;
   }
-  /** The one message a person reads: the problem, then the fix. */
-  describe() {
-    return `${this.message}
-  fix: ${this.fix}`;
+  key;
+  value;
+  /** Outside a message (a log line, a data set's description) it reads as the flag. */
+  toString() {
+    return this.value === void 0 ? FLAG_NAMING.name(this.key) : FLAG_NAMING.setting(this.key, this.value);
   }
 };
-var GateFailedError = class extends Error {
-  constructor(reasons) {
-    super(reasons.join("; "));
-    this.reasons = reasons;
-  }
-  reasons;
-  name = "GateFailedError";
-};
-var ISSUES_URL = "https://github.com/quantgate/quantgate/issues";
-function describeError(error63, verbose) {
-  const stack = verbose && error63 instanceof Error && error63.stack ? `
-${error63.stack}` : "";
-  if (error63 instanceof BadInputError) return `${error63.describe()}${stack}`;
-  if (error63 instanceof GateFailedError) return `gate failed: ${error63.message}`;
-  const message = error63 instanceof Error ? error63.message : String(error63);
-  return `internal error: ${message}
-  this is a bug in quantgate; please report it at ${ISSUES_URL} with the command you ran` + (verbose ? stack : " (run again with --verbose for the stack trace)");
+function shellWord(word) {
+  return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
-
-// src/config/file.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+var FLAG_NAMING = {
+  name: (key) => `--${key}`,
+  setting: (key, value2) => `--${key} ${shellWord(value2)}`
+};
+var INPUT_NAMING = {
+  name: (key) => `action input '${key}'`,
+  setting: (key, value2) => `'${key}: ${value2}'`
+};
+var Message = class {
+  constructor(parts) {
+    this.parts = parts;
+  }
+  parts;
+  render(naming = FLAG_NAMING) {
+    return this.parts.map((p) => typeof p === "string" ? p : p.value === void 0 ? naming.name(p.key) : naming.setting(p.key, p.value)).join("");
+  }
+  toString() {
+    return this.render();
+  }
+  /** The options this message names, in order, once each. */
+  options() {
+    return [...new Set(this.parts.filter((p) => typeof p !== "string").map((p) => p.key))];
+  }
+};
+function opt(key) {
+  return new OptionRef(key);
+}
+function setting(key, value2) {
+  return new OptionRef(key, value2);
+}
+function msg(strings, ...values) {
+  const parts = [];
+  const push = (part) => {
+    const last = parts[parts.length - 1];
+    if (typeof part === "string" && typeof last === "string") parts[parts.length - 1] = last + part;
+    else if (part !== "") parts.push(part);
+  };
+  strings.forEach((text2, i) => {
+    push(text2);
+    if (i >= values.length) return;
+    const value2 = values[i];
+    if (value2 instanceof OptionRef) push(value2);
+    else if (value2 instanceof Message) value2.parts.forEach(push);
+    else push(String(value2));
+  });
+  return new Message(parts);
+}
+function joinText(texts, separator) {
+  return new Message(texts.flatMap((t, i) => [...i > 0 ? [separator] : [], ...toMessage(t).parts]));
+}
+function toMessage(text2) {
+  return typeof text2 === "string" ? new Message([text2]) : text2;
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -32362,9 +32390,9 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       return payload;
     }
     const value2 = input2?.[def.discriminator];
-    const opt = disc.value.get(value2);
-    if (opt && (value2 !== void 0 || ctx.direction !== "backward")) {
-      return opt._zod.run(payload, ctx);
+    const opt2 = disc.value.get(value2);
+    if (opt2 && (value2 !== void 0 || ctx.direction !== "backward")) {
+      return opt2._zod.run(payload, ctx);
     }
     if (def.unionFallback || ctx.direction === "backward") {
       return _super(payload, ctx);
@@ -37779,8 +37807,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -42616,9 +42644,9 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   if (options2.length === 1) {
     return generateCheck(doc, ctx, options2[0], accessor);
   }
-  const allLiterals = options2.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
+  const allLiterals = options2.every((opt2) => opt2._zod.def.type === "literal" && !opt2._zod.def.checks?.length);
   if (allLiterals) {
-    const values = new Set(options2.flatMap((opt) => opt._zod.def.values));
+    const values = new Set(options2.flatMap((opt2) => opt2._zod.def.values));
     const valuesConst = addConstant(ctx, values);
     doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
     return accessor;
@@ -42626,14 +42654,14 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
   for (let i = 0; i < options2.length; i++) {
-    const opt = options2[i];
+    const opt2 = options2[i];
     if (i === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
       doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
     }
     doc.indented((d) => {
-      const branchOutput = generateCheck(d, ctx, opt, accessor);
+      const branchOutput = generateCheck(d, ctx, opt2, accessor);
       d.write(`return ${branchOutput};`);
     });
     doc.write(`})();`);
@@ -48007,9 +48035,9 @@ function visit(schema, fnOrHandlers) {
         const oldOptions = def.options;
         let changed = false;
         const newOptions = [];
-        for (const opt of oldOptions) {
-          const mapped = run2(opt);
-          if (mapped !== opt)
+        for (const opt2 of oldOptions) {
+          const mapped = run2(opt2);
+          if (mapped !== opt2)
             changed = true;
           newOptions.push(mapped);
         }
@@ -48148,6 +48176,7 @@ function date4(params) {
 
 // src/config/options.ts
 var RUN_QUANTIZE = ["run", "quantize"];
+var mention = (key) => new OptionRef(key);
 function listOf(item, what) {
   const items = external_exports.array(item).min(1, { error: `give at least one ${what}` });
   return external_exports.union([external_exports.string(), external_exports.array(external_exports.union([external_exports.string(), external_exports.number()])), external_exports.number()]).transform((v) => typeof v === "string" ? v.split(",").map((s) => s.trim()).filter((s) => s !== "") : Array.isArray(v) ? v : [v]).pipe(items);
@@ -48158,8 +48187,10 @@ var numberIn = (what, min, max, exclusiveMin = false) => external_exports.union(
     error: `${what} must be at most ${max}`
   })
 );
-var bool = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", ""]).transform((v) => v === "true")]);
+var wholeNumber = (what, min, max) => external_exports.coerce.number({ error: `${what} must be a whole number` }).int({ error: `${what} must be a whole number` }).min(min, { error: `${what} must be at least ${min}` }).max(max, { error: `${what} must be at most ${max}` });
+var bool = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", ""], { error: "expected true or false" }).transform((v) => v === "true")]);
 var pathValue = external_exports.string().trim().min(1, { error: "the path is empty" });
+var text = (what) => external_exports.string().trim().min(1, { error: `${what} is empty` });
 var inputShapes = external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.array(external_exports.number())]))]).transform((value2, ctx) => {
   const entries = typeof value2 === "string" ? value2.split(",").map((s) => s.trim()).filter(Boolean).map((item) => {
     const at = item.lastIndexOf(":");
@@ -48191,11 +48222,13 @@ var PROVIDERS = ["cpu", "cuda", "tensorrt"];
 var METHODS = ["entropy", "minmax", "percentile"];
 var TARGET_CPUS = ["auto", "avx2", "vnni", "arm64"];
 var PREPROCESS = ["imagenet"];
+var COMMENT_MODES = ["always", "on-change", "never"];
+var BASELINE_SOURCES = ["artifact", "base-ref", "none"];
 var autoOr = (values, what) => external_exports.union([
   external_exports.literal("auto"),
   listOf(external_exports.enum(values, { error: `each ${what} must be one of ${values.join(", ")}` }), what).transform((l) => [...new Set(l)])
 ]);
-var OPTIONS = [
+var OPTION_TABLE = [
   {
     key: "model",
     arg: "<path>",
@@ -48203,12 +48236,14 @@ var OPTIONS = [
     allowed: "a path to an .onnx file",
     schema: pathValue,
     commands: ["run", "quantize", "inspect"],
+    requiredFor: ["run", "quantize", "inspect"],
+    example: "models/resnet50.onnx",
     isPath: true
   },
   {
     key: "calibration-data",
     arg: "<path>",
-    description: "Calibration samples: a folder of .npy files, an .npz keyed by input name, or a folder of images with --preprocess.",
+    description: msg`Calibration samples: a folder of .npy files, an .npz keyed by input name, or a folder of images with ${mention("preprocess")}.`,
     allowed: "a path to a folder or an .npz file",
     schema: pathValue,
     commands: RUN_QUANTIZE,
@@ -48217,7 +48252,7 @@ var OPTIONS = [
   {
     key: "eval-data",
     arg: "<path>",
-    description: "Evaluation samples, in the same forms as --calibration-data. Without it, the calibration data is scored for fidelity only.",
+    description: msg`Evaluation samples, in the same forms as ${mention("calibration-data")}. Without it, the calibration data is scored for fidelity only.`,
     allowed: "a path to a folder or an .npz file",
     schema: pathValue,
     commands: ["run"],
@@ -48246,6 +48281,7 @@ var OPTIONS = [
     description: "Sizes for symbolic dimensions other than batch, per input.",
     allowed: "NAME:DIMS pairs separated by commas, e.g. input:1x3x224x224,mask:1x128",
     schema: inputShapes,
+    default: {},
     commands: RUN_QUANTIZE
   },
   {
@@ -48287,7 +48323,7 @@ var OPTIONS = [
   {
     key: "min-iterations",
     arg: "<n>",
-    description: "Timed iterations of each benchmark, at least (both this and --min-time-ms must be met).",
+    description: msg`Timed iterations of each benchmark, at least (both this and ${mention("min-time-ms")} must be met).`,
     allowed: "a whole number from 1 to 1000000",
     schema: positiveInt("iteration count", 1e6),
     default: 20,
@@ -48323,7 +48359,7 @@ var OPTIONS = [
   {
     key: "percentile",
     arg: "<pct>",
-    description: "The percentile of |activation| kept by --method percentile.",
+    description: msg`The percentile of |activation| kept by ${new OptionRef("method", "percentile")}.`,
     allowed: "a number above 90 and at most 100",
     schema: numberIn("the percentile", 90, 100, true),
     default: 99.99,
@@ -48332,7 +48368,7 @@ var OPTIONS = [
   {
     key: "exclude",
     arg: "<pattern>",
-    description: "Keep matching nodes in float: an exact node name, op:TYPE, or re:REGEX over node names (inspect --nodes lists them). Repeatable.",
+    description: "Keep matching nodes in float: an exact node name, op:TYPE, or re:REGEX over node names (`quantgate inspect --nodes` lists them). Repeatable.",
     allowed: "a node name, op:TYPE or re:REGEX",
     schema: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).transform((v) => Array.isArray(v) ? v : [v]).pipe(external_exports.array(excludePattern)),
     default: [],
@@ -48344,7 +48380,7 @@ var OPTIONS = [
     arg: "<n>",
     description: "Seed of everything random: generated calibration data and the bootstrap interval. The same inputs and seed give byte-identical models.",
     allowed: "a whole number from 0 to 2147483647",
-    schema: external_exports.coerce.number({ error: "the seed must be a whole number" }).int({ error: "the seed must be a whole number" }).min(0, { error: "the seed must be at least 0" }).max(2147483647, { error: "the seed must be at most 2147483647" }),
+    schema: wholeNumber("the seed", 0, 2147483647),
     default: 0,
     commands: RUN_QUANTIZE
   },
@@ -48362,6 +48398,7 @@ var OPTIONS = [
       return pair;
     }),
     default: [0, 100],
+    format: (range) => range.join(":"),
     commands: RUN_QUANTIZE
   },
   {
@@ -48387,7 +48424,7 @@ var OPTIONS = [
     arg: "<name>",
     description: "The model output that accuracy is scored on (default: the first).",
     allowed: "the name of one of the model's outputs",
-    schema: external_exports.string().trim().min(1, { error: "the output name is empty" }),
+    schema: text("the output name"),
     commands: ["run"]
   },
   {
@@ -48436,9 +48473,9 @@ var OPTIONS = [
   {
     key: "export-command",
     arg: "<cmd>",
-    description: "A command that writes the ONNX model at --model (e.g. your PyTorch export script); run before anything else.",
+    description: msg`A command that writes the ONNX model at ${mention("model")} (e.g. your PyTorch export script); run before anything else.`,
     allowed: "a shell command",
-    schema: external_exports.string().trim().min(1, { error: "the command is empty" }),
+    schema: text("the command"),
     commands: ["run"]
   },
   {
@@ -48459,7 +48496,7 @@ var OPTIONS = [
     default: false,
     commands: ["inspect"],
     boolean: true,
-    flagOnly: true
+    scope: "cli"
   },
   {
     key: "json",
@@ -48469,15 +48506,213 @@ var OPTIONS = [
     default: false,
     commands: ["run", "quantize", "inspect", "compare"],
     boolean: true,
-    flagOnly: true
+    scope: "cli"
+  },
+  // The action's own inputs (scope 'action'): not flags, and refused in quantgate.yml.
+  {
+    key: "config",
+    arg: "<path>",
+    description: "Path of a quantgate.yml, relative to the working directory.",
+    allowed: "a path to a quantgate.yml",
+    schema: pathValue,
+    defaultText: "quantgate.yml at the working directory's root, if present",
+    commands: [],
+    scope: "action",
+    isPath: true
+  },
+  {
+    key: "working-directory",
+    arg: "<dir>",
+    description: "Folder that relative paths are resolved against.",
+    allowed: "a path to a folder",
+    schema: pathValue,
+    default: ".",
+    commands: [],
+    scope: "action",
+    isPath: true
+  },
+  {
+    key: "node-version",
+    arg: "<version>",
+    description: "Node.js version that runs quantgate on the runner.",
+    allowed: "a Node.js version that actions/setup-node understands, e.g. 24",
+    schema: text("the Node.js version"),
+    default: "24",
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "github-token",
+    arg: "<token>",
+    description: "Token that posts the comment and reads the stored baseline (needs pull-requests: write and actions: read).",
+    allowed: "a GitHub token",
+    schema: text("the token").regex(/^\S+$/, { error: "a token is one word, without spaces or line breaks" }),
+    defaultText: "the workflow's token, ${{ github.token }}",
+    actionDefault: "${{ github.token }}",
+    commands: [],
+    scope: "action",
+    secret: true
+  },
+  {
+    key: "comment",
+    arg: "<when>",
+    description: "When to write the pull-request comment: always (create it, or edit it in place), on-change (create or edit only when the verdict or a gated number changed beyond noise since the comment's last version), never.",
+    allowed: COMMENT_MODES.join(", "),
+    schema: external_exports.enum(COMMENT_MODES, { error: `the comment mode must be one of ${COMMENT_MODES.join(", ")}` }),
+    default: "always",
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "comment-key",
+    arg: "<key>",
+    description: "Tells this comment apart from the others quantgate keeps on the pull request: several models or workflows in one repository each keep their own.",
+    allowed: "one line of text",
+    schema: text("the comment key").regex(/^[^\r\n]*$/, { error: "the comment key must be one line" }),
+    defaultText: "the model path",
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "baseline-from",
+    arg: "<source>",
+    description: msg`Where the baseline comes from: artifact (the results the latest push run of ${mention("baseline-workflow")} on the base branch stored), base-ref (the base branch's model, benchmarked in this job), none. A ${mention("baseline")} file overrides it.`,
+    allowed: BASELINE_SOURCES.join(", "),
+    schema: external_exports.enum(BASELINE_SOURCES, { error: `the baseline source must be one of ${BASELINE_SOURCES.join(", ")}` }),
+    defaultText: "artifact on pull requests, none otherwise",
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "baseline-workflow",
+    arg: "<file>",
+    description: "The workflow whose push runs on the base branch store the baseline artifact.",
+    allowed: "a workflow file name in .github/workflows (e.g. quantgate.yml) or a workflow ID",
+    schema: text("the workflow").regex(/^([\w.-]+\.ya?ml|\d+)$/, { error: "the workflow must be a file name like quantgate.yml (no folder) or a numeric ID" }),
+    defaultText: "this workflow's file",
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "artifact-name",
+    arg: "<name>",
+    description: "Name of the uploaded artifact (INT8 models, results, report, calibration files, logs). Each leg of a matrix needs its own.",
+    allowed: 'a name without " : < > | * ? \\ / or line breaks',
+    schema: text("the artifact name").regex(/^[^":<>|*?\\/\r\n]*$/, { error: 'an artifact name cannot hold " : < > | * ? \\ / or line breaks' }),
+    defaultText: "quantgate-<model file name without .onnx>",
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "retention-days",
+    arg: "<days>",
+    description: "Days the artifact is kept.",
+    allowed: "a whole number of days from 1 to 90",
+    schema: wholeNumber("the retention", 1, 90),
+    defaultText: "the repository's setting",
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "allow-fork-prs",
+    description: "Run on pull requests from forks on a self-hosted runner. Off, they are refused before anything runs: the runner would run a stranger's model and export command.",
+    allowed: "true or false",
+    schema: bool,
+    default: false,
+    commands: [],
+    scope: "action"
+  },
+  {
+    key: "comment-author",
+    arg: "<login>",
+    description: "The account that writes the comment: among its comments quantgate finds the one to edit.",
+    allowed: "a GitHub login, e.g. github-actions[bot] or my-app[bot]",
+    schema: text("the login").regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/, { error: "a GitHub login holds letters, digits and inner hyphens, with [bot] after an app's" }),
+    default: "github-actions[bot]",
+    commands: [],
+    scope: "action"
   }
 ];
+var OPTIONS = OPTION_TABLE;
 function optionsFor(command) {
   return OPTIONS.filter((o) => o.commands.includes(command));
+}
+function actionOnlyOptions() {
+  return OPTIONS.filter((o) => o.scope === "action");
+}
+function isFileKey(spec) {
+  return (spec.scope ?? "all") === "all";
 }
 function camelKey(key) {
   return key.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 }
+
+// src/config/naming.ts
+function edgeNaming(edge) {
+  return edge === "flag" ? FLAG_NAMING : INPUT_NAMING;
+}
+function fileLabel(file2, key) {
+  return `${file2}: ${key}`;
+}
+function namingFor(edge, sources = {}) {
+  const base = edgeNaming(edge);
+  return {
+    name: (key) => {
+      const source = sources[camelKey(key)];
+      return source !== void 0 && source !== "default" ? source : base.name(key);
+    },
+    setting: (key, value2) => base.setting(key, value2)
+  };
+}
+
+// src/config/resolve.ts
+import { existsSync as existsSync3, statSync as statSync2 } from "node:fs";
+import { isAbsolute, resolve as resolve2 } from "node:path";
+
+// src/errors.ts
+var BadInputError = class extends Error {
+  name = "BadInputError";
+  problem;
+  /** What to do about it, one sentence, imperative. */
+  remedy;
+  constructor(problem, fix, options2) {
+    super(toMessage(problem).render(FLAG_NAMING), options2);
+    this.problem = toMessage(problem);
+    this.remedy = toMessage(fix);
+  }
+  /** The fix in the command line's words. */
+  get fix() {
+    return this.remedy.render(FLAG_NAMING);
+  }
+  /** The one message a person reads: the problem, then the fix, options named as `naming` says. */
+  describe(naming = FLAG_NAMING) {
+    return `${this.problem.render(naming)}
+  fix: ${this.remedy.render(naming)}`;
+  }
+};
+var GateFailedError = class extends Error {
+  constructor(reasons) {
+    super(reasons.join("; "));
+    this.reasons = reasons;
+  }
+  reasons;
+  name = "GateFailedError";
+};
+var ISSUES_URL = "https://github.com/quantgate/quantgate/issues";
+function describeError(error63, verbose, naming = FLAG_NAMING) {
+  const stack = verbose && error63 instanceof Error && error63.stack ? `
+${error63.stack}` : "";
+  if (error63 instanceof BadInputError) return `${error63.describe(naming)}${stack}`;
+  if (error63 instanceof GateFailedError) return `gate failed: ${error63.message}`;
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  return `internal error: ${message}
+  this is a bug in quantgate; please report it at ${ISSUES_URL} with the command you ran` + (verbose ? stack : " (run again with --verbose for the stack trace)");
+}
+
+// src/config/file.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { existsSync as existsSync2, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 // src/config/suggest.ts
 function closest(word, candidates) {
@@ -48509,15 +48744,15 @@ var DEFAULT_CONFIG_NAMES = ["quantgate.yml", "quantgate.yaml"];
 function findConfigFile(named, cwd) {
   if (named !== void 0) {
     const path = resolve(cwd, named);
-    if (!existsSync2(path)) throw new BadInputError(`--config ${named}: no such file`, `check the path; it is resolved against ${cwd}`);
-    if (!statSync(path).isFile()) throw new BadInputError(`--config ${named}: is not a file`, "pass the path of a quantgate.yml");
+    if (!existsSync2(path)) throw new BadInputError(msg`${opt("config")} ${named}: no such file`, `check the path; it is resolved against ${cwd}`);
+    if (!statSync(path).isFile()) throw new BadInputError(msg`${opt("config")} ${named}: is not a file`, "pass the path of a quantgate.yml");
     return path;
   }
   return DEFAULT_CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync2(p));
 }
 function readConfigFile(path) {
-  const text = readFileSync(path, "utf8");
-  const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
+  const text2 = readFileSync(path, "utf8");
+  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     throw new BadInputError(`${path}: is not valid YAML: ${first.message.split("\n")[0]}`, "fix the YAML syntax at that line");
@@ -48527,9 +48762,15 @@ function readConfigFile(path) {
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new BadInputError(`${path}: must be a mapping of option names to values`, 'write one "key: value" line per option, e.g. "model: models/resnet50.onnx"');
   }
-  const allowed = OPTIONS.filter((o) => !o.flagOnly).map((o) => o.key);
+  const allowed = OPTIONS.filter(isFileKey).map((o) => o.key);
   for (const key of Object.keys(data)) {
     if (allowed.includes(key)) continue;
+    if (OPTIONS.some((o) => o.key === key && o.scope === "action")) {
+      throw new BadInputError(
+        `${path}: '${key}' cannot be set in quantgate.yml: it is an input of the action alone, since a pull request can change this file`,
+        `remove it from the file and set the action's input '${key}' in the workflow's \`with:\` instead`
+      );
+    }
     const suggestion = closest(key, allowed);
     throw new BadInputError(
       `${path}: unknown key '${key}'`,
@@ -48541,25 +48782,24 @@ function readConfigFile(path) {
 
 // src/config/resolve.ts
 function sourceLabel(layer, key) {
-  if (!layer) return "default";
-  if (layer.kind === "flag") return `--${key}`;
-  if (layer.kind === "input") return `input '${key}'`;
-  return `${layer.file}: ${key}`;
+  return layer.kind === "file" ? fileLabel(layer.file, key) : edgeNaming(layer.kind).name(key);
 }
 function isGiven(value2) {
   return value2 !== void 0 && value2 !== null && value2 !== "" && !(Array.isArray(value2) && value2.length === 0);
 }
-function echo(value2) {
+function echo(spec, value2) {
+  if (spec.secret) return "(hidden)";
   return typeof value2 === "string" ? value2 : JSON.stringify(value2);
 }
 function parseOption(spec, layer, raw) {
   const result = spec.schema.safeParse(raw);
   if (!result.success) {
     const why = explainIssues(result.error.issues);
-    throw new BadInputError(`${sourceLabel(layer, spec.key)} is '${echo(raw)}': ${why}`, `give ${spec.allowed}`);
+    const where = layer.kind === "file" ? fileLabel(layer.file, spec.key) : new OptionRef(spec.key);
+    throw new BadInputError(msg`${where} is '${echo(spec, raw)}': ${why}`, `give ${spec.allowed}`);
   }
   if (spec.isPath && typeof result.data === "string") {
-    return isAbsolute(result.data) ? result.data : resolve2(layer?.baseDir ?? process.cwd(), result.data);
+    return isAbsolute(result.data) ? result.data : resolve2(layer.baseDir, result.data);
   }
   return result.data;
 }
@@ -48575,6 +48815,22 @@ function explainIssues(issues) {
   const specific = all.find((i) => i.code !== "invalid_union" && !/^Invalid input/.test(i.message));
   return specific?.message ?? issues[0]?.message ?? "invalid value";
 }
+function resolveOptions(specs, layers, defaultsDir) {
+  const config2 = {};
+  const sources = {};
+  for (const spec of specs) {
+    const layer = layers.find((l) => (l.kind !== "file" || isFileKey(spec)) && isGiven(l.values[spec.key]));
+    const key = camelKey(spec.key);
+    if (layer) {
+      config2[key] = parseOption(spec, layer, layer.values[spec.key]);
+      sources[key] = sourceLabel(layer, spec.key);
+    } else if (spec.default !== void 0) {
+      config2[key] = spec.isPath && typeof spec.default === "string" ? resolve2(defaultsDir, spec.default) : structuredClone(spec.default);
+      sources[key] = "default";
+    }
+  }
+  return { config: config2, sources };
+}
 function resolveConfig(command, input2) {
   const layers = [{ kind: input2.givenKind, values: input2.given, baseDir: input2.cwd }];
   const filePath = findConfigFile(input2.configPath, input2.cwd);
@@ -48582,57 +48838,66 @@ function resolveConfig(command, input2) {
     const file2 = readConfigFile(filePath);
     layers.push({ kind: "file", values: file2.values, baseDir: file2.dir, file: filePath });
   }
-  const config2 = {};
-  const sources = {};
-  for (const spec of optionsFor(command)) {
-    const layer = layers.find((l) => !(spec.flagOnly && l.kind === "file") && isGiven(l.values[spec.key]));
-    const key = camelKey(spec.key);
-    if (layer) {
-      config2[key] = parseOption(spec, layer, layer.values[spec.key]);
-      sources[key] = sourceLabel(layer, spec.key);
-    } else if (spec.default !== void 0) {
-      if (spec.isPath && typeof spec.default === "string") config2[key] = resolve2(input2.cwd, spec.default);
-      else config2[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
-      sources[key] = "default";
-    }
-  }
-  config2.sources = sources;
+  const specs = optionsFor(command);
+  const { config: config2, sources } = resolveOptions(specs, layers, input2.cwd);
+  checkRequired(command, specs, config2, filePath);
   checkCrossField(command, config2, filePath);
-  return config2;
+  return { ...config2, sources };
+}
+function resolveActionConfig(given, cwd) {
+  const specs = actionOnlyOptions();
+  const where = specs.filter((s) => s.key === "working-directory");
+  const { config: dir } = resolveOptions(where, [{ kind: "input", values: given, baseDir: cwd }], cwd);
+  const workingDirectory = dir.workingDirectory;
+  if (!existsSync3(workingDirectory) || !statSync2(workingDirectory).isDirectory()) {
+    throw new BadInputError(msg`${opt("working-directory")} is '${workingDirectory}': no such folder`, `give a folder of the checked-out repository; it is resolved against ${cwd}`);
+  }
+  const { config: config2 } = resolveOptions(
+    specs.filter((s) => s.key !== "working-directory"),
+    [{ kind: "input", values: given, baseDir: workingDirectory }],
+    workingDirectory
+  );
+  return { ...config2, workingDirectory };
+}
+function whereElse(filePath) {
+  return filePath ? ` (or set it in ${filePath})` : " (or set it in quantgate.yml)";
+}
+function checkRequired(command, specs, config2, filePath) {
+  for (const spec of specs) {
+    if (!spec.requiredFor?.includes(command) || config2[camelKey(spec.key)] !== void 0) continue;
+    const example = spec.example ? msg`, e.g. ${new OptionRef(spec.key, spec.example)}` : "";
+    throw new BadInputError(msg`${new OptionRef(spec.key)} is required for ${command}`, msg`give ${spec.allowed}${example}${whereElse(filePath)}`);
+  }
 }
 function checkCrossField(command, config2, filePath) {
-  const where = filePath ? ` (or set it in ${filePath})` : " (or set it in quantgate.yml)";
-  if ((command === "run" || command === "quantize" || command === "inspect") && config2.model === void 0) {
-    throw new BadInputError(`--model is required for ${command}`, `pass the ONNX model, e.g. --model models/resnet50.onnx${where}`);
-  }
   if (command === "quantize" && config2.calibrationData === void 0 && config2.ranges === void 0) {
     throw new BadInputError(
       "quantize needs calibration data or earlier ranges",
-      `pass --calibration-data with sample inputs, or --ranges with a calibration.json from an earlier run${where}`
+      msg`give ${opt("calibration-data")} with sample inputs, or ${opt("ranges")} with a calibration.json from an earlier run${whereElse(filePath)}`
     );
   }
   if (command === "run" && config2.labels !== void 0 && config2.evalData === void 0) {
-    throw new BadInputError("--labels is given without --eval-data", "pass the evaluation samples the labels belong to with --eval-data");
+    throw new BadInputError(msg`${opt("labels")} is given without ${opt("eval-data")}`, msg`give the evaluation samples the labels belong to with ${opt("eval-data")}`);
   }
 }
 
 // src/github/inputs.ts
-function readActionInputs() {
-  const given = {};
-  for (const spec of OPTIONS) {
-    if (!spec.commands.includes("run") || spec.key === "json") continue;
-    const value2 = spec.repeatable ? getMultilineInput(spec.key) : getInput(spec.key);
-    if (Array.isArray(value2) ? value2.length > 0 : value2 !== "") given[spec.key] = value2;
-  }
-  const config2 = getInput("config");
-  return { given, ...config2 ? { config: config2 } : {}, workingDirectory: getInput("working-directory") || process.cwd() };
+function readInput(spec) {
+  return spec.repeatable ? getMultilineInput(spec.key) : getInput(spec.key);
 }
-function withInputNames(message) {
-  const inputs = new Set(OPTIONS.filter((o) => o.commands.includes("run") && o.key !== "json").map((o) => o.key));
-  const named = [...new Set([...message.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1]))].filter((k) => inputs.has(k));
-  if (named.length === 0) return message;
-  return `${message}
-  in the workflow: ${named.map((k) => `--${k} is the input '${k}'`).join(", ")}`;
+function isSet(value2) {
+  return Array.isArray(value2) ? value2.length > 0 : value2 !== "";
+}
+function readActionInputs(cwd = process.cwd()) {
+  const given = {};
+  const own2 = {};
+  for (const spec of OPTIONS) {
+    const pipeline2 = spec.commands.includes("run") && (spec.scope ?? "all") === "all";
+    if (!pipeline2 && spec.scope !== "action") continue;
+    const value2 = readInput(spec);
+    if (isSet(value2)) (pipeline2 ? given : own2)[spec.key] = value2;
+  }
+  return { given, action: resolveActionConfig(own2, cwd) };
 }
 
 // src/github/log.ts
@@ -49287,8 +49552,8 @@ function getTextEncoding() {
     });
     let textDecoderStrict;
     const config2 = {
-      encodeUtf8(text) {
-        return textEncoder.encode(text);
+      encodeUtf8(text2) {
+        return textEncoder.encode(text2);
       },
       decodeUtf8(bytes, strict) {
         if (strict) {
@@ -49302,9 +49567,9 @@ function getTextEncoding() {
         }
         return textDecoder.decode(bytes);
       },
-      checkUtf8(text) {
+      checkUtf8(text2) {
         try {
-          encodeURIComponent(text);
+          encodeURIComponent(text2);
           return true;
         } catch (_) {
           return false;
@@ -49316,8 +49581,8 @@ function getTextEncoding() {
     }
     const nativeStringIsWellFormed = String.prototype.isWellFormed;
     if (nativeStringIsWellFormed) {
-      config2.checkUtf8 = (text) => {
-        return nativeStringIsWellFormed.call(text);
+      config2.checkUtf8 = (text2) => {
+        return nativeStringIsWellFormed.call(text2);
       };
     }
     configureTextEncoding(config2);
@@ -49325,8 +49590,8 @@ function getTextEncoding() {
   return te;
 }
 function emulateEncodeInto(encodeUtf8) {
-  return (text, dest) => {
-    const bytes = encodeUtf8(text);
+  return (text2, dest) => {
+    const bytes = encodeUtf8(text2);
     dest.set(bytes);
     return { written: bytes.byteLength };
   };
@@ -50700,9 +50965,9 @@ function resolveFeature(name, ref) {
   }
   return resolveFeature(name, ref.parent);
 }
-function assert2(condition, msg) {
+function assert2(condition, msg2) {
   if (!condition) {
-    throw new Error(msg);
+    throw new Error(msg2);
   }
 }
 
@@ -51362,10 +51627,10 @@ function compileSingularField(field) {
 function compileSingularValue(field) {
   switch (field.fieldKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field);
+      const { toMessage: toMessage2 } = localMessageMapper(field);
       const writeChild = compileChildWriter(field);
       return (writer, opts, value2) => {
-        writeChild(writer, opts, toMessage(value2));
+        writeChild(writer, opts, toMessage2(value2));
       };
     }
     case "scalar":
@@ -51386,12 +51651,12 @@ function compileListField(field) {
   const fieldNo = field.number;
   switch (field.listKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field);
+      const { toMessage: toMessage2 } = localMessageMapper(field);
       const writeChild = compileChildWriter(field);
       return (writer, opts, message) => {
         const items = message[localName];
         for (let i = 0; i < items.length; i++) {
-          writeChild(writer, opts, toMessage(items[i]));
+          writeChild(writer, opts, toMessage2(items[i]));
         }
       };
     }
@@ -51428,7 +51693,7 @@ function compileMapField(field) {
   const fieldNo = field.number;
   const writeKey = compileMapKey(field);
   if (field.mapKind == "message") {
-    const { toMessage } = localMessageMapper(field);
+    const { toMessage: toMessage2 } = localMessageMapper(field);
     const writeMessage = compiledWriter(field.message);
     return (writer, opts, message) => {
       const record2 = message[localName];
@@ -51438,7 +51703,7 @@ function compileMapField(field) {
         writer.tag(fieldNo, WireType.LengthDelimited).fork();
         writeKey(writer, key);
         writer.tag(2, WireType.LengthDelimited).fork();
-        writeMessage(writer, opts, toMessage(record2[key]));
+        writeMessage(writer, opts, toMessage2(record2[key]));
         writer.join();
         writer.join();
       }
@@ -51929,19 +52194,19 @@ function compileEnumFieldReader(field) {
 }
 function compileMessageFieldReader(field) {
   const localName = field.localName;
-  const { toMessage, toLocal } = localMessageMapper(field);
+  const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
   const readChild = compileChildReader(field);
   if (field.oneof) {
     const oneofLocalName = field.oneof.localName;
     return (message, reader, ctx) => {
       const oneof = message[oneofLocalName];
-      const child = toMessage(oneof.case === localName ? oneof.value : void 0);
+      const child = toMessage2(oneof.case === localName ? oneof.value : void 0);
       readChild(child, reader, ctx);
       message[oneofLocalName] = { case: localName, value: toLocal(child) };
     };
   }
   return (message, reader, ctx) => {
-    const child = toMessage(message[localName]);
+    const child = toMessage2(message[localName]);
     readChild(child, reader, ctx);
     message[localName] = toLocal(child);
   };
@@ -51957,10 +52222,10 @@ function compileChildReader(field) {
 function compileListFieldReader(field) {
   const localName = field.localName;
   if (field.listKind == "message") {
-    const { toMessage, toLocal } = localMessageMapper(field);
+    const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
     const readChild = compileChildReader(field);
     return (message, reader, ctx) => {
-      const child = toMessage(void 0);
+      const child = toMessage2(void 0);
       readChild(child, reader, ctx);
       message[localName].push(toLocal(child));
     };
@@ -52007,14 +52272,14 @@ function compileMapFieldReader(field) {
       break;
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field);
+      const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
       const readChild = compiledReader(field.message).read;
       readValue = (reader, ctx, existing) => {
-        const child = toMessage(existing);
+        const child = toMessage2(existing);
         readChild(child, reader, ctx, reader.uint32());
         return toLocal(child);
       };
-      valueDefault = () => toLocal(toMessage(void 0));
+      valueDefault = () => toLocal(toMessage2(void 0));
       break;
     }
   }
@@ -52172,7 +52437,7 @@ function packedByteLength(dataType, count2) {
 }
 
 // src/model/external-data.ts
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync2 } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync3 } from "node:fs";
 import { isAbsolute as isAbsolute2, join as join2, relative, sep, win32 } from "node:path";
 
 // src/model/walk.ts
@@ -52274,7 +52539,7 @@ function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
   const root = realpathSync(modelDir);
   const rel = relative(root, real);
   if (rel === "" || rel.startsWith("..") || isAbsolute2(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
-  if (!statSync2(real).isFile()) throw refuse("is not a regular file");
+  if (!statSync3(real).isFile()) throw refuse("is not a regular file");
   return real;
 }
 function checkExternalData(model2, modelDir, modelPath) {
@@ -52532,8 +52797,8 @@ function selectOutput(outputs, requested) {
   const listed = outputs.map((o) => typeof o === "string" ? `'${o}'` : `'${o.name}' (${o.dtype} ${formatShape(o.shape)})`).join(", ");
   const guess = closest(requested, names);
   throw new BadInputError(
-    `--output '${requested}': the model has no output of that name; its outputs are ${listed}`,
-    guess ? `did you mean --output ${guess}? Pass one of the model's output names` : "pass one of the model's output names with --output (or leave it out to score the first)"
+    msg`${opt("output")} is '${requested}', but the model has no output of that name; its outputs are ${listed}`,
+    guess ? msg`did you mean ${setting("output", guess)}? Pass one of the model's output names` : msg`pass one of the model's output names with ${opt("output")} (or leave it out to score the first)`
   );
 }
 
@@ -52716,6 +52981,7 @@ var resultsSchema = external_exports.object({
 
 // src/compare/read-results.ts
 var SCHEMA_FILE = "schema/results.schema.json in the quantgate package";
+var FROM_RUN = msg`pass the results.json that quantgate run wrote into its output folder (${opt("out")})`;
 function fieldPath(path) {
   let out = "";
   for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
@@ -52726,29 +52992,29 @@ function describe3(value2) {
   if (Array.isArray(value2)) return "an array";
   return typeof value2 === "object" ? "an object" : JSON.stringify(value2);
 }
-function parseResults(text, label) {
+function parseResults(text2, label) {
   let data;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text2);
   } catch (error63) {
     throw new BadInputError(
-      `${label} is not JSON (${error63.message})`,
-      "pass the results.json that quantgate run wrote into its --out folder"
+      msg`${label} is not JSON (${error63.message})`,
+      FROM_RUN
     );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new BadInputError(`${label} is not a quantgate results.json: it holds ${describe3(data)}, not an object`, "pass the results.json that quantgate run wrote into its --out folder");
+    throw new BadInputError(msg`${label} is not a quantgate results.json: it holds ${describe3(data)}, not an object`, FROM_RUN);
   }
   const version2 = data.schemaVersion;
   if (version2 === void 0) {
     throw new BadInputError(
-      `${label} is not a quantgate results.json: it has no schemaVersion`,
-      "pass the results.json that quantgate run wrote into its --out folder (report.md and calibration.json are not results files)"
+      msg`${label} is not a quantgate results.json: it has no schemaVersion`,
+      msg`${FROM_RUN} (report.md and calibration.json are not results files)`
     );
   }
   if (version2 !== SCHEMA_VERSION) {
     throw new BadInputError(
-      `${label} has schemaVersion ${describe3(version2)}; this quantgate reads schemaVersion ${SCHEMA_VERSION}`,
+      msg`${label} has schemaVersion ${describe3(version2)}; this quantgate reads schemaVersion ${SCHEMA_VERSION}`,
       typeof version2 === "number" && version2 > SCHEMA_VERSION ? "upgrade quantgate to the version that wrote this file, or compare with results from this version" : "run quantgate again to write the results with this version"
     );
   }
@@ -52757,22 +53023,22 @@ function parseResults(text, label) {
     const issue3 = parsed.error.issues[0];
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : "";
     throw new BadInputError(
-      `${label} does not match results.json schema ${SCHEMA_VERSION}: ${fieldPath(issue3.path)}: ${issue3.message}${more}`,
+      msg`${label} does not match results.json schema ${SCHEMA_VERSION}: ${fieldPath(issue3.path)}: ${issue3.message}${more}`,
       `write it again with quantgate run, or correct that field (the schema is ${SCHEMA_FILE})`
     );
   }
   return parsed.data;
 }
 function readResultsFile(path, role) {
-  let text;
+  let text2;
   try {
-    text = readFileSync2(path, "utf8");
+    text2 = readFileSync2(path, "utf8");
   } catch (error63) {
     const code2 = error63.code;
     const why = code2 === "ENOENT" ? "does not exist" : code2 === "EISDIR" ? "is a folder" : `cannot be read (${error63.message})`;
-    throw new BadInputError(`${role} '${path}' ${why}`, "pass the path of a results.json that quantgate run wrote (in its --out folder, quantgate-out/ by default)");
+    throw new BadInputError(msg`${role} '${path}' ${why}`, msg`pass the path of a results.json that quantgate run wrote (in its output folder, ${opt("out")}, quantgate-out/ by default)`);
   }
-  return parseResults(text, `${role} '${path}'`);
+  return parseResults(text2, msg`${role} '${path}'`);
 }
 
 // src/data/open.ts
@@ -52814,7 +53080,7 @@ function loadSharp() {
     (error63) => {
       loaded = void 0;
       throw new BadInputError(
-        `sharp, which decodes images for --preprocess imagenet, could not be loaded: ${error63.message.split("\n")[0]}`,
+        msg`sharp, which decodes images for ${setting("preprocess", "imagenet")}, could not be loaded: ${error63.message.split("\n")[0]}`,
         "reinstall quantgate's dependencies (npm ci), or give the data as .npy/.npz instead of images",
         { cause: error63 }
       );
@@ -52830,8 +53096,8 @@ import { dirname as dirname2 } from "node:path";
 function describeLocation(location) {
   return location.kind === "npy" ? location.path : `${location.path}, array '${location.key}'`;
 }
-function pyString(text) {
-  return `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+function pyString(text2) {
+  return `'${text2.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 function shellPython(source) {
   return `python3 -c "${source.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
@@ -52959,22 +53225,22 @@ function checkInputShapes(inputs, inputShapes2) {
     const input2 = inputs.find((i) => i.name === name);
     if (!input2) {
       throw new BadInputError(
-        `--input-shapes names '${name}', which is not an input of the model (its inputs: ${inputNames(inputs)})`,
-        `name the model's inputs, e.g. --input-shapes ${inputs.map(inputShapesExample).join(",")}`
+        msg`${opt("input-shapes")} names '${name}', which is not an input of the model (its inputs: ${inputNames(inputs)})`,
+        msg`name the model's inputs, e.g. ${setting("input-shapes", inputs.map(inputShapesExample).join(","))}`
       );
     }
     if (input2.shape === null) continue;
     if (dims.length !== input2.shape.length) {
       throw new BadInputError(
-        `--input-shapes gives '${name}' ${dims.length} dims (${formatShape(dims)}), but the model's input is ${formatShape(input2.shape)} (${input2.shape.length} dims)`,
-        `give all ${input2.shape.length} dims, batch first: --input-shapes ${inputShapesExample(input2)}`
+        msg`${opt("input-shapes")} gives '${name}' ${dims.length} dims (${formatShape(dims)}), but the model's input is ${formatShape(input2.shape)} (${input2.shape.length} dims)`,
+        msg`give all ${input2.shape.length} dims, batch first: ${setting("input-shapes", inputShapesExample(input2))}`
       );
     }
     input2.shape.forEach((d, axis) => {
       if (typeof d === "number" && dims[axis] !== d) {
         throw new BadInputError(
-          `--input-shapes gives '${name}' ${formatShape(dims)}, but the model fixes dim ${axis} of ${formatShape(input2.shape)} at ${d}`,
-          `use the model's fixed sizes: --input-shapes ${inputShapesExample(input2)}`
+          msg`${opt("input-shapes")} gives '${name}' ${formatShape(dims)}, but the model fixes dim ${axis} of ${formatShape(input2.shape)} at ${d}`,
+          msg`use the model's fixed sizes: ${setting("input-shapes", inputShapesExample(input2))}`
         );
       }
     });
@@ -53001,14 +53267,14 @@ function fitInput(input2, arrays, context) {
   let sampleRank = rules?.length;
   const expected = () => rules?.map((r) => r.flag ?? r.model) ?? resolved.map((d) => d ?? null);
   for (const array2 of arrays) {
-    const where = `${what} ${describeLocation(array2.location)}`;
+    const where = msg`${what} ${describeLocation(array2.location)}`;
     const rank = array2.dims.length;
     let batch;
     if (sampleRank === void 0) {
       if (rank === 0) {
         throw new BadInputError(
-          `${where}: a scalar, but the model gives input '${input2.name}' no shape, so quantgate reads axis 0 as the batch`,
-          `save a batch (N, ...) or give the input's shape with --input-shapes ${inputShapesExample(input2)}`
+          msg`${where}: a scalar, but the model gives input '${input2.name}' no shape, so quantgate reads axis 0 as the batch`,
+          msg`save a batch (N, ...) or give the input's shape with ${setting("input-shapes", inputShapesExample(input2))}`
         );
       }
       batch = true;
@@ -53019,7 +53285,7 @@ function fitInput(input2, arrays, context) {
       batch = false;
     } else {
       throw new BadInputError(
-        `${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}), which takes ${expectedForms(expected())}`,
+        msg`${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}), which takes ${expectedForms(expected())}`,
         `save arrays of ${expectedForms(expected())}`
       );
     }
@@ -53032,18 +53298,18 @@ function fitInput(input2, arrays, context) {
       if (want !== void 0 && size !== want) {
         if (rule && typeof rule.model === "number") {
           throw new BadInputError(
-            `${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}): sample dim ${k + 1} is ${size}, the model fixes it at ${rule.model}`,
+            msg`${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}): sample dim ${k + 1} is ${size}, the model fixes it at ${rule.model}`,
             `save samples of ${formatShape(expected())} (resize or crop them to the model's input size)`
           );
         }
         if (rule?.flag !== void 0) {
           throw new BadInputError(
-            `${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but --input-shapes says ${rule.flag}`,
-            `make --input-shapes match the data (${input2.name}:${[1, ...sample].join("x")}) or the data match it`
+            msg`${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but ${opt("input-shapes")} says ${rule.flag}`,
+            msg`make ${opt("input-shapes")} match the data (${input2.name}:${[1, ...sample].join("x")}) or the data match it`
           );
         }
         throw new BadInputError(
-          `${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but it is ${want} in ${firstSeen[k]}; quantgate batches samples, so they must all have one size`,
+          msg`${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but it is ${want} in ${firstSeen[k]}; quantgate batches samples, so they must all have one size`,
           `make every sample of '${input2.name}' the same size along dim ${k + 1} (resize, crop or pad them)`
         );
       }
@@ -53066,7 +53332,7 @@ function bindSymbols(input2, rules, sampleDims, context) {
       context.symbols.set(rule.model, { size, where: `input '${input2.name}'` });
     } else if (seen.size !== size) {
       throw new BadInputError(
-        `${context.what}: the model's dim '${rule.model}' is ${seen.size} in ${seen.where} but ${size} in input '${input2.name}'; one symbol takes one size in a run`,
+        msg`${context.what}: the model's dim '${rule.model}' is ${seen.size} in ${seen.where} but ${size} in input '${input2.name}'; one symbol takes one size in a run`,
         `give every input sharing '${rule.model}' the same size along it`
       );
     }
@@ -53078,7 +53344,7 @@ function dataTypeError(input2, wrong, what) {
   const have = dtypeName(first.dataType);
   const noun = first.location.kind === "npy" ? "file" : "array";
   const others = wrong.length > 1 ? ` (and ${wrong.length - 1} more ${wrong.length === 2 ? noun : `${noun}s`})` : "";
-  const problem = `${what} ${describeLocation(first.location)}${others} holds ${have} values, but the model's input '${input2.name}' takes ${want}`;
+  const problem = msg`${what} ${describeLocation(first.location)}${others} holds ${have} values, but the model's input '${input2.name}' takes ${want}`;
   const target = numpyType(input2.dataType);
   if (!target) return new BadInputError(problem, `numpy has no ${want} type: feed ${want} through another form, or re-export the model with a ${have} input`);
   const transform2 = `a.astype(${target})`;
@@ -53330,7 +53596,7 @@ async function openImageFolder(options2) {
 function unreadableImage(what, file2, error63) {
   const detail = (error63 instanceof Error ? error63.message : String(error63)).split("\n")[0];
   return new BadInputError(
-    `${what} ${file2}: unreadable image (${detail})`,
+    msg`${what} ${file2}: unreadable image (${detail})`,
     "replace the file with a readable JPEG, PNG, WebP or TIFF, or remove it from the folder (and its line from the labels)",
     { cause: error63 }
   );
@@ -53339,7 +53605,7 @@ function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
   const names = inputs.map((i) => `'${i.name}'`).join(", ");
   if (inputs.length !== 1) {
     throw new BadInputError(
-      `${what} ${folder}: --preprocess imagenet feeds one image input, but the model has ${inputs.length} inputs (${names})`,
+      msg`${what} ${folder}: ${setting("preprocess", "imagenet")} feeds one image input, but the model has ${inputs.length} inputs (${names})`,
       'give the inputs as an .npz keyed by input name: np.savez("data.npz", **{name: array, ...})'
     );
   }
@@ -53347,7 +53613,7 @@ function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
   const expected = `N\xD7${IMAGENET_SAMPLE.join("\xD7")}`;
   if (input2.dataType !== TensorProto_DataType.FLOAT) {
     throw new BadInputError(
-      `${what} ${folder}: --preprocess imagenet makes float32 samples, but the model's input '${input2.name}' takes ${dtypeName(input2.dataType)}`,
+      msg`${what} ${folder}: ${setting("preprocess", "imagenet")} makes float32 samples, but the model's input '${input2.name}' takes ${dtypeName(input2.dataType)}`,
       `preprocess the images yourself and give .npy files of the input's type, or export the model with a float32 input`
     );
   }
@@ -53357,7 +53623,7 @@ function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
   const fits = modelFits && flagFits;
   if (!fits) {
     throw new BadInputError(
-      `${what} ${folder}: --preprocess imagenet makes samples of ${expected}, but the model's input '${input2.name}' is ${formatShape(flag ?? input2.shape)}`,
+      msg`${what} ${folder}: ${setting("preprocess", "imagenet")} makes samples of ${expected}, but the model's input '${input2.name}' is ${formatShape(flag ?? input2.shape)}`,
       `preprocess the images for this model yourself and give a folder of .npy files of ${formatShape(input2.shape)} instead`
     );
   }
@@ -53425,13 +53691,13 @@ function parseNpyHeader(bytes) {
   const major = bytes[6];
   const version2 = `${major}.${bytes[7]}`;
   const start = major === 1 ? 10 : 12;
-  const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, dataOffset));
-  if (/['"]descr['"]\s*:\s*\[/.test(text)) return { kind: "structured" };
-  const descr = /['"]descr['"]\s*:\s*(['"])(.*?)\1/.exec(text)?.[2];
-  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
-  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  const text2 = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, dataOffset));
+  if (/['"]descr['"]\s*:\s*\[/.test(text2)) return { kind: "structured" };
+  const descr = /['"]descr['"]\s*:\s*(['"])(.*?)\1/.exec(text2)?.[2];
+  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text2)?.[1];
+  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text2)?.[1];
   if (descr === void 0 || fortran === void 0 || shapeText === void 0) {
-    return { kind: "header", detail: `its header is not numpy's dict of descr, fortran_order and shape: ${JSON.stringify(text.trim().slice(0, 120))}` };
+    return { kind: "header", detail: `its header is not numpy's dict of descr, fortran_order and shape: ${JSON.stringify(text2.trim().slice(0, 120))}` };
   }
   const shape = [];
   for (const part of shapeText.split(",")) {
@@ -53454,40 +53720,40 @@ function isNpyProblem(value2) {
   return typeof value2 === "object" && "kind" in value2;
 }
 function npyProblemError(what, location, problem) {
-  const where = `${what} ${describeLocation(location)}`;
+  const where = msg`${what} ${describeLocation(location)}`;
   const save = location.kind === "npy" ? `np.save(${pyString(location.path)}, array)` : `np.savez(${pyString(location.path)}, **{${pyString(location.key)}: array, ...})`;
   switch (problem.kind) {
     case "not-npy":
-      return new BadInputError(`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save}`);
+      return new BadInputError(msg`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save}`);
     case "version":
-      return new BadInputError(`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save} from a current numpy`);
+      return new BadInputError(msg`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save} from a current numpy`);
     case "header":
-      return new BadInputError(`${where}: ${problem.detail}`, `write it again with ${save}`);
+      return new BadInputError(msg`${where}: ${problem.detail}`, `write it again with ${save}`);
     case "big-endian":
       return new BadInputError(
-        `${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
+        msg`${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
         `convert it to little-endian: ${rewriteCommand(location, `a.astype('${problem.littleEndian}')`)}`
       );
     case "fortran":
-      return new BadInputError(`${where}: values in Fortran (column-major) order; quantgate reads C order`, `store it in C order: ${rewriteCommand(location, "np.ascontiguousarray(a)")}`);
+      return new BadInputError(msg`${where}: values in Fortran (column-major) order; quantgate reads C order`, `store it in C order: ${rewriteCommand(location, "np.ascontiguousarray(a)")}`);
     case "object":
       return new BadInputError(
-        `${where}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
+        msg`${where}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
         `save numbers instead, e.g. ${save} with array = np.asarray(values, dtype=np.float32)`
       );
     case "structured":
       return new BadInputError(
-        `${where}: a structured array (named fields); quantgate reads one plain numeric array per model input`,
+        msg`${where}: a structured array (named fields); quantgate reads one plain numeric array per model input`,
         `save each field as its own array keyed by input name: np.savez('data.npz', **{name: array[name] for name in array.dtype.names})`
       );
     case "dtype":
       return new BadInputError(
-        `${where}: dtype '${problem.descr}' is not a numeric type a model input takes (float16/32/64, int8-64, uint8-64, bool)`,
+        msg`${where}: dtype '${problem.descr}' is not a numeric type a model input takes (float16/32/64, int8-64, uint8-64, bool)`,
         `convert it to the model input's type, e.g. ${rewriteCommand(location, "a.astype(np.float32)")}`
       );
     case "truncated":
       return new BadInputError(
-        `${where}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
+        msg`${where}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
         `copy or write the whole file again (${save})`
       );
   }
@@ -53509,7 +53775,7 @@ async function openDataFile(path, what) {
   } catch (error63) {
     const code2 = error63.code;
     throw new BadInputError(
-      `${what} ${path}: cannot be read (${code2 === "ENOENT" ? "no such file" : code2 === "EACCES" ? "permission denied" : error63.message})`,
+      msg`${what} ${path}: cannot be read (${code2 === "ENOENT" ? "no such file" : code2 === "EACCES" ? "permission denied" : error63.message})`,
       code2 === "ENOENT" ? "check the path; the folder changed while quantgate read it" : "make the file readable by the user quantgate runs as",
       { cause: error63 }
     );
@@ -53569,7 +53835,7 @@ var NpyCursor = class {
         const length = piece.count * this.sampleBytes;
         const got = await readAt(handle, target, piece.offset, length, piece.segment.dataOffset + piece.from * this.sampleBytes);
         if (got < length) {
-          throw new BadInputError(`${this.what} ${piece.segment.path}: the file got shorter while quantgate read it`, "leave the data files alone while quantgate runs");
+          throw new BadInputError(msg`${this.what} ${piece.segment.path}: the file got shorter while quantgate read it`, "leave the data files alone while quantgate runs");
         }
       } finally {
         if (!keep && !reuse) await handle.close().catch(() => void 0);
@@ -53604,7 +53870,7 @@ async function openNpyFiles({ source, files, inputs, context }) {
   const { what } = context;
   if (inputs.length !== 1) {
     throw new BadInputError(
-      `${what} ${source}: .npy files feed a model with one input, but this model has ${inputs.length} (${inputs.map((i) => `'${i.name}'`).join(", ")})`,
+      msg`${what} ${source}: .npy files feed a model with one input, but this model has ${inputs.length} (${inputs.map((i) => `'${i.name}'`).join(", ")})`,
       `give one .npz keyed by input name instead: np.savez('data.npz', **{${inputs.map((i) => `'${i.name}': ...`).join(", ")}})`
     );
   }
@@ -53615,7 +53881,7 @@ async function openNpyFiles({ source, files, inputs, context }) {
   const count2 = counts.reduce((a, b) => a + b, 0);
   if (count2 === 0) {
     throw new BadInputError(
-      `${what} ${source}: no samples (${files.length === 1 ? "the .npy has 0 rows" : `all ${files.length} .npy files have 0 rows`})`,
+      msg`${what} ${source}: no samples (${files.length === 1 ? "the .npy has 0 rows" : `all ${files.length} .npy files have 0 rows`})`,
       "save at least one sample: an array of shape (N, ...) with N \u2265 1"
     );
   }
@@ -53680,7 +53946,7 @@ var DEFLATED = 8;
 async function readNpzMembers(path, what) {
   const zip = await import_yauzl.default.openPromise(path, { lazyEntries: true, autoClose: false }).catch((error63) => {
     throw new BadInputError(
-      `${what} ${path}: not a readable .npz (zip) archive: ${error63.message}`,
+      msg`${what} ${path}: not a readable .npz (zip) archive: ${error63.message}`,
       `write it with np.savez(${pyString(path)}, **{input_name: array, ...}) (or np.savez_compressed)`,
       { cause: error63 }
     );
@@ -53688,25 +53954,25 @@ async function readNpzMembers(path, what) {
   try {
     const members2 = [];
     const entries = await entriesOf(zip).catch((error63) => {
-      throw new BadInputError(`${what} ${path}: a damaged .npz (zip) archive: ${error63.message}`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause: error63 });
+      throw new BadInputError(msg`${what} ${path}: a damaged .npz (zip) archive: ${error63.message}`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause: error63 });
     });
     for (const entry of entries) {
       if (entry.fileName.endsWith("/")) continue;
       const key = entry.fileName.replace(/\.npy$/, "");
       if (key === entry.fileName) {
         throw new BadInputError(
-          `${what} ${path}: member '${entry.fileName}' is not a .npy array; an .npz holds one .npy per model input`,
+          msg`${what} ${path}: member '${entry.fileName}' is not a .npy array; an .npz holds one .npy per model input`,
           "write the archive with np.savez or np.savez_compressed, which store only arrays"
         );
       }
       if (entry.isEncrypted() || entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
         throw new BadInputError(
-          `${what} ${path}: array '${key}' is ${entry.isEncrypted() ? "encrypted" : `compressed with zip method ${entry.compressionMethod}`}; quantgate reads stored and deflated members`,
+          msg`${what} ${path}: array '${key}' is ${entry.isEncrypted() ? "encrypted" : `compressed with zip method ${entry.compressionMethod}`}; quantgate reads stored and deflated members`,
           "write the archive with np.savez (stored) or np.savez_compressed (deflated)"
         );
       }
       const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true }).catch((error63) => {
-        throw new BadInputError(`${what} ${path}: array '${key}' is damaged (${error63.message})`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause: error63 });
+        throw new BadInputError(msg`${what} ${path}: array '${key}' is damaged (${error63.message})`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause: error63 });
       });
       const member = { key, deflated: entry.compressionMethod === DEFLATED, fileDataStart, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
       members2.push({ ...member, header: await readMemberHeader(path, member, what) });
@@ -53750,7 +54016,7 @@ async function readMemberHeader(path, member, what) {
   }
 }
 async function openMember(path, member, what) {
-  const damaged = (detail, cause) => new BadInputError(`${what} ${path}: array '${member.key}' is damaged (${detail})`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause });
+  const damaged = (detail, cause) => new BadInputError(msg`${what} ${path}: array '${member.key}' is damaged (${detail})`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause });
   if (!member.deflated) {
     const handle = await openDataFile(path, what);
     let position = member.fileDataStart;
@@ -53810,14 +54076,14 @@ async function openNpz(path, inputs, context) {
   const missing = names.filter((n) => !keys.includes(n));
   if (missing.length > 0) {
     throw new BadInputError(
-      `${what} ${path}: no array for input ${missing.map((n) => `'${n}'`).join(", ")} (${listing})`,
+      msg`${what} ${path}: no array for input ${missing.map((n) => `'${n}'`).join(", ")} (${listing})`,
       `key each array by the model input it feeds: ${savez}`
     );
   }
   const unknown2 = keys.filter((k) => !names.includes(k));
   if (unknown2.length > 0) {
     throw new BadInputError(
-      `${what} ${path}: array ${unknown2.map((k) => `'${k}'`).join(", ")} matches no model input (${listing})`,
+      msg`${what} ${path}: array ${unknown2.map((k) => `'${k}'`).join(", ")} matches no model input (${listing})`,
       `keep only arrays keyed by input name: ${savez}`
     );
   }
@@ -53830,19 +54096,19 @@ async function openNpz(path, inputs, context) {
   const uneven = fitted.find((f) => f.count !== count2);
   if (uneven) {
     throw new BadInputError(
-      `${what} ${path}: the arrays hold different numbers of samples (${fitted.map((f) => `'${f.input.name}' ${f.count}`).join(", ")})`,
+      msg`${what} ${path}: the arrays hold different numbers of samples (${fitted.map((f) => `'${f.input.name}' ${f.count}`).join(", ")})`,
       "give every input the same number of samples along axis 0: sample i of each array is one model run"
     );
   }
   if (count2 === 0) {
-    throw new BadInputError(`${what} ${path}: no samples (its arrays have 0 rows)`, "save at least one sample per input: arrays of shape (N, ...) with N \u2265 1");
+    throw new BadInputError(msg`${what} ${path}: no samples (its arrays have 0 rows)`, "save at least one sample per input: arrays of shape (N, ...) with N \u2265 1");
   }
   const columns = fitted.map(({ input: input2, member, sampleDims }) => npzColumn({ name: input2.name, dataType: input2.dataType, sampleDims }, path, member, what));
   return columnDataSet(`${what} ${path}: ${count2} ${count2 === 1 ? "sample" : "samples"} of ${names.length === 1 ? "1 input" : `${names.length} inputs`}`, count2, columns);
 }
 
 // src/data/open.ts
-var FORMS = "a folder of .npy files, an .npz keyed by input name, or a folder of images with --preprocess imagenet";
+var FORMS = msg`a folder of .npy files, an .npz keyed by input name, or a folder of images with ${setting("preprocess", "imagenet")}`;
 async function openDataSet(path, options2) {
   const { what, preprocess: preprocess2 } = options2;
   const inputShapes2 = options2.inputShapes ?? {};
@@ -53851,42 +54117,42 @@ async function openDataSet(path, options2) {
   const context = newFitContext(what, inputShapes2);
   const info2 = await stat3(path).catch((error63) => {
     throw new BadInputError(
-      `${what} ${path}: ${error63.code === "ENOENT" ? "no such file or folder" : error63.message}`,
-      `check the path; ${what} takes ${FORMS}`,
+      msg`${what} ${path}: ${error63.code === "ENOENT" ? "no such file or folder" : error63.message}`,
+      msg`check the path; ${what} takes ${FORMS}`,
       { cause: error63 }
     );
   });
   if (!info2.isDirectory()) {
     const kind = fileKind(path);
     if (preprocess2 && kind !== "image") {
-      throw new BadInputError(`${what} ${path}: --preprocess ${preprocess2} applies to a folder of images, not to a ${kind === "other" ? "file" : `.${kind} file`}`, `drop --preprocess, or give the folder of images`);
+      throw new BadInputError(msg`${what} ${path}: ${setting("preprocess", preprocess2)} applies to a folder of images, not to a ${kind === "other" ? "file" : `.${kind} file`}`, msg`drop ${opt("preprocess")}, or give the folder of images`);
     }
     if (kind === "npz") return openNpz(path, inputs, context);
     if (kind === "npy") return openNpyFiles({ source: path, files: [path], inputs, context });
-    if (kind === "image") throw new BadInputError(`${what} ${path}: a single image; quantgate reads a folder of images`, "put the image(s) in a folder and give the folder");
-    throw new BadInputError(`${what} ${path}: not a data file quantgate reads`, `give ${FORMS}`);
+    if (kind === "image") throw new BadInputError(msg`${what} ${path}: a single image; quantgate reads a folder of images`, "put the image(s) in a folder and give the folder");
+    throw new BadInputError(msg`${what} ${path}: not a data file quantgate reads`, msg`give ${FORMS}`);
   }
   const entries = await listFolder(path);
   if (entries.length === 0) {
-    throw new BadInputError(`${what} ${path}: no samples (the folder is empty)`, `put the samples in it: ${FORMS}`);
+    throw new BadInputError(msg`${what} ${path}: no samples (the folder is empty)`, msg`put the samples in it: ${FORMS}`);
   }
   const folder = entries.find((e) => e.kind === "folder");
   if (folder) {
     throw new BadInputError(
-      `${what} ${path}: holds a folder (${folder.name}); quantgate reads the files directly in the data folder, not in subfolders`,
+      msg`${what} ${path}: holds a folder (${folder.name}); quantgate reads the files directly in the data folder, not in subfolders`,
       "move the samples into one folder (named in the order of their labels)"
     );
   }
   if (preprocess2) {
-    assertOnly(entries, "image", path, what, `a folder of images for --preprocess ${preprocess2} holds only images`);
+    assertOnly(entries, "image", path, what, msg`a folder of images for ${setting("preprocess", preprocess2)} holds only images`);
     return openImageFolder({ what, folder: path, files: entries.map((e) => e.path), inputs, inputShapes: inputShapes2 });
   }
   if (!entries.some((e) => e.kind === "npy") && entries.some((e) => e.kind === "image")) {
-    throw new BadInputError(`${what} ${path}: a folder of images, but no preprocessing was asked for`, "add --preprocess imagenet (or give .npy files already preprocessed for the model)");
+    throw new BadInputError(msg`${what} ${path}: a folder of images, but no preprocessing was asked for`, msg`add ${setting("preprocess", "imagenet")} (or give .npy files already preprocessed for the model)`);
   }
   const npz = entries.find((e) => e.kind === "npz");
   if (npz) {
-    throw new BadInputError(`${what} ${path}: holds an .npz (${npz.name}) in a folder; an .npz is given on its own`, `give the archive itself: ${what} ${npz.path}`);
+    throw new BadInputError(msg`${what} ${path}: holds an .npz (${npz.name}) in a folder; an .npz is given on its own`, msg`give the archive itself: ${what} ${npz.path}`);
   }
   assertOnly(entries, "npy", path, what, "a data folder holds only .npy files (hidden files are ignored)");
   return openNpyFiles({ source: path, files: entries.map((e) => e.path), inputs, context });
@@ -53895,7 +54161,7 @@ function assertOnly(entries, kind, path, what, rule) {
   const stray = entries.filter((e) => e.kind !== kind);
   if (stray.length === 0) return;
   const more = stray.length > 1 ? ` and ${stray.length - 1} more` : "";
-  throw new BadInputError(`${what} ${path}: holds ${stray[0].name}${more}, which ${kind === "image" ? "is not an image" : "is not a .npy file"}; ${rule}`, `move ${stray.length > 1 ? "those files" : "it"} out of the folder`);
+  throw new BadInputError(msg`${what} ${path}: holds ${stray[0].name}${more}, which ${kind === "image" ? "is not an image" : "is not a .npy file"}; ${rule}`, `move ${stray.length > 1 ? "those files" : "it"} out of the folder`);
 }
 
 // src/random.ts
@@ -53992,10 +54258,10 @@ function randomDataSet(signatures, options2) {
   const unsized = inputs.filter((input2) => randomSampleDims(input2, inputShapes2) === void 0);
   if (unsized.length > 0) {
     const first = unsized[0];
-    const flag = `--input-shapes ${unsized.map(inputShapesExample).join(",")}`;
+    const flag = setting("input-shapes", unsized.map(inputShapesExample).join(","));
     throw new BadInputError(
       `input '${first.name}' (${formatShape(first.shape)}) has ${first.shape === null ? "no shape in the model" : "symbolic dims other than batch"}, and there is no data to size ${unsized.length > 1 ? `it and ${unsized.length - 1} more` : "it"}`,
-      `give the sizes: ${flag} (replace the capitalized names by sizes), or give calibration data`
+      msg`give the sizes: ${flag} (replace the capitalized names by sizes), or give calibration data`
     );
   }
   const columns = inputs.map((input2, stream) => {
@@ -54094,16 +54360,16 @@ async function readLabels(path, options2) {
   } catch (error63) {
     const code2 = error63.code;
     throw new BadInputError(
-      `${what} ${path}: ${code2 === "ENOENT" ? "no such file" : code2 === "EISDIR" ? "a folder, not a labels file" : error63.message}`,
+      msg`${what} ${path}: ${code2 === "ENOENT" ? "no such file" : code2 === "EISDIR" ? "a folder, not a labels file" : error63.message}`,
       "give a .npy of integer labels or a text file with one integer a line",
       { cause: error63 }
     );
   }
   const values = extname2(path).toLowerCase() === ".npy" ? npyLabels(path, bytes, what) : textLabels(path, bytes, what);
   if (values.length !== options2.count) {
-    const samples = options2.samplesFrom ? `${options2.samplesFrom} holds ${options2.count}` : `the evaluation set holds ${options2.count}`;
+    const samples = options2.samplesFrom ? msg`${options2.samplesFrom} holds ${options2.count}` : `the evaluation set holds ${options2.count}`;
     throw new BadInputError(
-      `${what} ${path}: ${values.length} labels, but ${samples} ${options2.count === 1 ? "sample" : "samples"}; each sample needs exactly one label`,
+      msg`${what} ${path}: ${values.length} labels, but ${samples} ${options2.count === 1 ? "sample" : "samples"}; each sample needs exactly one label`,
       "give one label per evaluation sample, in the order of the samples (byte-wise sorted file names for a folder)"
     );
   }
@@ -54119,13 +54385,13 @@ function npyLabels(path, bytes, what) {
   const { shape } = header;
   if (!(shape.length === 1 || shape.length === 2 && shape[1] === 1)) {
     throw new BadInputError(
-      `${what} ${path}: shape ${formatShape(shape)}; labels are one integer per sample, shape [N] or [N, 1]`,
+      msg`${what} ${path}: shape ${formatShape(shape)}; labels are one integer per sample, shape [N] or [N, 1]`,
       'save the class indices, not scores or one-hot rows: np.save("labels.npy", scores.argmax(axis=1))'
     );
   }
   if (!INTEGER_TYPES.has(header.dataType)) {
     throw new BadInputError(
-      `${what} ${path}: ${dtypeName(header.dataType)} values; labels are integer class indices`,
+      msg`${what} ${path}: ${dtypeName(header.dataType)} values; labels are integer class indices`,
       `convert them: ${rewriteCommand(location, "a.astype(np.int64)")}`
     );
   }
@@ -54134,15 +54400,15 @@ function npyLabels(path, bytes, what) {
   for (let i = 0; i < raw.length; i++) {
     const value2 = Number(raw[i]);
     if (value2 < 0 || value2 > 2 ** 31 - 1) {
-      throw new BadInputError(`${what} ${path}: label ${i} is ${value2}; a class index is a whole number from 0 up`, "give class indices starting at 0");
+      throw new BadInputError(msg`${what} ${path}: label ${i} is ${value2}; a class index is a whole number from 0 up`, "give class indices starting at 0");
     }
     values[i] = value2;
   }
   return values;
 }
 function textLabels(path, bytes, what) {
-  const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
-  const lines = text.split(/\r?\n/);
+  const text2 = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
+  const lines = text2.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const values = new Int32Array(lines.length);
   lines.forEach((line, i) => {
@@ -54150,7 +54416,7 @@ function textLabels(path, bytes, what) {
     if (!/^\+?\d+$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) {
       const shown = trimmed.length > 40 ? `${trimmed.slice(0, 40)}\u2026` : trimmed;
       throw new BadInputError(
-        `${what} ${path}: line ${i + 1} is ${shown === "" ? "empty" : `'${shown}'`}; each line holds one class index, a whole number from 0 up`,
+        msg`${what} ${path}: line ${i + 1} is ${shown === "" ? "empty" : `'${shown}'`}; each line holds one class index, a whole number from 0 up`,
         `write one integer a line, nothing else (fix line ${i + 1})`
       );
     }
@@ -54161,7 +54427,7 @@ function textLabels(path, bytes, what) {
 
 // src/engine/availability.ts
 import { execFile } from "node:child_process";
-import { existsSync as existsSync3, readdirSync } from "node:fs";
+import { existsSync as existsSync4, readdirSync } from "node:fs";
 import { join as join4 } from "node:path";
 var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
 function searchDirectories(env) {
@@ -54194,7 +54460,7 @@ async function tensorRtAvailability(env = process.env) {
   }
   let library = null;
   for (const dir of searchDirectories(env)) {
-    if (!existsSync3(dir)) continue;
+    if (!existsSync4(dir)) continue;
     const match = readdirSync(dir).find((f) => LIBRARY.test(f));
     if (match) {
       library = join4(dir, match);
@@ -54329,8 +54595,8 @@ var ARM_PARTS = {
   "0xd84": "Neoverse-V3",
   "0xd8e": "Neoverse-N3"
 };
-function parseCpuInfo(text, knownArch) {
-  const blocks = text.split(/\n\s*\n/).map(fieldsOf).filter((b) => b.size > 0);
+function parseCpuInfo(text2, knownArch) {
+  const blocks = text2.split(/\n\s*\n/).map(fieldsOf).filter((b) => b.size > 0);
   const processors = blocks.filter((b) => b.has("processor")).length;
   const first = blocks.find((b) => b.has("processor")) ?? /* @__PURE__ */ new Map();
   const board = /* @__PURE__ */ new Map();
@@ -54363,9 +54629,9 @@ function fieldsOf(block) {
 
 // src/environment/sysctl.ts
 var SYSCTL_KEYS = ["machdep.cpu", "hw.optional", "hw.logicalcpu"];
-function parseSysctl(text) {
+function parseSysctl(text2) {
   const values = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     const colon = line.indexOf(":");
     if (colon > 0) values.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
   }
@@ -54446,9 +54712,9 @@ function detectCpu(system = realSystem) {
   const { platform: platform2, arch: arch2 } = system;
   const cores = system.logicalCpus();
   if (platform2 === "linux") {
-    const text = system.readText("/proc/cpuinfo");
-    if (text !== null) {
-      const info2 = parseCpuInfo(text, arch2);
+    const text2 = system.readText("/proc/cpuinfo");
+    if (text2 !== null) {
+      const info2 = parseCpuInfo(text2, arch2);
       return { model: info2.model ?? system.cpuModel() ?? "unknown", cores, int8: info2.int8 };
     }
     return { model: system.cpuModel() ?? "unknown", cores, int8: int8Support(arch2, [], "none", "/proc/cpuinfo could not be read: no int8 features assumed") };
@@ -54565,7 +54831,7 @@ function runThresholds(config2) {
 }
 
 // src/model/read.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
 import { resolve as resolve3 } from "node:path";
 
 // src/model/model.ts
@@ -54643,7 +54909,7 @@ var OnnxModel = class {
 };
 
 // src/model/sniff.ts
-var EXPORT_FIX = "export it to ONNX first (torch.onnx.export), or let quantgate run your export script with --export-command";
+var EXPORT_FIX = msg`export it to ONNX first (torch.onnx.export), or let quantgate run your export script with ${opt("export-command")}`;
 function sniffNonOnnx(head) {
   const ascii = Buffer.from(head.subarray(0, 64)).toString("latin1");
   if (ascii.startsWith("PK")) return { what: "a zip archive (a PyTorch checkpoint saved with torch.save is one)", fix: EXPORT_FIX };
@@ -54660,41 +54926,41 @@ function sniffNonOnnx(head) {
 
 // src/model/read.ts
 var PROTOBUF_LIMIT = 2 ** 31;
-function readModel(path, what = "--model") {
+function readModel(path, what = opt("model")) {
   const absolute = resolve3(path);
   let stat4;
   try {
-    stat4 = statSync3(absolute);
+    stat4 = statSync4(absolute);
   } catch {
-    throw new BadInputError(`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
+    throw new BadInputError(msg`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
   }
   if (stat4.isDirectory()) {
     const onnx = readdirSync2(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
     throw new BadInputError(
-      `${what} ${path}: is a directory, not an ONNX file`,
+      msg`${what} ${path}: is a directory, not an ONNX file`,
       onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(", ")}` : "pass the path of the .onnx file"
     );
   }
-  if (!stat4.isFile()) throw new BadInputError(`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
-  if (stat4.size === 0) throw new BadInputError(`${what} ${path}: the file is empty`, "export or copy the model again");
+  if (!stat4.isFile()) throw new BadInputError(msg`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
+  if (stat4.size === 0) throw new BadInputError(msg`${what} ${path}: the file is empty`, "export or copy the model again");
   if (stat4.size >= PROTOBUF_LIMIT) {
     throw new BadInputError(
-      `${what} ${path}: the file is ${(stat4.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
+      msg`${what} ${path}: the file is ${(stat4.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
       "save the weights as external data (onnx.save(model, path, save_as_external_data=True))"
     );
   }
   const bytes = readFileSync5(absolute);
-  const proto = decodeModel(bytes, `${what} ${path}`);
-  checkStructure(proto, `${what} ${path}`);
+  const proto = decodeModel(bytes, msg`${what} ${path}`);
+  checkStructure(proto, msg`${what} ${path}`);
   const externalFiles = checkExternalData(proto, resolve3(absolute, ".."), path);
   return new OnnxModel(proto, absolute, stat4.size, externalFiles);
 }
 function decodeModel(bytes, label) {
   const notOnnx = (detail) => {
     const sniffed = sniffNonOnnx(bytes);
-    if (sniffed) return new BadInputError(`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
+    if (sniffed) return new BadInputError(msg`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
     return new BadInputError(
-      `${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
+      msg`${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
       "export or copy the model again and check that the whole file arrived (its size, or its sha256 against the source)"
     );
   };
@@ -54711,7 +54977,7 @@ function decodeModel(bytes, label) {
 }
 function checkStructure(proto, label) {
   const graph2 = proto.graph;
-  const fail = (problem) => new BadInputError(`${label}: ${problem}; the file is truncated or was written incorrectly`, "export or copy the model again");
+  const fail = (problem) => new BadInputError(msg`${label}: ${problem}; the file is truncated or was written incorrectly`, "export or copy the model again");
   if (proto.irVersion >= 3n && proto.opsetImport.length === 0) throw fail("it has no opset_import");
   if (graph2.output.length === 0) throw fail("its graph has no outputs");
   const known2 = /* @__PURE__ */ new Set([""]);
@@ -55008,7 +55274,7 @@ function cloneModel(model2) {
 }
 
 // src/quantize/quantize.ts
-import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync4 } from "node:fs";
+import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync5 } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/model/write.ts
@@ -55990,7 +56256,7 @@ function compileExclusions(patterns, nodes, originalNodes) {
     if (nodes.some(test)) continue;
     const folded = originalNodes.find(test);
     throw new BadInputError(
-      folded ? `--exclude ${pattern}: matches only '${folded.name || folded.opType}' (${folded.opType}), which quantgate folds away before quantizing` : `--exclude ${pattern}: matches no node of the model`,
+      folded ? msg`${opt("exclude")} ${pattern}: matches only '${folded.name || folded.opType}' (${folded.opType}), which quantgate folds away before quantizing` : msg`${opt("exclude")} ${pattern}: matches no node of the model`,
       folded ? "exclude the Conv or Gemm it is folded into instead (quantgate inspect --nodes lists the names)" : "use a node name, op:TYPE or re:REGEX as `quantgate inspect --model MODEL --nodes` lists them"
     );
   }
@@ -56706,8 +56972,8 @@ async function quantizeModel(request) {
     const missing = [...needed].filter((t) => !ranges.has(t));
     if (missing.length > 0) {
       throw new BadInputError(
-        `--ranges: the calibration.json has no range for ${missing.length} tensor(s) this model needs (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", \u2026" : ""}); it was made for another model or other exclusions`,
-        "calibrate again with --calibration-data instead of --ranges"
+        msg`${opt("ranges")}: the calibration.json has no range for ${missing.length} tensor(s) this model needs (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", \u2026" : ""}); it was made for another model or other exclusions`,
+        msg`calibrate again with ${opt("calibration-data")} instead of ${opt("ranges")}`
       );
     }
   } else {
@@ -56782,8 +57048,8 @@ async function quantizeModel(request) {
     reusedRanges: request.reuse !== void 0,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
-      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync4(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
-      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync4(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
+      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync5(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
+      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync5(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
     ],
     fp32Bytes: model2.totalBytes,
     excluded: settings.exclude,
@@ -56800,7 +57066,7 @@ async function quantizeModel(request) {
 
 // src/runtime/providers.ts
 import { spawn } from "node:child_process";
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname as dirname5, join as join8 } from "node:path";
 var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
@@ -56829,10 +57095,10 @@ async function statusOf(provider, facts) {
     if (facts.nvidiaDriver?.present === false) {
       return missing(
         `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
-        `run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to --providers auto, which reports it as skipped`
+        msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
       );
     }
-    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync4(join8(facts.binFolder, f)));
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync5(join8(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
         `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
@@ -56854,7 +57120,7 @@ function availableProviders() {
   cached3 ??= gatherFacts().then(providerStatuses);
   return cached3;
 }
-async function selectProviders(request, flag = "--providers", statuses) {
+async function selectProviders(request, flag = opt("providers"), statuses) {
   const all = statuses ?? await availableProviders();
   if (request !== "auto") {
     requireAvailable(request, all, flag);
@@ -56869,10 +57135,10 @@ async function selectProviders(request, flag = "--providers", statuses) {
 function requireAvailable(names, statuses, flag) {
   const missing = names.map((n) => statuses.find((s) => s.provider === n)).filter((s) => !s.available);
   if (missing.length === 0) return;
-  const fixes = [...new Set(missing.map((s) => s.fix))];
+  const fixes = [...new Map(missing.map((s) => [String(s.fix), s.fix])).values()];
   throw new BadInputError(
-    `${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
-    `${fixes.join("; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
+    msg`${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
+    msg`${joinText(fixes, "; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
   );
 }
 async function gatherFacts() {
@@ -56883,7 +57149,7 @@ async function gatherFacts() {
     ortVersion: ort.env.versions.node ?? ort.env.versions.common,
     platform: `${process.platform}/${process.arch}`,
     listed: ort.listSupportedBackends().map((b) => b.name),
-    binFolder: binFolder && existsSync4(binFolder) ? binFolder : null,
+    binFolder: binFolder && existsSync5(binFolder) ? binFolder : null,
     nvidiaDriver: nvidiaDriver(),
     probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
   };
@@ -56891,7 +57157,7 @@ async function gatherFacts() {
 var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
 function nvidiaDriver() {
   if (process.platform !== "linux") return null;
-  return existsSync4(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
+  return existsSync5(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
 }
 function ortPackageJson() {
   try {
@@ -56954,7 +57220,7 @@ var RANDOM_CALIBRATION_SAMPLES = 32;
 async function calibrationData(settings, inputs, log) {
   if (settings.calibrationData) {
     return openDataSet(settings.calibrationData, {
-      what: "--calibration-data",
+      what: opt("calibration-data"),
       inputs,
       ...settings.preprocess ? { preprocess: settings.preprocess } : {},
       inputShapes: settings.inputShapes
@@ -56968,9 +57234,6 @@ async function calibrationData(settings, inputs, log) {
 
 // src/pipeline/command-line.ts
 import { isAbsolute as isAbsolute4 } from "node:path";
-function quote(word) {
-  return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 function render(value2, isPath, cwd) {
   if (typeof value2 === "string") {
     if (isPath && isAbsolute4(value2)) {
@@ -56999,11 +57262,11 @@ function reproduceCommand(command, config2, cwd) {
       continue;
     }
     if (spec.repeatable && Array.isArray(value2)) {
-      for (const v of value2) words.push(`--${spec.key}`, quote(String(v)));
+      for (const v of value2) words.push(`--${spec.key}`, shellWord(String(v)));
       continue;
     }
     const rendered = spec.key === "random-int-range" && Array.isArray(value2) ? [value2.join(":")] : render(value2, spec.isPath === true, cwd);
-    for (const r of rendered) words.push(`--${spec.key}`, quote(r));
+    for (const r of rendered) words.push(`--${spec.key}`, shellWord(r));
   }
   return words.join(" ");
 }
@@ -57210,7 +57473,7 @@ function classLayout(output2, dims, batchSize, classAxis) {
   if (rank === 0 || dims[0] !== batchSize) {
     throw new BadInputError(
       `output '${output2}' has shape ${shape} for a batch of ${batchSize} sample${batchSize === 1 ? "" : "s"}: its first axis is not the batch axis, so it cannot be scored per sample`,
-      "score an output whose first axis is the batch with --output"
+      msg`score an output whose first axis is the batch with ${opt("output")}`
     );
   }
   if (rank === 1) {
@@ -57237,7 +57500,7 @@ function scoresOf(output2, tensor) {
   if (!SCORE_TYPES.has(tensor.dataType)) {
     throw new BadInputError(
       `output '${output2}' holds ${dtypeName(tensor.dataType)} values, not per-class scores: accuracy is scored on float logits or probabilities`,
-      "score an output of float logits or probabilities with --output"
+      msg`score an output of float logits or probabilities with ${opt("output")}`
     );
   }
   return toFloat32(tensor.dataType, bytesOf(tensor.data));
@@ -57334,7 +57597,7 @@ var FidelityScorer = class {
     if (candidate.dims.join("\xD7") !== shape) {
       throw new BadInputError(
         `output '${name}' has shape ${shape} from FP32 but ${candidate.dims.join("\xD7")} from ${this.options.candidate ?? "the candidate"} (batch from sample ${batch.start}): outputs whose shape depends on the values cannot be compared position by position`,
-        "score an output whose shape is fixed by the input shape with --output"
+        msg`score an output whose shape is fixed by the input shape with ${opt("output")}`
       );
     }
     const layout = classLayout(name, reference.dims, batch.size, this.options.classAxis);
@@ -57518,7 +57781,7 @@ var LabelledScorer = class {
     if (positions !== 1) {
       throw new BadInputError(
         `output '${name}' (shape ${dims.join("\xD7")}, class axis ${layout.classAxis}) has ${positions} positions per sample, but labels give one class per sample`,
-        "score a classification output ([batch, classes]) with --output, or leave out --labels to score fidelity against FP32 at every position"
+        msg`score a classification output ([batch, classes]) with ${opt("output")}, or leave out ${opt("labels")} to score fidelity against FP32 at every position`
       );
     }
     if (this.layout && this.layout.classes !== layout.classes) {
@@ -57539,7 +57802,7 @@ var LabelledScorer = class {
     if (label < 0 || label >= count2) {
       throw new BadInputError(
         `labels ${source}: label ${label} of sample ${index} is outside the ${count2} classes of output '${this.options.output}' (0 to ${count2 - 1})`,
-        "give labels that count classes from 0 in the order of the model's output, or score another output with --output"
+        msg`give labels that count classes from 0 in the order of the model's output, or score another output with ${opt("output")}`
       );
     }
     return label;
@@ -57782,7 +58045,7 @@ async function evaluateAccuracy(input2) {
 
 // src/pipeline/export.ts
 import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 async function runExportCommand(command, modelPath, cwd, log) {
   log.info(`export: ${command}`);
   const tail = [];
@@ -57803,21 +58066,21 @@ async function runExportCommand(command, modelPath, cwd, log) {
   });
   if (code2 !== 0) {
     throw new BadInputError(
-      `--export-command exited with status ${code2}${tail.length ? `; its last output:
+      msg`${opt("export-command")} exited with status ${code2}${tail.length ? `; its last output:
     ${tail.join("\n    ")}` : ""}`,
-      "run the command yourself in the same folder and fix it; it must write the model at --model"
+      msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
   }
-  if (!existsSync5(modelPath)) {
-    throw new BadInputError(`--export-command finished but wrote no model at ${modelPath}`, "make the command write the ONNX file at the path given with --model");
+  if (!existsSync6(modelPath)) {
+    throw new BadInputError(msg`${opt("export-command")} finished but wrote no model at ${modelPath}`, msg`make the command write the ONNX file at the path given with ${opt("model")}`);
   }
 }
 
 // src/benchmark/gpu-memory.ts
 import { execFile as execFile3 } from "node:child_process";
-function parseComputeApps(text) {
+function parseComputeApps(text2) {
   const used = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     const [pid, mib] = line.split(",").map((s) => s.trim());
     if (!pid || !mib || !/^\d+$/.test(pid) || !/^\d+(\.\d+)?$/.test(mib)) continue;
     used.set(Number(pid), (used.get(Number(pid)) ?? 0) + Number(mib));
@@ -57909,7 +58172,7 @@ function throughput(batch, meanMs) {
 
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { dirname as dirname6, join as join9 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
@@ -57931,7 +58194,7 @@ var BenchmarkWorker = class {
   exit;
   exited;
   constructor(entry = workerEntry()) {
-    if (!existsSync6(entry.path)) {
+    if (!existsSync7(entry.path)) {
       throw new Error(`the benchmark worker ${entry.path} is missing: the bundle was built without it (npm run build writes dist/${WORKER_BUNDLE})`);
     }
     this.child = fork(entry.path, [], {
@@ -58446,8 +58709,8 @@ function ms(value2) {
   const abs = Math.abs(value2);
   if (abs === 0) return "0 ms";
   if (abs >= 1e3) return `${grouped(value2)} ms`;
-  const text = value2.toPrecision(3);
-  return `${text.includes("e") ? String(Number(text)) : text.replace("-", "\u2212")} ms`;
+  const text2 = value2.toPrecision(3);
+  return `${text2.includes("e") ? String(Number(text2)) : text2.replace("-", "\u2212")} ms`;
 }
 function perSecond(value2) {
   return value2 < 10 ? `${value2.toFixed(1)}/s` : `${grouped(value2)}/s`;
@@ -58467,13 +58730,13 @@ function pct(value2) {
   return `${grouped(value2, abs > 0 && abs < 1 ? 2 : 1).replace(/\.0$/, "")}%`;
 }
 function signedPct(value2) {
-  const text = pct(value2);
-  if (text.startsWith(MINUS)) return text;
-  return Number(value2.toFixed(2)) === 0 ? `\xB1${text}` : `+${text}`;
+  const text2 = pct(value2);
+  if (text2.startsWith(MINUS)) return text2;
+  return Number(value2.toFixed(2)) === 0 ? `\xB1${text2}` : `+${text2}`;
 }
 function signedPp(value2) {
-  const text = pp(value2);
-  return text.startsWith(MINUS) || Number(value2.toFixed(2)) === 0 ? text : `+${text}`;
+  const text2 = pp(value2);
+  return text2.startsWith(MINUS) || Number(value2.toFixed(2)) === 0 ? text2 : `+${text2}`;
 }
 function ratio(value2) {
   return `${value2.toFixed(value2 >= 10 ? 1 : 2)}x`;
@@ -58481,8 +58744,8 @@ function ratio(value2) {
 function count(value2) {
   return grouped(value2);
 }
-function oneLine(text, max) {
-  const flat = text.replace(/\s+/g, " ").trim();
+function oneLine(text2, max) {
+  const flat = text2.replace(/\s+/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}\u2026`;
 }
 
@@ -58814,23 +59077,23 @@ function toAlignment(value2) {
 }
 
 // src/report/markdown.ts
-function cell(text) {
-  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
+function cell(text2) {
+  return text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
 }
-function html(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function html(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
-function code(text) {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+function code(text2) {
+  const longest = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const pad = text2.startsWith("`") || text2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text2}${pad}${fence}`;
 }
-function codeBlock(text, language = "") {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+function codeBlock(text2, language = "") {
+  const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longest + 1);
   return `${fence}${language}
-${text}
+${text2}
 ${fence}`;
 }
 function details(summary2, body) {
@@ -58899,22 +59162,22 @@ function headline(entries) {
   const decisions = entries.flatMap((e) => e.decisions);
   const failing = decisions.filter((d) => !d.pass);
   let icon;
-  let text;
+  let text2;
   if (failing.length > 0) {
     icon = "\u274C";
-    text = failureText(failing[0]);
-    if (failing.length > 1) text += `, and ${failing.length - 1} more gate ${failing.length === 2 ? "failure" : "failures"} below`;
+    text2 = failureText(failing[0]);
+    if (failing.length > 1) text2 += `, and ${failing.length - 1} more gate ${failing.length === 2 ? "failure" : "failures"} below`;
   } else if (decisions.some((d) => d.gate !== "not-gated")) {
     icon = "\u2705";
-    text = passText(decisions);
+    text2 = passText(decisions);
   } else {
     icon = "\u26AA";
     const notGated = decisions.find((d) => d.gate === "not-gated");
-    text = notGated ? notGated.sentence.replace(/ \(.*\)\.$|\.$/, "") : "nothing gated";
+    text2 = notGated ? notGated.sentence.replace(/ \(.*\)\.$|\.$/, "") : "nothing gated";
     const worst = worstAgreement(entries);
-    if (worst) text += ` (INT8 agrees with FP32's top-1 on ${pct(worst.agreement * 100)} of samples at worst, ${onRuntime(worst.run)})`;
+    if (worst) text2 += ` (INT8 agrees with FP32's top-1 on ${pct(worst.agreement * 100)} of samples at worst, ${onRuntime(worst.run)})`;
   }
-  return `### ${icon} quantgate \xB7 ${name} \xB7 ${text}`;
+  return `### ${icon} quantgate \xB7 ${name} \xB7 ${text2}`;
 }
 function failureList(entries, limit) {
   const failing = entries.flatMap((e) => e.decisions).filter((d) => !d.pass);
@@ -58993,8 +59256,8 @@ function resolveLimit(lossPp, ci, limitPp, samples) {
 
 // src/report/table.ts
 var SIMULATION_MARK = "\u2020";
-function nowrap(text) {
-  return text.replace(/ /g, "\xA0").replace(/-/g, "\u2011");
+function nowrap(text2) {
+  return text2.replace(/ /g, "\xA0").replace(/-/g, "\u2011");
 }
 var PROVIDER_ORDER = { tensorrt: 2, cuda: 3, cpu: 4, reference: 1 };
 var MODEL_ORDER = { "int8.trt": 0, "int8.trt.fp16": 1, "int8.ort": 2, fp16: 3, fp32: 4 };
@@ -59065,10 +59328,10 @@ function fidelityCell(run2) {
 function msValue(value2) {
   return ms(value2).replace(/ ms$/, "");
 }
-function changeMark(cls, text) {
-  if (cls === "regression") return `\u{1F534} ${nowrap(text)}`;
-  if (cls === "improvement") return `\u{1F7E2} ${nowrap(text)}`;
-  return `${nowrap(text)}, within noise`;
+function changeMark(cls, text2) {
+  if (cls === "regression") return `\u{1F534} ${nowrap(text2)}`;
+  if (cls === "improvement") return `\u{1F7E2} ${nowrap(text2)}`;
+  return `${nowrap(text2)}, within noise`;
 }
 function changeCell(pair) {
   if (pair.note) return oneLine(pair.note, 60);
@@ -59260,8 +59523,8 @@ function niceCeiling(max) {
   for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * magnitude >= max * 1.05) return step * magnitude;
   return 10 * magnitude;
 }
-function quoted(text) {
-  return `"${text.replace(/"/g, "'")}"`;
+function quoted(text2) {
+  return `"${text2.replace(/"/g, "'")}"`;
 }
 function latencyChart(runs, batch) {
   const bars = runs.filter((r) => r.batch === batch);
@@ -59689,8 +59952,8 @@ var RunRecorder = class {
   write(incomplete = null) {
     const results = this.results(incomplete);
     mkdirSync3(this.init.outDir, { recursive: true });
-    const put = (path, text) => {
-      writeFileSync2(`${path}.tmp`, text);
+    const put = (path, text2) => {
+      writeFileSync2(`${path}.tmp`, text2);
       renameSync2(`${path}.tmp`, path);
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}
@@ -59775,7 +60038,7 @@ async function runPipeline(config2, ctx) {
   for (const stale of ["results.json", "report.md"]) rmSync3(join11(config2.out, stale), { force: true });
   if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, ctx.cwd, log));
   const model2 = readModel(config2.model);
-  const baseModel = config2.baselineModel ? readModel(config2.baselineModel, "--baseline-model") : null;
+  const baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
   const environment = await detectEnvironment({ cwd: ctx.cwd, ...threads ? { threads } : {} });
   const recorder = new RunRecorder({
     outDir: config2.out,
@@ -59801,23 +60064,23 @@ async function runPipeline(config2, ctx) {
     const tensorrt = await tensorRtAvailability();
     if (config2.runtimes !== "auto" && config2.runtimes.includes("tensorrt") && !tensorrt.available) {
       throw new BadInputError(
-        `--runtimes tensorrt: TensorRT is not available: ${tensorrt.reason}`,
-        "run on a GPU runner with TensorRT installed, or leave tensorrt out of --runtimes (auto reports it as a skipped row)"
+        msg`${setting("runtimes", "tensorrt")}: TensorRT is not available: ${tensorrt.reason}`,
+        msg`run on a GPU runner with TensorRT installed, or leave tensorrt out of ${opt("runtimes")} (auto reports it as a skipped row)`
       );
     }
     const runOnnxRuntime = config2.runtimes === "auto" || config2.runtimes.includes("onnxruntime");
     const providers = runOnnxRuntime ? await selectProviders(config2.providers) : { run: [], skipped: [] };
     const data = await log.group("data", async () => {
       const calibration = await calibrationData(config2, signature.inputs, log);
-      const evaluation = config2.evalData ? await openDataSet(config2.evalData, { what: "--eval-data", inputs: signature.inputs, ...config2.preprocess ? { preprocess: config2.preprocess } : {}, inputShapes: config2.inputShapes }) : null;
-      const labels = config2.labels && evaluation ? await readLabels(config2.labels, { what: "--labels", count: evaluation.count, samplesFrom: `--eval-data ${config2.evalData}` }) : null;
+      const evaluation = config2.evalData ? await openDataSet(config2.evalData, { what: opt("eval-data"), inputs: signature.inputs, ...config2.preprocess ? { preprocess: config2.preprocess } : {}, inputShapes: config2.inputShapes }) : null;
+      const labels = config2.labels && evaluation ? await readLabels(config2.labels, { what: opt("labels"), count: evaluation.count, samplesFrom: msg`${opt("eval-data")} ${config2.evalData}` }) : null;
       log.info(`calibration: ${calibration.description}`);
       log.info(
         evaluation ? `evaluation: ${evaluation.description}${labels ? ` with ${labels.values.length} labels` : " (no labels: fidelity against FP32)"}` : "evaluation: none given: the calibration data is scored for fidelity against FP32"
       );
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
-    if (config2.baseline) recorder.baseline = readResultsFile(config2.baseline, "--baseline");
+    if (config2.baseline) recorder.baseline = readResultsFile(config2.baseline, opt("baseline"));
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
     for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join11(config2.out, "baseline")]] : []]) {
@@ -59874,7 +60137,7 @@ async function runPipeline(config2, ctx) {
     const results = recorder.write();
     return { results, files: { results: recorder.resultsPath, report: recorder.reportPath } };
   } catch (error63) {
-    const problem = error63 instanceof BadInputError ? error63.message : `internal error: ${error63.message}`;
+    const problem = error63 instanceof BadInputError ? error63.problem.render(ctx.naming) : `internal error: ${error63.message}`;
     try {
       recorder.write(problem);
       log.warn(`the run stopped early; what was measured is in ${recorder.resultsPath} and ${recorder.reportPath}`);
@@ -59897,17 +60160,19 @@ function worstLoss(results) {
 }
 async function run() {
   let reportPath;
+  let naming = edgeNaming("input");
   try {
     const inputs = readActionInputs();
-    const cwd = resolve5(inputs.workingDirectory);
+    const cwd = inputs.action.workingDirectory;
     const config2 = resolveConfig("run", {
       given: inputs.given,
       givenKind: "input",
       cwd,
-      ...inputs.config ? { configPath: inputs.config } : {}
+      ...inputs.action.config ? { configPath: inputs.action.config } : {}
     });
+    naming = namingFor("input", config2.sources);
     reportPath = resolve5(config2.out, "report.md");
-    const outcome = await runPipeline(config2, { log: new ActionLog(), stdout: process.stdout, cwd });
+    const outcome = await runPipeline(config2, { log: new ActionLog(), stdout: process.stdout, cwd, naming });
     const { verdict } = outcome.results;
     setOutput("verdict", verdict.pass ? "pass" : "fail");
     setOutput("accuracy-loss-pp", worstLoss(outcome.results));
@@ -59920,7 +60185,7 @@ async function run() {
       if (reportPath) await summary.addRaw(readFileSync6(reportPath, "utf8")).write();
     } catch {
     }
-    setFailed(withInputNames(describeError(error63, isDebug())));
+    setFailed(describeError(error63, isDebug(), naming));
   }
 }
 

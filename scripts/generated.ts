@@ -68,7 +68,9 @@ function markdownCell(s: string): string {
 export function readmeTables(): { inputs: string; outputs: string } {
   const inputs = ['| input | default | description |', '| --- | --- | --- |'];
   for (const input of actionInputs()) {
-    inputs.push(`| \`${input.name}\` | ${input.default ? `\`${markdownCell(input.default)}\`` : ''} | ${markdownCell(input.description)} |`);
+    const shown = input.shownDefault;
+    const cell = shown === undefined ? '' : shown.computed ? markdownCell(shown.text) : `\`${markdownCell(shown.text)}\``;
+    inputs.push(`| \`${input.name}\` | ${cell} | ${markdownCell(input.summary)} |`);
   }
   const outputs = ['| output | description |', '| --- | --- |'];
   for (const output of ACTION_OUTPUTS) outputs.push(`| \`${output.name}\` | ${markdownCell(output.description)} |`);

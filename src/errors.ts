@@ -4,6 +4,7 @@
  *
  * Callers branch on `instanceof`, never on message text.
  */
+import { FLAG_NAMING, toMessage, type Message, type OptionNaming, type Text } from './message.js';
 
 /** Exit status of the CLI, as the README's contracts define it. */
 export const ExitCode = {
@@ -17,20 +18,30 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /**
  * Something the user gave us is wrong: a missing or corrupt file, a bad flag value, a model
  * newer than the installed runtime. Always carries the fix. Exit status 2.
+ *
+ * Problem and fix may name options (`msg` in src/message.ts): they stay data until an entry
+ * renders them in its own words. `message` and `fix` are the command line's rendering.
  */
 export class BadInputError extends Error {
   override readonly name = 'BadInputError';
+  readonly problem: Message;
   /** What to do about it, one sentence, imperative. */
-  readonly fix: string;
+  readonly remedy: Message;
 
-  constructor(problem: string, fix: string, options?: { cause?: unknown }) {
-    super(problem, options);
-    this.fix = fix;
+  constructor(problem: Text, fix: Text, options?: { cause?: unknown }) {
+    super(toMessage(problem).render(FLAG_NAMING), options);
+    this.problem = toMessage(problem);
+    this.remedy = toMessage(fix);
   }
 
-  /** The one message a person reads: the problem, then the fix. */
-  describe(): string {
-    return `${this.message}\n  fix: ${this.fix}`;
+  /** The fix in the command line's words. */
+  get fix(): string {
+    return this.remedy.render(FLAG_NAMING);
+  }
+
+  /** The one message a person reads: the problem, then the fix, options named as `naming` says. */
+  describe(naming: OptionNaming = FLAG_NAMING): string {
+    return `${this.problem.render(naming)}\n  fix: ${this.remedy.render(naming)}`;
   }
 }
 
@@ -60,12 +71,13 @@ export function exitCodeOf(error: unknown): ExitCode {
 }
 
 /**
- * The text a person sees for an error. Bad input gets its problem and fix, nothing else;
- * anything else is a bug in quantgate and says where to report it. `verbose` adds the stack.
+ * The text a person sees for an error. Bad input gets its problem and fix, nothing else, with
+ * options named in the entry's words (`naming`); anything else is a bug in quantgate and says
+ * where to report it. `verbose` adds the stack.
  */
-export function describeError(error: unknown, verbose: boolean): string {
+export function describeError(error: unknown, verbose: boolean, naming: OptionNaming = FLAG_NAMING): string {
   const stack = verbose && error instanceof Error && error.stack ? `\n${error.stack}` : '';
-  if (error instanceof BadInputError) return `${error.describe()}${stack}`;
+  if (error instanceof BadInputError) return `${error.describe(naming)}${stack}`;
   if (error instanceof GateFailedError) return `gate failed: ${error.message}`;
   const message = error instanceof Error ? error.message : String(error);
   return (

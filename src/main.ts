@@ -8,9 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { edgeNaming, namingFor } from './config/naming.js';
 import { resolveConfig } from './config/resolve.js';
 import { describeError } from './errors.js';
-import { readActionInputs, withInputNames } from './github/inputs.js';
+import { readActionInputs } from './github/inputs.js';
 import { ActionLog } from './github/log.js';
 import { runPipeline } from './pipeline/run.js';
 import type { Results } from './results/schema.js';
@@ -23,17 +24,20 @@ function worstLoss(results: Results): string {
 
 export async function run(): Promise<void> {
   let reportPath: string | undefined;
+  // Messages name options as inputs (`input 'output'`), or by file and key where quantgate.yml gave the value.
+  let naming = edgeNaming('input');
   try {
     const inputs = readActionInputs();
-    const cwd = resolve(inputs.workingDirectory);
+    const cwd = inputs.action.workingDirectory;
     const config = resolveConfig('run', {
       given: inputs.given,
       givenKind: 'input',
       cwd,
-      ...(inputs.config ? { configPath: inputs.config } : {}),
+      ...(inputs.action.config ? { configPath: inputs.action.config } : {}),
     });
+    naming = namingFor('input', config.sources);
     reportPath = resolve(config.out, 'report.md');
-    const outcome = await runPipeline(config, { log: new ActionLog(), stdout: process.stdout, cwd });
+    const outcome = await runPipeline(config, { log: new ActionLog(), stdout: process.stdout, cwd, naming });
     const { verdict } = outcome.results;
     core.setOutput('verdict', verdict.pass ? 'pass' : 'fail');
     core.setOutput('accuracy-loss-pp', worstLoss(outcome.results));
@@ -48,6 +52,6 @@ export async function run(): Promise<void> {
     } catch {
       /* no report was written */
     }
-    core.setFailed(withInputNames(describeError(error, core.isDebug())));
+    core.setFailed(describeError(error, core.isDebug(), naming));
   }
 }

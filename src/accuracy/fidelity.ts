@@ -19,6 +19,7 @@
  */
 import type { HostTensor } from '../data/types.js';
 import { BadInputError } from '../errors.js';
+import { msg, opt } from '../message.js';
 import { type ClassLayout, classLayout, type ScoringOptions, scoresOf } from './layout.js';
 import { DEFAULT_THRESHOLD, NO_PREDICTION, predictClasses } from './predict.js';
 
@@ -60,7 +61,7 @@ export class FidelityScorer {
     if (candidate.dims.join('×') !== shape) {
       throw new BadInputError(
         `output '${name}' has shape ${shape} from FP32 but ${candidate.dims.join('×')} from ${this.options.candidate ?? 'the candidate'} (batch from sample ${batch.start}): outputs whose shape depends on the values cannot be compared position by position`,
-        'score an output whose shape is fixed by the input shape with --output',
+        msg`score an output whose shape is fixed by the input shape with ${opt('output')}`,
       );
     }
     const layout = classLayout(name, reference.dims, batch.size, this.options.classAxis);

@@ -9,6 +9,7 @@
  */
 import type { HostTensor, Labels } from '../data/types.js';
 import { BadInputError } from '../errors.js';
+import { msg, opt } from '../message.js';
 import { type ClassLayout, classLayout, positionsPerSample, type ScoringOptions, scoresOf } from './layout.js';
 import { SampleOutcomes } from './outcomes.js';
 import { DEFAULT_THRESHOLD, argmaxRow, inTopK, NO_PREDICTION } from './predict.js';
@@ -91,7 +92,7 @@ export class LabelledScorer {
     if (positions !== 1) {
       throw new BadInputError(
         `output '${name}' (shape ${dims.join('×')}, class axis ${layout.classAxis}) has ${positions} positions per sample, but labels give one class per sample`,
-        'score a classification output ([batch, classes]) with --output, or leave out --labels to score fidelity against FP32 at every position',
+        msg`score a classification output ([batch, classes]) with ${opt('output')}, or leave out ${opt('labels')} to score fidelity against FP32 at every position`,
       );
     }
     if (this.layout && this.layout.classes !== layout.classes) {
@@ -113,7 +114,7 @@ export class LabelledScorer {
     if (label < 0 || label >= count) {
       throw new BadInputError(
         `labels ${source}: label ${label} of sample ${index} is outside the ${count} classes of output '${this.options.output}' (0 to ${count - 1})`,
-        'give labels that count classes from 0 in the order of the model\'s output, or score another output with --output',
+        msg`give labels that count classes from 0 in the order of the model's output, or score another output with ${opt('output')}`,
       );
     }
     return label;

@@ -8,6 +8,7 @@
  */
 import type { HostTensor } from '../data/types.js';
 import { BadInputError } from '../errors.js';
+import { msg, opt } from '../message.js';
 import { DataType, dtypeName } from '../model/dtypes.js';
 import { bytesOf, toFloat32 } from '../model/tensor.js';
 
@@ -59,7 +60,7 @@ export function classLayout(output: string, dims: readonly number[], batchSize: 
   if (rank === 0 || dims[0] !== batchSize) {
     throw new BadInputError(
       `output '${output}' has shape ${shape} for a batch of ${batchSize} sample${batchSize === 1 ? '' : 's'}: its first axis is not the batch axis, so it cannot be scored per sample`,
-      'score an output whose first axis is the batch with --output',
+      msg`score an output whose first axis is the batch with ${opt('output')}`,
     );
   }
   if (rank === 1) {
@@ -94,7 +95,7 @@ export function scoresOf(output: string, tensor: HostTensor): Float32Array {
   if (!SCORE_TYPES.has(tensor.dataType)) {
     throw new BadInputError(
       `output '${output}' holds ${dtypeName(tensor.dataType)} values, not per-class scores: accuracy is scored on float logits or probabilities`,
-      'score an output of float logits or probabilities with --output',
+      msg`score an output of float logits or probabilities with ${opt('output')}`,
     );
   }
   return toFloat32(tensor.dataType, bytesOf(tensor.data));

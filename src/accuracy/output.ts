@@ -3,6 +3,7 @@
  */
 import { closest } from '../config/suggest.js';
 import { BadInputError } from '../errors.js';
+import { msg, opt, setting } from '../message.js';
 import { formatShape, type TensorSignature } from '../model/signature.js';
 
 /** The name of the output to score. `outputs` as the model declares them (names or signatures). */
@@ -18,7 +19,7 @@ export function selectOutput(outputs: readonly (string | TensorSignature)[], req
     .join(', ');
   const guess = closest(requested, names);
   throw new BadInputError(
-    `--output '${requested}': the model has no output of that name; its outputs are ${listed}`,
-    guess ? `did you mean --output ${guess}? Pass one of the model's output names` : "pass one of the model's output names with --output (or leave it out to score the first)",
+    msg`${opt('output')} is '${requested}', but the model has no output of that name; its outputs are ${listed}`,
+    guess ? msg`did you mean ${setting('output', guess)}? Pass one of the model's output names` : msg`pass one of the model's output names with ${opt('output')} (or leave it out to score the first)`,
   );
 }

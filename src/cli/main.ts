@@ -9,7 +9,10 @@ import { inspectCommand } from '../commands/inspect.js';
 import { quantizeCommand } from '../commands/quantize.js';
 import { runCommand } from '../commands/run.js';
 import type { CommandContext } from '../commands/context.js';
-import { resolveConfig } from '../config/resolve.js';
+import { edgeNaming, namingFor } from '../config/naming.js';
+import { resolveConfig, type ResolveInput } from '../config/resolve.js';
+import type { CommandName } from '../config/options.js';
+import type { ConfigByCommand } from '../config/types.js';
 import { describeError, ExitCode, exitCodeOf } from '../errors.js';
 import { TerminalLog } from './output.js';
 import { buildProgram, type ParsedCommand } from './program.js';
@@ -23,6 +26,8 @@ export interface CliIo {
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   let exitCode: number = ExitCode.passed;
   let verbose = argv.includes('--verbose');
+  // Messages name options as flags, or by file and key where quantgate.yml gave the value.
+  let naming = edgeNaming('flag');
   const log = () => new TerminalLog({ quiet: argv.includes('--quiet'), verbose }, io.stderr);
 
   const dispatch = async (parsed: ParsedCommand): Promise<void> => {
@@ -32,22 +37,28 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       stdout: io.stdout,
       cwd: io.cwd,
     };
-    const input = { given: parsed.flags, givenKind: 'flag' as const, cwd: io.cwd, ...(parsed.globals.config ? { configPath: parsed.globals.config } : {}) };
+    const input: ResolveInput = { given: parsed.flags, givenKind: 'flag', cwd: io.cwd, ...(parsed.globals.config ? { configPath: parsed.globals.config } : {}) };
+    const configFor = <C extends CommandName>(command: C): ConfigByCommand[C] => {
+      const config = resolveConfig(command, input);
+      naming = namingFor('flag', config.sources);
+      ctx.naming = naming;
+      return config;
+    };
     switch (parsed.command) {
       case 'inspect':
-        exitCode = await inspectCommand(resolveConfig('inspect', input), ctx);
+        exitCode = await inspectCommand(configFor('inspect'), ctx);
         return;
       case 'quantize':
-        exitCode = await quantizeCommand(resolveConfig('quantize', input), ctx);
+        exitCode = await quantizeCommand(configFor('quantize'), ctx);
         return;
       case 'run':
-        exitCode = await runCommand(resolveConfig('run', input), ctx);
+        exitCode = await runCommand(configFor('run'), ctx);
         return;
       case 'compare':
-        exitCode = await compareCommand(parsed.operands[0]!, parsed.operands[1]!, resolveConfig('compare', input), ctx);
+        exitCode = await compareCommand(parsed.operands[0]!, parsed.operands[1]!, configFor('compare'), ctx);
         return;
       case 'demo':
-        exitCode = await demoCommand(resolveConfig('demo', input), ctx);
+        exitCode = await demoCommand(configFor('demo'), ctx);
         return;
     }
   };
@@ -70,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       // Help and version exit 0; every parse error (unknown flag, missing argument) is usage: 2.
       return error.exitCode === 0 ? ExitCode.passed : ExitCode.badInput;
     }
-    log().error(describeError(error, verbose));
+    log().error(describeError(error, verbose, naming));
     return exitCodeOf(error);
   }
 }

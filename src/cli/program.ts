@@ -4,7 +4,8 @@
  * Parsing only: the commands themselves live in src/commands/.
  */
 import { Command, Option } from 'commander';
-import { camelKey, OPTIONS, optionsFor, type CommandName, type OptionSpec } from '../config/options.js';
+import { camelKey, defaultText, optionsFor, type CommandName, type OptionSpec } from '../config/options.js';
+import { toMessage } from '../message.js';
 import { VERSION } from '../version.js';
 
 export interface GlobalFlags {
@@ -29,18 +30,12 @@ const SUMMARIES: Record<CommandName, string> = {
   demo: 'Run the whole pipeline on the embedded example model (CPU only; no GPU needed).',
 };
 
-function defaultText(spec: OptionSpec): string | undefined {
-  if (spec.defaultText) return spec.defaultText;
-  if (spec.default === undefined || spec.boolean) return undefined;
-  if (Array.isArray(spec.default)) return spec.default.length ? spec.default.join(',') : undefined;
-  return String(spec.default);
-}
-
 function toOption(spec: OptionSpec): Option {
   // Defaults are applied by resolveConfig (flag > quantgate.yml > default), so commander gets
   // none: it would not know a flag was absent. The help still shows them.
-  const fallback = defaultText(spec);
-  const option = new Option(`--${spec.key}${spec.arg ? ` ${spec.arg}` : ''}`, `${spec.description}${fallback ? ` (default: ${fallback})` : ''}`);
+  const fallback = spec.boolean ? undefined : defaultText(spec);
+  const description = toMessage(spec.description).render();
+  const option = new Option(`--${spec.key}${spec.arg ? ` ${spec.arg}` : ''}`, `${description}${fallback ? ` (default: ${fallback})` : ''}`);
   if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   return option;
 }
@@ -100,7 +95,7 @@ NO_COLOR disables colour.`,
       const cmd = args[args.length - 1] as Command;
       const raw = cmd.opts<Record<string, unknown>>();
       const flags: Record<string, unknown> = {};
-      for (const spec of OPTIONS) {
+      for (const spec of optionsFor(name)) {
         const value = raw[camelKey(spec.key)];
         if (value !== undefined) flags[spec.key] = value;
       }

@@ -5,9 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { BadInputError } from '../errors.js';
+import { msg, opt, type Label } from '../message.js';
 import { resultsSchema, SCHEMA_VERSION, type Results } from '../results/schema.js';
 
 const SCHEMA_FILE = 'schema/results.schema.json in the quantgate package';
+
+const FROM_RUN = msg`pass the results.json that quantgate run wrote into its output folder (${opt('out')})`;
 
 /** "runs[3].latencyMs.p50" from zod's path. */
 function fieldPath(path: readonly PropertyKey[]): string {
@@ -23,29 +26,29 @@ function describe(value: unknown): string {
 }
 
 /** Parses text already read from `label`; exported for callers that have the text. */
-export function parseResults(text: string, label: string): Results {
+export function parseResults(text: string, label: Label): Results {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     throw new BadInputError(
-      `${label} is not JSON (${(error as Error).message})`,
-      'pass the results.json that quantgate run wrote into its --out folder',
+      msg`${label} is not JSON (${(error as Error).message})`,
+      FROM_RUN,
     );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new BadInputError(`${label} is not a quantgate results.json: it holds ${describe(data)}, not an object`, 'pass the results.json that quantgate run wrote into its --out folder');
+    throw new BadInputError(msg`${label} is not a quantgate results.json: it holds ${describe(data)}, not an object`, FROM_RUN);
   }
   const version = (data as Record<string, unknown>).schemaVersion;
   if (version === undefined) {
     throw new BadInputError(
-      `${label} is not a quantgate results.json: it has no schemaVersion`,
-      'pass the results.json that quantgate run wrote into its --out folder (report.md and calibration.json are not results files)',
+      msg`${label} is not a quantgate results.json: it has no schemaVersion`,
+      msg`${FROM_RUN} (report.md and calibration.json are not results files)`,
     );
   }
   if (version !== SCHEMA_VERSION) {
     throw new BadInputError(
-      `${label} has schemaVersion ${describe(version)}; this quantgate reads schemaVersion ${SCHEMA_VERSION}`,
+      msg`${label} has schemaVersion ${describe(version)}; this quantgate reads schemaVersion ${SCHEMA_VERSION}`,
       typeof version === 'number' && version > SCHEMA_VERSION
         ? 'upgrade quantgate to the version that wrote this file, or compare with results from this version'
         : 'run quantgate again to write the results with this version',
@@ -56,7 +59,7 @@ export function parseResults(text: string, label: string): Results {
     const issue = parsed.error.issues[0]!;
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
     throw new BadInputError(
-      `${label} does not match results.json schema ${SCHEMA_VERSION}: ${fieldPath(issue.path)}: ${issue.message}${more}`,
+      msg`${label} does not match results.json schema ${SCHEMA_VERSION}: ${fieldPath(issue.path)}: ${issue.message}${more}`,
       `write it again with quantgate run, or correct that field (the schema is ${SCHEMA_FILE})`,
     );
   }
@@ -64,14 +67,14 @@ export function parseResults(text: string, label: string): Results {
 }
 
 /** Reads and validates the results file at `path`; `role` names it in messages ("the baseline"). */
-export function readResultsFile(path: string, role: string): Results {
+export function readResultsFile(path: string, role: Label): Results {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${(error as Error).message})`;
-    throw new BadInputError(`${role} '${path}' ${why}`, 'pass the path of a results.json that quantgate run wrote (in its --out folder, quantgate-out/ by default)');
+    throw new BadInputError(msg`${role} '${path}' ${why}`, msg`pass the path of a results.json that quantgate run wrote (in its output folder, ${opt('out')}, quantgate-out/ by default)`);
   }
-  return parseResults(text, `${role} '${path}'`);
+  return parseResults(text, msg`${role} '${path}'`);
 }

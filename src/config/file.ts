@@ -6,7 +6,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { BadInputError } from '../errors.js';
-import { OPTIONS } from './options.js';
+import { msg, opt } from '../message.js';
+import { isFileKey, OPTIONS } from './options.js';
 import { closest } from './suggest.js';
 
 export const DEFAULT_CONFIG_NAMES = ['quantgate.yml', 'quantgate.yaml'];
@@ -21,8 +22,8 @@ export interface ConfigFile {
 export function findConfigFile(named: string | undefined, cwd: string): string | undefined {
   if (named !== undefined) {
     const path = resolve(cwd, named);
-    if (!existsSync(path)) throw new BadInputError(`--config ${named}: no such file`, `check the path; it is resolved against ${cwd}`);
-    if (!statSync(path).isFile()) throw new BadInputError(`--config ${named}: is not a file`, 'pass the path of a quantgate.yml');
+    if (!existsSync(path)) throw new BadInputError(msg`${opt('config')} ${named}: no such file`, `check the path; it is resolved against ${cwd}`);
+    if (!statSync(path).isFile()) throw new BadInputError(msg`${opt('config')} ${named}: is not a file`, 'pass the path of a quantgate.yml');
     return path;
   }
   return DEFAULT_CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
@@ -40,9 +41,16 @@ export function readConfigFile(path: string): ConfigFile {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new BadInputError(`${path}: must be a mapping of option names to values`, 'write one "key: value" line per option, e.g. "model: models/resnet50.onnx"');
   }
-  const allowed = OPTIONS.filter((o) => !o.flagOnly).map((o) => o.key);
+  const allowed = OPTIONS.filter(isFileKey).map((o) => o.key);
   for (const key of Object.keys(data)) {
     if (allowed.includes(key)) continue;
+    if (OPTIONS.some((o) => o.key === key && o.scope === 'action')) {
+      // A pull request can change quantgate.yml: what decides safety or identity stays in the workflow.
+      throw new BadInputError(
+        `${path}: '${key}' cannot be set in quantgate.yml: it is an input of the action alone, since a pull request can change this file`,
+        `remove it from the file and set the action's input '${key}' in the workflow's \`with:\` instead`,
+      );
+    }
     const suggestion = closest(key, allowed);
     throw new BadInputError(
       `${path}: unknown key '${key}'`,

@@ -1,38 +1,68 @@
 /**
  * Every option of quantgate, defined once. The CLI's flags, the action's inputs, the keys of
- * `quantgate.yml` and its JSON Schema are all generated from this table, so they cannot drift.
+ * `quantgate.yml`, its JSON Schema, the README's tables and the config types of src/config/types.ts
+ * are all generated from this table, so they cannot drift: adding an option is one edit here.
  *
  * Each option's schema accepts the value as a string (how flags and action inputs arrive) and,
  * where it is natural, the YAML form (a list, a number, a mapping), and turns both into one typed
  * value. `allowed` is what error messages and the docs say is allowed.
  */
 import { z } from 'zod';
+import { msg, OptionRef, type Text } from '../message.js';
 
 export type CommandName = 'run' | 'quantize' | 'inspect' | 'compare' | 'demo';
 
-export interface OptionSpec {
+/**
+ * Where an option can be set.
+ * - `all` (the default): a flag of its commands, a key of quantgate.yml, and, for `run`'s
+ *   options, an input of the action.
+ * - `cli`: only a flag (how one invocation prints, e.g. `--json`).
+ * - `action`: only an input of the action: its plumbing, and what decides safety or identity
+ *   (the token, fork pull requests, where the comment goes). quantgate.yml cannot set these: a
+ *   pull request controls that file.
+ */
+export type OptionScope = 'all' | 'cli' | 'action';
+
+export interface OptionSpec<S extends z.ZodType = z.ZodType> {
   /** The key in quantgate.yml and the action input; the flag is `--${key}`. */
   key: string;
   /** Placeholder shown in --help (`<path>`); absent for booleans. */
   arg?: string;
-  description: string;
+  /** Options it names are rendered in each place's words (`--preprocess`, `input 'preprocess'`). */
+  description: Text;
   allowed: string;
-  schema: z.ZodType;
+  schema: S;
   /** The default, in its typed form; absent when the option has none. */
-  default?: unknown;
+  default?: z.output<S>;
   /** How the default reads in --help and docs when it is computed at run time. */
   defaultText?: string;
+  /** action.yml's default when GitHub itself must fill it in (an expression like `${{ github.token }}`). */
+  actionDefault?: string;
+  /** The value as it is written on the command line, where joining a list with ',' is wrong. */
+  format?(value: z.output<S>): string;
+  /** Commands that take it. Action-only options belong to no command. */
   commands: readonly CommandName[];
+  /** Commands that cannot run without it (from a flag, an input or quantgate.yml). */
+  requiredFor?: readonly CommandName[];
+  /** An example value, for the message that says it is missing. */
+  example?: string;
+  scope?: OptionScope;
   /** Paths are resolved against the file that named them, or the working directory. */
   isPath?: boolean;
-  /** Given several times on the command line (`--exclude A --exclude B`). */
+  /** Given several times on the command line (`--exclude A --exclude B`); one per line as an input. */
   repeatable?: boolean;
   boolean?: boolean;
-  /** Not a key of quantgate.yml (only a flag). */
-  flagOnly?: boolean;
+  /** Never echoed in messages (a token). */
+  secret?: boolean;
 }
 
 const RUN_QUANTIZE = ['run', 'quantize'] as const;
+
+/**
+ * An option named in a description. Not `opt` from src/message.ts: its key type comes from this
+ * very table, which cannot refer to itself; test/unit/config-options.test.ts checks the keys.
+ */
+const mention = (key: string): OptionRef => new OptionRef(key);
 
 /** Splits "a,b , c" into ["a","b","c"]; lists from YAML pass through. */
 function listOf<T>(item: z.ZodType<T>, what: string) {
@@ -60,9 +90,18 @@ const numberIn = (what: string, min: number, max: number, exclusiveMin = false) 
       }),
     );
 
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '']).transform((v) => v === 'true')]);
+const wholeNumber = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${what} must be a whole number` })
+    .int({ error: `${what} must be a whole number` })
+    .min(min, { error: `${what} must be at least ${min}` })
+    .max(max, { error: `${what} must be at most ${max}` });
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', ''], { error: 'expected true or false' }).transform((v) => v === 'true')]);
 
 const pathValue = z.string().trim().min(1, { error: 'the path is empty' });
+
+const text = (what: string) => z.string().trim().min(1, { error: `${what} is empty` });
 
 /** "input:1x3x224x224,mask:1x128" or a YAML mapping {input: [1,3,224,224]}. */
 const inputShapes = z
@@ -112,6 +151,8 @@ export const PROVIDERS = ['cpu', 'cuda', 'tensorrt'] as const;
 export const METHODS = ['entropy', 'minmax', 'percentile'] as const;
 export const TARGET_CPUS = ['auto', 'avx2', 'vnni', 'arm64'] as const;
 export const PREPROCESS = ['imagenet'] as const;
+export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
+export const BASELINE_SOURCES = ['artifact', 'base-ref', 'none'] as const;
 
 const autoOr = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.union([
@@ -119,7 +160,8 @@ const autoOr = <T extends readonly [string, ...string[]]>(values: T, what: strin
     listOf(z.enum(values, { error: `each ${what} must be one of ${values.join(', ')}` }), what).transform((l) => [...new Set(l)]),
   ]);
 
-export const OPTIONS: readonly OptionSpec[] = [
+/** The table, with every entry's literal types: the config types are computed from it. */
+export const OPTION_TABLE = [
   {
     key: 'model',
     arg: '<path>',
@@ -127,12 +169,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     allowed: 'a path to an .onnx file',
     schema: pathValue,
     commands: ['run', 'quantize', 'inspect'],
+    requiredFor: ['run', 'quantize', 'inspect'],
+    example: 'models/resnet50.onnx',
     isPath: true,
   },
   {
     key: 'calibration-data',
     arg: '<path>',
-    description: 'Calibration samples: a folder of .npy files, an .npz keyed by input name, or a folder of images with --preprocess.',
+    description: msg`Calibration samples: a folder of .npy files, an .npz keyed by input name, or a folder of images with ${mention('preprocess')}.`,
     allowed: 'a path to a folder or an .npz file',
     schema: pathValue,
     commands: RUN_QUANTIZE,
@@ -141,7 +185,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'eval-data',
     arg: '<path>',
-    description: 'Evaluation samples, in the same forms as --calibration-data. Without it, the calibration data is scored for fidelity only.',
+    description: msg`Evaluation samples, in the same forms as ${mention('calibration-data')}. Without it, the calibration data is scored for fidelity only.`,
     allowed: 'a path to a folder or an .npz file',
     schema: pathValue,
     commands: ['run'],
@@ -170,6 +214,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Sizes for symbolic dimensions other than batch, per input.',
     allowed: 'NAME:DIMS pairs separated by commas, e.g. input:1x3x224x224,mask:1x128',
     schema: inputShapes,
+    default: {},
     commands: RUN_QUANTIZE,
   },
   {
@@ -211,7 +256,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'min-iterations',
     arg: '<n>',
-    description: 'Timed iterations of each benchmark, at least (both this and --min-time-ms must be met).',
+    description: msg`Timed iterations of each benchmark, at least (both this and ${mention('min-time-ms')} must be met).`,
     allowed: 'a whole number from 1 to 1000000',
     schema: positiveInt('iteration count', 1000000),
     default: 20,
@@ -247,7 +292,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'percentile',
     arg: '<pct>',
-    description: 'The percentile of |activation| kept by --method percentile.',
+    description: msg`The percentile of |activation| kept by ${new OptionRef('method', 'percentile')}.`,
     allowed: 'a number above 90 and at most 100',
     schema: numberIn('the percentile', 90, 100, true),
     default: 99.99,
@@ -256,7 +301,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'exclude',
     arg: '<pattern>',
-    description: 'Keep matching nodes in float: an exact node name, op:TYPE, or re:REGEX over node names (inspect --nodes lists them). Repeatable.',
+    description: 'Keep matching nodes in float: an exact node name, op:TYPE, or re:REGEX over node names (\`quantgate inspect --nodes\` lists them). Repeatable.',
     allowed: 'a node name, op:TYPE or re:REGEX',
     schema: z
       .union([z.string(), z.array(z.string())])
@@ -271,11 +316,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     arg: '<n>',
     description: 'Seed of everything random: generated calibration data and the bootstrap interval. The same inputs and seed give byte-identical models.',
     allowed: 'a whole number from 0 to 2147483647',
-    schema: z.coerce
-      .number({ error: 'the seed must be a whole number' })
-      .int({ error: 'the seed must be a whole number' })
-      .min(0, { error: 'the seed must be at least 0' })
-      .max(2147483647, { error: 'the seed must be at most 2147483647' }),
+    schema: wholeNumber('the seed', 0, 2147483647),
     default: 0,
     commands: RUN_QUANTIZE,
   },
@@ -295,6 +336,7 @@ export const OPTIONS: readonly OptionSpec[] = [
         return pair as [number, number];
       }),
     default: [0, 100],
+    format: (range: readonly number[]) => range.join(':'),
     commands: RUN_QUANTIZE,
   },
   {
@@ -320,7 +362,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     arg: '<name>',
     description: 'The model output that accuracy is scored on (default: the first).',
     allowed: 'the name of one of the model\'s outputs',
-    schema: z.string().trim().min(1, { error: 'the output name is empty' }),
+    schema: text('the output name'),
     commands: ['run'],
   },
   {
@@ -369,9 +411,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     key: 'export-command',
     arg: '<cmd>',
-    description: 'A command that writes the ONNX model at --model (e.g. your PyTorch export script); run before anything else.',
+    description: msg`A command that writes the ONNX model at ${mention('model')} (e.g. your PyTorch export script); run before anything else.`,
     allowed: 'a shell command',
-    schema: z.string().trim().min(1, { error: 'the command is empty' }),
+    schema: text('the command'),
     commands: ['run'],
   },
   {
@@ -392,7 +434,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: false,
     commands: ['inspect'],
     boolean: true,
-    flagOnly: true,
+    scope: 'cli',
   },
   {
     key: 'json',
@@ -402,19 +444,223 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: false,
     commands: ['run', 'quantize', 'inspect', 'compare'],
     boolean: true,
-    flagOnly: true,
+    scope: 'cli',
   },
-];
+  // The action's own inputs (scope 'action'): not flags, and refused in quantgate.yml.
+  {
+    key: 'config',
+    arg: '<path>',
+    description: 'Path of a quantgate.yml, relative to the working directory.',
+    allowed: 'a path to a quantgate.yml',
+    schema: pathValue,
+    defaultText: "quantgate.yml at the working directory's root, if present",
+    commands: [],
+    scope: 'action',
+    isPath: true,
+  },
+  {
+    key: 'working-directory',
+    arg: '<dir>',
+    description: 'Folder that relative paths are resolved against.',
+    allowed: 'a path to a folder',
+    schema: pathValue,
+    default: '.',
+    commands: [],
+    scope: 'action',
+    isPath: true,
+  },
+  {
+    key: 'node-version',
+    arg: '<version>',
+    description: 'Node.js version that runs quantgate on the runner.',
+    allowed: 'a Node.js version that actions/setup-node understands, e.g. 24',
+    schema: text('the Node.js version'),
+    default: '24',
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'github-token',
+    arg: '<token>',
+    description: 'Token that posts the comment and reads the stored baseline (needs pull-requests: write and actions: read).',
+    allowed: 'a GitHub token',
+    schema: text('the token').regex(/^\S+$/, { error: 'a token is one word, without spaces or line breaks' }),
+    defaultText: 'the workflow\'s token, ${{ github.token }}',
+    actionDefault: '${{ github.token }}',
+    commands: [],
+    scope: 'action',
+    secret: true,
+  },
+  {
+    key: 'comment',
+    arg: '<when>',
+    description:
+      'When to write the pull-request comment: always (create it, or edit it in place), on-change (create or edit only when the verdict or a gated number changed beyond noise since the comment\'s last version), never.',
+    allowed: COMMENT_MODES.join(', '),
+    schema: z.enum(COMMENT_MODES, { error: `the comment mode must be one of ${COMMENT_MODES.join(', ')}` }),
+    default: 'always',
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'comment-key',
+    arg: '<key>',
+    description: 'Tells this comment apart from the others quantgate keeps on the pull request: several models or workflows in one repository each keep their own.',
+    allowed: 'one line of text',
+    schema: text('the comment key').regex(/^[^\r\n]*$/, { error: 'the comment key must be one line' }),
+    defaultText: 'the model path',
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'baseline-from',
+    arg: '<source>',
+    description: msg`Where the baseline comes from: artifact (the results the latest push run of ${mention('baseline-workflow')} on the base branch stored), base-ref (the base branch's model, benchmarked in this job), none. A ${mention('baseline')} file overrides it.`,
+    allowed: BASELINE_SOURCES.join(', '),
+    schema: z.enum(BASELINE_SOURCES, { error: `the baseline source must be one of ${BASELINE_SOURCES.join(', ')}` }),
+    defaultText: 'artifact on pull requests, none otherwise',
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'baseline-workflow',
+    arg: '<file>',
+    description: 'The workflow whose push runs on the base branch store the baseline artifact.',
+    allowed: 'a workflow file name in .github/workflows (e.g. quantgate.yml) or a workflow ID',
+    schema: text('the workflow').regex(/^([\w.-]+\.ya?ml|\d+)$/, { error: 'the workflow must be a file name like quantgate.yml (no folder) or a numeric ID' }),
+    defaultText: "this workflow's file",
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'artifact-name',
+    arg: '<name>',
+    description: 'Name of the uploaded artifact (INT8 models, results, report, calibration files, logs). Each leg of a matrix needs its own.',
+    allowed: 'a name without " : < > | * ? \\ / or line breaks',
+    schema: text('the artifact name').regex(/^[^":<>|*?\\/\r\n]*$/, { error: 'an artifact name cannot hold " : < > | * ? \\ / or line breaks' }),
+    defaultText: 'quantgate-<model file name without .onnx>',
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'retention-days',
+    arg: '<days>',
+    description: 'Days the artifact is kept.',
+    allowed: 'a whole number of days from 1 to 90',
+    schema: wholeNumber('the retention', 1, 90),
+    defaultText: "the repository's setting",
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'allow-fork-prs',
+    description: 'Run on pull requests from forks on a self-hosted runner. Off, they are refused before anything runs: the runner would run a stranger\'s model and export command.',
+    allowed: 'true or false',
+    schema: bool,
+    default: false,
+    commands: [],
+    scope: 'action',
+  },
+  {
+    key: 'comment-author',
+    arg: '<login>',
+    description: 'The account that writes the comment: among its comments quantgate finds the one to edit.',
+    allowed: 'a GitHub login, e.g. github-actions[bot] or my-app[bot]',
+    schema: text('the login').regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/, { error: 'a GitHub login holds letters, digits and inner hyphens, with [bot] after an app\'s' }),
+    default: 'github-actions[bot]',
+    commands: [],
+    scope: 'action',
+  },
+] as const satisfies readonly OptionSpec[];
+
+/** The table as plain specs, for code that walks it at run time. */
+export const OPTIONS: readonly OptionSpec[] = OPTION_TABLE;
 
 export function optionsFor(command: CommandName): OptionSpec[] {
   return OPTIONS.filter((o) => o.commands.includes(command));
+}
+
+/** The action's own inputs (scope 'action'). */
+export function actionOnlyOptions(): OptionSpec[] {
+  return OPTIONS.filter((o) => o.scope === 'action');
+}
+
+/** Whether quantgate.yml may set it: not the CLI's per-invocation flags, not the action's own inputs. */
+export function isFileKey(spec: OptionSpec): boolean {
+  return (spec.scope ?? 'all') === 'all';
 }
 
 export function optionSpec(key: string): OptionSpec | undefined {
   return OPTIONS.find((o) => o.key === key);
 }
 
+/** A typed value as it is written on the command line or as an action input: `1,32`, `0:100`. */
+export function optionText(spec: OptionSpec, value: unknown): string {
+  if (spec.format) return spec.format(value);
+  if (Array.isArray(value)) return value.join(',');
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}:${Array.isArray(v) ? v.join('x') : String(v)}`)
+      .join(',');
+  }
+  return String(value);
+}
+
+/** The default as a person reads it in --help, action.yml and the README; undefined where there is none to show. */
+export function defaultText(spec: OptionSpec): string | undefined {
+  if (spec.defaultText) return spec.defaultText;
+  if (spec.default === undefined) return undefined;
+  const text = optionText(spec, spec.default);
+  return text === '' ? undefined : text;
+}
+
 /** The config field of an option key: `batch-sizes` → `batchSizes` (commander names flags the same way). */
 export function camelKey(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
+
+// ---- Types from the table -------------------------------------------------------------------
+// The config types (src/config/types.ts) are computed from OPTIONS, so a new option is one edit
+// here: the commands that take it gain a field of its schema's output type, required when it has
+// a default or a command cannot run without it, optional otherwise.
+
+type Option = (typeof OPTION_TABLE)[number];
+
+/** Every option's key. Messages name options by it (src/message.ts). */
+export type OptionKey = Option['key'];
+
+/** `batch-sizes` → `batchSizes`, as `camelKey` does at run time. */
+export type CamelKey<K extends string> = K extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelKey<Tail>>}` : K;
+
+/** The options of one command. */
+export type OptionsOf<C extends CommandName> = Option extends infer O ? (O extends { readonly commands: readonly (infer Cs)[] } ? (C extends Cs ? O : never) : never) : never;
+
+/** The options of the action alone (scope 'action'). */
+export type ActionOnlyOption = Extract<Option, { readonly scope: 'action' }>;
+
+type IsRequired<O, C> = O extends { readonly default: unknown }
+  ? true
+  : O extends { readonly requiredFor: readonly (infer R)[] }
+    ? C extends R
+      ? true
+      : false
+    : false;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The typed fields of a set of options as `command` gets them (optional where the option may be absent). */
+export type FieldsOf<O extends Option, C = never> = Simplify<
+  { [P in O as IsRequired<P, C> extends true ? CamelKey<P['key']> : never]: z.output<P['schema']> } & {
+    [P in O as IsRequired<P, C> extends true ? never : CamelKey<P['key']>]?: z.output<P['schema']>;
+  }
+>;
+
+// A default must be a value of its option's type: the compiler refuses the table otherwise.
+type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type BadDefault<O> = O extends { readonly key: infer K; readonly default: infer D; readonly schema: infer S extends z.ZodType }
+  ? D extends DeepReadonly<z.output<S>>
+    ? never
+    : K
+  : never;
+type AssertNever<T extends never> = T;
+export type DefaultsMatchTheirSchemas = AssertNever<BadDefault<Option>>;

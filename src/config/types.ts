@@ -1,84 +1,46 @@
 /**
  * The typed configuration each command runs with: what `resolveConfig` returns after merging
  * flags (or action inputs), quantgate.yml and defaults, and validating every value.
+ *
+ * Computed from the option table (src/config/options.ts), not written again: an option's field
+ * has its schema's output type, and is required where the option has a default or the command
+ * cannot run without it. test/types/config-types.ts pins the result.
  */
-import type { METHODS, PREPROCESS, PROVIDERS, RUNTIMES, TARGET_CPUS } from './options.js';
+import type { ActionOnlyOption, CommandName, FieldsOf, OptionsOf, METHODS, PREPROCESS, PROVIDERS, RUNTIMES, TARGET_CPUS, COMMENT_MODES, BASELINE_SOURCES } from './options.js';
 
 export type Runtime = (typeof RUNTIMES)[number];
 export type Provider = (typeof PROVIDERS)[number];
 export type Method = (typeof METHODS)[number];
 export type TargetCpu = (typeof TARGET_CPUS)[number];
 export type Preprocess = (typeof PREPROCESS)[number];
+export type CommentMode = (typeof COMMENT_MODES)[number];
+export type BaselineSource = (typeof BASELINE_SOURCES)[number];
 
-/** Where a value came from: `--threads`, `quantgate.yml: threads`, `input 'threads'` or `default`. */
+/**
+ * Where each value came from, by config field: `--threads`, `input 'threads'`,
+ * `/repo/quantgate.yml: threads` or `default`. Messages name an option the way it was given.
+ */
 export type Sources = Record<string, string>;
 
-export interface QuantizeSettings {
-  calibrationData?: string;
-  preprocess?: Preprocess;
-  inputShapes: Record<string, number[]>;
-  method: Method;
-  percentile: number;
-  exclude: string[];
-  targetCpu: TargetCpu;
-  threads?: number;
-  seed: number;
-  randomIntRange: [number, number];
-}
+/** A command's config: its options' fields, and where each value came from. */
+export type ConfigOf<C extends CommandName> = FieldsOf<OptionsOf<C>, C> & { sources: Sources };
 
-export interface QuantizeConfig extends QuantizeSettings {
-  model: string;
-  ranges?: string;
-  out: string;
-  json: boolean;
-  sources: Sources;
-}
+export type RunConfig = ConfigOf<'run'>;
+export type QuantizeConfig = ConfigOf<'quantize'>;
+export type InspectConfig = ConfigOf<'inspect'>;
+export type CompareConfig = ConfigOf<'compare'>;
+export type DemoConfig = ConfigOf<'demo'>;
 
-export interface RunConfig extends QuantizeSettings {
-  model: string;
-  evalData?: string;
-  labels?: string;
-  runtimes: 'auto' | Runtime[];
-  providers: 'auto' | Provider[];
-  batchSizes: number[];
-  warmupMs: number;
-  minIterations: number;
-  minTimeMs: number;
-  output?: string;
-  baseline?: string;
-  baselineModel?: string;
-  maxAccuracyDrop: number;
-  maxDisagreement?: number;
-  maxLatencyRegression?: number;
-  exportCommand?: string;
-  out: string;
-  json: boolean;
-  sources: Sources;
-}
+export type ConfigByCommand = { [C in CommandName]: ConfigOf<C> };
 
-export interface InspectConfig {
-  model: string;
-  nodes: boolean;
-  json: boolean;
-  sources: Sources;
-}
+/**
+ * What calibration and quantization need, shared by `run` and `quantize`: the options both
+ * commands take, less the model, the output folder and --json.
+ */
+export type QuantizeSettings = Omit<FieldsOf<Extract<OptionsOf<'run'>, OptionsOf<'quantize'>>, 'quantize'>, 'model' | 'out' | 'json'>;
 
-export interface CompareConfig {
-  maxAccuracyDrop: number;
-  maxLatencyRegression?: number;
-  json: boolean;
-  sources: Sources;
-}
-
-export interface DemoConfig {
-  out: string;
-  sources: Sources;
-}
-
-export interface ConfigByCommand {
-  run: RunConfig;
-  quantize: QuantizeConfig;
-  inspect: InspectConfig;
-  compare: CompareConfig;
-  demo: DemoConfig;
-}
+/**
+ * The action's own inputs (scope 'action' in the table), read and validated once by
+ * src/github/inputs.ts. Paths are absolute.
+ */
+export type ActionConfig = FieldsOf<ActionOnlyOption>;

@@ -6,6 +6,7 @@
  */
 import { loadSharp } from './sharp.js';
 import { BadInputError } from '../errors.js';
+import { msg, setting, type Label } from '../message.js';
 import { DataType, dtypeName } from '../model/dtypes.js';
 import { formatShape } from '../model/signature.js';
 import type { Column, Cursor } from './column.js';
@@ -19,7 +20,7 @@ import type { DataSet } from './types.js';
 export const IMAGES_IN_FLIGHT = 4;
 
 export interface ImageFolderOptions {
-  what: string;
+  what: Label;
   folder: string;
   files: readonly string[];
   inputs: readonly ModelInput[];
@@ -46,10 +47,10 @@ export async function openImageFolder(options: ImageFolderOptions): Promise<Data
   return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? 'image' : 'images'}, imagenet preprocessing`, files.length, [column]);
 }
 
-export function unreadableImage(what: string, file: string, error: unknown): BadInputError {
+export function unreadableImage(what: Label, file: string, error: unknown): BadInputError {
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   return new BadInputError(
-    `${what} ${file}: unreadable image (${detail})`,
+    msg`${what} ${file}: unreadable image (${detail})`,
     'replace the file with a readable JPEG, PNG, WebP or TIFF, or remove it from the folder (and its line from the labels)',
     { cause: error },
   );
@@ -60,7 +61,7 @@ function presetInput({ what, folder, inputs, inputShapes }: ImageFolderOptions):
   const names = inputs.map((i) => `'${i.name}'`).join(', ');
   if (inputs.length !== 1) {
     throw new BadInputError(
-      `${what} ${folder}: --preprocess imagenet feeds one image input, but the model has ${inputs.length} inputs (${names})`,
+      msg`${what} ${folder}: ${setting('preprocess', 'imagenet')} feeds one image input, but the model has ${inputs.length} inputs (${names})`,
       'give the inputs as an .npz keyed by input name: np.savez("data.npz", **{name: array, ...})',
     );
   }
@@ -68,7 +69,7 @@ function presetInput({ what, folder, inputs, inputShapes }: ImageFolderOptions):
   const expected = `N×${IMAGENET_SAMPLE.join('×')}`;
   if (input.dataType !== DataType.FLOAT) {
     throw new BadInputError(
-      `${what} ${folder}: --preprocess imagenet makes float32 samples, but the model's input '${input.name}' takes ${dtypeName(input.dataType)}`,
+      msg`${what} ${folder}: ${setting('preprocess', 'imagenet')} makes float32 samples, but the model's input '${input.name}' takes ${dtypeName(input.dataType)}`,
       `preprocess the images yourself and give .npy files of the input's type, or export the model with a float32 input`,
     );
   }
@@ -78,7 +79,7 @@ function presetInput({ what, folder, inputs, inputShapes }: ImageFolderOptions):
   const fits = modelFits && flagFits;
   if (!fits) {
     throw new BadInputError(
-      `${what} ${folder}: --preprocess imagenet makes samples of ${expected}, but the model's input '${input.name}' is ${formatShape(flag ?? input.shape)}`,
+      msg`${what} ${folder}: ${setting('preprocess', 'imagenet')} makes samples of ${expected}, but the model's input '${input.name}' is ${formatShape(flag ?? input.shape)}`,
       `preprocess the images for this model yourself and give a folder of .npy files of ${formatShape(input.shape)} instead`,
     );
   }
@@ -92,7 +93,7 @@ class ImageCursor implements Cursor {
 
   constructor(
     private readonly files: readonly string[],
-    private readonly what: string,
+    private readonly what: Label,
   ) {}
 
   private schedule(upTo: number): void {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { BadInputError } from '../errors.js';
+import { msg, type Label } from '../message.js';
 import { DataType, dtypeName } from '../model/dtypes.js';
 import { formatShape } from '../model/signature.js';
 import { typedView } from '../model/tensor.js';
@@ -15,11 +16,11 @@ import type { Labels } from './types.js';
 
 export interface ReadLabelsOptions {
   /** The flag the labels came from, for messages: `--labels`. */
-  what: string;
+  what: Label;
   /** Samples in the evaluation set: the labels must number exactly this many. */
   count: number;
   /** Where those samples came from, for the message when the counts differ: `--eval-data data/eval`. */
-  samplesFrom?: string;
+  samplesFrom?: Label;
 }
 
 const INTEGER_TYPES = new Set<number>([DataType.INT8, DataType.UINT8, DataType.INT16, DataType.UINT16, DataType.INT32, DataType.UINT32, DataType.INT64, DataType.UINT64]);
@@ -32,23 +33,23 @@ export async function readLabels(path: string, options: ReadLabelsOptions): Prom
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new BadInputError(
-      `${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a labels file' : (error as Error).message}`,
+      msg`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a labels file' : (error as Error).message}`,
       'give a .npy of integer labels or a text file with one integer a line',
       { cause: error },
     );
   }
   const values = extname(path).toLowerCase() === '.npy' ? npyLabels(path, bytes, what) : textLabels(path, bytes, what);
   if (values.length !== options.count) {
-    const samples = options.samplesFrom ? `${options.samplesFrom} holds ${options.count}` : `the evaluation set holds ${options.count}`;
+    const samples = options.samplesFrom ? msg`${options.samplesFrom} holds ${options.count}` : `the evaluation set holds ${options.count}`;
     throw new BadInputError(
-      `${what} ${path}: ${values.length} labels, but ${samples} ${options.count === 1 ? 'sample' : 'samples'}; each sample needs exactly one label`,
+      msg`${what} ${path}: ${values.length} labels, but ${samples} ${options.count === 1 ? 'sample' : 'samples'}; each sample needs exactly one label`,
       'give one label per evaluation sample, in the order of the samples (byte-wise sorted file names for a folder)',
     );
   }
   return { source: path, values };
 }
 
-function npyLabels(path: string, bytes: Uint8Array, what: string): Int32Array {
+function npyLabels(path: string, bytes: Uint8Array, what: Label): Int32Array {
   const location = { kind: 'npy' as const, path };
   const header = parseNpyHeader(bytes);
   if (isNpyProblem(header)) throw npyProblemError(what, location, header);
@@ -58,13 +59,13 @@ function npyLabels(path: string, bytes: Uint8Array, what: string): Int32Array {
   const { shape } = header;
   if (!(shape.length === 1 || (shape.length === 2 && shape[1] === 1))) {
     throw new BadInputError(
-      `${what} ${path}: shape ${formatShape(shape)}; labels are one integer per sample, shape [N] or [N, 1]`,
+      msg`${what} ${path}: shape ${formatShape(shape)}; labels are one integer per sample, shape [N] or [N, 1]`,
       'save the class indices, not scores or one-hot rows: np.save("labels.npy", scores.argmax(axis=1))',
     );
   }
   if (!INTEGER_TYPES.has(header.dataType)) {
     throw new BadInputError(
-      `${what} ${path}: ${dtypeName(header.dataType)} values; labels are integer class indices`,
+      msg`${what} ${path}: ${dtypeName(header.dataType)} values; labels are integer class indices`,
       `convert them: ${rewriteCommand(location, 'a.astype(np.int64)')}`,
     );
   }
@@ -73,14 +74,14 @@ function npyLabels(path: string, bytes: Uint8Array, what: string): Int32Array {
   for (let i = 0; i < raw.length; i++) {
     const value = Number(raw[i]!);
     if (value < 0 || value > 2 ** 31 - 1) {
-      throw new BadInputError(`${what} ${path}: label ${i} is ${value}; a class index is a whole number from 0 up`, 'give class indices starting at 0');
+      throw new BadInputError(msg`${what} ${path}: label ${i} is ${value}; a class index is a whole number from 0 up`, 'give class indices starting at 0');
     }
     values[i] = value;
   }
   return values;
 }
 
-function textLabels(path: string, bytes: Uint8Array, what: string): Int32Array {
+function textLabels(path: string, bytes: Uint8Array, what: Label): Int32Array {
   const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
@@ -90,7 +91,7 @@ function textLabels(path: string, bytes: Uint8Array, what: string): Int32Array {
     if (!/^\+?\d+$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) {
       const shown = trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed;
       throw new BadInputError(
-        `${what} ${path}: line ${i + 1} is ${shown === '' ? 'empty' : `'${shown}'`}; each line holds one class index, a whole number from 0 up`,
+        msg`${what} ${path}: line ${i + 1} is ${shown === '' ? 'empty' : `'${shown}'`}; each line holds one class index, a whole number from 0 up`,
         `write one integer a line, nothing else (fix line ${i + 1})`,
       );
     }

@@ -5,6 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { BadInputError } from '../errors.js';
+import { msg, type Label } from '../message.js';
 import { mapBounded } from './bounded.js';
 import type { Column, Cursor } from './column.js';
 import { isNpyProblem, npyDataOffset, npyProblemError, NPY_PRELUDE_BYTES, parseNpyHeader, type NpyHeader } from './npy.js';
@@ -23,13 +24,13 @@ export async function readAt(handle: FileHandle, target: Uint8Array, offset: num
 }
 
 /** Opens a data file, turning "no such file" and "permission denied" into bad input. */
-export async function openDataFile(path: string, what: string): Promise<FileHandle> {
+export async function openDataFile(path: string, what: Label): Promise<FileHandle> {
   try {
     return await open(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new BadInputError(
-      `${what} ${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message})`,
+      msg`${what} ${path}: cannot be read (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message})`,
       code === 'ENOENT' ? 'check the path; the folder changed while quantgate read it' : 'make the file readable by the user quantgate runs as',
       { cause: error },
     );
@@ -37,7 +38,7 @@ export async function openDataFile(path: string, what: string): Promise<FileHand
 }
 
 /** The header of a .npy file, checked against the file's size (a truncated file is bad input). */
-export async function readNpyFileHeader(path: string, what: string): Promise<NpyHeader> {
+export async function readNpyFileHeader(path: string, what: Label): Promise<NpyHeader> {
   const location = { kind: 'npy' as const, path };
   const handle = await openDataFile(path, what);
   try {
@@ -66,7 +67,7 @@ export interface NpySegment {
   count: number;
 }
 
-export function npyFilesColumn(input: DataSetInput, segments: readonly NpySegment[], what: string): Column {
+export function npyFilesColumn(input: DataSetInput, segments: readonly NpySegment[], what: Label): Column {
   return { ...input, open: () => new NpyCursor(segments, sampleBytes(input.dataType, input.sampleDims), what) };
 }
 
@@ -93,7 +94,7 @@ class NpyCursor implements Cursor {
   constructor(
     private readonly segments: readonly NpySegment[],
     private readonly sampleBytes: number,
-    private readonly what: string,
+    private readonly what: Label,
   ) {}
 
   async read(first: number, count: number, target: Uint8Array): Promise<void> {
@@ -111,7 +112,7 @@ class NpyCursor implements Cursor {
         const length = piece.count * this.sampleBytes;
         const got = await readAt(handle, target, piece.offset, length, piece.segment.dataOffset + piece.from * this.sampleBytes);
         if (got < length) {
-          throw new BadInputError(`${this.what} ${piece.segment.path}: the file got shorter while quantgate read it`, 'leave the data files alone while quantgate runs');
+          throw new BadInputError(msg`${this.what} ${piece.segment.path}: the file got shorter while quantgate read it`, 'leave the data files alone while quantgate runs');
         }
       } finally {
         if (!keep && !reuse) await handle.close().catch(() => undefined);

@@ -5,6 +5,7 @@
  * sources (a whole .npy can be far larger than memory should hold).
  */
 import { BadInputError } from '../errors.js';
+import { msg, type Label } from '../message.js';
 import { describeLocation, pyString, rewriteCommand, type ArrayLocation } from './location.js';
 import { itemSize, parseDescr } from './npy-dtype.js';
 
@@ -98,42 +99,42 @@ export function isNpyProblem(value: NpyHeader | NpyProblem | number): value is N
  * The bad-input error for a problem with an array: names the flag and the file, says what is
  * wrong, and gives the numpy one-liner that fixes it where one exists.
  */
-export function npyProblemError(what: string, location: ArrayLocation, problem: NpyProblem): BadInputError {
-  const where = `${what} ${describeLocation(location)}`;
+export function npyProblemError(what: Label, location: ArrayLocation, problem: NpyProblem): BadInputError {
+  const where = msg`${what} ${describeLocation(location)}`;
   const save =
     location.kind === 'npy' ? `np.save(${pyString(location.path)}, array)` : `np.savez(${pyString(location.path)}, **{${pyString(location.key)}: array, ...})`;
   switch (problem.kind) {
     case 'not-npy':
-      return new BadInputError(`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save}`);
+      return new BadInputError(msg`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save}`);
     case 'version':
-      return new BadInputError(`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save} from a current numpy`);
+      return new BadInputError(msg`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save} from a current numpy`);
     case 'header':
-      return new BadInputError(`${where}: ${problem.detail}`, `write it again with ${save}`);
+      return new BadInputError(msg`${where}: ${problem.detail}`, `write it again with ${save}`);
     case 'big-endian':
       return new BadInputError(
-        `${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
+        msg`${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
         `convert it to little-endian: ${rewriteCommand(location, `a.astype('${problem.littleEndian}')`)}`,
       );
     case 'fortran':
-      return new BadInputError(`${where}: values in Fortran (column-major) order; quantgate reads C order`, `store it in C order: ${rewriteCommand(location, 'np.ascontiguousarray(a)')}`);
+      return new BadInputError(msg`${where}: values in Fortran (column-major) order; quantgate reads C order`, `store it in C order: ${rewriteCommand(location, 'np.ascontiguousarray(a)')}`);
     case 'object':
       return new BadInputError(
-        `${where}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
+        msg`${where}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
         `save numbers instead, e.g. ${save} with array = np.asarray(values, dtype=np.float32)`,
       );
     case 'structured':
       return new BadInputError(
-        `${where}: a structured array (named fields); quantgate reads one plain numeric array per model input`,
+        msg`${where}: a structured array (named fields); quantgate reads one plain numeric array per model input`,
         `save each field as its own array keyed by input name: np.savez('data.npz', **{name: array[name] for name in array.dtype.names})`,
       );
     case 'dtype':
       return new BadInputError(
-        `${where}: dtype '${problem.descr}' is not a numeric type a model input takes (float16/32/64, int8-64, uint8-64, bool)`,
+        msg`${where}: dtype '${problem.descr}' is not a numeric type a model input takes (float16/32/64, int8-64, uint8-64, bool)`,
         `convert it to the model input's type, e.g. ${rewriteCommand(location, 'a.astype(np.float32)')}`,
       );
     case 'truncated':
       return new BadInputError(
-        `${where}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
+        msg`${where}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
         `copy or write the whole file again (${save})`,
       );
   }

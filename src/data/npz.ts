@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { BadInputError } from '../errors.js';
+import { msg, type Label } from '../message.js';
 import { pyString } from './location.js';
 import type { Column, Cursor } from './column.js';
 import { isNpyProblem, npyDataOffset, npyProblemError, NPY_PRELUDE_BYTES, parseNpyHeader, type NpyHeader } from './npy.js';
@@ -32,10 +33,10 @@ export interface NpzMember {
 }
 
 /** Every array in the archive with its .npy header; anything that is not one is bad input. */
-export async function readNpzMembers(path: string, what: string): Promise<NpzMember[]> {
+export async function readNpzMembers(path: string, what: Label): Promise<NpzMember[]> {
   const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false }).catch((error: Error) => {
     throw new BadInputError(
-      `${what} ${path}: not a readable .npz (zip) archive: ${error.message}`,
+      msg`${what} ${path}: not a readable .npz (zip) archive: ${error.message}`,
       `write it with np.savez(${pyString(path)}, **{input_name: array, ...}) (or np.savez_compressed)`,
       { cause: error },
     );
@@ -43,25 +44,25 @@ export async function readNpzMembers(path: string, what: string): Promise<NpzMem
   try {
     const members: NpzMember[] = [];
     const entries = await entriesOf(zip).catch((error: Error) => {
-      throw new BadInputError(`${what} ${path}: a damaged .npz (zip) archive: ${error.message}`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
+      throw new BadInputError(msg`${what} ${path}: a damaged .npz (zip) archive: ${error.message}`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
     });
     for (const entry of entries) {
       if (entry.fileName.endsWith('/')) continue; // a folder entry holds nothing
       const key = entry.fileName.replace(/\.npy$/, '');
       if (key === entry.fileName) {
         throw new BadInputError(
-          `${what} ${path}: member '${entry.fileName}' is not a .npy array; an .npz holds one .npy per model input`,
+          msg`${what} ${path}: member '${entry.fileName}' is not a .npy array; an .npz holds one .npy per model input`,
           'write the archive with np.savez or np.savez_compressed, which store only arrays',
         );
       }
       if (entry.isEncrypted() || (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED)) {
         throw new BadInputError(
-          `${what} ${path}: array '${key}' is ${entry.isEncrypted() ? 'encrypted' : `compressed with zip method ${entry.compressionMethod}`}; quantgate reads stored and deflated members`,
+          msg`${what} ${path}: array '${key}' is ${entry.isEncrypted() ? 'encrypted' : `compressed with zip method ${entry.compressionMethod}`}; quantgate reads stored and deflated members`,
           'write the archive with np.savez (stored) or np.savez_compressed (deflated)',
         );
       }
       const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true }).catch((error: Error) => {
-        throw new BadInputError(`${what} ${path}: array '${key}' is damaged (${error.message})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
+        throw new BadInputError(msg`${what} ${path}: array '${key}' is damaged (${error.message})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
       });
       const member = { key, deflated: entry.compressionMethod === DEFLATED, fileDataStart, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
       members.push({ ...member, header: await readMemberHeader(path, member, what) });
@@ -88,7 +89,7 @@ function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
 /** Where a member's bytes are, before its header is known. */
 type MemberPlace = Omit<NpzMember, 'header'>;
 
-async function readMemberHeader(path: string, member: MemberPlace, what: string): Promise<NpyHeader> {
+async function readMemberHeader(path: string, member: MemberPlace, what: Label): Promise<NpyHeader> {
   const location = { kind: 'npz' as const, path, key: member.key };
   const source = await openMember(path, member, what);
   try {
@@ -117,9 +118,9 @@ interface MemberSource {
   close(): Promise<void>;
 }
 
-async function openMember(path: string, member: MemberPlace, what: string): Promise<MemberSource> {
+async function openMember(path: string, member: MemberPlace, what: Label): Promise<MemberSource> {
   const damaged = (detail: string, cause?: unknown) =>
-    new BadInputError(`${what} ${path}: array '${member.key}' is damaged (${detail})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause });
+    new BadInputError(msg`${what} ${path}: array '${member.key}' is damaged (${detail})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause });
   if (!member.deflated) {
     const handle = await openDataFile(path, what);
     let position = member.fileDataStart;
@@ -154,7 +155,7 @@ async function openMember(path: string, member: MemberPlace, what: string): Prom
   };
 }
 
-export function npzColumn(input: DataSetInput, path: string, member: NpzMember, what: string): Column {
+export function npzColumn(input: DataSetInput, path: string, member: NpzMember, what: Label): Column {
   const bytesPerSample = sampleBytes(input.dataType, input.sampleDims);
   return {
     ...input,

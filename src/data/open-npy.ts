@@ -3,6 +3,7 @@
  * batch along axis 0, concatenated in byte-wise file-name order.
  */
 import { BadInputError } from '../errors.js';
+import { msg } from '../message.js';
 import { mapBounded } from './bounded.js';
 import { columnDataSet } from './column.js';
 import { npyFilesColumn, readNpyFileHeader } from './npy-files.js';
@@ -24,7 +25,7 @@ export async function openNpyFiles({ source, files, inputs, context }: NpyFilesO
   const { what } = context;
   if (inputs.length !== 1) {
     throw new BadInputError(
-      `${what} ${source}: .npy files feed a model with one input, but this model has ${inputs.length} (${inputs.map((i) => `'${i.name}'`).join(', ')})`,
+      msg`${what} ${source}: .npy files feed a model with one input, but this model has ${inputs.length} (${inputs.map((i) => `'${i.name}'`).join(', ')})`,
       `give one .npz keyed by input name instead: np.savez('data.npz', **{${inputs.map((i) => `'${i.name}': ...`).join(', ')}})`,
     );
   }
@@ -35,7 +36,7 @@ export async function openNpyFiles({ source, files, inputs, context }: NpyFilesO
   const count = counts.reduce((a, b) => a + b, 0);
   if (count === 0) {
     throw new BadInputError(
-      `${what} ${source}: no samples (${files.length === 1 ? 'the .npy has 0 rows' : `all ${files.length} .npy files have 0 rows`})`,
+      msg`${what} ${source}: no samples (${files.length === 1 ? 'the .npy has 0 rows' : `all ${files.length} .npy files have 0 rows`})`,
       'save at least one sample: an array of shape (N, ...) with N ≥ 1',
     );
   }

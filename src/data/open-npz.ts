@@ -1,5 +1,6 @@
 /** An .npz keyed by input name: one array per model input, all holding the same number of samples. */
 import { BadInputError } from '../errors.js';
+import { msg } from '../message.js';
 import { columnDataSet } from './column.js';
 import { pyString } from './location.js';
 import { npzColumn, readNpzMembers } from './npz.js';
@@ -16,14 +17,14 @@ export async function openNpz(path: string, inputs: readonly ModelInput[], conte
   const missing = names.filter((n) => !keys.includes(n));
   if (missing.length > 0) {
     throw new BadInputError(
-      `${what} ${path}: no array for input ${missing.map((n) => `'${n}'`).join(', ')} (${listing})`,
+      msg`${what} ${path}: no array for input ${missing.map((n) => `'${n}'`).join(', ')} (${listing})`,
       `key each array by the model input it feeds: ${savez}`,
     );
   }
   const unknown = keys.filter((k) => !names.includes(k));
   if (unknown.length > 0) {
     throw new BadInputError(
-      `${what} ${path}: array ${unknown.map((k) => `'${k}'`).join(', ')} matches no model input (${listing})`,
+      msg`${what} ${path}: array ${unknown.map((k) => `'${k}'`).join(', ')} matches no model input (${listing})`,
       `keep only arrays keyed by input name: ${savez}`,
     );
   }
@@ -37,12 +38,12 @@ export async function openNpz(path: string, inputs: readonly ModelInput[], conte
   const uneven = fitted.find((f) => f.count !== count);
   if (uneven) {
     throw new BadInputError(
-      `${what} ${path}: the arrays hold different numbers of samples (${fitted.map((f) => `'${f.input.name}' ${f.count}`).join(', ')})`,
+      msg`${what} ${path}: the arrays hold different numbers of samples (${fitted.map((f) => `'${f.input.name}' ${f.count}`).join(', ')})`,
       'give every input the same number of samples along axis 0: sample i of each array is one model run',
     );
   }
   if (count === 0) {
-    throw new BadInputError(`${what} ${path}: no samples (its arrays have 0 rows)`, 'save at least one sample per input: arrays of shape (N, ...) with N ≥ 1');
+    throw new BadInputError(msg`${what} ${path}: no samples (its arrays have 0 rows)`, 'save at least one sample per input: arrays of shape (N, ...) with N ≥ 1');
   }
   const columns = fitted.map(({ input, member, sampleDims }) => npzColumn({ name: input.name, dataType: input.dataType, sampleDims }, path, member, what));
   return columnDataSet(`${what} ${path}: ${count} ${count === 1 ? 'sample' : 'samples'} of ${names.length === 1 ? '1 input' : `${names.length} inputs`}`, count, columns);

@@ -5,6 +5,7 @@
  * the same seed gives the same bytes. Reports say loudly that such data was used (`random`).
  */
 import { BadInputError } from '../errors.js';
+import { msg, setting } from '../message.js';
 import { DataType, dtypeName } from '../model/dtypes.js';
 import { floatToHalf } from '../model/tensor.js';
 import { formatShape, type TensorSignature } from '../model/signature.js';
@@ -50,10 +51,10 @@ export function randomDataSet(signatures: readonly TensorSignature[], options: R
   const unsized = inputs.filter((input) => randomSampleDims(input, inputShapes) === undefined);
   if (unsized.length > 0) {
     const first = unsized[0]!;
-    const flag = `--input-shapes ${unsized.map(inputShapesExample).join(',')}`;
+    const flag = setting('input-shapes', unsized.map(inputShapesExample).join(','));
     throw new BadInputError(
       `input '${first.name}' (${formatShape(first.shape)}) has ${first.shape === null ? 'no shape in the model' : 'symbolic dims other than batch'}, and there is no data to size ${unsized.length > 1 ? `it and ${unsized.length - 1} more` : 'it'}`,
-      `give the sizes: ${flag} (replace the capitalized names by sizes), or give calibration data`,
+      msg`give the sizes: ${flag} (replace the capitalized names by sizes), or give calibration data`,
     );
   }
 

@@ -9,6 +9,7 @@
  */
 import { dirname } from 'node:path';
 import { BadInputError } from '../errors.js';
+import { msg, opt, setting, type Label } from '../message.js';
 import { dataTypeFromName, dtypeName } from '../model/dtypes.js';
 import { formatShape, type Dim, type TensorSignature } from '../model/signature.js';
 import { describeLocation, rewriteCommand, rewriteFolderCommand, type ArrayLocation } from './location.js';
@@ -37,13 +38,13 @@ export interface FittedInput {
 
 export interface FitContext {
   /** The flag the data came from, for messages: `--calibration-data`. */
-  what: string;
+  what: Label;
   inputShapes: Record<string, number[]>;
   /** Sizes taken by symbolic dims so far, shared by all inputs: symbol → size and where. */
   symbols: Map<string, { size: number; where: string }>;
 }
 
-export function newFitContext(what: string, inputShapes: Record<string, number[]> = {}): FitContext {
+export function newFitContext(what: Label, inputShapes: Record<string, number[]> = {}): FitContext {
   return { what, inputShapes, symbols: new Map() };
 }
 
@@ -90,22 +91,22 @@ export function checkInputShapes(inputs: readonly ModelInput[], inputShapes: Rec
     const input = inputs.find((i) => i.name === name);
     if (!input) {
       throw new BadInputError(
-        `--input-shapes names '${name}', which is not an input of the model (its inputs: ${inputNames(inputs)})`,
-        `name the model's inputs, e.g. --input-shapes ${inputs.map(inputShapesExample).join(',')}`,
+        msg`${opt('input-shapes')} names '${name}', which is not an input of the model (its inputs: ${inputNames(inputs)})`,
+        msg`name the model's inputs, e.g. ${setting('input-shapes', inputs.map(inputShapesExample).join(','))}`,
       );
     }
     if (input.shape === null) continue;
     if (dims.length !== input.shape.length) {
       throw new BadInputError(
-        `--input-shapes gives '${name}' ${dims.length} dims (${formatShape(dims)}), but the model's input is ${formatShape(input.shape)} (${input.shape.length} dims)`,
-        `give all ${input.shape.length} dims, batch first: --input-shapes ${inputShapesExample(input)}`,
+        msg`${opt('input-shapes')} gives '${name}' ${dims.length} dims (${formatShape(dims)}), but the model's input is ${formatShape(input.shape)} (${input.shape.length} dims)`,
+        msg`give all ${input.shape.length} dims, batch first: ${setting('input-shapes', inputShapesExample(input))}`,
       );
     }
     input.shape.forEach((d, axis) => {
       if (typeof d === 'number' && dims[axis] !== d) {
         throw new BadInputError(
-          `--input-shapes gives '${name}' ${formatShape(dims)}, but the model fixes dim ${axis} of ${formatShape(input.shape)} at ${d}`,
-          `use the model's fixed sizes: --input-shapes ${inputShapesExample(input)}`,
+          msg`${opt('input-shapes')} gives '${name}' ${formatShape(dims)}, but the model fixes dim ${axis} of ${formatShape(input.shape)} at ${d}`,
+          msg`use the model's fixed sizes: ${setting('input-shapes', inputShapesExample(input))}`,
         );
       }
     });
@@ -151,15 +152,15 @@ export function fitInput(input: ModelInput, arrays: readonly FoundArray[], conte
   const expected = (): Dim[] => rules?.map((r) => r.flag ?? r.model) ?? resolved.map((d) => d ?? null);
 
   for (const array of arrays) {
-    const where = `${what} ${describeLocation(array.location)}`;
+    const where = msg`${what} ${describeLocation(array.location)}`;
     const rank = array.dims.length;
     let batch: boolean;
     if (sampleRank === undefined) {
       // Neither the model nor --input-shapes gives a rank: axis 0 is the batch.
       if (rank === 0) {
         throw new BadInputError(
-          `${where}: a scalar, but the model gives input '${input.name}' no shape, so quantgate reads axis 0 as the batch`,
-          `save a batch (N, ...) or give the input's shape with --input-shapes ${inputShapesExample(input)}`,
+          msg`${where}: a scalar, but the model gives input '${input.name}' no shape, so quantgate reads axis 0 as the batch`,
+          msg`save a batch (N, ...) or give the input's shape with ${setting('input-shapes', inputShapesExample(input))}`,
         );
       }
       batch = true;
@@ -170,7 +171,7 @@ export function fitInput(input: ModelInput, arrays: readonly FoundArray[], conte
       batch = false;
     } else {
       throw new BadInputError(
-        `${where}: shape ${formatShape(array.dims)} does not fit input '${input.name}' (${formatShape(input.shape)}), which takes ${expectedForms(expected())}`,
+        msg`${where}: shape ${formatShape(array.dims)} does not fit input '${input.name}' (${formatShape(input.shape)}), which takes ${expectedForms(expected())}`,
         `save arrays of ${expectedForms(expected())}`,
       );
     }
@@ -184,18 +185,18 @@ export function fitInput(input: ModelInput, arrays: readonly FoundArray[], conte
       if (want !== undefined && size !== want) {
         if (rule && typeof rule.model === 'number') {
           throw new BadInputError(
-            `${where}: shape ${formatShape(array.dims)} does not fit input '${input.name}' (${formatShape(input.shape)}): sample dim ${k + 1} is ${size}, the model fixes it at ${rule.model}`,
+            msg`${where}: shape ${formatShape(array.dims)} does not fit input '${input.name}' (${formatShape(input.shape)}): sample dim ${k + 1} is ${size}, the model fixes it at ${rule.model}`,
             `save samples of ${formatShape(expected())} (resize or crop them to the model's input size)`,
           );
         }
         if (rule?.flag !== undefined) {
           throw new BadInputError(
-            `${where}: sample dim ${k + 1}${axisName} of input '${input.name}' is ${size}, but --input-shapes says ${rule.flag}`,
-            `make --input-shapes match the data (${input.name}:${[1, ...sample].join('x')}) or the data match it`,
+            msg`${where}: sample dim ${k + 1}${axisName} of input '${input.name}' is ${size}, but ${opt('input-shapes')} says ${rule.flag}`,
+            msg`make ${opt('input-shapes')} match the data (${input.name}:${[1, ...sample].join('x')}) or the data match it`,
           );
         }
         throw new BadInputError(
-          `${where}: sample dim ${k + 1}${axisName} of input '${input.name}' is ${size}, but it is ${want} in ${firstSeen[k]}; quantgate batches samples, so they must all have one size`,
+          msg`${where}: sample dim ${k + 1}${axisName} of input '${input.name}' is ${size}, but it is ${want} in ${firstSeen[k]}; quantgate batches samples, so they must all have one size`,
           `make every sample of '${input.name}' the same size along dim ${k + 1} (resize, crop or pad them)`,
         );
       }
@@ -220,20 +221,20 @@ function bindSymbols(input: ModelInput, rules: AxisRule[], sampleDims: number[],
       context.symbols.set(rule.model, { size, where: `input '${input.name}'` });
     } else if (seen.size !== size) {
       throw new BadInputError(
-        `${context.what}: the model's dim '${rule.model}' is ${seen.size} in ${seen.where} but ${size} in input '${input.name}'; one symbol takes one size in a run`,
+        msg`${context.what}: the model's dim '${rule.model}' is ${seen.size} in ${seen.where} but ${size} in input '${input.name}'; one symbol takes one size in a run`,
         `give every input sharing '${rule.model}' the same size along it`,
       );
     }
   });
 }
 
-function dataTypeError(input: ModelInput, wrong: readonly FoundArray[], what: string): BadInputError {
+function dataTypeError(input: ModelInput, wrong: readonly FoundArray[], what: Label): BadInputError {
   const first = wrong[0]!;
   const want = dtypeName(input.dataType);
   const have = dtypeName(first.dataType);
   const noun = first.location.kind === 'npy' ? 'file' : 'array';
   const others = wrong.length > 1 ? ` (and ${wrong.length - 1} more ${wrong.length === 2 ? noun : `${noun}s`})` : '';
-  const problem = `${what} ${describeLocation(first.location)}${others} holds ${have} values, but the model's input '${input.name}' takes ${want}`;
+  const problem = msg`${what} ${describeLocation(first.location)}${others} holds ${have} values, but the model's input '${input.name}' takes ${want}`;
   const target = numpyType(input.dataType);
   if (!target) return new BadInputError(problem, `numpy has no ${want} type: feed ${want} through another form, or re-export the model with a ${have} input`);
   const transform = `a.astype(${target})`;

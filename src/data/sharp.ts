@@ -3,6 +3,7 @@
  * rest of quantgate (models, .npy data, the CLI's start-up) must not depend on it loading.
  */
 import { BadInputError } from '../errors.js';
+import { msg, setting } from '../message.js';
 
 type Sharp = typeof import('sharp').default;
 
@@ -14,7 +15,7 @@ export function loadSharp(): Promise<Sharp> {
     (error: unknown) => {
       loaded = undefined;
       throw new BadInputError(
-        `sharp, which decodes images for --preprocess imagenet, could not be loaded: ${(error as Error).message.split('\n')[0]}`,
+        msg`sharp, which decodes images for ${setting('preprocess', 'imagenet')}, could not be loaded: ${(error as Error).message.split('\n')[0]}`,
         'reinstall quantgate\'s dependencies (npm ci), or give the data as .npy/.npz instead of images',
         { cause: error },
       );

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
 import { BadInputError } from '../errors.js';
+import { msg, opt, type Label } from '../message.js';
 import { checkExternalData } from './external-data.js';
 import { OnnxModel } from './model.js';
 import { sniffNonOnnx } from './sniff.js';
@@ -15,42 +16,42 @@ import { sniffNonOnnx } from './sniff.js';
 const PROTOBUF_LIMIT = 2 ** 31;
 
 /** Loads an ONNX model by path. `what` names the flag or input the path came from, for messages. */
-export function readModel(path: string, what = '--model'): OnnxModel {
+export function readModel(path: string, what: Label = opt('model')): OnnxModel {
   const absolute = resolve(path);
   let stat;
   try {
     stat = statSync(absolute);
   } catch {
-    throw new BadInputError(`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
+    throw new BadInputError(msg`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
   }
   if (stat.isDirectory()) {
     const onnx = readdirSync(absolute).filter((f) => f.toLowerCase().endsWith('.onnx'));
     throw new BadInputError(
-      `${what} ${path}: is a directory, not an ONNX file`,
+      msg`${what} ${path}: is a directory, not an ONNX file`,
       onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(', ')}` : 'pass the path of the .onnx file',
     );
   }
-  if (!stat.isFile()) throw new BadInputError(`${what} ${path}: is not a regular file`, 'pass the path of the .onnx file');
-  if (stat.size === 0) throw new BadInputError(`${what} ${path}: the file is empty`, 'export or copy the model again');
+  if (!stat.isFile()) throw new BadInputError(msg`${what} ${path}: is not a regular file`, 'pass the path of the .onnx file');
+  if (stat.size === 0) throw new BadInputError(msg`${what} ${path}: the file is empty`, 'export or copy the model again');
   if (stat.size >= PROTOBUF_LIMIT) {
     throw new BadInputError(
-      `${what} ${path}: the file is ${(stat.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
+      msg`${what} ${path}: the file is ${(stat.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
       'save the weights as external data (onnx.save(model, path, save_as_external_data=True))',
     );
   }
   const bytes = readFileSync(absolute);
-  const proto = decodeModel(bytes, `${what} ${path}`);
-  checkStructure(proto, `${what} ${path}`);
+  const proto = decodeModel(bytes, msg`${what} ${path}`);
+  checkStructure(proto, msg`${what} ${path}`);
   const externalFiles = checkExternalData(proto, resolve(absolute, '..'), path);
   return new OnnxModel(proto, absolute, stat.size, externalFiles);
 }
 
-function decodeModel(bytes: Uint8Array, label: string): ModelProto {
+function decodeModel(bytes: Uint8Array, label: Label): ModelProto {
   const notOnnx = (detail: string) => {
     const sniffed = sniffNonOnnx(bytes);
-    if (sniffed) return new BadInputError(`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
+    if (sniffed) return new BadInputError(msg`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
     return new BadInputError(
-      `${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
+      msg`${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
       'export or copy the model again and check that the whole file arrived (its size, or its sha256 against the source)',
     );
   };
@@ -71,10 +72,10 @@ function decodeModel(bytes: Uint8Array, label: string): ModelProto {
  * The checks a model must pass to be worth loading at all. A file cut short at a field boundary
  * decodes without error, so what ONNX requires of a complete model is checked here.
  */
-function checkStructure(proto: ModelProto, label: string): void {
+function checkStructure(proto: ModelProto, label: Label): void {
   const graph = proto.graph!;
   const fail = (problem: string) =>
-    new BadInputError(`${label}: ${problem}; the file is truncated or was written incorrectly`, 'export or copy the model again');
+    new BadInputError(msg`${label}: ${problem}; the file is truncated or was written incorrectly`, 'export or copy the model again');
   if (proto.irVersion >= 3n && proto.opsetImport.length === 0) throw fail('it has no opset_import');
   if (graph.output.length === 0) throw fail('its graph has no outputs');
   const known = new Set<string>(['']);

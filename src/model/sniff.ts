@@ -2,14 +2,14 @@
  * Recognises files that are commonly passed where an ONNX model belongs, so the message can say
  * what the file is and how to get an ONNX model from it, rather than "protobuf decode failed".
  */
+import { msg, opt, type Text } from '../message.js';
 
 export interface SniffResult {
   what: string;
-  fix: string;
+  fix: Text;
 }
 
-const EXPORT_FIX =
-  'export it to ONNX first (torch.onnx.export), or let quantgate run your export script with --export-command';
+const EXPORT_FIX = msg`export it to ONNX first (torch.onnx.export), or let quantgate run your export script with ${opt('export-command')}`;
 
 export function sniffNonOnnx(head: Uint8Array): SniffResult | undefined {
   const ascii = Buffer.from(head.subarray(0, 64)).toString('latin1');

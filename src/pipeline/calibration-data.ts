@@ -6,6 +6,7 @@ import type { QuantizeSettings } from '../config/types.js';
 import { openDataSet, randomDataSet } from '../data/index.js';
 import type { DataSet } from '../data/types.js';
 import type { Log } from '../log.js';
+import { opt } from '../message.js';
 import type { TensorSignature } from '../model/signature.js';
 
 export const RANDOM_CALIBRATION_SAMPLES = 32;
@@ -13,7 +14,7 @@ export const RANDOM_CALIBRATION_SAMPLES = 32;
 export async function calibrationData(settings: QuantizeSettings, inputs: readonly TensorSignature[], log: Log): Promise<DataSet> {
   if (settings.calibrationData) {
     return openDataSet(settings.calibrationData, {
-      what: '--calibration-data',
+      what: opt('calibration-data'),
       inputs,
       ...(settings.preprocess ? { preprocess: settings.preprocess } : {}),
       inputShapes: settings.inputShapes,

@@ -5,11 +5,8 @@
  */
 import { isAbsolute } from 'node:path';
 import { camelKey, optionsFor, type CommandName } from '../config/options.js';
+import { shellWord as quote } from '../message.js';
 import { pathInside } from '../paths.js';
-
-function quote(word: string): string {
-  return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 function render(value: unknown, isPath: boolean, cwd: string): string[] {
   if (typeof value === 'string') {

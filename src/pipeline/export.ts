@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
+import { msg, opt } from '../message.js';
 
 /** Runs `command` in a shell in `cwd`; throws BadInputError when it fails or writes no model. */
 export async function runExportCommand(command: string, modelPath: string, cwd: string, log: Log): Promise<void> {
@@ -29,11 +30,11 @@ export async function runExportCommand(command: string, modelPath: string, cwd: 
   });
   if (code !== 0) {
     throw new BadInputError(
-      `--export-command exited with status ${code}${tail.length ? `; its last output:\n    ${tail.join('\n    ')}` : ''}`,
-      'run the command yourself in the same folder and fix it; it must write the model at --model',
+      msg`${opt('export-command')} exited with status ${code}${tail.length ? `; its last output:\n    ${tail.join('\n    ')}` : ''}`,
+      msg`run the command yourself in the same folder and fix it; it must write the model at ${opt('model')}`,
     );
   }
   if (!existsSync(modelPath)) {
-    throw new BadInputError(`--export-command finished but wrote no model at ${modelPath}`, 'make the command write the ONNX file at the path given with --model');
+    throw new BadInputError(msg`${opt('export-command')} finished but wrote no model at ${modelPath}`, msg`make the command write the ONNX file at the path given with ${opt('model')}`);
   }
 }

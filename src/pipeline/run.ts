@@ -16,6 +16,7 @@ import type { DataSet, Labels } from '../data/types.js';
 import { tensorRtAvailability } from '../engine/availability.js';
 import { detectEnvironment } from '../environment/detect.js';
 import { BadInputError } from '../errors.js';
+import { msg, opt, setting } from '../message.js';
 import { runThresholds } from '../gate/thresholds.js';
 import type { OnnxModel } from '../model/model.js';
 import { readModel } from '../model/read.js';
@@ -54,7 +55,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
 
   if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, ctx.cwd, log));
   const model = readModel(config.model);
-  const baseModel = config.baselineModel ? readModel(config.baselineModel, '--baseline-model') : null;
+  const baseModel = config.baselineModel ? readModel(config.baselineModel, opt('baseline-model')) : null;
   const environment = await detectEnvironment({ cwd: ctx.cwd, ...(threads ? { threads } : {}) });
   const recorder = new RunRecorder({
     outDir: config.out,
@@ -85,8 +86,8 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
     const tensorrt = await tensorRtAvailability();
     if (config.runtimes !== 'auto' && config.runtimes.includes('tensorrt') && !tensorrt.available) {
       throw new BadInputError(
-        `--runtimes tensorrt: TensorRT is not available: ${tensorrt.reason}`,
-        'run on a GPU runner with TensorRT installed, or leave tensorrt out of --runtimes (auto reports it as a skipped row)',
+        msg`${setting('runtimes', 'tensorrt')}: TensorRT is not available: ${tensorrt.reason}`,
+        msg`run on a GPU runner with TensorRT installed, or leave tensorrt out of ${opt('runtimes')} (auto reports it as a skipped row)`,
       );
     }
     const runOnnxRuntime = config.runtimes === 'auto' || config.runtimes.includes('onnxruntime');
@@ -95,11 +96,11 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
     const data = await log.group('data', async () => {
       const calibration = await calibrationData(config, signature.inputs, log);
       const evaluation: DataSet | null = config.evalData
-        ? await openDataSet(config.evalData, { what: '--eval-data', inputs: signature.inputs, ...(config.preprocess ? { preprocess: config.preprocess } : {}), inputShapes: config.inputShapes })
+        ? await openDataSet(config.evalData, { what: opt('eval-data'), inputs: signature.inputs, ...(config.preprocess ? { preprocess: config.preprocess } : {}), inputShapes: config.inputShapes })
         : null;
       const labels: Labels | null =
         config.labels && evaluation
-          ? await readLabels(config.labels, { what: '--labels', count: evaluation.count, samplesFrom: `--eval-data ${config.evalData}` })
+          ? await readLabels(config.labels, { what: opt('labels'), count: evaluation.count, samplesFrom: msg`${opt('eval-data')} ${config.evalData}` })
           : null;
       log.info(`calibration: ${calibration.description}`);
       log.info(
@@ -109,7 +110,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
       );
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
-    if (config.baseline) recorder.baseline = readResultsFile(config.baseline, '--baseline');
+    if (config.baseline) recorder.baseline = readResultsFile(config.baseline, opt('baseline'));
 
     const cpu = await cpuForLayout(config.targetCpu, log);
     const models: ModelFiles[] = [];
@@ -166,7 +167,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
     const results = recorder.write();
     return { results, files: { results: recorder.resultsPath, report: recorder.reportPath } };
   } catch (error) {
-    const problem = error instanceof BadInputError ? error.message : `internal error: ${(error as Error).message}`;
+    const problem = error instanceof BadInputError ? error.problem.render(ctx.naming) : `internal error: ${(error as Error).message}`;
     try {
       recorder.write(problem);
       log.warn(`the run stopped early; what was measured is in ${recorder.resultsPath} and ${recorder.reportPath}`);

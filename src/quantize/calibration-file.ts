@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInputError } from '../errors.js';
+import { msg, opt } from '../message.js';
 import { METHODS } from '../config/options.js';
 import type { CpuLayout } from './cpu-layout.js';
 import type { TensorRange } from './ranges.js';
@@ -81,7 +82,7 @@ export function readCalibrationFile(path: string): CalibrationFile {
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new BadInputError(
-      missing ? `--ranges ${path}: no such file` : `--ranges ${path}: is not JSON (${(error as Error).message})`,
+      missing ? msg`${opt('ranges')} ${path}: no such file` : msg`${opt('ranges')} ${path}: is not JSON (${(error as Error).message})`,
       'pass the calibration.json that an earlier `quantgate quantize` or `run` wrote',
     );
   }
@@ -89,7 +90,7 @@ export function readCalibrationFile(path: string): CalibrationFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new BadInputError(
-      `--ranges ${path}: is not a quantgate calibration.json (${issue.path.join('.') || 'the file'}: ${issue.message})`,
+      msg`${opt('ranges')} ${path}: is not a quantgate calibration.json (${issue.path.join('.') || 'the file'}: ${issue.message})`,
       'pass the calibration.json that an earlier `quantgate quantize` or `run` wrote',
     );
   }

@@ -5,6 +5,7 @@
  */
 import type { NodeProto } from 'onnx-buf';
 import { BadInputError } from '../errors.js';
+import { msg, opt } from '../message.js';
 
 export interface Exclusions {
   patterns: string[];
@@ -36,8 +37,8 @@ export function compileExclusions(patterns: readonly string[], nodes: readonly N
     const folded = originalNodes.find(test);
     throw new BadInputError(
       folded
-        ? `--exclude ${pattern}: matches only '${folded.name || folded.opType}' (${folded.opType}), which quantgate folds away before quantizing`
-        : `--exclude ${pattern}: matches no node of the model`,
+        ? msg`${opt('exclude')} ${pattern}: matches only '${folded.name || folded.opType}' (${folded.opType}), which quantgate folds away before quantizing`
+        : msg`${opt('exclude')} ${pattern}: matches no node of the model`,
       folded
         ? 'exclude the Conv or Gemm it is folded into instead (quantgate inspect --nodes lists the names)'
         : 'use a node name, op:TYPE or re:REGEX as `quantgate inspect --model MODEL --nodes` lists them',

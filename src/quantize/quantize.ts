@@ -12,6 +12,7 @@ import { StringStringEntryProtoSchema, type ModelProto } from 'onnx-buf';
 import type { QuantizeSettings } from '../config/types.js';
 import type { DataSet } from '../data/types.js';
 import { BadInputError } from '../errors.js';
+import { msg, opt } from '../message.js';
 import type { Log } from '../log.js';
 import type { OnnxModel } from '../model/model.js';
 import { fixedBatchSize, modelSignature } from '../model/signature.js';
@@ -110,8 +111,8 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     const missing = [...needed].filter((t) => !ranges.has(t));
     if (missing.length > 0) {
       throw new BadInputError(
-        `--ranges: the calibration.json has no range for ${missing.length} tensor(s) this model needs (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}); it was made for another model or other exclusions`,
-        'calibrate again with --calibration-data instead of --ranges',
+        msg`${opt('ranges')}: the calibration.json has no range for ${missing.length} tensor(s) this model needs (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}); it was made for another model or other exclusions`,
+        msg`calibrate again with ${opt('calibration-data')} instead of ${opt('ranges')}`,
       );
     }
   } else {

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BadInputError } from '../errors.js';
+import { joinText, msg, opt, setting, type Label, type Text } from '../message.js';
 import { identityModel } from '../model/build.js';
 import { encodeModel } from '../model/encode.js';
 import { loadOrt } from './onnxruntime.js';
@@ -28,7 +29,7 @@ export interface ProviderStatus {
   /** Why it is not available (null when it is): what a skipped row says. */
   reason: string | null;
   /** What makes it available (null when it is). */
-  fix: string | null;
+  fix: Text | null;
 }
 
 /** The binding's own knowledge, gathered in-process; separated out so it can be tested. */
@@ -71,7 +72,7 @@ export async function providerStatuses(facts: ProviderFacts): Promise<ProviderSt
 async function statusOf(provider: ProviderName, facts: ProviderFacts): Promise<ProviderStatus> {
   const backend = provider === 'reference' ? 'cpu' : provider;
   const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
-  const missing = (reason: string, fix: string): ProviderStatus => ({ provider, available: false, reason, fix });
+  const missing = (reason: string, fix: Text): ProviderStatus => ({ provider, available: false, reason, fix });
   if (!facts.listed.includes(backend)) {
     return missing(
       `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(', ') || 'none'})`,
@@ -82,7 +83,7 @@ async function statusOf(provider: ProviderName, facts: ProviderFacts): Promise<P
     if (facts.nvidiaDriver?.present === false) {
       return missing(
         `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
-        `run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to --providers auto, which reports it as skipped`,
+        msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting('providers', 'auto')}, which reports it as skipped`,
       );
     }
     const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync(join(facts.binFolder!, f)));
@@ -118,7 +119,7 @@ export function availableProviders(): Promise<ProviderStatus[]> {
  */
 export async function selectProviders(
   request: 'auto' | readonly ProviderName[],
-  flag = '--providers',
+  flag: Label = opt('providers'),
   statuses?: ProviderStatus[],
 ): Promise<{ run: ProviderName[]; skipped: { provider: ProviderName; reason: string }[] }> {
   const all = statuses ?? (await availableProviders());
@@ -134,17 +135,17 @@ export async function selectProviders(
 }
 
 /** Throws BadInputError naming the flag, each missing provider's reason and the fix. */
-export async function requireProviders(names: readonly ProviderName[], flag = '--providers'): Promise<void> {
+export async function requireProviders(names: readonly ProviderName[], flag: Label = opt('providers')): Promise<void> {
   requireAvailable(names, await availableProviders(), flag);
 }
 
-function requireAvailable(names: readonly ProviderName[], statuses: ProviderStatus[], flag: string): void {
+function requireAvailable(names: readonly ProviderName[], statuses: ProviderStatus[], flag: Label): void {
   const missing = names.map((n) => statuses.find((s) => s.provider === n)!).filter((s) => !s.available);
   if (missing.length === 0) return;
-  const fixes = [...new Set(missing.map((s) => s.fix!))];
+  const fixes = [...new Map(missing.map((s) => [String(s.fix), s.fix!])).values()];
   throw new BadInputError(
-    `${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join('; ')}`,
-    `${fixes.join('; or ')}; or leave ${missing.map((s) => s.provider).join(', ')} out of ${flag} (auto reports missing providers as skipped rows)`,
+    msg`${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join('; ')}`,
+    msg`${joinText(fixes, '; or ')}; or leave ${missing.map((s) => s.provider).join(', ')} out of ${flag} (auto reports missing providers as skipped rows)`,
   );
 }
 

@@ -45,11 +45,37 @@ describe('the action', () => {
   it('bad input fails the step with the one message, and the summary explains it', () => {
     const r = runAction({ model: 'cnn.onnx', 'calibration-data': 'calib', out: 'bad', 'working-directory': dir, 'batch-sizes': '0' });
     assert.equal(r.exitCode, 1);
-    assert.match(r.stdout, /::error::input 'batch-sizes' is '0': each batch size must be at least 1%0A {2}fix: /);
+    assert.match(r.stdout, /::error::action input 'batch-sizes' is '0': each batch size must be at least 1%0A {2}fix: give positive whole numbers separated by commas, e.g. 1,32\n/);
     const r2 = runAction({ model: 'cnn.onnx', 'calibration-data': 'calib', out: 'bad2', 'working-directory': dir, output: 'nope', ...fast });
     assert.equal(r2.exitCode, 1);
-    assert.match(r2.stdout, /::error::--output 'nope'/);
-    assert.match(r2.stdout, /%0A {2}in the workflow: --output is the input 'output'/);
-    assert.match(r2.summary, /the run stopped before it finished: .*nope/);
+    // Found deep in the pipeline, named as the workflow names it: the input, and the line to write.
+    assert.match(r2.stdout, /::error::action input 'output' is 'nope', but the model has no output of that name; its outputs are 'output' \(float32 batch×10\)%0A {2}fix: pass one of the model's output names with action input 'output' \(or leave it out to score the first\)\n/);
+    assert.doesNotMatch(r2.stdout, /--output/);
+    assert.match(r2.summary, /the run stopped before it finished: action input 'output' is 'nope'/);
+  });
+
+  it('a bad value from quantgate.yml is named by the file and its key', () => {
+    const project = join(dir, 'with-file');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'quantgate.yml'), 'output: nope\n');
+    const r = runAction({ model: '../cnn.onnx', 'calibration-data': '../calib', out: 'bad3', 'working-directory': project, ...fast });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stdout, new RegExp(`::error::${join(project, 'quantgate.yml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: output is 'nope', but the model has no output of that name`));
+  });
+
+  it('an invalid action-only input fails before anything runs', () => {
+    const r = runAction({ model: 'cnn.onnx', out: 'bad4', 'working-directory': dir, 'retention-days': '0', comment: 'always' });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stdout, /::error::action input 'retention-days' is '0': the retention must be at least 1%0A {2}fix: give a whole number of days from 1 to 90\n/);
+    assert.equal(r.summary, '');
+  });
+
+  it('quantgate.yml cannot set what the workflow decides', () => {
+    const project = join(dir, 'forked');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'quantgate.yml'), 'model: ../cnn.onnx\nallow-fork-prs: true\n');
+    const r = runAction({ 'working-directory': project });
+    assert.equal(r.exitCode, 1);
+    assert.match(r.stdout, /::error::.*quantgate\.yml: 'allow-fork-prs' cannot be set in quantgate\.yml: it is an input of the action alone, since a pull request can change this file%0A {2}fix: remove it from the file and set the action's input 'allow-fork-prs' in the workflow's `with:` instead/);
   });
 });

@@ -40,7 +40,7 @@ describe('availableProviders on this machine', () => {
       assert.equal(s.available, false);
       assert.match(s.reason!, /onnxruntime-node \d+\.\d+\.\d+ \(linux\/x64\) was installed without its (CUDA|TensorRT) provider libraries/);
       assert.match(s.reason!, new RegExp(`libonnxruntime_providers_${p}\\.so`));
-      assert.ok(s.fix!.includes(GPU_INSTALL_COMMAND), s.fix!);
+      assert.ok(String(s.fix).includes(GPU_INSTALL_COMMAND), String(s.fix));
     }
   });
 });
@@ -118,7 +118,7 @@ describe('providerStatuses decision table', () => {
   it('a provider the binding was not built with', async () => {
     const s = await byName(facts({ platform: 'darwin/arm64', listed: ['cpu', 'webgpu', 'coreml'] }));
     assert.match(s.cuda!.reason!, /onnxruntime-node 1\.30\.0 \(darwin\/arm64\) was built without the cuda execution provider \(it has cpu, webgpu, coreml\)/);
-    assert.match(s.tensorrt!.fix!, /Linux x64/);
+    assert.match(String(s.tensorrt!.fix), /Linux x64/);
     assert.equal(s.cpu!.available, true);
   });
 
@@ -134,7 +134,7 @@ describe('providerStatuses decision table', () => {
     for (const gpu of ['cuda', 'tensorrt'] as const) {
       assert.equal(s[gpu]!.available, false);
       assert.equal(s[gpu]!.reason, 'no NVIDIA GPU on this runner (no NVIDIA driver: /proc/driver/nvidia/version absent)');
-      assert.match(s[gpu]!.fix!, new RegExp(`NVIDIA GPU and its driver; .*leave ${gpu} to --providers auto`));
+      assert.match(String(s[gpu]!.fix), new RegExp(`NVIDIA GPU and its driver; .*leave ${gpu} to --providers auto`));
     }
     assert.deepEqual(probed, ['cpu', 'reference'], 'no GPU probe is started without a driver');
   });
@@ -142,7 +142,7 @@ describe('providerStatuses decision table', () => {
   it('libraries missing on a machine with a driver: the install command', async () => {
     const s = await byName(facts({ binFolder: null }));
     assert.match(s.cuda!.reason!, /was installed without its CUDA provider libraries \(libonnxruntime_providers_shared\.so, libonnxruntime_providers_cuda\.so not found\)/);
-    assert.ok(s.cuda!.fix!.includes(GPU_INSTALL_COMMAND));
+    assert.ok(String(s.cuda!.fix).includes(GPU_INSTALL_COMMAND));
   });
 
   it('libraries present but the session refused (no GPU, no cuDNN): ONNX Runtime’s words', async () => {
@@ -159,7 +159,7 @@ describe('providerStatuses decision table', () => {
     assert.equal(s.cuda!.available, true);
     assert.equal(s.tensorrt!.available, false);
     assert.match(s.tensorrt!.reason!, /could not create a session on the tensorrt provider: libnvinfer\.so\.10/);
-    assert.match(s.tensorrt!.fix!, /TensorRT 10/);
+    assert.match(String(s.tensorrt!.fix), /TensorRT 10/);
     assert.deepEqual(probed, ['cpu', 'reference', 'cuda', 'tensorrt']);
   });
 

@@ -22,7 +22,7 @@ describe('selectOutput', () => {
       () => selectOutput(outputs, 'logit'),
       (e: unknown) =>
         e instanceof BadInputError &&
-        e.message === "--output 'logit': the model has no output of that name; its outputs are 'logits' (float32 batch×1000), 'features' (float32 batch×2048)" &&
+        e.message === "--output is 'logit', but the model has no output of that name; its outputs are 'logits' (float32 batch×1000), 'features' (float32 batch×2048)" &&
         /did you mean --output logits\?/.test(e.fix),
     );
     assert.throws(

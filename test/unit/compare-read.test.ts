@@ -36,7 +36,7 @@ describe('readResultsFile', () => {
 
   const cases: [string, string, RegExp, RegExp][] = [
     ['not JSON', '{"schemaVersion": 1,', /^the baseline 'f\.json' is not JSON \(/, /results\.json that quantgate run wrote/],
-    ['an array', '[1, 2]', /is not a quantgate results\.json: it holds an array, not an object/, /--out folder/],
+    ['an array', '[1, 2]', /is not a quantgate results\.json: it holds an array, not an object/, /output folder \(--out\)/],
     ['no schemaVersion', JSON.stringify({ runs: [] }), /is not a quantgate results\.json: it has no schemaVersion/, /report\.md and calibration\.json are not results files/],
     ['a later schemaVersion', JSON.stringify({ ...good(), schemaVersion: 2 }), /has schemaVersion 2; this quantgate reads schemaVersion 1/, /upgrade quantgate/],
     ['a string schemaVersion', JSON.stringify({ ...good(), schemaVersion: '1' }), /has schemaVersion "1"; this quantgate reads schemaVersion 1/, /run quantgate again/],

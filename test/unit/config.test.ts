@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { edgeNaming } from '../../src/config/naming.ts';
 import { OPTIONS } from '../../src/config/options.ts';
 import { resolveConfig } from '../../src/config/resolve.ts';
 import { BadInputError } from '../../src/errors.ts';
@@ -140,9 +141,51 @@ describe('cross-field rules', () => {
 });
 
 describe('action inputs', () => {
+  const inputs = (given: Record<string, unknown>) => ({ given, givenKind: 'input' as const, cwd });
+
   it('name the input in messages and treat empty strings as unset', () => {
-    badInput(() => resolveConfig('run', { given: { model: 'm.onnx', 'batch-sizes': 'none' }, givenKind: 'input', cwd }), /input 'batch-sizes' is 'none'/);
-    const c = resolveConfig('run', { given: { model: 'm.onnx', threads: '' }, givenKind: 'input', cwd });
+    assert.throws(
+      () => resolveConfig('run', inputs({ model: 'm.onnx', 'batch-sizes': 'none' })),
+      (e: unknown) =>
+        e instanceof BadInputError &&
+        e.describe(edgeNaming('input')) === "action input 'batch-sizes' is 'none': each batch size must be a whole number\n  fix: give positive whole numbers separated by commas, e.g. 1,32" &&
+        e.problem.options().join() === 'batch-sizes',
+    );
+    const c = resolveConfig('run', inputs({ model: 'm.onnx', threads: '' }));
     assert.equal(c.threads, undefined);
+    assert.equal(resolveConfig('run', inputs({ model: 'm.onnx', threads: '2' })).sources.threads, "action input 'threads'");
+  });
+
+  it('a missing model is asked for in the workflow\'s words', () => {
+    assert.throws(
+      () => resolveConfig('run', inputs({})),
+      (e: unknown) =>
+        e instanceof BadInputError &&
+        e.describe(edgeNaming('input')) ===
+          "action input 'model' is required for run\n  fix: give a path to an .onnx file, e.g. 'model: models/resnet50.onnx' (or set it in quantgate.yml)",
+    );
+  });
+});
+
+describe('quantgate.yml and the action\'s own inputs', () => {
+  const project = join(cwd, 'action-only');
+  mkdirSync(project, { recursive: true });
+  // A pull request can change quantgate.yml, so what decides safety or identity is refused there.
+  for (const [key, value] of [['github-token', 'ghp_x'], ['allow-fork-prs', 'true'], ['comment', 'never'], ['comment-key', 'x'], ['working-directory', '.']] as const) {
+    it(`refuses ${key}, saying why and where it belongs`, () => {
+      writeFileSync(join(project, 'quantgate.yml'), `model: m.onnx\n${key}: ${value}\n`);
+      assert.throws(
+        () => resolveConfig('run', { given: {}, givenKind: 'input', cwd: project }),
+        (e: unknown) =>
+          e instanceof BadInputError &&
+          e.message === `${join(project, 'quantgate.yml')}: '${key}' cannot be set in quantgate.yml: it is an input of the action alone, since a pull request can change this file` &&
+          e.fix === `remove it from the file and set the action's input '${key}' in the workflow's \`with:\` instead`,
+      );
+    });
+  }
+
+  it('still calls the CLI\'s own flags unknown keys', () => {
+    writeFileSync(join(project, 'quantgate.yml'), 'model: m.onnx\njson: true\n');
+    badInput(() => resolveConfig('run', { given: {}, givenKind: 'flag', cwd: project }), /unknown key 'json'/);
   });
 });
