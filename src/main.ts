@@ -12,6 +12,7 @@ import { resolveConfig } from './config/resolve.js';
 import { describeError } from './errors.js';
 import { readActionInputs, withInputNames } from './github/inputs.js';
 import { ActionLog } from './github/log.js';
+import { processHost } from './pipeline/process-host.js';
 import { runPipeline } from './pipeline/run.js';
 import type { Results } from './results/schema.js';
 
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
       ...(inputs.config ? { configPath: inputs.config } : {}),
     });
     reportPath = resolve(config.out, 'report.md');
-    const outcome = await runPipeline(config, { log: new ActionLog(), stdout: process.stdout, cwd });
+    const outcome = await runPipeline(config, { ...processHost(), log: new ActionLog(), cwd });
     const { verdict } = outcome.results;
     core.setOutput('verdict', verdict.pass ? 'pass' : 'fail');
     core.setOutput('accuracy-loss-pp', worstLoss(outcome.results));

@@ -10,6 +10,7 @@ import { quantizeCommand } from '../commands/quantize.js';
 import { runCommand } from '../commands/run.js';
 import type { CommandContext } from '../commands/context.js';
 import { resolveConfig } from '../config/resolve.js';
+import { processHost } from '../pipeline/process-host.js';
 import { describeError, ExitCode, exitCodeOf } from '../errors.js';
 import { TerminalLog } from './output.js';
 import { buildProgram, type ParsedCommand } from './program.js';
@@ -31,6 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       log: new TerminalLog({ quiet: parsed.globals.quiet, verbose }, io.stderr),
       stdout: io.stdout,
       cwd: io.cwd,
+      host: processHost(),
     };
     const input = { given: parsed.flags, givenKind: 'flag' as const, cwd: io.cwd, ...(parsed.globals.config ? { configPath: parsed.globals.config } : {}) };
     switch (parsed.command) {

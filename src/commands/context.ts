@@ -1,4 +1,5 @@
 import type { Log } from '../log.js';
+import type { PipelineHost } from '../pipeline/host.js';
 
 /** What every command gets from its entry (CLI or action): where to log, where results go. */
 export interface CommandContext {
@@ -6,4 +7,6 @@ export interface CommandContext {
   /** Results a person or script reads (text or --json); logs never go here. */
   stdout: { write(s: string): boolean };
   cwd: string;
+  /** What the pipeline runs in: backends, the export command's shell, interruptions (pipeline/process-host.ts). */
+  host: PipelineHost;
 }

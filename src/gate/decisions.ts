@@ -26,8 +26,8 @@ import { latencyGateFires } from '../compare/noise.js';
 import { isBaseRun, modelKey } from '../compare/match.js';
 import { preferredPair } from '../compare/compare.js';
 import type { Comparison, RunPair } from '../compare/types.js';
-import { ms, oneLine, pct, pp, signedPct } from '../report/format.js';
-import { baselineName, runLabel } from '../report/labels.js';
+import { ms, oneLine, pct, pp, signedPct } from '../text/numbers.js';
+import { baselineName, runLabel } from '../text/run-names.js';
 import type { Results, RunResult, Thresholds } from '../results/schema.js';
 
 interface Base {

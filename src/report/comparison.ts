@@ -6,8 +6,8 @@
  */
 import type { BaselineComparison } from '../compare/types.js';
 import type { Results, Verdict } from '../results/schema.js';
-import { count } from './format.js';
-import { modelShortName } from './labels.js';
+import { count } from '../text/numbers.js';
+import { modelShortName } from '../text/run-names.js';
 import { code } from './markdown.js';
 import { comparisonBody } from './sections/comparison.js';
 

@@ -8,8 +8,8 @@ import { isBaseRun } from '../compare/match.js';
 import type { GateDecision } from '../gate/decisions.js';
 import type { RunResult } from '../results/schema.js';
 import type { ReportEntry } from './entry.js';
-import { ms, oneLine, pct, pp, ratio } from './format.js';
-import { baselineName, isSimulation, modelName, modelShortName, onRuntime, runLabel } from './labels.js';
+import { ms, oneLine, pct, pp, ratio } from '../text/numbers.js';
+import { baselineName, isSimulation, modelName, modelShortName, onRuntime, runLabel } from '../text/run-names.js';
 import { code } from './markdown.js';
 
 /** Names the baseline in markdown: `main` in code, "the baseline" as words. */

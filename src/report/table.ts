@@ -9,9 +9,9 @@ import { isBaseRun, modelKey } from '../compare/match.js';
 import type { RunPair } from '../compare/types.js';
 import type { Results, RunResult } from '../results/schema.js';
 import type { ReportEntry } from './entry.js';
-import { fractionPct, megabytes, ms, oneLine, perSecond, pp, signedPct, signedPp } from './format.js';
+import { fractionPct, megabytes, ms, oneLine, perSecond, pp, signedPct, signedPp } from '../text/numbers.js';
 import { baselineMarkdown } from './headline.js';
-import { isSimulation, modelName, runtimeName } from './labels.js';
+import { isSimulation, modelName, runtimeName } from '../text/run-names.js';
 import { table, type Align } from './markdown.js';
 
 export const SIMULATION_MARK = '†';

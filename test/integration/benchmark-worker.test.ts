@@ -36,7 +36,7 @@ describe('benchmark life cycle', () => {
   it('warms up, runs the rounds, reports statistics, throughput, memory and load time', async () => {
     const events: BenchmarkProgress[] = [];
     const result = ok(
-      await benchmark({ label: 'gemm b4', modelPath, provider: 'cpu', batch: batch(4), threads: 1 }, { warmupMs: 20, minIterations: 6, minMs: 30, rounds: 3 }, (e) => events.push(e)),
+      await benchmark({ label: 'gemm b4', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: batch(4), threads: 1 }, { warmupMs: 20, minIterations: 6, minMs: 30, rounds: 3 }, (e) => events.push(e)),
     );
     assert.deepEqual(
       events.map((e) => (e.phase === 'round' ? `round ${e.round}/${e.rounds}` : e.phase)),
@@ -52,7 +52,7 @@ describe('benchmark life cycle', () => {
     assert.ok(Math.abs(result.throughput - (4 * 1000) / latencyMs.mean) < 1e-6);
     assert.ok(result.warmup.iterations >= 1 && result.warmup.ms >= 20);
     assert.ok(result.loadMs > 0);
-    assert.deepEqual(result.session, { threads: 1, graphOptimization: 'all', allowSpinning: true });
+    assert.deepEqual(result.settings, { threads: 1, graphOptimization: 'all', allowSpinning: true });
     assert.ok(result.memory.rssMB !== null && result.memory.rssMB > 0);
     assert.equal(result.memory.deviceMB, null);
     assert.equal(result.memory.processDeviceMB, null);
@@ -65,7 +65,7 @@ describe('benchmark life cycle', () => {
 
   it('a model that cannot load is a failed result with ONNX Runtime’s reason', async () => {
     const events: BenchmarkProgress[] = [];
-    const outcome = await benchmark({ label: 'missing', modelPath: join(dir, 'nope.onnx'), provider: 'cpu', batch: batch(1) }, TINY, (e) => events.push(e));
+    const outcome = await benchmark({ label: 'missing', runtime: 'onnxruntime', modelPath: join(dir, 'nope.onnx'), provider: 'cpu', batch: batch(1) }, TINY, (e) => events.push(e));
     assert.equal(outcome.status, 'failed');
     assert.match((outcome as { reason: string }).reason, /nope\.onnx/);
     assert.deepEqual(events.map((e) => e.phase), ['failed']);
@@ -76,7 +76,7 @@ describe('benchmark life cycle', () => {
 
   it('a batch the model refuses fails in warm-up with the reason', async () => {
     const wrong: Batch = { size: 1, start: 0, feeds: { x: { dataType: DataType.FLOAT, dims: [1, 3], data: new Float32Array(3) } } };
-    const outcome = await benchmark({ label: 'wrong shape', modelPath, provider: 'cpu', batch: wrong }, TINY);
+    const outcome = await benchmark({ label: 'wrong shape', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: wrong }, TINY);
     assert.equal(outcome.status, 'failed');
     assert.match((outcome as { reason: string }).reason, /invalid dimensions for input: x.*\n index: 1 Got: 3 Expected: 64/s);
   });
@@ -86,8 +86,8 @@ describe('benchmark life cycle', () => {
     let killed = false;
     const [a, b] = await benchmarkInterleaved(
       [
-        { label: 'victim', modelPath, provider: 'cpu', batch: batch(1) },
-        { label: 'survivor', modelPath, provider: 'cpu', batch: batch(1) },
+        { label: 'victim', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: batch(1) },
+        { label: 'survivor', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: batch(1) },
       ],
       { ...TINY, rounds: 3 },
       (e) => {
@@ -110,7 +110,7 @@ describe('BenchmarkWorker', () => {
     writeFileSync(script, "process.stderr.write('cannot open libsomething.so\\n'); process.exit(3);\n");
     const worker = new BenchmarkWorker({ path: script, execArgv: [] });
     await assert.rejects(
-      worker.request('load', { session: { modelPath, provider: 'cpu' }, feeds: batch(1).feeds }),
+      worker.request('load', { backend: 'onnxruntime', open: { modelPath, provider: 'cpu' }, feeds: batch(1).feeds }),
       (e: unknown) => e instanceof WorkerExitedError && /exited with code 3 during 'load'; its last output: cannot open libsomething\.so/.test(e.message),
     );
     await assert.rejects(worker.request('memory', {}), WorkerExitedError);
@@ -136,8 +136,8 @@ describe('BenchmarkWorker', () => {
 
   it('answers errors as rejections and stays usable; one request at a time', async () => {
     const worker = new BenchmarkWorker();
-    await assert.rejects(worker.request('round', { minIterations: 1, minMs: 0 }), /no session loaded in this worker/);
-    const load = worker.request('load', { session: { modelPath, provider: 'cpu' }, feeds: batch(2).feeds });
+    await assert.rejects(worker.request('round', { minIterations: 1, minMs: 0 }), /no runner loaded in this worker/);
+    const load = worker.request('load', { backend: 'onnxruntime', open: { modelPath, provider: 'cpu' }, feeds: batch(2).feeds });
     await assert.rejects(worker.request('warmup', { ms: 1 }), /busy with 'load'/);
     assert.deepEqual((await load).outputNames, ['y']);
     const round = await worker.request('round', { minIterations: 3, minMs: 0 });

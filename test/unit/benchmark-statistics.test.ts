@@ -8,7 +8,7 @@ import { parseComputeApps } from '../../src/benchmark/gpu-memory.ts';
 import { DEFAULT_SETTINGS, resolveSettings, roundQuota } from '../../src/benchmark/settings.ts';
 import { coefficientOfVariation, latencyStatistics, percentile, throughput } from '../../src/benchmark/statistics.ts';
 import type { Dim } from '../../src/model/signature.ts';
-import { executionProviders, resolveSessionSettings, sessionOptions } from '../../src/runtime/session-options.ts';
+import { executionProviders, resolveSessionSettings, sessionOptions } from '../../src/runtime/onnxruntime/session-options.ts';
 
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
 

@@ -5,9 +5,9 @@
  */
 import type { BaselineComparison, Difference, RunPair } from '../../compare/types.js';
 import type { RunResult } from '../../results/schema.js';
-import { megabytes, ms, oneLine, pct, signedPct, signedPp } from '../format.js';
+import { megabytes, ms, oneLine, pct, signedPct, signedPp } from '../../text/numbers.js';
 import { baselineMarkdown } from '../headline.js';
-import { runLabel } from '../labels.js';
+import { runLabel } from '../../text/run-names.js';
 import { nowrap } from '../table.js';
 import { code, details, table } from '../markdown.js';
 
