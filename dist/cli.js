@@ -42869,6 +42869,7 @@ var WorkerExitedError = class extends Error {
 };
 var TAIL_BYTES = 2e3;
 var REQUEST_TIMEOUT_MS = 20 * 60 * 1e3;
+var SEND_FAILURE_GRACE_MS = 2e3;
 var BenchmarkWorker = class {
   child;
   nextId = 1;
@@ -42932,10 +42933,12 @@ ${error62.message}`;
       };
       this.pending = { id, type: type2, resolve: done(resolve6), reject: done(reject) };
       this.child.send({ id, type: type2, ...body }, (error62) => {
-        if (error62 && this.pending?.id === id) {
+        if (!error62 || this.pending?.id !== id) return;
+        setTimeout(() => {
+          if (this.pending?.id !== id) return;
           this.pending = void 0;
           reject(new WorkerExitedError(`could not send '${type2}' to the benchmark worker: ${error62.message}`));
-        }
+        }, SEND_FAILURE_GRACE_MS);
       });
     });
   }

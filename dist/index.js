@@ -58059,6 +58059,7 @@ var WorkerExitedError = class extends Error {
 };
 var TAIL_BYTES = 2e3;
 var REQUEST_TIMEOUT_MS = 20 * 60 * 1e3;
+var SEND_FAILURE_GRACE_MS = 2e3;
 var BenchmarkWorker = class {
   child;
   nextId = 1;
@@ -58122,10 +58123,12 @@ ${error63.message}`;
       };
       this.pending = { id, type: type2, resolve: done(resolve6), reject: done(reject) };
       this.child.send({ id, type: type2, ...body }, (error63) => {
-        if (error63 && this.pending?.id === id) {
+        if (!error63 || this.pending?.id !== id) return;
+        setTimeout(() => {
+          if (this.pending?.id !== id) return;
           this.pending = void 0;
           reject(new WorkerExitedError(`could not send '${type2}' to the benchmark worker: ${error63.message}`));
-        }
+        }, SEND_FAILURE_GRACE_MS);
       });
     });
   }

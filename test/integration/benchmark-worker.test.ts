@@ -2,7 +2,7 @@
 // rounds, memory, dispose; and every way a worker can go wrong ending in a failed result that
 // says why, never in a hang.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TensorProto_DataType as DataType } from 'onnx-buf';
@@ -114,6 +114,24 @@ describe('BenchmarkWorker', () => {
       (e: unknown) => e instanceof WorkerExitedError && /exited with code 3 during 'load'; its last output: cannot open libsomething\.so/.test(e.message),
     );
     await assert.rejects(worker.request('memory', {}), WorkerExitedError);
+    await worker.close();
+  });
+
+  it('a request sent to a worker that has just died (its pipe broken, its exit not yet seen) names the signal, not EPIPE', async () => {
+    const marker = join(dir, 'died');
+    const script = join(dir, 'dies-at-once.mjs');
+    writeFileSync(script, `import { existsSync, writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, ''); process.kill(process.pid, 'SIGKILL');\n`);
+    const worker = new BenchmarkWorker({ path: script, execArgv: [] });
+    // Block this event loop while the worker starts and dies, so that the request below is written
+    // to the broken pipe before the exit event is seen: the race the benchmark used to lose.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; !existsSync(marker) && waited < 10_000; waited += 20) Atomics.wait(pause, 0, 0, 20);
+    assert.ok(existsSync(marker), 'the worker did not start');
+    Atomics.wait(pause, 0, 0, 300);
+    await assert.rejects(
+      worker.request('round', { minIterations: 1, minMs: 0 }),
+      (e: unknown) => e instanceof WorkerExitedError && /was killed by SIGKILL during 'round'/.test(e.message),
+    );
     await worker.close();
   });
 
