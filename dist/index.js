@@ -53337,7 +53337,20 @@ var runSchema = external_exports.object({
    * The paired counts behind accuracyLossPp: samples FP32 got right and this run got wrong
    * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
    */
-  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional()
+  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional(),
+  /**
+   * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
+   * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
+   * files written before it was recorded.
+   */
+  settings: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()])).nullable().optional(),
+  /**
+   * The timed rounds: `group` names the rows timed together, interleaved round by round (every
+   * model of one runtime, provider and batch), and `p50Ms` is each round's median latency in
+   * round order, so that round i of two rows of a group pairs up (speedups are medians of these
+   * paired ratios). Null where the row was not timed.
+   */
+  rounds: external_exports.object({ group: external_exports.string(), p50Ms: external_exports.array(external_exports.number().nonnegative()) }).nullable().optional()
 });
 var modelFileSchema = external_exports.object({
   path: external_exports.string(),
@@ -53409,6 +53422,17 @@ var evaluationSchema = external_exports.object({
   classAxis: external_exports.number().int(),
   source: external_exports.string()
 });
+var benchmarkSettingsSchema = external_exports.object({
+  /** Untimed runs before timing, ms. */
+  warmupMs: external_exports.number().nonnegative(),
+  /** Timed iterations and wall time, at least, per row. */
+  minIterations: external_exports.number().int().positive(),
+  minMs: external_exports.number().nonnegative(),
+  /** Rounds the timed phase is split into. */
+  rounds: external_exports.number().int().positive(),
+  /** Every model of one (runtime, provider, batch) was timed interleaved, round by round. */
+  interleaved: external_exports.boolean()
+});
 var thresholdsSchema = external_exports.object({
   /** --max-accuracy-drop, percentage points. */
   maxAccuracyDrop: nullableNumber,
@@ -53439,7 +53463,9 @@ var resultsSchema = external_exports.object({
   /** Set when the run was cut short (a signal, a failed stage): what exists was measured. */
   incomplete: external_exports.string().nullable(),
   /** The quantgate command line that reproduces this run, paths as the user gave them. */
-  command: external_exports.string().nullable().optional()
+  command: external_exports.string().nullable().optional(),
+  /** How the benchmark ran; absent in files written before it was recorded. */
+  benchmark: benchmarkSettingsSchema.nullable().optional()
 }).loose();
 
 // src/compare/read-results.ts
@@ -57990,7 +58016,7 @@ var DeviceMemoryTracker = class {
 };
 
 // src/benchmark/settings.ts
-var DEFAULT_SETTINGS = { warmupMs: 1e3, minIterations: 20, minMs: 3e3, rounds: 5 };
+var DEFAULT_SETTINGS = { warmupMs: 1e3, minIterations: 20, minMs: 3e3, rounds: 10 };
 function resolveSettings(given = {}) {
   const settings = { ...DEFAULT_SETTINGS, ...stripUndefined(given) };
   const problems = [];
@@ -58156,14 +58182,9 @@ ${error63.message}`;
 };
 
 // src/benchmark/benchmark.ts
-async function benchmark(spec, settings, onProgress) {
-  const [outcome] = await benchmarkInterleaved([spec], settings, onProgress);
-  return outcome;
-}
 async function benchmarkInterleaved(specs, settings, onProgress = () => {
-}) {
+}, interleaved = specs.length > 1) {
   const resolved = resolveSettings(settings);
-  const interleaved = specs.length > 1;
   const states = specs.map((spec) => new SessionState(spec, interleaved));
   const fail = (state, error63) => {
     state.failure = error63 instanceof Error ? error63.message : String(error63);
@@ -58293,12 +58314,21 @@ var SessionState = class {
 };
 
 // src/benchmark/run-fields.ts
-function runFields(outcome) {
+function runFields(outcome, group2 = outcome.label) {
   if (outcome.status === "failed") return { ...emptyFields(), status: "failed", reason: outcome.reason };
-  return { status: "ok", reason: null, latencyMs: outcome.latencyMs, throughput: outcome.throughput, memory: outcome.memory, loadMs: outcome.loadMs };
+  return {
+    status: "ok",
+    reason: null,
+    latencyMs: outcome.latencyMs,
+    throughput: outcome.throughput,
+    memory: outcome.memory,
+    loadMs: outcome.loadMs,
+    settings: outcome.settings,
+    rounds: { group: group2, p50Ms: outcome.rounds.map((r) => r.p50Ms) }
+  };
 }
 function emptyFields() {
-  return { latencyMs: null, throughput: null, memory: null, loadMs: null };
+  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null };
 }
 
 // src/runtime/types.ts
@@ -58361,10 +58391,10 @@ function timingGroups(rows, exclude = /* @__PURE__ */ new Set()) {
   const groups = /* @__PURE__ */ new Map();
   for (const p of rows) {
     if (!p.timed || p.skip !== null || exclude.has(p.id)) continue;
-    const key = `${p.runtime}|${p.provider}|${p.variant}|${p.batch}`;
+    const key = `${p.runtime}/${p.provider}/${p.batch}`;
     groups.set(key, [...groups.get(key) ?? [], p]);
   }
-  return [...groups.values()];
+  return [...groups].map(([group2, members2]) => ({ group: group2, rows: members2 }));
 }
 
 // src/pipeline/measure.ts
@@ -58389,20 +58419,23 @@ async function benchmarkBatch(data, size) {
   }
   return { feeds, size, start: 0 };
 }
+function benchmarkRecord(settings) {
+  return { ...resolveSettings(settings), interleaved: true };
+}
 async function measureRows(input2) {
   const { log } = input2;
   const groups = timingGroups(input2.rows, input2.exclude);
   const batches = /* @__PURE__ */ new Map();
   const timings = /* @__PURE__ */ new Map();
   let done = 0;
-  for (const group2 of groups) {
-    const size = group2[0].batch;
+  for (const { group: group2, rows } of groups) {
+    const size = rows[0].batch;
     let batch = batches.get(size);
     if (!batch) {
       batch = await benchmarkBatch(input2.data, size);
       batches.set(size, batch);
     }
-    const specs = group2.map((p) => ({
+    const specs = rows.map((p) => ({
       label: `${p.model} ${p.provider} batch ${size}`,
       runtime: p.runtime,
       modelPath: p.file,
@@ -58413,10 +58446,10 @@ async function measureRows(input2) {
     }));
     log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
     const progress = (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`);
-    const outcomes = specs.length === 1 ? [await benchmark(specs[0], input2.settings, progress)] : await benchmarkInterleaved(specs, input2.settings, progress);
+    const outcomes = await benchmarkInterleaved(specs, input2.settings, progress, true);
     const finished = /* @__PURE__ */ new Map();
     outcomes.forEach((outcome, i) => {
-      finished.set(group2[i].id, runFields(outcome));
+      finished.set(rows[i].id, runFields(outcome, group2));
       if (outcome.status === "ok") log.info(`  ${outcome.label}: p50 ${outcome.latencyMs.p50.toFixed(2)} ms, ${outcome.throughput.toFixed(1)} samples/s`);
       else log.warn(`${outcome.label} failed: ${outcome.reason}`);
     });
@@ -58529,8 +58562,131 @@ function metricChange(current, baseline, noisePct, higherIsBetter) {
   const change = changePct(current, baseline);
   return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
 }
+function pairedLatencyChange(current, baseline, paired, noisePct) {
+  const change = (paired.median - 1) * 100;
+  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, false), paired };
+}
 function latencyGateFires(p50, limitPct) {
   return p50.changePct > limitPct && p50.changePct > p50.noisePct;
+}
+
+// src/compare/paired.ts
+function medianIntervalCoverage(n, k) {
+  const { first, mass } = binomialPmf(n, 0.5);
+  let below = 0;
+  for (let j = 0; j < mass.length; j++) if (first + j <= k - 1) below += mass[j];
+  return 1 - 2 * below;
+}
+function medianWithInterval(ratios) {
+  const n = ratios.length;
+  if (n === 0) return null;
+  const sorted = Float64Array.from(ratios).sort();
+  let k = 1;
+  while (k + 1 <= Math.ceil(n / 2) && medianIntervalCoverage(n, k + 1) >= 0.95) k++;
+  return { median: percentile(sorted, 50), interval: [sorted[k - 1], sorted[n - k]], level: medianIntervalCoverage(n, k), rounds: n };
+}
+function pairedRatio(numerator, denominator) {
+  const a = numerator.rounds;
+  const b = denominator.rounds;
+  if (!a || !b || a.group !== b.group) return null;
+  const ratios = [];
+  for (let i = 0; i < Math.min(a.p50Ms.length, b.p50Ms.length); i++) {
+    if (a.p50Ms[i] > 0 && b.p50Ms[i] > 0) ratios.push(a.p50Ms[i] / b.p50Ms[i]);
+  }
+  return medianWithInterval(ratios);
+}
+
+// src/compare/speedup.ts
+function isTimedRun(run2) {
+  return run2.status === "ok" && run2.latencyMs !== null && run2.provider !== "reference" && !isBaseRun(run2);
+}
+function speedups(runs) {
+  const out = [];
+  for (const int82 of runs) {
+    if (!isTimedRun(int82) || int82.precision !== "int8") continue;
+    const floats = runs.filter((r) => isTimedRun(r) && r.precision !== "int8" && r.runtime === int82.runtime && r.provider === int82.provider && r.batch === int82.batch);
+    const float = floats.find((r) => r.precision === "fp16") ?? floats.find((r) => r.precision === "fp32");
+    if (!float) continue;
+    const paired = pairedRatio(float, int82);
+    out.push({ int8: int82, float, ratio: paired ? paired.median : float.latencyMs.p50 / int82.latencyMs.p50, paired });
+  }
+  return out;
+}
+
+// src/text/run-names.ts
+function shortVersion(version2) {
+  if (!version2) return "";
+  const m = /^(\d+)\.(\d+)/.exec(version2);
+  return m ? `${m[1]}.${m[2]}` : version2;
+}
+function isSimulation(run2) {
+  return run2.provider === "reference";
+}
+var RUNTIMES2 = {
+  tensorrt: { name: "TensorRT", version: (env) => env.tensorrt },
+  onnxruntime: { name: "ONNX Runtime", version: (env) => env.onnxruntime, providers: { cpu: "CPU", cuda: "CUDA", tensorrt: "TensorRT EP" } }
+};
+function runtimeName(run2, env) {
+  if (isSimulation(run2)) return "TensorRT, simulated on CPU";
+  const runtime = RUNTIMES2[run2.runtime];
+  const version2 = env ? runtime.version(env) : null;
+  const provider = runtime.providers?.[run2.provider];
+  return [runtime.name, version2 ? shortVersion(version2) : null, provider].filter(Boolean).join(" ");
+}
+function modelName(run2) {
+  const key = modelKey(run2);
+  const name = { fp32: "FP32", fp16: "FP16", "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", "int8.ort": "INT8" };
+  const base = name[key] ?? key;
+  if (key.startsWith("int8.trt") && run2.runtime !== "tensorrt" && !isSimulation(run2)) return `${base} (TensorRT model)`;
+  return base;
+}
+function runLabel(run2) {
+  const label = isSimulation(run2) ? `TensorRT ${modelName(run2)}, simulated on CPU` : `${runtimeName(run2)} ${modelName(run2)}`;
+  return isBaseRun(run2) ? `base model's ${label}` : label;
+}
+function onRuntime(run2) {
+  return isSimulation(run2) ? "on TensorRT (simulated on CPU)" : `on ${runtimeName(run2)}`;
+}
+function modelShortName(path) {
+  const file2 = path.split(/[\\/]/).pop() ?? path;
+  return file2.replace(/\.onnx$/i, "");
+}
+function baselineName(label) {
+  return label === "baseline" || label === "base model" ? `the ${label}` : label;
+}
+
+// src/compare/timing-settings.ts
+var NOT_RECORDED = "not recorded (an earlier quantgate: each model timed after the other, ONNX Runtime spinning on)";
+function describeBenchmark(b) {
+  return `${b.interleaved ? "interleaved" : "one after the other"}, ${b.rounds} rounds, warm-up ${b.warmupMs} ms, at least ${b.minIterations} iterations and ${b.minMs} ms`;
+}
+function settingText(value2) {
+  return value2 === null || value2 === void 0 ? "default" : String(value2);
+}
+function runnerDifferences(current, baseline) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { current: a, baseline: b } of matchRuns(current, baseline).pairs) {
+    if (!a.settings || !b.settings) continue;
+    for (const key of [.../* @__PURE__ */ new Set([...Object.keys(a.settings), ...Object.keys(b.settings)])].sort()) {
+      const mine = settingText(a.settings[key]);
+      const theirs = settingText(b.settings[key]);
+      const what = `${runtimeName(a)}: ${key}`;
+      if (mine !== theirs && !out.has(what)) out.set(what, { what, current: mine, baseline: theirs });
+    }
+  }
+  return [...out.values()];
+}
+function timingDifferences(current, baseline) {
+  const a = current.benchmark ?? null;
+  const b = baseline.benchmark ?? null;
+  if (a === null && b === null) return [];
+  if (a === null || b === null) {
+    return [{ what: "benchmark settings", current: a ? describeBenchmark(a) : NOT_RECORDED, baseline: b ? describeBenchmark(b) : NOT_RECORDED }];
+  }
+  const out = [];
+  if (describeBenchmark(a) !== describeBenchmark(b)) out.push({ what: "benchmark settings", current: describeBenchmark(a), baseline: describeBenchmark(b) });
+  out.push(...runnerDifferences(current.runs.filter((r) => !isBaseRun(r)), baseline.runs.filter((r) => !isBaseRun(r))));
+  return out;
 }
 
 // src/compare/compare.ts
@@ -58576,19 +58732,20 @@ function accuracyChange(current, baseline, nCurrent, nBaseline) {
   const cls = noisePp === null ? deltaPp === 0 ? "within-noise" : classifyChange(deltaPp, 0, true) : classifyChange(deltaPp, noisePp, true);
   return { metric: a.metric, baseline: b.fraction * 100, current: a.fraction * 100, deltaPp, noisePp, class: cls };
 }
-function pairOf(key, current, baseline, samples, options2, baselineWhere) {
+function pairOf(key, current, baseline, samples, options2, baselineWhere, sameFile) {
   const note = current.status !== "ok" ? statusNote(current, "here") : baseline.status !== "ok" ? statusNote(baseline, `in the ${baselineWhere}`) : null;
   const both = current.status === "ok" && baseline.status === "ok";
   const lc = current.latencyMs;
   const lb = baseline.latencyMs;
-  const timed2 = both && lc !== null && lb !== null && lb.p50 > 0;
-  const noise = timed2 ? noiseBandPct(lc.cv, lb.cv) : 0;
+  const timed = both && lc !== null && lb !== null && lb.p50 > 0;
+  const noise = timed ? noiseBandPct(lc.cv, lb.cv) : 0;
+  const paired = timed && sameFile ? pairedRatio(current, baseline) : null;
   return {
     key,
     current,
     baseline,
-    p50: timed2 ? metricChange(lc.p50, lb.p50, noise, false) : null,
-    throughput: timed2 && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
+    p50: timed ? paired ? pairedLatencyChange(lc.p50, lb.p50, paired, noise) : metricChange(lc.p50, lb.p50, noise, false) : null,
+    throughput: timed && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
     memory: both ? memoryChange(current, baseline, options2.memoryTolerancePct ?? 5) : null,
     accuracy: both ? accuracyChange(current, baseline, samples.current, samples.baseline) : null,
     note
@@ -58604,11 +58761,12 @@ function sameJob(results, options2) {
     source: "same-job",
     label: options2.label ?? "base model",
     sameModel: results.baselineModel !== null && results.baselineModel.sha256 === results.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options2, "base model")),
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options2, "base model", true)),
     onlyCurrent: matched.onlyCurrent,
     onlyBaseline: matched.onlyBaseline,
     environment: [],
     setup: [],
+    timing: [],
     baselineCommit: results.baselineModel?.commit ?? null
   };
 }
@@ -58622,16 +58780,17 @@ function againstFile(current, baseline, options2) {
     source: "baseline-file",
     label: options2.label ?? "baseline",
     sameModel: current.model.sha256 === baseline.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options2, "baseline")),
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options2, "baseline", false)),
     onlyCurrent: matched.onlyCurrent,
     onlyBaseline: matched.onlyBaseline,
     environment: environmentDifferences(current.environment, baseline.environment),
     setup: setupDifferences(current, baseline),
+    timing: timingDifferences(current, baseline),
     baselineCommit: baseline.environment.commit
   };
 }
 function compareResults(current, baseline, options2 = {}) {
-  return { sameJob: sameJob(current, options2), file: baseline ? againstFile(current, baseline, options2) : null };
+  return { sameJob: sameJob(current, options2), file: baseline ? againstFile(current, baseline, options2) : null, speedups: speedups(current.runs) };
 }
 function preferredPair(comparison, run2) {
   if (!comparison) return null;
@@ -58693,48 +58852,6 @@ function count(value2) {
 function oneLine(text, max) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}\u2026`;
-}
-
-// src/text/run-names.ts
-function shortVersion(version2) {
-  if (!version2) return "";
-  const m = /^(\d+)\.(\d+)/.exec(version2);
-  return m ? `${m[1]}.${m[2]}` : version2;
-}
-function isSimulation(run2) {
-  return run2.provider === "reference";
-}
-var RUNTIMES2 = {
-  tensorrt: { name: "TensorRT", version: (env) => env.tensorrt },
-  onnxruntime: { name: "ONNX Runtime", version: (env) => env.onnxruntime, providers: { cpu: "CPU", cuda: "CUDA", tensorrt: "TensorRT EP" } }
-};
-function runtimeName(run2, env) {
-  if (isSimulation(run2)) return "TensorRT, simulated on CPU";
-  const runtime = RUNTIMES2[run2.runtime];
-  const version2 = env ? runtime.version(env) : null;
-  const provider = runtime.providers?.[run2.provider];
-  return [runtime.name, version2 ? shortVersion(version2) : null, provider].filter(Boolean).join(" ");
-}
-function modelName(run2) {
-  const key = modelKey(run2);
-  const name = { fp32: "FP32", fp16: "FP16", "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", "int8.ort": "INT8" };
-  const base = name[key] ?? key;
-  if (key.startsWith("int8.trt") && run2.runtime !== "tensorrt" && !isSimulation(run2)) return `${base} (TensorRT model)`;
-  return base;
-}
-function runLabel(run2) {
-  const label = isSimulation(run2) ? `TensorRT ${modelName(run2)}, simulated on CPU` : `${runtimeName(run2)} ${modelName(run2)}`;
-  return isBaseRun(run2) ? `base model's ${label}` : label;
-}
-function onRuntime(run2) {
-  return isSimulation(run2) ? "on TensorRT (simulated on CPU)" : `on ${runtimeName(run2)}`;
-}
-function modelShortName(path) {
-  const file2 = path.split(/[\\/]/).pop() ?? path;
-  return file2.replace(/\.onnx$/i, "");
-}
-function baselineName(label) {
-  return label === "baseline" || label === "base model" ? `the ${label}` : label;
 }
 
 // src/gate/decisions.ts
@@ -58807,10 +58924,15 @@ function latencySentence(run2, pair, label, limitPct, fires) {
 }
 function latencyDecisions(results, limitPct, comparison) {
   const out = [];
+  const incomparable = /* @__PURE__ */ new Set();
   for (const run2 of results.runs) {
     if (isBaseRun(run2) || run2.status !== "ok") continue;
     const found = preferredPair(comparison, run2);
     if (!found || !found.pair.p50) continue;
+    if (found.comparison.timing.length > 0) {
+      incomparable.add(found.comparison);
+      continue;
+    }
     const fires = latencyGateFires(found.pair.p50, limitPct);
     out.push({
       gate: "latency",
@@ -58820,6 +58942,16 @@ function latencyDecisions(results, limitPct, comparison) {
       limitPct,
       pass: !fires,
       sentence: latencySentence(run2, found.pair, found.comparison.label, limitPct, fires)
+    });
+  }
+  for (const side of incomparable) {
+    const what = [...new Set(side.timing.map((d) => d.current === NOT_RECORDED || d.baseline === NOT_RECORDED ? "one of the two was timed by an earlier quantgate, which did not record how" : d.what))].join("; ");
+    out.push({
+      gate: "not-gated",
+      what: "latency",
+      settingsDiffer: true,
+      pass: true,
+      sentence: `latency not gated against ${baselineName(side.label)}: it was timed with other benchmark settings (${what}), so its p50s are not comparable; the next baseline recorded with these settings gates again, and --baseline-model compares in the same job meanwhile.`
     });
   }
   if (out.length === 0) {
@@ -58872,7 +59004,7 @@ var DEFAULT_THRESHOLDS = { maxAccuracyDrop: 1, maxDisagreement: null, maxLatency
 function assess(results, options2 = {}) {
   const thresholds = options2.thresholds ?? results.verdict.thresholds ?? DEFAULT_THRESHOLDS;
   const full = compareResults(results, options2.baseline ?? null, options2.baselineLabel ? { label: options2.baselineLabel } : {});
-  const comparison = options2.fileOnly ? { sameJob: null, file: full.file } : full;
+  const comparison = options2.fileOnly ? { ...full, sameJob: null } : full;
   const decisions = gateDecisions(results, thresholds, comparison);
   return { comparison, decisions, verdict: verdictOf(decisions, thresholds), thresholds };
 }
@@ -59101,6 +59233,7 @@ function passText(decisions) {
   }
   const notGated = decisions.find((d) => d.gate === "not-gated" && d.what === "accuracy");
   if (notGated) clauses.push(notGated.sentence.replace(/ \(.*\)\.$|\.$/, ""));
+  if (decisions.some((d) => d.gate === "not-gated" && d.what === "latency" && d.settingsDiffer)) clauses.push("latency not gated: the baseline was timed with other benchmark settings");
   return `INT8 passes the gate: ${clauses.join("; ")}`;
 }
 function worstAgreement(entries) {
@@ -59144,51 +59277,52 @@ function failureList(entries, limit) {
   return shown.join("\n");
 }
 var RUNTIME_PREFERENCE = (run2) => run2.runtime === "tensorrt" ? 0 : run2.provider === "tensorrt" ? 1 : run2.provider === "cuda" ? 2 : 3;
-function timed(run2) {
-  return run2.status === "ok" && run2.latencyMs !== null && !isSimulation(run2) && !isBaseRun(run2);
-}
-function speedPair(runs) {
-  const candidates = runs.filter((r) => timed(r) && r.precision === "int8").sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
-  const floatFor = (int82) => {
-    const floats = runs.filter((r) => timed(r) && r.precision !== "int8" && r.runtime === int82.runtime && r.provider === int82.provider && r.batch === int82.batch);
-    return floats.find((r) => r.precision === "fp16") ?? floats.find((r) => r.precision === "fp32") ?? null;
-  };
-  const preferred = candidates.filter((r) => candidates[0] && RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(candidates[0]) && r.runtime === candidates[0].runtime);
-  for (const int82 of preferred) {
-    const float = floatFor(int82);
-    if (float) return { int8: int82, float };
+function headlineSpeed(entry) {
+  const candidates = entry.results.runs.filter((r) => isTimedRun(r) && r.precision === "int8").sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
+  const first = candidates[0];
+  if (!first) return null;
+  for (const int82 of candidates.filter((r) => RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(first) && r.runtime === first.runtime)) {
+    const speedup = entry.comparison.speedups.find((s) => s.int8 === int82);
+    if (speedup) return { int8: int82, speedup };
   }
-  return candidates[0] ? { int8: candidates[0], float: null } : null;
+  return { int8: first, speedup: null };
+}
+function speedNumbers(speedup, faster) {
+  const a = speedup.int8.latencyMs.p50;
+  const b = speedup.float.latencyMs.p50;
+  const p50s = `${ms(a).replace(/ ms$/, "")} vs ${ms(b)}`;
+  const paired = speedup.paired;
+  if (!paired) return `(${p50s})`;
+  const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
+  return `(${p50s}; median of ${paired.rounds} interleaved rounds, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, "")}\u2013${ratio(hi)})`;
 }
 function speedSentence(entry) {
-  const pair = speedPair(entry.results.runs);
-  if (!pair) {
+  const found = headlineSpeed(entry);
+  if (!found) {
     const anyInt8 = entry.results.runs.some((r) => !isBaseRun(r) && r.precision === "int8" && r.status === "ok");
     return anyInt8 ? "No INT8 run was timed: the rows below carry accuracy only." : null;
   }
-  const { int8: int82, float } = pair;
+  const { int8: int82, speedup } = found;
   const parts = [];
-  const a = int82.latencyMs.p50;
-  if (float) {
-    const b = float.latencyMs.p50;
-    const speedup = b / a;
-    const numbers = `(${ms(a).replace(/ ms$/, "")} vs ${ms(b)})`;
-    const against = `${runLabel(float)} at batch ${int82.batch} ${numbers}`;
+  if (speedup) {
+    const faster = speedup.ratio >= 1;
+    const against = `${runLabel(speedup.float)} at batch ${int82.batch} ${speedNumbers(speedup, faster)}`;
     parts.push(
-      speedup >= 1 ? `${runLabel(int82)} runs **${ratio(speedup)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup)} slower** than ${against}`
+      faster ? `${runLabel(int82)} runs **${ratio(speedup.ratio)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`
     );
   } else {
-    parts.push(`${runLabel(int82)} takes ${ms(a)} at batch ${int82.batch} (p50)`);
+    parts.push(`${runLabel(int82)} takes ${ms(int82.latencyMs.p50)} at batch ${int82.batch} (p50)`);
   }
-  const found = preferredPair(entry.comparison, int82);
-  const p50 = found?.pair.p50;
-  if (found && p50) {
-    const speed = p50.baseline / p50.current;
-    const name = baselineMarkdown(found.comparison.label);
+  const pair = preferredPair(entry.comparison, int82);
+  const p50 = pair?.pair.p50;
+  if (pair && p50) {
+    const speed = 1 / (1 + p50.changePct / 100);
+    const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith("the ") ? name : `${name}'s model`;
     const noise = `\xB1${pct(p50.noisePct)}`;
+    const how = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
     parts.push(
-      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise)`
+      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how})`
     );
   }
   return `${parts.join(", ")}.`;
@@ -59289,10 +59423,13 @@ function changeMark(cls, text) {
   if (cls === "improvement") return `\u{1F7E2} ${nowrap(text)}`;
   return `${nowrap(text)}, within noise`;
 }
-function changeCell(pair) {
+function changeCell(pair, comparable = true) {
   if (pair.note) return oneLine(pair.note, 60);
   const parts = [];
-  if (pair.p50) parts.push(changeMark(pair.p50.class, `p50 ${signedPct(pair.p50.changePct)}`));
+  if (pair.p50) {
+    const text = `p50 ${signedPct(pair.p50.changePct)}`;
+    parts.push(comparable ? changeMark(pair.p50.class, text) : `${nowrap(text)}, other settings`);
+  }
   if (pair.accuracy && (pair.accuracy.class !== "within-noise" || !pair.p50)) {
     const metric = pair.accuracy.metric === "top1" ? "top-1" : "agreement";
     parts.push(changeMark(pair.accuracy.class, `${metric} ${signedPp(pair.accuracy.deltaPp)}`));
@@ -59353,7 +59490,7 @@ function renderTable(entry, options2) {
     ];
     if (side) {
       const found = preferredPair(comparison, run2);
-      cells.push(found ? changeCell(found.pair) : onlyCurrent.has(run2) && run2.status === "ok" && !simulated ? "no match" : run2.status === "ok" ? "\u2014" : "");
+      cells.push(found ? changeCell(found.pair, found.comparison.timing.length === 0) : onlyCurrent.has(run2) && run2.status === "ok" && !simulated ? "no match" : run2.status === "ok" ? "\u2014" : "");
     }
     return cells;
   });
@@ -59371,6 +59508,9 @@ function renderTable(entry, options2) {
     footnotes.push(
       `\u{1F534} worse, \u{1F7E2} better: a change counts only beyond the noise, twice the two runs' combined spread (2\xB7\u221A(CV\xB2 + CV\xB2) of their timed iterations); smaller ones read as within noise.`
     );
+    if (side.timing.length > 0) {
+      footnotes.push(`Other settings: ${baselineMarkdown(side.label)} was timed with different benchmark settings, so its latencies are not comparable (the comparison below lists what differs).`);
+    }
   }
   return { table: table(header, body, align), footnotes };
 }
@@ -59497,17 +59637,18 @@ function latencyChart(runs, batch) {
   );
 }
 function chartSection(entry, maxCharts) {
-  const timed2 = tableRuns(entry.results).filter((r) => r.status === "ok" && r.latencyMs !== null && !isSimulation(r));
-  const batches = [...new Set(timed2.map((r) => r.batch))].filter((b) => timed2.filter((r) => r.batch === b).length >= 2).sort((a, b) => b - a).slice(0, maxCharts).sort((a, b) => a - b);
+  const timed = tableRuns(entry.results).filter((r) => r.status === "ok" && r.latencyMs !== null && !isSimulation(r));
+  const batches = [...new Set(timed.map((r) => r.batch))].filter((b) => timed.filter((r) => r.batch === b).length >= 2).sort((a, b) => b - a).slice(0, maxCharts).sort((a, b) => a - b);
   if (batches.length === 0 || maxCharts === 0) return null;
   const summary2 = `Latency at batch ${batches.join(" and ")}`;
-  return details(summary2, batches.map((b) => latencyChart(timed2, b)).join("\n\n"));
+  return details(summary2, batches.map((b) => latencyChart(timed, b)).join("\n\n"));
 }
 
 // src/report/sections/comparison.ts
-function verdictOf2(pair) {
+function verdictOf2(pair, comparable) {
   if (pair.note) return oneLine(pair.note, 80);
   if (!pair.p50) return pair.current.provider === "reference" ? "accuracy only" : "not timed";
+  if (!comparable) return "other settings";
   return pair.p50.class === "regression" ? "\u{1F534} slower" : pair.p50.class === "improvement" ? "\u{1F7E2} faster" : "within noise";
 }
 function accuracyText(pair) {
@@ -59539,7 +59680,7 @@ function pairTable(side) {
       p ? `${value2(p.baseline)} \u2192 ${value2(p.current)}` : "",
       p ? signedPct(p.changePct) : "",
       p ? `\xB1${pct(p.noisePct)}` : "",
-      verdictOf2(pair),
+      verdictOf2(pair, side.timing.length === 0),
       memoryText(pair),
       pair.accuracy ? `${metric} ${accuracyText(pair)}` : ""
     ];
@@ -59580,8 +59721,18 @@ function comparisonBody(side, currentCommit, unmatchedLimit) {
   const how = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
   parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how})` : `${name} (${how})`}.`);
   if (side.sameModel) parts.push("The two model files are identical (same sha256): any difference comes from the runner, the runtimes or quantgate.");
+  if (side.timing.length > 0) {
+    parts.push(
+      `The two were timed with different benchmark settings, so their latencies are not comparable and the latency gate does not judge them:
+
+${differencesTable(side.timing, side.label)}`
+    );
+  }
   const neither = neitherRan(side);
   if (side.pairs.length > neither.length) parts.push(pairTable(side));
+  if (side.pairs.some((p) => p.p50?.paired)) {
+    parts.push("<sub>Change: the median of the per-round ratios of the two, timed round by round in this job; the p50s are over all rounds.</sub>");
+  }
   if (neither.length > 0) parts.push(`Ran on neither side: ${runsList(neither.map((p) => p.current), unmatchedLimit || 3)}.`);
   if (side.environment.length > 0) {
     parts.push(`The environments differ, so latency changes may be the machine's rather than the model's:
@@ -59597,10 +59748,11 @@ ${differencesTable(side.setup, side.label)}`);
 }
 function comparisonSection(side, currentCommit, unmatchedLimit) {
   const counts = [];
+  if (side.timing.length > 0) counts.push("timed with other benchmark settings");
   if (side.environment.length > 0) counts.push(`${side.environment.length} environment ${side.environment.length === 1 ? "difference" : "differences"}`);
   const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
   if (unmatched > 0) counts.push(`${unmatched} ${unmatched === 1 ? "row" : "rows"} without a match`);
-  const regressions = side.pairs.filter((p) => p.p50?.class === "regression").length;
+  const regressions = side.timing.length > 0 ? 0 : side.pairs.filter((p) => p.p50?.class === "regression").length;
   if (regressions > 0) counts.push(`${regressions} slower beyond noise`);
   const what = side.source === "same-job" ? `the base model${side.label !== "base model" ? ` (${side.label})` : ""}, benchmarked in this job` : side.label;
   return details(`Compared with ${what}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`, comparisonBody(side, currentCommit, unmatchedLimit));
@@ -59875,7 +60027,9 @@ function emptyRun(row) {
     loadMs: null,
     accuracy: null,
     accuracyLossPp: null,
-    accuracyLossCi: null
+    accuracyLossCi: null,
+    settings: null,
+    rounds: null
   };
 }
 function mergeRow(row, results) {
@@ -59937,6 +60091,7 @@ var RunRecorder = class {
       environment: this.init.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
+      benchmark: this.init.benchmark,
       runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete
@@ -60000,6 +60155,7 @@ async function runPipeline(config2, env) {
   if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
   const model2 = readModel(config2.model);
   const baseModel = config2.baselineModel ? readModel(config2.baselineModel, "--baseline-model") : null;
+  const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
   const recorder = new RunRecorder({
     outDir: config2.out,
@@ -60007,6 +60163,7 @@ async function runPipeline(config2, env) {
     model: await describeModel(model2, env.cwd),
     baselineModel: baseModel ? await describeModel(baseModel, env.cwd) : null,
     environment,
+    benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config2),
     command: reproduceCommand("run", config2, env.cwd)
   });
@@ -60082,7 +60239,7 @@ async function runPipeline(config2, env) {
         rows: recorder.rows,
         exclude: recorder.failedRows(),
         data: data.evaluation,
-        settings: { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs },
+        settings: benchmarkSettings,
         ...threads ? { threads } : {},
         outDir: config2.out,
         log,

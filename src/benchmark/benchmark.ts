@@ -103,9 +103,10 @@ export async function benchmarkInterleaved(
   specs: readonly BenchmarkSpec[],
   settings?: Partial<BenchmarkSettings>,
   onProgress: ProgressListener = () => {},
+  /** Open the runners as interleaved even when there is one (so that its settings match its peers' in other groups). */
+  interleaved = specs.length > 1,
 ): Promise<BenchmarkOutcome[]> {
   const resolved = resolveSettings(settings);
-  const interleaved = specs.length > 1;
   const states = specs.map((spec) => new SessionState(spec, interleaved));
   const fail = (state: SessionState, error: unknown) => {
     state.failure = error instanceof Error ? error.message : String(error);

@@ -35,7 +35,7 @@ export interface AssessOptions {
 export function assess(results: Results, options: AssessOptions = {}): Assessment {
   const thresholds = options.thresholds ?? results.verdict.thresholds ?? DEFAULT_THRESHOLDS;
   const full = compareResults(results, options.baseline ?? null, options.baselineLabel ? { label: options.baselineLabel } : {});
-  const comparison = options.fileOnly ? { sameJob: null, file: full.file } : full;
+  const comparison = options.fileOnly ? { ...full, sameJob: null } : full;
   const decisions = gateDecisions(results, thresholds, comparison);
   return { comparison, decisions, verdict: verdictOf(decisions, thresholds), thresholds };
 }

@@ -1,15 +1,16 @@
 /**
  * The benchmark stage: every runnable timed row in its own worker process, opened through its
- * backend; the rows of timingGroups (rows.ts) interleaved round by round so that they see the
- * same machine. Each group's timings are handed on as soon as it finishes, so an interrupted run
- * keeps what it measured.
+ * backend; every model of one (runtime, provider, batch) interleaved round by round (timingGroups
+ * in rows.ts), so that they see the same machine and their per-round figures pair up. Each group's
+ * timings are handed on as soon as it finishes, so an interrupted run keeps what it measured.
  */
-import { benchmark, benchmarkInterleaved, type BenchmarkSpec } from '../benchmark/index.js';
+import { benchmarkInterleaved, type BenchmarkSpec } from '../benchmark/index.js';
 import { runFields } from '../benchmark/run-fields.js';
-import type { BenchmarkSettings } from '../benchmark/settings.js';
+import { resolveSettings, type BenchmarkSettings } from '../benchmark/settings.js';
 import type { Batch, DataSet, HostTensor } from '../data/types.js';
 import type { Log } from '../log.js';
 import type { TypedArray } from '../model/tensor.js';
+import type { BenchmarkSettingsRecord } from '../results/schema.js';
 import type { RowTiming } from './merge.js';
 import { timingGroups, type PlannedRow, type RowId } from './rows.js';
 
@@ -49,20 +50,25 @@ export async function benchmarkBatch(data: DataSet, size: number): Promise<Batch
   return { feeds, size, start: 0 };
 }
 
+/** How measureRows times, as results.json records it. */
+export function benchmarkRecord(settings: Partial<BenchmarkSettings>): BenchmarkSettingsRecord {
+  return { ...resolveSettings(settings), interleaved: true };
+}
+
 export async function measureRows(input: MeasureInput): Promise<Map<RowId, RowTiming>> {
   const { log } = input;
   const groups = timingGroups(input.rows, input.exclude);
   const batches = new Map<number, Batch>();
   const timings = new Map<RowId, RowTiming>();
   let done = 0;
-  for (const group of groups) {
-    const size = group[0]!.batch;
+  for (const { group, rows } of groups) {
+    const size = rows[0]!.batch;
     let batch = batches.get(size);
     if (!batch) {
       batch = await benchmarkBatch(input.data, size);
       batches.set(size, batch);
     }
-    const specs: BenchmarkSpec[] = group.map((p) => ({
+    const specs: BenchmarkSpec[] = rows.map((p) => ({
       label: `${p.model} ${p.provider} batch ${size}`,
       runtime: p.runtime,
       modelPath: p.file!,
@@ -74,10 +80,12 @@ export async function measureRows(input: MeasureInput): Promise<Map<RowId, RowTi
     log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(' ⇄ ')}`);
     const progress = (e: { phase: string; label: string; round?: number; rounds?: number; p50Ms?: number }) =>
       e.phase === 'round' && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms!.toFixed(2)} ms`);
-    const outcomes = specs.length === 1 ? [await benchmark(specs[0]!, input.settings, progress)] : await benchmarkInterleaved(specs, input.settings, progress);
+    // Opened as interleaved even alone (a group whose other models failed): every row of a run
+    // then runs with the same settings, which results.json records.
+    const outcomes = await benchmarkInterleaved(specs, input.settings, progress, true);
     const finished = new Map<RowId, RowTiming>();
     outcomes.forEach((outcome, i) => {
-      finished.set(group[i]!.id, runFields(outcome));
+      finished.set(rows[i]!.id, runFields(outcome, group));
       if (outcome.status === 'ok') log.info(`  ${outcome.label}: p50 ${outcome.latencyMs.p50.toFixed(2)} ms, ${outcome.throughput.toFixed(1)} samples/s`);
       else log.warn(`${outcome.label} failed: ${outcome.reason}`);
     });

@@ -41,6 +41,8 @@ function emptyRun(row: PlannedRow): RunResult {
     accuracy: null,
     accuracyLossPp: null,
     accuracyLossCi: null,
+    settings: null,
+    rounds: null,
   };
 }
 

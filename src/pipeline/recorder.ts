@@ -9,7 +9,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assess, type Assessment } from '../gate/assess.js';
 import { renderReport } from '../report/report.js';
-import { SCHEMA_VERSION, type Environment, type Evaluation, type Quantization, type Results, type Thresholds } from '../results/schema.js';
+import { SCHEMA_VERSION, type BenchmarkSettingsRecord, type Environment, type Evaluation, type Quantization, type Results, type Thresholds } from '../results/schema.js';
 import { mergeRows, type RowAccuracy, type RowTiming } from './merge.js';
 import type { PlannedRow, RowId } from './rows.js';
 
@@ -20,6 +20,8 @@ export interface RecorderInit {
   model: Results['model'];
   baselineModel: Results['baselineModel'];
   environment: Environment;
+  /** How the benchmark times (benchmarkRecord in measure.ts). */
+  benchmark: BenchmarkSettingsRecord;
   thresholds: Thresholds;
   command: string;
   baselineLabel?: string;
@@ -71,6 +73,7 @@ export class RunRecorder {
       environment: this.init.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
+      benchmark: this.init.benchmark,
       runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete,

@@ -120,15 +120,16 @@ export function accuracyRows(rows: readonly PlannedRow[]): PlannedRow[] {
 }
 
 /**
- * The timed rows that run together, interleaved round by round: a row of the pull request's model
- * and the same row of the baseline model's, so that both see the same machine.
+ * The timed rows that run together, interleaved round by round: every model (FP32, INT8, the
+ * baseline model's) of the same (runtime, provider, batch), so that a noisy neighbour slows all of
+ * them alike and their speedups pair up round by round. The key names the group in results.json.
  */
-export function timingGroups(rows: readonly PlannedRow[], exclude: ReadonlySet<RowId> = new Set()): PlannedRow[][] {
+export function timingGroups(rows: readonly PlannedRow[], exclude: ReadonlySet<RowId> = new Set()): { group: string; rows: PlannedRow[] }[] {
   const groups = new Map<string, PlannedRow[]>();
   for (const p of rows) {
     if (!p.timed || p.skip !== null || exclude.has(p.id)) continue;
-    const key = `${p.runtime}|${p.provider}|${p.variant}|${p.batch}`;
+    const key = `${p.runtime}/${p.provider}/${p.batch}`;
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
-  return [...groups.values()];
+  return [...groups].map(([group, members]) => ({ group, rows: members }));
 }

@@ -31,7 +31,7 @@ import { cpuForLayout } from './cpu.js';
 import { evaluateAccuracy, type AccuracyReference } from './evaluate.js';
 import { runExportCommand } from './export.js';
 import type { PipelineEnvironment } from './host.js';
-import { measureRows } from './measure.js';
+import { benchmarkRecord, measureRows } from './measure.js';
 import { RunRecorder } from './recorder.js';
 import { accuracyRows, askBackends, planRows, type ModelFiles } from './rows.js';
 
@@ -84,6 +84,7 @@ export async function runPipeline(config: RunConfig, env: PipelineEnvironment): 
   if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, env.cwd, log, env.exec));
   const model = readModel(config.model);
   const baseModel = config.baselineModel ? readModel(config.baselineModel, '--baseline-model') : null;
+  const benchmarkSettings = { warmupMs: config.warmupMs, minIterations: config.minIterations, minMs: config.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...(threads ? { threads } : {}) });
   const recorder = new RunRecorder({
     outDir: config.out,
@@ -91,6 +92,7 @@ export async function runPipeline(config: RunConfig, env: PipelineEnvironment): 
     model: await describeModel(model, env.cwd),
     baselineModel: baseModel ? await describeModel(baseModel, env.cwd) : null,
     environment,
+    benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config),
     command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, env.cwd),
   });
@@ -179,7 +181,7 @@ export async function runPipeline(config: RunConfig, env: PipelineEnvironment): 
         rows: recorder.rows,
         exclude: recorder.failedRows(),
         data: data.evaluation,
-        settings: { warmupMs: config.warmupMs, minIterations: config.minIterations, minMs: config.minTimeMs },
+        settings: benchmarkSettings,
         ...(threads ? { threads } : {}),
         outDir: config.out,
         log,

@@ -19,7 +19,7 @@ const dir = tempDir();
 const modelPath = join(dir, 'gemm.onnx');
 writeModel(gemmModel({ inputs: 64, classes: 16 }), modelPath);
 // The fields of a results.json run that the benchmark fills, validated by the schema itself.
-const benchmarkPart = runSchema.pick({ status: true, reason: true, latencyMs: true, throughput: true, memory: true, loadMs: true }).strict();
+const benchmarkPart = runSchema.pick({ status: true, reason: true, latencyMs: true, throughput: true, memory: true, loadMs: true, settings: true, rounds: true }).strict();
 
 const batch = (size: number): Batch => ({
   size,
@@ -58,9 +58,11 @@ describe('benchmark life cycle', () => {
     assert.equal(result.memory.processDeviceMB, null);
     assert.match(result.memoryMeasured, /peak RSS of a worker process holding only this session/);
     assert.equal(result.batch, 4);
-    const fields = benchmarkPart.parse(runFields(result));
+    const fields = benchmarkPart.parse(runFields(result, 'onnxruntime/cpu/4'));
     assert.deepEqual(fields.latencyMs, latencyMs);
     assert.equal(fields.status, 'ok');
+    assert.deepEqual(fields.settings, result.settings);
+    assert.deepEqual(fields.rounds, { group: 'onnxruntime/cpu/4', p50Ms: result.rounds.map((r) => r.p50Ms) });
   });
 
   it('a model that cannot load is a failed result with ONNX Runtime’s reason', async () => {
@@ -71,7 +73,7 @@ describe('benchmark life cycle', () => {
     assert.deepEqual(events.map((e) => e.phase), ['failed']);
     const fields = benchmarkPart.parse(runFields(outcome));
     assert.deepEqual([fields.status, fields.latencyMs, fields.memory], ['failed', null, null]);
-    assert.deepEqual(benchmarkPart.parse(skippedFields('no CUDA here')), { status: 'skipped', reason: 'no CUDA here', latencyMs: null, throughput: null, memory: null, loadMs: null });
+    assert.deepEqual(benchmarkPart.parse(skippedFields('no CUDA here')), { status: 'skipped', reason: 'no CUDA here', latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null });
   });
 
   it('a batch the model refuses fails in warm-up with the reason', async () => {

@@ -64,7 +64,7 @@ describe('throughput and spread', () => {
 
 describe('settings', () => {
   it('defaults to 1 s warm-up, then at least 20 iterations and 3 s', () => {
-    assert.deepEqual(resolveSettings(), { warmupMs: 1000, minIterations: 20, minMs: 3000, rounds: 5 });
+    assert.deepEqual(resolveSettings(), { warmupMs: 1000, minIterations: 20, minMs: 3000, rounds: 10 });
     assert.deepEqual(resolveSettings({ minIterations: 7, warmupMs: undefined }), { ...DEFAULT_SETTINGS, minIterations: 7 });
   });
   it('splits the minimums over the rounds so the totals still meet them', () => {

@@ -84,7 +84,7 @@ describe('headlines', () => {
   it('a latency failure names the batch, the baseline, the limit and the noise', () => {
     assert.equal(
       headline(fixture('sameJob'), { baselineLabel: 'main' }),
-      '### ❌ quantgate · resnet18 · INT8 is 9.8% slower on ONNX Runtime CPU at batch 8 than `main` (limit 5%, noise ±2.7%)',
+      '### ❌ quantgate · resnet18 · INT8 is 9.7% slower on ONNX Runtime CPU at batch 8 than `main` (limit 5%, noise ±2.7%)',
     );
   });
   it('nothing gated says why and shows the closest number', () => {
@@ -129,10 +129,12 @@ describe('rows a reviewer must not miss', () => {
   });
 
   it('the speed sentence compares INT8 with the fastest float model and with the baseline', () => {
+    // Without rounds (an earlier quantgate's file): the ratio of the p50s.
     assert.match(report(fixture('gpu')), /^TensorRT INT8 runs \*\*1\.82x\*\* faster than TensorRT FP16 at batch 32 \(3\.90 vs 7\.10 ms\)\.$/m);
+    // Interleaved rounds: the median of the paired ratios (372/151 = 2.46 as p50s) and its interval.
     assert.match(
       report(fixture('sameJob'), { baselineLabel: 'main' }),
-      /^ONNX Runtime CPU INT8 runs \*\*2\.46x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise\)\.$/m,
+      /^ONNX Runtime CPU INT8 runs \*\*2\.47x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms; median of 10 interleaved rounds, 97% interval 2\.46–2\.48x\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise, median of 10 paired rounds\)\.$/m,
     );
   });
 });

@@ -9,9 +9,18 @@ import { describe, it } from 'node:test';
 import { assess } from '../../src/gate/assess.ts';
 import { renderComparison } from '../../src/report/comparison.ts';
 import { report } from '../helpers/report.ts';
+import type { Results } from '../../src/results/schema.ts';
 import { fixture } from '../fixtures/results/index.ts';
 
 const GOLDEN = fileURLToPath(new URL('../golden/', import.meta.url));
+
+/** The CPU fixture as this version records it: timed interleaved, ONNX Runtime's spinning off. */
+function cpuInterleaved(): Results {
+  const results = fixture('cpu');
+  results.benchmark = { warmupMs: 1000, minIterations: 20, minMs: 3000, rounds: 10, interleaved: true };
+  for (const run of results.runs) if (run.latencyMs) run.settings = { threads: null, graphOptimization: 'all', allowSpinning: false };
+  return results;
+}
 const update = process.env.UPDATE_GOLDEN === '1';
 
 const CASES: [string, () => string][] = [
@@ -21,6 +30,11 @@ const CASES: [string, () => string][] = [
   ],
   ['cpu-resnet50.md', () => report(fixture('cpu'), { thresholds: { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: null } })],
   ['cpu-resnet50-vs-main.md', () => report(fixture('cpu'), { baseline: fixture('cpuBaseline'), baselineLabel: 'main' })],
+  // A baseline an earlier quantgate stored (each model timed alone, spinning on): flagged, and the latency gate does not judge it.
+  [
+    'cpu-resnet50-vs-older-main.md',
+    () => report(cpuInterleaved(), { baseline: fixture('cpuBaseline'), baselineLabel: 'main', thresholds: { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: 5 } }),
+  ],
   ['accuracy-fail.md', () => report(fixture('accuracyFail'))],
   ['no-labels.md', () => report(fixture('noLabels'))],
   ['same-job.md', () => report(fixture('sameJob'), { baselineLabel: 'main' })],
