@@ -30,7 +30,7 @@ import { readModel } from '../src/model/read.ts';
 import { modelSignature } from '../src/model/signature.ts';
 import { cpuForLayout } from '../src/pipeline/cpu.ts';
 import { quantizeModel } from '../src/quantize/quantize.ts';
-import { OnnxRuntimeRunner } from '../src/runtime/onnxruntime-runner.ts';
+import { OnnxRuntimeRunner } from '../src/runtime/onnxruntime/runner.ts';
 import type { ProviderName } from '../src/runtime/types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

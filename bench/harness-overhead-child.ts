@@ -10,7 +10,7 @@ import type { HostTensor } from '../src/data/types.ts';
 import { readModel } from '../src/model/read.ts';
 import { modelSignature } from '../src/model/signature.ts';
 import { dataTypeFromName } from '../src/model/dtypes.ts';
-import { OnnxRuntimeRunner } from '../src/runtime/onnxruntime-runner.ts';
+import { OnnxRuntimeRunner } from '../src/runtime/onnxruntime/runner.ts';
 
 const [mode, modelPath, a, b, c] = process.argv.slice(2);
 if (!mode || !modelPath) throw new Error('usage: harness-overhead-child.ts same-session|bare MODEL ...');
@@ -37,7 +37,7 @@ const session = runner.session!;
 const hostFeeds = inputsFor(modelPath);
 const bound = runner.bind(hostFeeds);
 // The bare loop's own tensors, made the way onnxruntime-node's examples make them.
-const { loadOrt } = await import('../src/runtime/onnxruntime.ts');
+const { loadOrt } = await import('../src/runtime/onnxruntime/load.ts');
 const ort = await loadOrt();
 const bareFeeds = Object.fromEntries(Object.entries(hostFeeds).map(([name, t]) => [name, new ort.Tensor('float32', t.data as Float32Array, t.dims)]));
 

@@ -32,7 +32,7 @@ import { readModel } from '../src/model/read.ts';
 import { modelSignature } from '../src/model/signature.ts';
 import { makeTensor } from '../src/model/tensor.ts';
 import { writeModel } from '../src/model/write.ts';
-import { ortVersion } from '../src/runtime/onnxruntime.ts';
+import { ortVersion } from '../src/runtime/onnxruntime/load.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -130,7 +130,7 @@ async function measure(name: string, modelPath: string, blockMs: number): Promis
     process.stderr.write(`${name}: end to end, run ${i + 1}/${repeat}…\n`);
     const sides = [
       async () => {
-        const r = (await benchmark({ label: name, modelPath, provider: 'cpu', batch })) as BenchmarkResult;
+        const r = (await benchmark({ label: name, runtime: 'onnxruntime', modelPath, provider: 'cpu', batch })) as BenchmarkResult;
         if (r.status !== 'ok') throw new Error(`benchmark failed: ${(r as unknown as { reason: string }).reason}`);
         harnessMeans.push(r.latencyMs.mean);
         harnessP50s.push(r.latencyMs.p50);

@@ -112,7 +112,7 @@ if (!values['skip-speed']) {
   for (const batchSize of [1, 32]) {
     const batch = await benchmarkBatch(data, batchSize);
     const outcomes = await benchmarkInterleaved(
-      Object.entries(models).map(([label, modelPath]) => ({ label, modelPath, provider: 'cpu' as const, batch, threads: 2 })),
+      Object.entries(models).map(([label, modelPath]) => ({ label, runtime: 'onnxruntime' as const, modelPath, provider: 'cpu' as const, batch, threads: 2 })),
       { minMs: Number(values['min-time-ms']), rounds: 10 },
     );
     const [q, ref, fp32] = outcomes as BenchmarkResult[];
@@ -133,7 +133,7 @@ if (!values['skip-speed']) {
     ['FP32 (raw)', values.raw!],
     ...(rawReference.loads ? ([['onnxruntime, no pre-processing (raw)', rawReference.output]] as [string, string][]) : []),
   ];
-  const outcomes = await benchmarkInterleaved(entries.map(([label, modelPath]) => ({ label, modelPath, provider: 'cpu' as const, batch, threads: 2 })), { minMs: Number(values['min-time-ms']), rounds: 10 });
+  const outcomes = await benchmarkInterleaved(entries.map(([label, modelPath]) => ({ label, runtime: 'onnxruntime' as const, modelPath, provider: 'cpu' as const, batch, threads: 2 })), { minMs: Number(values['min-time-ms']), rounds: 10 });
   const byLabel = Object.fromEntries(outcomes.map((o) => [o.label, o]));
   const fp32 = byLabel['FP32 (raw)'] as BenchmarkResult;
   console.log('\n3. Raw export (opset 11, BatchNormalization and Identity-routed weights), batch 1, 2 threads');

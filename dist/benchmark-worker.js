@@ -1,6 +1,18 @@
 import { createRequire as __qgCreateRequire } from 'node:module'; const require = __qgCreateRequire(import.meta.url);
 
 // src/message.ts
+var OptionRef = class {
+  constructor(key, value) {
+    this.key = key;
+    this.value = value;
+  }
+  key;
+  value;
+  /** Outside a message (a log line, a data set's description) it reads as the flag. */
+  toString() {
+    return this.value === void 0 ? FLAG_NAMING.name(this.key) : FLAG_NAMING.setting(this.key, this.value);
+  }
+};
 function shellWord(word) {
   return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
@@ -24,6 +36,32 @@ var Message = class {
     return [...new Set(this.parts.filter((p) => typeof p !== "string").map((p) => p.key))];
   }
 };
+function opt(key) {
+  return new OptionRef(key);
+}
+function setting(key, value) {
+  return new OptionRef(key, value);
+}
+function msg(strings, ...values) {
+  const parts = [];
+  const push = (part) => {
+    const last = parts[parts.length - 1];
+    if (typeof part === "string" && typeof last === "string") parts[parts.length - 1] = last + part;
+    else if (part !== "") parts.push(part);
+  };
+  strings.forEach((text, i) => {
+    push(text);
+    if (i >= values.length) return;
+    const value = values[i];
+    if (value instanceof OptionRef) push(value);
+    else if (value instanceof Message) value.parts.forEach(push);
+    else push(String(value));
+  });
+  return new Message(parts);
+}
+function joinText(texts, separator) {
+  return new Message(texts.flatMap((t, i) => [...i > 0 ? [separator] : [], ...toMessage(t).parts]));
+}
 function toMessage(text) {
   return typeof text === "string" ? new Message([text]) : text;
 }
@@ -50,7 +88,7 @@ var BadInputError = class extends Error {
   }
 };
 
-// src/runtime/onnxruntime.ts
+// src/runtime/onnxruntime/load.ts
 var loaded;
 function loadOrt() {
   loaded ??= import("onnxruntime-node").then(
@@ -66,6 +104,12 @@ function loadOrt() {
   );
   return loaded;
 }
+
+// src/runtime/onnxruntime/providers.ts
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 // node_modules/@bufbuild/protobuf/dist/esm/is-message.js
 function isMessage(arg, schema) {
@@ -1768,14 +1812,14 @@ function* nestedTypes(desc) {
 function createEmbeddedFileRegistry(fileDescriptorProto, resolve) {
   return buildFileRegistry([fileDescriptorProto, resolve]);
 }
-function buildFileRegistry(args, check) {
+function buildFileRegistry(args, check2) {
   const registry = createBaseRegistry();
   if (!args.length) {
     return registry;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
     for (const file of args[0].file) {
-      check === null || check === void 0 ? void 0 : check(file);
+      check2 === null || check2 === void 0 ? void 0 : check2(file);
       addFile(file, registry);
     }
     return registry;
@@ -1807,7 +1851,7 @@ function buildFileRegistry(args, check) {
     const resolve = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
-      check === null || check === void 0 ? void 0 : check(file);
+      check2 === null || check2 === void 0 ? void 0 : check2(file);
       addFile(file, registry);
     }
   } else {
@@ -3535,244 +3579,6 @@ var TypeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 17);
 var TypeProto_TensorSchema = /* @__PURE__ */ messageDesc(file_onnx, 17, 0);
 var OperatorSetIdProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 18);
 
-// src/model/dtypes.ts
-var TABLE = {
-  [TensorProto_DataType.FLOAT]: { name: "float32", bits: 32, storage: "floatData" },
-  [TensorProto_DataType.UINT8]: { name: "uint8", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.INT8]: { name: "int8", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.UINT16]: { name: "uint16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.INT16]: { name: "int16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.INT32]: { name: "int32", bits: 32, storage: "int32Data" },
-  [TensorProto_DataType.INT64]: { name: "int64", bits: 64, storage: "int64Data" },
-  [TensorProto_DataType.STRING]: { name: "string", bits: null, storage: "stringData" },
-  [TensorProto_DataType.BOOL]: { name: "bool", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT16]: { name: "float16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.DOUBLE]: { name: "float64", bits: 64, storage: "doubleData" },
-  [TensorProto_DataType.UINT32]: { name: "uint32", bits: 32, storage: "uint64Data" },
-  [TensorProto_DataType.UINT64]: { name: "uint64", bits: 64, storage: "uint64Data" },
-  [TensorProto_DataType.COMPLEX64]: { name: "complex64", bits: 64, storage: "floatData" },
-  [TensorProto_DataType.COMPLEX128]: { name: "complex128", bits: 128, storage: "doubleData" },
-  [TensorProto_DataType.BFLOAT16]: { name: "bfloat16", bits: 16, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E4M3FN]: { name: "float8e4m3fn", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E4M3FNUZ]: { name: "float8e4m3fnuz", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E5M2]: { name: "float8e5m2", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E5M2FNUZ]: { name: "float8e5m2fnuz", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.UINT4]: { name: "uint4", bits: 4, storage: "int32Data" },
-  [TensorProto_DataType.INT4]: { name: "int4", bits: 4, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT4E2M1]: { name: "float4e2m1", bits: 4, storage: "int32Data" },
-  [TensorProto_DataType.FLOAT8E8M0]: { name: "float8e8m0", bits: 8, storage: "int32Data" },
-  [TensorProto_DataType.UINT2]: { name: "uint2", bits: 2, storage: "int32Data" },
-  [TensorProto_DataType.INT2]: { name: "int2", bits: 2, storage: "int32Data" }
-};
-function dtypeInfo(dataType) {
-  return TABLE[dataType] ?? { name: `dtype(${dataType})`, bits: null, storage: "int32Data" };
-}
-function dtypeName(dataType) {
-  return dtypeInfo(dataType).name;
-}
-
-// src/model/tensor.ts
-function bytesOf(array) {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-}
-function typedView(dataType, bytes) {
-  const ctor = typedArrayFor(dataType);
-  if (!ctor) throw new Error(`no typed array holds ${dtypeName(dataType)} values`);
-  const size = ctor.BYTES_PER_ELEMENT;
-  if (bytes.byteOffset % size !== 0) bytes = new Uint8Array(bytes);
-  return new ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
-}
-function typedArrayFor(dataType) {
-  switch (dataType) {
-    case TensorProto_DataType.FLOAT:
-      return Float32Array;
-    case TensorProto_DataType.DOUBLE:
-      return Float64Array;
-    case TensorProto_DataType.INT8:
-      return Int8Array;
-    case TensorProto_DataType.UINT8:
-    case TensorProto_DataType.BOOL:
-      return Uint8Array;
-    case TensorProto_DataType.INT16:
-      return Int16Array;
-    case TensorProto_DataType.UINT16:
-    case TensorProto_DataType.FLOAT16:
-    case TensorProto_DataType.BFLOAT16:
-      return Uint16Array;
-    case TensorProto_DataType.INT32:
-      return Int32Array;
-    case TensorProto_DataType.UINT32:
-      return Uint32Array;
-    case TensorProto_DataType.INT64:
-      return BigInt64Array;
-    case TensorProto_DataType.UINT64:
-      return BigUint64Array;
-    default:
-      return (dtypeInfo(dataType).bits ?? 0) <= 8 && dtypeInfo(dataType).bits !== null ? Uint8Array : void 0;
-  }
-}
-var f32 = new Float32Array(1);
-var u32 = new Uint32Array(f32.buffer);
-
-// src/runtime/ort-tensor.ts
-var ORT_TYPES = {
-  float32: TensorProto_DataType.FLOAT,
-  float64: TensorProto_DataType.DOUBLE,
-  float16: TensorProto_DataType.FLOAT16,
-  int8: TensorProto_DataType.INT8,
-  uint8: TensorProto_DataType.UINT8,
-  int16: TensorProto_DataType.INT16,
-  uint16: TensorProto_DataType.UINT16,
-  int32: TensorProto_DataType.INT32,
-  uint32: TensorProto_DataType.UINT32,
-  int64: TensorProto_DataType.INT64,
-  uint64: TensorProto_DataType.UINT64,
-  bool: TensorProto_DataType.BOOL,
-  int4: TensorProto_DataType.INT4,
-  uint4: TensorProto_DataType.UINT4
-};
-function ortTypeName(dataType) {
-  for (const [name, type] of Object.entries(ORT_TYPES)) if (type === dataType) return name;
-  return void 0;
-}
-function dataTypeOfOrt(type) {
-  return ORT_TYPES[type];
-}
-function toOrtTensor(ort, dataType, dims, bytes) {
-  const type = ortTypeName(dataType);
-  if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
-  if (type === "int4" || type === "uint4" || type === "bool") return new ort.Tensor(type, new Uint8Array(bytes), dims);
-  return new ort.Tensor(type, typedView(dataType, bytes), dims);
-}
-function fromOrtTensor(tensor) {
-  const dataType = dataTypeOfOrt(tensor.type);
-  if (dataType === void 0) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor, which quantgate does not handle`);
-  const data = tensor.data;
-  if (typeof data === "string" || Array.isArray(data)) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor without numeric data`);
-  const typed = data.constructor.name === "Float16Array" ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
-  return { dataType, dims: [...tensor.dims], data: typed };
-}
-
-// src/runtime/session-options.ts
-function resolveSessionSettings(provider, settings) {
-  if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
-    throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
-  }
-  return {
-    threads: settings.threads ?? null,
-    // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
-    // float, which any level of graph optimisation would fuse into integer kernels.
-    graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
-    allowSpinning: settings.allowSpinning ?? true
-  };
-}
-function executionProviders(provider) {
-  switch (provider) {
-    case "cpu":
-    case "reference":
-      return ["cpu"];
-    case "cuda":
-      return ["cuda", "cpu"];
-    case "tensorrt":
-      return ["tensorrt", "cuda", "cpu"];
-  }
-}
-function sessionOptions(provider, settings) {
-  return {
-    executionProviders: executionProviders(provider),
-    graphOptimizationLevel: settings.graphOptimization,
-    ...settings.threads !== null ? { intraOpNumThreads: settings.threads } : {},
-    executionMode: "sequential",
-    // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
-    logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" } } }
-  };
-}
-
-// src/runtime/onnxruntime-runner.ts
-var OnnxRuntimeRunner = class {
-  runtime = "onnxruntime";
-  provider;
-  settings;
-  modelPath;
-  ort;
-  ortSession;
-  state = "new";
-  inFlight = 0;
-  constructor(options) {
-    this.modelPath = options.modelPath;
-    this.provider = options.provider;
-    this.settings = resolveSessionSettings(options.provider, options);
-  }
-  async load() {
-    if (this.state !== "new") throw new Error(`load() called on a runner that is ${this.state}`);
-    this.state = "loading";
-    try {
-      this.ort = await loadOrt();
-      const start = process.hrtime.bigint();
-      this.ortSession = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
-      const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
-      this.state = "loaded";
-      return { loadMs, inputNames: [...this.ortSession.inputNames], outputNames: [...this.ortSession.outputNames] };
-    } catch (error) {
-      this.state = "new";
-      throw error;
-    }
-  }
-  async run(feeds, outputs) {
-    const session = this.loaded("run");
-    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
-    return Object.fromEntries(Object.entries(results).map(([name, value]) => [name, fromOrtTensor(value)]));
-  }
-  /**
-   * Converts `feeds` once and returns the cheapest repeated run of them: what the benchmark
-   * times, so that the loop costs what a bare `session.run` loop costs.
-   */
-  bind(feeds) {
-    const session = this.loaded("bind");
-    const ortFeeds = this.toOrtFeeds(feeds);
-    return async () => {
-      this.inFlight++;
-      try {
-        await session.run(ortFeeds);
-      } finally {
-        this.inFlight--;
-      }
-    };
-  }
-  /**
-   * The underlying session, for measuring this runner against a bare `session.run` loop on the
-   * same session (bench/harness-overhead.ts). The pipeline goes through run() and bind().
-   */
-  get session() {
-    return this.ortSession;
-  }
-  async dispose() {
-    if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.modelPath} still in flight`);
-    if (this.state === "loading") throw new Error("dispose() refused: the session is still loading");
-    const session = this.ortSession;
-    this.ortSession = void 0;
-    this.state = "disposed";
-    await session?.release();
-  }
-  loaded(what) {
-    if (this.state !== "loaded" || !this.ortSession) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
-    return this.ortSession;
-  }
-  async track(work) {
-    this.inFlight++;
-    try {
-      return await work();
-    } finally {
-      this.inFlight--;
-    }
-  }
-  toOrtFeeds(feeds) {
-    const ort = this.ort;
-    return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
-  }
-};
-
 // src/model/build.ts
 function valueInfo(name, elemType, shape) {
   return create(ValueInfoProtoSchema, {
@@ -3988,9 +3794,528 @@ function concatChunks(chunks) {
   return out;
 }
 
-// src/runtime/providers.ts
+// src/runtime/onnxruntime/providers.ts
+var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
+var GPU_LIBRARIES = {
+  cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
+  tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
+};
+var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
+var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
+async function providerStatuses(facts) {
+  const statuses = [];
+  for (const provider of ALL_PROVIDERS) statuses.push(await statusOf(provider, facts));
+  return statuses;
+}
+async function statusOf(provider, facts) {
+  const backend = provider === "reference" ? "cpu" : provider;
+  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
+  const missing = (reason, fix) => ({ provider, available: false, reason, fix });
+  if (!facts.listed.includes(backend)) {
+    return missing(
+      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
+    );
+  }
+  if (backend === "cuda" || backend === "tensorrt") {
+    if (facts.nvidiaDriver?.present === false) {
+      return missing(
+        `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
+        msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
+      );
+    }
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync(join(facts.binFolder, f)));
+    if (absent.length > 0) {
+      return missing(
+        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
+        `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
+      );
+    }
+  }
+  const refusal = await facts.probe(provider);
+  if (refusal !== null) {
+    return missing(
+      `ONNX Runtime could not create a session on the ${backend} provider: ${refusal}`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : `install what the provider loads (${GPU_NEEDS}) where quantgate runs`
+    );
+  }
+  return { provider, available: true, reason: null, fix: null };
+}
+var cached;
+function availableProviders() {
+  cached ??= gatherFacts().then(providerStatuses);
+  return cached;
+}
+async function selectProviders(request, flag = opt("providers"), statuses) {
+  const all = statuses ?? await availableProviders();
+  if (request !== "auto") {
+    requireAvailable(request, all, flag);
+    return { run: [...request], skipped: [] };
+  }
+  const considered = all.filter((s) => s.provider !== "reference");
+  return {
+    run: considered.filter((s) => s.available).map((s) => s.provider),
+    skipped: considered.filter((s) => !s.available).map((s) => ({ provider: s.provider, reason: s.reason }))
+  };
+}
+function requireAvailable(names, statuses, flag) {
+  const missing = names.map((n) => statuses.find((s) => s.provider === n)).filter((s) => !s.available);
+  if (missing.length === 0) return;
+  const fixes = [...new Map(missing.map((s) => [String(s.fix), s.fix])).values()];
+  throw new BadInputError(
+    msg`${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
+    msg`${joinText(fixes, "; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
+  );
+}
+async function gatherFacts() {
+  const ort = await loadOrt();
+  const packageJson = ortPackageJson();
+  const binFolder = packageJson ? join(dirname(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
+  return {
+    ortVersion: ort.env.versions.node ?? ort.env.versions.common,
+    platform: `${process.platform}/${process.arch}`,
+    listed: ort.listSupportedBackends().map((b) => b.name),
+    binFolder: binFolder && existsSync(binFolder) ? binFolder : null,
+    nvidiaDriver: nvidiaDriver(),
+    probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
+  };
+}
+var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
+function nvidiaDriver() {
+  if (process.platform !== "linux") return null;
+  return existsSync(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
+}
+function ortPackageJson() {
+  try {
+    return createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
+  } catch {
+    return null;
+  }
+}
 function probeModelBytes() {
   return encodeModel(identityModel(8, 17));
+}
+async function probeCpu() {
+  const ort = await loadOrt();
+  try {
+    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ["cpu"], logSeverityLevel: 4 });
+    await session.release();
+    return null;
+  } catch (error) {
+    return error.message;
+  }
+}
+var CHILD_PROBE = `
+const ort = require(process.env.QG_ORT);
+ort.env.logLevel = 'error';
+ort.InferenceSession.create(new Uint8Array(Buffer.from(process.env.QG_MODEL, 'base64')), { executionProviders: [process.env.QG_PROVIDER] })
+  .then((s) => s.release())
+  .then(() => process.exit(0), (e) => { process.stderr.write('\\nQG_REFUSAL ' + String(e && e.message || e).split('\\n')[0] + '\\n'); process.exit(1); });
+`;
+function refusalFromStderr(stderr) {
+  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const refusal = lines.find((l) => l.startsWith("QG_REFUSAL "))?.slice("QG_REFUSAL ".length) ?? null;
+  const logged = lines.filter((l) => /\[E:onnxruntime/.test(l)).map((l) => l.replace(/^.*?(FAIL|EP_FAIL|RUNTIME_EXCEPTION|NOT_IMPLEMENTED|INVALID_ARGUMENT) : /, "").replace(/^.*\] /, ""));
+  const cause = logged.at(-1);
+  if (refusal === null) return cause ?? (lines.at(-1) || null);
+  return clip(cause && !refusal.includes(cause) ? `${refusal} (${cause})` : refusal);
+}
+function probeInChild(provider) {
+  const packageJson = ortPackageJson();
+  if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
+      env: { ...process.env, QG_ORT: dirname(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
+      stdio: ["ignore", "ignore", "pipe"]
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr += d.toString());
+    child.on("error", (error) => resolve(error.message));
+    child.on("close", (code, signal) => {
+      if (code === 0) resolve(null);
+      else resolve(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code}`}`);
+    });
+  });
+}
+function clip(line) {
+  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
+}
+
+// src/model/dtypes.ts
+var TABLE = {
+  [TensorProto_DataType.FLOAT]: { name: "float32", bits: 32, storage: "floatData" },
+  [TensorProto_DataType.UINT8]: { name: "uint8", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.INT8]: { name: "int8", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.UINT16]: { name: "uint16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.INT16]: { name: "int16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.INT32]: { name: "int32", bits: 32, storage: "int32Data" },
+  [TensorProto_DataType.INT64]: { name: "int64", bits: 64, storage: "int64Data" },
+  [TensorProto_DataType.STRING]: { name: "string", bits: null, storage: "stringData" },
+  [TensorProto_DataType.BOOL]: { name: "bool", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT16]: { name: "float16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.DOUBLE]: { name: "float64", bits: 64, storage: "doubleData" },
+  [TensorProto_DataType.UINT32]: { name: "uint32", bits: 32, storage: "uint64Data" },
+  [TensorProto_DataType.UINT64]: { name: "uint64", bits: 64, storage: "uint64Data" },
+  [TensorProto_DataType.COMPLEX64]: { name: "complex64", bits: 64, storage: "floatData" },
+  [TensorProto_DataType.COMPLEX128]: { name: "complex128", bits: 128, storage: "doubleData" },
+  [TensorProto_DataType.BFLOAT16]: { name: "bfloat16", bits: 16, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E4M3FN]: { name: "float8e4m3fn", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E4M3FNUZ]: { name: "float8e4m3fnuz", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E5M2]: { name: "float8e5m2", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E5M2FNUZ]: { name: "float8e5m2fnuz", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.UINT4]: { name: "uint4", bits: 4, storage: "int32Data" },
+  [TensorProto_DataType.INT4]: { name: "int4", bits: 4, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT4E2M1]: { name: "float4e2m1", bits: 4, storage: "int32Data" },
+  [TensorProto_DataType.FLOAT8E8M0]: { name: "float8e8m0", bits: 8, storage: "int32Data" },
+  [TensorProto_DataType.UINT2]: { name: "uint2", bits: 2, storage: "int32Data" },
+  [TensorProto_DataType.INT2]: { name: "int2", bits: 2, storage: "int32Data" }
+};
+function dtypeInfo(dataType) {
+  return TABLE[dataType] ?? { name: `dtype(${dataType})`, bits: null, storage: "int32Data" };
+}
+function dtypeName(dataType) {
+  return dtypeInfo(dataType).name;
+}
+
+// src/model/tensor.ts
+function bytesOf(array) {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+function typedView(dataType, bytes) {
+  const ctor = typedArrayFor(dataType);
+  if (!ctor) throw new Error(`no typed array holds ${dtypeName(dataType)} values`);
+  const size = ctor.BYTES_PER_ELEMENT;
+  if (bytes.byteOffset % size !== 0) bytes = new Uint8Array(bytes);
+  return new ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
+}
+function typedArrayFor(dataType) {
+  switch (dataType) {
+    case TensorProto_DataType.FLOAT:
+      return Float32Array;
+    case TensorProto_DataType.DOUBLE:
+      return Float64Array;
+    case TensorProto_DataType.INT8:
+      return Int8Array;
+    case TensorProto_DataType.UINT8:
+    case TensorProto_DataType.BOOL:
+      return Uint8Array;
+    case TensorProto_DataType.INT16:
+      return Int16Array;
+    case TensorProto_DataType.UINT16:
+    case TensorProto_DataType.FLOAT16:
+    case TensorProto_DataType.BFLOAT16:
+      return Uint16Array;
+    case TensorProto_DataType.INT32:
+      return Int32Array;
+    case TensorProto_DataType.UINT32:
+      return Uint32Array;
+    case TensorProto_DataType.INT64:
+      return BigInt64Array;
+    case TensorProto_DataType.UINT64:
+      return BigUint64Array;
+    default:
+      return (dtypeInfo(dataType).bits ?? 0) <= 8 && dtypeInfo(dataType).bits !== null ? Uint8Array : void 0;
+  }
+}
+var f32 = new Float32Array(1);
+var u32 = new Uint32Array(f32.buffer);
+
+// src/runtime/onnxruntime/tensor.ts
+var ORT_TYPES = {
+  float32: TensorProto_DataType.FLOAT,
+  float64: TensorProto_DataType.DOUBLE,
+  float16: TensorProto_DataType.FLOAT16,
+  int8: TensorProto_DataType.INT8,
+  uint8: TensorProto_DataType.UINT8,
+  int16: TensorProto_DataType.INT16,
+  uint16: TensorProto_DataType.UINT16,
+  int32: TensorProto_DataType.INT32,
+  uint32: TensorProto_DataType.UINT32,
+  int64: TensorProto_DataType.INT64,
+  uint64: TensorProto_DataType.UINT64,
+  bool: TensorProto_DataType.BOOL,
+  int4: TensorProto_DataType.INT4,
+  uint4: TensorProto_DataType.UINT4
+};
+function ortTypeName(dataType) {
+  for (const [name, type] of Object.entries(ORT_TYPES)) if (type === dataType) return name;
+  return void 0;
+}
+function dataTypeOfOrt(type) {
+  return ORT_TYPES[type];
+}
+function toOrtTensor(ort, dataType, dims, bytes) {
+  const type = ortTypeName(dataType);
+  if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
+  if (type === "int4" || type === "uint4" || type === "bool") return new ort.Tensor(type, new Uint8Array(bytes), dims);
+  return new ort.Tensor(type, typedView(dataType, bytes), dims);
+}
+function fromOrtTensor(tensor) {
+  const dataType = dataTypeOfOrt(tensor.type);
+  if (dataType === void 0) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor, which quantgate does not handle`);
+  const data = tensor.data;
+  if (typeof data === "string" || Array.isArray(data)) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor without numeric data`);
+  const typed = data.constructor.name === "Float16Array" ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
+  return { dataType, dims: [...tensor.dims], data: typed };
+}
+
+// src/runtime/onnxruntime/session-options.ts
+function resolveSessionSettings(provider, settings) {
+  if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
+    throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
+  }
+  return {
+    threads: settings.threads ?? null,
+    // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
+    // float, which any level of graph optimisation would fuse into integer kernels.
+    graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
+    allowSpinning: settings.allowSpinning ?? true
+  };
+}
+function executionProviders(provider) {
+  switch (provider) {
+    case "cpu":
+    case "reference":
+      return ["cpu"];
+    case "cuda":
+      return ["cuda", "cpu"];
+    case "tensorrt":
+      return ["tensorrt", "cuda", "cpu"];
+  }
+}
+function sessionOptions(provider, settings) {
+  return {
+    executionProviders: executionProviders(provider),
+    graphOptimizationLevel: settings.graphOptimization,
+    ...settings.threads !== null ? { intraOpNumThreads: settings.threads } : {},
+    executionMode: "sequential",
+    // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" } } }
+  };
+}
+
+// src/runtime/onnxruntime/runner.ts
+var OnnxRuntimeRunner = class {
+  runtime = "onnxruntime";
+  provider;
+  settings;
+  modelPath;
+  ort;
+  ortSession;
+  state = "new";
+  inFlight = 0;
+  constructor(options) {
+    this.modelPath = options.modelPath;
+    this.provider = options.provider;
+    this.settings = resolveSessionSettings(options.provider, options);
+  }
+  async load() {
+    if (this.state !== "new") throw new Error(`load() called on a runner that is ${this.state}`);
+    this.state = "loading";
+    try {
+      this.ort = await loadOrt();
+      const start = process.hrtime.bigint();
+      this.ortSession = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
+      const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+      this.state = "loaded";
+      return { loadMs, inputNames: [...this.ortSession.inputNames], outputNames: [...this.ortSession.outputNames] };
+    } catch (error) {
+      this.state = "new";
+      throw error;
+    }
+  }
+  async run(feeds, outputs) {
+    const session = this.loaded("run");
+    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
+    return Object.fromEntries(Object.entries(results).map(([name, value]) => [name, fromOrtTensor(value)]));
+  }
+  /**
+   * Converts `feeds` once and returns the cheapest repeated run of them: what the benchmark
+   * times, so that the loop costs what a bare `session.run` loop costs.
+   */
+  bind(feeds) {
+    const session = this.loaded("bind");
+    const ortFeeds = this.toOrtFeeds(feeds);
+    return async () => {
+      this.inFlight++;
+      try {
+        await session.run(ortFeeds);
+      } finally {
+        this.inFlight--;
+      }
+    };
+  }
+  /**
+   * The underlying session, for measuring this runner against a bare `session.run` loop on the
+   * same session (bench/harness-overhead.ts). The pipeline goes through run() and bind().
+   */
+  get session() {
+    return this.ortSession;
+  }
+  async dispose() {
+    if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.modelPath} still in flight`);
+    if (this.state === "loading") throw new Error("dispose() refused: the session is still loading");
+    const session = this.ortSession;
+    this.ortSession = void 0;
+    this.state = "disposed";
+    await session?.release();
+  }
+  loaded(what) {
+    if (this.state !== "loaded" || !this.ortSession) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
+    return this.ortSession;
+  }
+  async track(work) {
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+    }
+  }
+  toOrtFeeds(feeds) {
+    const ort = this.ort;
+    return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
+  }
+};
+
+// src/runtime/onnxruntime/backend.ts
+var VARIANTS_BY_PROVIDER = {
+  cpu: ["fp32", "int8.ort"],
+  cuda: ["fp32", "int8.trt"],
+  tensorrt: ["fp32", "int8.trt"],
+  reference: ["int8.trt"]
+};
+var GPU_PROVIDERS = /* @__PURE__ */ new Set(["cuda", "tensorrt"]);
+var available;
+var onnxRuntimeBackend = {
+  name: "onnxruntime",
+  title: "ONNX Runtime",
+  referenceProvider: "cpu",
+  availability() {
+    available ??= loadOrt().then(
+      () => ({ available: true, reason: null, fix: null }),
+      (error) => ({
+        available: false,
+        reason: error.message,
+        fix: "install onnxruntime-node where quantgate runs (npm ci)"
+      })
+    );
+    return available;
+  },
+  async planRows(request) {
+    const providers = await selectProviders(request.providers);
+    const rows = [];
+    const grid = (provider, skip) => {
+      for (const variant of VARIANTS_BY_PROVIDER[provider]) for (const batch of request.batchSizes) rows.push({ provider, variant, batch, timed: true, skip });
+    };
+    for (const provider of providers.run) grid(provider, null);
+    for (const { provider, reason } of providers.skipped) grid(provider, reason);
+    rows.push({ provider: "reference", variant: "int8.trt", batch: request.evaluationBatch, timed: false, skip: null });
+    return rows;
+  },
+  open(options) {
+    return new OnnxRuntimeRunner({
+      modelPath: options.modelPath,
+      provider: options.provider,
+      ...options.threads !== void 0 ? { threads: options.threads } : {},
+      ...options.interleaved ? { allowSpinning: false } : {}
+    });
+  },
+  async prime(provider) {
+    const ort = await loadOrt();
+    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: executionProviders(provider) });
+    await session.run({ x: new ort.Tensor("float32", new Float32Array(1), [1]) });
+    await session.release();
+  },
+  usesDevice(provider) {
+    return GPU_PROVIDERS.has(provider);
+  }
+};
+
+// src/runtime/tensorrt/availability.ts
+import { execFile } from "node:child_process";
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+import { join as join2 } from "node:path";
+var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
+function searchDirectories(env) {
+  const dirs = [
+    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
+    ...env.TENSORRT_ROOT ? [join2(env.TENSORRT_ROOT, "lib")] : [],
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/local/lib",
+    "/usr/local/cuda/lib64",
+    "/usr/local/tensorrt/lib",
+    "/opt/tensorrt/lib"
+  ];
+  return [...new Set(dirs.filter(Boolean))];
+}
+function ldconfigLibraries() {
+  return new Promise((resolve) => {
+    execFile("ldconfig", ["-p"], { timeout: 3e3 }, (error, stdout) => {
+      if (error) return resolve([]);
+      resolve(
+        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
+      );
+    });
+  });
+}
+async function tensorRtAvailability(env = process.env) {
+  if (process.platform !== "linux") {
+    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
+  }
+  let library = null;
+  for (const dir of searchDirectories(env)) {
+    if (!existsSync2(dir)) continue;
+    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
+    if (match) {
+      library = join2(dir, match);
+      break;
+    }
+  }
+  library ??= (await ldconfigLibraries())[0] ?? null;
+  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
+}
+
+// src/runtime/tensorrt/backend.ts
+var available2;
+function check() {
+  available2 ??= tensorRtAvailability().then((a) => ({
+    available: a.available,
+    reason: a.reason,
+    fix: a.available ? null : "run on a GPU runner with TensorRT installed"
+  }));
+  return available2;
+}
+async function refuse() {
+  const { reason } = await check();
+  throw new Error(`TensorRT cannot run here: ${reason ?? "unknown reason"}`);
+}
+var tensorRtBackend = {
+  name: "tensorrt",
+  title: "TensorRT",
+  availability: check,
+  async planRows(request) {
+    const { reason } = await check();
+    return request.batchSizes.map((batch) => ({ provider: "tensorrt", variant: "int8.trt", batch, timed: true, skip: reason }));
+  },
+  open() {
+    throw new Error("TensorRT runners need the native addon, which this version does not build");
+  },
+  prime: refuse,
+  usesDevice() {
+    return true;
+  }
+};
+
+// src/runtime/registry.ts
+var BACKENDS = [onnxRuntimeBackend, tensorRtBackend];
+function backendNamed(name, backends = BACKENDS) {
+  const backend = backends.find((b) => b.name === name);
+  if (!backend) throw new Error(`no backend named '${name}' is registered (registered: ${backends.map((b) => b.name).join(", ")})`);
+  return backend;
 }
 
 // src/benchmark/rss.ts
@@ -4045,48 +4370,44 @@ async function timeRound(run, minIterations, minMs) {
 // src/benchmark/worker.ts
 var runner;
 var bound;
+var primed = false;
 var mark;
-async function initDevice({ provider }) {
-  const ort = await loadOrt();
-  const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: executionProviders(provider) });
-  await session.release();
+async function prime({ backend, provider }) {
+  await backendNamed(backend).prime(provider);
+  primed = true;
   return {};
 }
-async function load({ session, feeds }) {
-  if (runner) throw new Error("this worker already holds a session");
-  await primeRuntime();
+async function load({ backend, open, feeds }) {
+  if (runner) throw new Error("this worker already holds a runner");
+  if (!primed) await prime({ backend, provider: open.provider });
   const peakSinceMark = resetPeakRss();
   mark = { rssBeforeBytes: currentRssBytes(), peakSinceMark };
-  runner = new OnnxRuntimeRunner(session);
+  runner = backendNamed(backend).open(open);
   const info = await runner.load();
   bound = runner.bind(feeds);
   return { loadMs: info.loadMs, inputNames: info.inputNames, outputNames: info.outputNames, settings: runner.settings };
 }
-async function primeRuntime() {
-  const ort = await loadOrt();
-  const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ["cpu"] });
-  await session.run({ x: new ort.Tensor("float32", new Float32Array(1), [1]) });
-  await session.release();
-}
-function needBound() {
-  if (!bound) throw new Error("no session loaded in this worker");
-  return bound;
+function loaded2() {
+  if (!runner || !bound) throw new Error("no runner loaded in this worker");
+  return { runner, bound };
 }
 async function handle(request) {
   switch (request.type) {
-    case "init-device":
-      return initDevice(request);
+    case "prime":
+      return prime(request);
     case "load":
       return load(request);
     case "warmup": {
       const start = process.hrtime.bigint();
-      const iterations = await warmUp(needBound(), request.ms);
+      const iterations = await warmUp(loaded2().bound, request.ms);
       return { iterations, ms: Number(process.hrtime.bigint() - start) / 1e6 };
     }
-    case "round":
-      return timeRound(needBound(), request.minIterations, request.minMs);
+    case "round": {
+      const { runner: runner2, bound: bound2 } = loaded2();
+      return runner2.timeRound ? runner2.timeRound(request.minIterations, request.minMs) : timeRound(bound2, request.minIterations, request.minMs);
+    }
     case "memory":
-      if (!mark) throw new Error("no session loaded in this worker");
+      if (!mark) throw new Error("no runner loaded in this worker");
       return { rssBeforeBytes: mark.rssBeforeBytes, peakRssBytes: peakRssBytes(), peakSinceMark: mark.peakSinceMark };
     case "dispose":
       await runner?.dispose();

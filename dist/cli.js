@@ -12159,218 +12159,6 @@ var {
 // src/commands/compare.ts
 import { resolve } from "node:path";
 
-// src/compare/environment.ts
-var none = (value2) => value2 === null || value2 === void 0 || value2 === "" ? "none" : value2;
-function cpu(env) {
-  return `${env.cpu.model} (${env.cpu.cores} cores)`;
-}
-function int8(env) {
-  return env.cpu.int8Features.length > 0 ? [...env.cpu.int8Features].sort().join(", ") : "none";
-}
-var ENVIRONMENT_FIELDS = [
-  ["OS", (e) => `${e.os} ${e.arch}`],
-  ["CPU", cpu],
-  ["CPU int8 features", int8],
-  ["threads", (e) => e.threads === null ? "runtime default" : String(e.threads)],
-  ["GPU", (e) => none(e.gpu?.name)],
-  ["GPU driver", (e) => none(e.gpu?.driver)],
-  ["CUDA", (e) => none(e.cuda)],
-  ["TensorRT", (e) => none(e.tensorrt)],
-  ["ONNX Runtime", (e) => e.onnxruntime],
-  ["Node", (e) => e.node],
-  ["quantgate", (e) => e.quantgate]
-];
-function environmentDifferences(current, baseline) {
-  const out = [];
-  for (const [what, read] of ENVIRONMENT_FIELDS) {
-    const a = read(current);
-    const b = read(baseline);
-    if (a !== b) out.push({ what, current: a, baseline: b });
-  }
-  return out;
-}
-function quantizationLabel(results) {
-  const q = results.quantization;
-  if (!q) return "none";
-  const method = q.method === "percentile" && q.percentile !== null ? `percentile ${q.percentile}` : q.method;
-  return `${method}, ${q.samples} ${q.randomData ? "random" : "calibration"} samples${q.excluded.length > 0 ? `, excluding ${q.excluded.join(" ")}` : ""}`;
-}
-function evaluationLabel(results) {
-  const e = results.evaluation;
-  if (!e) return "not scored";
-  return `${e.samples} samples of ${e.source}, ${e.labelled ? "labelled" : "no labels"}, output ${e.output}`;
-}
-function setupDifferences(current, baseline) {
-  const out = [];
-  const fields = [
-    ["quantization", quantizationLabel],
-    ["evaluation", evaluationLabel]
-  ];
-  for (const [what, read] of fields) {
-    const a = read(current);
-    const b = read(baseline);
-    if (a !== b) out.push({ what, current: a, baseline: b });
-  }
-  return out;
-}
-
-// src/compare/match.ts
-var BASE_PREFIX = "base:";
-function isBaseRun(run) {
-  return run.model.startsWith(BASE_PREFIX);
-}
-function modelKey(run) {
-  return isBaseRun(run) ? run.model.slice(BASE_PREFIX.length) : run.model;
-}
-function runKey(run) {
-  return `${run.runtime}/${run.provider}/${modelKey(run)}/${run.batch}`;
-}
-function matchRuns(current, baseline) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const run of baseline) if (!byKey.has(runKey(run))) byKey.set(runKey(run), run);
-  const used = /* @__PURE__ */ new Set();
-  const pairs = [];
-  const onlyCurrent = [];
-  for (const run of current) {
-    const other = byKey.get(runKey(run));
-    if (other && !used.has(other)) {
-      used.add(other);
-      pairs.push({ key: runKey(run), current: run, baseline: other });
-    } else {
-      onlyCurrent.push(run);
-    }
-  }
-  return { pairs, onlyCurrent, onlyBaseline: baseline.filter((run) => !used.has(run)) };
-}
-
-// src/compare/noise.ts
-function noiseBandPct(cvCurrent, cvBaseline) {
-  return 200 * Math.sqrt(cvCurrent * cvCurrent + cvBaseline * cvBaseline);
-}
-function changePct(current, baseline) {
-  return (current - baseline) / baseline * 100;
-}
-function classifyChange(change, noise, higherIsBetter) {
-  if (Math.abs(change) <= noise) return "within-noise";
-  return change > 0 === higherIsBetter ? "improvement" : "regression";
-}
-function metricChange(current, baseline, noisePct, higherIsBetter) {
-  const change = changePct(current, baseline);
-  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
-}
-function latencyGateFires(p50, limitPct) {
-  return p50.changePct > limitPct && p50.changePct > p50.noisePct;
-}
-
-// src/compare/compare.ts
-var Z95 = 1.959964;
-function statusNote(run, where) {
-  return `${run.status} ${where}${run.reason ? `: ${run.reason}` : ""}`;
-}
-function memoryOf(run) {
-  const m = run.memory;
-  if (!m) return null;
-  if (m.deviceMB !== null) return { kind: "gpu", mb: m.deviceMB };
-  if (m.processDeviceMB !== null) return { kind: "gpu", mb: m.processDeviceMB };
-  if (m.rssMB !== null) return { kind: "rss", mb: m.rssMB };
-  return null;
-}
-function memoryChange(current, baseline, tolerancePct) {
-  const a = memoryOf(current);
-  const b = memoryOf(baseline);
-  if (!a || !b || a.kind !== b.kind || b.mb <= 0) return null;
-  const change = changePct(a.mb, b.mb);
-  return { kind: a.kind, baselineMB: b.mb, currentMB: a.mb, changePct: change, class: classifyChange(change, tolerancePct, false) };
-}
-function accuracyValue(run) {
-  const a = run.accuracy;
-  if (!a) return null;
-  return "top1" in a ? { metric: "top1", fraction: a.top1 } : { metric: "agreement", fraction: a.agreement };
-}
-function accuracyNoisePp(current, baseline, nCurrent, nBaseline, pc, pb) {
-  if (current.accuracyLossCi && baseline.accuracyLossCi) {
-    const hc = (current.accuracyLossCi[1] - current.accuracyLossCi[0]) / 2;
-    const hb = (baseline.accuracyLossCi[1] - baseline.accuracyLossCi[0]) / 2;
-    return Math.sqrt(hc * hc + hb * hb);
-  }
-  if (!nCurrent || !nBaseline) return null;
-  return 100 * Z95 * Math.sqrt(pc * (1 - pc) / nCurrent + pb * (1 - pb) / nBaseline);
-}
-function accuracyChange(current, baseline, nCurrent, nBaseline) {
-  const a = accuracyValue(current);
-  const b = accuracyValue(baseline);
-  if (!a || !b || a.metric !== b.metric) return null;
-  const deltaPp = (a.fraction - b.fraction) * 100;
-  const noisePp = accuracyNoisePp(current, baseline, nCurrent, nBaseline, a.fraction, b.fraction);
-  const cls = noisePp === null ? deltaPp === 0 ? "within-noise" : classifyChange(deltaPp, 0, true) : classifyChange(deltaPp, noisePp, true);
-  return { metric: a.metric, baseline: b.fraction * 100, current: a.fraction * 100, deltaPp, noisePp, class: cls };
-}
-function pairOf(key, current, baseline, samples, options2, baselineWhere) {
-  const note = current.status !== "ok" ? statusNote(current, "here") : baseline.status !== "ok" ? statusNote(baseline, `in the ${baselineWhere}`) : null;
-  const both = current.status === "ok" && baseline.status === "ok";
-  const lc = current.latencyMs;
-  const lb = baseline.latencyMs;
-  const timed2 = both && lc !== null && lb !== null && lb.p50 > 0;
-  const noise = timed2 ? noiseBandPct(lc.cv, lb.cv) : 0;
-  return {
-    key,
-    current,
-    baseline,
-    p50: timed2 ? metricChange(lc.p50, lb.p50, noise, false) : null,
-    throughput: timed2 && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
-    memory: both ? memoryChange(current, baseline, options2.memoryTolerancePct ?? 5) : null,
-    accuracy: both ? accuracyChange(current, baseline, samples.current, samples.baseline) : null,
-    note
-  };
-}
-function sameJob(results, options2) {
-  const base = results.runs.filter(isBaseRun);
-  if (base.length === 0 && results.baselineModel === null) return null;
-  const mine = results.runs.filter((run) => !isBaseRun(run));
-  const matched = matchRuns(mine, base);
-  const samples = results.evaluation?.samples ?? null;
-  return {
-    source: "same-job",
-    label: options2.label ?? "base model",
-    sameModel: results.baselineModel !== null && results.baselineModel.sha256 === results.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options2, "base model")),
-    onlyCurrent: matched.onlyCurrent,
-    onlyBaseline: matched.onlyBaseline,
-    environment: [],
-    setup: [],
-    baselineCommit: results.baselineModel?.commit ?? null
-  };
-}
-function againstFile(current, baseline, options2) {
-  const matched = matchRuns(
-    current.runs.filter((run) => !isBaseRun(run)),
-    baseline.runs.filter((run) => !isBaseRun(run))
-  );
-  const samples = { current: current.evaluation?.samples ?? null, baseline: baseline.evaluation?.samples ?? null };
-  return {
-    source: "baseline-file",
-    label: options2.label ?? "baseline",
-    sameModel: current.model.sha256 === baseline.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options2, "baseline")),
-    onlyCurrent: matched.onlyCurrent,
-    onlyBaseline: matched.onlyBaseline,
-    environment: environmentDifferences(current.environment, baseline.environment),
-    setup: setupDifferences(current, baseline),
-    baselineCommit: baseline.environment.commit
-  };
-}
-function compareResults(current, baseline, options2 = {}) {
-  return { sameJob: sameJob(current, options2), file: baseline ? againstFile(current, baseline, options2) : null };
-}
-function preferredPair(comparison, run) {
-  if (!comparison) return null;
-  for (const side of [comparison.sameJob, comparison.file]) {
-    const pair = side?.pairs.find((p) => p.current === run);
-    if (side && pair) return { pair, comparison: side };
-  }
-  return null;
-}
-
 // src/compare/read-results.ts
 import { readFileSync } from "node:fs";
 
@@ -17570,7 +17358,7 @@ function isRecursive(inst, stack, resolve6) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
+  const check3 = (child) => {
     if (result !== PROVEN && child?._zod) {
       const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
@@ -17599,32 +17387,32 @@ function isRecursive(inst, stack, resolve6) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check2(def.catchall);
+      check3(def.catchall);
       break;
     }
     case "array":
-      check2(def.element);
+      check3(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check2(el);
-      check2(def.rest);
+        check3(el);
+      check3(def.rest);
       break;
     case "record":
     case "map":
-      check2(def.keyType);
-      check2(def.valueType);
+      check3(def.keyType);
+      check3(def.valueType);
       break;
     case "set":
-      check2(def.valueType);
+      check3(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check2(el);
+        check3(el);
       break;
     case "intersection":
-      check2(def.left);
-      check2(def.right);
+      check3(def.left);
+      check3(def.right);
       break;
     case "optional":
     case "nullable":
@@ -17635,15 +17423,15 @@ function isRecursive(inst, stack, resolve6) {
     case "nonoptional":
     case "promise":
     case "success":
-      check2(def.innerType);
+      check3(def.innerType);
       break;
     case "pipe":
-      check2(def.in);
-      check2(def.out);
+      check3(def.in);
+      check3(def.out);
       break;
     case "function":
-      check2(def.input);
-      check2(def.output);
+      check3(def.input);
+      check3(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -17684,10 +17472,10 @@ function isRecursive(inst, stack, resolve6) {
         if (!value2 || typeof value2 !== "object")
           continue;
         if (value2._zod)
-          check2(value2);
+          check3(value2);
         else if (Array.isArray(value2))
           for (const el of value2)
-            check2(el);
+            check3(el);
       }
     }
   }
@@ -25633,8 +25421,8 @@ function generateChecks(doc, ctx, schema, accessor) {
   if (!schemaChecks || schemaChecks.length === 0)
     return accessor;
   let currentAccessor = accessor;
-  for (const check2 of schemaChecks) {
-    const def = check2._zod.def;
+  for (const check3 of schemaChecks) {
+    const def = check3._zod.def;
     if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
       throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
     }
@@ -25682,7 +25470,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
         break;
       case "custom":
-        currentAccessor = generateCustomRefineCheck(doc, ctx, check2, currentAccessor);
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
         break;
       case "bigint_format":
         generateBigIntFormatCheck(doc, def, currentAccessor);
@@ -25698,7 +25486,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       case "overwrite": {
         const newAccessor = newVar(ctx);
-        generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor);
+        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
         currentAccessor = newAccessor;
         break;
       }
@@ -25821,8 +25609,8 @@ function generatePropertyCheck(doc, ctx, def, accessor) {
   const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
   generateCheck(doc, ctx, def.schema, propAccessor);
 }
-function generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor) {
-  const tx = check2._zod.def.tx;
+function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
+  const tx = check3._zod.def.tx;
   if (!tx) {
     throw new ZodCompileUnsupportedError("overwrite check without a transform function");
   }
@@ -25838,8 +25626,8 @@ function throwAsync() {
 function pushIssue(issue2) {
   this.issues.push(issue2);
 }
-function generateCustomRefineCheck(doc, ctx, check2, accessor) {
-  const def = check2._zod.def;
+function generateCustomRefineCheck(doc, ctx, check3, accessor) {
+  const def = check3._zod.def;
   if (def.fn) {
     if (isAsyncFunction(def.fn)) {
       throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
@@ -25852,11 +25640,11 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
     doc.write(`if (!${resVar}) return INVALID;`);
     return accessor;
   }
-  if (check2._zod.check) {
-    if (isAsyncFunction(check2._zod.check)) {
+  if (check3._zod.check) {
+    if (isAsyncFunction(check3._zod.check)) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
-    const checkFn = check2._zod.check;
+    const checkFn = check3._zod.check;
     const helperFn = (value2) => {
       const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
@@ -26478,8 +26266,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
+  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -29779,8 +29567,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check3, params) {
+    return this.check(refine(check3, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -32262,7 +32050,20 @@ var runSchema = external_exports.object({
    * The paired counts behind accuracyLossPp: samples FP32 got right and this run got wrong
    * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
    */
-  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional()
+  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional(),
+  /**
+   * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
+   * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
+   * files written before it was recorded.
+   */
+  settings: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()])).nullable().optional(),
+  /**
+   * The timed rounds: `group` names the rows timed together, interleaved round by round (every
+   * model of one runtime, provider and batch), and `p50Ms` is each round's median latency in
+   * round order, so that round i of two rows of a group pairs up (speedups are medians of these
+   * paired ratios). Null where the row was not timed.
+   */
+  rounds: external_exports.object({ group: external_exports.string(), p50Ms: external_exports.array(external_exports.number().nonnegative()) }).nullable().optional()
 });
 var modelFileSchema = external_exports.object({
   path: external_exports.string(),
@@ -32334,6 +32135,17 @@ var evaluationSchema = external_exports.object({
   classAxis: external_exports.number().int(),
   source: external_exports.string()
 });
+var benchmarkSettingsSchema = external_exports.object({
+  /** Untimed runs before timing, ms. */
+  warmupMs: external_exports.number().nonnegative(),
+  /** Timed iterations and wall time, at least, per row. */
+  minIterations: external_exports.number().int().positive(),
+  minMs: external_exports.number().nonnegative(),
+  /** Rounds the timed phase is split into. */
+  rounds: external_exports.number().int().positive(),
+  /** Every model of one (runtime, provider, batch) was timed interleaved, round by round. */
+  interleaved: external_exports.boolean()
+});
 var thresholdsSchema = external_exports.object({
   /** --max-accuracy-drop, percentage points. */
   maxAccuracyDrop: nullableNumber,
@@ -32364,7 +32176,9 @@ var resultsSchema = external_exports.object({
   /** Set when the run was cut short (a signal, a failed stage): what exists was measured. */
   incomplete: external_exports.string().nullable(),
   /** The quantgate command line that reproduces this run, paths as the user gave them. */
-  command: external_exports.string().nullable().optional()
+  command: external_exports.string().nullable().optional(),
+  /** How the benchmark ran; absent in files written before it was recorded. */
+  benchmark: benchmarkSettingsSchema.nullable().optional()
 }).loose();
 
 // src/compare/read-results.ts
@@ -32429,23 +32243,410 @@ function readResultsFile(path, role) {
   return parseResults(text2, msg`${role} '${path}'`);
 }
 
-// src/gate/thresholds.ts
-function runThresholds(config2) {
-  return {
-    maxAccuracyDrop: config2.maxAccuracyDrop,
-    maxDisagreement: config2.maxDisagreement ?? null,
-    maxLatencyRegression: config2.maxLatencyRegression ?? null
-  };
+// src/compare/environment.ts
+var none = (value2) => value2 === null || value2 === void 0 || value2 === "" ? "none" : value2;
+function cpu(env) {
+  return `${env.cpu.model} (${env.cpu.cores} cores)`;
 }
-function compareThresholds(config2) {
-  return {
-    maxAccuracyDrop: config2.sources.maxAccuracyDrop === "default" || config2.sources.maxAccuracyDrop === void 0 ? null : config2.maxAccuracyDrop,
-    maxDisagreement: null,
-    maxLatencyRegression: config2.maxLatencyRegression ?? null
-  };
+function int8(env) {
+  return env.cpu.int8Features.length > 0 ? [...env.cpu.int8Features].sort().join(", ") : "none";
+}
+var ENVIRONMENT_FIELDS = [
+  ["OS", (e) => `${e.os} ${e.arch}`],
+  ["CPU", cpu],
+  ["CPU int8 features", int8],
+  ["threads", (e) => e.threads === null ? "runtime default" : String(e.threads)],
+  ["GPU", (e) => none(e.gpu?.name)],
+  ["GPU driver", (e) => none(e.gpu?.driver)],
+  ["CUDA", (e) => none(e.cuda)],
+  ["TensorRT", (e) => none(e.tensorrt)],
+  ["ONNX Runtime", (e) => e.onnxruntime],
+  ["Node", (e) => e.node],
+  ["quantgate", (e) => e.quantgate]
+];
+function environmentDifferences(current, baseline) {
+  const out = [];
+  for (const [what, read] of ENVIRONMENT_FIELDS) {
+    const a = read(current);
+    const b = read(baseline);
+    if (a !== b) out.push({ what, current: a, baseline: b });
+  }
+  return out;
+}
+function quantizationLabel(results) {
+  const q = results.quantization;
+  if (!q) return "none";
+  const method = q.method === "percentile" && q.percentile !== null ? `percentile ${q.percentile}` : q.method;
+  return `${method}, ${q.samples} ${q.randomData ? "random" : "calibration"} samples${q.excluded.length > 0 ? `, excluding ${q.excluded.join(" ")}` : ""}`;
+}
+function evaluationLabel(results) {
+  const e = results.evaluation;
+  if (!e) return "not scored";
+  return `${e.samples} samples of ${e.source}, ${e.labelled ? "labelled" : "no labels"}, output ${e.output}`;
+}
+function setupDifferences(current, baseline) {
+  const out = [];
+  const fields = [
+    ["quantization", quantizationLabel],
+    ["evaluation", evaluationLabel]
+  ];
+  for (const [what, read] of fields) {
+    const a = read(current);
+    const b = read(baseline);
+    if (a !== b) out.push({ what, current: a, baseline: b });
+  }
+  return out;
 }
 
-// src/report/format.ts
+// src/compare/match.ts
+var BASE_PREFIX = "base:";
+function isBaseRun(run) {
+  return run.model.startsWith(BASE_PREFIX);
+}
+function modelKey(run) {
+  return isBaseRun(run) ? run.model.slice(BASE_PREFIX.length) : run.model;
+}
+function runKey(run) {
+  return `${run.runtime}/${run.provider}/${modelKey(run)}/${run.batch}`;
+}
+function matchRuns(current, baseline) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const run of baseline) if (!byKey.has(runKey(run))) byKey.set(runKey(run), run);
+  const used = /* @__PURE__ */ new Set();
+  const pairs = [];
+  const onlyCurrent = [];
+  for (const run of current) {
+    const other = byKey.get(runKey(run));
+    if (other && !used.has(other)) {
+      used.add(other);
+      pairs.push({ key: runKey(run), current: run, baseline: other });
+    } else {
+      onlyCurrent.push(run);
+    }
+  }
+  return { pairs, onlyCurrent, onlyBaseline: baseline.filter((run) => !used.has(run)) };
+}
+
+// src/compare/noise.ts
+function noiseBandPct(cvCurrent, cvBaseline) {
+  return 200 * Math.sqrt(cvCurrent * cvCurrent + cvBaseline * cvBaseline);
+}
+function changePct(current, baseline) {
+  return (current - baseline) / baseline * 100;
+}
+function classifyChange(change, noise, higherIsBetter) {
+  if (Math.abs(change) <= noise) return "within-noise";
+  return change > 0 === higherIsBetter ? "improvement" : "regression";
+}
+function metricChange(current, baseline, noisePct, higherIsBetter) {
+  const change = changePct(current, baseline);
+  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
+}
+function pairedLatencyChange(current, baseline, paired, noisePct) {
+  const change = (paired.median - 1) * 100;
+  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, false), paired };
+}
+function latencyGateFires(p50, limitPct) {
+  return p50.changePct > limitPct && p50.changePct > p50.noisePct;
+}
+
+// src/accuracy/binomial.ts
+var TAIL = 1e-18;
+function binomialPmf(n, p) {
+  if (n === 0 || p <= 0) return { first: 0, mass: Float64Array.of(1) };
+  if (p >= 1) return { first: n, mass: Float64Array.of(1) };
+  const odds = p / (1 - p);
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  const above = [];
+  for (let k = mode, v = 1; k < n; k++) {
+    v *= (n - k) / (k + 1) * odds;
+    if (v < TAIL) break;
+    above.push(v);
+  }
+  const below = [];
+  for (let k = mode, v = 1; k > 0; k--) {
+    v *= k / ((n - k + 1) * odds);
+    if (v < TAIL) break;
+    below.push(v);
+  }
+  const mass = new Float64Array(below.length + 1 + above.length);
+  let i = 0;
+  for (let j = below.length - 1; j >= 0; j--) mass[i++] = below[j];
+  mass[i++] = 1;
+  for (const v of above) mass[i++] = v;
+  let total = 0;
+  for (const v of mass) total += v;
+  for (let j = 0; j < mass.length; j++) mass[j] = mass[j] / total;
+  return { first: mode - below.length, mass };
+}
+
+// src/benchmark/statistics.ts
+function percentile(sorted, p) {
+  if (sorted.length === 0) throw new Error("percentile of no samples");
+  if (!(p >= 0 && p <= 100)) throw new Error(`percentile ${p} is outside 0..100`);
+  const rank = (sorted.length - 1) * p / 100;
+  const lo = Math.floor(rank);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+}
+function latencyStatistics(samples) {
+  const n = samples.length;
+  if (n === 0) throw new Error("latency statistics of no samples");
+  const sorted = Float64Array.from(samples).sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (sorted[i] - mean) ** 2;
+  const std = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    mean,
+    min: sorted[0],
+    max: sorted[n - 1],
+    std,
+    cv: mean > 0 ? std / mean : 0,
+    iterations: n
+  };
+}
+function throughput(batch, meanMs) {
+  return meanMs > 0 ? batch * 1e3 / meanMs : 0;
+}
+
+// src/compare/paired.ts
+function medianIntervalCoverage(n, k) {
+  const { first, mass } = binomialPmf(n, 0.5);
+  let below = 0;
+  for (let j = 0; j < mass.length; j++) if (first + j <= k - 1) below += mass[j];
+  return 1 - 2 * below;
+}
+function medianWithInterval(ratios) {
+  const n = ratios.length;
+  if (n === 0) return null;
+  const sorted = Float64Array.from(ratios).sort();
+  let k = 1;
+  while (k + 1 <= Math.ceil(n / 2) && medianIntervalCoverage(n, k + 1) >= 0.95) k++;
+  return { median: percentile(sorted, 50), interval: [sorted[k - 1], sorted[n - k]], level: medianIntervalCoverage(n, k), rounds: n };
+}
+function pairedRatio(numerator, denominator) {
+  const a = numerator.rounds;
+  const b = denominator.rounds;
+  if (!a || !b || a.group !== b.group) return null;
+  const ratios = [];
+  for (let i = 0; i < Math.min(a.p50Ms.length, b.p50Ms.length); i++) {
+    if (a.p50Ms[i] > 0 && b.p50Ms[i] > 0) ratios.push(a.p50Ms[i] / b.p50Ms[i]);
+  }
+  return medianWithInterval(ratios);
+}
+
+// src/compare/speedup.ts
+function isTimedRun(run) {
+  return run.status === "ok" && run.latencyMs !== null && run.provider !== "reference" && !isBaseRun(run);
+}
+function speedups(runs) {
+  const out = [];
+  for (const int82 of runs) {
+    if (!isTimedRun(int82) || int82.precision !== "int8") continue;
+    const floats = runs.filter((r) => isTimedRun(r) && r.precision !== "int8" && r.runtime === int82.runtime && r.provider === int82.provider && r.batch === int82.batch);
+    const float = floats.find((r) => r.precision === "fp16") ?? floats.find((r) => r.precision === "fp32");
+    if (!float) continue;
+    const paired = pairedRatio(float, int82);
+    out.push({ int8: int82, float, ratio: paired ? paired.median : float.latencyMs.p50 / int82.latencyMs.p50, paired });
+  }
+  return out;
+}
+
+// src/text/run-names.ts
+function shortVersion(version2) {
+  if (!version2) return "";
+  const m = /^(\d+)\.(\d+)/.exec(version2);
+  return m ? `${m[1]}.${m[2]}` : version2;
+}
+function isSimulation(run) {
+  return run.provider === "reference";
+}
+var RUNTIMES = {
+  tensorrt: { name: "TensorRT", version: (env) => env.tensorrt },
+  onnxruntime: { name: "ONNX Runtime", version: (env) => env.onnxruntime, providers: { cpu: "CPU", cuda: "CUDA", tensorrt: "TensorRT EP" } }
+};
+function runtimeName(run, env) {
+  if (isSimulation(run)) return "TensorRT, simulated on CPU";
+  const runtime = RUNTIMES[run.runtime];
+  const version2 = env ? runtime.version(env) : null;
+  const provider = runtime.providers?.[run.provider];
+  return [runtime.name, version2 ? shortVersion(version2) : null, provider].filter(Boolean).join(" ");
+}
+function modelName(run) {
+  const key = modelKey(run);
+  const name = { fp32: "FP32", fp16: "FP16", "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", "int8.ort": "INT8" };
+  const base = name[key] ?? key;
+  if (key.startsWith("int8.trt") && run.runtime !== "tensorrt" && !isSimulation(run)) return `${base} (TensorRT model)`;
+  return base;
+}
+function runLabel(run) {
+  const label = isSimulation(run) ? `TensorRT ${modelName(run)}, simulated on CPU` : `${runtimeName(run)} ${modelName(run)}`;
+  return isBaseRun(run) ? `base model's ${label}` : label;
+}
+function onRuntime(run) {
+  return isSimulation(run) ? "on TensorRT (simulated on CPU)" : `on ${runtimeName(run)}`;
+}
+function modelShortName(path) {
+  const file2 = path.split(/[\\/]/).pop() ?? path;
+  return file2.replace(/\.onnx$/i, "");
+}
+function baselineName(label) {
+  return label === "baseline" || label === "base model" ? `the ${label}` : label;
+}
+
+// src/compare/timing-settings.ts
+var NOT_RECORDED = "not recorded (an earlier quantgate: each model timed after the other, ONNX Runtime spinning on)";
+function describeBenchmark(b) {
+  return `${b.interleaved ? "interleaved" : "one after the other"}, ${b.rounds} rounds, warm-up ${b.warmupMs} ms, at least ${b.minIterations} iterations and ${b.minMs} ms`;
+}
+function settingText(value2) {
+  return value2 === null || value2 === void 0 ? "default" : String(value2);
+}
+function runnerDifferences(current, baseline) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { current: a, baseline: b } of matchRuns(current, baseline).pairs) {
+    if (!a.settings || !b.settings) continue;
+    for (const key of [.../* @__PURE__ */ new Set([...Object.keys(a.settings), ...Object.keys(b.settings)])].sort()) {
+      const mine = settingText(a.settings[key]);
+      const theirs = settingText(b.settings[key]);
+      const what = `${runtimeName(a)}: ${key}`;
+      if (mine !== theirs && !out.has(what)) out.set(what, { what, current: mine, baseline: theirs });
+    }
+  }
+  return [...out.values()];
+}
+function timingDifferences(current, baseline) {
+  const a = current.benchmark ?? null;
+  const b = baseline.benchmark ?? null;
+  if (a === null && b === null) return [];
+  if (a === null || b === null) {
+    return [{ what: "benchmark settings", current: a ? describeBenchmark(a) : NOT_RECORDED, baseline: b ? describeBenchmark(b) : NOT_RECORDED }];
+  }
+  const out = [];
+  if (describeBenchmark(a) !== describeBenchmark(b)) out.push({ what: "benchmark settings", current: describeBenchmark(a), baseline: describeBenchmark(b) });
+  out.push(...runnerDifferences(current.runs.filter((r) => !isBaseRun(r)), baseline.runs.filter((r) => !isBaseRun(r))));
+  return out;
+}
+
+// src/compare/compare.ts
+var Z95 = 1.959964;
+function statusNote(run, where) {
+  return `${run.status} ${where}${run.reason ? `: ${run.reason}` : ""}`;
+}
+function memoryOf(run) {
+  const m = run.memory;
+  if (!m) return null;
+  if (m.deviceMB !== null) return { kind: "gpu", mb: m.deviceMB };
+  if (m.processDeviceMB !== null) return { kind: "gpu", mb: m.processDeviceMB };
+  if (m.rssMB !== null) return { kind: "rss", mb: m.rssMB };
+  return null;
+}
+function memoryChange(current, baseline, tolerancePct) {
+  const a = memoryOf(current);
+  const b = memoryOf(baseline);
+  if (!a || !b || a.kind !== b.kind || b.mb <= 0) return null;
+  const change = changePct(a.mb, b.mb);
+  return { kind: a.kind, baselineMB: b.mb, currentMB: a.mb, changePct: change, class: classifyChange(change, tolerancePct, false) };
+}
+function accuracyValue(run) {
+  const a = run.accuracy;
+  if (!a) return null;
+  return "top1" in a ? { metric: "top1", fraction: a.top1 } : { metric: "agreement", fraction: a.agreement };
+}
+function accuracyNoisePp(current, baseline, nCurrent, nBaseline, pc, pb) {
+  if (current.accuracyLossCi && baseline.accuracyLossCi) {
+    const hc = (current.accuracyLossCi[1] - current.accuracyLossCi[0]) / 2;
+    const hb = (baseline.accuracyLossCi[1] - baseline.accuracyLossCi[0]) / 2;
+    return Math.sqrt(hc * hc + hb * hb);
+  }
+  if (!nCurrent || !nBaseline) return null;
+  return 100 * Z95 * Math.sqrt(pc * (1 - pc) / nCurrent + pb * (1 - pb) / nBaseline);
+}
+function accuracyChange(current, baseline, nCurrent, nBaseline) {
+  const a = accuracyValue(current);
+  const b = accuracyValue(baseline);
+  if (!a || !b || a.metric !== b.metric) return null;
+  const deltaPp = (a.fraction - b.fraction) * 100;
+  const noisePp = accuracyNoisePp(current, baseline, nCurrent, nBaseline, a.fraction, b.fraction);
+  const cls = noisePp === null ? deltaPp === 0 ? "within-noise" : classifyChange(deltaPp, 0, true) : classifyChange(deltaPp, noisePp, true);
+  return { metric: a.metric, baseline: b.fraction * 100, current: a.fraction * 100, deltaPp, noisePp, class: cls };
+}
+function pairOf(key, current, baseline, samples, options2, baselineWhere, sameFile) {
+  const note = current.status !== "ok" ? statusNote(current, "here") : baseline.status !== "ok" ? statusNote(baseline, `in the ${baselineWhere}`) : null;
+  const both = current.status === "ok" && baseline.status === "ok";
+  const lc = current.latencyMs;
+  const lb = baseline.latencyMs;
+  const timed = both && lc !== null && lb !== null && lb.p50 > 0;
+  const noise = timed ? noiseBandPct(lc.cv, lb.cv) : 0;
+  const paired = timed && sameFile ? pairedRatio(current, baseline) : null;
+  return {
+    key,
+    current,
+    baseline,
+    p50: timed ? paired ? pairedLatencyChange(lc.p50, lb.p50, paired, noise) : metricChange(lc.p50, lb.p50, noise, false) : null,
+    throughput: timed && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
+    memory: both ? memoryChange(current, baseline, options2.memoryTolerancePct ?? 5) : null,
+    accuracy: both ? accuracyChange(current, baseline, samples.current, samples.baseline) : null,
+    note
+  };
+}
+function sameJob(results, options2) {
+  const base = results.runs.filter(isBaseRun);
+  if (base.length === 0 && results.baselineModel === null) return null;
+  const mine = results.runs.filter((run) => !isBaseRun(run));
+  const matched = matchRuns(mine, base);
+  const samples = results.evaluation?.samples ?? null;
+  return {
+    source: "same-job",
+    label: options2.label ?? "base model",
+    sameModel: results.baselineModel !== null && results.baselineModel.sha256 === results.model.sha256,
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options2, "base model", true)),
+    onlyCurrent: matched.onlyCurrent,
+    onlyBaseline: matched.onlyBaseline,
+    environment: [],
+    setup: [],
+    timing: [],
+    baselineCommit: results.baselineModel?.commit ?? null
+  };
+}
+function againstFile(current, baseline, options2) {
+  const matched = matchRuns(
+    current.runs.filter((run) => !isBaseRun(run)),
+    baseline.runs.filter((run) => !isBaseRun(run))
+  );
+  const samples = { current: current.evaluation?.samples ?? null, baseline: baseline.evaluation?.samples ?? null };
+  return {
+    source: "baseline-file",
+    label: options2.label ?? "baseline",
+    sameModel: current.model.sha256 === baseline.model.sha256,
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options2, "baseline", false)),
+    onlyCurrent: matched.onlyCurrent,
+    onlyBaseline: matched.onlyBaseline,
+    environment: environmentDifferences(current.environment, baseline.environment),
+    setup: setupDifferences(current, baseline),
+    timing: timingDifferences(current, baseline),
+    baselineCommit: baseline.environment.commit
+  };
+}
+function compareResults(current, baseline, options2 = {}) {
+  return { sameJob: sameJob(current, options2), file: baseline ? againstFile(current, baseline, options2) : null, speedups: speedups(current.runs) };
+}
+function preferredPair(comparison, run) {
+  if (!comparison) return null;
+  for (const side of [comparison.sameJob, comparison.file]) {
+    const pair = side?.pairs.find((p) => p.current === run);
+    if (side && pair) return { pair, comparison: side };
+  }
+  return null;
+}
+
+// src/text/numbers.ts
 var MINUS = "\u2212";
 function grouped(value2, decimals = 0) {
   const fixed = Math.abs(value2).toFixed(decimals);
@@ -32496,44 +32697,6 @@ function count(value2) {
 function oneLine(text2, max) {
   const flat = text2.replace(/\s+/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}\u2026`;
-}
-
-// src/report/labels.ts
-function shortVersion(version2) {
-  if (!version2) return "";
-  const m = /^(\d+)\.(\d+)/.exec(version2);
-  return m ? `${m[1]}.${m[2]}` : version2;
-}
-function isSimulation(run) {
-  return run.provider === "reference";
-}
-function runtimeName(run, env) {
-  if (isSimulation(run)) return "TensorRT, simulated on CPU";
-  if (run.runtime === "tensorrt") return env?.tensorrt ? `TensorRT ${shortVersion(env.tensorrt)}` : "TensorRT";
-  const ort = env ? `ONNX Runtime ${shortVersion(env.onnxruntime)}` : "ONNX Runtime";
-  const provider = run.provider === "cpu" ? "CPU" : run.provider === "cuda" ? "CUDA" : "TensorRT EP";
-  return `${ort} ${provider}`;
-}
-function modelName(run) {
-  const key = modelKey(run);
-  const name = { fp32: "FP32", fp16: "FP16", "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", "int8.ort": "INT8" };
-  const base = name[key] ?? key;
-  if (key.startsWith("int8.trt") && run.runtime === "onnxruntime" && !isSimulation(run)) return `${base} (TensorRT model)`;
-  return base;
-}
-function runLabel(run) {
-  const label = isSimulation(run) ? `TensorRT ${modelName(run)}, simulated on CPU` : `${runtimeName(run)} ${modelName(run)}`;
-  return isBaseRun(run) ? `base model's ${label}` : label;
-}
-function onRuntime(run) {
-  return isSimulation(run) ? "on TensorRT (simulated on CPU)" : `on ${runtimeName(run)}`;
-}
-function modelShortName(path) {
-  const file2 = path.split(/[\\/]/).pop() ?? path;
-  return file2.replace(/\.onnx$/i, "");
-}
-function baselineName(label) {
-  return label === "baseline" || label === "base model" ? `the ${label}` : label;
 }
 
 // src/gate/decisions.ts
@@ -32606,10 +32769,15 @@ function latencySentence(run, pair, label, limitPct, fires) {
 }
 function latencyDecisions(results, limitPct, comparison) {
   const out = [];
+  const incomparable = /* @__PURE__ */ new Set();
   for (const run of results.runs) {
     if (isBaseRun(run) || run.status !== "ok") continue;
     const found = preferredPair(comparison, run);
     if (!found || !found.pair.p50) continue;
+    if (found.comparison.timing.length > 0) {
+      incomparable.add(found.comparison);
+      continue;
+    }
     const fires = latencyGateFires(found.pair.p50, limitPct);
     out.push({
       gate: "latency",
@@ -32619,6 +32787,16 @@ function latencyDecisions(results, limitPct, comparison) {
       limitPct,
       pass: !fires,
       sentence: latencySentence(run, found.pair, found.comparison.label, limitPct, fires)
+    });
+  }
+  for (const side of incomparable) {
+    const what = [...new Set(side.timing.map((d) => d.current === NOT_RECORDED || d.baseline === NOT_RECORDED ? "one of the two was timed by an earlier quantgate, which did not record how" : d.what))].join("; ");
+    out.push({
+      gate: "not-gated",
+      what: "latency",
+      settingsDiffer: true,
+      pass: true,
+      sentence: `latency not gated against ${baselineName(side.label)}: it was timed with other benchmark settings (${what}), so its p50s are not comparable; the next baseline recorded with these settings gates again, and --baseline-model compares in the same job meanwhile.`
     });
   }
   if (out.length === 0) {
@@ -32657,13 +32835,38 @@ function gateDecisions(results, thresholds, comparison) {
 }
 
 // src/gate/verdict.ts
-function decideVerdict(results, thresholds, comparison) {
-  const decisions = gateDecisions(results, thresholds, comparison);
+function verdictOf(decisions, thresholds) {
   return {
     pass: decisions.every((d) => d.pass),
     gated: decisions.some((d) => d.gate !== "not-gated"),
     reasons: decisions.map((d) => d.sentence),
     thresholds: { ...thresholds }
+  };
+}
+
+// src/gate/assess.ts
+var DEFAULT_THRESHOLDS = { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: null };
+function assess(results, options2 = {}) {
+  const thresholds = options2.thresholds ?? results.verdict.thresholds ?? DEFAULT_THRESHOLDS;
+  const full = compareResults(results, options2.baseline ?? null, options2.baselineLabel ? { label: options2.baselineLabel } : {});
+  const comparison = options2.fileOnly ? { ...full, sameJob: null } : full;
+  const decisions = gateDecisions(results, thresholds, comparison);
+  return { comparison, decisions, verdict: verdictOf(decisions, thresholds), thresholds };
+}
+
+// src/gate/thresholds.ts
+function runThresholds(config2) {
+  return {
+    maxAccuracyDrop: config2.maxAccuracyDrop,
+    maxDisagreement: config2.maxDisagreement ?? null,
+    maxLatencyRegression: config2.maxLatencyRegression ?? null
+  };
+}
+function compareThresholds(config2) {
+  return {
+    maxAccuracyDrop: config2.sources.maxAccuracyDrop === "default" || config2.sources.maxAccuracyDrop === void 0 ? null : config2.maxAccuracyDrop,
+    maxDisagreement: null,
+    maxLatencyRegression: config2.maxLatencyRegression ?? null
   };
 }
 
@@ -32879,6 +33082,7 @@ function passText(decisions) {
   }
   const notGated = decisions.find((d) => d.gate === "not-gated" && d.what === "accuracy");
   if (notGated) clauses.push(notGated.sentence.replace(/ \(.*\)\.$|\.$/, ""));
+  if (decisions.some((d) => d.gate === "not-gated" && d.what === "latency" && d.settingsDiffer)) clauses.push("latency not gated: the baseline was timed with other benchmark settings");
   return `INT8 passes the gate: ${clauses.join("; ")}`;
 }
 function worstAgreement(entries) {
@@ -32922,51 +33126,52 @@ function failureList(entries, limit) {
   return shown.join("\n");
 }
 var RUNTIME_PREFERENCE = (run) => run.runtime === "tensorrt" ? 0 : run.provider === "tensorrt" ? 1 : run.provider === "cuda" ? 2 : 3;
-function timed(run) {
-  return run.status === "ok" && run.latencyMs !== null && !isSimulation(run) && !isBaseRun(run);
-}
-function speedPair(runs) {
-  const candidates = runs.filter((r) => timed(r) && r.precision === "int8").sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
-  const floatFor = (int82) => {
-    const floats = runs.filter((r) => timed(r) && r.precision !== "int8" && r.runtime === int82.runtime && r.provider === int82.provider && r.batch === int82.batch);
-    return floats.find((r) => r.precision === "fp16") ?? floats.find((r) => r.precision === "fp32") ?? null;
-  };
-  const preferred = candidates.filter((r) => candidates[0] && RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(candidates[0]) && r.runtime === candidates[0].runtime);
-  for (const int82 of preferred) {
-    const float = floatFor(int82);
-    if (float) return { int8: int82, float };
+function headlineSpeed(entry) {
+  const candidates = entry.results.runs.filter((r) => isTimedRun(r) && r.precision === "int8").sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
+  const first = candidates[0];
+  if (!first) return null;
+  for (const int82 of candidates.filter((r) => RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(first) && r.runtime === first.runtime)) {
+    const speedup = entry.comparison.speedups.find((s) => s.int8 === int82);
+    if (speedup) return { int8: int82, speedup };
   }
-  return candidates[0] ? { int8: candidates[0], float: null } : null;
+  return { int8: first, speedup: null };
+}
+function speedNumbers(speedup, faster) {
+  const a = speedup.int8.latencyMs.p50;
+  const b = speedup.float.latencyMs.p50;
+  const p50s = `${ms(a).replace(/ ms$/, "")} vs ${ms(b)}`;
+  const paired = speedup.paired;
+  if (!paired) return `(${p50s})`;
+  const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
+  return `(${p50s}; median of ${paired.rounds} interleaved rounds, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, "")}\u2013${ratio(hi)})`;
 }
 function speedSentence(entry) {
-  const pair = speedPair(entry.results.runs);
-  if (!pair) {
+  const found = headlineSpeed(entry);
+  if (!found) {
     const anyInt8 = entry.results.runs.some((r) => !isBaseRun(r) && r.precision === "int8" && r.status === "ok");
     return anyInt8 ? "No INT8 run was timed: the rows below carry accuracy only." : null;
   }
-  const { int8: int82, float } = pair;
+  const { int8: int82, speedup } = found;
   const parts = [];
-  const a = int82.latencyMs.p50;
-  if (float) {
-    const b = float.latencyMs.p50;
-    const speedup = b / a;
-    const numbers = `(${ms(a).replace(/ ms$/, "")} vs ${ms(b)})`;
-    const against = `${runLabel(float)} at batch ${int82.batch} ${numbers}`;
+  if (speedup) {
+    const faster = speedup.ratio >= 1;
+    const against = `${runLabel(speedup.float)} at batch ${int82.batch} ${speedNumbers(speedup, faster)}`;
     parts.push(
-      speedup >= 1 ? `${runLabel(int82)} runs **${ratio(speedup)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup)} slower** than ${against}`
+      faster ? `${runLabel(int82)} runs **${ratio(speedup.ratio)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`
     );
   } else {
-    parts.push(`${runLabel(int82)} takes ${ms(a)} at batch ${int82.batch} (p50)`);
+    parts.push(`${runLabel(int82)} takes ${ms(int82.latencyMs.p50)} at batch ${int82.batch} (p50)`);
   }
-  const found = preferredPair(entry.comparison, int82);
-  const p50 = found?.pair.p50;
-  if (found && p50) {
-    const speed = p50.baseline / p50.current;
-    const name = baselineMarkdown(found.comparison.label);
+  const pair = preferredPair(entry.comparison, int82);
+  const p50 = pair?.pair.p50;
+  if (pair && p50) {
+    const speed = 1 / (1 + p50.changePct / 100);
+    const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith("the ") ? name : `${name}'s model`;
     const noise = `\xB1${pct(p50.noisePct)}`;
+    const how = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
     parts.push(
-      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise)`
+      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how})`
     );
   }
   return `${parts.join(", ")}.`;
@@ -33051,10 +33256,13 @@ function changeMark(cls, text2) {
   if (cls === "improvement") return `\u{1F7E2} ${nowrap(text2)}`;
   return `${nowrap(text2)}, within noise`;
 }
-function changeCell(pair) {
+function changeCell(pair, comparable = true) {
   if (pair.note) return oneLine(pair.note, 60);
   const parts = [];
-  if (pair.p50) parts.push(changeMark(pair.p50.class, `p50 ${signedPct(pair.p50.changePct)}`));
+  if (pair.p50) {
+    const text2 = `p50 ${signedPct(pair.p50.changePct)}`;
+    parts.push(comparable ? changeMark(pair.p50.class, text2) : `${nowrap(text2)}, other settings`);
+  }
   if (pair.accuracy && (pair.accuracy.class !== "within-noise" || !pair.p50)) {
     const metric = pair.accuracy.metric === "top1" ? "top-1" : "agreement";
     parts.push(changeMark(pair.accuracy.class, `${metric} ${signedPp(pair.accuracy.deltaPp)}`));
@@ -33115,7 +33323,7 @@ function renderTable(entry, options2) {
     ];
     if (side) {
       const found = preferredPair(comparison, run);
-      cells.push(found ? changeCell(found.pair) : onlyCurrent.has(run) && run.status === "ok" && !simulated ? "no match" : run.status === "ok" ? "\u2014" : "");
+      cells.push(found ? changeCell(found.pair, found.comparison.timing.length === 0) : onlyCurrent.has(run) && run.status === "ok" && !simulated ? "no match" : run.status === "ok" ? "\u2014" : "");
     }
     return cells;
   });
@@ -33133,14 +33341,18 @@ function renderTable(entry, options2) {
     footnotes.push(
       `\u{1F534} worse, \u{1F7E2} better: a change counts only beyond the noise, twice the two runs' combined spread (2\xB7\u221A(CV\xB2 + CV\xB2) of their timed iterations); smaller ones read as within noise.`
     );
+    if (side.timing.length > 0) {
+      footnotes.push(`Other settings: ${baselineMarkdown(side.label)} was timed with different benchmark settings, so its latencies are not comparable (the comparison below lists what differs).`);
+    }
   }
   return { table: table(header, body, align), footnotes };
 }
 
 // src/report/sections/comparison.ts
-function verdictOf(pair) {
+function verdictOf2(pair, comparable) {
   if (pair.note) return oneLine(pair.note, 80);
   if (!pair.p50) return pair.current.provider === "reference" ? "accuracy only" : "not timed";
+  if (!comparable) return "other settings";
   return pair.p50.class === "regression" ? "\u{1F534} slower" : pair.p50.class === "improvement" ? "\u{1F7E2} faster" : "within noise";
 }
 function accuracyText(pair) {
@@ -33172,7 +33384,7 @@ function pairTable(side) {
       p ? `${value2(p.baseline)} \u2192 ${value2(p.current)}` : "",
       p ? signedPct(p.changePct) : "",
       p ? `\xB1${pct(p.noisePct)}` : "",
-      verdictOf(pair),
+      verdictOf2(pair, side.timing.length === 0),
       memoryText(pair),
       pair.accuracy ? `${metric} ${accuracyText(pair)}` : ""
     ];
@@ -33213,8 +33425,18 @@ function comparisonBody(side, currentCommit, unmatchedLimit) {
   const how = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
   parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how})` : `${name} (${how})`}.`);
   if (side.sameModel) parts.push("The two model files are identical (same sha256): any difference comes from the runner, the runtimes or quantgate.");
+  if (side.timing.length > 0) {
+    parts.push(
+      `The two were timed with different benchmark settings, so their latencies are not comparable and the latency gate does not judge them:
+
+${differencesTable(side.timing, side.label)}`
+    );
+  }
   const neither = neitherRan(side);
   if (side.pairs.length > neither.length) parts.push(pairTable(side));
+  if (side.pairs.some((p) => p.p50?.paired)) {
+    parts.push("<sub>Change: the median of the per-round ratios of the two, timed round by round in this job; the p50s are over all rounds.</sub>");
+  }
   if (neither.length > 0) parts.push(`Ran on neither side: ${runsList(neither.map((p) => p.current), unmatchedLimit || 3)}.`);
   if (side.environment.length > 0) {
     parts.push(`The environments differ, so latency changes may be the machine's rather than the model's:
@@ -33230,10 +33452,11 @@ ${differencesTable(side.setup, side.label)}`);
 }
 function comparisonSection(side, currentCommit, unmatchedLimit) {
   const counts = [];
+  if (side.timing.length > 0) counts.push("timed with other benchmark settings");
   if (side.environment.length > 0) counts.push(`${side.environment.length} environment ${side.environment.length === 1 ? "difference" : "differences"}`);
   const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
   if (unmatched > 0) counts.push(`${unmatched} ${unmatched === 1 ? "row" : "rows"} without a match`);
-  const regressions = side.pairs.filter((p) => p.p50?.class === "regression").length;
+  const regressions = side.timing.length > 0 ? 0 : side.pairs.filter((p) => p.p50?.class === "regression").length;
   if (regressions > 0) counts.push(`${regressions} slower beyond noise`);
   const what = side.source === "same-job" ? `the base model${side.label !== "base model" ? ` (${side.label})` : ""}, benchmarked in this job` : side.label;
   return details(`Compared with ${what}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`, comparisonBody(side, currentCommit, unmatchedLimit));
@@ -33241,13 +33464,14 @@ function comparisonSection(side, currentCommit, unmatchedLimit) {
 
 // src/report/comparison.ts
 function tally(side) {
-  const timed2 = side.pairs.filter((p) => p.p50);
-  const n = (cls) => timed2.filter((p) => p.p50.class === cls).length;
-  const parts = [`${count(timed2.length)} matched timed ${timed2.length === 1 ? "row" : "rows"}`];
-  if (timed2.length > 0) parts.push(`${n("regression")} slower beyond noise, ${n("improvement")} faster beyond noise, ${n("within-noise")} within noise`);
+  const timed = side.pairs.filter((p) => p.p50);
+  const n = (cls) => timed.filter((p) => p.p50.class === cls).length;
+  const parts = [`${count(timed.length)} matched timed ${timed.length === 1 ? "row" : "rows"}`];
+  if (timed.length > 0 && side.timing.length === 0) parts.push(`${n("regression")} slower beyond noise, ${n("improvement")} faster beyond noise, ${n("within-noise")} within noise`);
   const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
   parts.push(unmatched === 0 ? "every row has a match" : `${count(unmatched)} without a match`);
   parts.push(side.environment.length === 0 ? "same environment" : `environments differ in ${side.environment.map((d) => d.what).join(", ")}`);
+  if (side.timing.length > 0) parts.push("timed with different benchmark settings: latencies not comparable");
   return `${parts.join("; ")}.`;
 }
 function renderComparison(current, side, verdict, options2) {
@@ -33272,10 +33496,11 @@ ${verdict.reasons.map((r) => `- ${r}`).join("\n")}`);
 async function compareCommand(currentPath, baselinePath, config2, ctx) {
   const current = readResultsFile(resolve(ctx.cwd, currentPath), "the current results file");
   const baseline = readResultsFile(resolve(ctx.cwd, baselinePath), "the baseline results file");
-  const side = compareResults(current, baseline).file;
   const thresholds = compareThresholds(config2);
+  const assessment = assess(current, { baseline, thresholds, fileOnly: true });
+  const side = assessment.comparison.file;
   const gated = thresholds.maxAccuracyDrop !== null || thresholds.maxLatencyRegression !== null;
-  const verdict = gated ? decideVerdict(current, thresholds, { sameJob: null, file: side }) : null;
+  const verdict = gated ? assessment.verdict : null;
   if (config2.json) {
     ctx.stdout.write(`${JSON.stringify({ current: currentPath, baseline: baselinePath, comparison: side, verdict }, null, 2)}
 `);
@@ -33343,7 +33568,7 @@ var excludePattern = external_exports.string().trim().min(1, { error: "an exclus
     }
   }
 });
-var RUNTIMES = ["onnxruntime", "tensorrt"];
+var RUNTIMES2 = ["onnxruntime", "tensorrt"];
 var PROVIDERS = ["cpu", "cuda", "tensorrt"];
 var METHODS = ["entropy", "minmax", "percentile"];
 var TARGET_CPUS = ["auto", "avx2", "vnni", "arm64"];
@@ -33414,8 +33639,8 @@ var OPTION_TABLE = [
     key: "runtimes",
     arg: "<list>",
     description: "Runtimes to benchmark. auto runs what is installed and reports the rest as skipped; a runtime named here that is missing is an error.",
-    allowed: `auto, or a comma-separated list of ${RUNTIMES.join(", ")}`,
-    schema: autoOr(RUNTIMES, "runtime"),
+    allowed: `auto, or a comma-separated list of ${RUNTIMES2.join(", ")}`,
+    schema: autoOr(RUNTIMES2, "runtime"),
     default: "auto",
     commands: ["run"]
   },
@@ -35223,14 +35448,14 @@ function assertFloat32(arg) {
 function createEmbeddedFileRegistry(fileDescriptorProto, resolve6) {
   return buildFileRegistry([fileDescriptorProto, resolve6]);
 }
-function buildFileRegistry(args, check2) {
+function buildFileRegistry(args, check3) {
   const registry2 = createBaseRegistry();
   if (!args.length) {
     return registry2;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
     for (const file2 of args[0].file) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file2);
+      check3 === null || check3 === void 0 ? void 0 : check3(file2);
       addFile(file2, registry2);
     }
     return registry2;
@@ -35262,7 +35487,7 @@ function buildFileRegistry(args, check2) {
     const resolve6 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file2 of [input2, ...recurseDeps(input2)].reverse()) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file2);
+      check3 === null || check3 === void 0 ? void 0 : check3(file2);
       addFile(file2, registry2);
     }
   } else {
@@ -37566,13 +37791,13 @@ function externalRef(tensor, modelPath) {
   return { location, offset: integer2("offset") ?? 0, length: integer2("length"), checksum: entries.get("checksum") ?? null };
 }
 function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
-  const refuse = (why) => new BadInputError(
+  const refuse2 = (why) => new BadInputError(
     `${modelPath}: tensor '${tensorName}' points at external data '${location}', which ${why}; quantgate only reads external data inside the model's own folder`,
     `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
   );
-  if (location.includes("\0")) throw refuse("contains a NUL byte");
-  if (isAbsolute3(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
-  if (location.split(/[\\/]/).includes("..")) throw refuse("has a '..' segment");
+  if (location.includes("\0")) throw refuse2("contains a NUL byte");
+  if (isAbsolute3(location) || win32.isAbsolute(location)) throw refuse2("is an absolute path");
+  if (location.split(/[\\/]/).includes("..")) throw refuse2("has a '..' segment");
   const candidate = join2(modelDir, location);
   let real;
   try {
@@ -37585,8 +37810,8 @@ function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
   }
   const root = realpathSync(modelDir);
   const rel = relative2(root, real);
-  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
-  if (!statSync2(real).isFile()) throw refuse("is not a regular file");
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel) || rel.split(sep)[0] === "..") throw refuse2(`resolves to ${real}, outside the model's folder`);
+  if (!statSync2(real).isFile()) throw refuse2("is not a regular file");
   return real;
 }
 function checkExternalData(model2, modelDir, modelPath) {
@@ -39252,58 +39477,12 @@ function textLabels(path, bytes, what) {
   return values;
 }
 
-// src/engine/availability.ts
-import { execFile } from "node:child_process";
-import { existsSync as existsSync2, readdirSync } from "node:fs";
-import { join as join4 } from "node:path";
-var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
-function searchDirectories(env) {
-  const dirs = [
-    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
-    ...env.TENSORRT_ROOT ? [join4(env.TENSORRT_ROOT, "lib")] : [],
-    "/usr/lib/x86_64-linux-gnu",
-    "/usr/lib/aarch64-linux-gnu",
-    "/usr/lib64",
-    "/usr/local/lib",
-    "/usr/local/cuda/lib64",
-    "/usr/local/tensorrt/lib",
-    "/opt/tensorrt/lib"
-  ];
-  return [...new Set(dirs.filter(Boolean))];
-}
-function ldconfigLibraries() {
-  return new Promise((resolve6) => {
-    execFile("ldconfig", ["-p"], { timeout: 3e3 }, (error62, stdout) => {
-      if (error62) return resolve6([]);
-      resolve6(
-        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
-      );
-    });
-  });
-}
-async function tensorRtAvailability(env = process.env) {
-  if (process.platform !== "linux") {
-    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
-  }
-  let library = null;
-  for (const dir of searchDirectories(env)) {
-    if (!existsSync2(dir)) continue;
-    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
-    if (match) {
-      library = join4(dir, match);
-      break;
-    }
-  }
-  library ??= (await ldconfigLibraries())[0] ?? null;
-  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
-}
-
 // src/version.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
-var VERSION = JSON.parse(readFileSync3(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
+import { join as join4 } from "node:path";
+var VERSION = JSON.parse(readFileSync3(join4(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
-// src/runtime/onnxruntime.ts
+// src/runtime/onnxruntime/load.ts
 var loaded2;
 function loadOrt() {
   loaded2 ??= import("onnxruntime-node").then(
@@ -39469,7 +39648,7 @@ function int8FromSysctl(values, arch) {
 }
 
 // src/environment/system.ts
-import { execFile as execFile2, execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { readFileSync as readFileSync4 } from "node:fs";
 import { availableParallelism, cpus, release, type } from "node:os";
 var DEFAULT_TIMEOUT_MS = 5e3;
@@ -39495,7 +39674,7 @@ var realSystem = {
   },
   run(command, args, options2 = {}) {
     return new Promise((resolve6) => {
-      execFile2(
+      execFile(
         command,
         [...args],
         { cwd: options2.cwd, timeout: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS, encoding: "utf8", windowsHide: true, maxBuffer: 4 << 20 },
@@ -39638,7 +39817,7 @@ async function describeOs(system, timeoutMs) {
 }
 
 // src/model/read.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 
 // src/model/model.ts
@@ -39742,7 +39921,7 @@ function readModel(path, what = opt("model")) {
     throw new BadInputError(msg`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
   }
   if (stat3.isDirectory()) {
-    const onnx = readdirSync2(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
+    const onnx = readdirSync(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
     throw new BadInputError(
       msg`${what} ${path}: is a directory, not an ONNX file`,
       onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(", ")}` : "pass the path of the .onnx file"
@@ -40082,7 +40261,7 @@ function cloneModel(model2) {
 
 // src/quantize/quantize.ts
 import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync4 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/model/write.ts
 import { closeSync as closeSync2, mkdirSync, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
@@ -40596,7 +40775,7 @@ function applyPlan(editor, model2, plan, ranges, options2) {
   editor.sortTopologically();
 }
 
-// src/runtime/ort-tensor.ts
+// src/runtime/onnxruntime/tensor.ts
 var ORT_TYPES = {
   float32: TensorProto_DataType.FLOAT,
   float64: TensorProto_DataType.DOUBLE,
@@ -40777,7 +40956,7 @@ function tensorRange(minmax, threshold) {
 // src/quantize/session.ts
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 async function openEditedSession(proto, source, options2 = {}) {
   const ort = await loadOrt();
   const sessionOptions2 = {
@@ -40790,9 +40969,9 @@ async function openEditedSession(proto, source, options2 = {}) {
     const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions2);
     return { session, dispose: () => session.release() };
   }
-  const dir = mkdtempSync(join6(tmpdir(), "quantgate-session-"));
+  const dir = mkdtempSync(join5(tmpdir(), "quantgate-session-"));
   try {
-    const path = join6(dir, "model.onnx");
+    const path = join5(dir, "model.onnx");
     writeModel(proto, path, source);
     const session = await ort.InferenceSession.create(path, sessionOptions2);
     return {
@@ -41824,10 +42003,10 @@ async function quantizeModel(request) {
   }
   mkdirSync2(request.outDir, { recursive: true });
   const files = {
-    trt: join7(request.outDir, `${model2.name}.int8.trt.onnx`),
-    ort: join7(request.outDir, `${model2.name}.int8.ort.onnx`),
-    calibration: join7(request.outDir, "calibration.json"),
-    cache: join7(request.outDir, "calibration.cache")
+    trt: join6(request.outDir, `${model2.name}.int8.trt.onnx`),
+    ort: join6(request.outDir, `${model2.name}.int8.ort.onnx`),
+    calibration: join6(request.outDir, "calibration.json"),
+    cache: join6(request.outDir, "calibration.cache")
   };
   writeModel(trtProto, files.trt, model2);
   writeModel(ortProto, files.ort, model2);
@@ -41891,157 +42070,6 @@ async function quantizeModel(request) {
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
   return { files, summary, prepare: report, cpuLayout, sensitivity };
-}
-
-// src/runtime/providers.ts
-import { spawn } from "node:child_process";
-import { existsSync as existsSync3 } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname as dirname5, join as join8 } from "node:path";
-var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
-var GPU_LIBRARIES = {
-  cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
-  tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
-};
-var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
-var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
-async function providerStatuses(facts) {
-  const statuses = [];
-  for (const provider of ALL_PROVIDERS) statuses.push(await statusOf(provider, facts));
-  return statuses;
-}
-async function statusOf(provider, facts) {
-  const backend = provider === "reference" ? "cpu" : provider;
-  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
-  const missing = (reason, fix) => ({ provider, available: false, reason, fix });
-  if (!facts.listed.includes(backend)) {
-    return missing(
-      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
-      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
-    );
-  }
-  if (backend === "cuda" || backend === "tensorrt") {
-    if (facts.nvidiaDriver?.present === false) {
-      return missing(
-        `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
-        msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
-      );
-    }
-    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync3(join8(facts.binFolder, f)));
-    if (absent.length > 0) {
-      return missing(
-        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
-        `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
-      );
-    }
-  }
-  const refusal2 = await facts.probe(provider);
-  if (refusal2 !== null) {
-    return missing(
-      `ONNX Runtime could not create a session on the ${backend} provider: ${refusal2}`,
-      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : `install what the provider loads (${GPU_NEEDS}) where quantgate runs`
-    );
-  }
-  return { provider, available: true, reason: null, fix: null };
-}
-var cached3;
-function availableProviders() {
-  cached3 ??= gatherFacts().then(providerStatuses);
-  return cached3;
-}
-async function selectProviders(request, flag = opt("providers"), statuses) {
-  const all = statuses ?? await availableProviders();
-  if (request !== "auto") {
-    requireAvailable(request, all, flag);
-    return { run: [...request], skipped: [] };
-  }
-  const considered = all.filter((s) => s.provider !== "reference");
-  return {
-    run: considered.filter((s) => s.available).map((s) => s.provider),
-    skipped: considered.filter((s) => !s.available).map((s) => ({ provider: s.provider, reason: s.reason }))
-  };
-}
-function requireAvailable(names, statuses, flag) {
-  const missing = names.map((n) => statuses.find((s) => s.provider === n)).filter((s) => !s.available);
-  if (missing.length === 0) return;
-  const fixes = [...new Map(missing.map((s) => [String(s.fix), s.fix])).values()];
-  throw new BadInputError(
-    msg`${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
-    msg`${joinText(fixes, "; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
-  );
-}
-async function gatherFacts() {
-  const ort = await loadOrt();
-  const packageJson = ortPackageJson();
-  const binFolder = packageJson ? join8(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
-  return {
-    ortVersion: ort.env.versions.node ?? ort.env.versions.common,
-    platform: `${process.platform}/${process.arch}`,
-    listed: ort.listSupportedBackends().map((b) => b.name),
-    binFolder: binFolder && existsSync3(binFolder) ? binFolder : null,
-    nvidiaDriver: nvidiaDriver(),
-    probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
-  };
-}
-var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
-function nvidiaDriver() {
-  if (process.platform !== "linux") return null;
-  return existsSync3(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
-}
-function ortPackageJson() {
-  try {
-    return createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
-  } catch {
-    return null;
-  }
-}
-function probeModelBytes() {
-  return encodeModel(identityModel(8, 17));
-}
-async function probeCpu() {
-  const ort = await loadOrt();
-  try {
-    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ["cpu"], logSeverityLevel: 4 });
-    await session.release();
-    return null;
-  } catch (error62) {
-    return error62.message;
-  }
-}
-var CHILD_PROBE = `
-const ort = require(process.env.QG_ORT);
-ort.env.logLevel = 'error';
-ort.InferenceSession.create(new Uint8Array(Buffer.from(process.env.QG_MODEL, 'base64')), { executionProviders: [process.env.QG_PROVIDER] })
-  .then((s) => s.release())
-  .then(() => process.exit(0), (e) => { process.stderr.write('\\nQG_REFUSAL ' + String(e && e.message || e).split('\\n')[0] + '\\n'); process.exit(1); });
-`;
-function refusalFromStderr(stderr) {
-  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean);
-  const refusal2 = lines.find((l) => l.startsWith("QG_REFUSAL "))?.slice("QG_REFUSAL ".length) ?? null;
-  const logged = lines.filter((l) => /\[E:onnxruntime/.test(l)).map((l) => l.replace(/^.*?(FAIL|EP_FAIL|RUNTIME_EXCEPTION|NOT_IMPLEMENTED|INVALID_ARGUMENT) : /, "").replace(/^.*\] /, ""));
-  const cause = logged.at(-1);
-  if (refusal2 === null) return cause ?? (lines.at(-1) || null);
-  return clip(cause && !refusal2.includes(cause) ? `${refusal2} (${cause})` : refusal2);
-}
-function probeInChild(provider) {
-  const packageJson = ortPackageJson();
-  if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
-  return new Promise((resolve6) => {
-    const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
-      env: { ...process.env, QG_ORT: dirname5(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
-      stdio: ["ignore", "ignore", "pipe"]
-    });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr += d.toString());
-    child.on("error", (error62) => resolve6(error62.message));
-    child.on("close", (code2, signal) => {
-      if (code2 === 0) resolve6(null);
-      else resolve6(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
-    });
-  });
-}
-function clip(line) {
-  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
 }
 
 // src/pipeline/calibration-data.ts
@@ -42151,36 +42179,6 @@ async function cpuForLayout(target, log) {
     log.debug(`int8 probe failed (${error62.message}); using the CPU flags`);
     return cpu2;
   }
-}
-
-// src/accuracy/binomial.ts
-var TAIL = 1e-18;
-function binomialPmf(n, p) {
-  if (n === 0 || p <= 0) return { first: 0, mass: Float64Array.of(1) };
-  if (p >= 1) return { first: n, mass: Float64Array.of(1) };
-  const odds = p / (1 - p);
-  const mode = Math.min(n, Math.floor((n + 1) * p));
-  const above = [];
-  for (let k = mode, v = 1; k < n; k++) {
-    v *= (n - k) / (k + 1) * odds;
-    if (v < TAIL) break;
-    above.push(v);
-  }
-  const below = [];
-  for (let k = mode, v = 1; k > 0; k--) {
-    v *= k / ((n - k + 1) * odds);
-    if (v < TAIL) break;
-    below.push(v);
-  }
-  const mass = new Float64Array(below.length + 1 + above.length);
-  let i = 0;
-  for (let j = below.length - 1; j >= 0; j--) mass[i++] = below[j];
-  mass[i++] = 1;
-  for (const v of above) mass[i++] = v;
-  let total = 0;
-  for (const v of mass) total += v;
-  for (let j = 0; j < mass.length; j++) mass[j] = mass[j] / total;
-  return { first: mode - below.length, mass };
 }
 
 // src/accuracy/bootstrap.ts
@@ -42638,7 +42636,158 @@ var LabelledScorer = class {
   }
 };
 
-// src/runtime/session-options.ts
+// src/runtime/onnxruntime/providers.ts
+import { spawn } from "node:child_process";
+import { existsSync as existsSync2 } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname as dirname5, join as join7 } from "node:path";
+var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
+var GPU_LIBRARIES = {
+  cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
+  tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
+};
+var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
+var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
+async function providerStatuses(facts) {
+  const statuses = [];
+  for (const provider of ALL_PROVIDERS) statuses.push(await statusOf(provider, facts));
+  return statuses;
+}
+async function statusOf(provider, facts) {
+  const backend = provider === "reference" ? "cpu" : provider;
+  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
+  const missing = (reason, fix) => ({ provider, available: false, reason, fix });
+  if (!facts.listed.includes(backend)) {
+    return missing(
+      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
+    );
+  }
+  if (backend === "cuda" || backend === "tensorrt") {
+    if (facts.nvidiaDriver?.present === false) {
+      return missing(
+        `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
+        msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
+      );
+    }
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join7(facts.binFolder, f)));
+    if (absent.length > 0) {
+      return missing(
+        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
+        `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
+      );
+    }
+  }
+  const refusal2 = await facts.probe(provider);
+  if (refusal2 !== null) {
+    return missing(
+      `ONNX Runtime could not create a session on the ${backend} provider: ${refusal2}`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : `install what the provider loads (${GPU_NEEDS}) where quantgate runs`
+    );
+  }
+  return { provider, available: true, reason: null, fix: null };
+}
+var cached3;
+function availableProviders() {
+  cached3 ??= gatherFacts().then(providerStatuses);
+  return cached3;
+}
+async function selectProviders(request, flag = opt("providers"), statuses) {
+  const all = statuses ?? await availableProviders();
+  if (request !== "auto") {
+    requireAvailable(request, all, flag);
+    return { run: [...request], skipped: [] };
+  }
+  const considered = all.filter((s) => s.provider !== "reference");
+  return {
+    run: considered.filter((s) => s.available).map((s) => s.provider),
+    skipped: considered.filter((s) => !s.available).map((s) => ({ provider: s.provider, reason: s.reason }))
+  };
+}
+function requireAvailable(names, statuses, flag) {
+  const missing = names.map((n) => statuses.find((s) => s.provider === n)).filter((s) => !s.available);
+  if (missing.length === 0) return;
+  const fixes = [...new Map(missing.map((s) => [String(s.fix), s.fix])).values()];
+  throw new BadInputError(
+    msg`${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
+    msg`${joinText(fixes, "; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
+  );
+}
+async function gatherFacts() {
+  const ort = await loadOrt();
+  const packageJson = ortPackageJson();
+  const binFolder = packageJson ? join7(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
+  return {
+    ortVersion: ort.env.versions.node ?? ort.env.versions.common,
+    platform: `${process.platform}/${process.arch}`,
+    listed: ort.listSupportedBackends().map((b) => b.name),
+    binFolder: binFolder && existsSync2(binFolder) ? binFolder : null,
+    nvidiaDriver: nvidiaDriver(),
+    probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
+  };
+}
+var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
+function nvidiaDriver() {
+  if (process.platform !== "linux") return null;
+  return existsSync2(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
+}
+function ortPackageJson() {
+  try {
+    return createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
+  } catch {
+    return null;
+  }
+}
+function probeModelBytes() {
+  return encodeModel(identityModel(8, 17));
+}
+async function probeCpu() {
+  const ort = await loadOrt();
+  try {
+    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ["cpu"], logSeverityLevel: 4 });
+    await session.release();
+    return null;
+  } catch (error62) {
+    return error62.message;
+  }
+}
+var CHILD_PROBE = `
+const ort = require(process.env.QG_ORT);
+ort.env.logLevel = 'error';
+ort.InferenceSession.create(new Uint8Array(Buffer.from(process.env.QG_MODEL, 'base64')), { executionProviders: [process.env.QG_PROVIDER] })
+  .then((s) => s.release())
+  .then(() => process.exit(0), (e) => { process.stderr.write('\\nQG_REFUSAL ' + String(e && e.message || e).split('\\n')[0] + '\\n'); process.exit(1); });
+`;
+function refusalFromStderr(stderr) {
+  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const refusal2 = lines.find((l) => l.startsWith("QG_REFUSAL "))?.slice("QG_REFUSAL ".length) ?? null;
+  const logged = lines.filter((l) => /\[E:onnxruntime/.test(l)).map((l) => l.replace(/^.*?(FAIL|EP_FAIL|RUNTIME_EXCEPTION|NOT_IMPLEMENTED|INVALID_ARGUMENT) : /, "").replace(/^.*\] /, ""));
+  const cause = logged.at(-1);
+  if (refusal2 === null) return cause ?? (lines.at(-1) || null);
+  return clip(cause && !refusal2.includes(cause) ? `${refusal2} (${cause})` : refusal2);
+}
+function probeInChild(provider) {
+  const packageJson = ortPackageJson();
+  if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
+  return new Promise((resolve6) => {
+    const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
+      env: { ...process.env, QG_ORT: dirname5(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
+      stdio: ["ignore", "ignore", "pipe"]
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr += d.toString());
+    child.on("error", (error62) => resolve6(error62.message));
+    child.on("close", (code2, signal) => {
+      if (code2 === 0) resolve6(null);
+      else resolve6(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
+    });
+  });
+}
+function clip(line) {
+  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
+}
+
+// src/runtime/onnxruntime/session-options.ts
 function resolveSessionSettings(provider, settings) {
   if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
     throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
@@ -42674,7 +42823,7 @@ function sessionOptions(provider, settings) {
   };
 }
 
-// src/runtime/onnxruntime-runner.ts
+// src/runtime/onnxruntime/runner.ts
 var OnnxRuntimeRunner = class {
   runtime = "onnxruntime";
   provider;
@@ -42758,36 +42907,179 @@ var OnnxRuntimeRunner = class {
   }
 };
 
+// src/runtime/onnxruntime/backend.ts
+var VARIANTS_BY_PROVIDER = {
+  cpu: ["fp32", "int8.ort"],
+  cuda: ["fp32", "int8.trt"],
+  tensorrt: ["fp32", "int8.trt"],
+  reference: ["int8.trt"]
+};
+var GPU_PROVIDERS = /* @__PURE__ */ new Set(["cuda", "tensorrt"]);
+var available;
+var onnxRuntimeBackend = {
+  name: "onnxruntime",
+  title: "ONNX Runtime",
+  referenceProvider: "cpu",
+  availability() {
+    available ??= loadOrt().then(
+      () => ({ available: true, reason: null, fix: null }),
+      (error62) => ({
+        available: false,
+        reason: error62.message,
+        fix: "install onnxruntime-node where quantgate runs (npm ci)"
+      })
+    );
+    return available;
+  },
+  async planRows(request) {
+    const providers = await selectProviders(request.providers);
+    const rows = [];
+    const grid = (provider, skip) => {
+      for (const variant of VARIANTS_BY_PROVIDER[provider]) for (const batch of request.batchSizes) rows.push({ provider, variant, batch, timed: true, skip });
+    };
+    for (const provider of providers.run) grid(provider, null);
+    for (const { provider, reason } of providers.skipped) grid(provider, reason);
+    rows.push({ provider: "reference", variant: "int8.trt", batch: request.evaluationBatch, timed: false, skip: null });
+    return rows;
+  },
+  open(options2) {
+    return new OnnxRuntimeRunner({
+      modelPath: options2.modelPath,
+      provider: options2.provider,
+      ...options2.threads !== void 0 ? { threads: options2.threads } : {},
+      ...options2.interleaved ? { allowSpinning: false } : {}
+    });
+  },
+  async prime(provider) {
+    const ort = await loadOrt();
+    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: executionProviders(provider) });
+    await session.run({ x: new ort.Tensor("float32", new Float32Array(1), [1]) });
+    await session.release();
+  },
+  usesDevice(provider) {
+    return GPU_PROVIDERS.has(provider);
+  }
+};
+
+// src/runtime/tensorrt/availability.ts
+import { execFile as execFile2 } from "node:child_process";
+import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
+import { join as join8 } from "node:path";
+var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
+function searchDirectories(env) {
+  const dirs = [
+    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
+    ...env.TENSORRT_ROOT ? [join8(env.TENSORRT_ROOT, "lib")] : [],
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/local/lib",
+    "/usr/local/cuda/lib64",
+    "/usr/local/tensorrt/lib",
+    "/opt/tensorrt/lib"
+  ];
+  return [...new Set(dirs.filter(Boolean))];
+}
+function ldconfigLibraries() {
+  return new Promise((resolve6) => {
+    execFile2("ldconfig", ["-p"], { timeout: 3e3 }, (error62, stdout) => {
+      if (error62) return resolve6([]);
+      resolve6(
+        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
+      );
+    });
+  });
+}
+async function tensorRtAvailability(env = process.env) {
+  if (process.platform !== "linux") {
+    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
+  }
+  let library = null;
+  for (const dir of searchDirectories(env)) {
+    if (!existsSync3(dir)) continue;
+    const match = readdirSync2(dir).find((f) => LIBRARY.test(f));
+    if (match) {
+      library = join8(dir, match);
+      break;
+    }
+  }
+  library ??= (await ldconfigLibraries())[0] ?? null;
+  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
+}
+
+// src/runtime/tensorrt/backend.ts
+var available2;
+function check2() {
+  available2 ??= tensorRtAvailability().then((a) => ({
+    available: a.available,
+    reason: a.reason,
+    fix: a.available ? null : "run on a GPU runner with TensorRT installed"
+  }));
+  return available2;
+}
+async function refuse() {
+  const { reason } = await check2();
+  throw new Error(`TensorRT cannot run here: ${reason ?? "unknown reason"}`);
+}
+var tensorRtBackend = {
+  name: "tensorrt",
+  title: "TensorRT",
+  availability: check2,
+  async planRows(request) {
+    const { reason } = await check2();
+    return request.batchSizes.map((batch) => ({ provider: "tensorrt", variant: "int8.trt", batch, timed: true, skip: reason }));
+  },
+  open() {
+    throw new Error("TensorRT runners need the native addon, which this version does not build");
+  },
+  prime: refuse,
+  usesDevice() {
+    return true;
+  }
+};
+
+// src/runtime/registry.ts
+var BACKENDS = [onnxRuntimeBackend, tensorRtBackend];
+function backendNamed(name, backends = BACKENDS) {
+  const backend = backends.find((b) => b.name === name);
+  if (!backend) throw new Error(`no backend named '${name}' is registered (registered: ${backends.map((b) => b.name).join(", ")})`);
+  return backend;
+}
+
 // src/pipeline/evaluate.ts
 function fraction(percent, samples) {
   return Math.round(percent * samples / 100) / samples;
 }
+function firstLine(error62) {
+  return error62.message.split("\n")[0] ?? "";
+}
 async function evaluateAccuracy(input2) {
   const { log, output: output2 } = input2;
   const scoring = { output: output2, ...input2.classAxis !== void 0 ? { classAxis: input2.classAxis } : {} };
-  const settings = input2.threads ? { threads: input2.threads } : {};
+  const common = { ...input2.threads ? { threads: input2.threads } : {}, ...input2.outDir ? { outDir: input2.outDir } : {} };
+  const results = /* @__PURE__ */ new Map();
   const roles = [];
   for (const files of input2.models) {
-    const reference = new OnnxRuntimeRunner({ modelPath: files.fp32, provider: "cpu", ...settings });
+    const reference = input2.reference.backend.open({ modelPath: files.files.fp32, provider: input2.reference.provider, ...common });
     await reference.load();
     const state = { reference, candidates: [] };
     if (input2.labels) state.referenceScore = new LabelledScorer(input2.labels, scoring);
     for (const p of input2.rows.filter((r) => r.role === files.role)) {
-      if (p.variant === "fp32" && p.row.provider === "cpu") {
+      if (p.variant === "fp32" && p.runtime === input2.reference.backend.name && p.provider === input2.reference.provider) {
         state.referenceRow = p;
         continue;
       }
-      const runner = new OnnxRuntimeRunner({ modelPath: p.file, provider: p.row.provider, ...settings });
+      const backend = backendNamed(p.runtime, input2.backends);
+      const runner = backend.open({ modelPath: p.file, provider: p.provider, ...common });
       try {
         await runner.load();
       } catch (error62) {
-        p.row.status = "failed";
-        p.row.reason = `ONNX Runtime could not load ${p.row.model} on ${p.row.provider}: ${error62.message.split("\n")[0]}`;
+        results.set(p.id, { status: "failed", reason: `${backend.title} could not load ${p.model} on ${p.provider}: ${firstLine(error62)}` });
         continue;
       }
       const candidate = { row: p, runner };
       if (input2.labels) candidate.labelled = new LabelledScorer(input2.labels, scoring);
-      else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.row.model} on ${p.row.provider}` });
+      else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.model} on ${p.provider}` });
       state.candidates.push(candidate);
     }
     roles.push(state);
@@ -42806,14 +43098,13 @@ async function evaluateAccuracy(input2) {
         const reference = (await role.reference.run(batch.feeds, [output2]))[output2];
         role.referenceScore?.add(reference, where);
         for (const c of role.candidates) {
-          if (c.row.row.status === "failed") continue;
+          if (c.failure !== void 0) continue;
           try {
             const out = (await c.runner.run(batch.feeds, [output2]))[output2];
             if (c.labelled) c.labelled.add(out, where);
             else c.fidelity.add(reference, out, where);
           } catch (error62) {
-            c.row.row.status = "failed";
-            c.row.row.reason = `${c.row.row.model} failed on ${c.row.row.provider} at sample ${batch.start}: ${error62.message.split("\n")[0]}`;
+            c.failure = `${c.row.model} failed on ${c.row.provider} at sample ${batch.start}: ${firstLine(error62)}`;
           }
         }
       }
@@ -42836,66 +43127,68 @@ async function evaluateAccuracy(input2) {
     if (reference) {
       classAxis = reference.classAxis;
       if (role.referenceRow) {
-        role.referenceRow.row.accuracy = { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) };
+        results.set(role.referenceRow.id, {
+          status: "ok",
+          accuracy: { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) },
+          accuracyLossPp: null,
+          accuracyLossCi: null
+        });
       }
     }
     for (const c of role.candidates) {
-      const row = c.row.row;
-      if (row.status === "failed") continue;
-      if (c.labelled && reference) {
+      const row = c.row;
+      if (c.failure !== void 0) {
+        results.set(row.id, { status: "failed", reason: c.failure });
+      } else if (c.labelled && reference) {
         const score = c.labelled.result();
-        row.accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
-        if (row.precision !== "fp32") {
+        const accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
+        if (row.precision === "fp32") {
+          results.set(row.id, { status: "ok", accuracy, accuracyLossPp: null, accuracyLossCi: null });
+        } else {
           const loss = accuracyLoss(reference.outcomes, score.outcomes, { seed: input2.seed });
-          row.accuracyLossPp = loss.lossPp;
-          row.accuracyLossCi = loss.ci;
-          row.accuracyFlips = { toWrong: loss.flippedToWrong, toRight: loss.flippedToRight };
+          results.set(row.id, {
+            status: "ok",
+            accuracy,
+            accuracyLossPp: loss.lossPp,
+            accuracyLossCi: loss.ci,
+            accuracyFlips: { toWrong: loss.flippedToWrong, toRight: loss.flippedToRight }
+          });
         }
       } else if (c.fidelity) {
         const f = c.fidelity.result();
         classAxis = f.classAxis;
-        row.accuracy = { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb };
-      }
-      if (!c.row.benchmark) {
-        row.status = "ok";
-        row.reason = null;
+        results.set(row.id, { status: "ok", accuracy: { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb }, accuracyLossPp: null, accuracyLossCi: null });
       }
     }
   }
-  input2.onRow?.();
   return {
-    labelled: input2.labels !== null,
-    samples: scored2,
-    output: output2,
-    classAxis,
-    source: input2.data.description
+    evaluation: {
+      labelled: input2.labels !== null,
+      samples: scored2,
+      output: output2,
+      classAxis,
+      source: input2.data.description
+    },
+    rows: results
   };
 }
 
 // src/pipeline/export.ts
-import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync4 } from "node:fs";
-async function runExportCommand(command, modelPath, cwd, log) {
+async function runExportCommand(command, modelPath, cwd, log, exec) {
   log.info(`export: ${command}`);
   const tail = [];
-  const code2 = await new Promise((resolve6, reject) => {
-    const child = spawn2(command, { cwd, shell: true, stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (chunk) => {
-      for (const line of chunk.toString().split("\n")) {
-        if (!line) continue;
-        log.debug(`export: ${line}`);
-        tail.push(line);
-        if (tail.length > 10) tail.shift();
-      }
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    child.on("error", reject);
-    child.on("close", resolve6);
+  const { code: code2, signal } = await exec(command, {
+    cwd,
+    onLine: (line) => {
+      log.debug(`export: ${line}`);
+      tail.push(line);
+      if (tail.length > 10) tail.shift();
+    }
   });
   if (code2 !== 0) {
     throw new BadInputError(
-      msg`${opt("export-command")} exited with status ${code2}${tail.length ? `; its last output:
+      msg`${opt("export-command")} ${signal ? `was killed by ${signal}` : `exited with status ${code2}`}${tail.length ? `; its last output:
     ${tail.join("\n    ")}` : ""}`,
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
@@ -42946,7 +43239,7 @@ var DeviceMemoryTracker = class {
 };
 
 // src/benchmark/settings.ts
-var DEFAULT_SETTINGS = { warmupMs: 1e3, minIterations: 20, minMs: 3e3, rounds: 5 };
+var DEFAULT_SETTINGS = { warmupMs: 1e3, minIterations: 20, minMs: 3e3, rounds: 10 };
 function resolveSettings(given = {}) {
   const settings = { ...DEFAULT_SETTINGS, ...stripUndefined(given) };
   const problems = [];
@@ -42962,41 +43255,6 @@ function roundQuota(settings) {
 }
 function stripUndefined(value2) {
   return Object.fromEntries(Object.entries(value2).filter(([, v]) => v !== void 0));
-}
-
-// src/benchmark/statistics.ts
-function percentile(sorted, p) {
-  if (sorted.length === 0) throw new Error("percentile of no samples");
-  if (!(p >= 0 && p <= 100)) throw new Error(`percentile ${p} is outside 0..100`);
-  const rank = (sorted.length - 1) * p / 100;
-  const lo = Math.floor(rank);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
-}
-function latencyStatistics(samples) {
-  const n = samples.length;
-  if (n === 0) throw new Error("latency statistics of no samples");
-  const sorted = Float64Array.from(samples).sort();
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i];
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (sorted[i] - mean) ** 2;
-  const std = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
-  return {
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    mean,
-    min: sorted[0],
-    max: sorted[n - 1],
-    std,
-    cv: mean > 0 ? std / mean : 0,
-    iterations: n
-  };
-}
-function throughput(batch, meanMs) {
-  return meanMs > 0 ? batch * 1e3 / meanMs : 0;
 }
 
 // src/benchmark/worker-client.ts
@@ -43015,6 +43273,7 @@ var WorkerExitedError = class extends Error {
 };
 var TAIL_BYTES = 2e3;
 var REQUEST_TIMEOUT_MS = 20 * 60 * 1e3;
+var SEND_FAILURE_GRACE_MS = 2e3;
 var BenchmarkWorker = class {
   child;
   nextId = 1;
@@ -43078,10 +43337,12 @@ ${error62.message}`;
       };
       this.pending = { id, type: type2, resolve: done(resolve6), reject: done(reject) };
       this.child.send({ id, type: type2, ...body }, (error62) => {
-        if (error62 && this.pending?.id === id) {
+        if (!error62 || this.pending?.id !== id) return;
+        setTimeout(() => {
+          if (this.pending?.id !== id) return;
           this.pending = void 0;
           reject(new WorkerExitedError(`could not send '${type2}' to the benchmark worker: ${error62.message}`));
-        }
+        }, SEND_FAILURE_GRACE_MS);
       });
     });
   }
@@ -43109,15 +43370,10 @@ ${error62.message}`;
 };
 
 // src/benchmark/benchmark.ts
-async function benchmark(spec, settings, onProgress) {
-  const [outcome] = await benchmarkInterleaved([spec], settings, onProgress);
-  return outcome;
-}
 async function benchmarkInterleaved(specs, settings, onProgress = () => {
-}) {
+}, interleaved = specs.length > 1) {
   const resolved = resolveSettings(settings);
-  const interleaved = specs.length > 1;
-  const states = specs.map((spec) => new SessionState(interleaved && spec.allowSpinning === void 0 ? { ...spec, allowSpinning: false } : spec));
+  const states = specs.map((spec) => new SessionState(spec, interleaved));
   const fail = (state, error62) => {
     state.failure = error62 instanceof Error ? error62.message : String(error62);
     onProgress({ phase: "failed", label: state.spec.label, reason: state.failure });
@@ -43166,12 +43422,13 @@ async function benchmarkInterleaved(specs, settings, onProgress = () => {
   }
   return states.map((s) => s.outcome());
 }
-var GPU_PROVIDERS = /* @__PURE__ */ new Set(["cuda", "tensorrt"]);
 var SessionState = class {
-  constructor(spec) {
+  constructor(spec, interleaved) {
     this.spec = spec;
+    this.interleaved = interleaved;
   }
   spec;
+  interleaved;
   worker;
   failure;
   loadMs = 0;
@@ -43184,13 +43441,13 @@ var SessionState = class {
   device;
   async load() {
     this.worker = new BenchmarkWorker();
-    const { label: _label, modelPath, provider, batch, ...sessionSettings } = this.spec;
-    if (GPU_PROVIDERS.has(provider)) {
-      await this.worker.request("init-device", { provider });
+    const { label: _label, runtime, batch, ...open3 } = this.spec;
+    await this.worker.request("prime", { backend: runtime, provider: open3.provider });
+    if (backendNamed(runtime).usesDevice(open3.provider)) {
       this.device = new DeviceMemoryTracker(this.worker.pid);
       await this.device.markContext();
     }
-    const loaded3 = await this.worker.request("load", { session: { modelPath, provider, ...sessionSettings }, feeds: batch.feeds });
+    const loaded3 = await this.worker.request("load", { backend: runtime, open: { ...open3, interleaved: this.interleaved }, feeds: batch.feeds });
     this.loadMs = loaded3.loadMs;
     this.settings = loaded3.settings;
     await this.device?.sample();
@@ -43236,7 +43493,7 @@ var SessionState = class {
       memory: { rssMB: this.rssMB, ...device },
       memoryMeasured: this.device ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
-      session: this.settings,
+      settings: this.settings,
       warmup: this.warmup,
       rounds: this.rounds,
       timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0)
@@ -43245,12 +43502,87 @@ var SessionState = class {
 };
 
 // src/benchmark/run-fields.ts
-function runFields(outcome) {
+function runFields(outcome, group = outcome.label) {
   if (outcome.status === "failed") return { ...emptyFields(), status: "failed", reason: outcome.reason };
-  return { status: "ok", reason: null, latencyMs: outcome.latencyMs, throughput: outcome.throughput, memory: outcome.memory, loadMs: outcome.loadMs };
+  return {
+    status: "ok",
+    reason: null,
+    latencyMs: outcome.latencyMs,
+    throughput: outcome.throughput,
+    memory: outcome.memory,
+    loadMs: outcome.loadMs,
+    settings: outcome.settings,
+    rounds: { group, p50Ms: outcome.rounds.map((r) => r.p50Ms) }
+  };
 }
 function emptyFields() {
-  return { latencyMs: null, throughput: null, memory: null, loadMs: null };
+  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null };
+}
+
+// src/runtime/types.ts
+var VARIANT_PRECISION = {
+  fp32: "fp32",
+  fp16: "fp16",
+  "int8.ort": "int8",
+  "int8.trt": "int8",
+  "int8.trt.fp16": "int8"
+};
+
+// src/pipeline/rows.ts
+function rowId(runtime, provider, model2, batch) {
+  return `${runtime}/${provider}/${model2}/${batch}`;
+}
+async function askBackends(backends, request) {
+  const plans = [];
+  for (const backend of backends) plans.push({ runtime: backend.name, rows: await backend.planRows(request) });
+  return plans;
+}
+function planRows(plans, input2) {
+  const rows = [];
+  for (const { runtime, rows: plan } of plans) {
+    for (const files of input2.models) for (const row of plan) rows.push(plannedRow(runtime, row, files, input2));
+  }
+  return rows;
+}
+function plannedRow(runtime, plan, files, input2) {
+  const model2 = `${files.role === "base" ? "base:" : ""}${plan.variant}`;
+  const file2 = files.files[plan.variant] ?? null;
+  const skip = plan.skip ?? (file2 === null ? `no ${plan.variant} model was written for this run` : null) ?? (plan.timed ? input2.batchProblem(plan.batch) : null);
+  return {
+    id: rowId(runtime, plan.provider, model2, plan.batch),
+    runtime,
+    provider: plan.provider,
+    variant: plan.variant,
+    role: files.role,
+    model: model2,
+    precision: VARIANT_PRECISION[plan.variant],
+    batch: plan.batch,
+    file: file2,
+    shownFile: file2 === null ? null : input2.displayPath(file2),
+    timed: plan.timed,
+    skip
+  };
+}
+function accuracyRows(rows) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const p of rows) {
+    if (p.skip !== null) continue;
+    const key = `${p.runtime}|${p.provider}|${p.role}|${p.variant}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+function timingGroups(rows, exclude = /* @__PURE__ */ new Set()) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of rows) {
+    if (!p.timed || p.skip !== null || exclude.has(p.id)) continue;
+    const key = `${p.runtime}/${p.provider}/${p.batch}`;
+    groups.set(key, [...groups.get(key) ?? [], p]);
+  }
+  return [...groups].map(([group, members2]) => ({ group, rows: members2 }));
 }
 
 // src/pipeline/measure.ts
@@ -43275,38 +43607,44 @@ async function benchmarkBatch(data, size) {
   }
   return { feeds, size, start: 0 };
 }
+function benchmarkRecord(settings) {
+  return { ...resolveSettings(settings), interleaved: true };
+}
 async function measureRows(input2) {
   const { log } = input2;
-  const runnable = input2.rows.filter((p) => p.benchmark && p.skip === null && p.row.runtime === "onnxruntime" && p.row.status !== "failed");
-  const key = (p) => `${p.row.provider}|${p.variant}|${p.row.batch}`;
-  const groups = /* @__PURE__ */ new Map();
-  for (const p of runnable) groups.set(key(p), [...groups.get(key(p)) ?? [], p]);
+  const groups = timingGroups(input2.rows, input2.exclude);
   const batches = /* @__PURE__ */ new Map();
+  const timings = /* @__PURE__ */ new Map();
   let done = 0;
-  for (const group of groups.values()) {
-    const size = group[0].row.batch;
+  for (const { group, rows } of groups) {
+    const size = rows[0].batch;
     let batch = batches.get(size);
     if (!batch) {
       batch = await benchmarkBatch(input2.data, size);
       batches.set(size, batch);
     }
-    const specs = group.map((p) => ({
-      label: `${p.row.model} ${p.row.provider} batch ${size}`,
+    const specs = rows.map((p) => ({
+      label: `${p.model} ${p.provider} batch ${size}`,
+      runtime: p.runtime,
       modelPath: p.file,
-      provider: p.row.provider,
+      provider: p.provider,
       batch,
-      ...input2.threads ? { threads: input2.threads } : {}
+      ...input2.threads ? { threads: input2.threads } : {},
+      ...input2.outDir ? { outDir: input2.outDir } : {}
     }));
-    log.info(`benchmark ${++done}/${groups.size}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
-    const outcomes = specs.length === 1 ? [await benchmark(specs[0], input2.settings, (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`))] : await benchmarkInterleaved(specs, input2.settings, (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`));
+    log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
+    const progress = (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`);
+    const outcomes = await benchmarkInterleaved(specs, input2.settings, progress, true);
+    const finished = /* @__PURE__ */ new Map();
     outcomes.forEach((outcome, i) => {
-      const row = group[i].row;
-      Object.assign(row, runFields(outcome));
+      finished.set(rows[i].id, runFields(outcome, group));
       if (outcome.status === "ok") log.info(`  ${outcome.label}: p50 ${outcome.latencyMs.p50.toFixed(2)} ms, ${outcome.throughput.toFixed(1)} samples/s`);
       else log.warn(`${outcome.label} failed: ${outcome.reason}`);
     });
-    input2.onRow?.();
+    for (const [id, timing] of finished) timings.set(id, timing);
+    input2.onTimings?.(finished);
   }
+  return timings;
 }
 
 // src/pipeline/recorder.ts
@@ -43314,16 +43652,13 @@ import { mkdirSync as mkdirSync3, renameSync as renameSync2, writeFileSync as wr
 import { join as join10 } from "node:path";
 
 // src/report/entry.ts
-var DEFAULT_THRESHOLDS = { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: null };
-function reportEntry(results, options2) {
-  const thresholds = options2.thresholds ?? results.verdict.thresholds ?? DEFAULT_THRESHOLDS;
-  const comparison = compareResults(results, options2.baseline ?? null, options2.baselineLabel ? { label: options2.baselineLabel } : {});
+function reportEntry(results, assessment) {
   const env = results.environment;
   return {
     results,
-    comparison,
-    decisions: gateDecisions(results, thresholds, comparison),
-    thresholds,
+    comparison: assessment.comparison,
+    decisions: assessment.decisions,
+    thresholds: assessment.thresholds,
     runner: env.gpu ? env.gpu.name : env.cpu.model
   };
 }
@@ -43466,11 +43801,11 @@ function latencyChart(runs, batch) {
   );
 }
 function chartSection(entry, maxCharts) {
-  const timed2 = tableRuns(entry.results).filter((r) => r.status === "ok" && r.latencyMs !== null && !isSimulation(r));
-  const batches = [...new Set(timed2.map((r) => r.batch))].filter((b) => timed2.filter((r) => r.batch === b).length >= 2).sort((a, b) => b - a).slice(0, maxCharts).sort((a, b) => a - b);
+  const timed = tableRuns(entry.results).filter((r) => r.status === "ok" && r.latencyMs !== null && !isSimulation(r));
+  const batches = [...new Set(timed.map((r) => r.batch))].filter((b) => timed.filter((r) => r.batch === b).length >= 2).sort((a, b) => b - a).slice(0, maxCharts).sort((a, b) => a - b);
   if (batches.length === 0 || maxCharts === 0) return null;
   const summary = `Latency at batch ${batches.join(" and ")}`;
-  return details(summary, batches.map((b) => latencyChart(timed2, b)).join("\n\n"));
+  return details(summary, batches.map((b) => latencyChart(timed, b)).join("\n\n"));
 }
 
 // src/format.ts
@@ -43724,8 +44059,8 @@ ${SHRUNK_NOTE(limit)}
   const atLine = cut.lastIndexOf("\n");
   return `${atLine > 0 ? cut.slice(0, atLine) : cut}${note}`;
 }
-function renderReport(results, options2 = {}) {
-  const entry = reportEntry(results, options2);
+function renderReport(results, assessment, options2 = {}) {
+  const entry = reportEntry(results, assessment);
   const maxChars = options2.maxChars ?? GITHUB_COMMENT_LIMIT;
   let body = "";
   for (const [i, level] of LEVELS2.entries()) {
@@ -43733,6 +44068,45 @@ function renderReport(results, options2 = {}) {
     if (body.length <= maxChars) return body;
   }
   return hardCut(body, maxChars, GITHUB_COMMENT_LIMIT);
+}
+
+// src/pipeline/merge.ts
+var NOT_REACHED = "not run: the run stopped before it reached this row";
+function emptyRun(row) {
+  return {
+    runtime: row.runtime,
+    provider: row.provider,
+    model: row.model,
+    modelFile: row.shownFile,
+    precision: row.precision,
+    batch: row.batch,
+    status: "skipped",
+    reason: row.skip ?? NOT_REACHED,
+    latencyMs: null,
+    throughput: null,
+    memory: null,
+    loadMs: null,
+    accuracy: null,
+    accuracyLossPp: null,
+    accuracyLossCi: null,
+    settings: null,
+    rounds: null
+  };
+}
+function mergeRow(row, results) {
+  const run = emptyRun(row);
+  if (row.skip !== null) return run;
+  const accuracy = results.accuracy.get(row.id);
+  const timing = results.timing.get(row.id);
+  if (accuracy?.status === "failed") return { ...run, status: "failed", reason: accuracy.reason };
+  const { status: _status, ...scores } = accuracy ?? { status: "ok" };
+  const scored2 = { ...run, ...scores };
+  if (timing) return { ...scored2, ...timing };
+  if (!row.timed && accuracy) return { ...scored2, status: "ok", reason: null };
+  return scored2;
+}
+function mergeRows(rows, results) {
+  return rows.map((row) => mergeRow(row, results));
 }
 
 // src/pipeline/recorder.ts
@@ -43746,6 +44120,8 @@ var RunRecorder = class {
   evaluation = null;
   /** A results.json to compare with (--baseline), once it has been read and validated. */
   baseline = null;
+  accuracy = /* @__PURE__ */ new Map();
+  timing = /* @__PURE__ */ new Map();
   createdAt = (/* @__PURE__ */ new Date()).toISOString();
   get resultsPath() {
     return join10(this.init.outDir, "results.json");
@@ -43753,9 +44129,21 @@ var RunRecorder = class {
   get reportPath() {
     return join10(this.init.outDir, "report.md");
   }
-  /** The results as they stand; `incomplete` says why the run stopped early, if it did. */
-  results(incomplete = null) {
-    const partial2 = {
+  /** The accuracy stage's results, by row. */
+  addAccuracy(rows) {
+    for (const [id, accuracy] of rows) this.accuracy.set(id, accuracy);
+  }
+  /** The benchmark stage's results, by row (a group at a time as they finish). */
+  addTimings(rows) {
+    for (const [id, timing] of rows) this.timing.set(id, timing);
+  }
+  /** The rows whose accuracy stage failed: the model does not run there, so they are not timed. */
+  failedRows() {
+    return new Set([...this.accuracy].filter(([, a]) => a.status === "failed").map(([id]) => id));
+  }
+  /** The results as they stand, and the gate's assessment of them; `incomplete` says why the run stopped early, if it did. */
+  assessed(incomplete = null) {
+    const results = {
       schemaVersion: SCHEMA_VERSION,
       createdAt: this.createdAt,
       command: this.init.command,
@@ -43764,27 +44152,25 @@ var RunRecorder = class {
       environment: this.init.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
-      runs: this.rows.map((p) => p.row),
+      benchmark: this.init.benchmark,
+      runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete
     };
-    partial2.verdict = decideVerdict(partial2, this.init.thresholds, compareResults(partial2, this.baseline));
-    return partial2;
-  }
-  report(results) {
-    return renderReport(results, {
+    const assessment = assess(results, {
       baseline: this.baseline,
       thresholds: this.init.thresholds,
-      artifacts: { folder: this.init.shownOutDir },
       ...this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}
     });
+    results.verdict = assessment.verdict;
+    return { results, assessment };
   }
   /**
    * Writes results.json and report.md (synchronously, so it also works from a signal handler);
    * each through a temporary file renamed into place, so a reader never sees half a file.
    */
   write(incomplete = null) {
-    const results = this.results(incomplete);
+    const { results, assessment } = this.assessed(incomplete);
     mkdirSync3(this.init.outDir, { recursive: true });
     const put = (path, text2) => {
       writeFileSync2(`${path}.tmp`, text2);
@@ -43792,118 +44178,66 @@ var RunRecorder = class {
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}
 `);
-    put(this.reportPath, `${this.report(results)}
+    put(this.reportPath, `${renderReport(results, assessment, { artifacts: { folder: this.init.shownOutDir } })}
 `);
     return results;
   }
 };
-
-// src/pipeline/runs.ts
-var NOT_REACHED = "not run: the run stopped before it reached this row";
-var PRECISION = { fp32: "fp32", "int8.ort": "int8", "int8.trt": "int8" };
-var VARIANTS_BY_PROVIDER = {
-  cpu: ["fp32", "int8.ort"],
-  cuda: ["fp32", "int8.trt"],
-  tensorrt: ["fp32", "int8.trt"],
-  reference: ["int8.trt"]
-};
-function emptyRow(runtime, provider, model2, modelFile, precision, batch) {
-  return {
-    runtime,
-    provider,
-    model: model2,
-    modelFile,
-    precision,
-    batch,
-    status: "skipped",
-    reason: NOT_REACHED,
-    latencyMs: null,
-    throughput: null,
-    memory: null,
-    loadMs: null,
-    accuracy: null,
-    accuracyLossPp: null,
-    accuracyLossCi: null
-  };
-}
-function planRows(input2) {
-  const rows = [];
-  const add = (runtime, provider, variant, files, batch, benchmark2, skip) => {
-    const model2 = `${files.role === "base" ? "base:" : ""}${variant}`;
-    const row = emptyRow(runtime, provider, model2, input2.displayPath(files[variant]), PRECISION[variant], batch);
-    if (skip !== null) row.reason = skip;
-    rows.push({ row, variant, role: files.role, file: files[variant], benchmark: benchmark2, skip });
-  };
-  for (const files of input2.models) {
-    for (const provider of input2.providers.run) {
-      for (const variant of VARIANTS_BY_PROVIDER[provider]) {
-        for (const batch of input2.batchSizes) add("onnxruntime", provider, variant, files, batch, true, input2.batchProblem(batch));
-      }
-    }
-    for (const { provider, reason } of input2.providers.skipped) {
-      for (const variant of VARIANTS_BY_PROVIDER[provider]) for (const batch of input2.batchSizes) add("onnxruntime", provider, variant, files, batch, true, reason);
-    }
-    add("onnxruntime", "reference", "int8.trt", files, input2.evaluationBatch, false, null);
-    for (const batch of input2.batchSizes) add("tensorrt", "tensorrt", "int8.trt", files, batch, true, input2.tensorrt.available ? null : input2.tensorrt.reason);
-  }
-  return rows;
-}
-function accuracyRows(rows) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const p of rows) {
-    if (p.row.runtime !== "onnxruntime" || p.skip !== null) continue;
-    const key = `${p.role}|${p.variant}|${p.row.provider}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(p);
-  }
-  return out;
-}
 
 // src/pipeline/run.ts
 var EVALUATION_BATCH = 32;
 async function describeModel(model2, cwd) {
   return { path: pathInside(cwd, model2.path) ?? model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
 }
-async function runPipeline(config2, ctx) {
-  const { log } = ctx;
+async function participatingBackends(config2, backends) {
+  if (config2.runtimes === "auto") return [...backends];
+  const named = backends.filter((b) => config2.runtimes.includes(b.name));
+  for (const backend of named) {
+    const { available: available3, reason, fix } = await backend.availability();
+    if (!available3) {
+      throw new BadInputError(
+        msg`${setting("runtimes", backend.name)}: ${backend.title} is not available: ${reason}`,
+        msg`${fix ? msg`${fix}, or ` : ""}leave ${backend.name} out of ${opt("runtimes")} (auto reports it as a skipped row)`
+      );
+    }
+  }
+  return named;
+}
+async function accuracyReference(backends) {
+  for (const backend of backends) {
+    if (backend.referenceProvider && (await backend.availability()).available) return { backend, provider: backend.referenceProvider };
+  }
+  return null;
+}
+async function runPipeline(config2, env) {
+  const { log } = env;
   const threads = config2.threads;
   for (const stale of ["results.json", "report.md"]) rmSync3(join11(config2.out, stale), { force: true });
-  if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, ctx.cwd, log));
+  if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
   const model2 = readModel(config2.model);
   const baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
-  const environment = await detectEnvironment({ cwd: ctx.cwd, ...threads ? { threads } : {} });
+  const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
+  const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
   const recorder = new RunRecorder({
     outDir: config2.out,
-    shownOutDir: pathInside(ctx.cwd, config2.out) ?? config2.out,
-    model: await describeModel(model2, ctx.cwd),
-    baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
+    shownOutDir: pathInside(env.cwd, config2.out) ?? config2.out,
+    model: await describeModel(model2, env.cwd),
+    baselineModel: baseModel ? await describeModel(baseModel, env.cwd) : null,
     environment,
+    benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config2),
-    command: reproduceCommand("run", config2, ctx.cwd)
+    command: reproduceCommand("run", config2, env.cwd)
   });
-  const onSignal = (signal) => {
+  const stopListening = env.interrupts.onInterrupt((signal) => {
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  });
   try {
     const signature = modelSignature(model2.proto);
     await requireRuntimeSupport(signature, config2.model);
     if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel);
     const output2 = selectOutput(signature.outputs, config2.output);
-    const tensorrt = await tensorRtAvailability();
-    if (config2.runtimes !== "auto" && config2.runtimes.includes("tensorrt") && !tensorrt.available) {
-      throw new BadInputError(
-        msg`${setting("runtimes", "tensorrt")}: TensorRT is not available: ${tensorrt.reason}`,
-        msg`run on a GPU runner with TensorRT installed, or leave tensorrt out of ${opt("runtimes")} (auto reports it as a skipped row)`
-      );
-    }
-    const runOnnxRuntime = config2.runtimes === "auto" || config2.runtimes.includes("onnxruntime");
-    const providers = runOnnxRuntime ? await selectProviders(config2.providers) : { run: [], skipped: [] };
+    const backends = await participatingBackends(config2, env.backends);
     const data = await log.group("data", async () => {
       const calibration = await calibrationData(config2, signature.inputs, log);
       const evaluation = config2.evalData ? await openDataSet(config2.evalData, { what: opt("eval-data"), inputs: signature.inputs, ...config2.preprocess ? { preprocess: config2.preprocess } : {}, inputShapes: config2.inputShapes }) : null;
@@ -43915,6 +44249,9 @@ async function runPipeline(config2, ctx) {
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
     if (config2.baseline) recorder.baseline = readResultsFile(config2.baseline, opt("baseline"));
+    const fixedBatch2 = fixedBatchSize(signature);
+    const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
+    const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
     for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join11(config2.out, "baseline")]] : []]) {
@@ -43923,55 +44260,60 @@ async function runPipeline(config2, ctx) {
         () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
       );
       if (role === "current") recorder.quantization = outcome.summary;
-      models.push({ role, fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt });
+      models.push({ role, files: { fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt } });
     }
-    const fixedBatch2 = fixedBatchSize(signature);
-    const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
-    recorder.rows = planRows({
+    recorder.rows = planRows(plans, {
       models,
-      providers,
-      batchSizes: config2.batchSizes,
       batchProblem: (batch) => batchSupport(signature, batch).reason,
-      evaluationBatch,
-      tensorrt,
-      displayPath: (file2) => {
-        return pathInside(config2.out, file2) ?? (relative3(ctx.cwd, file2) || file2);
-      }
+      displayPath: (file2) => pathInside(config2.out, file2) ?? (relative3(env.cwd, file2) || file2)
     });
-    if (!runOnnxRuntime) log.warn("--runtimes leaves out onnxruntime: accuracy cannot be scored without it");
-    if (runOnnxRuntime) {
-      recorder.evaluation = await log.group(
+    const partial2 = () => recorder.write("the run has not finished yet");
+    const reference = await accuracyReference(backends);
+    if (reference) {
+      const scored2 = await log.group(
         "accuracy",
         () => evaluateAccuracy({
           rows: accuracyRows(recorder.rows),
           models,
+          backends,
+          reference,
           data: data.evaluation,
           labels: data.labels,
           output: output2,
           batchSize: evaluationBatch,
           ...fixedBatch2 !== void 0 ? { fixedBatch: fixedBatch2 } : {},
           ...threads ? { threads } : {},
+          outDir: config2.out,
           seed: config2.seed,
-          log,
-          onRow: () => recorder.write("the run has not finished yet")
+          log
         })
       );
-      await log.group(
-        "benchmark",
-        () => measureRows({
-          rows: recorder.rows,
-          data: data.evaluation,
-          settings: { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs },
-          ...threads ? { threads } : {},
-          log,
-          onRow: () => recorder.write("the run has not finished yet")
-        })
-      );
+      recorder.addAccuracy(scored2.rows);
+      recorder.evaluation = scored2.evaluation;
+      partial2();
+    } else {
+      log.warn(`--runtimes ${config2.runtimes === "auto" ? "auto" : config2.runtimes.join(",")}: no runtime here runs the FP32 reference, so accuracy cannot be scored`);
     }
+    await log.group(
+      "benchmark",
+      () => measureRows({
+        rows: recorder.rows,
+        exclude: recorder.failedRows(),
+        data: data.evaluation,
+        settings: benchmarkSettings,
+        ...threads ? { threads } : {},
+        outDir: config2.out,
+        log,
+        onTimings: (timings) => {
+          recorder.addTimings(timings);
+          partial2();
+        }
+      })
+    );
     const results = recorder.write();
     return { results, files: { results: recorder.resultsPath, report: recorder.reportPath } };
   } catch (error62) {
-    const problem = error62 instanceof BadInputError ? error62.problem.render(ctx.naming) : `internal error: ${error62.message}`;
+    const problem = error62 instanceof BadInputError ? error62.problem.render(env.naming) : `internal error: ${error62.message}`;
     try {
       recorder.write(problem);
       log.warn(`the run stopped early; what was measured is in ${recorder.resultsPath} and ${recorder.reportPath}`);
@@ -43980,8 +44322,7 @@ async function runPipeline(config2, ctx) {
     }
     throw error62;
   } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    stopListening();
     model2.close();
     baseModel?.close();
   }
@@ -43990,7 +44331,7 @@ async function runPipeline(config2, ctx) {
 // src/commands/run.ts
 import { relative as relative4 } from "node:path";
 async function runCommand(config2, ctx) {
-  const outcome = await runPipeline(config2, ctx);
+  const outcome = await runPipeline(config2, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
   ctx.stdout.write(config2.json ? `${JSON.stringify(outcome.results, null, 2)}
 ` : `${summarize(outcome, ctx.cwd)}
 `);
@@ -44019,7 +44360,7 @@ async function demoCommand(config2, ctx) {
     given: { out: config2.out }
   });
   ctx.log.info(`demo: ${join12("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
-  const outcome = await runPipeline(runConfig, ctx);
+  const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
   ctx.stdout.write(`${summarize(outcome, ctx.cwd)}
 `);
   return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
@@ -44138,6 +44479,40 @@ function formatQuantize(outcome, cwd) {
     for (const m of s.mostSensitive.slice(0, 5)) lines.push(`  ${m.sqnrDb.toFixed(1).padStart(6)} dB  ${m.node}  (${m.exclude})`);
   }
   return lines.join("\n");
+}
+
+// src/pipeline/process-host.ts
+import { spawn as spawn2 } from "node:child_process";
+var spawnShell = (command, { cwd, onLine }) => new Promise((resolve6, reject) => {
+  const child = spawn2(command, { cwd, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+  const lines = (chunk) => {
+    for (const line of chunk.toString().split("\n")) if (line) onLine(line);
+  };
+  child.stdout.on("data", lines);
+  child.stderr.on("data", lines);
+  child.on("error", reject);
+  child.on("close", (code2, signal) => resolve6({ code: code2, signal }));
+});
+var EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 };
+function processInterrupts(exit = (code2) => process.exit(code2)) {
+  const handlers = /* @__PURE__ */ new Set();
+  const onSignal = (signal) => {
+    for (const handler of handlers) handler(signal);
+    exit(EXIT_STATUS[signal] ?? 1);
+  };
+  return {
+    onInterrupt(handler) {
+      if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.on(signal, onSignal);
+      handlers.add(handler);
+      return () => {
+        handlers.delete(handler);
+        if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.removeListener(signal, onSignal);
+      };
+    }
+  };
+}
+function processHost() {
+  return { backends: BACKENDS, exec: spawnShell, interrupts: processInterrupts() };
 }
 
 // src/cli/output.ts
@@ -44270,7 +44645,8 @@ async function runCli(argv, io = { stdout: process.stdout, stderr: process.stder
     const ctx = {
       log: new TerminalLog({ quiet: parsed.globals.quiet, verbose }, io.stderr),
       stdout: io.stdout,
-      cwd: io.cwd
+      cwd: io.cwd,
+      host: processHost()
     };
     const input2 = { given: parsed.flags, givenKind: "flag", cwd: io.cwd, ...parsed.globals.config ? { configPath: parsed.globals.config } : {} };
     const configFor = (command) => {

@@ -5319,12 +5319,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
-              if (input2[check2] === 42) {
+              let check3 = position.position + filenameBuffer.length;
+              if (input2[check3] === 42) {
                 position.position += 1;
-                check2 += 1;
+                check3 += 1;
               }
-              if (input2[check2] !== 61 || input2[check2 + 1] !== 34) {
+              if (input2[check3] !== 61 || input2[check3 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -33532,7 +33532,7 @@ function isRecursive(inst, stack, resolve6) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
+  const check3 = (child) => {
     if (result !== PROVEN && child?._zod) {
       const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
@@ -33561,32 +33561,32 @@ function isRecursive(inst, stack, resolve6) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check2(def.catchall);
+      check3(def.catchall);
       break;
     }
     case "array":
-      check2(def.element);
+      check3(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check2(el);
-      check2(def.rest);
+        check3(el);
+      check3(def.rest);
       break;
     case "record":
     case "map":
-      check2(def.keyType);
-      check2(def.valueType);
+      check3(def.keyType);
+      check3(def.valueType);
       break;
     case "set":
-      check2(def.valueType);
+      check3(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check2(el);
+        check3(el);
       break;
     case "intersection":
-      check2(def.left);
-      check2(def.right);
+      check3(def.left);
+      check3(def.right);
       break;
     case "optional":
     case "nullable":
@@ -33597,15 +33597,15 @@ function isRecursive(inst, stack, resolve6) {
     case "nonoptional":
     case "promise":
     case "success":
-      check2(def.innerType);
+      check3(def.innerType);
       break;
     case "pipe":
-      check2(def.in);
-      check2(def.out);
+      check3(def.in);
+      check3(def.out);
       break;
     case "function":
-      check2(def.input);
-      check2(def.output);
+      check3(def.input);
+      check3(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -33646,10 +33646,10 @@ function isRecursive(inst, stack, resolve6) {
         if (!value2 || typeof value2 !== "object")
           continue;
         if (value2._zod)
-          check2(value2);
+          check3(value2);
         else if (Array.isArray(value2))
           for (const el of value2)
-            check2(el);
+            check3(el);
       }
     }
   }
@@ -41595,8 +41595,8 @@ function generateChecks(doc, ctx, schema, accessor) {
   if (!schemaChecks || schemaChecks.length === 0)
     return accessor;
   let currentAccessor = accessor;
-  for (const check2 of schemaChecks) {
-    const def = check2._zod.def;
+  for (const check3 of schemaChecks) {
+    const def = check3._zod.def;
     if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
       throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
     }
@@ -41644,7 +41644,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
         break;
       case "custom":
-        currentAccessor = generateCustomRefineCheck(doc, ctx, check2, currentAccessor);
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
         break;
       case "bigint_format":
         generateBigIntFormatCheck(doc, def, currentAccessor);
@@ -41660,7 +41660,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       case "overwrite": {
         const newAccessor = newVar(ctx);
-        generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor);
+        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
         currentAccessor = newAccessor;
         break;
       }
@@ -41783,8 +41783,8 @@ function generatePropertyCheck(doc, ctx, def, accessor) {
   const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
   generateCheck(doc, ctx, def.schema, propAccessor);
 }
-function generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor) {
-  const tx = check2._zod.def.tx;
+function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
+  const tx = check3._zod.def.tx;
   if (!tx) {
     throw new ZodCompileUnsupportedError("overwrite check without a transform function");
   }
@@ -41800,8 +41800,8 @@ function throwAsync() {
 function pushIssue(issue3) {
   this.issues.push(issue3);
 }
-function generateCustomRefineCheck(doc, ctx, check2, accessor) {
-  const def = check2._zod.def;
+function generateCustomRefineCheck(doc, ctx, check3, accessor) {
+  const def = check3._zod.def;
   if (def.fn) {
     if (isAsyncFunction(def.fn)) {
       throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
@@ -41814,11 +41814,11 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
     doc.write(`if (!${resVar}) return INVALID;`);
     return accessor;
   }
-  if (check2._zod.check) {
-    if (isAsyncFunction(check2._zod.check)) {
+  if (check3._zod.check) {
+    if (isAsyncFunction(check3._zod.check)) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
-    const checkFn = check2._zod.check;
+    const checkFn = check3._zod.check;
     const helperFn = (value2) => {
       const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
@@ -42440,8 +42440,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
+  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -45741,8 +45741,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check3, params) {
+    return this.check(refine(check3, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -48916,54 +48916,67 @@ var ActionLog = class {
   }
 };
 
-// src/pipeline/run.ts
-import { rmSync as rmSync3 } from "node:fs";
-import { join as join11, relative as relative3 } from "node:path";
+// src/pipeline/process-host.ts
+import { spawn as spawn2 } from "node:child_process";
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
-function protoCamelCase(snakeCase) {
-  let capNext = false;
-  const b = [];
-  for (let i = 0; i < snakeCase.length; i++) {
-    let c = snakeCase.charAt(i);
-    switch (c) {
-      case "_":
-        capNext = true;
-        break;
-      case "0":
-      case "1":
-      case "2":
-      case "3":
-      case "4":
-      case "5":
-      case "6":
-      case "7":
-      case "8":
-      case "9":
-        b.push(c);
-        capNext = false;
-        break;
-      default:
-        if (capNext) {
-          capNext = false;
-          c = c.toUpperCase();
-        }
-        b.push(c);
-        break;
+// src/runtime/onnxruntime/load.ts
+var loaded;
+function loadOrt() {
+  loaded ??= import("onnxruntime-node").then(
+    (m) => m.default ?? m,
+    (error63) => {
+      loaded = void 0;
+      throw new BadInputError(
+        `onnxruntime-node could not be loaded: ${error63.message}`,
+        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
+        { cause: error63 }
+      );
     }
+  );
+  return loaded;
+}
+async function ortVersion() {
+  const ort = await loadOrt();
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
+// src/runtime/onnxruntime/providers.ts
+import { spawn } from "node:child_process";
+import { existsSync as existsSync4 } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname as dirname2, join as join2 } from "node:path";
+
+// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
+function isMessage(arg, schema) {
+  const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
+  if (!isMessage2) {
+    return false;
   }
-  return b.join("");
+  if (schema === void 0) {
+    return true;
+  }
+  return schema.typeName === arg.$typeName;
 }
-var reservedObjectProperties = /* @__PURE__ */ new Set([
-  // names reserved by JavaScript
-  "constructor",
-  "toString",
-  "toJSON",
-  "valueOf"
-]);
-function safeObjectProperty(name) {
-  return reservedObjectProperties.has(name) ? name + "$" : name;
-}
+
+// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
+var ScalarType;
+(function(ScalarType2) {
+  ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
+  ScalarType2[ScalarType2["FLOAT"] = 2] = "FLOAT";
+  ScalarType2[ScalarType2["INT64"] = 3] = "INT64";
+  ScalarType2[ScalarType2["UINT64"] = 4] = "UINT64";
+  ScalarType2[ScalarType2["INT32"] = 5] = "INT32";
+  ScalarType2[ScalarType2["FIXED64"] = 6] = "FIXED64";
+  ScalarType2[ScalarType2["FIXED32"] = 7] = "FIXED32";
+  ScalarType2[ScalarType2["BOOL"] = 8] = "BOOL";
+  ScalarType2[ScalarType2["STRING"] = 9] = "STRING";
+  ScalarType2[ScalarType2["BYTES"] = 12] = "BYTES";
+  ScalarType2[ScalarType2["UINT32"] = 13] = "UINT32";
+  ScalarType2[ScalarType2["SFIXED32"] = 15] = "SFIXED32";
+  ScalarType2[ScalarType2["SFIXED64"] = 16] = "SFIXED64";
+  ScalarType2[ScalarType2["SINT32"] = 17] = "SINT32";
+  ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
+})(ScalarType || (ScalarType = {}));
 
 // node_modules/@bufbuild/protobuf/dist/esm/wire/varint.js
 function varint64read() {
@@ -49236,26 +49249,6 @@ function assertUInt64String(value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/descriptors.js
-var ScalarType;
-(function(ScalarType2) {
-  ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
-  ScalarType2[ScalarType2["FLOAT"] = 2] = "FLOAT";
-  ScalarType2[ScalarType2["INT64"] = 3] = "INT64";
-  ScalarType2[ScalarType2["UINT64"] = 4] = "UINT64";
-  ScalarType2[ScalarType2["INT32"] = 5] = "INT32";
-  ScalarType2[ScalarType2["FIXED64"] = 6] = "FIXED64";
-  ScalarType2[ScalarType2["FIXED32"] = 7] = "FIXED32";
-  ScalarType2[ScalarType2["BOOL"] = 8] = "BOOL";
-  ScalarType2[ScalarType2["STRING"] = 9] = "STRING";
-  ScalarType2[ScalarType2["BYTES"] = 12] = "BYTES";
-  ScalarType2[ScalarType2["UINT32"] = 13] = "UINT32";
-  ScalarType2[ScalarType2["SFIXED32"] = 15] = "SFIXED32";
-  ScalarType2[ScalarType2["SFIXED64"] = 16] = "SFIXED64";
-  ScalarType2[ScalarType2["SINT32"] = 17] = "SINT32";
-  ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
-})(ScalarType || (ScalarType = {}));
-
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/scalar.js
 function scalarZeroValue(type2, longAsString) {
   switch (type2) {
@@ -49332,207 +49325,235 @@ function setOwn(obj, key, value2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
-function restoreJsonNames(message) {
-  for (const f of message.field) {
-    if (!unsafeIsSetExplicit(f, "jsonName")) {
-      f.jsonName = protoCamelCase(f.name);
-    }
-  }
-  message.nestedType.forEach(restoreJsonNames);
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
+function isObject2(arg) {
+  return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
-function parseTextFormatEnumValue(descEnum, value2) {
-  const enumValue = descEnum.values.find((v) => v.name === value2);
-  if (!enumValue) {
-    throw new Error(`cannot parse ${descEnum} default value: ${value2}`);
-  }
-  return enumValue.number;
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
+function isWrapperDesc(messageDesc2) {
+  const f = messageDesc2.fields[0];
+  return isWrapperTypeName(messageDesc2.typeName) && f !== void 0 && f.fieldKind == "scalar" && f.name == "value" && f.number == 1;
 }
-function parseTextFormatScalarValue(type2, value2) {
-  switch (type2) {
-    case ScalarType.STRING:
-      return value2;
-    case ScalarType.BYTES: {
-      const u = unescapeBytesDefaultValue(value2);
-      if (u === false) {
-        throw new Error(`cannot parse ${ScalarType[type2]} default value: ${value2}`);
-      }
-      return u;
-    }
-    case ScalarType.INT64:
-    case ScalarType.SFIXED64:
-    case ScalarType.SINT64:
-      return protoInt64.parse(value2);
-    case ScalarType.UINT64:
-    case ScalarType.FIXED64:
-      return protoInt64.uParse(value2);
-    case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-      switch (value2) {
-        case "inf":
-          return Number.POSITIVE_INFINITY;
-        case "-inf":
-          return Number.NEGATIVE_INFINITY;
-        case "nan":
-          return Number.NaN;
-        default:
-          return parseFloat(value2);
-      }
-    case ScalarType.BOOL:
-      return value2 === "true";
-    case ScalarType.INT32:
-    case ScalarType.UINT32:
-    case ScalarType.SINT32:
-    case ScalarType.FIXED32:
-    case ScalarType.SFIXED32:
-      return parseInt(value2, 10);
-  }
+var wrapperTypeNames = /* @__PURE__ */ new Set([
+  "google.protobuf.DoubleValue",
+  "google.protobuf.FloatValue",
+  "google.protobuf.Int64Value",
+  "google.protobuf.UInt64Value",
+  "google.protobuf.Int32Value",
+  "google.protobuf.UInt32Value",
+  "google.protobuf.BoolValue",
+  "google.protobuf.StringValue",
+  "google.protobuf.BytesValue"
+]);
+function isWrapperTypeName(name) {
+  return wrapperTypeNames.has(name);
 }
-function unescapeBytesDefaultValue(str) {
-  const b = [];
-  const input2 = {
-    tail: str,
-    c: "",
-    next() {
-      if (this.tail.length == 0) {
-        return false;
-      }
-      this.c = this.tail[0];
-      this.tail = this.tail.substring(1);
-      return true;
-    },
-    take(n) {
-      if (this.tail.length >= n) {
-        const r = this.tail.substring(0, n);
-        this.tail = this.tail.substring(n);
-        return r;
-      }
-      return false;
+
+// node_modules/@bufbuild/protobuf/dist/esm/create.js
+var EDITION_PROTO3 = 999;
+var EDITION_PROTO2 = 998;
+var IMPLICIT2 = 2;
+function create(schema, init) {
+  if (isMessage(init, schema)) {
+    return init;
+  }
+  return compiledCreate(schema)(init);
+}
+var compiledCreates = /* @__PURE__ */ new WeakMap();
+function compiledCreate(desc) {
+  let compiled = compiledCreates.get(desc);
+  if (compiled === void 0) {
+    compiled = compileCreate(desc);
+    compiledCreates.set(desc, compiled);
+  }
+  return compiled;
+}
+var INIT_SINGULAR = 0;
+var INIT_LIST = 1;
+var INIT_MAP = 2;
+var INIT_ONEOF = 3;
+function compileCreate(desc) {
+  const typeName = desc.typeName;
+  const { properties, prototype } = compileInitMessage(desc);
+  return (init) => {
+    let message;
+    if (prototype !== void 0) {
+      message = Object.create(prototype);
+      message.$typeName = typeName;
+    } else {
+      message = { $typeName: typeName };
     }
-  };
-  while (input2.next()) {
-    switch (input2.c) {
-      case "\\":
-        if (input2.next()) {
-          switch (input2.c) {
-            case "\\":
-              b.push(input2.c.charCodeAt(0));
-              break;
-            case "b":
-              b.push(8);
-              break;
-            case "f":
-              b.push(12);
-              break;
-            case "n":
-              b.push(10);
-              break;
-            case "r":
-              b.push(13);
-              break;
-            case "t":
-              b.push(9);
-              break;
-            case "v":
-              b.push(11);
-              break;
-            case "0":
-            case "1":
-            case "2":
-            case "3":
-            case "4":
-            case "5":
-            case "6":
-            case "7": {
-              const s = input2.c;
-              const t = input2.take(2);
-              if (t === false) {
-                return false;
-              }
-              const n = parseInt(s + t, 8);
-              if (Number.isNaN(n)) {
-                return false;
-              }
-              b.push(n);
-              break;
+    for (let i = 0; i < properties.length; i++) {
+      const property = properties[i];
+      const name = property.name;
+      const initValue = init === null || init === void 0 ? void 0 : init[name];
+      switch (property.kind) {
+        case INIT_SINGULAR:
+          if (initValue != null) {
+            message[name] = property.convert !== void 0 ? property.convert(initValue) : initValue;
+          } else if (property.constant !== void 0) {
+            message[name] = property.constant;
+          }
+          break;
+        case INIT_LIST:
+          message[name] = property.convert !== void 0 && Array.isArray(initValue) ? initValue.map(property.convert) : initValue !== null && initValue !== void 0 ? initValue : [];
+          break;
+        case INIT_MAP:
+          if (property.convert === void 0 || !isObject2(initValue)) {
+            message[name] = initValue !== null && initValue !== void 0 ? initValue : {};
+          } else {
+            const converted = {};
+            const keys = Object.keys(initValue);
+            for (let k = 0; k < keys.length; k++) {
+              setOwn(converted, keys[k], property.convert(initValue[keys[k]]));
             }
-            case "x": {
-              const s = input2.c;
-              const t = input2.take(2);
-              if (t === false) {
-                return false;
-              }
-              const n = parseInt(s + t, 16);
-              if (Number.isNaN(n)) {
-                return false;
-              }
-              b.push(n);
-              break;
-            }
-            case "u": {
-              const s = input2.c;
-              const t = input2.take(4);
-              if (t === false) {
-                return false;
-              }
-              const n = parseInt(s + t, 16);
-              if (Number.isNaN(n)) {
-                return false;
-              }
-              const chunk = new Uint8Array(4);
-              const view = new DataView(chunk.buffer);
-              view.setInt32(0, n, true);
-              b.push(chunk[0], chunk[1], chunk[2], chunk[3]);
-              break;
-            }
-            case "U": {
-              const s = input2.c;
-              const t = input2.take(8);
-              if (t === false) {
-                return false;
-              }
-              const tc = protoInt64.uEnc(s + t);
-              const chunk = new Uint8Array(8);
-              const view = new DataView(chunk.buffer);
-              view.setInt32(0, tc.lo, true);
-              view.setInt32(4, tc.hi, true);
-              b.push(chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]);
+            message[name] = converted;
+          }
+          break;
+        case INIT_ONEOF: {
+          const oneofValue = initValue;
+          if ((oneofValue === null || oneofValue === void 0 ? void 0 : oneofValue.case) != null) {
+            const convert = property.convert.get(oneofValue.case);
+            if (convert !== void 0) {
+              message[name] = {
+                case: oneofValue.case,
+                value: convert(oneofValue.value)
+              };
               break;
             }
           }
+          message[name] = { case: void 0 };
+          break;
+        }
+      }
+    }
+    return message;
+  };
+}
+function compileInitMessage(desc) {
+  var _a3, _b;
+  const properties = [];
+  const prototype = {};
+  const usePrototype = needsPrototypeChain(desc);
+  for (const member of desc.members) {
+    const name = member.localName;
+    if (member.kind == "oneof") {
+      properties.push({
+        name,
+        kind: INIT_ONEOF,
+        constant: void 0,
+        convert: compileConvertOneof(member)
+      });
+      continue;
+    }
+    switch (member.fieldKind) {
+      case "message": {
+        properties.push({
+          name,
+          kind: INIT_SINGULAR,
+          constant: void 0,
+          convert: compileConvertMessage(member)
+        });
+        break;
+      }
+      case "list": {
+        properties.push({
+          name,
+          kind: INIT_LIST,
+          constant: void 0,
+          convert: member.listKind == "message" ? (_a3 = compileConvertMessage(member)) !== null && _a3 !== void 0 ? _a3 : ((value2) => value2) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
+        });
+        break;
+      }
+      case "map": {
+        properties.push({
+          name,
+          kind: INIT_MAP,
+          constant: void 0,
+          convert: member.mapKind == "message" ? (_b = compileConvertMessage(member)) !== null && _b !== void 0 ? _b : ((value2) => value2) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
+        });
+        break;
+      }
+      default: {
+        const zeroValue = createZeroValue(member);
+        properties.push({
+          name,
+          kind: INIT_SINGULAR,
+          constant: member.presence == IMPLICIT2 ? zeroValue : void 0,
+          convert: member.fieldKind == "scalar" && member.scalar == ScalarType.BYTES ? toU8Arr : void 0
+        });
+        if (usePrototype) {
+          prototype[name] = zeroValue;
         }
         break;
-      default:
-        b.push(input2.c.charCodeAt(0));
+      }
     }
   }
-  return new Uint8Array(b);
+  return {
+    properties,
+    prototype: usePrototype ? prototype : void 0
+  };
 }
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
-function* nestedTypes(desc) {
-  switch (desc.kind) {
-    case "file":
-      for (const message of desc.messages) {
-        yield message;
-        yield* nestedTypes(message);
-      }
-      yield* desc.enums;
-      yield* desc.services;
-      yield* desc.extensions;
-      break;
-    case "message":
-      for (const message of desc.nestedMessages) {
-        yield message;
-        yield* nestedTypes(message);
-      }
-      yield* desc.nestedEnums;
-      yield* desc.nestedExtensions;
-      break;
+function compileConvertOneof(oneof) {
+  const converters = /* @__PURE__ */ new Map();
+  for (const field of oneof.fields) {
+    let convert;
+    if (field.fieldKind == "message") {
+      convert = compileConvertMessage(field);
+    } else if (field.fieldKind == "scalar" && field.scalar == ScalarType.BYTES) {
+      convert = toU8Arr;
+    }
+    converters.set(field.localName, convert !== null && convert !== void 0 ? convert : ((value2) => value2));
+  }
+  return converters;
+}
+function compileConvertMessage(field) {
+  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
+    return field.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
+  }
+  if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value") {
+    return void 0;
+  }
+  const messageDesc2 = field.message;
+  let compiled;
+  return (value2) => {
+    if (!isObject2(value2) || isMessage(value2, messageDesc2)) {
+      return value2;
+    }
+    compiled !== null && compiled !== void 0 ? compiled : compiled = compiledCreate(messageDesc2);
+    return compiled(value2);
+  };
+}
+function toU8Arr(value2) {
+  return Array.isArray(value2) ? new Uint8Array(value2) : value2;
+}
+function needsPrototypeChain(desc) {
+  switch (desc.file.edition) {
+    case EDITION_PROTO3:
+      return false;
+    case EDITION_PROTO2:
+      return true;
+    default:
+      return desc.fields.some((f) => f.presence != IMPLICIT2 && f.fieldKind != "message" && !f.oneof);
   }
 }
+function createZeroValue(field) {
+  const defaultValue = field.getDefaultValue();
+  if (defaultValue !== void 0) {
+    return field.fieldKind == "scalar" && field.longAsString ? defaultValue.toString() : defaultValue;
+  }
+  return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
+var FieldError = class extends Error {
+  constructor(fieldOrOneof, message, name = "FieldValueInvalidError") {
+    super(message);
+    this.name = name;
+    this.field = () => fieldOrOneof;
+  }
+};
 
 // node_modules/@bufbuild/protobuf/dist/esm/wire/text-encoding.js
 var te;
@@ -50172,18 +50193,468 @@ function assertFloat32(arg) {
   }
 }
 
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
+var NULL_VALUE = 0;
+function localMessageMapper(field) {
+  if (usesJsonRepresentation(field)) {
+    return {
+      toMessage: (local) => wktStructToReflect(local),
+      toLocal: (message) => wktStructToLocal(message)
+    };
+  }
+  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
+    const wrapperDesc = field.message;
+    const valueLocalName = wrapperDesc.fields[0].localName;
+    return {
+      toMessage: (local) => {
+        const message = create(wrapperDesc);
+        if (local !== void 0) {
+          message[valueLocalName] = local;
+        }
+        return message;
+      },
+      toLocal: (message) => message[valueLocalName]
+    };
+  }
+  const childDesc = field.message;
+  return {
+    toMessage: (local) => local === void 0 ? create(childDesc) : local,
+    toLocal: (message) => message
+  };
+}
+function usesJsonRepresentation(field) {
+  return field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value";
+}
+function wktStructToReflect(json2) {
+  const struct = {
+    $typeName: "google.protobuf.Struct",
+    fields: {}
+  };
+  if (isObject2(json2)) {
+    for (const k of Object.keys(json2)) {
+      setOwn(struct.fields, k, wktValueToReflect(json2[k]));
+    }
+  }
+  return struct;
+}
+function wktStructToLocal(val) {
+  const json2 = {};
+  for (const k of Object.keys(val.fields)) {
+    setOwn(json2, k, wktValueToLocal(val.fields[k]));
+  }
+  return json2;
+}
+function wktValueToLocal(val) {
+  switch (val.kind.case) {
+    case "structValue":
+      return wktStructToLocal(val.kind.value);
+    case "listValue":
+      return val.kind.value.values.map(wktValueToLocal);
+    case "nullValue":
+    case void 0:
+      return null;
+    default:
+      return val.kind.value;
+  }
+}
+function wktValueToReflect(json2) {
+  const value2 = {
+    $typeName: "google.protobuf.Value",
+    kind: { case: void 0 }
+  };
+  switch (typeof json2) {
+    case "number":
+      value2.kind = { case: "numberValue", value: json2 };
+      break;
+    case "string":
+      value2.kind = { case: "stringValue", value: json2 };
+      break;
+    case "boolean":
+      value2.kind = { case: "boolValue", value: json2 };
+      break;
+    case "object":
+      if (json2 === null) {
+        value2.kind = { case: "nullValue", value: NULL_VALUE };
+      } else if (Array.isArray(json2)) {
+        const listValue = {
+          $typeName: "google.protobuf.ListValue",
+          values: []
+        };
+        if (Array.isArray(json2)) {
+          for (const e of json2) {
+            listValue.values.push(wktValueToReflect(e));
+          }
+        }
+        value2.kind = {
+          case: "listValue",
+          value: listValue
+        };
+      } else {
+        value2.kind = {
+          case: "structValue",
+          value: wktStructToReflect(json2)
+        };
+      }
+      break;
+  }
+  return value2;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
+var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
+function base64Decode(base64Str) {
+  const len = base64Str.length;
+  let size = len - (len + 3 >> 2);
+  if ((len & 3) == 0 && base64Str[len - 1] == "=") {
+    size -= base64Str[len - 2] == "=" ? 2 : 1;
+  }
+  const bytes = new Uint8Array(size);
+  let written = -1;
+  if (nativeSetFromBase64) {
+    try {
+      const result = nativeSetFromBase64.call(bytes, base64Str);
+      if (result.read == len) {
+        written = result.written;
+      }
+    } catch (_a3) {
+    }
+  }
+  if (written < 0) {
+    written = setFromBase64(bytes, base64Str);
+  }
+  return written == size ? bytes : bytes.subarray(0, written);
+}
+function setFromBase64(bytes, base64Str) {
+  const table2 = getDecodeTable();
+  let bytePos = 0, groupPos = 0, b, p = 0;
+  for (let i = 0; i < base64Str.length; i++) {
+    b = table2[base64Str.charCodeAt(i)];
+    if (b === void 0) {
+      switch (base64Str[i]) {
+        // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
+        case "=":
+          groupPos = 0;
+        // reset state when padding found
+        case "\n":
+        case "\r":
+        case "	":
+        case " ":
+          continue;
+        // skip white-space, and padding
+        default:
+          throw Error("invalid base64 string");
+      }
+    }
+    switch (groupPos) {
+      case 0:
+        p = b;
+        groupPos = 1;
+        break;
+      case 1:
+        bytes[bytePos++] = p << 2 | (b & 48) >> 4;
+        p = b;
+        groupPos = 2;
+        break;
+      case 2:
+        bytes[bytePos++] = (p & 15) << 4 | (b & 60) >> 2;
+        p = b;
+        groupPos = 3;
+        break;
+      case 3:
+        bytes[bytePos++] = (p & 3) << 6 | b;
+        groupPos = 0;
+        break;
+    }
+  }
+  if (groupPos == 1)
+    throw Error("invalid base64 string");
+  return bytePos;
+}
+var nativeToBase64 = Uint8Array.prototype.toBase64;
+var encodeTableStd;
+var encodeTableUrl;
+var decodeTable;
+function getEncodeTable(encoding) {
+  if (!encodeTableStd) {
+    encodeTableStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
+    encodeTableUrl = encodeTableStd.slice(0, -2).concat("-", "_");
+  }
+  return encoding == "url" ? (
+    // biome-ignore lint/style/noNonNullAssertion: TS fails to narrow down
+    encodeTableUrl
+  ) : encodeTableStd;
+}
+function getDecodeTable() {
+  if (!decodeTable) {
+    decodeTable = [];
+    const encodeTable = getEncodeTable("std");
+    for (let i = 0; i < encodeTable.length; i++)
+      decodeTable[encodeTable[i].charCodeAt(0)] = i;
+    decodeTable["-".charCodeAt(0)] = encodeTable.indexOf("+");
+    decodeTable["_".charCodeAt(0)] = encodeTable.indexOf("/");
+  }
+  return decodeTable;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
+function protoCamelCase(snakeCase) {
+  let capNext = false;
+  const b = [];
+  for (let i = 0; i < snakeCase.length; i++) {
+    let c = snakeCase.charAt(i);
+    switch (c) {
+      case "_":
+        capNext = true;
+        break;
+      case "0":
+      case "1":
+      case "2":
+      case "3":
+      case "4":
+      case "5":
+      case "6":
+      case "7":
+      case "8":
+      case "9":
+        b.push(c);
+        capNext = false;
+        break;
+      default:
+        if (capNext) {
+          capNext = false;
+          c = c.toUpperCase();
+        }
+        b.push(c);
+        break;
+    }
+  }
+  return b.join("");
+}
+var reservedObjectProperties = /* @__PURE__ */ new Set([
+  // names reserved by JavaScript
+  "constructor",
+  "toString",
+  "toJSON",
+  "valueOf"
+]);
+function safeObjectProperty(name) {
+  return reservedObjectProperties.has(name) ? name + "$" : name;
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/restore-json-names.js
+function restoreJsonNames(message) {
+  for (const f of message.field) {
+    if (!unsafeIsSetExplicit(f, "jsonName")) {
+      f.jsonName = protoCamelCase(f.name);
+    }
+  }
+  message.nestedType.forEach(restoreJsonNames);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/wire/text-format.js
+function parseTextFormatEnumValue(descEnum, value2) {
+  const enumValue = descEnum.values.find((v) => v.name === value2);
+  if (!enumValue) {
+    throw new Error(`cannot parse ${descEnum} default value: ${value2}`);
+  }
+  return enumValue.number;
+}
+function parseTextFormatScalarValue(type2, value2) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return value2;
+    case ScalarType.BYTES: {
+      const u = unescapeBytesDefaultValue(value2);
+      if (u === false) {
+        throw new Error(`cannot parse ${ScalarType[type2]} default value: ${value2}`);
+      }
+      return u;
+    }
+    case ScalarType.INT64:
+    case ScalarType.SFIXED64:
+    case ScalarType.SINT64:
+      return protoInt64.parse(value2);
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return protoInt64.uParse(value2);
+    case ScalarType.DOUBLE:
+    case ScalarType.FLOAT:
+      switch (value2) {
+        case "inf":
+          return Number.POSITIVE_INFINITY;
+        case "-inf":
+          return Number.NEGATIVE_INFINITY;
+        case "nan":
+          return Number.NaN;
+        default:
+          return parseFloat(value2);
+      }
+    case ScalarType.BOOL:
+      return value2 === "true";
+    case ScalarType.INT32:
+    case ScalarType.UINT32:
+    case ScalarType.SINT32:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return parseInt(value2, 10);
+  }
+}
+function unescapeBytesDefaultValue(str) {
+  const b = [];
+  const input2 = {
+    tail: str,
+    c: "",
+    next() {
+      if (this.tail.length == 0) {
+        return false;
+      }
+      this.c = this.tail[0];
+      this.tail = this.tail.substring(1);
+      return true;
+    },
+    take(n) {
+      if (this.tail.length >= n) {
+        const r = this.tail.substring(0, n);
+        this.tail = this.tail.substring(n);
+        return r;
+      }
+      return false;
+    }
+  };
+  while (input2.next()) {
+    switch (input2.c) {
+      case "\\":
+        if (input2.next()) {
+          switch (input2.c) {
+            case "\\":
+              b.push(input2.c.charCodeAt(0));
+              break;
+            case "b":
+              b.push(8);
+              break;
+            case "f":
+              b.push(12);
+              break;
+            case "n":
+              b.push(10);
+              break;
+            case "r":
+              b.push(13);
+              break;
+            case "t":
+              b.push(9);
+              break;
+            case "v":
+              b.push(11);
+              break;
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7": {
+              const s = input2.c;
+              const t = input2.take(2);
+              if (t === false) {
+                return false;
+              }
+              const n = parseInt(s + t, 8);
+              if (Number.isNaN(n)) {
+                return false;
+              }
+              b.push(n);
+              break;
+            }
+            case "x": {
+              const s = input2.c;
+              const t = input2.take(2);
+              if (t === false) {
+                return false;
+              }
+              const n = parseInt(s + t, 16);
+              if (Number.isNaN(n)) {
+                return false;
+              }
+              b.push(n);
+              break;
+            }
+            case "u": {
+              const s = input2.c;
+              const t = input2.take(4);
+              if (t === false) {
+                return false;
+              }
+              const n = parseInt(s + t, 16);
+              if (Number.isNaN(n)) {
+                return false;
+              }
+              const chunk = new Uint8Array(4);
+              const view = new DataView(chunk.buffer);
+              view.setInt32(0, n, true);
+              b.push(chunk[0], chunk[1], chunk[2], chunk[3]);
+              break;
+            }
+            case "U": {
+              const s = input2.c;
+              const t = input2.take(8);
+              if (t === false) {
+                return false;
+              }
+              const tc = protoInt64.uEnc(s + t);
+              const chunk = new Uint8Array(8);
+              const view = new DataView(chunk.buffer);
+              view.setInt32(0, tc.lo, true);
+              view.setInt32(4, tc.hi, true);
+              b.push(chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]);
+              break;
+            }
+          }
+        }
+        break;
+      default:
+        b.push(input2.c.charCodeAt(0));
+    }
+  }
+  return new Uint8Array(b);
+}
+
+// node_modules/@bufbuild/protobuf/dist/esm/reflect/nested-types.js
+function* nestedTypes(desc) {
+  switch (desc.kind) {
+    case "file":
+      for (const message of desc.messages) {
+        yield message;
+        yield* nestedTypes(message);
+      }
+      yield* desc.enums;
+      yield* desc.services;
+      yield* desc.extensions;
+      break;
+    case "message":
+      for (const message of desc.nestedMessages) {
+        yield message;
+        yield* nestedTypes(message);
+      }
+      yield* desc.nestedEnums;
+      yield* desc.nestedExtensions;
+      break;
+  }
+}
+
 // node_modules/@bufbuild/protobuf/dist/esm/registry.js
 function createEmbeddedFileRegistry(fileDescriptorProto, resolve6) {
   return buildFileRegistry([fileDescriptorProto, resolve6]);
 }
-function buildFileRegistry(args, check2) {
+function buildFileRegistry(args, check3) {
   const registry2 = createBaseRegistry();
   if (!args.length) {
     return registry2;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
     for (const file2 of args[0].file) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file2);
+      check3 === null || check3 === void 0 ? void 0 : check3(file2);
       addFile(file2, registry2);
     }
     return registry2;
@@ -50215,7 +50686,7 @@ function buildFileRegistry(args, check2) {
     const resolve6 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file2 of [input2, ...recurseDeps(input2)].reverse()) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file2);
+      check3 === null || check3 === void 0 ? void 0 : check3(file2);
       addFile(file2, registry2);
     }
   } else {
@@ -50296,8 +50767,8 @@ function createBaseRegistry() {
     }
   };
 }
-var EDITION_PROTO2 = 998;
-var EDITION_PROTO3 = 999;
+var EDITION_PROTO22 = 998;
+var EDITION_PROTO32 = 999;
 var EDITION_UNSTABLE = 9999;
 var TYPE_STRING = 9;
 var TYPE_GROUP = 10;
@@ -50309,7 +50780,7 @@ var LABEL_REQUIRED = 2;
 var JS_STRING = 1;
 var IDEMPOTENCY_UNKNOWN = 0;
 var EXPLICIT = 1;
-var IMPLICIT2 = 2;
+var IMPLICIT3 = 2;
 var LEGACY_REQUIRED = 3;
 var PACKED = 1;
 var DELIMITED = 2;
@@ -50788,9 +51259,9 @@ function getFileEdition(proto) {
   switch (proto.syntax) {
     case "":
     case "proto2":
-      return EDITION_PROTO2;
+      return EDITION_PROTO22;
     case "proto3":
-      return EDITION_PROTO3;
+      return EDITION_PROTO32;
     case "editions":
       if (proto.edition === EDITION_UNSTABLE) {
         return maximumEdition;
@@ -50882,7 +51353,7 @@ function getFieldPresence(proto, oneof, isExtension, parent) {
     return LEGACY_REQUIRED;
   }
   if (proto.label == LABEL_REPEATED) {
-    return IMPLICIT2;
+    return IMPLICIT3;
   }
   if (!!oneof || proto.proto3Optional) {
     return EXPLICIT;
@@ -50891,7 +51362,7 @@ function getFieldPresence(proto, oneof, isExtension, parent) {
     return EXPLICIT;
   }
   const resolved = resolveFeature("fieldPresence", { proto, parent });
-  if (resolved == IMPLICIT2 && (proto.type == TYPE_MESSAGE || proto.type == TYPE_GROUP)) {
+  if (resolved == IMPLICIT3 && (proto.type == TYPE_MESSAGE || proto.type == TYPE_GROUP)) {
     return EXPLICIT;
   }
   return resolved;
@@ -51043,454 +51514,528 @@ function bootEnumDescriptorProto(init) {
   });
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/fields.js
-function isFieldSet(message, field) {
-  return field.parent.typeName == message.$typeName && unsafeIsSet(message, field);
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
+function messageDesc(file2, path, ...paths) {
+  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]);
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/wire/base64-encoding.js
-var nativeSetFromBase64 = Uint8Array.prototype.setFromBase64;
-function base64Decode(base64Str) {
-  const len = base64Str.length;
-  let size = len - (len + 3 >> 2);
-  if ((len & 3) == 0 && base64Str[len - 1] == "=") {
-    size -= base64Str[len - 2] == "=" ? 2 : 1;
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/enum.js
+function enumDesc(file2, path, ...paths) {
+  if (paths.length == 0) {
+    return file2.enums[path];
   }
-  const bytes = new Uint8Array(size);
-  let written = -1;
-  if (nativeSetFromBase64) {
-    try {
-      const result = nativeSetFromBase64.call(bytes, base64Str);
-      if (result.read == len) {
-        written = result.written;
-      }
-    } catch (_a3) {
-    }
-  }
-  if (written < 0) {
-    written = setFromBase64(bytes, base64Str);
-  }
-  return written == size ? bytes : bytes.subarray(0, written);
+  const e = paths.pop();
+  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]).nestedEnums[e];
 }
-function setFromBase64(bytes, base64Str) {
-  const table2 = getDecodeTable();
-  let bytePos = 0, groupPos = 0, b, p = 0;
-  for (let i = 0; i < base64Str.length; i++) {
-    b = table2[base64Str.charCodeAt(i)];
-    if (b === void 0) {
-      switch (base64Str[i]) {
-        // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
-        case "=":
-          groupPos = 0;
-        // reset state when padding found
-        case "\n":
-        case "\r":
-        case "	":
-        case " ":
-          continue;
-        // skip white-space, and padding
-        default:
-          throw Error("invalid base64 string");
-      }
-    }
-    switch (groupPos) {
-      case 0:
-        p = b;
-        groupPos = 1;
-        break;
-      case 1:
-        bytes[bytePos++] = p << 2 | (b & 48) >> 4;
-        p = b;
-        groupPos = 2;
-        break;
-      case 2:
-        bytes[bytePos++] = (p & 15) << 4 | (b & 60) >> 2;
-        p = b;
-        groupPos = 3;
-        break;
-      case 3:
-        bytes[bytePos++] = (p & 3) << 6 | b;
-        groupPos = 0;
-        break;
-    }
+function tsEnum(desc) {
+  const enumObject = {};
+  for (const value2 of desc.values) {
+    enumObject[value2.localName] = value2.number;
+    enumObject[value2.number] = value2.localName;
   }
-  if (groupPos == 1)
-    throw Error("invalid base64 string");
-  return bytePos;
-}
-var nativeToBase64 = Uint8Array.prototype.toBase64;
-var encodeTableStd;
-var encodeTableUrl;
-var decodeTable;
-function getEncodeTable(encoding) {
-  if (!encodeTableStd) {
-    encodeTableStd = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
-    encodeTableUrl = encodeTableStd.slice(0, -2).concat("-", "_");
-  }
-  return encoding == "url" ? (
-    // biome-ignore lint/style/noNonNullAssertion: TS fails to narrow down
-    encodeTableUrl
-  ) : encodeTableStd;
-}
-function getDecodeTable() {
-  if (!decodeTable) {
-    decodeTable = [];
-    const encodeTable = getEncodeTable("std");
-    for (let i = 0; i < encodeTable.length; i++)
-      decodeTable[encodeTable[i].charCodeAt(0)] = i;
-    decodeTable["-".charCodeAt(0)] = encodeTable.indexOf("+");
-    decodeTable["_".charCodeAt(0)] = encodeTable.indexOf("/");
-  }
-  return decodeTable;
+  return enumObject;
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/error.js
-var FieldError = class extends Error {
-  constructor(fieldOrOneof, message, name = "FieldValueInvalidError") {
-    super(message);
-    this.name = name;
-    this.field = () => fieldOrOneof;
-  }
-};
+// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
+var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
+var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
+var ExtensionRangeOptions_VerificationState;
+(function(ExtensionRangeOptions_VerificationState2) {
+  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["DECLARATION"] = 0] = "DECLARATION";
+  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["UNVERIFIED"] = 1] = "UNVERIFIED";
+})(ExtensionRangeOptions_VerificationState || (ExtensionRangeOptions_VerificationState = {}));
+var FieldDescriptorProto_Type;
+(function(FieldDescriptorProto_Type2) {
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["DOUBLE"] = 1] = "DOUBLE";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FLOAT"] = 2] = "FLOAT";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT64"] = 3] = "INT64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT64"] = 4] = "UINT64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT32"] = 5] = "INT32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED64"] = 6] = "FIXED64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED32"] = 7] = "FIXED32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BOOL"] = 8] = "BOOL";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["STRING"] = 9] = "STRING";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["GROUP"] = 10] = "GROUP";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["MESSAGE"] = 11] = "MESSAGE";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BYTES"] = 12] = "BYTES";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT32"] = 13] = "UINT32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["ENUM"] = 14] = "ENUM";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED32"] = 15] = "SFIXED32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED64"] = 16] = "SFIXED64";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT32"] = 17] = "SINT32";
+  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT64"] = 18] = "SINT64";
+})(FieldDescriptorProto_Type || (FieldDescriptorProto_Type = {}));
+var FieldDescriptorProto_Label;
+(function(FieldDescriptorProto_Label2) {
+  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["OPTIONAL"] = 1] = "OPTIONAL";
+  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REPEATED"] = 3] = "REPEATED";
+  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REQUIRED"] = 2] = "REQUIRED";
+})(FieldDescriptorProto_Label || (FieldDescriptorProto_Label = {}));
+var FileOptions_OptimizeMode;
+(function(FileOptions_OptimizeMode2) {
+  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["SPEED"] = 1] = "SPEED";
+  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["CODE_SIZE"] = 2] = "CODE_SIZE";
+  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["LITE_RUNTIME"] = 3] = "LITE_RUNTIME";
+})(FileOptions_OptimizeMode || (FileOptions_OptimizeMode = {}));
+var FieldOptions_CType;
+(function(FieldOptions_CType2) {
+  FieldOptions_CType2[FieldOptions_CType2["STRING"] = 0] = "STRING";
+  FieldOptions_CType2[FieldOptions_CType2["CORD"] = 1] = "CORD";
+  FieldOptions_CType2[FieldOptions_CType2["STRING_PIECE"] = 2] = "STRING_PIECE";
+})(FieldOptions_CType || (FieldOptions_CType = {}));
+var FieldOptions_JSType;
+(function(FieldOptions_JSType2) {
+  FieldOptions_JSType2[FieldOptions_JSType2["JS_NORMAL"] = 0] = "JS_NORMAL";
+  FieldOptions_JSType2[FieldOptions_JSType2["JS_STRING"] = 1] = "JS_STRING";
+  FieldOptions_JSType2[FieldOptions_JSType2["JS_NUMBER"] = 2] = "JS_NUMBER";
+})(FieldOptions_JSType || (FieldOptions_JSType = {}));
+var FieldOptions_OptionRetention;
+(function(FieldOptions_OptionRetention2) {
+  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_UNKNOWN"] = 0] = "RETENTION_UNKNOWN";
+  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_RUNTIME"] = 1] = "RETENTION_RUNTIME";
+  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_SOURCE"] = 2] = "RETENTION_SOURCE";
+})(FieldOptions_OptionRetention || (FieldOptions_OptionRetention = {}));
+var FieldOptions_OptionTargetType;
+(function(FieldOptions_OptionTargetType2) {
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_UNKNOWN"] = 0] = "TARGET_TYPE_UNKNOWN";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FILE"] = 1] = "TARGET_TYPE_FILE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_EXTENSION_RANGE"] = 2] = "TARGET_TYPE_EXTENSION_RANGE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_MESSAGE"] = 3] = "TARGET_TYPE_MESSAGE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FIELD"] = 4] = "TARGET_TYPE_FIELD";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ONEOF"] = 5] = "TARGET_TYPE_ONEOF";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM"] = 6] = "TARGET_TYPE_ENUM";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM_ENTRY"] = 7] = "TARGET_TYPE_ENUM_ENTRY";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_SERVICE"] = 8] = "TARGET_TYPE_SERVICE";
+  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_METHOD"] = 9] = "TARGET_TYPE_METHOD";
+})(FieldOptions_OptionTargetType || (FieldOptions_OptionTargetType = {}));
+var MethodOptions_IdempotencyLevel;
+(function(MethodOptions_IdempotencyLevel2) {
+  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENCY_UNKNOWN"] = 0] = "IDEMPOTENCY_UNKNOWN";
+  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["NO_SIDE_EFFECTS"] = 1] = "NO_SIDE_EFFECTS";
+  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENT"] = 2] = "IDEMPOTENT";
+})(MethodOptions_IdempotencyLevel || (MethodOptions_IdempotencyLevel = {}));
+var FeatureSet_VisibilityFeature_DefaultSymbolVisibility;
+(function(FeatureSet_VisibilityFeature_DefaultSymbolVisibility2) {
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["DEFAULT_SYMBOL_VISIBILITY_UNKNOWN"] = 0] = "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_ALL"] = 1] = "EXPORT_ALL";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_TOP_LEVEL"] = 2] = "EXPORT_TOP_LEVEL";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["LOCAL_ALL"] = 3] = "LOCAL_ALL";
+  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["STRICT"] = 4] = "STRICT";
+})(FeatureSet_VisibilityFeature_DefaultSymbolVisibility || (FeatureSet_VisibilityFeature_DefaultSymbolVisibility = {}));
+var FeatureSet_ProtoLimitsFeature_EnforceProtoLimits;
+(function(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2) {
+  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS_UNKNOWN"] = 0] = "PROTO_LIMITS_UNKNOWN";
+  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["LEGACY_NO_EXPLICIT_LIMITS"] = 1] = "LEGACY_NO_EXPLICIT_LIMITS";
+  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS2026"] = 2] = "PROTO_LIMITS2026";
+})(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits || (FeatureSet_ProtoLimitsFeature_EnforceProtoLimits = {}));
+var FeatureSet_FieldPresence;
+(function(FeatureSet_FieldPresence2) {
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["FIELD_PRESENCE_UNKNOWN"] = 0] = "FIELD_PRESENCE_UNKNOWN";
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["EXPLICIT"] = 1] = "EXPLICIT";
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["IMPLICIT"] = 2] = "IMPLICIT";
+  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["LEGACY_REQUIRED"] = 3] = "LEGACY_REQUIRED";
+})(FeatureSet_FieldPresence || (FeatureSet_FieldPresence = {}));
+var FeatureSet_EnumType;
+(function(FeatureSet_EnumType2) {
+  FeatureSet_EnumType2[FeatureSet_EnumType2["ENUM_TYPE_UNKNOWN"] = 0] = "ENUM_TYPE_UNKNOWN";
+  FeatureSet_EnumType2[FeatureSet_EnumType2["OPEN"] = 1] = "OPEN";
+  FeatureSet_EnumType2[FeatureSet_EnumType2["CLOSED"] = 2] = "CLOSED";
+})(FeatureSet_EnumType || (FeatureSet_EnumType = {}));
+var FeatureSet_RepeatedFieldEncoding;
+(function(FeatureSet_RepeatedFieldEncoding2) {
+  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["REPEATED_FIELD_ENCODING_UNKNOWN"] = 0] = "REPEATED_FIELD_ENCODING_UNKNOWN";
+  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["PACKED"] = 1] = "PACKED";
+  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["EXPANDED"] = 2] = "EXPANDED";
+})(FeatureSet_RepeatedFieldEncoding || (FeatureSet_RepeatedFieldEncoding = {}));
+var FeatureSet_Utf8Validation;
+(function(FeatureSet_Utf8Validation2) {
+  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["UTF8_VALIDATION_UNKNOWN"] = 0] = "UTF8_VALIDATION_UNKNOWN";
+  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["VERIFY"] = 2] = "VERIFY";
+  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["NONE"] = 3] = "NONE";
+})(FeatureSet_Utf8Validation || (FeatureSet_Utf8Validation = {}));
+var FeatureSet_MessageEncoding;
+(function(FeatureSet_MessageEncoding2) {
+  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["MESSAGE_ENCODING_UNKNOWN"] = 0] = "MESSAGE_ENCODING_UNKNOWN";
+  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["LENGTH_PREFIXED"] = 1] = "LENGTH_PREFIXED";
+  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["DELIMITED"] = 2] = "DELIMITED";
+})(FeatureSet_MessageEncoding || (FeatureSet_MessageEncoding = {}));
+var FeatureSet_JsonFormat;
+(function(FeatureSet_JsonFormat2) {
+  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["JSON_FORMAT_UNKNOWN"] = 0] = "JSON_FORMAT_UNKNOWN";
+  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["ALLOW"] = 1] = "ALLOW";
+  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["LEGACY_BEST_EFFORT"] = 2] = "LEGACY_BEST_EFFORT";
+})(FeatureSet_JsonFormat || (FeatureSet_JsonFormat = {}));
+var FeatureSet_EnforceNamingStyle;
+(function(FeatureSet_EnforceNamingStyle2) {
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["ENFORCE_NAMING_STYLE_UNKNOWN"] = 0] = "ENFORCE_NAMING_STYLE_UNKNOWN";
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2024"] = 1] = "STYLE2024";
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE_LEGACY"] = 2] = "STYLE_LEGACY";
+  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2026"] = 3] = "STYLE2026";
+})(FeatureSet_EnforceNamingStyle || (FeatureSet_EnforceNamingStyle = {}));
+var GeneratedCodeInfo_Annotation_Semantic;
+(function(GeneratedCodeInfo_Annotation_Semantic2) {
+  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["NONE"] = 0] = "NONE";
+  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["SET"] = 1] = "SET";
+  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["ALIAS"] = 2] = "ALIAS";
+})(GeneratedCodeInfo_Annotation_Semantic || (GeneratedCodeInfo_Annotation_Semantic = {}));
+var Edition;
+(function(Edition2) {
+  Edition2[Edition2["EDITION_UNKNOWN"] = 0] = "EDITION_UNKNOWN";
+  Edition2[Edition2["EDITION_LEGACY"] = 900] = "EDITION_LEGACY";
+  Edition2[Edition2["EDITION_PROTO2"] = 998] = "EDITION_PROTO2";
+  Edition2[Edition2["EDITION_PROTO3"] = 999] = "EDITION_PROTO3";
+  Edition2[Edition2["EDITION_2023"] = 1e3] = "EDITION_2023";
+  Edition2[Edition2["EDITION_2024"] = 1001] = "EDITION_2024";
+  Edition2[Edition2["EDITION_2026"] = 1002] = "EDITION_2026";
+  Edition2[Edition2["EDITION_UNSTABLE"] = 9999] = "EDITION_UNSTABLE";
+  Edition2[Edition2["EDITION_1_TEST_ONLY"] = 1] = "EDITION_1_TEST_ONLY";
+  Edition2[Edition2["EDITION_2_TEST_ONLY"] = 2] = "EDITION_2_TEST_ONLY";
+  Edition2[Edition2["EDITION_99997_TEST_ONLY"] = 99997] = "EDITION_99997_TEST_ONLY";
+  Edition2[Edition2["EDITION_99998_TEST_ONLY"] = 99998] = "EDITION_99998_TEST_ONLY";
+  Edition2[Edition2["EDITION_99999_TEST_ONLY"] = 99999] = "EDITION_99999_TEST_ONLY";
+  Edition2[Edition2["EDITION_MAX"] = 2147483647] = "EDITION_MAX";
+})(Edition || (Edition = {}));
+var SymbolVisibility;
+(function(SymbolVisibility2) {
+  SymbolVisibility2[SymbolVisibility2["VISIBILITY_UNSET"] = 0] = "VISIBILITY_UNSET";
+  SymbolVisibility2[SymbolVisibility2["VISIBILITY_LOCAL"] = 1] = "VISIBILITY_LOCAL";
+  SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
+})(SymbolVisibility || (SymbolVisibility = {}));
 
-// node_modules/@bufbuild/protobuf/dist/esm/is-message.js
-function isMessage(arg, schema) {
-  const isMessage2 = arg !== null && typeof arg == "object" && "$typeName" in arg && typeof arg.$typeName == "string";
-  if (!isMessage2) {
-    return false;
-  }
-  if (schema === void 0) {
-    return true;
-  }
-  return schema.typeName === arg.$typeName;
+// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
+function makeReadContext(options2) {
+  return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options2), { depth: 0 });
 }
-
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/guard.js
-function isObject2(arg) {
-  return arg !== null && typeof arg == "object" && !Array.isArray(arg);
+function fromBinary(schema, bytes, options2) {
+  const message = create(schema);
+  compiledReader(schema).read(message, new BinaryReader(bytes), makeReadContext(options2), bytes.byteLength);
+  return message;
 }
-
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/wrappers.js
-function isWrapperDesc(messageDesc2) {
-  const f = messageDesc2.fields[0];
-  return isWrapperTypeName(messageDesc2.typeName) && f !== void 0 && f.fieldKind == "scalar" && f.name == "value" && f.number == 1;
-}
-var wrapperTypeNames = /* @__PURE__ */ new Set([
-  "google.protobuf.DoubleValue",
-  "google.protobuf.FloatValue",
-  "google.protobuf.Int64Value",
-  "google.protobuf.UInt64Value",
-  "google.protobuf.Int32Value",
-  "google.protobuf.UInt32Value",
-  "google.protobuf.BoolValue",
-  "google.protobuf.StringValue",
-  "google.protobuf.BytesValue"
-]);
-function isWrapperTypeName(name) {
-  return wrapperTypeNames.has(name);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/create.js
-var EDITION_PROTO32 = 999;
-var EDITION_PROTO22 = 998;
-var IMPLICIT3 = 2;
-function create(schema, init) {
-  if (isMessage(init, schema)) {
-    return init;
-  }
-  return compiledCreate(schema)(init);
-}
-var compiledCreates = /* @__PURE__ */ new WeakMap();
-function compiledCreate(desc) {
-  let compiled = compiledCreates.get(desc);
+var compiledReaders = /* @__PURE__ */ new WeakMap();
+function compiledReader(desc) {
+  let compiled = compiledReaders.get(desc);
   if (compiled === void 0) {
-    compiled = compileCreate(desc);
-    compiledCreates.set(desc, compiled);
+    compiled = compileMessage(desc);
   }
   return compiled;
 }
-var INIT_SINGULAR = 0;
-var INIT_LIST = 1;
-var INIT_MAP = 2;
-var INIT_ONEOF = 3;
-function compileCreate(desc) {
-  const typeName = desc.typeName;
-  const { properties, prototype } = compileInitMessage(desc);
-  return (init) => {
-    let message;
-    if (prototype !== void 0) {
-      message = Object.create(prototype);
-      message.$typeName = typeName;
-    } else {
-      message = { $typeName: typeName };
+function compileMessage(desc) {
+  const descString = String(desc);
+  const fieldReaders = /* @__PURE__ */ new Map();
+  const compiled = {
+    read: compileMessageReader(descString, fieldReaders),
+    readGroup: compileGroupReader(descString, fieldReaders)
+  };
+  compiledReaders.set(desc, compiled);
+  for (const field of desc.fields) {
+    fieldReaders.set(field.number, compileFieldReader(field));
+  }
+  return compiled;
+}
+function compileMessageReader(descString, fieldReaders) {
+  return (message, reader, ctx, length) => {
+    var _a3;
+    if (++ctx.depth > ctx.recursionLimit) {
+      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
     }
-    for (let i = 0; i < properties.length; i++) {
-      const property = properties[i];
-      const name = property.name;
-      const initValue = init === null || init === void 0 ? void 0 : init[name];
-      switch (property.kind) {
-        case INIT_SINGULAR:
-          if (initValue != null) {
-            message[name] = property.convert !== void 0 ? property.convert(initValue) : initValue;
-          } else if (property.constant !== void 0) {
-            message[name] = property.constant;
-          }
-          break;
-        case INIT_LIST:
-          message[name] = property.convert !== void 0 && Array.isArray(initValue) ? initValue.map(property.convert) : initValue !== null && initValue !== void 0 ? initValue : [];
-          break;
-        case INIT_MAP:
-          if (property.convert === void 0 || !isObject2(initValue)) {
-            message[name] = initValue !== null && initValue !== void 0 ? initValue : {};
-          } else {
-            const converted = {};
-            const keys = Object.keys(initValue);
-            for (let k = 0; k < keys.length; k++) {
-              setOwn(converted, keys[k], property.convert(initValue[keys[k]]));
-            }
-            message[name] = converted;
-          }
-          break;
-        case INIT_ONEOF: {
-          const oneofValue = initValue;
-          if ((oneofValue === null || oneofValue === void 0 ? void 0 : oneofValue.case) != null) {
-            const convert = property.convert.get(oneofValue.case);
-            if (convert !== void 0) {
-              message[name] = {
-                case: oneofValue.case,
-                value: convert(oneofValue.value)
-              };
-              break;
-            }
-          }
-          message[name] = { case: void 0 };
-          break;
+    const end = reader.pos + length;
+    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
+    while (reader.pos < end) {
+      const [fieldNo, wireType] = reader.tag();
+      const fieldReader = fieldReaders.get(fieldNo);
+      if (fieldReader === void 0) {
+        const data = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
+        if (ctx.readUnknownFields) {
+          unknownFields.push({ no: fieldNo, wireType, data });
         }
+        continue;
       }
+      fieldReader(message, reader, ctx, wireType);
     }
-    return message;
+    if (unknownFields.length > 0) {
+      message.$unknown = unknownFields;
+    }
+    ctx.depth--;
   };
 }
-function compileInitMessage(desc) {
-  var _a3, _b;
-  const properties = [];
-  const prototype = {};
-  const usePrototype = needsPrototypeChain(desc);
-  for (const member of desc.members) {
-    const name = member.localName;
-    if (member.kind == "oneof") {
-      properties.push({
-        name,
-        kind: INIT_ONEOF,
-        constant: void 0,
-        convert: compileConvertOneof(member)
+function compileGroupReader(descString, fieldReaders) {
+  return (message, reader, ctx, fieldNo) => {
+    var _a3;
+    if (++ctx.depth > ctx.recursionLimit) {
+      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
+    }
+    let recordFieldNo;
+    let wireType;
+    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
+    while (reader.pos < reader.len) {
+      [recordFieldNo, wireType] = reader.tag();
+      if (wireType == WireType.EndGroup) {
+        break;
+      }
+      const fieldReader = fieldReaders.get(recordFieldNo);
+      if (fieldReader === void 0) {
+        const data = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
+        if (ctx.readUnknownFields) {
+          unknownFields.push({ no: recordFieldNo, wireType, data });
+        }
+        continue;
+      }
+      fieldReader(message, reader, ctx, wireType);
+    }
+    if (wireType != WireType.EndGroup || recordFieldNo !== fieldNo) {
+      throw new Error("invalid end group tag");
+    }
+    if (unknownFields.length > 0) {
+      message.$unknown = unknownFields;
+    }
+    ctx.depth--;
+  };
+}
+function compileFieldReader(field) {
+  switch (field.fieldKind) {
+    case "scalar":
+      return compileScalarFieldReader(field);
+    case "enum":
+      return compileEnumFieldReader(field);
+    case "message":
+      return compileMessageFieldReader(field);
+    case "list":
+      return compileListFieldReader(field);
+    case "map":
+      return compileMapFieldReader(field);
+  }
+}
+function compileScalarFieldReader(field) {
+  const readScalar = compileScalarReader(field.scalar, field.utf8Validation, field.longAsString);
+  const localName = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
+    return (message, reader) => {
+      message[oneofLocalName] = {
+        case: localName,
+        value: readScalar(reader)
+      };
+    };
+  }
+  return (message, reader) => {
+    message[localName] = readScalar(reader);
+  };
+}
+function compileEnumFieldReader(field) {
+  var _a3;
+  const localName = field.localName;
+  const oneofLocalName = (_a3 = field.oneof) === null || _a3 === void 0 ? void 0 : _a3.localName;
+  if (field.enum.open) {
+    if (oneofLocalName !== void 0) {
+      return (message, reader) => {
+        message[oneofLocalName] = { case: localName, value: reader.int32() };
+      };
+    }
+    return (message, reader) => {
+      message[localName] = reader.int32();
+    };
+  }
+  const values = field.enum.values;
+  const fieldNo = field.number;
+  return (message, reader, ctx, wireType) => {
+    var _a4;
+    const val = reader.int32();
+    if (values.some((v) => v.number === val)) {
+      if (oneofLocalName !== void 0) {
+        message[oneofLocalName] = { case: localName, value: val };
+      } else {
+        message[localName] = val;
+      }
+    } else if (ctx.readUnknownFields) {
+      const bytes = [];
+      varint32write(val, bytes);
+      const unknownFields = (_a4 = message.$unknown) !== null && _a4 !== void 0 ? _a4 : [];
+      unknownFields.push({
+        no: fieldNo,
+        wireType,
+        data: new Uint8Array(bytes)
       });
-      continue;
+      message.$unknown = unknownFields;
     }
-    switch (member.fieldKind) {
-      case "message": {
-        properties.push({
-          name,
-          kind: INIT_SINGULAR,
-          constant: void 0,
-          convert: compileConvertMessage(member)
-        });
-        break;
-      }
-      case "list": {
-        properties.push({
-          name,
-          kind: INIT_LIST,
-          constant: void 0,
-          convert: member.listKind == "message" ? (_a3 = compileConvertMessage(member)) !== null && _a3 !== void 0 ? _a3 : ((value2) => value2) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
-        });
-        break;
-      }
-      case "map": {
-        properties.push({
-          name,
-          kind: INIT_MAP,
-          constant: void 0,
-          convert: member.mapKind == "message" ? (_b = compileConvertMessage(member)) !== null && _b !== void 0 ? _b : ((value2) => value2) : member.scalar == ScalarType.BYTES ? toU8Arr : void 0
-        });
-        break;
-      }
-      default: {
-        const zeroValue = createZeroValue(member);
-        properties.push({
-          name,
-          kind: INIT_SINGULAR,
-          constant: member.presence == IMPLICIT3 ? zeroValue : void 0,
-          convert: member.fieldKind == "scalar" && member.scalar == ScalarType.BYTES ? toU8Arr : void 0
-        });
-        if (usePrototype) {
-          prototype[name] = zeroValue;
-        }
-        break;
-      }
-    }
-  }
-  return {
-    properties,
-    prototype: usePrototype ? prototype : void 0
   };
 }
-function compileConvertOneof(oneof) {
-  const converters = /* @__PURE__ */ new Map();
-  for (const field of oneof.fields) {
-    let convert;
-    if (field.fieldKind == "message") {
-      convert = compileConvertMessage(field);
-    } else if (field.fieldKind == "scalar" && field.scalar == ScalarType.BYTES) {
-      convert = toU8Arr;
-    }
-    converters.set(field.localName, convert !== null && convert !== void 0 ? convert : ((value2) => value2));
+function compileMessageFieldReader(field) {
+  const localName = field.localName;
+  const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
+  const readChild = compileChildReader(field);
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
+    return (message, reader, ctx) => {
+      const oneof = message[oneofLocalName];
+      const child = toMessage2(oneof.case === localName ? oneof.value : void 0);
+      readChild(child, reader, ctx);
+      message[oneofLocalName] = { case: localName, value: toLocal(child) };
+    };
   }
-  return converters;
-}
-function compileConvertMessage(field) {
-  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
-    return field.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
-  }
-  if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value") {
-    return void 0;
-  }
-  const messageDesc2 = field.message;
-  let compiled;
-  return (value2) => {
-    if (!isObject2(value2) || isMessage(value2, messageDesc2)) {
-      return value2;
-    }
-    compiled !== null && compiled !== void 0 ? compiled : compiled = compiledCreate(messageDesc2);
-    return compiled(value2);
+  return (message, reader, ctx) => {
+    const child = toMessage2(message[localName]);
+    readChild(child, reader, ctx);
+    message[localName] = toLocal(child);
   };
 }
-function toU8Arr(value2) {
-  return Array.isArray(value2) ? new Uint8Array(value2) : value2;
-}
-function needsPrototypeChain(desc) {
-  switch (desc.file.edition) {
-    case EDITION_PROTO32:
-      return false;
-    case EDITION_PROTO22:
-      return true;
-    default:
-      return desc.fields.some((f) => f.presence != IMPLICIT3 && f.fieldKind != "message" && !f.oneof);
+function compileChildReader(field) {
+  const compiledChild = compiledReader(field.message);
+  if (field.delimitedEncoding) {
+    const fieldNo = field.number;
+    return (child, reader, ctx) => compiledChild.readGroup(child, reader, ctx, fieldNo);
   }
+  return (child, reader, ctx) => compiledChild.read(child, reader, ctx, reader.uint32());
 }
-function createZeroValue(field) {
-  const defaultValue = field.getDefaultValue();
-  if (defaultValue !== void 0) {
-    return field.fieldKind == "scalar" && field.longAsString ? defaultValue.toString() : defaultValue;
+function compileListFieldReader(field) {
+  const localName = field.localName;
+  if (field.listKind == "message") {
+    const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
+    const readChild = compileChildReader(field);
+    return (message, reader, ctx) => {
+      const child = toMessage2(void 0);
+      readChild(child, reader, ctx);
+      message[localName].push(toLocal(child));
+    };
   }
-  return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
+  const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
+  const longAsString = field.listKind == "scalar" ? field.longAsString : false;
+  const readScalar = compileScalarReader(scalarType, field.utf8Validation, longAsString);
+  const packedPossible = scalarType != ScalarType.STRING && scalarType != ScalarType.BYTES;
+  return (message, reader, ctx, wireType) => {
+    const items = message[localName];
+    if (wireType == WireType.LengthDelimited && packedPossible) {
+      const end = reader.uint32() + reader.pos;
+      while (reader.pos < end) {
+        items.push(readScalar(reader));
+      }
+    } else {
+      items.push(readScalar(reader));
+    }
+  };
+}
+function compileMapFieldReader(field) {
+  const localName = field.localName;
+  const readKey = compileScalarReader(field.mapKey, field.utf8Validation, false);
+  const keyZero = scalarZeroValue(field.mapKey, false);
+  let readValue;
+  let valueDefault;
+  switch (field.mapKind) {
+    case "scalar": {
+      const scalar = field.scalar;
+      const readScalar = compileScalarReader(scalar, field.utf8Validation, false);
+      readValue = (reader) => readScalar(reader);
+      if (scalar == ScalarType.BYTES) {
+        valueDefault = () => new Uint8Array(0);
+      } else {
+        const zero = scalarZeroValue(scalar, false);
+        valueDefault = () => zero;
+      }
+      break;
+    }
+    case "enum": {
+      const zero = field.enum.values[0].number;
+      readValue = (reader) => reader.int32();
+      valueDefault = () => zero;
+      break;
+    }
+    case "message": {
+      const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
+      const readChild = compiledReader(field.message).read;
+      readValue = (reader, ctx, existing) => {
+        const child = toMessage2(existing);
+        readChild(child, reader, ctx, reader.uint32());
+        return toLocal(child);
+      };
+      valueDefault = () => toLocal(toMessage2(void 0));
+      break;
+    }
+  }
+  return (message, reader, ctx) => {
+    const record2 = message[localName];
+    let key;
+    let val;
+    const len = reader.uint32();
+    const end = reader.pos + len;
+    while (reader.pos < end) {
+      const [fieldNo, wireType] = reader.tag();
+      switch (fieldNo) {
+        case 1:
+          key = readKey(reader);
+          break;
+        case 2:
+          val = readValue(reader, ctx, val);
+          break;
+        default:
+          reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
+      }
+    }
+    if (key === void 0) {
+      key = keyZero;
+    }
+    if (val === void 0) {
+      val = valueDefault();
+    }
+    setOwn(record2, key, val);
+  };
+}
+function compileScalarReader(type2, utf8Validation, longAsString) {
+  switch (type2) {
+    case ScalarType.STRING:
+      return (reader) => reader.string(utf8Validation);
+    case ScalarType.BOOL:
+      return (reader) => reader.bool();
+    case ScalarType.DOUBLE:
+      return (reader) => reader.double();
+    case ScalarType.FLOAT:
+      return (reader) => reader.float();
+    case ScalarType.INT32:
+      return (reader) => reader.int32();
+    case ScalarType.INT64:
+      if (longAsString) {
+        return (reader) => String(reader.int64());
+      }
+      return (reader) => reader.int64();
+    case ScalarType.UINT64:
+      if (longAsString) {
+        return (reader) => String(reader.uint64());
+      }
+      return (reader) => reader.uint64();
+    case ScalarType.FIXED64:
+      if (longAsString) {
+        return (reader) => String(reader.fixed64());
+      }
+      return (reader) => reader.fixed64();
+    case ScalarType.BYTES:
+      return (reader) => reader.bytes();
+    case ScalarType.FIXED32:
+      return (reader) => reader.fixed32();
+    case ScalarType.SFIXED32:
+      return (reader) => reader.sfixed32();
+    case ScalarType.SFIXED64:
+      if (longAsString) {
+        return (reader) => String(reader.sfixed64());
+      }
+      return (reader) => reader.sfixed64();
+    case ScalarType.SINT64:
+      if (longAsString) {
+        return (reader) => String(reader.sint64());
+      }
+      return (reader) => reader.sint64();
+    case ScalarType.UINT32:
+      return (reader) => reader.uint32();
+    case ScalarType.SINT32:
+      return (reader) => reader.sint32();
+  }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
-var NULL_VALUE = 0;
-function localMessageMapper(field) {
-  if (usesJsonRepresentation(field)) {
-    return {
-      toMessage: (local) => wktStructToReflect(local),
-      toLocal: (message) => wktStructToLocal(message)
-    };
-  }
-  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
-    const wrapperDesc = field.message;
-    const valueLocalName = wrapperDesc.fields[0].localName;
-    return {
-      toMessage: (local) => {
-        const message = create(wrapperDesc);
-        if (local !== void 0) {
-          message[valueLocalName] = local;
-        }
-        return message;
-      },
-      toLocal: (message) => message[valueLocalName]
-    };
-  }
-  const childDesc = field.message;
-  return {
-    toMessage: (local) => local === void 0 ? create(childDesc) : local,
-    toLocal: (message) => message
-  };
-}
-function usesJsonRepresentation(field) {
-  return field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value";
-}
-function wktStructToReflect(json2) {
-  const struct = {
-    $typeName: "google.protobuf.Struct",
-    fields: {}
-  };
-  if (isObject2(json2)) {
-    for (const k of Object.keys(json2)) {
-      setOwn(struct.fields, k, wktValueToReflect(json2[k]));
-    }
-  }
-  return struct;
-}
-function wktStructToLocal(val) {
-  const json2 = {};
-  for (const k of Object.keys(val.fields)) {
-    setOwn(json2, k, wktValueToLocal(val.fields[k]));
-  }
-  return json2;
-}
-function wktValueToLocal(val) {
-  switch (val.kind.case) {
-    case "structValue":
-      return wktStructToLocal(val.kind.value);
-    case "listValue":
-      return val.kind.value.values.map(wktValueToLocal);
-    case "nullValue":
-    case void 0:
-      return null;
-    default:
-      return val.kind.value;
-  }
-}
-function wktValueToReflect(json2) {
-  const value2 = {
-    $typeName: "google.protobuf.Value",
-    kind: { case: void 0 }
-  };
-  switch (typeof json2) {
-    case "number":
-      value2.kind = { case: "numberValue", value: json2 };
-      break;
-    case "string":
-      value2.kind = { case: "stringValue", value: json2 };
-      break;
-    case "boolean":
-      value2.kind = { case: "boolValue", value: json2 };
-      break;
-    case "object":
-      if (json2 === null) {
-        value2.kind = { case: "nullValue", value: NULL_VALUE };
-      } else if (Array.isArray(json2)) {
-        const listValue = {
-          $typeName: "google.protobuf.ListValue",
-          values: []
-        };
-        if (Array.isArray(json2)) {
-          for (const e of json2) {
-            listValue.values.push(wktValueToReflect(e));
-          }
-        }
-        value2.kind = {
-          case: "listValue",
-          value: listValue
-        };
-      } else {
-        value2.kind = {
-          case: "structValue",
-          value: wktStructToReflect(json2)
-        };
-      }
-      break;
-  }
-  return value2;
+// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
+function fileDesc(b64, imports) {
+  var _a3;
+  const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
+  root.messageType.forEach(restoreJsonNames);
+  root.dependency = (_a3 = imports === null || imports === void 0 ? void 0 : imports.map((f) => f.proto.name)) !== null && _a3 !== void 0 ? _a3 : [];
+  const reg = createEmbeddedFileRegistry(root, (protoFileName) => imports === null || imports === void 0 ? void 0 : imports.find((f) => f.proto.name === protoFileName));
+  return reg.getFile(root.name);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/to-binary.js
@@ -51511,11 +52056,11 @@ var compiledWriters = /* @__PURE__ */ new WeakMap();
 function compiledWriter(desc) {
   let compiled = compiledWriters.get(desc);
   if (compiled === void 0) {
-    compiled = compileMessage(desc);
+    compiled = compileMessage2(desc);
   }
   return compiled;
 }
-function compileMessage(desc) {
+function compileMessage2(desc) {
   const typeName = desc.typeName;
   const sortedFields2 = desc.fields.concat().sort((a, b) => a.number - b.number);
   const foreignField = sortedFields2[0];
@@ -51847,528 +52392,9 @@ function writeTypeOfScalar(type2) {
   }
 }
 
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file2, path, ...paths) {
-  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]);
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/enum.js
-function enumDesc(file2, path, ...paths) {
-  if (paths.length == 0) {
-    return file2.enums[path];
-  }
-  const e = paths.pop();
-  return paths.reduce((acc, cur) => acc.nestedMessages[cur], file2.messages[path]).nestedEnums[e];
-}
-function tsEnum(desc) {
-  const enumObject = {};
-  for (const value2 of desc.values) {
-    enumObject[value2.localName] = value2.number;
-    enumObject[value2.number] = value2.localName;
-  }
-  return enumObject;
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
-var file_google_protobuf_descriptor = /* @__PURE__ */ boot({ "name": "google/protobuf/descriptor.proto", "package": "google.protobuf", "messageType": [{ "name": "FileDescriptorSet", "field": [{ "name": "file", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FileDescriptorProto" }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "FileDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "package", "number": 2, "type": 9, "label": 1 }, { "name": "dependency", "number": 3, "type": 9, "label": 3 }, { "name": "public_dependency", "number": 10, "type": 5, "label": 3 }, { "name": "weak_dependency", "number": 11, "type": 5, "label": 3 }, { "name": "option_dependency", "number": 15, "type": 9, "label": 3 }, { "name": "message_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "service", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.ServiceDescriptorProto" }, { "name": "extension", "number": 7, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FileOptions" }, { "name": "source_code_info", "number": 9, "type": 11, "label": 1, "typeName": ".google.protobuf.SourceCodeInfo" }, { "name": "syntax", "number": 12, "type": 9, "label": 1 }, { "name": "edition", "number": 14, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }] }, { "name": "DescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "field", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "extension", "number": 6, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldDescriptorProto" }, { "name": "nested_type", "number": 3, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto" }, { "name": "enum_type", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto" }, { "name": "extension_range", "number": 5, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ExtensionRange" }, { "name": "oneof_decl", "number": 8, "type": 11, "label": 3, "typeName": ".google.protobuf.OneofDescriptorProto" }, { "name": "options", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.MessageOptions" }, { "name": "reserved_range", "number": 9, "type": 11, "label": 3, "typeName": ".google.protobuf.DescriptorProto.ReservedRange" }, { "name": "reserved_name", "number": 10, "type": 9, "label": 3 }, { "name": "visibility", "number": 11, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "ExtensionRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions" }] }, { "name": "ReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "ExtensionRangeOptions", "field": [{ "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }, { "name": "declaration", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration", "options": { "retention": 2 } }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "verification", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState", "defaultValue": "UNVERIFIED", "options": { "retention": 2 } }], "nestedType": [{ "name": "Declaration", "field": [{ "name": "number", "number": 1, "type": 5, "label": 1 }, { "name": "full_name", "number": 2, "type": 9, "label": 1 }, { "name": "type", "number": 3, "type": 9, "label": 1 }, { "name": "reserved", "number": 5, "type": 8, "label": 1 }, { "name": "repeated", "number": 6, "type": 8, "label": 1 }] }], "enumType": [{ "name": "VerificationState", "value": [{ "name": "DECLARATION", "number": 0 }, { "name": "UNVERIFIED", "number": 1 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 3, "type": 5, "label": 1 }, { "name": "label", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Label" }, { "name": "type", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldDescriptorProto.Type" }, { "name": "type_name", "number": 6, "type": 9, "label": 1 }, { "name": "extendee", "number": 2, "type": 9, "label": 1 }, { "name": "default_value", "number": 7, "type": 9, "label": 1 }, { "name": "oneof_index", "number": 9, "type": 5, "label": 1 }, { "name": "json_name", "number": 10, "type": 9, "label": 1 }, { "name": "options", "number": 8, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions" }, { "name": "proto3_optional", "number": 17, "type": 8, "label": 1 }], "enumType": [{ "name": "Type", "value": [{ "name": "TYPE_DOUBLE", "number": 1 }, { "name": "TYPE_FLOAT", "number": 2 }, { "name": "TYPE_INT64", "number": 3 }, { "name": "TYPE_UINT64", "number": 4 }, { "name": "TYPE_INT32", "number": 5 }, { "name": "TYPE_FIXED64", "number": 6 }, { "name": "TYPE_FIXED32", "number": 7 }, { "name": "TYPE_BOOL", "number": 8 }, { "name": "TYPE_STRING", "number": 9 }, { "name": "TYPE_GROUP", "number": 10 }, { "name": "TYPE_MESSAGE", "number": 11 }, { "name": "TYPE_BYTES", "number": 12 }, { "name": "TYPE_UINT32", "number": 13 }, { "name": "TYPE_ENUM", "number": 14 }, { "name": "TYPE_SFIXED32", "number": 15 }, { "name": "TYPE_SFIXED64", "number": 16 }, { "name": "TYPE_SINT32", "number": 17 }, { "name": "TYPE_SINT64", "number": 18 }] }, { "name": "Label", "value": [{ "name": "LABEL_OPTIONAL", "number": 1 }, { "name": "LABEL_REPEATED", "number": 3 }, { "name": "LABEL_REQUIRED", "number": 2 }] }] }, { "name": "OneofDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "options", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.OneofOptions" }] }, { "name": "EnumDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "value", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumValueDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumOptions" }, { "name": "reserved_range", "number": 4, "type": 11, "label": 3, "typeName": ".google.protobuf.EnumDescriptorProto.EnumReservedRange" }, { "name": "reserved_name", "number": 5, "type": 9, "label": 3 }, { "name": "visibility", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.SymbolVisibility" }], "nestedType": [{ "name": "EnumReservedRange", "field": [{ "name": "start", "number": 1, "type": 5, "label": 1 }, { "name": "end", "number": 2, "type": 5, "label": 1 }] }] }, { "name": "EnumValueDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "number", "number": 2, "type": 5, "label": 1 }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.EnumValueOptions" }] }, { "name": "ServiceDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "method", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.MethodDescriptorProto" }, { "name": "options", "number": 3, "type": 11, "label": 1, "typeName": ".google.protobuf.ServiceOptions" }] }, { "name": "MethodDescriptorProto", "field": [{ "name": "name", "number": 1, "type": 9, "label": 1 }, { "name": "input_type", "number": 2, "type": 9, "label": 1 }, { "name": "output_type", "number": 3, "type": 9, "label": 1 }, { "name": "options", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.MethodOptions" }, { "name": "client_streaming", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "server_streaming", "number": 6, "type": 8, "label": 1, "defaultValue": "false" }] }, { "name": "FileOptions", "field": [{ "name": "java_package", "number": 1, "type": 9, "label": 1 }, { "name": "java_outer_classname", "number": 8, "type": 9, "label": 1 }, { "name": "java_multiple_files", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": {} }, { "name": "java_generate_equals_and_hash", "number": 20, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "java_string_check_utf8", "number": 27, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "optimize_for", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FileOptions.OptimizeMode", "defaultValue": "SPEED" }, { "name": "go_package", "number": 11, "type": 9, "label": 1 }, { "name": "cc_generic_services", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "java_generic_services", "number": 17, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "py_generic_services", "number": 18, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 23, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "cc_enable_arenas", "number": 31, "type": 8, "label": 1, "defaultValue": "true", "options": {} }, { "name": "objc_class_prefix", "number": 36, "type": 9, "label": 1 }, { "name": "csharp_namespace", "number": 37, "type": 9, "label": 1 }, { "name": "swift_prefix", "number": 39, "type": 9, "label": 1 }, { "name": "php_class_prefix", "number": 40, "type": 9, "label": 1 }, { "name": "php_namespace", "number": 41, "type": 9, "label": 1 }, { "name": "php_metadata_namespace", "number": 44, "type": 9, "label": 1 }, { "name": "ruby_package", "number": 45, "type": 9, "label": 1 }, { "name": "features", "number": 50, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "OptimizeMode", "value": [{ "name": "SPEED", "number": 1 }, { "name": "CODE_SIZE", "number": 2 }, { "name": "LITE_RUNTIME", "number": 3 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MessageOptions", "field": [{ "name": "message_set_wire_format", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "no_standard_descriptor_accessor", "number": 2, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "map_entry", "number": 7, "type": 8, "label": 1 }, { "name": "deprecated_legacy_json_field_conflicts", "number": 11, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 12, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "FieldOptions", "field": [{ "name": "ctype", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.CType", "defaultValue": "STRING" }, { "name": "packed", "number": 2, "type": 8, "label": 1 }, { "name": "jstype", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.JSType", "defaultValue": "JS_NORMAL" }, { "name": "lazy", "number": 5, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "unverified_lazy", "number": 15, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "weak", "number": 10, "type": 8, "label": 1, "defaultValue": "false", "options": { "deprecated": true } }, { "name": "debug_redact", "number": 16, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "retention", "number": 17, "type": 14, "label": 1, "typeName": ".google.protobuf.FieldOptions.OptionRetention" }, { "name": "targets", "number": 19, "type": 14, "label": 3, "typeName": ".google.protobuf.FieldOptions.OptionTargetType" }, { "name": "edition_defaults", "number": 20, "type": 11, "label": 3, "typeName": ".google.protobuf.FieldOptions.EditionDefault" }, { "name": "features", "number": 21, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "feature_support", "number": 22, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "nestedType": [{ "name": "EditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "value", "number": 2, "type": 9, "label": 1 }] }, { "name": "FeatureSupport", "field": [{ "name": "edition_introduced", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "edition_deprecated", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "deprecation_warning", "number": 3, "type": 9, "label": 1 }, { "name": "edition_removed", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "removal_error", "number": 5, "type": 9, "label": 1 }] }], "enumType": [{ "name": "CType", "value": [{ "name": "STRING", "number": 0 }, { "name": "CORD", "number": 1 }, { "name": "STRING_PIECE", "number": 2 }] }, { "name": "JSType", "value": [{ "name": "JS_NORMAL", "number": 0 }, { "name": "JS_STRING", "number": 1 }, { "name": "JS_NUMBER", "number": 2 }] }, { "name": "OptionRetention", "value": [{ "name": "RETENTION_UNKNOWN", "number": 0 }, { "name": "RETENTION_RUNTIME", "number": 1 }, { "name": "RETENTION_SOURCE", "number": 2 }] }, { "name": "OptionTargetType", "value": [{ "name": "TARGET_TYPE_UNKNOWN", "number": 0 }, { "name": "TARGET_TYPE_FILE", "number": 1 }, { "name": "TARGET_TYPE_EXTENSION_RANGE", "number": 2 }, { "name": "TARGET_TYPE_MESSAGE", "number": 3 }, { "name": "TARGET_TYPE_FIELD", "number": 4 }, { "name": "TARGET_TYPE_ONEOF", "number": 5 }, { "name": "TARGET_TYPE_ENUM", "number": 6 }, { "name": "TARGET_TYPE_ENUM_ENTRY", "number": 7 }, { "name": "TARGET_TYPE_SERVICE", "number": 8 }, { "name": "TARGET_TYPE_METHOD", "number": 9 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "OneofOptions", "field": [{ "name": "features", "number": 1, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumOptions", "field": [{ "name": "allow_alias", "number": 2, "type": 8, "label": 1 }, { "name": "deprecated", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "deprecated_legacy_json_field_conflicts", "number": 6, "type": 8, "label": 1, "options": { "deprecated": true } }, { "name": "features", "number": 7, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "EnumValueOptions", "field": [{ "name": "deprecated", "number": 1, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "features", "number": 2, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "debug_redact", "number": 3, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "feature_support", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FieldOptions.FeatureSupport" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "ServiceOptions", "field": [{ "name": "features", "number": 34, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "MethodOptions", "field": [{ "name": "deprecated", "number": 33, "type": 8, "label": 1, "defaultValue": "false" }, { "name": "idempotency_level", "number": 34, "type": 14, "label": 1, "typeName": ".google.protobuf.MethodOptions.IdempotencyLevel", "defaultValue": "IDEMPOTENCY_UNKNOWN" }, { "name": "features", "number": 35, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "uninterpreted_option", "number": 999, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption" }], "enumType": [{ "name": "IdempotencyLevel", "value": [{ "name": "IDEMPOTENCY_UNKNOWN", "number": 0 }, { "name": "NO_SIDE_EFFECTS", "number": 1 }, { "name": "IDEMPOTENT", "number": 2 }] }], "extensionRange": [{ "start": 990, "end": 999 }, { "start": 1e3, "end": 536870912 }] }, { "name": "UninterpretedOption", "field": [{ "name": "name", "number": 2, "type": 11, "label": 3, "typeName": ".google.protobuf.UninterpretedOption.NamePart" }, { "name": "identifier_value", "number": 3, "type": 9, "label": 1 }, { "name": "positive_int_value", "number": 4, "type": 4, "label": 1 }, { "name": "negative_int_value", "number": 5, "type": 3, "label": 1 }, { "name": "double_value", "number": 6, "type": 1, "label": 1 }, { "name": "string_value", "number": 7, "type": 12, "label": 1 }, { "name": "aggregate_value", "number": 8, "type": 9, "label": 1 }], "nestedType": [{ "name": "NamePart", "field": [{ "name": "name_part", "number": 1, "type": 9, "label": 2 }, { "name": "is_extension", "number": 2, "type": 8, "label": 2 }] }] }, { "name": "FeatureSet", "field": [{ "name": "field_presence", "number": 1, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.FieldPresence", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPLICIT", "edition": 900 }, { "value": "IMPLICIT", "edition": 999 }, { "value": "EXPLICIT", "edition": 1e3 }] } }, { "name": "enum_type", "number": 2, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnumType", "options": { "retention": 1, "targets": [6, 1], "editionDefaults": [{ "value": "CLOSED", "edition": 900 }, { "value": "OPEN", "edition": 999 }] } }, { "name": "repeated_field_encoding", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "EXPANDED", "edition": 900 }, { "value": "PACKED", "edition": 999 }] } }, { "name": "utf8_validation", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.Utf8Validation", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "NONE", "edition": 900 }, { "value": "VERIFY", "edition": 999 }] } }, { "name": "message_encoding", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.MessageEncoding", "options": { "retention": 1, "targets": [4, 1], "editionDefaults": [{ "value": "LENGTH_PREFIXED", "edition": 900 }] } }, { "name": "json_format", "number": 6, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.JsonFormat", "options": { "retention": 1, "targets": [3, 6, 1], "editionDefaults": [{ "value": "LEGACY_BEST_EFFORT", "edition": 900 }, { "value": "ALLOW", "edition": 999 }] } }, { "name": "enforce_naming_style", "number": 7, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle", "options": { "retention": 2, "targets": [1, 2, 3, 4, 5, 6, 7, 8, 9], "editionDefaults": [{ "value": "STYLE_LEGACY", "edition": 900 }, { "value": "STYLE2024", "edition": 1001 }, { "value": "STYLE2026", "edition": 1002 }] } }, { "name": "default_symbol_visibility", "number": 8, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility", "options": { "retention": 2, "targets": [1], "editionDefaults": [{ "value": "EXPORT_ALL", "edition": 900 }, { "value": "EXPORT_TOP_LEVEL", "edition": 1001 }, { "value": "STRICT", "edition": 1002 }] } }, { "name": "enforce_proto_limits", "number": 9, "type": 14, "label": 1, "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits", "options": { "retention": 2, "targets": [6, 3, 4, 5], "editionDefaults": [{ "value": "LEGACY_NO_EXPLICIT_LIMITS", "edition": 900 }, { "value": "PROTO_LIMITS2026", "edition": 1002 }] } }], "nestedType": [{ "name": "VisibilityFeature", "enumType": [{ "name": "DefaultSymbolVisibility", "value": [{ "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN", "number": 0 }, { "name": "EXPORT_ALL", "number": 1 }, { "name": "EXPORT_TOP_LEVEL", "number": 2 }, { "name": "LOCAL_ALL", "number": 3 }, { "name": "STRICT", "number": 4 }] }] }, { "name": "ProtoLimitsFeature", "enumType": [{ "name": "EnforceProtoLimits", "value": [{ "name": "PROTO_LIMITS_UNKNOWN", "number": 0 }, { "name": "LEGACY_NO_EXPLICIT_LIMITS", "number": 1 }, { "name": "PROTO_LIMITS2026", "number": 2 }] }] }], "enumType": [{ "name": "FieldPresence", "value": [{ "name": "FIELD_PRESENCE_UNKNOWN", "number": 0 }, { "name": "EXPLICIT", "number": 1 }, { "name": "IMPLICIT", "number": 2 }, { "name": "LEGACY_REQUIRED", "number": 3 }] }, { "name": "EnumType", "value": [{ "name": "ENUM_TYPE_UNKNOWN", "number": 0 }, { "name": "OPEN", "number": 1 }, { "name": "CLOSED", "number": 2 }] }, { "name": "RepeatedFieldEncoding", "value": [{ "name": "REPEATED_FIELD_ENCODING_UNKNOWN", "number": 0 }, { "name": "PACKED", "number": 1 }, { "name": "EXPANDED", "number": 2 }] }, { "name": "Utf8Validation", "value": [{ "name": "UTF8_VALIDATION_UNKNOWN", "number": 0 }, { "name": "VERIFY", "number": 2 }, { "name": "NONE", "number": 3 }] }, { "name": "MessageEncoding", "value": [{ "name": "MESSAGE_ENCODING_UNKNOWN", "number": 0 }, { "name": "LENGTH_PREFIXED", "number": 1 }, { "name": "DELIMITED", "number": 2 }] }, { "name": "JsonFormat", "value": [{ "name": "JSON_FORMAT_UNKNOWN", "number": 0 }, { "name": "ALLOW", "number": 1 }, { "name": "LEGACY_BEST_EFFORT", "number": 2 }] }, { "name": "EnforceNamingStyle", "value": [{ "name": "ENFORCE_NAMING_STYLE_UNKNOWN", "number": 0 }, { "name": "STYLE2024", "number": 1 }, { "name": "STYLE_LEGACY", "number": 2 }, { "name": "STYLE2026", "number": 3 }] }], "extensionRange": [{ "start": 1e3, "end": 9995 }, { "start": 9995, "end": 1e4 }, { "start": 1e4, "end": 10001 }] }, { "name": "FeatureSetDefaults", "field": [{ "name": "defaults", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault" }, { "name": "minimum_edition", "number": 4, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "maximum_edition", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }], "nestedType": [{ "name": "FeatureSetEditionDefault", "field": [{ "name": "edition", "number": 3, "type": 14, "label": 1, "typeName": ".google.protobuf.Edition" }, { "name": "overridable_features", "number": 4, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }, { "name": "fixed_features", "number": 5, "type": 11, "label": 1, "typeName": ".google.protobuf.FeatureSet" }] }] }, { "name": "SourceCodeInfo", "field": [{ "name": "location", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.SourceCodeInfo.Location" }], "nestedType": [{ "name": "Location", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "span", "number": 2, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "leading_comments", "number": 3, "type": 9, "label": 1 }, { "name": "trailing_comments", "number": 4, "type": 9, "label": 1 }, { "name": "leading_detached_comments", "number": 6, "type": 9, "label": 3 }] }], "extensionRange": [{ "start": 536e6, "end": 536000001 }] }, { "name": "GeneratedCodeInfo", "field": [{ "name": "annotation", "number": 1, "type": 11, "label": 3, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation" }], "nestedType": [{ "name": "Annotation", "field": [{ "name": "path", "number": 1, "type": 5, "label": 3, "options": { "packed": true } }, { "name": "source_file", "number": 2, "type": 9, "label": 1 }, { "name": "begin", "number": 3, "type": 5, "label": 1 }, { "name": "end", "number": 4, "type": 5, "label": 1 }, { "name": "semantic", "number": 5, "type": 14, "label": 1, "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic" }], "enumType": [{ "name": "Semantic", "value": [{ "name": "NONE", "number": 0 }, { "name": "SET", "number": 1 }, { "name": "ALIAS", "number": 2 }] }] }] }], "enumType": [{ "name": "Edition", "value": [{ "name": "EDITION_UNKNOWN", "number": 0 }, { "name": "EDITION_LEGACY", "number": 900 }, { "name": "EDITION_PROTO2", "number": 998 }, { "name": "EDITION_PROTO3", "number": 999 }, { "name": "EDITION_2023", "number": 1e3 }, { "name": "EDITION_2024", "number": 1001 }, { "name": "EDITION_2026", "number": 1002 }, { "name": "EDITION_UNSTABLE", "number": 9999 }, { "name": "EDITION_1_TEST_ONLY", "number": 1 }, { "name": "EDITION_2_TEST_ONLY", "number": 2 }, { "name": "EDITION_99997_TEST_ONLY", "number": 99997 }, { "name": "EDITION_99998_TEST_ONLY", "number": 99998 }, { "name": "EDITION_99999_TEST_ONLY", "number": 99999 }, { "name": "EDITION_MAX", "number": 2147483647 }] }, { "name": "SymbolVisibility", "value": [{ "name": "VISIBILITY_UNSET", "number": 0 }, { "name": "VISIBILITY_LOCAL", "number": 1 }, { "name": "VISIBILITY_EXPORT", "number": 2 }] }] });
-var FileDescriptorProtoSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_descriptor, 1);
-var ExtensionRangeOptions_VerificationState;
-(function(ExtensionRangeOptions_VerificationState2) {
-  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["DECLARATION"] = 0] = "DECLARATION";
-  ExtensionRangeOptions_VerificationState2[ExtensionRangeOptions_VerificationState2["UNVERIFIED"] = 1] = "UNVERIFIED";
-})(ExtensionRangeOptions_VerificationState || (ExtensionRangeOptions_VerificationState = {}));
-var FieldDescriptorProto_Type;
-(function(FieldDescriptorProto_Type2) {
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["DOUBLE"] = 1] = "DOUBLE";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FLOAT"] = 2] = "FLOAT";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT64"] = 3] = "INT64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT64"] = 4] = "UINT64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["INT32"] = 5] = "INT32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED64"] = 6] = "FIXED64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["FIXED32"] = 7] = "FIXED32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BOOL"] = 8] = "BOOL";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["STRING"] = 9] = "STRING";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["GROUP"] = 10] = "GROUP";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["MESSAGE"] = 11] = "MESSAGE";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["BYTES"] = 12] = "BYTES";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["UINT32"] = 13] = "UINT32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["ENUM"] = 14] = "ENUM";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED32"] = 15] = "SFIXED32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SFIXED64"] = 16] = "SFIXED64";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT32"] = 17] = "SINT32";
-  FieldDescriptorProto_Type2[FieldDescriptorProto_Type2["SINT64"] = 18] = "SINT64";
-})(FieldDescriptorProto_Type || (FieldDescriptorProto_Type = {}));
-var FieldDescriptorProto_Label;
-(function(FieldDescriptorProto_Label2) {
-  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["OPTIONAL"] = 1] = "OPTIONAL";
-  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REPEATED"] = 3] = "REPEATED";
-  FieldDescriptorProto_Label2[FieldDescriptorProto_Label2["REQUIRED"] = 2] = "REQUIRED";
-})(FieldDescriptorProto_Label || (FieldDescriptorProto_Label = {}));
-var FileOptions_OptimizeMode;
-(function(FileOptions_OptimizeMode2) {
-  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["SPEED"] = 1] = "SPEED";
-  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["CODE_SIZE"] = 2] = "CODE_SIZE";
-  FileOptions_OptimizeMode2[FileOptions_OptimizeMode2["LITE_RUNTIME"] = 3] = "LITE_RUNTIME";
-})(FileOptions_OptimizeMode || (FileOptions_OptimizeMode = {}));
-var FieldOptions_CType;
-(function(FieldOptions_CType2) {
-  FieldOptions_CType2[FieldOptions_CType2["STRING"] = 0] = "STRING";
-  FieldOptions_CType2[FieldOptions_CType2["CORD"] = 1] = "CORD";
-  FieldOptions_CType2[FieldOptions_CType2["STRING_PIECE"] = 2] = "STRING_PIECE";
-})(FieldOptions_CType || (FieldOptions_CType = {}));
-var FieldOptions_JSType;
-(function(FieldOptions_JSType2) {
-  FieldOptions_JSType2[FieldOptions_JSType2["JS_NORMAL"] = 0] = "JS_NORMAL";
-  FieldOptions_JSType2[FieldOptions_JSType2["JS_STRING"] = 1] = "JS_STRING";
-  FieldOptions_JSType2[FieldOptions_JSType2["JS_NUMBER"] = 2] = "JS_NUMBER";
-})(FieldOptions_JSType || (FieldOptions_JSType = {}));
-var FieldOptions_OptionRetention;
-(function(FieldOptions_OptionRetention2) {
-  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_UNKNOWN"] = 0] = "RETENTION_UNKNOWN";
-  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_RUNTIME"] = 1] = "RETENTION_RUNTIME";
-  FieldOptions_OptionRetention2[FieldOptions_OptionRetention2["RETENTION_SOURCE"] = 2] = "RETENTION_SOURCE";
-})(FieldOptions_OptionRetention || (FieldOptions_OptionRetention = {}));
-var FieldOptions_OptionTargetType;
-(function(FieldOptions_OptionTargetType2) {
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_UNKNOWN"] = 0] = "TARGET_TYPE_UNKNOWN";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FILE"] = 1] = "TARGET_TYPE_FILE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_EXTENSION_RANGE"] = 2] = "TARGET_TYPE_EXTENSION_RANGE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_MESSAGE"] = 3] = "TARGET_TYPE_MESSAGE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_FIELD"] = 4] = "TARGET_TYPE_FIELD";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ONEOF"] = 5] = "TARGET_TYPE_ONEOF";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM"] = 6] = "TARGET_TYPE_ENUM";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_ENUM_ENTRY"] = 7] = "TARGET_TYPE_ENUM_ENTRY";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_SERVICE"] = 8] = "TARGET_TYPE_SERVICE";
-  FieldOptions_OptionTargetType2[FieldOptions_OptionTargetType2["TARGET_TYPE_METHOD"] = 9] = "TARGET_TYPE_METHOD";
-})(FieldOptions_OptionTargetType || (FieldOptions_OptionTargetType = {}));
-var MethodOptions_IdempotencyLevel;
-(function(MethodOptions_IdempotencyLevel2) {
-  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENCY_UNKNOWN"] = 0] = "IDEMPOTENCY_UNKNOWN";
-  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["NO_SIDE_EFFECTS"] = 1] = "NO_SIDE_EFFECTS";
-  MethodOptions_IdempotencyLevel2[MethodOptions_IdempotencyLevel2["IDEMPOTENT"] = 2] = "IDEMPOTENT";
-})(MethodOptions_IdempotencyLevel || (MethodOptions_IdempotencyLevel = {}));
-var FeatureSet_VisibilityFeature_DefaultSymbolVisibility;
-(function(FeatureSet_VisibilityFeature_DefaultSymbolVisibility2) {
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["DEFAULT_SYMBOL_VISIBILITY_UNKNOWN"] = 0] = "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_ALL"] = 1] = "EXPORT_ALL";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["EXPORT_TOP_LEVEL"] = 2] = "EXPORT_TOP_LEVEL";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["LOCAL_ALL"] = 3] = "LOCAL_ALL";
-  FeatureSet_VisibilityFeature_DefaultSymbolVisibility2[FeatureSet_VisibilityFeature_DefaultSymbolVisibility2["STRICT"] = 4] = "STRICT";
-})(FeatureSet_VisibilityFeature_DefaultSymbolVisibility || (FeatureSet_VisibilityFeature_DefaultSymbolVisibility = {}));
-var FeatureSet_ProtoLimitsFeature_EnforceProtoLimits;
-(function(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2) {
-  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS_UNKNOWN"] = 0] = "PROTO_LIMITS_UNKNOWN";
-  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["LEGACY_NO_EXPLICIT_LIMITS"] = 1] = "LEGACY_NO_EXPLICIT_LIMITS";
-  FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2[FeatureSet_ProtoLimitsFeature_EnforceProtoLimits2["PROTO_LIMITS2026"] = 2] = "PROTO_LIMITS2026";
-})(FeatureSet_ProtoLimitsFeature_EnforceProtoLimits || (FeatureSet_ProtoLimitsFeature_EnforceProtoLimits = {}));
-var FeatureSet_FieldPresence;
-(function(FeatureSet_FieldPresence2) {
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["FIELD_PRESENCE_UNKNOWN"] = 0] = "FIELD_PRESENCE_UNKNOWN";
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["EXPLICIT"] = 1] = "EXPLICIT";
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["IMPLICIT"] = 2] = "IMPLICIT";
-  FeatureSet_FieldPresence2[FeatureSet_FieldPresence2["LEGACY_REQUIRED"] = 3] = "LEGACY_REQUIRED";
-})(FeatureSet_FieldPresence || (FeatureSet_FieldPresence = {}));
-var FeatureSet_EnumType;
-(function(FeatureSet_EnumType2) {
-  FeatureSet_EnumType2[FeatureSet_EnumType2["ENUM_TYPE_UNKNOWN"] = 0] = "ENUM_TYPE_UNKNOWN";
-  FeatureSet_EnumType2[FeatureSet_EnumType2["OPEN"] = 1] = "OPEN";
-  FeatureSet_EnumType2[FeatureSet_EnumType2["CLOSED"] = 2] = "CLOSED";
-})(FeatureSet_EnumType || (FeatureSet_EnumType = {}));
-var FeatureSet_RepeatedFieldEncoding;
-(function(FeatureSet_RepeatedFieldEncoding2) {
-  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["REPEATED_FIELD_ENCODING_UNKNOWN"] = 0] = "REPEATED_FIELD_ENCODING_UNKNOWN";
-  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["PACKED"] = 1] = "PACKED";
-  FeatureSet_RepeatedFieldEncoding2[FeatureSet_RepeatedFieldEncoding2["EXPANDED"] = 2] = "EXPANDED";
-})(FeatureSet_RepeatedFieldEncoding || (FeatureSet_RepeatedFieldEncoding = {}));
-var FeatureSet_Utf8Validation;
-(function(FeatureSet_Utf8Validation2) {
-  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["UTF8_VALIDATION_UNKNOWN"] = 0] = "UTF8_VALIDATION_UNKNOWN";
-  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["VERIFY"] = 2] = "VERIFY";
-  FeatureSet_Utf8Validation2[FeatureSet_Utf8Validation2["NONE"] = 3] = "NONE";
-})(FeatureSet_Utf8Validation || (FeatureSet_Utf8Validation = {}));
-var FeatureSet_MessageEncoding;
-(function(FeatureSet_MessageEncoding2) {
-  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["MESSAGE_ENCODING_UNKNOWN"] = 0] = "MESSAGE_ENCODING_UNKNOWN";
-  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["LENGTH_PREFIXED"] = 1] = "LENGTH_PREFIXED";
-  FeatureSet_MessageEncoding2[FeatureSet_MessageEncoding2["DELIMITED"] = 2] = "DELIMITED";
-})(FeatureSet_MessageEncoding || (FeatureSet_MessageEncoding = {}));
-var FeatureSet_JsonFormat;
-(function(FeatureSet_JsonFormat2) {
-  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["JSON_FORMAT_UNKNOWN"] = 0] = "JSON_FORMAT_UNKNOWN";
-  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["ALLOW"] = 1] = "ALLOW";
-  FeatureSet_JsonFormat2[FeatureSet_JsonFormat2["LEGACY_BEST_EFFORT"] = 2] = "LEGACY_BEST_EFFORT";
-})(FeatureSet_JsonFormat || (FeatureSet_JsonFormat = {}));
-var FeatureSet_EnforceNamingStyle;
-(function(FeatureSet_EnforceNamingStyle2) {
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["ENFORCE_NAMING_STYLE_UNKNOWN"] = 0] = "ENFORCE_NAMING_STYLE_UNKNOWN";
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2024"] = 1] = "STYLE2024";
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE_LEGACY"] = 2] = "STYLE_LEGACY";
-  FeatureSet_EnforceNamingStyle2[FeatureSet_EnforceNamingStyle2["STYLE2026"] = 3] = "STYLE2026";
-})(FeatureSet_EnforceNamingStyle || (FeatureSet_EnforceNamingStyle = {}));
-var GeneratedCodeInfo_Annotation_Semantic;
-(function(GeneratedCodeInfo_Annotation_Semantic2) {
-  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["NONE"] = 0] = "NONE";
-  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["SET"] = 1] = "SET";
-  GeneratedCodeInfo_Annotation_Semantic2[GeneratedCodeInfo_Annotation_Semantic2["ALIAS"] = 2] = "ALIAS";
-})(GeneratedCodeInfo_Annotation_Semantic || (GeneratedCodeInfo_Annotation_Semantic = {}));
-var Edition;
-(function(Edition2) {
-  Edition2[Edition2["EDITION_UNKNOWN"] = 0] = "EDITION_UNKNOWN";
-  Edition2[Edition2["EDITION_LEGACY"] = 900] = "EDITION_LEGACY";
-  Edition2[Edition2["EDITION_PROTO2"] = 998] = "EDITION_PROTO2";
-  Edition2[Edition2["EDITION_PROTO3"] = 999] = "EDITION_PROTO3";
-  Edition2[Edition2["EDITION_2023"] = 1e3] = "EDITION_2023";
-  Edition2[Edition2["EDITION_2024"] = 1001] = "EDITION_2024";
-  Edition2[Edition2["EDITION_2026"] = 1002] = "EDITION_2026";
-  Edition2[Edition2["EDITION_UNSTABLE"] = 9999] = "EDITION_UNSTABLE";
-  Edition2[Edition2["EDITION_1_TEST_ONLY"] = 1] = "EDITION_1_TEST_ONLY";
-  Edition2[Edition2["EDITION_2_TEST_ONLY"] = 2] = "EDITION_2_TEST_ONLY";
-  Edition2[Edition2["EDITION_99997_TEST_ONLY"] = 99997] = "EDITION_99997_TEST_ONLY";
-  Edition2[Edition2["EDITION_99998_TEST_ONLY"] = 99998] = "EDITION_99998_TEST_ONLY";
-  Edition2[Edition2["EDITION_99999_TEST_ONLY"] = 99999] = "EDITION_99999_TEST_ONLY";
-  Edition2[Edition2["EDITION_MAX"] = 2147483647] = "EDITION_MAX";
-})(Edition || (Edition = {}));
-var SymbolVisibility;
-(function(SymbolVisibility2) {
-  SymbolVisibility2[SymbolVisibility2["VISIBILITY_UNSET"] = 0] = "VISIBILITY_UNSET";
-  SymbolVisibility2[SymbolVisibility2["VISIBILITY_LOCAL"] = 1] = "VISIBILITY_LOCAL";
-  SymbolVisibility2[SymbolVisibility2["VISIBILITY_EXPORT"] = 2] = "VISIBILITY_EXPORT";
-})(SymbolVisibility || (SymbolVisibility = {}));
-
-// node_modules/@bufbuild/protobuf/dist/esm/from-binary.js
-function makeReadContext(options2) {
-  return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options2), { depth: 0 });
-}
-function fromBinary(schema, bytes, options2) {
-  const message = create(schema);
-  compiledReader(schema).read(message, new BinaryReader(bytes), makeReadContext(options2), bytes.byteLength);
-  return message;
-}
-var compiledReaders = /* @__PURE__ */ new WeakMap();
-function compiledReader(desc) {
-  let compiled = compiledReaders.get(desc);
-  if (compiled === void 0) {
-    compiled = compileMessage2(desc);
-  }
-  return compiled;
-}
-function compileMessage2(desc) {
-  const descString = String(desc);
-  const fieldReaders = /* @__PURE__ */ new Map();
-  const compiled = {
-    read: compileMessageReader(descString, fieldReaders),
-    readGroup: compileGroupReader(descString, fieldReaders)
-  };
-  compiledReaders.set(desc, compiled);
-  for (const field of desc.fields) {
-    fieldReaders.set(field.number, compileFieldReader(field));
-  }
-  return compiled;
-}
-function compileMessageReader(descString, fieldReaders) {
-  return (message, reader, ctx, length) => {
-    var _a3;
-    if (++ctx.depth > ctx.recursionLimit) {
-      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
-    }
-    const end = reader.pos + length;
-    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
-    while (reader.pos < end) {
-      const [fieldNo, wireType] = reader.tag();
-      const fieldReader = fieldReaders.get(fieldNo);
-      if (fieldReader === void 0) {
-        const data = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
-        if (ctx.readUnknownFields) {
-          unknownFields.push({ no: fieldNo, wireType, data });
-        }
-        continue;
-      }
-      fieldReader(message, reader, ctx, wireType);
-    }
-    if (unknownFields.length > 0) {
-      message.$unknown = unknownFields;
-    }
-    ctx.depth--;
-  };
-}
-function compileGroupReader(descString, fieldReaders) {
-  return (message, reader, ctx, fieldNo) => {
-    var _a3;
-    if (++ctx.depth > ctx.recursionLimit) {
-      throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
-    }
-    let recordFieldNo;
-    let wireType;
-    const unknownFields = (_a3 = message.$unknown) !== null && _a3 !== void 0 ? _a3 : [];
-    while (reader.pos < reader.len) {
-      [recordFieldNo, wireType] = reader.tag();
-      if (wireType == WireType.EndGroup) {
-        break;
-      }
-      const fieldReader = fieldReaders.get(recordFieldNo);
-      if (fieldReader === void 0) {
-        const data = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
-        if (ctx.readUnknownFields) {
-          unknownFields.push({ no: recordFieldNo, wireType, data });
-        }
-        continue;
-      }
-      fieldReader(message, reader, ctx, wireType);
-    }
-    if (wireType != WireType.EndGroup || recordFieldNo !== fieldNo) {
-      throw new Error("invalid end group tag");
-    }
-    if (unknownFields.length > 0) {
-      message.$unknown = unknownFields;
-    }
-    ctx.depth--;
-  };
-}
-function compileFieldReader(field) {
-  switch (field.fieldKind) {
-    case "scalar":
-      return compileScalarFieldReader(field);
-    case "enum":
-      return compileEnumFieldReader(field);
-    case "message":
-      return compileMessageFieldReader(field);
-    case "list":
-      return compileListFieldReader(field);
-    case "map":
-      return compileMapFieldReader(field);
-  }
-}
-function compileScalarFieldReader(field) {
-  const readScalar = compileScalarReader(field.scalar, field.utf8Validation, field.longAsString);
-  const localName = field.localName;
-  if (field.oneof) {
-    const oneofLocalName = field.oneof.localName;
-    return (message, reader) => {
-      message[oneofLocalName] = {
-        case: localName,
-        value: readScalar(reader)
-      };
-    };
-  }
-  return (message, reader) => {
-    message[localName] = readScalar(reader);
-  };
-}
-function compileEnumFieldReader(field) {
-  var _a3;
-  const localName = field.localName;
-  const oneofLocalName = (_a3 = field.oneof) === null || _a3 === void 0 ? void 0 : _a3.localName;
-  if (field.enum.open) {
-    if (oneofLocalName !== void 0) {
-      return (message, reader) => {
-        message[oneofLocalName] = { case: localName, value: reader.int32() };
-      };
-    }
-    return (message, reader) => {
-      message[localName] = reader.int32();
-    };
-  }
-  const values = field.enum.values;
-  const fieldNo = field.number;
-  return (message, reader, ctx, wireType) => {
-    var _a4;
-    const val = reader.int32();
-    if (values.some((v) => v.number === val)) {
-      if (oneofLocalName !== void 0) {
-        message[oneofLocalName] = { case: localName, value: val };
-      } else {
-        message[localName] = val;
-      }
-    } else if (ctx.readUnknownFields) {
-      const bytes = [];
-      varint32write(val, bytes);
-      const unknownFields = (_a4 = message.$unknown) !== null && _a4 !== void 0 ? _a4 : [];
-      unknownFields.push({
-        no: fieldNo,
-        wireType,
-        data: new Uint8Array(bytes)
-      });
-      message.$unknown = unknownFields;
-    }
-  };
-}
-function compileMessageFieldReader(field) {
-  const localName = field.localName;
-  const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
-  const readChild = compileChildReader(field);
-  if (field.oneof) {
-    const oneofLocalName = field.oneof.localName;
-    return (message, reader, ctx) => {
-      const oneof = message[oneofLocalName];
-      const child = toMessage2(oneof.case === localName ? oneof.value : void 0);
-      readChild(child, reader, ctx);
-      message[oneofLocalName] = { case: localName, value: toLocal(child) };
-    };
-  }
-  return (message, reader, ctx) => {
-    const child = toMessage2(message[localName]);
-    readChild(child, reader, ctx);
-    message[localName] = toLocal(child);
-  };
-}
-function compileChildReader(field) {
-  const compiledChild = compiledReader(field.message);
-  if (field.delimitedEncoding) {
-    const fieldNo = field.number;
-    return (child, reader, ctx) => compiledChild.readGroup(child, reader, ctx, fieldNo);
-  }
-  return (child, reader, ctx) => compiledChild.read(child, reader, ctx, reader.uint32());
-}
-function compileListFieldReader(field) {
-  const localName = field.localName;
-  if (field.listKind == "message") {
-    const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
-    const readChild = compileChildReader(field);
-    return (message, reader, ctx) => {
-      const child = toMessage2(void 0);
-      readChild(child, reader, ctx);
-      message[localName].push(toLocal(child));
-    };
-  }
-  const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
-  const longAsString = field.listKind == "scalar" ? field.longAsString : false;
-  const readScalar = compileScalarReader(scalarType, field.utf8Validation, longAsString);
-  const packedPossible = scalarType != ScalarType.STRING && scalarType != ScalarType.BYTES;
-  return (message, reader, ctx, wireType) => {
-    const items = message[localName];
-    if (wireType == WireType.LengthDelimited && packedPossible) {
-      const end = reader.uint32() + reader.pos;
-      while (reader.pos < end) {
-        items.push(readScalar(reader));
-      }
-    } else {
-      items.push(readScalar(reader));
-    }
-  };
-}
-function compileMapFieldReader(field) {
-  const localName = field.localName;
-  const readKey = compileScalarReader(field.mapKey, field.utf8Validation, false);
-  const keyZero = scalarZeroValue(field.mapKey, false);
-  let readValue;
-  let valueDefault;
-  switch (field.mapKind) {
-    case "scalar": {
-      const scalar = field.scalar;
-      const readScalar = compileScalarReader(scalar, field.utf8Validation, false);
-      readValue = (reader) => readScalar(reader);
-      if (scalar == ScalarType.BYTES) {
-        valueDefault = () => new Uint8Array(0);
-      } else {
-        const zero = scalarZeroValue(scalar, false);
-        valueDefault = () => zero;
-      }
-      break;
-    }
-    case "enum": {
-      const zero = field.enum.values[0].number;
-      readValue = (reader) => reader.int32();
-      valueDefault = () => zero;
-      break;
-    }
-    case "message": {
-      const { toMessage: toMessage2, toLocal } = localMessageMapper(field);
-      const readChild = compiledReader(field.message).read;
-      readValue = (reader, ctx, existing) => {
-        const child = toMessage2(existing);
-        readChild(child, reader, ctx, reader.uint32());
-        return toLocal(child);
-      };
-      valueDefault = () => toLocal(toMessage2(void 0));
-      break;
-    }
-  }
-  return (message, reader, ctx) => {
-    const record2 = message[localName];
-    let key;
-    let val;
-    const len = reader.uint32();
-    const end = reader.pos + len;
-    while (reader.pos < end) {
-      const [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case 1:
-          key = readKey(reader);
-          break;
-        case 2:
-          val = readValue(reader, ctx, val);
-          break;
-        default:
-          reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
-      }
-    }
-    if (key === void 0) {
-      key = keyZero;
-    }
-    if (val === void 0) {
-      val = valueDefault();
-    }
-    setOwn(record2, key, val);
-  };
-}
-function compileScalarReader(type2, utf8Validation, longAsString) {
-  switch (type2) {
-    case ScalarType.STRING:
-      return (reader) => reader.string(utf8Validation);
-    case ScalarType.BOOL:
-      return (reader) => reader.bool();
-    case ScalarType.DOUBLE:
-      return (reader) => reader.double();
-    case ScalarType.FLOAT:
-      return (reader) => reader.float();
-    case ScalarType.INT32:
-      return (reader) => reader.int32();
-    case ScalarType.INT64:
-      if (longAsString) {
-        return (reader) => String(reader.int64());
-      }
-      return (reader) => reader.int64();
-    case ScalarType.UINT64:
-      if (longAsString) {
-        return (reader) => String(reader.uint64());
-      }
-      return (reader) => reader.uint64();
-    case ScalarType.FIXED64:
-      if (longAsString) {
-        return (reader) => String(reader.fixed64());
-      }
-      return (reader) => reader.fixed64();
-    case ScalarType.BYTES:
-      return (reader) => reader.bytes();
-    case ScalarType.FIXED32:
-      return (reader) => reader.fixed32();
-    case ScalarType.SFIXED32:
-      return (reader) => reader.sfixed32();
-    case ScalarType.SFIXED64:
-      if (longAsString) {
-        return (reader) => String(reader.sfixed64());
-      }
-      return (reader) => reader.sfixed64();
-    case ScalarType.SINT64:
-      if (longAsString) {
-        return (reader) => String(reader.sint64());
-      }
-      return (reader) => reader.sint64();
-    case ScalarType.UINT32:
-      return (reader) => reader.uint32();
-    case ScalarType.SINT32:
-      return (reader) => reader.sint32();
-  }
-}
-
-// node_modules/@bufbuild/protobuf/dist/esm/codegenv2/file.js
-function fileDesc(b64, imports) {
-  var _a3;
-  const root = fromBinary(FileDescriptorProtoSchema, base64Decode(b64));
-  root.messageType.forEach(restoreJsonNames);
-  root.dependency = (_a3 = imports === null || imports === void 0 ? void 0 : imports.map((f) => f.proto.name)) !== null && _a3 !== void 0 ? _a3 : [];
-  const reg = createEmbeddedFileRegistry(root, (protoFileName) => imports === null || imports === void 0 ? void 0 : imports.find((f) => f.proto.name === protoFileName));
-  return reg.getFile(root.name);
+// node_modules/@bufbuild/protobuf/dist/esm/fields.js
+function isFieldSet(message, field) {
+  return field.parent.typeName == message.$typeName && unsafeIsSet(message, field);
 }
 
 // node_modules/onnx-buf/dist/onnx_pb.js
@@ -52391,6 +52417,368 @@ var TensorShapeProto_DimensionSchema = /* @__PURE__ */ messageDesc(file_onnx, 16
 var TypeProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 17);
 var TypeProto_TensorSchema = /* @__PURE__ */ messageDesc(file_onnx, 17, 0);
 var OperatorSetIdProtoSchema = /* @__PURE__ */ messageDesc(file_onnx, 18);
+
+// src/model/build.ts
+function valueInfo(name, elemType, shape) {
+  return create(ValueInfoProtoSchema, {
+    name,
+    type: create(TypeProtoSchema, {
+      value: {
+        case: "tensorType",
+        value: create(TypeProto_TensorSchema, {
+          elemType,
+          ...shape === null ? {} : {
+            shape: create(TensorShapeProtoSchema, {
+              dim: shape.map(
+                (d) => create(TensorShapeProto_DimensionSchema, {
+                  value: d === null ? { case: void 0 } : typeof d === "number" ? { case: "dimValue", value: BigInt(d) } : { case: "dimParam", value: d }
+                })
+              )
+            })
+          }
+        })
+      }
+    })
+  });
+}
+function attribute(name, value2) {
+  if (typeof value2 === "bigint") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: value2 });
+  if (typeof value2 === "number") {
+    return Number.isInteger(value2) && !Object.is(value2, -0) ? create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value2) }) : create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: value2 });
+  }
+  if (typeof value2 === "string") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value2) });
+  if (Array.isArray(value2)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value2.map((v) => BigInt(v)) });
+  if ("floats" in value2) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: value2.floats });
+  if ("ints" in value2) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value2.ints.map((v) => BigInt(v)) });
+  if (value2.$typeName === "onnx.TensorProto") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.TENSOR, t: value2 });
+  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g: value2 });
+}
+function node2(opType, inputs, outputs, options2 = {}) {
+  return create(NodeProtoSchema, {
+    opType,
+    input: [...inputs],
+    output: [...outputs],
+    name: options2.name ?? "",
+    ...options2.domain !== void 0 ? { domain: options2.domain } : {},
+    attribute: Object.entries(options2.attributes ?? {}).map(([k, v]) => attribute(k, v))
+  });
+}
+function graph(parts) {
+  return create(GraphProtoSchema, {
+    name: parts.name ?? "graph",
+    node: parts.nodes,
+    input: parts.inputs,
+    output: parts.outputs,
+    initializer: parts.initializers ?? [],
+    valueInfo: parts.valueInfo ?? []
+  });
+}
+function model(g, options2 = {}) {
+  const opsets = options2.opsets ?? { "": 17 };
+  return create(ModelProtoSchema, {
+    irVersion: BigInt(options2.irVersion ?? 8),
+    producerName: options2.producer ?? "quantgate",
+    opsetImport: Object.entries(opsets).map(([domain2, version2]) => create(OperatorSetIdProtoSchema, { domain: domain2, version: BigInt(version2) })),
+    graph: g
+  });
+}
+function identityModel(irVersion, opset) {
+  return model(
+    graph({
+      name: "probe",
+      nodes: [node2("Identity", ["x"], ["y"])],
+      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
+      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
+    }),
+    { irVersion, opsets: { "": opset } }
+  );
+}
+
+// src/model/encode.ts
+var LARGE_BYTES = 64 * 1024;
+var sortedFieldsCache = /* @__PURE__ */ new WeakMap();
+function sortedFields(schema) {
+  let fields = sortedFieldsCache.get(schema);
+  if (!fields) {
+    fields = schema.fields.concat().sort((a, b) => a.number - b.number);
+    sortedFieldsCache.set(schema, fields);
+  }
+  return fields;
+}
+function fieldValue(message, field) {
+  if (field.oneof) {
+    const oneof = message[field.oneof.localName];
+    return oneof.case === field.localName ? oneof.value : void 0;
+  }
+  return message[field.localName];
+}
+function isLargeField(field, message) {
+  if (field.fieldKind === "scalar") {
+    const value2 = fieldValue(message, field);
+    return value2 instanceof Uint8Array && value2.byteLength >= LARGE_BYTES;
+  }
+  if (field.fieldKind === "message" && !field.delimitedEncoding) {
+    const child = fieldValue(message, field);
+    return child !== void 0 && holdsLargeBytes(field.message, child);
+  }
+  if (field.fieldKind === "list" && field.listKind === "message" && !field.delimitedEncoding) {
+    const items = message[field.localName];
+    return items.some((item) => holdsLargeBytes(field.message, item));
+  }
+  return false;
+}
+var largeCache = /* @__PURE__ */ new WeakMap();
+function holdsLargeBytes(schema, message) {
+  let large = largeCache.get(message);
+  if (large === void 0) {
+    large = sortedFields(schema).some((f) => isFieldSet(message, f) && isLargeField(f, message));
+    largeCache.set(message, large);
+  }
+  return large;
+}
+function varint(value2) {
+  const bytes = [];
+  while (value2 >= 128) {
+    bytes.push(value2 % 128 | 128);
+    value2 = Math.floor(value2 / 128);
+  }
+  bytes.push(value2);
+  return bytes;
+}
+function delimitedHeader(fieldNumber, length) {
+  return Uint8Array.from([...varint(fieldNumber * 8 + 2), ...varint(length)]);
+}
+function partialMessage(schema, message, fields, withUnknown) {
+  const part = create(schema);
+  for (const field of fields) {
+    const key = field.oneof ? field.oneof.localName : field.localName;
+    part[key] = message[key];
+  }
+  if (withUnknown && message.$unknown) part.$unknown = message.$unknown;
+  return part;
+}
+function emitMessage(schema, message, out) {
+  if (!holdsLargeBytes(schema, message)) {
+    const bytes = toBinary(schema, message);
+    out.push(bytes);
+    return bytes.byteLength;
+  }
+  let total = 0;
+  let run2 = [];
+  const flush = (withUnknown) => {
+    if (run2.length === 0 && !(withUnknown && message.$unknown?.length)) return;
+    const bytes = toBinary(schema, partialMessage(schema, message, run2, withUnknown));
+    if (bytes.byteLength > 0) out.push(bytes);
+    total += bytes.byteLength;
+    run2 = [];
+  };
+  for (const field of sortedFields(schema)) {
+    if (!isFieldSet(message, field)) continue;
+    if (!isLargeField(field, message)) {
+      run2.push(field);
+      continue;
+    }
+    flush(false);
+    total += emitLargeField(field, message, out);
+  }
+  flush(true);
+  return total;
+}
+function emitChild(fieldNumber, schema, child, out) {
+  const inner = [];
+  const length = emitMessage(schema, child, inner);
+  const header = delimitedHeader(fieldNumber, length);
+  out.push(header);
+  for (const chunk of inner) out.push(chunk);
+  return header.byteLength + length;
+}
+function emitLargeField(field, message, out) {
+  if (field.fieldKind === "scalar") {
+    const bytes = fieldValue(message, field);
+    const header = delimitedHeader(field.number, bytes.byteLength);
+    out.push(header, bytes);
+    return header.byteLength + bytes.byteLength;
+  }
+  if (field.fieldKind === "message") {
+    return emitChild(field.number, field.message, fieldValue(message, field), out);
+  }
+  if (field.fieldKind === "list" && field.listKind === "message") {
+    let total = 0;
+    for (const item of message[field.localName]) total += emitChild(field.number, field.message, item, out);
+    return total;
+  }
+  throw new Error(`encode: field ${field.toString()} cannot be large`);
+}
+function encodeChunks(schema, message) {
+  const out = [];
+  largeCache = /* @__PURE__ */ new WeakMap();
+  emitMessage(schema, message, out);
+  return out;
+}
+function totalLength(chunks) {
+  let n = 0;
+  for (const c of chunks) n += c.byteLength;
+  return n;
+}
+function encodeModel(model2) {
+  return concatChunks(encodeChunks(ModelProtoSchema, model2));
+}
+function concatChunks(chunks) {
+  const out = new Uint8Array(totalLength(chunks));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+// src/runtime/onnxruntime/providers.ts
+var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
+var GPU_LIBRARIES = {
+  cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
+  tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
+};
+var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
+var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
+async function providerStatuses(facts) {
+  const statuses = [];
+  for (const provider of ALL_PROVIDERS) statuses.push(await statusOf(provider, facts));
+  return statuses;
+}
+async function statusOf(provider, facts) {
+  const backend = provider === "reference" ? "cpu" : provider;
+  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
+  const missing = (reason, fix) => ({ provider, available: false, reason, fix });
+  if (!facts.listed.includes(backend)) {
+    return missing(
+      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
+    );
+  }
+  if (backend === "cuda" || backend === "tensorrt") {
+    if (facts.nvidiaDriver?.present === false) {
+      return missing(
+        `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
+        msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
+      );
+    }
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync4(join2(facts.binFolder, f)));
+    if (absent.length > 0) {
+      return missing(
+        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
+        `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
+      );
+    }
+  }
+  const refusal2 = await facts.probe(provider);
+  if (refusal2 !== null) {
+    return missing(
+      `ONNX Runtime could not create a session on the ${backend} provider: ${refusal2}`,
+      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : `install what the provider loads (${GPU_NEEDS}) where quantgate runs`
+    );
+  }
+  return { provider, available: true, reason: null, fix: null };
+}
+var cached2;
+function availableProviders() {
+  cached2 ??= gatherFacts().then(providerStatuses);
+  return cached2;
+}
+async function selectProviders(request, flag = opt("providers"), statuses) {
+  const all = statuses ?? await availableProviders();
+  if (request !== "auto") {
+    requireAvailable(request, all, flag);
+    return { run: [...request], skipped: [] };
+  }
+  const considered = all.filter((s) => s.provider !== "reference");
+  return {
+    run: considered.filter((s) => s.available).map((s) => s.provider),
+    skipped: considered.filter((s) => !s.available).map((s) => ({ provider: s.provider, reason: s.reason }))
+  };
+}
+function requireAvailable(names, statuses, flag) {
+  const missing = names.map((n) => statuses.find((s) => s.provider === n)).filter((s) => !s.available);
+  if (missing.length === 0) return;
+  const fixes = [...new Map(missing.map((s) => [String(s.fix), s.fix])).values()];
+  throw new BadInputError(
+    msg`${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
+    msg`${joinText(fixes, "; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
+  );
+}
+async function gatherFacts() {
+  const ort = await loadOrt();
+  const packageJson = ortPackageJson();
+  const binFolder = packageJson ? join2(dirname2(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
+  return {
+    ortVersion: ort.env.versions.node ?? ort.env.versions.common,
+    platform: `${process.platform}/${process.arch}`,
+    listed: ort.listSupportedBackends().map((b) => b.name),
+    binFolder: binFolder && existsSync4(binFolder) ? binFolder : null,
+    nvidiaDriver: nvidiaDriver(),
+    probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
+  };
+}
+var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
+function nvidiaDriver() {
+  if (process.platform !== "linux") return null;
+  return existsSync4(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
+}
+function ortPackageJson() {
+  try {
+    return createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
+  } catch {
+    return null;
+  }
+}
+function probeModelBytes() {
+  return encodeModel(identityModel(8, 17));
+}
+async function probeCpu() {
+  const ort = await loadOrt();
+  try {
+    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ["cpu"], logSeverityLevel: 4 });
+    await session.release();
+    return null;
+  } catch (error63) {
+    return error63.message;
+  }
+}
+var CHILD_PROBE = `
+const ort = require(process.env.QG_ORT);
+ort.env.logLevel = 'error';
+ort.InferenceSession.create(new Uint8Array(Buffer.from(process.env.QG_MODEL, 'base64')), { executionProviders: [process.env.QG_PROVIDER] })
+  .then((s) => s.release())
+  .then(() => process.exit(0), (e) => { process.stderr.write('\\nQG_REFUSAL ' + String(e && e.message || e).split('\\n')[0] + '\\n'); process.exit(1); });
+`;
+function refusalFromStderr(stderr) {
+  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const refusal2 = lines.find((l) => l.startsWith("QG_REFUSAL "))?.slice("QG_REFUSAL ".length) ?? null;
+  const logged = lines.filter((l) => /\[E:onnxruntime/.test(l)).map((l) => l.replace(/^.*?(FAIL|EP_FAIL|RUNTIME_EXCEPTION|NOT_IMPLEMENTED|INVALID_ARGUMENT) : /, "").replace(/^.*\] /, ""));
+  const cause = logged.at(-1);
+  if (refusal2 === null) return cause ?? (lines.at(-1) || null);
+  return clip(cause && !refusal2.includes(cause) ? `${refusal2} (${cause})` : refusal2);
+}
+function probeInChild(provider) {
+  const packageJson = ortPackageJson();
+  if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
+  return new Promise((resolve6) => {
+    const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
+      env: { ...process.env, QG_ORT: dirname2(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
+      stdio: ["ignore", "ignore", "pipe"]
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => stderr += d.toString());
+    child.on("error", (error63) => resolve6(error63.message));
+    child.on("close", (code2, signal) => {
+      if (code2 === 0) resolve6(null);
+      else resolve6(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
+    });
+  });
+}
+function clip(line) {
+  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
+}
 
 // src/model/dtypes.ts
 var TABLE = {
@@ -52435,156 +52823,6 @@ function packedByteLength(dataType, count2) {
   const bits = dtypeInfo(dataType).bits;
   return bits === null ? null : Math.ceil(count2 * bits / 8);
 }
-
-// src/model/external-data.ts
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync3 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join2, relative, sep, win32 } from "node:path";
-
-// src/model/walk.ts
-function forEachGraph(model2, visit2) {
-  const walkGraph = (graph2, scope) => {
-    visit2(graph2, scope);
-    for (const node3 of graph2.node) walkNodeSubgraphs(node3, `${scope}/node '${node3.name || node3.opType}'`, walkGraph);
-  };
-  if (model2.graph) walkGraph(model2.graph, "graph");
-  for (const fn of model2.functions) {
-    for (const node3 of fn.node) walkNodeSubgraphs(node3, `function '${fn.name}'/node '${node3.name || node3.opType}'`, walkGraph);
-  }
-  model2.trainingInfo.forEach((info2, i) => {
-    if (info2.initialization) walkGraph(info2.initialization, `trainingInfo[${i}].initialization`);
-    if (info2.algorithm) walkGraph(info2.algorithm, `trainingInfo[${i}].algorithm`);
-  });
-}
-function walkNodeSubgraphs(node3, scope, walkGraph) {
-  for (const attr of node3.attribute) {
-    if (attr.g) walkGraph(attr.g, `${scope}/${attr.name}`);
-    attr.graphs.forEach((g, i) => walkGraph(g, `${scope}/${attr.name}[${i}]`));
-  }
-}
-function forEachNode(model2, visit2) {
-  forEachGraph(model2, (graph2, scope) => {
-    for (const node3 of graph2.node) visit2(node3, scope);
-  });
-  for (const fn of model2.functions) for (const node3 of fn.node) visit2(node3, `function '${fn.name}'`);
-}
-function attributeTensors(attr) {
-  const out = [];
-  if (attr.t) out.push(attr.t);
-  out.push(...attr.tensors);
-  if (attr.sparseTensor) {
-    for (const t of [attr.sparseTensor.values, attr.sparseTensor.indices]) if (t) out.push(t);
-  }
-  for (const s of attr.sparseTensors) for (const t of [s.values, s.indices]) if (t) out.push(t);
-  return out;
-}
-function forEachTensor(model2, visit2) {
-  forEachGraph(model2, (graph2, scope) => {
-    for (const t of graph2.initializer) visit2(t, `${scope}/initializer '${t.name}'`);
-    for (const s of graph2.sparseInitializer) {
-      for (const t of [s.values, s.indices]) if (t) visit2(t, `${scope}/sparse initializer '${s.values?.name ?? ""}'`);
-    }
-    for (const node3 of graph2.node) {
-      for (const attr of node3.attribute) {
-        for (const t of attributeTensors(attr)) visit2(t, `${scope}/node '${node3.name || node3.opType}'/${attr.name}`);
-      }
-    }
-  });
-  for (const fn of model2.functions) {
-    for (const node3 of fn.node) {
-      for (const attr of node3.attribute) {
-        for (const t of attributeTensors(attr)) visit2(t, `function '${fn.name}'/node '${node3.name || node3.opType}'/${attr.name}`);
-      }
-    }
-  }
-}
-
-// src/model/external-data.ts
-function isExternal(tensor) {
-  return tensor.dataLocation === TensorProto_DataLocation.EXTERNAL;
-}
-function externalRef(tensor, modelPath) {
-  const entries = new Map(tensor.externalData.map((e) => [e.key, e.value]));
-  const location = entries.get("location");
-  const bad = (what) => new BadInputError(
-    `${modelPath}: tensor '${tensor.name}' is stored as external data, but ${what}`,
-    "export the model again (onnx.save with save_as_external_data=True writes valid entries)"
-  );
-  if (!location) throw bad("its external_data has no 'location'");
-  const integer2 = (key) => {
-    const raw = entries.get(key);
-    if (raw === void 0) return null;
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw bad(`its '${key}' is '${raw}', not a byte count`);
-    return Number(raw);
-  };
-  return { location, offset: integer2("offset") ?? 0, length: integer2("length"), checksum: entries.get("checksum") ?? null };
-}
-function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
-  const refuse = (why) => new BadInputError(
-    `${modelPath}: tensor '${tensorName}' points at external data '${location}', which ${why}; quantgate only reads external data inside the model's own folder`,
-    `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
-  );
-  if (location.includes("\0")) throw refuse("contains a NUL byte");
-  if (isAbsolute2(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
-  if (location.split(/[\\/]/).includes("..")) throw refuse("has a '..' segment");
-  const candidate = join2(modelDir, location);
-  let real;
-  try {
-    real = realpathSync(candidate);
-  } catch {
-    throw new BadInputError(
-      `${modelPath}: tensor '${tensorName}' is stored in external data file '${location}', which does not exist in ${modelDir}`,
-      "copy the model's external data file(s) next to the .onnx file"
-    );
-  }
-  const root = realpathSync(modelDir);
-  const rel = relative(root, real);
-  if (rel === "" || rel.startsWith("..") || isAbsolute2(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
-  if (!statSync3(real).isFile()) throw refuse("is not a regular file");
-  return real;
-}
-function checkExternalData(model2, modelDir, modelPath) {
-  const files = /* @__PURE__ */ new Map();
-  forEachTensor(model2, (tensor) => {
-    if (!isExternal(tensor)) return;
-    const ref = externalRef(tensor, modelPath);
-    if (!files.has(ref.location)) files.set(ref.location, resolveExternalLocation(modelDir, ref.location, modelPath, tensor.name));
-  });
-  return files;
-}
-var ExternalDataReader = class {
-  fds = /* @__PURE__ */ new Map();
-  open(file2) {
-    let entry = this.fds.get(file2);
-    if (!entry) {
-      const fd = openSync(file2, "r");
-      entry = { fd, size: fstatSync(fd).size };
-      this.fds.set(file2, entry);
-    }
-    return entry;
-  }
-  /** Reads [offset, offset + length) of `file` into a new buffer. */
-  read(file2, offset, length, what) {
-    const { fd, size } = this.open(file2);
-    if (offset + length > size) {
-      throw new BadInputError(
-        `${what}: needs bytes ${offset}..${offset + length} of ${file2}, which has only ${size} bytes (truncated?)`,
-        "copy the external data file again; it must be the one saved with the model"
-      );
-    }
-    const out = new Uint8Array(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, out, done, Math.min(length - done, 1 << 30), offset + done);
-      if (n === 0) throw new Error(`unexpected end of ${file2} at ${offset + done}`);
-      done += n;
-    }
-    return out;
-  }
-  close() {
-    for (const { fd } of this.fds.values()) closeSync(fd);
-    this.fds.clear();
-  }
-};
 
 // src/model/tensor.ts
 function elementCount(dims) {
@@ -52715,6 +52953,496 @@ function makeTensor(name, dataType, dims, values) {
     rawData: new Uint8Array(raw)
   });
 }
+
+// src/runtime/onnxruntime/tensor.ts
+var ORT_TYPES = {
+  float32: TensorProto_DataType.FLOAT,
+  float64: TensorProto_DataType.DOUBLE,
+  float16: TensorProto_DataType.FLOAT16,
+  int8: TensorProto_DataType.INT8,
+  uint8: TensorProto_DataType.UINT8,
+  int16: TensorProto_DataType.INT16,
+  uint16: TensorProto_DataType.UINT16,
+  int32: TensorProto_DataType.INT32,
+  uint32: TensorProto_DataType.UINT32,
+  int64: TensorProto_DataType.INT64,
+  uint64: TensorProto_DataType.UINT64,
+  bool: TensorProto_DataType.BOOL,
+  int4: TensorProto_DataType.INT4,
+  uint4: TensorProto_DataType.UINT4
+};
+function ortTypeName(dataType) {
+  for (const [name, type2] of Object.entries(ORT_TYPES)) if (type2 === dataType) return name;
+  return void 0;
+}
+function dataTypeOfOrt(type2) {
+  return ORT_TYPES[type2];
+}
+function toOrtTensor(ort, dataType, dims, bytes) {
+  const type2 = ortTypeName(dataType);
+  if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
+  if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims);
+  return new ort.Tensor(type2, typedView(dataType, bytes), dims);
+}
+function hostToOrt(ort, tensor) {
+  const type2 = ortTypeName(tensor.dataType);
+  if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(tensor.dataType)}`);
+  return new ort.Tensor(type2, tensor.data, tensor.dims);
+}
+function fromOrtTensor(tensor) {
+  const dataType = dataTypeOfOrt(tensor.type);
+  if (dataType === void 0) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor, which quantgate does not handle`);
+  const data = tensor.data;
+  if (typeof data === "string" || Array.isArray(data)) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor without numeric data`);
+  const typed = data.constructor.name === "Float16Array" ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
+  return { dataType, dims: [...tensor.dims], data: typed };
+}
+
+// src/runtime/onnxruntime/session-options.ts
+function resolveSessionSettings(provider, settings) {
+  if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
+    throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
+  }
+  return {
+    threads: settings.threads ?? null,
+    // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
+    // float, which any level of graph optimisation would fuse into integer kernels.
+    graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
+    allowSpinning: settings.allowSpinning ?? true
+  };
+}
+function executionProviders(provider) {
+  switch (provider) {
+    case "cpu":
+    case "reference":
+      return ["cpu"];
+    case "cuda":
+      return ["cuda", "cpu"];
+    case "tensorrt":
+      return ["tensorrt", "cuda", "cpu"];
+  }
+}
+function sessionOptions(provider, settings) {
+  return {
+    executionProviders: executionProviders(provider),
+    graphOptimizationLevel: settings.graphOptimization,
+    ...settings.threads !== null ? { intraOpNumThreads: settings.threads } : {},
+    executionMode: "sequential",
+    // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" } } }
+  };
+}
+
+// src/runtime/onnxruntime/runner.ts
+var OnnxRuntimeRunner = class {
+  runtime = "onnxruntime";
+  provider;
+  settings;
+  modelPath;
+  ort;
+  ortSession;
+  state = "new";
+  inFlight = 0;
+  constructor(options2) {
+    this.modelPath = options2.modelPath;
+    this.provider = options2.provider;
+    this.settings = resolveSessionSettings(options2.provider, options2);
+  }
+  async load() {
+    if (this.state !== "new") throw new Error(`load() called on a runner that is ${this.state}`);
+    this.state = "loading";
+    try {
+      this.ort = await loadOrt();
+      const start = process.hrtime.bigint();
+      this.ortSession = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
+      const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+      this.state = "loaded";
+      return { loadMs, inputNames: [...this.ortSession.inputNames], outputNames: [...this.ortSession.outputNames] };
+    } catch (error63) {
+      this.state = "new";
+      throw error63;
+    }
+  }
+  async run(feeds, outputs) {
+    const session = this.loaded("run");
+    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
+    return Object.fromEntries(Object.entries(results).map(([name, value2]) => [name, fromOrtTensor(value2)]));
+  }
+  /**
+   * Converts `feeds` once and returns the cheapest repeated run of them: what the benchmark
+   * times, so that the loop costs what a bare `session.run` loop costs.
+   */
+  bind(feeds) {
+    const session = this.loaded("bind");
+    const ortFeeds = this.toOrtFeeds(feeds);
+    return async () => {
+      this.inFlight++;
+      try {
+        await session.run(ortFeeds);
+      } finally {
+        this.inFlight--;
+      }
+    };
+  }
+  /**
+   * The underlying session, for measuring this runner against a bare `session.run` loop on the
+   * same session (bench/harness-overhead.ts). The pipeline goes through run() and bind().
+   */
+  get session() {
+    return this.ortSession;
+  }
+  async dispose() {
+    if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.modelPath} still in flight`);
+    if (this.state === "loading") throw new Error("dispose() refused: the session is still loading");
+    const session = this.ortSession;
+    this.ortSession = void 0;
+    this.state = "disposed";
+    await session?.release();
+  }
+  loaded(what) {
+    if (this.state !== "loaded" || !this.ortSession) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
+    return this.ortSession;
+  }
+  async track(work) {
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+    }
+  }
+  toOrtFeeds(feeds) {
+    const ort = this.ort;
+    return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
+  }
+};
+
+// src/runtime/onnxruntime/backend.ts
+var VARIANTS_BY_PROVIDER = {
+  cpu: ["fp32", "int8.ort"],
+  cuda: ["fp32", "int8.trt"],
+  tensorrt: ["fp32", "int8.trt"],
+  reference: ["int8.trt"]
+};
+var GPU_PROVIDERS = /* @__PURE__ */ new Set(["cuda", "tensorrt"]);
+var available;
+var onnxRuntimeBackend = {
+  name: "onnxruntime",
+  title: "ONNX Runtime",
+  referenceProvider: "cpu",
+  availability() {
+    available ??= loadOrt().then(
+      () => ({ available: true, reason: null, fix: null }),
+      (error63) => ({
+        available: false,
+        reason: error63.message,
+        fix: "install onnxruntime-node where quantgate runs (npm ci)"
+      })
+    );
+    return available;
+  },
+  async planRows(request) {
+    const providers = await selectProviders(request.providers);
+    const rows = [];
+    const grid = (provider, skip) => {
+      for (const variant of VARIANTS_BY_PROVIDER[provider]) for (const batch of request.batchSizes) rows.push({ provider, variant, batch, timed: true, skip });
+    };
+    for (const provider of providers.run) grid(provider, null);
+    for (const { provider, reason } of providers.skipped) grid(provider, reason);
+    rows.push({ provider: "reference", variant: "int8.trt", batch: request.evaluationBatch, timed: false, skip: null });
+    return rows;
+  },
+  open(options2) {
+    return new OnnxRuntimeRunner({
+      modelPath: options2.modelPath,
+      provider: options2.provider,
+      ...options2.threads !== void 0 ? { threads: options2.threads } : {},
+      ...options2.interleaved ? { allowSpinning: false } : {}
+    });
+  },
+  async prime(provider) {
+    const ort = await loadOrt();
+    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: executionProviders(provider) });
+    await session.run({ x: new ort.Tensor("float32", new Float32Array(1), [1]) });
+    await session.release();
+  },
+  usesDevice(provider) {
+    return GPU_PROVIDERS.has(provider);
+  }
+};
+
+// src/runtime/tensorrt/availability.ts
+import { execFile } from "node:child_process";
+import { existsSync as existsSync5, readdirSync } from "node:fs";
+import { join as join3 } from "node:path";
+var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
+function searchDirectories(env) {
+  const dirs = [
+    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
+    ...env.TENSORRT_ROOT ? [join3(env.TENSORRT_ROOT, "lib")] : [],
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/local/lib",
+    "/usr/local/cuda/lib64",
+    "/usr/local/tensorrt/lib",
+    "/opt/tensorrt/lib"
+  ];
+  return [...new Set(dirs.filter(Boolean))];
+}
+function ldconfigLibraries() {
+  return new Promise((resolve6) => {
+    execFile("ldconfig", ["-p"], { timeout: 3e3 }, (error63, stdout) => {
+      if (error63) return resolve6([]);
+      resolve6(
+        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
+      );
+    });
+  });
+}
+async function tensorRtAvailability(env = process.env) {
+  if (process.platform !== "linux") {
+    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
+  }
+  let library = null;
+  for (const dir of searchDirectories(env)) {
+    if (!existsSync5(dir)) continue;
+    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
+    if (match) {
+      library = join3(dir, match);
+      break;
+    }
+  }
+  library ??= (await ldconfigLibraries())[0] ?? null;
+  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
+}
+
+// src/runtime/tensorrt/backend.ts
+var available2;
+function check2() {
+  available2 ??= tensorRtAvailability().then((a) => ({
+    available: a.available,
+    reason: a.reason,
+    fix: a.available ? null : "run on a GPU runner with TensorRT installed"
+  }));
+  return available2;
+}
+async function refuse() {
+  const { reason } = await check2();
+  throw new Error(`TensorRT cannot run here: ${reason ?? "unknown reason"}`);
+}
+var tensorRtBackend = {
+  name: "tensorrt",
+  title: "TensorRT",
+  availability: check2,
+  async planRows(request) {
+    const { reason } = await check2();
+    return request.batchSizes.map((batch) => ({ provider: "tensorrt", variant: "int8.trt", batch, timed: true, skip: reason }));
+  },
+  open() {
+    throw new Error("TensorRT runners need the native addon, which this version does not build");
+  },
+  prime: refuse,
+  usesDevice() {
+    return true;
+  }
+};
+
+// src/runtime/registry.ts
+var BACKENDS = [onnxRuntimeBackend, tensorRtBackend];
+function backendNamed(name, backends = BACKENDS) {
+  const backend = backends.find((b) => b.name === name);
+  if (!backend) throw new Error(`no backend named '${name}' is registered (registered: ${backends.map((b) => b.name).join(", ")})`);
+  return backend;
+}
+
+// src/pipeline/process-host.ts
+var spawnShell = (command, { cwd, onLine }) => new Promise((resolve6, reject) => {
+  const child = spawn2(command, { cwd, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+  const lines = (chunk) => {
+    for (const line of chunk.toString().split("\n")) if (line) onLine(line);
+  };
+  child.stdout.on("data", lines);
+  child.stderr.on("data", lines);
+  child.on("error", reject);
+  child.on("close", (code2, signal) => resolve6({ code: code2, signal }));
+});
+var EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 };
+function processInterrupts(exit = (code2) => process.exit(code2)) {
+  const handlers = /* @__PURE__ */ new Set();
+  const onSignal = (signal) => {
+    for (const handler of handlers) handler(signal);
+    exit(EXIT_STATUS[signal] ?? 1);
+  };
+  return {
+    onInterrupt(handler) {
+      if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.on(signal, onSignal);
+      handlers.add(handler);
+      return () => {
+        handlers.delete(handler);
+        if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.removeListener(signal, onSignal);
+      };
+    }
+  };
+}
+function processHost() {
+  return { backends: BACKENDS, exec: spawnShell, interrupts: processInterrupts() };
+}
+
+// src/pipeline/run.ts
+import { rmSync as rmSync3 } from "node:fs";
+import { join as join11, relative as relative3 } from "node:path";
+
+// src/model/external-data.ts
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync3 } from "node:fs";
+import { isAbsolute as isAbsolute2, join as join4, relative, sep, win32 } from "node:path";
+
+// src/model/walk.ts
+function forEachGraph(model2, visit2) {
+  const walkGraph = (graph2, scope) => {
+    visit2(graph2, scope);
+    for (const node3 of graph2.node) walkNodeSubgraphs(node3, `${scope}/node '${node3.name || node3.opType}'`, walkGraph);
+  };
+  if (model2.graph) walkGraph(model2.graph, "graph");
+  for (const fn of model2.functions) {
+    for (const node3 of fn.node) walkNodeSubgraphs(node3, `function '${fn.name}'/node '${node3.name || node3.opType}'`, walkGraph);
+  }
+  model2.trainingInfo.forEach((info2, i) => {
+    if (info2.initialization) walkGraph(info2.initialization, `trainingInfo[${i}].initialization`);
+    if (info2.algorithm) walkGraph(info2.algorithm, `trainingInfo[${i}].algorithm`);
+  });
+}
+function walkNodeSubgraphs(node3, scope, walkGraph) {
+  for (const attr of node3.attribute) {
+    if (attr.g) walkGraph(attr.g, `${scope}/${attr.name}`);
+    attr.graphs.forEach((g, i) => walkGraph(g, `${scope}/${attr.name}[${i}]`));
+  }
+}
+function forEachNode(model2, visit2) {
+  forEachGraph(model2, (graph2, scope) => {
+    for (const node3 of graph2.node) visit2(node3, scope);
+  });
+  for (const fn of model2.functions) for (const node3 of fn.node) visit2(node3, `function '${fn.name}'`);
+}
+function attributeTensors(attr) {
+  const out = [];
+  if (attr.t) out.push(attr.t);
+  out.push(...attr.tensors);
+  if (attr.sparseTensor) {
+    for (const t of [attr.sparseTensor.values, attr.sparseTensor.indices]) if (t) out.push(t);
+  }
+  for (const s of attr.sparseTensors) for (const t of [s.values, s.indices]) if (t) out.push(t);
+  return out;
+}
+function forEachTensor(model2, visit2) {
+  forEachGraph(model2, (graph2, scope) => {
+    for (const t of graph2.initializer) visit2(t, `${scope}/initializer '${t.name}'`);
+    for (const s of graph2.sparseInitializer) {
+      for (const t of [s.values, s.indices]) if (t) visit2(t, `${scope}/sparse initializer '${s.values?.name ?? ""}'`);
+    }
+    for (const node3 of graph2.node) {
+      for (const attr of node3.attribute) {
+        for (const t of attributeTensors(attr)) visit2(t, `${scope}/node '${node3.name || node3.opType}'/${attr.name}`);
+      }
+    }
+  });
+  for (const fn of model2.functions) {
+    for (const node3 of fn.node) {
+      for (const attr of node3.attribute) {
+        for (const t of attributeTensors(attr)) visit2(t, `function '${fn.name}'/node '${node3.name || node3.opType}'/${attr.name}`);
+      }
+    }
+  }
+}
+
+// src/model/external-data.ts
+function isExternal(tensor) {
+  return tensor.dataLocation === TensorProto_DataLocation.EXTERNAL;
+}
+function externalRef(tensor, modelPath) {
+  const entries = new Map(tensor.externalData.map((e) => [e.key, e.value]));
+  const location = entries.get("location");
+  const bad = (what) => new BadInputError(
+    `${modelPath}: tensor '${tensor.name}' is stored as external data, but ${what}`,
+    "export the model again (onnx.save with save_as_external_data=True writes valid entries)"
+  );
+  if (!location) throw bad("its external_data has no 'location'");
+  const integer2 = (key) => {
+    const raw = entries.get(key);
+    if (raw === void 0) return null;
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw bad(`its '${key}' is '${raw}', not a byte count`);
+    return Number(raw);
+  };
+  return { location, offset: integer2("offset") ?? 0, length: integer2("length"), checksum: entries.get("checksum") ?? null };
+}
+function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
+  const refuse2 = (why) => new BadInputError(
+    `${modelPath}: tensor '${tensorName}' points at external data '${location}', which ${why}; quantgate only reads external data inside the model's own folder`,
+    `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
+  );
+  if (location.includes("\0")) throw refuse2("contains a NUL byte");
+  if (isAbsolute2(location) || win32.isAbsolute(location)) throw refuse2("is an absolute path");
+  if (location.split(/[\\/]/).includes("..")) throw refuse2("has a '..' segment");
+  const candidate = join4(modelDir, location);
+  let real;
+  try {
+    real = realpathSync(candidate);
+  } catch {
+    throw new BadInputError(
+      `${modelPath}: tensor '${tensorName}' is stored in external data file '${location}', which does not exist in ${modelDir}`,
+      "copy the model's external data file(s) next to the .onnx file"
+    );
+  }
+  const root = realpathSync(modelDir);
+  const rel = relative(root, real);
+  if (rel === "" || rel.startsWith("..") || isAbsolute2(rel) || rel.split(sep)[0] === "..") throw refuse2(`resolves to ${real}, outside the model's folder`);
+  if (!statSync3(real).isFile()) throw refuse2("is not a regular file");
+  return real;
+}
+function checkExternalData(model2, modelDir, modelPath) {
+  const files = /* @__PURE__ */ new Map();
+  forEachTensor(model2, (tensor) => {
+    if (!isExternal(tensor)) return;
+    const ref = externalRef(tensor, modelPath);
+    if (!files.has(ref.location)) files.set(ref.location, resolveExternalLocation(modelDir, ref.location, modelPath, tensor.name));
+  });
+  return files;
+}
+var ExternalDataReader = class {
+  fds = /* @__PURE__ */ new Map();
+  open(file2) {
+    let entry = this.fds.get(file2);
+    if (!entry) {
+      const fd = openSync(file2, "r");
+      entry = { fd, size: fstatSync(fd).size };
+      this.fds.set(file2, entry);
+    }
+    return entry;
+  }
+  /** Reads [offset, offset + length) of `file` into a new buffer. */
+  read(file2, offset, length, what) {
+    const { fd, size } = this.open(file2);
+    if (offset + length > size) {
+      throw new BadInputError(
+        `${what}: needs bytes ${offset}..${offset + length} of ${file2}, which has only ${size} bytes (truncated?)`,
+        "copy the external data file again; it must be the one saved with the model"
+      );
+    }
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, Math.min(length - done, 1 << 30), offset + done);
+      if (n === 0) throw new Error(`unexpected end of ${file2} at ${offset + done}`);
+      done += n;
+    }
+    return out;
+  }
+  close() {
+    for (const { fd } of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+};
 
 // src/model/signature.ts
 function describeType(type2) {
@@ -52874,7 +53602,20 @@ var runSchema = external_exports.object({
    * The paired counts behind accuracyLossPp: samples FP32 got right and this run got wrong
    * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
    */
-  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional()
+  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional(),
+  /**
+   * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
+   * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
+   * files written before it was recorded.
+   */
+  settings: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()])).nullable().optional(),
+  /**
+   * The timed rounds: `group` names the rows timed together, interleaved round by round (every
+   * model of one runtime, provider and batch), and `p50Ms` is each round's median latency in
+   * round order, so that round i of two rows of a group pairs up (speedups are medians of these
+   * paired ratios). Null where the row was not timed.
+   */
+  rounds: external_exports.object({ group: external_exports.string(), p50Ms: external_exports.array(external_exports.number().nonnegative()) }).nullable().optional()
 });
 var modelFileSchema = external_exports.object({
   path: external_exports.string(),
@@ -52946,6 +53687,17 @@ var evaluationSchema = external_exports.object({
   classAxis: external_exports.number().int(),
   source: external_exports.string()
 });
+var benchmarkSettingsSchema = external_exports.object({
+  /** Untimed runs before timing, ms. */
+  warmupMs: external_exports.number().nonnegative(),
+  /** Timed iterations and wall time, at least, per row. */
+  minIterations: external_exports.number().int().positive(),
+  minMs: external_exports.number().nonnegative(),
+  /** Rounds the timed phase is split into. */
+  rounds: external_exports.number().int().positive(),
+  /** Every model of one (runtime, provider, batch) was timed interleaved, round by round. */
+  interleaved: external_exports.boolean()
+});
 var thresholdsSchema = external_exports.object({
   /** --max-accuracy-drop, percentage points. */
   maxAccuracyDrop: nullableNumber,
@@ -52976,7 +53728,9 @@ var resultsSchema = external_exports.object({
   /** Set when the run was cut short (a signal, a failed stage): what exists was measured. */
   incomplete: external_exports.string().nullable(),
   /** The quantgate command line that reproduces this run, paths as the user gave them. */
-  command: external_exports.string().nullable().optional()
+  command: external_exports.string().nullable().optional(),
+  /** How the benchmark ran; absent in files written before it was recorded. */
+  benchmark: benchmarkSettingsSchema.nullable().optional()
 }).loose();
 
 // src/compare/read-results.ts
@@ -53046,7 +53800,7 @@ import { stat as stat3 } from "node:fs/promises";
 
 // src/data/files.ts
 import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import { extname, join as join3 } from "node:path";
+import { extname, join as join5 } from "node:path";
 var IMAGE_EXTENSIONS = [".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".gif", ".avif", ".bmp"];
 function fileKind(name) {
   const ext = extname(name).toLowerCase();
@@ -53065,7 +53819,7 @@ async function listFolder(folder) {
   const entries = (await readdir2(folder, { withFileTypes: true })).filter((e) => !isHidden(e.name)).sort((a, b) => byteOrder(a.name, b.name));
   return Promise.all(
     entries.map(async (entry) => {
-      const path = join3(folder, entry.name);
+      const path = join5(folder, entry.name);
       const isFolder = entry.isSymbolicLink() ? (await stat2(path).catch(() => void 0))?.isDirectory() ?? false : entry.isDirectory();
       return { name: entry.name, path, kind: isFolder ? "folder" : fileKind(entry.name) };
     })
@@ -53073,12 +53827,12 @@ async function listFolder(folder) {
 }
 
 // src/data/sharp.ts
-var loaded;
+var loaded2;
 function loadSharp() {
-  loaded ??= import("sharp").then(
+  loaded2 ??= import("sharp").then(
     (m) => m.default,
     (error63) => {
-      loaded = void 0;
+      loaded2 = void 0;
       throw new BadInputError(
         msg`sharp, which decodes images for ${setting("preprocess", "imagenet")}, could not be loaded: ${error63.message.split("\n")[0]}`,
         "reinstall quantgate's dependencies (npm ci), or give the data as .npy/.npz instead of images",
@@ -53086,11 +53840,11 @@ function loadSharp() {
       );
     }
   );
-  return loaded;
+  return loaded2;
 }
 
 // src/data/shapes.ts
-import { dirname as dirname2 } from "node:path";
+import { dirname as dirname3 } from "node:path";
 
 // src/data/location.ts
 function describeLocation(location) {
@@ -53348,7 +54102,7 @@ function dataTypeError(input2, wrong, what) {
   const target = numpyType(input2.dataType);
   if (!target) return new BadInputError(problem, `numpy has no ${want} type: feed ${want} through another form, or re-export the model with a ${have} input`);
   const transform2 = `a.astype(${target})`;
-  const folders = new Set(wrong.map((a) => a.location.kind === "npy" ? dirname2(a.location.path) : ""));
+  const folders = new Set(wrong.map((a) => a.location.kind === "npy" ? dirname3(a.location.path) : ""));
   const folder = [...folders][0];
   const command = wrong.length > 1 && folders.size === 1 && folder ? rewriteFolderCommand(folder, transform2) : rewriteCommand(first.location, transform2);
   return new BadInputError(problem, `convert it to ${want} (${".astype(" + target + ")"}): ${command}`);
@@ -54425,55 +55179,9 @@ function textLabels(path, bytes, what) {
   return values;
 }
 
-// src/engine/availability.ts
-import { execFile } from "node:child_process";
-import { existsSync as existsSync4, readdirSync } from "node:fs";
-import { join as join4 } from "node:path";
-var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
-function searchDirectories(env) {
-  const dirs = [
-    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
-    ...env.TENSORRT_ROOT ? [join4(env.TENSORRT_ROOT, "lib")] : [],
-    "/usr/lib/x86_64-linux-gnu",
-    "/usr/lib/aarch64-linux-gnu",
-    "/usr/lib64",
-    "/usr/local/lib",
-    "/usr/local/cuda/lib64",
-    "/usr/local/tensorrt/lib",
-    "/opt/tensorrt/lib"
-  ];
-  return [...new Set(dirs.filter(Boolean))];
-}
-function ldconfigLibraries() {
-  return new Promise((resolve6) => {
-    execFile("ldconfig", ["-p"], { timeout: 3e3 }, (error63, stdout) => {
-      if (error63) return resolve6([]);
-      resolve6(
-        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
-      );
-    });
-  });
-}
-async function tensorRtAvailability(env = process.env) {
-  if (process.platform !== "linux") {
-    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
-  }
-  let library = null;
-  for (const dir of searchDirectories(env)) {
-    if (!existsSync4(dir)) continue;
-    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
-    if (match) {
-      library = join4(dir, match);
-      break;
-    }
-  }
-  library ??= (await ldconfigLibraries())[0] ?? null;
-  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
-}
-
 // src/version.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/paths.ts
 import { isAbsolute as isAbsolute3, relative as relative2 } from "node:path";
@@ -54485,28 +55193,7 @@ function pathInside(base, path) {
 }
 
 // src/version.ts
-var VERSION = JSON.parse(readFileSync3(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
-
-// src/runtime/onnxruntime.ts
-var loaded2;
-function loadOrt() {
-  loaded2 ??= import("onnxruntime-node").then(
-    (m) => m.default ?? m,
-    (error63) => {
-      loaded2 = void 0;
-      throw new BadInputError(
-        `onnxruntime-node could not be loaded: ${error63.message}`,
-        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
-        { cause: error63 }
-      );
-    }
-  );
-  return loaded2;
-}
-async function ortVersion() {
-  const ort = await loadOrt();
-  return ort.env.versions.node ?? ort.env.versions.common;
-}
+var VERSION = JSON.parse(readFileSync3(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/environment/cpu-int8.ts
 var INT8_FEATURES = ["avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx_vnni_int8", "amx_tile", "amx_int8", "asimddp", "i8mm"];
@@ -54837,7 +55524,7 @@ import { resolve as resolve3 } from "node:path";
 // src/model/model.ts
 import { createHash } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { basename, dirname as dirname3 } from "node:path";
+import { basename, dirname as dirname4 } from "node:path";
 var OnnxModel = class {
   constructor(proto, path, fileBytes, externalFiles = /* @__PURE__ */ new Map()) {
     this.proto = proto;
@@ -54851,7 +55538,7 @@ var OnnxModel = class {
   externalFiles;
   reader = new ExternalDataReader();
   get dir() {
-    return dirname3(this.path);
+    return dirname4(this.path);
   }
   /** The file name without `.onnx`: the `<name>` of the output files. */
   get name() {
@@ -54995,221 +55682,6 @@ function checkStructure(proto, label) {
   }
 }
 
-// src/model/encode.ts
-var LARGE_BYTES = 64 * 1024;
-var sortedFieldsCache = /* @__PURE__ */ new WeakMap();
-function sortedFields(schema) {
-  let fields = sortedFieldsCache.get(schema);
-  if (!fields) {
-    fields = schema.fields.concat().sort((a, b) => a.number - b.number);
-    sortedFieldsCache.set(schema, fields);
-  }
-  return fields;
-}
-function fieldValue(message, field) {
-  if (field.oneof) {
-    const oneof = message[field.oneof.localName];
-    return oneof.case === field.localName ? oneof.value : void 0;
-  }
-  return message[field.localName];
-}
-function isLargeField(field, message) {
-  if (field.fieldKind === "scalar") {
-    const value2 = fieldValue(message, field);
-    return value2 instanceof Uint8Array && value2.byteLength >= LARGE_BYTES;
-  }
-  if (field.fieldKind === "message" && !field.delimitedEncoding) {
-    const child = fieldValue(message, field);
-    return child !== void 0 && holdsLargeBytes(field.message, child);
-  }
-  if (field.fieldKind === "list" && field.listKind === "message" && !field.delimitedEncoding) {
-    const items = message[field.localName];
-    return items.some((item) => holdsLargeBytes(field.message, item));
-  }
-  return false;
-}
-var largeCache = /* @__PURE__ */ new WeakMap();
-function holdsLargeBytes(schema, message) {
-  let large = largeCache.get(message);
-  if (large === void 0) {
-    large = sortedFields(schema).some((f) => isFieldSet(message, f) && isLargeField(f, message));
-    largeCache.set(message, large);
-  }
-  return large;
-}
-function varint(value2) {
-  const bytes = [];
-  while (value2 >= 128) {
-    bytes.push(value2 % 128 | 128);
-    value2 = Math.floor(value2 / 128);
-  }
-  bytes.push(value2);
-  return bytes;
-}
-function delimitedHeader(fieldNumber, length) {
-  return Uint8Array.from([...varint(fieldNumber * 8 + 2), ...varint(length)]);
-}
-function partialMessage(schema, message, fields, withUnknown) {
-  const part = create(schema);
-  for (const field of fields) {
-    const key = field.oneof ? field.oneof.localName : field.localName;
-    part[key] = message[key];
-  }
-  if (withUnknown && message.$unknown) part.$unknown = message.$unknown;
-  return part;
-}
-function emitMessage(schema, message, out) {
-  if (!holdsLargeBytes(schema, message)) {
-    const bytes = toBinary(schema, message);
-    out.push(bytes);
-    return bytes.byteLength;
-  }
-  let total = 0;
-  let run2 = [];
-  const flush = (withUnknown) => {
-    if (run2.length === 0 && !(withUnknown && message.$unknown?.length)) return;
-    const bytes = toBinary(schema, partialMessage(schema, message, run2, withUnknown));
-    if (bytes.byteLength > 0) out.push(bytes);
-    total += bytes.byteLength;
-    run2 = [];
-  };
-  for (const field of sortedFields(schema)) {
-    if (!isFieldSet(message, field)) continue;
-    if (!isLargeField(field, message)) {
-      run2.push(field);
-      continue;
-    }
-    flush(false);
-    total += emitLargeField(field, message, out);
-  }
-  flush(true);
-  return total;
-}
-function emitChild(fieldNumber, schema, child, out) {
-  const inner = [];
-  const length = emitMessage(schema, child, inner);
-  const header = delimitedHeader(fieldNumber, length);
-  out.push(header);
-  for (const chunk of inner) out.push(chunk);
-  return header.byteLength + length;
-}
-function emitLargeField(field, message, out) {
-  if (field.fieldKind === "scalar") {
-    const bytes = fieldValue(message, field);
-    const header = delimitedHeader(field.number, bytes.byteLength);
-    out.push(header, bytes);
-    return header.byteLength + bytes.byteLength;
-  }
-  if (field.fieldKind === "message") {
-    return emitChild(field.number, field.message, fieldValue(message, field), out);
-  }
-  if (field.fieldKind === "list" && field.listKind === "message") {
-    let total = 0;
-    for (const item of message[field.localName]) total += emitChild(field.number, field.message, item, out);
-    return total;
-  }
-  throw new Error(`encode: field ${field.toString()} cannot be large`);
-}
-function encodeChunks(schema, message) {
-  const out = [];
-  largeCache = /* @__PURE__ */ new WeakMap();
-  emitMessage(schema, message, out);
-  return out;
-}
-function totalLength(chunks) {
-  let n = 0;
-  for (const c of chunks) n += c.byteLength;
-  return n;
-}
-function encodeModel(model2) {
-  return concatChunks(encodeChunks(ModelProtoSchema, model2));
-}
-function concatChunks(chunks) {
-  const out = new Uint8Array(totalLength(chunks));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
-// src/model/build.ts
-function valueInfo(name, elemType, shape) {
-  return create(ValueInfoProtoSchema, {
-    name,
-    type: create(TypeProtoSchema, {
-      value: {
-        case: "tensorType",
-        value: create(TypeProto_TensorSchema, {
-          elemType,
-          ...shape === null ? {} : {
-            shape: create(TensorShapeProtoSchema, {
-              dim: shape.map(
-                (d) => create(TensorShapeProto_DimensionSchema, {
-                  value: d === null ? { case: void 0 } : typeof d === "number" ? { case: "dimValue", value: BigInt(d) } : { case: "dimParam", value: d }
-                })
-              )
-            })
-          }
-        })
-      }
-    })
-  });
-}
-function attribute(name, value2) {
-  if (typeof value2 === "bigint") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: value2 });
-  if (typeof value2 === "number") {
-    return Number.isInteger(value2) && !Object.is(value2, -0) ? create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value2) }) : create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: value2 });
-  }
-  if (typeof value2 === "string") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value2) });
-  if (Array.isArray(value2)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value2.map((v) => BigInt(v)) });
-  if ("floats" in value2) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: value2.floats });
-  if ("ints" in value2) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value2.ints.map((v) => BigInt(v)) });
-  if (value2.$typeName === "onnx.TensorProto") return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.TENSOR, t: value2 });
-  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g: value2 });
-}
-function node2(opType, inputs, outputs, options2 = {}) {
-  return create(NodeProtoSchema, {
-    opType,
-    input: [...inputs],
-    output: [...outputs],
-    name: options2.name ?? "",
-    ...options2.domain !== void 0 ? { domain: options2.domain } : {},
-    attribute: Object.entries(options2.attributes ?? {}).map(([k, v]) => attribute(k, v))
-  });
-}
-function graph(parts) {
-  return create(GraphProtoSchema, {
-    name: parts.name ?? "graph",
-    node: parts.nodes,
-    input: parts.inputs,
-    output: parts.outputs,
-    initializer: parts.initializers ?? [],
-    valueInfo: parts.valueInfo ?? []
-  });
-}
-function model(g, options2 = {}) {
-  const opsets = options2.opsets ?? { "": 17 };
-  return create(ModelProtoSchema, {
-    irVersion: BigInt(options2.irVersion ?? 8),
-    producerName: options2.producer ?? "quantgate",
-    opsetImport: Object.entries(opsets).map(([domain2, version2]) => create(OperatorSetIdProtoSchema, { domain: domain2, version: BigInt(version2) })),
-    graph: g
-  });
-}
-function identityModel(irVersion, opset) {
-  return model(
-    graph({
-      name: "probe",
-      nodes: [node2("Identity", ["x"], ["y"])],
-      inputs: [valueInfo("x", TensorProto_DataType.FLOAT, [1])],
-      outputs: [valueInfo("y", TensorProto_DataType.FLOAT, [1])]
-    }),
-    { irVersion, opsets: { "": opset } }
-  );
-}
-
 // src/model/runtime-support.ts
 function probeModel(irVersion, opset) {
   return encodeModel(identityModel(irVersion, opset));
@@ -55224,9 +55696,9 @@ async function refusal(bytes) {
     return error63.message;
   }
 }
-var cached2;
+var cached3;
 function runtimeLimits() {
-  cached2 ??= (async () => {
+  cached3 ??= (async () => {
     const version2 = await ortVersion();
     const irMessage = await refusal(probeModel(1e3, 7));
     const ir = /max supported IR version:\s*(\d+)/i.exec(irMessage ?? "");
@@ -55235,7 +55707,7 @@ function runtimeLimits() {
     const opset = /till opset\s*(\d+)/i.exec(opsetMessage ?? "");
     return { ortVersion: version2, maxIrVersion, maxOpset: opset ? Number(opset[1]) : null };
   })();
-  return cached2;
+  return cached3;
 }
 function runtimeSupportProblem(signature, limits, label) {
   const problems = [];
@@ -55275,16 +55747,16 @@ function cloneModel(model2) {
 
 // src/quantize/quantize.ts
 import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync5 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/model/write.ts
 import { closeSync as closeSync2, mkdirSync, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
-import { basename as basename2, dirname as dirname4, resolve as resolve4 } from "node:path";
+import { basename as basename2, dirname as dirname5, resolve as resolve4 } from "node:path";
 var AUTO_EXTERNAL_BYTES = 1.5 * 2 ** 30;
 var ALIGN = 4096;
 function writeModel(proto, path, source, options2 = {}) {
   const target = resolve4(path);
-  mkdirSync(dirname4(target), { recursive: true });
+  mkdirSync(dirname5(target), { recursive: true });
   const placements = planExternal(proto, options2);
   const dataName = `${basename2(target)}.data`;
   const written = [];
@@ -55789,50 +56261,6 @@ function applyPlan(editor, model2, plan, ranges, options2) {
   editor.sortTopologically();
 }
 
-// src/runtime/ort-tensor.ts
-var ORT_TYPES = {
-  float32: TensorProto_DataType.FLOAT,
-  float64: TensorProto_DataType.DOUBLE,
-  float16: TensorProto_DataType.FLOAT16,
-  int8: TensorProto_DataType.INT8,
-  uint8: TensorProto_DataType.UINT8,
-  int16: TensorProto_DataType.INT16,
-  uint16: TensorProto_DataType.UINT16,
-  int32: TensorProto_DataType.INT32,
-  uint32: TensorProto_DataType.UINT32,
-  int64: TensorProto_DataType.INT64,
-  uint64: TensorProto_DataType.UINT64,
-  bool: TensorProto_DataType.BOOL,
-  int4: TensorProto_DataType.INT4,
-  uint4: TensorProto_DataType.UINT4
-};
-function ortTypeName(dataType) {
-  for (const [name, type2] of Object.entries(ORT_TYPES)) if (type2 === dataType) return name;
-  return void 0;
-}
-function dataTypeOfOrt(type2) {
-  return ORT_TYPES[type2];
-}
-function toOrtTensor(ort, dataType, dims, bytes) {
-  const type2 = ortTypeName(dataType);
-  if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
-  if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims);
-  return new ort.Tensor(type2, typedView(dataType, bytes), dims);
-}
-function hostToOrt(ort, tensor) {
-  const type2 = ortTypeName(tensor.dataType);
-  if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(tensor.dataType)}`);
-  return new ort.Tensor(type2, tensor.data, tensor.dims);
-}
-function fromOrtTensor(tensor) {
-  const dataType = dataTypeOfOrt(tensor.type);
-  if (dataType === void 0) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor, which quantgate does not handle`);
-  const data = tensor.data;
-  if (typeof data === "string" || Array.isArray(data)) throw new Error(`onnxruntime-node returned a ${tensor.type} tensor without numeric data`);
-  const typed = data.constructor.name === "Float16Array" ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
-  return { dataType, dims: [...tensor.dims], data: typed };
-}
-
 // src/quantize/histogram.ts
 var DEFAULT_BINS = 2048;
 var AbsHistogram = class {
@@ -55970,7 +56398,7 @@ function tensorRange(minmax, threshold) {
 // src/quantize/session.ts
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 async function openEditedSession(proto, source, options2 = {}) {
   const ort = await loadOrt();
   const sessionOptions2 = {
@@ -55983,9 +56411,9 @@ async function openEditedSession(proto, source, options2 = {}) {
     const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions2);
     return { session, dispose: () => session.release() };
   }
-  const dir = mkdtempSync(join6(tmpdir(), "quantgate-session-"));
+  const dir = mkdtempSync(join7(tmpdir(), "quantgate-session-"));
   try {
-    const path = join6(dir, "model.onnx");
+    const path = join7(dir, "model.onnx");
     writeModel(proto, path, source);
     const session = await ort.InferenceSession.create(path, sessionOptions2);
     return {
@@ -56995,10 +57423,10 @@ async function quantizeModel(request) {
   }
   mkdirSync2(request.outDir, { recursive: true });
   const files = {
-    trt: join7(request.outDir, `${model2.name}.int8.trt.onnx`),
-    ort: join7(request.outDir, `${model2.name}.int8.ort.onnx`),
-    calibration: join7(request.outDir, "calibration.json"),
-    cache: join7(request.outDir, "calibration.cache")
+    trt: join8(request.outDir, `${model2.name}.int8.trt.onnx`),
+    ort: join8(request.outDir, `${model2.name}.int8.ort.onnx`),
+    calibration: join8(request.outDir, "calibration.json"),
+    cache: join8(request.outDir, "calibration.cache")
   };
   writeModel(trtProto, files.trt, model2);
   writeModel(ortProto, files.ort, model2);
@@ -57062,157 +57490,6 @@ async function quantizeModel(request) {
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
   return { files, summary: summary2, prepare: report, cpuLayout, sensitivity };
-}
-
-// src/runtime/providers.ts
-import { spawn } from "node:child_process";
-import { existsSync as existsSync5 } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname as dirname5, join as join8 } from "node:path";
-var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
-var GPU_LIBRARIES = {
-  cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
-  tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
-};
-var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
-var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
-async function providerStatuses(facts) {
-  const statuses = [];
-  for (const provider of ALL_PROVIDERS) statuses.push(await statusOf(provider, facts));
-  return statuses;
-}
-async function statusOf(provider, facts) {
-  const backend = provider === "reference" ? "cpu" : provider;
-  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
-  const missing = (reason, fix) => ({ provider, available: false, reason, fix });
-  if (!facts.listed.includes(backend)) {
-    return missing(
-      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
-      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
-    );
-  }
-  if (backend === "cuda" || backend === "tensorrt") {
-    if (facts.nvidiaDriver?.present === false) {
-      return missing(
-        `no NVIDIA GPU on this runner (${facts.nvidiaDriver.evidence})`,
-        msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
-      );
-    }
-    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync5(join8(facts.binFolder, f)));
-    if (absent.length > 0) {
-      return missing(
-        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
-        `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
-      );
-    }
-  }
-  const refusal2 = await facts.probe(provider);
-  if (refusal2 !== null) {
-    return missing(
-      `ONNX Runtime could not create a session on the ${backend} provider: ${refusal2}`,
-      backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : `install what the provider loads (${GPU_NEEDS}) where quantgate runs`
-    );
-  }
-  return { provider, available: true, reason: null, fix: null };
-}
-var cached3;
-function availableProviders() {
-  cached3 ??= gatherFacts().then(providerStatuses);
-  return cached3;
-}
-async function selectProviders(request, flag = opt("providers"), statuses) {
-  const all = statuses ?? await availableProviders();
-  if (request !== "auto") {
-    requireAvailable(request, all, flag);
-    return { run: [...request], skipped: [] };
-  }
-  const considered = all.filter((s) => s.provider !== "reference");
-  return {
-    run: considered.filter((s) => s.available).map((s) => s.provider),
-    skipped: considered.filter((s) => !s.available).map((s) => ({ provider: s.provider, reason: s.reason }))
-  };
-}
-function requireAvailable(names, statuses, flag) {
-  const missing = names.map((n) => statuses.find((s) => s.provider === n)).filter((s) => !s.available);
-  if (missing.length === 0) return;
-  const fixes = [...new Map(missing.map((s) => [String(s.fix), s.fix])).values()];
-  throw new BadInputError(
-    msg`${flag}: ${missing.map((s) => `${s.provider} is not available: ${s.reason}`).join("; ")}`,
-    msg`${joinText(fixes, "; or ")}; or leave ${missing.map((s) => s.provider).join(", ")} out of ${flag} (auto reports missing providers as skipped rows)`
-  );
-}
-async function gatherFacts() {
-  const ort = await loadOrt();
-  const packageJson = ortPackageJson();
-  const binFolder = packageJson ? join8(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
-  return {
-    ortVersion: ort.env.versions.node ?? ort.env.versions.common,
-    platform: `${process.platform}/${process.arch}`,
-    listed: ort.listSupportedBackends().map((b) => b.name),
-    binFolder: binFolder && existsSync5(binFolder) ? binFolder : null,
-    nvidiaDriver: nvidiaDriver(),
-    probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
-  };
-}
-var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
-function nvidiaDriver() {
-  if (process.platform !== "linux") return null;
-  return existsSync5(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
-}
-function ortPackageJson() {
-  try {
-    return createRequire(import.meta.url).resolve("onnxruntime-node/package.json");
-  } catch {
-    return null;
-  }
-}
-function probeModelBytes() {
-  return encodeModel(identityModel(8, 17));
-}
-async function probeCpu() {
-  const ort = await loadOrt();
-  try {
-    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ["cpu"], logSeverityLevel: 4 });
-    await session.release();
-    return null;
-  } catch (error63) {
-    return error63.message;
-  }
-}
-var CHILD_PROBE = `
-const ort = require(process.env.QG_ORT);
-ort.env.logLevel = 'error';
-ort.InferenceSession.create(new Uint8Array(Buffer.from(process.env.QG_MODEL, 'base64')), { executionProviders: [process.env.QG_PROVIDER] })
-  .then((s) => s.release())
-  .then(() => process.exit(0), (e) => { process.stderr.write('\\nQG_REFUSAL ' + String(e && e.message || e).split('\\n')[0] + '\\n'); process.exit(1); });
-`;
-function refusalFromStderr(stderr) {
-  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean);
-  const refusal2 = lines.find((l) => l.startsWith("QG_REFUSAL "))?.slice("QG_REFUSAL ".length) ?? null;
-  const logged = lines.filter((l) => /\[E:onnxruntime/.test(l)).map((l) => l.replace(/^.*?(FAIL|EP_FAIL|RUNTIME_EXCEPTION|NOT_IMPLEMENTED|INVALID_ARGUMENT) : /, "").replace(/^.*\] /, ""));
-  const cause = logged.at(-1);
-  if (refusal2 === null) return cause ?? (lines.at(-1) || null);
-  return clip(cause && !refusal2.includes(cause) ? `${refusal2} (${cause})` : refusal2);
-}
-function probeInChild(provider) {
-  const packageJson = ortPackageJson();
-  if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
-  return new Promise((resolve6) => {
-    const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
-      env: { ...process.env, QG_ORT: dirname5(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
-      stdio: ["ignore", "ignore", "pipe"]
-    });
-    let stderr = "";
-    child.stderr.on("data", (d) => stderr += d.toString());
-    child.on("error", (error63) => resolve6(error63.message));
-    child.on("close", (code2, signal) => {
-      if (code2 === 0) resolve6(null);
-      else resolve6(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
-    });
-  });
-}
-function clip(line) {
-  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
 }
 
 // src/pipeline/calibration-data.ts
@@ -57809,156 +58086,40 @@ var LabelledScorer = class {
   }
 };
 
-// src/runtime/session-options.ts
-function resolveSessionSettings(provider, settings) {
-  if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
-    throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
-  }
-  return {
-    threads: settings.threads ?? null,
-    // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
-    // float, which any level of graph optimisation would fuse into integer kernels.
-    graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
-    allowSpinning: settings.allowSpinning ?? true
-  };
-}
-function executionProviders(provider) {
-  switch (provider) {
-    case "cpu":
-    case "reference":
-      return ["cpu"];
-    case "cuda":
-      return ["cuda", "cpu"];
-    case "tensorrt":
-      return ["tensorrt", "cuda", "cpu"];
-  }
-}
-function sessionOptions(provider, settings) {
-  return {
-    executionProviders: executionProviders(provider),
-    graphOptimizationLevel: settings.graphOptimization,
-    ...settings.threads !== null ? { intraOpNumThreads: settings.threads } : {},
-    executionMode: "sequential",
-    // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
-    logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" } } }
-  };
-}
-
-// src/runtime/onnxruntime-runner.ts
-var OnnxRuntimeRunner = class {
-  runtime = "onnxruntime";
-  provider;
-  settings;
-  modelPath;
-  ort;
-  ortSession;
-  state = "new";
-  inFlight = 0;
-  constructor(options2) {
-    this.modelPath = options2.modelPath;
-    this.provider = options2.provider;
-    this.settings = resolveSessionSettings(options2.provider, options2);
-  }
-  async load() {
-    if (this.state !== "new") throw new Error(`load() called on a runner that is ${this.state}`);
-    this.state = "loading";
-    try {
-      this.ort = await loadOrt();
-      const start = process.hrtime.bigint();
-      this.ortSession = await this.ort.InferenceSession.create(this.modelPath, sessionOptions(this.provider, this.settings));
-      const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
-      this.state = "loaded";
-      return { loadMs, inputNames: [...this.ortSession.inputNames], outputNames: [...this.ortSession.outputNames] };
-    } catch (error63) {
-      this.state = "new";
-      throw error63;
-    }
-  }
-  async run(feeds, outputs) {
-    const session = this.loaded("run");
-    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
-    return Object.fromEntries(Object.entries(results).map(([name, value2]) => [name, fromOrtTensor(value2)]));
-  }
-  /**
-   * Converts `feeds` once and returns the cheapest repeated run of them: what the benchmark
-   * times, so that the loop costs what a bare `session.run` loop costs.
-   */
-  bind(feeds) {
-    const session = this.loaded("bind");
-    const ortFeeds = this.toOrtFeeds(feeds);
-    return async () => {
-      this.inFlight++;
-      try {
-        await session.run(ortFeeds);
-      } finally {
-        this.inFlight--;
-      }
-    };
-  }
-  /**
-   * The underlying session, for measuring this runner against a bare `session.run` loop on the
-   * same session (bench/harness-overhead.ts). The pipeline goes through run() and bind().
-   */
-  get session() {
-    return this.ortSession;
-  }
-  async dispose() {
-    if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.modelPath} still in flight`);
-    if (this.state === "loading") throw new Error("dispose() refused: the session is still loading");
-    const session = this.ortSession;
-    this.ortSession = void 0;
-    this.state = "disposed";
-    await session?.release();
-  }
-  loaded(what) {
-    if (this.state !== "loaded" || !this.ortSession) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
-    return this.ortSession;
-  }
-  async track(work) {
-    this.inFlight++;
-    try {
-      return await work();
-    } finally {
-      this.inFlight--;
-    }
-  }
-  toOrtFeeds(feeds) {
-    const ort = this.ort;
-    return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
-  }
-};
-
 // src/pipeline/evaluate.ts
 function fraction(percent, samples) {
   return Math.round(percent * samples / 100) / samples;
 }
+function firstLine(error63) {
+  return error63.message.split("\n")[0] ?? "";
+}
 async function evaluateAccuracy(input2) {
   const { log, output: output2 } = input2;
   const scoring = { output: output2, ...input2.classAxis !== void 0 ? { classAxis: input2.classAxis } : {} };
-  const settings = input2.threads ? { threads: input2.threads } : {};
+  const common = { ...input2.threads ? { threads: input2.threads } : {}, ...input2.outDir ? { outDir: input2.outDir } : {} };
+  const results = /* @__PURE__ */ new Map();
   const roles = [];
   for (const files of input2.models) {
-    const reference = new OnnxRuntimeRunner({ modelPath: files.fp32, provider: "cpu", ...settings });
+    const reference = input2.reference.backend.open({ modelPath: files.files.fp32, provider: input2.reference.provider, ...common });
     await reference.load();
     const state = { reference, candidates: [] };
     if (input2.labels) state.referenceScore = new LabelledScorer(input2.labels, scoring);
     for (const p of input2.rows.filter((r) => r.role === files.role)) {
-      if (p.variant === "fp32" && p.row.provider === "cpu") {
+      if (p.variant === "fp32" && p.runtime === input2.reference.backend.name && p.provider === input2.reference.provider) {
         state.referenceRow = p;
         continue;
       }
-      const runner = new OnnxRuntimeRunner({ modelPath: p.file, provider: p.row.provider, ...settings });
+      const backend = backendNamed(p.runtime, input2.backends);
+      const runner = backend.open({ modelPath: p.file, provider: p.provider, ...common });
       try {
         await runner.load();
       } catch (error63) {
-        p.row.status = "failed";
-        p.row.reason = `ONNX Runtime could not load ${p.row.model} on ${p.row.provider}: ${error63.message.split("\n")[0]}`;
+        results.set(p.id, { status: "failed", reason: `${backend.title} could not load ${p.model} on ${p.provider}: ${firstLine(error63)}` });
         continue;
       }
       const candidate = { row: p, runner };
       if (input2.labels) candidate.labelled = new LabelledScorer(input2.labels, scoring);
-      else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.row.model} on ${p.row.provider}` });
+      else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.model} on ${p.provider}` });
       state.candidates.push(candidate);
     }
     roles.push(state);
@@ -57977,14 +58138,13 @@ async function evaluateAccuracy(input2) {
         const reference = (await role.reference.run(batch.feeds, [output2]))[output2];
         role.referenceScore?.add(reference, where);
         for (const c of role.candidates) {
-          if (c.row.row.status === "failed") continue;
+          if (c.failure !== void 0) continue;
           try {
             const out = (await c.runner.run(batch.feeds, [output2]))[output2];
             if (c.labelled) c.labelled.add(out, where);
             else c.fidelity.add(reference, out, where);
           } catch (error63) {
-            c.row.row.status = "failed";
-            c.row.row.reason = `${c.row.row.model} failed on ${c.row.row.provider} at sample ${batch.start}: ${error63.message.split("\n")[0]}`;
+            c.failure = `${c.row.model} failed on ${c.row.provider} at sample ${batch.start}: ${firstLine(error63)}`;
           }
         }
       }
@@ -58007,66 +58167,68 @@ async function evaluateAccuracy(input2) {
     if (reference) {
       classAxis = reference.classAxis;
       if (role.referenceRow) {
-        role.referenceRow.row.accuracy = { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) };
+        results.set(role.referenceRow.id, {
+          status: "ok",
+          accuracy: { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) },
+          accuracyLossPp: null,
+          accuracyLossCi: null
+        });
       }
     }
     for (const c of role.candidates) {
-      const row = c.row.row;
-      if (row.status === "failed") continue;
-      if (c.labelled && reference) {
+      const row = c.row;
+      if (c.failure !== void 0) {
+        results.set(row.id, { status: "failed", reason: c.failure });
+      } else if (c.labelled && reference) {
         const score = c.labelled.result();
-        row.accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
-        if (row.precision !== "fp32") {
+        const accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
+        if (row.precision === "fp32") {
+          results.set(row.id, { status: "ok", accuracy, accuracyLossPp: null, accuracyLossCi: null });
+        } else {
           const loss = accuracyLoss(reference.outcomes, score.outcomes, { seed: input2.seed });
-          row.accuracyLossPp = loss.lossPp;
-          row.accuracyLossCi = loss.ci;
-          row.accuracyFlips = { toWrong: loss.flippedToWrong, toRight: loss.flippedToRight };
+          results.set(row.id, {
+            status: "ok",
+            accuracy,
+            accuracyLossPp: loss.lossPp,
+            accuracyLossCi: loss.ci,
+            accuracyFlips: { toWrong: loss.flippedToWrong, toRight: loss.flippedToRight }
+          });
         }
       } else if (c.fidelity) {
         const f = c.fidelity.result();
         classAxis = f.classAxis;
-        row.accuracy = { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb };
-      }
-      if (!c.row.benchmark) {
-        row.status = "ok";
-        row.reason = null;
+        results.set(row.id, { status: "ok", accuracy: { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb }, accuracyLossPp: null, accuracyLossCi: null });
       }
     }
   }
-  input2.onRow?.();
   return {
-    labelled: input2.labels !== null,
-    samples: scored2,
-    output: output2,
-    classAxis,
-    source: input2.data.description
+    evaluation: {
+      labelled: input2.labels !== null,
+      samples: scored2,
+      output: output2,
+      classAxis,
+      source: input2.data.description
+    },
+    rows: results
   };
 }
 
 // src/pipeline/export.ts
-import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync6 } from "node:fs";
-async function runExportCommand(command, modelPath, cwd, log) {
+async function runExportCommand(command, modelPath, cwd, log, exec) {
   log.info(`export: ${command}`);
   const tail = [];
-  const code2 = await new Promise((resolve6, reject) => {
-    const child = spawn2(command, { cwd, shell: true, stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (chunk) => {
-      for (const line of chunk.toString().split("\n")) {
-        if (!line) continue;
-        log.debug(`export: ${line}`);
-        tail.push(line);
-        if (tail.length > 10) tail.shift();
-      }
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    child.on("error", reject);
-    child.on("close", resolve6);
+  const { code: code2, signal } = await exec(command, {
+    cwd,
+    onLine: (line) => {
+      log.debug(`export: ${line}`);
+      tail.push(line);
+      if (tail.length > 10) tail.shift();
+    }
   });
   if (code2 !== 0) {
     throw new BadInputError(
-      msg`${opt("export-command")} exited with status ${code2}${tail.length ? `; its last output:
+      msg`${opt("export-command")} ${signal ? `was killed by ${signal}` : `exited with status ${code2}`}${tail.length ? `; its last output:
     ${tail.join("\n    ")}` : ""}`,
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
@@ -58117,7 +58279,7 @@ var DeviceMemoryTracker = class {
 };
 
 // src/benchmark/settings.ts
-var DEFAULT_SETTINGS = { warmupMs: 1e3, minIterations: 20, minMs: 3e3, rounds: 5 };
+var DEFAULT_SETTINGS = { warmupMs: 1e3, minIterations: 20, minMs: 3e3, rounds: 10 };
 function resolveSettings(given = {}) {
   const settings = { ...DEFAULT_SETTINGS, ...stripUndefined(given) };
   const problems = [];
@@ -58186,6 +58348,7 @@ var WorkerExitedError = class extends Error {
 };
 var TAIL_BYTES = 2e3;
 var REQUEST_TIMEOUT_MS = 20 * 60 * 1e3;
+var SEND_FAILURE_GRACE_MS = 2e3;
 var BenchmarkWorker = class {
   child;
   nextId = 1;
@@ -58249,10 +58412,12 @@ ${error63.message}`;
       };
       this.pending = { id, type: type2, resolve: done(resolve6), reject: done(reject) };
       this.child.send({ id, type: type2, ...body }, (error63) => {
-        if (error63 && this.pending?.id === id) {
+        if (!error63 || this.pending?.id !== id) return;
+        setTimeout(() => {
+          if (this.pending?.id !== id) return;
           this.pending = void 0;
           reject(new WorkerExitedError(`could not send '${type2}' to the benchmark worker: ${error63.message}`));
-        }
+        }, SEND_FAILURE_GRACE_MS);
       });
     });
   }
@@ -58280,15 +58445,10 @@ ${error63.message}`;
 };
 
 // src/benchmark/benchmark.ts
-async function benchmark(spec, settings, onProgress) {
-  const [outcome] = await benchmarkInterleaved([spec], settings, onProgress);
-  return outcome;
-}
 async function benchmarkInterleaved(specs, settings, onProgress = () => {
-}) {
+}, interleaved = specs.length > 1) {
   const resolved = resolveSettings(settings);
-  const interleaved = specs.length > 1;
-  const states = specs.map((spec) => new SessionState(interleaved && spec.allowSpinning === void 0 ? { ...spec, allowSpinning: false } : spec));
+  const states = specs.map((spec) => new SessionState(spec, interleaved));
   const fail = (state, error63) => {
     state.failure = error63 instanceof Error ? error63.message : String(error63);
     onProgress({ phase: "failed", label: state.spec.label, reason: state.failure });
@@ -58337,12 +58497,13 @@ async function benchmarkInterleaved(specs, settings, onProgress = () => {
   }
   return states.map((s) => s.outcome());
 }
-var GPU_PROVIDERS = /* @__PURE__ */ new Set(["cuda", "tensorrt"]);
 var SessionState = class {
-  constructor(spec) {
+  constructor(spec, interleaved) {
     this.spec = spec;
+    this.interleaved = interleaved;
   }
   spec;
+  interleaved;
   worker;
   failure;
   loadMs = 0;
@@ -58355,13 +58516,13 @@ var SessionState = class {
   device;
   async load() {
     this.worker = new BenchmarkWorker();
-    const { label: _label, modelPath, provider, batch, ...sessionSettings } = this.spec;
-    if (GPU_PROVIDERS.has(provider)) {
-      await this.worker.request("init-device", { provider });
+    const { label: _label, runtime, batch, ...open4 } = this.spec;
+    await this.worker.request("prime", { backend: runtime, provider: open4.provider });
+    if (backendNamed(runtime).usesDevice(open4.provider)) {
       this.device = new DeviceMemoryTracker(this.worker.pid);
       await this.device.markContext();
     }
-    const loaded3 = await this.worker.request("load", { session: { modelPath, provider, ...sessionSettings }, feeds: batch.feeds });
+    const loaded3 = await this.worker.request("load", { backend: runtime, open: { ...open4, interleaved: this.interleaved }, feeds: batch.feeds });
     this.loadMs = loaded3.loadMs;
     this.settings = loaded3.settings;
     await this.device?.sample();
@@ -58407,7 +58568,7 @@ var SessionState = class {
       memory: { rssMB: this.rssMB, ...device },
       memoryMeasured: this.device ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
-      session: this.settings,
+      settings: this.settings,
       warmup: this.warmup,
       rounds: this.rounds,
       timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0)
@@ -58416,12 +58577,87 @@ var SessionState = class {
 };
 
 // src/benchmark/run-fields.ts
-function runFields(outcome) {
+function runFields(outcome, group2 = outcome.label) {
   if (outcome.status === "failed") return { ...emptyFields(), status: "failed", reason: outcome.reason };
-  return { status: "ok", reason: null, latencyMs: outcome.latencyMs, throughput: outcome.throughput, memory: outcome.memory, loadMs: outcome.loadMs };
+  return {
+    status: "ok",
+    reason: null,
+    latencyMs: outcome.latencyMs,
+    throughput: outcome.throughput,
+    memory: outcome.memory,
+    loadMs: outcome.loadMs,
+    settings: outcome.settings,
+    rounds: { group: group2, p50Ms: outcome.rounds.map((r) => r.p50Ms) }
+  };
 }
 function emptyFields() {
-  return { latencyMs: null, throughput: null, memory: null, loadMs: null };
+  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null };
+}
+
+// src/runtime/types.ts
+var VARIANT_PRECISION = {
+  fp32: "fp32",
+  fp16: "fp16",
+  "int8.ort": "int8",
+  "int8.trt": "int8",
+  "int8.trt.fp16": "int8"
+};
+
+// src/pipeline/rows.ts
+function rowId(runtime, provider, model2, batch) {
+  return `${runtime}/${provider}/${model2}/${batch}`;
+}
+async function askBackends(backends, request) {
+  const plans = [];
+  for (const backend of backends) plans.push({ runtime: backend.name, rows: await backend.planRows(request) });
+  return plans;
+}
+function planRows(plans, input2) {
+  const rows = [];
+  for (const { runtime, rows: plan } of plans) {
+    for (const files of input2.models) for (const row of plan) rows.push(plannedRow(runtime, row, files, input2));
+  }
+  return rows;
+}
+function plannedRow(runtime, plan, files, input2) {
+  const model2 = `${files.role === "base" ? "base:" : ""}${plan.variant}`;
+  const file2 = files.files[plan.variant] ?? null;
+  const skip = plan.skip ?? (file2 === null ? `no ${plan.variant} model was written for this run` : null) ?? (plan.timed ? input2.batchProblem(plan.batch) : null);
+  return {
+    id: rowId(runtime, plan.provider, model2, plan.batch),
+    runtime,
+    provider: plan.provider,
+    variant: plan.variant,
+    role: files.role,
+    model: model2,
+    precision: VARIANT_PRECISION[plan.variant],
+    batch: plan.batch,
+    file: file2,
+    shownFile: file2 === null ? null : input2.displayPath(file2),
+    timed: plan.timed,
+    skip
+  };
+}
+function accuracyRows(rows) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const p of rows) {
+    if (p.skip !== null) continue;
+    const key = `${p.runtime}|${p.provider}|${p.role}|${p.variant}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+function timingGroups(rows, exclude = /* @__PURE__ */ new Set()) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of rows) {
+    if (!p.timed || p.skip !== null || exclude.has(p.id)) continue;
+    const key = `${p.runtime}/${p.provider}/${p.batch}`;
+    groups.set(key, [...groups.get(key) ?? [], p]);
+  }
+  return [...groups].map(([group2, members2]) => ({ group: group2, rows: members2 }));
 }
 
 // src/pipeline/measure.ts
@@ -58446,38 +58682,44 @@ async function benchmarkBatch(data, size) {
   }
   return { feeds, size, start: 0 };
 }
+function benchmarkRecord(settings) {
+  return { ...resolveSettings(settings), interleaved: true };
+}
 async function measureRows(input2) {
   const { log } = input2;
-  const runnable = input2.rows.filter((p) => p.benchmark && p.skip === null && p.row.runtime === "onnxruntime" && p.row.status !== "failed");
-  const key = (p) => `${p.row.provider}|${p.variant}|${p.row.batch}`;
-  const groups = /* @__PURE__ */ new Map();
-  for (const p of runnable) groups.set(key(p), [...groups.get(key(p)) ?? [], p]);
+  const groups = timingGroups(input2.rows, input2.exclude);
   const batches = /* @__PURE__ */ new Map();
+  const timings = /* @__PURE__ */ new Map();
   let done = 0;
-  for (const group2 of groups.values()) {
-    const size = group2[0].row.batch;
+  for (const { group: group2, rows } of groups) {
+    const size = rows[0].batch;
     let batch = batches.get(size);
     if (!batch) {
       batch = await benchmarkBatch(input2.data, size);
       batches.set(size, batch);
     }
-    const specs = group2.map((p) => ({
-      label: `${p.row.model} ${p.row.provider} batch ${size}`,
+    const specs = rows.map((p) => ({
+      label: `${p.model} ${p.provider} batch ${size}`,
+      runtime: p.runtime,
       modelPath: p.file,
-      provider: p.row.provider,
+      provider: p.provider,
       batch,
-      ...input2.threads ? { threads: input2.threads } : {}
+      ...input2.threads ? { threads: input2.threads } : {},
+      ...input2.outDir ? { outDir: input2.outDir } : {}
     }));
-    log.info(`benchmark ${++done}/${groups.size}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
-    const outcomes = specs.length === 1 ? [await benchmark(specs[0], input2.settings, (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`))] : await benchmarkInterleaved(specs, input2.settings, (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`));
+    log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
+    const progress = (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`);
+    const outcomes = await benchmarkInterleaved(specs, input2.settings, progress, true);
+    const finished = /* @__PURE__ */ new Map();
     outcomes.forEach((outcome, i) => {
-      const row = group2[i].row;
-      Object.assign(row, runFields(outcome));
+      finished.set(rows[i].id, runFields(outcome, group2));
       if (outcome.status === "ok") log.info(`  ${outcome.label}: p50 ${outcome.latencyMs.p50.toFixed(2)} ms, ${outcome.throughput.toFixed(1)} samples/s`);
       else log.warn(`${outcome.label} failed: ${outcome.reason}`);
     });
-    input2.onRow?.();
+    for (const [id, timing] of finished) timings.set(id, timing);
+    input2.onTimings?.(finished);
   }
+  return timings;
 }
 
 // src/pipeline/recorder.ts
@@ -58583,8 +58825,131 @@ function metricChange(current, baseline, noisePct, higherIsBetter) {
   const change = changePct(current, baseline);
   return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
 }
+function pairedLatencyChange(current, baseline, paired, noisePct) {
+  const change = (paired.median - 1) * 100;
+  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, false), paired };
+}
 function latencyGateFires(p50, limitPct) {
   return p50.changePct > limitPct && p50.changePct > p50.noisePct;
+}
+
+// src/compare/paired.ts
+function medianIntervalCoverage(n, k) {
+  const { first, mass } = binomialPmf(n, 0.5);
+  let below = 0;
+  for (let j = 0; j < mass.length; j++) if (first + j <= k - 1) below += mass[j];
+  return 1 - 2 * below;
+}
+function medianWithInterval(ratios) {
+  const n = ratios.length;
+  if (n === 0) return null;
+  const sorted = Float64Array.from(ratios).sort();
+  let k = 1;
+  while (k + 1 <= Math.ceil(n / 2) && medianIntervalCoverage(n, k + 1) >= 0.95) k++;
+  return { median: percentile(sorted, 50), interval: [sorted[k - 1], sorted[n - k]], level: medianIntervalCoverage(n, k), rounds: n };
+}
+function pairedRatio(numerator, denominator) {
+  const a = numerator.rounds;
+  const b = denominator.rounds;
+  if (!a || !b || a.group !== b.group) return null;
+  const ratios = [];
+  for (let i = 0; i < Math.min(a.p50Ms.length, b.p50Ms.length); i++) {
+    if (a.p50Ms[i] > 0 && b.p50Ms[i] > 0) ratios.push(a.p50Ms[i] / b.p50Ms[i]);
+  }
+  return medianWithInterval(ratios);
+}
+
+// src/compare/speedup.ts
+function isTimedRun(run2) {
+  return run2.status === "ok" && run2.latencyMs !== null && run2.provider !== "reference" && !isBaseRun(run2);
+}
+function speedups(runs) {
+  const out = [];
+  for (const int82 of runs) {
+    if (!isTimedRun(int82) || int82.precision !== "int8") continue;
+    const floats = runs.filter((r) => isTimedRun(r) && r.precision !== "int8" && r.runtime === int82.runtime && r.provider === int82.provider && r.batch === int82.batch);
+    const float = floats.find((r) => r.precision === "fp16") ?? floats.find((r) => r.precision === "fp32");
+    if (!float) continue;
+    const paired = pairedRatio(float, int82);
+    out.push({ int8: int82, float, ratio: paired ? paired.median : float.latencyMs.p50 / int82.latencyMs.p50, paired });
+  }
+  return out;
+}
+
+// src/text/run-names.ts
+function shortVersion(version2) {
+  if (!version2) return "";
+  const m = /^(\d+)\.(\d+)/.exec(version2);
+  return m ? `${m[1]}.${m[2]}` : version2;
+}
+function isSimulation(run2) {
+  return run2.provider === "reference";
+}
+var RUNTIMES2 = {
+  tensorrt: { name: "TensorRT", version: (env) => env.tensorrt },
+  onnxruntime: { name: "ONNX Runtime", version: (env) => env.onnxruntime, providers: { cpu: "CPU", cuda: "CUDA", tensorrt: "TensorRT EP" } }
+};
+function runtimeName(run2, env) {
+  if (isSimulation(run2)) return "TensorRT, simulated on CPU";
+  const runtime = RUNTIMES2[run2.runtime];
+  const version2 = env ? runtime.version(env) : null;
+  const provider = runtime.providers?.[run2.provider];
+  return [runtime.name, version2 ? shortVersion(version2) : null, provider].filter(Boolean).join(" ");
+}
+function modelName(run2) {
+  const key = modelKey(run2);
+  const name = { fp32: "FP32", fp16: "FP16", "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", "int8.ort": "INT8" };
+  const base = name[key] ?? key;
+  if (key.startsWith("int8.trt") && run2.runtime !== "tensorrt" && !isSimulation(run2)) return `${base} (TensorRT model)`;
+  return base;
+}
+function runLabel(run2) {
+  const label = isSimulation(run2) ? `TensorRT ${modelName(run2)}, simulated on CPU` : `${runtimeName(run2)} ${modelName(run2)}`;
+  return isBaseRun(run2) ? `base model's ${label}` : label;
+}
+function onRuntime(run2) {
+  return isSimulation(run2) ? "on TensorRT (simulated on CPU)" : `on ${runtimeName(run2)}`;
+}
+function modelShortName(path) {
+  const file2 = path.split(/[\\/]/).pop() ?? path;
+  return file2.replace(/\.onnx$/i, "");
+}
+function baselineName(label) {
+  return label === "baseline" || label === "base model" ? `the ${label}` : label;
+}
+
+// src/compare/timing-settings.ts
+var NOT_RECORDED = "not recorded (an earlier quantgate: each model timed after the other, ONNX Runtime spinning on)";
+function describeBenchmark(b) {
+  return `${b.interleaved ? "interleaved" : "one after the other"}, ${b.rounds} rounds, warm-up ${b.warmupMs} ms, at least ${b.minIterations} iterations and ${b.minMs} ms`;
+}
+function settingText(value2) {
+  return value2 === null || value2 === void 0 ? "default" : String(value2);
+}
+function runnerDifferences(current, baseline) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { current: a, baseline: b } of matchRuns(current, baseline).pairs) {
+    if (!a.settings || !b.settings) continue;
+    for (const key of [.../* @__PURE__ */ new Set([...Object.keys(a.settings), ...Object.keys(b.settings)])].sort()) {
+      const mine = settingText(a.settings[key]);
+      const theirs = settingText(b.settings[key]);
+      const what = `${runtimeName(a)}: ${key}`;
+      if (mine !== theirs && !out.has(what)) out.set(what, { what, current: mine, baseline: theirs });
+    }
+  }
+  return [...out.values()];
+}
+function timingDifferences(current, baseline) {
+  const a = current.benchmark ?? null;
+  const b = baseline.benchmark ?? null;
+  if (a === null && b === null) return [];
+  if (a === null || b === null) {
+    return [{ what: "benchmark settings", current: a ? describeBenchmark(a) : NOT_RECORDED, baseline: b ? describeBenchmark(b) : NOT_RECORDED }];
+  }
+  const out = [];
+  if (describeBenchmark(a) !== describeBenchmark(b)) out.push({ what: "benchmark settings", current: describeBenchmark(a), baseline: describeBenchmark(b) });
+  out.push(...runnerDifferences(current.runs.filter((r) => !isBaseRun(r)), baseline.runs.filter((r) => !isBaseRun(r))));
+  return out;
 }
 
 // src/compare/compare.ts
@@ -58630,19 +58995,20 @@ function accuracyChange(current, baseline, nCurrent, nBaseline) {
   const cls = noisePp === null ? deltaPp === 0 ? "within-noise" : classifyChange(deltaPp, 0, true) : classifyChange(deltaPp, noisePp, true);
   return { metric: a.metric, baseline: b.fraction * 100, current: a.fraction * 100, deltaPp, noisePp, class: cls };
 }
-function pairOf(key, current, baseline, samples, options2, baselineWhere) {
+function pairOf(key, current, baseline, samples, options2, baselineWhere, sameFile) {
   const note = current.status !== "ok" ? statusNote(current, "here") : baseline.status !== "ok" ? statusNote(baseline, `in the ${baselineWhere}`) : null;
   const both = current.status === "ok" && baseline.status === "ok";
   const lc = current.latencyMs;
   const lb = baseline.latencyMs;
-  const timed2 = both && lc !== null && lb !== null && lb.p50 > 0;
-  const noise = timed2 ? noiseBandPct(lc.cv, lb.cv) : 0;
+  const timed = both && lc !== null && lb !== null && lb.p50 > 0;
+  const noise = timed ? noiseBandPct(lc.cv, lb.cv) : 0;
+  const paired = timed && sameFile ? pairedRatio(current, baseline) : null;
   return {
     key,
     current,
     baseline,
-    p50: timed2 ? metricChange(lc.p50, lb.p50, noise, false) : null,
-    throughput: timed2 && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
+    p50: timed ? paired ? pairedLatencyChange(lc.p50, lb.p50, paired, noise) : metricChange(lc.p50, lb.p50, noise, false) : null,
+    throughput: timed && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
     memory: both ? memoryChange(current, baseline, options2.memoryTolerancePct ?? 5) : null,
     accuracy: both ? accuracyChange(current, baseline, samples.current, samples.baseline) : null,
     note
@@ -58658,11 +59024,12 @@ function sameJob(results, options2) {
     source: "same-job",
     label: options2.label ?? "base model",
     sameModel: results.baselineModel !== null && results.baselineModel.sha256 === results.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options2, "base model")),
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options2, "base model", true)),
     onlyCurrent: matched.onlyCurrent,
     onlyBaseline: matched.onlyBaseline,
     environment: [],
     setup: [],
+    timing: [],
     baselineCommit: results.baselineModel?.commit ?? null
   };
 }
@@ -58676,16 +59043,17 @@ function againstFile(current, baseline, options2) {
     source: "baseline-file",
     label: options2.label ?? "baseline",
     sameModel: current.model.sha256 === baseline.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options2, "baseline")),
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options2, "baseline", false)),
     onlyCurrent: matched.onlyCurrent,
     onlyBaseline: matched.onlyBaseline,
     environment: environmentDifferences(current.environment, baseline.environment),
     setup: setupDifferences(current, baseline),
+    timing: timingDifferences(current, baseline),
     baselineCommit: baseline.environment.commit
   };
 }
 function compareResults(current, baseline, options2 = {}) {
-  return { sameJob: sameJob(current, options2), file: baseline ? againstFile(current, baseline, options2) : null };
+  return { sameJob: sameJob(current, options2), file: baseline ? againstFile(current, baseline, options2) : null, speedups: speedups(current.runs) };
 }
 function preferredPair(comparison, run2) {
   if (!comparison) return null;
@@ -58696,7 +59064,7 @@ function preferredPair(comparison, run2) {
   return null;
 }
 
-// src/report/format.ts
+// src/text/numbers.ts
 var MINUS = "\u2212";
 function grouped(value2, decimals = 0) {
   const fixed = Math.abs(value2).toFixed(decimals);
@@ -58747,44 +59115,6 @@ function count(value2) {
 function oneLine(text2, max) {
   const flat = text2.replace(/\s+/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}\u2026`;
-}
-
-// src/report/labels.ts
-function shortVersion(version2) {
-  if (!version2) return "";
-  const m = /^(\d+)\.(\d+)/.exec(version2);
-  return m ? `${m[1]}.${m[2]}` : version2;
-}
-function isSimulation(run2) {
-  return run2.provider === "reference";
-}
-function runtimeName(run2, env) {
-  if (isSimulation(run2)) return "TensorRT, simulated on CPU";
-  if (run2.runtime === "tensorrt") return env?.tensorrt ? `TensorRT ${shortVersion(env.tensorrt)}` : "TensorRT";
-  const ort = env ? `ONNX Runtime ${shortVersion(env.onnxruntime)}` : "ONNX Runtime";
-  const provider = run2.provider === "cpu" ? "CPU" : run2.provider === "cuda" ? "CUDA" : "TensorRT EP";
-  return `${ort} ${provider}`;
-}
-function modelName(run2) {
-  const key = modelKey(run2);
-  const name = { fp32: "FP32", fp16: "FP16", "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", "int8.ort": "INT8" };
-  const base = name[key] ?? key;
-  if (key.startsWith("int8.trt") && run2.runtime === "onnxruntime" && !isSimulation(run2)) return `${base} (TensorRT model)`;
-  return base;
-}
-function runLabel(run2) {
-  const label = isSimulation(run2) ? `TensorRT ${modelName(run2)}, simulated on CPU` : `${runtimeName(run2)} ${modelName(run2)}`;
-  return isBaseRun(run2) ? `base model's ${label}` : label;
-}
-function onRuntime(run2) {
-  return isSimulation(run2) ? "on TensorRT (simulated on CPU)" : `on ${runtimeName(run2)}`;
-}
-function modelShortName(path) {
-  const file2 = path.split(/[\\/]/).pop() ?? path;
-  return file2.replace(/\.onnx$/i, "");
-}
-function baselineName(label) {
-  return label === "baseline" || label === "base model" ? `the ${label}` : label;
 }
 
 // src/gate/decisions.ts
@@ -58857,10 +59187,15 @@ function latencySentence(run2, pair, label, limitPct, fires) {
 }
 function latencyDecisions(results, limitPct, comparison) {
   const out = [];
+  const incomparable = /* @__PURE__ */ new Set();
   for (const run2 of results.runs) {
     if (isBaseRun(run2) || run2.status !== "ok") continue;
     const found = preferredPair(comparison, run2);
     if (!found || !found.pair.p50) continue;
+    if (found.comparison.timing.length > 0) {
+      incomparable.add(found.comparison);
+      continue;
+    }
     const fires = latencyGateFires(found.pair.p50, limitPct);
     out.push({
       gate: "latency",
@@ -58870,6 +59205,16 @@ function latencyDecisions(results, limitPct, comparison) {
       limitPct,
       pass: !fires,
       sentence: latencySentence(run2, found.pair, found.comparison.label, limitPct, fires)
+    });
+  }
+  for (const side of incomparable) {
+    const what = [...new Set(side.timing.map((d) => d.current === NOT_RECORDED || d.baseline === NOT_RECORDED ? "one of the two was timed by an earlier quantgate, which did not record how" : d.what))].join("; ");
+    out.push({
+      gate: "not-gated",
+      what: "latency",
+      settingsDiffer: true,
+      pass: true,
+      sentence: `latency not gated against ${baselineName(side.label)}: it was timed with other benchmark settings (${what}), so its p50s are not comparable; the next baseline recorded with these settings gates again, and --baseline-model compares in the same job meanwhile.`
     });
   }
   if (out.length === 0) {
@@ -58908,8 +59253,7 @@ function gateDecisions(results, thresholds, comparison) {
 }
 
 // src/gate/verdict.ts
-function decideVerdict(results, thresholds, comparison) {
-  const decisions = gateDecisions(results, thresholds, comparison);
+function verdictOf(decisions, thresholds) {
   return {
     pass: decisions.every((d) => d.pass),
     gated: decisions.some((d) => d.gate !== "not-gated"),
@@ -58918,17 +59262,24 @@ function decideVerdict(results, thresholds, comparison) {
   };
 }
 
-// src/report/entry.ts
+// src/gate/assess.ts
 var DEFAULT_THRESHOLDS = { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: null };
-function reportEntry(results, options2) {
+function assess(results, options2 = {}) {
   const thresholds = options2.thresholds ?? results.verdict.thresholds ?? DEFAULT_THRESHOLDS;
-  const comparison = compareResults(results, options2.baseline ?? null, options2.baselineLabel ? { label: options2.baselineLabel } : {});
+  const full = compareResults(results, options2.baseline ?? null, options2.baselineLabel ? { label: options2.baselineLabel } : {});
+  const comparison = options2.fileOnly ? { ...full, sameJob: null } : full;
+  const decisions = gateDecisions(results, thresholds, comparison);
+  return { comparison, decisions, verdict: verdictOf(decisions, thresholds), thresholds };
+}
+
+// src/report/entry.ts
+function reportEntry(results, assessment) {
   const env = results.environment;
   return {
     results,
-    comparison,
-    decisions: gateDecisions(results, thresholds, comparison),
-    thresholds,
+    comparison: assessment.comparison,
+    decisions: assessment.decisions,
+    thresholds: assessment.thresholds,
     runner: env.gpu ? env.gpu.name : env.cpu.model
   };
 }
@@ -59145,6 +59496,7 @@ function passText(decisions) {
   }
   const notGated = decisions.find((d) => d.gate === "not-gated" && d.what === "accuracy");
   if (notGated) clauses.push(notGated.sentence.replace(/ \(.*\)\.$|\.$/, ""));
+  if (decisions.some((d) => d.gate === "not-gated" && d.what === "latency" && d.settingsDiffer)) clauses.push("latency not gated: the baseline was timed with other benchmark settings");
   return `INT8 passes the gate: ${clauses.join("; ")}`;
 }
 function worstAgreement(entries) {
@@ -59188,51 +59540,52 @@ function failureList(entries, limit) {
   return shown.join("\n");
 }
 var RUNTIME_PREFERENCE = (run2) => run2.runtime === "tensorrt" ? 0 : run2.provider === "tensorrt" ? 1 : run2.provider === "cuda" ? 2 : 3;
-function timed(run2) {
-  return run2.status === "ok" && run2.latencyMs !== null && !isSimulation(run2) && !isBaseRun(run2);
-}
-function speedPair(runs) {
-  const candidates = runs.filter((r) => timed(r) && r.precision === "int8").sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
-  const floatFor = (int82) => {
-    const floats = runs.filter((r) => timed(r) && r.precision !== "int8" && r.runtime === int82.runtime && r.provider === int82.provider && r.batch === int82.batch);
-    return floats.find((r) => r.precision === "fp16") ?? floats.find((r) => r.precision === "fp32") ?? null;
-  };
-  const preferred = candidates.filter((r) => candidates[0] && RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(candidates[0]) && r.runtime === candidates[0].runtime);
-  for (const int82 of preferred) {
-    const float = floatFor(int82);
-    if (float) return { int8: int82, float };
+function headlineSpeed(entry) {
+  const candidates = entry.results.runs.filter((r) => isTimedRun(r) && r.precision === "int8").sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
+  const first = candidates[0];
+  if (!first) return null;
+  for (const int82 of candidates.filter((r) => RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(first) && r.runtime === first.runtime)) {
+    const speedup = entry.comparison.speedups.find((s) => s.int8 === int82);
+    if (speedup) return { int8: int82, speedup };
   }
-  return candidates[0] ? { int8: candidates[0], float: null } : null;
+  return { int8: first, speedup: null };
+}
+function speedNumbers(speedup, faster) {
+  const a = speedup.int8.latencyMs.p50;
+  const b = speedup.float.latencyMs.p50;
+  const p50s = `${ms(a).replace(/ ms$/, "")} vs ${ms(b)}`;
+  const paired = speedup.paired;
+  if (!paired) return `(${p50s})`;
+  const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
+  return `(${p50s}; median of ${paired.rounds} interleaved rounds, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, "")}\u2013${ratio(hi)})`;
 }
 function speedSentence(entry) {
-  const pair = speedPair(entry.results.runs);
-  if (!pair) {
+  const found = headlineSpeed(entry);
+  if (!found) {
     const anyInt8 = entry.results.runs.some((r) => !isBaseRun(r) && r.precision === "int8" && r.status === "ok");
     return anyInt8 ? "No INT8 run was timed: the rows below carry accuracy only." : null;
   }
-  const { int8: int82, float } = pair;
+  const { int8: int82, speedup } = found;
   const parts = [];
-  const a = int82.latencyMs.p50;
-  if (float) {
-    const b = float.latencyMs.p50;
-    const speedup = b / a;
-    const numbers = `(${ms(a).replace(/ ms$/, "")} vs ${ms(b)})`;
-    const against = `${runLabel(float)} at batch ${int82.batch} ${numbers}`;
+  if (speedup) {
+    const faster = speedup.ratio >= 1;
+    const against = `${runLabel(speedup.float)} at batch ${int82.batch} ${speedNumbers(speedup, faster)}`;
     parts.push(
-      speedup >= 1 ? `${runLabel(int82)} runs **${ratio(speedup)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup)} slower** than ${against}`
+      faster ? `${runLabel(int82)} runs **${ratio(speedup.ratio)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`
     );
   } else {
-    parts.push(`${runLabel(int82)} takes ${ms(a)} at batch ${int82.batch} (p50)`);
+    parts.push(`${runLabel(int82)} takes ${ms(int82.latencyMs.p50)} at batch ${int82.batch} (p50)`);
   }
-  const found = preferredPair(entry.comparison, int82);
-  const p50 = found?.pair.p50;
-  if (found && p50) {
-    const speed = p50.baseline / p50.current;
-    const name = baselineMarkdown(found.comparison.label);
+  const pair = preferredPair(entry.comparison, int82);
+  const p50 = pair?.pair.p50;
+  if (pair && p50) {
+    const speed = 1 / (1 + p50.changePct / 100);
+    const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith("the ") ? name : `${name}'s model`;
     const noise = `\xB1${pct(p50.noisePct)}`;
+    const how = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
     parts.push(
-      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise)`
+      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how})`
     );
   }
   return `${parts.join(", ")}.`;
@@ -59333,10 +59686,13 @@ function changeMark(cls, text2) {
   if (cls === "improvement") return `\u{1F7E2} ${nowrap(text2)}`;
   return `${nowrap(text2)}, within noise`;
 }
-function changeCell(pair) {
+function changeCell(pair, comparable = true) {
   if (pair.note) return oneLine(pair.note, 60);
   const parts = [];
-  if (pair.p50) parts.push(changeMark(pair.p50.class, `p50 ${signedPct(pair.p50.changePct)}`));
+  if (pair.p50) {
+    const text2 = `p50 ${signedPct(pair.p50.changePct)}`;
+    parts.push(comparable ? changeMark(pair.p50.class, text2) : `${nowrap(text2)}, other settings`);
+  }
   if (pair.accuracy && (pair.accuracy.class !== "within-noise" || !pair.p50)) {
     const metric = pair.accuracy.metric === "top1" ? "top-1" : "agreement";
     parts.push(changeMark(pair.accuracy.class, `${metric} ${signedPp(pair.accuracy.deltaPp)}`));
@@ -59397,7 +59753,7 @@ function renderTable(entry, options2) {
     ];
     if (side) {
       const found = preferredPair(comparison, run2);
-      cells.push(found ? changeCell(found.pair) : onlyCurrent.has(run2) && run2.status === "ok" && !simulated ? "no match" : run2.status === "ok" ? "\u2014" : "");
+      cells.push(found ? changeCell(found.pair, found.comparison.timing.length === 0) : onlyCurrent.has(run2) && run2.status === "ok" && !simulated ? "no match" : run2.status === "ok" ? "\u2014" : "");
     }
     return cells;
   });
@@ -59415,6 +59771,9 @@ function renderTable(entry, options2) {
     footnotes.push(
       `\u{1F534} worse, \u{1F7E2} better: a change counts only beyond the noise, twice the two runs' combined spread (2\xB7\u221A(CV\xB2 + CV\xB2) of their timed iterations); smaller ones read as within noise.`
     );
+    if (side.timing.length > 0) {
+      footnotes.push(`Other settings: ${baselineMarkdown(side.label)} was timed with different benchmark settings, so its latencies are not comparable (the comparison below lists what differs).`);
+    }
   }
   return { table: table(header, body, align), footnotes };
 }
@@ -59541,17 +59900,18 @@ function latencyChart(runs, batch) {
   );
 }
 function chartSection(entry, maxCharts) {
-  const timed2 = tableRuns(entry.results).filter((r) => r.status === "ok" && r.latencyMs !== null && !isSimulation(r));
-  const batches = [...new Set(timed2.map((r) => r.batch))].filter((b) => timed2.filter((r) => r.batch === b).length >= 2).sort((a, b) => b - a).slice(0, maxCharts).sort((a, b) => a - b);
+  const timed = tableRuns(entry.results).filter((r) => r.status === "ok" && r.latencyMs !== null && !isSimulation(r));
+  const batches = [...new Set(timed.map((r) => r.batch))].filter((b) => timed.filter((r) => r.batch === b).length >= 2).sort((a, b) => b - a).slice(0, maxCharts).sort((a, b) => a - b);
   if (batches.length === 0 || maxCharts === 0) return null;
   const summary2 = `Latency at batch ${batches.join(" and ")}`;
-  return details(summary2, batches.map((b) => latencyChart(timed2, b)).join("\n\n"));
+  return details(summary2, batches.map((b) => latencyChart(timed, b)).join("\n\n"));
 }
 
 // src/report/sections/comparison.ts
-function verdictOf(pair) {
+function verdictOf2(pair, comparable) {
   if (pair.note) return oneLine(pair.note, 80);
   if (!pair.p50) return pair.current.provider === "reference" ? "accuracy only" : "not timed";
+  if (!comparable) return "other settings";
   return pair.p50.class === "regression" ? "\u{1F534} slower" : pair.p50.class === "improvement" ? "\u{1F7E2} faster" : "within noise";
 }
 function accuracyText(pair) {
@@ -59583,7 +59943,7 @@ function pairTable(side) {
       p ? `${value2(p.baseline)} \u2192 ${value2(p.current)}` : "",
       p ? signedPct(p.changePct) : "",
       p ? `\xB1${pct(p.noisePct)}` : "",
-      verdictOf(pair),
+      verdictOf2(pair, side.timing.length === 0),
       memoryText(pair),
       pair.accuracy ? `${metric} ${accuracyText(pair)}` : ""
     ];
@@ -59624,8 +59984,18 @@ function comparisonBody(side, currentCommit, unmatchedLimit) {
   const how = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
   parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how})` : `${name} (${how})`}.`);
   if (side.sameModel) parts.push("The two model files are identical (same sha256): any difference comes from the runner, the runtimes or quantgate.");
+  if (side.timing.length > 0) {
+    parts.push(
+      `The two were timed with different benchmark settings, so their latencies are not comparable and the latency gate does not judge them:
+
+${differencesTable(side.timing, side.label)}`
+    );
+  }
   const neither = neitherRan(side);
   if (side.pairs.length > neither.length) parts.push(pairTable(side));
+  if (side.pairs.some((p) => p.p50?.paired)) {
+    parts.push("<sub>Change: the median of the per-round ratios of the two, timed round by round in this job; the p50s are over all rounds.</sub>");
+  }
   if (neither.length > 0) parts.push(`Ran on neither side: ${runsList(neither.map((p) => p.current), unmatchedLimit || 3)}.`);
   if (side.environment.length > 0) {
     parts.push(`The environments differ, so latency changes may be the machine's rather than the model's:
@@ -59641,10 +60011,11 @@ ${differencesTable(side.setup, side.label)}`);
 }
 function comparisonSection(side, currentCommit, unmatchedLimit) {
   const counts = [];
+  if (side.timing.length > 0) counts.push("timed with other benchmark settings");
   if (side.environment.length > 0) counts.push(`${side.environment.length} environment ${side.environment.length === 1 ? "difference" : "differences"}`);
   const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
   if (unmatched > 0) counts.push(`${unmatched} ${unmatched === 1 ? "row" : "rows"} without a match`);
-  const regressions = side.pairs.filter((p) => p.p50?.class === "regression").length;
+  const regressions = side.timing.length > 0 ? 0 : side.pairs.filter((p) => p.p50?.class === "regression").length;
   if (regressions > 0) counts.push(`${regressions} slower beyond noise`);
   const what = side.source === "same-job" ? `the base model${side.label !== "base model" ? ` (${side.label})` : ""}, benchmarked in this job` : side.label;
   return details(`Compared with ${what}${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`, comparisonBody(side, currentCommit, unmatchedLimit));
@@ -59890,8 +60261,8 @@ ${SHRUNK_NOTE(limit)}
   const atLine = cut.lastIndexOf("\n");
   return `${atLine > 0 ? cut.slice(0, atLine) : cut}${note}`;
 }
-function renderReport(results, options2 = {}) {
-  const entry = reportEntry(results, options2);
+function renderReport(results, assessment, options2 = {}) {
+  const entry = reportEntry(results, assessment);
   const maxChars = options2.maxChars ?? GITHUB_COMMENT_LIMIT;
   let body = "";
   for (const [i, level] of LEVELS2.entries()) {
@@ -59899,6 +60270,45 @@ function renderReport(results, options2 = {}) {
     if (body.length <= maxChars) return body;
   }
   return hardCut(body, maxChars, GITHUB_COMMENT_LIMIT);
+}
+
+// src/pipeline/merge.ts
+var NOT_REACHED = "not run: the run stopped before it reached this row";
+function emptyRun(row) {
+  return {
+    runtime: row.runtime,
+    provider: row.provider,
+    model: row.model,
+    modelFile: row.shownFile,
+    precision: row.precision,
+    batch: row.batch,
+    status: "skipped",
+    reason: row.skip ?? NOT_REACHED,
+    latencyMs: null,
+    throughput: null,
+    memory: null,
+    loadMs: null,
+    accuracy: null,
+    accuracyLossPp: null,
+    accuracyLossCi: null,
+    settings: null,
+    rounds: null
+  };
+}
+function mergeRow(row, results) {
+  const run2 = emptyRun(row);
+  if (row.skip !== null) return run2;
+  const accuracy = results.accuracy.get(row.id);
+  const timing = results.timing.get(row.id);
+  if (accuracy?.status === "failed") return { ...run2, status: "failed", reason: accuracy.reason };
+  const { status: _status, ...scores } = accuracy ?? { status: "ok" };
+  const scored2 = { ...run2, ...scores };
+  if (timing) return { ...scored2, ...timing };
+  if (!row.timed && accuracy) return { ...scored2, status: "ok", reason: null };
+  return scored2;
+}
+function mergeRows(rows, results) {
+  return rows.map((row) => mergeRow(row, results));
 }
 
 // src/pipeline/recorder.ts
@@ -59912,6 +60322,8 @@ var RunRecorder = class {
   evaluation = null;
   /** A results.json to compare with (--baseline), once it has been read and validated. */
   baseline = null;
+  accuracy = /* @__PURE__ */ new Map();
+  timing = /* @__PURE__ */ new Map();
   createdAt = (/* @__PURE__ */ new Date()).toISOString();
   get resultsPath() {
     return join10(this.init.outDir, "results.json");
@@ -59919,9 +60331,21 @@ var RunRecorder = class {
   get reportPath() {
     return join10(this.init.outDir, "report.md");
   }
-  /** The results as they stand; `incomplete` says why the run stopped early, if it did. */
-  results(incomplete = null) {
-    const partial2 = {
+  /** The accuracy stage's results, by row. */
+  addAccuracy(rows) {
+    for (const [id, accuracy] of rows) this.accuracy.set(id, accuracy);
+  }
+  /** The benchmark stage's results, by row (a group at a time as they finish). */
+  addTimings(rows) {
+    for (const [id, timing] of rows) this.timing.set(id, timing);
+  }
+  /** The rows whose accuracy stage failed: the model does not run there, so they are not timed. */
+  failedRows() {
+    return new Set([...this.accuracy].filter(([, a]) => a.status === "failed").map(([id]) => id));
+  }
+  /** The results as they stand, and the gate's assessment of them; `incomplete` says why the run stopped early, if it did. */
+  assessed(incomplete = null) {
+    const results = {
       schemaVersion: SCHEMA_VERSION,
       createdAt: this.createdAt,
       command: this.init.command,
@@ -59930,27 +60354,25 @@ var RunRecorder = class {
       environment: this.init.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
-      runs: this.rows.map((p) => p.row),
+      benchmark: this.init.benchmark,
+      runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete
     };
-    partial2.verdict = decideVerdict(partial2, this.init.thresholds, compareResults(partial2, this.baseline));
-    return partial2;
-  }
-  report(results) {
-    return renderReport(results, {
+    const assessment = assess(results, {
       baseline: this.baseline,
       thresholds: this.init.thresholds,
-      artifacts: { folder: this.init.shownOutDir },
       ...this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}
     });
+    results.verdict = assessment.verdict;
+    return { results, assessment };
   }
   /**
    * Writes results.json and report.md (synchronously, so it also works from a signal handler);
    * each through a temporary file renamed into place, so a reader never sees half a file.
    */
   write(incomplete = null) {
-    const results = this.results(incomplete);
+    const { results, assessment } = this.assessed(incomplete);
     mkdirSync3(this.init.outDir, { recursive: true });
     const put = (path, text2) => {
       writeFileSync2(`${path}.tmp`, text2);
@@ -59958,118 +60380,66 @@ var RunRecorder = class {
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}
 `);
-    put(this.reportPath, `${this.report(results)}
+    put(this.reportPath, `${renderReport(results, assessment, { artifacts: { folder: this.init.shownOutDir } })}
 `);
     return results;
   }
 };
-
-// src/pipeline/runs.ts
-var NOT_REACHED = "not run: the run stopped before it reached this row";
-var PRECISION = { fp32: "fp32", "int8.ort": "int8", "int8.trt": "int8" };
-var VARIANTS_BY_PROVIDER = {
-  cpu: ["fp32", "int8.ort"],
-  cuda: ["fp32", "int8.trt"],
-  tensorrt: ["fp32", "int8.trt"],
-  reference: ["int8.trt"]
-};
-function emptyRow(runtime, provider, model2, modelFile, precision, batch) {
-  return {
-    runtime,
-    provider,
-    model: model2,
-    modelFile,
-    precision,
-    batch,
-    status: "skipped",
-    reason: NOT_REACHED,
-    latencyMs: null,
-    throughput: null,
-    memory: null,
-    loadMs: null,
-    accuracy: null,
-    accuracyLossPp: null,
-    accuracyLossCi: null
-  };
-}
-function planRows(input2) {
-  const rows = [];
-  const add = (runtime, provider, variant, files, batch, benchmark2, skip) => {
-    const model2 = `${files.role === "base" ? "base:" : ""}${variant}`;
-    const row = emptyRow(runtime, provider, model2, input2.displayPath(files[variant]), PRECISION[variant], batch);
-    if (skip !== null) row.reason = skip;
-    rows.push({ row, variant, role: files.role, file: files[variant], benchmark: benchmark2, skip });
-  };
-  for (const files of input2.models) {
-    for (const provider of input2.providers.run) {
-      for (const variant of VARIANTS_BY_PROVIDER[provider]) {
-        for (const batch of input2.batchSizes) add("onnxruntime", provider, variant, files, batch, true, input2.batchProblem(batch));
-      }
-    }
-    for (const { provider, reason } of input2.providers.skipped) {
-      for (const variant of VARIANTS_BY_PROVIDER[provider]) for (const batch of input2.batchSizes) add("onnxruntime", provider, variant, files, batch, true, reason);
-    }
-    add("onnxruntime", "reference", "int8.trt", files, input2.evaluationBatch, false, null);
-    for (const batch of input2.batchSizes) add("tensorrt", "tensorrt", "int8.trt", files, batch, true, input2.tensorrt.available ? null : input2.tensorrt.reason);
-  }
-  return rows;
-}
-function accuracyRows(rows) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const p of rows) {
-    if (p.row.runtime !== "onnxruntime" || p.skip !== null) continue;
-    const key = `${p.role}|${p.variant}|${p.row.provider}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(p);
-  }
-  return out;
-}
 
 // src/pipeline/run.ts
 var EVALUATION_BATCH = 32;
 async function describeModel(model2, cwd) {
   return { path: pathInside(cwd, model2.path) ?? model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
 }
-async function runPipeline(config2, ctx) {
-  const { log } = ctx;
+async function participatingBackends(config2, backends) {
+  if (config2.runtimes === "auto") return [...backends];
+  const named = backends.filter((b) => config2.runtimes.includes(b.name));
+  for (const backend of named) {
+    const { available: available3, reason, fix } = await backend.availability();
+    if (!available3) {
+      throw new BadInputError(
+        msg`${setting("runtimes", backend.name)}: ${backend.title} is not available: ${reason}`,
+        msg`${fix ? msg`${fix}, or ` : ""}leave ${backend.name} out of ${opt("runtimes")} (auto reports it as a skipped row)`
+      );
+    }
+  }
+  return named;
+}
+async function accuracyReference(backends) {
+  for (const backend of backends) {
+    if (backend.referenceProvider && (await backend.availability()).available) return { backend, provider: backend.referenceProvider };
+  }
+  return null;
+}
+async function runPipeline(config2, env) {
+  const { log } = env;
   const threads = config2.threads;
   for (const stale of ["results.json", "report.md"]) rmSync3(join11(config2.out, stale), { force: true });
-  if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, ctx.cwd, log));
+  if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
   const model2 = readModel(config2.model);
   const baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
-  const environment = await detectEnvironment({ cwd: ctx.cwd, ...threads ? { threads } : {} });
+  const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
+  const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
   const recorder = new RunRecorder({
     outDir: config2.out,
-    shownOutDir: pathInside(ctx.cwd, config2.out) ?? config2.out,
-    model: await describeModel(model2, ctx.cwd),
-    baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
+    shownOutDir: pathInside(env.cwd, config2.out) ?? config2.out,
+    model: await describeModel(model2, env.cwd),
+    baselineModel: baseModel ? await describeModel(baseModel, env.cwd) : null,
     environment,
+    benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config2),
-    command: reproduceCommand("run", config2, ctx.cwd)
+    command: reproduceCommand("run", config2, env.cwd)
   });
-  const onSignal = (signal) => {
+  const stopListening = env.interrupts.onInterrupt((signal) => {
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  });
   try {
     const signature = modelSignature(model2.proto);
     await requireRuntimeSupport(signature, config2.model);
     if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel);
     const output2 = selectOutput(signature.outputs, config2.output);
-    const tensorrt = await tensorRtAvailability();
-    if (config2.runtimes !== "auto" && config2.runtimes.includes("tensorrt") && !tensorrt.available) {
-      throw new BadInputError(
-        msg`${setting("runtimes", "tensorrt")}: TensorRT is not available: ${tensorrt.reason}`,
-        msg`run on a GPU runner with TensorRT installed, or leave tensorrt out of ${opt("runtimes")} (auto reports it as a skipped row)`
-      );
-    }
-    const runOnnxRuntime = config2.runtimes === "auto" || config2.runtimes.includes("onnxruntime");
-    const providers = runOnnxRuntime ? await selectProviders(config2.providers) : { run: [], skipped: [] };
+    const backends = await participatingBackends(config2, env.backends);
     const data = await log.group("data", async () => {
       const calibration = await calibrationData(config2, signature.inputs, log);
       const evaluation = config2.evalData ? await openDataSet(config2.evalData, { what: opt("eval-data"), inputs: signature.inputs, ...config2.preprocess ? { preprocess: config2.preprocess } : {}, inputShapes: config2.inputShapes }) : null;
@@ -60081,6 +60451,9 @@ async function runPipeline(config2, ctx) {
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
     if (config2.baseline) recorder.baseline = readResultsFile(config2.baseline, opt("baseline"));
+    const fixedBatch2 = fixedBatchSize(signature);
+    const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
+    const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
     for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join11(config2.out, "baseline")]] : []]) {
@@ -60089,55 +60462,60 @@ async function runPipeline(config2, ctx) {
         () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
       );
       if (role === "current") recorder.quantization = outcome.summary;
-      models.push({ role, fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt });
+      models.push({ role, files: { fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt } });
     }
-    const fixedBatch2 = fixedBatchSize(signature);
-    const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
-    recorder.rows = planRows({
+    recorder.rows = planRows(plans, {
       models,
-      providers,
-      batchSizes: config2.batchSizes,
       batchProblem: (batch) => batchSupport(signature, batch).reason,
-      evaluationBatch,
-      tensorrt,
-      displayPath: (file2) => {
-        return pathInside(config2.out, file2) ?? (relative3(ctx.cwd, file2) || file2);
-      }
+      displayPath: (file2) => pathInside(config2.out, file2) ?? (relative3(env.cwd, file2) || file2)
     });
-    if (!runOnnxRuntime) log.warn("--runtimes leaves out onnxruntime: accuracy cannot be scored without it");
-    if (runOnnxRuntime) {
-      recorder.evaluation = await log.group(
+    const partial2 = () => recorder.write("the run has not finished yet");
+    const reference = await accuracyReference(backends);
+    if (reference) {
+      const scored2 = await log.group(
         "accuracy",
         () => evaluateAccuracy({
           rows: accuracyRows(recorder.rows),
           models,
+          backends,
+          reference,
           data: data.evaluation,
           labels: data.labels,
           output: output2,
           batchSize: evaluationBatch,
           ...fixedBatch2 !== void 0 ? { fixedBatch: fixedBatch2 } : {},
           ...threads ? { threads } : {},
+          outDir: config2.out,
           seed: config2.seed,
-          log,
-          onRow: () => recorder.write("the run has not finished yet")
+          log
         })
       );
-      await log.group(
-        "benchmark",
-        () => measureRows({
-          rows: recorder.rows,
-          data: data.evaluation,
-          settings: { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs },
-          ...threads ? { threads } : {},
-          log,
-          onRow: () => recorder.write("the run has not finished yet")
-        })
-      );
+      recorder.addAccuracy(scored2.rows);
+      recorder.evaluation = scored2.evaluation;
+      partial2();
+    } else {
+      log.warn(`--runtimes ${config2.runtimes === "auto" ? "auto" : config2.runtimes.join(",")}: no runtime here runs the FP32 reference, so accuracy cannot be scored`);
     }
+    await log.group(
+      "benchmark",
+      () => measureRows({
+        rows: recorder.rows,
+        exclude: recorder.failedRows(),
+        data: data.evaluation,
+        settings: benchmarkSettings,
+        ...threads ? { threads } : {},
+        outDir: config2.out,
+        log,
+        onTimings: (timings) => {
+          recorder.addTimings(timings);
+          partial2();
+        }
+      })
+    );
     const results = recorder.write();
     return { results, files: { results: recorder.resultsPath, report: recorder.reportPath } };
   } catch (error63) {
-    const problem = error63 instanceof BadInputError ? error63.problem.render(ctx.naming) : `internal error: ${error63.message}`;
+    const problem = error63 instanceof BadInputError ? error63.problem.render(env.naming) : `internal error: ${error63.message}`;
     try {
       recorder.write(problem);
       log.warn(`the run stopped early; what was measured is in ${recorder.resultsPath} and ${recorder.reportPath}`);
@@ -60146,8 +60524,7 @@ async function runPipeline(config2, ctx) {
     }
     throw error63;
   } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    stopListening();
     model2.close();
     baseModel?.close();
   }
@@ -60172,7 +60549,7 @@ async function run() {
     });
     naming = namingFor("input", config2.sources);
     reportPath = resolve5(config2.out, "report.md");
-    const outcome = await runPipeline(config2, { log: new ActionLog(), stdout: process.stdout, cwd, naming });
+    const outcome = await runPipeline(config2, { ...processHost(), log: new ActionLog(), cwd, naming });
     const { verdict } = outcome.results;
     setOutput("verdict", verdict.pass ? "pass" : "fail");
     setOutput("accuracy-loss-pp", worstLoss(outcome.results));

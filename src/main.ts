@@ -13,6 +13,7 @@ import { resolveConfig } from './config/resolve.js';
 import { describeError } from './errors.js';
 import { readActionInputs } from './github/inputs.js';
 import { ActionLog } from './github/log.js';
+import { processHost } from './pipeline/process-host.js';
 import { runPipeline } from './pipeline/run.js';
 import type { Results } from './results/schema.js';
 
@@ -37,7 +38,7 @@ export async function run(): Promise<void> {
     });
     naming = namingFor('input', config.sources);
     reportPath = resolve(config.out, 'report.md');
-    const outcome = await runPipeline(config, { log: new ActionLog(), stdout: process.stdout, cwd, naming });
+    const outcome = await runPipeline(config, { ...processHost(), log: new ActionLog(), cwd, naming });
     const { verdict } = outcome.results;
     core.setOutput('verdict', verdict.pass ? 'pass' : 'fail');
     core.setOutput('accuracy-loss-pp', worstLoss(outcome.results));

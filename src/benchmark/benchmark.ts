@@ -1,34 +1,37 @@
 /**
- * Benchmarks ONNX Runtime sessions, each in its own worker process (worker.ts): load, warm-up,
- * timed rounds, memory, dispose. `benchmarkInterleaved` runs several sessions at once and
- * alternates their rounds, so a baseline model and the pull request's model see the same machine
- * conditions (a noisy neighbour, thermal state, frequency) instead of one getting the quiet
- * minute and the other the busy one.
+ * Benchmarks runners, each in its own worker process (worker.ts) that opens it through its
+ * backend: load, warm-up, timed rounds, memory, dispose. `benchmarkInterleaved` runs several
+ * runners at once and alternates their rounds, so that the models compared with each other (FP32
+ * and INT8, the pull request's and the base branch's) see the same machine conditions (a noisy
+ * neighbour, thermal state, frequency) instead of one getting the quiet minute and the other the
+ * busy one; their per-round figures then pair up round by round.
  *
  * What is measured:
- * - latency: wall time of each `session.run` (process.hrtime.bigint around the awaited call, in
- *   the worker), over the timed rounds only; statistics as statistics.ts defines them;
+ * - latency: wall time of each run of the bound batch (process.hrtime.bigint around the awaited
+ *   call, in the worker), or the backend's own timing where its runner has `timeRound`, over the
+ *   timed rounds only; statistics as statistics.ts defines them;
  * - throughput: batch × 1000 / mean latency, samples/s (back-to-back runs, one at a time);
- * - loadMs: creating the InferenceSession (parsing, graph optimisation, provider setup);
+ * - loadMs: creating the session (parsing, graph optimisation, provider setup);
  * - memory.rssMB (CPU and GPU providers): peak RSS of the worker during load, warm-up and the
- *   timed rounds, less its RSS just before the session was created (onnxruntime-node loaded and
- *   the input batch received): weights, arenas, activations, outputs. MiB.
+ *   timed rounds, less its RSS just before the runner was created (the runtime primed and the
+ *   input batch received): weights, arenas, activations, outputs. MiB.
  * - memory.deviceMB / processDeviceMB (GPU providers, UNRUN): see gpu-memory.ts.
  */
 import type { Batch } from '../data/types.js';
 import type { Latency } from '../results/schema.js';
-import type { ResolvedSessionSettings, SessionSettings } from '../runtime/session-options.js';
-import type { ProviderName } from '../runtime/types.js';
+import type { OpenOptions } from '../runtime/backend.js';
+import { backendNamed } from '../runtime/registry.js';
+import type { ProviderName, RunnerSettings, RuntimeName } from '../runtime/types.js';
 import { DeviceMemoryTracker } from './gpu-memory.js';
 import { resolveSettings, roundQuota, type BenchmarkSettings } from './settings.js';
 import { latencyStatistics, percentile, throughput } from './statistics.js';
 import { BenchmarkWorker } from './worker-client.js';
 
-export interface BenchmarkSpec extends SessionSettings {
-  /** Names this session in progress and results, e.g. "int8.ort cpu b1". */
+export interface BenchmarkSpec extends Omit<OpenOptions, 'interleaved'> {
+  /** Names this runner in progress and results, e.g. "int8.ort cpu b1". */
   label: string;
-  modelPath: string;
-  provider: ProviderName;
+  /** The backend that runs it (its registered name). */
+  runtime: RuntimeName;
   /** The inputs every iteration runs; `size` is the batch size throughput is counted in. */
   batch: Batch;
 }
@@ -56,7 +59,8 @@ export interface BenchmarkResult {
   /** What the memory fields measured, in words (for the report's details). */
   memoryMeasured: string;
   loadMs: number;
-  session: ResolvedSessionSettings;
+  /** What the runner ran with (threads, spinning...), as its backend reports it. */
+  settings: RunnerSettings;
   warmup: { iterations: number; ms: number };
   /** Per round, in run order: their p50s show drift over the run. */
   rounds: RoundSummary[];
@@ -82,28 +86,28 @@ export type BenchmarkProgress =
 
 export type ProgressListener = (event: BenchmarkProgress) => void;
 
-/** One session in its own worker. */
+/** One runner in its own worker. */
 export async function benchmark(spec: BenchmarkSpec, settings?: Partial<BenchmarkSettings>, onProgress?: ProgressListener): Promise<BenchmarkOutcome> {
   const [outcome] = await benchmarkInterleaved([spec], settings, onProgress);
   return outcome!;
 }
 
 /**
- * Several sessions, each in its own worker, all loaded at once; the timed rounds alternate
- * between them, the order rotating each round (A B, B A, A B... for two) so that neither always
- * runs right after the other. Spinning is off unless a spec turns it on: ONNX Runtime's idle
- * worker threads otherwise keep busy-waiting in one worker while the next one runs (measured:
- * two byte-identical models timed 0.89x to 1.73x apart with it on, 0.99-1.01x with it off).
- * A session that fails (or whose worker dies) becomes a failed outcome; the others go on.
+ * Several runners, each in its own worker, all loaded at once; the timed rounds alternate
+ * between them, the order rotating each round (A B C, B C A, C A B...) so that none always runs
+ * right after another. Each is opened as `interleaved` (its backend then keeps no cores busy
+ * between runs: ONNX Runtime turns thread spinning off). A runner that fails (or whose worker
+ * dies) becomes a failed outcome; the others go on.
  */
 export async function benchmarkInterleaved(
   specs: readonly BenchmarkSpec[],
   settings?: Partial<BenchmarkSettings>,
   onProgress: ProgressListener = () => {},
+  /** Open the runners as interleaved even when there is one (so that its settings match its peers' in other groups). */
+  interleaved = specs.length > 1,
 ): Promise<BenchmarkOutcome[]> {
   const resolved = resolveSettings(settings);
-  const interleaved = specs.length > 1;
-  const states = specs.map((spec) => new SessionState(interleaved && spec.allowSpinning === undefined ? { ...spec, allowSpinning: false } : spec));
+  const states = specs.map((spec) => new SessionState(spec, interleaved));
   const fail = (state: SessionState, error: unknown) => {
     state.failure = error instanceof Error ? error.message : String(error);
     onProgress({ phase: 'failed', label: state.spec.label, reason: state.failure });
@@ -155,13 +159,11 @@ export async function benchmarkInterleaved(
   return states.map((s) => s.outcome());
 }
 
-const GPU_PROVIDERS: ReadonlySet<ProviderName> = new Set(['cuda', 'tensorrt']);
-
 class SessionState {
   worker: BenchmarkWorker | undefined;
   failure: string | undefined;
   loadMs = 0;
-  settings: ResolvedSessionSettings | undefined;
+  settings: RunnerSettings | undefined;
   warmup: { iterations: number; ms: number } | undefined;
   private readonly samples: Float64Array[] = [];
   private readonly rounds: RoundSummary[] = [];
@@ -169,17 +171,20 @@ class SessionState {
   private rssNote = '';
   private device: DeviceMemoryTracker | undefined;
 
-  constructor(readonly spec: BenchmarkSpec) {}
+  constructor(
+    readonly spec: BenchmarkSpec,
+    private readonly interleaved: boolean,
+  ) {}
 
   async load(): Promise<void> {
     this.worker = new BenchmarkWorker();
-    const { label: _label, modelPath, provider, batch, ...sessionSettings } = this.spec;
-    if (GPU_PROVIDERS.has(provider)) {
-      await this.worker.request('init-device', { provider });
+    const { label: _label, runtime, batch, ...open } = this.spec;
+    await this.worker.request('prime', { backend: runtime, provider: open.provider });
+    if (backendNamed(runtime).usesDevice(open.provider)) {
       this.device = new DeviceMemoryTracker(this.worker.pid!);
       await this.device.markContext();
     }
-    const loaded = await this.worker.request('load', { session: { modelPath, provider, ...sessionSettings }, feeds: batch.feeds });
+    const loaded = await this.worker.request('load', { backend: runtime, open: { ...open, interleaved: this.interleaved }, feeds: batch.feeds });
     this.loadMs = loaded.loadMs;
     this.settings = loaded.settings;
     await this.device?.sample();
@@ -235,7 +240,7 @@ class SessionState {
         ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)`
         : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
-      session: this.settings!,
+      settings: this.settings!,
       warmup: this.warmup!,
       rounds: this.rounds,
       timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0),

@@ -1,36 +1,32 @@
 /**
  * Messages between the benchmark and its worker processes (child_process IPC with the
  * 'advanced' serialization, so typed arrays cross as they are). Plain data only. The parent
- * sends one request at a time and waits for its reply.
+ * sends one request at a time and waits for its reply. A request names the backend (its
+ * registered name); the worker asks the registry for it.
  */
 import type { HostTensor } from '../data/types.js';
-import type { ResolvedSessionSettings, SessionSettings } from '../runtime/session-options.js';
-import type { ProviderName } from '../runtime/types.js';
-
-export interface WorkerSession extends SessionSettings {
-  modelPath: string;
-  provider: ProviderName;
-}
+import type { OpenOptions } from '../runtime/backend.js';
+import type { ProviderName, RunnerSettings, RuntimeName, TimedRound } from '../runtime/types.js';
 
 export interface WorkerRequests {
-  /** Creates and releases a session on a one-node model: brings up the GPU context before loading. */
-  'init-device': { provider: ProviderName };
-  /** Marks the RSS, creates the session, binds the batch. */
-  load: { session: WorkerSession; feeds: Record<string, HostTensor> };
+  /** Brings the backend's runtime and the provider's device up (before the memory marks). */
+  prime: { backend: RuntimeName; provider: ProviderName };
+  /** Marks the RSS, opens and loads the runner, binds the batch. */
+  load: { backend: RuntimeName; open: OpenOptions; feeds: Record<string, HostTensor> };
   warmup: { ms: number };
   round: { minIterations: number; minMs: number };
   memory: Record<string, never>;
-  /** Releases the session; the worker exits after replying. */
+  /** Releases the runner; the worker exits after replying. */
   dispose: Record<string, never>;
 }
 
 export interface WorkerReplies {
-  'init-device': Record<string, never>;
-  load: { loadMs: number; inputNames: string[]; outputNames: string[]; settings: ResolvedSessionSettings };
+  prime: Record<string, never>;
+  load: { loadMs: number; inputNames: string[]; outputNames: string[]; settings: RunnerSettings };
   warmup: { iterations: number; ms: number };
-  round: { samplesMs: Float64Array; wallMs: number };
+  round: TimedRound;
   memory: {
-    /** RSS after the batch arrived, before the session was created, bytes. */
+    /** RSS after the batch arrived, before the runner was created, bytes. */
     rssBeforeBytes: number;
     /** Peak RSS since that mark (or of the process's lifetime when `peakSinceMark` is false), bytes. */
     peakRssBytes: number;

@@ -1,16 +1,26 @@
 /**
  * The part of a results.json run (schema v1) that the benchmark fills: status and reason,
- * latency, throughput, memory and load time. The pipeline adds runtime, model, precision,
- * accuracy and the rest.
+ * latency, throughput, memory, load time, the runner's settings and the per-round medians. The
+ * pipeline adds runtime, model, precision, accuracy and the rest.
  */
 import type { RunResult } from '../results/schema.js';
 import type { BenchmarkOutcome } from './benchmark.js';
 
-export type BenchmarkRunFields = Pick<RunResult, 'status' | 'reason' | 'latencyMs' | 'throughput' | 'memory' | 'loadMs'>;
+export type BenchmarkRunFields = Pick<RunResult, 'status' | 'reason' | 'latencyMs' | 'throughput' | 'memory' | 'loadMs' | 'settings' | 'rounds'>;
 
-export function runFields(outcome: BenchmarkOutcome): BenchmarkRunFields {
+/** `group` names the rows timed together, interleaved round by round (their rounds pair up). */
+export function runFields(outcome: BenchmarkOutcome, group: string = outcome.label): BenchmarkRunFields {
   if (outcome.status === 'failed') return { ...emptyFields(), status: 'failed', reason: outcome.reason };
-  return { status: 'ok', reason: null, latencyMs: outcome.latencyMs, throughput: outcome.throughput, memory: outcome.memory, loadMs: outcome.loadMs };
+  return {
+    status: 'ok',
+    reason: null,
+    latencyMs: outcome.latencyMs,
+    throughput: outcome.throughput,
+    memory: outcome.memory,
+    loadMs: outcome.loadMs,
+    settings: outcome.settings,
+    rounds: { group, p50Ms: outcome.rounds.map((r) => r.p50Ms) },
+  };
 }
 
 /** A row that did not run: a provider that is not installed, a batch size the model does not take. */
@@ -19,5 +29,5 @@ export function skippedFields(reason: string): BenchmarkRunFields {
 }
 
 function emptyFields(): Omit<BenchmarkRunFields, 'status' | 'reason'> {
-  return { latencyMs: null, throughput: null, memory: null, loadMs: null };
+  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null };
 }

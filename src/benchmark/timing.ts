@@ -3,6 +3,7 @@
  * array push around each run, nothing else (bench/harness-overhead.ts measures what that costs
  * against a bare `session.run` loop).
  */
+import type { TimedRound } from '../runtime/types.js';
 
 export type Run = () => Promise<unknown>;
 
@@ -17,12 +18,7 @@ export async function warmUp(run: Run, ms: number): Promise<number> {
   return iterations;
 }
 
-export interface TimedRound {
-  /** Per-iteration latency, ms, in run order. */
-  samplesMs: Float64Array;
-  /** Wall time of the whole round, ms: the latencies plus the loop's own cost. */
-  wallMs: number;
-}
+export type { TimedRound };
 
 /** Runs until both `minIterations` runs and `minMs` have passed, timing each run. */
 export async function timeRound(run: Run, minIterations: number, minMs: number): Promise<TimedRound> {

@@ -37,6 +37,9 @@ const TAIL_BYTES = 2000;
  */
 export const REQUEST_TIMEOUT_MS = 20 * 60 * 1000;
 
+/** How long a failed send waits for the worker's exit to explain it: the exit settles after 'close' or 250 ms. */
+const SEND_FAILURE_GRACE_MS = 2000;
+
 export class BenchmarkWorker {
   private readonly child: ChildProcess;
   private nextId = 1;
@@ -104,10 +107,15 @@ export class BenchmarkWorker {
       };
       this.pending = { id, type, resolve: done(resolve as (value: unknown) => void), reject: done(reject) };
       this.child.send({ id, type, ...body }, (error) => {
-        if (error && this.pending?.id === id) {
+        if (!error || this.pending?.id !== id) return;
+        // A pipe that breaks (EPIPE) usually means the worker is dying: its exit, which follows,
+        // says how (a signal, an exit code, its last output), and settles this request when it
+        // comes. Only a worker still there after a grace period gets the send error itself.
+        setTimeout(() => {
+          if (this.pending?.id !== id) return;
           this.pending = undefined;
           reject(new WorkerExitedError(`could not send '${type}' to the benchmark worker: ${error.message}`));
-        }
+        }, SEND_FAILURE_GRACE_MS);
       });
     });
   }

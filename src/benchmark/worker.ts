@@ -1,70 +1,62 @@
 /**
- * The benchmark worker: a child process that holds one session and nothing else, so that its
- * RSS is that session's and its timing is not disturbed by another session's threads. Started
+ * The benchmark worker: a child process that holds one runner and nothing else, so that its
+ * RSS is that runner's and its timing is not disturbed by another session's threads. Started
  * by worker-client.ts (from source through tsx, or as dist/benchmark-worker.js from the bundle);
- * it answers the requests of protocol.ts one at a time and exits after `dispose` or when its
- * parent goes away.
+ * it answers the requests of protocol.ts one at a time, asking the backend registry for the
+ * backend each names, and exits after `dispose` or when its parent goes away.
  */
-import type { HostTensor } from '../data/types.js';
-import { loadOrt } from '../runtime/onnxruntime.js';
-import { OnnxRuntimeRunner, type BoundRun } from '../runtime/onnxruntime-runner.js';
-import { probeModelBytes } from '../runtime/providers.js';
-import { executionProviders } from '../runtime/session-options.js';
-import type { WorkerReplies, WorkerReply, WorkerRequest, WorkerRequests, WorkerSession } from './protocol.js';
+import { backendNamed } from '../runtime/registry.js';
+import type { BoundRun, Runner } from '../runtime/types.js';
+import type { WorkerReplies, WorkerReply, WorkerRequest, WorkerRequests } from './protocol.js';
 import { currentRssBytes, peakRssBytes, resetPeakRss } from './rss.js';
 import { timeRound, warmUp } from './timing.js';
 
-let runner: OnnxRuntimeRunner | undefined;
+let runner: Runner | undefined;
 let bound: BoundRun | undefined;
+let primed = false;
 let mark: { rssBeforeBytes: number; peakSinceMark: boolean } | undefined;
 
-async function initDevice({ provider }: WorkerRequests['init-device']): Promise<WorkerReplies['init-device']> {
-  const ort = await loadOrt();
-  const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: executionProviders(provider) });
-  await session.release();
+async function prime({ backend, provider }: WorkerRequests['prime']): Promise<WorkerReplies['prime']> {
+  await backendNamed(backend).prime(provider);
+  primed = true;
   return {};
 }
 
-async function load({ session, feeds }: { session: WorkerSession; feeds: Record<string, HostTensor> }): Promise<WorkerReplies['load']> {
-  if (runner) throw new Error('this worker already holds a session');
-  // ONNX Runtime itself (its library's pages, its environment and thread pools) is not this
-  // session's memory: bring it up on a one-node model before the mark.
-  await primeRuntime();
+async function load({ backend, open, feeds }: WorkerRequests['load']): Promise<WorkerReplies['load']> {
+  if (runner) throw new Error('this worker already holds a runner');
+  // The runtime itself (its library's pages, environment and thread pools) is not this model's
+  // memory: bring it up before the mark.
+  if (!primed) await prime({ backend, provider: open.provider });
   const peakSinceMark = resetPeakRss();
   mark = { rssBeforeBytes: currentRssBytes(), peakSinceMark };
-  runner = new OnnxRuntimeRunner(session);
+  runner = backendNamed(backend).open(open);
   const info = await runner.load();
   bound = runner.bind(feeds);
   return { loadMs: info.loadMs, inputNames: info.inputNames, outputNames: info.outputNames, settings: runner.settings };
 }
 
-async function primeRuntime(): Promise<void> {
-  const ort = await loadOrt();
-  const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: ['cpu'] });
-  await session.run({ x: new ort.Tensor('float32', new Float32Array(1), [1]) });
-  await session.release();
-}
-
-function needBound(): BoundRun {
-  if (!bound) throw new Error('no session loaded in this worker');
-  return bound;
+function loaded(): { runner: Runner; bound: BoundRun } {
+  if (!runner || !bound) throw new Error('no runner loaded in this worker');
+  return { runner, bound };
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerReplies[WorkerRequest['type']]> {
   switch (request.type) {
-    case 'init-device':
-      return initDevice(request);
+    case 'prime':
+      return prime(request);
     case 'load':
       return load(request);
     case 'warmup': {
       const start = process.hrtime.bigint();
-      const iterations = await warmUp(needBound(), request.ms);
+      const iterations = await warmUp(loaded().bound, request.ms);
       return { iterations, ms: Number(process.hrtime.bigint() - start) / 1e6 };
     }
-    case 'round':
-      return timeRound(needBound(), request.minIterations, request.minMs);
+    case 'round': {
+      const { runner, bound } = loaded();
+      return runner.timeRound ? runner.timeRound(request.minIterations, request.minMs) : timeRound(bound, request.minIterations, request.minMs);
+    }
     case 'memory':
-      if (!mark) throw new Error('no session loaded in this worker');
+      if (!mark) throw new Error('no runner loaded in this worker');
       return { rssBeforeBytes: mark.rssBeforeBytes, peakRssBytes: peakRssBytes(), peakSinceMark: mark.peakSinceMark };
     case 'dispose':
       await runner?.dispose();

@@ -13,6 +13,7 @@ import { edgeNaming, namingFor } from '../config/naming.js';
 import { resolveConfig, type ResolveInput } from '../config/resolve.js';
 import type { CommandName } from '../config/options.js';
 import type { ConfigByCommand } from '../config/types.js';
+import { processHost } from '../pipeline/process-host.js';
 import { describeError, ExitCode, exitCodeOf } from '../errors.js';
 import { TerminalLog } from './output.js';
 import { buildProgram, type ParsedCommand } from './program.js';
@@ -36,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       log: new TerminalLog({ quiet: parsed.globals.quiet, verbose }, io.stderr),
       stdout: io.stdout,
       cwd: io.cwd,
+      host: processHost(),
     };
     const input: ResolveInput = { given: parsed.flags, givenKind: 'flag', cwd: io.cwd, ...(parsed.globals.config ? { configPath: parsed.globals.config } : {}) };
     const configFor = <C extends CommandName>(command: C): ConfigByCommand[C] => {

@@ -4,23 +4,23 @@
  * reports and exits 0. Both files are validated against results.json schema 1 first.
  */
 import { resolve } from 'node:path';
-import { compareResults } from '../compare/compare.js';
 import { readResultsFile } from '../compare/read-results.js';
 import type { CompareConfig } from '../config/types.js';
 import { ExitCode } from '../errors.js';
+import { assess } from '../gate/assess.js';
 import { compareThresholds } from '../gate/thresholds.js';
-import { decideVerdict } from '../gate/verdict.js';
 import { renderComparison } from '../report/comparison.js';
 import type { CommandContext } from './context.js';
 
 export async function compareCommand(currentPath: string, baselinePath: string, config: CompareConfig, ctx: CommandContext): Promise<number> {
   const current = readResultsFile(resolve(ctx.cwd, currentPath), 'the current results file');
   const baseline = readResultsFile(resolve(ctx.cwd, baselinePath), 'the baseline results file');
-  const side = compareResults(current, baseline).file!;
   const thresholds = compareThresholds(config);
-  const gated = thresholds.maxAccuracyDrop !== null || thresholds.maxLatencyRegression !== null;
   // Only the two files are compared: the current file's own base-model runs are not this gate's business.
-  const verdict = gated ? decideVerdict(current, thresholds, { sameJob: null, file: side }) : null;
+  const assessment = assess(current, { baseline, thresholds, fileOnly: true });
+  const side = assessment.comparison.file!;
+  const gated = thresholds.maxAccuracyDrop !== null || thresholds.maxLatencyRegression !== null;
+  const verdict = gated ? assessment.verdict : null;
   if (config.json) {
     ctx.stdout.write(`${JSON.stringify({ current: currentPath, baseline: baselinePath, comparison: side, verdict }, null, 2)}\n`);
   } else {

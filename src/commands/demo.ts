@@ -23,7 +23,7 @@ export async function demoCommand(config: DemoConfig, ctx: CommandContext): Prom
     given: { out: config.out },
   });
   ctx.log.info(`demo: ${join('examples', 'demo')} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
-  const outcome = await runPipeline(runConfig, ctx);
+  const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...(ctx.naming ? { naming: ctx.naming } : {}) });
   ctx.stdout.write(`${summarize(outcome, ctx.cwd)}\n`);
   return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
 }

@@ -1,12 +1,16 @@
 /**
  * compareResults: this run against its baselines, noise-aware. Two kinds of baseline can exist at
  * once: the base branch's model benchmarked in this job (`base:` runs of the same file, interleaved
- * with this model's, so a noisy runner moves both alike) and a results.json from an earlier run.
+ * with this model's, so a noisy runner moves both alike: their latency change is the median of
+ * the per-round ratios) and a results.json from an earlier run.
  */
 import type { Results, RunResult } from '../results/schema.js';
 import { environmentDifferences, setupDifferences } from './environment.js';
 import { isBaseRun, matchRuns } from './match.js';
-import { classifyChange, changePct, metricChange, noiseBandPct } from './noise.js';
+import { classifyChange, changePct, metricChange, noiseBandPct, pairedLatencyChange } from './noise.js';
+import { pairedRatio } from './paired.js';
+import { speedups } from './speedup.js';
+import { timingDifferences } from './timing-settings.js';
 import type { AccuracyChange, BaselineComparison, Comparison, MemoryChange, RunPair } from './types.js';
 
 export interface CompareOptions {
@@ -78,6 +82,8 @@ function pairOf(
   samples: { current: number | null; baseline: number | null },
   options: CompareOptions,
   baselineWhere: string,
+  /** Both runs are of one results file, timed in the same job: their rounds may pair. */
+  sameFile: boolean,
 ): RunPair {
   const note =
     current.status !== 'ok' ? statusNote(current, 'here') : baseline.status !== 'ok' ? statusNote(baseline, `in the ${baselineWhere}`) : null;
@@ -86,11 +92,12 @@ function pairOf(
   const lb = baseline.latencyMs;
   const timed = both && lc !== null && lb !== null && lb.p50 > 0;
   const noise = timed ? noiseBandPct(lc.cv, lb.cv) : 0;
+  const paired = timed && sameFile ? pairedRatio(current, baseline) : null;
   return {
     key,
     current,
     baseline,
-    p50: timed ? metricChange(lc.p50, lb.p50, noise, false) : null,
+    p50: timed ? (paired ? pairedLatencyChange(lc.p50, lb.p50, paired, noise) : metricChange(lc.p50, lb.p50, noise, false)) : null,
     throughput: timed && current.throughput !== null && baseline.throughput !== null && baseline.throughput > 0 ? metricChange(current.throughput, baseline.throughput, noise, true) : null,
     memory: both ? memoryChange(current, baseline, options.memoryTolerancePct ?? 5) : null,
     accuracy: both ? accuracyChange(current, baseline, samples.current, samples.baseline) : null,
@@ -108,11 +115,12 @@ function sameJob(results: Results, options: CompareOptions): BaselineComparison 
     source: 'same-job',
     label: options.label ?? 'base model',
     sameModel: results.baselineModel !== null && results.baselineModel.sha256 === results.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options, 'base model')),
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, { current: samples, baseline: samples }, options, 'base model', true)),
     onlyCurrent: matched.onlyCurrent,
     onlyBaseline: matched.onlyBaseline,
     environment: [],
     setup: [],
+    timing: [],
     baselineCommit: results.baselineModel?.commit ?? null,
   };
 }
@@ -127,21 +135,22 @@ function againstFile(current: Results, baseline: Results, options: CompareOption
     source: 'baseline-file',
     label: options.label ?? 'baseline',
     sameModel: current.model.sha256 === baseline.model.sha256,
-    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options, 'baseline')),
+    pairs: matched.pairs.map((p) => pairOf(p.key, p.current, p.baseline, samples, options, 'baseline', false)),
     onlyCurrent: matched.onlyCurrent,
     onlyBaseline: matched.onlyBaseline,
     environment: environmentDifferences(current.environment, baseline.environment),
     setup: setupDifferences(current, baseline),
+    timing: timingDifferences(current, baseline),
     baselineCommit: baseline.environment.commit,
   };
 }
 
 /**
  * This run against the base model benchmarked in the same job (when it has `base:` runs) and
- * against `baseline` (a results.json from an earlier run, when given).
+ * against `baseline` (a results.json from an earlier run, when given), and its INT8 speedups.
  */
 export function compareResults(current: Results, baseline: Results | null, options: CompareOptions = {}): Comparison {
-  return { sameJob: sameJob(current, options), file: baseline ? againstFile(current, baseline, options) : null };
+  return { sameJob: sameJob(current, options), file: baseline ? againstFile(current, baseline, options) : null, speedups: speedups(current.runs) };
 }
 
 /**

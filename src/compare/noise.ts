@@ -4,7 +4,7 @@
  * twice their combined spread, 2·√(CV_current² + CV_baseline²). The latency gate uses the same
  * band, so the report never calls "within noise" what the gate would call a regression.
  */
-import type { ChangeClass, MetricChange } from './types.js';
+import type { ChangeClass, MetricChange, PairedRatio } from './types.js';
 
 /** Half-width of the noise band in percent, from two coefficients of variation (fractions). */
 export function noiseBandPct(cvCurrent: number, cvBaseline: number): number {
@@ -28,6 +28,15 @@ export function classifyChange(change: number, noise: number, higherIsBetter: bo
 export function metricChange(current: number, baseline: number, noisePct: number, higherIsBetter: boolean): MetricChange {
   const change = changePct(current, baseline);
   return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
+}
+
+/**
+ * The p50 change of two rows timed interleaved: the change is the median of the per-round
+ * current/baseline ratios, judged against the same noise band; the p50s stay as they are.
+ */
+export function pairedLatencyChange(current: number, baseline: number, paired: PairedRatio, noisePct: number): MetricChange {
+  const change = (paired.median - 1) * 100;
+  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, false), paired };
 }
 
 /**

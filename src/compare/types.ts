@@ -1,5 +1,8 @@
 /** What a comparison of two sets of runs produces: plain data that the gate and the report read. */
 import type { RunResult } from '../results/schema.js';
+import type { PairedRatio } from './paired.js';
+
+export type { PairedRatio };
 
 /**
  * How a change reads against the noise: beyond it, a `regression` or an `improvement`; inside it,
@@ -16,6 +19,11 @@ export interface MetricChange {
   /** Half-width of the noise band, percent of the baseline. */
   noisePct: number;
   class: ChangeClass;
+  /**
+   * Latency of two rows timed interleaved in one job: current/baseline per round, whose median
+   * gives `changePct` (the ratio of the overall p50s would let a noisy minute on one side move it).
+   */
+  paired?: PairedRatio;
 }
 
 export interface MemoryChange {
@@ -81,8 +89,23 @@ export interface BaselineComparison {
   environment: Difference[];
   /** Measurement setup that differs: quantization method, evaluation set, labels. */
   setup: Difference[];
+  /**
+   * Benchmark settings that differ (timing-settings.ts): latencies are then not comparable, and
+   * the latency gate does not judge rows against this baseline. Empty within one job.
+   */
+  timing: Difference[];
   /** The baseline's commit, where known. */
   baselineCommit: string | null;
+}
+
+/** An INT8 run against the float run of the same runtime, provider and batch (FP16 where there is one). */
+export interface Speedup {
+  int8: RunResult;
+  float: RunResult;
+  /** How many times faster the INT8 run is: the paired median where the two were interleaved, else the ratio of their p50s. */
+  ratio: number;
+  /** float/INT8 per round, where both were timed in one interleaved group. */
+  paired: PairedRatio | null;
 }
 
 export interface Comparison {
@@ -90,4 +113,6 @@ export interface Comparison {
   sameJob: BaselineComparison | null;
   /** A results.json from an earlier run (--baseline, or `quantgate compare`'s second file). */
   file: BaselineComparison | null;
+  /** Each timed INT8 run of this model against its float run. */
+  speedups: Speedup[];
 }

@@ -5,7 +5,7 @@
  * file leaves its field null (or "unknown"), never fails the run.
  */
 import { VERSION } from '../version.js';
-import { ortVersion } from '../runtime/onnxruntime.js';
+import { ortVersion } from '../runtime/onnxruntime/load.js';
 import type { Environment } from '../results/schema.js';
 import { detectCpu } from './cpu.js';
 import { detectGpu } from './gpu.js';

@@ -16,7 +16,7 @@ import { ModelProtoSchema } from 'onnx-buf';
 import { graph, model, node, valueInfo } from '../model/build.js';
 import { DataType } from '../model/dtypes.js';
 import { makeTensor } from '../model/tensor.js';
-import { loadOrt } from '../runtime/onnxruntime.js';
+import { loadOrt } from '../runtime/onnxruntime/load.js';
 
 const CHANNELS = 64;
 const OUTPUT_SCALE = 1e4;

@@ -12,7 +12,13 @@
  * - without labels, top-1 disagreement with FP32 against --max-disagreement (a percentage; results
  *   hold agreement as a fraction); without that flag, accuracy is not gated and the verdict says so.
  * - latency: each matched row's p50 against the baseline (the same-job base model where there is
- *   one), failing only when the change exceeds both the limit and the noise band.
+ *   one, whose change is the median of the per-round paired ratios), failing only when the change
+ *   exceeds both the limit and the noise band. Rows of a baseline file timed with other benchmark
+ *   settings (compare/timing-settings.ts: ONNX Runtime's spinning, threads, interleaving, rounds,
+ *   warm-up) are not judged: a p50 that moved because quantgate now times differently is not the
+ *   model's regression, and failing the pull request for it would be wrong; passing it silently
+ *   would be too, so a not-gated decision names the difference. The baseline stored by the next
+ *   run on the base branch has the same settings, and the gate judges again.
  * - failed runs: a run of this change that failed fails the gate whenever any limit is set (under
  *   `quantgate run` always: --max-accuracy-drop has a default; under `compare`, when a gate flag
  *   is given). A failure is not a
@@ -23,11 +29,12 @@
  * The base model's runs (`base:`) are never gated: they are what this change is compared with.
  */
 import { latencyGateFires } from '../compare/noise.js';
+import { NOT_RECORDED } from '../compare/timing-settings.js';
 import { isBaseRun, modelKey } from '../compare/match.js';
 import { preferredPair } from '../compare/compare.js';
-import type { Comparison, RunPair } from '../compare/types.js';
-import { ms, oneLine, pct, pp, signedPct } from '../report/format.js';
-import { baselineName, runLabel } from '../report/labels.js';
+import type { BaselineComparison, Comparison, RunPair } from '../compare/types.js';
+import { ms, oneLine, pct, pp, signedPct } from '../text/numbers.js';
+import { baselineName, runLabel } from '../text/run-names.js';
 import type { Results, RunResult, Thresholds } from '../results/schema.js';
 
 interface Base {
@@ -43,7 +50,8 @@ export type GateDecision =
   | (Base & { gate: 'failed-run'; run: RunResult })
   /** The run stopped before it finished (bad input found late, a failure, a signal). */
   | (Base & { gate: 'incomplete'; reason: string })
-  | (Base & { gate: 'not-gated'; what: 'accuracy' | 'disagreement' | 'latency' });
+  /** `settingsDiffer`: latency against a baseline timed with other benchmark settings. */
+  | (Base & { gate: 'not-gated'; what: 'accuracy' | 'disagreement' | 'latency'; settingsDiffer?: boolean });
 
 /**
  * Scored INT8 runs of this change, one per (runtime, provider, model), in results order; a
@@ -127,10 +135,17 @@ function latencySentence(run: RunResult, pair: RunPair, label: string, limitPct:
 
 function latencyDecisions(results: Results, limitPct: number, comparison: Comparison | null | undefined): GateDecision[] {
   const out: GateDecision[] = [];
+  const incomparable = new Set<BaselineComparison>();
   for (const run of results.runs) {
     if (isBaseRun(run) || run.status !== 'ok') continue;
     const found = preferredPair(comparison, run);
     if (!found || !found.pair.p50) continue;
+    // Timed under other settings (spinning, interleaving...), the two p50s do not measure the
+    // same thing: a gate that fired on them would blame the model for a change of quantgate's.
+    if (found.comparison.timing.length > 0) {
+      incomparable.add(found.comparison);
+      continue;
+    }
     const fires = latencyGateFires(found.pair.p50, limitPct);
     out.push({
       gate: 'latency',
@@ -140,6 +155,18 @@ function latencyDecisions(results: Results, limitPct: number, comparison: Compar
       limitPct,
       pass: !fires,
       sentence: latencySentence(run, found.pair, found.comparison.label, limitPct, fires),
+    });
+  }
+  for (const side of incomparable) {
+    const what = [...new Set(side.timing.map((d) => (d.current === NOT_RECORDED || d.baseline === NOT_RECORDED ? 'one of the two was timed by an earlier quantgate, which did not record how' : d.what)))].join('; ');
+    out.push({
+      gate: 'not-gated',
+      what: 'latency',
+      settingsDiffer: true,
+      pass: true,
+      sentence:
+        `latency not gated against ${baselineName(side.label)}: it was timed with other benchmark settings (${what}), so its p50s are not comparable; ` +
+        'the next baseline recorded with these settings gates again, and --baseline-model compares in the same job meanwhile.',
     });
   }
   if (out.length === 0) {

@@ -6,7 +6,7 @@
  * says it in one line, with the fix, before running anything.
  */
 import { BadInputError } from '../errors.js';
-import { loadOrt, ortVersion } from '../runtime/onnxruntime.js';
+import { loadOrt, ortVersion } from '../runtime/onnxruntime/load.js';
 import { encodeModel } from './encode.js';
 import { identityModel } from './build.js';
 import type { ModelSignature } from './signature.js';

@@ -1,6 +1,7 @@
 /**
- * The accuracy stage: every model scored once per provider over the evaluation set, in lockstep
- * with the FP32 model on the same batches. With labels, top-1/top-5 and the loss against FP32
+ * The accuracy stage: every model scored once per runtime and provider over the evaluation set,
+ * in lockstep with the FP32 model (run by the reference backend) on the same batches. Runners are
+ * opened through their backends. With labels, top-1/top-5 and the loss against FP32
  * with its paired bootstrap interval; without, fidelity against FP32's outputs (agreement,
  * cosine, SNR). Per-sample outcomes are kept, never outputs, so memory stays at one batch.
  */
@@ -10,12 +11,25 @@ import { LabelledScorer } from '../accuracy/labelled.js';
 import type { DataSet, HostTensor, Labels } from '../data/types.js';
 import type { Log } from '../log.js';
 import type { Evaluation } from '../results/schema.js';
-import { OnnxRuntimeRunner } from '../runtime/onnxruntime-runner.js';
-import type { ModelFiles, PlannedRow } from './runs.js';
+import type { Backend } from '../runtime/backend.js';
+import { backendNamed } from '../runtime/registry.js';
+import type { ProviderName, Runner } from '../runtime/types.js';
+import type { RowAccuracy } from './merge.js';
+import type { ModelFiles, PlannedRow, RowId } from './rows.js';
+
+/** Where the FP32 model runs as the reference every row is scored against. */
+export interface AccuracyReference {
+  backend: Backend;
+  provider: ProviderName;
+}
 
 export interface EvaluationInput {
+  /** The rows to score (accuracyRows: one per runtime, provider and model). */
   rows: PlannedRow[];
   models: ModelFiles[];
+  /** The participating backends, which open the rows' runners. */
+  backends: readonly Backend[];
+  reference: AccuracyReference;
   data: DataSet;
   labels: Labels | null;
   output: string;
@@ -24,10 +38,15 @@ export interface EvaluationInput {
   /** A model whose batch dimension is fixed runs only full batches of that size. */
   fixedBatch?: number;
   threads?: number;
+  outDir?: string;
   seed: number;
   log: Log;
-  /** Called after each row's accuracy is known, so partial results can be written. */
-  onRow?: () => void;
+}
+
+export interface EvaluationOutcome {
+  evaluation: Evaluation;
+  /** Each scored row's accuracy, or why it failed. */
+  rows: Map<RowId, RowAccuracy>;
 }
 
 /** A percentage of `samples` as the exact fraction results.json stores (counts, not rounded percents). */
@@ -37,45 +56,51 @@ function fraction(percent: number, samples: number): number {
 
 interface Candidate {
   row: PlannedRow;
-  runner: OnnxRuntimeRunner;
+  runner: Runner;
   labelled?: LabelledScorer;
   fidelity?: FidelityScorer;
+  failure?: string;
 }
 
 interface RoleState {
-  reference: OnnxRuntimeRunner;
+  reference: Runner;
   referenceScore?: LabelledScorer;
-  /** The FP32 CPU row of this role, if the user asked for the CPU provider: the reference is it. */
+  /** The row that runs the FP32 model where the reference does, if the user asked for it: the reference is it. */
   referenceRow?: PlannedRow;
   candidates: Candidate[];
 }
 
-export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluation> {
+function firstLine(error: unknown): string {
+  return (error as Error).message.split('\n')[0] ?? '';
+}
+
+export async function evaluateAccuracy(input: EvaluationInput): Promise<EvaluationOutcome> {
   const { log, output } = input;
   const scoring = { output, ...(input.classAxis !== undefined ? { classAxis: input.classAxis } : {}) };
-  const settings = input.threads ? { threads: input.threads } : {};
+  const common = { ...(input.threads ? { threads: input.threads } : {}), ...(input.outDir ? { outDir: input.outDir } : {}) };
+  const results = new Map<RowId, RowAccuracy>();
   const roles: RoleState[] = [];
   for (const files of input.models) {
-    const reference = new OnnxRuntimeRunner({ modelPath: files.fp32, provider: 'cpu', ...settings });
+    const reference = input.reference.backend.open({ modelPath: files.files.fp32!, provider: input.reference.provider, ...common });
     await reference.load();
     const state: RoleState = { reference, candidates: [] };
     if (input.labels) state.referenceScore = new LabelledScorer(input.labels, scoring);
     for (const p of input.rows.filter((r) => r.role === files.role)) {
-      if (p.variant === 'fp32' && p.row.provider === 'cpu') {
+      if (p.variant === 'fp32' && p.runtime === input.reference.backend.name && p.provider === input.reference.provider) {
         state.referenceRow = p;
         continue;
       }
-      const runner = new OnnxRuntimeRunner({ modelPath: p.file, provider: p.row.provider, ...settings });
+      const backend = backendNamed(p.runtime, input.backends);
+      const runner = backend.open({ modelPath: p.file!, provider: p.provider, ...common });
       try {
         await runner.load();
       } catch (error) {
-        p.row.status = 'failed';
-        p.row.reason = `ONNX Runtime could not load ${p.row.model} on ${p.row.provider}: ${(error as Error).message.split('\n')[0]}`;
+        results.set(p.id, { status: 'failed', reason: `${backend.title} could not load ${p.model} on ${p.provider}: ${firstLine(error)}` });
         continue;
       }
       const candidate: Candidate = { row: p, runner };
       if (input.labels) candidate.labelled = new LabelledScorer(input.labels, scoring);
-      else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.row.model} on ${p.row.provider}` });
+      else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.model} on ${p.provider}` });
       state.candidates.push(candidate);
     }
     roles.push(state);
@@ -95,14 +120,13 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
         const reference: HostTensor = (await role.reference.run(batch.feeds, [output]))[output]!;
         role.referenceScore?.add(reference, where);
         for (const c of role.candidates) {
-          if (c.row.row.status === 'failed') continue;
+          if (c.failure !== undefined) continue;
           try {
             const out = (await c.runner.run(batch.feeds, [output]))[output]!;
             if (c.labelled) c.labelled.add(out, where);
             else c.fidelity!.add(reference, out, where);
           } catch (error) {
-            c.row.row.status = 'failed';
-            c.row.row.reason = `${c.row.row.model} failed on ${c.row.row.provider} at sample ${batch.start}: ${(error as Error).message.split('\n')[0]}`;
+            c.failure = `${c.row.model} failed on ${c.row.provider} at sample ${batch.start}: ${firstLine(error)}`;
           }
         }
       }
@@ -126,39 +150,48 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
     if (reference) {
       classAxis = reference.classAxis;
       if (role.referenceRow) {
-        role.referenceRow.row.accuracy = { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) };
+        results.set(role.referenceRow.id, {
+          status: 'ok',
+          accuracy: { top1: fraction(reference.top1, reference.samples), top5: reference.top5 === null ? null : fraction(reference.top5, reference.samples) },
+          accuracyLossPp: null,
+          accuracyLossCi: null,
+        });
       }
     }
     for (const c of role.candidates) {
-      const row = c.row.row;
-      if (row.status === 'failed') continue;
-      if (c.labelled && reference) {
+      const row = c.row;
+      if (c.failure !== undefined) {
+        results.set(row.id, { status: 'failed', reason: c.failure });
+      } else if (c.labelled && reference) {
         const score = c.labelled.result();
-        row.accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
-        if (row.precision !== 'fp32') {
+        const accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
+        if (row.precision === 'fp32') {
+          results.set(row.id, { status: 'ok', accuracy, accuracyLossPp: null, accuracyLossCi: null });
+        } else {
           const loss = accuracyLoss(reference.outcomes, score.outcomes, { seed: input.seed });
-          row.accuracyLossPp = loss.lossPp;
-          row.accuracyLossCi = loss.ci;
-          row.accuracyFlips = { toWrong: loss.flippedToWrong, toRight: loss.flippedToRight };
+          results.set(row.id, {
+            status: 'ok',
+            accuracy,
+            accuracyLossPp: loss.lossPp,
+            accuracyLossCi: loss.ci,
+            accuracyFlips: { toWrong: loss.flippedToWrong, toRight: loss.flippedToRight },
+          });
         }
       } else if (c.fidelity) {
         const f = c.fidelity.result();
         classAxis = f.classAxis;
-        row.accuracy = { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb };
-      }
-      // The simulation row exists for its accuracy: scoring it is all it does.
-      if (!c.row.benchmark) {
-        row.status = 'ok';
-        row.reason = null;
+        results.set(row.id, { status: 'ok', accuracy: { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb }, accuracyLossPp: null, accuracyLossCi: null });
       }
     }
   }
-  input.onRow?.();
   return {
-    labelled: input.labels !== null,
-    samples: scored,
-    output,
-    classAxis,
-    source: input.data.description,
+    evaluation: {
+      labelled: input.labels !== null,
+      samples: scored,
+      output,
+      classAxis,
+      source: input.data.description,
+    },
+    rows: results,
   };
 }

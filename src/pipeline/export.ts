@@ -3,34 +3,27 @@
  * anything else runs. quantgate never unpickles a checkpoint itself; what the script loads is the
  * script's business, on the user's runner, under the user's control.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
 import { msg, opt } from '../message.js';
+import type { Exec } from './host.js';
 
-/** Runs `command` in a shell in `cwd`; throws BadInputError when it fails or writes no model. */
-export async function runExportCommand(command: string, modelPath: string, cwd: string, log: Log): Promise<void> {
+/** Runs `command` through `exec` in `cwd`; throws BadInputError when it fails or writes no model. */
+export async function runExportCommand(command: string, modelPath: string, cwd: string, log: Log, exec: Exec): Promise<void> {
   log.info(`export: ${command}`);
   const tail: string[] = [];
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(command, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line) continue;
-        log.debug(`export: ${line}`);
-        tail.push(line);
-        if (tail.length > 10) tail.shift();
-      }
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', resolve);
+  const { code, signal } = await exec(command, {
+    cwd,
+    onLine: (line) => {
+      log.debug(`export: ${line}`);
+      tail.push(line);
+      if (tail.length > 10) tail.shift();
+    },
   });
   if (code !== 0) {
     throw new BadInputError(
-      msg`${opt('export-command')} exited with status ${code}${tail.length ? `; its last output:\n    ${tail.join('\n    ')}` : ''}`,
+      msg`${opt('export-command')} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}${tail.length ? `; its last output:\n    ${tail.join('\n    ')}` : ''}`,
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt('model')}`,
     );
   }

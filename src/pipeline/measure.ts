@@ -1,23 +1,30 @@
 /**
- * The benchmark stage: every runnable row timed in its own worker process, the pull request's
- * model and the baseline model (when one is given) interleaved round by round so that both see
- * the same machine. Rows are filled as they finish, so an interrupted run keeps what it measured.
+ * The benchmark stage: every runnable timed row in its own worker process, opened through its
+ * backend; every model of one (runtime, provider, batch) interleaved round by round (timingGroups
+ * in rows.ts), so that they see the same machine and their per-round figures pair up. Each group's
+ * timings are handed on as soon as it finishes, so an interrupted run keeps what it measured.
  */
-import { benchmark, benchmarkInterleaved, type BenchmarkSpec } from '../benchmark/index.js';
+import { benchmarkInterleaved, type BenchmarkSpec } from '../benchmark/index.js';
 import { runFields } from '../benchmark/run-fields.js';
-import type { BenchmarkSettings } from '../benchmark/settings.js';
+import { resolveSettings, type BenchmarkSettings } from '../benchmark/settings.js';
 import type { Batch, DataSet, HostTensor } from '../data/types.js';
 import type { Log } from '../log.js';
 import type { TypedArray } from '../model/tensor.js';
-import type { PlannedRow } from './runs.js';
+import type { BenchmarkSettingsRecord } from '../results/schema.js';
+import type { RowTiming } from './merge.js';
+import { timingGroups, type PlannedRow, type RowId } from './rows.js';
 
 export interface MeasureInput {
-  rows: PlannedRow[];
+  rows: readonly PlannedRow[];
+  /** Rows not to time (their accuracy stage failed: the model does not run there). */
+  exclude?: ReadonlySet<RowId>;
   data: DataSet;
   settings: Partial<BenchmarkSettings>;
   threads?: number;
+  outDir?: string;
   log: Log;
-  onRow?: () => void;
+  /** Each group's timings as soon as it is done. */
+  onTimings?: (timings: ReadonlyMap<RowId, RowTiming>) => void;
 }
 
 /** The first `size` samples of the data set as one batch, repeating them when the set is smaller. */
@@ -43,40 +50,47 @@ export async function benchmarkBatch(data: DataSet, size: number): Promise<Batch
   return { feeds, size, start: 0 };
 }
 
-export async function measureRows(input: MeasureInput): Promise<void> {
+/** How measureRows times, as results.json records it. */
+export function benchmarkRecord(settings: Partial<BenchmarkSettings>): BenchmarkSettingsRecord {
+  return { ...resolveSettings(settings), interleaved: true };
+}
+
+export async function measureRows(input: MeasureInput): Promise<Map<RowId, RowTiming>> {
   const { log } = input;
-  const runnable = input.rows.filter((p) => p.benchmark && p.skip === null && p.row.runtime === 'onnxruntime' && p.row.status !== 'failed');
-  // Pair each row of the pull request's model with the baseline model's same row.
-  const key = (p: PlannedRow) => `${p.row.provider}|${p.variant}|${p.row.batch}`;
-  const groups = new Map<string, PlannedRow[]>();
-  for (const p of runnable) groups.set(key(p), [...(groups.get(key(p)) ?? []), p]);
+  const groups = timingGroups(input.rows, input.exclude);
   const batches = new Map<number, Batch>();
+  const timings = new Map<RowId, RowTiming>();
   let done = 0;
-  for (const group of groups.values()) {
-    const size = group[0]!.row.batch;
+  for (const { group, rows } of groups) {
+    const size = rows[0]!.batch;
     let batch = batches.get(size);
     if (!batch) {
       batch = await benchmarkBatch(input.data, size);
       batches.set(size, batch);
     }
-    const specs: BenchmarkSpec[] = group.map((p) => ({
-      label: `${p.row.model} ${p.row.provider} batch ${size}`,
-      modelPath: p.file,
-      provider: p.row.provider,
+    const specs: BenchmarkSpec[] = rows.map((p) => ({
+      label: `${p.model} ${p.provider} batch ${size}`,
+      runtime: p.runtime,
+      modelPath: p.file!,
+      provider: p.provider,
       batch: batch!,
       ...(input.threads ? { threads: input.threads } : {}),
+      ...(input.outDir ? { outDir: input.outDir } : {}),
     }));
-    log.info(`benchmark ${++done}/${groups.size}: ${specs.map((s) => s.label).join(' ⇄ ')}`);
-    const outcomes =
-      specs.length === 1
-        ? [await benchmark(specs[0]!, input.settings, (e) => e.phase === 'round' && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`))]
-        : await benchmarkInterleaved(specs, input.settings, (e) => e.phase === 'round' && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`));
+    log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(' ⇄ ')}`);
+    const progress = (e: { phase: string; label: string; round?: number; rounds?: number; p50Ms?: number }) =>
+      e.phase === 'round' && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms!.toFixed(2)} ms`);
+    // Opened as interleaved even alone (a group whose other models failed): every row of a run
+    // then runs with the same settings, which results.json records.
+    const outcomes = await benchmarkInterleaved(specs, input.settings, progress, true);
+    const finished = new Map<RowId, RowTiming>();
     outcomes.forEach((outcome, i) => {
-      const row = group[i]!.row;
-      Object.assign(row, runFields(outcome));
+      finished.set(rows[i]!.id, runFields(outcome, group));
       if (outcome.status === 'ok') log.info(`  ${outcome.label}: p50 ${outcome.latencyMs.p50.toFixed(2)} ms, ${outcome.throughput.toFixed(1)} samples/s`);
       else log.warn(`${outcome.label} failed: ${outcome.reason}`);
     });
-    input.onRow?.();
+    for (const [id, timing] of finished) timings.set(id, timing);
+    input.onTimings?.(finished);
   }
+  return timings;
 }

@@ -1,15 +1,17 @@
 /**
- * What a run has measured so far, and writing it: results.json and report.md are written at the
- * end, and also when the run stops early (bad input found late, a crash, Ctrl-C or a cancelled
- * job), marked incomplete, so nothing already measured is lost.
+ * What a run has measured so far, and writing it: the planned rows and what each stage returned
+ * for them (keyed by row id), merged into results.json's runs (merge.ts) whenever the results are
+ * written. results.json and report.md are written at the end, and also when the run stops early
+ * (bad input found late, a crash, Ctrl-C or a cancelled job), marked incomplete, so nothing
+ * already measured is lost.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareResults } from '../compare/compare.js';
-import { decideVerdict } from '../gate/verdict.js';
+import { assess, type Assessment } from '../gate/assess.js';
 import { renderReport } from '../report/report.js';
-import { SCHEMA_VERSION, type Environment, type Evaluation, type Quantization, type Results, type Thresholds } from '../results/schema.js';
-import type { PlannedRow } from './runs.js';
+import { SCHEMA_VERSION, type BenchmarkSettingsRecord, type Environment, type Evaluation, type Quantization, type Results, type Thresholds } from '../results/schema.js';
+import { mergeRows, type RowAccuracy, type RowTiming } from './merge.js';
+import type { PlannedRow, RowId } from './rows.js';
 
 export interface RecorderInit {
   outDir: string;
@@ -18,6 +20,8 @@ export interface RecorderInit {
   model: Results['model'];
   baselineModel: Results['baselineModel'];
   environment: Environment;
+  /** How the benchmark times (benchmarkRecord in measure.ts). */
+  benchmark: BenchmarkSettingsRecord;
   thresholds: Thresholds;
   command: string;
   baselineLabel?: string;
@@ -29,6 +33,8 @@ export class RunRecorder {
   evaluation: Evaluation | null = null;
   /** A results.json to compare with (--baseline), once it has been read and validated. */
   baseline: Results | null = null;
+  private readonly accuracy = new Map<RowId, RowAccuracy>();
+  private readonly timing = new Map<RowId, RowTiming>();
   private readonly createdAt = new Date().toISOString();
 
   constructor(private readonly init: RecorderInit) {}
@@ -41,9 +47,24 @@ export class RunRecorder {
     return join(this.init.outDir, 'report.md');
   }
 
-  /** The results as they stand; `incomplete` says why the run stopped early, if it did. */
-  results(incomplete: string | null = null): Results {
-    const partial: Results = {
+  /** The accuracy stage's results, by row. */
+  addAccuracy(rows: ReadonlyMap<RowId, RowAccuracy>): void {
+    for (const [id, accuracy] of rows) this.accuracy.set(id, accuracy);
+  }
+
+  /** The benchmark stage's results, by row (a group at a time as they finish). */
+  addTimings(rows: ReadonlyMap<RowId, RowTiming>): void {
+    for (const [id, timing] of rows) this.timing.set(id, timing);
+  }
+
+  /** The rows whose accuracy stage failed: the model does not run there, so they are not timed. */
+  failedRows(): Set<RowId> {
+    return new Set([...this.accuracy].filter(([, a]) => a.status === 'failed').map(([id]) => id));
+  }
+
+  /** The results as they stand, and the gate's assessment of them; `incomplete` says why the run stopped early, if it did. */
+  assessed(incomplete: string | null = null): { results: Results; assessment: Assessment } {
+    const results: Results = {
       schemaVersion: SCHEMA_VERSION,
       createdAt: this.createdAt,
       command: this.init.command,
@@ -52,22 +73,19 @@ export class RunRecorder {
       environment: this.init.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
-      runs: this.rows.map((p) => p.row),
+      benchmark: this.init.benchmark,
+      runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete,
     };
     // The gate fails a run that stopped early (its own decision), whatever it measured.
-    partial.verdict = decideVerdict(partial, this.init.thresholds, compareResults(partial, this.baseline));
-    return partial;
-  }
-
-  report(results: Results): string {
-    return renderReport(results, {
+    const assessment = assess(results, {
       baseline: this.baseline,
       thresholds: this.init.thresholds,
-      artifacts: { folder: this.init.shownOutDir },
       ...(this.init.baselineLabel ? { baselineLabel: this.init.baselineLabel } : {}),
     });
+    results.verdict = assessment.verdict;
+    return { results, assessment };
   }
 
   /**
@@ -75,14 +93,14 @@ export class RunRecorder {
    * each through a temporary file renamed into place, so a reader never sees half a file.
    */
   write(incomplete: string | null = null): Results {
-    const results = this.results(incomplete);
+    const { results, assessment } = this.assessed(incomplete);
     mkdirSync(this.init.outDir, { recursive: true });
     const put = (path: string, text: string) => {
       writeFileSync(`${path}.tmp`, text);
       renameSync(`${path}.tmp`, path);
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-    put(this.reportPath, `${this.report(results)}\n`);
+    put(this.reportPath, `${renderReport(results, assessment, { artifacts: { folder: this.init.shownOutDir } })}\n`);
     return results;
   }
 }

@@ -1,19 +1,19 @@
 /**
- * `quantgate run`, stage by stage: model → data → quantize → (engine) → accuracy → benchmark →
- * compare → report → gate, everything under --out. Every input is checked before the long stages
- * start; whatever stops the run later (bad input found late, a failure, SIGINT/SIGTERM) still
- * leaves results.json and report.md with what was measured, marked incomplete.
+ * `quantgate run`, stage by stage: model → data → quantize → rows (what each backend runs) →
+ * accuracy → benchmark → compare → report → gate, everything under --out. Every input is checked
+ * before the long stages start; whatever stops the run later (bad input found late, a failure,
+ * SIGINT/SIGTERM) still leaves results.json and report.md with what was measured, marked
+ * incomplete. The world it runs in (backends, the export command's shell, interruptions, the log)
+ * comes from its entry: see host.ts.
  */
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { selectOutput } from '../accuracy/output.js';
 import { batchSupport } from '../benchmark/batch-support.js';
-import type { CommandContext } from '../commands/context.js';
 import { readResultsFile } from '../compare/read-results.js';
 import type { RunConfig } from '../config/types.js';
 import { openDataSet, readLabels } from '../data/index.js';
 import type { DataSet, Labels } from '../data/types.js';
-import { tensorRtAvailability } from '../engine/availability.js';
 import { detectEnvironment } from '../environment/detect.js';
 import { BadInputError } from '../errors.js';
 import { msg, opt, setting } from '../message.js';
@@ -25,15 +25,16 @@ import { pathInside } from '../paths.js';
 import { fixedBatchSize, modelSignature } from '../model/signature.js';
 import { quantizeModel } from '../quantize/quantize.js';
 import type { Results } from '../results/schema.js';
-import { selectProviders } from '../runtime/providers.js';
+import type { Backend } from '../runtime/backend.js';
 import { calibrationData } from './calibration-data.js';
 import { reproduceCommand } from './command-line.js';
 import { cpuForLayout } from './cpu.js';
-import { evaluateAccuracy } from './evaluate.js';
+import { evaluateAccuracy, type AccuracyReference } from './evaluate.js';
 import { runExportCommand } from './export.js';
-import { measureRows } from './measure.js';
+import type { PipelineEnvironment } from './host.js';
+import { benchmarkRecord, measureRows } from './measure.js';
 import { RunRecorder } from './recorder.js';
-import { accuracyRows, planRows, type ModelFiles } from './runs.js';
+import { accuracyRows, askBackends, planRows, type ModelFiles } from './rows.js';
 
 /** Samples a batch of the accuracy stage holds. */
 const EVALUATION_BATCH = 32;
@@ -47,35 +48,62 @@ async function describeModel(model: OnnxModel, cwd: string): Promise<Results['mo
   return { path: pathInside(cwd, model.path) ?? model.path, sha256: await model.sha256(), bytes: model.totalBytes };
 }
 
-export async function runPipeline(config: RunConfig, ctx: CommandContext): Promise<RunOutcome> {
-  const { log } = ctx;
+/**
+ * The backends this run uses: all registered under `--runtimes auto` (an unavailable one gives
+ * skipped rows), else the ones named, each of which must be available (a GPU runner that silently
+ * lost TensorRT must not pass the gate).
+ */
+async function participatingBackends(config: RunConfig, backends: readonly Backend[]): Promise<Backend[]> {
+  if (config.runtimes === 'auto') return [...backends];
+  const named = backends.filter((b) => config.runtimes.includes(b.name));
+  for (const backend of named) {
+    const { available, reason, fix } = await backend.availability();
+    if (!available) {
+      throw new BadInputError(
+        msg`${setting('runtimes', backend.name)}: ${backend.title} is not available: ${reason}`,
+        msg`${fix ? msg`${fix}, or ` : ''}leave ${backend.name} out of ${opt('runtimes')} (auto reports it as a skipped row)`,
+      );
+    }
+  }
+  return named;
+}
+
+/** The first available backend that runs the FP32 accuracy reference; null when none does. */
+async function accuracyReference(backends: readonly Backend[]): Promise<AccuracyReference | null> {
+  for (const backend of backends) {
+    if (backend.referenceProvider && (await backend.availability()).available) return { backend, provider: backend.referenceProvider };
+  }
+  return null;
+}
+
+export async function runPipeline(config: RunConfig, env: PipelineEnvironment): Promise<RunOutcome> {
+  const { log } = env;
   const threads = config.threads;
   // The files in --out must describe this run: a runner's workspace keeps the last run's.
   for (const stale of ['results.json', 'report.md']) rmSync(join(config.out, stale), { force: true });
 
-  if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, ctx.cwd, log));
+  if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, env.cwd, log, env.exec));
   const model = readModel(config.model);
   const baseModel = config.baselineModel ? readModel(config.baselineModel, opt('baseline-model')) : null;
-  const environment = await detectEnvironment({ cwd: ctx.cwd, ...(threads ? { threads } : {}) });
+  const benchmarkSettings = { warmupMs: config.warmupMs, minIterations: config.minIterations, minMs: config.minTimeMs };
+  const environment = await detectEnvironment({ cwd: env.cwd, ...(threads ? { threads } : {}) });
   const recorder = new RunRecorder({
     outDir: config.out,
-    shownOutDir: pathInside(ctx.cwd, config.out) ?? config.out,
-    model: await describeModel(model, ctx.cwd),
-    baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
+    shownOutDir: pathInside(env.cwd, config.out) ?? config.out,
+    model: await describeModel(model, env.cwd),
+    baselineModel: baseModel ? await describeModel(baseModel, env.cwd) : null,
     environment,
+    benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config),
-    command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, ctx.cwd),
+    command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, env.cwd),
   });
 
   // From here on, whatever stops the run, results.json and report.md say what was measured and why
   // it stopped: a pull request's comment then explains a bad input instead of going missing.
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stopListening = env.interrupts.onInterrupt((signal) => {
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
   try {
     // Inputs first: every bad input is found before anything long runs.
     const signature = modelSignature(model.proto);
@@ -83,16 +111,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
     if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!);
     const output = selectOutput(signature.outputs, config.output);
 
-    const tensorrt = await tensorRtAvailability();
-    if (config.runtimes !== 'auto' && config.runtimes.includes('tensorrt') && !tensorrt.available) {
-      throw new BadInputError(
-        msg`${setting('runtimes', 'tensorrt')}: TensorRT is not available: ${tensorrt.reason}`,
-        msg`run on a GPU runner with TensorRT installed, or leave tensorrt out of ${opt('runtimes')} (auto reports it as a skipped row)`,
-      );
-    }
-    const runOnnxRuntime = config.runtimes === 'auto' || config.runtimes.includes('onnxruntime');
-    const providers = runOnnxRuntime ? await selectProviders(config.providers) : { run: [], skipped: [] };
-
+    const backends = await participatingBackends(config, env.backends);
     const data = await log.group('data', async () => {
       const calibration = await calibrationData(config, signature.inputs, log);
       const evaluation: DataSet | null = config.evalData
@@ -111,6 +130,11 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
     if (config.baseline) recorder.baseline = readResultsFile(config.baseline, opt('baseline'));
+    const fixedBatch = fixedBatchSize(signature);
+    const evaluationBatch = fixedBatch ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
+    // What each backend runs; a provider named in --providers that is missing is bad input, found
+    // before anything long runs.
+    const plans = await askBackends(backends, { providers: config.providers, batchSizes: config.batchSizes, evaluationBatch });
 
     const cpu = await cpuForLayout(config.targetCpu, log);
     const models: ModelFiles[] = [];
@@ -119,55 +143,59 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
         quantizeModel({ model: m, data: data.calibration, settings: config, cpu, outDir, log }),
       );
       if (role === 'current') recorder.quantization = outcome.summary;
-      models.push({ role, fp32: m.path, 'int8.ort': outcome.files.ort, 'int8.trt': outcome.files.trt });
+      models.push({ role, files: { fp32: m.path, 'int8.ort': outcome.files.ort, 'int8.trt': outcome.files.trt } });
     }
 
-    const fixedBatch = fixedBatchSize(signature);
-    const evaluationBatch = fixedBatch ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
-    recorder.rows = planRows({
+    recorder.rows = planRows(plans, {
       models,
-      providers,
-      batchSizes: config.batchSizes,
       batchProblem: (batch) => batchSupport(signature, batch).reason,
-      evaluationBatch,
-      tensorrt,
-      displayPath: (file) => {
-        return pathInside(config.out, file) ?? (relative(ctx.cwd, file) || file);
-      },
+      displayPath: (file) => pathInside(config.out, file) ?? (relative(env.cwd, file) || file),
     });
-    if (!runOnnxRuntime) log.warn('--runtimes leaves out onnxruntime: accuracy cannot be scored without it');
-
-    if (runOnnxRuntime) {
-      recorder.evaluation = await log.group('accuracy', () =>
+    const partial = () => recorder.write('the run has not finished yet');
+    const reference = await accuracyReference(backends);
+    if (reference) {
+      const scored = await log.group('accuracy', () =>
         evaluateAccuracy({
           rows: accuracyRows(recorder.rows),
           models,
+          backends,
+          reference,
           data: data.evaluation,
           labels: data.labels,
           output,
           batchSize: evaluationBatch,
           ...(fixedBatch !== undefined ? { fixedBatch } : {}),
           ...(threads ? { threads } : {}),
+          outDir: config.out,
           seed: config.seed,
           log,
-          onRow: () => recorder.write('the run has not finished yet'),
         }),
       );
-      await log.group('benchmark', () =>
-        measureRows({
-          rows: recorder.rows,
-          data: data.evaluation,
-          settings: { warmupMs: config.warmupMs, minIterations: config.minIterations, minMs: config.minTimeMs },
-          ...(threads ? { threads } : {}),
-          log,
-          onRow: () => recorder.write('the run has not finished yet'),
-        }),
-      );
+      recorder.addAccuracy(scored.rows);
+      recorder.evaluation = scored.evaluation;
+      partial();
+    } else {
+      log.warn(`--runtimes ${config.runtimes === 'auto' ? 'auto' : config.runtimes.join(',')}: no runtime here runs the FP32 reference, so accuracy cannot be scored`);
     }
+    await log.group('benchmark', () =>
+      measureRows({
+        rows: recorder.rows,
+        exclude: recorder.failedRows(),
+        data: data.evaluation,
+        settings: benchmarkSettings,
+        ...(threads ? { threads } : {}),
+        outDir: config.out,
+        log,
+        onTimings: (timings) => {
+          recorder.addTimings(timings);
+          partial();
+        },
+      }),
+    );
     const results = recorder.write();
     return { results, files: { results: recorder.resultsPath, report: recorder.reportPath } };
   } catch (error) {
-    const problem = error instanceof BadInputError ? error.problem.render(ctx.naming) : `internal error: ${(error as Error).message}`;
+    const problem = error instanceof BadInputError ? error.problem.render(env.naming) : `internal error: ${(error as Error).message}`;
     try {
       recorder.write(problem);
       log.warn(`the run stopped early; what was measured is in ${recorder.resultsPath} and ${recorder.reportPath}`);
@@ -176,8 +204,7 @@ export async function runPipeline(config: RunConfig, ctx: CommandContext): Promi
     }
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    stopListening();
     model.close();
     baseModel?.close();
   }

@@ -12,7 +12,7 @@ import type { ModelProto } from 'onnx-buf';
 import { encodeModel } from '../model/encode.js';
 import type { OnnxModel } from '../model/model.js';
 import { writeModel } from '../model/write.js';
-import { loadOrt } from '../runtime/onnxruntime.js';
+import { loadOrt } from '../runtime/onnxruntime/load.js';
 
 export interface EditedSession {
   session: InferenceSession;

@@ -6,8 +6,8 @@
  */
 import type { BaselineComparison } from '../compare/types.js';
 import type { Results, Verdict } from '../results/schema.js';
-import { count } from './format.js';
-import { modelShortName } from './labels.js';
+import { count } from '../text/numbers.js';
+import { modelShortName } from '../text/run-names.js';
 import { code } from './markdown.js';
 import { comparisonBody } from './sections/comparison.js';
 
@@ -21,10 +21,11 @@ function tally(side: BaselineComparison): string {
   const timed = side.pairs.filter((p) => p.p50);
   const n = (cls: string) => timed.filter((p) => p.p50!.class === cls).length;
   const parts = [`${count(timed.length)} matched timed ${timed.length === 1 ? 'row' : 'rows'}`];
-  if (timed.length > 0) parts.push(`${n('regression')} slower beyond noise, ${n('improvement')} faster beyond noise, ${n('within-noise')} within noise`);
+  if (timed.length > 0 && side.timing.length === 0) parts.push(`${n('regression')} slower beyond noise, ${n('improvement')} faster beyond noise, ${n('within-noise')} within noise`);
   const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
   parts.push(unmatched === 0 ? 'every row has a match' : `${count(unmatched)} without a match`);
   parts.push(side.environment.length === 0 ? 'same environment' : `environments differ in ${side.environment.map((d) => d.what).join(', ')}`);
+  if (side.timing.length > 0) parts.push('timed with different benchmark settings: latencies not comparable');
   return `${parts.join('; ')}.`;
 }
 

@@ -1,12 +1,12 @@
 /**
- * What one results file contributes to a report: the results, their comparison with the
- * baselines and the gate's decisions. A report is built from a list of these, so that the
- * aggregate step of a matrix of runners (one results.json each) can merge them into one comment;
- * `renderReport` passes one.
+ * What one results file contributes to a report: the results and their assessment (comparison and
+ * gate decisions, computed once by gate/assess.ts). A report is built from a list of these, so
+ * that the aggregate step of a matrix of runners (one results.json each) can merge them into one
+ * comment; `renderReport` passes one.
  */
-import { compareResults } from '../compare/compare.js';
 import type { Comparison } from '../compare/types.js';
-import { gateDecisions, type GateDecision } from '../gate/decisions.js';
+import type { Assessment } from '../gate/assess.js';
+import type { GateDecision } from '../gate/decisions.js';
 import type { Results, Thresholds } from '../results/schema.js';
 
 export interface ReportEntry {
@@ -18,27 +18,13 @@ export interface ReportEntry {
   runner: string;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { maxAccuracyDrop: 1.0, maxDisagreement: null, maxLatencyRegression: null };
-
-export interface EntryOptions {
-  baseline?: Results | null;
-  baselineLabel?: string;
-  thresholds?: Thresholds;
-}
-
-/**
- * The limits the report explains: the caller's, else those the stored verdict recorded, else the
- * defaults of `quantgate run`.
- */
-export function reportEntry(results: Results, options: EntryOptions): ReportEntry {
-  const thresholds = options.thresholds ?? results.verdict.thresholds ?? DEFAULT_THRESHOLDS;
-  const comparison = compareResults(results, options.baseline ?? null, options.baselineLabel ? { label: options.baselineLabel } : {});
+export function reportEntry(results: Results, assessment: Assessment): ReportEntry {
   const env = results.environment;
   return {
     results,
-    comparison,
-    decisions: gateDecisions(results, thresholds, comparison),
-    thresholds,
+    comparison: assessment.comparison,
+    decisions: assessment.decisions,
+    thresholds: assessment.thresholds,
     runner: env.gpu ? env.gpu.name : env.cpu.model,
   };
 }

@@ -5,11 +5,13 @@
  */
 import { preferredPair } from '../compare/compare.js';
 import { isBaseRun } from '../compare/match.js';
+import { isTimedRun } from '../compare/speedup.js';
+import type { Speedup } from '../compare/types.js';
 import type { GateDecision } from '../gate/decisions.js';
 import type { RunResult } from '../results/schema.js';
 import type { ReportEntry } from './entry.js';
-import { ms, oneLine, pct, pp, ratio } from './format.js';
-import { baselineName, isSimulation, modelName, modelShortName, onRuntime, runLabel } from './labels.js';
+import { ms, oneLine, pct, pp, ratio } from '../text/numbers.js';
+import { baselineName, modelName, modelShortName, onRuntime, runLabel } from '../text/run-names.js';
 import { code } from './markdown.js';
 
 /** Names the baseline in markdown: `main` in code, "the baseline" as words. */
@@ -53,6 +55,8 @@ function passText(decisions: GateDecision[]): string {
   }
   const notGated = decisions.find((d) => d.gate === 'not-gated' && d.what === 'accuracy');
   if (notGated) clauses.push(notGated.sentence.replace(/ \(.*\)\.$|\.$/, ''));
+  // Asked for, yet not judged: the headline says so rather than passing it over.
+  if (decisions.some((d) => d.gate === 'not-gated' && d.what === 'latency' && d.settingsDiffer)) clauses.push('latency not gated: the baseline was timed with other benchmark settings');
   return `INT8 passes the gate: ${clauses.join('; ')}`;
 }
 
@@ -104,65 +108,66 @@ export function failureList(entries: ReportEntry[], limit: number): string | nul
 
 const RUNTIME_PREFERENCE = (run: RunResult): number => (run.runtime === 'tensorrt' ? 0 : run.provider === 'tensorrt' ? 1 : run.provider === 'cuda' ? 2 : 3);
 
-function timed(run: RunResult): boolean {
-  return run.status === 'ok' && run.latencyMs !== null && !isSimulation(run) && !isBaseRun(run);
-}
-
 /**
  * The INT8 run the speed sentence is about (TensorRT first, then ONNX Runtime's GPU providers,
- * then the CPU; the largest batch, where throughput matters) and the float run it is measured
- * against: same runtime and batch, FP16 where there is one, else FP32.
+ * then the CPU; the largest batch, where throughput matters) with its speedup over the float run
+ * of the same runtime and batch where the comparison has one, else the preferred INT8 run alone.
  */
-export function speedPair(runs: readonly RunResult[]): { int8: RunResult; float: RunResult | null } | null {
-  const candidates = runs.filter((r) => timed(r) && r.precision === 'int8').sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
-  const floatFor = (int8: RunResult): RunResult | null => {
-    const floats = runs.filter((r) => timed(r) && r.precision !== 'int8' && r.runtime === int8.runtime && r.provider === int8.provider && r.batch === int8.batch);
-    return floats.find((r) => r.precision === 'fp16') ?? floats.find((r) => r.precision === 'fp32') ?? null;
-  };
-  // The preferred runtime at the largest batch that has a float run to compare with (one may
-  // have failed), else the preferred INT8 run alone.
-  const preferred = candidates.filter((r) => candidates[0] && RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(candidates[0]) && r.runtime === candidates[0].runtime);
-  for (const int8 of preferred) {
-    const float = floatFor(int8);
-    if (float) return { int8, float };
+export function headlineSpeed(entry: ReportEntry): { int8: RunResult; speedup: Speedup | null } | null {
+  const candidates = entry.results.runs.filter((r) => isTimedRun(r) && r.precision === 'int8').sort((a, b) => RUNTIME_PREFERENCE(a) - RUNTIME_PREFERENCE(b) || b.batch - a.batch);
+  const first = candidates[0];
+  if (!first) return null;
+  // The preferred runtime at the largest batch that has a float run to compare with (one may have failed).
+  for (const int8 of candidates.filter((r) => RUNTIME_PREFERENCE(r) === RUNTIME_PREFERENCE(first) && r.runtime === first.runtime)) {
+    const speedup = entry.comparison.speedups.find((s) => s.int8 === int8);
+    if (speedup) return { int8, speedup };
   }
-  return candidates[0] ? { int8: candidates[0], float: null } : null;
+  return { int8: first, speedup: null };
+}
+
+/** "(3.9 vs 7.1 ms)", or with paired rounds "(3.9 vs 7.1 ms; median of 10 interleaved rounds, 98% interval 1.79–1.85x)". */
+function speedNumbers(speedup: Speedup, faster: boolean): string {
+  const a = speedup.int8.latencyMs!.p50;
+  const b = speedup.float.latencyMs!.p50;
+  const p50s = `${ms(a).replace(/ ms$/, '')} vs ${ms(b)}`;
+  const paired = speedup.paired;
+  if (!paired) return `(${p50s})`;
+  const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
+  return `(${p50s}; median of ${paired.rounds} interleaved rounds, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, '')}–${ratio(hi)})`;
 }
 
 /** "TensorRT INT8 runs **1.82x** faster than TensorRT FP16 at batch 32 (3.9 vs 7.1 ms), and …". */
 export function speedSentence(entry: ReportEntry): string | null {
-  const pair = speedPair(entry.results.runs);
-  if (!pair) {
+  const found = headlineSpeed(entry);
+  if (!found) {
     const anyInt8 = entry.results.runs.some((r) => !isBaseRun(r) && r.precision === 'int8' && r.status === 'ok');
     return anyInt8 ? 'No INT8 run was timed: the rows below carry accuracy only.' : null;
   }
-  const { int8, float } = pair;
+  const { int8, speedup } = found;
   const parts: string[] = [];
-  const a = int8.latencyMs!.p50;
-  if (float) {
-    const b = float.latencyMs!.p50;
-    const speedup = b / a;
-    const numbers = `(${ms(a).replace(/ ms$/, '')} vs ${ms(b)})`;
-    const against = `${runLabel(float)} at batch ${int8.batch} ${numbers}`;
+  if (speedup) {
+    const faster = speedup.ratio >= 1;
+    const against = `${runLabel(speedup.float)} at batch ${int8.batch} ${speedNumbers(speedup, faster)}`;
     parts.push(
-      speedup >= 1
-        ? `${runLabel(int8)} runs **${ratio(speedup)}** faster than ${against}`
-        : `${runLabel(int8)} runs **${ratio(1 / speedup)} slower** than ${against}`,
+      faster
+        ? `${runLabel(int8)} runs **${ratio(speedup.ratio)}** faster than ${against}`
+        : `${runLabel(int8)} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`,
     );
   } else {
-    parts.push(`${runLabel(int8)} takes ${ms(a)} at batch ${int8.batch} (p50)`);
+    parts.push(`${runLabel(int8)} takes ${ms(int8.latencyMs!.p50)} at batch ${int8.batch} (p50)`);
   }
-  const found = preferredPair(entry.comparison, int8);
-  const p50 = found?.pair.p50;
-  if (found && p50) {
-    const speed = p50.baseline / p50.current;
-    const name = baselineMarkdown(found.comparison.label);
+  const pair = preferredPair(entry.comparison, int8);
+  const p50 = pair?.pair.p50;
+  if (pair && p50) {
+    const speed = 1 / (1 + p50.changePct / 100);
+    const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith('the ') ? name : `${name}'s model`;
     const noise = `±${pct(p50.noisePct)}`;
+    const how = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : '';
     parts.push(
       p50.class === 'within-noise'
-        ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise})`
-        : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === 'regression' ? 'slower' : 'faster'}, beyond the ${noise} noise)`,
+        ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how})`
+        : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === 'regression' ? 'slower' : 'faster'}, beyond the ${noise} noise${how})`,
     );
   }
   return `${parts.join(', ')}.`;

@@ -1,17 +1,19 @@
 /**
- * renderReport: the markdown a person reads, a pure function of a results file (and optionally a
- * baseline results file). The same string is the pull-request comment, the job summary and
- * report.md. The first line is a hidden marker naming the model, by which the next run finds the
- * comment and edits it in place.
+ * renderReport: the markdown a person reads, a pure function of a results file and its assessment
+ * (the comparison with its baselines and the gate's decisions, made once by gate/assess.ts: the
+ * report renders them and never decides again). The same string is the pull-request comment, the
+ * job summary and report.md. The first line is a hidden marker naming the model, by which the next
+ * run finds the comment and edits it in place.
  *
  * GitHub refuses comment bodies over 65,536 characters. The report is rendered at the most detailed
  * level that fits: lists shorten first, then the chart and the comparison details go, then every
  * folded section, then table rows; the report says when it left something out. The headline and
  * the table of what ran are the last to go.
  */
-import type { Results, Thresholds } from '../results/schema.js';
+import type { Assessment } from '../gate/assess.js';
+import type { Results } from '../results/schema.js';
 import { reportEntry, type ReportEntry } from './entry.js';
-import { count } from './format.js';
+import { count } from '../text/numbers.js';
 import { failureList, headline, speedSentence } from './headline.js';
 import { accuracySection } from './sections/accuracy.js';
 import { chartSection } from './sections/chart.js';
@@ -28,12 +30,6 @@ export type { Artifacts };
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 export interface ReportOptions {
-  /** A results.json from an earlier run to compare with (--baseline). */
-  baseline?: Results | null;
-  /** How the baseline is named ("main"): defaults to "baseline", or "base model" in one job. */
-  baselineLabel?: string;
-  /** The gate's limits; default: those recorded in results.verdict, else `quantgate run`'s. */
-  thresholds?: Thresholds;
   artifacts?: Artifacts;
   /** The most characters the report may have; default GitHub's comment limit. */
   maxChars?: number;
@@ -119,8 +115,9 @@ function hardCut(body: string, maxChars: number, limit: number): string {
   return `${atLine > 0 ? cut.slice(0, atLine) : cut}${note}`;
 }
 
-export function renderReport(results: Results, options: ReportOptions = {}): string {
-  const entry = reportEntry(results, options);
+/** The report of `results` as the gate assessed them (gate/assess.ts). */
+export function renderReport(results: Results, assessment: Assessment, options: ReportOptions = {}): string {
+  const entry = reportEntry(results, assessment);
   const maxChars = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   let body = '';
   for (const [i, level] of LEVELS.entries()) {

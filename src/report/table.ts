@@ -9,9 +9,9 @@ import { isBaseRun, modelKey } from '../compare/match.js';
 import type { RunPair } from '../compare/types.js';
 import type { Results, RunResult } from '../results/schema.js';
 import type { ReportEntry } from './entry.js';
-import { fractionPct, megabytes, ms, oneLine, perSecond, pp, signedPct, signedPp } from './format.js';
+import { fractionPct, megabytes, ms, oneLine, perSecond, pp, signedPct, signedPp } from '../text/numbers.js';
 import { baselineMarkdown } from './headline.js';
-import { isSimulation, modelName, runtimeName } from './labels.js';
+import { isSimulation, modelName, runtimeName } from '../text/run-names.js';
 import { table, type Align } from './markdown.js';
 
 export const SIMULATION_MARK = '†';
@@ -127,10 +127,13 @@ function changeMark(cls: string, text: string): string {
 }
 
 /** "🔴 p50 +14.1%", "p50 +0.3%, within noise", plus an accuracy change where it is real. */
-export function changeCell(pair: RunPair): string {
+export function changeCell(pair: RunPair, comparable = true): string {
   if (pair.note) return oneLine(pair.note, 60);
   const parts: string[] = [];
-  if (pair.p50) parts.push(changeMark(pair.p50.class, `p50 ${signedPct(pair.p50.changePct)}`));
+  if (pair.p50) {
+    const text = `p50 ${signedPct(pair.p50.changePct)}`;
+    parts.push(comparable ? changeMark(pair.p50.class, text) : `${nowrap(text)}, other settings`);
+  }
   // Accuracy shows where it moved for real, or where it is all the row has (the simulation).
   if (pair.accuracy && (pair.accuracy.class !== 'within-noise' || !pair.p50)) {
     const metric = pair.accuracy.metric === 'top1' ? 'top-1' : 'agreement';
@@ -204,7 +207,7 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     ];
     if (side) {
       const found = preferredPair(comparison, run);
-      cells.push(found ? changeCell(found.pair) : onlyCurrent.has(run) && run.status === 'ok' && !simulated ? 'no match' : run.status === 'ok' ? '—' : '');
+      cells.push(found ? changeCell(found.pair, found.comparison.timing.length === 0) : onlyCurrent.has(run) && run.status === 'ok' && !simulated ? 'no match' : run.status === 'ok' ? '—' : '');
     }
     return cells;
   });
@@ -222,6 +225,9 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     footnotes.push(
       `🔴 worse, 🟢 better: a change counts only beyond the noise, twice the two runs' combined spread (2·√(CV² + CV²) of their timed iterations); smaller ones read as within noise.`,
     );
+    if (side.timing.length > 0) {
+      footnotes.push(`Other settings: ${baselineMarkdown(side.label)} was timed with different benchmark settings, so its latencies are not comparable (the comparison below lists what differs).`);
+    }
   }
   return { table: table(header, body, align), footnotes };
 }

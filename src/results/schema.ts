@@ -63,6 +63,19 @@ export const runSchema = z.object({
    * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
    */
   accuracyFlips: z.object({ toWrong: z.number().int(), toRight: z.number().int() }).nullable().optional(),
+  /**
+   * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
+   * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
+   * files written before it was recorded.
+   */
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable().optional(),
+  /**
+   * The timed rounds: `group` names the rows timed together, interleaved round by round (every
+   * model of one runtime, provider and batch), and `p50Ms` is each round's median latency in
+   * round order, so that round i of two rows of a group pairs up (speedups are medians of these
+   * paired ratios). Null where the row was not timed.
+   */
+  rounds: z.object({ group: z.string(), p50Ms: z.array(z.number().nonnegative()) }).nullable().optional(),
 });
 
 export const modelFileSchema = z.object({
@@ -141,6 +154,22 @@ export const evaluationSchema = z.object({
   source: z.string(),
 });
 
+/**
+ * How the benchmark ran: what changes the timings besides each runner's own settings. Latencies
+ * measured under other settings are not comparable; the comparison flags them.
+ */
+export const benchmarkSettingsSchema = z.object({
+  /** Untimed runs before timing, ms. */
+  warmupMs: z.number().nonnegative(),
+  /** Timed iterations and wall time, at least, per row. */
+  minIterations: z.number().int().positive(),
+  minMs: z.number().nonnegative(),
+  /** Rounds the timed phase is split into. */
+  rounds: z.number().int().positive(),
+  /** Every model of one (runtime, provider, batch) was timed interleaved, round by round. */
+  interleaved: z.boolean(),
+});
+
 /** The limits the gate applied; null where that gate was off. */
 export const thresholdsSchema = z.object({
   /** --max-accuracy-drop, percentage points. */
@@ -176,6 +205,8 @@ export const resultsSchema = z
     incomplete: z.string().nullable(),
     /** The quantgate command line that reproduces this run, paths as the user gave them. */
     command: z.string().nullable().optional(),
+    /** How the benchmark ran; absent in files written before it was recorded. */
+    benchmark: benchmarkSettingsSchema.nullable().optional(),
   })
   // Readers keep fields added by later versions of schema 1.
   .loose();
@@ -188,4 +219,5 @@ export type Quantization = z.infer<typeof quantizationSchema>;
 export type Verdict = z.infer<typeof verdictSchema>;
 export type Evaluation = z.infer<typeof evaluationSchema>;
 export type Thresholds = z.infer<typeof thresholdsSchema>;
+export type BenchmarkSettingsRecord = z.infer<typeof benchmarkSettingsSchema>;
 export type ModelFile = z.infer<typeof modelFileSchema>;

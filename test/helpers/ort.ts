@@ -3,7 +3,7 @@ import type { ModelProto } from 'onnx-buf';
 import { encodeModel } from '../../src/model/encode.ts';
 import { readModel } from '../../src/model/read.ts';
 import { modelSignature } from '../../src/model/signature.ts';
-import { loadOrt } from '../../src/runtime/onnxruntime.ts';
+import { loadOrt } from '../../src/runtime/onnxruntime/load.ts';
 
 /** Runs a model (a path or an in-memory proto) on float32 inputs; returns the first output. */
 export async function runFloat(

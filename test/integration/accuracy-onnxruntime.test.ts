@@ -14,7 +14,7 @@ import { selectOutput } from '../../src/accuracy/output.ts';
 import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { modelSignature } from '../../src/model/signature.ts';
 import { halfToFloat, makeTensor } from '../../src/model/tensor.ts';
-import { type Ort, loadOrt } from '../../src/runtime/onnxruntime.ts';
+import { type Ort, loadOrt } from '../../src/runtime/onnxruntime/load.ts';
 import { seeded } from '../helpers/models.ts';
 
 const FEATURES = 16;

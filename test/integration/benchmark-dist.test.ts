@@ -42,7 +42,7 @@ describe('worker entry', () => {
       `import { benchmark } from ${JSON.stringify(join(ROOT, 'src/benchmark/index.ts'))};
 import { workerEntry } from ${JSON.stringify(join(ROOT, 'src/benchmark/worker-client.ts'))};
 const batch = { size: 1, start: 0, feeds: { x: { dataType: 1, dims: [1, 16], data: new Float32Array(16) } } };
-const result = await benchmark({ label: 'bundled', modelPath: process.argv[2], provider: 'cpu', batch }, { warmupMs: 10, minIterations: 3, minMs: 0, rounds: 1 });
+const result = await benchmark({ label: 'bundled', runtime: 'onnxruntime', modelPath: process.argv[2], provider: 'cpu', batch }, { warmupMs: 10, minIterations: 3, minMs: 0, rounds: 1 });
 console.log(JSON.stringify({ entry: workerEntry(), result }));
 `,
     );
@@ -68,7 +68,7 @@ console.log(JSON.stringify({ entry: workerEntry(), result }));
 
   it('the committed dist/benchmark-worker.js answers the protocol', async () => {
     const worker = new BenchmarkWorker({ path: join(ROOT, 'dist', 'benchmark-worker.js'), execArgv: [] });
-    const loaded = await worker.request('load', { session: { modelPath, provider: 'reference' }, feeds });
+    const loaded = await worker.request('load', { backend: 'onnxruntime', open: { modelPath, provider: 'reference' }, feeds });
     assert.equal(loaded.settings.graphOptimization, 'disabled');
     const round = await worker.request('round', { minIterations: 2, minMs: 0 });
     assert.equal(round.samplesMs.length, 2);

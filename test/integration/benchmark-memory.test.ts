@@ -13,7 +13,7 @@ const dir = tempDir();
 const spec = (name: string, n: number) => {
   const modelPath = join(dir, `${name}.onnx`);
   writeModel(gemmModel({ inputs: n, classes: n }), modelPath);
-  return { label: name, modelPath, provider: 'cpu' as const, batch: { size: 1, start: 0, feeds: { x: { dataType: DataType.FLOAT, dims: [1, n], data: new Float32Array(n) } } } };
+  return { label: name, runtime: 'onnxruntime' as const, modelPath, provider: 'cpu' as const, batch: { size: 1, start: 0, feeds: { x: { dataType: DataType.FLOAT, dims: [1, n], data: new Float32Array(n) } } } };
 };
 
 describe('memory', () => {

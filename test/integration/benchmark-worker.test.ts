@@ -2,7 +2,7 @@
 // rounds, memory, dispose; and every way a worker can go wrong ending in a failed result that
 // says why, never in a hang.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TensorProto_DataType as DataType } from 'onnx-buf';
@@ -19,7 +19,7 @@ const dir = tempDir();
 const modelPath = join(dir, 'gemm.onnx');
 writeModel(gemmModel({ inputs: 64, classes: 16 }), modelPath);
 // The fields of a results.json run that the benchmark fills, validated by the schema itself.
-const benchmarkPart = runSchema.pick({ status: true, reason: true, latencyMs: true, throughput: true, memory: true, loadMs: true }).strict();
+const benchmarkPart = runSchema.pick({ status: true, reason: true, latencyMs: true, throughput: true, memory: true, loadMs: true, settings: true, rounds: true }).strict();
 
 const batch = (size: number): Batch => ({
   size,
@@ -36,7 +36,7 @@ describe('benchmark life cycle', () => {
   it('warms up, runs the rounds, reports statistics, throughput, memory and load time', async () => {
     const events: BenchmarkProgress[] = [];
     const result = ok(
-      await benchmark({ label: 'gemm b4', modelPath, provider: 'cpu', batch: batch(4), threads: 1 }, { warmupMs: 20, minIterations: 6, minMs: 30, rounds: 3 }, (e) => events.push(e)),
+      await benchmark({ label: 'gemm b4', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: batch(4), threads: 1 }, { warmupMs: 20, minIterations: 6, minMs: 30, rounds: 3 }, (e) => events.push(e)),
     );
     assert.deepEqual(
       events.map((e) => (e.phase === 'round' ? `round ${e.round}/${e.rounds}` : e.phase)),
@@ -52,31 +52,33 @@ describe('benchmark life cycle', () => {
     assert.ok(Math.abs(result.throughput - (4 * 1000) / latencyMs.mean) < 1e-6);
     assert.ok(result.warmup.iterations >= 1 && result.warmup.ms >= 20);
     assert.ok(result.loadMs > 0);
-    assert.deepEqual(result.session, { threads: 1, graphOptimization: 'all', allowSpinning: true });
+    assert.deepEqual(result.settings, { threads: 1, graphOptimization: 'all', allowSpinning: true });
     assert.ok(result.memory.rssMB !== null && result.memory.rssMB > 0);
     assert.equal(result.memory.deviceMB, null);
     assert.equal(result.memory.processDeviceMB, null);
     assert.match(result.memoryMeasured, /peak RSS of a worker process holding only this session/);
     assert.equal(result.batch, 4);
-    const fields = benchmarkPart.parse(runFields(result));
+    const fields = benchmarkPart.parse(runFields(result, 'onnxruntime/cpu/4'));
     assert.deepEqual(fields.latencyMs, latencyMs);
     assert.equal(fields.status, 'ok');
+    assert.deepEqual(fields.settings, result.settings);
+    assert.deepEqual(fields.rounds, { group: 'onnxruntime/cpu/4', p50Ms: result.rounds.map((r) => r.p50Ms) });
   });
 
   it('a model that cannot load is a failed result with ONNX Runtime’s reason', async () => {
     const events: BenchmarkProgress[] = [];
-    const outcome = await benchmark({ label: 'missing', modelPath: join(dir, 'nope.onnx'), provider: 'cpu', batch: batch(1) }, TINY, (e) => events.push(e));
+    const outcome = await benchmark({ label: 'missing', runtime: 'onnxruntime', modelPath: join(dir, 'nope.onnx'), provider: 'cpu', batch: batch(1) }, TINY, (e) => events.push(e));
     assert.equal(outcome.status, 'failed');
     assert.match((outcome as { reason: string }).reason, /nope\.onnx/);
     assert.deepEqual(events.map((e) => e.phase), ['failed']);
     const fields = benchmarkPart.parse(runFields(outcome));
     assert.deepEqual([fields.status, fields.latencyMs, fields.memory], ['failed', null, null]);
-    assert.deepEqual(benchmarkPart.parse(skippedFields('no CUDA here')), { status: 'skipped', reason: 'no CUDA here', latencyMs: null, throughput: null, memory: null, loadMs: null });
+    assert.deepEqual(benchmarkPart.parse(skippedFields('no CUDA here')), { status: 'skipped', reason: 'no CUDA here', latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null });
   });
 
   it('a batch the model refuses fails in warm-up with the reason', async () => {
     const wrong: Batch = { size: 1, start: 0, feeds: { x: { dataType: DataType.FLOAT, dims: [1, 3], data: new Float32Array(3) } } };
-    const outcome = await benchmark({ label: 'wrong shape', modelPath, provider: 'cpu', batch: wrong }, TINY);
+    const outcome = await benchmark({ label: 'wrong shape', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: wrong }, TINY);
     assert.equal(outcome.status, 'failed');
     assert.match((outcome as { reason: string }).reason, /invalid dimensions for input: x.*\n index: 1 Got: 3 Expected: 64/s);
   });
@@ -86,8 +88,8 @@ describe('benchmark life cycle', () => {
     let killed = false;
     const [a, b] = await benchmarkInterleaved(
       [
-        { label: 'victim', modelPath, provider: 'cpu', batch: batch(1) },
-        { label: 'survivor', modelPath, provider: 'cpu', batch: batch(1) },
+        { label: 'victim', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: batch(1) },
+        { label: 'survivor', runtime: 'onnxruntime', modelPath, provider: 'cpu', batch: batch(1) },
       ],
       { ...TINY, rounds: 3 },
       (e) => {
@@ -110,10 +112,28 @@ describe('BenchmarkWorker', () => {
     writeFileSync(script, "process.stderr.write('cannot open libsomething.so\\n'); process.exit(3);\n");
     const worker = new BenchmarkWorker({ path: script, execArgv: [] });
     await assert.rejects(
-      worker.request('load', { session: { modelPath, provider: 'cpu' }, feeds: batch(1).feeds }),
+      worker.request('load', { backend: 'onnxruntime', open: { modelPath, provider: 'cpu' }, feeds: batch(1).feeds }),
       (e: unknown) => e instanceof WorkerExitedError && /exited with code 3 during 'load'; its last output: cannot open libsomething\.so/.test(e.message),
     );
     await assert.rejects(worker.request('memory', {}), WorkerExitedError);
+    await worker.close();
+  });
+
+  it('a request sent to a worker that has just died (its pipe broken, its exit not yet seen) names the signal, not EPIPE', async () => {
+    const marker = join(dir, 'died');
+    const script = join(dir, 'dies-at-once.mjs');
+    writeFileSync(script, `import { existsSync, writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, ''); process.kill(process.pid, 'SIGKILL');\n`);
+    const worker = new BenchmarkWorker({ path: script, execArgv: [] });
+    // Block this event loop while the worker starts and dies, so that the request below is written
+    // to the broken pipe before the exit event is seen: the race the benchmark used to lose.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; !existsSync(marker) && waited < 10_000; waited += 20) Atomics.wait(pause, 0, 0, 20);
+    assert.ok(existsSync(marker), 'the worker did not start');
+    Atomics.wait(pause, 0, 0, 300);
+    await assert.rejects(
+      worker.request('round', { minIterations: 1, minMs: 0 }),
+      (e: unknown) => e instanceof WorkerExitedError && /was killed by SIGKILL during 'round'/.test(e.message),
+    );
     await worker.close();
   });
 
@@ -136,8 +156,8 @@ describe('BenchmarkWorker', () => {
 
   it('answers errors as rejections and stays usable; one request at a time', async () => {
     const worker = new BenchmarkWorker();
-    await assert.rejects(worker.request('round', { minIterations: 1, minMs: 0 }), /no session loaded in this worker/);
-    const load = worker.request('load', { session: { modelPath, provider: 'cpu' }, feeds: batch(2).feeds });
+    await assert.rejects(worker.request('round', { minIterations: 1, minMs: 0 }), /no runner loaded in this worker/);
+    const load = worker.request('load', { backend: 'onnxruntime', open: { modelPath, provider: 'cpu' }, feeds: batch(2).feeds });
     await assert.rejects(worker.request('warmup', { ms: 1 }), /busy with 'load'/);
     assert.deepEqual((await load).outputNames, ['y']);
     const round = await worker.request('round', { minIterations: 3, minMs: 0 });

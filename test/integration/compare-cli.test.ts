@@ -36,6 +36,21 @@ describe('quantgate compare', () => {
     assert.match(r.stderr, /gate failed: ONNX Runtime CPU INT8 at batch 32/);
   });
 
+  it('flags a baseline timed with other benchmark settings, and its latency gate does not fire on it', async () => {
+    // The current file as this version writes it (interleaved, spinning off); the baseline is older.
+    const recorded = JSON.parse(readFileSync(current, 'utf8'));
+    recorded.benchmark = { warmupMs: 1000, minIterations: 20, minMs: 3000, rounds: 10, interleaved: true };
+    for (const run of recorded.runs) if (run.latencyMs) run.settings = { threads: null, graphOptimization: 'all', allowSpinning: false };
+    const path = join(tempDir(), 'interleaved.json');
+    writeFileSync(path, JSON.stringify(recorded));
+    const r = await cli(['compare', path, baseline, '--max-latency-regression', '5']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /timed with different benchmark settings: latencies not comparable\./);
+    assert.match(r.stdout, /\| benchmark settings \| interleaved, 10 rounds, .* \| not recorded \(an earlier quantgate: each model timed after the other, ONNX Runtime spinning on\) \|/);
+    assert.match(r.stdout, /\| ONNX Runtime CPU INT8 \| 32 \| 2,270 → 2,590 \| \+14\.1% \| ±3\.6% \| other settings \|/);
+    assert.match(r.stdout, /- latency not gated against the baseline: it was timed with other benchmark settings/);
+  });
+
   it('exits 0 when the limit is above the regression', async () => {
     const r = await cli(['compare', current, baseline, '--max-latency-regression', '20']);
     assert.equal(r.code, 0, r.stderr);

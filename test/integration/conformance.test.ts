@@ -11,8 +11,8 @@ import { ModelProtoSchema, TensorProtoSchema } from 'onnx-buf';
 import { concatChunks, encodeChunks } from '../../src/model/encode.ts';
 import { readModel } from '../../src/model/read.ts';
 import { inlineTensorBytes, toFloat32 } from '../../src/model/tensor.ts';
-import { loadOrt } from '../../src/runtime/onnxruntime.ts';
-import { toOrtTensor } from '../../src/runtime/ort-tensor.ts';
+import { loadOrt } from '../../src/runtime/onnxruntime/load.ts';
+import { toOrtTensor } from '../../src/runtime/onnxruntime/tensor.ts';
 
 const DATA = process.env.QUANTGATE_ONNX_TESTDATA ?? '/usr/share/libonnx-testdata/data';
 const available = existsSync(DATA);

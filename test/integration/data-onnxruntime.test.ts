@@ -12,8 +12,8 @@ import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { dataTypeFromName } from '../../src/model/dtypes.ts';
 import { modelSignature, type TensorSignature } from '../../src/model/signature.ts';
 import { bytesOf } from '../../src/model/tensor.ts';
-import { loadOrt } from '../../src/runtime/onnxruntime.ts';
-import { toOrtTensor } from '../../src/runtime/ort-tensor.ts';
+import { loadOrt } from '../../src/runtime/onnxruntime/load.ts';
+import { toOrtTensor } from '../../src/runtime/onnxruntime/tensor.ts';
 import { FIXTURES, sampleFolder, signature } from '../fixtures/data/helpers.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

@@ -14,7 +14,7 @@ import { modelSignature } from '../../src/model/signature.ts';
 import { toFloat32 } from '../../src/model/tensor.ts';
 import { writeModel } from '../../src/model/write.ts';
 import { DataType } from '../../src/model/dtypes.ts';
-import { loadOrt } from '../../src/runtime/onnxruntime.ts';
+import { loadOrt } from '../../src/runtime/onnxruntime/load.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

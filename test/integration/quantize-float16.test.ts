@@ -11,7 +11,7 @@ import { floatToHalf, halfToFloat } from '../../src/model/tensor.ts';
 import { GraphEditor } from '../../src/quantize/graph.ts';
 import { symmetricInt8 } from '../../src/quantize/params.ts';
 import { QdqWriter } from '../../src/quantize/qdq.ts';
-import { loadOrt } from '../../src/runtime/onnxruntime.ts';
+import { loadOrt } from '../../src/runtime/onnxruntime/load.ts';
 
 describe('float16 Q/DQ', () => {
   it('writes float16 scales that ONNX Runtime runs at opset 19', async () => {

@@ -77,6 +77,17 @@ describe('quantgate run', () => {
         assert.ok(x.memory!.rssMB !== null);
       }
     }
+    // Every model of one (runtime, provider, batch) was timed interleaved: their rounds pair up,
+    // with ONNX Runtime's spinning off, and results.json records how the benchmark ran.
+    for (const batch of [1, 4]) {
+      const [fp32, int8] = ['fp32', 'int8.ort'].map((model) => row('onnxruntime', 'cpu', model, batch)!);
+      assert.equal(fp32!.rounds!.group, `onnxruntime/cpu/${batch}`);
+      assert.equal(int8!.rounds!.group, fp32!.rounds!.group);
+      assert.equal(fp32!.rounds!.p50Ms.length, 10);
+      assert.equal(int8!.rounds!.p50Ms.length, 10);
+      assert.deepEqual(fp32!.settings, { threads: null, graphOptimization: 'all', allowSpinning: false });
+    }
+    assert.deepEqual(res.benchmark, { warmupMs: 10, minIterations: 3, minMs: 30, rounds: 10, interleaved: true });
     const reference = res.runs.find((x) => x.provider === 'reference')!;
     assert.equal(reference.status, 'ok');
     assert.equal(reference.latencyMs, null, 'the simulation carries accuracy only');
@@ -128,6 +139,9 @@ describe('quantgate run', () => {
     assert.ok(res.baselineModel);
     const baseRows = res.runs.filter((x) => x.model.startsWith('base:') && x.status === 'ok' && x.latencyMs);
     assert.deepEqual(baseRows.map((x) => x.model).sort(), ['base:fp32', 'base:int8.ort']);
+    // All four models of the CPU at batch 2 took turns round by round.
+    const group = res.runs.filter((x) => x.provider === 'cpu' && x.status === 'ok').map((x) => x.rounds!.group);
+    assert.deepEqual(group, ['onnxruntime/cpu/2', 'onnxruntime/cpu/2', 'onnxruntime/cpu/2', 'onnxruntime/cpu/2']);
     assert.ok(existsSync(join(dir, 'same-job', 'baseline', 'cnn.int8.trt.onnx')));
   });
 

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BadInputError, exitCodeOf } from '../../src/errors.ts';
-import { availableProviders, GPU_INSTALL_COMMAND, probeInChild, providerStatuses, refusalFromStderr, requireProviders, selectProviders, type ProviderFacts } from '../../src/runtime/providers.ts';
+import { availableProviders, GPU_INSTALL_COMMAND, probeInChild, providerStatuses, refusalFromStderr, requireProviders, selectProviders, type ProviderFacts } from '../../src/runtime/onnxruntime/providers.ts';
 import type { ProviderName } from '../../src/runtime/types.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

@@ -7,7 +7,7 @@ import { TensorProto_DataType as DataType } from 'onnx-buf';
 import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { makeTensor } from '../../src/model/tensor.ts';
 import { writeModel } from '../../src/model/write.ts';
-import { OnnxRuntimeRunner } from '../../src/runtime/onnxruntime-runner.ts';
+import { OnnxRuntimeRunner } from '../../src/runtime/onnxruntime/runner.ts';
 import { gemmModel } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

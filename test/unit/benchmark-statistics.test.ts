@@ -8,7 +8,7 @@ import { parseComputeApps } from '../../src/benchmark/gpu-memory.ts';
 import { DEFAULT_SETTINGS, resolveSettings, roundQuota } from '../../src/benchmark/settings.ts';
 import { coefficientOfVariation, latencyStatistics, percentile, throughput } from '../../src/benchmark/statistics.ts';
 import type { Dim } from '../../src/model/signature.ts';
-import { executionProviders, resolveSessionSettings, sessionOptions } from '../../src/runtime/session-options.ts';
+import { executionProviders, resolveSessionSettings, sessionOptions } from '../../src/runtime/onnxruntime/session-options.ts';
 
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
 
@@ -64,7 +64,7 @@ describe('throughput and spread', () => {
 
 describe('settings', () => {
   it('defaults to 1 s warm-up, then at least 20 iterations and 3 s', () => {
-    assert.deepEqual(resolveSettings(), { warmupMs: 1000, minIterations: 20, minMs: 3000, rounds: 5 });
+    assert.deepEqual(resolveSettings(), { warmupMs: 1000, minIterations: 20, minMs: 3000, rounds: 10 });
     assert.deepEqual(resolveSettings({ minIterations: 7, warmupMs: undefined }), { ...DEFAULT_SETTINGS, minIterations: 7 });
   });
   it('splits the minimums over the rounds so the totals still meet them', () => {

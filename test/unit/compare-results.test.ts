@@ -125,7 +125,7 @@ describe('the base model benchmarked in the same job', () => {
     assert.equal(found.comparison.source, 'same-job');
     assert.equal(found.pair.baseline.model, 'base:int8.ort');
     // Only the results file: its pair.
-    const fileOnly = preferredPair({ sameJob: null, file: both.file }, run)!;
+    const fileOnly = preferredPair({ ...both, sameJob: null }, run)!;
     assert.equal(fileOnly.comparison.source, 'baseline-file');
     assert.equal(preferredPair(null, run), null);
   });

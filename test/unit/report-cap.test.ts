@@ -2,9 +2,10 @@
 // then the table, says that it did, and never loses the marker or the headline.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GITHUB_COMMENT_LIMIT, renderReport } from '../../src/report/report.ts';
+import { GITHUB_COMMENT_LIMIT } from '../../src/report/report.ts';
 import type { Results, RunResult } from '../../src/results/schema.ts';
 import { fixture } from '../fixtures/results/index.ts';
+import { report } from '../helpers/report.ts';
 
 const NOTE = "left out to keep this comment under GitHub's 65,536-character limit";
 
@@ -41,8 +42,8 @@ describe('the 65,536-character cap', () => {
   it('details shrink first; the table stays whole', () => {
     const { results, baseline } = manyRows();
     const options = { baseline, baselineLabel: 'main', thresholds: { maxAccuracyDrop: 1, maxDisagreement: null, maxLatencyRegression: 5 } };
-    assert.ok(renderReport(results, { ...options, maxChars: 10_000_000 }).length > GITHUB_COMMENT_LIMIT, 'the fixture must overflow');
-    const md = renderReport(results, options);
+    assert.ok(report(results, { ...options, maxChars: 10_000_000 }).length > GITHUB_COMMENT_LIMIT, 'the fixture must overflow');
+    const md = report(results, options);
     assert.ok(md.length <= GITHUB_COMMENT_LIMIT, String(md.length));
     assert.ok(md.includes(NOTE));
     assert.ok(md.startsWith('<!-- quantgate:models/resnet50.onnx -->\n### ❌'));
@@ -60,7 +61,7 @@ describe('the 65,536-character cap', () => {
     const q = results.quantization!;
     q.mostSensitive = Array.from({ length: 3000 }, (_, i) => ({ node: `/l.${i}/MatMul`, opType: 'MatMul', sqnrDb: 10 + i / 100, exclude: `--exclude /l.${i}/MatMul` }));
     q.keptFloat = Array.from({ length: 3000 }, (_, i) => ({ node: `/l.${i}/Softmax`, opType: 'Softmax', reason: `not quantized: ${'why '.repeat(500)}` }));
-    const md = renderReport(results);
+    const md = report(results);
     assert.ok(md.length < 20_000, String(md.length));
     assert.equal((md.match(/`--exclude \/l\.\d+\/MatMul`/g) ?? []).length, 10);
     assert.equal((md.match(/^- `\/l\.\d+\/Softmax`/gm) ?? []).length, 20);
@@ -69,9 +70,9 @@ describe('the 65,536-character cap', () => {
 
   it('a table too long for any detail level is cut, counting what it left out', () => {
     const results = manyRuns();
-    const full = renderReport(results, { maxChars: 10_000_000 });
+    const full = report(results, { maxChars: 10_000_000 });
     assert.ok(full.length > GITHUB_COMMENT_LIMIT, 'the fixture must overflow');
-    const md = renderReport(results);
+    const md = report(results);
     assert.ok(md.length <= GITHUB_COMMENT_LIMIT, String(md.length));
     assert.ok(md.includes(NOTE));
     assert.ok(!md.includes('<details>'), 'details go before table rows');
@@ -82,14 +83,14 @@ describe('the 65,536-character cap', () => {
   it('reasons are shortened in table cells even when there is room', () => {
     const results = fixture('accuracyFail');
     results.runs[3]!.reason = `engine build failed: ${'x'.repeat(5000)}`;
-    const md = renderReport(results);
+    const md = report(results);
     const row = md.split('\n').find((l) => l.startsWith('| TensorRT 10.13 | FP16 | 32 |'))!;
     assert.ok(row.length < 300, String(row.length));
     assert.match(row, /…/);
   });
 
   it('a limit no level can meet cuts at a line and says so', () => {
-    const md = renderReport(fixture('gpu'), { maxChars: 600 });
+    const md = report(fixture('gpu'), { maxChars: 600 });
     assert.ok(md.length <= 600, String(md.length));
     assert.ok(md.startsWith('<!-- quantgate:models/resnet50.onnx -->\n### ✅'));
     assert.ok(md.trimEnd().endsWith('</sub>'));
@@ -97,7 +98,7 @@ describe('the 65,536-character cap', () => {
   });
 
   it('a report that fits is not shrunk', () => {
-    const md = renderReport(fixture('gpu'));
+    const md = report(fixture('gpu'));
     assert.ok(!md.includes(NOTE));
     assert.equal((md.match(/<details>/g) ?? []).length, 5);
   });

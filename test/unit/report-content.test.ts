@@ -3,11 +3,11 @@
 // number, the simulation labelled, well-formed markdown whatever the reasons contain.
 import assert from 'node:assert/strict';
 import { decideVerdict } from '../../src/gate/verdict.ts';
-import { DEFAULT_THRESHOLDS } from '../../src/report/entry.ts';
+import { DEFAULT_THRESHOLDS } from '../../src/gate/assess.ts';
 import { describe, it } from 'node:test';
-import { renderReport } from '../../src/report/report.ts';
 import type { Results } from '../../src/results/schema.ts';
 import { fixture, FIXTURES, type FixtureName } from '../fixtures/results/index.ts';
+import { report } from '../helpers/report.ts';
 
 const NAMES = Object.keys(FIXTURES) as FixtureName[];
 
@@ -29,7 +29,7 @@ describe('every fixture', () => {
   for (const name of NAMES) {
     describe(name, () => {
       const results = fixture(name);
-      const md = renderReport(results);
+      const md = report(results);
 
       it('starts with the hidden marker naming the model, then the headline', () => {
         const [first, second] = md.split('\n');
@@ -64,7 +64,7 @@ describe('every fixture', () => {
       });
 
       it('names the verdict its results store (rendered with the baseline it was decided against)', () => {
-        const withBaseline = name === 'cpu' ? renderReport(results, { baseline: fixture('cpuBaseline'), baselineLabel: 'main' }) : md;
+        const withBaseline = name === 'cpu' ? report(results, { baseline: fixture('cpuBaseline'), baselineLabel: 'main' }) : md;
         const icon = results.verdict.pass ? (results.verdict.gated ? '✅' : '⚪') : '❌';
         const line = withBaseline.split('\n')[1]!;
         assert.ok(line.startsWith(`### ${icon}`), line);
@@ -74,7 +74,7 @@ describe('every fixture', () => {
 });
 
 describe('headlines', () => {
-  const headline = (r: Results, options = {}) => renderReport(r, options).split('\n')[1];
+  const headline = (r: Results, options = {}) => report(r, options).split('\n')[1];
   it('a pass names the worst loss and the limit', () => {
     assert.equal(headline(fixture('gpu')), '### ✅ quantgate · resnet50 · INT8 passes the gate: worst accuracy loss 0.42 pp (limit 1.00 pp)');
   });
@@ -84,7 +84,7 @@ describe('headlines', () => {
   it('a latency failure names the batch, the baseline, the limit and the noise', () => {
     assert.equal(
       headline(fixture('sameJob'), { baselineLabel: 'main' }),
-      '### ❌ quantgate · resnet18 · INT8 is 9.8% slower on ONNX Runtime CPU at batch 8 than `main` (limit 5%, noise ±2.7%)',
+      '### ❌ quantgate · resnet18 · INT8 is 9.7% slower on ONNX Runtime CPU at batch 8 than `main` (limit 5%, noise ±2.7%)',
     );
   });
   it('nothing gated says why and shows the closest number', () => {
@@ -100,18 +100,18 @@ describe('headlines', () => {
 
 describe('rows a reviewer must not miss', () => {
   it('a runtime skipped for a missing library is a row with the reason', () => {
-    const md = renderReport(fixture('cpu'));
+    const md = report(fixture('cpu'));
     assert.match(md, /\| TensorRT \| INT8, FP16 \| 1, 32 \| skipped: no TensorRT on this runner \(libnvinfer\.so\.10 not found\) \|/);
   });
 
   it('a failed run is a row with its reason, and listed under the headline', () => {
-    const md = renderReport(fixture('accuracyFail'));
+    const md = report(fixture('accuracyFail'));
     assert.match(md, /\| TensorRT 10\.13 \| FP16 \| 32 \| ❌ failed: engine build failed: \[TRT\]/);
     assert.match(md, /^- ❌ TensorRT FP16 at batch 32 failed/m);
   });
 
   it('the CPU simulation of TensorRT is labelled as one, carries accuracy only, and is explained', () => {
-    const md = renderReport(fixture('cpu'));
+    const md = report(fixture('cpu'));
     const row = mainTable(md).rows.find((r) => r[0]!.startsWith('TensorRT, simulated on CPU †'))!;
     assert.equal(row[3], 'accuracy only');
     assert.deepEqual(row.slice(4, 7), ['', '', '']);
@@ -119,7 +119,7 @@ describe('rows a reviewer must not miss', () => {
   });
 
   it('within noise is called so, and a real regression is marked', () => {
-    const md = renderReport(fixture('cpu'), { baseline: fixture('cpuBaseline'), baselineLabel: 'main' });
+    const md = report(fixture('cpu'), { baseline: fixture('cpuBaseline'), baselineLabel: 'main' });
     const rows = mainTable(md).rows;
     const vs = (batch: string, model: string) => rows.find((r) => r[2] === batch && r[1] === model && r[0]!.startsWith('ONNX'))!.at(-1);
     assert.equal(vs('1', 'INT8'), 'p50\u00a0+6.2%, within noise');
@@ -129,27 +129,29 @@ describe('rows a reviewer must not miss', () => {
   });
 
   it('the speed sentence compares INT8 with the fastest float model and with the baseline', () => {
-    assert.match(renderReport(fixture('gpu')), /^TensorRT INT8 runs \*\*1\.82x\*\* faster than TensorRT FP16 at batch 32 \(3\.90 vs 7\.10 ms\)\.$/m);
+    // Without rounds (an earlier quantgate's file): the ratio of the p50s.
+    assert.match(report(fixture('gpu')), /^TensorRT INT8 runs \*\*1\.82x\*\* faster than TensorRT FP16 at batch 32 \(3\.90 vs 7\.10 ms\)\.$/m);
+    // Interleaved rounds: the median of the paired ratios (372/151 = 2.46 as p50s) and its interval.
     assert.match(
-      renderReport(fixture('sameJob'), { baselineLabel: 'main' }),
-      /^ONNX Runtime CPU INT8 runs \*\*2\.46x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise\)\.$/m,
+      report(fixture('sameJob'), { baselineLabel: 'main' }),
+      /^ONNX Runtime CPU INT8 runs \*\*2\.47x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms; median of 10 interleaved rounds, 97% interval 2\.46–2\.48x\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise, median of 10 paired rounds\)\.$/m,
     );
   });
 });
 
 describe('warnings', () => {
   it('random calibration data is a loud caution right under the headline', () => {
-    const md = renderReport(fixture('random'));
+    const md = report(fixture('random'));
     const lines = md.split('\n');
     assert.equal(lines[3], '> [!CAUTION]');
     assert.match(lines[4]!, /\*\*Calibrated on random data\.\*\*/);
-    for (const name of NAMES.filter((n) => n !== 'random')) assert.ok(!renderReport(fixture(name)).includes('[!CAUTION]'), name);
+    for (const name of NAMES.filter((n) => n !== 'random')) assert.ok(!report(fixture(name)).includes('[!CAUTION]'), name);
   });
 
   it('a run cut short says so', () => {
     const results = fixture('gpu');
     results.incomplete = 'interrupted by SIGTERM during the benchmark';
-    assert.match(renderReport(results), /> \*\*This run was cut short\*\* \(interrupted by SIGTERM during the benchmark\)/);
+    assert.match(report(results), /> \*\*This run was cut short\*\* \(interrupted by SIGTERM during the benchmark\)/);
   });
 });
 
@@ -157,7 +159,7 @@ describe('hostile text', () => {
   it('reasons with pipes, newlines and tags cannot break the table or open HTML', () => {
     const results = fixture('cpu');
     for (const run of results.runs.filter((r) => r.status === 'skipped')) run.reason = 'bad | reason\nwith <script>alert(1)</script> and `code`';
-    const md = renderReport(results);
+    const md = report(results);
     const { header, rows } = mainTable(md);
     for (const row of rows) assert.equal(row.length, header.length);
     assert.ok(!md.includes('<script>'));
@@ -167,7 +169,7 @@ describe('hostile text', () => {
   it('a model path cannot close the marker early', () => {
     const results = fixture('gpu');
     results.model.path = 'models/a-->b.onnx';
-    const first = renderReport(results).split('\n')[0]!;
+    const first = report(results).split('\n')[0]!;
     assert.equal(first.indexOf('-->'), first.length - 3);
   });
 });
@@ -179,7 +181,7 @@ describe('results with little in them', () => {
     results.evaluation = null;
     results.quantization = null;
     results.incomplete = 'the quantize stage failed: no Conv, ConvTranspose, Gemm or MatMul to quantize';
-    const md = renderReport(results);
+    const md = report(results);
     assert.match(md.split('\n')[1]!, /^### ❌ quantgate · resnet50 · the run stopped before it finished: the quantize stage failed: no Conv, ConvTranspose, Gemm or MatMul to quantize$/);
     assert.equal(decideVerdict(results, DEFAULT_THRESHOLDS).pass, false);
     assert.match(md, /This run was cut short/);
@@ -189,7 +191,7 @@ describe('results with little in them', () => {
   it('only skipped runs: one folded row, no speed sentence', () => {
     const results = fixture('cpu');
     results.runs = results.runs.filter((r) => r.status === 'skipped');
-    const md = renderReport(results);
+    const md = report(results);
     assert.equal(mainTable(md).rows.length, 1);
     assert.ok(!/ runs \*\*/.test(md));
   });

@@ -1,8 +1,8 @@
 // Numbers for people: units, a true minus sign, locale-independent thousands.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fractionPct, grouped, megabytes, ms, oneLine, pct, perSecond, pp, ratio, signedPct, signedPp } from '../../src/report/format.ts';
-import { modelName, runLabel, runtimeName, shortVersion } from '../../src/report/labels.ts';
+import { fractionPct, grouped, megabytes, ms, oneLine, pct, perSecond, pp, ratio, signedPct, signedPp } from '../../src/text/numbers.ts';
+import { modelName, runLabel, runtimeName, shortVersion } from '../../src/text/run-names.ts';
 import { fixture } from '../fixtures/results/index.ts';
 
 describe('format', () => {

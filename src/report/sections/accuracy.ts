@@ -8,8 +8,8 @@ import { gatedInt8Runs } from '../../gate/decisions.js';
 import { resolveLimit, type LimitResolution } from '../../gate/resolve.js';
 import type { Results, RunResult } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
-import { count, fractionPct, pct, pp } from '../format.js';
-import { runLabel } from '../labels.js';
+import { count, fractionPct, pct, pp } from '../../text/numbers.js';
+import { runLabel } from '../../text/run-names.js';
 import { details, table } from '../markdown.js';
 import { compareRows, nowrap } from '../table.js';
 

@@ -4,7 +4,7 @@
  */
 import type { RunResult } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
-import { isSimulation, modelName } from '../labels.js';
+import { isSimulation, modelName } from '../../text/run-names.js';
 import { codeBlock, details } from '../markdown.js';
 import { tableRuns } from '../table.js';
 

@@ -5,15 +5,16 @@
  */
 import type { BaselineComparison, Difference, RunPair } from '../../compare/types.js';
 import type { RunResult } from '../../results/schema.js';
-import { megabytes, ms, oneLine, pct, signedPct, signedPp } from '../format.js';
+import { megabytes, ms, oneLine, pct, signedPct, signedPp } from '../../text/numbers.js';
 import { baselineMarkdown } from '../headline.js';
-import { runLabel } from '../labels.js';
+import { runLabel } from '../../text/run-names.js';
 import { nowrap } from '../table.js';
 import { code, details, table } from '../markdown.js';
 
-function verdictOf(pair: RunPair): string {
+function verdictOf(pair: RunPair, comparable: boolean): string {
   if (pair.note) return oneLine(pair.note, 80);
   if (!pair.p50) return pair.current.provider === 'reference' ? 'accuracy only' : 'not timed';
+  if (!comparable) return 'other settings';
   return pair.p50.class === 'regression' ? '🔴 slower' : pair.p50.class === 'improvement' ? '🟢 faster' : 'within noise';
 }
 
@@ -51,7 +52,7 @@ export function pairTable(side: BaselineComparison): string {
       p ? `${value(p.baseline)} → ${value(p.current)}` : '',
       p ? signedPct(p.changePct) : '',
       p ? `±${pct(p.noisePct)}` : '',
-      verdictOf(pair),
+      verdictOf(pair, side.timing.length === 0),
       memoryText(pair),
       pair.accuracy ? `${metric} ${accuracyText(pair)}` : '',
     ];
@@ -100,8 +101,16 @@ export function comparisonBody(side: BaselineComparison, currentCommit: string |
   const how = side.source === 'same-job' ? 'benchmarked in this job, interleaved with this model' : 'from an earlier results.json';
   parts.push(`Compared ${mine ?? 'this run'} with ${theirs ? `${theirs} (${name}, ${how})` : `${name} (${how})`}.`);
   if (side.sameModel) parts.push('The two model files are identical (same sha256): any difference comes from the runner, the runtimes or quantgate.');
+  if (side.timing.length > 0) {
+    parts.push(
+      `The two were timed with different benchmark settings, so their latencies are not comparable and the latency gate does not judge them:\n\n${differencesTable(side.timing, side.label)}`,
+    );
+  }
   const neither = neitherRan(side);
   if (side.pairs.length > neither.length) parts.push(pairTable(side));
+  if (side.pairs.some((p) => p.p50?.paired)) {
+    parts.push('<sub>Change: the median of the per-round ratios of the two, timed round by round in this job; the p50s are over all rounds.</sub>');
+  }
   if (neither.length > 0) parts.push(`Ran on neither side: ${runsList(neither.map((p) => p.current), unmatchedLimit || 3)}.`);
   if (side.environment.length > 0) {
     parts.push(`The environments differ, so latency changes may be the machine's rather than the model's:\n\n${differencesTable(side.environment, side.label)}`);
@@ -114,10 +123,11 @@ export function comparisonBody(side: BaselineComparison, currentCommit: string |
 
 export function comparisonSection(side: BaselineComparison, currentCommit: string | null, unmatchedLimit: number): string {
   const counts: string[] = [];
+  if (side.timing.length > 0) counts.push('timed with other benchmark settings');
   if (side.environment.length > 0) counts.push(`${side.environment.length} environment ${side.environment.length === 1 ? 'difference' : 'differences'}`);
   const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
   if (unmatched > 0) counts.push(`${unmatched} ${unmatched === 1 ? 'row' : 'rows'} without a match`);
-  const regressions = side.pairs.filter((p) => p.p50?.class === 'regression').length;
+  const regressions = side.timing.length > 0 ? 0 : side.pairs.filter((p) => p.p50?.class === 'regression').length;
   if (regressions > 0) counts.push(`${regressions} slower beyond noise`);
   const what = side.source === 'same-job' ? `the base model${side.label !== 'base model' ? ` (${side.label})` : ''}, benchmarked in this job` : side.label;
   return details(`Compared with ${what}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`, comparisonBody(side, currentCommit, unmatchedLimit));

@@ -5,7 +5,7 @@
 import { formatBytes } from '../../format.js';
 import type { Environment, Results } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
-import { count, megabytes } from '../format.js';
+import { count, megabytes } from '../../text/numbers.js';
 import { baselineMarkdown } from '../headline.js';
 import { code, codeBlock, details } from '../markdown.js';
 

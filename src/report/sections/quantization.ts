@@ -6,7 +6,7 @@
 import { formatBytes } from '../../format.js';
 import type { Quantization } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
-import { count, oneLine } from '../format.js';
+import { count, oneLine } from '../../text/numbers.js';
 import { code, details, table } from '../markdown.js';
 
 /** "54 of 54 Conv/Gemm": the op types that have any node, summed. */

@@ -3,10 +3,10 @@
  * onnxruntime-node's Tensor.
  */
 import type { Tensor } from 'onnxruntime-node';
-import type { HostTensor } from '../data/types.js';
-import { DataType, dtypeName } from '../model/dtypes.js';
-import { typedView } from '../model/tensor.js';
-import type { Ort } from './onnxruntime.js';
+import type { HostTensor } from '../../data/types.js';
+import { DataType, dtypeName } from '../../model/dtypes.js';
+import { typedView } from '../../model/tensor.js';
+import type { Ort } from './load.js';
 
 /** onnxruntime-node's tensor type names and the ONNX element types they hold. */
 const ORT_TYPES: Partial<Record<Tensor.Type, number>> = {

@@ -2,7 +2,7 @@
  * The one place that imports onnxruntime-node. It is loaded lazily: `--help`, `inspect` and the
  * report commands must work (and start fast) where the package or its binary is missing.
  */
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../../errors.js';
 
 export type Ort = typeof import('onnxruntime-node');
 

@@ -17,13 +17,22 @@ export function isSimulation(run: RunResult): boolean {
   return run.provider === 'reference';
 }
 
+/**
+ * Each runtime's name, its version in results.json's environment, and how its providers are named
+ * after it (a runtime whose rows have one provider names none).
+ */
+const RUNTIMES: Record<RunResult['runtime'], { name: string; version: (env: Environment) => string | null; providers?: Partial<Record<RunResult['provider'], string>> }> = {
+  tensorrt: { name: 'TensorRT', version: (env) => env.tensorrt },
+  onnxruntime: { name: 'ONNX Runtime', version: (env) => env.onnxruntime, providers: { cpu: 'CPU', cuda: 'CUDA', tensorrt: 'TensorRT EP' } },
+};
+
 /** "TensorRT", "ONNX Runtime CPU", "TensorRT, simulated on CPU". */
 export function runtimeName(run: RunResult, env?: Environment): string {
   if (isSimulation(run)) return 'TensorRT, simulated on CPU';
-  if (run.runtime === 'tensorrt') return env?.tensorrt ? `TensorRT ${shortVersion(env.tensorrt)}` : 'TensorRT';
-  const ort = env ? `ONNX Runtime ${shortVersion(env.onnxruntime)}` : 'ONNX Runtime';
-  const provider = run.provider === 'cpu' ? 'CPU' : run.provider === 'cuda' ? 'CUDA' : 'TensorRT EP';
-  return `${ort} ${provider}`;
+  const runtime = RUNTIMES[run.runtime];
+  const version = env ? runtime.version(env) : null;
+  const provider = runtime.providers?.[run.provider];
+  return [runtime.name, version ? shortVersion(version) : null, provider].filter(Boolean).join(' ');
 }
 
 /**
@@ -34,7 +43,7 @@ export function modelName(run: RunResult): string {
   const key = modelKey(run);
   const name: Record<string, string> = { fp32: 'FP32', fp16: 'FP16', 'int8.trt': 'INT8', 'int8.trt.fp16': 'INT8 + FP16', 'int8.ort': 'INT8' };
   const base = name[key] ?? key;
-  if (key.startsWith('int8.trt') && run.runtime === 'onnxruntime' && !isSimulation(run)) return `${base} (TensorRT model)`;
+  if (key.startsWith('int8.trt') && run.runtime !== 'tensorrt' && !isSimulation(run)) return `${base} (TensorRT model)`;
   return base;
 }
 

@@ -8,20 +8,17 @@
  * onnxruntime-node without its CUDA binaries, so only their option plumbing is exercised here.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { HostTensor } from '../data/types.js';
-import { bytesOf } from '../model/tensor.js';
-import { loadOrt, type Ort } from './onnxruntime.js';
-import { fromOrtTensor, toOrtTensor } from './ort-tensor.js';
+import type { HostTensor } from '../../data/types.js';
+import { bytesOf } from '../../model/tensor.js';
+import { loadOrt, type Ort } from './load.js';
+import { fromOrtTensor, toOrtTensor } from './tensor.js';
 import { resolveSessionSettings, sessionOptions, type ResolvedSessionSettings, type SessionSettings } from './session-options.js';
-import type { LoadInfo, ProviderName, Runner } from './types.js';
+import type { BoundRun, LoadInfo, ProviderName, Runner } from '../types.js';
 
 export interface OnnxRuntimeRunnerOptions extends SessionSettings {
   modelPath: string;
   provider: ProviderName;
 }
-
-/** A batch bound to a loaded session: each call runs it once and drops the outputs. */
-export type BoundRun = () => Promise<void>;
 
 export class OnnxRuntimeRunner implements Runner {
   readonly runtime = 'onnxruntime' as const;

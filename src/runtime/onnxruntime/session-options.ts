@@ -3,7 +3,7 @@
  * onnxruntime-node's SessionOptions for one execution provider.
  */
 import type { InferenceSession } from 'onnxruntime-node';
-import type { ProviderName } from './types.js';
+import type { ProviderName } from '../types.js';
 
 export type GraphOptimization = 'all' | 'extended' | 'basic' | 'disabled';
 
@@ -20,12 +20,12 @@ export interface SessionSettings {
   allowSpinning?: boolean;
 }
 
-/** The settings a session actually ran with: what a result records. */
-export interface ResolvedSessionSettings {
+/** The settings a session actually ran with: what a result records (a flat RunnerSettings). */
+export type ResolvedSessionSettings = {
   threads: number | null;
   graphOptimization: GraphOptimization;
   allowSpinning: boolean;
-}
+};
 
 export function resolveSessionSettings(provider: ProviderName, settings: SessionSettings): ResolvedSessionSettings {
   if (settings.threads !== undefined && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {

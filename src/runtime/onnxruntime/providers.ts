@@ -14,12 +14,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BadInputError } from '../errors.js';
-import { joinText, msg, opt, setting, type Label, type Text } from '../message.js';
-import { identityModel } from '../model/build.js';
-import { encodeModel } from '../model/encode.js';
-import { loadOrt } from './onnxruntime.js';
-import type { ProviderName } from './types.js';
+import { BadInputError } from '../../errors.js';
+import { joinText, msg, opt, setting, type Label, type Text } from '../../message.js';
+import { identityModel } from '../../model/build.js';
+import { encodeModel } from '../../model/encode.js';
+import { loadOrt } from './load.js';
+import type { ProviderName } from '../types.js';
 
 export const ALL_PROVIDERS: readonly ProviderName[] = ['cpu', 'reference', 'cuda', 'tensorrt'];
 

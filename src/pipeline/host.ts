@@ -1,0 +1,41 @@
+/**
+ * What the pipeline needs from the world it runs in, passed in by its entry (the CLI, the action)
+ * instead of reached for: the runtime backends, a way to run the user's export command, and the
+ * interruptions (SIGINT, SIGTERM) it must answer by writing what it measured. process-host.ts is
+ * the real one; a test can hand the pipeline its own.
+ */
+import type { OptionNaming } from '../message.js';
+import type { Log } from '../log.js';
+import type { Backend } from '../runtime/backend.js';
+
+/** How a shell command ended. */
+export interface ExecResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Runs `command` in a shell in `cwd`, handing each line it prints (stdout and stderr) to `onLine`. */
+export type Exec = (command: string, options: { cwd: string; onLine: (line: string) => void }) => Promise<ExecResult>;
+
+export interface Interrupts {
+  /**
+   * Calls `handler` synchronously when the run is interrupted; the host ends the process once its
+   * handlers have run. Returns the function that stops listening.
+   */
+  onInterrupt(handler: (signal: NodeJS.Signals) => void): () => void;
+}
+
+export interface PipelineHost {
+  /** The runtimes the pipeline may run, in the order it asks them. */
+  backends: readonly Backend[];
+  exec: Exec;
+  interrupts: Interrupts;
+}
+
+/** Everything `runPipeline` is given besides its config. */
+export interface PipelineEnvironment extends PipelineHost {
+  log: Log;
+  cwd: string;
+  /** How the entry names options in what a person reads (the report of a run that stopped); flags if absent. */
+  naming?: OptionNaming;
+}
