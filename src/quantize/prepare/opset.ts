@@ -9,8 +9,9 @@
  *     other reductions' `axes` at 18.
  *   - Dropout (inference): its ratio became an input at 12; in inference it is an Identity.
  * Any other op whose meaning changed between the model's opset and the target blocks the upgrade
- * with a message naming it. Between 13 and 19 the other changes only add attributes or inputs
- * whose defaults keep the old meaning (Pad, Resize, Split, AveragePool, Reshape, Cast, …).
+ * with a message naming it. Between 13 and 19 that is RoiAlign (its default coordinate mode changed
+ * at 16); the other changes only add attributes or inputs whose defaults keep the old meaning
+ * (Pad, Resize, Split, AveragePool, Reshape, Cast, …).
  */
 import { create } from '@bufbuild/protobuf';
 import { OperatorSetIdProtoSchema, type GraphProto, type ModelProto, type NodeProto } from 'onnx-buf';
@@ -38,6 +39,8 @@ const BREAKING: Record<string, number[]> = {
   TopK: [10],
   Scatter: [11],
   Scan: [9],
+  // Its default coordinate_transformation_mode became half_pixel at 16 (output_half_pixel before).
+  RoiAlign: [16],
 };
 
 function isDefaultDomain(node: NodeProto): boolean {
