@@ -20,6 +20,7 @@ import { writeModel } from '../../src/model/write.ts';
 import { readCalibrationFile } from '../../src/quantize/calibration-file.ts';
 import { GraphEditor } from '../../src/quantize/graph.ts';
 import { quantizeModel, type QuantizeRequest } from '../../src/quantize/quantize.ts';
+import { toFloat16 } from '../../src/quantize/float16/variants.ts';
 import { countQuantizedWeighted, validateTensorRtModel } from '../../src/quantize/validate-trt.ts';
 import { randomFloatDataSet } from '../helpers/data.ts';
 import { seeded, smallCnn, smallTransformer } from '../helpers/models.ts';
@@ -96,6 +97,53 @@ function assertReadsFloat32(proto: ModelProto, kept: ReadonlySet<string>): void 
   }
 }
 
+describe('float16 conversion of one graph', () => {
+  it('shares one Cast per tensor, twins an initializer both precisions read, and casts a float16 result back under the output name', async () => {
+    const w = makeTensor('w', DataType.FLOAT, [4, 4], Float32Array.from({ length: 16 }, (_, i) => (i % 5) * 0.25 - 0.5));
+    const m = makeTensor('m', DataType.FLOAT, [4, 4], Float32Array.from({ length: 16 }, (_, i) => (i % 3) * 0.5 - 0.4));
+    const proto = model(
+      graph({
+        nodes: [
+          node('MatMul', ['x', 'm'], ['r'], { name: 'matmul' }),
+          node('Softmax', ['r'], ['s'], { name: 'softmax', attributes: { axis: -1 } }),
+          node('ReduceSum', ['r'], ['sum'], { name: 'reducesum', attributes: { keepdims: 1 } }),
+          node('MatMul', ['r', 'w'], ['product'], { name: 'matmul2' }),
+          node('Add', ['s', 'w'], ['shifted'], { name: 'add' }),
+          node('Add', ['shifted', 'sum'], ['out2'], { name: 'add2' }),
+        ],
+        inputs: [valueInfo('x', DataType.FLOAT, [4, 4])],
+        outputs: [valueInfo('product', DataType.FLOAT, [4, 4]), valueInfo('out2', DataType.FLOAT, [4, 4])],
+        initializers: [w, m],
+      }),
+      { opsets: { '': 13 } },
+    );
+    const path = save(proto, 'convert.onnx');
+    const source = readModel(path);
+    const converted = readModel(path).proto;
+    const types = new Map(['x', 'r', 's', 'sum', 'product', 'shifted', 'out2'].map((t) => [t, DataType.FLOAT] as const));
+    const decided = toFloat16(converted, source, { types, magnitudes: new Map() });
+    assert.deepEqual(decided.keptFloat32.map((k) => k.node), ['softmax', 'reducesum', 'add', 'add2']);
+    const g = converted.graph!;
+    const byName = (name: string) => g.node.find((n) => n.name === name)!;
+    assert.deepEqual(byName('softmax').input, ['r_float32']);
+    assert.deepEqual(byName('reducesum').input, ['r_float32'], 'one Cast of r, shared');
+    assert.deepEqual(byName('matmul').input, ['x_float16', 'm']);
+    assert.deepEqual(byName('matmul2').input, ['r', 'w_float16']);
+    assert.deepEqual(byName('add').input, ['s', 'w']);
+    assert.equal(g.initializer.find((t) => t.name === 'w')!.dataType, DataType.FLOAT);
+    assert.equal(g.initializer.find((t) => t.name === 'w_float16')!.dataType, DataType.FLOAT16);
+    assert.equal(g.initializer.find((t) => t.name === 'm')!.dataType, DataType.FLOAT16, 'converted in place: only float16 nodes read it');
+    const outputCast = g.node.find((n) => n.output[0] === 'product')!;
+    assert.equal(outputCast.opType, 'Cast');
+    assert.deepEqual(outputCast.input, ['product_float16']);
+    assert.equal(decided.casts, 3, 'x to float16, r to float32, product back to float32');
+    const x = { x: { data: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i) * 2), dims: [4, 4] } };
+    const fp32 = await runFloat(path, x);
+    const half = await runFloat(converted, x, 'disabled');
+    assert.ok(fp32.every((v, i) => Math.abs(v - half[i]!) <= 2e-3 * Math.max(1, Math.abs(v))), `${[...fp32]} vs ${[...half]}`);
+  });
+});
+
 describe('float16 variants: a CNN with a Softmax head', () => {
   it('writes both, float32 at the boundary, and they track FP32 on the CPU', async () => {
     const outcome = await quantizeModel(request(cnnPath, 'cnn'));
@@ -142,19 +190,21 @@ describe('float16 variants: a small transformer', () => {
   it('keeps Softmax, the normalisations, reductions, the -1e9 mask and the epsilon in float32, and tracks FP32', async () => {
     const log = new MemoryLog();
     const outcome = await quantizeModel(request(transformerPath, 'vit', { log }));
-    const expected = ['/ln1/LayerNormalization', '/att/mask/Add', '/att/Softmax', '/ln2/ReduceMean', '/ln2/Pow', '/ln2/ReduceMean_1', '/ln2/Add', '/ln2/Sqrt', '/ln2/Div', '/pool/ReduceMean'];
+    const expected = ['/ln1/LayerNormalization', '/att/mask/Add', '/att/Softmax', '/ln2/ReduceMean', '/ln2/Sub', '/ln2/Pow', '/ln2/ReduceMean_1', '/ln2/Add', '/ln2/Sqrt', '/ln2/Div', '/pool/ReduceMean'];
     for (const variant of [outcome.float16.fp16!, outcome.float16.trtFp16!]) {
       const kept = new Map(variant.keptFloat32.map((k) => [k.node, k.reason]));
       assert.deepEqual([...kept.keys()].sort(), [...expected].sort(), variant.flavour);
       assert.match(kept.get('/att/mask/Add')!, /beyond float16's ±65504/);
       assert.match(kept.get('/ln2/Add')!, /rounds to zero/);
       assert.match(kept.get('/att/Softmax')!, /exponentials/);
+      // Sub sits between two float32 reductions and the float32 Pow and Div: in float16 it would need two Casts.
+      assert.match(kept.get('/ln2/Sub')!, /fewer Casts/);
       assertReadsFloat32(readModel(variant.path).proto, new Set(kept.keys()));
       // The GELU's Div by √2 and the attention's Div by 4 run in float16.
       const half = readModel(variant.path).proto.graph!.node;
       assert.ok(half.some((n) => n.name === '/mlp/gelu/Div') && !kept.has('/mlp/gelu/Div') && !kept.has('/att/Div'));
     }
-    assert.ok(log.lines.some((l) => /float16: wrote vit\.fp16\.onnx: \d+ nodes in float16, 10 kept in float32 \(.*Softmax 1.*\), \d+ Casts/.test(l.message)));
+    assert.ok(log.lines.some((l) => /float16: wrote vit\.fp16\.onnx: \d+ nodes in float16, 11 kept in float32 \(.*Softmax 1.*\), \d+ Casts/.test(l.message)));
     const x = await evalInputs('image', [1, 16, 16], 128);
     const fp32 = await runFloat(transformerPath, x);
     const int8 = await runFloat(outcome.files.trt, x, 'disabled');
@@ -171,7 +221,7 @@ describe('float16 variants: a small transformer', () => {
     assert.ok(trtFp16.graph!.node.filter((n) => n.opType === 'ReduceMean').every((n) => n.input.length === 2 && n.attribute.every((a) => a.name !== 'axes')));
     assert.deepEqual(validateTensorRtModel(trtFp16, readModel(outcome.files.trtFp16!)), []);
     const calibration = readCalibrationFile(outcome.files.calibration);
-    assert.deepEqual(calibration.float16!.models.map((m) => [m.file, m.keptFloat32.length]), [['vit.int8.trt.fp16.onnx', 10], ['vit.fp16.onnx', 10]]);
+    assert.deepEqual(calibration.float16!.models.map((m) => [m.file, m.keptFloat32.length]), [['vit.int8.trt.fp16.onnx', 11], ['vit.fp16.onnx', 11]]);
   });
 
   it('is deterministic, and --ranges writes the same float16 models again', async () => {

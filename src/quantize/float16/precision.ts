@@ -19,9 +19,10 @@
  *      readers' precision and its QuantizeLinear in its own, so no Cast ever separates a Q from
  *      its DQ or a DQ from the Conv TensorRT fuses it into. One float32 member keeps the group in
  *      float32.
- *   6. A cheap node whose float inputs all come in float32 and whose readers all stay in float32
- *      joins them: in float16 it would only add two Casts (a LayerNormalization written out as
- *      ReduceMean, Sub, Pow, Add, Sqrt, Div stays in float32 as one piece).
+ *   6. A cheap node (not a Conv, Gemm, MatMul or Q/DQ) next to float32 nodes joins them when it
+ *      needs fewer Casts in float32 than in float16, until no node does: a LayerNormalization
+ *      written out as ReduceMean, Sub, Pow, Add, Sqrt, Div stays in float32 as one piece instead
+ *      of a Cast on each side of its Sub and Add.
  */
 import type { GraphProto, NodeProto, TensorProto } from 'onnx-buf';
 import { DataType, dtypeName, isFloatType } from '../../model/dtypes.js';
@@ -147,33 +148,34 @@ function shareWithinQdqGroups(graph: GraphProto, editor: GraphEditor, precision:
   }
 }
 
-/** Rule 6: cheap nodes between float32 nodes join them, until nothing changes. */
+/** Rule 6: cheap nodes move to float32 while that saves Casts. Nodes only ever move one way: it ends. */
 function joinFloat32Neighbours(graph: GraphProto, editor: GraphEditor, types: ReadonlyMap<string, number>, precision: Map<NodeProto, Precision>): void {
-  const isFloat = (t: string) => types.get(t) === DataType.FLOAT;
-  const arrivesInFloat32 = (t: string) => {
-    if (editor.initializer(t)) return true;
+  type Side = 'float16' | 'float32';
+  const isFloat = (t: string) => t !== '' && types.get(t) === DataType.FLOAT;
+  const kind = (n: NodeProto) => precision.get(n)!.kind;
+  const arrivesIn = (t: string): Side => {
     const producer = editor.producer(t);
-    return producer === undefined || precision.get(producer)!.kind !== 'float16';
+    return producer !== undefined && kind(producer) === 'float16' ? 'float16' : 'float32';
+  };
+  /** Casts the node needs in `side`: one per input arriving in the other type (unless a reader in `side` shares it), one per output read in the other. */
+  const castsIn = (n: NodeProto, side: Side): number => {
+    let casts = 0;
+    for (const t of new Set(n.input.filter((i) => isFloat(i) && !editor.initializer(i)))) {
+      if (arrivesIn(t) !== side && !editor.consumers(t).some((r) => r !== n && kind(r) === side)) casts++;
+    }
+    for (const o of n.output.filter(isFloat)) {
+      const other = side === 'float16' ? 'float32' : 'float16';
+      if (editor.consumers(o).some((r) => kind(r) === other) || (side === 'float16' && editor.isGraphOutput(o))) casts++;
+    }
+    return casts;
   };
   const readsDq = (n: NodeProto) => n.input.some((i) => i !== '' && editor.producer(i)?.opType === 'DequantizeLinear');
   for (let changed = true; changed; ) {
     changed = false;
     for (const n of graph.node) {
-      if (precision.get(n)!.kind !== 'float16' || COMPUTE_HEAVY.has(n.opType) || isQdq(n) || readsDq(n)) continue;
-      const activations = n.input.filter((i) => i !== '' && isFloat(i) && !editor.initializer(i));
-      if (activations.length === 0 || !activations.every(arrivesInFloat32)) continue;
-      let float32Readers = 0;
-      let float16Readers = 0;
-      for (const o of n.output.filter((o) => o !== '' && isFloat(o))) {
-        if (editor.isGraphOutput(o)) float32Readers++;
-        for (const reader of editor.consumers(o)) {
-          const kind = precision.get(reader)!.kind;
-          if (kind === 'float32') float32Readers++;
-          else if (kind === 'float16') float16Readers++;
-        }
-      }
-      if (float32Readers === 0 || float16Readers > 0) continue;
-      precision.set(n, { kind: 'float32', reason: 'between float32 nodes: in float16 it would only add Casts' });
+      if (kind(n) !== 'float16' || COMPUTE_HEAVY.has(n.opType) || isQdq(n) || readsDq(n)) continue;
+      if (castsIn(n, 'float32') >= castsIn(n, 'float16')) continue;
+      precision.set(n, { kind: 'float32', reason: 'next to float32 nodes: it needs fewer Casts in float32 than in float16' });
       changed = true;
     }
   }
