@@ -51,6 +51,7 @@ describe('float16 precision: fragile ops stay in float32', () => {
     ['Sqrt', ['x'], 'float32'],
     ['Reciprocal', ['x'], 'float32'],
     ['Pow', ['x', 'x'], 'float32'],
+    ['LRN', ['x'], 'float32'],
     ['Relu', ['x'], 'float16'],
     ['Add', ['x', 'x'], 'float16'],
     ['Mul', ['x', 'x'], 'float16'],
@@ -99,6 +100,7 @@ describe('float16 precision: types', () => {
         node('Cast', ['g'], ['c'], { name: 'cast', attributes: { to: DataType.INT32 } }),
         node('Less', ['g', 'x'], ['lt'], { name: 'less' }),
         node('Range', ['start', 'limit', 'delta'], ['rg'], { name: 'range' }),
+        node('RandomNormalLike', ['g'], ['noise'], { name: 'random' }),
         node('Relu', ['g'], ['out'], { name: 'relu' }),
       ],
       {
@@ -110,9 +112,10 @@ describe('float16 precision: types', () => {
     assert.equal(kind(d['gather']), 'float16');
     assert.equal(kind(d['shape']), 'any', 'Shape reads whatever type it gets');
     assert.match(reason(d['argmax']), /integer decision/);
-    assert.match(reason(d['cast']), /Cast writes the type it names/);
+    assert.match(reason(d['cast']), /writes the type its attribute names/);
     assert.match(reason(d['less']), /integer decision/);
     assert.match(reason(d['range']), /no float16 form/);
+    assert.match(reason(d['random']), /writes the type its attribute names/);
   });
 
   it('an unknown output type, another float type, a custom domain, a subgraph: float32', () => {

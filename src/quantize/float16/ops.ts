@@ -13,7 +13,7 @@
 /** Ops kept in float32 whatever their data, with why (the reason the report gives). */
 export const FRAGILE: ReadonlyMap<string, string> = new Map([
   ...['Softmax', 'LogSoftmax'].map((op) => [op, 'exponentials summed over an axis: float16 overflows from e^11 and loses the small terms'] as const),
-  ...['LayerNormalization', 'GroupNormalization', 'InstanceNormalization', 'BatchNormalization', 'LpNormalization', 'MeanVarianceNormalization', 'RMSNormalization'].map(
+  ...['LayerNormalization', 'GroupNormalization', 'InstanceNormalization', 'BatchNormalization', 'LpNormalization', 'MeanVarianceNormalization', 'RMSNormalization', 'LRN'].map(
     (op) => [op, 'a normalisation: means and variances over many values, then a reciprocal square root'] as const,
   ),
   ...['ReduceMean', 'ReduceSum', 'ReduceSumSquare', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceProd', 'CumSum', 'GlobalAveragePool', 'GlobalLpPool', 'LpPool'].map(
@@ -51,6 +51,9 @@ export const DECIDES: ReadonlySet<string> = new Set([
   'ArgMax', 'ArgMin', 'TopK', 'Hardmax', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'IsInf', 'IsNaN', 'NonZero', 'Round',
   'Floor', 'Ceil', 'Sign', 'NonMaxSuppression',
 ]);
+
+/** Ops whose output type an attribute fixes (`to`, `dtype`, or float32 by default): they cannot follow their inputs. */
+export const TYPE_FROM_ATTRIBUTE: ReadonlySet<string> = new Set(['Cast', 'EyeLike', 'RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Bernoulli']);
 
 /** Ops with no float16 type in ONNX's schemas (at any opset quantgate writes). */
 export const NO_FLOAT16: ReadonlySet<string> = new Set(['Celu', 'Range', 'NonMaxSuppression', 'Upsample', 'Multinomial']);

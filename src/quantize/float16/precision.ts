@@ -5,9 +5,10 @@
  *   1. Numerically fragile ops (ops.ts): Softmax, normalisations, reductions, Exp, Log, Pow, Sqrt,
  *      Reciprocal, and Div unless its divisor is a constant of magnitude 1 or more.
  *   2. Ops that turn float values into integer decisions (ArgMax, TopK, comparisons, rounding),
- *      ops that take or produce integer or boolean tensors (Range, Cast, NonZero, …) unless they
- *      only move values (Reshape's shape, Gather's indices), ops ONNX defines no float16 form
- *      of, custom-domain ops, nodes that run a subgraph or hold values in an attribute.
+ *      ops that take or produce integer or boolean tensors (Range, NonZero, …) unless they only
+ *      move values (Reshape's shape, Gather's indices), ops whose output type an attribute fixes
+ *      (Cast, RandomNormal, …), ops ONNX defines no float16 form of, custom-domain ops, nodes
+ *      that run a subgraph or hold values in an attribute.
  *   3. Initializer range: a node reading an initializer that float16 cannot hold (values beyond
  *      ±65504, or an epsilon that rounds to zero; values.ts says why the node stays in float32
  *      rather than the value being clamped).
@@ -28,7 +29,7 @@ import type { GraphProto, NodeProto, TensorProto } from 'onnx-buf';
 import { DataType, dtypeName, isFloatType } from '../../model/dtypes.js';
 import { GraphEditor, nodeReads } from '../graph.js';
 import { isDefaultDomain } from '../plan.js';
-import { COMPUTE_HEAVY, DECIDES, DIV_REASON, FLOAT32_INPUTS, FRAGILE, MOVES_VALUES, NO_FLOAT16, READS_SHAPE_ONLY } from './ops.js';
+import { COMPUTE_HEAVY, DECIDES, DIV_REASON, FLOAT32_INPUTS, FRAGILE, MOVES_VALUES, NO_FLOAT16, READS_SHAPE_ONLY, TYPE_FROM_ATTRIBUTE } from './ops.js';
 import { float16Fit } from './values.js';
 
 /** Largest magnitude seen on the probe's sample that a tensor may reach and still run in float16. */
@@ -77,7 +78,7 @@ function ownPrecision(n: NodeProto, input: PrecisionInput, editor: GraphEditor):
   if (READS_SHAPE_ONLY.has(n.opType)) return { kind: 'any' };
   const untyped = outputs.find((o) => !types.has(o));
   if (untyped !== undefined) return float32(`the type of '${untyped}' is unknown`);
-  if (n.opType === 'Cast') return float32('a Cast writes the type it names');
+  if (TYPE_FROM_ATTRIBUTE.has(n.opType)) return float32('writes the type its attribute names');
 
   const fragile = FRAGILE.get(n.opType);
   if (fragile) return float32(fragile);
