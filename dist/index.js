@@ -56704,7 +56704,7 @@ import { statSync as statSync4 } from "node:fs";
 // src/quantize/float16/ops.ts
 var FRAGILE = new Map([
   ...["Softmax", "LogSoftmax"].map((op) => [op, "exponentials summed over an axis: float16 overflows from e^11 and loses the small terms"]),
-  ...["LayerNormalization", "GroupNormalization", "InstanceNormalization", "BatchNormalization", "LpNormalization", "MeanVarianceNormalization", "RMSNormalization"].map(
+  ...["LayerNormalization", "GroupNormalization", "InstanceNormalization", "BatchNormalization", "LpNormalization", "MeanVarianceNormalization", "RMSNormalization", "LRN"].map(
     (op) => [op, "a normalisation: means and variances over many values, then a reciprocal square root"]
   ),
   ...["ReduceMean", "ReduceSum", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceProd", "CumSum", "GlobalAveragePool", "GlobalLpPool", "LpPool"].map(
@@ -56768,6 +56768,7 @@ var DECIDES = /* @__PURE__ */ new Set([
   "Sign",
   "NonMaxSuppression"
 ]);
+var TYPE_FROM_ATTRIBUTE = /* @__PURE__ */ new Set(["Cast", "EyeLike", "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Bernoulli"]);
 var NO_FLOAT16 = /* @__PURE__ */ new Set(["Celu", "Range", "NonMaxSuppression", "Upsample", "Multinomial"]);
 var FLOAT32_INPUTS = /* @__PURE__ */ new Map([
   // Resize's scales are tensor(float) in every version.
@@ -56929,7 +56930,7 @@ function ownPrecision(n, input2, editor) {
   if (READS_SHAPE_ONLY.has(n.opType)) return { kind: "any" };
   const untyped = outputs.find((o) => !types.has(o));
   if (untyped !== void 0) return float322(`the type of '${untyped}' is unknown`);
-  if (n.opType === "Cast") return float322("a Cast writes the type it names");
+  if (TYPE_FROM_ATTRIBUTE.has(n.opType)) return float322("writes the type its attribute names");
   const fragile = FRAGILE.get(n.opType);
   if (fragile) return float322(fragile);
   if (n.opType === "Div" && !safeDivisor(n.input[1], input2, editor)) return float322(DIV_REASON);
@@ -56992,31 +56993,30 @@ function shareWithinQdqGroups(graph2, editor, precision) {
   }
 }
 function joinFloat32Neighbours(graph2, editor, types, precision) {
-  const isFloat = (t) => types.get(t) === TensorProto_DataType.FLOAT;
-  const arrivesInFloat32 = (t) => {
-    if (editor.initializer(t)) return true;
+  const isFloat = (t) => t !== "" && types.get(t) === TensorProto_DataType.FLOAT;
+  const kind = (n) => precision.get(n).kind;
+  const arrivesIn = (t) => {
     const producer = editor.producer(t);
-    return producer === void 0 || precision.get(producer).kind !== "float16";
+    return producer !== void 0 && kind(producer) === "float16" ? "float16" : "float32";
+  };
+  const castsIn = (n, side) => {
+    let casts = 0;
+    for (const t of new Set(n.input.filter((i) => isFloat(i) && !editor.initializer(i)))) {
+      if (arrivesIn(t) !== side && !editor.consumers(t).some((r) => r !== n && kind(r) === side)) casts++;
+    }
+    for (const o of n.output.filter(isFloat)) {
+      const other = side === "float16" ? "float32" : "float16";
+      if (editor.consumers(o).some((r) => kind(r) === other) || side === "float16" && editor.isGraphOutput(o)) casts++;
+    }
+    return casts;
   };
   const readsDq = (n) => n.input.some((i) => i !== "" && editor.producer(i)?.opType === "DequantizeLinear");
   for (let changed = true; changed; ) {
     changed = false;
     for (const n of graph2.node) {
-      if (precision.get(n).kind !== "float16" || COMPUTE_HEAVY.has(n.opType) || isQdq(n) || readsDq(n)) continue;
-      const activations = n.input.filter((i) => i !== "" && isFloat(i) && !editor.initializer(i));
-      if (activations.length === 0 || !activations.every(arrivesInFloat32)) continue;
-      let float32Readers = 0;
-      let float16Readers = 0;
-      for (const o of n.output.filter((o2) => o2 !== "" && isFloat(o2))) {
-        if (editor.isGraphOutput(o)) float32Readers++;
-        for (const reader of editor.consumers(o)) {
-          const kind = precision.get(reader).kind;
-          if (kind === "float32") float32Readers++;
-          else if (kind === "float16") float16Readers++;
-        }
-      }
-      if (float32Readers === 0 || float16Readers > 0) continue;
-      precision.set(n, { kind: "float32", reason: "between float32 nodes: in float16 it would only add Casts" });
+      if (kind(n) !== "float16" || COMPUTE_HEAVY.has(n.opType) || isQdq(n) || readsDq(n)) continue;
+      if (castsIn(n, "float32") >= castsIn(n, "float16")) continue;
+      precision.set(n, { kind: "float32", reason: "next to float32 nodes: it needs fewer Casts in float32 than in float16" });
       changed = true;
     }
   }
