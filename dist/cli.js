@@ -3796,13 +3796,13 @@ var require_directives = __commonJS({
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
-        if (!suffix)
+        const [, handle, suffix2] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix2)
           onError(`The ${source} tag has no suffix`);
         const prefix = this.tags[handle];
         if (prefix) {
           try {
-            return prefix + decodeURIComponent(suffix);
+            return prefix + decodeURIComponent(suffix2);
           } catch (error62) {
             onError(String(error62));
             return null;
@@ -21581,22 +21581,22 @@ var error32 = () => {
         return `\uC798\uBABB\uB41C \uC635\uC158: ${joinValues(issue2.values, "\uB610\uB294 ")} \uC911 \uD558\uB098\uC5EC\uC57C \uD569\uB2C8\uB2E4`;
       case "too_big": {
         const adj = issue2.inclusive ? "\uC774\uD558" : "\uBBF8\uB9CC";
-        const suffix = adj === "\uBBF8\uB9CC" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
+        const suffix2 = adj === "\uBBF8\uB9CC" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
         const sizing = getSizing(issue2.origin);
         const unit = sizing?.unit ?? "\uC694\uC18C";
         if (sizing)
-          return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue2.maximum.toString()}${unit} ${adj}${suffix}`;
-        return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue2.maximum.toString()} ${adj}${suffix}`;
+          return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue2.maximum.toString()}${unit} ${adj}${suffix2}`;
+        return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue2.maximum.toString()} ${adj}${suffix2}`;
       }
       case "too_small": {
         const adj = issue2.inclusive ? "\uC774\uC0C1" : "\uCD08\uACFC";
-        const suffix = adj === "\uC774\uC0C1" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
+        const suffix2 = adj === "\uC774\uC0C1" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
         const sizing = getSizing(issue2.origin);
         const unit = sizing?.unit ?? "\uC694\uC18C";
         if (sizing) {
-          return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue2.minimum.toString()}${unit} ${adj}${suffix}`;
+          return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue2.minimum.toString()}${unit} ${adj}${suffix2}`;
         }
-        return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue2.minimum.toString()} ${adj}${suffix}`;
+        return `${issue2.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue2.minimum.toString()} ${adj}${suffix2}`;
       }
       case "invalid_format": {
         const _issue = issue2;
@@ -25781,8 +25781,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       break;
     }
     case "ends_with": {
-      const suffix = def.suffix;
-      doc.write(`if (${accessor}.slice(-${suffix.length}) !== ${esc(suffix)}) return INVALID;`);
+      const suffix2 = def.suffix;
+      doc.write(`if (${accessor}.slice(-${suffix2.length}) !== ${esc(suffix2)}) return INVALID;`);
       break;
     }
     default: {
@@ -27479,12 +27479,12 @@ function _startsWith(prefix, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
+function _endsWith(suffix2, params) {
   return new $ZodCheckEndsWith({
     check: "string_format",
     format: "ends_with",
     ...normalizeParams(params),
-    suffix
+    suffix: suffix2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -33515,7 +33515,7 @@ async function compareCommand(currentPath, baselinePath, config2, ctx) {
 }
 
 // src/commands/demo.ts
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/config/resolve.ts
 import { isAbsolute, resolve as resolve3 } from "node:path";
@@ -34190,7 +34190,7 @@ function pathInside(base, path) {
 
 // src/pipeline/run.ts
 import { rmSync as rmSync3 } from "node:fs";
-import { join as join11, relative as relative3 } from "node:path";
+import { join as join12, relative as relative3 } from "node:path";
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
@@ -37707,6 +37707,9 @@ function packedByteLength(dataType, count2) {
   const bits = dtypeInfo(dataType).bits;
   return bits === null ? null : Math.ceil(count2 * bits / 8);
 }
+function isFloatType(dataType) {
+  return dataType === TensorProto_DataType.FLOAT || dataType === TensorProto_DataType.FLOAT16 || dataType === TensorProto_DataType.BFLOAT16 || dataType === TensorProto_DataType.DOUBLE;
+}
 
 // src/model/external-data.ts
 import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync2 } from "node:fs";
@@ -38773,14 +38776,14 @@ function isNpyProblem(value2) {
 }
 function npyProblemError(what, location, problem) {
   const where = msg`${what} ${describeLocation(location)}`;
-  const save = location.kind === "npy" ? `np.save(${pyString(location.path)}, array)` : `np.savez(${pyString(location.path)}, **{${pyString(location.key)}: array, ...})`;
+  const save2 = location.kind === "npy" ? `np.save(${pyString(location.path)}, array)` : `np.savez(${pyString(location.path)}, **{${pyString(location.key)}: array, ...})`;
   switch (problem.kind) {
     case "not-npy":
-      return new BadInputError(msg`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save}`);
+      return new BadInputError(msg`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save2}`);
     case "version":
-      return new BadInputError(msg`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save} from a current numpy`);
+      return new BadInputError(msg`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save2} from a current numpy`);
     case "header":
-      return new BadInputError(msg`${where}: ${problem.detail}`, `write it again with ${save}`);
+      return new BadInputError(msg`${where}: ${problem.detail}`, `write it again with ${save2}`);
     case "big-endian":
       return new BadInputError(
         msg`${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
@@ -38791,7 +38794,7 @@ function npyProblemError(what, location, problem) {
     case "object":
       return new BadInputError(
         msg`${where}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
-        `save numbers instead, e.g. ${save} with array = np.asarray(values, dtype=np.float32)`
+        `save numbers instead, e.g. ${save2} with array = np.asarray(values, dtype=np.float32)`
       );
     case "structured":
       return new BadInputError(
@@ -38806,7 +38809,7 @@ function npyProblemError(what, location, problem) {
     case "truncated":
       return new BadInputError(
         msg`${where}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
-        `copy or write the whole file again (${save})`
+        `copy or write the whole file again (${save2})`
       );
   }
 }
@@ -40260,8 +40263,8 @@ function cloneModel(model2) {
 }
 
 // src/quantize/quantize.ts
-import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync5 } from "node:fs";
+import { join as join7 } from "node:path";
 
 // src/model/write.ts
 import { closeSync as closeSync2, mkdirSync, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
@@ -41037,20 +41040,28 @@ async function probeTensors(proto, source, data, threads) {
     const outputs = await session.run(feeds);
     const types = /* @__PURE__ */ new Map();
     const bytesPerSample = /* @__PURE__ */ new Map();
+    const magnitudes = /* @__PURE__ */ new Map();
     for (const [name, tensor] of Object.entries(outputs)) {
       const type2 = dataTypeOfOrt(tensor.type);
       if (type2 !== void 0) types.set(name, type2);
       const bytes = tensor.data.byteLength ?? 0;
       bytesPerSample.set(name, bytes / first.size);
+      if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
     for (const [name, tensor] of Object.entries(first.feeds)) {
       types.set(name, tensor.dataType);
       bytesPerSample.set(name, tensor.data.byteLength / first.size);
+      if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
-    return { types, bytesPerSample };
+    return { types, bytesPerSample, magnitudes };
   } finally {
     await dispose();
   }
+}
+function largestMagnitude(values) {
+  let m = 0;
+  for (const v of values) if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
+  return m;
 }
 function batchSizeFor(bytesPerSample, budget) {
   if (bytesPerSample <= 0) return 32;
@@ -41141,6 +41152,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
 
 // src/quantize/calibration-file.ts
 import { readFileSync as readFileSync6 } from "node:fs";
+import { basename as basename3 } from "node:path";
 var CALIBRATION_FORMAT = "quantgate-calibration";
 var finiteOrNull = external_exports.number().nullable();
 var calibrationFileSchema = external_exports.object({
@@ -41156,7 +41168,13 @@ var calibrationFileSchema = external_exports.object({
   exclude: external_exports.array(external_exports.string()),
   tensors: external_exports.record(external_exports.string(), external_exports.object({ min: external_exports.number(), max: external_exports.number(), threshold: external_exports.number() })),
   nonFinite: external_exports.record(external_exports.string(), external_exports.number()),
-  sensitivity: external_exports.array(external_exports.object({ node: external_exports.string(), opType: external_exports.string(), output: external_exports.string(), localSqnrDb: finiteOrNull, cumulativeSqnrDb: finiteOrNull, exclude: external_exports.string() })).nullable()
+  sensitivity: external_exports.array(external_exports.object({ node: external_exports.string(), opType: external_exports.string(), output: external_exports.string(), localSqnrDb: finiteOrNull, cumulativeSqnrDb: finiteOrNull, exclude: external_exports.string() })).nullable(),
+  /** The float16 variants and the nodes each keeps in float32 (absent in files from before them). */
+  float16: external_exports.object({
+    observedLimit: external_exports.number(),
+    models: external_exports.array(external_exports.object({ file: external_exports.string(), flavour: external_exports.string(), keptFloat32: external_exports.array(external_exports.object({ node: external_exports.string(), opType: external_exports.string(), reason: external_exports.string() })) })),
+    skipped: external_exports.array(external_exports.object({ flavour: external_exports.string(), reason: external_exports.string() }))
+  }).optional()
 });
 var finite = (x) => x === null || !Number.isFinite(x) ? null : x;
 function calibrationJson(input2) {
@@ -41175,10 +41193,15 @@ function calibrationJson(input2) {
     exclude: input2.exclude,
     tensors,
     nonFinite: input2.nonFinite,
-    sensitivity: input2.sensitivity?.map((s) => ({ ...s, localSqnrDb: finite(s.localSqnrDb), cumulativeSqnrDb: finite(s.cumulativeSqnrDb) })) ?? null
+    sensitivity: input2.sensitivity?.map((s) => ({ ...s, localSqnrDb: finite(s.localSqnrDb), cumulativeSqnrDb: finite(s.cumulativeSqnrDb) })) ?? null,
+    ...input2.float16 ? { float16: float16Section(input2.float16) } : {}
   };
   return `${JSON.stringify(file2, null, 2)}
 `;
+}
+function float16Section(outcome) {
+  const models = [outcome.trtFp16, outcome.fp16].flatMap((v) => v ? [{ file: basename3(v.path), flavour: v.flavour, keptFloat32: v.keptFloat32 }] : []);
+  return { observedLimit: outcome.observedLimit, models, skipped: outcome.skipped };
 }
 function readCalibrationFile(path) {
   let data;
@@ -41606,6 +41629,8 @@ function foldConstants(editor) {
 
 // src/quantize/prepare/opset.ts
 var QDQ_OPSET = 13;
+var FLOAT16_QDQ_OPSET = 19;
+var AXES_INPUT_AT_18 = /* @__PURE__ */ new Set(["ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"]);
 var BREAKING = {
   Upsample: [9, 10],
   Resize: [11],
@@ -41614,7 +41639,9 @@ var BREAKING = {
   Slice: [10],
   TopK: [10],
   Scatter: [11],
-  Scan: [9]
+  Scan: [9],
+  // Its default coordinate_transformation_mode became half_pixel at 16 (output_half_pixel before).
+  RoiAlign: [16]
 };
 function isDefaultDomain2(node3) {
   return node3.domain === "" || node3.domain === "ai.onnx";
@@ -41626,17 +41653,17 @@ function forEachGraphIn(model2, visit2) {
   };
   if (model2.graph) walk(model2.graph);
 }
-function upgradeOpset(model2, label) {
+function upgradeOpset(model2, label, target = QDQ_OPSET, purpose = "per-channel INT8 needs opset 13") {
   const entry = model2.opsetImport.find((o) => o.domain === "" || o.domain === "ai.onnx");
-  const from = entry ? Number(entry.version) : QDQ_OPSET;
-  if (from >= QDQ_OPSET) return null;
+  const from = entry ? Number(entry.version) : target;
+  if (from >= target) return null;
   const blockers = /* @__PURE__ */ new Map();
   forEachGraphIn(model2, (g) => {
     const editor = new GraphEditor(g);
     for (const n of g.node) {
       if (!isDefaultDomain2(n)) continue;
-      const changed = (BREAKING[n.opType] ?? []).some((v) => v > from && v <= QDQ_OPSET);
-      const maskUsed = n.opType === "Dropout" && !!n.output[1] && editor.consumers(n.output[1]).length > 0;
+      const changed = (BREAKING[n.opType] ?? []).some((v) => v > from && v <= target);
+      const maskUsed = n.opType === "Dropout" && from < QDQ_OPSET && !!n.output[1] && editor.consumers(n.output[1]).length > 0;
       if (changed || maskUsed) {
         const list = blockers.get(n.opType) ?? [];
         list.push(n.name || n.output[0]);
@@ -41647,8 +41674,8 @@ function upgradeOpset(model2, label) {
   if (blockers.size > 0) {
     const what = [...blockers].map(([op, nodes]) => `${op} (${nodes.slice(0, 3).join(", ")}${nodes.length > 3 ? ", \u2026" : ""})`).join(", ");
     throw new BadInputError(
-      `${label}: is at opset ${from}; per-channel INT8 needs opset 13, and these ops changed meaning on the way without an adapter here: ${what}`,
-      `export the model at opset 13 or newer (torch.onnx.export(..., opset_version=17)), or convert it with onnx.version_converter.convert_model_to_version(model, 13) and check the result`
+      `${label}: is at opset ${from}; ${purpose}, and these ops changed meaning on the way without an adapter here: ${what}`,
+      `export the model at opset ${target} or newer (torch.onnx.export(..., opset_version=17)), or convert it with onnx.version_converter.convert_model_to_version(model, ${target}) and check the result`
     );
   }
   const adapted = {};
@@ -41658,7 +41685,7 @@ function upgradeOpset(model2, label) {
     const replaced = /* @__PURE__ */ new Map();
     for (const n of g.node) {
       if (!isDefaultDomain2(n)) continue;
-      const result = adapt(n, editor);
+      const result = adapt(n, editor, from, target);
       if (result) {
         replaced.set(n, result);
         count2(n.opType);
@@ -41669,11 +41696,12 @@ function upgradeOpset(model2, label) {
       editor.invalidate();
     }
   });
-  if (entry) entry.version = BigInt(QDQ_OPSET);
-  else model2.opsetImport.push(create(OperatorSetIdProtoSchema, { domain: "", version: BigInt(QDQ_OPSET) }));
-  return { from, to: QDQ_OPSET, adapted };
+  if (entry) entry.version = BigInt(target);
+  else model2.opsetImport.push(create(OperatorSetIdProtoSchema, { domain: "", version: BigInt(target) }));
+  return { from, to: target, adapted };
 }
-function adapt(n, editor) {
+function adapt(n, editor, from, target) {
+  const crosses = (version2) => from < version2 && target >= version2;
   const withoutAttribute = (name) => n.attribute.filter((a) => a.name !== name);
   const axesToInput = (attribute2) => {
     const attr = findAttribute(n, attribute2);
@@ -41684,19 +41712,22 @@ function adapt(n, editor) {
     n.input = [n.input[0], tensorName];
     return [n];
   };
+  if (AXES_INPUT_AT_18.has(n.opType)) return crosses(18) ? axesToInput("axes") : void 0;
   switch (n.opType) {
     case "Split":
-      return axesToInput("split");
+      return crosses(13) ? axesToInput("split") : void 0;
     case "Squeeze":
     case "Unsqueeze":
     case "ReduceSum":
-      return axesToInput("axes");
+      return crosses(13) ? axesToInput("axes") : void 0;
     case "Dropout": {
+      if (!crosses(13)) return void 0;
       return [node2("Identity", [n.input[0]], [n.output[0]], { name: n.name })];
     }
     case "Softmax":
     case "LogSoftmax":
     case "Hardmax": {
+      if (!crosses(13)) return void 0;
       const axis = intAttribute(n, "axis", 1);
       if (axis === -1) return void 0;
       const base = n.name || n.output[0];
@@ -41880,6 +41911,7 @@ function validateTensorRtModel(proto, model2) {
       add("scale", n, `${n.opType} has no constant scale`);
       continue;
     }
+    if (scale.dataType === TensorProto_DataType.FLOAT16 && opset < 19) add("opset", n, `float16 scale '${scale.name}' needs opset 19; the model is at ${opset}`);
     const scales = toFloat32(scale.dataType, model2.tensorBytes(scale));
     if (!scales.every((s) => Number.isFinite(s) && s > 0)) add("scale", n, `scale '${scale.name}' has a value that is not positive and finite`);
     const perChannel = scales.length > 1 || scale.dims.length > 0;
@@ -41908,6 +41940,11 @@ function validateTensorRtModel(proto, model2) {
       }
     }
     if (n.opType === "DequantizeLinear" && weight && weight.dataType !== TensorProto_DataType.INT8) add("weight-initializer", n, `weight '${weight.name}' is not int8`);
+    if (n.opType === "DequantizeLinear") {
+      for (const r of editor.consumers(n.output[0])) {
+        if (r.opType === "Cast") add("dq-cast", n, `DequantizeLinear feeds Cast '${r.name}': TensorRT fuses a DequantizeLinear only into the op that reads it`);
+      }
+    }
   }
   const fromDq = (name) => {
     const p = name ? editor.producer(name) : void 0;
@@ -41934,10 +41971,414 @@ function sameTensorValues(a, b, model2) {
   return a.dataType === b.dataType && x.byteLength === y.byteLength && x.every((v, i) => v === y[i]);
 }
 
+// src/quantize/float16/variants.ts
+import { join as join6 } from "node:path";
+import { statSync as statSync4 } from "node:fs";
+
+// src/quantize/float16/ops.ts
+var FRAGILE = new Map([
+  ...["Softmax", "LogSoftmax"].map((op) => [op, "exponentials summed over an axis: float16 overflows from e^11 and loses the small terms"]),
+  ...["LayerNormalization", "GroupNormalization", "InstanceNormalization", "BatchNormalization", "LpNormalization", "MeanVarianceNormalization", "RMSNormalization", "LRN"].map(
+    (op) => [op, "a normalisation: means and variances over many values, then a reciprocal square root"]
+  ),
+  ...["ReduceMean", "ReduceSum", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceProd", "CumSum", "GlobalAveragePool", "GlobalLpPool", "LpPool"].map(
+    (op) => [op, "a reduction: a sum over many values loses the small ones in float16 and can pass 65504"]
+  ),
+  ["Exp", "an exponential: float16 overflows from e^11"],
+  ["Softplus", "an exponential inside: float16 overflows from e^11"],
+  ["Pow", "a power: float16 leaves its range quickly (x\xB2 passes 65504 from |x| = 256)"],
+  ["Log", "a logarithm: float16 rounds its small inputs coarsely or to zero"],
+  ["Sqrt", "a square root, usually of a variance near float16's smallest values"],
+  ["Reciprocal", "a reciprocal: of a small value it passes 65504"]
+]);
+var DIV_REASON = "a division by a value that can be small: the quotient can pass 65504";
+var MOVES_VALUES = /* @__PURE__ */ new Set([
+  "Reshape",
+  "Flatten",
+  "Squeeze",
+  "Unsqueeze",
+  "Transpose",
+  "Slice",
+  "Gather",
+  "GatherElements",
+  "GatherND",
+  "Concat",
+  "Split",
+  "Expand",
+  "Tile",
+  "Pad",
+  "Identity",
+  "DepthToSpace",
+  "SpaceToDepth",
+  "ScatterND",
+  "ScatterElements",
+  "Where",
+  "Compress",
+  "Trilu",
+  "ReverseSequence",
+  "Dropout",
+  "MaxPool",
+  "Resize",
+  "CenterCropPad",
+  "OneHot"
+]);
+var READS_SHAPE_ONLY = /* @__PURE__ */ new Set(["Shape", "Size"]);
+var DECIDES = /* @__PURE__ */ new Set([
+  "ArgMax",
+  "ArgMin",
+  "TopK",
+  "Hardmax",
+  "Equal",
+  "Less",
+  "LessOrEqual",
+  "Greater",
+  "GreaterOrEqual",
+  "IsInf",
+  "IsNaN",
+  "NonZero",
+  "Round",
+  "Floor",
+  "Ceil",
+  "Sign",
+  "NonMaxSuppression"
+]);
+var TYPE_FROM_ATTRIBUTE = /* @__PURE__ */ new Set(["Cast", "EyeLike", "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Bernoulli"]);
+var NO_FLOAT16 = /* @__PURE__ */ new Set(["Celu", "Range", "NonMaxSuppression", "Upsample", "Multinomial"]);
+var FLOAT32_INPUTS = /* @__PURE__ */ new Map([
+  // Resize's scales are tensor(float) in every version.
+  ["Resize", [2]]
+]);
+var COMPUTE_HEAVY = /* @__PURE__ */ new Set(["Conv", "ConvTranspose", "Gemm", "MatMul", "Einsum", "Attention", "LSTM", "GRU", "RNN"]);
+
+// src/quantize/float16/values.ts
+var FLOAT16_MAX = 65504;
+var FLOAT16_MIN_POSITIVE = 2 ** -24;
+function float16Fit(name, values, options2 = {}) {
+  let nonzero = 0;
+  let flushed = 0;
+  let smallest = Infinity;
+  for (const v of values) {
+    if (Number.isFinite(v) && Math.abs(v) > FLOAT16_MAX) {
+      return { fits: false, why: `initializer '${name}' holds ${formatValue(v)}, beyond float16's \xB165504` };
+    }
+    if (v === 0 || Number.isNaN(v) || options2.scale) continue;
+    nonzero++;
+    if ((floatToHalf(v) & 32767) === 0) {
+      flushed++;
+      smallest = Math.min(smallest, Math.abs(v));
+    }
+  }
+  if (nonzero > 0 && flushed === nonzero) {
+    return { fits: false, why: `initializer '${name}' holds ${formatValue(smallest)}, which float16 rounds to zero` };
+  }
+  return { fits: true };
+}
+function float16Tensor(name, dims, values, options2 = {}) {
+  const bits = Uint16Array.from(values, (v) => {
+    const h = floatToHalf(v);
+    return options2.scale && v > 0 && h === 0 ? 1 : h;
+  });
+  return makeTensor(name, TensorProto_DataType.FLOAT16, dims.map(Number), bits);
+}
+function formatValue(v) {
+  return Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Math.fround(v));
+}
+
+// src/quantize/float16/convert.ts
+var suffix = (to) => to === TensorProto_DataType.FLOAT16 ? "float16" : "float32";
+function convertToFloat16(input2) {
+  const { graph: graph2, types } = input2;
+  const precision = new Map(input2.precision);
+  const editor = new GraphEditor(graph2);
+  const nodes = [...graph2.node];
+  const isFloat32 = (t) => types.get(t) === TensorProto_DataType.FLOAT;
+  const kind = (n) => n ? precision.get(n)?.kind : void 0;
+  const home = (t) => kind(editor.producer(t)) === "float16" ? TensorProto_DataType.FLOAT16 : TensorProto_DataType.FLOAT;
+  const casts = [];
+  const renamedOutputs = /* @__PURE__ */ new Map();
+  for (const output2 of graph2.output) {
+    const o = output2.name;
+    const producer = editor.producer(o);
+    if (!isFloat32(o) || kind(producer) !== "float16") continue;
+    const inner = editor.uniqueName(`${o}_float16`);
+    producer.output = producer.output.map((x) => x === o ? inner : x);
+    editor.redirect(o, inner);
+    renamedOutputs.set(inner, o);
+    const cast = node2("Cast", [inner], [o], { name: editor.uniqueName(`${o}_Cast_float32`), attributes: { to: TensorProto_DataType.FLOAT } });
+    precision.set(cast, { kind: "any" });
+    casts.push(cast);
+  }
+  const typeOf = (t) => types.get(renamedOutputs.get(t) ?? t);
+  const floatTensor = (t) => typeOf(t) === TensorProto_DataType.FLOAT;
+  const castNames = /* @__PURE__ */ new Map();
+  const castOf = (t, to) => {
+    const key = `${t}|${to}`;
+    let out = castNames.get(key);
+    if (!out) {
+      out = editor.uniqueName(`${t}_${suffix(to)}`);
+      casts.push(node2("Cast", [t], [out], { name: editor.uniqueName(`${t}_Cast_${suffix(to)}`), attributes: { to } }));
+      castNames.set(key, out);
+    }
+    return out;
+  };
+  const float16Reads = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    const p = kind(n);
+    if (p === "float16") {
+      const float32Inputs = FLOAT32_INPUTS.get(n.opType) ?? [];
+      n.input.forEach((t, i) => {
+        if (t === "" || !floatTensor(t)) return;
+        const want = float32Inputs.includes(i) ? TensorProto_DataType.FLOAT : TensorProto_DataType.FLOAT16;
+        if (editor.initializer(t)) {
+          if (want === TensorProto_DataType.FLOAT16) {
+            const reads = float16Reads.get(t) ?? [];
+            reads.push({ node: n, index: i, scale: (n.opType === "QuantizeLinear" || n.opType === "DequantizeLinear") && i === 1 });
+            float16Reads.set(t, reads);
+          }
+        } else if (home(t) !== want) {
+          n.input[i] = castOf(t, want);
+        }
+      });
+    } else if (p === "float32") {
+      for (const t of new Set(nodeReads(n))) {
+        if (floatTensor(t) && !editor.initializer(t) && home(t) === TensorProto_DataType.FLOAT16) renameInNode(n, t, castOf(t, TensorProto_DataType.FLOAT));
+      }
+    }
+  }
+  let initializers = 0;
+  for (const [name, reads] of float16Reads) {
+    const t = editor.initializer(name);
+    const values = input2.values(t);
+    const scale = reads.some((r) => r.scale);
+    const fit = float16Fit(name, values, { scale });
+    if (!fit.fits) throw new Error(`float16 conversion: ${fit.why}, yet a float16 node reads it`);
+    const readers = new Set(reads.map((r) => r.node));
+    const keptFloat32 = editor.consumers(name).some((c) => !readers.has(c)) || reads.length < countReads(readers, name) || editor.isGraphOutput(name) || graph2.input.some((i) => i.name === name);
+    if (!keptFloat32) {
+      graph2.initializer[graph2.initializer.indexOf(t)] = float16Tensor(name, t.dims, values, { scale });
+    } else {
+      const twin = editor.uniqueName(`${name}_float16`);
+      editor.addInitializer(float16Tensor(twin, t.dims, values, { scale }));
+      for (const r of reads) r.node.input[r.index] = twin;
+    }
+    initializers++;
+  }
+  for (const v of graph2.valueInfo) {
+    const elem = v.type?.value.case === "tensorType" ? v.type.value.value : void 0;
+    if (elem && isFloat32(v.name) && home(v.name) === TensorProto_DataType.FLOAT16) elem.elemType = TensorProto_DataType.FLOAT16;
+  }
+  graph2.node.push(...casts);
+  editor.invalidate();
+  editor.dropUnusedInitializers();
+  editor.sortTopologically();
+  return { casts: casts.length, initializers };
+}
+function countReads(readers, tensor) {
+  let n = 0;
+  for (const r of readers) n += r.input.filter((i) => i === tensor).length;
+  return n;
+}
+
+// src/quantize/float16/precision.ts
+var OBSERVED_LIMIT = 4096;
+var isQdq = (n) => isDefaultDomain(n) && (n.opType === "QuantizeLinear" || n.opType === "DequantizeLinear");
+function choosePrecision(input2) {
+  const { graph: graph2, types } = input2;
+  const editor = new GraphEditor(graph2);
+  const precision = /* @__PURE__ */ new Map();
+  for (const n of graph2.node) precision.set(n, ownPrecision(n, input2, editor));
+  shareWithinQdqGroups(graph2, editor, precision);
+  joinFloat32Neighbours(graph2, editor, types, precision);
+  return precision;
+}
+function ownPrecision(n, input2, editor) {
+  const { types, magnitudes } = input2;
+  const float322 = (reason) => ({ kind: "float32", reason });
+  const reads = [...new Set(nodeReads(n))];
+  const outputs = n.output.filter((o) => o !== "");
+  const tensors = [...reads, ...outputs];
+  if (!tensors.some((t) => types.get(t) === TensorProto_DataType.FLOAT)) return { kind: "any" };
+  if (!isDefaultDomain(n)) return float322(`a ${n.domain} op: its float16 support is unknown`);
+  if (n.attribute.some((a) => a.g || a.graphs.length > 0)) return float322("runs a subgraph, which stays in float32");
+  if (n.attribute.some((a) => a.t || a.tensors.length > 0)) return float322("holds values in an attribute");
+  if (READS_SHAPE_ONLY.has(n.opType)) return { kind: "any" };
+  const untyped = outputs.find((o) => !types.has(o));
+  if (untyped !== void 0) return float322(`the type of '${untyped}' is unknown`);
+  if (TYPE_FROM_ATTRIBUTE.has(n.opType)) return float322("writes the type its attribute names");
+  const fragile = FRAGILE.get(n.opType);
+  if (fragile) return float322(fragile);
+  if (n.opType === "Div" && !safeDivisor(n.input[1], input2, editor)) return float322(DIV_REASON);
+  if (DECIDES.has(n.opType)) return float322("turns float values into an integer decision, which float16 rounding would change");
+  if (NO_FLOAT16.has(n.opType)) return float322("ONNX defines no float16 form of it");
+  const others = tensors.filter((t) => types.get(t) !== TensorProto_DataType.FLOAT);
+  const otherFloat = others.find((t) => isFloatType(types.get(t) ?? 0));
+  if (otherFloat !== void 0) return float322(`mixes float32 with ${dtypeName(types.get(otherFloat))} ('${otherFloat}')`);
+  if (others.length > 0 && !MOVES_VALUES.has(n.opType) && !isQdq(n)) {
+    return float322(`takes or produces ${dtypeName(types.get(others[0]) ?? 0)} tensors ('${others[0]}'), computed from or into float values`);
+  }
+  const float32Inputs = FLOAT32_INPUTS.get(n.opType) ?? [];
+  for (let i = 0; i < n.input.length; i++) {
+    const t = editor.initializer(n.input[i]);
+    if (!t || t.dataType !== TensorProto_DataType.FLOAT || float32Inputs.includes(i)) continue;
+    const fit = float16Fit(t.name, input2.values(t), { scale: isQdq(n) && i === 1 });
+    if (!fit.fits) return float322(fit.why);
+  }
+  for (const t of tensors) {
+    const m = magnitudes.get(t);
+    if (m !== void 0 && m > OBSERVED_LIMIT && types.get(t) === TensorProto_DataType.FLOAT) {
+      return float322(`'${t}' reached ${m.toPrecision(3)} on a calibration sample; float16 ends at 65504`);
+    }
+  }
+  return { kind: "float16" };
+}
+function safeDivisor(name, input2, editor) {
+  const t = name ? editor.initializer(name) : void 0;
+  if (!t || t.dataType !== TensorProto_DataType.FLOAT) return false;
+  return input2.values(t).every((v) => Math.abs(v) >= 1 && Number.isFinite(v));
+}
+function shareWithinQdqGroups(graph2, editor, precision) {
+  const parent = /* @__PURE__ */ new Map();
+  const find = (n) => {
+    let root = n;
+    while (parent.get(root) !== void 0 && parent.get(root) !== root) root = parent.get(root);
+    parent.set(n, root);
+    return root;
+  };
+  const union2 = (a, b) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  for (const n of graph2.node) {
+    if (!isQdq(n)) continue;
+    for (const reader of editor.consumers(n.output[0])) if (precision.get(reader)?.kind !== "any") union2(n, reader);
+  }
+  const reasonOf = /* @__PURE__ */ new Map();
+  for (const n of graph2.node) {
+    const p = precision.get(n);
+    if (p.kind !== "float32" || !parent.has(n)) continue;
+    const root = find(n);
+    if (!reasonOf.has(root)) reasonOf.set(root, `shares Q/DQ pairs with ${n.opType} '${n.name || n.output[0]}', which stays in float32 (${p.reason})`);
+  }
+  for (const n of graph2.node) {
+    if (!parent.has(n) || precision.get(n).kind !== "float16") continue;
+    const reason = reasonOf.get(find(n));
+    if (reason) precision.set(n, { kind: "float32", reason });
+  }
+}
+function joinFloat32Neighbours(graph2, editor, types, precision) {
+  const isFloat = (t) => t !== "" && types.get(t) === TensorProto_DataType.FLOAT;
+  const kind = (n) => precision.get(n).kind;
+  const arrivesIn = (t) => {
+    const producer = editor.producer(t);
+    return producer !== void 0 && kind(producer) === "float16" ? "float16" : "float32";
+  };
+  const castsIn = (n, side) => {
+    let casts = 0;
+    for (const t of new Set(n.input.filter((i) => isFloat(i) && !editor.initializer(i)))) {
+      if (arrivesIn(t) !== side && !editor.consumers(t).some((r) => r !== n && kind(r) === side)) casts++;
+    }
+    for (const o of n.output.filter(isFloat)) {
+      const other = side === "float16" ? "float32" : "float16";
+      if (editor.consumers(o).some((r) => kind(r) === other) || side === "float16" && editor.isGraphOutput(o)) casts++;
+    }
+    return casts;
+  };
+  const readsDq = (n) => n.input.some((i) => i !== "" && editor.producer(i)?.opType === "DequantizeLinear");
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const n of graph2.node) {
+      if (kind(n) !== "float16" || COMPUTE_HEAVY.has(n.opType) || isQdq(n) || readsDq(n)) continue;
+      if (castsIn(n, "float32") >= castsIn(n, "float16")) continue;
+      precision.set(n, { kind: "float32", reason: "next to float32 nodes: it needs fewer Casts in float32 than in float16" });
+      changed = true;
+    }
+  }
+}
+
+// src/quantize/float16/types.ts
+function elementTypes(graph2, observed) {
+  const types = new Map(observed);
+  for (const t of graph2.initializer) types.set(t.name, t.dataType);
+  for (const i of graph2.input) {
+    const elem = i.type?.value.case === "tensorType" ? i.type.value.value.elemType : void 0;
+    if (elem && !types.has(i.name)) types.set(i.name, elem);
+  }
+  for (const n of graph2.node) {
+    if (!isDefaultDomain(n)) continue;
+    const out = n.output[0];
+    if (!out || types.has(out)) continue;
+    if (n.opType === "QuantizeLinear") types.set(out, n.input[2] && types.get(n.input[2]) || TensorProto_DataType.UINT8);
+    else if (n.opType === "DequantizeLinear") {
+      const scale = n.input[1] && types.get(n.input[1]);
+      if (scale) types.set(out, scale);
+    } else if (n.opType === "Cast") types.set(out, intAttribute(n, "to", 0));
+  }
+  return types;
+}
+
+// src/quantize/float16/variants.ts
+function toFloat16(proto, source, probe) {
+  const graph2 = proto.graph;
+  const values = (t) => toFloat32(TensorProto_DataType.FLOAT, source.tensorBytes(t));
+  const types = elementTypes(graph2, probe.types);
+  const precision = choosePrecision({ graph: graph2, types, magnitudes: probe.magnitudes, values });
+  const kept = [];
+  let float16 = 0;
+  for (const n of graph2.node) {
+    const p = precision.get(n);
+    if (p.kind === "float32") kept.push({ node: nodeLabel(n), opType: n.opType, reason: p.reason });
+    else if (p.kind === "float16") float16++;
+  }
+  const { casts } = convertToFloat16({ graph: graph2, precision, types, values });
+  return { nodes: { float16, float32: kept.length }, casts, keptFloat32: kept };
+}
+function writeFloat16Variants(request) {
+  const { source, probe, log } = request;
+  const outcome = { observedLimit: OBSERVED_LIMIT, trtFp16: null, fp16: null, skipped: [] };
+  const trt = cloneModel(request.trt);
+  let upgraded = true;
+  try {
+    upgradeOpset(trt, source.path, FLOAT16_QDQ_OPSET, "float16 Q/DQ scales need opset 19");
+  } catch (error62) {
+    if (!(error62 instanceof BadInputError)) throw error62;
+    upgraded = false;
+    outcome.skipped.push({ flavour: "int8.trt.fp16", reason: `${error62.message} (${error62.fix})` });
+    log.warn(`float16: no ${source.name}.int8.trt.fp16.onnx: ${error62.message}; to have it, ${error62.fix}`);
+  }
+  if (upgraded) {
+    if (trt.irVersion < 9n) trt.irVersion = 9n;
+    const decided = toFloat16(trt, source, probe);
+    const violations = validateTensorRtModel(trt, source);
+    if (violations.length > 0) {
+      throw new Error(`the float16 TensorRT variant breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join("; ")}`);
+    }
+    outcome.trtFp16 = save(trt, "int8.trt.fp16", decided, request);
+  }
+  const fp16 = cloneModel(request.prepared);
+  outcome.fp16 = save(fp16, "fp16", toFloat16(fp16, source, probe), request);
+  return outcome;
+}
+function save(proto, flavour, decided, request) {
+  request.stamp(proto, flavour);
+  const path = join6(request.outDir, `${request.source.name}.${flavour}.onnx`);
+  writeModel(proto, path, request.source);
+  const byOp = /* @__PURE__ */ new Map();
+  for (const k of decided.keptFloat32) byOp.set(k.opType, (byOp.get(k.opType) ?? 0) + 1);
+  const kept = [...byOp].map(([op, n]) => `${op} ${n}`).join(", ");
+  request.log.info(
+    `float16: wrote ${request.source.name}.${flavour}.onnx: ${decided.nodes.float16} nodes in float16, ${decided.nodes.float32} kept in float32${kept ? ` (${kept})` : ""}, ${decided.casts} Casts`
+  );
+  return { flavour, path, bytes: statSync4(path).size, ...decided };
+}
+function nodeLabel(n) {
+  return n.name || n.output[0] || n.opType;
+}
+
 // src/quantize/quantize.ts
 var MOST_SENSITIVE = 10;
 function withMetadata(proto, flavour, method) {
-  const entries = { "quantgate.version": VERSION, "quantgate.flavour": flavour, "quantgate.method": method };
+  const entries = { "quantgate.version": VERSION, "quantgate.flavour": flavour, ...method ? { "quantgate.method": method } : {} };
   proto.metadataProps = proto.metadataProps.filter((p) => !p.key.startsWith("quantgate."));
   for (const [key, value2] of Object.entries(entries)) proto.metadataProps.push(create(StringStringEntryProtoSchema, { key, value: value2 }));
 }
@@ -42002,14 +42443,25 @@ async function quantizeModel(request) {
     throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join("; ")}`);
   }
   mkdirSync2(request.outDir, { recursive: true });
-  const files = {
-    trt: join6(request.outDir, `${model2.name}.int8.trt.onnx`),
-    ort: join6(request.outDir, `${model2.name}.int8.ort.onnx`),
-    calibration: join6(request.outDir, "calibration.json"),
-    cache: join6(request.outDir, "calibration.cache")
+  const written = {
+    trt: join7(request.outDir, `${model2.name}.int8.trt.onnx`),
+    ort: join7(request.outDir, `${model2.name}.int8.ort.onnx`),
+    calibration: join7(request.outDir, "calibration.json"),
+    cache: join7(request.outDir, "calibration.cache")
   };
-  writeModel(trtProto, files.trt, model2);
-  writeModel(ortProto, files.ort, model2);
+  writeModel(trtProto, written.trt, model2);
+  writeModel(ortProto, written.ort, model2);
+  const float16 = writeFloat16Variants({
+    prepared,
+    trt: trtProto,
+    source: model2,
+    probe,
+    outDir: request.outDir,
+    log,
+    // The FP16 copy is not quantized: no method.
+    stamp: (proto, flavour) => withMetadata(proto, flavour, flavour === "fp16" ? null : settings.method)
+  });
+  const files = { ...written, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
   const quantizationMs = performance.now() - started;
   let sensitivity = null;
   let sensitivityMs = null;
@@ -42044,7 +42496,8 @@ async function quantizeModel(request) {
       exclude: settings.exclude,
       ranges,
       nonFinite,
-      sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null
+      sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null,
+      float16
     })
   );
   writeFileSync(files.cache, tensorRtCalibrationCache(ranges));
@@ -42056,8 +42509,8 @@ async function quantizeModel(request) {
     reusedRanges: request.reuse !== void 0,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
-      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync4(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
-      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync4(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
+      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync5(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
+      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync5(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
     ],
     fp32Bytes: model2.totalBytes,
     excluded: settings.exclude,
@@ -42069,7 +42522,7 @@ async function quantizeModel(request) {
     mostSensitive: ranked.filter((s) => Number.isFinite(s.localSqnrDb)).slice(0, MOST_SENSITIVE).map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag(s.node) }))
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
-  return { files, summary, prepare: report, cpuLayout, sensitivity };
+  return { files, summary, float16, prepare: report, cpuLayout, sensitivity };
 }
 
 // src/pipeline/calibration-data.ts
@@ -42640,7 +43093,7 @@ var LabelledScorer = class {
 import { spawn } from "node:child_process";
 import { existsSync as existsSync2 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname5, join as join7 } from "node:path";
+import { dirname as dirname5, join as join8 } from "node:path";
 var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
 var GPU_LIBRARIES = {
   cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
@@ -42670,7 +43123,7 @@ async function statusOf(provider, facts) {
         msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
       );
     }
-    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join7(facts.binFolder, f)));
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join8(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
         `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
@@ -42716,7 +43169,7 @@ function requireAvailable(names, statuses, flag) {
 async function gatherFacts() {
   const ort = await loadOrt();
   const packageJson = ortPackageJson();
-  const binFolder = packageJson ? join7(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
+  const binFolder = packageJson ? join8(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
   return {
     ortVersion: ort.env.versions.node ?? ort.env.versions.common,
     platform: `${process.platform}/${process.arch}`,
@@ -42964,12 +43417,12 @@ var onnxRuntimeBackend = {
 // src/runtime/tensorrt/availability.ts
 import { execFile as execFile2 } from "node:child_process";
 import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
 function searchDirectories(env) {
   const dirs = [
     ...(env.LD_LIBRARY_PATH ?? "").split(":"),
-    ...env.TENSORRT_ROOT ? [join8(env.TENSORRT_ROOT, "lib")] : [],
+    ...env.TENSORRT_ROOT ? [join9(env.TENSORRT_ROOT, "lib")] : [],
     "/usr/lib/x86_64-linux-gnu",
     "/usr/lib/aarch64-linux-gnu",
     "/usr/lib64",
@@ -42999,7 +43452,7 @@ async function tensorRtAvailability(env = process.env) {
     if (!existsSync3(dir)) continue;
     const match = readdirSync2(dir).find((f) => LIBRARY.test(f));
     if (match) {
-      library = join8(dir, match);
+      library = join9(dir, match);
       break;
     }
   }
@@ -43260,13 +43713,13 @@ function stripUndefined(value2) {
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
 import { existsSync as existsSync5 } from "node:fs";
-import { dirname as dirname6, join as join9 } from "node:path";
+import { dirname as dirname6, join as join10 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
 function workerEntry(moduleUrl = import.meta.url) {
   const here = fileURLToPath2(moduleUrl);
-  if (here.endsWith(".ts")) return { path: join9(dirname6(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
-  return { path: join9(dirname6(here), WORKER_BUNDLE), execArgv: [] };
+  if (here.endsWith(".ts")) return { path: join10(dirname6(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
+  return { path: join10(dirname6(here), WORKER_BUNDLE), execArgv: [] };
 }
 var WorkerExitedError = class extends Error {
   name = "WorkerExitedError";
@@ -43649,7 +44102,7 @@ async function measureRows(input2) {
 
 // src/pipeline/recorder.ts
 import { mkdirSync as mkdirSync3, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/report/entry.ts
 function reportEntry(results, assessment) {
@@ -44124,10 +44577,10 @@ var RunRecorder = class {
   timing = /* @__PURE__ */ new Map();
   createdAt = (/* @__PURE__ */ new Date()).toISOString();
   get resultsPath() {
-    return join10(this.init.outDir, "results.json");
+    return join11(this.init.outDir, "results.json");
   }
   get reportPath() {
-    return join10(this.init.outDir, "report.md");
+    return join11(this.init.outDir, "report.md");
   }
   /** The accuracy stage's results, by row. */
   addAccuracy(rows) {
@@ -44212,7 +44665,7 @@ async function accuracyReference(backends) {
 async function runPipeline(config2, env) {
   const { log } = env;
   const threads = config2.threads;
-  for (const stale of ["results.json", "report.md"]) rmSync3(join11(config2.out, stale), { force: true });
+  for (const stale of ["results.json", "report.md"]) rmSync3(join12(config2.out, stale), { force: true });
   if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
   const model2 = readModel(config2.model);
   const baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
@@ -44254,7 +44707,7 @@ async function runPipeline(config2, env) {
     const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
-    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join11(config2.out, "baseline")]] : []]) {
+    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join12(config2.out, "baseline")]] : []]) {
       const outcome = await log.group(
         role === "current" ? "quantize" : "quantize the baseline model",
         () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
@@ -44350,16 +44803,16 @@ function summarize(outcome, cwd) {
 }
 
 // src/commands/demo.ts
-var DEMO_DIR = join12(PACKAGE_ROOT, "examples", "demo");
+var DEMO_DIR = join13(PACKAGE_ROOT, "examples", "demo");
 async function demoCommand(config2, ctx) {
   const runConfig = resolveConfig("run", {
     givenKind: "flag",
     cwd: ctx.cwd,
     // The demo's inputs are fixed; only --out is the user's. No quantgate.yml is read.
-    configPath: join12(DEMO_DIR, "quantgate.yml"),
+    configPath: join13(DEMO_DIR, "quantgate.yml"),
     given: { out: config2.out }
   });
-  ctx.log.info(`demo: ${join12("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
+  ctx.log.info(`demo: ${join13("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
   const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
   ctx.stdout.write(`${summarize(outcome, ctx.cwd)}
 `);
@@ -44469,6 +44922,10 @@ function formatQuantize(outcome, cwd) {
     const path = m.flavour === "trt" ? outcome.files.trt : outcome.files.ort;
     lines.push(`wrote ${show(path)} (${formatBytes(m.bytes)}, FP32 ${formatBytes(s.fp32Bytes)}): ${counts} in INT8`);
   }
+  for (const v of [outcome.float16.trtFp16, outcome.float16.fp16]) {
+    if (v) lines.push(`wrote ${show(v.path)} (${formatBytes(v.bytes)}): float16, ${v.nodes.float32} ${v.nodes.float32 === 1 ? "node" : "nodes"} kept in float32 (calibration.json says why)`);
+  }
+  for (const k of outcome.float16.skipped) lines.push(`no ${k.flavour} model: ${k.reason}`);
   const method = s.method === "percentile" ? `percentile ${s.percentile}` : s.method;
   const timing = s.calibrationMs === null ? "ranges reused" : `calibration ${(s.calibrationMs / 1e3).toFixed(1)} s`;
   lines.push(`ranges: ${method} over ${s.samples} samples${s.randomData ? " of RANDOM data" : ""} (${timing}; quantization ${((s.quantizationMs ?? 0) / 1e3).toFixed(1)} s) \u2192 ${show(outcome.files.calibration)}`);

@@ -1,6 +1,6 @@
 /**
  * `quantgate quantize`: calibrate once and write the INT8 models for TensorRT and ONNX Runtime,
- * calibration.json and the TensorRT calibration cache.
+ * their float16 variants, calibration.json and the TensorRT calibration cache.
  */
 import { relative } from 'node:path';
 import type { QuantizeConfig } from '../config/types.js';
@@ -45,6 +45,10 @@ export function formatQuantize(outcome: QuantizeOutcome, cwd: string): string {
     const path = m.flavour === 'trt' ? outcome.files.trt : outcome.files.ort;
     lines.push(`wrote ${show(path)} (${formatBytes(m.bytes)}, FP32 ${formatBytes(s.fp32Bytes)}): ${counts} in INT8`);
   }
+  for (const v of [outcome.float16.trtFp16, outcome.float16.fp16]) {
+    if (v) lines.push(`wrote ${show(v.path)} (${formatBytes(v.bytes)}): float16, ${v.nodes.float32} ${v.nodes.float32 === 1 ? 'node' : 'nodes'} kept in float32 (calibration.json says why)`);
+  }
+  for (const k of outcome.float16.skipped) lines.push(`no ${k.flavour} model: ${k.reason}`);
   const method = s.method === 'percentile' ? `percentile ${s.percentile}` : s.method;
   const timing = s.calibrationMs === null ? 'ranges reused' : `calibration ${(s.calibrationMs / 1000).toFixed(1)} s`;
   lines.push(`ranges: ${method} over ${s.samples} samples${s.randomData ? ' of RANDOM data' : ''} (${timing}; quantization ${((s.quantizationMs ?? 0) / 1000).toFixed(1)} s) → ${show(outcome.files.calibration)}`);

@@ -32,6 +32,8 @@ export interface ProbeResult {
   types: Map<string, number>;
   /** Bytes each tensor takes for one sample. */
   bytesPerSample: Map<string, number>;
+  /** Largest finite |value| of each float32 tensor on the probe's sample (the float16 variants' range rule). */
+  magnitudes: Map<string, number>;
 }
 
 export interface CalibrationSettings {
@@ -117,20 +119,29 @@ export async function probeTensors(proto: ModelProto, source: OnnxModel, data: D
     const outputs = await session.run(feeds);
     const types = new Map<string, number>();
     const bytesPerSample = new Map<string, number>();
+    const magnitudes = new Map<string, number>();
     for (const [name, tensor] of Object.entries(outputs)) {
       const type = dataTypeOfOrt(tensor.type);
       if (type !== undefined) types.set(name, type);
       const bytes = (tensor.data as { byteLength?: number }).byteLength ?? 0;
       bytesPerSample.set(name, bytes / first.size);
+      if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
     for (const [name, tensor] of Object.entries(first.feeds)) {
       types.set(name, tensor.dataType);
       bytesPerSample.set(name, tensor.data.byteLength / first.size);
+      if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
-    return { types, bytesPerSample };
+    return { types, bytesPerSample, magnitudes };
   } finally {
     await dispose();
   }
+}
+
+function largestMagnitude(values: Float32Array): number {
+  let m = 0;
+  for (const v of values) if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
+  return m;
 }
 
 function batchSizeFor(bytesPerSample: number, budget: number): number {

@@ -5,11 +5,13 @@
  * bytes (no timings in it; keys in a fixed order). Also a TensorRT calibration cache.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../errors.js';
 import { msg, opt } from '../message.js';
 import { METHODS } from '../config/options.js';
 import type { CpuLayout } from './cpu-layout.js';
+import type { Float16Outcome } from './float16/variants.js';
 import type { TensorRange } from './ranges.js';
 import type { NodeSensitivity } from './sensitivity.js';
 
@@ -33,6 +35,14 @@ const calibrationFileSchema = z.object({
   sensitivity: z
     .array(z.object({ node: z.string(), opType: z.string(), output: z.string(), localSqnrDb: finiteOrNull, cumulativeSqnrDb: finiteOrNull, exclude: z.string() }))
     .nullable(),
+  /** The float16 variants and the nodes each keeps in float32 (absent in files from before them). */
+  float16: z
+    .object({
+      observedLimit: z.number(),
+      models: z.array(z.object({ file: z.string(), flavour: z.string(), keptFloat32: z.array(z.object({ node: z.string(), opType: z.string(), reason: z.string() })) })),
+      skipped: z.array(z.object({ flavour: z.string(), reason: z.string() })),
+    })
+    .optional(),
 });
 
 export type CalibrationFile = z.infer<typeof calibrationFileSchema>;
@@ -49,6 +59,7 @@ export interface CalibrationFileInput {
   ranges: ReadonlyMap<string, TensorRange>;
   nonFinite: Record<string, number>;
   sensitivity: (NodeSensitivity & { exclude: string })[] | null;
+  float16?: Float16Outcome;
 }
 
 /** JSON has no Infinity: an exact node (no error at all) is written as null. */
@@ -71,8 +82,14 @@ export function calibrationJson(input: CalibrationFileInput): string {
     tensors,
     nonFinite: input.nonFinite,
     sensitivity: input.sensitivity?.map((s) => ({ ...s, localSqnrDb: finite(s.localSqnrDb), cumulativeSqnrDb: finite(s.cumulativeSqnrDb) })) ?? null,
+    ...(input.float16 ? { float16: float16Section(input.float16) } : {}),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+function float16Section(outcome: Float16Outcome): NonNullable<CalibrationFile['float16']> {
+  const models = [outcome.trtFp16, outcome.fp16].flatMap((v) => (v ? [{ file: basename(v.path), flavour: v.flavour, keptFloat32: v.keptFloat32 }] : []));
+  return { observedLimit: outcome.observedLimit, models, skipped: outcome.skipped };
 }
 
 export function readCalibrationFile(path: string): CalibrationFile {

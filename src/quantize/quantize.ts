@@ -1,8 +1,9 @@
 /**
  * The quantize stage: prepare the FP32 graph, plan both flavours, calibrate once (or reuse
  * ranges), write `<name>.int8.trt.onnx` and `<name>.int8.ort.onnx` from the same ranges, check the
- * TensorRT one against TensorRT's rules, measure sensitivity, write calibration.json and a
- * TensorRT calibration cache.
+ * TensorRT one against TensorRT's rules, write the float16 variants TensorRT's strongly typed
+ * networks need (`<name>.int8.trt.fp16.onnx`, `<name>.fp16.onnx`), measure sensitivity, write
+ * calibration.json and a TensorRT calibration cache.
  */
 import { cloneModel } from '../model/clone.js';
 import { create } from '@bufbuild/protobuf';
@@ -32,6 +33,7 @@ import { prepareModel, type PrepareReport } from './prepare/index.js';
 import type { TensorRange } from './ranges.js';
 import { excludeFlag, measureSensitivity, type NodeSensitivity } from './sensitivity.js';
 import { validateTensorRtModel } from './validate-trt.js';
+import { writeFloat16Variants, type Float16Outcome } from './float16/variants.js';
 
 export interface QuantizeRequest {
   model: OnnxModel;
@@ -48,8 +50,10 @@ export interface QuantizeRequest {
 }
 
 export interface QuantizeOutcome {
-  files: { trt: string; ort: string; calibration: string; cache: string };
+  /** `trtFp16` and `fp16`: the float16 variants, null where one could not be written (float16.skipped says why). */
+  files: { trt: string; ort: string; calibration: string; cache: string; trtFp16: string | null; fp16: string | null };
   summary: Quantization;
+  float16: Float16Outcome;
   prepare: PrepareReport;
   cpuLayout: CpuLayout;
   sensitivity: NodeSensitivity[] | null;
@@ -57,8 +61,8 @@ export interface QuantizeOutcome {
 
 const MOST_SENSITIVE = 10;
 
-function withMetadata(proto: ModelProto, flavour: string, method: string): void {
-  const entries = { 'quantgate.version': VERSION, 'quantgate.flavour': flavour, 'quantgate.method': method };
+function withMetadata(proto: ModelProto, flavour: string, method: string | null): void {
+  const entries = { 'quantgate.version': VERSION, 'quantgate.flavour': flavour, ...(method ? { 'quantgate.method': method } : {}) };
   proto.metadataProps = proto.metadataProps.filter((p) => !p.key.startsWith('quantgate.'));
   for (const [key, value] of Object.entries(entries)) proto.metadataProps.push(create(StringStringEntryProtoSchema, { key, value }));
 }
@@ -134,14 +138,25 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join('; ')}`);
   }
   mkdirSync(request.outDir, { recursive: true });
-  const files = {
+  const written = {
     trt: join(request.outDir, `${model.name}.int8.trt.onnx`),
     ort: join(request.outDir, `${model.name}.int8.ort.onnx`),
     calibration: join(request.outDir, 'calibration.json'),
     cache: join(request.outDir, 'calibration.cache'),
   };
-  writeModel(trtProto, files.trt, model);
-  writeModel(ortProto, files.ort, model);
+  writeModel(trtProto, written.trt, model);
+  writeModel(ortProto, written.ort, model);
+  const float16 = writeFloat16Variants({
+    prepared,
+    trt: trtProto,
+    source: model,
+    probe,
+    outDir: request.outDir,
+    log,
+    // The FP16 copy is not quantized: no method.
+    stamp: (proto, flavour) => withMetadata(proto, flavour, flavour === 'fp16' ? null : settings.method),
+  });
+  const files = { ...written, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
   // Everything but sensitivity: preparation, probe, calibration and both models written.
   const quantizationMs = performance.now() - started;
 
@@ -182,6 +197,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       ranges,
       nonFinite,
       sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null,
+      float16,
     }),
   );
   writeFileSync(files.cache, tensorRtCalibrationCache(ranges));
@@ -210,5 +226,5 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       .map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag(s.node) })),
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { files, summary, prepare: report, cpuLayout, sensitivity };
+  return { files, summary, float16, prepare: report, cpuLayout, sensitivity };
 }

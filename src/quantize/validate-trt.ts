@@ -1,7 +1,8 @@
 /**
  * The rules TensorRT's explicit quantization sets for a Q/DQ model, checked before a model is
  * handed to TensorRT (and by the tests on every model the quantizer writes). Each violation names
- * the rule and the node.
+ * the rule and the node. The float16 variant adds two: float16 scales need opset 19, and nothing
+ * (a Cast in particular) may sit between a DequantizeLinear and the op TensorRT fuses it into.
  */
 import type { ModelProto, NodeProto, TensorProto } from 'onnx-buf';
 import { DataType } from '../model/dtypes.js';
@@ -19,7 +20,8 @@ export type TrtRule =
   | 'weight-initializer'
   | 'quantized-inputs'
   | 'float-bias'
-  | 'q-dq-pairs';
+  | 'q-dq-pairs'
+  | 'dq-cast';
 
 export interface Violation {
   rule: TrtRule;
@@ -63,6 +65,7 @@ export function validateTensorRtModel(proto: ModelProto, model: Pick<OnnxModel, 
       add('scale', n, `${n.opType} has no constant scale`);
       continue;
     }
+    if (scale.dataType === DataType.FLOAT16 && opset < 19) add('opset', n, `float16 scale '${scale.name}' needs opset 19; the model is at ${opset}`);
     const scales = toFloat32(scale.dataType, model.tensorBytes(scale));
     if (!scales.every((s) => Number.isFinite(s) && s > 0)) add('scale', n, `scale '${scale.name}' has a value that is not positive and finite`);
     const perChannel = scales.length > 1 || scale.dims.length > 0;
@@ -91,6 +94,11 @@ export function validateTensorRtModel(proto: ModelProto, model: Pick<OnnxModel, 
       }
     }
     if (n.opType === 'DequantizeLinear' && weight && weight.dataType !== DataType.INT8) add('weight-initializer', n, `weight '${weight.name}' is not int8`);
+    if (n.opType === 'DequantizeLinear') {
+      for (const r of editor.consumers(n.output[0]!)) {
+        if (r.opType === 'Cast') add('dq-cast', n, `DequantizeLinear feeds Cast '${r.name}': TensorRT fuses a DequantizeLinear only into the op that reads it`);
+      }
+    }
   }
 
   const fromDq = (name: string | undefined) => {

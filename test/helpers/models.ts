@@ -122,3 +122,98 @@ export function smallCnn(options: { opset?: number; irVersion?: number; withSoft
     { irVersion: options.irVersion ?? 8, opsets: { '': options.opset ?? 17 } },
   );
 }
+
+/**
+ * A small vision transformer with the ops float16 handles with care: patch Conv, a learned
+ * position embedding, LayerNormalization, two-head self-attention (MatMul of activations, a Div by
+ * a constant, an additive causal mask of -1e9 that float16 cannot hold, Softmax), a LayerNorm
+ * written out as exporters of opset < 17 do (ReduceMean, Sub, Pow, Add of a 1e-12 epsilon, Sqrt,
+ * Div), a GELU MLP written out (Div, Erf, Add, Mul), a mean over tokens and a Gemm head.
+ * Input [batch, 1, 16, 16] → logits [batch, 10]; opset 17.
+ */
+export function smallTransformer(): ModelProto {
+  const random = seeded(29);
+  const dim = 32;
+  const tokens = 16;
+  const init: ReturnType<typeof makeTensor>[] = [];
+  const weight = (name: string, dims: number[], scale: number) => init.push(makeTensor(name, DataType.FLOAT, dims, normalWeights(random, dims.reduce((a, b) => a * b, 1), scale)));
+  const constant = (name: string, dims: number[], values: number[]) => init.push(makeTensor(name, DataType.FLOAT, dims, Float32Array.from(values)));
+  const ints = (name: string, values: number[]) => init.push(makeTensor(name, DataType.INT64, [values.length], BigInt64Array.from(values.map(BigInt))));
+  weight('patch.weight', [dim, 1, 4, 4], 0.5);
+  weight('patch.bias', [dim], 0.1);
+  weight('position', [1, tokens, dim], 0.2);
+  constant('ln1.scale', [dim], Array.from({ length: dim }, () => 0.8 + 0.4 * random()));
+  weight('ln1.bias', [dim], 0.1);
+  for (const m of ['q', 'k', 'v', 'o']) weight(`att.${m}`, [dim, dim], 1 / Math.sqrt(dim));
+  weight('mlp.up', [dim, 2 * dim], 1 / Math.sqrt(dim));
+  weight('mlp.down', [2 * dim, dim], 1 / Math.sqrt(2 * dim));
+  constant('ln2.gamma', [dim], Array.from({ length: dim }, () => 0.8 + 0.4 * random()));
+  weight('ln2.beta', [dim], 0.1);
+  weight('head.weight', [10, dim], 1 / Math.sqrt(dim));
+  weight('head.bias', [10], 0.1);
+  // Causal mask: -1e9 above the diagonal, as exporters write it (beyond float16's ±65504).
+  constant('mask', [tokens, tokens], Array.from({ length: tokens * tokens }, (_, i) => (i % tokens > Math.floor(i / tokens) ? -1e9 : 0)));
+  constant('head_scale', [], [4]);
+  constant('two', [], [2]);
+  constant('epsilon', [], [1e-12]);
+  constant('sqrt2', [], [Math.SQRT2]);
+  constant('one', [], [1]);
+  constant('half', [], [0.5]);
+  ints('tokens_shape', [0, dim, tokens]);
+  ints('heads_shape', [0, tokens, 2, dim / 2]);
+  ints('merged_shape', [0, tokens, dim]);
+  
+  const n = node;
+  const nodes = [
+    n('Conv', ['image', 'patch.weight', 'patch.bias'], ['patches'], { name: '/patch/Conv', attributes: { kernel_shape: [4, 4], strides: [4, 4] } }),
+    n('Reshape', ['patches', 'tokens_shape'], ['flat'], { name: '/patch/Reshape' }),
+    n('Transpose', ['flat'], ['seq'], { name: '/patch/Transpose', attributes: { perm: [0, 2, 1] } }),
+    n('Add', ['seq', 'position'], ['x0'], { name: '/position/Add' }),
+    n('LayerNormalization', ['x0', 'ln1.scale', 'ln1.bias'], ['h'], { name: '/ln1/LayerNormalization', attributes: { axis: -1, epsilon: 1e-5 } }),
+    ...['q', 'k', 'v'].map((m) => n('MatMul', ['h', `att.${m}`], [m], { name: `/att/${m}/MatMul` })),
+    ...['q', 'k', 'v'].map((m) => n('Reshape', [m, 'heads_shape'], [`${m}_heads`], { name: `/att/${m}/Reshape` })),
+    n('Transpose', ['q_heads'], ['qt'], { name: '/att/q/Transpose', attributes: { perm: [0, 2, 1, 3] } }),
+    n('Transpose', ['k_heads'], ['kt'], { name: '/att/k/Transpose', attributes: { perm: [0, 2, 3, 1] } }),
+    n('Transpose', ['v_heads'], ['vt'], { name: '/att/v/Transpose', attributes: { perm: [0, 2, 1, 3] } }),
+    n('MatMul', ['qt', 'kt'], ['scores'], { name: '/att/scores/MatMul' }),
+    n('Div', ['scores', 'head_scale'], ['scaled'], { name: '/att/Div' }),
+    n('Add', ['scaled', 'mask'], ['masked'], { name: '/att/mask/Add' }),
+    n('Softmax', ['masked'], ['probs'], { name: '/att/Softmax', attributes: { axis: -1 } }),
+    n('MatMul', ['probs', 'vt'], ['context'], { name: '/att/context/MatMul' }),
+    n('Transpose', ['context'], ['context_t'], { name: '/att/context/Transpose', attributes: { perm: [0, 2, 1, 3] } }),
+    n('Reshape', ['context_t', 'merged_shape'], ['merged'], { name: '/att/merge/Reshape' }),
+    n('MatMul', ['merged', 'att.o'], ['attended'], { name: '/att/o/MatMul' }),
+    n('Add', ['x0', 'attended'], ['x1'], { name: '/att/residual/Add' }),
+    // LayerNorm written out.
+    n('ReduceMean', ['x1'], ['mean'], { name: '/ln2/ReduceMean', attributes: { axes: [-1] } }),
+    n('Sub', ['x1', 'mean'], ['centred'], { name: '/ln2/Sub' }),
+    n('Pow', ['centred', 'two'], ['squared'], { name: '/ln2/Pow' }),
+    n('ReduceMean', ['squared'], ['variance'], { name: '/ln2/ReduceMean_1', attributes: { axes: [-1] } }),
+    n('Add', ['variance', 'epsilon'], ['variance_eps'], { name: '/ln2/Add' }),
+    n('Sqrt', ['variance_eps'], ['deviation'], { name: '/ln2/Sqrt' }),
+    n('Div', ['centred', 'deviation'], ['normalized'], { name: '/ln2/Div' }),
+    n('Mul', ['normalized', 'ln2.gamma'], ['scaled_norm'], { name: '/ln2/Mul' }),
+    n('Add', ['scaled_norm', 'ln2.beta'], ['h2'], { name: '/ln2/Add_1' }),
+    // GELU MLP written out.
+    n('MatMul', ['h2', 'mlp.up'], ['up'], { name: '/mlp/up/MatMul' }),
+    n('Div', ['up', 'sqrt2'], ['up_scaled'], { name: '/mlp/gelu/Div' }),
+    n('Erf', ['up_scaled'], ['erf'], { name: '/mlp/gelu/Erf' }),
+    n('Add', ['erf', 'one'], ['erf1'], { name: '/mlp/gelu/Add' }),
+    n('Mul', ['up', 'erf1'], ['gated'], { name: '/mlp/gelu/Mul' }),
+    n('Mul', ['gated', 'half'], ['gelu'], { name: '/mlp/gelu/Mul_1' }),
+    n('MatMul', ['gelu', 'mlp.down'], ['down'], { name: '/mlp/down/MatMul' }),
+    n('Add', ['x1', 'down'], ['x2'], { name: '/mlp/residual/Add' }),
+    n('ReduceMean', ['x2'], ['pooled'], { name: '/pool/ReduceMean', attributes: { axes: [1], keepdims: 0 } }),
+    n('Gemm', ['pooled', 'head.weight', 'head.bias'], ['logits'], { name: '/head/Gemm', attributes: { transB: 1 } }),
+  ];
+  return model(
+    graph({
+      name: 'small_transformer',
+      nodes,
+      inputs: [valueInfo('image', DataType.FLOAT, ['batch', 1, 16, 16])],
+      outputs: [valueInfo('logits', DataType.FLOAT, ['batch', 10])],
+      initializers: init,
+    }),
+    { irVersion: 8, opsets: { '': 17 } },
+  );
+}

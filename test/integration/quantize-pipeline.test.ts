@@ -86,8 +86,8 @@ describe('quantize: a residual CNN', () => {
   it('is deterministic: the same inputs give byte-identical models and calibration.json', async () => {
     const a = await quantizeModel(request('det-a', { method: 'entropy' }));
     const b = await quantizeModel(request('det-b', { method: 'entropy' }));
-    for (const key of ['trt', 'ort', 'calibration', 'cache'] as const) {
-      assert.ok(readFileSync(a.files[key]).equals(readFileSync(b.files[key])), `${key} differs between runs`);
+    for (const key of ['trt', 'ort', 'calibration', 'cache', 'trtFp16', 'fp16'] as const) {
+      assert.ok(readFileSync(a.files[key]!).equals(readFileSync(b.files[key]!)), `${key} differs between runs`);
     }
   });
 

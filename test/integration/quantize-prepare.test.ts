@@ -104,3 +104,50 @@ describe('preparation', () => {
     );
   });
 });
+
+describe('opset 19 for the float16 TensorRT variant', () => {
+  it("moves the reductions' axes into inputs at 18, with the same outputs", async () => {
+    const proto = model(
+      graph({
+        nodes: [
+          node('ReduceMean', ['x'], ['m'], { name: 'mean', attributes: { axes: [-1] } }),
+          node('ReduceMax', ['x'], ['mx'], { name: 'max', attributes: { axes: [1], keepdims: 1 } }),
+          node('ReduceL2', ['x'], ['l2'], { name: 'l2', attributes: { axes: [1, 2] } }),
+          node('ReduceSum', ['x', 'axes'], ['s'], { name: 'sum' }),
+          node('Add', ['m', 'mx'], ['a'], { name: 'add' }),
+          node('Add', ['a', 'l2'], ['b'], { name: 'add2' }),
+          node('Add', ['b', 's'], ['y'], { name: 'add3' }),
+        ],
+        inputs: [valueInfo('x', DataType.FLOAT, [2, 3, 4])],
+        outputs: [valueInfo('y', DataType.FLOAT, [2, 3, 4])],
+        initializers: [makeTensor('axes', DataType.INT64, [1], BigInt64Array.of(2n))],
+      }),
+      { opsets: { '': 17 }, irVersion: 8 },
+    );
+    const original = load(proto, 'opset17.onnx');
+    const upgraded = readModel(original.path).proto;
+    upgraded.irVersion = 9n;
+    const report = upgradeOpset(upgraded, 'opset17.onnx', 19, 'float16 Q/DQ scales need opset 19');
+    assert.deepEqual(report?.adapted, { ReduceMean: 1, ReduceMax: 1, ReduceL2: 1 });
+    assert.equal(Number(upgraded.opsetImport[0]!.version), 19);
+    assert.ok(upgraded.graph!.node.every((n) => n.attribute.every((a) => a.name !== 'axes')));
+    const x = { x: input([2, 3, 4]) };
+    assert.ok(maxAbsDiff(await runFloat(original.path, x), await runFloat(upgraded, x)) < 1e-6);
+  });
+
+  it('names RoiAlign, whose default coordinate mode changed at 16', () => {
+    const proto = model(
+      graph({
+        nodes: [node('RoiAlign', ['x', 'rois', 'index'], ['y'], { name: 'roi' })],
+        inputs: [valueInfo('x', DataType.FLOAT, [1, 1, 4, 4])],
+        outputs: [valueInfo('y', DataType.FLOAT, [1, 1, 1, 1])],
+        initializers: [makeTensor('rois', DataType.FLOAT, [1, 4], Float32Array.of(0, 0, 2, 2)), makeTensor('index', DataType.INT64, [1], BigInt64Array.of(0n))],
+      }),
+      { opsets: { '': 13 }, irVersion: 7 },
+    );
+    assert.throws(
+      () => upgradeOpset(proto, 'roi.onnx', 19, 'float16 Q/DQ scales need opset 19'),
+      (e: unknown) => e instanceof BadInputError && /float16 Q\/DQ scales need opset 19/.test(e.message) && /RoiAlign \(roi\)/.test(e.message) && /opset 19/.test(e.fix),
+    );
+  });
+});

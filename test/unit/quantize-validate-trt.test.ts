@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { ModelProto } from 'onnx-buf';
 import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { DataType } from '../../src/model/dtypes.ts';
-import { inlineTensorBytes, makeTensor } from '../../src/model/tensor.ts';
+import { floatToHalf, inlineTensorBytes, makeTensor } from '../../src/model/tensor.ts';
 import { validateTensorRtModel, type TrtRule } from '../../src/quantize/validate-trt.ts';
 
 const bytes = { tensorBytes: inlineTensorBytes };
@@ -46,6 +46,14 @@ function replaceInitializer(m: ModelProto, name: string, t: ReturnType<typeof ma
 
 describe('TensorRT Q/DQ rules', () => {
   it('a valid model passes', () => assert.deepEqual(rulesOf(goodModel()), []));
+
+  it('float16 scales at opset 19 pass', () => {
+    const m = goodModel();
+    replaceInitializer(m, 'x_scale', makeTensor('x_scale', DataType.FLOAT16, [], Uint16Array.of(floatToHalf(0.1))));
+    replaceInitializer(m, 'w_scale', makeTensor('w_scale', DataType.FLOAT16, [3], Uint16Array.from([0.1, 0.2, 0.3], floatToHalf)));
+    m.opsetImport[0]!.version = 19n;
+    assert.deepEqual(rulesOf(m), []);
+  });
 
   const broken: [string, TrtRule, (m: ModelProto) => void][] = [
     ['opset below 13', 'opset', (m) => (m.opsetImport[0]!.version = 12n)],
@@ -93,6 +101,22 @@ describe('TensorRT Q/DQ rules', () => {
       (m) => {
         m.graph!.initializer.push(makeTensor('x_scale2', DataType.FLOAT, [], Float32Array.of(0.2)));
         m.graph!.node[1]!.input[1] = 'x_scale2';
+      },
+    ],
+    [
+      'float16 scales below opset 19',
+      'opset',
+      (m) => {
+        replaceInitializer(m, 'x_scale', makeTensor('x_scale', DataType.FLOAT16, [], Uint16Array.of(floatToHalf(0.1))));
+        m.opsetImport[0]!.version = 17n;
+      },
+    ],
+    [
+      'a Cast between a DequantizeLinear and the Conv it would fuse into',
+      'dq-cast',
+      (m) => {
+        m.graph!.node.splice(3, 0, node('Cast', ['w_dq'], ['w_dq_cast'], { name: 'cast', attributes: { to: DataType.FLOAT16 } }));
+        m.graph!.node[4]!.input[1] = 'w_dq_cast';
       },
     ],
   ];

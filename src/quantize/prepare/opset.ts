@@ -1,13 +1,17 @@
 /**
- * Raising a model's default-domain opset to 13, where QuantizeLinear/DequantizeLinear gained the
- * `axis` attribute that per-channel weights need. Exports from other converters come at opset 11
- * or 12; the ops whose form changed on the way get adapters:
+ * Raising a model's default-domain opset: to 13, where QuantizeLinear/DequantizeLinear gained the
+ * `axis` attribute that per-channel weights need, and to 19 for the float16 TensorRT variant,
+ * where they take float16 scales. Exports from other converters come at opset 11 or 12; the ops
+ * whose form changed on the way get adapters:
  *   - Softmax, LogSoftmax, Hardmax: before 13 they flatten to 2-D at `axis`; at 13 they work on
  *     one axis. Same result when the axis is the last one; otherwise Flatten → op → Reshape.
- *   - Split, Squeeze, Unsqueeze, ReduceSum: attributes `split`/`axes` become inputs.
+ *   - Split, Squeeze, Unsqueeze, ReduceSum: attributes `split`/`axes` become inputs at 13; the
+ *     other reductions' `axes` at 18.
  *   - Dropout (inference): its ratio became an input at 12; in inference it is an Identity.
- * Any other op whose meaning changed between the model's opset and 13 blocks the upgrade with a
- * message naming it.
+ * Any other op whose meaning changed between the model's opset and the target blocks the upgrade
+ * with a message naming it. Between 13 and 19 that is RoiAlign (its default coordinate mode changed
+ * at 16); the other changes only add attributes or inputs whose defaults keep the old meaning
+ * (Pad, Resize, Split, AveragePool, Reshape, Cast, …).
  */
 import { create } from '@bufbuild/protobuf';
 import { OperatorSetIdProtoSchema, type GraphProto, type ModelProto, type NodeProto } from 'onnx-buf';
@@ -19,6 +23,11 @@ import { findAttribute, intAttribute } from '../attributes.js';
 import { GraphEditor } from '../graph.js';
 
 export const QDQ_OPSET = 13;
+/** Q/DQ with float16 scales (DequantizeLinear and QuantizeLinear from opset 19). */
+export const FLOAT16_QDQ_OPSET = 19;
+
+/** Reductions whose `axes` attribute became an input at opset 18 (ReduceSum's did at 13). */
+const AXES_INPUT_AT_18 = new Set(['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare']);
 
 /** Ops whose semantics changed incompatibly at the given opset, with no adapter here. */
 const BREAKING: Record<string, number[]> = {
@@ -30,6 +39,8 @@ const BREAKING: Record<string, number[]> = {
   TopK: [10],
   Scatter: [11],
   Scan: [9],
+  // Its default coordinate_transformation_mode became half_pixel at 16 (output_half_pixel before).
+  RoiAlign: [16],
 };
 
 function isDefaultDomain(node: NodeProto): boolean {
@@ -51,22 +62,23 @@ export interface UpgradeReport {
 }
 
 /**
- * Upgrades `model` in place to opset 13 if it is older. `label` names the model in messages.
- * Returns null when no upgrade was needed.
+ * Upgrades `model` in place to opset `target` (13 unless given) if it is older. `label` names the
+ * model in messages, `purpose` says why the target is needed. Returns null when no upgrade was
+ * needed.
  */
-export function upgradeOpset(model: ModelProto, label: string): UpgradeReport | null {
+export function upgradeOpset(model: ModelProto, label: string, target = QDQ_OPSET, purpose = 'per-channel INT8 needs opset 13'): UpgradeReport | null {
   const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
-  const from = entry ? Number(entry.version) : QDQ_OPSET;
-  if (from >= QDQ_OPSET) return null;
+  const from = entry ? Number(entry.version) : target;
+  if (from >= target) return null;
 
   const blockers = new Map<string, string[]>();
   forEachGraphIn(model, (g) => {
     const editor = new GraphEditor(g);
     for (const n of g.node) {
       if (!isDefaultDomain(n)) continue;
-      const changed = (BREAKING[n.opType] ?? []).some((v) => v > from && v <= QDQ_OPSET);
+      const changed = (BREAKING[n.opType] ?? []).some((v) => v > from && v <= target);
       // A Dropout whose mask is used cannot become an Identity.
-      const maskUsed = n.opType === 'Dropout' && !!n.output[1] && editor.consumers(n.output[1]).length > 0;
+      const maskUsed = n.opType === 'Dropout' && from < QDQ_OPSET && !!n.output[1] && editor.consumers(n.output[1]).length > 0;
       if (changed || maskUsed) {
         const list = blockers.get(n.opType) ?? [];
         list.push(n.name || n.output[0]!);
@@ -77,8 +89,8 @@ export function upgradeOpset(model: ModelProto, label: string): UpgradeReport | 
   if (blockers.size > 0) {
     const what = [...blockers].map(([op, nodes]) => `${op} (${nodes.slice(0, 3).join(', ')}${nodes.length > 3 ? ', …' : ''})`).join(', ');
     throw new BadInputError(
-      `${label}: is at opset ${from}; per-channel INT8 needs opset 13, and these ops changed meaning on the way without an adapter here: ${what}`,
-      `export the model at opset 13 or newer (torch.onnx.export(..., opset_version=17)), or convert it with onnx.version_converter.convert_model_to_version(model, 13) and check the result`,
+      `${label}: is at opset ${from}; ${purpose}, and these ops changed meaning on the way without an adapter here: ${what}`,
+      `export the model at opset ${target} or newer (torch.onnx.export(..., opset_version=17)), or convert it with onnx.version_converter.convert_model_to_version(model, ${target}) and check the result`,
     );
   }
 
@@ -89,7 +101,7 @@ export function upgradeOpset(model: ModelProto, label: string): UpgradeReport | 
     const replaced = new Map<NodeProto, NodeProto[]>();
     for (const n of g.node) {
       if (!isDefaultDomain(n)) continue;
-      const result = adapt(n, editor);
+      const result = adapt(n, editor, from, target);
       if (result) {
         replaced.set(n, result);
         count(n.opType);
@@ -100,13 +112,14 @@ export function upgradeOpset(model: ModelProto, label: string): UpgradeReport | 
       editor.invalidate();
     }
   });
-  if (entry) entry.version = BigInt(QDQ_OPSET);
-  else model.opsetImport.push(create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(QDQ_OPSET) }));
-  return { from, to: QDQ_OPSET, adapted };
+  if (entry) entry.version = BigInt(target);
+  else model.opsetImport.push(create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(target) }));
+  return { from, to: target, adapted };
 }
 
-/** The nodes that replace `n` at opset 13, or undefined when `n` is unchanged. */
-function adapt(n: NodeProto, editor: GraphEditor): NodeProto[] | undefined {
+/** The nodes that replace `n` on the way from opset `from` to `target`, or undefined when `n` is unchanged. */
+function adapt(n: NodeProto, editor: GraphEditor, from: number, target: number): NodeProto[] | undefined {
+  const crosses = (version: number) => from < version && target >= version;
   const withoutAttribute = (name: string) => n.attribute.filter((a) => a.name !== name);
   const axesToInput = (attribute: string): NodeProto[] | undefined => {
     const attr = findAttribute(n, attribute);
@@ -118,20 +131,23 @@ function adapt(n: NodeProto, editor: GraphEditor): NodeProto[] | undefined {
     n.input = [n.input[0]!, tensorName];
     return [n];
   };
+  if (AXES_INPUT_AT_18.has(n.opType)) return crosses(18) ? axesToInput('axes') : undefined;
   switch (n.opType) {
     case 'Split':
-      return axesToInput('split');
+      return crosses(13) ? axesToInput('split') : undefined;
     case 'Squeeze':
     case 'Unsqueeze':
     case 'ReduceSum':
-      return axesToInput('axes');
+      return crosses(13) ? axesToInput('axes') : undefined;
     case 'Dropout': {
+      if (!crosses(13)) return undefined;
       // Inference: Dropout passes its input through (a used mask blocked the upgrade above).
       return [makeNode('Identity', [n.input[0]!], [n.output[0]!], { name: n.name })];
     }
     case 'Softmax':
     case 'LogSoftmax':
     case 'Hardmax': {
+      if (!crosses(13)) return undefined;
       const axis = intAttribute(n, 'axis', 1);
       // At the last axis both definitions agree; -1 is the last axis by definition.
       if (axis === -1) return undefined;
