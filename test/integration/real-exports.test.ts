@@ -1,0 +1,60 @@
+// Models as real converters write them (issue 10): placeholder dim names that mean "unknown",
+// and, from test/fixtures/real/ (made by bench/models/make_real_exports.sh), small models
+// exported by Paddle2ONNX, tf2onnx, skl2onnx and onnxmltools, each run through `quantgate run`.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { encodeNpy } from '../../src/data/npy-write.ts';
+import { valueInfo } from '../../src/model/build.ts';
+import { DataType } from '../../src/model/dtypes.ts';
+import { writeModel } from '../../src/model/write.ts';
+import { cli } from '../helpers/cli.ts';
+import { seeded, smallCnn } from '../helpers/models.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const dir = tempDir();
+const fast = ['--warmup-ms', '10', '--min-iterations', '3', '--min-time-ms', '30', '--batch-sizes', '1', '--quiet'];
+
+function writeSamples(folder: string, dims: number[], seed: number): string {
+  const random = seeded(seed);
+  mkdirSync(folder, { recursive: true });
+  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
+  writeFileSync(join(folder, 'samples.npy'), encodeNpy({ dataType: DataType.FLOAT, dims, data }));
+  return folder;
+}
+
+describe('placeholder dim names', () => {
+  // The CNN ends in GlobalAveragePool, so any height and width run.
+  const shapes: { name: string; shape: (number | string)[] }[] = [
+    { name: "Paddle2ONNX's -1×3×?×? (a negative batch size, '?' on height and width)", shape: [-1, 3, '?', '?'] },
+    { name: "tf2onnx's unk__N names", shape: ['unk__0', 3, 'unk__1', 'unk__2'] },
+    { name: "'-1' as a name on height and width", shape: ['-1', 3, '-1', '-1'] },
+    { name: 'empty names', shape: ['', 3, '', ''] },
+  ];
+  for (const [i, c] of shapes.entries()) {
+    it(`runs a model declared ${c.name} on 48×192 samples`, async () => {
+      const proto = smallCnn();
+      proto.graph!.input[0] = valueInfo('input', DataType.FLOAT, c.shape);
+      const path = join(dir, `placeholders-${i}.onnx`);
+      writeModel(proto, path);
+      const data = writeSamples(join(dir, `data-${i}`), [4, 3, 48, 192], 3);
+      const out = join(dir, `out-${i}`);
+      const r = await cli(['run', '--model', path, '--calibration-data', data, '--out', out, ...fast]);
+      assert.equal(r.code, 0, r.stderr);
+      const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+      assert.ok(results.runs.some((run: { model: string; status: string }) => run.model === 'int8.ort' && run.status === 'ok'));
+    });
+  }
+
+  it('still holds a named symbol to one size: the same name on height and width', async () => {
+    const proto = smallCnn();
+    proto.graph!.input[0] = valueInfo('input', DataType.FLOAT, ['batch', 3, 'size', 'size']);
+    const path = join(dir, 'square.onnx');
+    writeModel(proto, path);
+    const data = writeSamples(join(dir, 'data-square'), [2, 3, 48, 192], 4);
+    const r = await cli(['run', '--model', path, '--calibration-data', data, '--out', join(dir, 'out-square'), ...fast]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /dim 'size'/);
+  });
+});
