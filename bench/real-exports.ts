@@ -38,6 +38,8 @@ interface Entry {
   opset: number;
   /** One batch-1 shape per input, by input name. */
   data: Record<string, number[]>;
+  /** The inputs' element type (float32 unless said). */
+  dtype?: 'float32' | 'float64';
 }
 
 interface Line {
@@ -62,7 +64,7 @@ function entries(dir: string): Entry[] {
     .filter((e) => existsSync(join(dir, e.file)) && (!only || only.has(e.file.replace(/\.onnx$/, ''))));
 }
 
-/** `count` seeded N(0, 1) samples per input: one .npy for one input, an .npz-free folder otherwise unsupported. */
+/** `count` seeded N(0, 1) samples of the model's one input, as one .npy in `folder`. */
 function writeData(entry: Entry, folder: string, count: number): string {
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
@@ -71,8 +73,10 @@ function writeData(entry: Entry, folder: string, count: number): string {
   const [, shape] = inputs[0]!;
   const rng = new Rng(17);
   const dims = [count, ...shape.slice(1)];
-  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal());
-  writeFileSync(join(folder, 'samples.npy'), encodeNpy({ dataType: DataType.FLOAT, dims, data }));
+  const length = dims.reduce((a, b) => a * b, 1);
+  const double = entry.dtype === 'float64';
+  const data = double ? Float64Array.from({ length }, () => rng.normal()) : Float32Array.from({ length }, () => rng.normal());
+  writeFileSync(join(folder, 'samples.npy'), encodeNpy({ dataType: double ? DataType.DOUBLE : DataType.FLOAT, dims, data }));
   return folder;
 }
 

@@ -1,6 +1,8 @@
 """Paddle2ONNX exports for the real-exports corpus: a paddle.vision MobileNetV2 and a small
 text-line recognizer shaped like PaddleOCR's (input [-1, 3, 48, -1]), random weights, saved with
 paddle.jit.save and converted by paddle2onnx.export at the opsets PaddleOCR's docs use.
+Paddle2ONNX 1.x (with paddlepaddle 2.6) writes every weight as a Constant node; its models are
+named legacy_*.
 
     python export_paddle.py OUT_DIR [--small] [--fixtures]    # --fixtures: a tiny recognizer only (CI)
 """
@@ -42,7 +44,11 @@ def randomise_bn(layer):
             m._variance.set_value(paddle.rand(m._variance.shape) + 0.5)
 
 
+LEGACY = paddle2onnx.__version__.startswith(("0.", "1."))
+
+
 def export(layer, spec, out_dir, name, opset):
+    name = f"legacy_{name}" if LEGACY else name
     layer.eval()
     randomise_bn(layer)
     prefix = os.path.join(out_dir, "paddle_src", name, "model")

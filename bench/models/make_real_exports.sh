@@ -35,6 +35,10 @@ status=0
 if venv paddle paddlepaddle==3.3.1 paddle2onnx==2.1.0 onnx==1.17.0 onnxruntime==1.32.0 polygraphy==0.53.6 onnx_graphsurgeon==0.6.1 sympy; then
   "$VENVS/paddle/bin/python" bench/models/export_paddle.py "$OUT" "${flags[@]}" || status=1
 fi
+# Paddle2ONNX 1.x, as many published Paddle models were converted: weights as Constant nodes.
+if [ -z "${FIXTURES:-}" ] && venv paddle-legacy paddlepaddle==2.6.2 paddle2onnx==1.2.11; then
+  "$VENVS/paddle-legacy/bin/python" bench/models/export_paddle.py "$OUT" "${flags[@]}" || status=1
+fi
 if venv tf tensorflow-cpu==2.21.0 tf2onnx==1.17.0 onnx==1.23.2; then
   "$VENVS/tf/bin/python" bench/models/export_tf.py "$OUT" "${flags[@]}" || status=1
 fi

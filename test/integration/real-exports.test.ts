@@ -16,11 +16,12 @@ import { tempDir } from '../helpers/tmp.ts';
 const dir = tempDir();
 const fast = ['--warmup-ms', '10', '--min-iterations', '3', '--min-time-ms', '30', '--batch-sizes', '1', '--quiet'];
 
-function writeSamples(folder: string, dims: number[], seed: number): string {
+function writeSamples(folder: string, dims: number[], seed: number, dtype: 'float32' | 'float64' = 'float32'): string {
   const random = seeded(seed);
   mkdirSync(folder, { recursive: true });
-  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
-  writeFileSync(join(folder, 'samples.npy'), encodeNpy({ dataType: DataType.FLOAT, dims, data }));
+  const length = dims.reduce((a, b) => a * b, 1);
+  const data = dtype === 'float64' ? Float64Array.from({ length }, () => random() * 2 - 1) : Float32Array.from({ length }, () => random() * 2 - 1);
+  writeFileSync(join(folder, 'samples.npy'), encodeNpy({ dataType: dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT, dims, data }));
   return folder;
 }
 
@@ -65,6 +66,7 @@ interface RealExport {
   converter: string;
   opset: number;
   data: Record<string, number[]>;
+  dtype?: 'float32' | 'float64';
 }
 
 const REAL = join(ROOT, 'test', 'fixtures', 'real');
@@ -88,6 +90,8 @@ const EXPECTED: Record<string, { code: number; stderr?: RegExp; todo?: string }>
   'skl_mlp_zipmap.onnx': { code: 0, todo: 'the benchmark fetches every output, and onnxruntime-node returns no sequence of maps' },
   // ai.onnx.ml only (LinearClassifier, TreeEnsembleClassifier): nothing to put in INT8.
   'skl_logreg.onnx': { code: 2, stderr: /has nothing to quantize/ },
+  // skl2onnx for float64 inputs: quantgate quantizes float32 models, and says so.
+  'skl_mlp_double.onnx': { code: 2, stderr: /is not float32 \(quantgate quantizes float32 models\)/ },
   'lgbm.onnx': { code: 2, stderr: /has nothing to quantize/ },
 };
 
@@ -102,7 +106,7 @@ describe('exports of real converters (test/fixtures/real)', () => {
     const verb = expected.code === 0 ? 'runs' : 'is bad input for';
     it(`quantgate run ${verb} ${entry.file} (${entry.converter}, opset ${entry.opset})`, { ...(expected.todo ? { todo: expected.todo } : {}) }, async () => {
       const [shape] = Object.values(entry.data);
-      const data = writeSamples(join(dir, `real-data-${i}`), [8, ...shape!.slice(1)], 5);
+      const data = writeSamples(join(dir, `real-data-${i}`), [8, ...shape!.slice(1)], 5, entry.dtype);
       const r = await cli(['run', '--model', join(REAL, entry.file), '--calibration-data', data, '--out', join(dir, `real-out-${i}`), ...fast]);
       assert.equal(r.code, expected.code, r.stderr);
       if (expected.stderr) assert.match(r.stderr, expected.stderr);
