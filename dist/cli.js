@@ -37892,6 +37892,28 @@ function inlineTensorBytes(tensor) {
       throw new Error(`tensor '${tensor.name}' holds strings, which have no byte layout`);
   }
 }
+function inlineByteLength(tensor) {
+  if (tensor.rawData.byteLength > 0) return tensor.rawData.byteLength;
+  const info = dtypeInfo(tensor.dataType);
+  switch (info.storage) {
+    case "floatData":
+      return tensor.floatData.length * 4;
+    case "doubleData":
+      return tensor.doubleData.length * 8;
+    case "int64Data":
+      return tensor.int64Data.length * 8;
+    case "uint64Data":
+      return tensor.uint64Data.length * (tensor.dataType === TensorProto_DataType.UINT32 ? 4 : 8);
+    case "int32Data": {
+      const bits = info.bits ?? 8;
+      if (bits >= 16) return tensor.int32Data.length * (bits / 8);
+      const expected = packedByteLength(tensor.dataType, elementCount(tensor.dims));
+      return expected !== null ? Math.min(tensor.int32Data.length, expected) : tensor.int32Data.length;
+    }
+    case "stringData":
+      return tensor.stringData.reduce((n, s) => n + s.byteLength, 0);
+  }
+}
 function bytesOf(array2) {
   return new Uint8Array(array2.buffer, array2.byteOffset, array2.byteLength);
 }
@@ -37992,16 +38014,24 @@ function makeTensor(name, dataType, dims, values) {
 }
 
 // src/model/signature.ts
+function isPlaceholderDimName(name) {
+  const trimmed = name.trim();
+  return trimmed === "" || trimmed === "?" || trimmed === "None" || /^-\d+$/.test(trimmed) || /^unk__\d+$/.test(trimmed);
+}
+function readDim(d) {
+  if (d.value.case === "dimValue") {
+    const size = Number(d.value.value);
+    return size < 0 ? null : size;
+  }
+  if (d.value.case === "dimParam") return isPlaceholderDimName(d.value.value) ? null : d.value.value;
+  return null;
+}
 function describeType(type2) {
   const value2 = type2?.value;
   switch (value2?.case) {
     case "tensorType":
     case "sparseTensorType": {
-      const shape = value2.value.shape ? value2.value.shape.dim.map((d) => {
-        if (d.value.case === "dimValue") return Number(d.value.value);
-        if (d.value.case === "dimParam") return d.value.value;
-        return null;
-      }) : null;
+      const shape = value2.value.shape ? value2.value.shape.dim.map(readDim) : null;
       const dtype = dtypeName(value2.value.elemType);
       return { dtype: value2.case === "sparseTensorType" ? `sparse<${dtype}>` : dtype, shape };
     }
@@ -38062,12 +38092,16 @@ function fixedBatchSize(signature) {
 }
 
 // src/accuracy/output.ts
+var FLOAT_DTYPES = /* @__PURE__ */ new Set(["float32", "float16", "bfloat16", "float64"]);
 function selectOutput(outputs, requested) {
   const names = outputs.map((o) => typeof o === "string" ? o : o.name);
   if (names.length === 0) {
     throw new BadInputError("the model declares no outputs, so there is nothing to score", "re-export the model with its outputs listed in the graph");
   }
-  if (requested === void 0) return names[0];
+  if (requested === void 0) {
+    const scores = outputs.find((o) => typeof o !== "string" && FLOAT_DTYPES.has(o.dtype));
+    return typeof scores === "object" ? scores.name : names[0];
+  }
   if (names.includes(requested)) return requested;
   const listed = outputs.map((o) => typeof o === "string" ? `'${o}'` : `'${o.name}' (${o.dtype} ${formatShape(o.shape)})`).join(", ");
   const guess = closest(requested, names);
@@ -40261,6 +40295,9 @@ function copy(value2) {
 function cloneModel(model2) {
   return copy(model2);
 }
+function cloneMessage(message) {
+  return copy(message);
+}
 
 // src/quantize/quantize.ts
 import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync5 } from "node:fs";
@@ -40284,31 +40321,27 @@ function writeModel(proto, path, source, options2 = {}) {
       for (const p of placements) {
         if (p.offset > position) writeAll(fd, new Uint8Array(p.offset - position));
         if (isExternal(p.tensor)) for (const chunk of requireSource(source, p.tensor).tensorChunks(p.tensor)) writeAll(fd, chunk);
-        else writeAll(fd, p.tensor.rawData);
+        else writeAll(fd, inlineTensorBytes(p.tensor));
         position = p.offset + p.length;
       }
     });
     written.push(dataPath);
   }
-  const saved = placements.map((p) => ({ p, rawData: p.tensor.rawData, externalData: p.tensor.externalData, location: p.tensor.dataLocation }));
+  const restores = [];
   let chunks;
   try {
-    for (const { p } of saved) {
-      p.tensor.rawData = new Uint8Array(0);
-      p.tensor.dataLocation = TensorProto_DataLocation.EXTERNAL;
-      p.tensor.externalData = [
-        create(StringStringEntryProtoSchema, { key: "location", value: dataName }),
-        create(StringStringEntryProtoSchema, { key: "offset", value: String(p.offset) }),
-        create(StringStringEntryProtoSchema, { key: "length", value: String(p.length) })
-      ];
+    for (const p of placements) {
+      restores.push(
+        pointAtDataFile(p.tensor, [
+          create(StringStringEntryProtoSchema, { key: "location", value: dataName }),
+          create(StringStringEntryProtoSchema, { key: "offset", value: String(p.offset) }),
+          create(StringStringEntryProtoSchema, { key: "length", value: String(p.length) })
+        ])
+      );
     }
     chunks = encodeChunks(ModelProtoSchema, proto);
   } finally {
-    for (const s of saved) {
-      s.p.tensor.rawData = s.rawData;
-      s.p.tensor.externalData = s.externalData;
-      s.p.tensor.dataLocation = s.location;
-    }
+    for (const restore of restores) restore();
   }
   writeAtomically(target, (fd) => {
     for (const chunk of chunks) writeAll(fd, chunk);
@@ -40320,10 +40353,31 @@ function requireSource(source, tensor) {
   if (!source) throw new Error(`tensor '${tensor.name}' is external but no source model was given to copy it from`);
   return source;
 }
+var VALUE_FIELDS = ["rawData", "floatData", "int32Data", "int64Data", "doubleData", "uint64Data", "stringData", "dataLocation", "externalData"];
+function pointAtDataFile(tensor, entries) {
+  const fields = tensor;
+  const saved = VALUE_FIELDS.map((key) => ({ key, own: Object.hasOwn(fields, key), value: fields[key] }));
+  delete fields.rawData;
+  tensor.floatData = [];
+  tensor.int32Data = [];
+  tensor.int64Data = [];
+  tensor.doubleData = [];
+  tensor.uint64Data = [];
+  tensor.dataLocation = TensorProto_DataLocation.EXTERNAL;
+  tensor.externalData = entries;
+  return () => {
+    for (const { key, own: own2, value: value2 } of saved) {
+      if (own2) fields[key] = value2;
+      else delete fields[key];
+    }
+  };
+}
 function tensorByteLength(tensor) {
-  if (!isExternal(tensor)) return tensor.rawData.byteLength;
-  const length = tensor.externalData.find((e) => e.key === "length")?.value;
-  return length !== void 0 ? Number(length) : packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
+  if (isExternal(tensor)) {
+    const length = tensor.externalData.find((e) => e.key === "length")?.value;
+    return length !== void 0 ? Number(length) : packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
+  }
+  return inlineByteLength(tensor);
 }
 function planExternal(proto, options2) {
   const mode = options2.externalData ?? "auto";
@@ -40336,7 +40390,7 @@ function planExternal(proto, options2) {
     anyExternal ||= external;
     const length = tensorByteLength(tensor);
     totalBytes += length;
-    if ((external || tensor.rawData.byteLength > 0) && (external || length >= threshold)) candidates.push(tensor);
+    if (external || tensor.dataType !== TensorProto_DataType.STRING && length > 0 && length >= threshold) candidates.push(tensor);
   });
   const externalize = mode === "always" || mode === "auto" && (anyExternal || totalBytes > AUTO_EXTERNAL_BYTES);
   if (mode === "never" && anyExternal) {
@@ -40778,6 +40832,32 @@ function applyPlan(editor, model2, plan, ranges, options2) {
   editor.sortTopologically();
 }
 
+// src/model/value-kinds.ts
+var NON_TENSOR_OPS = /* @__PURE__ */ new Set([
+  ":SequenceConstruct",
+  ":SequenceEmpty",
+  ":SequenceInsert",
+  ":SequenceErase",
+  ":SplitToSequence",
+  ":Optional",
+  "ai.onnx.ml:ZipMap",
+  "ai.onnx.ml:CastMap"
+]);
+function isTensorType(type2) {
+  return type2?.value.case === void 0 || type2.value.case === "tensorType" || type2.value.case === "sparseTensorType";
+}
+function nonTensorValues(graph2) {
+  const names = /* @__PURE__ */ new Set();
+  for (const info of [...graph2.input, ...graph2.output, ...graph2.valueInfo]) if (!isTensorType(info.type)) names.add(info.name);
+  for (const node3 of graph2.node) {
+    const domain2 = node3.domain === "ai.onnx" ? "" : node3.domain;
+    if (NON_TENSOR_OPS.has(`${domain2}:${node3.opType}`)) {
+      for (const o of node3.output) if (o) names.add(o);
+    }
+  }
+  return names;
+}
+
 // src/runtime/onnxruntime/tensor.ts
 var ORT_TYPES = {
   float32: TensorProto_DataType.FLOAT,
@@ -41025,7 +41105,8 @@ function withOutputs(proto, names) {
 async function probeTensors(proto, source, data, threads) {
   const graph2 = proto.graph;
   const names = /* @__PURE__ */ new Set();
-  for (const node3 of graph2.node) for (const o of node3.output) if (o) names.add(o);
+  const nonTensor = nonTensorValues(graph2);
+  for (const node3 of graph2.node) for (const o of node3.output) if (o && !nonTensor.has(o)) names.add(o);
   const { session, dispose } = await openEditedSession(withOutputs(proto, names), source, threads ? { threads } : {});
   try {
     const ort = await loadOrt();
@@ -41037,7 +41118,7 @@ async function probeTensors(proto, source, data, threads) {
     }
     if (!first) throw new BadInputError(`${data.description}: has no samples`, "give at least one calibration sample");
     const feeds = Object.fromEntries(Object.entries(first.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
-    const outputs = await session.run(feeds);
+    const outputs = await session.run(feeds, [...names]);
     const types = /* @__PURE__ */ new Map();
     const bytesPerSample = /* @__PURE__ */ new Map();
     const magnitudes = /* @__PURE__ */ new Map();
@@ -41583,8 +41664,12 @@ function constantValue(node3) {
   if (!attr || node3.attribute.length !== 1) return void 0;
   const name = node3.output[0];
   switch (attr.name) {
-    case "value":
-      return attr.t ? create(TensorProtoSchema, { ...attr.t, name }) : void 0;
+    case "value": {
+      if (!attr.t) return void 0;
+      const tensor = cloneMessage(attr.t);
+      tensor.name = name;
+      return tensor;
+    }
     case "value_float":
       return makeTensor(name, TensorProto_DataType.FLOAT, [], Float32Array.of(attr.f));
     case "value_floats":

@@ -4,7 +4,8 @@
  * lower, it is a single sample. Fixed dims must match exactly, symbolic and unknown non-batch
  * dims take the data's size (every sample must agree, and a symbol shared by several inputs must
  * take one size), `--input-shapes` must agree with both, and the element type must be the
- * input's own. The batch dim is never checked against the data: the benchmark decides which
+ * input's own. Exporters' placeholder names (`?`, `-1`, `unk__N`...) arrive here as unknown dims
+ * (null, see `readDim`), never as a symbol that would tie height to width. The batch dim is never checked against the data: the benchmark decides which
  * batch sizes run.
  */
 import { dirname } from 'node:path';

@@ -24,3 +24,8 @@ function copy(value: unknown): unknown {
 export function cloneModel(model: ModelProto): ModelProto {
   return copy(model) as ModelProto;
 }
+
+/** A copy of one message of a model (a Constant's tensor, a node) sharing its bytes, as cloneModel does. */
+export function cloneMessage<T extends object>(message: T): T {
+  return copy(message) as T;
+}

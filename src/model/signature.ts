@@ -3,13 +3,13 @@
  * Inputs and outputs with dtypes and shapes (symbolic and unknown dims kept apart), opsets, IR,
  * op counts and parameter totals.
  */
-import type { ModelProto, TypeProto, ValueInfoProto } from 'onnx-buf';
+import type { ModelProto, TensorShapeProto_Dimension, TypeProto, ValueInfoProto } from 'onnx-buf';
 import { dtypeName, packedByteLength } from './dtypes.js';
 import { isExternal } from './external-data.js';
 import { elementCount } from './tensor.js';
 import { forEachNode, forEachTensor } from './walk.js';
 
-/** A dimension: a fixed size, a symbolic name ("batch"), or null when the model says nothing. */
+/** A dimension: a fixed size, a symbolic name ("batch"), or null when unknown (no size, or a placeholder name). */
 export type Dim = number | string | null;
 
 export interface TensorSignature {
@@ -44,18 +44,36 @@ export interface ModelSignature {
   };
 }
 
+/**
+ * Dim names that exporters write for "unknown", not for a size shared with other dims: the empty
+ * name, `?` (Paddle2ONNX), `-1` and other negative numbers spelt as names, `None` (a Python
+ * `str(None)`), and `unk__N` (tf2onnx's and ONNX shape inference's generated names, one fresh
+ * name per unknown dim). Read as symbols, `-1×3×?×?` would demand equal height and width.
+ * Named symbols (`batch`, PyTorch's `s0`, `DynamicDimension.0`) stay symbols: a name used twice
+ * there is the exporter's own claim that the sizes are equal.
+ */
+export function isPlaceholderDimName(name: string): boolean {
+  const trimmed = name.trim();
+  return trimmed === '' || trimmed === '?' || trimmed === 'None' || /^-\d+$/.test(trimmed) || /^unk__\d+$/.test(trimmed);
+}
+
+/** One dim as quantgate reads it: negative sizes and placeholder names are unknown (null). */
+export function readDim(d: TensorShapeProto_Dimension): Dim {
+  if (d.value.case === 'dimValue') {
+    const size = Number(d.value.value);
+    // ONNX Runtime also treats a negative size as free; some exporters write -1 for "any".
+    return size < 0 ? null : size;
+  }
+  if (d.value.case === 'dimParam') return isPlaceholderDimName(d.value.value) ? null : d.value.value;
+  return null;
+}
+
 function describeType(type: TypeProto | undefined): { dtype: string; shape: Dim[] | null } {
   const value = type?.value;
   switch (value?.case) {
     case 'tensorType':
     case 'sparseTensorType': {
-      const shape = value.value.shape
-        ? value.value.shape.dim.map((d): Dim => {
-            if (d.value.case === 'dimValue') return Number(d.value.value);
-            if (d.value.case === 'dimParam') return d.value.value;
-            return null;
-          })
-        : null;
+      const shape = value.value.shape ? value.value.shape.dim.map(readDim) : null;
       const dtype = dtypeName(value.value.elemType);
       return { dtype: value.case === 'sparseTensorType' ? `sparse<${dtype}>` : dtype, shape };
     }

@@ -59,6 +59,33 @@ export function inlineTensorBytes(tensor: TensorProto): Uint8Array {
   }
 }
 
+/**
+ * The length of what `inlineTensorBytes` returns, without building it (strings: the sum of their
+ * lengths, as they are stored).
+ */
+export function inlineByteLength(tensor: TensorProto): number {
+  if (tensor.rawData.byteLength > 0) return tensor.rawData.byteLength;
+  const info = dtypeInfo(tensor.dataType);
+  switch (info.storage) {
+    case 'floatData':
+      return tensor.floatData.length * 4;
+    case 'doubleData':
+      return tensor.doubleData.length * 8;
+    case 'int64Data':
+      return tensor.int64Data.length * 8;
+    case 'uint64Data':
+      return tensor.uint64Data.length * (tensor.dataType === DataType.UINT32 ? 4 : 8);
+    case 'int32Data': {
+      const bits = info.bits ?? 8;
+      if (bits >= 16) return tensor.int32Data.length * (bits / 8);
+      const expected = packedByteLength(tensor.dataType, elementCount(tensor.dims));
+      return expected !== null ? Math.min(tensor.int32Data.length, expected) : tensor.int32Data.length;
+    }
+    case 'stringData':
+      return tensor.stringData.reduce((n, s) => n + s.byteLength, 0);
+  }
+}
+
 export function bytesOf(array: TypedArray): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }

@@ -7,11 +7,11 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { basename, dirname, resolve } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation, type ModelProto, type TensorProto } from 'onnx-buf';
-import { packedByteLength } from './dtypes.js';
+import { DataType, packedByteLength } from './dtypes.js';
 import { encodeChunks } from './encode.js';
 import { isExternal } from './external-data.js';
 import type { OnnxModel } from './model.js';
-import { elementCount } from './tensor.js';
+import { elementCount, inlineByteLength, inlineTensorBytes } from './tensor.js';
 import { forEachTensor } from './walk.js';
 
 export interface WriteOptions {
@@ -54,7 +54,7 @@ export function writeModel(proto: ModelProto, path: string, source?: OnnxModel, 
       for (const p of placements) {
         if (p.offset > position) writeAll(fd, new Uint8Array(p.offset - position));
         if (isExternal(p.tensor)) for (const chunk of requireSource(source, p.tensor).tensorChunks(p.tensor)) writeAll(fd, chunk);
-        else writeAll(fd, p.tensor.rawData);
+        else writeAll(fd, inlineTensorBytes(p.tensor));
         position = p.offset + p.length;
       }
     });
@@ -63,25 +63,21 @@ export function writeModel(proto: ModelProto, path: string, source?: OnnxModel, 
 
   // Point the tensors at the new file only while encoding, then restore them: the caller's
   // model must stay as it was (it may be written again, elsewhere).
-  const saved = placements.map((p) => ({ p, rawData: p.tensor.rawData, externalData: p.tensor.externalData, location: p.tensor.dataLocation }));
+  const restores: (() => void)[] = [];
   let chunks: Uint8Array[];
   try {
-    for (const { p } of saved) {
-      p.tensor.rawData = new Uint8Array(0);
-      p.tensor.dataLocation = TensorProto_DataLocation.EXTERNAL;
-      p.tensor.externalData = [
-        create(StringStringEntryProtoSchema, { key: 'location', value: dataName }),
-        create(StringStringEntryProtoSchema, { key: 'offset', value: String(p.offset) }),
-        create(StringStringEntryProtoSchema, { key: 'length', value: String(p.length) }),
-      ];
+    for (const p of placements) {
+      restores.push(
+        pointAtDataFile(p.tensor, [
+          create(StringStringEntryProtoSchema, { key: 'location', value: dataName }),
+          create(StringStringEntryProtoSchema, { key: 'offset', value: String(p.offset) }),
+          create(StringStringEntryProtoSchema, { key: 'length', value: String(p.length) }),
+        ]),
+      );
     }
     chunks = encodeChunks(ModelProtoSchema, proto);
   } finally {
-    for (const s of saved) {
-      s.p.tensor.rawData = s.rawData;
-      s.p.tensor.externalData = s.externalData;
-      s.p.tensor.dataLocation = s.location;
-    }
+    for (const restore of restores) restore();
   }
   writeAtomically(target, (fd) => {
     for (const chunk of chunks) writeAll(fd, chunk);
@@ -95,10 +91,40 @@ function requireSource(source: OnnxModel | undefined, tensor: TensorProto): Onnx
   return source;
 }
 
+/** Every field a tensor's values can be in, inline or external. */
+const VALUE_FIELDS = ['rawData', 'floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData', 'dataLocation', 'externalData'] as const;
+
+/**
+ * Empties the tensor's inline value fields and points it at the data file; returns what puts
+ * every field back as it was, unset fields unset again (proto2 tells a field set to its default
+ * from one never set, and the caller's model must encode as before).
+ */
+function pointAtDataFile(tensor: TensorProto, entries: TensorProto['externalData']): () => void {
+  const fields = tensor as unknown as Record<string, unknown>;
+  const saved = VALUE_FIELDS.map((key) => ({ key, own: Object.hasOwn(fields, key), value: fields[key] }));
+  delete fields.rawData;
+  tensor.floatData = [];
+  tensor.int32Data = [];
+  tensor.int64Data = [];
+  tensor.doubleData = [];
+  tensor.uint64Data = [];
+  tensor.dataLocation = TensorProto_DataLocation.EXTERNAL;
+  tensor.externalData = entries;
+  return () => {
+    for (const { key, own, value } of saved) {
+      if (own) fields[key] = value;
+      else delete fields[key];
+    }
+  };
+}
+
+/** Bytes of the tensor's values, wherever they are stored (strings: the sum of their lengths). */
 function tensorByteLength(tensor: TensorProto): number {
-  if (!isExternal(tensor)) return tensor.rawData.byteLength;
-  const length = tensor.externalData.find((e) => e.key === 'length')?.value;
-  return length !== undefined ? Number(length) : (packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0);
+  if (isExternal(tensor)) {
+    const length = tensor.externalData.find((e) => e.key === 'length')?.value;
+    return length !== undefined ? Number(length) : (packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0);
+  }
+  return inlineByteLength(tensor);
 }
 
 function planExternal(proto: ModelProto, options: WriteOptions): Placement[] {
@@ -112,8 +138,9 @@ function planExternal(proto: ModelProto, options: WriteOptions): Placement[] {
     anyExternal ||= external;
     const length = tensorByteLength(tensor);
     totalBytes += length;
-    // Only raw_data and external tensors move; typed fields (float_data...) stay as they are.
-    if ((external || tensor.rawData.byteLength > 0) && (external || length >= threshold)) candidates.push(tensor);
+    // Values in raw_data or a typed field (float_data...) move as their packed bytes; strings
+    // have no external form, and a tensor without values has nothing to move.
+    if (external || (tensor.dataType !== DataType.STRING && length > 0 && length >= threshold)) candidates.push(tensor);
   });
   const externalize = mode === 'always' || (mode === 'auto' && (anyExternal || totalBytes > AUTO_EXTERNAL_BYTES));
   if (mode === 'never' && anyExternal) {

@@ -20,6 +20,7 @@ import type { Log } from '../log.js';
 import { node as makeNode } from '../model/build.js';
 import { fixedBatchSize, modelSignature } from '../model/signature.js';
 import type { OnnxModel } from '../model/model.js';
+import { nonTensorValues } from '../model/value-kinds.js';
 import { loadOrt } from '../runtime/onnxruntime/load.js';
 import { dataTypeOfOrt, hostToOrt } from '../runtime/onnxruntime/tensor.js';
 import { GraphEditor } from './graph.js';
@@ -104,7 +105,9 @@ function withOutputs(proto: ModelProto, names: Iterable<string>): ModelProto {
 export async function probeTensors(proto: ModelProto, source: OnnxModel, data: DataSet, threads?: number): Promise<ProbeResult> {
   const graph = proto.graph!;
   const names = new Set<string>();
-  for (const node of graph.node) for (const o of node.output) if (o) names.add(o);
+  // Sequences and maps (a ZipMap's output) cannot be fetched, and have no range to calibrate.
+  const nonTensor = nonTensorValues(graph);
+  for (const node of graph.node) for (const o of node.output) if (o && !nonTensor.has(o)) names.add(o);
   const { session, dispose } = await openEditedSession(withOutputs(proto, names), source, threads ? { threads } : {});
   try {
     const ort = await loadOrt();
@@ -116,7 +119,7 @@ export async function probeTensors(proto: ModelProto, source: OnnxModel, data: D
     }
     if (!first) throw new BadInputError(`${data.description}: has no samples`, 'give at least one calibration sample');
     const feeds = Object.fromEntries(Object.entries(first.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
-    const outputs = await session.run(feeds);
+    const outputs = await session.run(feeds, [...names]);
     const types = new Map<string, number>();
     const bytesPerSample = new Map<string, number>();
     const magnitudes = new Map<string, number>();

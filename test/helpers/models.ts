@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProto_DataType as DataType, type ModelProto } from 'onnx-buf';
 import { graph, model, node, valueInfo } from '../../src/model/build.ts';
+import { cloneModel } from '../../src/model/clone.ts';
 import { makeTensor } from '../../src/model/tensor.ts';
 import { Rng } from '../../src/random.ts';
 
@@ -216,4 +217,52 @@ export function smallTransformer(): ModelProto {
     }),
     { irVersion: 8, opsets: { '': 17 } },
   );
+}
+
+/** How a model keeps its float weights: the forms exporters write (issue 10). */
+export const WEIGHT_STORAGE = ['raw_data', 'float_data', 'external', 'Constant raw_data', 'Constant float_data', 'Constant external'] as const;
+export type WeightStorage = (typeof WEIGHT_STORAGE)[number];
+
+/**
+ * Writes `proto` to `folder`/model.onnx with every float32 initializer stored as `storage` says:
+ * in raw_data, in float_data (as onnx's helper.make_tensor writes by default), or in an external
+ * data file `model.onnx.data` (float weights only, as onnx.save leaves small shape tensors
+ * inline); as initializers or as the `value` of Constant nodes (tf2onnx's and Paddle2ONNX's
+ * form). Returns the path.
+ */
+export function writeWithWeightStorage(proto: ModelProto, folder: string, storage: WeightStorage): string {
+  const copy = cloneModel(proto);
+  const g = copy.graph!;
+  const floats = g.initializer.filter((t) => t.dataType === DataType.FLOAT);
+  if (storage.includes('float_data')) {
+    for (const t of floats) {
+      t.floatData = Array.from(new Float32Array(new Uint8Array(t.rawData).buffer));
+      // Unset, not empty: an exporter writing float_data writes no raw_data field at all.
+      Reflect.deleteProperty(t, 'rawData');
+    }
+  }
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, 'model.onnx');
+  if (storage.includes('external')) {
+    const pieces: Uint8Array[] = [];
+    let offset = 0;
+    for (const t of floats) {
+      pieces.push(t.rawData);
+      t.dataLocation = TensorProto_DataLocation.EXTERNAL;
+      t.externalData = [
+        create(StringStringEntryProtoSchema, { key: 'location', value: 'model.onnx.data' }),
+        create(StringStringEntryProtoSchema, { key: 'offset', value: String(offset) }),
+        create(StringStringEntryProtoSchema, { key: 'length', value: String(t.rawData.byteLength) }),
+      ];
+      offset += t.rawData.byteLength;
+      Reflect.deleteProperty(t, 'rawData');
+    }
+    writeFileSync(`${path}.data`, Buffer.concat(pieces));
+  }
+  if (storage.startsWith('Constant')) {
+    g.initializer = g.initializer.filter((t) => t.dataType !== DataType.FLOAT);
+    g.node = [...floats.map((t, i) => node('Constant', [], [t.name], { name: `Constant_${i}`, attributes: { value: t } })), ...g.node];
+  }
+  writeFileSync(path, toBinary(ModelProtoSchema, copy));
+  return path;
 }

@@ -58,3 +58,17 @@ export function argmaxRows(values: Float32Array, columns: number): number[] {
   }
   return out;
 }
+
+/** Every output of a model (a path or an in-memory proto) run on `feeds` of float32 inputs. */
+export async function runAllOutputs(
+  modelOrPath: ModelProto | string,
+  inputs: Record<string, { data: Float32Array; dims: number[] }>,
+): Promise<Record<string, { type: string; dims: readonly number[]; data: unknown }>> {
+  const ort = await loadOrt();
+  const source = typeof modelOrPath === 'string' ? modelOrPath : encodeModel(modelOrPath);
+  const session = await ort.InferenceSession.create(source as string, { intraOpNumThreads: 1, logSeverityLevel: 3 });
+  const feeds = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
+  const out = await session.run(feeds);
+  await session.release();
+  return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { type: t.type, dims: t.dims, data: t.data }]));
+}

@@ -1,4 +1,5 @@
-// Which output is scored: --output, else the first; an unknown name is one clear bad input.
+// Which output is scored: --output, else the first float one, else the first; an unknown name is
+// one clear bad input.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { selectOutput } from '../../src/accuracy/output.ts';
@@ -15,6 +16,16 @@ describe('selectOutput', () => {
     assert.equal(selectOutput(outputs), 'logits');
     assert.equal(selectOutput(outputs, 'features'), 'features');
     assert.equal(selectOutput(['a', 'b'], 'b'), 'b');
+  });
+
+  it("passes over a classifier's int64 labels to its probabilities (skl2onnx, onnxmltools)", () => {
+    const classifier: TensorSignature[] = [
+      { name: 'label', dtype: 'int64', shape: [null] },
+      { name: 'probabilities', dtype: 'float32', shape: [null, 5] },
+    ];
+    assert.equal(selectOutput(classifier), 'probabilities');
+    assert.equal(selectOutput(classifier, 'label'), 'label');
+    assert.equal(selectOutput([{ name: 'ids', dtype: 'int64', shape: [null] }]), 'ids');
   });
 
   it('names the model\'s outputs when the name is unknown, with a guess when one is close', () => {

@@ -5,8 +5,8 @@
  * given such a file unprocessed made a model 0.69x the speed of FP32 (issue 4). So: Constant nodes
  * become initializers, and Identity nodes over initializers disappear.
  */
-import { create } from '@bufbuild/protobuf';
-import { TensorProtoSchema, type NodeProto, type TensorProto } from 'onnx-buf';
+import type { NodeProto, TensorProto } from 'onnx-buf';
+import { cloneMessage } from '../../model/clone.js';
 import { DataType } from '../../model/dtypes.js';
 import { makeTensor } from '../../model/tensor.js';
 import type { GraphEditor } from '../graph.js';
@@ -17,8 +17,16 @@ function constantValue(node: NodeProto): TensorProto | undefined {
   if (!attr || node.attribute.length !== 1) return undefined;
   const name = node.output[0]!;
   switch (attr.name) {
-    case 'value':
-      return attr.t ? create(TensorProtoSchema, { ...attr.t, name }) : undefined;
+    case 'value': {
+      if (!attr.t) return undefined;
+      // A real copy: spreading the message into create() returned the spread object itself
+      // (protobuf-es takes anything with the right $typeName as a message), without the
+      // prototype that holds proto2 defaults, so a value kept in float_data or int64_data came
+      // out with no raw_data at all and crashed every later reader (issue 10).
+      const tensor = cloneMessage(attr.t);
+      tensor.name = name;
+      return tensor;
+    }
     case 'value_float':
       return makeTensor(name, DataType.FLOAT, [], Float32Array.of(attr.f));
     case 'value_floats':
