@@ -18,7 +18,17 @@ export function selectOutput(outputs: readonly (string | TensorSignature)[], req
   }
   if (requested === undefined) {
     const scores = outputs.find((o) => typeof o !== 'string' && FLOAT_DTYPES.has(o.dtype));
-    return typeof scores === 'object' ? scores.name : names[0]!;
+    if (typeof scores === 'object') return scores.name;
+    const declared = outputs.filter((o): o is TensorSignature => typeof o !== 'string');
+    // Every output's type is known and none holds scores (skl2onnx's ZipMap classifiers: an int64
+    // label and a sequence of maps): each INT8 row would fail on it, so say it before anything runs.
+    if (declared.length === outputs.length) {
+      throw new BadInputError(
+        `the model has no floating-point output to score accuracy on (its outputs: ${declared.map((o) => `'${o.name}' (${o.dtype})`).join(', ')})`,
+        msg`export the class scores as a float tensor (skl2onnx: options={'zipmap': False}), or name the output to score with ${opt('output')}`,
+      );
+    }
+    return names[0]!;
   }
   if (names.includes(requested)) return requested;
   const listed = outputs

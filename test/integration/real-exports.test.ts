@@ -87,7 +87,7 @@ const EXPECTED: Record<string, { code: number; stderr?: RegExp; todo?: string }>
   'skl_mlp.onnx': { code: 0 },
   // skl2onnx's default ZipMap output (a sequence of maps): calibration leaves it out; the
   // benchmark still asks ONNX Runtime for it (src/benchmark, src/runtime fetch every output).
-  'skl_mlp_zipmap.onnx': { code: 0, todo: 'the benchmark fetches every output, and onnxruntime-node returns no sequence of maps' },
+  'skl_mlp_zipmap.onnx': { code: 2, stderr: /no floating-point output to score accuracy on .*zipmap': False/s },
   // ai.onnx.ml only (LinearClassifier, TreeEnsembleClassifier): nothing to put in INT8.
   'skl_logreg.onnx': { code: 2, stderr: /has nothing to quantize/ },
   // skl2onnx for float64 inputs: quantgate quantizes float32 models, and says so.

@@ -25,7 +25,18 @@ describe('selectOutput', () => {
     ];
     assert.equal(selectOutput(classifier), 'probabilities');
     assert.equal(selectOutput(classifier, 'label'), 'label');
-    assert.equal(selectOutput([{ name: 'ids', dtype: 'int64', shape: [null] }]), 'ids');
+  });
+
+  it('refuses a model with no float output before anything runs, naming its outputs and the fix', () => {
+    assert.throws(
+      () => selectOutput([{ name: 'label', dtype: 'int64', shape: [null] }, { name: 'probabilities', dtype: 'sequence<map<int64,float32>>', shape: [] }]),
+      (e: unknown) =>
+        e instanceof BadInputError &&
+        e.message === "the model has no floating-point output to score accuracy on (its outputs: 'label' (int64), 'probabilities' (sequence<map<int64,float32>>))" &&
+        /zipmap': False.*--output/.test(e.fix),
+    );
+    // Outputs of unknown type (names only) are left to the scorer.
+    assert.equal(selectOutput(['ids']), 'ids');
   });
 
   it('names the model\'s outputs when the name is unknown, with a guess when one is close', () => {

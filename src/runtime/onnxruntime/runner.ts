@@ -54,7 +54,7 @@ export class OnnxRuntimeRunner implements Runner {
 
   async run(feeds: Record<string, HostTensor>, outputs?: string[]): Promise<Record<string, HostTensor>> {
     const session = this.loaded('run');
-    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
+    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? tensorOutputs(session)));
     return Object.fromEntries(Object.entries(results).map(([name, value]) => [name, fromOrtTensor(value as Tensor)]));
   }
 
@@ -65,10 +65,11 @@ export class OnnxRuntimeRunner implements Runner {
   bind(feeds: Record<string, HostTensor>): BoundRun {
     const session = this.loaded('bind');
     const ortFeeds = this.toOrtFeeds(feeds);
+    const fetches = tensorOutputs(session);
     return async () => {
       this.inFlight++;
       try {
-        await session.run(ortFeeds);
+        await session.run(ortFeeds, fetches);
       } finally {
         this.inFlight--;
       }
@@ -110,4 +111,13 @@ export class OnnxRuntimeRunner implements Runner {
     const ort = this.ort!;
     return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
   }
+}
+
+/**
+ * The outputs onnxruntime-node can return: it fails a whole run that fetches a sequence or a map
+ * ("Non tensor type is temporarily not supported"), which skl2onnx's ZipMap classifiers end in.
+ */
+function tensorOutputs(session: InferenceSession): string[] {
+  const tensors = session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+  return tensors.length > 0 ? tensors : [...session.outputNames];
 }
