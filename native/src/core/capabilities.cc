@@ -64,6 +64,10 @@ void probeGpu(GpuStatus& gpu, const CudaStatus& cudaStatus, int ordinal) {
     gpu.ordinal = ordinal;
     const CudaApi* cuda = cudaApi();
     const NvmlApi* nvml = nvmlApi();
+    if (cuda == nullptr && nvml == nullptr) {
+        gpu.reason = "neither the CUDA runtime nor NVML could be loaded, so no GPU can be seen";
+        return;
+    }
     if (cuda != nullptr && cudaStatus.deviceCount == 0) {
         gpu.reason = "the CUDA runtime sees no GPU" + (cudaStatus.deviceError.empty() ? std::string() : " (" + cudaStatus.deviceError + ")");
         return;

@@ -1,0 +1,7 @@
+#pragma once
+
+#include <napi.h>
+
+namespace qg::napi {
+Napi::Value CapabilitiesFunction(const Napi::CallbackInfo& info);
+}
