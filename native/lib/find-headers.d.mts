@@ -24,7 +24,8 @@ export interface FindOptions {
   execPath?: string;
   exists?: (path: string) => boolean;
   readText?: (path: string) => string;
-  packageRoot?: string;
+  /** A file URL or path that packages (node-addon-api, node-api-headers) resolve from. */
+  resolveFrom?: string;
 }
 export declare const SUPPORTED_TENSORRT_MAJORS: number[];
 export declare const SUPPORTED_CUDA_MAJORS: number[];

@@ -8,7 +8,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export const SUPPORTED_TENSORRT_MAJORS = [10, 11];
 export const SUPPORTED_CUDA_MAJORS = [12, 13];
@@ -90,10 +89,11 @@ export function findAddonHeaders({
   execPath = process.execPath,
   exists = existsSync,
   readText = (path) => readFileSync(path, 'utf8'),
-  packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'),
+  // Packages resolve from this file (native/lib/ in the package, or dist/ once bundled).
+  resolveFrom = import.meta.url,
 } = {}) {
   const paths = searchPaths(env, execPath);
-  const require = createRequire(join(packageRoot, 'package.json'));
+  const require = createRequire(resolveFrom);
   const problems = [];
   const first = (dirs, files) => dirs.find((dir) => files.every((f) => exists(join(dir, f)))) ?? null;
 
