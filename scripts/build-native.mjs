@@ -36,12 +36,13 @@ if (headers.problems.length > 0) {
   skip(`no ${headers.problems.map((p) => `${p.what} (${p.hint})`).join(', no ')}; --verbose says where it looked`);
 }
 
+// Absolute: CMake would read relative include folders against native/, not the working folder.
 const defines = {
-  QG_NODE_API_INCLUDE: headers.node.dir,
-  QG_NODE_ADDON_API_INCLUDE: headers.nodeAddonApi.dir,
-  QG_TENSORRT_INCLUDE: headers.tensorrt.dir,
-  QG_CUDA_INCLUDE: headers.cuda.dir,
-  QG_NVML_INCLUDE: headers.nvml.dir,
+  QG_NODE_API_INCLUDE: resolve(headers.node.dir),
+  QG_NODE_ADDON_API_INCLUDE: resolve(headers.nodeAddonApi.dir),
+  QG_TENSORRT_INCLUDE: resolve(headers.tensorrt.dir),
+  QG_CUDA_INCLUDE: resolve(headers.cuda.dir),
+  QG_NVML_INCLUDE: resolve(headers.nvml.dir),
   CMAKE_BUILD_TYPE: 'Release',
 };
 mkdirSync(out, { recursive: true });

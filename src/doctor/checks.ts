@@ -97,7 +97,7 @@ function buildLines(facts: DoctorFacts): DoctorLine[] {
   // Once the addon is built, its build tools are only needed to rebuild it.
   const need: DoctorStatus = facts.addon.loaded ? 'warn' : 'missing';
   const lines: DoctorLine[] = [];
-  lines.push(facts.compiler ? line('C++ compiler', 'ok', `${facts.compiler.command} ${facts.compiler.version}`) : line('C++ compiler', need, 'no g++, clang++ or c++ on PATH', 'install a C++17 compiler (e.g. `apt-get install g++`)'));
+  lines.push(facts.compiler ? line('C++ compiler', 'ok', `${facts.compiler.command}: ${facts.compiler.version}`) : line('C++ compiler', need, 'no g++, clang++ or c++ on PATH', 'install a C++17 compiler (e.g. `apt-get install g++`)'));
   lines.push(facts.cmake ? line('CMake', 'ok', facts.cmake.version) : line('CMake', need, 'cmake is not on PATH', 'install CMake 3.16 or newer (e.g. `apt-get install cmake`)'));
   const h = facts.headers;
   for (const [check, found, what] of [

@@ -12,7 +12,7 @@ export function renderDoctorText(lines: DoctorLine[]): string {
   const out: string[] = [];
   for (const l of lines) {
     out.push(`${MARK[l.status].padEnd(7)} ${l.check.padEnd(width)}  ${l.detail}`);
-    if (l.fix) out.push(`${' '.repeat(9 + width)}fix: ${l.fix}`);
+    if (l.fix) out.push(`${' '.repeat(10 + width)}fix: ${l.fix}`);
   }
   out.push('', tensorRtReady(lines) ? 'TensorRT rows can run here.' : 'TensorRT rows cannot run here: fix the MISSING lines above.');
   return `${out.join('\n')}\n`;
