@@ -7,6 +7,7 @@ import type {
   BuildHandle,
   BuildProgressEvent,
   Capabilities,
+  DeviceMemory,
   EngineTensor,
   NamedTensor,
   NativeBenchmarkOptions,
@@ -192,6 +193,11 @@ export class FakeTensorRt implements TensorRtBinding {
   capabilities(options?: { device?: number }): Promise<Capabilities> {
     this.calls.push({ method: 'capabilities', args: [options] });
     return Promise.resolve(structuredClone(this.capabilitiesResult));
+  }
+
+  deviceMemory(options?: { device?: number; withCuda?: boolean }): Promise<DeviceMemory> {
+    this.calls.push({ method: 'deviceMemory', args: [options] });
+    return Promise.resolve({ cudaFreeBytes: options?.withCuda ? 80e9 : null, cudaTotalBytes: options?.withCuda ? 85e9 : null, nvmlUsedBytes: 5e9, nvmlTotalBytes: 85e9, processBytes: 5e8, note: null });
   }
 
   buildEngine(model: Uint8Array | string, options: NativeBuildOptions, onProgress?: (event: BuildProgressEvent) => void): BuildHandle {

@@ -50,7 +50,7 @@ describe('loadTensorRtAddon', () => {
   it('refuses an addon from another version that lacks part of the surface', () => {
     const load = loadTensorRtAddon(deps({ exists: () => true, requireAddon: () => ({ capabilities() {} }) }));
     assert.equal(load.ok, false);
-    if (!load.ok) assert.match(load.reason.message, /lacks buildEngine, openEngineSession, PowerSampler, compiledAgainst/);
+    if (!load.ok) assert.match(load.reason.message, /lacks deviceMemory, buildEngine, openEngineSession, PowerSampler, compiledAgainst/);
   });
 
   it('does not look for it off Linux', () => {

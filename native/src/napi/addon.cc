@@ -37,6 +37,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
     exports.Set("compiledAgainst", compiled);
     exports.Set("capabilities", Napi::Function::New(env, CapabilitiesFunction, "capabilities"));
+    exports.Set("deviceMemory", Napi::Function::New(env, DeviceMemoryFunction, "deviceMemory"));
     exports.Set("buildEngine", Napi::Function::New(env, BuildEngineFunction, "buildEngine"));
     exports.Set("openEngineSession", Napi::Function::New(env, OpenEngineSessionFunction, "openEngineSession"));
     exports.Set("PowerSampler", sampler);

@@ -4,6 +4,7 @@
 
 #include "capabilities.h"
 #include "convert.h"
+#include "device_memory.h"
 
 namespace qg::napi {
 
@@ -77,7 +78,48 @@ private:
     Capabilities capabilities_;
 };
 
+class DeviceMemoryWorker : public Napi::AsyncWorker {
+public:
+    DeviceMemoryWorker(Napi::Env env, int device, bool withCuda)
+        : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), device_(device), withCuda_(withCuda) {}
+    Napi::Promise promise() const { return deferred_.Promise(); }
+
+    void Execute() override { memory_ = queryDeviceMemory(device_, withCuda_); }
+    void OnOK() override {
+        Napi::Env env = Env();
+        Napi::Object out = Napi::Object::New(env);
+        out.Set("cudaFreeBytes", numberOrNull(env, static_cast<double>(memory_.cudaFreeBytes)));
+        out.Set("cudaTotalBytes", numberOrNull(env, static_cast<double>(memory_.cudaTotalBytes)));
+        out.Set("nvmlUsedBytes", numberOrNull(env, static_cast<double>(memory_.nvmlUsedBytes)));
+        out.Set("nvmlTotalBytes", numberOrNull(env, static_cast<double>(memory_.nvmlTotalBytes)));
+        out.Set("processBytes", numberOrNull(env, static_cast<double>(memory_.processBytes)));
+        out.Set("note", stringOrNull(env, memory_.note));
+        deferred_.Resolve(out);
+    }
+    void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+private:
+    Napi::Promise::Deferred deferred_;
+    int device_;
+    bool withCuda_;
+    DeviceMemory memory_;
+};
+
 } // namespace
+
+Napi::Value DeviceMemoryFunction(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    int device = 0;
+    bool withCuda = false;
+    if (info.Length() > 0 && info[0].IsObject()) {
+        device = intOption(info[0].As<Napi::Object>(), "device", 0);
+        withCuda = boolOption(info[0].As<Napi::Object>(), "withCuda", false);
+    }
+    auto* worker = new DeviceMemoryWorker(env, device, withCuda);
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+}
 
 Napi::Value CapabilitiesFunction(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();

@@ -4,4 +4,6 @@
 
 namespace qg::napi {
 Napi::Value CapabilitiesFunction(const Napi::CallbackInfo& info);
+// deviceMemory({device, withCuda}) → Promise
+Napi::Value DeviceMemoryFunction(const Napi::CallbackInfo& info);
 }

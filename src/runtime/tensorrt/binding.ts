@@ -253,9 +253,23 @@ export interface NativePowerSampler {
   readonly running: boolean;
 }
 
+/** The GPU's memory as CUDA and NVML see it, and this process's share. */
+export interface DeviceMemory {
+  /** cudaMemGetInfo; null unless asked `withCuda` (it creates a CUDA context). */
+  cudaFreeBytes: number | null;
+  cudaTotalBytes: number | null;
+  nvmlUsedBytes: number | null;
+  nvmlTotalBytes: number | null;
+  /** NVML's per-process accounting for this process; null where NVML cannot tell. */
+  processBytes: number | null;
+  /** What could not be read, and why. */
+  note: string | null;
+}
+
 export interface TensorRtBinding {
   readonly compiledAgainst: { tensorrt: string; cudaRuntime: number; napiVersion: number };
   capabilities(options?: { device?: number }): Promise<Capabilities>;
+  deviceMemory(options?: { device?: number; withCuda?: boolean }): Promise<DeviceMemory>;
   /** The model as ONNX bytes or a path. */
   buildEngine(model: Uint8Array | string, options: NativeBuildOptions, onProgress?: (event: BuildProgressEvent) => void): BuildHandle;
   /** Deserializes engine bytes. Call it only through engine-session.ts, which takes verified engines. */

@@ -38,7 +38,7 @@ export function addonCandidates(deps: Pick<LoadDependencies, 'env' | 'packageRoo
   return [...fromEnv, join(deps.packageRoot, 'native', 'build', 'Release', ADDON_FILE)];
 }
 
-const REQUIRED_EXPORTS = ['capabilities', 'buildEngine', 'openEngineSession', 'PowerSampler', 'compiledAgainst'] as const;
+const REQUIRED_EXPORTS = ['capabilities', 'deviceMemory', 'buildEngine', 'openEngineSession', 'PowerSampler', 'compiledAgainst'] as const;
 
 export function loadTensorRtAddon(deps: LoadDependencies = defaultDependencies()): AddonLoad {
   if (deps.platform !== 'linux') {
