@@ -44,6 +44,8 @@ const defines = {
   QG_CUDA_INCLUDE: resolve(headers.cuda.dir),
   QG_NVML_INCLUDE: resolve(headers.nvml.dir),
   CMAKE_BUILD_TYPE: 'Release',
+  // QG_NATIVE_WERROR=0 builds despite warnings (a newer compiler than CI's may warn anew).
+  QG_WERROR: process.env.QG_NATIVE_WERROR === '0' ? 'OFF' : 'ON',
 };
 mkdirSync(out, { recursive: true });
 const configure = ['-S', join(root, 'native'), '-B', out, ...Object.entries(defines).map(([k, v]) => `-D${k}=${v}`)];
