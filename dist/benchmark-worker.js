@@ -4127,7 +4127,7 @@ var OnnxRuntimeRunner = class {
   }
   async run(feeds, outputs) {
     const session = this.loaded("run");
-    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
+    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? tensorOutputs(session)));
     return Object.fromEntries(Object.entries(results).map(([name, value]) => [name, fromOrtTensor(value)]));
   }
   /**
@@ -4137,10 +4137,11 @@ var OnnxRuntimeRunner = class {
   bind(feeds) {
     const session = this.loaded("bind");
     const ortFeeds = this.toOrtFeeds(feeds);
+    const fetches = tensorOutputs(session);
     return async () => {
       this.inFlight++;
       try {
-        await session.run(ortFeeds);
+        await session.run(ortFeeds, fetches);
       } finally {
         this.inFlight--;
       }
@@ -4178,6 +4179,10 @@ var OnnxRuntimeRunner = class {
     return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
   }
 };
+function tensorOutputs(session) {
+  const tensors = session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+  return tensors.length > 0 ? tensors : [...session.outputNames];
+}
 
 // src/runtime/onnxruntime/backend.ts
 var VARIANTS_BY_PROVIDER = {
@@ -4233,7 +4238,7 @@ var onnxRuntimeBackend = {
   }
 };
 
-// src/runtime/tensorrt/availability.ts
+// src/runtime/tensorrt/library-search.ts
 import { execFile } from "node:child_process";
 import { existsSync as existsSync2, readdirSync } from "node:fs";
 import { join as join2 } from "node:path";

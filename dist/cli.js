@@ -38100,7 +38100,15 @@ function selectOutput(outputs, requested) {
   }
   if (requested === void 0) {
     const scores = outputs.find((o) => typeof o !== "string" && FLOAT_DTYPES.has(o.dtype));
-    return typeof scores === "object" ? scores.name : names[0];
+    if (typeof scores === "object") return scores.name;
+    const declared = outputs.filter((o) => typeof o !== "string");
+    if (declared.length === outputs.length) {
+      throw new BadInputError(
+        `the model has no floating-point output to score accuracy on (its outputs: ${declared.map((o) => `'${o.name}' (${o.dtype})`).join(", ")})`,
+        msg`export the class scores as a float tensor (skl2onnx: options={'zipmap': False}), or name the output to score with ${opt("output")}`
+      );
+    }
+    return names[0];
   }
   if (names.includes(requested)) return requested;
   const listed = outputs.map((o) => typeof o === "string" ? `'${o}'` : `'${o.name}' (${o.dtype} ${formatShape(o.shape)})`).join(", ");
@@ -43393,7 +43401,7 @@ var OnnxRuntimeRunner = class {
   }
   async run(feeds, outputs) {
     const session = this.loaded("run");
-    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? session.outputNames));
+    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? tensorOutputs(session)));
     return Object.fromEntries(Object.entries(results).map(([name, value2]) => [name, fromOrtTensor(value2)]));
   }
   /**
@@ -43403,10 +43411,11 @@ var OnnxRuntimeRunner = class {
   bind(feeds) {
     const session = this.loaded("bind");
     const ortFeeds = this.toOrtFeeds(feeds);
+    const fetches = tensorOutputs(session);
     return async () => {
       this.inFlight++;
       try {
-        await session.run(ortFeeds);
+        await session.run(ortFeeds, fetches);
       } finally {
         this.inFlight--;
       }
@@ -43444,6 +43453,10 @@ var OnnxRuntimeRunner = class {
     return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
   }
 };
+function tensorOutputs(session) {
+  const tensors = session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
+  return tensors.length > 0 ? tensors : [...session.outputNames];
+}
 
 // src/runtime/onnxruntime/backend.ts
 var VARIANTS_BY_PROVIDER = {
@@ -43499,7 +43512,7 @@ var onnxRuntimeBackend = {
   }
 };
 
-// src/runtime/tensorrt/availability.ts
+// src/runtime/tensorrt/library-search.ts
 import { execFile as execFile2 } from "node:child_process";
 import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
 import { join as join9 } from "node:path";

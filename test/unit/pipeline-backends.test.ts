@@ -13,7 +13,7 @@ import { accuracyRows, askBackends, planRows, timingGroups, type ModelFiles, typ
 import { runSchema } from '../../src/results/schema.ts';
 import type { Backend, OpenOptions, RowPlan } from '../../src/runtime/backend.ts';
 import { tensorRtBackend } from '../../src/runtime/tensorrt/backend.ts';
-import { tensorRtAvailability } from '../../src/runtime/tensorrt/availability.ts';
+import { tensorRtAvailability } from '../../src/runtime/tensorrt/library-search.ts';
 import type { ProviderName, Runner, RuntimeName } from '../../src/runtime/types.ts';
 
 /** A runner whose output is its input `x` as logits, each sample's changed by `tamper` (an INT8 model's errors). */

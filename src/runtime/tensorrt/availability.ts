@@ -1,66 +1,38 @@
 /**
- * Whether TensorRT can run here, and if not, why, in words a runner's owner can act on. The
- * engine stage (a native addon over TensorRT's C++ API, loaded with dlopen) is not built in this
- * version, so TensorRT is always unavailable; the reason still says what the runner has, so that
- * "no TensorRT on this runner" and "quantgate cannot use it yet" are not confused.
+ * Whether TensorRT can run here: the addon loads, and its capabilities() finds TensorRT, the
+ * CUDA runtime and a GPU. Unavailable comes with a one-line reason (what a skipped row says) and
+ * the full "possible solutions" text (what a log or `quantgate doctor` shows).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Capabilities, TensorRtBinding } from './binding.js';
+import { type AddonLoad, loadTensorRtAddon } from './load.js';
+import { addonUnavailableMessage, possibleSolutions, tensorRtBlockers } from './possible-solutions.js';
 
-export interface TensorRtAvailability {
-  available: boolean;
-  /** Where libnvinfer was found, if anywhere. */
-  library: string | null;
-  reason: string | null;
-}
+export type TensorRtProbe =
+  | { available: true; binding: TensorRtBinding; capabilities: Capabilities; addonPath: string }
+  | { available: false; reason: string; possibleSolutions: string; binding: TensorRtBinding | null; capabilities: Capabilities | null };
 
-const LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
-
-function searchDirectories(env: NodeJS.ProcessEnv): string[] {
-  const dirs = [
-    ...(env.LD_LIBRARY_PATH ?? '').split(':'),
-    ...(env.TENSORRT_ROOT ? [join(env.TENSORRT_ROOT, 'lib')] : []),
-    '/usr/lib/x86_64-linux-gnu',
-    '/usr/lib/aarch64-linux-gnu',
-    '/usr/lib64',
-    '/usr/local/lib',
-    '/usr/local/cuda/lib64',
-    '/usr/local/tensorrt/lib',
-    '/opt/tensorrt/lib',
-  ];
-  return [...new Set(dirs.filter(Boolean))];
-}
-
-function ldconfigLibraries(): Promise<string[]> {
-  return new Promise((resolve) => {
-    execFile('ldconfig', ['-p'], { timeout: 3000 }, (error, stdout) => {
-      if (error) return resolve([]);
-      resolve(
-        stdout
-          .split('\n')
-          .map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1])
-          .filter((p): p is string => p !== undefined),
-      );
-    });
-  });
-}
-
-export async function tensorRtAvailability(env: NodeJS.ProcessEnv = process.env): Promise<TensorRtAvailability> {
-  if (process.platform !== 'linux') {
-    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
+export async function probeTensorRt(load: AddonLoad = loadTensorRtAddon(), device = 0): Promise<TensorRtProbe> {
+  if (!load.ok) {
+    return { available: false, reason: load.reason.message, possibleSolutions: addonUnavailableMessage(load.reason), binding: null, capabilities: null };
   }
-  let library: string | null = null;
-  for (const dir of searchDirectories(env)) {
-    if (!existsSync(dir)) continue;
-    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
-    if (match) {
-      library = join(dir, match);
-      break;
-    }
+  let capabilities: Capabilities;
+  try {
+    capabilities = await load.binding.capabilities({ device });
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return {
+      available: false,
+      reason: `the TensorRT addon's capabilities() failed: ${text}`,
+      possibleSolutions: `Could not use TensorRT: capabilities() failed: ${text}\nPossible solutions:\n- rebuild the addon with \`npm run build:native\``,
+      binding: load.binding,
+      capabilities: null,
+    };
   }
-  library ??= (await ldconfigLibraries())[0] ?? null;
-  return library
-    ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` }
-    : { available: false, library: null, reason: 'no TensorRT on this runner (libnvinfer.so not found on the library path)' };
+  const blockers = tensorRtBlockers(capabilities);
+  if (blockers.length > 0) {
+    const first = blockers[0]!;
+    const tried = first.failure && first.failure.tried.length > 0 ? ` (tried ${first.failure.tried.map((t) => t.candidate).join(', ')})` : '';
+    return { available: false, reason: `${first.problem}${tried}`, possibleSolutions: possibleSolutions(capabilities)!, binding: load.binding, capabilities };
+  }
+  return { available: true, binding: load.binding, capabilities, addonPath: load.path };
 }

@@ -10,7 +10,7 @@
  * (built in `load()`, cached under `outDir`), `timeRound` with CUDA events, `usesDevice` true.
  */
 import type { Availability, Backend, RowPlan, RowRequest } from '../backend.js';
-import { tensorRtAvailability } from './availability.js';
+import { tensorRtAvailability } from './library-search.js';
 
 let available: Promise<Availability> | undefined;
 
