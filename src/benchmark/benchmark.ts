@@ -16,11 +16,17 @@
  *   timed rounds, less its RSS just before the runner was created (the runtime primed and the
  *   input batch received): weights, arenas, activations, outputs. MiB.
  * - memory.deviceMB / processDeviceMB (GPU providers, UNRUN): see gpu-memory.ts.
+ * - power (GPU rows, where the addon's NVML sampler loads): the GPU's draw sampled during this
+ *   row's own timed rounds only (gpu-power.ts), combined by runtime/tensorrt/power.ts: mean and
+ *   peak watts, joules per inference (samples processed in those rounds), clocks and temperature
+ *   before the first round and after the last.
  */
 import type { Batch } from '../data/types.js';
 import type { Latency } from '../results/schema.js';
 import type { OpenOptions } from '../runtime/backend.js';
 import { backendNamed } from '../runtime/registry.js';
+import type { PowerTrace } from '../runtime/tensorrt/binding.js';
+import { energyOf, type EnergyMeasurement } from '../runtime/tensorrt/power.js';
 import type { ProviderName, RunnerSettings, RuntimeName } from '../runtime/types.js';
 import { DeviceMemoryTracker } from './gpu-memory.js';
 import { resolveSettings, roundQuota, type BenchmarkSettings } from './settings.js';
@@ -66,6 +72,9 @@ export interface BenchmarkResult {
   rounds: RoundSummary[];
   /** Wall time of all timed rounds: the latencies plus the loop's own cost, ms. */
   timedWallMs: number;
+  /** GPU rows: the GPU's power over this row's timed rounds; null where not sampled (`powerNote` says why). */
+  power: EnergyMeasurement | null;
+  powerNote: string | null;
 }
 
 export interface BenchmarkFailure {
@@ -170,6 +179,8 @@ class SessionState {
   private rssMB: number | null = null;
   private rssNote = '';
   private device: DeviceMemoryTracker | undefined;
+  private readonly traces: PowerTrace[] = [];
+  private powerNote: string | null = null;
 
   constructor(
     readonly spec: BenchmarkSpec,
@@ -187,6 +198,7 @@ class SessionState {
     const loaded = await this.worker.request('load', { backend: runtime, open: { ...open, interleaved: this.interleaved }, feeds: batch.feeds });
     this.loadMs = loaded.loadMs;
     this.settings = loaded.settings;
+    this.powerNote = loaded.power?.reason ?? null;
     await this.device?.sample();
   }
 
@@ -196,8 +208,9 @@ class SessionState {
   }
 
   async round(quota: { minIterations: number; minMs: number }): Promise<void> {
-    const { samplesMs, wallMs } = await this.worker!.request('round', quota);
+    const { samplesMs, wallMs, power } = await this.worker!.request('round', quota);
     this.samples.push(samplesMs);
+    if (power) this.traces.push(power);
     this.rounds.push({ iterations: samplesMs.length, p50Ms: percentile(Float64Array.from(samplesMs).sort(), 50), wallMs });
     await this.device?.sample();
   }
@@ -230,6 +243,8 @@ class SessionState {
     }
     const latencyMs = latencyStatistics(all);
     const device = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    // Every round sampled, or no figure: energy over some rounds divided by all inferences would be wrong.
+    const power = this.traces.length > 0 && this.traces.length === this.rounds.length ? energyOf(this.traces, all.length * this.spec.batch.size) : null;
     return {
       ...base,
       status: 'ok',
@@ -244,6 +259,8 @@ class SessionState {
       warmup: this.warmup!,
       rounds: this.rounds,
       timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0),
+      power,
+      powerNote: power ? null : (this.powerNote ?? (this.traces.length > 0 ? 'the GPU was not sampled in every timed round' : null)),
     };
   }
 }

@@ -11,7 +11,7 @@ import { LabelledScorer } from '../accuracy/labelled.js';
 import type { DataSet, HostTensor, Labels } from '../data/types.js';
 import type { Log } from '../log.js';
 import type { Evaluation } from '../results/schema.js';
-import type { Backend } from '../runtime/backend.js';
+import type { Backend, InputShapes } from '../runtime/backend.js';
 import { backendNamed } from '../runtime/registry.js';
 import type { ProviderName, Runner } from '../runtime/types.js';
 import type { RowAccuracy } from './merge.js';
@@ -39,6 +39,8 @@ export interface EvaluationInput {
   fixedBatch?: number;
   threads?: number;
   outDir?: string;
+  /** The shapes the runners will be given (backend.ts InputShapes). */
+  inputShapes?: InputShapes;
   seed: number;
   log: Log;
 }
@@ -77,7 +79,11 @@ function firstLine(error: unknown): string {
 export async function evaluateAccuracy(input: EvaluationInput): Promise<EvaluationOutcome> {
   const { log, output } = input;
   const scoring = { output, ...(input.classAxis !== undefined ? { classAxis: input.classAxis } : {}) };
-  const common = { ...(input.threads ? { threads: input.threads } : {}), ...(input.outDir ? { outDir: input.outDir } : {}) };
+  const common = {
+    ...(input.threads ? { threads: input.threads } : {}),
+    ...(input.outDir ? { outDir: input.outDir } : {}),
+    ...(input.inputShapes ? { inputShapes: input.inputShapes } : {}),
+  };
   const results = new Map<RowId, RowAccuracy>();
   const roles: RoleState[] = [];
   for (const files of input.models) {
