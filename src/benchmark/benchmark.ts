@@ -179,6 +179,7 @@ class SessionState {
   private rssMB: number | null = null;
   private rssNote = '';
   private device: DeviceMemoryTracker | undefined;
+  private runnerDeviceMB: number | null = null;
   private readonly traces: PowerTrace[] = [];
   private powerNote: string | null = null;
 
@@ -218,6 +219,7 @@ class SessionState {
   async finish(): Promise<void> {
     const memory = await this.worker!.request('memory', {});
     this.rssMB = Math.max(0, memory.peakRssBytes - memory.rssBeforeBytes) / 2 ** 20;
+    this.runnerDeviceMB = memory.runnerDeviceMB;
     this.rssNote = memory.peakSinceMark
       ? 'rssMB: peak RSS of a worker process holding only this session (load, warm-up, timed runs), less its RSS before the session was created'
       : 'rssMB: lifetime peak RSS of a worker process holding only this session, less its RSS before the session was created (this platform cannot reset the peak, so Node start-up is included)';
@@ -242,7 +244,10 @@ class SessionState {
       offset += s.length;
     }
     const latencyMs = latencyStatistics(all);
-    const device = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    const tracked = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    // nvidia-smi's per-process figure first; the runtime's own report where nvidia-smi has none.
+    const runnerReported = tracked.deviceMB === null && this.runnerDeviceMB !== null;
+    const device = runnerReported ? { ...tracked, deviceMB: this.runnerDeviceMB } : tracked;
     // Every round sampled, or no figure: energy over some rounds divided by all inferences would be wrong.
     const power = this.traces.length > 0 && this.traces.length === this.rounds.length ? energyOf(this.traces, all.length * this.spec.batch.size) : null;
     return {
@@ -252,7 +257,7 @@ class SessionState {
       throughput: throughput(this.spec.batch.size, latencyMs.mean),
       memory: { rssMB: this.rssMB, ...device },
       memoryMeasured: this.device
-        ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)`
+        ? `${this.rssNote}; deviceMB: ${runnerReported ? 'the device memory the runtime reports for this engine (nvidia-smi did not list the worker)' : "the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded"}; processDeviceMB: that peak, CUDA context included (MiB)`
         : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
       settings: this.settings!,

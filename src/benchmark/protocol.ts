@@ -40,6 +40,8 @@ export interface WorkerReplies {
     /** Peak RSS since that mark (or of the process's lifetime when `peakSinceMark` is false), bytes. */
     peakRssBytes: number;
     peakSinceMark: boolean;
+    /** The device memory the runner itself reports (Runner.deviceMemoryMB), MiB; null when it does not. */
+    runnerDeviceMB: number | null;
   };
   dispose: Record<string, never>;
 }

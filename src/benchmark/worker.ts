@@ -5,6 +5,7 @@
  * it answers the requests of protocol.ts one at a time, asking the backend registry for the
  * backend each names, and exits after `dispose` or when its parent goes away.
  */
+import { BadInputError } from '../errors.js';
 import { backendNamed } from '../runtime/registry.js';
 import type { BoundRun, Runner } from '../runtime/types.js';
 import type { WorkerReplies, WorkerReply, WorkerRequest, WorkerRequests } from './protocol.js';
@@ -76,7 +77,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReplies[WorkerReque
       return round(request);
     case 'memory':
       if (!mark) throw new Error('no runner loaded in this worker');
-      return { rssBeforeBytes: mark.rssBeforeBytes, peakRssBytes: peakRssBytes(), peakSinceMark: mark.peakSinceMark };
+      return { rssBeforeBytes: mark.rssBeforeBytes, peakRssBytes: peakRssBytes(), peakSinceMark: mark.peakSinceMark, runnerDeviceMB: runner?.deviceMemoryMB?.() ?? null };
     case 'dispose':
       await runner?.dispose();
       runner = undefined;
@@ -99,7 +100,9 @@ process.on('message', (request: WorkerRequest) => {
       await send({ id: request.id, ok: true, result: await handle(request) });
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
-      await send({ id: request.id, ok: false, error: { name: e.name, message: e.message } });
+      // Bad input (out of GPU memory, a model the runtime refuses) keeps its fix across the process boundary.
+      const message = e instanceof BadInputError ? `${e.message} (fix: ${e.fix})` : e.message;
+      await send({ id: request.id, ok: false, error: { name: e.name, message } });
     }
     if (request.type === 'dispose') process.disconnect?.();
   });

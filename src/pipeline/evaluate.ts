@@ -9,6 +9,7 @@ import { accuracyLoss } from '../accuracy/loss.js';
 import { FidelityScorer } from '../accuracy/fidelity.js';
 import { LabelledScorer } from '../accuracy/labelled.js';
 import type { DataSet, HostTensor, Labels } from '../data/types.js';
+import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Evaluation } from '../results/schema.js';
 import type { Backend, InputShapes } from '../runtime/backend.js';
@@ -72,8 +73,10 @@ interface RoleState {
   candidates: Candidate[];
 }
 
+/** The error's first line, and the fix where it is bad input (TensorRT's parser, out of GPU memory). */
 function firstLine(error: unknown): string {
-  return (error as Error).message.split('\n')[0] ?? '';
+  const line = (error as Error).message.split('\n')[0] ?? '';
+  return error instanceof BadInputError ? `${line} (fix: ${error.fix})` : line;
 }
 
 export async function evaluateAccuracy(input: EvaluationInput): Promise<EvaluationOutcome> {

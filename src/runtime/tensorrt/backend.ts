@@ -77,7 +77,8 @@ export function failureReason(error: unknown): string {
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean)
-      .join('; ');
+      .join('; ')
+      .replace(/:; /g, ': ');
   if (error instanceof BadInputError) return `${oneLine(error.message)} (fix: ${error.fix})`;
   return oneLine((error as Error).message);
 }

@@ -54,7 +54,14 @@ export function tensorRtBlockers(capabilities: Capabilities): { problem: string;
   const version = tensorRtVersionProblem(capabilities);
   if (version) blockers.push({ ...version, failure: null });
   if (capabilities.cuda.failure) add(capabilities.cuda.failure);
-  else if (capabilities.cuda.deviceCount === 0) {
+  else if (capabilities.cuda.deviceCount === 0 && !capabilities.nvml.available) {
+    // The driver ships NVML: with neither a device nor NVML, the driver is what is missing.
+    blockers.push({
+      problem: `no NVIDIA driver on this runner (the CUDA runtime sees no GPU${capabilities.cuda.deviceError ? `: ${capabilities.cuda.deviceError}` : ''}; NVML could not be loaded)`,
+      failure: null,
+      fix: 'install the NVIDIA driver (nvidia-smi should list the GPU); in a container, pass the GPU in (--gpus all with the NVIDIA container toolkit)',
+    });
+  } else if (capabilities.cuda.deviceCount === 0) {
     blockers.push({
       problem: `the CUDA runtime sees no GPU${capabilities.cuda.deviceError ? ` (${capabilities.cuda.deviceError})` : ''}`,
       failure: null,

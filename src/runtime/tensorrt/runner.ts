@@ -122,6 +122,14 @@ export class TensorRtRunner implements Runner {
     return { samplesMs: Float64Array.from(result.gpuMs), wallMs: Number(process.hrtime.bigint() - start) / 1e6 };
   }
 
+  deviceMemoryMB(): number | null {
+    const m = this.loaded('deviceMemoryMB').memory();
+    // 11.x reports the weights; on 10.x the device memory taken while the engine was
+    // deserialized covers them (cudaMemGetInfo: the whole GPU's, so only where nothing else ran).
+    const bytes = m.weightsBytes !== null && m.activationBytes !== null ? m.weightsBytes + m.activationBytes + m.ioBytes : (m.processDeltaBytes ?? null);
+    return bytes === null ? null : bytes / 2 ** 20;
+  }
+
   async dispose(): Promise<void> {
     if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.options.open.modelPath} still in flight`);
     if (this.state === 'loading') throw new Error('dispose() refused: the engine is still loading');
