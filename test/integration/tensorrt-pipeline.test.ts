@@ -111,6 +111,13 @@ describe('TensorRT rows through the pipeline (fake addon)', () => {
         assert.ok(x.power, `${model} b${batch} has power`);
         assert.ok(x.power!.joulesPerInference! > 0 && x.power!.meanW > 0 && x.power!.peakW >= x.power!.meanW);
         assert.equal(x.power!.start.temperatureC, 41);
+        // Each row's own rounds only: the fake draws a fixed wattage per model over the GPU time
+        // of the rounds it saw, so energy per inference is that wattage × this row's mean latency
+        // per sample; another row's rounds leaking in would change both.
+        const watts = { 'int8.trt': 142.6, 'int8.trt.fp16': 139.8, fp16: 187.4, fp32: 246.1 }[model]!;
+        assert.ok(Math.abs(x.power!.meanW - watts) < 1e-6, `${model} b${batch}: ${x.power!.meanW} W`);
+        assert.ok(Math.abs(x.power!.joulesPerInference! - (watts * x.latencyMs!.mean) / batch / 1000) < 1e-9);
+        assert.ok(Math.abs(x.power!.durationMs - x.latencyMs!.mean * x.latencyMs!.iterations) < 1e-6);
         assert.equal(x.engine!.source, 'built');
         assert.equal(x.engine!.tensorrtVersion, '10.13.0');
         assert.equal(x.engine!.buildLog, `tensorrt/${model}.build.log`);
