@@ -11,7 +11,7 @@ import { evaluateAccuracy } from '../../src/pipeline/evaluate.ts';
 import { mergeRow, NOT_REACHED, type RowAccuracy, type RowTiming } from '../../src/pipeline/merge.ts';
 import { accuracyRows, askBackends, planRows, timingGroups, type ModelFiles, type PlannedRow } from '../../src/pipeline/rows.ts';
 import { runSchema } from '../../src/results/schema.ts';
-import type { Backend, OpenOptions, RowPlan } from '../../src/runtime/backend.ts';
+import type { Backend, OpenOptions, Prepared, RowPlan } from '../../src/runtime/backend.ts';
 import { createTensorRtBackend } from '../../src/runtime/tensorrt/backend.ts';
 import type { ProviderName, Runner, RuntimeName } from '../../src/runtime/types.ts';
 
@@ -160,6 +160,18 @@ describe('mergeRow', () => {
   it('carries both stages’ fields', () => {
     const merged = merge(row(true), scored, timed);
     assert.deepEqual([merged.accuracy, merged.accuracyLossPp, merged.accuracyFlips, merged.latencyMs?.p50, merged.modelFile], [scored.accuracy, 1, { toWrong: 2, toRight: 1 }, 1, 'm/int8.ort.onnx']);
+  });
+
+  it('the engine stage: a model that could not be prepared fails its row; a prepared one carries its fields through', () => {
+    const engine = { tensorrtVersion: '10.13.0', source: 'built' as const, buildMs: 1000, cacheNote: null, profile: null, buildLog: null, layers: null, layersNote: 'none' };
+    const prepared = (p: Prepared) => new Map([['x', p]]);
+    const failed = mergeRow(row(true), { prepared: prepared({ status: 'failed', reason: 'parser rejected node n' }), accuracy: new Map([['x', scored]]), timing: new Map([['x', timed]]) });
+    assert.deepEqual([failed.status, failed.reason, failed.latencyMs], ['failed', 'parser rejected node n', null]);
+    const ok = mergeRow(row(true), { prepared: prepared({ status: 'ok', fields: { engine } }), accuracy: new Map([['x', scored]]), timing: new Map([['x', timed]]) });
+    assert.deepEqual([ok.status, ok.engine], ['ok', engine]);
+    runSchema.parse(ok);
+    const notReached = mergeRow(row(true), { prepared: prepared({ status: 'ok', fields: { engine } }), accuracy: new Map(), timing: new Map() });
+    assert.deepEqual([notReached.status, notReached.engine], ['skipped', engine]);
   });
 });
 
