@@ -2,18 +2,60 @@
  * --export-command: the user's own script writes the ONNX model (a PyTorch export, say) before
  * anything else runs. quantgate never unpickles a checkpoint itself; what the script loads is the
  * script's business, on the user's runner, under the user's control.
+ *
+ * It is arbitrary code, and `quantgate.yml` at the repository's root (which a pull request
+ * controls) can set it, so:
+ * - it runs without the GitHub and Actions credentials of the job (`withoutCredentials`): a
+ *   script that needs a token of its own gets it under a name of its own;
+ * - it runs in a process group of its own, and nothing of it outlives its part of the run: what it
+ *   leaves running when `sh` exits is ended, and when the run ends (a SIGTERM from a cancelled job
+ *   included) the whole group is killed, not only `sh`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
 
+/** How long what the command left running gets to end after SIGTERM, before SIGKILL. */
+const LEFTOVER_GRACE_MS = 5000;
+
+/**
+ * Whether an environment variable carries a credential of the job: the GitHub token under its
+ * usual names, anything token-like of GitHub's, and every variable of the Actions runtime
+ * (`ACTIONS_RUNTIME_TOKEN`, `ACTIONS_ID_TOKEN_REQUEST_*`, `ACTIONS_RESULTS_URL`, …) and of the
+ * action's inputs (`INPUT_GITHUB-TOKEN`), which the script has no use for.
+ */
+export function isCredential(name: string): boolean {
+  const upper = name.toUpperCase();
+  if (upper.startsWith('ACTIONS_') || upper.startsWith('INPUT_')) return true;
+  return /^(GITHUB|GH)_/.test(upper) && /TOKEN|SECRET|PASSWORD|PRIVATE_KEY|_PAT$/.test(upper);
+}
+
+/** A copy of `env` without the job's credentials. */
+export function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !isCredential(name)));
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}
+
 /** Runs `command` in a shell in `cwd`; throws BadInputError when it fails or writes no model. */
 export async function runExportCommand(command: string, modelPath: string, cwd: string, log: Log): Promise<void> {
   log.info(`export: ${command}`);
   const tail: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(command, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // detached: the shell leads a process group of its own, so the group can be signalled whole.
+    const child = spawn(command, { cwd, shell: true, detached: true, env: withoutCredentials(process.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    // The run ending for any reason (a signal handler's process.exit included) ends the command.
+    const killGroup = () => signalGroup(child.pid, 'SIGKILL');
+    process.on('exit', killGroup);
+    let leftovers: NodeJS.Timeout | undefined;
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;
@@ -24,8 +66,21 @@ export async function runExportCommand(command: string, modelPath: string, cwd: 
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', resolve);
+    child.on('error', (error) => {
+      process.removeListener('exit', killGroup);
+      reject(error);
+    });
+    // The shell is done; background processes it started would hold its output open forever.
+    child.on('exit', () => {
+      signalGroup(child.pid, 'SIGTERM');
+      leftovers = setTimeout(killGroup, LEFTOVER_GRACE_MS);
+      leftovers.unref();
+    });
+    child.on('close', (status) => {
+      clearTimeout(leftovers);
+      process.removeListener('exit', killGroup);
+      resolve(status);
+    });
   });
   if (code !== 0) {
     throw new BadInputError(

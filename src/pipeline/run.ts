@@ -63,19 +63,19 @@ async function runStages(config: RunConfig, ctx: CommandContext): Promise<RunOut
   // The files in --out must describe this run: a runner's workspace keeps the last run's.
   for (const stale of ['results.json', 'report.md']) rmSync(join(config.out, stale), { force: true });
 
-  if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, ctx.cwd, log));
-  const model = readModel(config.model);
-  const baseModel = config.baselineModel ? readModel(config.baselineModel, '--baseline-model') : null;
   const environment = await detectEnvironment({ cwd: ctx.cwd, ...(threads ? { threads } : {}) });
-  const recorder = new RunRecorder({
-    outDir: config.out,
-    shownOutDir: pathInside(ctx.cwd, config.out) ?? config.out,
-    model: await describeModel(model, ctx.cwd),
-    baselineModel: baseModel ? await describeModel(baseModel, ctx.cwd) : null,
-    environment,
-    thresholds: runThresholds(config),
-    command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, ctx.cwd),
-  });
+  const recorderFor = (described: Results['model'], baselineDescribed: Results['model'] | null) =>
+    new RunRecorder({
+      outDir: config.out,
+      shownOutDir: pathInside(ctx.cwd, config.out) ?? config.out,
+      model: described,
+      baselineModel: baselineDescribed,
+      environment,
+      thresholds: runThresholds(config),
+      command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, ctx.cwd),
+    });
+  // Until the model is read (--export-command may still be writing it), it is known by its path only.
+  let recorder = recorderFor({ path: pathInside(ctx.cwd, config.model) ?? config.model, sha256: '', bytes: 0 }, null);
 
   // From here on, whatever stops the run, results.json and report.md say what was measured and why
   // it stopped: a pull request's comment then explains a bad input instead of going missing.
@@ -86,7 +86,14 @@ async function runStages(config: RunConfig, ctx: CommandContext): Promise<RunOut
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let model: OnnxModel | undefined;
+  let baseModel: OnnxModel | null = null;
   try {
+    if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, ctx.cwd, log));
+    model = readModel(config.model);
+    baseModel = config.baselineModel ? readModel(config.baselineModel, '--baseline-model') : null;
+    recorder = recorderFor(await describeModel(model, ctx.cwd), baseModel ? await describeModel(baseModel, ctx.cwd) : null);
+
     // Inputs first: every bad input is found before anything long runs.
     const signature = modelSignature(model.proto);
     await requireRuntimeSupport(signature, config.model);
@@ -188,7 +195,7 @@ async function runStages(config: RunConfig, ctx: CommandContext): Promise<RunOut
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    model.close();
+    model?.close();
     baseModel?.close();
   }
 }
