@@ -30,7 +30,7 @@ async function quantizeInto(config: QuantizeConfig, ctx: CommandContext): Promis
   const model = readModel(config.model);
   try {
     const signature = modelSignature(model.proto);
-    await requireRuntimeSupport(signature, config.model);
+    await requireRuntimeSupport(signature, config.model, model.path);
     const reuse = config.ranges ? readCalibrationFile(config.ranges) : undefined;
     const data = await ctx.log.group('data', () => calibrationData(config, signature.inputs, ctx.log));
     const cpu = await cpuForLayout(config.targetCpu, ctx.log);

@@ -8,6 +8,8 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
 import { BadInputError } from '../errors.js';
 import { checkExternalData } from './external-data.js';
+import { checkGraph } from './graph-checks.js';
+import { checkInitializers } from './initializer-checks.js';
 import { OnnxModel } from './model.js';
 import { sniffNonOnnx } from './sniff.js';
 
@@ -41,8 +43,16 @@ export function readModel(path: string, what = '--model'): OnnxModel {
   const bytes = readFileSync(absolute);
   const proto = decodeModel(bytes, `${what} ${path}`);
   checkStructure(proto, `${what} ${path}`);
+  checkGraph(proto, `${what} ${path}`);
   const externalFiles = checkExternalData(proto, resolve(absolute, '..'), path);
-  return new OnnxModel(proto, absolute, stat.size, externalFiles);
+  const model = new OnnxModel(proto, absolute, stat.size, externalFiles);
+  try {
+    checkInitializers(model, `${what} ${path}`);
+  } catch (error) {
+    model.close();
+    throw error;
+  }
+  return model;
 }
 
 function decodeModel(bytes: Uint8Array, label: string): ModelProto {

@@ -96,8 +96,8 @@ async function runStages(config: RunConfig, ctx: CommandContext): Promise<RunOut
 
     // Inputs first: every bad input is found before anything long runs.
     const signature = modelSignature(model.proto);
-    await requireRuntimeSupport(signature, config.model);
-    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!);
+    await requireRuntimeSupport(signature, config.model, model.path);
+    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!, baseModel.path);
     const output = selectOutput(signature.outputs, config.output);
 
     const tensorrt = await tensorRtAvailability();
