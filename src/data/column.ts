@@ -6,6 +6,7 @@
  */
 import { typedView } from '../model/tensor.js';
 import type { Batch, DataSet, DataSetInput, HostTensor } from './types.js';
+import { requireFiniteSamples } from './finite.js';
 import { sampleBytes } from './shapes.js';
 
 /** One pass over a column's samples. */
@@ -23,18 +24,19 @@ export interface Column extends DataSetInput {
   open(): Cursor | Promise<Cursor>;
 }
 
-export function columnDataSet(description: string, count: number, columns: readonly Column[], random = false): DataSet {
+/** `source` names the data in messages ("--eval-data data/val.npz"); by default the description. */
+export function columnDataSet(description: string, count: number, columns: readonly Column[], random = false, source = description): DataSet {
   const inputs = columns.map(({ name, dataType, sampleDims }) => ({ name, dataType, sampleDims: [...sampleDims] }));
   return {
     description,
     count,
     random,
     inputs,
-    batches: (batchSize: number) => ({ [Symbol.asyncIterator]: () => readBatches(count, columns, batchSize) }),
+    batches: (batchSize: number) => ({ [Symbol.asyncIterator]: () => readBatches(count, columns, batchSize, source) }),
   };
 }
 
-async function* readBatches(count: number, columns: readonly Column[], batchSize: number): AsyncGenerator<Batch> {
+async function* readBatches(count: number, columns: readonly Column[], batchSize: number, source: string): AsyncGenerator<Batch> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
   const cursors: Cursor[] = [];
   try {
@@ -55,6 +57,7 @@ async function* readBatches(count: number, columns: readonly Column[], batchSize
       columns.forEach((column, i) => {
         const result = settled[i]!;
         if (result.status === 'rejected') throw result.reason;
+        requireFiniteSamples(result.value, column.name, start, source);
         feeds[column.name] = result.value;
       });
       yield { feeds, size, start };

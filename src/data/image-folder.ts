@@ -43,7 +43,7 @@ export async function openImageFolder(options: ImageFolderOptions): Promise<Data
     sampleDims: [...IMAGENET_SAMPLE],
     open: () => new ImageCursor(files, what),
   };
-  return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? 'image' : 'images'}, imagenet preprocessing`, files.length, [column]);
+  return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? 'image' : 'images'}, imagenet preprocessing`, files.length, [column], false, `${what} ${folder}`);
 }
 
 export function unreadableImage(what: string, file: string, error: unknown): BadInputError {

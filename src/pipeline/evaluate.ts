@@ -7,6 +7,7 @@
 import { accuracyLoss } from '../accuracy/loss.js';
 import { FidelityScorer } from '../accuracy/fidelity.js';
 import { LabelledScorer } from '../accuracy/labelled.js';
+import { NanOutputCount, requireNumericReference } from '../accuracy/nan-outputs.js';
 import type { DataSet, HostTensor, Labels } from '../data/types.js';
 import type { Log } from '../log.js';
 import type { Evaluation } from '../results/schema.js';
@@ -40,10 +41,13 @@ interface Candidate {
   runner: OnnxRuntimeRunner;
   labelled?: LabelledScorer;
   fidelity?: FidelityScorer;
+  nan: NanOutputCount;
 }
 
 interface RoleState {
   reference: OnnxRuntimeRunner;
+  /** The FP32 model's file, for messages. */
+  fp32: string;
   referenceScore?: LabelledScorer;
   /** The FP32 CPU row of this role, if the user asked for the CPU provider: the reference is it. */
   referenceRow?: PlannedRow;
@@ -58,7 +62,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
   for (const files of input.models) {
     const reference = new OnnxRuntimeRunner({ modelPath: files.fp32, provider: 'cpu', ...settings });
     await reference.load();
-    const state: RoleState = { reference, candidates: [] };
+    const state: RoleState = { reference, fp32: files.fp32, candidates: [] };
     if (input.labels) state.referenceScore = new LabelledScorer(input.labels, scoring);
     for (const p of input.rows.filter((r) => r.role === files.role)) {
       if (p.variant === 'fp32' && p.row.provider === 'cpu') {
@@ -73,7 +77,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
         p.row.reason = `ONNX Runtime could not load ${p.row.model} on ${p.row.provider}: ${(error as Error).message.split('\n')[0]}`;
         continue;
       }
-      const candidate: Candidate = { row: p, runner };
+      const candidate: Candidate = { row: p, runner, nan: new NanOutputCount() };
       if (input.labels) candidate.labelled = new LabelledScorer(input.labels, scoring);
       else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.row.model} on ${p.row.provider}` });
       state.candidates.push(candidate);
@@ -93,11 +97,13 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
       const where = { start: batch.start, size: batch.size };
       for (const role of roles) {
         const reference: HostTensor = (await role.reference.run(batch.feeds, [output]))[output]!;
+        requireNumericReference(reference, output, where, role.fp32);
         role.referenceScore?.add(reference, where);
         for (const c of role.candidates) {
           if (c.row.row.status === 'failed') continue;
           try {
             const out = (await c.runner.run(batch.feeds, [output]))[output]!;
+            c.nan.add(out, batch.size);
             if (c.labelled) c.labelled.add(out, where);
             else c.fidelity!.add(reference, out, where);
           } catch (error) {
@@ -132,6 +138,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
     for (const c of role.candidates) {
       const row = c.row.row;
       if (row.status === 'failed') continue;
+      const nan = c.nan.reason(`${row.model} on ${row.provider}`, output, scored);
       if (c.labelled && reference) {
         const score = c.labelled.result();
         row.accuracy = { top1: fraction(score.top1, score.samples), top5: score.top5 === null ? null : fraction(score.top5, score.samples) };
@@ -150,6 +157,11 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
       if (!c.row.benchmark) {
         row.status = 'ok';
         row.reason = null;
+      }
+      // Its accuracy stays on record; the gate fails a failed run whatever the numbers say.
+      if (nan) {
+        row.status = 'failed';
+        row.reason = nan;
       }
     }
   }
