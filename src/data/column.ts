@@ -4,6 +4,10 @@
  * generated values): a batch is one fresh buffer per input, filled in place by the cursors, so
  * memory holds one batch (plus whatever a source reads ahead) however large the set is.
  */
+import { totalmem } from 'node:os';
+import { constants } from 'node:buffer';
+import { BadInputError } from '../errors.js';
+import { formatBytes } from '../format.js';
 import { typedView } from '../model/tensor.js';
 import type { Batch, DataSet, DataSetInput, HostTensor } from './types.js';
 import { requireFiniteSamples } from './finite.js';
@@ -36,6 +40,22 @@ export function columnDataSet(description: string, count: number, columns: reado
   };
 }
 
+/**
+ * A batch is one buffer per input, so its size is bounded here, before it is allocated: by a
+ * quarter of the machine's memory (the runtime needs room for its own copies and the outputs) and
+ * by the largest buffer Node makes. A sample size follows from the model's input and the data's
+ * header, both of which the user's files decide.
+ */
+function requireBatchFits(samples: number, column: Column, source: string): void {
+  const bytes = samples * sampleBytes(column.dataType, column.sampleDims);
+  const limit = Math.min(totalmem() / 4, constants.MAX_LENGTH);
+  if (bytes <= limit) return;
+  throw new BadInputError(
+    `${source}: a batch of ${samples} samples of input '${column.name}' takes ${formatBytes(bytes)} (one sample ${column.sampleDims.join('×')}), more than the ${formatBytes(limit)} a batch may hold on this machine`,
+    'give samples of the size the model needs, use smaller --batch-sizes, or run on a machine with more memory',
+  );
+}
+
 async function* readBatches(count: number, columns: readonly Column[], batchSize: number, source: string): AsyncGenerator<Batch> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
   const cursors: Cursor[] = [];
@@ -43,6 +63,7 @@ async function* readBatches(count: number, columns: readonly Column[], batchSize
     for (const column of columns) cursors.push(await column.open());
     for (let start = 0; start < count; start += batchSize) {
       const size = Math.min(batchSize, count - start);
+      for (const column of columns) requireBatchFits(size, column, source);
       // All reads settle before an error propagates, so no cursor is closed under a read.
       const settled = await Promise.allSettled(
         columns.map(async (column, i): Promise<HostTensor> => {
