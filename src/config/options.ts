@@ -139,6 +139,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     isPath: true,
   },
   {
+    key: 'calibration-samples',
+    arg: '<n>',
+    description: 'Calibrate on at most this many samples, the first ones of --calibration-data in its order.',
+    allowed: 'a whole number from 1 to 10000000',
+    schema: positiveInt('calibration sample count', 10_000_000),
+    default: 1024,
+    commands: RUN_QUANTIZE,
+  },
+  {
     key: 'eval-data',
     arg: '<path>',
     description: 'Evaluation samples, in the same forms as --calibration-data. Without it, the calibration data is scored for fidelity only.',

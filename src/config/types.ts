@@ -28,6 +28,8 @@ export interface QuantizeSettings {
 
 export interface QuantizeConfig extends QuantizeSettings {
   model: string;
+  /** --calibration-samples: the most samples calibration reads. */
+  calibrationSamples: number;
   ranges?: string;
   out: string;
   json: boolean;
@@ -36,6 +38,8 @@ export interface QuantizeConfig extends QuantizeSettings {
 
 export interface RunConfig extends QuantizeSettings {
   model: string;
+  /** --calibration-samples: the most samples calibration reads. */
+  calibrationSamples: number;
   evalData?: string;
   labels?: string;
   runtimes: 'auto' | Runtime[];
