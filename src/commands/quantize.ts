@@ -11,19 +11,14 @@ import { requireRuntimeSupport } from '../model/runtime-support.js';
 import { modelSignature } from '../model/signature.js';
 import { calibrationData } from '../pipeline/calibration-data.js';
 import { cpuForLayout } from '../pipeline/cpu.js';
-import { claimOutDir } from '../pipeline/out-lock.js';
+import { withOutDir } from '../pipeline/out-lock.js';
 import { readCalibrationFile } from '../quantize/calibration-file.js';
 import { quantizeModel, type QuantizeOutcome } from '../quantize/quantize.js';
 import type { CommandContext } from './context.js';
 
 export async function quantizeCommand(config: QuantizeConfig, ctx: CommandContext): Promise<number> {
   // --out is checked and held before anything else (see out-lock.ts).
-  const outDir = claimOutDir(config.out);
-  try {
-    return await quantizeInto(config, ctx);
-  } finally {
-    outDir.release();
-  }
+  return withOutDir(config.out, () => quantizeInto(config, ctx));
 }
 
 async function quantizeInto(config: QuantizeConfig, ctx: CommandContext): Promise<number> {

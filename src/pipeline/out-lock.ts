@@ -148,3 +148,13 @@ export function claimOutDir(out: string, what = '--out'): OutClaim {
   process.on('exit', release);
   return { release };
 }
+
+/** Runs `work` with `out` checked and claimed for it, and released after, whatever happens. */
+export async function withOutDir<T>(out: string, work: () => Promise<T>): Promise<T> {
+  const claim = claimOutDir(out);
+  try {
+    return await work();
+  } finally {
+    claim.release();
+  }
+}

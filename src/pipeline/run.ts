@@ -31,7 +31,7 @@ import { cpuForLayout } from './cpu.js';
 import { evaluateAccuracy } from './evaluate.js';
 import { runExportCommand } from './export.js';
 import { measureRows } from './measure.js';
-import { claimOutDir } from './out-lock.js';
+import { withOutDir } from './out-lock.js';
 import { RunRecorder } from './recorder.js';
 import { accuracyRows, planRows, type ModelFiles } from './runs.js';
 
@@ -49,12 +49,7 @@ async function describeModel(model: OnnxModel, cwd: string): Promise<Results['mo
 
 export async function runPipeline(config: RunConfig, ctx: CommandContext): Promise<RunOutcome> {
   // --out is checked and held for this run before anything else (see out-lock.ts).
-  const outDir = claimOutDir(config.out);
-  try {
-    return await runStages(config, ctx);
-  } finally {
-    outDir.release();
-  }
+  return withOutDir(config.out, () => runStages(config, ctx));
 }
 
 async function runStages(config: RunConfig, ctx: CommandContext): Promise<RunOutcome> {

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { deflateRawSync } from 'node:zlib';
 import { encodeNpy } from '../../src/data/index.ts';
 import { DataType } from '../../src/model/dtypes.ts';
 import { writeModel } from '../../src/model/write.ts';
 import { cli } from '../helpers/cli.ts';
+import { writeNpz } from '../helpers/npz.ts';
 import { gemmModel } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -16,39 +16,10 @@ const dir = tempDir();
 const model = join(dir, 'gemm.onnx');
 writeModel(gemmModel(), model);
 
-/** An .npz (np.savez_compressed) of one member `x`: `count` samples of 8 floats, deflated. */
-function compressedNpz(path: string, count: number): string {
-  const body = Buffer.from(encodeNpy({ dataType: DataType.FLOAT, dims: [count, 8], data: new Float32Array(count * 8).fill(0.25) }));
-  const compressed = deflateRawSync(body, { level: 9 });
-  const name = Buffer.from('x.npy');
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(compressed.length, 18);
-  local.writeUInt32LE(body.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(compressed.length, 20);
-  central.writeUInt32LE(body.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const files = Buffer.concat([local, name, compressed]);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + name.length, 12);
-  end.writeUInt32LE(files.length, 16);
-  writeFileSync(path, Buffer.concat([files, central, name, end]));
-  return path;
-}
-
 describe('--calibration-samples', () => {
-  const bomb = compressedNpz(join(dir, 'bomb.npz'), 200_000);
+  const bomb = join(dir, 'bomb.npz');
+  // 200,000 samples of one value deflate to a few kilobytes: a small zip bomb.
+  writeNpz(bomb, { x: { dims: [200_000, 8], data: new Float32Array(200_000 * 8).fill(0.25) } }, true);
 
   it('by default calibration stops at 1024 samples of a large set, and says so', async () => {
     const r = await cli(['quantize', '--model', model, '--calibration-data', bomb, '--out', join(dir, 'default'), '--json']);

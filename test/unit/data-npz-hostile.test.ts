@@ -4,7 +4,6 @@
 // headers over 10,000 bytes; quantgate used to allocate and decode it whole, and Node died);
 // the second is a zip bomb that expands honestly to many samples, which --calibration-samples caps.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { constants, deflateRawSync } from 'node:zlib';
@@ -13,6 +12,7 @@ import { openDataSet } from '../../src/data/open.ts';
 import { BadInputError } from '../../src/errors.ts';
 import { DataType } from '../../src/model/dtypes.ts';
 import { signature } from '../fixtures/data/helpers.ts';
+import { writeZip } from '../helpers/npz.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
@@ -29,43 +29,9 @@ function deflatedZeros(prefix: Uint8Array, zeros: number): Buffer {
   return Buffer.concat([head, ...Array<Buffer>(Math.floor(zeros / MiB)).fill(piece), tail]);
 }
 
-/** A zip holding one deflated member with the sizes given (as np.savez_compressed writes). */
+/** A zip holding one deflated member that claims `uncompressedSize` bytes. */
 function zipOne(path: string, name: string, compressed: Buffer, uncompressedSize: number): string {
-  const fileName = Buffer.from(name);
-  const zip64 = uncompressedSize >= 0xffffffff;
-  const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
-  if (zip64) {
-    extra.writeUInt16LE(0x0001, 0);
-    extra.writeUInt16LE(16, 2);
-    extra.writeBigUInt64LE(BigInt(uncompressedSize), 4);
-    extra.writeBigUInt64LE(BigInt(compressed.length), 12);
-  }
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(zip64 ? 45 : 20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(zip64 ? 0xffffffff : compressed.length, 18);
-  local.writeUInt32LE(zip64 ? 0xffffffff : uncompressedSize, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  local.writeUInt16LE(extra.length, 28);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(zip64 ? 45 : 20, 4);
-  central.writeUInt16LE(zip64 ? 45 : 20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(zip64 ? 0xffffffff : compressed.length, 20);
-  central.writeUInt32LE(zip64 ? 0xffffffff : uncompressedSize, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  central.writeUInt16LE(extra.length, 30);
-  const body = Buffer.concat([local, fileName, extra, compressed]);
-  const centralBytes = Buffer.concat([central, fileName, extra]);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(centralBytes.length, 12);
-  end.writeUInt32LE(body.length, 16);
-  writeFileSync(path, Buffer.concat([body, centralBytes, end]));
+  writeZip(path, [{ name, stored: compressed, deflated: true, uncompressedSize }]);
   return path;
 }
 
