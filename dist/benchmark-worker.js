@@ -88,9 +88,16 @@ var BadInputError = class extends Error {
   }
 };
 
+// src/runtime/onnxruntime/telemetry.ts
+var TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY";
+function disableOnnxRuntimeTelemetry(env = process.env) {
+  env[TELEMETRY_SWITCH] = "1";
+}
+
 // src/runtime/onnxruntime/load.ts
 var loaded;
 function loadOrt() {
+  disableOnnxRuntimeTelemetry();
   loaded ??= import("onnxruntime-node").then(
     (m) => m.default ?? m,
     (error) => {
