@@ -40076,10 +40076,6 @@ async function describeOs(system, timeoutMs) {
   return kernel;
 }
 
-// src/model/read.ts
-import { readdirSync, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
-import { resolve as resolve4 } from "node:path";
-
 // src/model/graph-checks.ts
 var QUANTIZED_INPUTS = { Conv: [0, 1], ConvTranspose: [0, 1], Gemm: [0, 1], MatMul: [0, 1] };
 var REEXPORT = "export the model again from its framework; a graph written by hand or by a tool must be one ONNX Runtime can load";
@@ -40113,6 +40109,9 @@ function checkGraph(proto, label) {
     const shown = cycle.slice(0, 5).map((n) => `'${n}'`).join(", ");
     throw new BadInputError(msg`${label}: its graph has a cycle: nodes ${shown}${cycle.length > 5 ? ` and ${cycle.length - 5} more` : ""} depend on their own outputs`, REEXPORT);
   }
+}
+function checkQuantizable(proto, label) {
+  const graph2 = proto.graph;
   const initializers = new Map(graph2.initializer.map((t) => [t.name, t]));
   for (const input2 of graph2.input) {
     if (initializers.has(input2.name) || input2.type?.value.case !== "tensorType") continue;
@@ -40136,6 +40135,10 @@ function checkGraph(proto, label) {
     }
   }
 }
+
+// src/model/read.ts
+import { readdirSync, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
+import { resolve as resolve4 } from "node:path";
 
 // src/model/initializer-checks.ts
 import { statSync as statSync3 } from "node:fs";
@@ -45321,6 +45324,7 @@ async function runStages(config2, env) {
   try {
     if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
     model2 = readModel(config2.model);
+    checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
     baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
     recorder = recorderFor(await describeModel(model2, env.cwd), baseModel ? await describeModel(baseModel, env.cwd) : null);
     const signature = modelSignature(model2.proto);
@@ -45535,6 +45539,7 @@ async function quantizeCommand(config2, ctx) {
 }
 async function quantizeInto(config2, ctx) {
   const model2 = readModel(config2.model);
+  checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
   try {
     const signature = modelSignature(model2.proto);
     await requireRuntimeSupport(signature, config2.model, model2.path);

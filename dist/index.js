@@ -55783,10 +55783,6 @@ function runThresholds(config2) {
   };
 }
 
-// src/model/read.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
-import { resolve as resolve3 } from "node:path";
-
 // src/model/graph-checks.ts
 var QUANTIZED_INPUTS = { Conv: [0, 1], ConvTranspose: [0, 1], Gemm: [0, 1], MatMul: [0, 1] };
 var REEXPORT = "export the model again from its framework; a graph written by hand or by a tool must be one ONNX Runtime can load";
@@ -55820,6 +55816,9 @@ function checkGraph(proto, label) {
     const shown = cycle.slice(0, 5).map((n) => `'${n}'`).join(", ");
     throw new BadInputError(msg`${label}: its graph has a cycle: nodes ${shown}${cycle.length > 5 ? ` and ${cycle.length - 5} more` : ""} depend on their own outputs`, REEXPORT);
   }
+}
+function checkQuantizable(proto, label) {
+  const graph2 = proto.graph;
   const initializers = new Map(graph2.initializer.map((t) => [t.name, t]));
   for (const input2 of graph2.input) {
     if (initializers.has(input2.name) || input2.type?.value.case !== "tensorType") continue;
@@ -55843,6 +55842,10 @@ function checkGraph(proto, label) {
     }
   }
 }
+
+// src/model/read.ts
+import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
+import { resolve as resolve3 } from "node:path";
 
 // src/model/initializer-checks.ts
 import { statSync as statSync4 } from "node:fs";
@@ -61535,6 +61538,7 @@ async function runStages(config2, env) {
   try {
     if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
     model2 = readModel(config2.model);
+    checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
     baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
     recorder = recorderFor(await describeModel(model2, env.cwd), baseModel ? await describeModel(baseModel, env.cwd) : null);
     const signature = modelSignature(model2.proto);

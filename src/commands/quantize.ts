@@ -6,6 +6,8 @@ import { relative } from 'node:path';
 import type { QuantizeConfig } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { formatBytes } from '../format.js';
+import { msg, opt } from '../message.js';
+import { checkQuantizable } from '../model/graph-checks.js';
 import { readModel } from '../model/read.js';
 import { requireRuntimeSupport } from '../model/runtime-support.js';
 import { modelSignature } from '../model/signature.js';
@@ -23,6 +25,7 @@ export async function quantizeCommand(config: QuantizeConfig, ctx: CommandContex
 
 async function quantizeInto(config: QuantizeConfig, ctx: CommandContext): Promise<number> {
   const model = readModel(config.model);
+  checkQuantizable(model.proto, msg`${opt('model')} ${config.model}`);
   try {
     const signature = modelSignature(model.proto);
     await requireRuntimeSupport(signature, config.model, model.path);

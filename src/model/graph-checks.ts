@@ -1,6 +1,7 @@
 /**
- * What a model's graph must be for quantgate to run it, beyond decoding: acyclic, and no tensor
- * without values where data or a quantized op needs some. ONNX Runtime refuses a cycle too, but
+ * What a model's graph must be for quantgate to run it, beyond decoding: acyclic (checkGraph, when
+ * any model is read), and no tensor without values where data or a quantized op needs some
+ * (checkQuantizable, for run and quantize). ONNX Runtime refuses a cycle too, but
  * only deep inside a run, after the graph was edited for calibration; a zero-sized input or
  * weight of a quantized op left calibration nothing to observe (an internal error) or quantized
  * an op that computes nothing.
@@ -47,7 +48,15 @@ export function checkGraph(proto: ModelProto, label: Label): void {
     const shown = cycle.slice(0, 5).map((n) => `'${n}'`).join(', ');
     throw new BadInputError(msg`${label}: its graph has a cycle: nodes ${shown}${cycle.length > 5 ? ` and ${cycle.length - 5} more` : ''} depend on their own outputs`, REEXPORT);
   }
+}
 
+/**
+ * What `run` and `quantize` need beyond a valid graph: inputs that carry values to feed and
+ * calibrate on, and quantized ops with weights to quantize. A valid ONNX model may have neither
+ * (ONNX's own test models feed empty `axes` inputs), so reading a model does not ask this.
+ */
+export function checkQuantizable(proto: ModelProto, label: Label): void {
+  const graph = proto.graph!;
   const initializers = new Map(graph.initializer.map((t) => [t.name, t]));
   for (const input of graph.input) {
     if (initializers.has(input.name) || input.type?.value.case !== 'tensorType') continue;

@@ -19,6 +19,7 @@ import { BadInputError } from '../errors.js';
 import { msg, opt, setting } from '../message.js';
 import { runThresholds } from '../gate/thresholds.js';
 import type { OnnxModel } from '../model/model.js';
+import { checkQuantizable } from '../model/graph-checks.js';
 import { readModel } from '../model/read.js';
 import { requireRuntimeSupport } from '../model/runtime-support.js';
 import { pathInside } from '../paths.js';
@@ -115,6 +116,7 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
   try {
     if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, env.cwd, log, env.exec));
     model = readModel(config.model);
+    checkQuantizable(model.proto, msg`${opt('model')} ${config.model}`);
     baseModel = config.baselineModel ? readModel(config.baselineModel, opt('baseline-model')) : null;
     recorder = recorderFor(await describeModel(model, env.cwd), baseModel ? await describeModel(baseModel, env.cwd) : null);
 
