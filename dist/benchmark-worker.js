@@ -93,9 +93,16 @@ var BadInputError = class extends Error {
   }
 };
 
+// src/runtime/onnxruntime/telemetry.ts
+var TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY";
+function disableOnnxRuntimeTelemetry(env = process.env) {
+  env[TELEMETRY_SWITCH] = "1";
+}
+
 // src/runtime/onnxruntime/load.ts
 var loaded;
 function loadOrt() {
+  disableOnnxRuntimeTelemetry();
   loaded ??= import("onnxruntime-node").then(
     (m) => m.default ?? m,
     (error62) => {
@@ -3816,11 +3823,11 @@ async function providerStatuses(facts) {
 }
 async function statusOf(provider, facts) {
   const backend = provider === "reference" ? "cpu" : provider;
-  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
+  const where2 = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
   const missing = (reason, fix) => ({ provider, available: false, reason, fix });
   if (!facts.listed.includes(backend)) {
     return missing(
-      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
+      `${where2} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
       backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
     );
   }
@@ -3834,7 +3841,7 @@ async function statusOf(provider, facts) {
     const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync(join(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
-        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
+        `${where2} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
         `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
       );
     }
@@ -24480,7 +24487,7 @@ async function atomicWrite(path, data) {
 }
 
 // src/model/read.ts
-import { readdirSync as readdirSync2, readFileSync, statSync as statSync2 } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync, statSync as statSync3 } from "node:fs";
 import { resolve as resolve3 } from "node:path";
 
 // src/model/external-data.ts
@@ -24627,6 +24634,160 @@ var ExternalDataReader = class {
   }
 };
 
+// src/model/graph-checks.ts
+var REEXPORT = "export the model again from its framework; a graph written by hand or by a tool must be one ONNX Runtime can load";
+function nodesInCycles(graph2) {
+  const producer = /* @__PURE__ */ new Map();
+  graph2.node.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
+  const waiting = graph2.node.map(() => 0);
+  const consumers = graph2.node.map(() => []);
+  graph2.node.forEach((n, i) => {
+    for (const input2 of n.input) {
+      const from = producer.get(input2);
+      if (from === void 0) continue;
+      waiting[i]++;
+      consumers[from].push(i);
+    }
+  });
+  const ready = waiting.flatMap((w, i) => w === 0 ? [i] : []);
+  let done = 0;
+  while (ready.length > 0) {
+    const i = ready.pop();
+    done++;
+    for (const c of consumers[i]) if (--waiting[c] === 0) ready.push(c);
+  }
+  if (done === graph2.node.length) return [];
+  return graph2.node.flatMap((n, i) => waiting[i] > 0 ? [n.name || `${n.opType} #${i}`] : []);
+}
+function checkGraph(proto, label) {
+  const graph2 = proto.graph;
+  const cycle = nodesInCycles(graph2);
+  if (cycle.length > 0) {
+    const shown = cycle.slice(0, 5).map((n) => `'${n}'`).join(", ");
+    throw new BadInputError(msg`${label}: its graph has a cycle: nodes ${shown}${cycle.length > 5 ? ` and ${cycle.length - 5} more` : ""} depend on their own outputs`, REEXPORT);
+  }
+}
+
+// src/model/initializer-checks.ts
+import { statSync as statSync2 } from "node:fs";
+
+// src/model/non-finite.ts
+function nonFiniteValues(dataType, bytes, firstIndex = 0) {
+  const layout = dataType === TensorProto_DataType.FLOAT ? { size: 4, exp: 2139095040, man: 8388607 } : dataType === TensorProto_DataType.FLOAT16 ? { size: 2, exp: 31744, man: 1023 } : dataType === TensorProto_DataType.BFLOAT16 ? { size: 2, exp: 32640, man: 127 } : dataType === TensorProto_DataType.DOUBLE ? { size: 8, exp: 0, man: 0 } : null;
+  if (!layout) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Math.floor(bytes.byteLength / layout.size);
+  const out = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
+  for (let i = 0; i < n; i++) {
+    let isNan;
+    let isInf;
+    if (layout.size === 8) {
+      const v = view.getFloat64(i * 8, true);
+      isNan = v !== v;
+      isInf = v === Infinity || v === -Infinity;
+    } else {
+      const bits = layout.size === 4 ? view.getUint32(i * 4, true) : view.getUint16(i * 2, true);
+      if ((bits & layout.exp) !== layout.exp) continue;
+      isNan = (bits & layout.man) !== 0;
+      isInf = !isNan;
+    }
+    if (isNan && out.nan++ === 0) out.firstNan = firstIndex + i;
+    if (isInf && out.inf++ === 0) out.firstInf = firstIndex + i;
+  }
+  return out;
+}
+
+// src/model/initializer-checks.ts
+var WEIGHT_INPUTS = { Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [1, 2], MatMul: [1] };
+var REEXPORT2 = "export the model again; its file was damaged or written by a tool that got the tensor wrong";
+var FINITE_FIX = "the weights must be finite: find where training or the export produced NaN or infinity (a diverged run, a division by zero folded into a constant) and export again";
+function where(scope) {
+  return scope.replace(/^graph\//, "");
+}
+function stored(tensor) {
+  const count = elementCount(tensor.dims);
+  const info = dtypeInfo(tensor.dataType);
+  if (tensor.rawData.byteLength > 0) {
+    const need = packedByteLength(tensor.dataType, count);
+    return need === null ? null : { have: tensor.rawData.byteLength, need, unit: "bytes", atLeast: false };
+  }
+  const complex = tensor.dataType === TensorProto_DataType.COMPLEX64 || tensor.dataType === TensorProto_DataType.COMPLEX128 ? 2 : 1;
+  switch (info.storage) {
+    case "stringData":
+      return { have: tensor.stringData.length, need: count, unit: "values", atLeast: false };
+    case "floatData":
+      return { have: tensor.floatData.length, need: count * complex, unit: "values", atLeast: false };
+    case "doubleData":
+      return { have: tensor.doubleData.length, need: count * complex, unit: "values", atLeast: false };
+    case "int64Data":
+      return { have: tensor.int64Data.length, need: count, unit: "values", atLeast: false };
+    case "uint64Data":
+      return { have: tensor.uint64Data.length, need: count, unit: "values", atLeast: false };
+    case "int32Data":
+      if (info.bits === null) return null;
+      return info.bits >= 8 ? { have: tensor.int32Data.length, need: count, unit: "values", atLeast: false } : { have: tensor.int32Data.length, need: packedByteLength(tensor.dataType, count), unit: "values", atLeast: true };
+  }
+}
+function checkStoredSize(model2, tensor, scope, label) {
+  const name = msg`${label}: ${where(scope)}`;
+  if (tensor.dims.some((d) => d < 0n)) throw new BadInputError(msg`${name}: has a negative dimension (${tensor.dims.join("\xD7")})`, REEXPORT2);
+  const count = elementCount(tensor.dims);
+  const claim2 = `its dims ${tensor.dims.join("\xD7") || "(scalar)"} claim ${count} values`;
+  if (isExternal(tensor)) {
+    const ref = externalRef(tensor, model2.path);
+    const need = ref.length ?? packedByteLength(tensor.dataType, count);
+    const file2 = model2.externalFiles.get(ref.location);
+    if (need === null || !file2) return;
+    const expected = packedByteLength(tensor.dataType, count);
+    if (expected !== null && ref.length !== null && ref.length !== expected) {
+      throw new BadInputError(msg`${name}: ${claim2} (${expected} bytes), but its external data length is ${ref.length} bytes`, REEXPORT2);
+    }
+    const size = statSync2(file2).size;
+    if (ref.offset + need > size) {
+      throw new BadInputError(msg`${name}: ${claim2}, which needs bytes ${ref.offset}..${ref.offset + need} of ${file2}, which holds ${size}`, `${REEXPORT2}, or copy its external data file again whole`);
+    }
+    return;
+  }
+  const s = stored(tensor);
+  if (!s || s.have === s.need || s.atLeast && s.have >= s.need) return;
+  const bytes = packedByteLength(tensor.dataType, count);
+  throw new BadInputError(msg`${name}: ${claim2}${bytes !== null ? ` (${bytes} bytes)` : ""}, but it holds ${s.have} ${s.unit}`, REEXPORT2);
+}
+function weightNames(proto) {
+  const names = /* @__PURE__ */ new Set();
+  for (const n of proto.graph?.node ?? []) for (const k of WEIGHT_INPUTS[n.opType] ?? []) if (n.input[k]) names.add(n.input[k]);
+  return names;
+}
+function checkFinite(model2, tensor, scope, label, isWeight) {
+  const info = dtypeInfo(tensor.dataType);
+  if (info.bits === null) return;
+  const size = info.bits / 8;
+  const totals = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
+  let index = 0;
+  for (const chunk of model2.tensorChunks(tensor)) {
+    const found = nonFiniteValues(tensor.dataType, chunk, index);
+    if (!found) return;
+    if (found.nan > 0 && totals.nan === 0) totals.firstNan = found.firstNan;
+    if (found.inf > 0 && totals.inf === 0) totals.firstInf = found.firstInf;
+    totals.nan += found.nan;
+    totals.inf += found.inf;
+    index += chunk.byteLength / size;
+  }
+  const inf = isWeight ? totals.inf : 0;
+  if (totals.nan === 0 && inf === 0) return;
+  const parts = [];
+  if (totals.nan > 0) parts.push(`${totals.nan} NaN ${totals.nan === 1 ? "value" : "values"} (first at index ${totals.firstNan})`);
+  if (inf > 0) parts.push(`${inf} infinite ${inf === 1 ? "value" : "values"} (first at index ${totals.firstInf})`);
+  throw new BadInputError(msg`${label}: ${where(scope)} holds ${parts.join(" and ")}${inf > 0 ? ", and it is a weight of an op quantgate quantizes" : ""}`, FINITE_FIX);
+}
+function checkInitializers(model2, label) {
+  const weights = weightNames(model2.proto);
+  forEachTensor(model2.proto, (tensor, scope) => {
+    checkStoredSize(model2, tensor, scope, label);
+    checkFinite(model2, tensor, scope, label, scope.startsWith("graph/initializer") && weights.has(tensor.name));
+  });
+}
+
 // src/model/model.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -24723,7 +24884,7 @@ function readModel(path, what = opt("model")) {
   const absolute = resolve3(path);
   let stat;
   try {
-    stat = statSync2(absolute);
+    stat = statSync3(absolute);
   } catch {
     throw new BadInputError(msg`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
   }
@@ -24745,8 +24906,16 @@ function readModel(path, what = opt("model")) {
   const bytes = readFileSync(absolute);
   const proto = decodeModel(bytes, msg`${what} ${path}`);
   checkStructure(proto, msg`${what} ${path}`);
+  checkGraph(proto, msg`${what} ${path}`);
   const externalFiles = checkExternalData(proto, resolve3(absolute, ".."), path);
-  return new OnnxModel(proto, absolute, stat.size, externalFiles);
+  const model2 = new OnnxModel(proto, absolute, stat.size, externalFiles);
+  try {
+    checkInitializers(model2, msg`${what} ${path}`);
+  } catch (error62) {
+    model2.close();
+    throw error62;
+  }
+  return model2;
 }
 function decodeModel(bytes, label) {
   const notOnnx = (detail) => {
@@ -24974,18 +25143,18 @@ function validateBuildOptions(options) {
   });
 }
 function checkRange(range, profile) {
-  const where = `optimization profile ${profile}, input '${range.input}'`;
+  const where2 = `optimization profile ${profile}, input '${range.input}'`;
   const show = (d) => d.join("x");
   if (range.min.length !== range.opt.length || range.opt.length !== range.max.length) {
-    throw new BadInputError(`${where}: min ${show(range.min)}, opt ${show(range.opt)} and max ${show(range.max)} differ in rank`, "give all three shapes the same number of dimensions");
+    throw new BadInputError(`${where2}: min ${show(range.min)}, opt ${show(range.opt)} and max ${show(range.max)} differ in rank`, "give all three shapes the same number of dimensions");
   }
   for (let i = 0; i < range.min.length; i++) {
     const [lo, mid, hi] = [range.min[i], range.opt[i], range.max[i]];
     if (![lo, mid, hi].every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new BadInputError(`${where}: dimension ${i} is not a non-negative integer in every shape`, "use whole numbers, 0 or more");
+      throw new BadInputError(`${where2}: dimension ${i} is not a non-negative integer in every shape`, "use whole numbers, 0 or more");
     }
     if (!(lo <= mid && mid <= hi)) {
-      throw new BadInputError(`${where}: dimension ${i} has min ${lo}, opt ${mid}, max ${hi}`, "make min <= opt <= max in every dimension");
+      throw new BadInputError(`${where2}: dimension ${i} has min ${lo}, opt ${mid}, max ${hi}`, "make min <= opt <= max in every dimension");
     }
   }
 }

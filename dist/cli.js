@@ -4034,8 +4034,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4143,13 +4143,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node3)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node3.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node3)) {
         const kc = getAliasCount(doc, node3.key, anchors2);
         const vc = getAliasCount(doc, node3.value, anchors2);
@@ -7102,8 +7102,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7180,12 +7180,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line2 && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -12139,6 +12139,17 @@ var require_yauzl = __commonJS({
   }
 });
 
+// src/cli/closed-pipes.ts
+var CLOSED = /* @__PURE__ */ new Set(["EPIPE", "ERR_STREAM_DESTROYED"]);
+function ignoreClosedPipes(...streams) {
+  for (const stream of streams) {
+    stream.on("error", (error62) => {
+      if (CLOSED.has(error62.code ?? "")) return;
+      throw error62;
+    });
+  }
+}
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -13510,14 +13521,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -15109,9 +15120,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value2) {
   return value2.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -17900,8 +17911,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -20548,8 +20559,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -23287,8 +23298,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -32002,46 +32013,64 @@ function date4(params) {
 
 // src/results/schema.ts
 var SCHEMA_VERSION = 1;
-var nullableNumber = external_exports.number().nullable();
+var MIN_LATENCY_MS = 1e-4;
+var MAX_LATENCY_MS = 864e5;
+var MAX_BATCH = 2 ** 20;
+var count = external_exports.number().int().min(0);
+var nonNegative = external_exports.number().min(0);
+var latencyMs = external_exports.number().min(MIN_LATENCY_MS).max(MAX_LATENCY_MS);
+var pointsPp = external_exports.number().min(-100).max(100);
+function ordered(a, b) {
+  return a <= b + Math.abs(b) * 1e-9;
+}
 var latencySchema = external_exports.object({
-  p50: external_exports.number(),
-  p90: external_exports.number(),
-  p99: external_exports.number(),
-  mean: external_exports.number(),
-  min: external_exports.number(),
-  max: external_exports.number(),
-  std: external_exports.number(),
+  p50: latencyMs,
+  p90: latencyMs,
+  p99: latencyMs,
+  mean: latencyMs,
+  /** The fastest iteration may be timed at the clock's resolution. */
+  min: nonNegative.max(MAX_LATENCY_MS),
+  max: latencyMs,
+  std: nonNegative,
   /** Coefficient of variation: std / mean. */
-  cv: external_exports.number(),
-  iterations: external_exports.number().int()
+  cv: nonNegative,
+  iterations: external_exports.number().int().min(1).max(1e9)
+}).superRefine((l, ctx) => {
+  const chain = [["min", l.min], ["p50", l.p50], ["p90", l.p90], ["p99", l.p99], ["max", l.max]];
+  for (let i = 1; i < chain.length; i++) {
+    const [lowName, low] = chain[i - 1];
+    const [highName, high] = chain[i];
+    if (!ordered(low, high)) ctx.addIssue({ code: "custom", message: `${lowName} (${low}) exceeds ${highName} (${high})`, path: [highName] });
+  }
+  if (!ordered(l.min, l.mean) || !ordered(l.mean, l.max)) ctx.addIssue({ code: "custom", message: `mean (${l.mean}) is outside min..max (${l.min}..${l.max})`, path: ["mean"] });
 });
 var memorySchema = external_exports.object({
   /** CPU: peak RSS of a child process holding only this session, less its RSS before loading. */
-  rssMB: nullableNumber,
+  rssMB: nonNegative.nullable(),
   /** GPU: device memory the runtime reports for this engine/session. */
-  deviceMB: nullableNumber,
+  deviceMB: nonNegative.nullable(),
   /** GPU: the process's total device memory (CUDA context included). */
-  processDeviceMB: nullableNumber
+  processDeviceMB: nonNegative.nullable()
 });
 var labelledAccuracySchema = external_exports.object({ top1: external_exports.number().min(0).max(1), top5: external_exports.number().min(0).max(1).nullable() });
-var fidelitySchema = external_exports.object({ agreement: external_exports.number().min(0).max(1), cosine: external_exports.number(), snrDb: external_exports.number() });
+var fidelitySchema = external_exports.object({ agreement: external_exports.number().min(0).max(1), cosine: external_exports.number().min(-1).max(1), snrDb: external_exports.number().min(-200).max(200) });
 var gpuStateSchema = external_exports.object({
-  smClockMHz: nullableNumber,
-  memoryClockMHz: nullableNumber,
-  temperatureC: nullableNumber,
-  watts: nullableNumber
+  smClockMHz: nonNegative.max(1e5).nullable(),
+  memoryClockMHz: nonNegative.max(1e5).nullable(),
+  temperatureC: external_exports.number().min(-100).max(300).nullable(),
+  watts: nonNegative.max(1e5).nullable()
 });
 var powerSchema = external_exports.object({
   /** Energy over the sampled time, watts. */
-  meanW: external_exports.number(),
-  peakW: external_exports.number(),
+  meanW: nonNegative.max(1e5),
+  peakW: nonNegative.max(1e5),
   /** Energy of the timed rounds, joules. */
-  joules: external_exports.number(),
+  joules: nonNegative,
   /** joules over the samples the rounds processed (iterations × batch); null when none were counted. */
-  joulesPerInference: nullableNumber,
+  joulesPerInference: nonNegative.nullable(),
   /** Time sampled, ms (the timed rounds). */
-  durationMs: external_exports.number(),
-  samples: external_exports.number().int(),
+  durationMs: nonNegative,
+  samples: count,
   /** `counter`: the driver's energy counter; `samples`: the integral of the power samples; `mixed`: some rounds each. */
   energySource: external_exports.enum(["counter", "samples", "mixed"]),
   /** `instant`: NVML's instantaneous power field; `average`: nvmlDeviceGetPowerUsage (a 1 s average on newer GPUs). */
@@ -32062,21 +32091,21 @@ var engineSchema = external_exports.object({
   tensorrtVersion: external_exports.string(),
   source: external_exports.enum(["built", "cache"]),
   /** How long the build took, ms (for a cached engine: its original build). */
-  buildMs: nullableNumber,
+  buildMs: nonNegative.nullable(),
   /** Why an engine in the cache was not used (another TensorRT, another GPU, a file that did not match its record). */
   cacheNote: external_exports.string().nullable(),
   /** The optimisation profile it was built for, e.g. "batch 1–32, opt 32"; null for static shapes. */
   profile: external_exports.string().nullable(),
-  /** TensorRT's build log in the output folder; null when the engine came from the cache. */
+  /** TensorRT's build log in the output folder (for a cached engine, its original build's); null when none was kept. */
   buildLog: external_exports.string().nullable(),
   layers: external_exports.object({
-    total: external_exports.number().int(),
+    total: count,
     /** Layers per precision (int8, fp16, fp32, ... and unknown). */
-    counts: external_exports.record(external_exports.string(), external_exports.number().int()),
+    counts: external_exports.record(external_exports.string(), count),
     /** Convolutions, matrix multiplies and fused subgraphs: where INT8 pays. */
-    computeLayers: external_exports.number().int(),
+    computeLayers: count,
     /** Compute layers in INT8 (or narrower). */
-    quantizedComputeLayers: external_exports.number().int(),
+    quantizedComputeLayers: count,
     /** INT8 engines only: compute layers that run in a float type, with why and the fix. */
     fellBack: external_exports.array(fellBackLayerSchema)
   }).nullable(),
@@ -32091,24 +32120,24 @@ var runSchema = external_exports.object({
   /** The model file this run executed (relative to the output folder where it is inside it). */
   modelFile: external_exports.string().nullable(),
   precision: external_exports.enum(["fp32", "fp16", "int8"]),
-  batch: external_exports.number().int().positive(),
+  batch: external_exports.number().int().min(1).max(MAX_BATCH),
   status: external_exports.enum(["ok", "skipped", "failed"]),
   reason: external_exports.string().nullable(),
   latencyMs: latencySchema.nullable(),
   /** Samples per second. */
-  throughput: nullableNumber,
+  throughput: nonNegative.nullable(),
   memory: memorySchema.nullable(),
-  loadMs: nullableNumber,
+  loadMs: nonNegative.nullable(),
   accuracy: external_exports.union([labelledAccuracySchema, fidelitySchema]).nullable(),
   /** FP32 top-1 minus this run's top-1, percentage points (positive is worse); null for FP32 and without labels. */
-  accuracyLossPp: nullableNumber,
+  accuracyLossPp: pointsPp.nullable(),
   /** Paired bootstrap 95% interval of accuracyLossPp. */
-  accuracyLossCi: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable(),
+  accuracyLossCi: external_exports.tuple([pointsPp, pointsPp]).refine(([lo, hi]) => ordered(lo, hi), { error: "the interval's low end exceeds its high end" }).nullable(),
   /**
    * The paired counts behind accuracyLossPp: samples FP32 got right and this run got wrong
    * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
    */
-  accuracyFlips: external_exports.object({ toWrong: external_exports.number().int(), toRight: external_exports.number().int() }).nullable().optional(),
+  accuracyFlips: external_exports.object({ toWrong: count, toRight: count }).nullable().optional(),
   /**
    * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
    * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
@@ -32130,7 +32159,7 @@ var runSchema = external_exports.object({
 var modelFileSchema = external_exports.object({
   path: external_exports.string(),
   sha256: external_exports.string(),
-  bytes: external_exports.number().int(),
+  bytes: count,
   /** The commit the file was taken from, where known (for baselineModel: the base branch's). */
   commit: external_exports.string().nullable().optional()
 });
@@ -32139,18 +32168,18 @@ var environmentSchema = external_exports.object({
   arch: external_exports.string(),
   cpu: external_exports.object({
     model: external_exports.string(),
-    cores: external_exports.number().int(),
+    cores: count,
     /** Int8 dot-product support found on this CPU (vnni, avx-vnni, amx, dotprod...). */
     int8Features: external_exports.array(external_exports.string())
   }),
-  threads: external_exports.number().int().nullable(),
+  threads: external_exports.number().int().min(1).nullable(),
   gpu: external_exports.object({
     name: external_exports.string(),
     driver: external_exports.string().nullable(),
-    memoryMB: nullableNumber,
+    memoryMB: nonNegative.nullable(),
     /** "9.0"; from the TensorRT addon where it loaded. */
     computeCapability: external_exports.string().nullable().optional(),
-    powerLimitW: nullableNumber.optional()
+    powerLimitW: nonNegative.nullable().optional()
   }).nullable(),
   /** The newest CUDA the driver supports (nvidia-smi's banner, or the driver through the addon). */
   cuda: external_exports.string().nullable(),
@@ -32166,9 +32195,9 @@ var quantizedModelSchema = external_exports.object({
   /** File name inside the output folder. */
   file: external_exports.string(),
   flavour: external_exports.enum(["trt", "ort"]),
-  bytes: external_exports.number().int(),
+  bytes: count,
   /** Per op type (Conv, ConvTranspose, Gemm, MatMul): [quantized, total]. */
-  quantized: external_exports.record(external_exports.string(), external_exports.tuple([external_exports.number().int(), external_exports.number().int()]))
+  quantized: external_exports.record(external_exports.string(), external_exports.tuple([count, count]))
 });
 var sensitivitySchema = external_exports.object({
   node: external_exports.string(),
@@ -32180,8 +32209,8 @@ var sensitivitySchema = external_exports.object({
 });
 var quantizationSchema = external_exports.object({
   method: external_exports.enum(["entropy", "minmax", "percentile"]),
-  percentile: nullableNumber,
-  samples: external_exports.number().int(),
+  percentile: external_exports.number().min(0).max(100).nullable(),
+  samples: count,
   /** No calibration data was given: random inputs were used. */
   randomData: external_exports.boolean(),
   /** Ranges came from an earlier calibration.json (--ranges). */
@@ -32189,19 +32218,19 @@ var quantizationSchema = external_exports.object({
   /** The CPU layout of the ONNX Runtime model and why it was chosen. */
   cpuLayout: external_exports.object({ target: external_exports.string(), activations: external_exports.string(), weights: external_exports.string(), reason: external_exports.string() }),
   models: external_exports.array(quantizedModelSchema),
-  fp32Bytes: external_exports.number().int(),
+  fp32Bytes: count,
   excluded: external_exports.array(external_exports.string()),
   /** Nodes kept in float that the quantizer does not handle, or that could not be quantized, with why. */
   keptFloat: external_exports.array(external_exports.object({ node: external_exports.string(), opType: external_exports.string(), reason: external_exports.string() })),
-  calibrationMs: nullableNumber,
-  quantizationMs: nullableNumber,
-  sensitivityMs: nullableNumber,
+  calibrationMs: nonNegative.nullable(),
+  quantizationMs: nonNegative.nullable(),
+  sensitivityMs: nonNegative.nullable(),
   mostSensitive: external_exports.array(sensitivitySchema)
 });
 var evaluationSchema = external_exports.object({
   /** Labels given: accuracy is top-1/top-5; otherwise fidelity against FP32. */
   labelled: external_exports.boolean(),
-  samples: external_exports.number().int(),
+  samples: count,
   /** The output scored. */
   output: external_exports.string(),
   classAxis: external_exports.number().int(),
@@ -32220,11 +32249,11 @@ var benchmarkSettingsSchema = external_exports.object({
 });
 var thresholdsSchema = external_exports.object({
   /** --max-accuracy-drop, percentage points. */
-  maxAccuracyDrop: nullableNumber,
+  maxAccuracyDrop: external_exports.number().min(0).max(100).nullable(),
   /** --max-disagreement, percent of samples. */
-  maxDisagreement: nullableNumber,
+  maxDisagreement: external_exports.number().min(0).max(100).nullable(),
   /** --max-latency-regression, percent of the baseline's p50. */
-  maxLatencyRegression: nullableNumber
+  maxLatencyRegression: external_exports.number().gt(0).nullable()
 });
 var verdictSchema = external_exports.object({
   pass: external_exports.boolean(),
@@ -32608,8 +32637,8 @@ function timingDifferences(current, baseline) {
 
 // src/compare/compare.ts
 var Z95 = 1.959964;
-function statusNote(run, where) {
-  return `${run.status} ${where}${run.reason ? `: ${run.reason}` : ""}`;
+function statusNote(run, where2) {
+  return `${run.status} ${where2}${run.reason ? `: ${run.reason}` : ""}`;
 }
 function memoryOf(run) {
   const m = run.memory;
@@ -32763,7 +32792,7 @@ function signedPp(value2) {
 function ratio(value2) {
   return `${value2.toFixed(value2 >= 10 ? 1 : 2)}x`;
 }
-function count(value2) {
+function count2(value2) {
   return grouped(value2);
 }
 function oneLine(text2, max) {
@@ -33538,10 +33567,10 @@ function comparisonSection(side, currentCommit, unmatchedLimit) {
 function tally(side) {
   const timed = side.pairs.filter((p) => p.p50);
   const n = (cls) => timed.filter((p) => p.p50.class === cls).length;
-  const parts = [`${count(timed.length)} matched timed ${timed.length === 1 ? "row" : "rows"}`];
+  const parts = [`${count2(timed.length)} matched timed ${timed.length === 1 ? "row" : "rows"}`];
   if (timed.length > 0 && side.timing.length === 0) parts.push(`${n("regression")} slower beyond noise, ${n("improvement")} faster beyond noise, ${n("within-noise")} within noise`);
   const unmatched = side.onlyCurrent.length + side.onlyBaseline.length;
-  parts.push(unmatched === 0 ? "every row has a match" : `${count(unmatched)} without a match`);
+  parts.push(unmatched === 0 ? "every row has a match" : `${count2(unmatched)} without a match`);
   parts.push(side.environment.length === 0 ? "same environment" : `environments differ in ${side.environment.map((d) => d.what).join(", ")}`);
   if (side.timing.length > 0) parts.push("timed with different benchmark settings: latencies not comparable");
   return `${parts.join("; ")}.`;
@@ -33587,7 +33616,7 @@ async function compareCommand(currentPath, baselinePath, config2, ctx) {
 }
 
 // src/commands/demo.ts
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/config/resolve.ts
 import { isAbsolute, resolve as resolve3 } from "node:path";
@@ -33671,6 +33700,15 @@ var OPTION_TABLE = [
     schema: pathValue,
     commands: RUN_QUANTIZE,
     isPath: true
+  },
+  {
+    key: "calibration-samples",
+    arg: "<n>",
+    description: msg`Calibrate on at most this many samples, the first ones of ${mention("calibration-data")} in its order.`,
+    allowed: "a whole number from 1 to 10000000",
+    schema: positiveInt("calibration sample count", 1e7),
+    default: 1024,
+    commands: RUN_QUANTIZE
   },
   {
     key: "eval-data",
@@ -34108,6 +34146,7 @@ function editDistance(a, b) {
 
 // src/config/file.ts
 var DEFAULT_CONFIG_NAMES = ["quantgate.yml", "quantgate.yaml"];
+var MAX_ALIASES = 50;
 function findConfigFile(named, cwd) {
   if (named !== void 0) {
     const path = resolve2(cwd, named);
@@ -34124,7 +34163,16 @@ function readConfigFile(path) {
     const first = doc.errors[0];
     throw new BadInputError(`${path}: is not valid YAML: ${first.message.split("\n")[0]}`, "fix the YAML syntax at that line");
   }
-  const data = doc.toJS();
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error62) {
+    throw new BadInputError(
+      `${path}: its YAML aliases (*name) expand to too much data (the YAML reader stopped: ${error62.message})`,
+      "write the values out instead of aliasing anchors (&name / *name); quantgate.yml needs no aliases",
+      { cause: error62 }
+    );
+  }
   if (data === null || data === void 0) return { path, dir: dirname(path), values: {} };
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new BadInputError(`${path}: must be a mapping of option names to values`, 'write one "key: value" line per option, e.g. "model: models/resnet50.onnx"');
@@ -34180,8 +34228,8 @@ function parseOption(spec, layer, raw) {
   const result = spec.schema.safeParse(raw);
   if (!result.success) {
     const why = explainIssues(result.error.issues);
-    const where = layer.kind === "file" ? fileLabel(layer.file, spec.key) : new OptionRef(spec.key);
-    throw new BadInputError(msg`${where} is '${echo(spec, raw)}': ${why}`, `give ${spec.allowed}`);
+    const where2 = layer.kind === "file" ? fileLabel(layer.file, spec.key) : new OptionRef(spec.key);
+    throw new BadInputError(msg`${where2} is '${echo(spec, raw)}': ${why}`, `give ${spec.allowed}`);
   }
   if (spec.isPath && typeof result.data === "string") {
     return isAbsolute(result.data) ? result.data : resolve3(layer.baseDir, result.data);
@@ -34261,8 +34309,8 @@ function pathInside(base, path) {
 }
 
 // src/pipeline/run.ts
-import { rmSync as rmSync3 } from "node:fs";
-import { join as join16, relative as relative3 } from "node:path";
+import { rmSync as rmSync4 } from "node:fs";
+import { join as join17, relative as relative3 } from "node:path";
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
@@ -37775,9 +37823,9 @@ function dataTypeFromName(name) {
   for (const [num, info] of Object.entries(TABLE)) if (info.name === name) return Number(num);
   return void 0;
 }
-function packedByteLength(dataType, count2) {
+function packedByteLength(dataType, count3) {
   const bits = dtypeInfo(dataType).bits;
-  return bits === null ? null : Math.ceil(count2 * bits / 8);
+  return bits === null ? null : Math.ceil(count3 * bits / 8);
 }
 function isFloatType(dataType) {
   return dataType === TensorProto_DataType.FLOAT || dataType === TensorProto_DataType.FLOAT16 || dataType === TensorProto_DataType.BFLOAT16 || dataType === TensorProto_DataType.DOUBLE;
@@ -37942,7 +37990,7 @@ function elementCount(dims2) {
 function inlineTensorBytes(tensor) {
   if (tensor.rawData.byteLength > 0) return tensor.rawData;
   const info = dtypeInfo(tensor.dataType);
-  const count2 = elementCount(tensor.dims);
+  const count3 = elementCount(tensor.dims);
   switch (info.storage) {
     case "floatData":
       return bytesOf(Float32Array.from(tensor.floatData));
@@ -37957,7 +38005,7 @@ function inlineTensorBytes(tensor) {
       if (bits === 32) return bytesOf(Int32Array.from(tensor.int32Data));
       if (bits === 16) return bytesOf(Uint16Array.from(tensor.int32Data, (v) => v & 65535));
       const bytes = Uint8Array.from(tensor.int32Data, (v) => v & 255);
-      const expected = packedByteLength(tensor.dataType, count2);
+      const expected = packedByteLength(tensor.dataType, count3);
       return expected !== null && bytes.byteLength > expected ? bytes.subarray(0, expected) : bytes;
     }
     case "stringData":
@@ -38132,9 +38180,9 @@ function modelSignature(model2) {
   });
   const parameters = { count: 0, bytes: 0, initializers: graph2.initializer.length, externalBytes: 0 };
   forEachTensor(model2, (tensor) => {
-    const count2 = elementCount(tensor.dims);
-    const bytes = packedByteLength(tensor.dataType, count2) ?? 0;
-    parameters.count += count2;
+    const count3 = elementCount(tensor.dims);
+    const bytes = packedByteLength(tensor.dataType, count3) ?? 0;
+    parameters.count += count3;
     parameters.bytes += bytes;
     if (isExternal(tensor)) parameters.externalBytes += bytes;
   });
@@ -38211,7 +38259,7 @@ function batchSupport(signature, batch) {
 }
 
 // src/data/open.ts
-import { stat as stat2 } from "node:fs/promises";
+import { stat as stat3 } from "node:fs/promises";
 
 // src/data/files.ts
 import { readdir, stat } from "node:fs/promises";
@@ -38256,6 +38304,73 @@ function loadSharp() {
     }
   );
   return loaded;
+}
+
+// src/data/column.ts
+import { totalmem } from "node:os";
+import { constants } from "node:buffer";
+
+// src/format.ts
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value2 = bytes;
+  let unit = 0;
+  while (value2 >= 1024 && unit < units.length - 1) {
+    value2 /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value2.toFixed(value2 < 10 ? 2 : 1)} ${units[unit]}`;
+}
+function formatCount(n) {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+function textTable(rows, indent = "  ") {
+  const widths = [];
+  for (const row of rows) row.forEach((cell2, i) => widths[i] = Math.max(widths[i] ?? 0, cell2.length));
+  return rows.map((row) => indent + row.map((cell2, i) => i === row.length - 1 ? cell2 : cell2.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+// src/model/non-finite.ts
+function nonFiniteValues(dataType, bytes, firstIndex = 0) {
+  const layout = dataType === TensorProto_DataType.FLOAT ? { size: 4, exp: 2139095040, man: 8388607 } : dataType === TensorProto_DataType.FLOAT16 ? { size: 2, exp: 31744, man: 1023 } : dataType === TensorProto_DataType.BFLOAT16 ? { size: 2, exp: 32640, man: 127 } : dataType === TensorProto_DataType.DOUBLE ? { size: 8, exp: 0, man: 0 } : null;
+  if (!layout) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Math.floor(bytes.byteLength / layout.size);
+  const out = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
+  for (let i = 0; i < n; i++) {
+    let isNan;
+    let isInf;
+    if (layout.size === 8) {
+      const v = view.getFloat64(i * 8, true);
+      isNan = v !== v;
+      isInf = v === Infinity || v === -Infinity;
+    } else {
+      const bits = layout.size === 4 ? view.getUint32(i * 4, true) : view.getUint16(i * 2, true);
+      if ((bits & layout.exp) !== layout.exp) continue;
+      isNan = (bits & layout.man) !== 0;
+      isInf = !isNan;
+    }
+    if (isNan && out.nan++ === 0) out.firstNan = firstIndex + i;
+    if (isInf && out.inf++ === 0) out.firstInf = firstIndex + i;
+  }
+  return out;
+}
+
+// src/data/finite.ts
+function requireFiniteSamples(tensor, input2, firstSample, source) {
+  const found = nonFiniteValues(tensor.dataType, bytesOf(tensor.data));
+  if (!found || found.nan === 0 && found.inf === 0) return;
+  const perSample = tensor.data.length / (tensor.dims[0] || 1);
+  const nanFirst = found.nan > 0 && (found.inf === 0 || found.firstNan < found.firstInf);
+  const index = nanFirst ? found.firstNan : found.firstInf;
+  const what = nanFirst ? "NaN" : "an infinite value";
+  throw new BadInputError(
+    `${source}: sample ${firstSample + Math.floor(index / perSample)} of input '${input2}' holds ${what} (samples count from 0)`,
+    "every value a model takes must be finite: find how those samples were made, or keep only the finite ones (numpy: a[np.isfinite(a).reshape(len(a), -1).all(axis=1)])"
+  );
 }
 
 // src/data/shapes.ts
@@ -38436,13 +38551,13 @@ function fitInput(input2, arrays, context) {
   let sampleRank = rules?.length;
   const expected = () => rules?.map((r) => r.flag ?? r.model) ?? resolved.map((d) => d ?? null);
   for (const array2 of arrays) {
-    const where = msg`${what} ${describeLocation(array2.location)}`;
+    const where2 = msg`${what} ${describeLocation(array2.location)}`;
     const rank = array2.dims.length;
     let batch;
     if (sampleRank === void 0) {
       if (rank === 0) {
         throw new BadInputError(
-          msg`${where}: a scalar, but the model gives input '${input2.name}' no shape, so quantgate reads axis 0 as the batch`,
+          msg`${where2}: a scalar, but the model gives input '${input2.name}' no shape, so quantgate reads axis 0 as the batch`,
           msg`save a batch (N, ...) or give the input's shape with ${setting("input-shapes", inputShapesExample(input2))}`
         );
       }
@@ -38454,7 +38569,7 @@ function fitInput(input2, arrays, context) {
       batch = false;
     } else {
       throw new BadInputError(
-        msg`${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}), which takes ${expectedForms(expected())}`,
+        msg`${where2}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}), which takes ${expectedForms(expected())}`,
         `save arrays of ${expectedForms(expected())}`
       );
     }
@@ -38467,18 +38582,18 @@ function fitInput(input2, arrays, context) {
       if (want !== void 0 && size !== want) {
         if (rule && typeof rule.model === "number") {
           throw new BadInputError(
-            msg`${where}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}): sample dim ${k + 1} is ${size}, the model fixes it at ${rule.model}`,
+            msg`${where2}: shape ${formatShape(array2.dims)} does not fit input '${input2.name}' (${formatShape(input2.shape)}): sample dim ${k + 1} is ${size}, the model fixes it at ${rule.model}`,
             `save samples of ${formatShape(expected())} (resize or crop them to the model's input size)`
           );
         }
         if (rule?.flag !== void 0) {
           throw new BadInputError(
-            msg`${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but ${opt("input-shapes")} says ${rule.flag}`,
+            msg`${where2}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but ${opt("input-shapes")} says ${rule.flag}`,
             msg`make ${opt("input-shapes")} match the data (${input2.name}:${[1, ...sample].join("x")}) or the data match it`
           );
         }
         throw new BadInputError(
-          msg`${where}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but it is ${want} in ${firstSeen[k]}; quantgate batches samples, so they must all have one size`,
+          msg`${where2}: sample dim ${k + 1}${axisName} of input '${input2.name}' is ${size}, but it is ${want} in ${firstSeen[k]}; quantgate batches samples, so they must all have one size`,
           `make every sample of '${input2.name}' the same size along dim ${k + 1} (resize, crop or pad them)`
         );
       }
@@ -38527,23 +38642,33 @@ function sampleBytes(dataType, sampleDims) {
 }
 
 // src/data/column.ts
-function columnDataSet(description, count2, columns, random = false) {
+function columnDataSet(description, count3, columns, random = false, source = description) {
   const inputs = columns.map(({ name, dataType, sampleDims }) => ({ name, dataType, sampleDims: [...sampleDims] }));
   return {
     description,
-    count: count2,
+    count: count3,
     random,
     inputs,
-    batches: (batchSize) => ({ [Symbol.asyncIterator]: () => readBatches(count2, columns, batchSize) })
+    batches: (batchSize) => ({ [Symbol.asyncIterator]: () => readBatches(count3, columns, batchSize, source) })
   };
 }
-async function* readBatches(count2, columns, batchSize) {
+function requireBatchFits(samples, column, source) {
+  const bytes = samples * sampleBytes(column.dataType, column.sampleDims);
+  const limit = Math.min(totalmem() / 4, constants.MAX_LENGTH);
+  if (bytes <= limit) return;
+  throw new BadInputError(
+    `${source}: a batch of ${samples} samples of input '${column.name}' takes ${formatBytes(bytes)} (one sample ${column.sampleDims.join("\xD7")}), more than the ${formatBytes(limit)} a batch may hold on this machine`,
+    msg`give samples of the size the model needs, use smaller ${opt("batch-sizes")}, or run on a machine with more memory`
+  );
+}
+async function* readBatches(count3, columns, batchSize, source) {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive whole number, got ${batchSize}`);
   const cursors = [];
   try {
     for (const column of columns) cursors.push(await column.open());
-    for (let start = 0; start < count2; start += batchSize) {
-      const size = Math.min(batchSize, count2 - start);
+    for (let start = 0; start < count3; start += batchSize) {
+      const size = Math.min(batchSize, count3 - start);
+      for (const column of columns) requireBatchFits(size, column, source);
       const settled = await Promise.allSettled(
         columns.map(async (column, i) => {
           const buffer = Buffer.allocUnsafeSlow(size * sampleBytes(column.dataType, column.sampleDims));
@@ -38556,6 +38681,7 @@ async function* readBatches(count2, columns, batchSize) {
       columns.forEach((column, i) => {
         const result = settled[i];
         if (result.status === "rejected") throw result.reason;
+        requireFiniteSamples(result.value, column.name, start, source);
         feeds[column.name] = result.value;
       });
       yield { feeds, size, start };
@@ -38573,16 +38699,16 @@ function bilinear(x) {
   const a = x < 0 ? -x : x;
   return a < 1 ? 1 - a : 0;
 }
-function coefficients(inSize, outSize, from, count2) {
+function coefficients(inSize, outSize, from, count3) {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = 1 * filterScale;
   const ksize = Math.ceil(support) * 2 + 1;
-  const first = new Int32Array(count2);
-  const taps = new Int32Array(count2);
-  const weights = new Int32Array(count2 * ksize);
+  const first = new Int32Array(count3);
+  const taps = new Int32Array(count3);
+  const weights = new Int32Array(count3 * ksize);
   const k = new Float64Array(ksize);
-  for (let i = 0; i < count2; i++) {
+  for (let i = 0; i < count3; i++) {
     const xx = from + i;
     const center = (xx + 0.5) * scale;
     const ss = 1 / filterScale;
@@ -38679,6 +38805,7 @@ function pilBilinearResize(pixels, width, height, channels, outWidth, outHeight,
 }
 
 // src/data/imagenet.ts
+var MAX_IMAGE_PIXELS = 2 * Math.floor(1024 * 1024 * 1024 / 4 / 3);
 var IMAGENET = {
   resize: 256,
   crop: 224,
@@ -38697,7 +38824,7 @@ function cropOffset(size, crop) {
 }
 async function decodeRgb(path) {
   const sharp = await loadSharp();
-  const { data, info } = await sharp(path, { ignoreIcc: true, autoOrient: true }).removeAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(path, { ignoreIcc: true, autoOrient: true, limitInputPixels: MAX_IMAGE_PIXELS }).removeAlpha().toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`${path}: decoded to ${info.channels} channels where RGB was asked for`);
   return { pixels: data, width: info.width, height: info.height };
 }
@@ -38743,24 +38870,34 @@ async function mapBounded(items, limit, work) {
 
 // src/data/image-folder.ts
 var IMAGES_IN_FLIGHT = 4;
+var DECODE_BUDGET_BYTES = 512 * 2 ** 20;
 async function openImageFolder(options2) {
   const { what, folder, files } = options2;
   const input2 = presetInput(options2);
-  await mapBounded(files, 8, async (file2) => {
+  const pixels = await mapBounded(files, 8, async (file2) => {
+    let width;
+    let height;
     try {
-      const meta3 = await (await loadSharp())(file2).metadata();
-      if (!meta3.width || !meta3.height) throw new Error("no image size in its header");
+      ({ width, height } = await (await loadSharp())(file2, { limitInputPixels: false }).metadata());
+      if (!width || !height) throw new Error("no image size in its header");
     } catch (error62) {
       throw unreadableImage(what, file2, error62);
     }
+    if (width * height > MAX_IMAGE_PIXELS) {
+      throw new BadInputError(
+        `${what} ${file2}: ${width}\xD7${height} is ${width * height} pixels, over the limit of ${MAX_IMAGE_PIXELS} (Pillow's decompression-bomb limit); decoded, it would take ${formatBytes(width * height * 3)}`,
+        "resize the image (the preset works on a 256-pixel shorter side), or remove it from the folder and its line from the labels"
+      );
+    }
+    return width * height;
   });
   const column = {
     name: input2.name,
     dataType: TensorProto_DataType.FLOAT,
     sampleDims: [...IMAGENET_SAMPLE],
-    open: () => new ImageCursor(files, what)
+    open: () => new ImageCursor(files, what, pixels)
   };
-  return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? "image" : "images"}, imagenet preprocessing`, files.length, [column]);
+  return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? "image" : "images"}, imagenet preprocessing`, files.length, [column], false, `${what} ${folder}`);
 }
 function unreadableImage(what, file2, error62) {
   const detail = (error62 instanceof Error ? error62.message : String(error62)).split("\n")[0];
@@ -38799,36 +38936,46 @@ function presetInput({ what, folder, inputs, inputShapes: inputShapes3 }) {
   return input2;
 }
 var ImageCursor = class {
-  constructor(files, what) {
+  constructor(files, what, pixels, decode3 = imagenetCrop) {
     this.files = files;
     this.what = what;
+    this.pixels = pixels;
+    this.decode = decode3;
   }
   files;
   what;
+  pixels;
+  decode;
   pending = /* @__PURE__ */ new Map();
   next = 0;
+  bytesInFlight = 0;
   schedule(upTo) {
     while (this.next < Math.min(upTo, this.files.length)) {
+      const bytes = this.pixels[this.next] * 3;
+      if (this.pending.size > 0 && this.bytesInFlight + bytes > DECODE_BUDGET_BYTES) return;
       const index = this.next++;
       const file2 = this.files[index];
-      const crop = imagenetCrop(file2).catch((error62) => {
+      this.bytesInFlight += bytes;
+      const crop = this.decode(file2).catch((error62) => {
         throw unreadableImage(this.what, file2, error62);
+      }).finally(() => {
+        this.bytesInFlight -= bytes;
       });
       crop.catch(() => void 0);
       this.pending.set(index, crop);
     }
   }
-  async read(first, count2, target) {
+  async read(first, count3, target) {
     const samples = new Float32Array(target.buffer, target.byteOffset, target.byteLength / 4);
     const perSample = IMAGENET_SAMPLE.reduce((a, b) => a * b, 1);
-    for (let i = 0; i < count2; i++) {
+    for (let i = 0; i < count3; i++) {
       const index = first + i;
       this.schedule(index + IMAGES_IN_FLIGHT);
       const crop = await this.pending.get(index);
       this.pending.delete(index);
       normalizeImagenet(crop, samples.subarray(i * perSample, (i + 1) * perSample));
     }
-    this.schedule(first + count2 + IMAGES_IN_FLIGHT);
+    this.schedule(first + count3 + IMAGES_IN_FLIGHT);
   }
   async close() {
     await Promise.allSettled(this.pending.values());
@@ -38841,15 +38988,17 @@ import { open as open2 } from "node:fs/promises";
 
 // src/data/npy.ts
 var NPY_PRELUDE_BYTES = 12;
+var NPY_MAX_HEADER_BYTES = 1e4;
 var MAGIC = [147, 78, 85, 77, 80, 89];
 function npyDataOffset(prelude) {
   if (prelude.byteLength < 10 || MAGIC.some((b, i) => prelude[i] !== b)) return { kind: "not-npy" };
   const major = prelude[6];
   const view = new DataView(prelude.buffer, prelude.byteOffset, prelude.byteLength);
-  if (major === 1) return 10 + view.getUint16(8, true);
-  if (major === 2 || major === 3) {
-    if (prelude.byteLength < 12) return { kind: "truncated", have: prelude.byteLength, need: 12 };
-    return 12 + view.getUint32(8, true);
+  if (major === 1 || major === 2 || major === 3) {
+    if (major > 1 && prelude.byteLength < 12) return { kind: "truncated", have: prelude.byteLength, need: 12 };
+    const bytes = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+    if (bytes > NPY_MAX_HEADER_BYTES) return { kind: "header-size", bytes };
+    return (major === 1 ? 10 : 12) + bytes;
   }
   return { kind: "version", version: `${major}.${prelude[7]}` };
 }
@@ -38889,40 +39038,45 @@ function isNpyProblem(value2) {
   return typeof value2 === "object" && "kind" in value2;
 }
 function npyProblemError(what, location, problem) {
-  const where = msg`${what} ${describeLocation(location)}`;
+  const where2 = msg`${what} ${describeLocation(location)}`;
   const save2 = location.kind === "npy" ? `np.save(${pyString(location.path)}, array)` : `np.savez(${pyString(location.path)}, **{${pyString(location.key)}: array, ...})`;
   switch (problem.kind) {
     case "not-npy":
-      return new BadInputError(msg`${where}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save2}`);
+      return new BadInputError(msg`${where2}: not a .npy file (it does not start with numpy's magic string)`, `write the array with ${save2}`);
     case "version":
-      return new BadInputError(msg`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save2} from a current numpy`);
+      return new BadInputError(msg`${where2}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save2} from a current numpy`);
     case "header":
-      return new BadInputError(msg`${where}: ${problem.detail}`, `write it again with ${save2}`);
+      return new BadInputError(msg`${where2}: ${problem.detail}`, `write it again with ${save2}`);
+    case "header-size":
+      return new BadInputError(
+        msg`${where2}: its .npy header claims ${problem.bytes} bytes; numpy's reader refuses headers over ${NPY_MAX_HEADER_BYTES} bytes, and quantgate does too`,
+        `write the array again with ${save2}; a header that long is damaged or hostile`
+      );
     case "big-endian":
       return new BadInputError(
-        msg`${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
+        msg`${where2}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,
         `convert it to little-endian: ${rewriteCommand(location, `a.astype('${problem.littleEndian}')`)}`
       );
     case "fortran":
-      return new BadInputError(msg`${where}: values in Fortran (column-major) order; quantgate reads C order`, `store it in C order: ${rewriteCommand(location, "np.ascontiguousarray(a)")}`);
+      return new BadInputError(msg`${where2}: values in Fortran (column-major) order; quantgate reads C order`, `store it in C order: ${rewriteCommand(location, "np.ascontiguousarray(a)")}`);
     case "object":
       return new BadInputError(
-        msg`${where}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
+        msg`${where2}: an array of Python objects (dtype object), which only unpickling could read; quantgate never unpickles data`,
         `save numbers instead, e.g. ${save2} with array = np.asarray(values, dtype=np.float32)`
       );
     case "structured":
       return new BadInputError(
-        msg`${where}: a structured array (named fields); quantgate reads one plain numeric array per model input`,
+        msg`${where2}: a structured array (named fields); quantgate reads one plain numeric array per model input`,
         `save each field as its own array keyed by input name: np.savez('data.npz', **{name: array[name] for name in array.dtype.names})`
       );
     case "dtype":
       return new BadInputError(
-        msg`${where}: dtype '${problem.descr}' is not a numeric type a model input takes (float16/32/64, int8-64, uint8-64, bool)`,
+        msg`${where2}: dtype '${problem.descr}' is not a numeric type a model input takes (float16/32/64, int8-64, uint8-64, bool)`,
         `convert it to the model input's type, e.g. ${rewriteCommand(location, "a.astype(np.float32)")}`
       );
     case "truncated":
       return new BadInputError(
-        msg`${where}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
+        msg`${where2}: truncated: it holds ${problem.have} bytes where its header needs ${problem.need}`,
         `copy or write the whole file again (${save2})`
       );
   }
@@ -38989,8 +39143,8 @@ var NpyCursor = class {
   base = 0;
   /** The file a large .npy's next batch continues in, kept open between batches. */
   open;
-  async read(first, count2, target) {
-    const pieces = this.piecesOf(first, count2);
+  async read(first, count3, target) {
+    const pieces = this.piecesOf(first, count3);
     const last = pieces[pieces.length - 1];
     const continues = last.from + last.count < last.segment.count;
     const previous = this.open;
@@ -39015,13 +39169,13 @@ var NpyCursor = class {
     });
   }
   /** The files a batch's samples come from; reads come in order, so the segment only moves forward. */
-  piecesOf(first, count2) {
+  piecesOf(first, count3) {
     const pieces = [];
     let sample = first;
-    while (sample < first + count2) {
+    while (sample < first + count3) {
       while (sample >= this.base + this.segments[this.index].count) this.base += this.segments[this.index++].count;
       const segment = this.segments[this.index];
-      const n = Math.min(first + count2 - sample, this.base + segment.count - sample);
+      const n = Math.min(first + count3 - sample, this.base + segment.count - sample);
       pieces.push({ segment, from: sample - this.base, count: n, offset: (sample - first) * this.sampleBytes });
       sample += n;
     }
@@ -39047,8 +39201,8 @@ async function openNpyFiles({ source, files, inputs, context }) {
   const headers = await mapBounded(files, HEADERS_IN_FLIGHT, (path) => readNpyFileHeader(path, what));
   const arrays = headers.map((header, i) => ({ location: { kind: "npy", path: files[i] }, dataType: header.dataType, dims: header.shape }));
   const { sampleDims, counts } = fitInput(input2, arrays, context);
-  const count2 = counts.reduce((a, b) => a + b, 0);
-  if (count2 === 0) {
+  const count3 = counts.reduce((a, b) => a + b, 0);
+  if (count3 === 0) {
     throw new BadInputError(
       msg`${what} ${source}: no samples (${files.length === 1 ? "the .npy has 0 rows" : `all ${files.length} .npy files have 0 rows`})`,
       "save at least one sample: an array of shape (N, ...) with N \u2265 1"
@@ -39057,12 +39211,13 @@ async function openNpyFiles({ source, files, inputs, context }) {
   const segments = headers.map((header, i) => ({ path: files[i], dataOffset: header.dataOffset, count: counts[i] }));
   const column = npyFilesColumn({ name: input2.name, dataType: input2.dataType, sampleDims }, segments, what);
   const from = files.length === 1 ? "1 .npy file" : `${files.length} .npy files`;
-  return columnDataSet(`${what} ${source}: ${count2} ${count2 === 1 ? "sample" : "samples"} from ${from}`, count2, [column]);
+  return columnDataSet(`${what} ${source}: ${count3} ${count3 === 1 ? "sample" : "samples"} from ${from}`, count3, [column], false, `${what} ${source}`);
 }
 
 // src/data/npz.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
 import { createReadStream } from "node:fs";
+import { stat as stat2 } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import { createInflateRaw } from "node:zlib";
 
@@ -39112,7 +39267,9 @@ var StreamReader = class {
 // src/data/npz.ts
 var STORED = 0;
 var DEFLATED = 8;
+var MAX_DEFLATE_RATIO = 1032;
 async function readNpzMembers(path, what) {
+  const archiveBytes = (await stat2(path)).size;
   const zip = await import_yauzl.default.openPromise(path, { lazyEntries: true, autoClose: false }).catch((error62) => {
     throw new BadInputError(
       msg`${what} ${path}: not a readable .npz (zip) archive: ${error62.message}`,
@@ -39144,11 +39301,28 @@ async function readNpzMembers(path, what) {
         throw new BadInputError(msg`${what} ${path}: array '${key}' is damaged (${error62.message})`, "copy or write the archive again (np.savez / np.savez_compressed)", { cause: error62 });
       });
       const member = { key, deflated: entry.compressionMethod === DEFLATED, fileDataStart, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
+      checkDeclaredSizes(member, archiveBytes, path, what);
       members2.push({ ...member, header: await readMemberHeader(path, member, what) });
     }
     return members2;
   } finally {
     zip.close();
+  }
+}
+function checkDeclaredSizes(member, archiveBytes, path, what) {
+  const fix = "write the archive again with np.savez or np.savez_compressed; its sizes are damaged or hostile";
+  if (member.fileDataStart + member.compressedSize > archiveBytes) {
+    throw new BadInputError(
+      msg`${what} ${path}: array '${member.key}' claims ${member.compressedSize} bytes at offset ${member.fileDataStart}, past the end of the ${archiveBytes}-byte archive`,
+      fix
+    );
+  }
+  const most = member.deflated ? member.compressedSize * MAX_DEFLATE_RATIO + 1024 : member.compressedSize;
+  if (member.uncompressedSize > most) {
+    throw new BadInputError(
+      msg`${what} ${path}: array '${member.key}' claims ${member.uncompressedSize} bytes from ${member.compressedSize} compressed, more than ${member.deflated ? `deflate expands to (${MAX_DEFLATE_RATIO}:1)` : "a stored member holds"}`,
+      fix
+    );
   }
 }
 function entriesOf(zip) {
@@ -39227,7 +39401,7 @@ function npzColumn(input2, path, member, what) {
       const source = await openMember(path, member, what);
       await source.skip(member.header.dataOffset);
       return {
-        read: (_first, count2, target) => source.read(target, 0, count2 * bytesPerSample),
+        read: (_first, count3, target) => source.read(target, 0, count3 * bytesPerSample),
         close: () => source.close()
       };
     }
@@ -39261,19 +39435,19 @@ async function openNpz(path, inputs, context) {
     const { sampleDims, counts } = fitInput(input2, [{ location: { kind: "npz", path, key: member.key }, dataType: member.header.dataType, dims: member.header.shape }], context);
     return { input: input2, member, sampleDims, count: counts[0] };
   });
-  const count2 = fitted[0].count;
-  const uneven = fitted.find((f) => f.count !== count2);
+  const count3 = fitted[0].count;
+  const uneven = fitted.find((f) => f.count !== count3);
   if (uneven) {
     throw new BadInputError(
       msg`${what} ${path}: the arrays hold different numbers of samples (${fitted.map((f) => `'${f.input.name}' ${f.count}`).join(", ")})`,
       "give every input the same number of samples along axis 0: sample i of each array is one model run"
     );
   }
-  if (count2 === 0) {
+  if (count3 === 0) {
     throw new BadInputError(msg`${what} ${path}: no samples (its arrays have 0 rows)`, "save at least one sample per input: arrays of shape (N, ...) with N \u2265 1");
   }
   const columns = fitted.map(({ input: input2, member, sampleDims }) => npzColumn({ name: input2.name, dataType: input2.dataType, sampleDims }, path, member, what));
-  return columnDataSet(`${what} ${path}: ${count2} ${count2 === 1 ? "sample" : "samples"} of ${names.length === 1 ? "1 input" : `${names.length} inputs`}`, count2, columns);
+  return columnDataSet(`${what} ${path}: ${count3} ${count3 === 1 ? "sample" : "samples"} of ${names.length === 1 ? "1 input" : `${names.length} inputs`}`, count3, columns, false, `${what} ${path}`);
 }
 
 // src/data/open.ts
@@ -39284,7 +39458,7 @@ async function openDataSet(path, options2) {
   const inputs = modelInputs(options2.inputs);
   checkInputShapes(inputs, inputShapes3);
   const context = newFitContext(what, inputShapes3);
-  const info = await stat2(path).catch((error62) => {
+  const info = await stat3(path).catch((error62) => {
     throw new BadInputError(
       msg`${what} ${path}: ${error62.code === "ENOENT" ? "no such file or folder" : error62.message}`,
       msg`check the path; ${what} takes ${FORMS}`,
@@ -39331,6 +39505,40 @@ function assertOnly(entries, kind, path, what, rule) {
   if (stray.length === 0) return;
   const more = stray.length > 1 ? ` and ${stray.length - 1} more` : "";
   throw new BadInputError(msg`${what} ${path}: holds ${stray[0].name}${more}, which ${kind === "image" ? "is not an image" : "is not a .npy file"}; ${rule}`, `move ${stray.length > 1 ? "those files" : "it"} out of the folder`);
+}
+
+// src/data/first-samples.ts
+function capCalibrationSamples(data, limit, log) {
+  if (data.count <= limit) return data;
+  log.info(`calibration: the first ${limit} of its ${data.count} samples (--calibration-samples)`);
+  return firstSamples(data, limit);
+}
+function firstSamples(data, limit) {
+  if (data.count <= limit) return data;
+  return {
+    description: `${data.description}, the first ${limit} used`,
+    count: limit,
+    random: data.random,
+    inputs: data.inputs,
+    batches: (batchSize) => ({ [Symbol.asyncIterator]: () => firstBatches(data, limit, batchSize) })
+  };
+}
+async function* firstBatches(data, limit, batchSize) {
+  for await (const batch of data.batches(batchSize)) {
+    const keep = Math.min(batch.size, limit - batch.start);
+    if (keep <= 0) return;
+    if (keep === batch.size) {
+      yield batch;
+      continue;
+    }
+    const feeds = {};
+    for (const [name, tensor] of Object.entries(batch.feeds)) {
+      const per = tensor.data.length / batch.size;
+      feeds[name] = { dataType: tensor.dataType, dims: [keep, ...tensor.dims.slice(1)], data: tensor.data.subarray(0, keep * per) };
+    }
+    yield { feeds, size: keep, start: batch.start };
+    return;
+  }
 }
 
 // src/random.ts
@@ -39414,10 +39622,10 @@ var INT_LIMITS = {
   [TensorProto_DataType.UINT64]: [0, Number.MAX_SAFE_INTEGER]
 };
 function randomDataSet(signatures, options2) {
-  const { count: count2, seed } = options2;
+  const { count: count3, seed } = options2;
   const inputShapes3 = options2.inputShapes ?? {};
   const intRange = options2.intRange ?? DEFAULT_INT_RANGE;
-  if (!Number.isInteger(count2) || count2 < 1) throw new BadInputError(`random data needs at least one sample; ${count2} were asked for`, "ask for one or more samples");
+  if (!Number.isInteger(count3) || count3 < 1) throw new BadInputError(`random data needs at least one sample; ${count3} were asked for`, "ask for one or more samples");
   const [low, high] = intRange;
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low >= high) {
     throw new BadInputError(`the integer range for random data [${low}, ${high}) is not a range of whole numbers`, "give two whole numbers, low < high (high excluded)");
@@ -39439,7 +39647,7 @@ function randomDataSet(signatures, options2) {
     return { name: input2.name, dataType: input2.dataType, sampleDims, open: () => randomCursor(input2.dataType, seed, stream, intRange) };
   });
   const integers = inputs.some((i) => INT_LIMITS[i.dataType]) ? `, integers in [${low}, ${high})` : "";
-  return columnDataSet(`random data: ${count2} samples (seed ${seed}): floats N(0,1)${integers}`, count2, columns, true);
+  return columnDataSet(`random data: ${count3} samples (seed ${seed}): floats N(0,1)${integers}`, count3, columns, true);
 }
 function randomSampleDims(input2, inputShapes3) {
   const flag = inputShapes3[input2.name];
@@ -39599,9 +39807,16 @@ import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join4 } from "node:path";
 var VERSION = JSON.parse(readFileSync3(join4(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
+// src/runtime/onnxruntime/telemetry.ts
+var TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY";
+function disableOnnxRuntimeTelemetry(env = process.env) {
+  env[TELEMETRY_SWITCH] = "1";
+}
+
 // src/runtime/onnxruntime/load.ts
 var loaded2;
 function loadOrt() {
+  disableOnnxRuntimeTelemetry();
   loaded2 ??= import("onnxruntime-node").then(
     (m) => m.default ?? m,
     (error62) => {
@@ -39933,9 +40148,161 @@ async function describeOs(system, timeoutMs) {
   return kernel;
 }
 
+// src/model/graph-checks.ts
+var QUANTIZED_INPUTS = { Conv: [0, 1], ConvTranspose: [0, 1], Gemm: [0, 1], MatMul: [0, 1] };
+var REEXPORT = "export the model again from its framework; a graph written by hand or by a tool must be one ONNX Runtime can load";
+function nodesInCycles(graph2) {
+  const producer = /* @__PURE__ */ new Map();
+  graph2.node.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
+  const waiting = graph2.node.map(() => 0);
+  const consumers = graph2.node.map(() => []);
+  graph2.node.forEach((n, i) => {
+    for (const input2 of n.input) {
+      const from = producer.get(input2);
+      if (from === void 0) continue;
+      waiting[i]++;
+      consumers[from].push(i);
+    }
+  });
+  const ready = waiting.flatMap((w, i) => w === 0 ? [i] : []);
+  let done = 0;
+  while (ready.length > 0) {
+    const i = ready.pop();
+    done++;
+    for (const c of consumers[i]) if (--waiting[c] === 0) ready.push(c);
+  }
+  if (done === graph2.node.length) return [];
+  return graph2.node.flatMap((n, i) => waiting[i] > 0 ? [n.name || `${n.opType} #${i}`] : []);
+}
+function checkGraph(proto, label) {
+  const graph2 = proto.graph;
+  const cycle = nodesInCycles(graph2);
+  if (cycle.length > 0) {
+    const shown = cycle.slice(0, 5).map((n) => `'${n}'`).join(", ");
+    throw new BadInputError(msg`${label}: its graph has a cycle: nodes ${shown}${cycle.length > 5 ? ` and ${cycle.length - 5} more` : ""} depend on their own outputs`, REEXPORT);
+  }
+}
+function checkQuantizable(proto, label) {
+  const graph2 = proto.graph;
+  const initializers = new Map(graph2.initializer.map((t) => [t.name, t]));
+  for (const input2 of graph2.input) {
+    if (initializers.has(input2.name) || input2.type?.value.case !== "tensorType") continue;
+    const dims2 = input2.type.value.value.shape?.dim ?? [];
+    if (dims2.some((d) => d.value.case === "dimValue" && d.value.value === 0n)) {
+      throw new BadInputError(
+        msg`${label}: input '${input2.name}' has a dimension of size 0, so its samples hold no values to run or calibrate on`,
+        "export the model with the input's real sizes (or a symbolic dimension where the size varies)"
+      );
+    }
+  }
+  for (const n of graph2.node) {
+    for (const k of QUANTIZED_INPUTS[n.opType] ?? []) {
+      const tensor = initializers.get(n.input[k] ?? "");
+      if (tensor && elementCount(tensor.dims) === 0) {
+        throw new BadInputError(
+          msg`${label}: initializer '${tensor.name}', input ${k} of ${n.opType} '${n.name || n.opType}', holds no values (dims ${tensor.dims.join("\xD7")}), so there is nothing to quantize`,
+          "export the model again without the empty layer, or check that the export traced the model you meant"
+        );
+      }
+    }
+  }
+}
+
 // src/model/read.ts
-import { readdirSync, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
+
+// src/model/initializer-checks.ts
+import { statSync as statSync3 } from "node:fs";
+var WEIGHT_INPUTS = { Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [1, 2], MatMul: [1] };
+var REEXPORT2 = "export the model again; its file was damaged or written by a tool that got the tensor wrong";
+var FINITE_FIX = "the weights must be finite: find where training or the export produced NaN or infinity (a diverged run, a division by zero folded into a constant) and export again";
+function where(scope) {
+  return scope.replace(/^graph\//, "");
+}
+function stored(tensor) {
+  const count3 = elementCount(tensor.dims);
+  const info = dtypeInfo(tensor.dataType);
+  if (tensor.rawData.byteLength > 0) {
+    const need = packedByteLength(tensor.dataType, count3);
+    return need === null ? null : { have: tensor.rawData.byteLength, need, unit: "bytes", atLeast: false };
+  }
+  const complex = tensor.dataType === TensorProto_DataType.COMPLEX64 || tensor.dataType === TensorProto_DataType.COMPLEX128 ? 2 : 1;
+  switch (info.storage) {
+    case "stringData":
+      return { have: tensor.stringData.length, need: count3, unit: "values", atLeast: false };
+    case "floatData":
+      return { have: tensor.floatData.length, need: count3 * complex, unit: "values", atLeast: false };
+    case "doubleData":
+      return { have: tensor.doubleData.length, need: count3 * complex, unit: "values", atLeast: false };
+    case "int64Data":
+      return { have: tensor.int64Data.length, need: count3, unit: "values", atLeast: false };
+    case "uint64Data":
+      return { have: tensor.uint64Data.length, need: count3, unit: "values", atLeast: false };
+    case "int32Data":
+      if (info.bits === null) return null;
+      return info.bits >= 8 ? { have: tensor.int32Data.length, need: count3, unit: "values", atLeast: false } : { have: tensor.int32Data.length, need: packedByteLength(tensor.dataType, count3), unit: "values", atLeast: true };
+  }
+}
+function checkStoredSize(model2, tensor, scope, label) {
+  const name = msg`${label}: ${where(scope)}`;
+  if (tensor.dims.some((d) => d < 0n)) throw new BadInputError(msg`${name}: has a negative dimension (${tensor.dims.join("\xD7")})`, REEXPORT2);
+  const count3 = elementCount(tensor.dims);
+  const claim2 = `its dims ${tensor.dims.join("\xD7") || "(scalar)"} claim ${count3} values`;
+  if (isExternal(tensor)) {
+    const ref = externalRef(tensor, model2.path);
+    const need = ref.length ?? packedByteLength(tensor.dataType, count3);
+    const file2 = model2.externalFiles.get(ref.location);
+    if (need === null || !file2) return;
+    const expected = packedByteLength(tensor.dataType, count3);
+    if (expected !== null && ref.length !== null && ref.length !== expected) {
+      throw new BadInputError(msg`${name}: ${claim2} (${expected} bytes), but its external data length is ${ref.length} bytes`, REEXPORT2);
+    }
+    const size = statSync3(file2).size;
+    if (ref.offset + need > size) {
+      throw new BadInputError(msg`${name}: ${claim2}, which needs bytes ${ref.offset}..${ref.offset + need} of ${file2}, which holds ${size}`, `${REEXPORT2}, or copy its external data file again whole`);
+    }
+    return;
+  }
+  const s = stored(tensor);
+  if (!s || s.have === s.need || s.atLeast && s.have >= s.need) return;
+  const bytes = packedByteLength(tensor.dataType, count3);
+  throw new BadInputError(msg`${name}: ${claim2}${bytes !== null ? ` (${bytes} bytes)` : ""}, but it holds ${s.have} ${s.unit}`, REEXPORT2);
+}
+function weightNames(proto) {
+  const names = /* @__PURE__ */ new Set();
+  for (const n of proto.graph?.node ?? []) for (const k of WEIGHT_INPUTS[n.opType] ?? []) if (n.input[k]) names.add(n.input[k]);
+  return names;
+}
+function checkFinite(model2, tensor, scope, label, isWeight) {
+  const info = dtypeInfo(tensor.dataType);
+  if (info.bits === null) return;
+  const size = info.bits / 8;
+  const totals = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
+  let index = 0;
+  for (const chunk of model2.tensorChunks(tensor)) {
+    const found = nonFiniteValues(tensor.dataType, chunk, index);
+    if (!found) return;
+    if (found.nan > 0 && totals.nan === 0) totals.firstNan = found.firstNan;
+    if (found.inf > 0 && totals.inf === 0) totals.firstInf = found.firstInf;
+    totals.nan += found.nan;
+    totals.inf += found.inf;
+    index += chunk.byteLength / size;
+  }
+  const inf = isWeight ? totals.inf : 0;
+  if (totals.nan === 0 && inf === 0) return;
+  const parts = [];
+  if (totals.nan > 0) parts.push(`${totals.nan} NaN ${totals.nan === 1 ? "value" : "values"} (first at index ${totals.firstNan})`);
+  if (inf > 0) parts.push(`${inf} infinite ${inf === 1 ? "value" : "values"} (first at index ${totals.firstInf})`);
+  throw new BadInputError(msg`${label}: ${where(scope)} holds ${parts.join(" and ")}${inf > 0 ? ", and it is a weight of an op quantgate quantizes" : ""}`, FINITE_FIX);
+}
+function checkInitializers(model2, label) {
+  const weights = weightNames(model2.proto);
+  forEachTensor(model2.proto, (tensor, scope) => {
+    checkStoredSize(model2, tensor, scope, label);
+    checkFinite(model2, tensor, scope, label, scope.startsWith("graph/initializer") && weights.has(tensor.name));
+  });
+}
 
 // src/model/model.ts
 import { createHash } from "node:crypto";
@@ -40031,32 +40398,40 @@ function sniffNonOnnx(head) {
 var PROTOBUF_LIMIT = 2 ** 31;
 function readModel(path, what = opt("model")) {
   const absolute = resolve4(path);
-  let stat3;
+  let stat4;
   try {
-    stat3 = statSync3(absolute);
+    stat4 = statSync4(absolute);
   } catch {
     throw new BadInputError(msg`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
   }
-  if (stat3.isDirectory()) {
+  if (stat4.isDirectory()) {
     const onnx = readdirSync(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
     throw new BadInputError(
       msg`${what} ${path}: is a directory, not an ONNX file`,
       onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(", ")}` : "pass the path of the .onnx file"
     );
   }
-  if (!stat3.isFile()) throw new BadInputError(msg`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
-  if (stat3.size === 0) throw new BadInputError(msg`${what} ${path}: the file is empty`, "export or copy the model again");
-  if (stat3.size >= PROTOBUF_LIMIT) {
+  if (!stat4.isFile()) throw new BadInputError(msg`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
+  if (stat4.size === 0) throw new BadInputError(msg`${what} ${path}: the file is empty`, "export or copy the model again");
+  if (stat4.size >= PROTOBUF_LIMIT) {
     throw new BadInputError(
-      msg`${what} ${path}: the file is ${(stat3.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
+      msg`${what} ${path}: the file is ${(stat4.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
       "save the weights as external data (onnx.save(model, path, save_as_external_data=True))"
     );
   }
   const bytes = readFileSync5(absolute);
   const proto = decodeModel(bytes, msg`${what} ${path}`);
   checkStructure(proto, msg`${what} ${path}`);
+  checkGraph(proto, msg`${what} ${path}`);
   const externalFiles = checkExternalData(proto, resolve4(absolute, ".."), path);
-  return new OnnxModel(proto, absolute, stat3.size, externalFiles);
+  const model2 = new OnnxModel(proto, absolute, stat4.size, externalFiles);
+  try {
+    checkInitializers(model2, msg`${what} ${path}`);
+  } catch (error62) {
+    model2.close();
+    throw error62;
+  }
+  return model2;
 }
 function decodeModel(bytes, label) {
   const notOnnx = (detail) => {
@@ -40356,8 +40731,23 @@ function runtimeSupportProblem(signature, limits, label) {
     `save the model at IR ${ir} and opset ${opset} (Python: m = onnx.version_converter.convert_model_to_version(onnx.load(p), ${opset}); m.ir_version = ${ir}; onnx.save(m, p); or pass opset_version=${opset} to torch.onnx.export), or upgrade onnxruntime-node`
   );
 }
-async function requireRuntimeSupport(signature, label) {
-  const problem = runtimeSupportProblem(signature, await runtimeLimits(), label);
+async function loadProblem(path, label) {
+  const ort = await loadOrt();
+  try {
+    const session = await ort.InferenceSession.create(path, { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 4 });
+    await session.release();
+    return null;
+  } catch (error62) {
+    const detail = error62.message.split("\n")[0].replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, "");
+    return new BadInputError(
+      `${label}: ONNX Runtime ${await ortVersion()} cannot load the model: ${detail}`,
+      `an op of a custom domain needs its own library, which quantgate does not load; otherwise export the model again with ops of a standard opset ONNX Runtime implements (python -c "import onnx; onnx.checker.check_model('model.onnx', full_check=True)" names what is wrong)`,
+      { cause: error62 }
+    );
+  }
+}
+async function requireRuntimeSupport(signature, label, path) {
+  const problem = runtimeSupportProblem(signature, await runtimeLimits(), label) ?? (path ? await loadProblem(path, label) : null);
   if (problem) throw problem;
 }
 
@@ -40380,7 +40770,7 @@ function cloneMessage(message) {
 }
 
 // src/quantize/quantize.ts
-import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync5 } from "node:fs";
+import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync6 } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/model/write.ts
@@ -41844,7 +42234,7 @@ function upgradeOpset(model2, label, target = QDQ_OPSET, purpose = "per-channel 
     );
   }
   const adapted = {};
-  const count2 = (op) => adapted[op] = (adapted[op] ?? 0) + 1;
+  const count3 = (op) => adapted[op] = (adapted[op] ?? 0) + 1;
   forEachGraphIn(model2, (g) => {
     const editor = new GraphEditor(g);
     const replaced = /* @__PURE__ */ new Map();
@@ -41853,7 +42243,7 @@ function upgradeOpset(model2, label, target = QDQ_OPSET, purpose = "per-channel 
       const result = adapt(n, editor, from, target);
       if (result) {
         replaced.set(n, result);
-        count2(n.opType);
+        count3(n.opType);
       }
     }
     if (replaced.size > 0) {
@@ -41947,19 +42337,19 @@ function exposing(proto, names) {
   for (const n of names) if (!existing.has(n)) copy2.graph.output.push(create(ValueInfoProtoSchema, { name: n }));
   return copy2;
 }
-async function firstSamples(data, count2, batchSize) {
+async function firstSamples2(data, count3, batchSize) {
   const out = [];
   let n = 0;
   for await (const batch of data.batches(batchSize)) {
     out.push(batch);
     n += batch.size;
-    if (n >= count2) break;
+    if (n >= count3) break;
   }
   return out;
 }
 async function measureSensitivity(input2) {
   const ort = await loadOrt();
-  const batches = await firstSamples(input2.data, input2.samples, input2.fixedBatch ?? 1);
+  const batches = await firstSamples2(input2.data, input2.samples, input2.fixedBatch ?? 1);
   const feedsOf = (b) => Object.fromEntries(Object.entries(b.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
   const threads = input2.threads ? { threads: input2.threads } : {};
   const local = cloneModel(input2.prepared);
@@ -42138,7 +42528,7 @@ function sameTensorValues(a, b, model2) {
 
 // src/quantize/float16/variants.ts
 import { join as join6 } from "node:path";
-import { statSync as statSync4 } from "node:fs";
+import { statSync as statSync5 } from "node:fs";
 
 // src/quantize/float16/ops.ts
 var FRAGILE = new Map([
@@ -42534,7 +42924,7 @@ function save(proto, flavour, decided, request) {
   request.log.info(
     `float16: wrote ${request.source.name}.${flavour}.onnx: ${decided.nodes.float16} nodes in float16, ${decided.nodes.float32} kept in float32${kept ? ` (${kept})` : ""}, ${decided.casts} Casts`
   );
-  return { flavour, path, bytes: statSync4(path).size, ...decided };
+  return { flavour, path, bytes: statSync5(path).size, ...decided };
 }
 function nodeLabel(n) {
   return n.name || n.output[0] || n.opType;
@@ -42674,8 +43064,8 @@ async function quantizeModel(request) {
     reusedRanges: request.reuse !== void 0,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
-      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync5(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
-      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync5(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
+      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync6(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
+      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync6(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
     ],
     fp32Bytes: model2.totalBytes,
     excluded: settings.exclude,
@@ -42694,12 +43084,13 @@ async function quantizeModel(request) {
 var RANDOM_CALIBRATION_SAMPLES = 32;
 async function calibrationData(settings, inputs, log) {
   if (settings.calibrationData) {
-    return openDataSet(settings.calibrationData, {
+    const data = await openDataSet(settings.calibrationData, {
       what: opt("calibration-data"),
       inputs,
       ...settings.preprocess ? { preprocess: settings.preprocess } : {},
       inputShapes: settings.inputShapes
     });
+    return capCalibrationSamples(data, settings.calibrationSamples, log);
   }
   log.warn(
     `no --calibration-data: calibrating on ${RANDOM_CALIBRATION_SAMPLES} random samples (floats N(0,1), integers in [${settings.randomIntRange.join(", ")})); the INT8 ranges will not match real inputs, so accuracy numbers are not meaningful`
@@ -42995,11 +43386,11 @@ function predictClasses(values, layout, threshold = DEFAULT_THRESHOLD) {
   }
   return predictions;
 }
-function argmaxRow(values, start, count2) {
+function argmaxRow(values, start, count3) {
   let best = values[start];
   if (best !== best) return NO_PREDICTION;
   let index = 0;
-  for (let c = 1; c < count2; c++) {
+  for (let c = 1; c < count3; c++) {
     const v = values[start + c];
     if (v > best) {
       best = v;
@@ -43008,11 +43399,11 @@ function argmaxRow(values, start, count2) {
   }
   return index;
 }
-function inTopK(values, start, count2, label, k) {
+function inTopK(values, start, count3, label, k) {
   const score = values[start + label];
   if (score !== score) return false;
   let before = 0;
-  for (let c = 0; c < count2; c++) {
+  for (let c = 0; c < count3; c++) {
     const v = values[start + c];
     if (v !== v) return false;
     if (v > score || v === score && c < label) before++;
@@ -43243,14 +43634,46 @@ var LabelledScorer = class {
       );
     }
     const label = values[index];
-    const count2 = classes === 1 ? 2 : classes;
-    if (label < 0 || label >= count2) {
+    const count3 = classes === 1 ? 2 : classes;
+    if (label < 0 || label >= count3) {
       throw new BadInputError(
-        `labels ${source}: label ${label} of sample ${index} is outside the ${count2} classes of output '${this.options.output}' (0 to ${count2 - 1})`,
+        `labels ${source}: label ${label} of sample ${index} is outside the ${count3} classes of output '${this.options.output}' (0 to ${count3 - 1})`,
         msg`give labels that count classes from 0 in the order of the model's output, or score another output with ${opt("output")}`
       );
     }
     return label;
+  }
+};
+
+// src/accuracy/nan-outputs.ts
+function samplesWithNaN(output2, samples) {
+  const bytes = bytesOf(output2.data);
+  const per = bytes.byteLength / Math.max(1, samples);
+  let count3 = 0;
+  let first = -1;
+  for (let s = 0; s < samples; s++) {
+    const found = nonFiniteValues(output2.dataType, bytes.subarray(s * per, (s + 1) * per));
+    if (!found || found.nan === 0) continue;
+    if (count3++ === 0) first = s;
+  }
+  return { count: count3, first };
+}
+function requireNumericReference(output2, name, batch, model2) {
+  const { count: count3, first } = samplesWithNaN(output2, batch.size);
+  if (count3 === 0) return;
+  throw new BadInputError(
+    `the FP32 model ${model2} outputs NaN in '${name}' for sample ${batch.start + first} (${count3} of the ${batch.size} samples from ${batch.start}); INT8 cannot be compared with it`,
+    "find the op that produces it (a log or square root of a negative, a division by zero, an overflow) on these inputs, and fix the model or the data"
+  );
+}
+var NanOutputCount = class {
+  samples = 0;
+  add(output2, size) {
+    this.samples += samplesWithNaN(output2, size).count;
+  }
+  /** The failed run's reason, or null when the candidate never output NaN. */
+  reason(model2, output2, scored2) {
+    return this.samples === 0 ? null : `${model2} outputs NaN in '${output2}' on ${this.samples} of ${scored2} samples where FP32 does not`;
   }
 };
 
@@ -43273,11 +43696,11 @@ async function providerStatuses(facts) {
 }
 async function statusOf(provider, facts) {
   const backend = provider === "reference" ? "cpu" : provider;
-  const where = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
+  const where2 = `onnxruntime-node ${facts.ortVersion} (${facts.platform})`;
   const missing = (reason, fix) => ({ provider, available: false, reason, fix });
   if (!facts.listed.includes(backend)) {
     return missing(
-      `${where} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
+      `${where2} was built without the ${backend} execution provider (it has ${facts.listed.join(", ") || "none"})`,
       backend === "cpu" ? "reinstall onnxruntime-node (npm ci)" : "run on Linux x64, the only platform with prebuilt CUDA and TensorRT providers"
     );
   }
@@ -43291,7 +43714,7 @@ async function statusOf(provider, facts) {
     const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join8(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
-        `${where} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
+        `${where2} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
         `install them with \`${GPU_INSTALL_COMMAND}\` (it downloads them from NuGet; the machine needs ${GPU_NEEDS})`
       );
     }
@@ -44251,18 +44674,18 @@ function validateBuildOptions(options2) {
   });
 }
 function checkRange(range, profile) {
-  const where = `optimization profile ${profile}, input '${range.input}'`;
+  const where2 = `optimization profile ${profile}, input '${range.input}'`;
   const show = (d) => d.join("x");
   if (range.min.length !== range.opt.length || range.opt.length !== range.max.length) {
-    throw new BadInputError(`${where}: min ${show(range.min)}, opt ${show(range.opt)} and max ${show(range.max)} differ in rank`, "give all three shapes the same number of dimensions");
+    throw new BadInputError(`${where2}: min ${show(range.min)}, opt ${show(range.opt)} and max ${show(range.max)} differ in rank`, "give all three shapes the same number of dimensions");
   }
   for (let i = 0; i < range.min.length; i++) {
     const [lo, mid, hi] = [range.min[i], range.opt[i], range.max[i]];
     if (![lo, mid, hi].every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new BadInputError(`${where}: dimension ${i} is not a non-negative integer in every shape`, "use whole numbers, 0 or more");
+      throw new BadInputError(`${where2}: dimension ${i} is not a non-negative integer in every shape`, "use whole numbers, 0 or more");
     }
     if (!(lo <= mid && mid <= hi)) {
-      throw new BadInputError(`${where}: dimension ${i} has min ${lo}, opt ${mid}, max ${hi}`, "make min <= opt <= max in every dimension");
+      throw new BadInputError(`${where2}: dimension ${i} has min ${lo}, opt ${mid}, max ${hi}`, "make min <= opt <= max in every dimension");
     }
   }
 }
@@ -44667,7 +45090,7 @@ async function evaluateAccuracy(input2) {
   for (const files of input2.models) {
     const reference = input2.reference.backend.open({ modelPath: files.files.fp32, provider: input2.reference.provider, ...common });
     await reference.load();
-    const state = { reference, candidates: [] };
+    const state = { reference, fp32: files.files.fp32, candidates: [] };
     if (input2.labels) state.referenceScore = new LabelledScorer(input2.labels, scoring);
     for (const p of input2.rows.filter((r) => r.role === files.role)) {
       if (p.variant === "fp32" && p.runtime === input2.reference.backend.name && p.provider === input2.reference.provider) {
@@ -44682,7 +45105,7 @@ async function evaluateAccuracy(input2) {
         results.set(p.id, { status: "failed", reason: `${backend.title} could not load ${p.model} on ${p.provider}: ${firstLine(error62)}` });
         continue;
       }
-      const candidate = { row: p, runner };
+      const candidate = { row: p, runner, nan: new NanOutputCount() };
       if (input2.labels) candidate.labelled = new LabelledScorer(input2.labels, scoring);
       else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.model} on ${p.provider}` });
       state.candidates.push(candidate);
@@ -44698,16 +45121,18 @@ async function evaluateAccuracy(input2) {
         skipped += batch.size;
         continue;
       }
-      const where = { start: batch.start, size: batch.size };
+      const where2 = { start: batch.start, size: batch.size };
       for (const role of roles) {
         const reference = (await role.reference.run(batch.feeds, [output2]))[output2];
-        role.referenceScore?.add(reference, where);
+        requireNumericReference(reference, output2, where2, role.fp32);
+        role.referenceScore?.add(reference, where2);
         for (const c of role.candidates) {
           if (c.failure !== void 0) continue;
           try {
             const out = (await c.runner.run(batch.feeds, [output2]))[output2];
-            if (c.labelled) c.labelled.add(out, where);
-            else c.fidelity.add(reference, out, where);
+            c.nan.add(out, batch.size);
+            if (c.labelled) c.labelled.add(out, where2);
+            else c.fidelity.add(reference, out, where2);
           } catch (error62) {
             c.failure = `${c.row.model} failed on ${c.row.provider} at sample ${batch.start}: ${firstLine(error62)}`;
           }
@@ -44742,6 +45167,7 @@ async function evaluateAccuracy(input2) {
     }
     for (const c of role.candidates) {
       const row = c.row;
+      const nan2 = c.failure === void 0 ? c.nan.reason(`${row.model} on ${row.provider}`, output2, scored2) : null;
       if (c.failure !== void 0) {
         results.set(row.id, { status: "failed", reason: c.failure });
       } else if (c.labelled && reference) {
@@ -44764,6 +45190,11 @@ async function evaluateAccuracy(input2) {
         classAxis = f.classAxis;
         results.set(row.id, { status: "ok", accuracy: { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb }, accuracyLossPp: null, accuracyLossCi: null });
       }
+      const scoredRow = results.get(row.id);
+      if (nan2 && scoredRow?.status === "ok") {
+        const { status: _ok, ...kept } = scoredRow;
+        results.set(row.id, { ...kept, status: "failed", reason: nan2 });
+      }
     }
   }
   return {
@@ -44780,11 +45211,20 @@ async function evaluateAccuracy(input2) {
 
 // src/pipeline/export.ts
 import { existsSync as existsSync5 } from "node:fs";
+function isCredential(name) {
+  const upper = name.toUpperCase();
+  if (upper.startsWith("ACTIONS_") || upper.startsWith("INPUT_")) return true;
+  return /^(GITHUB|GH)_/.test(upper) && /TOKEN|SECRET|PASSWORD|PRIVATE_KEY|_PAT$/.test(upper);
+}
+function withoutCredentials(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !isCredential(name)));
+}
 async function runExportCommand(command, modelPath, cwd, log, exec) {
   log.info(`export: ${command}`);
   const tail = [];
   const { code: code2, signal } = await exec(command, {
     cwd,
+    env: withoutCredentials(process.env),
     onLine: (line2) => {
       log.debug(`export: ${line2}`);
       tail.push(line2);
@@ -45129,7 +45569,7 @@ var SessionState = class {
       all.set(s, offset);
       offset += s.length;
     }
-    const latencyMs = latencyStatistics(all);
+    const latencyMs2 = latencyStatistics(all);
     const tracked = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
     const runnerReported = tracked.deviceMB === null && this.runnerDeviceMB !== null;
     const device = runnerReported ? { ...tracked, deviceMB: this.runnerDeviceMB } : tracked;
@@ -45137,8 +45577,8 @@ var SessionState = class {
     return {
       ...base,
       status: "ok",
-      latencyMs,
-      throughput: throughput(this.spec.batch.size, latencyMs.mean),
+      latencyMs: latencyMs2,
+      throughput: throughput(this.spec.batch.size, latencyMs2.mean),
       memory: { rssMB: this.rssMB, ...device },
       memoryMeasured: this.device ? `${this.rssNote}; deviceMB: ${runnerReported ? "the device memory the runtime reports for this engine (nvidia-smi did not list the worker)" : "the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded"}; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
@@ -45315,9 +45755,124 @@ async function measureRows(input2) {
   return timings;
 }
 
-// src/pipeline/recorder.ts
-import { mkdirSync as mkdirSync4, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
+// src/pipeline/out-lock.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync7, rmSync as rmSync3, statSync as statSync7, writeFileSync as writeFileSync3 } from "node:fs";
+import { hostname as hostname3 } from "node:os";
 import { join as join15 } from "node:path";
+var LOCK_FILE = ".quantgate.lock";
+var UNREADABLE_GRACE_MS = 1e4;
+function processStart(pid) {
+  if (process.platform === "linux") {
+    try {
+      const stat4 = readFileSync7(`/proc/${pid}/stat`, "utf8");
+      return `linux:${stat4.slice(stat4.lastIndexOf(")") + 2).split(" ")[19]}`;
+    } catch {
+      return null;
+    }
+  }
+  try {
+    const lstart = execFileSync2("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return lstart ? `ps:${lstart}` : null;
+  } catch {
+    return null;
+  }
+}
+function isRunning(owner) {
+  if (owner.host !== hostname3()) return true;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error62) {
+    if (error62.code === "ESRCH") return false;
+  }
+  const started = processStart(owner.pid);
+  return owner.started === null || started === null || started === owner.started;
+}
+function readOwner(path) {
+  let text2;
+  try {
+    text2 = readFileSync7(path, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return "gone";
+    return "unreadable";
+  }
+  try {
+    const owner = JSON.parse(text2);
+    return Number.isInteger(owner.pid) && typeof owner.host === "string" ? owner : "unreadable";
+  } catch {
+    return "unreadable";
+  }
+}
+function errnoText(error62) {
+  const code2 = error62.code;
+  if (code2 === "EACCES" || code2 === "EPERM") return "permission denied";
+  if (code2 === "EROFS") return "a read-only file system";
+  if (code2 === "ENOTDIR") return "a part of the path is a file, not a folder";
+  if (code2 === "ENOSPC") return "no space left on the device";
+  return error62.message;
+}
+var FIX = msg`give ${opt("out")} a folder quantgate can create and write into (the default is quantgate-out in the working directory)`;
+function prepareFolder(out, what) {
+  try {
+    mkdirSync4(out, { recursive: true });
+  } catch (error62) {
+    if (error62.code !== "EEXIST") {
+      throw new BadInputError(msg`${what} ${out}: cannot create the folder (${errnoText(error62)})`, FIX, { cause: error62 });
+    }
+  }
+  if (!statSync7(out).isDirectory()) throw new BadInputError(msg`${what} ${out}: is a file, not a folder`, msg`remove the file or ${FIX}`);
+}
+function claimOutDir(out, what = opt("out")) {
+  prepareFolder(out, what);
+  const path = join15(out, LOCK_FILE);
+  const mine = { pid: process.pid, host: hostname3(), started: processStart(process.pid), startedAt: (/* @__PURE__ */ new Date()).toISOString() };
+  const busy = (owner) => new BadInputError(
+    msg`${what} ${out}: another quantgate run (${owner ? `pid ${owner.pid}${owner.host !== mine.host ? ` on ${owner.host}` : ""}, started ${owner.startedAt}` : "its lock is being written"}) is using it`,
+    msg`wait for that run to finish, or give this run another ${opt("out")} (if no run is using it, delete ${path})`
+  );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync3(path, `${JSON.stringify(mine)}
+`, { flag: "wx" });
+      break;
+    } catch (error62) {
+      if (error62.code !== "EEXIST") {
+        throw new BadInputError(msg`${what} ${out}: cannot write into the folder (${errnoText(error62)})`, FIX, { cause: error62 });
+      }
+      const owner = readOwner(path);
+      if (owner === "unreadable") {
+        const young = Date.now() - (statSync7(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) < UNREADABLE_GRACE_MS;
+        if (young) throw busy(null);
+      } else if (owner !== "gone" && isRunning(owner)) {
+        throw busy(owner);
+      }
+      if (attempt > 0) throw busy(owner === "gone" || owner === "unreadable" ? null : owner);
+      rmSync3(path, { force: true });
+    }
+  }
+  let released = false;
+  const release2 = () => {
+    if (released) return;
+    released = true;
+    process.removeListener("exit", release2);
+    const owner = readOwner(path);
+    if (typeof owner === "object" && owner.pid === mine.pid && owner.started === mine.started && owner.startedAt === mine.startedAt) rmSync3(path, { force: true });
+  };
+  process.on("exit", release2);
+  return { release: release2 };
+}
+async function withOutDir(out, work) {
+  const claim2 = claimOutDir(out);
+  try {
+    return await work();
+  } finally {
+    claim2.release();
+  }
+}
+
+// src/pipeline/recorder.ts
+import { mkdirSync as mkdirSync5, renameSync as renameSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join16 } from "node:path";
 
 // src/report/entry.ts
 function reportEntry(results, assessment) {
@@ -45361,15 +45916,15 @@ function resolutionSentence(loss, ci, limit, samples, r) {
   const span = `limits from ${pp(ci[0]).replace(/ pp$/, "")} to ${pp(ci[1])} would not be`;
   if (r.resolution === "below") return `The ${pp(limit)} limit is resolved at this sample size: the whole interval lies below it (${span}).`;
   if (r.resolution === "above") return `The ${pp(limit)} limit is resolved at this sample size: the whole interval lies above it, so the loss is real (${span}).`;
-  const more = r.samplesNeeded !== null ? ` About ${count(r.samplesNeeded)} samples would resolve it if the loss stayed at ${pp(loss)}.` : " The loss sits on the limit: no sample size resolves that.";
-  return `The ${pp(limit)} limit is **not resolved** at ${count(samples)} samples: it lies inside the interval, so the gate's decision rests on the point value.${more}`;
+  const more = r.samplesNeeded !== null ? ` About ${count2(r.samplesNeeded)} samples would resolve it if the loss stayed at ${pp(loss)}.` : " The loss sits on the limit: no sample size resolves that.";
+  return `The ${pp(limit)} limit is **not resolved** at ${count2(samples)} samples: it lies inside the interval, so the gate's decision rests on the point value.${more}`;
 }
 function resolutionCell(run, limit, samples) {
   if (limit === null || run.accuracyLossPp === null || !run.accuracyLossCi) return "";
   const r = resolveLimit(run.accuracyLossPp, run.accuracyLossCi, limit, samples);
   if (r.resolution === "below") return "resolved: below";
   if (r.resolution === "above") return "resolved: above";
-  return r.samplesNeeded !== null ? `not resolved (\u2248 ${count(r.samplesNeeded)} samples would)` : "not resolved";
+  return r.samplesNeeded !== null ? `not resolved (\u2248 ${count2(r.samplesNeeded)} samples would)` : "not resolved";
 }
 function labelledSection(entry) {
   const { results } = entry;
@@ -45383,7 +45938,7 @@ function labelledSection(entry) {
   const lines = [];
   const flips = worst.accuracyFlips;
   lines.push(
-    `FP32 and ${runLabel(worst)} were scored on the same ${count(samples)} samples` + (flips ? `: ${count(flips.toWrong)} flipped to wrong, ${count(flips.toRight)} to right.` : ".")
+    `FP32 and ${runLabel(worst)} were scored on the same ${count2(samples)} samples` + (flips ? `: ${count2(flips.toWrong)} flipped to wrong, ${count2(flips.toRight)} to right.` : ".")
   );
   if (worst.accuracyLossCi) {
     const [lo, hi] = worst.accuracyLossCi;
@@ -45399,7 +45954,7 @@ function labelledSection(entry) {
       run.accuracy && "top1" in run.accuracy ? fractionPct(run.accuracy.top1) : "",
       pp(run.accuracyLossPp),
       ci ? nowrap(`${pp(ci[0]).replace(/ pp$/, "")} to ${pp(ci[1])}`) : "",
-      run.accuracyFlips ? `${count(run.accuracyFlips.toWrong)} / ${count(run.accuracyFlips.toRight)}` : ""
+      run.accuracyFlips ? `${count2(run.accuracyFlips.toWrong)} / ${count2(run.accuracyFlips.toRight)}` : ""
     ];
     if (limit !== null) cells.push(run.precision === "int8" && !gated.includes(run) ? "not gated: TensorRT scored this model itself" : resolutionCell(run, limit, samples));
     return cells;
@@ -45412,7 +45967,7 @@ ${table(header, rows, ["l", "r", "r", "r", "r", "l"].slice(0, header.length))}
 
 Scored on ${results.evaluation.source}, output \`${results.evaluation.output}\`.${reference}`;
   const unresolved = limit !== null && worst.accuracyLossCi && resolveLimit(worst.accuracyLossPp, worst.accuracyLossCi, limit, samples).resolution === "unresolved" ? `: too few to resolve the ${pp(limit)} limit` : "";
-  return details(`Is the accuracy loss real? (paired, ${count(samples)} samples${unresolved})`, body);
+  return details(`Is the accuracy loss real? (paired, ${count2(samples)} samples${unresolved})`, body);
 }
 function fidelitySection(entry) {
   const { results } = entry;
@@ -45426,10 +45981,10 @@ function fidelitySection(entry) {
   const limit = entry.thresholds.maxDisagreement;
   const gate = limit !== null ? `Gated by \`--max-disagreement\`: at most ${pct(limit)} of samples may change their top-1 class.` : "Not gated: give `--labels` to gate top-1 accuracy, or `--max-disagreement PCT` to gate how often INT8 changes the top-1 class.";
   const onCalibration = /calibration/i.test(evaluation.source) ? " These are the calibration samples (no `--eval-data`): the data the ranges were fitted to, so INT8 looks better here than on unseen inputs." : "";
-  const body = `Without labels there is no accuracy loss to measure: each INT8 model's output \`${evaluation.output}\` is compared with FP32's on the same ${count(evaluation.samples)} samples of ${evaluation.source}, by top-1 agreement (class axis ${evaluation.classAxis}), cosine similarity and signal-to-noise ratio.${onCalibration} ${gate}
+  const body = `Without labels there is no accuracy loss to measure: each INT8 model's output \`${evaluation.output}\` is compared with FP32's on the same ${count2(evaluation.samples)} samples of ${evaluation.source}, by top-1 agreement (class axis ${evaluation.classAxis}), cosine similarity and signal-to-noise ratio.${onCalibration} ${gate}
 
 ` + table(["run", "top-1 agreement", "disagreement", "cosine", "SNR"], rows, ["l", "r", "r", "r", "r"]);
-  return details(`How close is INT8 to FP32? (${count(evaluation.samples)} samples, no labels)`, body);
+  return details(`How close is INT8 to FP32? (${count2(evaluation.samples)} samples, no labels)`, body);
 }
 function accuracySection(entry) {
   const evaluation = entry.results.evaluation;
@@ -45474,29 +46029,6 @@ function chartSection(entry, maxCharts) {
   if (batches.length === 0 || maxCharts === 0) return null;
   const summary = `Latency at batch ${batches.join(" and ")}`;
   return details(summary, batches.map((b) => latencyChart(timed, b)).join("\n\n"));
-}
-
-// src/format.ts
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value2 = bytes;
-  let unit = 0;
-  while (value2 >= 1024 && unit < units.length - 1) {
-    value2 /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value2.toFixed(value2 < 10 ? 2 : 1)} ${units[unit]}`;
-}
-function formatCount(n) {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
-}
-function textTable(rows, indent = "  ") {
-  const widths = [];
-  for (const row of rows) row.forEach((cell2, i) => widths[i] = Math.max(widths[i] ?? 0, cell2.length));
-  return rows.map((row) => indent + row.map((cell2, i) => i === row.length - 1 ? cell2 : cell2.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
 // src/report/sections/environment.ts
@@ -45562,7 +46094,7 @@ function environmentSection(entry, artifacts, full) {
     const memory = memoryNote(results);
     if (memory) parts.push(memory);
     const iterations = results.runs.filter((r) => r.latencyMs).map((r) => r.latencyMs.iterations);
-    if (iterations.length > 0) parts.push(`Each timed row ran ${count(Math.min(...iterations))} to ${count(Math.max(...iterations))} iterations after warm-up.`);
+    if (iterations.length > 0) parts.push(`Each timed row ran ${count2(Math.min(...iterations))} to ${count2(Math.max(...iterations))} iterations after warm-up.`);
   }
   parts.push(artifactsText(results, artifacts));
   parts.push(codeBlock(commandOf(results)));
@@ -45639,7 +46171,7 @@ function engineInt8Summary(results) {
   const int82 = engineRuns(results).find((r) => r.model === "int8.trt" && r.engine.layers);
   if (!int82) return null;
   const l = int82.engine.layers;
-  return `TensorRT engine: ${count(l.quantizedComputeLayers)} of ${count(l.computeLayers)} compute layers in INT8`;
+  return `TensorRT engine: ${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)} compute layers in INT8`;
 }
 function seconds(msValue2) {
   return msValue2 === null ? "" : `${(msValue2 / 1e3).toFixed(1)} s`;
@@ -45652,7 +46184,7 @@ function engineLayersParagraph(results, maxFellBack) {
   const withOther = runs.some((r) => r.engine.layers && other(r.engine.layers.counts) > 0);
   const rows = runs.map((r) => {
     const l = r.engine.layers;
-    const cells = l ? [count(l.total), ...precisions.map((p) => count(l.counts[p] ?? 0)), ...withOther ? [count(other(l.counts))] : [], `${count(l.quantizedComputeLayers)} of ${count(l.computeLayers)}`] : [oneLine(r.engine.layersNote ?? "no layer information", 60), ...precisions.map(() => ""), ...withOther ? [""] : [], ""];
+    const cells = l ? [count2(l.total), ...precisions.map((p) => count2(l.counts[p] ?? 0)), ...withOther ? [count2(other(l.counts))] : [], `${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)}`] : [oneLine(r.engine.layersNote ?? "no layer information", 60), ...precisions.map(() => ""), ...withOther ? [""] : [], ""];
     return [modelName(r), ...cells, r.engine.source === "cache" ? `cached (${seconds(r.engine.buildMs)})` : seconds(r.engine.buildMs)];
   });
   const version2 = runs[0].engine.tensorrtVersion;
@@ -45667,10 +46199,10 @@ function engineLayersParagraph(results, maxFellBack) {
     const shown = fell.slice(0, maxFellBack);
     const more = fell.length - shown.length;
     const list = shown.map((f) => `- ${code(oneLine(f.name, 120))} (${html(f.type)}) runs in ${f.precision.toUpperCase()} in the ${f.engine} engine: ${html(oneLine(f.fix, 300))}`).join("\n");
-    parts.push(`Compute layers of the INT8 engines that run in float (${count(fell.length)}):
+    parts.push(`Compute layers of the INT8 engines that run in float (${count2(fell.length)}):
 
 ${list}${more > 0 ? `
-- \u2026 and ${count(more)} more (results.json lists them all)` : ""}`);
+- \u2026 and ${count2(more)} more (results.json lists them all)` : ""}`);
   } else if (runs.some((r) => r.model.startsWith("int8") && r.engine.layers)) {
     parts.push("Every compute layer of the INT8 engines runs in INT8.");
   }
@@ -45682,7 +46214,7 @@ function quantizedSummary(quantized) {
   const ops = Object.entries(quantized).filter(([, [, total2]]) => total2 > 0);
   const done = ops.reduce((s, [, [q]]) => s + q, 0);
   const total = ops.reduce((s, [, [, t]]) => s + t, 0);
-  return `${count(done)} of ${count(total)} ${ops.map(([op]) => op).join("/")}`;
+  return `${count2(done)} of ${count2(total)} ${ops.map(([op]) => op).join("/")}`;
 }
 function perOp(quantized) {
   return Object.entries(quantized).filter(([, [, total]]) => total > 0).map(([op, [q, t]]) => `${op} ${q}/${t}`).join(", ");
@@ -45697,7 +46229,7 @@ function quantizationSection(entry, detail) {
   const q = entry.results.quantization;
   if (!q) return null;
   const trt = q.models.find((m) => m.flavour === "trt") ?? q.models[0];
-  const samples = `${count(q.samples)} ${q.randomData ? "random" : "calibration"} ${q.samples === 1 ? "sample" : "samples"}`;
+  const samples = `${count2(q.samples)} ${q.randomData ? "random" : "calibration"} ${q.samples === 1 ? "sample" : "samples"}`;
   const engine = engineInt8Summary(entry.results);
   const summary = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ""}${engine ? `; ${engine}` : ""}`;
   const parts = [];
@@ -45726,8 +46258,8 @@ function quantizationSection(entry, detail) {
     const shown = q.keptFloat.slice(0, detail.keptFloatRows);
     const rest = q.keptFloat.length - shown.length;
     const list = shown.map((k) => `- ${code(k.node)} (${k.opType}): ${oneLine(k.reason, 160)}`).join("\n");
-    const more = rest > 0 ? `${shown.length > 0 ? "\n" : ""}- \u2026 and ${count(rest)} more (calibration.json lists them all)` : "";
-    parts.push(`Left in float by the quantizer (${count(q.keptFloat.length)}):
+    const more = rest > 0 ? `${shown.length > 0 ? "\n" : ""}- \u2026 and ${count2(rest)} more (calibration.json lists them all)` : "";
+    parts.push(`Left in float by the quantizer (${count2(q.keptFloat.length)}):
 
 ${list}${more}`);
   }
@@ -45779,7 +46311,7 @@ var LEVELS2 = [
   { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: null, maxReason: 90, unmatched: 0, failures: 3 },
   { sensitiveRows: 0, keptFloatRows: 0, charts: 0, comparison: false, gate: false, details: false, tableRows: 40, maxReason: 80, unmatched: 0, failures: 3 }
 ];
-var SHRUNK_NOTE = (limit) => `<sub>Some details were left out to keep this comment under GitHub's ${count(limit)}-character limit; results.json in the artifacts has everything.</sub>`;
+var SHRUNK_NOTE = (limit) => `<sub>Some details were left out to keep this comment under GitHub's ${count2(limit)}-character limit; results.json in the artifacts has everything.</sub>`;
 function marker(modelPath) {
   return `<!-- quantgate:${modelPath.replace(/--/g, "-\u200B-")} -->`;
 }
@@ -45870,7 +46402,10 @@ function mergeRow(row, results) {
   const run = prepared?.status === "ok" ? { ...empty, ...prepared.fields } : empty;
   const accuracy = results.accuracy.get(row.id);
   const timing = results.timing.get(row.id);
-  if (accuracy?.status === "failed") return { ...run, status: "failed", reason: accuracy.reason };
+  if (accuracy?.status === "failed") {
+    const { status: _failed, reason, ...kept } = accuracy;
+    return { ...run, ...kept, status: "failed", reason };
+  }
   const { status: _status, ...scores } = accuracy ?? { status: "ok" };
   const scored2 = { ...run, ...scores };
   if (timing) return { ...scored2, ...timing };
@@ -45920,10 +46455,10 @@ var RunRecorder = class {
     for (const [id, prepared] of rows) this.prepared.set(id, prepared);
   }
   get resultsPath() {
-    return join15(this.init.outDir, "results.json");
+    return join16(this.init.outDir, "results.json");
   }
   get reportPath() {
-    return join15(this.init.outDir, "report.md");
+    return join16(this.init.outDir, "report.md");
   }
   /** The accuracy stage's results, by row. */
   addAccuracy(rows) {
@@ -45967,9 +46502,9 @@ var RunRecorder = class {
    */
   write(incomplete = null) {
     const { results, assessment } = this.assessed(incomplete);
-    mkdirSync4(this.init.outDir, { recursive: true });
+    mkdirSync5(this.init.outDir, { recursive: true });
     const put = (path, text2) => {
-      writeFileSync3(`${path}.tmp`, text2);
+      writeFileSync4(`${path}.tmp`, text2);
       renameSync2(`${path}.tmp`, path);
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}
@@ -46055,34 +46590,42 @@ async function accuracyReference(backends) {
   return null;
 }
 async function runPipeline(config2, env) {
+  return withOutDir(config2.out, () => runStages(config2, env));
+}
+async function runStages(config2, env) {
   const { log } = env;
   const threads = config2.threads;
-  for (const stale of ["results.json", "report.md"]) rmSync3(join16(config2.out, stale), { force: true });
-  if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
-  const model2 = readModel(config2.model);
-  const baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
+  for (const stale of ["results.json", "report.md"]) rmSync4(join17(config2.out, stale), { force: true });
   const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
-  const recorder = new RunRecorder({
+  const recorderFor = (described, baselineDescribed) => new RunRecorder({
     outDir: config2.out,
     shownOutDir: pathInside(env.cwd, config2.out) ?? config2.out,
-    model: await describeModel2(model2, env.cwd),
-    baselineModel: baseModel ? await describeModel2(baseModel, env.cwd) : null,
+    model: described,
+    baselineModel: baselineDescribed,
     environment,
     benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config2),
     command: reproduceCommand("run", config2, env.cwd)
   });
+  let recorder = recorderFor({ path: pathInside(env.cwd, config2.model) ?? config2.model, sha256: "", bytes: 0 }, null);
   const interrupted = new AbortController();
   const stopListening = env.interrupts.onInterrupt((signal) => {
     interrupted.abort();
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
   });
+  let model2;
+  let baseModel = null;
   try {
+    if (config2.exportCommand) await log.group("export", () => runExportCommand(config2.exportCommand, config2.model, env.cwd, log, env.exec));
+    model2 = readModel(config2.model);
+    checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
+    baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
+    recorder = recorderFor(await describeModel2(model2, env.cwd), baseModel ? await describeModel2(baseModel, env.cwd) : null);
     const signature = modelSignature(model2.proto);
-    await requireRuntimeSupport(signature, config2.model);
-    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel);
+    await requireRuntimeSupport(signature, config2.model, model2.path);
+    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel, baseModel.path);
     const output2 = selectOutput(signature.outputs, config2.output);
     const backends = await participatingBackends(config2, env.backends);
     for (const backend of backends) {
@@ -46105,7 +46648,7 @@ async function runPipeline(config2, env) {
     const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
-    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join16(config2.out, "baseline")]] : []]) {
+    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join17(config2.out, "baseline")]] : []]) {
       const outcome = await log.group(
         role === "current" ? "quantize" : "quantize the baseline model",
         () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
@@ -46199,7 +46742,7 @@ async function runPipeline(config2, env) {
     throw error62;
   } finally {
     stopListening();
-    model2.close();
+    model2?.close();
     baseModel?.close();
   }
 }
@@ -46226,16 +46769,16 @@ function summarize(outcome, cwd) {
 }
 
 // src/commands/demo.ts
-var DEMO_DIR = join17(PACKAGE_ROOT, "examples", "demo");
+var DEMO_DIR = join18(PACKAGE_ROOT, "examples", "demo");
 async function demoCommand(config2, ctx) {
   const runConfig = resolveConfig("run", {
     givenKind: "flag",
     cwd: ctx.cwd,
     // The demo's inputs are fixed; only --out is the user's. No quantgate.yml is read.
-    configPath: join17(DEMO_DIR, "quantgate.yml"),
+    configPath: join18(DEMO_DIR, "quantgate.yml"),
     given: { out: config2.out }
   });
-  ctx.log.info(`demo: ${join17("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
+  ctx.log.info(`demo: ${join18("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
   const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
   ctx.stdout.write(`${summarize(outcome, ctx.cwd)}
 `);
@@ -46334,12 +46877,12 @@ function doctorVerdict(lines) {
 
 // src/doctor/gather.ts
 import { spawnSync } from "node:child_process";
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 
 // native/lib/find-headers.mjs
-import { existsSync as existsSync7, readFileSync as readFileSync7 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync8 } from "node:fs";
 import { createRequire as createRequire3 } from "node:module";
-import { dirname as dirname8, join as join18 } from "node:path";
+import { dirname as dirname8, join as join19 } from "node:path";
 var SUPPORTED_TENSORRT_MAJORS2 = [10, 11];
 var SUPPORTED_CUDA_MAJORS = [12, 13];
 var TENSORRT_FILES = ["NvInfer.h", "NvInferVersion.h", "NvOnnxParser.h"];
@@ -46349,14 +46892,14 @@ function unique(list) {
 function searchPaths(env, execPath) {
   const cudaRoots = unique([env.CUDA_HOME, env.CUDA_PATH, "/usr/local/cuda"]);
   const cudaIncludes = cudaRoots.flatMap((root) => [
-    join18(root, "include"),
-    join18(root, "targets", "x86_64-linux", "include"),
-    join18(root, "targets", "sbsa-linux", "include")
+    join19(root, "include"),
+    join19(root, "targets", "x86_64-linux", "include"),
+    join19(root, "targets", "sbsa-linux", "include")
   ]);
   return {
-    node: unique([env.npm_config_nodedir && join18(env.npm_config_nodedir, "include", "node"), join18(dirname8(dirname8(execPath)), "include", "node")]),
+    node: unique([env.npm_config_nodedir && join19(env.npm_config_nodedir, "include", "node"), join19(dirname8(dirname8(execPath)), "include", "node")]),
     tensorrt: unique([
-      env.TENSORRT_ROOT && join18(env.TENSORRT_ROOT, "include"),
+      env.TENSORRT_ROOT && join19(env.TENSORRT_ROOT, "include"),
       "/usr/include/x86_64-linux-gnu",
       "/usr/include/aarch64-linux-gnu",
       "/usr/local/tensorrt/include",
@@ -46364,7 +46907,7 @@ function searchPaths(env, execPath) {
       "/usr/include"
     ]),
     cuda: unique([...cudaIncludes, "/usr/include"]),
-    nvml: unique([env.NVML_HOME && join18(env.NVML_HOME, "include"), ...cudaIncludes, "/usr/include"])
+    nvml: unique([env.NVML_HOME && join19(env.NVML_HOME, "include"), ...cudaIncludes, "/usr/include"])
   };
 }
 function parseTensorRtVersion(text2) {
@@ -46401,22 +46944,22 @@ function findAddonHeaders({
   env = process.env,
   execPath = process.execPath,
   exists = existsSync7,
-  readText = (path) => readFileSync7(path, "utf8"),
+  readText = (path) => readFileSync8(path, "utf8"),
   // Packages resolve from this file (native/lib/ in the package, or dist/ once bundled).
   resolveFrom = import.meta.url
 } = {}) {
   const paths = searchPaths(env, execPath);
   const require2 = createRequire3(resolveFrom);
   const problems = [];
-  const first = (dirs, files) => dirs.find((dir) => files.every((f) => exists(join18(dir, f)))) ?? null;
+  const first = (dirs, files) => dirs.find((dir) => files.every((f) => exists(join19(dir, f)))) ?? null;
   let node3 = null;
   const nodeDir = first(paths.node, ["node_api.h"]);
   if (nodeDir) {
     node3 = { dir: nodeDir, source: "the running Node" };
   } else {
     const headersPackage = packageFolder(require2, "node-api-headers");
-    if (headersPackage && exists(join18(headersPackage, "include", "node_api.h"))) {
-      node3 = { dir: join18(headersPackage, "include"), source: "node-api-headers" };
+    if (headersPackage && exists(join19(headersPackage, "include", "node_api.h"))) {
+      node3 = { dir: join19(headersPackage, "include"), source: "node-api-headers" };
     } else {
       problems.push({
         what: "Node-API headers",
@@ -46427,7 +46970,7 @@ function findAddonHeaders({
     }
   }
   const addonApiDir = packageFolder(require2, "node-addon-api");
-  const nodeAddonApi = addonApiDir && exists(join18(addonApiDir, "napi.h")) ? { dir: addonApiDir, source: "node-addon-api" } : null;
+  const nodeAddonApi = addonApiDir && exists(join19(addonApiDir, "napi.h")) ? { dir: addonApiDir, source: "node-addon-api" } : null;
   if (!nodeAddonApi) problems.push({ what: "node-addon-api", hint: "run npm ci", reason: "the node-addon-api package is not installed", fix: "run `npm ci`" });
   let tensorrt = null;
   const trtDir = first(paths.tensorrt, TENSORRT_FILES);
@@ -46439,7 +46982,7 @@ function findAddonHeaders({
       fix: "install TensorRT 10 or 11 with its headers (e.g. `apt-get install libnvinfer-dev libnvonnxparsers-dev`) or set TENSORRT_ROOT to a folder with include/NvInfer.h"
     });
   } else {
-    const version2 = parseTensorRtVersion(readText(join18(trtDir, "NvInferVersion.h")));
+    const version2 = parseTensorRtVersion(readText(join19(trtDir, "NvInferVersion.h")));
     tensorrt = { dir: trtDir, source: sourceOf(trtDir, env, ["TENSORRT_ROOT"]), version: version2 };
     if (!version2 || !SUPPORTED_TENSORRT_MAJORS2.includes(majorOf(version2))) {
       problems.push({
@@ -46460,7 +47003,7 @@ function findAddonHeaders({
       fix: "install the CUDA 12 or 13 toolkit headers (e.g. `apt-get install cuda-cudart-dev-12-9 cuda-crt-12-9`) or set CUDA_HOME to a folder with include/cuda_runtime_api.h"
     });
   } else {
-    const version2 = parseCudaVersion2(readText(join18(cudaDir, "cuda_runtime_api.h")));
+    const version2 = parseCudaVersion2(readText(join19(cudaDir, "cuda_runtime_api.h")));
     cuda = { dir: cudaDir, source: sourceOf(cudaDir, env, ["CUDA_HOME", "CUDA_PATH"]), version: version2 };
     if (!version2 || !SUPPORTED_CUDA_MAJORS.includes(majorOf(version2))) {
       problems.push({
@@ -46499,7 +47042,7 @@ function tool(commands, args) {
 }
 function driverProc() {
   try {
-    return readFileSync8("/proc/driver/nvidia/version", "utf8").split("\n")[0].trim();
+    return readFileSync9("/proc/driver/nvidia/version", "utf8").split("\n")[0].trim();
   } catch {
     return null;
   }
@@ -46577,7 +47120,7 @@ async function inspectModel(config2) {
   try {
     const signature = modelSignature(model2.proto);
     const limits = await runtimeLimits();
-    const problem = runtimeSupportProblem(signature, limits, config2.model);
+    const problem = runtimeSupportProblem(signature, limits, config2.model) ?? await loadProblem(model2.path, config2.model);
     const reason = problem ? problem.describe() : null;
     const result = {
       path: model2.path,
@@ -46645,10 +47188,14 @@ async function inspectCommand(config2, ctx) {
 // src/commands/quantize.ts
 import { relative as relative5 } from "node:path";
 async function quantizeCommand(config2, ctx) {
+  return withOutDir(config2.out, () => quantizeInto(config2, ctx));
+}
+async function quantizeInto(config2, ctx) {
   const model2 = readModel(config2.model);
+  checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
   try {
     const signature = modelSignature(model2.proto);
-    await requireRuntimeSupport(signature, config2.model);
+    await requireRuntimeSupport(signature, config2.model, model2.path);
     const reuse = config2.ranges ? readCalibrationFile(config2.ranges) : void 0;
     const data = await ctx.log.group("data", () => calibrationData(config2, signature.inputs, ctx.log));
     const cpu2 = await cpuForLayout(config2.targetCpu, ctx.log);
@@ -46691,15 +47238,38 @@ function formatQuantize(outcome, cwd) {
 
 // src/pipeline/process-host.ts
 import { spawn as spawn2 } from "node:child_process";
-var spawnShell = (command, { cwd, onLine }) => new Promise((resolve8, reject) => {
-  const child = spawn2(command, { cwd, shell: true, stdio: ["ignore", "pipe", "pipe"] });
+var LEFTOVER_GRACE_MS = 5e3;
+function signalGroup(pid, signal) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+var spawnShell = (command, { cwd, env, onLine }) => new Promise((resolve8, reject) => {
+  const child = spawn2(command, { cwd, shell: true, detached: true, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  const killGroup = () => signalGroup(child.pid, "SIGKILL");
+  process.on("exit", killGroup);
+  let leftovers;
   const lines = (chunk) => {
     for (const line2 of chunk.toString().split("\n")) if (line2) onLine(line2);
   };
   child.stdout.on("data", lines);
   child.stderr.on("data", lines);
-  child.on("error", reject);
-  child.on("close", (code2, signal) => resolve8({ code: code2, signal }));
+  child.on("error", (error62) => {
+    process.removeListener("exit", killGroup);
+    reject(error62);
+  });
+  child.on("exit", () => {
+    signalGroup(child.pid, "SIGTERM");
+    leftovers = setTimeout(killGroup, LEFTOVER_GRACE_MS);
+    leftovers.unref();
+  });
+  child.on("close", (code2, signal) => {
+    clearTimeout(leftovers);
+    process.removeListener("exit", killGroup);
+    resolve8({ code: code2, signal });
+  });
 });
 var EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 };
 function processInterrupts(exit = (code2) => process.exit(code2)) {
@@ -46912,4 +47482,5 @@ async function runCli(argv, io = { stdout: process.stdout, stderr: process.stder
 }
 
 // src/cli/index.ts
+ignoreClosedPipes(process.stdout, process.stderr);
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// The `quantgate` command. Everything is in runCli; this file only sets the exit status.
+// The `quantgate` command. Everything is in runCli; this file sets the exit status and keeps a
+// closed stdout or stderr pipe from ending the process.
+import { ignoreClosedPipes } from './closed-pipes.js';
 import { runCli } from './main.js';
 
+ignoreClosedPipes(process.stdout, process.stderr);
 process.exitCode = await runCli(process.argv.slice(2));

@@ -6,7 +6,7 @@ import type { InspectConfig } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { formatBytes, formatCount, textTable } from '../format.js';
 import { readModel } from '../model/read.js';
-import { runtimeLimits, runtimeSupportProblem, type RuntimeLimits } from '../model/runtime-support.js';
+import { loadProblem, runtimeLimits, runtimeSupportProblem, type RuntimeLimits } from '../model/runtime-support.js';
 import { formatShape, modelSignature, type ModelSignature } from '../model/signature.js';
 import { forEachNode } from '../model/walk.js';
 import type { CommandContext } from './context.js';
@@ -39,7 +39,7 @@ export async function inspectModel(config: Pick<InspectConfig, 'model' | 'nodes'
   try {
     const signature = modelSignature(model.proto);
     const limits = await runtimeLimits();
-    const problem = runtimeSupportProblem(signature, limits, config.model);
+    const problem = runtimeSupportProblem(signature, limits, config.model) ?? (await loadProblem(model.path, config.model));
     const reason = problem ? problem.describe() : null;
     const result: InspectResult = {
       path: model.path,

@@ -6,20 +6,29 @@ import { relative } from 'node:path';
 import type { QuantizeConfig } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { formatBytes } from '../format.js';
+import { msg, opt } from '../message.js';
+import { checkQuantizable } from '../model/graph-checks.js';
 import { readModel } from '../model/read.js';
 import { requireRuntimeSupport } from '../model/runtime-support.js';
 import { modelSignature } from '../model/signature.js';
 import { calibrationData } from '../pipeline/calibration-data.js';
 import { cpuForLayout } from '../pipeline/cpu.js';
+import { withOutDir } from '../pipeline/out-lock.js';
 import { readCalibrationFile } from '../quantize/calibration-file.js';
 import { quantizeModel, type QuantizeOutcome } from '../quantize/quantize.js';
 import type { CommandContext } from './context.js';
 
 export async function quantizeCommand(config: QuantizeConfig, ctx: CommandContext): Promise<number> {
+  // --out is checked and held before anything else (see out-lock.ts).
+  return withOutDir(config.out, () => quantizeInto(config, ctx));
+}
+
+async function quantizeInto(config: QuantizeConfig, ctx: CommandContext): Promise<number> {
   const model = readModel(config.model);
+  checkQuantizable(model.proto, msg`${opt('model')} ${config.model}`);
   try {
     const signature = modelSignature(model.proto);
-    await requireRuntimeSupport(signature, config.model);
+    await requireRuntimeSupport(signature, config.model, model.path);
     const reuse = config.ranges ? readCalibrationFile(config.ranges) : undefined;
     const data = await ctx.log.group('data', () => calibrationData(config, signature.inputs, ctx.log));
     const cpu = await cpuForLayout(config.targetCpu, ctx.log);

@@ -25,7 +25,23 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : JSON.stringify(value);
 }
 
-/** Parses text already read from `label`; exported for callers that have the text. */
+/** A results file that was read: its results, or the one problem that refuses it. */
+export type ResultsCheck = { results: Results; problem: null } | { results: null; problem: BadInputError };
+
+/**
+ * Validates text already read from `label` and returns the problem instead of throwing it: for a
+ * baseline fetched automatically, whose problem is one line of the report while the run goes on.
+ */
+export function checkResults(text: string, label: Label): ResultsCheck {
+  try {
+    return { results: parseResults(text, label), problem: null };
+  } catch (error) {
+    if (error instanceof BadInputError) return { results: null, problem: error };
+    throw error;
+  }
+}
+
+/** Parses text already read from `label`; throws BadInputError naming the first problem. */
 export function parseResults(text: string, label: Label): Results {
   let data: unknown;
   try {

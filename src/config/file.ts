@@ -12,6 +12,14 @@ import { closest } from './suggest.js';
 
 export const DEFAULT_CONFIG_NAMES = ['quantgate.yml', 'quantgate.yaml'];
 
+/**
+ * How far aliases may expand (yaml's maxAliasCount: alias uses weighted by the aliases inside what
+ * they name). A pull request controls the file at the working directory's root,
+ * and nine anchors of nine aliases each expand to 9^9 values (a "billion laughs"); a config
+ * that shares a path or two needs a handful.
+ */
+const MAX_ALIASES = 50;
+
 export interface ConfigFile {
   path: string;
   dir: string;
@@ -36,7 +44,17 @@ export function readConfigFile(path: string): ConfigFile {
     const first = doc.errors[0]!;
     throw new BadInputError(`${path}: is not valid YAML: ${first.message.split('\n')[0]}`, 'fix the YAML syntax at that line');
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // yaml throws a ReferenceError when the aliases would expand past the limit.
+    throw new BadInputError(
+      `${path}: its YAML aliases (*name) expand to too much data (the YAML reader stopped: ${(error as Error).message})`,
+      'write the values out instead of aliasing anchors (&name / *name); quantgate.yml needs no aliases',
+      { cause: error },
+    );
+  }
   if (data === null || data === undefined) return { path, dir: dirname(path), values: {} };
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new BadInputError(`${path}: must be a mapping of option names to values`, 'write one "key: value" line per option, e.g. "model: models/resnet50.onnx"');

@@ -183,6 +183,15 @@ export const OPTION_TABLE = [
     isPath: true,
   },
   {
+    key: 'calibration-samples',
+    arg: '<n>',
+    description: msg`Calibrate on at most this many samples, the first ones of ${mention('calibration-data')} in its order.`,
+    allowed: 'a whole number from 1 to 10000000',
+    schema: positiveInt('calibration sample count', 10_000_000),
+    default: 1024,
+    commands: RUN_QUANTIZE,
+  },
+  {
     key: 'eval-data',
     arg: '<path>',
     description: msg`Evaluation samples, in the same forms as ${mention('calibration-data')}. Without it, the calibration data is scored for fidelity only.`,

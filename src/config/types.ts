@@ -38,7 +38,7 @@ export type ConfigByCommand = { [C in CommandName]: ConfigOf<C> };
  * What calibration and quantization need, shared by `run` and `quantize`: the options both
  * commands take, less the model, the output folder and --json.
  */
-export type QuantizeSettings = Omit<FieldsOf<Extract<OptionsOf<'run'>, OptionsOf<'quantize'>>, 'quantize'>, 'model' | 'out' | 'json'>;
+export type QuantizeSettings = Omit<FieldsOf<Extract<OptionsOf<'run'>, OptionsOf<'quantize'>>, 'quantize'>, 'model' | 'out' | 'json' | 'calibrationSamples'>;
 
 /**
  * The action's own inputs (scope 'action' in the table), read and validated once by

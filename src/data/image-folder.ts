@@ -1,8 +1,9 @@
 /**
  * A folder of images under the `imagenet` preset: one float32 3×224×224 sample per image, in
  * byte-wise file-name order. Every image's header is read when the set opens (an unreadable
- * file is bad input before anything runs); pixels are decoded during the passes, a few images
- * ahead of the consumer, never more.
+ * file, or one over Pillow's decompression-bomb limit, is bad input before anything runs); pixels
+ * are decoded during the passes, a few images ahead of the consumer, never more than a memory
+ * budget holds: large images one at a time.
  */
 import { loadSharp } from './sharp.js';
 import { BadInputError } from '../errors.js';
@@ -11,13 +12,17 @@ import { DataType, dtypeName } from '../model/dtypes.js';
 import { formatShape } from '../model/signature.js';
 import type { Column, Cursor } from './column.js';
 import { columnDataSet } from './column.js';
-import { IMAGENET_SAMPLE, imagenetCrop, normalizeImagenet } from './imagenet.js';
+import { IMAGENET_SAMPLE, imagenetCrop, MAX_IMAGE_PIXELS, normalizeImagenet } from './imagenet.js';
 import { mapBounded } from './bounded.js';
+import { formatBytes } from '../format.js';
 import type { ModelInput } from './shapes.js';
 import type { DataSet } from './types.js';
 
 /** Images decoded at once: enough to keep libuv's four threads busy, little memory. */
 export const IMAGES_IN_FLIGHT = 4;
+
+/** Decoded RGB bytes in flight at once; one image over it is still decoded, alone. */
+export const DECODE_BUDGET_BYTES = 512 * 2 ** 20;
 
 export interface ImageFolderOptions {
   what: Label;
@@ -30,21 +35,31 @@ export interface ImageFolderOptions {
 export async function openImageFolder(options: ImageFolderOptions): Promise<DataSet> {
   const { what, folder, files } = options;
   const input = presetInput(options);
-  await mapBounded(files, 8, async (file) => {
+  const pixels = await mapBounded(files, 8, async (file) => {
+    let width: number | undefined;
+    let height: number | undefined;
     try {
-      const meta = await (await loadSharp())(file).metadata();
-      if (!meta.width || !meta.height) throw new Error('no image size in its header');
+      // The header only; the size is checked here, with a message, rather than by sharp's limit.
+      ({ width, height } = await (await loadSharp())(file, { limitInputPixels: false }).metadata());
+      if (!width || !height) throw new Error('no image size in its header');
     } catch (error) {
       throw unreadableImage(what, file, error);
     }
+    if (width * height > MAX_IMAGE_PIXELS) {
+      throw new BadInputError(
+        `${what} ${file}: ${width}×${height} is ${width * height} pixels, over the limit of ${MAX_IMAGE_PIXELS} (Pillow's decompression-bomb limit); decoded, it would take ${formatBytes(width * height * 3)}`,
+        'resize the image (the preset works on a 256-pixel shorter side), or remove it from the folder and its line from the labels',
+      );
+    }
+    return width * height;
   });
   const column: Column = {
     name: input.name,
     dataType: DataType.FLOAT,
     sampleDims: [...IMAGENET_SAMPLE],
-    open: () => new ImageCursor(files, what),
+    open: () => new ImageCursor(files, what, pixels),
   };
-  return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? 'image' : 'images'}, imagenet preprocessing`, files.length, [column]);
+  return columnDataSet(`${what} ${folder}: ${files.length} ${files.length === 1 ? 'image' : 'images'}, imagenet preprocessing`, files.length, [column], false, `${what} ${folder}`);
 }
 
 export function unreadableImage(what: Label, file: string, error: unknown): BadInputError {
@@ -86,23 +101,38 @@ function presetInput({ what, folder, inputs, inputShapes }: ImageFolderOptions):
   return input;
 }
 
-/** Decodes images in order, up to IMAGES_IN_FLIGHT ahead of what has been read. */
-class ImageCursor implements Cursor {
+/**
+ * Decodes images in order, up to IMAGES_IN_FLIGHT ahead of what has been read and within
+ * DECODE_BUDGET_BYTES of decoded pixels (`pixels` from the headers): an image that would pass the
+ * budget waits until those before it are done, so large images are decoded one at a time.
+ */
+export class ImageCursor implements Cursor {
   private readonly pending = new Map<number, Promise<Uint8Array>>();
   private next = 0;
+  private bytesInFlight = 0;
 
   constructor(
     private readonly files: readonly string[],
     private readonly what: Label,
+    private readonly pixels: readonly number[],
+    private readonly decode: (file: string) => Promise<Uint8Array> = imagenetCrop,
   ) {}
 
   private schedule(upTo: number): void {
     while (this.next < Math.min(upTo, this.files.length)) {
+      const bytes = this.pixels[this.next]! * 3;
+      // With nothing pending (every earlier image read), the next one always starts: reads never stall.
+      if (this.pending.size > 0 && this.bytesInFlight + bytes > DECODE_BUDGET_BYTES) return;
       const index = this.next++;
       const file = this.files[index]!;
-      const crop = imagenetCrop(file).catch((error: unknown) => {
-        throw unreadableImage(this.what, file, error);
-      });
+      this.bytesInFlight += bytes;
+      const crop = this.decode(file)
+        .catch((error: unknown) => {
+          throw unreadableImage(this.what, file, error);
+        })
+        .finally(() => {
+          this.bytesInFlight -= bytes;
+        });
       // Marked handled now: a failure surfaces when its sample is read, not as an unhandled rejection.
       crop.catch(() => undefined);
       this.pending.set(index, crop);

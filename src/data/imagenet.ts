@@ -12,6 +12,13 @@
 import { loadSharp } from './sharp.js';
 import { pilBilinearResize } from './pil-resize.js';
 
+/**
+ * The most pixels an image may have: Pillow's, which raises DecompressionBombError above twice
+ * Image.MAX_IMAGE_PIXELS (1 GiB / 4 / 3). A PNG of one colour compresses to almost nothing, so a
+ * 1 MB file can hold a 16383×16383 image (805 MB decoded).
+ */
+export const MAX_IMAGE_PIXELS = 2 * Math.floor((1024 * 1024 * 1024) / 4 / 3);
+
 export const IMAGENET = {
   resize: 256,
   crop: 224,
@@ -41,7 +48,8 @@ export function cropOffset(size: number, crop: number): number {
  */
 export async function decodeRgb(path: string): Promise<{ pixels: Uint8Array; width: number; height: number }> {
   const sharp = await loadSharp();
-  const { data, info } = await sharp(path, { ignoreIcc: true, autoOrient: true })
+  // The limit again at decode time: the file may have changed since its header was read.
+  const { data, info } = await sharp(path, { ignoreIcc: true, autoOrient: true, limitInputPixels: MAX_IMAGE_PIXELS })
     .removeAlpha()
     .toColourspace('srgb')
     .raw({ depth: 'uchar' })

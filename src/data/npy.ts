@@ -24,12 +24,19 @@ export interface NpyHeader {
 /** Bytes that always cover the magic, version and header length of any version. */
 export const NPY_PRELUDE_BYTES = 12;
 
+/**
+ * The longest header read: numpy's own reader refuses longer ones (`max_header_size`), and a
+ * hostile file can claim up to 4 GiB, which would be read and decoded whole.
+ */
+export const NPY_MAX_HEADER_BYTES = 10_000;
+
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 export type NpyProblem =
   | { kind: 'not-npy' }
   | { kind: 'version'; version: string }
   | { kind: 'header'; detail: string }
+  | { kind: 'header-size'; bytes: number }
   | { kind: 'big-endian'; descr: string; littleEndian: string }
   | { kind: 'fortran' }
   | { kind: 'object' }
@@ -45,10 +52,11 @@ export function npyDataOffset(prelude: Uint8Array): number | NpyProblem {
   if (prelude.byteLength < 10 || MAGIC.some((b, i) => prelude[i] !== b)) return { kind: 'not-npy' };
   const major = prelude[6]!;
   const view = new DataView(prelude.buffer, prelude.byteOffset, prelude.byteLength);
-  if (major === 1) return 10 + view.getUint16(8, true);
-  if (major === 2 || major === 3) {
-    if (prelude.byteLength < 12) return { kind: 'truncated', have: prelude.byteLength, need: 12 };
-    return 12 + view.getUint32(8, true);
+  if (major === 1 || major === 2 || major === 3) {
+    if (major > 1 && prelude.byteLength < 12) return { kind: 'truncated', have: prelude.byteLength, need: 12 };
+    const bytes = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+    if (bytes > NPY_MAX_HEADER_BYTES) return { kind: 'header-size', bytes };
+    return (major === 1 ? 10 : 12) + bytes;
   }
   return { kind: 'version', version: `${major}.${prelude[7]}` };
 }
@@ -110,6 +118,11 @@ export function npyProblemError(what: Label, location: ArrayLocation, problem: N
       return new BadInputError(msg`${where}: .npy format version ${problem.version}; quantgate reads versions 1.0, 2.0 and 3.0`, `write it again with ${save} from a current numpy`);
     case 'header':
       return new BadInputError(msg`${where}: ${problem.detail}`, `write it again with ${save}`);
+    case 'header-size':
+      return new BadInputError(
+        msg`${where}: its .npy header claims ${problem.bytes} bytes; numpy's reader refuses headers over ${NPY_MAX_HEADER_BYTES} bytes, and quantgate does too`,
+        `write the array again with ${save}; a header that long is damaged or hostile`,
+      );
     case 'big-endian':
       return new BadInputError(
         msg`${where}: big-endian values (dtype '${problem.descr}'); quantgate reads little-endian data`,

@@ -5,6 +5,7 @@
  * is inflated as a stream from its start, a batch at a time, never whole.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -21,6 +22,12 @@ import type { DataSetInput } from './types.js';
 const STORED = 0;
 const DEFLATED = 8;
 
+/**
+ * The most deflate expands its input: 258 bytes per 2-bit code, 1032:1 (zlib's technical details).
+ * A member claiming more is lying about its size.
+ */
+export const MAX_DEFLATE_RATIO = 1032;
+
 export interface NpzMember {
   /** The array's key: the member's name without `.npy`. */
   key: string;
@@ -34,6 +41,7 @@ export interface NpzMember {
 
 /** Every array in the archive with its .npy header; anything that is not one is bad input. */
 export async function readNpzMembers(path: string, what: Label): Promise<NpzMember[]> {
+  const archiveBytes = (await stat(path)).size;
   const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false }).catch((error: Error) => {
     throw new BadInputError(
       msg`${what} ${path}: not a readable .npz (zip) archive: ${error.message}`,
@@ -65,11 +73,30 @@ export async function readNpzMembers(path: string, what: Label): Promise<NpzMemb
         throw new BadInputError(msg`${what} ${path}: array '${key}' is damaged (${error.message})`, 'copy or write the archive again (np.savez / np.savez_compressed)', { cause: error });
       });
       const member = { key, deflated: entry.compressionMethod === DEFLATED, fileDataStart, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
+      checkDeclaredSizes(member, archiveBytes, path, what);
       members.push({ ...member, header: await readMemberHeader(path, member, what) });
     }
     return members;
   } finally {
     zip.close();
+  }
+}
+
+/** Holds a member's claimed sizes to what the archive can hold, before anything is read. */
+function checkDeclaredSizes(member: MemberPlace, archiveBytes: number, path: string, what: Label): void {
+  const fix = 'write the archive again with np.savez or np.savez_compressed; its sizes are damaged or hostile';
+  if (member.fileDataStart + member.compressedSize > archiveBytes) {
+    throw new BadInputError(
+      msg`${what} ${path}: array '${member.key}' claims ${member.compressedSize} bytes at offset ${member.fileDataStart}, past the end of the ${archiveBytes}-byte archive`,
+      fix,
+    );
+  }
+  const most = member.deflated ? member.compressedSize * MAX_DEFLATE_RATIO + 1024 : member.compressedSize;
+  if (member.uncompressedSize > most) {
+    throw new BadInputError(
+      msg`${what} ${path}: array '${member.key}' claims ${member.uncompressedSize} bytes from ${member.compressedSize} compressed, more than ${member.deflated ? `deflate expands to (${MAX_DEFLATE_RATIO}:1)` : 'a stored member holds'}`,
+      fix,
+    );
   }
 }
 

@@ -43,5 +43,5 @@ export async function openNpyFiles({ source, files, inputs, context }: NpyFilesO
   const segments = headers.map((header, i) => ({ path: files[i]!, dataOffset: header.dataOffset, count: counts[i]! }));
   const column = npyFilesColumn({ name: input.name, dataType: input.dataType, sampleDims }, segments, what);
   const from = files.length === 1 ? '1 .npy file' : `${files.length} .npy files`;
-  return columnDataSet(`${what} ${source}: ${count} ${count === 1 ? 'sample' : 'samples'} from ${from}`, count, [column]);
+  return columnDataSet(`${what} ${source}: ${count} ${count === 1 ? 'sample' : 'samples'} from ${from}`, count, [column], false, `${what} ${source}`);
 }

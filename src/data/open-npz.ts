@@ -46,5 +46,5 @@ export async function openNpz(path: string, inputs: readonly ModelInput[], conte
     throw new BadInputError(msg`${what} ${path}: no samples (its arrays have 0 rows)`, 'save at least one sample per input: arrays of shape (N, ...) with N ≥ 1');
   }
   const columns = fitted.map(({ input, member, sampleDims }) => npzColumn({ name: input.name, dataType: input.dataType, sampleDims }, path, member, what));
-  return columnDataSet(`${what} ${path}: ${count} ${count === 1 ? 'sample' : 'samples'} of ${names.length === 1 ? '1 input' : `${names.length} inputs`}`, count, columns);
+  return columnDataSet(`${what} ${path}: ${count} ${count === 1 ? 'sample' : 'samples'} of ${names.length === 1 ? '1 input' : `${names.length} inputs`}`, count, columns, false, `${what} ${path}`);
 }

@@ -9,6 +9,8 @@ import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
 import { BadInputError } from '../errors.js';
 import { msg, opt, type Label } from '../message.js';
 import { checkExternalData } from './external-data.js';
+import { checkGraph } from './graph-checks.js';
+import { checkInitializers } from './initializer-checks.js';
 import { OnnxModel } from './model.js';
 import { sniffNonOnnx } from './sniff.js';
 
@@ -42,8 +44,16 @@ export function readModel(path: string, what: Label = opt('model')): OnnxModel {
   const bytes = readFileSync(absolute);
   const proto = decodeModel(bytes, msg`${what} ${path}`);
   checkStructure(proto, msg`${what} ${path}`);
+  checkGraph(proto, msg`${what} ${path}`);
   const externalFiles = checkExternalData(proto, resolve(absolute, '..'), path);
-  return new OnnxModel(proto, absolute, stat.size, externalFiles);
+  const model = new OnnxModel(proto, absolute, stat.size, externalFiles);
+  try {
+    checkInitializers(model, msg`${what} ${path}`);
+  } catch (error) {
+    model.close();
+    throw error;
+  }
+  return model;
 }
 
 function decodeModel(bytes: Uint8Array, label: Label): ModelProto {

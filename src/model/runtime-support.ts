@@ -70,8 +70,33 @@ export function runtimeSupportProblem(signature: ModelSignature, limits: Runtime
   );
 }
 
-/** Throws BadInputError when the installed ONNX Runtime cannot run the model. */
-export async function requireRuntimeSupport(signature: ModelSignature, label: string): Promise<void> {
-  const problem = runtimeSupportProblem(signature, await runtimeLimits(), label);
+/**
+ * Why ONNX Runtime refuses to load the model file at `path` (on the CPU, graph optimizations off:
+ * what every stage needs), or null. An op type it has not registered, a custom domain without its
+ * library, shapes that contradict each other: ONNX Runtime's own refusal, said before any stage
+ * edits the model, where it would otherwise surface as an internal error.
+ */
+export async function loadProblem(path: string, label: string): Promise<BadInputError | null> {
+  const ort = await loadOrt();
+  try {
+    const session = await ort.InferenceSession.create(path, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
+    await session.release();
+    return null;
+  } catch (error) {
+    const detail = (error as Error).message.split('\n')[0]!.replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '');
+    return new BadInputError(
+      `${label}: ONNX Runtime ${await ortVersion()} cannot load the model: ${detail}`,
+      'an op of a custom domain needs its own library, which quantgate does not load; otherwise export the model again with ops of a standard opset ONNX Runtime implements (python -c "import onnx; onnx.checker.check_model(\'model.onnx\', full_check=True)" names what is wrong)',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Throws BadInputError when the installed ONNX Runtime cannot run the model: its IR or opset is
+ * newer, or (given the file's path) ONNX Runtime refuses to load it.
+ */
+export async function requireRuntimeSupport(signature: ModelSignature, label: string, path?: string): Promise<void> {
+  const problem = runtimeSupportProblem(signature, await runtimeLimits(), label) ?? (path ? await loadProblem(path, label) : null);
   if (problem) throw problem;
 }

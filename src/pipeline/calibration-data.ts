@@ -3,7 +3,7 @@
  * which every report then flags loudly: ranges from random inputs rarely match real activations.
  */
 import type { QuantizeSettings } from '../config/types.js';
-import { openDataSet, randomDataSet } from '../data/index.js';
+import { capCalibrationSamples, openDataSet, randomDataSet } from '../data/index.js';
 import type { DataSet } from '../data/types.js';
 import type { Log } from '../log.js';
 import { opt } from '../message.js';
@@ -11,14 +11,15 @@ import type { TensorSignature } from '../model/signature.js';
 
 export const RANDOM_CALIBRATION_SAMPLES = 32;
 
-export async function calibrationData(settings: QuantizeSettings, inputs: readonly TensorSignature[], log: Log): Promise<DataSet> {
+export async function calibrationData(settings: QuantizeSettings & { calibrationSamples: number }, inputs: readonly TensorSignature[], log: Log): Promise<DataSet> {
   if (settings.calibrationData) {
-    return openDataSet(settings.calibrationData, {
+    const data = await openDataSet(settings.calibrationData, {
       what: opt('calibration-data'),
       inputs,
       ...(settings.preprocess ? { preprocess: settings.preprocess } : {}),
       inputShapes: settings.inputShapes,
     });
+    return capCalibrationSamples(data, settings.calibrationSamples, log);
   }
   log.warn(
     `no --calibration-data: calibrating on ${RANDOM_CALIBRATION_SAMPLES} random samples (floats N(0,1), integers in ` +

@@ -8,6 +8,7 @@
 import { accuracyLoss } from '../accuracy/loss.js';
 import { FidelityScorer } from '../accuracy/fidelity.js';
 import { LabelledScorer } from '../accuracy/labelled.js';
+import { NanOutputCount, requireNumericReference } from '../accuracy/nan-outputs.js';
 import type { DataSet, HostTensor, Labels } from '../data/types.js';
 import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
@@ -63,10 +64,13 @@ interface Candidate {
   labelled?: LabelledScorer;
   fidelity?: FidelityScorer;
   failure?: string;
+  nan: NanOutputCount;
 }
 
 interface RoleState {
   reference: Runner;
+  /** The FP32 model's file, for messages. */
+  fp32: string;
   referenceScore?: LabelledScorer;
   /** The row that runs the FP32 model where the reference does, if the user asked for it: the reference is it. */
   referenceRow?: PlannedRow;
@@ -92,7 +96,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
   for (const files of input.models) {
     const reference = input.reference.backend.open({ modelPath: files.files.fp32!, provider: input.reference.provider, ...common });
     await reference.load();
-    const state: RoleState = { reference, candidates: [] };
+    const state: RoleState = { reference, fp32: files.files.fp32!, candidates: [] };
     if (input.labels) state.referenceScore = new LabelledScorer(input.labels, scoring);
     for (const p of input.rows.filter((r) => r.role === files.role)) {
       if (p.variant === 'fp32' && p.runtime === input.reference.backend.name && p.provider === input.reference.provider) {
@@ -107,7 +111,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
         results.set(p.id, { status: 'failed', reason: `${backend.title} could not load ${p.model} on ${p.provider}: ${firstLine(error)}` });
         continue;
       }
-      const candidate: Candidate = { row: p, runner };
+      const candidate: Candidate = { row: p, runner, nan: new NanOutputCount() };
       if (input.labels) candidate.labelled = new LabelledScorer(input.labels, scoring);
       else candidate.fidelity = new FidelityScorer({ ...scoring, candidate: `${p.model} on ${p.provider}` });
       state.candidates.push(candidate);
@@ -127,11 +131,13 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
       const where = { start: batch.start, size: batch.size };
       for (const role of roles) {
         const reference: HostTensor = (await role.reference.run(batch.feeds, [output]))[output]!;
+        requireNumericReference(reference, output, where, role.fp32);
         role.referenceScore?.add(reference, where);
         for (const c of role.candidates) {
           if (c.failure !== undefined) continue;
           try {
             const out = (await c.runner.run(batch.feeds, [output]))[output]!;
+            c.nan.add(out, batch.size);
             if (c.labelled) c.labelled.add(out, where);
             else c.fidelity!.add(reference, out, where);
           } catch (error) {
@@ -169,6 +175,7 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
     }
     for (const c of role.candidates) {
       const row = c.row;
+      const nan = c.failure === undefined ? c.nan.reason(`${row.model} on ${row.provider}`, output, scored) : null;
       if (c.failure !== undefined) {
         results.set(row.id, { status: 'failed', reason: c.failure });
       } else if (c.labelled && reference) {
@@ -190,6 +197,12 @@ export async function evaluateAccuracy(input: EvaluationInput): Promise<Evaluati
         const f = c.fidelity.result();
         classAxis = f.classAxis;
         results.set(row.id, { status: 'ok', accuracy: { agreement: fraction(f.agreement, f.positions), cosine: f.cosine, snrDb: f.snrDb }, accuracyLossPp: null, accuracyLossCi: null });
+      }
+      // Its accuracy stays on record; the gate fails a failed run whatever the numbers say.
+      const scoredRow = results.get(row.id);
+      if (nan && scoredRow?.status === 'ok') {
+        const { status: _ok, ...kept } = scoredRow;
+        results.set(row.id, { ...kept, status: 'failed', reason: nan });
       }
     }
   }

@@ -14,8 +14,12 @@ export interface ExecResult {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs `command` in a shell in `cwd`, handing each line it prints (stdout and stderr) to `onLine`. */
-export type Exec = (command: string, options: { cwd: string; onLine: (line: string) => void }) => Promise<ExecResult>;
+/**
+ * Runs `command` in a shell in `cwd` with `env` (the whole environment when absent), handing each
+ * line it prints (stdout and stderr) to `onLine`. Nothing the command starts may outlive the run:
+ * an implementation ends the command's whole process group when it exits or the run ends.
+ */
+export type Exec = (command: string, options: { cwd: string; env?: NodeJS.ProcessEnv; onLine: (line: string) => void }) => Promise<ExecResult>;
 
 export interface Interrupts {
   /**

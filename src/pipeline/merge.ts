@@ -14,8 +14,11 @@ export const NOT_REACHED = 'not run: the run stopped before it reached this row'
 
 export type AccuracyFields = Pick<RunResult, 'accuracy' | 'accuracyLossPp' | 'accuracyLossCi' | 'accuracyFlips'>;
 
-/** A row's accuracy: scored, or failed (the runner would not load, or a batch failed). */
-export type RowAccuracy = ({ status: 'ok' } & AccuracyFields) | { status: 'failed'; reason: string };
+/**
+ * A row's accuracy: scored, or failed (the runner would not load, a batch failed, or it produced
+ * NaN where FP32 did not, in which case its scores stay on record beside the reason).
+ */
+export type RowAccuracy = ({ status: 'ok' } & AccuracyFields) | ({ status: 'failed'; reason: string } & Partial<AccuracyFields>);
 
 /** A row's benchmark: the fields the benchmark fills (benchmark/run-fields.ts). */
 export type RowTiming = BenchmarkRunFields;
@@ -63,7 +66,10 @@ export function mergeRow(row: PlannedRow, results: StageResults): RunResult {
   const run = prepared?.status === 'ok' ? { ...empty, ...prepared.fields } : empty;
   const accuracy = results.accuracy.get(row.id);
   const timing = results.timing.get(row.id);
-  if (accuracy?.status === 'failed') return { ...run, status: 'failed', reason: accuracy.reason };
+  if (accuracy?.status === 'failed') {
+    const { status: _failed, reason, ...kept } = accuracy;
+    return { ...run, ...kept, status: 'failed', reason };
+  }
   const { status: _status, ...scores } = accuracy ?? { status: 'ok' };
   const scored = { ...run, ...scores };
   if (timing) return { ...scored, ...timing };

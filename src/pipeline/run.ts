@@ -19,6 +19,7 @@ import { BadInputError } from '../errors.js';
 import { msg, opt, setting } from '../message.js';
 import { runThresholds } from '../gate/thresholds.js';
 import type { OnnxModel } from '../model/model.js';
+import { checkQuantizable } from '../model/graph-checks.js';
 import { readModel } from '../model/read.js';
 import { requireRuntimeSupport } from '../model/runtime-support.js';
 import { pathInside } from '../paths.js';
@@ -33,6 +34,7 @@ import { evaluateAccuracy, type AccuracyReference } from './evaluate.js';
 import { runExportCommand } from './export.js';
 import type { PipelineEnvironment } from './host.js';
 import { benchmarkRecord, measureRows } from './measure.js';
+import { withOutDir } from './out-lock.js';
 import { RunRecorder } from './recorder.js';
 import { inputShapes } from './input-shapes.js';
 import { prepareRows } from './prepare.js';
@@ -79,26 +81,31 @@ async function accuracyReference(backends: readonly Backend[]): Promise<Accuracy
 }
 
 export async function runPipeline(config: RunConfig, env: PipelineEnvironment): Promise<RunOutcome> {
+  // --out is checked and held for this run before anything else (see out-lock.ts).
+  return withOutDir(config.out, () => runStages(config, env));
+}
+
+async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<RunOutcome> {
   const { log } = env;
   const threads = config.threads;
   // The files in --out must describe this run: a runner's workspace keeps the last run's.
   for (const stale of ['results.json', 'report.md']) rmSync(join(config.out, stale), { force: true });
 
-  if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, env.cwd, log, env.exec));
-  const model = readModel(config.model);
-  const baseModel = config.baselineModel ? readModel(config.baselineModel, opt('baseline-model')) : null;
   const benchmarkSettings = { warmupMs: config.warmupMs, minIterations: config.minIterations, minMs: config.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...(threads ? { threads } : {}) });
-  const recorder = new RunRecorder({
-    outDir: config.out,
-    shownOutDir: pathInside(env.cwd, config.out) ?? config.out,
-    model: await describeModel(model, env.cwd),
-    baselineModel: baseModel ? await describeModel(baseModel, env.cwd) : null,
-    environment,
-    benchmark: benchmarkRecord(benchmarkSettings),
-    thresholds: runThresholds(config),
-    command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, env.cwd),
-  });
+  const recorderFor = (described: Results['model'], baselineDescribed: Results['model'] | null) =>
+    new RunRecorder({
+      outDir: config.out,
+      shownOutDir: pathInside(env.cwd, config.out) ?? config.out,
+      model: described,
+      baselineModel: baselineDescribed,
+      environment,
+      benchmark: benchmarkRecord(benchmarkSettings),
+      thresholds: runThresholds(config),
+      command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, env.cwd),
+    });
+  // Until the model is read (--export-command may still be writing it), it is known by its path only.
+  let recorder = recorderFor({ path: pathInside(env.cwd, config.model) ?? config.model, sha256: '', bytes: 0 }, null);
 
   // From here on, whatever stops the run, results.json and report.md say what was measured and why
   // it stopped: a pull request's comment then explains a bad input instead of going missing.
@@ -109,11 +116,19 @@ export async function runPipeline(config: RunConfig, env: PipelineEnvironment): 
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
   });
+  let model: OnnxModel | undefined;
+  let baseModel: OnnxModel | null = null;
   try {
+    if (config.exportCommand) await log.group('export', () => runExportCommand(config.exportCommand!, config.model, env.cwd, log, env.exec));
+    model = readModel(config.model);
+    checkQuantizable(model.proto, msg`${opt('model')} ${config.model}`);
+    baseModel = config.baselineModel ? readModel(config.baselineModel, opt('baseline-model')) : null;
+    recorder = recorderFor(await describeModel(model, env.cwd), baseModel ? await describeModel(baseModel, env.cwd) : null);
+
     // Inputs first: every bad input is found before anything long runs.
     const signature = modelSignature(model.proto);
-    await requireRuntimeSupport(signature, config.model);
-    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!);
+    await requireRuntimeSupport(signature, config.model, model.path);
+    if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!, baseModel.path);
     const output = selectOutput(signature.outputs, config.output);
 
     const backends = await participatingBackends(config, env.backends);
@@ -241,7 +256,7 @@ export async function runPipeline(config: RunConfig, env: PipelineEnvironment): 
     throw error;
   } finally {
     stopListening();
-    model.close();
+    model?.close();
     baseModel?.close();
   }
 }

@@ -8,41 +8,73 @@ import { z } from 'zod';
 
 export const SCHEMA_VERSION = 1;
 
-const nullableNumber = z.number().nullable();
 
-export const latencySchema = z.object({
-  p50: z.number(),
-  p90: z.number(),
-  p99: z.number(),
-  mean: z.number(),
-  min: z.number(),
-  max: z.number(),
-  std: z.number(),
-  /** Coefficient of variation: std / mean. */
-  cv: z.number(),
-  iterations: z.number().int(),
-});
+/*
+ * Ranges. A baseline is untrusted input, and numbers no run can produce (a negative p50, batch
+ * 10^15, a p50 of 1e-300 ms) would switch the latency gate off or print absurd changes, so every
+ * number is held to what a run can write. (zod 4 refuses NaN and ±Infinity in every number.)
+ */
+/** 0.1 µs: below any inference an ONNX Runtime or TensorRT call can time. */
+export const MIN_LATENCY_MS = 1e-4;
+/** One day per iteration. */
+export const MAX_LATENCY_MS = 86_400_000;
+/** A batch no runner holds; the batch of a model's fixed batch dimension may exceed --batch-sizes' limit. */
+export const MAX_BATCH = 2 ** 20;
+const count = z.number().int().min(0);
+const nonNegative = z.number().min(0);
+const latencyMs = z.number().min(MIN_LATENCY_MS).max(MAX_LATENCY_MS);
+/** Percentage points between two accuracies. */
+const pointsPp = z.number().min(-100).max(100);
+
+/** a ≤ b, allowing for the last bit of rounding (an interpolated p99 may pass the max by one ulp). */
+function ordered(a: number, b: number): boolean {
+  return a <= b + Math.abs(b) * 1e-9;
+}
+
+export const latencySchema = z
+  .object({
+    p50: latencyMs,
+    p90: latencyMs,
+    p99: latencyMs,
+    mean: latencyMs,
+    /** The fastest iteration may be timed at the clock's resolution. */
+    min: nonNegative.max(MAX_LATENCY_MS),
+    max: latencyMs,
+    std: nonNegative,
+    /** Coefficient of variation: std / mean. */
+    cv: nonNegative,
+    iterations: z.number().int().min(1).max(1e9),
+  })
+  .superRefine((l, ctx) => {
+    const chain: [string, number][] = [['min', l.min], ['p50', l.p50], ['p90', l.p90], ['p99', l.p99], ['max', l.max]];
+    for (let i = 1; i < chain.length; i++) {
+      const [lowName, low] = chain[i - 1]!;
+      const [highName, high] = chain[i]!;
+      if (!ordered(low, high)) ctx.addIssue({ code: 'custom', message: `${lowName} (${low}) exceeds ${highName} (${high})`, path: [highName] });
+    }
+    if (!ordered(l.min, l.mean) || !ordered(l.mean, l.max)) ctx.addIssue({ code: 'custom', message: `mean (${l.mean}) is outside min..max (${l.min}..${l.max})`, path: ['mean'] });
+  });
 
 export const memorySchema = z.object({
   /** CPU: peak RSS of a child process holding only this session, less its RSS before loading. */
-  rssMB: nullableNumber,
+  rssMB: nonNegative.nullable(),
   /** GPU: device memory the runtime reports for this engine/session. */
-  deviceMB: nullableNumber,
+  deviceMB: nonNegative.nullable(),
   /** GPU: the process's total device memory (CUDA context included). */
-  processDeviceMB: nullableNumber,
+  processDeviceMB: nonNegative.nullable(),
 });
 
 /** Top-1 and top-5 accuracy as fractions of the samples (0.7602 is 76.02%); top-5 null below 5 classes. */
 export const labelledAccuracySchema = z.object({ top1: z.number().min(0).max(1), top5: z.number().min(0).max(1).nullable() });
 /** Without labels: top-1 agreement with FP32 as a fraction, mean per-sample cosine, pooled SNR in dB. */
-export const fidelitySchema = z.object({ agreement: z.number().min(0).max(1), cosine: z.number(), snrDb: z.number() });
+export const fidelitySchema = z.object({ agreement: z.number().min(0).max(1), cosine: z.number().min(-1).max(1), snrDb: z.number().min(-200).max(200) }); // snrDb is clamped to ±SNR_LIMIT_DB
 
 /** The GPU's clocks, temperature and power draw at one moment (NVML); null where the GPU does not say. */
 export const gpuStateSchema = z.object({
-  smClockMHz: nullableNumber,
-  memoryClockMHz: nullableNumber,
-  temperatureC: nullableNumber,
-  watts: nullableNumber,
+  smClockMHz: nonNegative.max(1e5).nullable(),
+  memoryClockMHz: nonNegative.max(1e5).nullable(),
+  temperatureC: z.number().min(-100).max(300).nullable(),
+  watts: nonNegative.max(1e5).nullable(),
 });
 
 /**
@@ -52,15 +84,15 @@ export const gpuStateSchema = z.object({
  */
 export const powerSchema = z.object({
   /** Energy over the sampled time, watts. */
-  meanW: z.number(),
-  peakW: z.number(),
+  meanW: nonNegative.max(1e5),
+  peakW: nonNegative.max(1e5),
   /** Energy of the timed rounds, joules. */
-  joules: z.number(),
+  joules: nonNegative,
   /** joules over the samples the rounds processed (iterations × batch); null when none were counted. */
-  joulesPerInference: nullableNumber,
+  joulesPerInference: nonNegative.nullable(),
   /** Time sampled, ms (the timed rounds). */
-  durationMs: z.number(),
-  samples: z.number().int(),
+  durationMs: nonNegative,
+  samples: count,
   /** `counter`: the driver's energy counter; `samples`: the integral of the power samples; `mixed`: some rounds each. */
   energySource: z.enum(['counter', 'samples', 'mixed']),
   /** `instant`: NVML's instantaneous power field; `average`: nvmlDeviceGetPowerUsage (a 1 s average on newer GPUs). */
@@ -89,22 +121,22 @@ export const engineSchema = z.object({
   tensorrtVersion: z.string(),
   source: z.enum(['built', 'cache']),
   /** How long the build took, ms (for a cached engine: its original build). */
-  buildMs: nullableNumber,
+  buildMs: nonNegative.nullable(),
   /** Why an engine in the cache was not used (another TensorRT, another GPU, a file that did not match its record). */
   cacheNote: z.string().nullable(),
   /** The optimisation profile it was built for, e.g. "batch 1–32, opt 32"; null for static shapes. */
   profile: z.string().nullable(),
-  /** TensorRT's build log in the output folder; null when the engine came from the cache. */
+  /** TensorRT's build log in the output folder (for a cached engine, its original build's); null when none was kept. */
   buildLog: z.string().nullable(),
   layers: z
     .object({
-      total: z.number().int(),
+      total: count,
       /** Layers per precision (int8, fp16, fp32, ... and unknown). */
-      counts: z.record(z.string(), z.number().int()),
+      counts: z.record(z.string(), count),
       /** Convolutions, matrix multiplies and fused subgraphs: where INT8 pays. */
-      computeLayers: z.number().int(),
+      computeLayers: count,
       /** Compute layers in INT8 (or narrower). */
-      quantizedComputeLayers: z.number().int(),
+      quantizedComputeLayers: count,
       /** INT8 engines only: compute layers that run in a float type, with why and the fix. */
       fellBack: z.array(fellBackLayerSchema),
     })
@@ -121,24 +153,27 @@ export const runSchema = z.object({
   /** The model file this run executed (relative to the output folder where it is inside it). */
   modelFile: z.string().nullable(),
   precision: z.enum(['fp32', 'fp16', 'int8']),
-  batch: z.number().int().positive(),
+  batch: z.number().int().min(1).max(MAX_BATCH),
   status: z.enum(['ok', 'skipped', 'failed']),
   reason: z.string().nullable(),
   latencyMs: latencySchema.nullable(),
   /** Samples per second. */
-  throughput: nullableNumber,
+  throughput: nonNegative.nullable(),
   memory: memorySchema.nullable(),
-  loadMs: nullableNumber,
+  loadMs: nonNegative.nullable(),
   accuracy: z.union([labelledAccuracySchema, fidelitySchema]).nullable(),
   /** FP32 top-1 minus this run's top-1, percentage points (positive is worse); null for FP32 and without labels. */
-  accuracyLossPp: nullableNumber,
+  accuracyLossPp: pointsPp.nullable(),
   /** Paired bootstrap 95% interval of accuracyLossPp. */
-  accuracyLossCi: z.tuple([z.number(), z.number()]).nullable(),
+  accuracyLossCi: z
+    .tuple([pointsPp, pointsPp])
+    .refine(([lo, hi]) => ordered(lo, hi), { error: 'the interval\'s low end exceeds its high end' })
+    .nullable(),
   /**
    * The paired counts behind accuracyLossPp: samples FP32 got right and this run got wrong
    * (`toWrong`), and the reverse (`toRight`). Null for FP32 and without labels.
    */
-  accuracyFlips: z.object({ toWrong: z.number().int(), toRight: z.number().int() }).nullable().optional(),
+  accuracyFlips: z.object({ toWrong: count, toRight: count }).nullable().optional(),
   /**
    * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
    * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
@@ -161,7 +196,7 @@ export const runSchema = z.object({
 export const modelFileSchema = z.object({
   path: z.string(),
   sha256: z.string(),
-  bytes: z.number().int(),
+  bytes: count,
   /** The commit the file was taken from, where known (for baselineModel: the base branch's). */
   commit: z.string().nullable().optional(),
 });
@@ -171,19 +206,19 @@ export const environmentSchema = z.object({
   arch: z.string(),
   cpu: z.object({
     model: z.string(),
-    cores: z.number().int(),
+    cores: count,
     /** Int8 dot-product support found on this CPU (vnni, avx-vnni, amx, dotprod...). */
     int8Features: z.array(z.string()),
   }),
-  threads: z.number().int().nullable(),
+  threads: z.number().int().min(1).nullable(),
   gpu: z
     .object({
       name: z.string(),
       driver: z.string().nullable(),
-      memoryMB: nullableNumber,
+      memoryMB: nonNegative.nullable(),
       /** "9.0"; from the TensorRT addon where it loaded. */
       computeCapability: z.string().nullable().optional(),
-      powerLimitW: nullableNumber.optional(),
+      powerLimitW: nonNegative.nullable().optional(),
     })
     .nullable(),
   /** The newest CUDA the driver supports (nvidia-smi's banner, or the driver through the addon). */
@@ -201,9 +236,9 @@ export const quantizedModelSchema = z.object({
   /** File name inside the output folder. */
   file: z.string(),
   flavour: z.enum(['trt', 'ort']),
-  bytes: z.number().int(),
+  bytes: count,
   /** Per op type (Conv, ConvTranspose, Gemm, MatMul): [quantized, total]. */
-  quantized: z.record(z.string(), z.tuple([z.number().int(), z.number().int()])),
+  quantized: z.record(z.string(), z.tuple([count, count])),
 });
 
 export const sensitivitySchema = z.object({
@@ -217,8 +252,8 @@ export const sensitivitySchema = z.object({
 
 export const quantizationSchema = z.object({
   method: z.enum(['entropy', 'minmax', 'percentile']),
-  percentile: nullableNumber,
-  samples: z.number().int(),
+  percentile: z.number().min(0).max(100).nullable(),
+  samples: count,
   /** No calibration data was given: random inputs were used. */
   randomData: z.boolean(),
   /** Ranges came from an earlier calibration.json (--ranges). */
@@ -226,20 +261,20 @@ export const quantizationSchema = z.object({
   /** The CPU layout of the ONNX Runtime model and why it was chosen. */
   cpuLayout: z.object({ target: z.string(), activations: z.string(), weights: z.string(), reason: z.string() }),
   models: z.array(quantizedModelSchema),
-  fp32Bytes: z.number().int(),
+  fp32Bytes: count,
   excluded: z.array(z.string()),
   /** Nodes kept in float that the quantizer does not handle, or that could not be quantized, with why. */
   keptFloat: z.array(z.object({ node: z.string(), opType: z.string(), reason: z.string() })),
-  calibrationMs: nullableNumber,
-  quantizationMs: nullableNumber,
-  sensitivityMs: nullableNumber,
+  calibrationMs: nonNegative.nullable(),
+  quantizationMs: nonNegative.nullable(),
+  sensitivityMs: nonNegative.nullable(),
   mostSensitive: z.array(sensitivitySchema),
 });
 
 export const evaluationSchema = z.object({
   /** Labels given: accuracy is top-1/top-5; otherwise fidelity against FP32. */
   labelled: z.boolean(),
-  samples: z.number().int(),
+  samples: count,
   /** The output scored. */
   output: z.string(),
   classAxis: z.number().int(),
@@ -265,11 +300,11 @@ export const benchmarkSettingsSchema = z.object({
 /** The limits the gate applied; null where that gate was off. */
 export const thresholdsSchema = z.object({
   /** --max-accuracy-drop, percentage points. */
-  maxAccuracyDrop: nullableNumber,
+  maxAccuracyDrop: z.number().min(0).max(100).nullable(),
   /** --max-disagreement, percent of samples. */
-  maxDisagreement: nullableNumber,
+  maxDisagreement: z.number().min(0).max(100).nullable(),
   /** --max-latency-regression, percent of the baseline's p50. */
-  maxLatencyRegression: nullableNumber,
+  maxLatencyRegression: z.number().gt(0).nullable(),
 });
 
 export const verdictSchema = z.object({

@@ -207,7 +207,6 @@ describe('TensorProto storage forms: quantization', () => {
 
   it(
     'refuses a model whose shape tensors are external data (ONNX Runtime cannot load it) as bad input',
-    { todo: 'an ONNX Runtime load check of the input model (pipeline); today calibration fails to load it, exit 3' },
     async () => {
       // onnx.save(..., save_as_external_data=True, size_threshold=0) moves Reshape's shape out too;
       // ONNX Runtime's shape inference then refuses the model ("Cannot parse data from external tensors").

@@ -27,6 +27,7 @@ export type Tests = [
       | 'exclude'
       | 'seed'
       | 'randomIntRange'
+      | 'calibrationSamples'
       | 'targetCpu'
       | 'maxAccuracyDrop'
       | 'out'
@@ -64,7 +65,8 @@ export type Tests = [
   Expect<Equal<keyof CompareConfig, 'maxAccuracyDrop' | 'maxLatencyRegression' | 'json' | 'sources'>>,
   Expect<Equal<keyof DemoConfig, 'out' | 'sources'>>,
   Expect<Equal<OptionalKeys<QuantizeConfig>, 'calibrationData' | 'preprocess' | 'threads' | 'ranges'>>,
-  // What quantize and run share, less model, out and json.
+  Expect<Equal<QuantizeConfig['calibrationSamples'], number>>,
+  // What quantize and run share, less model, out, json and the calibration sample cap (the data stage's).
   Expect<
     Equal<
       keyof QuantizeSettings,

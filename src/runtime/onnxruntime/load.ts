@@ -3,12 +3,14 @@
  * report commands must work (and start fast) where the package or its binary is missing.
  */
 import { BadInputError } from '../../errors.js';
+import { disableOnnxRuntimeTelemetry } from './telemetry.js';
 
 export type Ort = typeof import('onnxruntime-node');
 
 let loaded: Promise<Ort> | undefined;
 
 export function loadOrt(): Promise<Ort> {
+  disableOnnxRuntimeTelemetry();
   loaded ??= import('onnxruntime-node').then(
     (m) => ((m as { default?: Ort }).default ?? m) as Ort,
     (error: unknown) => {
