@@ -771,8 +771,8 @@ ${itemIndentStr}`);
         const rawLines = str.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
-        rawLines.forEach((line) => {
-          const chunks = line.match(chunkPattern);
+        rawLines.forEach((line2) => {
+          const chunks = line2.match(chunkPattern);
           if (chunks === null) {
             wrappedLines.push("");
             return;
@@ -3733,13 +3733,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name = parts.shift();
         switch (name) {
           case "%TAG": {
@@ -5336,9 +5336,9 @@ var require_stringifyCollection = __commonJS({
       } else {
         str = lines[0];
         for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str += line ? `
-${indent}${line}` : "\n";
+          const line2 = lines[i];
+          str += line2 ? `
+${indent}${line2}` : "\n";
         }
       }
       if (comment) {
@@ -5396,7 +5396,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line2) => sum + line2.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -5412,14 +5412,14 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum, line2) => sum + line2.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent}${line}` : "\n";
+          for (const line2 of lines)
+            str += line2 ? `
+${indentStep}${indent}${line2}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
@@ -7162,10 +7162,10 @@ var require_errors = __commonJS({
       if (error62.pos[0] === -1)
         return;
       error62.linePos = error62.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error62.linePos[0];
-      error62.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error62.linePos[0];
+      error62.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -7173,8 +7173,8 @@ var require_errors = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line2 - 2], lc.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
@@ -7182,7 +7182,7 @@ var require_errors = __commonJS({
       if (/[^ ]/.test(lineStr)) {
         let count3 = 1;
         const end = error62.linePos[1];
-        if (end?.line === line && end.col > col) {
+        if (end?.line === line2 && end.col > col) {
           count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count3);
@@ -8131,8 +8131,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match = line2.exec(source);
       if (!match)
         return source;
       let trimEnd, trimBoth;
@@ -8145,8 +8145,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       let res = match[1].replace(trimEnd, "");
       let sep2 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      let pos = line2.lastIndex;
+      while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
@@ -8157,7 +8157,7 @@ var require_resolve_flow_scalar = __commonJS({
           res += sep2 + lm;
           sep2 = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
@@ -9287,40 +9287,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          yield* this.pushCount(line2.length - n);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -9361,13 +9361,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -9392,7 +9392,7 @@ var require_lexer = __commonJS({
           case ">":
             n += yield* this.parseBlockScalarHeader();
             n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -9412,11 +9412,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -9424,17 +9424,17 @@ var require_lexer = __commonJS({
           }
         }
         let n = 0;
-        while (line[n] === ",") {
+        while (line2[n] === ",") {
           n += yield* this.pushCount(1);
           n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n += yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             return "flow";
           case "{":
           case "[":
@@ -11305,38 +11305,38 @@ var require_yauzl = __commonJS({
     exports.validateFileName = validateFileName;
     exports.parseExtraFields = parseExtraFields;
     exports.ZipFile = ZipFile;
-    exports.Entry = Entry;
+    exports.Entry = Entry2;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         open3(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromBufferPromise(buffer, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise(reader, totalSize, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
@@ -11515,7 +11515,7 @@ var require_yauzl = __commonJS({
       readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
         if (err) return emitErrorAndAutoClose(self, err);
         if (self.emittedError) return;
-        var entry = new Entry();
+        var entry = new Entry2();
         var signature = buffer.readUInt32LE(0);
         if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
         entry.versionMadeBy = buffer.readUInt16LE(4);
@@ -11620,15 +11620,15 @@ var require_yauzl = __commonJS({
         if (self.autoClose) self.close();
       }
       function onEntry(entry) {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve6({ value: entry });
+        resolve8({ value: entry });
       }
       function onEnd() {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve6({ done: true });
+        resolve8({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -11641,9 +11641,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise2 = new Promise((resolve6, reject) => {
+          const promise2 = new Promise((resolve8, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve6, reject };
+            pendingResolveReject = { resolve: resolve8, reject };
           });
           self.readEntry();
           return promise2;
@@ -11832,32 +11832,32 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(entry, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve6(localFileHeader);
+          resolve8(localFileHeader);
         });
       });
     };
-    function Entry() {
+    function Entry2() {
     }
-    Entry.prototype.getLastModDate = function(options2) {
+    Entry2.prototype.getLastModDate = function(options2) {
       if (options2 == null) options2 = {};
       if (!options2.forceDosFormat) {
         for (var i = 0; i < this.extraFields.length; i++) {
@@ -11883,13 +11883,13 @@ var require_yauzl = __commonJS({
       }
       return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
     };
-    Entry.prototype.canDecodeFileData = function() {
+    Entry2.prototype.canDecodeFileData = function() {
       return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
     };
-    Entry.prototype.isEncrypted = function() {
+    Entry2.prototype.isEncrypted = function() {
       return (this.generalPurposeBitFlag & 1) !== 0;
     };
-    Entry.prototype.isCompressed = function() {
+    Entry2.prototype.isCompressed = function() {
       return this.compressionMethod === 8;
     };
     function LocalFileHeader() {
@@ -14879,8 +14879,8 @@ var Doc = class {
     const lines = content.split("\n").filter((x) => x);
     const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
     const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
-    for (const line of dedented) {
-      this.content.push(line);
+    for (const line2 of dedented) {
+      this.content.push(line2);
     }
   }
   compile() {
@@ -17361,7 +17361,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve6) {
+function isRecursive(inst, stack, resolve8) {
   const cached4 = recursive.get(inst);
   if (cached4 !== void 0)
     return cached4 ? PROVEN : NONE;
@@ -17369,9 +17369,9 @@ function isRecursive(inst, stack, resolve6) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check3 = (child) => {
+  const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve6);
+      const answer = isRecursive(child, stack, resolve8);
       if (answer > result)
         result = answer;
     }
@@ -17382,7 +17382,7 @@ function isRecursive(inst, stack, resolve6) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -17398,32 +17398,32 @@ function isRecursive(inst, stack, resolve6) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check3(def.catchall);
+      check2(def.catchall);
       break;
     }
     case "array":
-      check3(def.element);
+      check2(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check3(el);
-      check3(def.rest);
+        check2(el);
+      check2(def.rest);
       break;
     case "record":
     case "map":
-      check3(def.keyType);
-      check3(def.valueType);
+      check2(def.keyType);
+      check2(def.valueType);
       break;
     case "set":
-      check3(def.valueType);
+      check2(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check3(el);
+        check2(el);
       break;
     case "intersection":
-      check3(def.left);
-      check3(def.right);
+      check2(def.left);
+      check2(def.right);
       break;
     case "optional":
     case "nullable":
@@ -17434,19 +17434,19 @@ function isRecursive(inst, stack, resolve6) {
     case "nonoptional":
     case "promise":
     case "success":
-      check3(def.innerType);
+      check2(def.innerType);
       break;
     case "pipe":
-      check3(def.in);
-      check3(def.out);
+      check2(def.in);
+      check2(def.out);
       break;
     case "function":
-      check3(def.input);
-      check3(def.output);
+      check2(def.input);
+      check2(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -17483,10 +17483,10 @@ function isRecursive(inst, stack, resolve6) {
         if (!value2 || typeof value2 !== "object")
           continue;
         if (value2._zod)
-          check3(value2);
+          check2(value2);
         else if (Array.isArray(value2))
           for (const el of value2)
-            check3(el);
+            check2(el);
       }
     }
   }
@@ -25432,8 +25432,8 @@ function generateChecks(doc, ctx, schema, accessor) {
   if (!schemaChecks || schemaChecks.length === 0)
     return accessor;
   let currentAccessor = accessor;
-  for (const check3 of schemaChecks) {
-    const def = check3._zod.def;
+  for (const check2 of schemaChecks) {
+    const def = check2._zod.def;
     if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
       throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
     }
@@ -25481,7 +25481,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
         break;
       case "custom":
-        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check2, currentAccessor);
         break;
       case "bigint_format":
         generateBigIntFormatCheck(doc, def, currentAccessor);
@@ -25497,7 +25497,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       case "overwrite": {
         const newAccessor = newVar(ctx);
-        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
+        generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor);
         currentAccessor = newAccessor;
         break;
       }
@@ -25620,8 +25620,8 @@ function generatePropertyCheck(doc, ctx, def, accessor) {
   const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
   generateCheck(doc, ctx, def.schema, propAccessor);
 }
-function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
-  const tx = check3._zod.def.tx;
+function generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor) {
+  const tx = check2._zod.def.tx;
   if (!tx) {
     throw new ZodCompileUnsupportedError("overwrite check without a transform function");
   }
@@ -25637,8 +25637,8 @@ function throwAsync() {
 function pushIssue(issue2) {
   this.issues.push(issue2);
 }
-function generateCustomRefineCheck(doc, ctx, check3, accessor) {
-  const def = check3._zod.def;
+function generateCustomRefineCheck(doc, ctx, check2, accessor) {
+  const def = check2._zod.def;
   if (def.fn) {
     if (isAsyncFunction(def.fn)) {
       throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
@@ -25651,11 +25651,11 @@ function generateCustomRefineCheck(doc, ctx, check3, accessor) {
     doc.write(`if (!${resVar}) return INVALID;`);
     return accessor;
   }
-  if (check3._zod.check) {
-    if (isAsyncFunction(check3._zod.check)) {
+  if (check2._zod.check) {
+    if (isAsyncFunction(check2._zod.check)) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
-    const checkFn = check3._zod.check;
+    const checkFn = check2._zod.check;
     const helperFn = (value2) => {
       const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
@@ -26277,8 +26277,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
+  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -29578,8 +29578,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check3, params) {
-    return this.check(refine(check3, params));
+  refine(check2, params) {
+    return this.check(refine(check2, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -32054,6 +32054,64 @@ var memorySchema = external_exports.object({
 });
 var labelledAccuracySchema = external_exports.object({ top1: external_exports.number().min(0).max(1), top5: external_exports.number().min(0).max(1).nullable() });
 var fidelitySchema = external_exports.object({ agreement: external_exports.number().min(0).max(1), cosine: external_exports.number().min(-1).max(1), snrDb: external_exports.number().min(-200).max(200) });
+var gpuStateSchema = external_exports.object({
+  smClockMHz: nonNegative.max(1e5).nullable(),
+  memoryClockMHz: nonNegative.max(1e5).nullable(),
+  temperatureC: external_exports.number().min(-100).max(300).nullable(),
+  watts: nonNegative.max(1e5).nullable()
+});
+var powerSchema = external_exports.object({
+  /** Energy over the sampled time, watts. */
+  meanW: nonNegative.max(1e5),
+  peakW: nonNegative.max(1e5),
+  /** Energy of the timed rounds, joules. */
+  joules: nonNegative,
+  /** joules over the samples the rounds processed (iterations × batch); null when none were counted. */
+  joulesPerInference: nonNegative.nullable(),
+  /** Time sampled, ms (the timed rounds). */
+  durationMs: nonNegative,
+  samples: count,
+  /** `counter`: the driver's energy counter; `samples`: the integral of the power samples; `mixed`: some rounds each. */
+  energySource: external_exports.enum(["counter", "samples", "mixed"]),
+  /** `instant`: NVML's instantaneous power field; `average`: nvmlDeviceGetPowerUsage (a 1 s average on newer GPUs). */
+  powerSource: external_exports.enum(["instant", "average"]),
+  /** Before the row's first timed round and after its last. */
+  start: gpuStateSchema,
+  end: gpuStateSchema
+});
+var fellBackLayerSchema = external_exports.object({
+  /** TensorRT's layer name (fused layers join their ONNX node names with " + "). */
+  name: external_exports.string(),
+  type: external_exports.string(),
+  precision: external_exports.string(),
+  /** Why it is in float, and what changes that. */
+  fix: external_exports.string()
+});
+var engineSchema = external_exports.object({
+  tensorrtVersion: external_exports.string(),
+  source: external_exports.enum(["built", "cache"]),
+  /** How long the build took, ms (for a cached engine: its original build). */
+  buildMs: nonNegative.nullable(),
+  /** Why an engine in the cache was not used (another TensorRT, another GPU, a file that did not match its record). */
+  cacheNote: external_exports.string().nullable(),
+  /** The optimisation profile it was built for, e.g. "batch 1–32, opt 32"; null for static shapes. */
+  profile: external_exports.string().nullable(),
+  /** TensorRT's build log in the output folder (for a cached engine, its original build's); null when none was kept. */
+  buildLog: external_exports.string().nullable(),
+  layers: external_exports.object({
+    total: count,
+    /** Layers per precision (int8, fp16, fp32, ... and unknown). */
+    counts: external_exports.record(external_exports.string(), count),
+    /** Convolutions, matrix multiplies and fused subgraphs: where INT8 pays. */
+    computeLayers: count,
+    /** Compute layers in INT8 (or narrower). */
+    quantizedComputeLayers: count,
+    /** INT8 engines only: compute layers that run in a float type, with why and the fix. */
+    fellBack: external_exports.array(fellBackLayerSchema)
+  }).nullable(),
+  /** Why `layers` is null. */
+  layersNote: external_exports.string().nullable()
+});
 var runSchema = external_exports.object({
   runtime: external_exports.enum(["onnxruntime", "tensorrt"]),
   provider: external_exports.enum(["cpu", "cuda", "tensorrt", "reference"]),
@@ -32092,7 +32150,11 @@ var runSchema = external_exports.object({
    * round order, so that round i of two rows of a group pairs up (speedups are medians of these
    * paired ratios). Null where the row was not timed.
    */
-  rounds: external_exports.object({ group: external_exports.string(), p50Ms: external_exports.array(external_exports.number().nonnegative()) }).nullable().optional()
+  rounds: external_exports.object({ group: external_exports.string(), p50Ms: external_exports.array(external_exports.number().nonnegative()) }).nullable().optional(),
+  /** GPU rows (TensorRT, ONNX Runtime's CUDA and TensorRT providers) where NVML could be read; null otherwise. */
+  power: powerSchema.nullable().optional(),
+  /** TensorRT rows: the engine, its build and its layers' precision. */
+  engine: engineSchema.nullable().optional()
 });
 var modelFileSchema = external_exports.object({
   path: external_exports.string(),
@@ -32111,8 +32173,18 @@ var environmentSchema = external_exports.object({
     int8Features: external_exports.array(external_exports.string())
   }),
   threads: external_exports.number().int().min(1).nullable(),
-  gpu: external_exports.object({ name: external_exports.string(), driver: external_exports.string().nullable(), memoryMB: nonNegative.nullable() }).nullable(),
+  gpu: external_exports.object({
+    name: external_exports.string(),
+    driver: external_exports.string().nullable(),
+    memoryMB: nonNegative.nullable(),
+    /** "9.0"; from the TensorRT addon where it loaded. */
+    computeCapability: external_exports.string().nullable().optional(),
+    powerLimitW: nonNegative.nullable().optional()
+  }).nullable(),
+  /** The newest CUDA the driver supports (nvidia-smi's banner, or the driver through the addon). */
   cuda: external_exports.string().nullable(),
+  /** The CUDA runtime (libcudart) the TensorRT addon loaded, e.g. "12.9". */
+  cudaRuntime: external_exports.string().nullable().optional(),
   tensorrt: external_exports.string().nullable(),
   onnxruntime: external_exports.string(),
   node: external_exports.string(),
@@ -32363,17 +32435,17 @@ function noiseBandPct(cvCurrent, cvBaseline) {
 function changePct(current, baseline) {
   return (current - baseline) / baseline * 100;
 }
-function classifyChange(change, noise, higherIsBetter) {
-  if (Math.abs(change) <= noise) return "within-noise";
-  return change > 0 === higherIsBetter ? "improvement" : "regression";
+function classifyChange(change2, noise, higherIsBetter) {
+  if (Math.abs(change2) <= noise) return "within-noise";
+  return change2 > 0 === higherIsBetter ? "improvement" : "regression";
 }
 function metricChange(current, baseline, noisePct, higherIsBetter) {
-  const change = changePct(current, baseline);
-  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
+  const change2 = changePct(current, baseline);
+  return { baseline, current, changePct: change2, noisePct, class: classifyChange(change2, noisePct, higherIsBetter) };
 }
 function pairedLatencyChange(current, baseline, paired, noisePct) {
-  const change = (paired.median - 1) * 100;
-  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, false), paired };
+  const change2 = (paired.median - 1) * 100;
+  return { baseline, current, changePct: change2, noisePct, class: classifyChange(change2, noisePct, false), paired };
 }
 function latencyGateFires(p50, limitPct) {
   return p50.changePct > limitPct && p50.changePct > p50.noisePct;
@@ -32580,8 +32652,8 @@ function memoryChange(current, baseline, tolerancePct) {
   const a = memoryOf(current);
   const b = memoryOf(baseline);
   if (!a || !b || a.kind !== b.kind || b.mb <= 0) return null;
-  const change = changePct(a.mb, b.mb);
-  return { kind: a.kind, baselineMB: b.mb, currentMB: a.mb, changePct: change, class: classifyChange(change, tolerancePct, false) };
+  const change2 = changePct(a.mb, b.mb);
+  return { kind: a.kind, baselineMB: b.mb, currentMB: a.mb, changePct: change2, class: classifyChange(change2, tolerancePct, false) };
 }
 function accuracyValue(run) {
   const a = run.accuracy;
@@ -32983,7 +33055,7 @@ function markdownTable(table2, options2) {
     const sizes2 = sizeMatrix[rowIndex];
     const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
     columnIndex = -1;
-    const line = [];
+    const line2 = [];
     while (++columnIndex < cellsInRow) {
       const cell2 = row2[columnIndex] || "";
       let before = "";
@@ -33007,29 +33079,29 @@ function markdownTable(table2, options2) {
         }
       }
       if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
+        line2.push("|");
       }
       if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
       // empty: there will be a closing space.
       !(settings.alignDelimiters === false && cell2 === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
+        line2.push(" ");
       }
       if (settings.alignDelimiters !== false) {
-        line.push(before);
+        line2.push(before);
       }
-      line.push(cell2);
+      line2.push(cell2);
       if (settings.alignDelimiters !== false) {
-        line.push(after);
+        line2.push(after);
       }
       if (settings.padding !== false) {
-        line.push(" ");
+        line2.push(" ");
       }
       if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
+        line2.push("|");
       }
     }
     lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+      settings.delimiterEnd === false ? line2.join("").replace(/ +$/, "") : line2.join("")
     );
   }
   return lines.join("\n");
@@ -33198,9 +33270,9 @@ function speedSentence(entry) {
     const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith("the ") ? name : `${name}'s model`;
     const noise = `\xB1${pct(p50.noisePct)}`;
-    const how = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
+    const how2 = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
     parts.push(
-      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how})`
+      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how2})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how2})`
     );
   }
   return `${parts.join(", ")}.`;
@@ -33451,8 +33523,8 @@ function comparisonBody(side, currentCommit, unmatchedLimit) {
   const name = baselineMarkdown(side.label);
   const mine = short(currentCommit);
   const theirs = short(side.baselineCommit);
-  const how = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
-  parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how})` : `${name} (${how})`}.`);
+  const how2 = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
+  parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how2})` : `${name} (${how2})`}.`);
   if (side.sameModel) parts.push("The two model files are identical (same sha256): any difference comes from the runner, the runtimes or quantgate.");
   if (side.timing.length > 0) {
     parts.push(
@@ -33544,7 +33616,7 @@ async function compareCommand(currentPath, baselinePath, config2, ctx) {
 }
 
 // src/commands/demo.ts
-import { join as join14 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/config/resolve.ts
 import { isAbsolute, resolve as resolve3 } from "node:path";
@@ -33577,10 +33649,10 @@ var inputShapes = external_exports.union([external_exports.string(), external_ex
     return [at > 0 ? item.slice(0, at) : "", at > 0 ? item.slice(at + 1) : item];
   }) : Object.entries(value2);
   const shapes = {};
-  for (const [name, dims] of entries) {
-    const list = typeof dims === "string" ? dims.split(/[x×]/).map((d) => Number(d.trim())) : dims;
+  for (const [name, dims2] of entries) {
+    const list = typeof dims2 === "string" ? dims2.split(/[x×]/).map((d) => Number(d.trim())) : dims2;
     if (!name || list.length === 0 || list.some((d) => !Number.isInteger(d) || d < 1)) {
-      ctx.addIssue({ code: "custom", message: `'${name ? `${name}:` : ""}${String(dims)}' is not NAME:DIMS with positive whole dims` });
+      ctx.addIssue({ code: "custom", message: `'${name ? `${name}:` : ""}${String(dims2)}' is not NAME:DIMS with positive whole dims` });
       return external_exports.NEVER;
     }
     shapes[name] = list;
@@ -33893,7 +33965,7 @@ var OPTION_TABLE = [
     allowed: "true or false",
     schema: bool,
     default: false,
-    commands: ["run", "quantize", "inspect", "compare"],
+    commands: ["run", "quantize", "inspect", "compare", "doctor"],
     boolean: true,
     scope: "cli"
   },
@@ -34238,7 +34310,7 @@ function pathInside(base, path) {
 
 // src/pipeline/run.ts
 import { rmSync as rmSync4 } from "node:fs";
-import { join as join13, relative as relative3 } from "node:path";
+import { join as join17, relative as relative3 } from "node:path";
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
@@ -35493,17 +35565,17 @@ function assertFloat32(arg) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/registry.js
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve6) {
-  return buildFileRegistry([fileDescriptorProto, resolve6]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve8) {
+  return buildFileRegistry([fileDescriptorProto, resolve8]);
 }
-function buildFileRegistry(args, check3) {
+function buildFileRegistry(args, check2) {
   const registry2 = createBaseRegistry();
   if (!args.length) {
     return registry2;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
     for (const file2 of args[0].file) {
-      check3 === null || check3 === void 0 ? void 0 : check3(file2);
+      check2 === null || check2 === void 0 ? void 0 : check2(file2);
       addFile(file2, registry2);
     }
     return registry2;
@@ -35518,7 +35590,7 @@ function buildFileRegistry(args, check3) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve6(protoFileName);
+        const dep = resolve8(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file2.name}`);
         }
@@ -35532,10 +35604,10 @@ function buildFileRegistry(args, check3) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input2 = args[0];
-    const resolve6 = args[1];
+    const resolve8 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file2 of [input2, ...recurseDeps(input2)].reverse()) {
-      check3 === null || check3 === void 0 ? void 0 : check3(file2);
+      check2 === null || check2 === void 0 ? void 0 : check2(file2);
       addFile(file2, registry2);
     }
   } else {
@@ -37842,13 +37914,13 @@ function externalRef(tensor, modelPath) {
   return { location, offset: integer2("offset") ?? 0, length: integer2("length"), checksum: entries.get("checksum") ?? null };
 }
 function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
-  const refuse2 = (why) => new BadInputError(
+  const refuse = (why) => new BadInputError(
     `${modelPath}: tensor '${tensorName}' points at external data '${location}', which ${why}; quantgate only reads external data inside the model's own folder`,
     `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
   );
-  if (location.includes("\0")) throw refuse2("contains a NUL byte");
-  if (isAbsolute3(location) || win32.isAbsolute(location)) throw refuse2("is an absolute path");
-  if (location.split(/[\\/]/).includes("..")) throw refuse2("has a '..' segment");
+  if (location.includes("\0")) throw refuse("contains a NUL byte");
+  if (isAbsolute3(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
+  if (location.split(/[\\/]/).includes("..")) throw refuse("has a '..' segment");
   const candidate = join2(modelDir, location);
   let real;
   try {
@@ -37861,8 +37933,8 @@ function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
   }
   const root = realpathSync(modelDir);
   const rel = relative2(root, real);
-  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel) || rel.split(sep)[0] === "..") throw refuse2(`resolves to ${real}, outside the model's folder`);
-  if (!statSync2(real).isFile()) throw refuse2("is not a regular file");
+  if (rel === "" || rel.startsWith("..") || isAbsolute3(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
+  if (!statSync2(real).isFile()) throw refuse("is not a regular file");
   return real;
 }
 function checkExternalData(model2, modelDir, modelPath) {
@@ -37910,9 +37982,9 @@ var ExternalDataReader = class {
 };
 
 // src/model/tensor.ts
-function elementCount(dims) {
+function elementCount(dims2) {
   let n = 1;
-  for (const d of dims) n *= Number(d);
+  for (const d of dims2) n *= Number(d);
   return n;
 }
 function inlineTensorBytes(tensor) {
@@ -38050,12 +38122,12 @@ function toFloat32(dataType, bytes) {
   }
   return Float32Array.from(view);
 }
-function makeTensor(name, dataType, dims, values) {
+function makeTensor(name, dataType, dims2, values) {
   const raw = bytesOf(values);
   return create(TensorProtoSchema, {
     name,
     dataType,
-    dims: dims.map((d) => BigInt(d)),
+    dims: dims2.map((d) => BigInt(d)),
     // Copy: the tensor must not alias a buffer the caller will reuse.
     rawData: new Uint8Array(raw)
   });
@@ -38400,8 +38472,8 @@ function itemSize(dataType) {
 }
 
 // src/data/shapes.ts
-function newFitContext(what, inputShapes2 = {}) {
-  return { what, inputShapes: inputShapes2, symbols: /* @__PURE__ */ new Map() };
+function newFitContext(what, inputShapes3 = {}) {
+  return { what, inputShapes: inputShapes3, symbols: /* @__PURE__ */ new Map() };
 }
 function modelInputs(signatures) {
   if (signatures.length === 0) {
@@ -38429,11 +38501,11 @@ function inputNames(inputs) {
 }
 function inputShapesExample(input2) {
   const shape = input2.shape ?? ["batch", "D1"];
-  const dims = shape.map((d, axis) => typeof d === "number" ? String(d) : axis === 0 ? "1" : d === null ? `D${axis}` : d.toUpperCase().replace(/[^A-Z0-9_]/g, "_"));
-  return `${input2.name}:${dims.join("x")}`;
+  const dims2 = shape.map((d, axis) => typeof d === "number" ? String(d) : axis === 0 ? "1" : d === null ? `D${axis}` : d.toUpperCase().replace(/[^A-Z0-9_]/g, "_"));
+  return `${input2.name}:${dims2.join("x")}`;
 }
-function checkInputShapes(inputs, inputShapes2) {
-  for (const [name, dims] of Object.entries(inputShapes2)) {
+function checkInputShapes(inputs, inputShapes3) {
+  for (const [name, dims2] of Object.entries(inputShapes3)) {
     const input2 = inputs.find((i) => i.name === name);
     if (!input2) {
       throw new BadInputError(
@@ -38442,24 +38514,24 @@ function checkInputShapes(inputs, inputShapes2) {
       );
     }
     if (input2.shape === null) continue;
-    if (dims.length !== input2.shape.length) {
+    if (dims2.length !== input2.shape.length) {
       throw new BadInputError(
-        msg`${opt("input-shapes")} gives '${name}' ${dims.length} dims (${formatShape(dims)}), but the model's input is ${formatShape(input2.shape)} (${input2.shape.length} dims)`,
+        msg`${opt("input-shapes")} gives '${name}' ${dims2.length} dims (${formatShape(dims2)}), but the model's input is ${formatShape(input2.shape)} (${input2.shape.length} dims)`,
         msg`give all ${input2.shape.length} dims, batch first: ${setting("input-shapes", inputShapesExample(input2))}`
       );
     }
     input2.shape.forEach((d, axis) => {
-      if (typeof d === "number" && dims[axis] !== d) {
+      if (typeof d === "number" && dims2[axis] !== d) {
         throw new BadInputError(
-          msg`${opt("input-shapes")} gives '${name}' ${formatShape(dims)}, but the model fixes dim ${axis} of ${formatShape(input2.shape)} at ${d}`,
+          msg`${opt("input-shapes")} gives '${name}' ${formatShape(dims2)}, but the model fixes dim ${axis} of ${formatShape(input2.shape)} at ${d}`,
           msg`use the model's fixed sizes: ${setting("input-shapes", inputShapesExample(input2))}`
         );
       }
     });
   }
 }
-function sampleRules(input2, inputShapes2) {
-  const flag = inputShapes2[input2.name];
+function sampleRules(input2, inputShapes3) {
+  const flag = inputShapes3[input2.name];
   const shape = input2.shape ?? flag?.map(() => null);
   if (!shape) return null;
   return shape.slice(1).map((model2, k) => ({ model: model2, ...flag ? { flag: flag[k + 1] } : {} }));
@@ -38835,7 +38907,7 @@ function unreadableImage(what, file2, error62) {
     { cause: error62 }
   );
 }
-function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
+function presetInput({ what, folder, inputs, inputShapes: inputShapes3 }) {
   const names = inputs.map((i) => `'${i.name}'`).join(", ");
   if (inputs.length !== 1) {
     throw new BadInputError(
@@ -38851,7 +38923,7 @@ function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
       `preprocess the images yourself and give .npy files of the input's type, or export the model with a float32 input`
     );
   }
-  const flag = inputShapes2[input2.name];
+  const flag = inputShapes3[input2.name];
   const modelFits = input2.shape === null || input2.shape.length === 4 && input2.shape.slice(1).every((d, k) => typeof d !== "number" || d === IMAGENET_SAMPLE[k]);
   const flagFits = !flag || flag.length === 4 && flag.slice(1).every((d, k) => d === IMAGENET_SAMPLE[k]);
   const fits = modelFits && flagFits;
@@ -39254,13 +39326,13 @@ function checkDeclaredSizes(member, archiveBytes, path, what) {
   }
 }
 function entriesOf(zip) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve8, reject) => {
     const entries = [];
     zip.on("entry", (entry) => {
       entries.push(entry);
       zip.readEntry();
     });
-    zip.once("end", () => resolve6(entries));
+    zip.once("end", () => resolve8(entries));
     zip.once("error", reject);
     zip.readEntry();
   });
@@ -39382,10 +39454,10 @@ async function openNpz(path, inputs, context) {
 var FORMS = msg`a folder of .npy files, an .npz keyed by input name, or a folder of images with ${setting("preprocess", "imagenet")}`;
 async function openDataSet(path, options2) {
   const { what, preprocess: preprocess2 } = options2;
-  const inputShapes2 = options2.inputShapes ?? {};
+  const inputShapes3 = options2.inputShapes ?? {};
   const inputs = modelInputs(options2.inputs);
-  checkInputShapes(inputs, inputShapes2);
-  const context = newFitContext(what, inputShapes2);
+  checkInputShapes(inputs, inputShapes3);
+  const context = newFitContext(what, inputShapes3);
   const info = await stat3(path).catch((error62) => {
     throw new BadInputError(
       msg`${what} ${path}: ${error62.code === "ENOENT" ? "no such file or folder" : error62.message}`,
@@ -39416,7 +39488,7 @@ async function openDataSet(path, options2) {
   }
   if (preprocess2) {
     assertOnly(entries, "image", path, what, msg`a folder of images for ${setting("preprocess", preprocess2)} holds only images`);
-    return openImageFolder({ what, folder: path, files: entries.map((e) => e.path), inputs, inputShapes: inputShapes2 });
+    return openImageFolder({ what, folder: path, files: entries.map((e) => e.path), inputs, inputShapes: inputShapes3 });
   }
   if (!entries.some((e) => e.kind === "npy") && entries.some((e) => e.kind === "image")) {
     throw new BadInputError(msg`${what} ${path}: a folder of images, but no preprocessing was asked for`, msg`add ${setting("preprocess", "imagenet")} (or give .npy files already preprocessed for the model)`);
@@ -39551,7 +39623,7 @@ var INT_LIMITS = {
 };
 function randomDataSet(signatures, options2) {
   const { count: count3, seed } = options2;
-  const inputShapes2 = options2.inputShapes ?? {};
+  const inputShapes3 = options2.inputShapes ?? {};
   const intRange = options2.intRange ?? DEFAULT_INT_RANGE;
   if (!Number.isInteger(count3) || count3 < 1) throw new BadInputError(`random data needs at least one sample; ${count3} were asked for`, "ask for one or more samples");
   const [low, high] = intRange;
@@ -39559,8 +39631,8 @@ function randomDataSet(signatures, options2) {
     throw new BadInputError(`the integer range for random data [${low}, ${high}) is not a range of whole numbers`, "give two whole numbers, low < high (high excluded)");
   }
   const inputs = modelInputs(signatures);
-  checkInputShapes(inputs, inputShapes2);
-  const unsized = inputs.filter((input2) => randomSampleDims(input2, inputShapes2) === void 0);
+  checkInputShapes(inputs, inputShapes3);
+  const unsized = inputs.filter((input2) => randomSampleDims(input2, inputShapes3) === void 0);
   if (unsized.length > 0) {
     const first = unsized[0];
     const flag = setting("input-shapes", unsized.map(inputShapesExample).join(","));
@@ -39570,19 +39642,19 @@ function randomDataSet(signatures, options2) {
     );
   }
   const columns = inputs.map((input2, stream) => {
-    const sampleDims = randomSampleDims(input2, inputShapes2);
+    const sampleDims = randomSampleDims(input2, inputShapes3);
     checkIntRange(input2, intRange);
     return { name: input2.name, dataType: input2.dataType, sampleDims, open: () => randomCursor(input2.dataType, seed, stream, intRange) };
   });
   const integers = inputs.some((i) => INT_LIMITS[i.dataType]) ? `, integers in [${low}, ${high})` : "";
   return columnDataSet(`random data: ${count3} samples (seed ${seed}): floats N(0,1)${integers}`, count3, columns, true);
 }
-function randomSampleDims(input2, inputShapes2) {
-  const flag = inputShapes2[input2.name];
+function randomSampleDims(input2, inputShapes3) {
+  const flag = inputShapes3[input2.name];
   if (flag) return flag.slice(1);
   if (input2.shape === null) return void 0;
-  const dims = input2.shape.slice(1);
-  return dims.every((d) => typeof d === "number") ? dims : void 0;
+  const dims2 = input2.shape.slice(1);
+  return dims2.every((d) => typeof d === "number") ? dims2 : void 0;
 }
 function checkIntRange(input2, [low, high]) {
   const limits = INT_LIMITS[input2.dataType];
@@ -39716,8 +39788,8 @@ function textLabels(path, bytes, what) {
   const lines = text2.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const values = new Int32Array(lines.length);
-  lines.forEach((line, i) => {
-    const trimmed = line.trim();
+  lines.forEach((line2, i) => {
+    const trimmed = line2.trim();
     if (!/^\+?\d+$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) {
       const shown = trimmed.length > 40 ? `${trimmed.slice(0, 40)}\u2026` : trimmed;
       throw new BadInputError(
@@ -39873,11 +39945,11 @@ function parseCpuInfo(text2, knownArch) {
 }
 function fieldsOf(block) {
   const fields = /* @__PURE__ */ new Map();
-  for (const line of block.split("\n")) {
-    const colon = line.indexOf(":");
+  for (const line2 of block.split("\n")) {
+    const colon = line2.indexOf(":");
     if (colon < 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    if (key && !fields.has(key)) fields.set(key, line.slice(colon + 1).trim());
+    const key = line2.slice(0, colon).trim().toLowerCase();
+    if (key && !fields.has(key)) fields.set(key, line2.slice(colon + 1).trim());
   }
   return fields;
 }
@@ -39886,9 +39958,9 @@ function fieldsOf(block) {
 var SYSCTL_KEYS = ["machdep.cpu", "hw.optional", "hw.logicalcpu"];
 function parseSysctl(text2) {
   const values = /* @__PURE__ */ new Map();
-  for (const line of text2.split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon > 0) values.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  for (const line2 of text2.split("\n")) {
+    const colon = line2.indexOf(":");
+    if (colon > 0) values.set(line2.slice(0, colon).trim(), line2.slice(colon + 1).trim());
   }
   return values;
 }
@@ -39933,16 +40005,16 @@ var realSystem = {
     }
   },
   run(command, args, options2 = {}) {
-    return new Promise((resolve6) => {
+    return new Promise((resolve8) => {
       execFile(
         command,
         [...args],
         { cwd: options2.cwd, timeout: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS, encoding: "utf8", windowsHide: true, maxBuffer: 4 << 20 },
         (error62, stdout) => {
-          if (!error62) return resolve6({ status: 0, stdout });
+          if (!error62) return resolve8({ status: 0, stdout });
           const failure2 = error62;
-          if (typeof failure2.code === "string" || failure2.killed) return resolve6(null);
-          resolve6({ status: typeof failure2.code === "number" ? failure2.code : null, stdout: stdout ?? "" });
+          if (typeof failure2.code === "string" || failure2.killed) return resolve8(null);
+          resolve8({ status: typeof failure2.code === "number" ? failure2.code : null, stdout: stdout ?? "" });
         }
       );
     });
@@ -39989,8 +40061,8 @@ function detectCpu(system = realSystem) {
 var GPU_QUERY = ["--query-gpu=index,uuid,name,driver_version,memory.total", "--format=csv,noheader,nounits"];
 function parseGpuQuery(csv) {
   const rows = [];
-  for (const line of csv.split("\n")) {
-    const fields = line.split(",").map((f) => f.trim());
+  for (const line2 of csv.split("\n")) {
+    const fields = line2.split(",").map((f) => f.trim());
     if (fields.length < 5) continue;
     const [index, uuid3] = fields;
     const memory = Number.parseFloat(fields[fields.length - 1]);
@@ -40115,8 +40187,8 @@ function checkQuantizable(proto, label) {
   const initializers = new Map(graph2.initializer.map((t) => [t.name, t]));
   for (const input2 of graph2.input) {
     if (initializers.has(input2.name) || input2.type?.value.case !== "tensorType") continue;
-    const dims = input2.type.value.value.shape?.dim ?? [];
-    if (dims.some((d) => d.value.case === "dimValue" && d.value.value === 0n)) {
+    const dims2 = input2.type.value.value.shape?.dim ?? [];
+    if (dims2.some((d) => d.value.case === "dimValue" && d.value.value === 0n)) {
       throw new BadInputError(
         msg`${label}: input '${input2.name}' has a dimension of size 0, so its samples hold no values to run or calibrate on`,
         "export the model with the input's real sizes (or a symbolic dimension where the size varies)"
@@ -41024,9 +41096,9 @@ function asymmetricUint8(lo, hi) {
   const zeroPoint = Math.min(255, Math.max(0, roundHalfEven(-min / scale)));
   return { type: "uint8", scale, zeroPoint };
 }
-function quantizeWeightsPerChannel(weights, dims, axis, qmax) {
-  const channels = dims[axis];
-  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+function quantizeWeightsPerChannel(weights, dims2, axis, qmax) {
+  const channels = dims2[axis];
+  const inner = dims2.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = weights.length / (channels * inner);
   const amax = new Float64Array(channels);
   for (let o = 0; o < outer; o++) {
@@ -41083,11 +41155,11 @@ var QdqWriter = class {
   weights = /* @__PURE__ */ new Map();
   /** Activations already quantized: tensor → DQ output. */
   activations = /* @__PURE__ */ new Map();
-  scaleTensor(name, scales, dims) {
-    return this.scaleType === TensorProto_DataType.FLOAT16 ? makeTensor(name, TensorProto_DataType.FLOAT16, dims, Uint16Array.from(scales, floatToHalf)) : makeTensor(name, TensorProto_DataType.FLOAT, dims, Float32Array.from(scales));
+  scaleTensor(name, scales, dims2) {
+    return this.scaleType === TensorProto_DataType.FLOAT16 ? makeTensor(name, TensorProto_DataType.FLOAT16, dims2, Uint16Array.from(scales, floatToHalf)) : makeTensor(name, TensorProto_DataType.FLOAT, dims2, Float32Array.from(scales));
   }
-  zeroPoint(name, type2, values, dims) {
-    return type2 === "int8" ? makeTensor(name, TensorProto_DataType.INT8, dims, Int8Array.from(values)) : makeTensor(name, TensorProto_DataType.UINT8, dims, Uint8Array.from(values));
+  zeroPoint(name, type2, values, dims2) {
+    return type2 === "int8" ? makeTensor(name, TensorProto_DataType.INT8, dims2, Int8Array.from(values)) : makeTensor(name, TensorProto_DataType.UINT8, dims2, Uint8Array.from(values));
   }
   /**
    * Puts a Q→DQ pair on `tensor` and makes its readers read the DQ output, except the nodes in
@@ -41143,15 +41215,15 @@ var QdqWriter = class {
     }
     const t = this.editor.initializer(name);
     const values = this.floatValues(name);
-    const dims = t.dims.map(Number);
-    const quantization = axis === null ? quantizeWeightsPerTensor(values, qmax) : quantizeWeightsPerChannel(values, dims, axis, qmax);
+    const dims2 = t.dims.map(Number);
+    const quantization = axis === null ? quantizeWeightsPerTensor(values, qmax) : quantizeWeightsPerChannel(values, dims2, axis, qmax);
     const e = this.editor;
     const intName = e.uniqueName(`${name}_quantized`);
     const scale = e.uniqueName(`${name}_scale`);
     const zero = e.uniqueName(`${name}_zero_point`);
     const output2 = e.uniqueName(`${name}_dequantized`);
     const perChannel = axis !== null;
-    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT8, dims, quantization.values));
+    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT8, dims2, quantization.values));
     e.addInitializer(this.scaleTensor(scale, quantization.scales, perChannel ? [quantization.scales.length] : []));
     e.addInitializer(this.zeroPoint(zero, "int8", new Array(perChannel ? quantization.scales.length : 1).fill(0), perChannel ? [quantization.scales.length] : []));
     e.graph.node.push(
@@ -41280,11 +41352,11 @@ function ortTypeName(dataType) {
 function dataTypeOfOrt(type2) {
   return ORT_TYPES[type2];
 }
-function toOrtTensor(ort, dataType, dims, bytes) {
+function toOrtTensor(ort, dataType, dims2, bytes) {
   const type2 = ortTypeName(dataType);
   if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
-  if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims);
-  return new ort.Tensor(type2, typedView(dataType, bytes), dims);
+  if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims2);
+  return new ort.Tensor(type2, typedView(dataType, bytes), dims2);
 }
 function hostToOrt(ort, tensor) {
   const type2 = ortTypeName(tensor.dataType);
@@ -42021,18 +42093,18 @@ function foldBatchNorms(editor, model2) {
     const bias = conv.input[2] ? floatWeights(conv.input[2]) : new Float32Array(gamma.length);
     if (!bias) continue;
     const epsilon = floatAttribute(bn, "epsilon", 1e-5);
-    const dims = weightTensor.dims.map(Number);
+    const dims2 = weightTensor.dims.map(Number);
     const channels = gamma.length;
     const factor = Float32Array.from(gamma, (g, c) => g / Math.sqrt(variance[c] + epsilon));
     const scaled = new Float32Array(w.length);
     if (conv.opType === "Conv") {
-      if (dims[0] !== channels) continue;
+      if (dims2[0] !== channels) continue;
       const per = w.length / channels;
       for (let i = 0; i < w.length; i++) scaled[i] = w[i] * factor[Math.floor(i / per)];
     } else {
       const group = intAttribute(conv, "group", 1);
-      const outPerGroup = dims[1];
-      const inChannels = dims[0];
+      const outPerGroup = dims2[1];
+      const inChannels = dims2[0];
       if (outPerGroup * group !== channels) continue;
       const kernel = w.length / (inChannels * outPerGroup);
       const inPerGroup = inChannels / group;
@@ -42045,7 +42117,7 @@ function foldBatchNorms(editor, model2) {
     const newBias = Float32Array.from(factor, (f, c) => (bias[c] - mean[c]) * f + beta[c]);
     const weightName = editor.uniqueName(`${conv.input[1]}_bn_folded`);
     const biasName = editor.uniqueName(`${conv.name || convOut}_bias_bn_folded`);
-    editor.addInitializer(makeTensor(weightName, TensorProto_DataType.FLOAT, dims, scaled));
+    editor.addInitializer(makeTensor(weightName, TensorProto_DataType.FLOAT, dims2, scaled));
     editor.addInitializer(makeTensor(biasName, TensorProto_DataType.FLOAT, [channels], newBias));
     conv.input = [conv.input[0], weightName, biasName];
     conv.output = [bn.output[0]];
@@ -42556,12 +42628,12 @@ function float16Fit(name, values, options2 = {}) {
   }
   return { fits: true };
 }
-function float16Tensor(name, dims, values, options2 = {}) {
+function float16Tensor(name, dims2, values, options2 = {}) {
   const bits = Uint16Array.from(values, (v) => {
     const h = floatToHalf(v);
     return options2.scale && v > 0 && h === 0 ? 1 : h;
   });
-  return makeTensor(name, TensorProto_DataType.FLOAT16, dims.map(Number), bits);
+  return makeTensor(name, TensorProto_DataType.FLOAT16, dims2.map(Number), bits);
 }
 function formatValue(v) {
   return Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Math.fround(v));
@@ -43231,10 +43303,10 @@ function defaultClassAxis(rank) {
   if (rank === 4 || rank === 5) return 1;
   return rank - 1;
 }
-function classLayout(output2, dims, batchSize, classAxis) {
-  const rank = dims.length;
-  const shape = dims.join("\xD7") || "scalar";
-  if (rank === 0 || dims[0] !== batchSize) {
+function classLayout(output2, dims2, batchSize, classAxis) {
+  const rank = dims2.length;
+  const shape = dims2.join("\xD7") || "scalar";
+  if (rank === 0 || dims2[0] !== batchSize) {
     throw new BadInputError(
       `output '${output2}' has shape ${shape} for a batch of ${batchSize} sample${batchSize === 1 ? "" : "s"}: its first axis is not the batch axis, so it cannot be scored per sample`,
       msg`score an output whose first axis is the batch with ${opt("output")}`
@@ -43247,10 +43319,10 @@ function classLayout(output2, dims, batchSize, classAxis) {
   const axis = classAxis === void 0 ? defaultClassAxis(rank) : classAxis < 0 ? rank + classAxis : classAxis;
   if (!Number.isInteger(axis) || axis < 1 || axis >= rank) throw badAxis(output2, shape, classAxis, rank);
   let outer = 1;
-  for (let i = 1; i < axis; i++) outer *= dims[i];
+  for (let i = 1; i < axis; i++) outer *= dims2[i];
   let inner = 1;
-  for (let i = axis + 1; i < rank; i++) inner *= dims[i];
-  return { classAxis: axis, samples: batchSize, classes: dims[axis], outer, inner };
+  for (let i = axis + 1; i < rank; i++) inner *= dims2[i];
+  return { classAxis: axis, samples: batchSize, classes: dims2[axis], outer, inner };
 }
 function badAxis(output2, shape, axis, rank) {
   const allowed = rank <= 2 ? "1" : `1 to ${rank - 1}`;
@@ -43539,12 +43611,12 @@ var LabelledScorer = class {
       outcomes: this.outcomes
     };
   }
-  checkLayout(layout, dims) {
+  checkLayout(layout, dims2) {
     const name = this.options.output;
     const positions = positionsPerSample(layout);
     if (positions !== 1) {
       throw new BadInputError(
-        `output '${name}' (shape ${dims.join("\xD7")}, class axis ${layout.classAxis}) has ${positions} positions per sample, but labels give one class per sample`,
+        `output '${name}' (shape ${dims2.join("\xD7")}, class axis ${layout.classAxis}) has ${positions} positions per sample, but labels give one class per sample`,
         msg`score a classification output ([batch, classes]) with ${opt("output")}, or leave out ${opt("labels")} to score fidelity against FP32 at every position`
       );
     }
@@ -43738,22 +43810,22 @@ function refusalFromStderr(stderr) {
 function probeInChild(provider) {
   const packageJson = ortPackageJson();
   if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
-  return new Promise((resolve6) => {
+  return new Promise((resolve8) => {
     const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
       env: { ...process.env, QG_ORT: dirname5(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
       stdio: ["ignore", "ignore", "pipe"]
     });
     let stderr = "";
     child.stderr.on("data", (d) => stderr += d.toString());
-    child.on("error", (error62) => resolve6(error62.message));
+    child.on("error", (error62) => resolve8(error62.message));
     child.on("close", (code2, signal) => {
-      if (code2 === 0) resolve6(null);
-      else resolve6(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
+      if (code2 === 0) resolve8(null);
+      else resolve8(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
     });
   });
 }
-function clip(line) {
-  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
+function clip(line2) {
+  return line2.length > 600 ? `${line2.slice(0, 600)}\u2026` : line2;
 }
 
 // src/runtime/onnxruntime/session-options.ts
@@ -43884,7 +43956,7 @@ function tensorOutputs(session) {
 // src/runtime/onnxruntime/backend.ts
 var VARIANTS_BY_PROVIDER = {
   cpu: ["fp32", "int8.ort"],
-  cuda: ["fp32", "int8.trt"],
+  cuda: ["fp32", "fp16", "int8.trt"],
   tensorrt: ["fp32", "int8.trt"],
   reference: ["int8.trt"]
 };
@@ -43935,6 +44007,10 @@ var onnxRuntimeBackend = {
   }
 };
 
+// src/runtime/tensorrt/backend.ts
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join13 } from "node:path";
+
 // src/runtime/tensorrt/library-search.ts
 import { execFile as execFile2 } from "node:child_process";
 import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
@@ -43955,62 +44031,1035 @@ function searchDirectories(env) {
   return [...new Set(dirs.filter(Boolean))];
 }
 function ldconfigLibraries() {
-  return new Promise((resolve6) => {
+  return new Promise((resolve8) => {
     execFile2("ldconfig", ["-p"], { timeout: 3e3 }, (error62, stdout) => {
-      if (error62) return resolve6([]);
-      resolve6(
-        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
+      if (error62) return resolve8([]);
+      resolve8(
+        stdout.split("\n").map((line2) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line2)?.[1]).filter((p) => p !== void 0)
       );
     });
   });
 }
-async function tensorRtAvailability(env = process.env) {
-  if (process.platform !== "linux") {
-    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
-  }
-  let library = null;
+async function findTensorRtLibrary(env = process.env, platform = process.platform) {
+  if (platform !== "linux") return null;
   for (const dir of searchDirectories(env)) {
     if (!existsSync3(dir)) continue;
-    const match = readdirSync2(dir).find((f) => LIBRARY.test(f));
-    if (match) {
-      library = join9(dir, match);
-      break;
+    let match;
+    try {
+      match = readdirSync2(dir).find((f) => LIBRARY.test(f));
+    } catch {
+      continue;
     }
+    if (match) return join9(dir, match);
   }
-  library ??= (await ldconfigLibraries())[0] ?? null;
-  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
+  return (await ldconfigLibraries())[0] ?? null;
+}
+function addonMissingReason(library, addonProblem) {
+  return library ? `TensorRT found (${library}) but ${addonProblem}` : "no TensorRT on this runner (libnvinfer not found)";
 }
 
-// src/runtime/tensorrt/backend.ts
-var available2;
-function check2() {
-  available2 ??= tensorRtAvailability().then((a) => ({
-    available: a.available,
-    reason: a.reason,
-    fix: a.available ? null : "run on a GPU runner with TensorRT installed"
-  }));
-  return available2;
+// src/runtime/tensorrt/load.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { createRequire as createRequire2 } from "node:module";
+import { dirname as dirname6, join as join10, resolve as resolve6 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var ADDON_FILE = "quantgate_trt.node";
+var BUILD_COMMAND = "npm run build:native";
+function addonCandidates(deps) {
+  const fromEnv = deps.env.QUANTGATE_TRT_ADDON ? [resolve6(deps.env.QUANTGATE_TRT_ADDON)] : [];
+  return [...fromEnv, join10(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
 }
-async function refuse() {
-  const { reason } = await check2();
-  throw new Error(`TensorRT cannot run here: ${reason ?? "unknown reason"}`);
+var REQUIRED_EXPORTS = ["capabilities", "deviceMemory", "buildEngine", "openEngineSession", "PowerSampler", "compiledAgainst"];
+function loadTensorRtAddon(deps = defaultDependencies()) {
+  if (deps.platform !== "linux") {
+    return {
+      ok: false,
+      reason: {
+        kind: "unsupported-platform",
+        platform: deps.platform,
+        message: `the TensorRT addon runs on Linux only (this is ${deps.platform})`,
+        fix: "run the TensorRT rows on a Linux runner with an NVIDIA GPU"
+      }
+    };
+  }
+  const tried = addonCandidates(deps);
+  const path = tried.find((p) => deps.exists(p));
+  if (path === void 0) {
+    return {
+      ok: false,
+      reason: {
+        kind: "not-built",
+        tried,
+        message: `the TensorRT addon is not built (no ${tried.join(", no ")})`,
+        fix: `build it with \`${BUILD_COMMAND}\` on a machine with the TensorRT, CUDA and NVML headers (set TENSORRT_ROOT and CUDA_HOME), or set QUANTGATE_TRT_ADDON to a built ${ADDON_FILE}`
+      }
+    };
+  }
+  let loaded3;
+  try {
+    loaded3 = deps.requireAddon(path);
+  } catch (error62) {
+    const text2 = error62 instanceof Error ? error62.message : String(error62);
+    return {
+      ok: false,
+      reason: {
+        kind: "load-failed",
+        path,
+        error: text2,
+        message: `the TensorRT addon at ${path} could not be loaded: ${text2}`,
+        fix: `rebuild it for this machine and Node with \`${BUILD_COMMAND}\``
+      }
+    };
+  }
+  const missing = REQUIRED_EXPORTS.filter((name) => !(loaded3 instanceof Object) || !(name in loaded3));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      reason: {
+        kind: "load-failed",
+        path,
+        error: `missing exports: ${missing.join(", ")}`,
+        message: `the TensorRT addon at ${path} is from another version of quantgate (it lacks ${missing.join(", ")})`,
+        fix: `rebuild it with \`${BUILD_COMMAND}\``
+      }
+    };
+  }
+  return { ok: true, binding: loaded3, path };
 }
-var tensorRtBackend = {
-  name: "tensorrt",
-  title: "TensorRT",
-  availability: check2,
-  async planRows(request) {
-    const { reason } = await check2();
-    return request.batchSizes.map((batch) => ({ provider: "tensorrt", variant: "int8.trt", batch, timed: true, skip: reason }));
-  },
-  open() {
-    throw new Error("TensorRT runners need the native addon, which this version does not build");
-  },
-  prime: refuse,
-  usesDevice() {
-    return true;
+function findPackageRoot(from, exists = existsSync4, readName = packageName) {
+  let dir = from;
+  for (; ; ) {
+    const candidate = join10(dir, "package.json");
+    if (exists(candidate) && readName(candidate) === "quantgate") return dir;
+    const parent = dirname6(dir);
+    if (parent === dir) return from;
+    dir = parent;
+  }
+}
+function packageName(path) {
+  try {
+    return createRequire2(import.meta.url)(path).name;
+  } catch {
+    return void 0;
+  }
+}
+function defaultDependencies() {
+  const require2 = createRequire2(import.meta.url);
+  return {
+    env: process.env,
+    platform: process.platform,
+    packageRoot: findPackageRoot(dirname6(fileURLToPath2(import.meta.url))),
+    exists: existsSync4,
+    requireAddon: (path) => require2(path)
+  };
+}
+
+// src/runtime/tensorrt/possible-solutions.ts
+var SUPPORTED_TENSORRT_MAJORS = [10, 11];
+function parseVersion(version2) {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version2);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+function older(a, b) {
+  return a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+}
+function tensorRtVersionProblem(capabilities) {
+  const found = capabilities.tensorrt.available ? capabilities.tensorrt.version : null;
+  if (!found) return null;
+  const version2 = parseVersion(found);
+  const compiled = parseVersion(capabilities.compiledAgainst.tensorrt);
+  if (!version2) return { problem: `TensorRT reports a version quantgate cannot read ('${found}')`, fix: "install TensorRT 10 or 11 from NVIDIA" };
+  if (!SUPPORTED_TENSORRT_MAJORS.includes(version2[0])) {
+    return {
+      problem: `TensorRT ${found} is outside the supported range (${SUPPORTED_TENSORRT_MAJORS.map((m) => `${m}.x`).join(" and ")})`,
+      fix: "install TensorRT 10 or 11 and rebuild the addon against its headers (`TENSORRT_ROOT=... npm run build:native`)"
+    };
+  }
+  if (compiled && compiled[0] === version2[0] && older(version2, compiled)) {
+    return {
+      problem: `TensorRT ${found} is older than the TensorRT ${capabilities.compiledAgainst.tensorrt} headers the addon was built with`,
+      fix: `rebuild the addon against this TensorRT's headers (\`TENSORRT_ROOT=... npm run build:native\`), or install TensorRT ${compiled[0]}.${compiled[1]} or newer ${compiled[0]}.x`
+    };
+  }
+  return null;
+}
+function tensorRtBlockers(capabilities) {
+  const blockers = [];
+  const add = (failure2) => blockers.push({ problem: failure2.reason, failure: failure2, fix: failure2.fix });
+  if (capabilities.tensorrt.failure) add(capabilities.tensorrt.failure);
+  const version2 = tensorRtVersionProblem(capabilities);
+  if (version2) blockers.push({ ...version2, failure: null });
+  if (capabilities.cuda.failure) add(capabilities.cuda.failure);
+  else if (capabilities.cuda.deviceCount === 0 && !capabilities.nvml.available) {
+    blockers.push({
+      problem: `no NVIDIA driver on this runner (the CUDA runtime sees no GPU${capabilities.cuda.deviceError ? `: ${capabilities.cuda.deviceError}` : ""}; NVML could not be loaded)`,
+      failure: null,
+      fix: "install the NVIDIA driver (nvidia-smi should list the GPU); in a container, pass the GPU in (--gpus all with the NVIDIA container toolkit)"
+    });
+  } else if (capabilities.cuda.deviceCount === 0) {
+    blockers.push({
+      problem: `the CUDA runtime sees no GPU${capabilities.cuda.deviceError ? ` (${capabilities.cuda.deviceError})` : ""}`,
+      failure: null,
+      fix: "run on a machine with an NVIDIA GPU and driver; in a container pass the GPU in (--gpus all); check CUDA_VISIBLE_DEVICES"
+    });
+  }
+  if (!capabilities.gpu.available && capabilities.cuda.available && capabilities.cuda.deviceCount !== 0 && capabilities.gpu.reason) {
+    blockers.push({ problem: capabilities.gpu.reason, failure: null, fix: "check CUDA_VISIBLE_DEVICES and the device ordinal" });
+  }
+  return blockers;
+}
+function describeFailure(failure2) {
+  const lines = [];
+  if (failure2.tried.length > 0) {
+    lines.push(`  tried (dlopen):`);
+    for (const attempt of failure2.tried) lines.push(`    ${attempt.candidate}: ${attempt.error ?? "loaded"}`);
+  }
+  if (failure2.found) lines.push(`  found: ${failure2.found}`);
+  if (failure2.required) lines.push(`  required: ${failure2.required}`);
+  return lines;
+}
+function addonUnavailableMessage(reason) {
+  const lines = [`Could not use TensorRT: ${reason.message}.`];
+  if (reason.kind === "not-built") lines.push(...reason.tried.map((p) => `  looked for ${p}`));
+  lines.push("Possible solutions:", `- ${reason.fix}`);
+  return lines.join("\n");
+}
+function possibleSolutions(capabilities) {
+  const blockers = tensorRtBlockers(capabilities);
+  if (blockers.length === 0) return null;
+  const lines = ["Could not use TensorRT:"];
+  for (const blocker of blockers) {
+    lines.push(`- ${blocker.problem}`);
+    if (blocker.failure) lines.push(...describeFailure(blocker.failure));
+  }
+  lines.push("Possible solutions:");
+  for (const fix of [...new Set(blockers.map((b) => b.fix))]) lines.push(`- ${fix}`);
+  lines.push(
+    `(the addon was built against TensorRT ${capabilities.compiledAgainst.tensorrt} and CUDA ${formatCudaVersion(capabilities.compiledAgainst.cudaRuntime)} headers; \`quantgate doctor\` lists everything this runner has)`
+  );
+  return lines.join("\n");
+}
+function formatCudaVersion(value2) {
+  if (value2 === null) return "unknown";
+  return `${Math.floor(value2 / 1e3)}.${Math.floor(value2 % 1e3 / 10)}`;
+}
+
+// src/runtime/tensorrt/availability.ts
+var INSTALL_FIX = `install TensorRT 10 or 11 on a runner with an NVIDIA GPU, then build the addon with \`${BUILD_COMMAND}\``;
+async function probeTensorRt(load = loadTensorRtAddon(), device = 0, findLibrary = () => findTensorRtLibrary()) {
+  if (!load.ok) {
+    const text2 = addonUnavailableMessage(load.reason);
+    if (load.reason.kind === "unsupported-platform") {
+      return { available: false, reason: load.reason.message, fix: load.reason.fix, possibleSolutions: text2, binding: null, capabilities: null };
+    }
+    const library = await findLibrary();
+    return {
+      available: false,
+      reason: addonMissingReason(library, load.reason.message),
+      fix: library ? load.reason.fix : INSTALL_FIX,
+      possibleSolutions: `${text2}
+${library ? `(libnvinfer is at ${library})` : "(no libnvinfer.so was found on LD_LIBRARY_PATH, under TENSORRT_ROOT, in the usual folders or in the ld.so cache)"}`,
+      binding: null,
+      capabilities: null
+    };
+  }
+  let capabilities;
+  try {
+    capabilities = await load.binding.capabilities({ device });
+  } catch (error62) {
+    const text2 = error62 instanceof Error ? error62.message : String(error62);
+    return {
+      available: false,
+      reason: `the TensorRT addon's capabilities() failed: ${text2}`,
+      fix: `rebuild the addon with \`${BUILD_COMMAND}\``,
+      possibleSolutions: `Could not use TensorRT: capabilities() failed: ${text2}
+Possible solutions:
+- rebuild the addon with \`${BUILD_COMMAND}\``,
+      binding: load.binding,
+      capabilities: null
+    };
+  }
+  const blockers = tensorRtBlockers(capabilities);
+  if (blockers.length > 0) {
+    const first = blockers[0];
+    const tried = first.failure && first.failure.tried.length > 0 ? ` (tried ${first.failure.tried.map((t) => t.candidate).join(", ")})` : "";
+    return { available: false, reason: `${first.problem}${tried}`, fix: first.fix, possibleSolutions: possibleSolutions(capabilities), binding: load.binding, capabilities };
+  }
+  return { available: true, binding: load.binding, capabilities, addonPath: load.path };
+}
+
+// src/runtime/tensorrt/cache-dir.ts
+import { homedir } from "node:os";
+import { join as join11, resolve as resolve7 } from "node:path";
+var ENGINE_CACHE_VARIABLE = "QUANTGATE_ENGINE_CACHE";
+function engineCacheDir(env = process.env, home = homedir()) {
+  const chosen = env[ENGINE_CACHE_VARIABLE];
+  if (chosen) return resolve7(chosen);
+  if (env.RUNNER_TOOL_CACHE) return join11(env.RUNNER_TOOL_CACHE, "quantgate", "tensorrt");
+  return join11(env.XDG_CACHE_HOME || join11(home, ".cache"), "quantgate", "tensorrt");
+}
+
+// src/runtime/tensorrt/engine-cache.ts
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { mkdir, readFile as readFile2, rename, rm, writeFile } from "node:fs/promises";
+import { join as join12 } from "node:path";
+var verified = /* @__PURE__ */ Symbol("verified engine");
+function isVerifiedEngine(value2) {
+  return typeof value2 === "object" && value2 !== null && value2[verified] === true;
+}
+var MANIFEST_VERSION = 1;
+var Entry = external_exports.object({
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+  bytes: external_exports.number().int().nonnegative(),
+  modelSha256: external_exports.string(),
+  tensorrtVersion: external_exports.string(),
+  gpu: external_exports.object({ name: external_exports.string(), computeCapability: external_exports.string(), uuid: external_exports.string().nullable() }),
+  optionsKey: external_exports.string(),
+  createdAt: external_exports.string()
+});
+var Manifest = external_exports.object({ version: external_exports.literal(MANIFEST_VERSION), engines: external_exports.record(external_exports.string(), Entry) });
+var BuildRecord = external_exports.object({
+  tensorrtVersion: external_exports.string(),
+  buildMs: external_exports.number(),
+  log: external_exports.string(),
+  inspectorJson: external_exports.string().nullable(),
+  inspectorError: external_exports.string().nullable()
+});
+function sha256Hex(bytes) {
+  return createHash2("sha256").update(bytes).digest("hex");
+}
+function canonical(value2) {
+  if (Array.isArray(value2)) return `[${value2.map(canonical).join(",")}]`;
+  if (value2 && typeof value2 === "object") {
+    const entries = Object.entries(value2).filter(([, v]) => v !== void 0);
+    return `{${entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value2);
+}
+function optionsKey(options2) {
+  return canonical(options2);
+}
+function engineCacheKey(input2) {
+  return sha256Hex(
+    canonical({
+      v: MANIFEST_VERSION,
+      model: input2.modelSha256,
+      tensorrt: input2.tensorrtVersion,
+      gpu: { name: input2.gpu.name, cc: input2.gpu.computeCapability, uuid: input2.gpu.uuid },
+      options: optionsKey(input2.options)
+    })
+  );
+}
+function describeGpu(gpu) {
+  return `${gpu.name} (compute ${gpu.computeCapability})`;
+}
+var EngineCache = class {
+  constructor(dir, now = () => /* @__PURE__ */ new Date()) {
+    this.dir = dir;
+    this.now = now;
+  }
+  dir;
+  now;
+  manifestPath() {
+    return join12(this.dir, "manifest.json");
+  }
+  enginePath(key) {
+    return join12(this.dir, "engines", `${key}.engine`);
+  }
+  async readManifest() {
+    let text2;
+    try {
+      text2 = await readFile2(this.manifestPath(), "utf8");
+    } catch {
+      return { version: MANIFEST_VERSION, engines: {} };
+    }
+    try {
+      const parsed = Manifest.safeParse(JSON.parse(text2));
+      return parsed.success ? parsed.data : { version: MANIFEST_VERSION, engines: {} };
+    } catch {
+      return { version: MANIFEST_VERSION, engines: {} };
+    }
+  }
+  async writeManifest(manifest) {
+    await atomicWrite(this.manifestPath(), `${JSON.stringify(manifest, null, 2)}
+`);
+  }
+  async lookup(input2) {
+    const key = engineCacheKey(input2);
+    const manifest = await this.readManifest();
+    const entry = manifest.engines[key];
+    if (!entry) return { status: "miss", ...this.whyMissing(manifest, input2) };
+    if (entry.tensorrtVersion !== input2.tensorrtVersion || canonical(entry.gpu) !== canonical(input2.gpu)) {
+      return { status: "refused", reason: `the cached engine was built by TensorRT ${entry.tensorrtVersion} on ${describeGpu(entry.gpu)}` };
+    }
+    let bytes;
+    try {
+      bytes = new Uint8Array(await readFile2(this.enginePath(key)));
+    } catch {
+      return { status: "miss", reason: "the manifest lists the engine but its file is gone", stale: true };
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== entry.sha256 || bytes.length !== entry.bytes) {
+      return { status: "refused", reason: `the cached engine's sha256 ${actual.slice(0, 12)}\u2026 does not match the ${entry.sha256.slice(0, 12)}\u2026 this runner recorded when it built it` };
+    }
+    return { status: "hit", engine: makeVerified(key, actual, bytes) };
+  }
+  whyMissing(manifest, input2) {
+    const sameModel = Object.values(manifest.engines).filter((e) => e.modelSha256 === input2.modelSha256 && e.optionsKey === optionsKey(input2.options));
+    const other = sameModel[0];
+    if (!other) return { reason: "no engine of this model and options was built on this runner", stale: false };
+    if (other.tensorrtVersion !== input2.tensorrtVersion) return { reason: `the cached engine was built by TensorRT ${other.tensorrtVersion}, this is ${input2.tensorrtVersion}: rebuilding`, stale: true };
+    return { reason: `the cached engine was built on ${describeGpu(other.gpu)}, this is ${describeGpu(input2.gpu)}: rebuilding`, stale: true };
+  }
+  /** Records an engine this runner just built and returns it verified. */
+  async store(input2, engine) {
+    const key = engineCacheKey(input2);
+    const sha256 = sha256Hex(engine);
+    await mkdir(join12(this.dir, "engines"), { recursive: true });
+    await atomicWrite(this.enginePath(key), engine);
+    const manifest = await this.readManifest();
+    manifest.engines[key] = {
+      sha256,
+      bytes: engine.length,
+      modelSha256: input2.modelSha256,
+      tensorrtVersion: input2.tensorrtVersion,
+      gpu: input2.gpu,
+      optionsKey: optionsKey(input2.options),
+      createdAt: this.now().toISOString()
+    };
+    await this.writeManifest(manifest);
+    return makeVerified(key, sha256, engine);
+  }
+  /** Drops an entry (e.g. an engine TensorRT refused to deserialize). */
+  async forget(key) {
+    const manifest = await this.readManifest();
+    delete manifest.engines[key];
+    await this.writeManifest(manifest);
+    await rm(this.enginePath(key), { force: true });
+    await rm(this.recordPath(key), { force: true });
+  }
+  recordPath(key) {
+    return join12(this.dir, "engines", `${key}.build.json`);
+  }
+  /**
+   * Keeps what the build of engine `key` said (its log, the inspector's layer JSON, its time and
+   * TensorRT version): plain data read back with a schema, so a later run that loads the engine
+   * from the cache still reports its layers' precision.
+   */
+  async storeRecord(key, record2) {
+    await mkdir(join12(this.dir, "engines"), { recursive: true });
+    await atomicWrite(this.recordPath(key), `${JSON.stringify(record2)}
+`);
+  }
+  /** The record of engine `key`'s build; null when absent or unreadable. */
+  async readRecord(key) {
+    try {
+      const parsed = BuildRecord.safeParse(JSON.parse(await readFile2(this.recordPath(key), "utf8")));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+  timingPath(tensorrtVersion, gpu) {
+    return join12(this.dir, "timing", `${sha256Hex(canonical({ tensorrtVersion, gpu })).slice(0, 32)}.cache`);
+  }
+  /**
+   * The timing cache of this TensorRT version and GPU, or null. Timing caches hold measurements,
+   * not code, and TensorRT checks their origin itself (setTimingCache refuses a mismatch).
+   */
+  async readTimingCache(tensorrtVersion, gpu) {
+    try {
+      return new Uint8Array(await readFile2(this.timingPath(tensorrtVersion, gpu)));
+    } catch {
+      return null;
+    }
+  }
+  async writeTimingCache(tensorrtVersion, gpu, bytes) {
+    await mkdir(join12(this.dir, "timing"), { recursive: true });
+    await atomicWrite(this.timingPath(tensorrtVersion, gpu), bytes);
   }
 };
+function makeVerified(key, sha256, bytes) {
+  return Object.freeze({ key, sha256, bytes, [verified]: true });
+}
+async function atomicWrite(path, data) {
+  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
+
+// src/runtime/tensorrt/binding.ts
+function isNativeError(error62, code2) {
+  if (!(error62 instanceof Error)) return false;
+  const c = error62.code;
+  return typeof c === "string" && c.startsWith("ERR_QG_") && (code2 === void 0 || c === code2);
+}
+
+// src/runtime/tensorrt/errors.ts
+var TensorRtUnavailableError = class extends BadInputError {
+  /** The whole "possible solutions" text (what was tried, found, required, what to do). */
+  possibleSolutions;
+  constructor(problem, fix, possibleSolutions2, options2) {
+    super(problem, fix, options2);
+    this.possibleSolutions = possibleSolutions2;
+  }
+};
+var EngineParseError = class extends BadInputError {
+  constructor(problem, fix, parserErrors, log, options2) {
+    super(problem, fix, options2);
+    this.parserErrors = parserErrors;
+    this.log = log;
+  }
+  parserErrors;
+  log;
+};
+var GpuOutOfMemoryError = class extends BadInputError {
+  constructor(problem, fix, details2, options2) {
+    super(problem, fix, options2);
+    this.details = details2;
+  }
+  details;
+};
+var EngineBuildCancelledError = class extends Error {
+  name = "EngineBuildCancelledError";
+};
+var TensorRtError = class extends Error {
+  constructor(message, code2, details2, log, options2) {
+    super(message, options2);
+    this.code = code2;
+    this.details = details2;
+    this.log = log;
+  }
+  code;
+  details;
+  log;
+  name = "TensorRtError";
+};
+var MAX_DETAIL_LINES = 8;
+function withDetails(message, details2) {
+  if (details2.length === 0) return message;
+  const shown = details2.slice(0, MAX_DETAIL_LINES).map((d) => `  TensorRT: ${d}`);
+  if (details2.length > MAX_DETAIL_LINES) shown.push(`  (${details2.length - MAX_DETAIL_LINES} more in the build log)`);
+  return `${message}
+${shown.join("\n")}`;
+}
+function describeParserErrors(errors) {
+  return errors.map((e) => e.nodeName ? `node '${e.nodeName}' (${e.nodeOperator || "unknown op"}): ${e.description} [${e.code}]` : `${e.description} [${e.code}]`);
+}
+function fromNativeError(error62, doing, unavailable) {
+  if (!isNativeError(error62)) return error62;
+  switch (error62.code) {
+    case "ERR_QG_LIBRARY": {
+      const text2 = unavailable?.() ?? error62.message;
+      return new TensorRtUnavailableError(`TensorRT is not usable here (${doing}): ${error62.message}`, "see the possible solutions below, or leave tensorrt out of --runtimes", text2, { cause: error62 });
+    }
+    case "ERR_QG_PARSE": {
+      const parserErrors = error62.parserErrors ?? [];
+      const first = parserErrors.find((e) => e.nodeName);
+      const lines = describeParserErrors(parserErrors);
+      return new EngineParseError(
+        `TensorRT's ONNX parser rejected the model while ${doing}:
+${lines.map((l) => `  ${l}`).join("\n") || `  ${error62.message}`}`,
+        first ? `change or remove node '${first.nodeName}' (${first.nodeOperator}) so this TensorRT can parse it (\`quantgate inspect --nodes\` lists the nodes), upgrade TensorRT, or leave tensorrt out of --runtimes; the ONNX Runtime rows are unaffected` : "check that the model is valid ONNX that this TensorRT supports, or leave tensorrt out of --runtimes",
+        parserErrors,
+        error62.log ?? "",
+        { cause: error62 }
+      );
+    }
+    case "ERR_QG_OUT_OF_MEMORY":
+      return new GpuOutOfMemoryError(
+        withDetails(`out of GPU memory while ${doing}`, error62.details),
+        "use smaller --batch-sizes, or free the GPU (nvidia-smi lists the processes holding its memory)",
+        error62.details,
+        { cause: error62 }
+      );
+    case "ERR_QG_CANCELLED":
+      return new EngineBuildCancelledError(`cancelled while ${doing}`, { cause: error62 });
+    case "ERR_QG_INVALID_ARGUMENT":
+      return new BadInputError(`${error62.message} (while ${doing})`, msg`check ${opt("input-shapes")} and ${opt("batch-sizes")} against the model's inputs`, { cause: error62 });
+    case "ERR_QG_BUSY":
+    case "ERR_QG_DISPOSED":
+      return error62;
+    default:
+      return new TensorRtError(withDetails(`${error62.message} (while ${doing})`, error62.details), error62.code, error62.details, error62.log ?? null, { cause: error62 });
+  }
+}
+
+// src/runtime/tensorrt/layer-precision.ts
+var Tensor = external_exports.looseObject({ "Format/Datatype": external_exports.string().optional() });
+var Layer = external_exports.union([
+  external_exports.string(),
+  external_exports.looseObject({
+    Name: external_exports.string().optional(),
+    LayerType: external_exports.string().optional(),
+    Inputs: external_exports.array(Tensor).optional(),
+    Outputs: external_exports.array(Tensor).optional()
+  })
+]);
+var EngineInformation = external_exports.looseObject({ Layers: external_exports.array(Layer) });
+function formatPrecision(format) {
+  const f = format.toLowerCase();
+  if (/\bint4\b/.test(f)) return "int4";
+  if (/\bfp4\b|e2m1/.test(f)) return "fp4";
+  if (/\bint8\b/.test(f)) return "int8";
+  if (/\bfp8\b|e4m3|float8/.test(f)) return "fp8";
+  if (/bf16|bfloat16/.test(f)) return "bf16";
+  if (/\bhalf\b|fp16|float16/.test(f)) return "fp16";
+  if (/\bint32\b|\bint64\b|\bbool\b|\buint8\b/.test(f)) return "index";
+  if (/\bfloat\b|fp32|float32/.test(f)) return "fp32";
+  return "unknown";
+}
+var NARROWEST_FIRST = ["int4", "fp4", "int8", "fp8", "fp16", "bf16", "fp32"];
+function narrowest(formats) {
+  const found = formats.filter((f) => f !== void 0).map(formatPrecision);
+  return NARROWEST_FIRST.find((p) => found.includes(p)) ?? null;
+}
+var COMPUTE = /conv|gemm|matrixmultiply|matmul|fullyconnected|myelin/i;
+function layerPrecisions(inspectorJson) {
+  let parsed;
+  try {
+    parsed = JSON.parse(inspectorJson);
+  } catch (error62) {
+    throw new Error(`the engine inspector's output is not JSON: ${error62.message}`);
+  }
+  const info = EngineInformation.safeParse(parsed);
+  if (!info.success) throw new Error(`the engine inspector's JSON has no Layers array: ${info.error.issues[0]?.message ?? "unexpected shape"}`);
+  const layers = info.data.Layers.map((layer) => {
+    if (typeof layer === "string") return { name: layer, type: "unknown", precision: "unknown", compute: false };
+    const type2 = layer.LayerType ?? "unknown";
+    const precision = narrowest((layer.Inputs ?? []).map((t) => t["Format/Datatype"])) ?? narrowest((layer.Outputs ?? []).map((t) => t["Format/Datatype"])) ?? "unknown";
+    return { name: layer.Name ?? "(unnamed)", type: type2, precision, compute: COMPUTE.test(type2) };
+  });
+  const counts = Object.fromEntries([...NARROWEST_FIRST, "unknown"].map((p) => [p, 0]));
+  for (const layer of layers) counts[layer.precision]++;
+  const compute = layers.filter((l) => l.compute);
+  const quantized = compute.filter((l) => ["int4", "fp4", "int8", "fp8"].includes(l.precision));
+  return {
+    layers,
+    counts,
+    computeLayers: compute.length,
+    quantizedComputeLayers: quantized.length,
+    fellBack: compute.filter((l) => ["fp16", "bf16", "fp32"].includes(l.precision))
+  };
+}
+function layerNodes(name) {
+  const foreign = /^\{ForeignNode\[(.*)\]\}$/.exec(name.trim());
+  const parts = foreign ? foreign[1].split("...") : name.split(" + ");
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+function explainFallbacks(report, floatNodes) {
+  return report.fellBack.map((layer) => {
+    const nodes = layerNodes(layer.name);
+    const kept = nodes.find((n) => floatNodes.has(n));
+    const fix = kept !== void 0 ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}` : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`--exclude ${nodes[0] ?? layer.name}\``;
+    return { name: layer.name, type: layer.type, precision: layer.precision, fix };
+  });
+}
+
+// src/runtime/tensorrt/build.ts
+function validateBuildOptions(options2) {
+  if (options2.workspaceBytes !== void 0 && !(Number.isSafeInteger(options2.workspaceBytes) && options2.workspaceBytes >= 0)) {
+    throw new BadInputError(`workspace limit ${options2.workspaceBytes} is not a byte count`, "give a whole number of bytes, 0 or more");
+  }
+  if (options2.optimizationLevel !== void 0 && !(Number.isInteger(options2.optimizationLevel) && options2.optimizationLevel >= 0 && options2.optimizationLevel <= 5)) {
+    throw new BadInputError(`builder optimization level ${options2.optimizationLevel} is out of range`, "use an integer from 0 to 5 (TensorRT's default is 3)");
+  }
+  (options2.profiles ?? []).forEach((profile, p) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const range of profile) {
+      if (seen.has(range.input)) throw new BadInputError(`optimization profile ${p} names input '${range.input}' twice`, "give each input one min/opt/max range per profile");
+      seen.add(range.input);
+      checkRange(range, p);
+    }
+  });
+}
+function checkRange(range, profile) {
+  const where2 = `optimization profile ${profile}, input '${range.input}'`;
+  const show = (d) => d.join("x");
+  if (range.min.length !== range.opt.length || range.opt.length !== range.max.length) {
+    throw new BadInputError(`${where2}: min ${show(range.min)}, opt ${show(range.opt)} and max ${show(range.max)} differ in rank`, "give all three shapes the same number of dimensions");
+  }
+  for (let i = 0; i < range.min.length; i++) {
+    const [lo, mid, hi] = [range.min[i], range.opt[i], range.max[i]];
+    if (![lo, mid, hi].every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new BadInputError(`${where2}: dimension ${i} is not a non-negative integer in every shape`, "use whole numbers, 0 or more");
+    }
+    if (!(lo <= mid && mid <= hi)) {
+      throw new BadInputError(`${where2}: dimension ${i} has min ${lo}, opt ${mid}, max ${hi}`, "make min <= opt <= max in every dimension");
+    }
+  }
+}
+async function buildEngine(binding, request, control = {}) {
+  const { model: model2, description, ...options2 } = request;
+  validateBuildOptions(options2);
+  if (control.signal?.aborted) throw new EngineBuildCancelledError(`cancelled before building ${description}`);
+  const onProgress = control.onProgress;
+  const handle = binding.buildEngine(model2, options2, (event) => {
+    try {
+      onProgress?.(event);
+    } catch {
+    }
+  });
+  const cancel = () => handle.cancel();
+  control.signal?.addEventListener("abort", cancel, { once: true });
+  let result;
+  try {
+    result = await handle.promise;
+  } catch (error62) {
+    throw fromNativeError(error62, `building ${description}`, control.unavailable);
+  } finally {
+    control.signal?.removeEventListener("abort", cancel);
+  }
+  let layers = null;
+  let layersNote = result.inspectorError;
+  if (result.inspectorJson !== null) {
+    try {
+      layers = layerPrecisions(result.inspectorJson);
+    } catch (error62) {
+      layersNote = error62.message;
+    }
+  }
+  return { ...result, layers, layersNote: layers ? null : layersNote ?? "the engine inspector gave no layer information" };
+}
+
+// src/runtime/tensorrt/profile.ts
+function profilesFor(shapes) {
+  const ranges = Object.entries(shapes ?? {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([input2, r]) => ({ input: input2, min: [...r.min], opt: [...r.opt], max: [...r.max] }));
+  return ranges.length > 0 ? [ranges] : void 0;
+}
+var dims = (d) => d.join("x");
+function describeProfile(shapes) {
+  const ranges = Object.entries(shapes ?? {});
+  if (ranges.length === 0) return null;
+  const onlyBatch = ranges.every(([, r]) => r.min.slice(1).every((d, i) => d === r.opt[i + 1] && d === r.max[i + 1]));
+  const batches = new Set(ranges.map(([, r]) => `${r.min[0]}|${r.opt[0]}|${r.max[0]}`));
+  if (onlyBatch && batches.size === 1) {
+    const [, r] = ranges[0];
+    return r.min[0] === r.max[0] ? `batch ${r.min[0]}` : `batch ${r.min[0]}\u2013${r.max[0]}, opt ${r.opt[0]}`;
+  }
+  return ranges.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([input2, r]) => `${input2} ${dims(r.min)}\u2013${dims(r.max)}, opt ${dims(r.opt)}`).join("; ");
+}
+
+// src/runtime/tensorrt/engines.ts
+function cacheGpu(capabilities) {
+  return { name: capabilities.gpu.name ?? "unknown GPU", computeCapability: capabilities.gpu.computeCapability ?? "unknown", uuid: capabilities.gpu.uuid };
+}
+async function engineKeyInput(capabilities, wanted) {
+  const model2 = readModel(wanted.modelPath);
+  let modelSha256;
+  try {
+    modelSha256 = await model2.sha256();
+  } finally {
+    model2.close();
+  }
+  const profiles = profilesFor(wanted.inputShapes);
+  return { modelSha256, tensorrtVersion: capabilities.tensorrt.version ?? "unknown", gpu: cacheGpu(capabilities), options: profiles ? { profiles } : {} };
+}
+function progressLogger(log, description) {
+  const steps = /* @__PURE__ */ new Map();
+  return (event) => {
+    if (event.type === "phaseStart") {
+      steps.set(event.phase, event.steps);
+      const line2 = `${description}: ${event.phase}${event.steps > 1 ? ` (${event.steps} steps)` : ""}`;
+      if (event.parent === null) log.info(line2);
+      else log.debug(line2);
+    } else if (event.type === "step") {
+      const total = steps.get(event.phase) ?? 0;
+      if (total > 0 && (event.step + 1) % Math.max(1, Math.round(total / 10)) === 0) log.debug(`${description}: ${event.phase} ${event.step + 1}/${total}`);
+    } else {
+      log.debug(`${description}: ${event.phase} done`);
+    }
+  };
+}
+function layersOf(record2) {
+  if (!record2) return { layers: null, layersNote: "the build record of this cached engine is missing" };
+  if (record2.inspectorJson === null) return { layers: null, layersNote: record2.inspectorError ?? "the engine inspector gave no layer information" };
+  try {
+    return { layers: layerPrecisions(record2.inspectorJson), layersNote: null };
+  } catch (error62) {
+    return { layers: null, layersNote: error62.message };
+  }
+}
+async function ensureEngine(source, wanted, control = {}) {
+  const { binding, capabilities, cache } = source;
+  const key = await engineKeyInput(capabilities, wanted);
+  const found = await cache.lookup(key);
+  if (found.status === "hit") {
+    const record3 = await cache.readRecord(found.engine.key);
+    return { engine: found.engine, source: "cache", cacheNote: null, record: record3, ...layersOf(record3) };
+  }
+  const cacheNote = found.status === "refused" || found.stale ? found.reason : null;
+  if (cacheNote) control.log?.warn(`${wanted.description}: not using the cached engine: ${cacheNote}`);
+  const timingCache = await cache.readTimingCache(key.tensorrtVersion, key.gpu);
+  const build = await buildEngine(
+    binding,
+    { model: wanted.modelPath, description: wanted.description, ...key.options.profiles ? { profiles: key.options.profiles } : {}, ...timingCache ? { timingCache } : {} },
+    {
+      ...control.signal ? { signal: control.signal } : {},
+      ...control.log ? { onProgress: progressLogger(control.log, wanted.description) } : {},
+      ...source.unavailable ? { unavailable: source.unavailable } : {}
+    }
+  );
+  if (build.timingCache) await cache.writeTimingCache(key.tensorrtVersion, key.gpu, build.timingCache);
+  const engine = await cache.store(key, build.engine);
+  const record2 = { tensorrtVersion: build.tensorrtVersion, buildMs: build.buildMs, log: build.log, inspectorJson: build.inspectorJson, inspectorError: build.inspectorError };
+  await cache.storeRecord(engine.key, record2);
+  return { engine, source: "built", cacheNote, record: record2, layers: build.layers, layersNote: build.layersNote };
+}
+
+// src/runtime/tensorrt/runner.ts
+import { basename as basename4 } from "node:path";
+
+// src/runtime/tensorrt/engine-session.ts
+async function openEngine(binding, engine, options2 = {}) {
+  if (!isVerifiedEngine(engine)) {
+    throw new TypeError("openEngine takes a VerifiedEngine from EngineCache (lookup or store), never raw engine bytes");
+  }
+  try {
+    return await binding.openEngineSession(engine.bytes, options2);
+  } catch (error62) {
+    throw fromNativeError(error62, `loading the engine ${engine.key.slice(0, 12)}\u2026`);
+  }
+}
+
+// src/runtime/tensorrt/runner.ts
+function toNamed(feeds) {
+  return Object.entries(feeds).map(([name, t]) => ({ name, dataType: t.dataType, dims: t.dims, data: t.data }));
+}
+var TensorRtRunner = class {
+  constructor(options2) {
+    this.options = options2;
+    this.provider = options2.open.provider;
+    this.description = `the TensorRT engine of ${basename4(options2.open.modelPath)}`;
+    this.settings = { timing: "gpu (CUDA events)", cudaGraph: false, profile: describeProfile(options2.open.inputShapes) };
+  }
+  options;
+  runtime = "tensorrt";
+  provider;
+  settings;
+  /** The engine `load()` used: built now or from the cache. */
+  ready;
+  session;
+  bound;
+  outputs = [];
+  state = "new";
+  inFlight = 0;
+  description;
+  async load() {
+    if (this.state !== "new") throw new Error(`load() called on a runner that is ${this.state}`);
+    this.state = "loading";
+    try {
+      const probe = await this.options.probe();
+      if (!probe.available) throw new TensorRtUnavailableError(`TensorRT cannot run here: ${probe.reason}`, probe.fix, probe.possibleSolutions);
+      const source = { binding: probe.binding, capabilities: probe.capabilities, cache: this.options.cache };
+      const wanted = { modelPath: this.options.open.modelPath, description: this.description, ...this.options.open.inputShapes ? { inputShapes: this.options.open.inputShapes } : {} };
+      const device = this.options.device ?? 0;
+      let ready = await ensureEngine(source, wanted, this.options.control);
+      let start = process.hrtime.bigint();
+      try {
+        this.session = await openEngine(probe.binding, ready.engine, { device });
+      } catch (error62) {
+        if (ready.source !== "cache" || !isNativeError(error62.cause, "ERR_QG_ENGINE")) throw error62;
+        this.options.control?.log?.warn(`${this.description}: TensorRT refused the cached engine (${error62.message.split("\n")[0]}): rebuilding`);
+        await this.options.cache.forget(ready.engine.key);
+        ready = await ensureEngine(source, wanted, this.options.control);
+        start = process.hrtime.bigint();
+        this.session = await openEngine(probe.binding, ready.engine, { device });
+      }
+      const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+      this.ready = ready;
+      const tensors = this.session.tensors();
+      this.outputs = tensors.filter((t) => !t.isInput).map((t) => t.name);
+      this.state = "loaded";
+      return { loadMs, inputNames: tensors.filter((t) => t.isInput).map((t) => t.name), outputNames: [...this.outputs] };
+    } catch (error62) {
+      this.state = "new";
+      throw error62;
+    }
+  }
+  async run(feeds, outputs) {
+    const session = this.loaded("run");
+    const results = await this.track(() => session.run(toNamed(feeds)), "running");
+    const wanted = new Set(outputs ?? this.outputs);
+    return Object.fromEntries(
+      results.filter((t) => wanted.has(t.name)).map((t) => [t.name, { dataType: t.dataType, dims: t.dims, data: t.data }])
+    );
+  }
+  bind(feeds) {
+    const session = this.loaded("bind");
+    const bound = toNamed(feeds);
+    this.bound = bound;
+    return async () => {
+      await this.track(() => session.run(bound), "running");
+    };
+  }
+  async timeRound(minIterations, minMs) {
+    const session = this.loaded("timeRound");
+    if (!this.bound) throw new Error("timeRound() needs a batch bound with bind() first");
+    const inputs = this.bound;
+    const start = process.hrtime.bigint();
+    const result = await this.track(() => session.benchmark({ inputs, warmup: 0, iterations: minIterations, minDurationMs: minMs, cudaGraph: false }), "timing");
+    return { samplesMs: Float64Array.from(result.gpuMs), wallMs: Number(process.hrtime.bigint() - start) / 1e6 };
+  }
+  deviceMemoryMB() {
+    const m = this.loaded("deviceMemoryMB").memory();
+    const bytes = m.weightsBytes !== null && m.activationBytes !== null ? m.weightsBytes + m.activationBytes + m.ioBytes : m.processDeltaBytes ?? null;
+    return bytes === null ? null : bytes / 2 ** 20;
+  }
+  async dispose() {
+    if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.options.open.modelPath} still in flight`);
+    if (this.state === "loading") throw new Error("dispose() refused: the engine is still loading");
+    const session = this.session;
+    this.session = void 0;
+    this.state = "disposed";
+    session?.dispose();
+  }
+  loaded(what) {
+    if (this.state !== "loaded" || !this.session) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
+    return this.session;
+  }
+  async track(work, doing) {
+    this.inFlight++;
+    try {
+      return await work();
+    } catch (error62) {
+      throw fromNativeError(error62, `${doing} ${this.description}`);
+    } finally {
+      this.inFlight--;
+    }
+  }
+};
+
+// src/runtime/tensorrt/backend.ts
+var TENSORRT_VARIANTS = ["int8.trt", "int8.trt.fp16", "fp16", "fp32"];
+var ENGINE_ARTIFACT = "int8.trt";
+var VARIANT_NAMES = { "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", fp16: "FP16", fp32: "FP32" };
+function describeModel(m) {
+  return `the TensorRT ${VARIANT_NAMES[m.variant] ?? m.variant} engine${m.model.startsWith("base:") ? " of the baseline model" : ""}`;
+}
+function failureReason(error62) {
+  const oneLine2 = (text2) => text2.split("\n").map((l) => l.trim()).filter(Boolean).join("; ").replace(/:; /g, ": ");
+  if (error62 instanceof BadInputError) return `${oneLine2(error62.message)} (fix: ${error62.fix})`;
+  return oneLine2(error62.message);
+}
+function layerRecord(layers, variant, floatNodes) {
+  return {
+    total: layers.layers.length,
+    counts: Object.fromEntries(Object.entries(layers.counts).filter(([, n]) => n > 0)),
+    computeLayers: layers.computeLayers,
+    quantizedComputeLayers: layers.quantizedComputeLayers,
+    // Float layers are the point of a float engine; in an INT8 one they are what did not quantize.
+    fellBack: variant.startsWith("int8") ? explainFallbacks(layers, floatNodes) : []
+  };
+}
+function writeArtifacts(outDir, m, ready) {
+  if (!ready.record) return null;
+  const dir = join13(outDir, "tensorrt");
+  mkdirSync3(dir, { recursive: true });
+  const stem = m.model.replace(":", "-");
+  const from = ready.source === "cache" ? "(this engine came from the runner's engine cache; this is the log of the run that built it)\n" : "";
+  writeFileSync2(join13(dir, `${stem}.build.log`), `${from}${ready.record.log}`);
+  if (m.variant === ENGINE_ARTIFACT && !m.model.startsWith("base:")) writeFileSync2(join13(dir, `${stem}.engine`), ready.engine.bytes);
+  return `tensorrt/${stem}.build.log`;
+}
+function writeFailedLog(outDir, m, error62) {
+  const log = error62 instanceof EngineParseError ? error62.log : error62 instanceof TensorRtError ? error62.log : null;
+  if (!log) return;
+  mkdirSync3(join13(outDir, "tensorrt"), { recursive: true });
+  writeFileSync2(join13(outDir, "tensorrt", `${m.model.replace(":", "-")}.build.log`), log);
+}
+function createTensorRtBackend(options2 = {}) {
+  const device = options2.device ?? 0;
+  let probed;
+  const probe = () => probed ??= probeTensorRt((options2.load ?? loadTensorRtAddon)(), device, options2.findLibrary);
+  const cache = () => new EngineCache((options2.cacheDir ?? engineCacheDir)());
+  async function available2() {
+    const p = await probe();
+    if (!p.available) throw new TensorRtUnavailableError(`TensorRT cannot run here: ${p.reason}`, p.fix, p.possibleSolutions);
+    return p;
+  }
+  async function availability() {
+    const p = await probe();
+    return p.available ? { available: true, reason: null, fix: null } : { available: false, reason: p.reason, fix: p.fix };
+  }
+  return {
+    name: "tensorrt",
+    title: "TensorRT",
+    availability,
+    async planRows(request) {
+      const { reason } = await availability();
+      return TENSORRT_VARIANTS.flatMap((variant) => request.batchSizes.map((batch) => ({ provider: "tensorrt", variant, batch, timed: true, skip: reason })));
+    },
+    async prepare(input2) {
+      const p = await available2();
+      const source = { binding: p.binding, capabilities: p.capabilities, cache: cache() };
+      const results = /* @__PURE__ */ new Map();
+      for (const m of input2.models) {
+        const description = describeModel(m);
+        try {
+          const ready = await ensureEngine(
+            source,
+            { modelPath: m.file, description, inputShapes: input2.inputShapes },
+            { log: input2.log, ...input2.signal ? { signal: input2.signal } : {} }
+          );
+          const seconds3 = ready.record ? `${(ready.record.buildMs / 1e3).toFixed(1)} s` : "an unknown time";
+          input2.log.info(ready.source === "cache" ? `${description}: from this runner's engine cache (built in ${seconds3})` : `${description}: built in ${seconds3}`);
+          const engine = {
+            tensorrtVersion: ready.record?.tensorrtVersion ?? p.capabilities.tensorrt.version ?? "unknown",
+            source: ready.source,
+            buildMs: ready.record?.buildMs ?? null,
+            cacheNote: ready.cacheNote,
+            profile: describeProfile(input2.inputShapes),
+            buildLog: writeArtifacts(input2.outDir, m, ready),
+            layers: ready.layers ? layerRecord(ready.layers, m.variant, input2.floatNodes) : null,
+            layersNote: ready.layersNote
+          };
+          results.set(m.key, { status: "ok", fields: { engine } });
+        } catch (error62) {
+          if (error62 instanceof EngineBuildCancelledError) throw error62;
+          if (!(error62 instanceof BadInputError || error62 instanceof TensorRtError)) throw error62;
+          writeFailedLog(input2.outDir, m, error62);
+          const extra = error62 instanceof TensorRtUnavailableError ? `
+${error62.possibleSolutions}` : "";
+          input2.log.warn(`${description} could not be built: ${error62.message}${error62 instanceof BadInputError ? `
+  fix: ${error62.fix}` : ""}${extra}`);
+          results.set(m.key, { status: "failed", reason: failureReason(error62) });
+        }
+      }
+      return results;
+    },
+    async environment() {
+      const c = (await probe()).capabilities;
+      if (!c) return null;
+      const facts = {};
+      if (c.tensorrt.available && c.tensorrt.version) facts.tensorrt = c.tensorrt.version;
+      if (c.cuda.runtimeVersion !== null) facts.cudaRuntime = formatCudaVersion(c.cuda.runtimeVersion);
+      const driverCuda = c.cuda.driverVersion ?? c.nvml.cudaDriverVersion;
+      if (driverCuda !== null) facts.cuda = formatCudaVersion(driverCuda);
+      if (c.gpu.available && c.gpu.name) {
+        facts.gpu = {
+          name: c.gpu.name,
+          driver: c.nvml.driverVersion,
+          memoryMB: c.gpu.totalMemoryBytes === null ? null : c.gpu.totalMemoryBytes / 2 ** 20,
+          computeCapability: c.gpu.computeCapability,
+          powerLimitW: c.gpu.powerLimitWatts
+        };
+      }
+      return facts;
+    },
+    open(open3) {
+      return new TensorRtRunner({ open: open3, probe, cache: cache(), device });
+    },
+    async prime(_provider) {
+      const p = await available2();
+      await p.binding.deviceMemory({ device, withCuda: true });
+    },
+    usesDevice() {
+      return true;
+    }
+  };
+}
+var tensorRtBackend = createTensorRtBackend();
 
 // src/runtime/registry.ts
 var BACKENDS = [onnxRuntimeBackend, tensorRtBackend];
@@ -44025,12 +45074,17 @@ function fraction(percent, samples) {
   return Math.round(percent * samples / 100) / samples;
 }
 function firstLine(error62) {
-  return error62.message.split("\n")[0] ?? "";
+  const line2 = error62.message.split("\n")[0] ?? "";
+  return error62 instanceof BadInputError ? `${line2} (fix: ${error62.fix})` : line2;
 }
 async function evaluateAccuracy(input2) {
   const { log, output: output2 } = input2;
   const scoring = { output: output2, ...input2.classAxis !== void 0 ? { classAxis: input2.classAxis } : {} };
-  const common = { ...input2.threads ? { threads: input2.threads } : {}, ...input2.outDir ? { outDir: input2.outDir } : {} };
+  const common = {
+    ...input2.threads ? { threads: input2.threads } : {},
+    ...input2.outDir ? { outDir: input2.outDir } : {},
+    ...input2.inputShapes ? { inputShapes: input2.inputShapes } : {}
+  };
   const results = /* @__PURE__ */ new Map();
   const roles = [];
   for (const files of input2.models) {
@@ -44156,7 +45210,7 @@ async function evaluateAccuracy(input2) {
 }
 
 // src/pipeline/export.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 function isCredential(name) {
   const upper = name.toUpperCase();
   if (upper.startsWith("ACTIONS_") || upper.startsWith("INPUT_")) return true;
@@ -44171,9 +45225,9 @@ async function runExportCommand(command, modelPath, cwd, log, exec) {
   const { code: code2, signal } = await exec(command, {
     cwd,
     env: withoutCredentials(process.env),
-    onLine: (line) => {
-      log.debug(`export: ${line}`);
-      tail.push(line);
+    onLine: (line2) => {
+      log.debug(`export: ${line2}`);
+      tail.push(line2);
       if (tail.length > 10) tail.shift();
     }
   });
@@ -44184,27 +45238,62 @@ async function runExportCommand(command, modelPath, cwd, log, exec) {
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
   }
-  if (!existsSync4(modelPath)) {
+  if (!existsSync5(modelPath)) {
     throw new BadInputError(msg`${opt("export-command")} finished but wrote no model at ${modelPath}`, msg`make the command write the ONNX file at the path given with ${opt("model")}`);
   }
+}
+
+// src/runtime/tensorrt/power.ts
+var COUNTER_MIN_WINDOW_MS = 1e3;
+function traceJoules(trace) {
+  if (trace.counterJoules !== null && trace.durationMs >= COUNTER_MIN_WINDOW_MS) return { joules: trace.counterJoules, counter: true };
+  return { joules: trace.sampledJoules, counter: false };
+}
+function energyOf(traces, inferences) {
+  if (traces.length === 0) throw new Error("energyOf needs at least one power trace");
+  let joules = 0;
+  let durationMs = 0;
+  let counters = 0;
+  let samples = 0;
+  let peak = 0;
+  for (const trace of traces) {
+    const t = traceJoules(trace);
+    joules += t.joules;
+    counters += t.counter ? 1 : 0;
+    durationMs += trace.durationMs;
+    samples += trace.watts.length;
+    peak = Math.max(peak, trace.peakWatts);
+  }
+  return {
+    meanWatts: durationMs > 0 ? joules * 1e3 / durationMs : 0,
+    peakWatts: peak,
+    joules,
+    joulesPerInference: inferences > 0 ? joules / inferences : null,
+    durationMs,
+    energySource: counters === traces.length ? "counter" : counters === 0 ? "samples" : "mixed",
+    powerSource: traces.every((t) => t.powerSource === "instant") ? "instant" : "average",
+    samples,
+    start: traces[0].start,
+    end: traces[traces.length - 1].end
+  };
 }
 
 // src/benchmark/gpu-memory.ts
 import { execFile as execFile3 } from "node:child_process";
 function parseComputeApps(text2) {
   const used = /* @__PURE__ */ new Map();
-  for (const line of text2.split("\n")) {
-    const [pid, mib] = line.split(",").map((s) => s.trim());
+  for (const line2 of text2.split("\n")) {
+    const [pid, mib] = line2.split(",").map((s) => s.trim());
     if (!pid || !mib || !/^\d+$/.test(pid) || !/^\d+(\.\d+)?$/.test(mib)) continue;
     used.set(Number(pid), (used.get(Number(pid)) ?? 0) + Number(mib));
   }
   return used;
 }
 function processDeviceMiB(pid) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve8) => {
     execFile3("nvidia-smi", ["--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"], { timeout: 1e4 }, (error62, stdout) => {
-      if (error62) resolve6(null);
-      else resolve6(parseComputeApps(stdout).get(pid) ?? null);
+      if (error62) resolve8(null);
+      else resolve8(parseComputeApps(stdout).get(pid) ?? null);
     });
   });
 }
@@ -44250,14 +45339,14 @@ function stripUndefined(value2) {
 
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
-import { existsSync as existsSync5 } from "node:fs";
-import { dirname as dirname6, join as join10 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { existsSync as existsSync6 } from "node:fs";
+import { dirname as dirname7, join as join14 } from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
 function workerEntry(moduleUrl = import.meta.url) {
-  const here = fileURLToPath2(moduleUrl);
-  if (here.endsWith(".ts")) return { path: join10(dirname6(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
-  return { path: join10(dirname6(here), WORKER_BUNDLE), execArgv: [] };
+  const here = fileURLToPath3(moduleUrl);
+  if (here.endsWith(".ts")) return { path: join14(dirname7(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
+  return { path: join14(dirname7(here), WORKER_BUNDLE), execArgv: [] };
 }
 var WorkerExitedError = class extends Error {
   name = "WorkerExitedError";
@@ -44273,7 +45362,7 @@ var BenchmarkWorker = class {
   exit;
   exited;
   constructor(entry = workerEntry()) {
-    if (!existsSync5(entry.path)) {
+    if (!existsSync6(entry.path)) {
       throw new Error(`the benchmark worker ${entry.path} is missing: the bundle was built without it (npm run build writes dist/${WORKER_BUNDLE})`);
     }
     this.child = fork(entry.path, [], {
@@ -44287,11 +45376,11 @@ var BenchmarkWorker = class {
     this.child.stdout.on("data", keep);
     this.child.stderr.on("data", keep);
     this.child.on("message", (reply) => this.settle(reply));
-    this.exited = new Promise((resolve6) => {
+    this.exited = new Promise((resolve8) => {
       const settle2 = () => {
         this.pending?.reject(new WorkerExitedError(this.describeExit(this.pending.type)));
         this.pending = void 0;
-        resolve6();
+        resolve8();
       };
       this.child.on("exit", (code2, signal) => {
         this.exit = { code: code2, signal };
@@ -44314,7 +45403,7 @@ ${error62.message}`;
     if (this.pending) return Promise.reject(new Error(`benchmark worker is busy with '${this.pending.type}'`));
     if (this.exit) return Promise.reject(new WorkerExitedError(this.describeExit(type2)));
     const id = this.nextId++;
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve8, reject) => {
       const timer = setTimeout(() => {
         if (this.pending?.id !== id) return;
         this.pending = void 0;
@@ -44326,7 +45415,7 @@ ${error62.message}`;
         clearTimeout(timer);
         settle2(value2);
       };
-      this.pending = { id, type: type2, resolve: done(resolve6), reject: done(reject) };
+      this.pending = { id, type: type2, resolve: done(resolve8), reject: done(reject) };
       this.child.send({ id, type: type2, ...body }, (error62) => {
         if (!error62 || this.pending?.id !== id) return;
         setTimeout(() => {
@@ -44353,10 +45442,10 @@ ${error62.message}`;
     else pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
   }
   describeExit(during) {
-    const how = this.exit?.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
+    const how2 = this.exit?.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
     const hint = this.exit?.signal === "SIGKILL" ? " (the out-of-memory killer sends SIGKILL)" : "";
     const tail = this.output.trim();
-    return `the benchmark worker ${how} during '${during}'${hint}${tail ? `; its last output: ${tail}` : ""}`;
+    return `the benchmark worker ${how2} during '${during}'${hint}${tail ? `; its last output: ${tail}` : ""}`;
   }
 };
 
@@ -44430,6 +45519,9 @@ var SessionState = class {
   rssMB = null;
   rssNote = "";
   device;
+  runnerDeviceMB = null;
+  traces = [];
+  powerNote = null;
   async load() {
     this.worker = new BenchmarkWorker();
     const { label: _label, runtime, batch, ...open3 } = this.spec;
@@ -44441,6 +45533,7 @@ var SessionState = class {
     const loaded3 = await this.worker.request("load", { backend: runtime, open: { ...open3, interleaved: this.interleaved }, feeds: batch.feeds });
     this.loadMs = loaded3.loadMs;
     this.settings = loaded3.settings;
+    this.powerNote = loaded3.power?.reason ?? null;
     await this.device?.sample();
   }
   async warm(ms2) {
@@ -44448,14 +45541,16 @@ var SessionState = class {
     await this.device?.sample();
   }
   async round(quota) {
-    const { samplesMs, wallMs } = await this.worker.request("round", quota);
+    const { samplesMs, wallMs, power } = await this.worker.request("round", quota);
     this.samples.push(samplesMs);
+    if (power) this.traces.push(power);
     this.rounds.push({ iterations: samplesMs.length, p50Ms: percentile(Float64Array.from(samplesMs).sort(), 50), wallMs });
     await this.device?.sample();
   }
   async finish() {
     const memory = await this.worker.request("memory", {});
     this.rssMB = Math.max(0, memory.peakRssBytes - memory.rssBeforeBytes) / 2 ** 20;
+    this.runnerDeviceMB = memory.runnerDeviceMB;
     this.rssNote = memory.peakSinceMark ? "rssMB: peak RSS of a worker process holding only this session (load, warm-up, timed runs), less its RSS before the session was created" : "rssMB: lifetime peak RSS of a worker process holding only this session, less its RSS before the session was created (this platform cannot reset the peak, so Node start-up is included)";
     await this.worker.request("dispose", {});
   }
@@ -44475,24 +45570,44 @@ var SessionState = class {
       offset += s.length;
     }
     const latencyMs2 = latencyStatistics(all);
-    const device = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    const tracked = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    const runnerReported = tracked.deviceMB === null && this.runnerDeviceMB !== null;
+    const device = runnerReported ? { ...tracked, deviceMB: this.runnerDeviceMB } : tracked;
+    const power = this.traces.length > 0 && this.traces.length === this.rounds.length ? energyOf(this.traces, all.length * this.spec.batch.size) : null;
     return {
       ...base,
       status: "ok",
       latencyMs: latencyMs2,
       throughput: throughput(this.spec.batch.size, latencyMs2.mean),
       memory: { rssMB: this.rssMB, ...device },
-      memoryMeasured: this.device ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
+      memoryMeasured: this.device ? `${this.rssNote}; deviceMB: ${runnerReported ? "the device memory the runtime reports for this engine (nvidia-smi did not list the worker)" : "the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded"}; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
       settings: this.settings,
       warmup: this.warmup,
       rounds: this.rounds,
-      timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0)
+      timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0),
+      power,
+      powerNote: power ? null : this.powerNote ?? (this.traces.length > 0 ? "the GPU was not sampled in every timed round" : null)
     };
   }
 };
 
 // src/benchmark/run-fields.ts
+function powerFields(power) {
+  if (!power) return null;
+  return {
+    meanW: power.meanWatts,
+    peakW: power.peakWatts,
+    joules: power.joules,
+    joulesPerInference: power.joulesPerInference,
+    durationMs: power.durationMs,
+    samples: power.samples,
+    energySource: power.energySource,
+    powerSource: power.powerSource,
+    start: power.start,
+    end: power.end
+  };
+}
 function runFields(outcome, group = outcome.label) {
   if (outcome.status === "failed") return { ...emptyFields(), status: "failed", reason: outcome.reason };
   return {
@@ -44503,11 +45618,12 @@ function runFields(outcome, group = outcome.label) {
     memory: outcome.memory,
     loadMs: outcome.loadMs,
     settings: outcome.settings,
-    rounds: { group, p50Ms: outcome.rounds.map((r) => r.p50Ms) }
+    rounds: { group, p50Ms: outcome.rounds.map((r) => r.p50Ms) },
+    power: powerFields(outcome.power)
   };
 }
 function emptyFields() {
-  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null };
+  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null, power: null };
 }
 
 // src/runtime/types.ts
@@ -44621,7 +45737,8 @@ async function measureRows(input2) {
       provider: p.provider,
       batch,
       ...input2.threads ? { threads: input2.threads } : {},
-      ...input2.outDir ? { outDir: input2.outDir } : {}
+      ...input2.outDir ? { outDir: input2.outDir } : {},
+      ...input2.inputShapes ? { inputShapes: input2.inputShapes } : {}
     }));
     log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
     const progress = (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`);
@@ -44640,9 +45757,9 @@ async function measureRows(input2) {
 
 // src/pipeline/out-lock.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync7, rmSync as rmSync3, statSync as statSync7, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync7, rmSync as rmSync3, statSync as statSync7, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join15 } from "node:path";
 var LOCK_FILE = ".quantgate.lock";
 var UNREADABLE_GRACE_MS = 1e4;
 function processStart(pid) {
@@ -44697,7 +45814,7 @@ function errnoText(error62) {
 var FIX = msg`give ${opt("out")} a folder quantgate can create and write into (the default is quantgate-out in the working directory)`;
 function prepareFolder(out, what) {
   try {
-    mkdirSync3(out, { recursive: true });
+    mkdirSync4(out, { recursive: true });
   } catch (error62) {
     if (error62.code !== "EEXIST") {
       throw new BadInputError(msg`${what} ${out}: cannot create the folder (${errnoText(error62)})`, FIX, { cause: error62 });
@@ -44707,7 +45824,7 @@ function prepareFolder(out, what) {
 }
 function claimOutDir(out, what = opt("out")) {
   prepareFolder(out, what);
-  const path = join11(out, LOCK_FILE);
+  const path = join15(out, LOCK_FILE);
   const mine = { pid: process.pid, host: hostname3(), started: processStart(process.pid), startedAt: (/* @__PURE__ */ new Date()).toISOString() };
   const busy = (owner) => new BadInputError(
     msg`${what} ${out}: another quantgate run (${owner ? `pid ${owner.pid}${owner.host !== mine.host ? ` on ${owner.host}` : ""}, started ${owner.startedAt}` : "its lock is being written"}) is using it`,
@@ -44715,7 +45832,7 @@ function claimOutDir(out, what = opt("out")) {
   );
   for (let attempt = 0; ; attempt++) {
     try {
-      writeFileSync2(path, `${JSON.stringify(mine)}
+      writeFileSync3(path, `${JSON.stringify(mine)}
 `, { flag: "wx" });
       break;
     } catch (error62) {
@@ -44754,8 +45871,8 @@ async function withOutDir(out, work) {
 }
 
 // src/pipeline/recorder.ts
-import { mkdirSync as mkdirSync4, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join12 } from "node:path";
+import { mkdirSync as mkdirSync5, renameSync as renameSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join16 } from "node:path";
 
 // src/report/entry.ts
 function reportEntry(results, assessment) {
@@ -44970,8 +46087,8 @@ function environmentSection(entry, artifacts, full) {
   if (side) {
     const mine = commit ? code(commit.slice(0, 7)) : "this run";
     const theirs = side.baselineCommit ? `${code(side.baselineCommit.slice(0, 7))} (${baselineMarkdown(side.label)})` : baselineMarkdown(side.label);
-    const how = side.source === "same-job" ? "benchmarked in this job" : "from an earlier results.json";
-    parts.push(`Compared ${mine} (this change) with ${theirs}, ${how}.`);
+    const how2 = side.source === "same-job" ? "benchmarked in this job" : "from an earlier results.json";
+    parts.push(`Compared ${mine} (this change) with ${theirs}, ${how2}.`);
   }
   if (full) {
     const memory = memoryNote(results);
@@ -44995,6 +46112,103 @@ function gateSection(entry) {
   return details(summary, lines.join("\n"));
 }
 
+// src/report/sections/power.ts
+function energy(joules) {
+  const [value2, unit] = joules >= 1 ? [joules, "J"] : joules >= 1e-3 ? [joules * 1e3, "mJ"] : [joules * 1e6, "\xB5J"];
+  return `${value2 >= 1e3 ? grouped(value2) : value2.toPrecision(3)} ${unit}`;
+}
+function watts(value2) {
+  return `${value2 >= 100 ? grouped(value2) : value2.toFixed(1)} W`;
+}
+function change(start, end, unit) {
+  if (start === null && end === null) return "";
+  const show = (v) => v === null ? "?" : grouped(v);
+  return nowrap(`${show(start)} \u2192 ${show(end)} ${unit}`);
+}
+function measuredRuns(results) {
+  return tableRuns(results).filter((r) => r.status === "ok" && r.power !== null && r.power !== void 0);
+}
+function how(runs) {
+  const instant = runs.every((r) => r.power.powerSource === "instant");
+  const counter = runs.every((r) => r.power.energySource === "counter");
+  const samples = runs.every((r) => r.power.energySource === "samples");
+  const source = instant ? "NVML's instantaneous power" : "NVML's power readings (on this GPU a one-second average, which smooths short rounds)";
+  const energySource = counter ? "the driver's energy counter" : samples ? "the integral of the power samples" : "the driver's energy counter where a row's rounds lasted a second or more, else the integral of the samples";
+  return `The whole GPU's draw (${source}, sampled on a thread of its own) during each row's own timed rounds, warm-up excluded; energy from ${energySource}, divided by the samples those rounds processed. Anything else running on the GPU at the time counts too.`;
+}
+function powerSection(entry) {
+  const runs = measuredRuns(entry.results);
+  if (runs.length === 0) return null;
+  const env = entry.results.environment;
+  const perInference = runs.filter((r) => r.power.joulesPerInference !== null);
+  const best = [...perInference].sort((a, b) => a.power.joulesPerInference - b.power.joulesPerInference)[0];
+  const summary = best ? `Power: ${energy(best.power.joulesPerInference)} per inference at best (${runtimeName(best)} ${modelName(best)}, batch ${best.batch}; GPU, NVML)` : "Power (GPU, NVML)";
+  const rows = runs.map((r) => [
+    `${runtimeName(r, env)} ${modelName(r)}`,
+    String(r.batch),
+    r.power.joulesPerInference === null ? "" : nowrap(energy(r.power.joulesPerInference)),
+    nowrap(watts(r.power.meanW)),
+    nowrap(watts(r.power.peakW)),
+    change(r.power.start.smClockMHz, r.power.end.smClockMHz, "MHz"),
+    change(r.power.start.temperatureC, r.power.end.temperatureC, "\xB0C")
+  ]);
+  const limit = env.gpu?.powerLimitW ? ` The GPU's power limit is ${watts(env.gpu.powerLimitW)}.` : "";
+  return details(
+    summary,
+    `${table(["run", "batch", "energy / inference", "mean", "peak", "SM clock", "temperature"], rows, ["l", "r", "r", "r", "r", "r", "r"])}
+
+${how(runs)}${limit}`
+  );
+}
+
+// src/report/sections/engine-layers.ts
+function engineRuns(results) {
+  const seen = /* @__PURE__ */ new Set();
+  const order = ["int8.trt", "int8.trt.fp16", "fp16", "fp32"];
+  return results.runs.filter((r) => r.runtime === "tensorrt" && !isBaseRun(r) && r.engine !== null && r.engine !== void 0).filter((r) => !seen.has(r.model) && Boolean(seen.add(r.model))).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
+}
+function engineInt8Summary(results) {
+  const int82 = engineRuns(results).find((r) => r.model === "int8.trt" && r.engine.layers);
+  if (!int82) return null;
+  const l = int82.engine.layers;
+  return `TensorRT engine: ${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)} compute layers in INT8`;
+}
+function seconds(msValue2) {
+  return msValue2 === null ? "" : `${(msValue2 / 1e3).toFixed(1)} s`;
+}
+function engineLayersParagraph(results, maxFellBack) {
+  const runs = engineRuns(results);
+  if (runs.length === 0) return null;
+  const precisions = ["int8", "fp16", "fp32"];
+  const other = (counts) => Object.entries(counts).filter(([p]) => !precisions.includes(p)).reduce((n, [, c]) => n + c, 0);
+  const withOther = runs.some((r) => r.engine.layers && other(r.engine.layers.counts) > 0);
+  const rows = runs.map((r) => {
+    const l = r.engine.layers;
+    const cells = l ? [count2(l.total), ...precisions.map((p) => count2(l.counts[p] ?? 0)), ...withOther ? [count2(other(l.counts))] : [], `${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)}`] : [oneLine(r.engine.layersNote ?? "no layer information", 60), ...precisions.map(() => ""), ...withOther ? [""] : [], ""];
+    return [modelName(r), ...cells, r.engine.source === "cache" ? `cached (${seconds(r.engine.buildMs)})` : seconds(r.engine.buildMs)];
+  });
+  const version2 = runs[0].engine.tensorrtVersion;
+  const parts = [
+    `TensorRT ${version2} engines, strongly typed (each layer's precision is the model's)${runs[0].engine.profile ? `, built for ${runs[0].engine.profile}` : ""}:`,
+    table(["engine", "layers", "INT8", "FP16", "FP32", ...withOther ? ["other"] : [], "compute layers in INT8", "build"], rows, ["l", "r", "r", "r", "r", ...withOther ? ["r"] : [], "r", "r"])
+  ];
+  const notes = runs.filter((r) => r.engine.cacheNote).map((r) => `The ${modelName(r)} engine was rebuilt: ${html(r.engine.cacheNote)}.`);
+  parts.push(...notes);
+  const fell = runs.flatMap((r) => (r.engine.layers?.fellBack ?? []).map((f) => ({ engine: modelName(r), ...f })));
+  if (fell.length > 0) {
+    const shown = fell.slice(0, maxFellBack);
+    const more = fell.length - shown.length;
+    const list = shown.map((f) => `- ${code(oneLine(f.name, 120))} (${html(f.type)}) runs in ${f.precision.toUpperCase()} in the ${f.engine} engine: ${html(oneLine(f.fix, 300))}`).join("\n");
+    parts.push(`Compute layers of the INT8 engines that run in float (${count2(fell.length)}):
+
+${list}${more > 0 ? `
+- \u2026 and ${count2(more)} more (results.json lists them all)` : ""}`);
+  } else if (runs.some((r) => r.model.startsWith("int8") && r.engine.layers)) {
+    parts.push("Every compute layer of the INT8 engines runs in INT8.");
+  }
+  return parts.join("\n\n");
+}
+
 // src/report/sections/quantization.ts
 function quantizedSummary(quantized) {
   const ops = Object.entries(quantized).filter(([, [, total2]]) => total2 > 0);
@@ -45005,7 +46219,7 @@ function quantizedSummary(quantized) {
 function perOp(quantized) {
   return Object.entries(quantized).filter(([, [, total]]) => total > 0).map(([op, [q, t]]) => `${op} ${q}/${t}`).join(", ");
 }
-function seconds(msValue2) {
+function seconds2(msValue2) {
   return msValue2 === null ? null : `${(msValue2 / 1e3).toFixed(1)} s`;
 }
 function methodLabel(q) {
@@ -45016,7 +46230,8 @@ function quantizationSection(entry, detail) {
   if (!q) return null;
   const trt = q.models.find((m) => m.flavour === "trt") ?? q.models[0];
   const samples = `${count2(q.samples)} ${q.randomData ? "random" : "calibration"} ${q.samples === 1 ? "sample" : "samples"}`;
-  const summary = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ""}`;
+  const engine = engineInt8Summary(entry.results);
+  const summary = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ""}${engine ? `; ${engine}` : ""}`;
   const parts = [];
   if (q.reusedRanges) parts.push("Ranges reused from an earlier calibration.json (--ranges): nothing was calibrated in this run.");
   if (q.models.length > 0) {
@@ -45056,10 +46271,12 @@ ${list}${more}`);
 ` + table(["SQNR (dB)", "op", "keep in float with"], rows, ["r", "l", "l"])
     );
   }
+  const engines = engineLayersParagraph(entry.results, Math.max(detail.keptFloatRows, 3));
+  if (engines) parts.push(engines);
   const times = [
-    ["calibration", seconds(q.calibrationMs)],
-    ["quantization", seconds(q.quantizationMs)],
-    ["sensitivity", seconds(q.sensitivityMs)]
+    ["calibration", seconds2(q.calibrationMs)],
+    ["quantization", seconds2(q.quantizationMs)],
+    ["sensitivity", seconds2(q.sensitivityMs)]
   ].filter((t) => t[1] !== null);
   if (times.length > 0) parts.push(`Time: ${times.map(([what, t]) => `${what} ${t}`).join(", ")}.`);
   return details(summary, parts.join("\n\n"));
@@ -45110,6 +46327,7 @@ function renderEntry(entry, level, artifacts) {
     accuracySection(entry),
     quantizationSection(entry, { sensitiveRows: level.sensitiveRows, keptFloatRows: level.keptFloatRows }),
     level.charts > 0 ? chartSection(entry, level.charts) : null,
+    powerSection(entry),
     ...level.comparison ? [entry.comparison.sameJob, entry.comparison.file].map((side) => side ? comparisonSection(side, entry.results.environment.commit, level.unmatched) : null) : [],
     level.gate ? gateSection(entry) : null,
     environmentSection(entry, artifacts, level.comparison)
@@ -45177,8 +46395,11 @@ function emptyRun(row) {
   };
 }
 function mergeRow(row, results) {
-  const run = emptyRun(row);
-  if (row.skip !== null) return run;
+  const empty = emptyRun(row);
+  if (row.skip !== null) return empty;
+  const prepared = results.prepared?.get(row.id);
+  if (prepared?.status === "failed") return { ...empty, status: "failed", reason: prepared.reason };
+  const run = prepared?.status === "ok" ? { ...empty, ...prepared.fields } : empty;
   const accuracy = results.accuracy.get(row.id);
   const timing = results.timing.get(row.id);
   if (accuracy?.status === "failed") {
@@ -45199,6 +46420,7 @@ function mergeRows(rows, results) {
 var RunRecorder = class {
   constructor(init) {
     this.init = init;
+    this.environment = init.environment;
   }
   init;
   rows = [];
@@ -45206,14 +46428,37 @@ var RunRecorder = class {
   evaluation = null;
   /** A results.json to compare with (--baseline), once it has been read and validated. */
   baseline = null;
+  prepared = /* @__PURE__ */ new Map();
   accuracy = /* @__PURE__ */ new Map();
   timing = /* @__PURE__ */ new Map();
   createdAt = (/* @__PURE__ */ new Date()).toISOString();
+  environment;
+  /**
+   * What a backend knows of the machine (backend.ts `environment`): fills what nvidia-smi could
+   * not say (the GPU's compute capability and power limit, the CUDA runtime, TensorRT), and the
+   * GPU and driver's CUDA where nvidia-smi is missing.
+   */
+  addEnvironment(facts) {
+    const env = this.environment;
+    let gpu = env.gpu;
+    if (facts.gpu) gpu = env.gpu ? { ...env.gpu, computeCapability: facts.gpu.computeCapability ?? null, powerLimitW: facts.gpu.powerLimitW ?? null } : facts.gpu;
+    this.environment = {
+      ...env,
+      gpu,
+      cuda: env.cuda ?? facts.cuda ?? null,
+      ...facts.cudaRuntime ? { cudaRuntime: facts.cudaRuntime } : {},
+      tensorrt: facts.tensorrt ?? env.tensorrt
+    };
+  }
+  /** The engine stage's answers, by row. */
+  addPrepared(rows) {
+    for (const [id, prepared] of rows) this.prepared.set(id, prepared);
+  }
   get resultsPath() {
-    return join12(this.init.outDir, "results.json");
+    return join16(this.init.outDir, "results.json");
   }
   get reportPath() {
-    return join12(this.init.outDir, "report.md");
+    return join16(this.init.outDir, "report.md");
   }
   /** The accuracy stage's results, by row. */
   addAccuracy(rows) {
@@ -45223,9 +46468,9 @@ var RunRecorder = class {
   addTimings(rows) {
     for (const [id, timing] of rows) this.timing.set(id, timing);
   }
-  /** The rows whose accuracy stage failed: the model does not run there, so they are not timed. */
+  /** The rows whose engine or accuracy stage failed: the model does not run there, so they are not scored or timed. */
   failedRows() {
-    return new Set([...this.accuracy].filter(([, a]) => a.status === "failed").map(([id]) => id));
+    return new Set([...this.prepared, ...this.accuracy].filter(([, a]) => a.status === "failed").map(([id]) => id));
   }
   /** The results as they stand, and the gate's assessment of them; `incomplete` says why the run stopped early, if it did. */
   assessed(incomplete = null) {
@@ -45235,11 +46480,11 @@ var RunRecorder = class {
       command: this.init.command,
       model: this.init.model,
       baselineModel: this.init.baselineModel,
-      environment: this.init.environment,
+      environment: this.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
       benchmark: this.init.benchmark,
-      runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
+      runs: mergeRows(this.rows, { prepared: this.prepared, accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete
     };
@@ -45257,9 +46502,9 @@ var RunRecorder = class {
    */
   write(incomplete = null) {
     const { results, assessment } = this.assessed(incomplete);
-    mkdirSync4(this.init.outDir, { recursive: true });
+    mkdirSync5(this.init.outDir, { recursive: true });
     const put = (path, text2) => {
-      writeFileSync3(`${path}.tmp`, text2);
+      writeFileSync4(`${path}.tmp`, text2);
       renameSync2(`${path}.tmp`, path);
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}
@@ -45270,17 +46515,66 @@ var RunRecorder = class {
   }
 };
 
+// src/pipeline/input-shapes.ts
+function inputShapes2(inputs, data, plan) {
+  const shapes = {};
+  const largest = Math.max(...plan.batchSizes);
+  for (const input2 of inputs) {
+    const dynamic = input2.shape === null || input2.shape.some((d) => typeof d !== "number");
+    const sample = data.find((d) => d.name === input2.name)?.sampleDims;
+    if (!dynamic || !sample) continue;
+    if (plan.fixedBatch !== void 0) {
+      const fixed = [plan.fixedBatch, ...sample];
+      shapes[input2.name] = { min: fixed, opt: fixed, max: fixed };
+      continue;
+    }
+    shapes[input2.name] = { min: [1, ...sample], opt: [largest, ...sample], max: [Math.max(largest, plan.evaluationBatch), ...sample] };
+  }
+  return shapes;
+}
+
+// src/pipeline/prepare.ts
+var modelKey2 = (row) => `${row.provider}|${row.model}`;
+async function prepareRows(input2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const backend of input2.backends) {
+    if (!backend.prepare) continue;
+    const rows = input2.rows.filter((r) => r.runtime === backend.name && r.skip === null && r.file !== null);
+    if (rows.length === 0) continue;
+    const models = /* @__PURE__ */ new Map();
+    for (const row of rows) {
+      models.set(modelKey2(row), { key: modelKey2(row), provider: row.provider, variant: row.variant, model: row.model, file: row.file });
+    }
+    const prepare = backend.prepare.bind(backend);
+    const answers = await input2.log.group(
+      `prepare ${backend.title}`,
+      () => prepare({
+        models: [...models.values()],
+        inputShapes: input2.inputShapes,
+        outDir: input2.outDir,
+        floatNodes: input2.floatNodes,
+        log: input2.log,
+        ...input2.signal ? { signal: input2.signal } : {}
+      })
+    );
+    for (const row of rows) {
+      out.set(row.id, answers.get(modelKey2(row)) ?? { status: "failed", reason: `${backend.title} did not prepare ${row.model} (a bug in its backend)` });
+    }
+  }
+  return out;
+}
+
 // src/pipeline/run.ts
 var EVALUATION_BATCH = 32;
-async function describeModel(model2, cwd) {
+async function describeModel2(model2, cwd) {
   return { path: pathInside(cwd, model2.path) ?? model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
 }
 async function participatingBackends(config2, backends) {
   if (config2.runtimes === "auto") return [...backends];
   const named = backends.filter((b) => config2.runtimes.includes(b.name));
   for (const backend of named) {
-    const { available: available3, reason, fix } = await backend.availability();
-    if (!available3) {
+    const { available: available2, reason, fix } = await backend.availability();
+    if (!available2) {
       throw new BadInputError(
         msg`${setting("runtimes", backend.name)}: ${backend.title} is not available: ${reason}`,
         msg`${fix ? msg`${fix}, or ` : ""}leave ${backend.name} out of ${opt("runtimes")} (auto reports it as a skipped row)`
@@ -45301,7 +46595,7 @@ async function runPipeline(config2, env) {
 async function runStages(config2, env) {
   const { log } = env;
   const threads = config2.threads;
-  for (const stale of ["results.json", "report.md"]) rmSync4(join13(config2.out, stale), { force: true });
+  for (const stale of ["results.json", "report.md"]) rmSync4(join17(config2.out, stale), { force: true });
   const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
   const recorderFor = (described, baselineDescribed) => new RunRecorder({
@@ -45315,7 +46609,9 @@ async function runStages(config2, env) {
     command: reproduceCommand("run", config2, env.cwd)
   });
   let recorder = recorderFor({ path: pathInside(env.cwd, config2.model) ?? config2.model, sha256: "", bytes: 0 }, null);
+  const interrupted = new AbortController();
   const stopListening = env.interrupts.onInterrupt((signal) => {
+    interrupted.abort();
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
   });
@@ -45326,12 +46622,16 @@ async function runStages(config2, env) {
     model2 = readModel(config2.model);
     checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
     baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
-    recorder = recorderFor(await describeModel(model2, env.cwd), baseModel ? await describeModel(baseModel, env.cwd) : null);
+    recorder = recorderFor(await describeModel2(model2, env.cwd), baseModel ? await describeModel2(baseModel, env.cwd) : null);
     const signature = modelSignature(model2.proto);
     await requireRuntimeSupport(signature, config2.model, model2.path);
     if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel, baseModel.path);
     const output2 = selectOutput(signature.outputs, config2.output);
     const backends = await participatingBackends(config2, env.backends);
+    for (const backend of backends) {
+      const facts = await backend.environment?.();
+      if (facts) recorder.addEnvironment(facts);
+    }
     const data = await log.group("data", async () => {
       const calibration = await calibrationData(config2, signature.inputs, log);
       const evaluation = config2.evalData ? await openDataSet(config2.evalData, { what: opt("eval-data"), inputs: signature.inputs, ...config2.preprocess ? { preprocess: config2.preprocess } : {}, inputShapes: config2.inputShapes }) : null;
@@ -45348,13 +46648,22 @@ async function runStages(config2, env) {
     const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
-    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join13(config2.out, "baseline")]] : []]) {
+    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join17(config2.out, "baseline")]] : []]) {
       const outcome = await log.group(
         role === "current" ? "quantize" : "quantize the baseline model",
         () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
       );
       if (role === "current") recorder.quantization = outcome.summary;
-      models.push({ role, files: { fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt } });
+      models.push({
+        role,
+        files: {
+          fp32: m.path,
+          "int8.ort": outcome.files.ort,
+          "int8.trt": outcome.files.trt,
+          ...outcome.files.fp16 ? { fp16: outcome.files.fp16 } : {},
+          ...outcome.files.trtFp16 ? { "int8.trt.fp16": outcome.files.trtFp16 } : {}
+        }
+      });
     }
     recorder.rows = planRows(plans, {
       models,
@@ -45362,12 +46671,27 @@ async function runStages(config2, env) {
       displayPath: (file2) => pathInside(config2.out, file2) ?? (relative3(env.cwd, file2) || file2)
     });
     const partial2 = () => recorder.write("the run has not finished yet");
+    const shapes = inputShapes2(signature.inputs, data.evaluation.inputs, { batchSizes: config2.batchSizes, evaluationBatch, ...fixedBatch2 !== void 0 ? { fixedBatch: fixedBatch2 } : {} });
+    recorder.addPrepared(
+      await prepareRows({
+        rows: recorder.rows,
+        backends,
+        inputShapes: shapes,
+        outDir: config2.out,
+        floatNodes: new Map((recorder.quantization?.keptFloat ?? []).map((k) => [k.node, k.reason])),
+        log,
+        signal: interrupted.signal
+      })
+    );
+    partial2();
     const reference = await accuracyReference(backends);
     if (reference) {
+      const failed = recorder.failedRows();
       const scored2 = await log.group(
         "accuracy",
         () => evaluateAccuracy({
-          rows: accuracyRows(recorder.rows),
+          rows: accuracyRows(recorder.rows).filter((r) => !failed.has(r.id)),
+          inputShapes: shapes,
           models,
           backends,
           reference,
@@ -45397,6 +46721,7 @@ async function runStages(config2, env) {
         settings: benchmarkSettings,
         ...threads ? { threads } : {},
         outDir: config2.out,
+        inputShapes: shapes,
         log,
         onTimings: (timings) => {
           recorder.addTimings(timings);
@@ -45444,20 +46769,348 @@ function summarize(outcome, cwd) {
 }
 
 // src/commands/demo.ts
-var DEMO_DIR = join14(PACKAGE_ROOT, "examples", "demo");
+var DEMO_DIR = join18(PACKAGE_ROOT, "examples", "demo");
 async function demoCommand(config2, ctx) {
   const runConfig = resolveConfig("run", {
     givenKind: "flag",
     cwd: ctx.cwd,
     // The demo's inputs are fixed; only --out is the user's. No quantgate.yml is read.
-    configPath: join14(DEMO_DIR, "quantgate.yml"),
+    configPath: join18(DEMO_DIR, "quantgate.yml"),
     given: { out: config2.out }
   });
-  ctx.log.info(`demo: ${join14("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
+  ctx.log.info(`demo: ${join18("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
   const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
   ctx.stdout.write(`${summarize(outcome, ctx.cwd)}
 `);
   return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
+}
+
+// src/doctor/checks.ts
+var MIN_NODE_MAJOR = 20;
+function line(check2, status, detail, fix = null) {
+  return { check: check2, status, detail, fix: status === "ok" ? null : fix };
+}
+function failureDetail(failure2) {
+  const tried = failure2.tried.length > 0 ? ` (tried ${failure2.tried.map((t) => t.candidate).join(", ")})` : "";
+  const found = failure2.found ? `; found ${failure2.found}` : "";
+  return `${failure2.reason}${tried}${found}`;
+}
+function nodeLine(facts) {
+  const major = Number(/^v(\d+)/.exec(facts.nodeVersion)?.[1]);
+  return major >= MIN_NODE_MAJOR ? line("Node.js", "ok", `${facts.nodeVersion} (${facts.platform})`) : line("Node.js", "missing", `${facts.nodeVersion} is older than ${MIN_NODE_MAJOR}`, "install Node.js 20 or newer (24 is what GitHub runs actions on)");
+}
+function driverLine(facts) {
+  const nvml = facts.addon.loaded ? facts.addon.capabilities?.nvml : null;
+  if (nvml?.available) return line("NVIDIA driver", "ok", `${nvml.driverVersion} (supports CUDA ${formatCudaVersion(nvml.cudaDriverVersion)})`);
+  if (facts.nvidiaDriverProc) return line("NVIDIA driver", "ok", facts.nvidiaDriverProc);
+  return line("NVIDIA driver", "missing", "no NVIDIA driver is loaded (/proc/driver/nvidia/version is absent)", "run on a machine with an NVIDIA GPU and its driver; in a container, pass the GPU in (--gpus all with the NVIDIA container toolkit)");
+}
+function addonLines(facts) {
+  if (!facts.addon.loaded) {
+    return [
+      line("TensorRT addon", "missing", facts.addon.reason.message, facts.addon.reason.fix),
+      facts.tensorrtLibrary ? line("TensorRT", "ok", `${facts.tensorrtLibrary} (found by a file search; the addon, once built, loads it and checks its version)`) : line("TensorRT", "missing", "no TensorRT on this runner (libnvinfer not found on LD_LIBRARY_PATH, under TENSORRT_ROOT, in the usual folders or the ld.so cache)", "install TensorRT 10 or 11 (e.g. `pip install tensorrt-cu12`, then put its lib folder on LD_LIBRARY_PATH)")
+    ];
+  }
+  const lines = [line("TensorRT addon", "ok", facts.addon.path)];
+  const c = facts.addon.capabilities;
+  if (!c) {
+    lines.push(line("TensorRT", "missing", `capabilities() failed: ${facts.addon.capabilitiesError ?? "unknown error"}`, "rebuild the addon with `npm run build:native`"));
+    return lines;
+  }
+  const version2 = tensorRtVersionProblem(c);
+  lines.push(
+    version2 ? line("TensorRT", "missing", `${version2.problem} (${c.tensorrt.library})`, version2.fix) : c.tensorrt.available ? line("TensorRT", "ok", `${c.tensorrt.version} (${c.tensorrt.library}); ONNX parser ${c.tensorrt.parserVersion} (${c.tensorrt.parserLibrary}); addon built against ${c.compiledAgainst.tensorrt}`) : line("TensorRT", "missing", failureDetail(c.tensorrt.failure), c.tensorrt.failure.fix)
+  );
+  lines.push(
+    c.cuda.available ? c.cuda.deviceCount === 0 ? line("CUDA runtime", "missing", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}) sees no GPU${c.cuda.deviceError ? `: ${c.cuda.deviceError}` : ""}`, "check the driver and CUDA_VISIBLE_DEVICES") : line("CUDA runtime", "ok", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}); driver supports ${formatCudaVersion(c.cuda.driverVersion)}`) : line("CUDA runtime", "missing", failureDetail(c.cuda.failure), c.cuda.failure.fix)
+  );
+  lines.push(c.nvml.available ? line("NVML", "ok", `${c.nvml.library}`) : line("NVML", "warn", `${failureDetail(c.nvml.failure)}: no power or energy figures`, c.nvml.failure.fix));
+  const gpu = c.gpu;
+  if (gpu.available) {
+    const memory = gpu.totalMemoryBytes !== null ? `, ${(gpu.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : "";
+    const power = gpu.powerLimitWatts !== null ? `, power limit ${gpu.powerLimitWatts} W` : "";
+    lines.push(line("GPU", "ok", `${gpu.name ?? "unnamed"} (compute ${gpu.computeCapability ?? "?"}${memory}${power})`));
+  } else {
+    lines.push(line("GPU", "missing", gpu.reason ?? "no GPU", "run on a machine with an NVIDIA GPU; check CUDA_VISIBLE_DEVICES"));
+  }
+  return lines;
+}
+function providerLines(facts) {
+  if (!facts.providers) return [line("ONNX Runtime", "missing", facts.providersError ?? "onnxruntime-node could not be loaded", "reinstall quantgate's dependencies (npm ci)")];
+  return facts.providers.filter((p) => p.provider !== "reference").map(
+    (p) => p.available ? line(`ONNX Runtime ${p.provider} provider`, "ok", "available") : line(`ONNX Runtime ${p.provider} provider`, p.provider === "cpu" ? "missing" : "warn", p.reason, p.fix === null ? GPU_INSTALL_COMMAND : String(p.fix))
+  );
+}
+function buildLines(facts) {
+  const need = facts.addon.loaded ? "warn" : "missing";
+  const lines = [];
+  lines.push(facts.compiler ? line("C++ compiler", "ok", `${facts.compiler.command}: ${facts.compiler.version}`) : line("C++ compiler", need, "no g++, clang++ or c++ on PATH", "install a C++17 compiler (e.g. `apt-get install g++`)"));
+  lines.push(facts.cmake ? line("CMake", "ok", facts.cmake.version) : line("CMake", need, "cmake is not on PATH", "install CMake 3.16 or newer (e.g. `apt-get install cmake`)"));
+  const h = facts.headers;
+  for (const [check2, found, what] of [
+    ["TensorRT headers", h.tensorrt, "TensorRT headers"],
+    ["CUDA runtime headers", h.cuda, "CUDA runtime headers"],
+    ["NVML header", h.nvml, "NVML header"],
+    ["Node-API headers", h.node, "Node-API headers"]
+  ]) {
+    const problem = h.problems.find((p) => p.what === what);
+    if (problem) lines.push(line(check2, need, problem.reason, problem.fix));
+    else if (found) lines.push(line(check2, "ok", `${found.dir}${found.version ? ` (${found.version})` : ""}`));
+  }
+  return lines;
+}
+function doctorChecks(facts) {
+  return [nodeLine(facts), driverLine(facts), ...addonLines(facts), ...providerLines(facts), ...buildLines(facts)];
+}
+var TENSORRT_DECISIVE = ["NVIDIA driver", "TensorRT addon", "TensorRT", "CUDA runtime", "GPU"];
+var ALWAYS_REQUIRED = ["Node.js", "ONNX Runtime", "ONNX Runtime cpu provider"];
+function tensorRtReady(lines) {
+  return lines.filter((l) => TENSORRT_DECISIVE.includes(l.check)).every((l) => l.status === "ok");
+}
+function doctorVerdict(lines) {
+  const gpuRunner = lines.some((l) => l.check === "NVIDIA driver" && l.status === "ok");
+  const required2 = [...ALWAYS_REQUIRED, ...gpuRunner ? TENSORRT_DECISIVE : []];
+  const missing = lines.filter((l) => required2.includes(l.check) && l.status === "missing").map((l) => l.check);
+  return { gpuRunner, tensorrtReady: tensorRtReady(lines), ok: missing.length === 0, missing };
+}
+
+// src/doctor/gather.ts
+import { spawnSync } from "node:child_process";
+import { readFileSync as readFileSync9 } from "node:fs";
+
+// native/lib/find-headers.mjs
+import { existsSync as existsSync7, readFileSync as readFileSync8 } from "node:fs";
+import { createRequire as createRequire3 } from "node:module";
+import { dirname as dirname8, join as join19 } from "node:path";
+var SUPPORTED_TENSORRT_MAJORS2 = [10, 11];
+var SUPPORTED_CUDA_MAJORS = [12, 13];
+var TENSORRT_FILES = ["NvInfer.h", "NvInferVersion.h", "NvOnnxParser.h"];
+function unique(list) {
+  return [...new Set(list.filter(Boolean))];
+}
+function searchPaths(env, execPath) {
+  const cudaRoots = unique([env.CUDA_HOME, env.CUDA_PATH, "/usr/local/cuda"]);
+  const cudaIncludes = cudaRoots.flatMap((root) => [
+    join19(root, "include"),
+    join19(root, "targets", "x86_64-linux", "include"),
+    join19(root, "targets", "sbsa-linux", "include")
+  ]);
+  return {
+    node: unique([env.npm_config_nodedir && join19(env.npm_config_nodedir, "include", "node"), join19(dirname8(dirname8(execPath)), "include", "node")]),
+    tensorrt: unique([
+      env.TENSORRT_ROOT && join19(env.TENSORRT_ROOT, "include"),
+      "/usr/include/x86_64-linux-gnu",
+      "/usr/include/aarch64-linux-gnu",
+      "/usr/local/tensorrt/include",
+      "/opt/tensorrt/include",
+      "/usr/include"
+    ]),
+    cuda: unique([...cudaIncludes, "/usr/include"]),
+    nvml: unique([env.NVML_HOME && join19(env.NVML_HOME, "include"), ...cudaIncludes, "/usr/include"])
+  };
+}
+function parseTensorRtVersion(text2) {
+  const number4 = (name) => {
+    const match = new RegExp(`#define\\s+${name}\\s+(\\d+)`).exec(text2);
+    return match ? Number(match[1]) : null;
+  };
+  const major = number4("TRT_MAJOR_ENTERPRISE") ?? number4("NV_TENSORRT_MAJOR");
+  const minor = number4("TRT_MINOR_ENTERPRISE") ?? number4("NV_TENSORRT_MINOR");
+  const patch = number4("TRT_PATCH_ENTERPRISE") ?? number4("NV_TENSORRT_PATCH");
+  return major === null || minor === null ? null : `${major}.${minor}.${patch ?? 0}`;
+}
+function parseCudaVersion2(text2) {
+  const match = /#define\s+CUDART_VERSION\s+(\d+)/.exec(text2);
+  if (!match) return null;
+  const value2 = Number(match[1]);
+  return `${Math.floor(value2 / 1e3)}.${Math.floor(value2 % 1e3 / 10)}`;
+}
+function sourceOf(dir, env, names) {
+  const name = names.find((n) => env[n] && dir.startsWith(env[n]));
+  return name ?? "system";
+}
+function majorOf(version2) {
+  return Number(version2.split(".")[0]);
+}
+function packageFolder(require2, name) {
+  try {
+    return dirname8(require2.resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+}
+function findAddonHeaders({
+  env = process.env,
+  execPath = process.execPath,
+  exists = existsSync7,
+  readText = (path) => readFileSync8(path, "utf8"),
+  // Packages resolve from this file (native/lib/ in the package, or dist/ once bundled).
+  resolveFrom = import.meta.url
+} = {}) {
+  const paths = searchPaths(env, execPath);
+  const require2 = createRequire3(resolveFrom);
+  const problems = [];
+  const first = (dirs, files) => dirs.find((dir) => files.every((f) => exists(join19(dir, f)))) ?? null;
+  let node3 = null;
+  const nodeDir = first(paths.node, ["node_api.h"]);
+  if (nodeDir) {
+    node3 = { dir: nodeDir, source: "the running Node" };
+  } else {
+    const headersPackage = packageFolder(require2, "node-api-headers");
+    if (headersPackage && exists(join19(headersPackage, "include", "node_api.h"))) {
+      node3 = { dir: join19(headersPackage, "include"), source: "node-api-headers" };
+    } else {
+      problems.push({
+        what: "Node-API headers",
+        hint: "set npm_config_nodedir",
+        reason: `node_api.h not found in ${paths.node.join(", ")} nor in the node-api-headers package`,
+        fix: "set npm_config_nodedir to a Node installation that has include/node, or run `npm ci`"
+      });
+    }
+  }
+  const addonApiDir = packageFolder(require2, "node-addon-api");
+  const nodeAddonApi = addonApiDir && exists(join19(addonApiDir, "napi.h")) ? { dir: addonApiDir, source: "node-addon-api" } : null;
+  if (!nodeAddonApi) problems.push({ what: "node-addon-api", hint: "run npm ci", reason: "the node-addon-api package is not installed", fix: "run `npm ci`" });
+  let tensorrt = null;
+  const trtDir = first(paths.tensorrt, TENSORRT_FILES);
+  if (!trtDir) {
+    problems.push({
+      what: "TensorRT headers",
+      hint: "set TENSORRT_ROOT",
+      reason: `${TENSORRT_FILES.join(", ")} not found in ${paths.tensorrt.join(", ")}`,
+      fix: "install TensorRT 10 or 11 with its headers (e.g. `apt-get install libnvinfer-dev libnvonnxparsers-dev`) or set TENSORRT_ROOT to a folder with include/NvInfer.h"
+    });
+  } else {
+    const version2 = parseTensorRtVersion(readText(join19(trtDir, "NvInferVersion.h")));
+    tensorrt = { dir: trtDir, source: sourceOf(trtDir, env, ["TENSORRT_ROOT"]), version: version2 };
+    if (!version2 || !SUPPORTED_TENSORRT_MAJORS2.includes(majorOf(version2))) {
+      problems.push({
+        what: "TensorRT headers",
+        hint: "set TENSORRT_ROOT to TensorRT 10 or 11",
+        reason: `the TensorRT headers in ${trtDir} are version ${version2 ?? "unknown"}; the addon supports ${SUPPORTED_TENSORRT_MAJORS2.map((m) => `${m}.x`).join(" and ")}`,
+        fix: "install TensorRT 10 or 11 and set TENSORRT_ROOT to it"
+      });
+    }
+  }
+  let cuda = null;
+  const cudaDir = first(paths.cuda, ["cuda_runtime_api.h", "crt/host_defines.h"]);
+  if (!cudaDir) {
+    problems.push({
+      what: "CUDA runtime headers",
+      hint: "set CUDA_HOME",
+      reason: `cuda_runtime_api.h (with crt/host_defines.h) not found in ${paths.cuda.join(", ")}`,
+      fix: "install the CUDA 12 or 13 toolkit headers (e.g. `apt-get install cuda-cudart-dev-12-9 cuda-crt-12-9`) or set CUDA_HOME to a folder with include/cuda_runtime_api.h"
+    });
+  } else {
+    const version2 = parseCudaVersion2(readText(join19(cudaDir, "cuda_runtime_api.h")));
+    cuda = { dir: cudaDir, source: sourceOf(cudaDir, env, ["CUDA_HOME", "CUDA_PATH"]), version: version2 };
+    if (!version2 || !SUPPORTED_CUDA_MAJORS.includes(majorOf(version2))) {
+      problems.push({
+        what: "CUDA runtime headers",
+        hint: "set CUDA_HOME to CUDA 12 or 13",
+        reason: `the CUDA headers in ${cudaDir} are version ${version2 ?? "unknown"}; the addon supports ${SUPPORTED_CUDA_MAJORS.map((m) => `${m}.x`).join(" and ")}`,
+        fix: "install the CUDA 12 or 13 toolkit and set CUDA_HOME to it"
+      });
+    }
+  }
+  const nvmlDir = first(paths.nvml, ["nvml.h"]);
+  const nvml = nvmlDir ? { dir: nvmlDir, source: sourceOf(nvmlDir, env, ["NVML_HOME", "CUDA_HOME", "CUDA_PATH"]) } : null;
+  if (!nvml) {
+    problems.push({
+      what: "NVML header",
+      hint: "set NVML_HOME",
+      reason: `nvml.h not found in ${paths.nvml.join(", ")}`,
+      fix: "install the CUDA toolkit's NVML headers (e.g. `apt-get install cuda-nvml-dev-12-9`) or set NVML_HOME to a folder with include/nvml.h"
+    });
+  }
+  return { node: node3, nodeAddonApi, tensorrt, cuda, nvml, problems };
+}
+
+// src/doctor/gather.ts
+function firstLine2(command, args) {
+  const run = spawnSync(command, args, { encoding: "utf8", timeout: 5e3 });
+  if (run.error || run.status !== 0) return null;
+  return (run.stdout || run.stderr).split("\n")[0]?.trim() || null;
+}
+function tool(commands, args) {
+  for (const command of commands) {
+    const version2 = firstLine2(command, args);
+    if (version2) return { command, version: version2 };
+  }
+  return null;
+}
+function driverProc() {
+  try {
+    return readFileSync9("/proc/driver/nvidia/version", "utf8").split("\n")[0].trim();
+  } catch {
+    return null;
+  }
+}
+async function gatherDoctorFacts() {
+  const load = loadTensorRtAddon();
+  let addon;
+  if (load.ok) {
+    try {
+      addon = { loaded: true, path: load.path, capabilities: await load.binding.capabilities(), capabilitiesError: null };
+    } catch (error62) {
+      addon = { loaded: true, path: load.path, capabilities: null, capabilitiesError: error62.message };
+    }
+  } else {
+    addon = { loaded: false, reason: load.reason };
+  }
+  let providers = null;
+  let providersError = null;
+  try {
+    providers = await availableProviders();
+  } catch (error62) {
+    providersError = error62.message;
+  }
+  return {
+    nodeVersion: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    nvidiaDriverProc: process.platform === "linux" ? driverProc() : null,
+    addon,
+    tensorrtLibrary: load.ok ? null : await findTensorRtLibrary(),
+    providers,
+    providersError,
+    compiler: tool(["c++", "g++", "clang++"], ["--version"]),
+    cmake: tool(["cmake"], ["--version"]),
+    headers: findAddonHeaders()
+  };
+}
+
+// src/doctor/render.ts
+var MARK = { ok: "ok", warn: "warn", missing: "MISSING" };
+function verdictSentence(v) {
+  if (!v.ok && v.gpuRunner && !v.tensorrtReady && v.missing.every((m) => !ALWAYS_REQUIRED.includes(m))) {
+    return "This GPU runner cannot run TensorRT rows: fix the MISSING lines above (`quantgate run --runtimes tensorrt` would stop with exit 2).";
+  }
+  if (!v.ok) return "quantgate cannot run here: fix the MISSING lines above.";
+  if (v.tensorrtReady) return "TensorRT rows can run here.";
+  return "No NVIDIA GPU here: ONNX Runtime's CPU rows run, and TensorRT's rows are skipped rows with the reason under `--runtimes auto`.";
+}
+function renderDoctorText(lines) {
+  const width = Math.max(...lines.map((l) => l.check.length));
+  const out = [];
+  for (const l of lines) {
+    out.push(`${MARK[l.status].padEnd(7)} ${l.check.padEnd(width)}  ${l.detail}`);
+    if (l.fix) out.push(`${" ".repeat(10 + width)}fix: ${l.fix}`);
+  }
+  out.push("", verdictSentence(doctorVerdict(lines)));
+  return `${out.join("\n")}
+`;
+}
+function doctorJson(lines) {
+  return { ...doctorVerdict(lines), checks: lines };
+}
+
+// src/commands/doctor.ts
+async function doctorCommand(config2, ctx, gather = gatherDoctorFacts) {
+  const lines = doctorChecks(await gather());
+  ctx.stdout.write(config2.json ? `${JSON.stringify(doctorJson(lines), null, 2)}
+` : renderDoctorText(lines));
+  return doctorVerdict(lines).ok ? ExitCode.passed : ExitCode.badInput;
 }
 
 // src/commands/inspect.ts
@@ -45593,13 +47246,13 @@ function signalGroup(pid, signal) {
   } catch {
   }
 }
-var spawnShell = (command, { cwd, env, onLine }) => new Promise((resolve6, reject) => {
+var spawnShell = (command, { cwd, env, onLine }) => new Promise((resolve8, reject) => {
   const child = spawn2(command, { cwd, shell: true, detached: true, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
   const killGroup = () => signalGroup(child.pid, "SIGKILL");
   process.on("exit", killGroup);
   let leftovers;
   const lines = (chunk) => {
-    for (const line of chunk.toString().split("\n")) if (line) onLine(line);
+    for (const line2 of chunk.toString().split("\n")) if (line2) onLine(line2);
   };
   child.stdout.on("data", lines);
   child.stderr.on("data", lines);
@@ -45615,7 +47268,7 @@ var spawnShell = (command, { cwd, env, onLine }) => new Promise((resolve6, rejec
   child.on("close", (code2, signal) => {
     clearTimeout(leftovers);
     process.removeListener("exit", killGroup);
-    resolve6({ code: code2, signal });
+    resolve8({ code: code2, signal });
   });
 });
 var EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 };
@@ -45689,7 +47342,8 @@ var SUMMARIES = {
   quantize: "Calibrate once and write the INT8 models for TensorRT and ONNX Runtime, and calibration.json.",
   inspect: "Print a model's signature: inputs, outputs, opset, op counts, parameters.",
   compare: "Compare two results.json files and, with a gate flag, gate on the difference.",
-  demo: "Run the whole pipeline on the embedded example model (CPU only; no GPU needed)."
+  demo: "Run the whole pipeline on the embedded example model (CPU only; no GPU needed).",
+  doctor: "Check what this runner has and lacks for quantgate: GPU, driver, CUDA, TensorRT, ONNX Runtime providers, the addon's build tools."
 };
 function toOption(spec) {
   const fallback = spec.boolean ? void 0 : defaultText(spec);
@@ -45713,7 +47367,14 @@ Examples:
   quantgate inspect --model model.onnx --nodes --json`,
   compare: `
 Examples:
-  quantgate compare quantgate-out/results.json baseline/results.json --max-latency-regression 5`
+  quantgate compare quantgate-out/results.json baseline/results.json --max-latency-regression 5`,
+  doctor: `
+Exit status: 0 when this runner can run what it has (Node and ONNX Runtime's CPU provider, and TensorRT
+where an NVIDIA driver is loaded); 2 when something it needs is missing (the MISSING lines say what).
+
+Examples:
+  quantgate doctor
+  quantgate doctor --json`
 };
 function buildProgram(onCommand) {
   const program2 = new Command("quantgate").description("INT8 quantization, TensorRT and ONNX Runtime benchmarks and an accuracy gate for model changes.").version(VERSION, "--version", "print the version").helpOption("-h, --help", "show help").option("--quiet", "print only results and errors").option("--verbose", "print debug detail and stack traces").showSuggestionAfterError(true).showHelpAfterError("(run with --help for usage)").addHelpText(
@@ -45727,11 +47388,11 @@ NO_COLOR disables colour.`
     const o = program2.opts();
     return { quiet: o.quiet === true, verbose: o.verbose === true };
   };
-  for (const name of ["run", "quantize", "inspect", "compare", "demo"]) {
+  for (const name of ["run", "quantize", "inspect", "compare", "demo", "doctor"]) {
     const command = program2.command(name).description(SUMMARIES[name]).helpOption("-h, --help", "show help");
     if (name === "compare") command.argument("<current>", "results.json of this run").argument("<baseline>", "results.json to compare with");
     for (const spec of optionsFor(name)) command.addOption(toOption(spec));
-    if (name !== "demo" && name !== "compare") command.option("--config <path>", "read options from this quantgate.yml (default: ./quantgate.yml if present)");
+    if (name !== "demo" && name !== "compare" && name !== "doctor") command.option("--config <path>", "read options from this quantgate.yml (default: ./quantgate.yml if present)");
     command.option("--quiet", "print only results and errors").option("--verbose", "print debug detail and stack traces");
     const examples = EXAMPLES[name];
     if (examples) command.addHelpText("after", examples);
@@ -45795,6 +47456,9 @@ async function runCli(argv, io = { stdout: process.stdout, stderr: process.stder
         return;
       case "demo":
         exitCode = await demoCommand(configFor("demo"), ctx);
+        return;
+      case "doctor":
+        exitCode = await doctorCommand(configFor("doctor"), ctx);
         return;
     }
   };

@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise2 = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5319,12 +5319,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
-              let check3 = position.position + filenameBuffer.length;
-              if (input2[check3] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input2[check2] === 42) {
                 position.position += 1;
-                check3 += 1;
+                check2 += 1;
               }
-              if (input2[check3] !== 61 || input2[check3 + 1] !== 34) {
+              if (input2[check2] !== 61 || input2[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert3(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert3(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve6(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname: hostname4,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve8(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert3(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve6,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve6, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms2).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms2).unref();
       });
     }
     module.exports = {
@@ -18345,12 +18345,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
+    function isFieldName(line2, length, field) {
       if (length !== field.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line2[i] !== field[i]) {
           return false;
         }
       }
@@ -18496,31 +18496,31 @@ var require_eventsource_stream = __commonJS({
        * @param {Buffer} line
        * @param {EventSourceStreamEvent} event
        */
-      parseLine(line, event) {
-        if (line.length === 0) {
+      parseLine(line2, event) {
+        if (line2.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line2.indexOf(COLON);
         if (colonPosition === 0) {
           return;
         }
-        let fieldLength = line.length;
-        let valueStart = line.length;
+        let fieldLength = line2.length;
+        let valueStart = line2.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line2[valueStart] === SPACE) {
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA)) {
+        if (isFieldName(line2, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line.length - valueStart;
+          const valueBytes = line2.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value2 = line.toString("utf8", valueStart);
+          const value2 = line2.toString("utf8", valueStart);
           if (event.data === void 0) {
             event.data = value2;
           } else {
@@ -18530,24 +18530,24 @@ ${value2}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line, valueStart)) {
-            this.setEventFieldSize("retry", line.length - valueStart);
-            event.retry = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, RETRY)) {
+          if (isASCIINumberBytes(line2, valueStart)) {
+            this.setEventFieldSize("retry", line2.length - valueStart);
+            event.retry = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
-          if (isValidLastEventIdBytes(line, valueStart)) {
-            this.setEventFieldSize("id", line.length - valueStart);
-            event.id = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, ID)) {
+          if (isValidLastEventIdBytes(line2, valueStart)) {
+            this.setEventFieldSize("id", line2.length - valueStart);
+            event.id = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, EVENT)) {
-          if (valueStart < line.length) {
-            this.setEventFieldSize("event", line.length - valueStart);
-            event.event = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, EVENT)) {
+          if (valueStart < line2.length) {
+            this.setEventFieldSize("event", line2.length - valueStart);
+            event.event = line2.toString("utf8", valueStart);
           }
         }
       }
@@ -19420,13 +19420,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name = parts.shift();
         switch (name) {
           case "%TAG": {
@@ -21023,9 +21023,9 @@ var require_stringifyCollection = __commonJS({
       } else {
         str = lines[0];
         for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str += line ? `
-${indent}${line}` : "\n";
+          const line2 = lines[i];
+          str += line2 ? `
+${indent}${line2}` : "\n";
         }
       }
       if (comment) {
@@ -21083,7 +21083,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line2) => sum + line2.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -21099,14 +21099,14 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum, line2) => sum + line2.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent}${line}` : "\n";
+          for (const line2 of lines)
+            str += line2 ? `
+${indentStep}${indent}${line2}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
@@ -22849,10 +22849,10 @@ var require_errors2 = __commonJS({
       if (error63.pos[0] === -1)
         return;
       error63.linePos = error63.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error63.linePos[0];
-      error63.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error63.linePos[0];
+      error63.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -22860,8 +22860,8 @@ var require_errors2 = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line2 - 2], lc.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
@@ -22869,7 +22869,7 @@ var require_errors2 = __commonJS({
       if (/[^ ]/.test(lineStr)) {
         let count3 = 1;
         const end = error63.linePos[1];
-        if (end?.line === line && end.col > col) {
+        if (end?.line === line2 && end.col > col) {
           count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count3);
@@ -23818,8 +23818,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match = line2.exec(source);
       if (!match)
         return source;
       let trimEnd, trimBoth;
@@ -23832,8 +23832,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       let res = match[1].replace(trimEnd, "");
       let sep2 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      let pos = line2.lastIndex;
+      while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
@@ -23844,7 +23844,7 @@ var require_resolve_flow_scalar = __commonJS({
           res += sep2 + lm;
           sep2 = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
@@ -24974,40 +24974,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          yield* this.pushCount(line2.length - n);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -25048,13 +25048,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -25079,7 +25079,7 @@ var require_lexer = __commonJS({
           case ">":
             n += yield* this.parseBlockScalarHeader();
             n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -25099,11 +25099,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -25111,17 +25111,17 @@ var require_lexer = __commonJS({
           }
         }
         let n = 0;
-        while (line[n] === ",") {
+        while (line2[n] === ",") {
           n += yield* this.pushCount(1);
           n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n += yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             return "flow";
           case "{":
           case "[":
@@ -26992,38 +26992,38 @@ var require_yauzl = __commonJS({
     exports.validateFileName = validateFileName;
     exports.parseExtraFields = parseExtraFields;
     exports.ZipFile = ZipFile;
-    exports.Entry = Entry;
+    exports.Entry = Entry2;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         open4(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromFdPromise(fd, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromBufferPromise(buffer, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
     function fromRandomAccessReaderPromise(reader, totalSize, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
-          resolve6(zipfile);
+          resolve8(zipfile);
         });
       });
     }
@@ -27202,7 +27202,7 @@ var require_yauzl = __commonJS({
       readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
         if (err) return emitErrorAndAutoClose(self, err);
         if (self.emittedError) return;
-        var entry = new Entry();
+        var entry = new Entry2();
         var signature = buffer.readUInt32LE(0);
         if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
         entry.versionMadeBy = buffer.readUInt16LE(4);
@@ -27307,15 +27307,15 @@ var require_yauzl = __commonJS({
         if (self.autoClose) self.close();
       }
       function onEntry(entry) {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
-        resolve6({ value: entry });
+        resolve8({ value: entry });
       }
       function onEnd() {
-        let { resolve: resolve6 } = pendingResolveReject;
+        let { resolve: resolve8 } = pendingResolveReject;
         pendingResolveReject = null;
         cleanup();
-        resolve6({ done: true });
+        resolve8({ done: true });
       }
       function onError(err) {
         let { reject } = pendingResolveReject;
@@ -27328,9 +27328,9 @@ var require_yauzl = __commonJS({
           return this;
         },
         next() {
-          const promise2 = new Promise((resolve6, reject) => {
+          const promise2 = new Promise((resolve8, reject) => {
             if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve6, reject };
+            pendingResolveReject = { resolve: resolve8, reject };
           });
           self.readEntry();
           return promise2;
@@ -27519,32 +27519,32 @@ var require_yauzl = __commonJS({
       });
     };
     ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(entry, options2, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
           if (err) return reject(err);
-          resolve6(readStream);
+          resolve8(readStream);
         });
       });
     };
     ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
           if (err) return reject(err);
-          resolve6(localFileHeader);
+          resolve8(localFileHeader);
         });
       });
     };
-    function Entry() {
+    function Entry2() {
     }
-    Entry.prototype.getLastModDate = function(options2) {
+    Entry2.prototype.getLastModDate = function(options2) {
       if (options2 == null) options2 = {};
       if (!options2.forceDosFormat) {
         for (var i = 0; i < this.extraFields.length; i++) {
@@ -27570,13 +27570,13 @@ var require_yauzl = __commonJS({
       }
       return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
     };
-    Entry.prototype.canDecodeFileData = function() {
+    Entry2.prototype.canDecodeFileData = function() {
       return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
     };
-    Entry.prototype.isEncrypted = function() {
+    Entry2.prototype.isEncrypted = function() {
       return (this.generalPurposeBitFlag & 1) !== 0;
     };
-    Entry.prototype.isCompressed = function() {
+    Entry2.prototype.isCompressed = function() {
       return this.compressionMethod === 8;
     };
     function LocalFileHeader() {
@@ -27827,8 +27827,8 @@ var require_yauzl = __commonJS({
 });
 
 // src/main.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve5 } from "node:path";
+import { readFileSync as readFileSync9 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -27995,11 +27995,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve6) {
-      resolve6(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve8) {
+      resolve8(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -28015,7 +28015,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28294,11 +28294,11 @@ var arch = os3.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve6) {
-      resolve6(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve8) {
+      resolve8(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -28314,7 +28314,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31042,8 +31042,8 @@ var Doc = class {
     const lines = content.split("\n").filter((x) => x);
     const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
     const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
-    for (const line of dedented) {
-      this.content.push(line);
+    for (const line2 of dedented) {
+      this.content.push(line2);
     }
   }
   compile() {
@@ -33524,7 +33524,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve6) {
+function isRecursive(inst, stack, resolve8) {
   const cached4 = recursive.get(inst);
   if (cached4 !== void 0)
     return cached4 ? PROVEN : NONE;
@@ -33532,9 +33532,9 @@ function isRecursive(inst, stack, resolve6) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check3 = (child) => {
+  const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve6);
+      const answer = isRecursive(child, stack, resolve8);
       if (answer > result)
         result = answer;
     }
@@ -33545,7 +33545,7 @@ function isRecursive(inst, stack, resolve6) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -33561,32 +33561,32 @@ function isRecursive(inst, stack, resolve6) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check3(def.catchall);
+      check2(def.catchall);
       break;
     }
     case "array":
-      check3(def.element);
+      check2(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check3(el);
-      check3(def.rest);
+        check2(el);
+      check2(def.rest);
       break;
     case "record":
     case "map":
-      check3(def.keyType);
-      check3(def.valueType);
+      check2(def.keyType);
+      check2(def.valueType);
       break;
     case "set":
-      check3(def.valueType);
+      check2(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check3(el);
+        check2(el);
       break;
     case "intersection":
-      check3(def.left);
-      check3(def.right);
+      check2(def.left);
+      check2(def.right);
       break;
     case "optional":
     case "nullable":
@@ -33597,19 +33597,19 @@ function isRecursive(inst, stack, resolve6) {
     case "nonoptional":
     case "promise":
     case "success":
-      check3(def.innerType);
+      check2(def.innerType);
       break;
     case "pipe":
-      check3(def.in);
-      check3(def.out);
+      check2(def.in);
+      check2(def.out);
       break;
     case "function":
-      check3(def.input);
-      check3(def.output);
+      check2(def.input);
+      check2(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -33646,10 +33646,10 @@ function isRecursive(inst, stack, resolve6) {
         if (!value2 || typeof value2 !== "object")
           continue;
         if (value2._zod)
-          check3(value2);
+          check2(value2);
         else if (Array.isArray(value2))
           for (const el of value2)
-            check3(el);
+            check2(el);
       }
     }
   }
@@ -41595,8 +41595,8 @@ function generateChecks(doc, ctx, schema, accessor) {
   if (!schemaChecks || schemaChecks.length === 0)
     return accessor;
   let currentAccessor = accessor;
-  for (const check3 of schemaChecks) {
-    const def = check3._zod.def;
+  for (const check2 of schemaChecks) {
+    const def = check2._zod.def;
     if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
       throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
     }
@@ -41644,7 +41644,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
         break;
       case "custom":
-        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check2, currentAccessor);
         break;
       case "bigint_format":
         generateBigIntFormatCheck(doc, def, currentAccessor);
@@ -41660,7 +41660,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       case "overwrite": {
         const newAccessor = newVar(ctx);
-        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
+        generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor);
         currentAccessor = newAccessor;
         break;
       }
@@ -41783,8 +41783,8 @@ function generatePropertyCheck(doc, ctx, def, accessor) {
   const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
   generateCheck(doc, ctx, def.schema, propAccessor);
 }
-function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
-  const tx = check3._zod.def.tx;
+function generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor) {
+  const tx = check2._zod.def.tx;
   if (!tx) {
     throw new ZodCompileUnsupportedError("overwrite check without a transform function");
   }
@@ -41800,8 +41800,8 @@ function throwAsync() {
 function pushIssue(issue3) {
   this.issues.push(issue3);
 }
-function generateCustomRefineCheck(doc, ctx, check3, accessor) {
-  const def = check3._zod.def;
+function generateCustomRefineCheck(doc, ctx, check2, accessor) {
+  const def = check2._zod.def;
   if (def.fn) {
     if (isAsyncFunction(def.fn)) {
       throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
@@ -41814,11 +41814,11 @@ function generateCustomRefineCheck(doc, ctx, check3, accessor) {
     doc.write(`if (!${resVar}) return INVALID;`);
     return accessor;
   }
-  if (check3._zod.check) {
-    if (isAsyncFunction(check3._zod.check)) {
+  if (check2._zod.check) {
+    if (isAsyncFunction(check2._zod.check)) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
-    const checkFn = check3._zod.check;
+    const checkFn = check2._zod.check;
     const helperFn = (value2) => {
       const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
@@ -42440,8 +42440,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
+  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -45741,8 +45741,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check3, params) {
-    return this.check(refine(check3, params));
+  refine(check2, params) {
+    return this.check(refine(check2, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -48197,10 +48197,10 @@ var inputShapes = external_exports.union([external_exports.string(), external_ex
     return [at > 0 ? item.slice(0, at) : "", at > 0 ? item.slice(at + 1) : item];
   }) : Object.entries(value2);
   const shapes = {};
-  for (const [name, dims] of entries) {
-    const list = typeof dims === "string" ? dims.split(/[x×]/).map((d) => Number(d.trim())) : dims;
+  for (const [name, dims2] of entries) {
+    const list = typeof dims2 === "string" ? dims2.split(/[x×]/).map((d) => Number(d.trim())) : dims2;
     if (!name || list.length === 0 || list.some((d) => !Number.isInteger(d) || d < 1)) {
-      ctx.addIssue({ code: "custom", message: `'${name ? `${name}:` : ""}${String(dims)}' is not NAME:DIMS with positive whole dims` });
+      ctx.addIssue({ code: "custom", message: `'${name ? `${name}:` : ""}${String(dims2)}' is not NAME:DIMS with positive whole dims` });
       return external_exports.NEVER;
     }
     shapes[name] = list;
@@ -48513,7 +48513,7 @@ var OPTION_TABLE = [
     allowed: "true or false",
     schema: bool,
     default: false,
-    commands: ["run", "quantize", "inspect", "compare"],
+    commands: ["run", "quantize", "inspect", "compare", "doctor"],
     boolean: true,
     scope: "cli"
   },
@@ -48898,72 +48898,6 @@ function checkCrossField(command, config2, filePath) {
   if (command === "run" && config2.labels !== void 0 && config2.evalData === void 0) {
     throw new BadInputError(msg`${opt("labels")} is given without ${opt("eval-data")}`, msg`give the evaluation samples the labels belong to with ${opt("eval-data")}`);
   }
-}
-
-// src/github/inputs.ts
-function readInput(spec) {
-  return spec.repeatable ? getMultilineInput(spec.key) : getInput(spec.key);
-}
-function isSet(value2) {
-  return Array.isArray(value2) ? value2.length > 0 : value2 !== "";
-}
-function readActionInputs(cwd = process.cwd()) {
-  const given = {};
-  const own2 = {};
-  for (const spec of OPTIONS) {
-    const pipeline2 = spec.commands.includes("run") && (spec.scope ?? "all") === "all";
-    if (!pipeline2 && spec.scope !== "action") continue;
-    const value2 = readInput(spec);
-    if (isSet(value2)) (pipeline2 ? given : own2)[spec.key] = value2;
-  }
-  return { given, action: resolveActionConfig(own2, cwd) };
-}
-
-// src/github/log.ts
-var ActionLog = class {
-  info(message) {
-    info(message);
-  }
-  warn(message) {
-    warning(message);
-  }
-  debug(message) {
-    debug(message);
-  }
-  group(title, work) {
-    return group(title, work);
-  }
-};
-
-// src/pipeline/process-host.ts
-import { spawn as spawn2 } from "node:child_process";
-
-// src/runtime/onnxruntime/telemetry.ts
-var TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY";
-function disableOnnxRuntimeTelemetry(env = process.env) {
-  env[TELEMETRY_SWITCH] = "1";
-}
-
-// src/runtime/onnxruntime/load.ts
-var loaded;
-function loadOrt() {
-  disableOnnxRuntimeTelemetry();
-  loaded ??= import("onnxruntime-node").then(
-    (m) => m.default ?? m,
-    (error63) => {
-      loaded = void 0;
-      throw new BadInputError(
-        `onnxruntime-node could not be loaded: ${error63.message}`,
-        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
-        { cause: error63 }
-      );
-    }
-  );
-  return loaded;
-}
-async function ortVersion() {
-  const ort = await loadOrt();
-  return ort.env.versions.node ?? ort.env.versions.common;
 }
 
 // src/runtime/onnxruntime/providers.ts
@@ -50670,17 +50604,17 @@ function* nestedTypes(desc) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/registry.js
-function createEmbeddedFileRegistry(fileDescriptorProto, resolve6) {
-  return buildFileRegistry([fileDescriptorProto, resolve6]);
+function createEmbeddedFileRegistry(fileDescriptorProto, resolve8) {
+  return buildFileRegistry([fileDescriptorProto, resolve8]);
 }
-function buildFileRegistry(args, check3) {
+function buildFileRegistry(args, check2) {
   const registry2 = createBaseRegistry();
   if (!args.length) {
     return registry2;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
     for (const file2 of args[0].file) {
-      check3 === null || check3 === void 0 ? void 0 : check3(file2);
+      check2 === null || check2 === void 0 ? void 0 : check2(file2);
       addFile(file2, registry2);
     }
     return registry2;
@@ -50695,7 +50629,7 @@ function buildFileRegistry(args, check3) {
         if (seen.has(protoFileName)) {
           continue;
         }
-        const dep = resolve6(protoFileName);
+        const dep = resolve8(protoFileName);
         if (!dep) {
           throw new Error(`Unable to resolve ${protoFileName}, imported by ${file2.name}`);
         }
@@ -50709,10 +50643,10 @@ function buildFileRegistry(args, check3) {
       return deps.concat(...deps.map(recurseDeps));
     };
     const input2 = args[0];
-    const resolve6 = args[1];
+    const resolve8 = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file2 of [input2, ...recurseDeps(input2)].reverse()) {
-      check3 === null || check3 === void 0 ? void 0 : check3(file2);
+      check2 === null || check2 === void 0 ? void 0 : check2(file2);
       addFile(file2, registry2);
     }
   } else {
@@ -52659,6 +52593,34 @@ function concatChunks(chunks) {
   return out;
 }
 
+// src/runtime/onnxruntime/telemetry.ts
+var TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY";
+function disableOnnxRuntimeTelemetry(env = process.env) {
+  env[TELEMETRY_SWITCH] = "1";
+}
+
+// src/runtime/onnxruntime/load.ts
+var loaded;
+function loadOrt() {
+  disableOnnxRuntimeTelemetry();
+  loaded ??= import("onnxruntime-node").then(
+    (m) => m.default ?? m,
+    (error63) => {
+      loaded = void 0;
+      throw new BadInputError(
+        `onnxruntime-node could not be loaded: ${error63.message}`,
+        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
+        { cause: error63 }
+      );
+    }
+  );
+  return loaded;
+}
+async function ortVersion() {
+  const ort = await loadOrt();
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
 // src/runtime/onnxruntime/providers.ts
 var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
 var GPU_LIBRARIES = {
@@ -52788,23 +52750,802 @@ function refusalFromStderr(stderr) {
 function probeInChild(provider) {
   const packageJson = ortPackageJson();
   if (!packageJson) return Promise.resolve("onnxruntime-node could not be located");
-  return new Promise((resolve6) => {
+  return new Promise((resolve8) => {
     const child = spawn(process.execPath, ["-e", CHILD_PROBE], {
       env: { ...process.env, QG_ORT: dirname2(packageJson), QG_PROVIDER: provider, QG_MODEL: Buffer.from(probeModelBytes()).toString("base64") },
       stdio: ["ignore", "ignore", "pipe"]
     });
     let stderr = "";
     child.stderr.on("data", (d) => stderr += d.toString());
-    child.on("error", (error63) => resolve6(error63.message));
+    child.on("error", (error63) => resolve8(error63.message));
     child.on("close", (code2, signal) => {
-      if (code2 === 0) resolve6(null);
-      else resolve6(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
+      if (code2 === 0) resolve8(null);
+      else resolve8(refusalFromStderr(stderr) ?? `the probe process ended with ${signal ?? `exit code ${code2}`}`);
     });
   });
 }
-function clip(line) {
-  return line.length > 600 ? `${line.slice(0, 600)}\u2026` : line;
+function clip(line2) {
+  return line2.length > 600 ? `${line2.slice(0, 600)}\u2026` : line2;
 }
+
+// src/runtime/tensorrt/possible-solutions.ts
+var SUPPORTED_TENSORRT_MAJORS = [10, 11];
+function parseVersion(version2) {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version2);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+function older(a, b) {
+  return a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+}
+function tensorRtVersionProblem(capabilities) {
+  const found = capabilities.tensorrt.available ? capabilities.tensorrt.version : null;
+  if (!found) return null;
+  const version2 = parseVersion(found);
+  const compiled = parseVersion(capabilities.compiledAgainst.tensorrt);
+  if (!version2) return { problem: `TensorRT reports a version quantgate cannot read ('${found}')`, fix: "install TensorRT 10 or 11 from NVIDIA" };
+  if (!SUPPORTED_TENSORRT_MAJORS.includes(version2[0])) {
+    return {
+      problem: `TensorRT ${found} is outside the supported range (${SUPPORTED_TENSORRT_MAJORS.map((m) => `${m}.x`).join(" and ")})`,
+      fix: "install TensorRT 10 or 11 and rebuild the addon against its headers (`TENSORRT_ROOT=... npm run build:native`)"
+    };
+  }
+  if (compiled && compiled[0] === version2[0] && older(version2, compiled)) {
+    return {
+      problem: `TensorRT ${found} is older than the TensorRT ${capabilities.compiledAgainst.tensorrt} headers the addon was built with`,
+      fix: `rebuild the addon against this TensorRT's headers (\`TENSORRT_ROOT=... npm run build:native\`), or install TensorRT ${compiled[0]}.${compiled[1]} or newer ${compiled[0]}.x`
+    };
+  }
+  return null;
+}
+function tensorRtBlockers(capabilities) {
+  const blockers = [];
+  const add = (failure2) => blockers.push({ problem: failure2.reason, failure: failure2, fix: failure2.fix });
+  if (capabilities.tensorrt.failure) add(capabilities.tensorrt.failure);
+  const version2 = tensorRtVersionProblem(capabilities);
+  if (version2) blockers.push({ ...version2, failure: null });
+  if (capabilities.cuda.failure) add(capabilities.cuda.failure);
+  else if (capabilities.cuda.deviceCount === 0 && !capabilities.nvml.available) {
+    blockers.push({
+      problem: `no NVIDIA driver on this runner (the CUDA runtime sees no GPU${capabilities.cuda.deviceError ? `: ${capabilities.cuda.deviceError}` : ""}; NVML could not be loaded)`,
+      failure: null,
+      fix: "install the NVIDIA driver (nvidia-smi should list the GPU); in a container, pass the GPU in (--gpus all with the NVIDIA container toolkit)"
+    });
+  } else if (capabilities.cuda.deviceCount === 0) {
+    blockers.push({
+      problem: `the CUDA runtime sees no GPU${capabilities.cuda.deviceError ? ` (${capabilities.cuda.deviceError})` : ""}`,
+      failure: null,
+      fix: "run on a machine with an NVIDIA GPU and driver; in a container pass the GPU in (--gpus all); check CUDA_VISIBLE_DEVICES"
+    });
+  }
+  if (!capabilities.gpu.available && capabilities.cuda.available && capabilities.cuda.deviceCount !== 0 && capabilities.gpu.reason) {
+    blockers.push({ problem: capabilities.gpu.reason, failure: null, fix: "check CUDA_VISIBLE_DEVICES and the device ordinal" });
+  }
+  return blockers;
+}
+function describeFailure(failure2) {
+  const lines = [];
+  if (failure2.tried.length > 0) {
+    lines.push(`  tried (dlopen):`);
+    for (const attempt of failure2.tried) lines.push(`    ${attempt.candidate}: ${attempt.error ?? "loaded"}`);
+  }
+  if (failure2.found) lines.push(`  found: ${failure2.found}`);
+  if (failure2.required) lines.push(`  required: ${failure2.required}`);
+  return lines;
+}
+function addonUnavailableMessage(reason) {
+  const lines = [`Could not use TensorRT: ${reason.message}.`];
+  if (reason.kind === "not-built") lines.push(...reason.tried.map((p) => `  looked for ${p}`));
+  lines.push("Possible solutions:", `- ${reason.fix}`);
+  return lines.join("\n");
+}
+function possibleSolutions(capabilities) {
+  const blockers = tensorRtBlockers(capabilities);
+  if (blockers.length === 0) return null;
+  const lines = ["Could not use TensorRT:"];
+  for (const blocker of blockers) {
+    lines.push(`- ${blocker.problem}`);
+    if (blocker.failure) lines.push(...describeFailure(blocker.failure));
+  }
+  lines.push("Possible solutions:");
+  for (const fix of [...new Set(blockers.map((b) => b.fix))]) lines.push(`- ${fix}`);
+  lines.push(
+    `(the addon was built against TensorRT ${capabilities.compiledAgainst.tensorrt} and CUDA ${formatCudaVersion(capabilities.compiledAgainst.cudaRuntime)} headers; \`quantgate doctor\` lists everything this runner has)`
+  );
+  return lines.join("\n");
+}
+function formatCudaVersion(value2) {
+  if (value2 === null) return "unknown";
+  return `${Math.floor(value2 / 1e3)}.${Math.floor(value2 % 1e3 / 10)}`;
+}
+
+// src/doctor/checks.ts
+var MIN_NODE_MAJOR = 20;
+function line(check2, status, detail, fix = null) {
+  return { check: check2, status, detail, fix: status === "ok" ? null : fix };
+}
+function failureDetail(failure2) {
+  const tried = failure2.tried.length > 0 ? ` (tried ${failure2.tried.map((t) => t.candidate).join(", ")})` : "";
+  const found = failure2.found ? `; found ${failure2.found}` : "";
+  return `${failure2.reason}${tried}${found}`;
+}
+function nodeLine(facts) {
+  const major = Number(/^v(\d+)/.exec(facts.nodeVersion)?.[1]);
+  return major >= MIN_NODE_MAJOR ? line("Node.js", "ok", `${facts.nodeVersion} (${facts.platform})`) : line("Node.js", "missing", `${facts.nodeVersion} is older than ${MIN_NODE_MAJOR}`, "install Node.js 20 or newer (24 is what GitHub runs actions on)");
+}
+function driverLine(facts) {
+  const nvml = facts.addon.loaded ? facts.addon.capabilities?.nvml : null;
+  if (nvml?.available) return line("NVIDIA driver", "ok", `${nvml.driverVersion} (supports CUDA ${formatCudaVersion(nvml.cudaDriverVersion)})`);
+  if (facts.nvidiaDriverProc) return line("NVIDIA driver", "ok", facts.nvidiaDriverProc);
+  return line("NVIDIA driver", "missing", "no NVIDIA driver is loaded (/proc/driver/nvidia/version is absent)", "run on a machine with an NVIDIA GPU and its driver; in a container, pass the GPU in (--gpus all with the NVIDIA container toolkit)");
+}
+function addonLines(facts) {
+  if (!facts.addon.loaded) {
+    return [
+      line("TensorRT addon", "missing", facts.addon.reason.message, facts.addon.reason.fix),
+      facts.tensorrtLibrary ? line("TensorRT", "ok", `${facts.tensorrtLibrary} (found by a file search; the addon, once built, loads it and checks its version)`) : line("TensorRT", "missing", "no TensorRT on this runner (libnvinfer not found on LD_LIBRARY_PATH, under TENSORRT_ROOT, in the usual folders or the ld.so cache)", "install TensorRT 10 or 11 (e.g. `pip install tensorrt-cu12`, then put its lib folder on LD_LIBRARY_PATH)")
+    ];
+  }
+  const lines = [line("TensorRT addon", "ok", facts.addon.path)];
+  const c = facts.addon.capabilities;
+  if (!c) {
+    lines.push(line("TensorRT", "missing", `capabilities() failed: ${facts.addon.capabilitiesError ?? "unknown error"}`, "rebuild the addon with `npm run build:native`"));
+    return lines;
+  }
+  const version2 = tensorRtVersionProblem(c);
+  lines.push(
+    version2 ? line("TensorRT", "missing", `${version2.problem} (${c.tensorrt.library})`, version2.fix) : c.tensorrt.available ? line("TensorRT", "ok", `${c.tensorrt.version} (${c.tensorrt.library}); ONNX parser ${c.tensorrt.parserVersion} (${c.tensorrt.parserLibrary}); addon built against ${c.compiledAgainst.tensorrt}`) : line("TensorRT", "missing", failureDetail(c.tensorrt.failure), c.tensorrt.failure.fix)
+  );
+  lines.push(
+    c.cuda.available ? c.cuda.deviceCount === 0 ? line("CUDA runtime", "missing", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}) sees no GPU${c.cuda.deviceError ? `: ${c.cuda.deviceError}` : ""}`, "check the driver and CUDA_VISIBLE_DEVICES") : line("CUDA runtime", "ok", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}); driver supports ${formatCudaVersion(c.cuda.driverVersion)}`) : line("CUDA runtime", "missing", failureDetail(c.cuda.failure), c.cuda.failure.fix)
+  );
+  lines.push(c.nvml.available ? line("NVML", "ok", `${c.nvml.library}`) : line("NVML", "warn", `${failureDetail(c.nvml.failure)}: no power or energy figures`, c.nvml.failure.fix));
+  const gpu = c.gpu;
+  if (gpu.available) {
+    const memory = gpu.totalMemoryBytes !== null ? `, ${(gpu.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : "";
+    const power = gpu.powerLimitWatts !== null ? `, power limit ${gpu.powerLimitWatts} W` : "";
+    lines.push(line("GPU", "ok", `${gpu.name ?? "unnamed"} (compute ${gpu.computeCapability ?? "?"}${memory}${power})`));
+  } else {
+    lines.push(line("GPU", "missing", gpu.reason ?? "no GPU", "run on a machine with an NVIDIA GPU; check CUDA_VISIBLE_DEVICES"));
+  }
+  return lines;
+}
+function providerLines(facts) {
+  if (!facts.providers) return [line("ONNX Runtime", "missing", facts.providersError ?? "onnxruntime-node could not be loaded", "reinstall quantgate's dependencies (npm ci)")];
+  return facts.providers.filter((p) => p.provider !== "reference").map(
+    (p) => p.available ? line(`ONNX Runtime ${p.provider} provider`, "ok", "available") : line(`ONNX Runtime ${p.provider} provider`, p.provider === "cpu" ? "missing" : "warn", p.reason, p.fix === null ? GPU_INSTALL_COMMAND : String(p.fix))
+  );
+}
+function buildLines(facts) {
+  const need = facts.addon.loaded ? "warn" : "missing";
+  const lines = [];
+  lines.push(facts.compiler ? line("C++ compiler", "ok", `${facts.compiler.command}: ${facts.compiler.version}`) : line("C++ compiler", need, "no g++, clang++ or c++ on PATH", "install a C++17 compiler (e.g. `apt-get install g++`)"));
+  lines.push(facts.cmake ? line("CMake", "ok", facts.cmake.version) : line("CMake", need, "cmake is not on PATH", "install CMake 3.16 or newer (e.g. `apt-get install cmake`)"));
+  const h = facts.headers;
+  for (const [check2, found, what] of [
+    ["TensorRT headers", h.tensorrt, "TensorRT headers"],
+    ["CUDA runtime headers", h.cuda, "CUDA runtime headers"],
+    ["NVML header", h.nvml, "NVML header"],
+    ["Node-API headers", h.node, "Node-API headers"]
+  ]) {
+    const problem = h.problems.find((p) => p.what === what);
+    if (problem) lines.push(line(check2, need, problem.reason, problem.fix));
+    else if (found) lines.push(line(check2, "ok", `${found.dir}${found.version ? ` (${found.version})` : ""}`));
+  }
+  return lines;
+}
+function doctorChecks(facts) {
+  return [nodeLine(facts), driverLine(facts), ...addonLines(facts), ...providerLines(facts), ...buildLines(facts)];
+}
+var TENSORRT_DECISIVE = ["NVIDIA driver", "TensorRT addon", "TensorRT", "CUDA runtime", "GPU"];
+var ALWAYS_REQUIRED = ["Node.js", "ONNX Runtime", "ONNX Runtime cpu provider"];
+function tensorRtReady(lines) {
+  return lines.filter((l) => TENSORRT_DECISIVE.includes(l.check)).every((l) => l.status === "ok");
+}
+function doctorVerdict(lines) {
+  const gpuRunner = lines.some((l) => l.check === "NVIDIA driver" && l.status === "ok");
+  const required2 = [...ALWAYS_REQUIRED, ...gpuRunner ? TENSORRT_DECISIVE : []];
+  const missing = lines.filter((l) => required2.includes(l.check) && l.status === "missing").map((l) => l.check);
+  return { gpuRunner, tensorrtReady: tensorRtReady(lines), ok: missing.length === 0, missing };
+}
+
+// src/doctor/gather.ts
+import { spawnSync } from "node:child_process";
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// native/lib/find-headers.mjs
+import { existsSync as existsSync5, readFileSync as readFileSync2 } from "node:fs";
+import { createRequire as createRequire2 } from "node:module";
+import { dirname as dirname3, join as join3 } from "node:path";
+var SUPPORTED_TENSORRT_MAJORS2 = [10, 11];
+var SUPPORTED_CUDA_MAJORS = [12, 13];
+var TENSORRT_FILES = ["NvInfer.h", "NvInferVersion.h", "NvOnnxParser.h"];
+function unique(list) {
+  return [...new Set(list.filter(Boolean))];
+}
+function searchPaths(env, execPath) {
+  const cudaRoots = unique([env.CUDA_HOME, env.CUDA_PATH, "/usr/local/cuda"]);
+  const cudaIncludes = cudaRoots.flatMap((root) => [
+    join3(root, "include"),
+    join3(root, "targets", "x86_64-linux", "include"),
+    join3(root, "targets", "sbsa-linux", "include")
+  ]);
+  return {
+    node: unique([env.npm_config_nodedir && join3(env.npm_config_nodedir, "include", "node"), join3(dirname3(dirname3(execPath)), "include", "node")]),
+    tensorrt: unique([
+      env.TENSORRT_ROOT && join3(env.TENSORRT_ROOT, "include"),
+      "/usr/include/x86_64-linux-gnu",
+      "/usr/include/aarch64-linux-gnu",
+      "/usr/local/tensorrt/include",
+      "/opt/tensorrt/include",
+      "/usr/include"
+    ]),
+    cuda: unique([...cudaIncludes, "/usr/include"]),
+    nvml: unique([env.NVML_HOME && join3(env.NVML_HOME, "include"), ...cudaIncludes, "/usr/include"])
+  };
+}
+function parseTensorRtVersion(text2) {
+  const number4 = (name) => {
+    const match = new RegExp(`#define\\s+${name}\\s+(\\d+)`).exec(text2);
+    return match ? Number(match[1]) : null;
+  };
+  const major = number4("TRT_MAJOR_ENTERPRISE") ?? number4("NV_TENSORRT_MAJOR");
+  const minor = number4("TRT_MINOR_ENTERPRISE") ?? number4("NV_TENSORRT_MINOR");
+  const patch = number4("TRT_PATCH_ENTERPRISE") ?? number4("NV_TENSORRT_PATCH");
+  return major === null || minor === null ? null : `${major}.${minor}.${patch ?? 0}`;
+}
+function parseCudaVersion(text2) {
+  const match = /#define\s+CUDART_VERSION\s+(\d+)/.exec(text2);
+  if (!match) return null;
+  const value2 = Number(match[1]);
+  return `${Math.floor(value2 / 1e3)}.${Math.floor(value2 % 1e3 / 10)}`;
+}
+function sourceOf(dir, env, names) {
+  const name = names.find((n) => env[n] && dir.startsWith(env[n]));
+  return name ?? "system";
+}
+function majorOf(version2) {
+  return Number(version2.split(".")[0]);
+}
+function packageFolder(require2, name) {
+  try {
+    return dirname3(require2.resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+}
+function findAddonHeaders({
+  env = process.env,
+  execPath = process.execPath,
+  exists: exists2 = existsSync5,
+  readText = (path) => readFileSync2(path, "utf8"),
+  // Packages resolve from this file (native/lib/ in the package, or dist/ once bundled).
+  resolveFrom = import.meta.url
+} = {}) {
+  const paths = searchPaths(env, execPath);
+  const require2 = createRequire2(resolveFrom);
+  const problems = [];
+  const first = (dirs, files) => dirs.find((dir) => files.every((f) => exists2(join3(dir, f)))) ?? null;
+  let node3 = null;
+  const nodeDir = first(paths.node, ["node_api.h"]);
+  if (nodeDir) {
+    node3 = { dir: nodeDir, source: "the running Node" };
+  } else {
+    const headersPackage = packageFolder(require2, "node-api-headers");
+    if (headersPackage && exists2(join3(headersPackage, "include", "node_api.h"))) {
+      node3 = { dir: join3(headersPackage, "include"), source: "node-api-headers" };
+    } else {
+      problems.push({
+        what: "Node-API headers",
+        hint: "set npm_config_nodedir",
+        reason: `node_api.h not found in ${paths.node.join(", ")} nor in the node-api-headers package`,
+        fix: "set npm_config_nodedir to a Node installation that has include/node, or run `npm ci`"
+      });
+    }
+  }
+  const addonApiDir = packageFolder(require2, "node-addon-api");
+  const nodeAddonApi = addonApiDir && exists2(join3(addonApiDir, "napi.h")) ? { dir: addonApiDir, source: "node-addon-api" } : null;
+  if (!nodeAddonApi) problems.push({ what: "node-addon-api", hint: "run npm ci", reason: "the node-addon-api package is not installed", fix: "run `npm ci`" });
+  let tensorrt = null;
+  const trtDir = first(paths.tensorrt, TENSORRT_FILES);
+  if (!trtDir) {
+    problems.push({
+      what: "TensorRT headers",
+      hint: "set TENSORRT_ROOT",
+      reason: `${TENSORRT_FILES.join(", ")} not found in ${paths.tensorrt.join(", ")}`,
+      fix: "install TensorRT 10 or 11 with its headers (e.g. `apt-get install libnvinfer-dev libnvonnxparsers-dev`) or set TENSORRT_ROOT to a folder with include/NvInfer.h"
+    });
+  } else {
+    const version2 = parseTensorRtVersion(readText(join3(trtDir, "NvInferVersion.h")));
+    tensorrt = { dir: trtDir, source: sourceOf(trtDir, env, ["TENSORRT_ROOT"]), version: version2 };
+    if (!version2 || !SUPPORTED_TENSORRT_MAJORS2.includes(majorOf(version2))) {
+      problems.push({
+        what: "TensorRT headers",
+        hint: "set TENSORRT_ROOT to TensorRT 10 or 11",
+        reason: `the TensorRT headers in ${trtDir} are version ${version2 ?? "unknown"}; the addon supports ${SUPPORTED_TENSORRT_MAJORS2.map((m) => `${m}.x`).join(" and ")}`,
+        fix: "install TensorRT 10 or 11 and set TENSORRT_ROOT to it"
+      });
+    }
+  }
+  let cuda = null;
+  const cudaDir = first(paths.cuda, ["cuda_runtime_api.h", "crt/host_defines.h"]);
+  if (!cudaDir) {
+    problems.push({
+      what: "CUDA runtime headers",
+      hint: "set CUDA_HOME",
+      reason: `cuda_runtime_api.h (with crt/host_defines.h) not found in ${paths.cuda.join(", ")}`,
+      fix: "install the CUDA 12 or 13 toolkit headers (e.g. `apt-get install cuda-cudart-dev-12-9 cuda-crt-12-9`) or set CUDA_HOME to a folder with include/cuda_runtime_api.h"
+    });
+  } else {
+    const version2 = parseCudaVersion(readText(join3(cudaDir, "cuda_runtime_api.h")));
+    cuda = { dir: cudaDir, source: sourceOf(cudaDir, env, ["CUDA_HOME", "CUDA_PATH"]), version: version2 };
+    if (!version2 || !SUPPORTED_CUDA_MAJORS.includes(majorOf(version2))) {
+      problems.push({
+        what: "CUDA runtime headers",
+        hint: "set CUDA_HOME to CUDA 12 or 13",
+        reason: `the CUDA headers in ${cudaDir} are version ${version2 ?? "unknown"}; the addon supports ${SUPPORTED_CUDA_MAJORS.map((m) => `${m}.x`).join(" and ")}`,
+        fix: "install the CUDA 12 or 13 toolkit and set CUDA_HOME to it"
+      });
+    }
+  }
+  const nvmlDir = first(paths.nvml, ["nvml.h"]);
+  const nvml = nvmlDir ? { dir: nvmlDir, source: sourceOf(nvmlDir, env, ["NVML_HOME", "CUDA_HOME", "CUDA_PATH"]) } : null;
+  if (!nvml) {
+    problems.push({
+      what: "NVML header",
+      hint: "set NVML_HOME",
+      reason: `nvml.h not found in ${paths.nvml.join(", ")}`,
+      fix: "install the CUDA toolkit's NVML headers (e.g. `apt-get install cuda-nvml-dev-12-9`) or set NVML_HOME to a folder with include/nvml.h"
+    });
+  }
+  return { node: node3, nodeAddonApi, tensorrt, cuda, nvml, problems };
+}
+
+// src/runtime/tensorrt/library-search.ts
+import { execFile } from "node:child_process";
+import { existsSync as existsSync6, readdirSync } from "node:fs";
+import { join as join4 } from "node:path";
+var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
+function searchDirectories(env) {
+  const dirs = [
+    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
+    ...env.TENSORRT_ROOT ? [join4(env.TENSORRT_ROOT, "lib")] : [],
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/local/lib",
+    "/usr/local/cuda/lib64",
+    "/usr/local/tensorrt/lib",
+    "/opt/tensorrt/lib"
+  ];
+  return [...new Set(dirs.filter(Boolean))];
+}
+function ldconfigLibraries() {
+  return new Promise((resolve8) => {
+    execFile("ldconfig", ["-p"], { timeout: 3e3 }, (error63, stdout) => {
+      if (error63) return resolve8([]);
+      resolve8(
+        stdout.split("\n").map((line2) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line2)?.[1]).filter((p) => p !== void 0)
+      );
+    });
+  });
+}
+async function findTensorRtLibrary(env = process.env, platform2 = process.platform) {
+  if (platform2 !== "linux") return null;
+  for (const dir of searchDirectories(env)) {
+    if (!existsSync6(dir)) continue;
+    let match;
+    try {
+      match = readdirSync(dir).find((f) => LIBRARY.test(f));
+    } catch {
+      continue;
+    }
+    if (match) return join4(dir, match);
+  }
+  return (await ldconfigLibraries())[0] ?? null;
+}
+function addonMissingReason(library, addonProblem) {
+  return library ? `TensorRT found (${library}) but ${addonProblem}` : "no TensorRT on this runner (libnvinfer not found)";
+}
+
+// src/runtime/tensorrt/load.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { createRequire as createRequire3 } from "node:module";
+import { dirname as dirname4, join as join5, resolve as resolve3 } from "node:path";
+import { fileURLToPath } from "node:url";
+var ADDON_FILE = "quantgate_trt.node";
+var BUILD_COMMAND = "npm run build:native";
+function addonCandidates(deps) {
+  const fromEnv = deps.env.QUANTGATE_TRT_ADDON ? [resolve3(deps.env.QUANTGATE_TRT_ADDON)] : [];
+  return [...fromEnv, join5(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
+}
+var REQUIRED_EXPORTS = ["capabilities", "deviceMemory", "buildEngine", "openEngineSession", "PowerSampler", "compiledAgainst"];
+function loadTensorRtAddon(deps = defaultDependencies()) {
+  if (deps.platform !== "linux") {
+    return {
+      ok: false,
+      reason: {
+        kind: "unsupported-platform",
+        platform: deps.platform,
+        message: `the TensorRT addon runs on Linux only (this is ${deps.platform})`,
+        fix: "run the TensorRT rows on a Linux runner with an NVIDIA GPU"
+      }
+    };
+  }
+  const tried = addonCandidates(deps);
+  const path = tried.find((p) => deps.exists(p));
+  if (path === void 0) {
+    return {
+      ok: false,
+      reason: {
+        kind: "not-built",
+        tried,
+        message: `the TensorRT addon is not built (no ${tried.join(", no ")})`,
+        fix: `build it with \`${BUILD_COMMAND}\` on a machine with the TensorRT, CUDA and NVML headers (set TENSORRT_ROOT and CUDA_HOME), or set QUANTGATE_TRT_ADDON to a built ${ADDON_FILE}`
+      }
+    };
+  }
+  let loaded3;
+  try {
+    loaded3 = deps.requireAddon(path);
+  } catch (error63) {
+    const text2 = error63 instanceof Error ? error63.message : String(error63);
+    return {
+      ok: false,
+      reason: {
+        kind: "load-failed",
+        path,
+        error: text2,
+        message: `the TensorRT addon at ${path} could not be loaded: ${text2}`,
+        fix: `rebuild it for this machine and Node with \`${BUILD_COMMAND}\``
+      }
+    };
+  }
+  const missing = REQUIRED_EXPORTS.filter((name) => !(loaded3 instanceof Object) || !(name in loaded3));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      reason: {
+        kind: "load-failed",
+        path,
+        error: `missing exports: ${missing.join(", ")}`,
+        message: `the TensorRT addon at ${path} is from another version of quantgate (it lacks ${missing.join(", ")})`,
+        fix: `rebuild it with \`${BUILD_COMMAND}\``
+      }
+    };
+  }
+  return { ok: true, binding: loaded3, path };
+}
+function findPackageRoot(from, exists2 = existsSync7, readName = packageName) {
+  let dir = from;
+  for (; ; ) {
+    const candidate = join5(dir, "package.json");
+    if (exists2(candidate) && readName(candidate) === "quantgate") return dir;
+    const parent = dirname4(dir);
+    if (parent === dir) return from;
+    dir = parent;
+  }
+}
+function packageName(path) {
+  try {
+    return createRequire3(import.meta.url)(path).name;
+  } catch {
+    return void 0;
+  }
+}
+function defaultDependencies() {
+  const require2 = createRequire3(import.meta.url);
+  return {
+    env: process.env,
+    platform: process.platform,
+    packageRoot: findPackageRoot(dirname4(fileURLToPath(import.meta.url))),
+    exists: existsSync7,
+    requireAddon: (path) => require2(path)
+  };
+}
+
+// src/doctor/gather.ts
+function firstLine(command, args) {
+  const run2 = spawnSync(command, args, { encoding: "utf8", timeout: 5e3 });
+  if (run2.error || run2.status !== 0) return null;
+  return (run2.stdout || run2.stderr).split("\n")[0]?.trim() || null;
+}
+function tool(commands, args) {
+  for (const command of commands) {
+    const version2 = firstLine(command, args);
+    if (version2) return { command, version: version2 };
+  }
+  return null;
+}
+function driverProc() {
+  try {
+    return readFileSync3("/proc/driver/nvidia/version", "utf8").split("\n")[0].trim();
+  } catch {
+    return null;
+  }
+}
+async function gatherDoctorFacts() {
+  const load = loadTensorRtAddon();
+  let addon;
+  if (load.ok) {
+    try {
+      addon = { loaded: true, path: load.path, capabilities: await load.binding.capabilities(), capabilitiesError: null };
+    } catch (error63) {
+      addon = { loaded: true, path: load.path, capabilities: null, capabilitiesError: error63.message };
+    }
+  } else {
+    addon = { loaded: false, reason: load.reason };
+  }
+  let providers = null;
+  let providersError = null;
+  try {
+    providers = await availableProviders();
+  } catch (error63) {
+    providersError = error63.message;
+  }
+  return {
+    nodeVersion: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    nvidiaDriverProc: process.platform === "linux" ? driverProc() : null,
+    addon,
+    tensorrtLibrary: load.ok ? null : await findTensorRtLibrary(),
+    providers,
+    providersError,
+    compiler: tool(["c++", "g++", "clang++"], ["--version"]),
+    cmake: tool(["cmake"], ["--version"]),
+    headers: findAddonHeaders()
+  };
+}
+
+// node_modules/markdown-table/index.js
+function defaultStringLength(value2) {
+  return value2.length;
+}
+function markdownTable(table2, options2) {
+  const settings = options2 || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table2.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table2[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table2[rowIndex].length;
+    }
+    while (++columnIndex2 < table2[rowIndex].length) {
+      const cell2 = serialize(table2[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell2);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell2);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code2 = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code2;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code2 = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code2 === 99) {
+      before = ":";
+      after = ":";
+    } else if (code2 === 108) {
+      before = ":";
+    } else if (code2 === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell2 = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell2;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line2 = [];
+    while (++columnIndex < cellsInRow) {
+      const cell2 = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code2 = alignments[columnIndex];
+        if (code2 === 114) {
+          before = " ".repeat(size);
+        } else if (code2 === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line2.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell2 === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line2.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line2.push(before);
+      }
+      line2.push(cell2);
+      if (settings.alignDelimiters !== false) {
+        line2.push(after);
+      }
+      if (settings.padding !== false) {
+        line2.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line2.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line2.join("").replace(/ +$/, "") : line2.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value2) {
+  return value2 === null || value2 === void 0 ? "" : String(value2);
+}
+function toAlignment(value2) {
+  const code2 = typeof value2 === "string" ? value2.codePointAt(0) : 0;
+  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
+}
+
+// src/report/markdown.ts
+function cell(text2) {
+  return text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
+}
+function html(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function code(text2) {
+  const longest = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text2.startsWith("`") || text2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text2}${pad}${fence}`;
+}
+function codeBlock(text2, language = "") {
+  const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}
+${text2}
+${fence}`;
+}
+function details(summary2, body) {
+  return `<details><summary>${html(summary2)}</summary>
+
+${body.trim()}
+</details>`;
+}
+function table(header, rows, align) {
+  return markdownTable([header.map(cell), ...rows.map((row) => row.map(cell))], { align, alignDelimiters: false });
+}
+
+// src/doctor/render.ts
+var EMOJI = { ok: "\u2705", warn: "\u26A0\uFE0F", missing: "\u274C" };
+function verdictSentence(v) {
+  if (!v.ok && v.gpuRunner && !v.tensorrtReady && v.missing.every((m) => !ALWAYS_REQUIRED.includes(m))) {
+    return "This GPU runner cannot run TensorRT rows: fix the MISSING lines above (`quantgate run --runtimes tensorrt` would stop with exit 2).";
+  }
+  if (!v.ok) return "quantgate cannot run here: fix the MISSING lines above.";
+  if (v.tensorrtReady) return "TensorRT rows can run here.";
+  return "No NVIDIA GPU here: ONNX Runtime's CPU rows run, and TensorRT's rows are skipped rows with the reason under `--runtimes auto`.";
+}
+function renderDoctorMarkdown(lines, heading) {
+  const rows = lines.map((l) => [EMOJI[l.status], l.check, l.detail, l.fix ?? ""]);
+  return `### ${heading}
+
+${table(["", "check", "found", "fix"], rows, ["c", "l", "l", "l"])}
+
+${verdictSentence(doctorVerdict(lines))}
+`;
+}
+
+// src/doctor/summary.ts
+function tensorRtMissingFrom(results) {
+  if (!results) return true;
+  const rows = results.runs.filter((r) => r.runtime === "tensorrt");
+  return rows.length > 0 && rows.every((r) => r.status === "skipped");
+}
+async function addDoctorToSummary(results, write, gather = gatherDoctorFacts) {
+  try {
+    if (!tensorRtMissingFrom(results)) return null;
+    const lines = doctorChecks(await gather());
+    const verdict = doctorVerdict(lines);
+    if (!verdict.gpuRunner || verdict.tensorrtReady) return null;
+    const markdown = renderDoctorMarkdown(lines, "quantgate doctor: TensorRT could not run on this GPU runner");
+    await write(markdown);
+    return markdown;
+  } catch {
+    return null;
+  }
+}
+
+// src/github/inputs.ts
+function readInput(spec) {
+  return spec.repeatable ? getMultilineInput(spec.key) : getInput(spec.key);
+}
+function isSet(value2) {
+  return Array.isArray(value2) ? value2.length > 0 : value2 !== "";
+}
+function readActionInputs(cwd = process.cwd()) {
+  const given = {};
+  const own2 = {};
+  for (const spec of OPTIONS) {
+    const pipeline2 = spec.commands.includes("run") && (spec.scope ?? "all") === "all";
+    if (!pipeline2 && spec.scope !== "action") continue;
+    const value2 = readInput(spec);
+    if (isSet(value2)) (pipeline2 ? given : own2)[spec.key] = value2;
+  }
+  return { given, action: resolveActionConfig(own2, cwd) };
+}
+
+// src/github/log.ts
+var ActionLog = class {
+  info(message) {
+    info(message);
+  }
+  warn(message) {
+    warning(message);
+  }
+  debug(message) {
+    debug(message);
+  }
+  group(title, work) {
+    return group(title, work);
+  }
+};
+
+// src/pipeline/process-host.ts
+import { spawn as spawn2 } from "node:child_process";
 
 // src/model/dtypes.ts
 var TABLE = {
@@ -52854,9 +53595,9 @@ function isFloatType(dataType) {
 }
 
 // src/model/tensor.ts
-function elementCount(dims) {
+function elementCount(dims2) {
   let n = 1;
-  for (const d of dims) n *= Number(d);
+  for (const d of dims2) n *= Number(d);
   return n;
 }
 function inlineTensorBytes(tensor) {
@@ -52994,12 +53735,12 @@ function toFloat32(dataType, bytes) {
   }
   return Float32Array.from(view);
 }
-function makeTensor(name, dataType, dims, values) {
+function makeTensor(name, dataType, dims2, values) {
   const raw = bytesOf(values);
   return create(TensorProtoSchema, {
     name,
     dataType,
-    dims: dims.map((d) => BigInt(d)),
+    dims: dims2.map((d) => BigInt(d)),
     // Copy: the tensor must not alias a buffer the caller will reuse.
     rawData: new Uint8Array(raw)
   });
@@ -53029,11 +53770,11 @@ function ortTypeName(dataType) {
 function dataTypeOfOrt(type2) {
   return ORT_TYPES[type2];
 }
-function toOrtTensor(ort, dataType, dims, bytes) {
+function toOrtTensor(ort, dataType, dims2, bytes) {
   const type2 = ortTypeName(dataType);
   if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
-  if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims);
-  return new ort.Tensor(type2, typedView(dataType, bytes), dims);
+  if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims2);
+  return new ort.Tensor(type2, typedView(dataType, bytes), dims2);
 }
 function hostToOrt(ort, tensor) {
   const type2 = ortTypeName(tensor.dataType);
@@ -53177,7 +53918,7 @@ function tensorOutputs(session) {
 // src/runtime/onnxruntime/backend.ts
 var VARIANTS_BY_PROVIDER = {
   cpu: ["fp32", "int8.ort"],
-  cuda: ["fp32", "int8.trt"],
+  cuda: ["fp32", "fp16", "int8.trt"],
   tensorrt: ["fp32", "int8.trt"],
   reference: ["int8.trt"]
 };
@@ -53228,154 +53969,261 @@ var onnxRuntimeBackend = {
   }
 };
 
-// src/runtime/tensorrt/library-search.ts
-import { execFile } from "node:child_process";
-import { existsSync as existsSync5, readdirSync } from "node:fs";
-import { join as join3 } from "node:path";
-var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
-function searchDirectories(env) {
-  const dirs = [
-    ...(env.LD_LIBRARY_PATH ?? "").split(":"),
-    ...env.TENSORRT_ROOT ? [join3(env.TENSORRT_ROOT, "lib")] : [],
-    "/usr/lib/x86_64-linux-gnu",
-    "/usr/lib/aarch64-linux-gnu",
-    "/usr/lib64",
-    "/usr/local/lib",
-    "/usr/local/cuda/lib64",
-    "/usr/local/tensorrt/lib",
-    "/opt/tensorrt/lib"
-  ];
-  return [...new Set(dirs.filter(Boolean))];
-}
-function ldconfigLibraries() {
-  return new Promise((resolve6) => {
-    execFile("ldconfig", ["-p"], { timeout: 3e3 }, (error63, stdout) => {
-      if (error63) return resolve6([]);
-      resolve6(
-        stdout.split("\n").map((line) => /=>\s*(\S*libnvinfer\.so[^\s]*)/.exec(line)?.[1]).filter((p) => p !== void 0)
-      );
-    });
-  });
-}
-async function tensorRtAvailability(env = process.env) {
-  if (process.platform !== "linux") {
-    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
-  }
-  let library = null;
-  for (const dir of searchDirectories(env)) {
-    if (!existsSync5(dir)) continue;
-    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
-    if (match) {
-      library = join3(dir, match);
-      break;
+// src/runtime/tensorrt/backend.ts
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join as join9 } from "node:path";
+
+// src/runtime/tensorrt/availability.ts
+var INSTALL_FIX = `install TensorRT 10 or 11 on a runner with an NVIDIA GPU, then build the addon with \`${BUILD_COMMAND}\``;
+async function probeTensorRt(load = loadTensorRtAddon(), device = 0, findLibrary = () => findTensorRtLibrary()) {
+  if (!load.ok) {
+    const text2 = addonUnavailableMessage(load.reason);
+    if (load.reason.kind === "unsupported-platform") {
+      return { available: false, reason: load.reason.message, fix: load.reason.fix, possibleSolutions: text2, binding: null, capabilities: null };
     }
+    const library = await findLibrary();
+    return {
+      available: false,
+      reason: addonMissingReason(library, load.reason.message),
+      fix: library ? load.reason.fix : INSTALL_FIX,
+      possibleSolutions: `${text2}
+${library ? `(libnvinfer is at ${library})` : "(no libnvinfer.so was found on LD_LIBRARY_PATH, under TENSORRT_ROOT, in the usual folders or in the ld.so cache)"}`,
+      binding: null,
+      capabilities: null
+    };
   }
-  library ??= (await ldconfigLibraries())[0] ?? null;
-  return library ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` } : { available: false, library: null, reason: "no TensorRT on this runner (libnvinfer.so not found on the library path)" };
+  let capabilities;
+  try {
+    capabilities = await load.binding.capabilities({ device });
+  } catch (error63) {
+    const text2 = error63 instanceof Error ? error63.message : String(error63);
+    return {
+      available: false,
+      reason: `the TensorRT addon's capabilities() failed: ${text2}`,
+      fix: `rebuild the addon with \`${BUILD_COMMAND}\``,
+      possibleSolutions: `Could not use TensorRT: capabilities() failed: ${text2}
+Possible solutions:
+- rebuild the addon with \`${BUILD_COMMAND}\``,
+      binding: load.binding,
+      capabilities: null
+    };
+  }
+  const blockers = tensorRtBlockers(capabilities);
+  if (blockers.length > 0) {
+    const first = blockers[0];
+    const tried = first.failure && first.failure.tried.length > 0 ? ` (tried ${first.failure.tried.map((t) => t.candidate).join(", ")})` : "";
+    return { available: false, reason: `${first.problem}${tried}`, fix: first.fix, possibleSolutions: possibleSolutions(capabilities), binding: load.binding, capabilities };
+  }
+  return { available: true, binding: load.binding, capabilities, addonPath: load.path };
 }
 
-// src/runtime/tensorrt/backend.ts
-var available2;
-function check2() {
-  available2 ??= tensorRtAvailability().then((a) => ({
-    available: a.available,
-    reason: a.reason,
-    fix: a.available ? null : "run on a GPU runner with TensorRT installed"
-  }));
-  return available2;
+// src/runtime/tensorrt/cache-dir.ts
+import { homedir } from "node:os";
+import { join as join6, resolve as resolve4 } from "node:path";
+var ENGINE_CACHE_VARIABLE = "QUANTGATE_ENGINE_CACHE";
+function engineCacheDir(env = process.env, home = homedir()) {
+  const chosen = env[ENGINE_CACHE_VARIABLE];
+  if (chosen) return resolve4(chosen);
+  if (env.RUNNER_TOOL_CACHE) return join6(env.RUNNER_TOOL_CACHE, "quantgate", "tensorrt");
+  return join6(env.XDG_CACHE_HOME || join6(home, ".cache"), "quantgate", "tensorrt");
 }
-async function refuse() {
-  const { reason } = await check2();
-  throw new Error(`TensorRT cannot run here: ${reason ?? "unknown reason"}`);
+
+// src/runtime/tensorrt/engine-cache.ts
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+var verified = /* @__PURE__ */ Symbol("verified engine");
+function isVerifiedEngine(value2) {
+  return typeof value2 === "object" && value2 !== null && value2[verified] === true;
 }
-var tensorRtBackend = {
-  name: "tensorrt",
-  title: "TensorRT",
-  availability: check2,
-  async planRows(request) {
-    const { reason } = await check2();
-    return request.batchSizes.map((batch) => ({ provider: "tensorrt", variant: "int8.trt", batch, timed: true, skip: reason }));
-  },
-  open() {
-    throw new Error("TensorRT runners need the native addon, which this version does not build");
-  },
-  prime: refuse,
-  usesDevice() {
-    return true;
+var MANIFEST_VERSION = 1;
+var Entry = external_exports.object({
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+  bytes: external_exports.number().int().nonnegative(),
+  modelSha256: external_exports.string(),
+  tensorrtVersion: external_exports.string(),
+  gpu: external_exports.object({ name: external_exports.string(), computeCapability: external_exports.string(), uuid: external_exports.string().nullable() }),
+  optionsKey: external_exports.string(),
+  createdAt: external_exports.string()
+});
+var Manifest = external_exports.object({ version: external_exports.literal(MANIFEST_VERSION), engines: external_exports.record(external_exports.string(), Entry) });
+var BuildRecord = external_exports.object({
+  tensorrtVersion: external_exports.string(),
+  buildMs: external_exports.number(),
+  log: external_exports.string(),
+  inspectorJson: external_exports.string().nullable(),
+  inspectorError: external_exports.string().nullable()
+});
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+function canonical(value2) {
+  if (Array.isArray(value2)) return `[${value2.map(canonical).join(",")}]`;
+  if (value2 && typeof value2 === "object") {
+    const entries = Object.entries(value2).filter(([, v]) => v !== void 0);
+    return `{${entries.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value2);
+}
+function optionsKey(options2) {
+  return canonical(options2);
+}
+function engineCacheKey(input2) {
+  return sha256Hex(
+    canonical({
+      v: MANIFEST_VERSION,
+      model: input2.modelSha256,
+      tensorrt: input2.tensorrtVersion,
+      gpu: { name: input2.gpu.name, cc: input2.gpu.computeCapability, uuid: input2.gpu.uuid },
+      options: optionsKey(input2.options)
+    })
+  );
+}
+function describeGpu(gpu) {
+  return `${gpu.name} (compute ${gpu.computeCapability})`;
+}
+var EngineCache = class {
+  constructor(dir, now = () => /* @__PURE__ */ new Date()) {
+    this.dir = dir;
+    this.now = now;
+  }
+  dir;
+  now;
+  manifestPath() {
+    return join7(this.dir, "manifest.json");
+  }
+  enginePath(key) {
+    return join7(this.dir, "engines", `${key}.engine`);
+  }
+  async readManifest() {
+    let text2;
+    try {
+      text2 = await readFile(this.manifestPath(), "utf8");
+    } catch {
+      return { version: MANIFEST_VERSION, engines: {} };
+    }
+    try {
+      const parsed = Manifest.safeParse(JSON.parse(text2));
+      return parsed.success ? parsed.data : { version: MANIFEST_VERSION, engines: {} };
+    } catch {
+      return { version: MANIFEST_VERSION, engines: {} };
+    }
+  }
+  async writeManifest(manifest) {
+    await atomicWrite(this.manifestPath(), `${JSON.stringify(manifest, null, 2)}
+`);
+  }
+  async lookup(input2) {
+    const key = engineCacheKey(input2);
+    const manifest = await this.readManifest();
+    const entry = manifest.engines[key];
+    if (!entry) return { status: "miss", ...this.whyMissing(manifest, input2) };
+    if (entry.tensorrtVersion !== input2.tensorrtVersion || canonical(entry.gpu) !== canonical(input2.gpu)) {
+      return { status: "refused", reason: `the cached engine was built by TensorRT ${entry.tensorrtVersion} on ${describeGpu(entry.gpu)}` };
+    }
+    let bytes;
+    try {
+      bytes = new Uint8Array(await readFile(this.enginePath(key)));
+    } catch {
+      return { status: "miss", reason: "the manifest lists the engine but its file is gone", stale: true };
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== entry.sha256 || bytes.length !== entry.bytes) {
+      return { status: "refused", reason: `the cached engine's sha256 ${actual.slice(0, 12)}\u2026 does not match the ${entry.sha256.slice(0, 12)}\u2026 this runner recorded when it built it` };
+    }
+    return { status: "hit", engine: makeVerified(key, actual, bytes) };
+  }
+  whyMissing(manifest, input2) {
+    const sameModel = Object.values(manifest.engines).filter((e) => e.modelSha256 === input2.modelSha256 && e.optionsKey === optionsKey(input2.options));
+    const other = sameModel[0];
+    if (!other) return { reason: "no engine of this model and options was built on this runner", stale: false };
+    if (other.tensorrtVersion !== input2.tensorrtVersion) return { reason: `the cached engine was built by TensorRT ${other.tensorrtVersion}, this is ${input2.tensorrtVersion}: rebuilding`, stale: true };
+    return { reason: `the cached engine was built on ${describeGpu(other.gpu)}, this is ${describeGpu(input2.gpu)}: rebuilding`, stale: true };
+  }
+  /** Records an engine this runner just built and returns it verified. */
+  async store(input2, engine) {
+    const key = engineCacheKey(input2);
+    const sha256 = sha256Hex(engine);
+    await mkdir2(join7(this.dir, "engines"), { recursive: true });
+    await atomicWrite(this.enginePath(key), engine);
+    const manifest = await this.readManifest();
+    manifest.engines[key] = {
+      sha256,
+      bytes: engine.length,
+      modelSha256: input2.modelSha256,
+      tensorrtVersion: input2.tensorrtVersion,
+      gpu: input2.gpu,
+      optionsKey: optionsKey(input2.options),
+      createdAt: this.now().toISOString()
+    };
+    await this.writeManifest(manifest);
+    return makeVerified(key, sha256, engine);
+  }
+  /** Drops an entry (e.g. an engine TensorRT refused to deserialize). */
+  async forget(key) {
+    const manifest = await this.readManifest();
+    delete manifest.engines[key];
+    await this.writeManifest(manifest);
+    await rm2(this.enginePath(key), { force: true });
+    await rm2(this.recordPath(key), { force: true });
+  }
+  recordPath(key) {
+    return join7(this.dir, "engines", `${key}.build.json`);
+  }
+  /**
+   * Keeps what the build of engine `key` said (its log, the inspector's layer JSON, its time and
+   * TensorRT version): plain data read back with a schema, so a later run that loads the engine
+   * from the cache still reports its layers' precision.
+   */
+  async storeRecord(key, record2) {
+    await mkdir2(join7(this.dir, "engines"), { recursive: true });
+    await atomicWrite(this.recordPath(key), `${JSON.stringify(record2)}
+`);
+  }
+  /** The record of engine `key`'s build; null when absent or unreadable. */
+  async readRecord(key) {
+    try {
+      const parsed = BuildRecord.safeParse(JSON.parse(await readFile(this.recordPath(key), "utf8")));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+  timingPath(tensorrtVersion, gpu) {
+    return join7(this.dir, "timing", `${sha256Hex(canonical({ tensorrtVersion, gpu })).slice(0, 32)}.cache`);
+  }
+  /**
+   * The timing cache of this TensorRT version and GPU, or null. Timing caches hold measurements,
+   * not code, and TensorRT checks their origin itself (setTimingCache refuses a mismatch).
+   */
+  async readTimingCache(tensorrtVersion, gpu) {
+    try {
+      return new Uint8Array(await readFile(this.timingPath(tensorrtVersion, gpu)));
+    } catch {
+      return null;
+    }
+  }
+  async writeTimingCache(tensorrtVersion, gpu, bytes) {
+    await mkdir2(join7(this.dir, "timing"), { recursive: true });
+    await atomicWrite(this.timingPath(tensorrtVersion, gpu), bytes);
   }
 };
-
-// src/runtime/registry.ts
-var BACKENDS = [onnxRuntimeBackend, tensorRtBackend];
-function backendNamed(name, backends = BACKENDS) {
-  const backend = backends.find((b) => b.name === name);
-  if (!backend) throw new Error(`no backend named '${name}' is registered (registered: ${backends.map((b) => b.name).join(", ")})`);
-  return backend;
+function makeVerified(key, sha256, bytes) {
+  return Object.freeze({ key, sha256, bytes, [verified]: true });
+}
+async function atomicWrite(path, data) {
+  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile2(temporary, data);
+  await rename2(temporary, path);
 }
 
-// src/pipeline/process-host.ts
-var LEFTOVER_GRACE_MS = 5e3;
-function signalGroup(pid, signal) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-  }
-}
-var spawnShell = (command, { cwd, env, onLine }) => new Promise((resolve6, reject) => {
-  const child = spawn2(command, { cwd, shell: true, detached: true, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-  const killGroup = () => signalGroup(child.pid, "SIGKILL");
-  process.on("exit", killGroup);
-  let leftovers;
-  const lines = (chunk) => {
-    for (const line of chunk.toString().split("\n")) if (line) onLine(line);
-  };
-  child.stdout.on("data", lines);
-  child.stderr.on("data", lines);
-  child.on("error", (error63) => {
-    process.removeListener("exit", killGroup);
-    reject(error63);
-  });
-  child.on("exit", () => {
-    signalGroup(child.pid, "SIGTERM");
-    leftovers = setTimeout(killGroup, LEFTOVER_GRACE_MS);
-    leftovers.unref();
-  });
-  child.on("close", (code2, signal) => {
-    clearTimeout(leftovers);
-    process.removeListener("exit", killGroup);
-    resolve6({ code: code2, signal });
-  });
-});
-var EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 };
-function processInterrupts(exit = (code2) => process.exit(code2)) {
-  const handlers = /* @__PURE__ */ new Set();
-  const onSignal = (signal) => {
-    for (const handler of handlers) handler(signal);
-    exit(EXIT_STATUS[signal] ?? 1);
-  };
-  return {
-    onInterrupt(handler) {
-      if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.on(signal, onSignal);
-      handlers.add(handler);
-      return () => {
-        handlers.delete(handler);
-        if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.removeListener(signal, onSignal);
-      };
-    }
-  };
-}
-function processHost() {
-  return { backends: BACKENDS, exec: spawnShell, interrupts: processInterrupts() };
-}
-
-// src/pipeline/run.ts
-import { rmSync as rmSync4 } from "node:fs";
-import { join as join13, relative as relative3 } from "node:path";
+// src/model/read.ts
+import { readdirSync as readdirSync2, readFileSync as readFileSync4, statSync as statSync5 } from "node:fs";
+import { resolve as resolve5 } from "node:path";
 
 // src/model/external-data.ts
 import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync as statSync3 } from "node:fs";
-import { isAbsolute as isAbsolute2, join as join4, relative, sep, win32 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join8, relative, sep, win32 } from "node:path";
 
 // src/model/walk.ts
 function forEachGraph(model2, visit2) {
@@ -53456,14 +54304,14 @@ function externalRef(tensor, modelPath) {
   return { location, offset: integer2("offset") ?? 0, length: integer2("length"), checksum: entries.get("checksum") ?? null };
 }
 function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
-  const refuse2 = (why) => new BadInputError(
+  const refuse = (why) => new BadInputError(
     `${modelPath}: tensor '${tensorName}' points at external data '${location}', which ${why}; quantgate only reads external data inside the model's own folder`,
     `keep the model's .data files in the model's folder and save it with relative locations (Python: onnx.save(model, path, save_as_external_data=True, location="model.onnx.data"))`
   );
-  if (location.includes("\0")) throw refuse2("contains a NUL byte");
-  if (isAbsolute2(location) || win32.isAbsolute(location)) throw refuse2("is an absolute path");
-  if (location.split(/[\\/]/).includes("..")) throw refuse2("has a '..' segment");
-  const candidate = join4(modelDir, location);
+  if (location.includes("\0")) throw refuse("contains a NUL byte");
+  if (isAbsolute2(location) || win32.isAbsolute(location)) throw refuse("is an absolute path");
+  if (location.split(/[\\/]/).includes("..")) throw refuse("has a '..' segment");
+  const candidate = join8(modelDir, location);
   let real;
   try {
     real = realpathSync(candidate);
@@ -53475,8 +54323,8 @@ function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
   }
   const root = realpathSync(modelDir);
   const rel = relative(root, real);
-  if (rel === "" || rel.startsWith("..") || isAbsolute2(rel) || rel.split(sep)[0] === "..") throw refuse2(`resolves to ${real}, outside the model's folder`);
-  if (!statSync3(real).isFile()) throw refuse2("is not a regular file");
+  if (rel === "" || rel.startsWith("..") || isAbsolute2(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
+  if (!statSync3(real).isFile()) throw refuse("is not a regular file");
   return real;
 }
 function checkExternalData(model2, modelDir, modelPath) {
@@ -53522,6 +54370,996 @@ var ExternalDataReader = class {
     this.fds.clear();
   }
 };
+
+// src/model/graph-checks.ts
+var QUANTIZED_INPUTS = { Conv: [0, 1], ConvTranspose: [0, 1], Gemm: [0, 1], MatMul: [0, 1] };
+var REEXPORT = "export the model again from its framework; a graph written by hand or by a tool must be one ONNX Runtime can load";
+function nodesInCycles(graph2) {
+  const producer = /* @__PURE__ */ new Map();
+  graph2.node.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
+  const waiting = graph2.node.map(() => 0);
+  const consumers = graph2.node.map(() => []);
+  graph2.node.forEach((n, i) => {
+    for (const input2 of n.input) {
+      const from = producer.get(input2);
+      if (from === void 0) continue;
+      waiting[i]++;
+      consumers[from].push(i);
+    }
+  });
+  const ready = waiting.flatMap((w, i) => w === 0 ? [i] : []);
+  let done = 0;
+  while (ready.length > 0) {
+    const i = ready.pop();
+    done++;
+    for (const c of consumers[i]) if (--waiting[c] === 0) ready.push(c);
+  }
+  if (done === graph2.node.length) return [];
+  return graph2.node.flatMap((n, i) => waiting[i] > 0 ? [n.name || `${n.opType} #${i}`] : []);
+}
+function checkGraph(proto, label) {
+  const graph2 = proto.graph;
+  const cycle = nodesInCycles(graph2);
+  if (cycle.length > 0) {
+    const shown = cycle.slice(0, 5).map((n) => `'${n}'`).join(", ");
+    throw new BadInputError(msg`${label}: its graph has a cycle: nodes ${shown}${cycle.length > 5 ? ` and ${cycle.length - 5} more` : ""} depend on their own outputs`, REEXPORT);
+  }
+}
+function checkQuantizable(proto, label) {
+  const graph2 = proto.graph;
+  const initializers = new Map(graph2.initializer.map((t) => [t.name, t]));
+  for (const input2 of graph2.input) {
+    if (initializers.has(input2.name) || input2.type?.value.case !== "tensorType") continue;
+    const dims2 = input2.type.value.value.shape?.dim ?? [];
+    if (dims2.some((d) => d.value.case === "dimValue" && d.value.value === 0n)) {
+      throw new BadInputError(
+        msg`${label}: input '${input2.name}' has a dimension of size 0, so its samples hold no values to run or calibrate on`,
+        "export the model with the input's real sizes (or a symbolic dimension where the size varies)"
+      );
+    }
+  }
+  for (const n of graph2.node) {
+    for (const k of QUANTIZED_INPUTS[n.opType] ?? []) {
+      const tensor = initializers.get(n.input[k] ?? "");
+      if (tensor && elementCount(tensor.dims) === 0) {
+        throw new BadInputError(
+          msg`${label}: initializer '${tensor.name}', input ${k} of ${n.opType} '${n.name || n.opType}', holds no values (dims ${tensor.dims.join("\xD7")}), so there is nothing to quantize`,
+          "export the model again without the empty layer, or check that the export traced the model you meant"
+        );
+      }
+    }
+  }
+}
+
+// src/model/initializer-checks.ts
+import { statSync as statSync4 } from "node:fs";
+
+// src/model/non-finite.ts
+function nonFiniteValues(dataType, bytes, firstIndex = 0) {
+  const layout = dataType === TensorProto_DataType.FLOAT ? { size: 4, exp: 2139095040, man: 8388607 } : dataType === TensorProto_DataType.FLOAT16 ? { size: 2, exp: 31744, man: 1023 } : dataType === TensorProto_DataType.BFLOAT16 ? { size: 2, exp: 32640, man: 127 } : dataType === TensorProto_DataType.DOUBLE ? { size: 8, exp: 0, man: 0 } : null;
+  if (!layout) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Math.floor(bytes.byteLength / layout.size);
+  const out = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
+  for (let i = 0; i < n; i++) {
+    let isNan;
+    let isInf;
+    if (layout.size === 8) {
+      const v = view.getFloat64(i * 8, true);
+      isNan = v !== v;
+      isInf = v === Infinity || v === -Infinity;
+    } else {
+      const bits = layout.size === 4 ? view.getUint32(i * 4, true) : view.getUint16(i * 2, true);
+      if ((bits & layout.exp) !== layout.exp) continue;
+      isNan = (bits & layout.man) !== 0;
+      isInf = !isNan;
+    }
+    if (isNan && out.nan++ === 0) out.firstNan = firstIndex + i;
+    if (isInf && out.inf++ === 0) out.firstInf = firstIndex + i;
+  }
+  return out;
+}
+
+// src/model/initializer-checks.ts
+var WEIGHT_INPUTS = { Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [1, 2], MatMul: [1] };
+var REEXPORT2 = "export the model again; its file was damaged or written by a tool that got the tensor wrong";
+var FINITE_FIX = "the weights must be finite: find where training or the export produced NaN or infinity (a diverged run, a division by zero folded into a constant) and export again";
+function where(scope) {
+  return scope.replace(/^graph\//, "");
+}
+function stored(tensor) {
+  const count3 = elementCount(tensor.dims);
+  const info2 = dtypeInfo(tensor.dataType);
+  if (tensor.rawData.byteLength > 0) {
+    const need = packedByteLength(tensor.dataType, count3);
+    return need === null ? null : { have: tensor.rawData.byteLength, need, unit: "bytes", atLeast: false };
+  }
+  const complex = tensor.dataType === TensorProto_DataType.COMPLEX64 || tensor.dataType === TensorProto_DataType.COMPLEX128 ? 2 : 1;
+  switch (info2.storage) {
+    case "stringData":
+      return { have: tensor.stringData.length, need: count3, unit: "values", atLeast: false };
+    case "floatData":
+      return { have: tensor.floatData.length, need: count3 * complex, unit: "values", atLeast: false };
+    case "doubleData":
+      return { have: tensor.doubleData.length, need: count3 * complex, unit: "values", atLeast: false };
+    case "int64Data":
+      return { have: tensor.int64Data.length, need: count3, unit: "values", atLeast: false };
+    case "uint64Data":
+      return { have: tensor.uint64Data.length, need: count3, unit: "values", atLeast: false };
+    case "int32Data":
+      if (info2.bits === null) return null;
+      return info2.bits >= 8 ? { have: tensor.int32Data.length, need: count3, unit: "values", atLeast: false } : { have: tensor.int32Data.length, need: packedByteLength(tensor.dataType, count3), unit: "values", atLeast: true };
+  }
+}
+function checkStoredSize(model2, tensor, scope, label) {
+  const name = msg`${label}: ${where(scope)}`;
+  if (tensor.dims.some((d) => d < 0n)) throw new BadInputError(msg`${name}: has a negative dimension (${tensor.dims.join("\xD7")})`, REEXPORT2);
+  const count3 = elementCount(tensor.dims);
+  const claim2 = `its dims ${tensor.dims.join("\xD7") || "(scalar)"} claim ${count3} values`;
+  if (isExternal(tensor)) {
+    const ref = externalRef(tensor, model2.path);
+    const need = ref.length ?? packedByteLength(tensor.dataType, count3);
+    const file2 = model2.externalFiles.get(ref.location);
+    if (need === null || !file2) return;
+    const expected = packedByteLength(tensor.dataType, count3);
+    if (expected !== null && ref.length !== null && ref.length !== expected) {
+      throw new BadInputError(msg`${name}: ${claim2} (${expected} bytes), but its external data length is ${ref.length} bytes`, REEXPORT2);
+    }
+    const size = statSync4(file2).size;
+    if (ref.offset + need > size) {
+      throw new BadInputError(msg`${name}: ${claim2}, which needs bytes ${ref.offset}..${ref.offset + need} of ${file2}, which holds ${size}`, `${REEXPORT2}, or copy its external data file again whole`);
+    }
+    return;
+  }
+  const s = stored(tensor);
+  if (!s || s.have === s.need || s.atLeast && s.have >= s.need) return;
+  const bytes = packedByteLength(tensor.dataType, count3);
+  throw new BadInputError(msg`${name}: ${claim2}${bytes !== null ? ` (${bytes} bytes)` : ""}, but it holds ${s.have} ${s.unit}`, REEXPORT2);
+}
+function weightNames(proto) {
+  const names = /* @__PURE__ */ new Set();
+  for (const n of proto.graph?.node ?? []) for (const k of WEIGHT_INPUTS[n.opType] ?? []) if (n.input[k]) names.add(n.input[k]);
+  return names;
+}
+function checkFinite(model2, tensor, scope, label, isWeight) {
+  const info2 = dtypeInfo(tensor.dataType);
+  if (info2.bits === null) return;
+  const size = info2.bits / 8;
+  const totals = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
+  let index = 0;
+  for (const chunk of model2.tensorChunks(tensor)) {
+    const found = nonFiniteValues(tensor.dataType, chunk, index);
+    if (!found) return;
+    if (found.nan > 0 && totals.nan === 0) totals.firstNan = found.firstNan;
+    if (found.inf > 0 && totals.inf === 0) totals.firstInf = found.firstInf;
+    totals.nan += found.nan;
+    totals.inf += found.inf;
+    index += chunk.byteLength / size;
+  }
+  const inf = isWeight ? totals.inf : 0;
+  if (totals.nan === 0 && inf === 0) return;
+  const parts = [];
+  if (totals.nan > 0) parts.push(`${totals.nan} NaN ${totals.nan === 1 ? "value" : "values"} (first at index ${totals.firstNan})`);
+  if (inf > 0) parts.push(`${inf} infinite ${inf === 1 ? "value" : "values"} (first at index ${totals.firstInf})`);
+  throw new BadInputError(msg`${label}: ${where(scope)} holds ${parts.join(" and ")}${inf > 0 ? ", and it is a weight of an op quantgate quantizes" : ""}`, FINITE_FIX);
+}
+function checkInitializers(model2, label) {
+  const weights = weightNames(model2.proto);
+  forEachTensor(model2.proto, (tensor, scope) => {
+    checkStoredSize(model2, tensor, scope, label);
+    checkFinite(model2, tensor, scope, label, scope.startsWith("graph/initializer") && weights.has(tensor.name));
+  });
+}
+
+// src/model/model.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { basename, dirname as dirname5 } from "node:path";
+var OnnxModel = class {
+  constructor(proto, path, fileBytes, externalFiles = /* @__PURE__ */ new Map()) {
+    this.proto = proto;
+    this.path = path;
+    this.fileBytes = fileBytes;
+    this.externalFiles = externalFiles;
+  }
+  proto;
+  path;
+  fileBytes;
+  externalFiles;
+  reader = new ExternalDataReader();
+  get dir() {
+    return dirname5(this.path);
+  }
+  /** The file name without `.onnx`: the `<name>` of the output files. */
+  get name() {
+    return basename(this.path).replace(/\.onnx$/i, "");
+  }
+  /** The packed little-endian bytes of a tensor, reading external data by position if needed. */
+  tensorBytes(tensor) {
+    if (!isExternal(tensor)) return inlineTensorBytes(tensor);
+    const ref = externalRef(tensor, this.path);
+    const file2 = this.externalFiles.get(ref.location);
+    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
+    const expected = packedByteLength(tensor.dataType, elementCount(tensor.dims));
+    const length = ref.length ?? expected;
+    if (length === null) throw new Error(`tensor '${tensor.name}' (${dtypeName(tensor.dataType)}) in external data needs a length`);
+    return this.reader.read(file2, ref.offset, length, `${this.path}: tensor '${tensor.name}'`);
+  }
+  /**
+   * The tensor's bytes in pieces of at most `chunkBytes`, so that copying a multi-gigabyte
+   * external tensor needs no buffer of its size.
+   */
+  *tensorChunks(tensor, chunkBytes = 64 << 20) {
+    if (!isExternal(tensor)) {
+      yield inlineTensorBytes(tensor);
+      return;
+    }
+    const ref = externalRef(tensor, this.path);
+    const file2 = this.externalFiles.get(ref.location);
+    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
+    const length = ref.length ?? packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
+    for (let done = 0; done < length; done += chunkBytes) {
+      yield this.reader.read(file2, ref.offset + done, Math.min(chunkBytes, length - done), `${this.path}: tensor '${tensor.name}'`);
+    }
+  }
+  /** Bytes on disk: the .onnx file and every external data file it references. */
+  get totalBytes() {
+    let n = this.fileBytes;
+    for (const file2 of this.externalFiles.values()) n += this.reader.open(file2).size;
+    return n;
+  }
+  /**
+   * SHA-256 over the .onnx file followed by its external data files in location order, so that a
+   * change of weights kept outside the protobuf changes the hash too.
+   */
+  async sha256() {
+    const hash2 = createHash2("sha256");
+    const files = [this.path, ...[...this.externalFiles.keys()].sort().map((k) => this.externalFiles.get(k))];
+    for (const file2 of files) {
+      for await (const chunk of createReadStream(file2, { highWaterMark: 1 << 22 })) hash2.update(chunk);
+    }
+    return hash2.digest("hex");
+  }
+  close() {
+    this.reader.close();
+  }
+};
+
+// src/model/sniff.ts
+var EXPORT_FIX = msg`export it to ONNX first (torch.onnx.export), or let quantgate run your export script with ${opt("export-command")}`;
+function sniffNonOnnx(head) {
+  const ascii = Buffer.from(head.subarray(0, 64)).toString("latin1");
+  if (ascii.startsWith("PK")) return { what: "a zip archive (a PyTorch checkpoint saved with torch.save is one)", fix: EXPORT_FIX };
+  if (head[0] === 128 && head[1] !== void 0 && head[1] >= 2 && head[1] <= 5) return { what: "a Python pickle (a PyTorch checkpoint?)", fix: EXPORT_FIX };
+  if (ascii.startsWith("\x89HDF")) return { what: "an HDF5 file (a Keras model?)", fix: "convert it to ONNX first (tf2onnx)" };
+  if (ascii.startsWith("ftrt") || ascii.slice(4, 8) === "ftrt") {
+    return { what: "a serialized TensorRT engine", fix: "pass the ONNX model the engine was built from; quantgate builds engines itself" };
+  }
+  if (head.byteLength >= 10 && ascii.slice(8, 10) === '{"') return { what: "a safetensors file", fix: "export the model to ONNX first" };
+  if (/^\s*[{[]/.test(ascii)) return { what: "a JSON file", fix: "pass the .onnx model file" };
+  if (/^\s*(<|ir_version|#|import |def )/.test(ascii)) return { what: "a text file", fix: "pass the binary .onnx model file" };
+  return void 0;
+}
+
+// src/model/read.ts
+var PROTOBUF_LIMIT = 2 ** 31;
+function readModel(path, what = opt("model")) {
+  const absolute = resolve5(path);
+  let stat5;
+  try {
+    stat5 = statSync5(absolute);
+  } catch {
+    throw new BadInputError(msg`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
+  }
+  if (stat5.isDirectory()) {
+    const onnx = readdirSync2(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
+    throw new BadInputError(
+      msg`${what} ${path}: is a directory, not an ONNX file`,
+      onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(", ")}` : "pass the path of the .onnx file"
+    );
+  }
+  if (!stat5.isFile()) throw new BadInputError(msg`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
+  if (stat5.size === 0) throw new BadInputError(msg`${what} ${path}: the file is empty`, "export or copy the model again");
+  if (stat5.size >= PROTOBUF_LIMIT) {
+    throw new BadInputError(
+      msg`${what} ${path}: the file is ${(stat5.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
+      "save the weights as external data (onnx.save(model, path, save_as_external_data=True))"
+    );
+  }
+  const bytes = readFileSync4(absolute);
+  const proto = decodeModel(bytes, msg`${what} ${path}`);
+  checkStructure(proto, msg`${what} ${path}`);
+  checkGraph(proto, msg`${what} ${path}`);
+  const externalFiles = checkExternalData(proto, resolve5(absolute, ".."), path);
+  const model2 = new OnnxModel(proto, absolute, stat5.size, externalFiles);
+  try {
+    checkInitializers(model2, msg`${what} ${path}`);
+  } catch (error63) {
+    model2.close();
+    throw error63;
+  }
+  return model2;
+}
+function decodeModel(bytes, label) {
+  const notOnnx = (detail) => {
+    const sniffed = sniffNonOnnx(bytes);
+    if (sniffed) return new BadInputError(msg`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
+    return new BadInputError(
+      msg`${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
+      "export or copy the model again and check that the whole file arrived (its size, or its sha256 against the source)"
+    );
+  };
+  let proto;
+  try {
+    proto = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: true });
+  } catch (error63) {
+    throw notOnnx(`protobuf: ${error63.message}`);
+  }
+  if (!proto.graph || proto.irVersion === 0n) {
+    throw notOnnx(!proto.graph ? "it has no graph" : "it has no IR version");
+  }
+  return proto;
+}
+function checkStructure(proto, label) {
+  const graph2 = proto.graph;
+  const fail = (problem) => new BadInputError(msg`${label}: ${problem}; the file is truncated or was written incorrectly`, "export or copy the model again");
+  if (proto.irVersion >= 3n && proto.opsetImport.length === 0) throw fail("it has no opset_import");
+  if (graph2.output.length === 0) throw fail("its graph has no outputs");
+  const known2 = /* @__PURE__ */ new Set([""]);
+  for (const v of graph2.input) known2.add(v.name);
+  for (const t of graph2.initializer) known2.add(t.name);
+  for (const s of graph2.sparseInitializer) if (s.values) known2.add(s.values.name);
+  for (const node3 of graph2.node) for (const o of node3.output) known2.add(o);
+  for (const node3 of graph2.node) {
+    for (const input2 of node3.input) {
+      if (!known2.has(input2)) throw fail(`node '${node3.name || node3.opType}' reads '${input2}', which nothing in the graph defines`);
+    }
+  }
+  for (const out of graph2.output) {
+    if (!known2.has(out.name)) throw fail(`graph output '${out.name}' is not produced by any node`);
+  }
+}
+
+// src/runtime/tensorrt/binding.ts
+function isNativeError(error63, code2) {
+  if (!(error63 instanceof Error)) return false;
+  const c = error63.code;
+  return typeof c === "string" && c.startsWith("ERR_QG_") && (code2 === void 0 || c === code2);
+}
+
+// src/runtime/tensorrt/errors.ts
+var TensorRtUnavailableError = class extends BadInputError {
+  /** The whole "possible solutions" text (what was tried, found, required, what to do). */
+  possibleSolutions;
+  constructor(problem, fix, possibleSolutions2, options2) {
+    super(problem, fix, options2);
+    this.possibleSolutions = possibleSolutions2;
+  }
+};
+var EngineParseError = class extends BadInputError {
+  constructor(problem, fix, parserErrors, log, options2) {
+    super(problem, fix, options2);
+    this.parserErrors = parserErrors;
+    this.log = log;
+  }
+  parserErrors;
+  log;
+};
+var GpuOutOfMemoryError = class extends BadInputError {
+  constructor(problem, fix, details2, options2) {
+    super(problem, fix, options2);
+    this.details = details2;
+  }
+  details;
+};
+var EngineBuildCancelledError = class extends Error {
+  name = "EngineBuildCancelledError";
+};
+var TensorRtError = class extends Error {
+  constructor(message, code2, details2, log, options2) {
+    super(message, options2);
+    this.code = code2;
+    this.details = details2;
+    this.log = log;
+  }
+  code;
+  details;
+  log;
+  name = "TensorRtError";
+};
+var MAX_DETAIL_LINES = 8;
+function withDetails(message, details2) {
+  if (details2.length === 0) return message;
+  const shown = details2.slice(0, MAX_DETAIL_LINES).map((d) => `  TensorRT: ${d}`);
+  if (details2.length > MAX_DETAIL_LINES) shown.push(`  (${details2.length - MAX_DETAIL_LINES} more in the build log)`);
+  return `${message}
+${shown.join("\n")}`;
+}
+function describeParserErrors(errors) {
+  return errors.map((e) => e.nodeName ? `node '${e.nodeName}' (${e.nodeOperator || "unknown op"}): ${e.description} [${e.code}]` : `${e.description} [${e.code}]`);
+}
+function fromNativeError(error63, doing, unavailable) {
+  if (!isNativeError(error63)) return error63;
+  switch (error63.code) {
+    case "ERR_QG_LIBRARY": {
+      const text2 = unavailable?.() ?? error63.message;
+      return new TensorRtUnavailableError(`TensorRT is not usable here (${doing}): ${error63.message}`, "see the possible solutions below, or leave tensorrt out of --runtimes", text2, { cause: error63 });
+    }
+    case "ERR_QG_PARSE": {
+      const parserErrors = error63.parserErrors ?? [];
+      const first = parserErrors.find((e) => e.nodeName);
+      const lines = describeParserErrors(parserErrors);
+      return new EngineParseError(
+        `TensorRT's ONNX parser rejected the model while ${doing}:
+${lines.map((l) => `  ${l}`).join("\n") || `  ${error63.message}`}`,
+        first ? `change or remove node '${first.nodeName}' (${first.nodeOperator}) so this TensorRT can parse it (\`quantgate inspect --nodes\` lists the nodes), upgrade TensorRT, or leave tensorrt out of --runtimes; the ONNX Runtime rows are unaffected` : "check that the model is valid ONNX that this TensorRT supports, or leave tensorrt out of --runtimes",
+        parserErrors,
+        error63.log ?? "",
+        { cause: error63 }
+      );
+    }
+    case "ERR_QG_OUT_OF_MEMORY":
+      return new GpuOutOfMemoryError(
+        withDetails(`out of GPU memory while ${doing}`, error63.details),
+        "use smaller --batch-sizes, or free the GPU (nvidia-smi lists the processes holding its memory)",
+        error63.details,
+        { cause: error63 }
+      );
+    case "ERR_QG_CANCELLED":
+      return new EngineBuildCancelledError(`cancelled while ${doing}`, { cause: error63 });
+    case "ERR_QG_INVALID_ARGUMENT":
+      return new BadInputError(`${error63.message} (while ${doing})`, msg`check ${opt("input-shapes")} and ${opt("batch-sizes")} against the model's inputs`, { cause: error63 });
+    case "ERR_QG_BUSY":
+    case "ERR_QG_DISPOSED":
+      return error63;
+    default:
+      return new TensorRtError(withDetails(`${error63.message} (while ${doing})`, error63.details), error63.code, error63.details, error63.log ?? null, { cause: error63 });
+  }
+}
+
+// src/runtime/tensorrt/layer-precision.ts
+var Tensor = external_exports.looseObject({ "Format/Datatype": external_exports.string().optional() });
+var Layer = external_exports.union([
+  external_exports.string(),
+  external_exports.looseObject({
+    Name: external_exports.string().optional(),
+    LayerType: external_exports.string().optional(),
+    Inputs: external_exports.array(Tensor).optional(),
+    Outputs: external_exports.array(Tensor).optional()
+  })
+]);
+var EngineInformation = external_exports.looseObject({ Layers: external_exports.array(Layer) });
+function formatPrecision(format) {
+  const f = format.toLowerCase();
+  if (/\bint4\b/.test(f)) return "int4";
+  if (/\bfp4\b|e2m1/.test(f)) return "fp4";
+  if (/\bint8\b/.test(f)) return "int8";
+  if (/\bfp8\b|e4m3|float8/.test(f)) return "fp8";
+  if (/bf16|bfloat16/.test(f)) return "bf16";
+  if (/\bhalf\b|fp16|float16/.test(f)) return "fp16";
+  if (/\bint32\b|\bint64\b|\bbool\b|\buint8\b/.test(f)) return "index";
+  if (/\bfloat\b|fp32|float32/.test(f)) return "fp32";
+  return "unknown";
+}
+var NARROWEST_FIRST = ["int4", "fp4", "int8", "fp8", "fp16", "bf16", "fp32"];
+function narrowest(formats) {
+  const found = formats.filter((f) => f !== void 0).map(formatPrecision);
+  return NARROWEST_FIRST.find((p) => found.includes(p)) ?? null;
+}
+var COMPUTE = /conv|gemm|matrixmultiply|matmul|fullyconnected|myelin/i;
+function layerPrecisions(inspectorJson) {
+  let parsed;
+  try {
+    parsed = JSON.parse(inspectorJson);
+  } catch (error63) {
+    throw new Error(`the engine inspector's output is not JSON: ${error63.message}`);
+  }
+  const info2 = EngineInformation.safeParse(parsed);
+  if (!info2.success) throw new Error(`the engine inspector's JSON has no Layers array: ${info2.error.issues[0]?.message ?? "unexpected shape"}`);
+  const layers = info2.data.Layers.map((layer) => {
+    if (typeof layer === "string") return { name: layer, type: "unknown", precision: "unknown", compute: false };
+    const type2 = layer.LayerType ?? "unknown";
+    const precision = narrowest((layer.Inputs ?? []).map((t) => t["Format/Datatype"])) ?? narrowest((layer.Outputs ?? []).map((t) => t["Format/Datatype"])) ?? "unknown";
+    return { name: layer.Name ?? "(unnamed)", type: type2, precision, compute: COMPUTE.test(type2) };
+  });
+  const counts = Object.fromEntries([...NARROWEST_FIRST, "unknown"].map((p) => [p, 0]));
+  for (const layer of layers) counts[layer.precision]++;
+  const compute = layers.filter((l) => l.compute);
+  const quantized = compute.filter((l) => ["int4", "fp4", "int8", "fp8"].includes(l.precision));
+  return {
+    layers,
+    counts,
+    computeLayers: compute.length,
+    quantizedComputeLayers: quantized.length,
+    fellBack: compute.filter((l) => ["fp16", "bf16", "fp32"].includes(l.precision))
+  };
+}
+function layerNodes(name) {
+  const foreign = /^\{ForeignNode\[(.*)\]\}$/.exec(name.trim());
+  const parts = foreign ? foreign[1].split("...") : name.split(" + ");
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+function explainFallbacks(report, floatNodes) {
+  return report.fellBack.map((layer) => {
+    const nodes = layerNodes(layer.name);
+    const kept = nodes.find((n) => floatNodes.has(n));
+    const fix = kept !== void 0 ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}` : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`--exclude ${nodes[0] ?? layer.name}\``;
+    return { name: layer.name, type: layer.type, precision: layer.precision, fix };
+  });
+}
+
+// src/runtime/tensorrt/build.ts
+function validateBuildOptions(options2) {
+  if (options2.workspaceBytes !== void 0 && !(Number.isSafeInteger(options2.workspaceBytes) && options2.workspaceBytes >= 0)) {
+    throw new BadInputError(`workspace limit ${options2.workspaceBytes} is not a byte count`, "give a whole number of bytes, 0 or more");
+  }
+  if (options2.optimizationLevel !== void 0 && !(Number.isInteger(options2.optimizationLevel) && options2.optimizationLevel >= 0 && options2.optimizationLevel <= 5)) {
+    throw new BadInputError(`builder optimization level ${options2.optimizationLevel} is out of range`, "use an integer from 0 to 5 (TensorRT's default is 3)");
+  }
+  (options2.profiles ?? []).forEach((profile, p) => {
+    const seen = /* @__PURE__ */ new Set();
+    for (const range of profile) {
+      if (seen.has(range.input)) throw new BadInputError(`optimization profile ${p} names input '${range.input}' twice`, "give each input one min/opt/max range per profile");
+      seen.add(range.input);
+      checkRange(range, p);
+    }
+  });
+}
+function checkRange(range, profile) {
+  const where2 = `optimization profile ${profile}, input '${range.input}'`;
+  const show = (d) => d.join("x");
+  if (range.min.length !== range.opt.length || range.opt.length !== range.max.length) {
+    throw new BadInputError(`${where2}: min ${show(range.min)}, opt ${show(range.opt)} and max ${show(range.max)} differ in rank`, "give all three shapes the same number of dimensions");
+  }
+  for (let i = 0; i < range.min.length; i++) {
+    const [lo, mid, hi] = [range.min[i], range.opt[i], range.max[i]];
+    if (![lo, mid, hi].every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new BadInputError(`${where2}: dimension ${i} is not a non-negative integer in every shape`, "use whole numbers, 0 or more");
+    }
+    if (!(lo <= mid && mid <= hi)) {
+      throw new BadInputError(`${where2}: dimension ${i} has min ${lo}, opt ${mid}, max ${hi}`, "make min <= opt <= max in every dimension");
+    }
+  }
+}
+async function buildEngine(binding, request, control = {}) {
+  const { model: model2, description, ...options2 } = request;
+  validateBuildOptions(options2);
+  if (control.signal?.aborted) throw new EngineBuildCancelledError(`cancelled before building ${description}`);
+  const onProgress = control.onProgress;
+  const handle = binding.buildEngine(model2, options2, (event) => {
+    try {
+      onProgress?.(event);
+    } catch {
+    }
+  });
+  const cancel = () => handle.cancel();
+  control.signal?.addEventListener("abort", cancel, { once: true });
+  let result;
+  try {
+    result = await handle.promise;
+  } catch (error63) {
+    throw fromNativeError(error63, `building ${description}`, control.unavailable);
+  } finally {
+    control.signal?.removeEventListener("abort", cancel);
+  }
+  let layers = null;
+  let layersNote = result.inspectorError;
+  if (result.inspectorJson !== null) {
+    try {
+      layers = layerPrecisions(result.inspectorJson);
+    } catch (error63) {
+      layersNote = error63.message;
+    }
+  }
+  return { ...result, layers, layersNote: layers ? null : layersNote ?? "the engine inspector gave no layer information" };
+}
+
+// src/runtime/tensorrt/profile.ts
+function profilesFor(shapes) {
+  const ranges = Object.entries(shapes ?? {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([input2, r]) => ({ input: input2, min: [...r.min], opt: [...r.opt], max: [...r.max] }));
+  return ranges.length > 0 ? [ranges] : void 0;
+}
+var dims = (d) => d.join("x");
+function describeProfile(shapes) {
+  const ranges = Object.entries(shapes ?? {});
+  if (ranges.length === 0) return null;
+  const onlyBatch = ranges.every(([, r]) => r.min.slice(1).every((d, i) => d === r.opt[i + 1] && d === r.max[i + 1]));
+  const batches = new Set(ranges.map(([, r]) => `${r.min[0]}|${r.opt[0]}|${r.max[0]}`));
+  if (onlyBatch && batches.size === 1) {
+    const [, r] = ranges[0];
+    return r.min[0] === r.max[0] ? `batch ${r.min[0]}` : `batch ${r.min[0]}\u2013${r.max[0]}, opt ${r.opt[0]}`;
+  }
+  return ranges.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([input2, r]) => `${input2} ${dims(r.min)}\u2013${dims(r.max)}, opt ${dims(r.opt)}`).join("; ");
+}
+
+// src/runtime/tensorrt/engines.ts
+function cacheGpu(capabilities) {
+  return { name: capabilities.gpu.name ?? "unknown GPU", computeCapability: capabilities.gpu.computeCapability ?? "unknown", uuid: capabilities.gpu.uuid };
+}
+async function engineKeyInput(capabilities, wanted) {
+  const model2 = readModel(wanted.modelPath);
+  let modelSha256;
+  try {
+    modelSha256 = await model2.sha256();
+  } finally {
+    model2.close();
+  }
+  const profiles = profilesFor(wanted.inputShapes);
+  return { modelSha256, tensorrtVersion: capabilities.tensorrt.version ?? "unknown", gpu: cacheGpu(capabilities), options: profiles ? { profiles } : {} };
+}
+function progressLogger(log, description) {
+  const steps = /* @__PURE__ */ new Map();
+  return (event) => {
+    if (event.type === "phaseStart") {
+      steps.set(event.phase, event.steps);
+      const line2 = `${description}: ${event.phase}${event.steps > 1 ? ` (${event.steps} steps)` : ""}`;
+      if (event.parent === null) log.info(line2);
+      else log.debug(line2);
+    } else if (event.type === "step") {
+      const total = steps.get(event.phase) ?? 0;
+      if (total > 0 && (event.step + 1) % Math.max(1, Math.round(total / 10)) === 0) log.debug(`${description}: ${event.phase} ${event.step + 1}/${total}`);
+    } else {
+      log.debug(`${description}: ${event.phase} done`);
+    }
+  };
+}
+function layersOf(record2) {
+  if (!record2) return { layers: null, layersNote: "the build record of this cached engine is missing" };
+  if (record2.inspectorJson === null) return { layers: null, layersNote: record2.inspectorError ?? "the engine inspector gave no layer information" };
+  try {
+    return { layers: layerPrecisions(record2.inspectorJson), layersNote: null };
+  } catch (error63) {
+    return { layers: null, layersNote: error63.message };
+  }
+}
+async function ensureEngine(source, wanted, control = {}) {
+  const { binding, capabilities, cache } = source;
+  const key = await engineKeyInput(capabilities, wanted);
+  const found = await cache.lookup(key);
+  if (found.status === "hit") {
+    const record3 = await cache.readRecord(found.engine.key);
+    return { engine: found.engine, source: "cache", cacheNote: null, record: record3, ...layersOf(record3) };
+  }
+  const cacheNote = found.status === "refused" || found.stale ? found.reason : null;
+  if (cacheNote) control.log?.warn(`${wanted.description}: not using the cached engine: ${cacheNote}`);
+  const timingCache = await cache.readTimingCache(key.tensorrtVersion, key.gpu);
+  const build = await buildEngine(
+    binding,
+    { model: wanted.modelPath, description: wanted.description, ...key.options.profiles ? { profiles: key.options.profiles } : {}, ...timingCache ? { timingCache } : {} },
+    {
+      ...control.signal ? { signal: control.signal } : {},
+      ...control.log ? { onProgress: progressLogger(control.log, wanted.description) } : {},
+      ...source.unavailable ? { unavailable: source.unavailable } : {}
+    }
+  );
+  if (build.timingCache) await cache.writeTimingCache(key.tensorrtVersion, key.gpu, build.timingCache);
+  const engine = await cache.store(key, build.engine);
+  const record2 = { tensorrtVersion: build.tensorrtVersion, buildMs: build.buildMs, log: build.log, inspectorJson: build.inspectorJson, inspectorError: build.inspectorError };
+  await cache.storeRecord(engine.key, record2);
+  return { engine, source: "built", cacheNote, record: record2, layers: build.layers, layersNote: build.layersNote };
+}
+
+// src/runtime/tensorrt/runner.ts
+import { basename as basename2 } from "node:path";
+
+// src/runtime/tensorrt/engine-session.ts
+async function openEngine(binding, engine, options2 = {}) {
+  if (!isVerifiedEngine(engine)) {
+    throw new TypeError("openEngine takes a VerifiedEngine from EngineCache (lookup or store), never raw engine bytes");
+  }
+  try {
+    return await binding.openEngineSession(engine.bytes, options2);
+  } catch (error63) {
+    throw fromNativeError(error63, `loading the engine ${engine.key.slice(0, 12)}\u2026`);
+  }
+}
+
+// src/runtime/tensorrt/runner.ts
+function toNamed(feeds) {
+  return Object.entries(feeds).map(([name, t]) => ({ name, dataType: t.dataType, dims: t.dims, data: t.data }));
+}
+var TensorRtRunner = class {
+  constructor(options2) {
+    this.options = options2;
+    this.provider = options2.open.provider;
+    this.description = `the TensorRT engine of ${basename2(options2.open.modelPath)}`;
+    this.settings = { timing: "gpu (CUDA events)", cudaGraph: false, profile: describeProfile(options2.open.inputShapes) };
+  }
+  options;
+  runtime = "tensorrt";
+  provider;
+  settings;
+  /** The engine `load()` used: built now or from the cache. */
+  ready;
+  session;
+  bound;
+  outputs = [];
+  state = "new";
+  inFlight = 0;
+  description;
+  async load() {
+    if (this.state !== "new") throw new Error(`load() called on a runner that is ${this.state}`);
+    this.state = "loading";
+    try {
+      const probe = await this.options.probe();
+      if (!probe.available) throw new TensorRtUnavailableError(`TensorRT cannot run here: ${probe.reason}`, probe.fix, probe.possibleSolutions);
+      const source = { binding: probe.binding, capabilities: probe.capabilities, cache: this.options.cache };
+      const wanted = { modelPath: this.options.open.modelPath, description: this.description, ...this.options.open.inputShapes ? { inputShapes: this.options.open.inputShapes } : {} };
+      const device = this.options.device ?? 0;
+      let ready = await ensureEngine(source, wanted, this.options.control);
+      let start = process.hrtime.bigint();
+      try {
+        this.session = await openEngine(probe.binding, ready.engine, { device });
+      } catch (error63) {
+        if (ready.source !== "cache" || !isNativeError(error63.cause, "ERR_QG_ENGINE")) throw error63;
+        this.options.control?.log?.warn(`${this.description}: TensorRT refused the cached engine (${error63.message.split("\n")[0]}): rebuilding`);
+        await this.options.cache.forget(ready.engine.key);
+        ready = await ensureEngine(source, wanted, this.options.control);
+        start = process.hrtime.bigint();
+        this.session = await openEngine(probe.binding, ready.engine, { device });
+      }
+      const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+      this.ready = ready;
+      const tensors = this.session.tensors();
+      this.outputs = tensors.filter((t) => !t.isInput).map((t) => t.name);
+      this.state = "loaded";
+      return { loadMs, inputNames: tensors.filter((t) => t.isInput).map((t) => t.name), outputNames: [...this.outputs] };
+    } catch (error63) {
+      this.state = "new";
+      throw error63;
+    }
+  }
+  async run(feeds, outputs) {
+    const session = this.loaded("run");
+    const results = await this.track(() => session.run(toNamed(feeds)), "running");
+    const wanted = new Set(outputs ?? this.outputs);
+    return Object.fromEntries(
+      results.filter((t) => wanted.has(t.name)).map((t) => [t.name, { dataType: t.dataType, dims: t.dims, data: t.data }])
+    );
+  }
+  bind(feeds) {
+    const session = this.loaded("bind");
+    const bound = toNamed(feeds);
+    this.bound = bound;
+    return async () => {
+      await this.track(() => session.run(bound), "running");
+    };
+  }
+  async timeRound(minIterations, minMs) {
+    const session = this.loaded("timeRound");
+    if (!this.bound) throw new Error("timeRound() needs a batch bound with bind() first");
+    const inputs = this.bound;
+    const start = process.hrtime.bigint();
+    const result = await this.track(() => session.benchmark({ inputs, warmup: 0, iterations: minIterations, minDurationMs: minMs, cudaGraph: false }), "timing");
+    return { samplesMs: Float64Array.from(result.gpuMs), wallMs: Number(process.hrtime.bigint() - start) / 1e6 };
+  }
+  deviceMemoryMB() {
+    const m = this.loaded("deviceMemoryMB").memory();
+    const bytes = m.weightsBytes !== null && m.activationBytes !== null ? m.weightsBytes + m.activationBytes + m.ioBytes : m.processDeltaBytes ?? null;
+    return bytes === null ? null : bytes / 2 ** 20;
+  }
+  async dispose() {
+    if (this.inFlight > 0) throw new Error(`dispose() refused: ${this.inFlight} run(s) of ${this.options.open.modelPath} still in flight`);
+    if (this.state === "loading") throw new Error("dispose() refused: the engine is still loading");
+    const session = this.session;
+    this.session = void 0;
+    this.state = "disposed";
+    session?.dispose();
+  }
+  loaded(what) {
+    if (this.state !== "loaded" || !this.session) throw new Error(`${what}() needs a loaded runner; this one is ${this.state}`);
+    return this.session;
+  }
+  async track(work, doing) {
+    this.inFlight++;
+    try {
+      return await work();
+    } catch (error63) {
+      throw fromNativeError(error63, `${doing} ${this.description}`);
+    } finally {
+      this.inFlight--;
+    }
+  }
+};
+
+// src/runtime/tensorrt/backend.ts
+var TENSORRT_VARIANTS = ["int8.trt", "int8.trt.fp16", "fp16", "fp32"];
+var ENGINE_ARTIFACT = "int8.trt";
+var VARIANT_NAMES = { "int8.trt": "INT8", "int8.trt.fp16": "INT8 + FP16", fp16: "FP16", fp32: "FP32" };
+function describeModel(m) {
+  return `the TensorRT ${VARIANT_NAMES[m.variant] ?? m.variant} engine${m.model.startsWith("base:") ? " of the baseline model" : ""}`;
+}
+function failureReason(error63) {
+  const oneLine2 = (text2) => text2.split("\n").map((l) => l.trim()).filter(Boolean).join("; ").replace(/:; /g, ": ");
+  if (error63 instanceof BadInputError) return `${oneLine2(error63.message)} (fix: ${error63.fix})`;
+  return oneLine2(error63.message);
+}
+function layerRecord(layers, variant, floatNodes) {
+  return {
+    total: layers.layers.length,
+    counts: Object.fromEntries(Object.entries(layers.counts).filter(([, n]) => n > 0)),
+    computeLayers: layers.computeLayers,
+    quantizedComputeLayers: layers.quantizedComputeLayers,
+    // Float layers are the point of a float engine; in an INT8 one they are what did not quantize.
+    fellBack: variant.startsWith("int8") ? explainFallbacks(layers, floatNodes) : []
+  };
+}
+function writeArtifacts(outDir, m, ready) {
+  if (!ready.record) return null;
+  const dir = join9(outDir, "tensorrt");
+  mkdirSync(dir, { recursive: true });
+  const stem = m.model.replace(":", "-");
+  const from = ready.source === "cache" ? "(this engine came from the runner's engine cache; this is the log of the run that built it)\n" : "";
+  writeFileSync(join9(dir, `${stem}.build.log`), `${from}${ready.record.log}`);
+  if (m.variant === ENGINE_ARTIFACT && !m.model.startsWith("base:")) writeFileSync(join9(dir, `${stem}.engine`), ready.engine.bytes);
+  return `tensorrt/${stem}.build.log`;
+}
+function writeFailedLog(outDir, m, error63) {
+  const log = error63 instanceof EngineParseError ? error63.log : error63 instanceof TensorRtError ? error63.log : null;
+  if (!log) return;
+  mkdirSync(join9(outDir, "tensorrt"), { recursive: true });
+  writeFileSync(join9(outDir, "tensorrt", `${m.model.replace(":", "-")}.build.log`), log);
+}
+function createTensorRtBackend(options2 = {}) {
+  const device = options2.device ?? 0;
+  let probed;
+  const probe = () => probed ??= probeTensorRt((options2.load ?? loadTensorRtAddon)(), device, options2.findLibrary);
+  const cache = () => new EngineCache((options2.cacheDir ?? engineCacheDir)());
+  async function available2() {
+    const p = await probe();
+    if (!p.available) throw new TensorRtUnavailableError(`TensorRT cannot run here: ${p.reason}`, p.fix, p.possibleSolutions);
+    return p;
+  }
+  async function availability() {
+    const p = await probe();
+    return p.available ? { available: true, reason: null, fix: null } : { available: false, reason: p.reason, fix: p.fix };
+  }
+  return {
+    name: "tensorrt",
+    title: "TensorRT",
+    availability,
+    async planRows(request) {
+      const { reason } = await availability();
+      return TENSORRT_VARIANTS.flatMap((variant) => request.batchSizes.map((batch) => ({ provider: "tensorrt", variant, batch, timed: true, skip: reason })));
+    },
+    async prepare(input2) {
+      const p = await available2();
+      const source = { binding: p.binding, capabilities: p.capabilities, cache: cache() };
+      const results = /* @__PURE__ */ new Map();
+      for (const m of input2.models) {
+        const description = describeModel(m);
+        try {
+          const ready = await ensureEngine(
+            source,
+            { modelPath: m.file, description, inputShapes: input2.inputShapes },
+            { log: input2.log, ...input2.signal ? { signal: input2.signal } : {} }
+          );
+          const seconds3 = ready.record ? `${(ready.record.buildMs / 1e3).toFixed(1)} s` : "an unknown time";
+          input2.log.info(ready.source === "cache" ? `${description}: from this runner's engine cache (built in ${seconds3})` : `${description}: built in ${seconds3}`);
+          const engine = {
+            tensorrtVersion: ready.record?.tensorrtVersion ?? p.capabilities.tensorrt.version ?? "unknown",
+            source: ready.source,
+            buildMs: ready.record?.buildMs ?? null,
+            cacheNote: ready.cacheNote,
+            profile: describeProfile(input2.inputShapes),
+            buildLog: writeArtifacts(input2.outDir, m, ready),
+            layers: ready.layers ? layerRecord(ready.layers, m.variant, input2.floatNodes) : null,
+            layersNote: ready.layersNote
+          };
+          results.set(m.key, { status: "ok", fields: { engine } });
+        } catch (error63) {
+          if (error63 instanceof EngineBuildCancelledError) throw error63;
+          if (!(error63 instanceof BadInputError || error63 instanceof TensorRtError)) throw error63;
+          writeFailedLog(input2.outDir, m, error63);
+          const extra = error63 instanceof TensorRtUnavailableError ? `
+${error63.possibleSolutions}` : "";
+          input2.log.warn(`${description} could not be built: ${error63.message}${error63 instanceof BadInputError ? `
+  fix: ${error63.fix}` : ""}${extra}`);
+          results.set(m.key, { status: "failed", reason: failureReason(error63) });
+        }
+      }
+      return results;
+    },
+    async environment() {
+      const c = (await probe()).capabilities;
+      if (!c) return null;
+      const facts = {};
+      if (c.tensorrt.available && c.tensorrt.version) facts.tensorrt = c.tensorrt.version;
+      if (c.cuda.runtimeVersion !== null) facts.cudaRuntime = formatCudaVersion(c.cuda.runtimeVersion);
+      const driverCuda = c.cuda.driverVersion ?? c.nvml.cudaDriverVersion;
+      if (driverCuda !== null) facts.cuda = formatCudaVersion(driverCuda);
+      if (c.gpu.available && c.gpu.name) {
+        facts.gpu = {
+          name: c.gpu.name,
+          driver: c.nvml.driverVersion,
+          memoryMB: c.gpu.totalMemoryBytes === null ? null : c.gpu.totalMemoryBytes / 2 ** 20,
+          computeCapability: c.gpu.computeCapability,
+          powerLimitW: c.gpu.powerLimitWatts
+        };
+      }
+      return facts;
+    },
+    open(open4) {
+      return new TensorRtRunner({ open: open4, probe, cache: cache(), device });
+    },
+    async prime(_provider) {
+      const p = await available2();
+      await p.binding.deviceMemory({ device, withCuda: true });
+    },
+    usesDevice() {
+      return true;
+    }
+  };
+}
+var tensorRtBackend = createTensorRtBackend();
+
+// src/runtime/registry.ts
+var BACKENDS = [onnxRuntimeBackend, tensorRtBackend];
+function backendNamed(name, backends = BACKENDS) {
+  const backend = backends.find((b) => b.name === name);
+  if (!backend) throw new Error(`no backend named '${name}' is registered (registered: ${backends.map((b) => b.name).join(", ")})`);
+  return backend;
+}
+
+// src/pipeline/process-host.ts
+var LEFTOVER_GRACE_MS = 5e3;
+function signalGroup(pid, signal) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+var spawnShell = (command, { cwd, env, onLine }) => new Promise((resolve8, reject) => {
+  const child = spawn2(command, { cwd, shell: true, detached: true, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  const killGroup = () => signalGroup(child.pid, "SIGKILL");
+  process.on("exit", killGroup);
+  let leftovers;
+  const lines = (chunk) => {
+    for (const line2 of chunk.toString().split("\n")) if (line2) onLine(line2);
+  };
+  child.stdout.on("data", lines);
+  child.stderr.on("data", lines);
+  child.on("error", (error63) => {
+    process.removeListener("exit", killGroup);
+    reject(error63);
+  });
+  child.on("exit", () => {
+    signalGroup(child.pid, "SIGTERM");
+    leftovers = setTimeout(killGroup, LEFTOVER_GRACE_MS);
+    leftovers.unref();
+  });
+  child.on("close", (code2, signal) => {
+    clearTimeout(leftovers);
+    process.removeListener("exit", killGroup);
+    resolve8({ code: code2, signal });
+  });
+});
+var EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 };
+function processInterrupts(exit = (code2) => process.exit(code2)) {
+  const handlers = /* @__PURE__ */ new Set();
+  const onSignal = (signal) => {
+    for (const handler of handlers) handler(signal);
+    exit(EXIT_STATUS[signal] ?? 1);
+  };
+  return {
+    onInterrupt(handler) {
+      if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.on(signal, onSignal);
+      handlers.add(handler);
+      return () => {
+        handlers.delete(handler);
+        if (handlers.size === 0) for (const signal of Object.keys(EXIT_STATUS)) process.removeListener(signal, onSignal);
+      };
+    }
+  };
+}
+function processHost() {
+  return { backends: BACKENDS, exec: spawnShell, interrupts: processInterrupts() };
+}
+
+// src/pipeline/run.ts
+import { rmSync as rmSync4 } from "node:fs";
+import { join as join18, relative as relative3 } from "node:path";
 
 // src/model/signature.ts
 function isPlaceholderDimName(name) {
@@ -53649,7 +55487,7 @@ function batchSupport(signature, batch) {
 }
 
 // src/compare/read-results.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 
 // src/results/schema.ts
 var SCHEMA_VERSION = 1;
@@ -53694,6 +55532,64 @@ var memorySchema = external_exports.object({
 });
 var labelledAccuracySchema = external_exports.object({ top1: external_exports.number().min(0).max(1), top5: external_exports.number().min(0).max(1).nullable() });
 var fidelitySchema = external_exports.object({ agreement: external_exports.number().min(0).max(1), cosine: external_exports.number().min(-1).max(1), snrDb: external_exports.number().min(-200).max(200) });
+var gpuStateSchema = external_exports.object({
+  smClockMHz: nonNegative.max(1e5).nullable(),
+  memoryClockMHz: nonNegative.max(1e5).nullable(),
+  temperatureC: external_exports.number().min(-100).max(300).nullable(),
+  watts: nonNegative.max(1e5).nullable()
+});
+var powerSchema = external_exports.object({
+  /** Energy over the sampled time, watts. */
+  meanW: nonNegative.max(1e5),
+  peakW: nonNegative.max(1e5),
+  /** Energy of the timed rounds, joules. */
+  joules: nonNegative,
+  /** joules over the samples the rounds processed (iterations × batch); null when none were counted. */
+  joulesPerInference: nonNegative.nullable(),
+  /** Time sampled, ms (the timed rounds). */
+  durationMs: nonNegative,
+  samples: count,
+  /** `counter`: the driver's energy counter; `samples`: the integral of the power samples; `mixed`: some rounds each. */
+  energySource: external_exports.enum(["counter", "samples", "mixed"]),
+  /** `instant`: NVML's instantaneous power field; `average`: nvmlDeviceGetPowerUsage (a 1 s average on newer GPUs). */
+  powerSource: external_exports.enum(["instant", "average"]),
+  /** Before the row's first timed round and after its last. */
+  start: gpuStateSchema,
+  end: gpuStateSchema
+});
+var fellBackLayerSchema = external_exports.object({
+  /** TensorRT's layer name (fused layers join their ONNX node names with " + "). */
+  name: external_exports.string(),
+  type: external_exports.string(),
+  precision: external_exports.string(),
+  /** Why it is in float, and what changes that. */
+  fix: external_exports.string()
+});
+var engineSchema = external_exports.object({
+  tensorrtVersion: external_exports.string(),
+  source: external_exports.enum(["built", "cache"]),
+  /** How long the build took, ms (for a cached engine: its original build). */
+  buildMs: nonNegative.nullable(),
+  /** Why an engine in the cache was not used (another TensorRT, another GPU, a file that did not match its record). */
+  cacheNote: external_exports.string().nullable(),
+  /** The optimisation profile it was built for, e.g. "batch 1–32, opt 32"; null for static shapes. */
+  profile: external_exports.string().nullable(),
+  /** TensorRT's build log in the output folder (for a cached engine, its original build's); null when none was kept. */
+  buildLog: external_exports.string().nullable(),
+  layers: external_exports.object({
+    total: count,
+    /** Layers per precision (int8, fp16, fp32, ... and unknown). */
+    counts: external_exports.record(external_exports.string(), count),
+    /** Convolutions, matrix multiplies and fused subgraphs: where INT8 pays. */
+    computeLayers: count,
+    /** Compute layers in INT8 (or narrower). */
+    quantizedComputeLayers: count,
+    /** INT8 engines only: compute layers that run in a float type, with why and the fix. */
+    fellBack: external_exports.array(fellBackLayerSchema)
+  }).nullable(),
+  /** Why `layers` is null. */
+  layersNote: external_exports.string().nullable()
+});
 var runSchema = external_exports.object({
   runtime: external_exports.enum(["onnxruntime", "tensorrt"]),
   provider: external_exports.enum(["cpu", "cuda", "tensorrt", "reference"]),
@@ -53732,7 +55628,11 @@ var runSchema = external_exports.object({
    * round order, so that round i of two rows of a group pairs up (speedups are medians of these
    * paired ratios). Null where the row was not timed.
    */
-  rounds: external_exports.object({ group: external_exports.string(), p50Ms: external_exports.array(external_exports.number().nonnegative()) }).nullable().optional()
+  rounds: external_exports.object({ group: external_exports.string(), p50Ms: external_exports.array(external_exports.number().nonnegative()) }).nullable().optional(),
+  /** GPU rows (TensorRT, ONNX Runtime's CUDA and TensorRT providers) where NVML could be read; null otherwise. */
+  power: powerSchema.nullable().optional(),
+  /** TensorRT rows: the engine, its build and its layers' precision. */
+  engine: engineSchema.nullable().optional()
 });
 var modelFileSchema = external_exports.object({
   path: external_exports.string(),
@@ -53751,8 +55651,18 @@ var environmentSchema = external_exports.object({
     int8Features: external_exports.array(external_exports.string())
   }),
   threads: external_exports.number().int().min(1).nullable(),
-  gpu: external_exports.object({ name: external_exports.string(), driver: external_exports.string().nullable(), memoryMB: nonNegative.nullable() }).nullable(),
+  gpu: external_exports.object({
+    name: external_exports.string(),
+    driver: external_exports.string().nullable(),
+    memoryMB: nonNegative.nullable(),
+    /** "9.0"; from the TensorRT addon where it loaded. */
+    computeCapability: external_exports.string().nullable().optional(),
+    powerLimitW: nonNegative.nullable().optional()
+  }).nullable(),
+  /** The newest CUDA the driver supports (nvidia-smi's banner, or the driver through the addon). */
   cuda: external_exports.string().nullable(),
+  /** The CUDA runtime (libcudart) the TensorRT addon loaded, e.g. "12.9". */
+  cudaRuntime: external_exports.string().nullable().optional(),
   tensorrt: external_exports.string().nullable(),
   onnxruntime: external_exports.string(),
   node: external_exports.string(),
@@ -53903,7 +55813,7 @@ function parseResults(text2, label) {
 function readResultsFile(path, role) {
   let text2;
   try {
-    text2 = readFileSync2(path, "utf8");
+    text2 = readFileSync5(path, "utf8");
   } catch (error63) {
     const code2 = error63.code;
     const why = code2 === "ENOENT" ? "does not exist" : code2 === "EISDIR" ? "is a folder" : `cannot be read (${error63.message})`;
@@ -53917,7 +55827,7 @@ import { stat as stat4 } from "node:fs/promises";
 
 // src/data/files.ts
 import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import { extname, join as join5 } from "node:path";
+import { extname, join as join10 } from "node:path";
 var IMAGE_EXTENSIONS = [".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".gif", ".avif", ".bmp"];
 function fileKind(name) {
   const ext = extname(name).toLowerCase();
@@ -53936,7 +55846,7 @@ async function listFolder(folder) {
   const entries = (await readdir2(folder, { withFileTypes: true })).filter((e) => !isHidden(e.name)).sort((a, b) => byteOrder(a.name, b.name));
   return Promise.all(
     entries.map(async (entry) => {
-      const path = join5(folder, entry.name);
+      const path = join10(folder, entry.name);
       const isFolder = entry.isSymbolicLink() ? (await stat2(path).catch(() => void 0))?.isDirectory() ?? false : entry.isDirectory();
       return { name: entry.name, path, kind: isFolder ? "folder" : fileKind(entry.name) };
     })
@@ -53976,32 +55886,6 @@ function formatBytes(bytes) {
   return unit === 0 ? `${bytes} B` : `${value2.toFixed(value2 < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
-// src/model/non-finite.ts
-function nonFiniteValues(dataType, bytes, firstIndex = 0) {
-  const layout = dataType === TensorProto_DataType.FLOAT ? { size: 4, exp: 2139095040, man: 8388607 } : dataType === TensorProto_DataType.FLOAT16 ? { size: 2, exp: 31744, man: 1023 } : dataType === TensorProto_DataType.BFLOAT16 ? { size: 2, exp: 32640, man: 127 } : dataType === TensorProto_DataType.DOUBLE ? { size: 8, exp: 0, man: 0 } : null;
-  if (!layout) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Math.floor(bytes.byteLength / layout.size);
-  const out = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
-  for (let i = 0; i < n; i++) {
-    let isNan;
-    let isInf;
-    if (layout.size === 8) {
-      const v = view.getFloat64(i * 8, true);
-      isNan = v !== v;
-      isInf = v === Infinity || v === -Infinity;
-    } else {
-      const bits = layout.size === 4 ? view.getUint32(i * 4, true) : view.getUint16(i * 2, true);
-      if ((bits & layout.exp) !== layout.exp) continue;
-      isNan = (bits & layout.man) !== 0;
-      isInf = !isNan;
-    }
-    if (isNan && out.nan++ === 0) out.firstNan = firstIndex + i;
-    if (isInf && out.inf++ === 0) out.firstInf = firstIndex + i;
-  }
-  return out;
-}
-
 // src/data/finite.ts
 function requireFiniteSamples(tensor, input2, firstSample, source) {
   const found = nonFiniteValues(tensor.dataType, bytesOf(tensor.data));
@@ -54017,7 +55901,7 @@ function requireFiniteSamples(tensor, input2, firstSample, source) {
 }
 
 // src/data/shapes.ts
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname6 } from "node:path";
 
 // src/data/location.ts
 function describeLocation(location) {
@@ -54115,8 +55999,8 @@ function itemSize(dataType) {
 }
 
 // src/data/shapes.ts
-function newFitContext(what, inputShapes2 = {}) {
-  return { what, inputShapes: inputShapes2, symbols: /* @__PURE__ */ new Map() };
+function newFitContext(what, inputShapes3 = {}) {
+  return { what, inputShapes: inputShapes3, symbols: /* @__PURE__ */ new Map() };
 }
 function modelInputs(signatures) {
   if (signatures.length === 0) {
@@ -54144,11 +56028,11 @@ function inputNames(inputs) {
 }
 function inputShapesExample(input2) {
   const shape = input2.shape ?? ["batch", "D1"];
-  const dims = shape.map((d, axis) => typeof d === "number" ? String(d) : axis === 0 ? "1" : d === null ? `D${axis}` : d.toUpperCase().replace(/[^A-Z0-9_]/g, "_"));
-  return `${input2.name}:${dims.join("x")}`;
+  const dims2 = shape.map((d, axis) => typeof d === "number" ? String(d) : axis === 0 ? "1" : d === null ? `D${axis}` : d.toUpperCase().replace(/[^A-Z0-9_]/g, "_"));
+  return `${input2.name}:${dims2.join("x")}`;
 }
-function checkInputShapes(inputs, inputShapes2) {
-  for (const [name, dims] of Object.entries(inputShapes2)) {
+function checkInputShapes(inputs, inputShapes3) {
+  for (const [name, dims2] of Object.entries(inputShapes3)) {
     const input2 = inputs.find((i) => i.name === name);
     if (!input2) {
       throw new BadInputError(
@@ -54157,24 +56041,24 @@ function checkInputShapes(inputs, inputShapes2) {
       );
     }
     if (input2.shape === null) continue;
-    if (dims.length !== input2.shape.length) {
+    if (dims2.length !== input2.shape.length) {
       throw new BadInputError(
-        msg`${opt("input-shapes")} gives '${name}' ${dims.length} dims (${formatShape(dims)}), but the model's input is ${formatShape(input2.shape)} (${input2.shape.length} dims)`,
+        msg`${opt("input-shapes")} gives '${name}' ${dims2.length} dims (${formatShape(dims2)}), but the model's input is ${formatShape(input2.shape)} (${input2.shape.length} dims)`,
         msg`give all ${input2.shape.length} dims, batch first: ${setting("input-shapes", inputShapesExample(input2))}`
       );
     }
     input2.shape.forEach((d, axis) => {
-      if (typeof d === "number" && dims[axis] !== d) {
+      if (typeof d === "number" && dims2[axis] !== d) {
         throw new BadInputError(
-          msg`${opt("input-shapes")} gives '${name}' ${formatShape(dims)}, but the model fixes dim ${axis} of ${formatShape(input2.shape)} at ${d}`,
+          msg`${opt("input-shapes")} gives '${name}' ${formatShape(dims2)}, but the model fixes dim ${axis} of ${formatShape(input2.shape)} at ${d}`,
           msg`use the model's fixed sizes: ${setting("input-shapes", inputShapesExample(input2))}`
         );
       }
     });
   }
 }
-function sampleRules(input2, inputShapes2) {
-  const flag = inputShapes2[input2.name];
+function sampleRules(input2, inputShapes3) {
+  const flag = inputShapes3[input2.name];
   const shape = input2.shape ?? flag?.map(() => null);
   if (!shape) return null;
   return shape.slice(1).map((model2, k) => ({ model: model2, ...flag ? { flag: flag[k + 1] } : {} }));
@@ -54275,7 +56159,7 @@ function dataTypeError(input2, wrong, what) {
   const target = numpyType(input2.dataType);
   if (!target) return new BadInputError(problem, `numpy has no ${want} type: feed ${want} through another form, or re-export the model with a ${have} input`);
   const transform2 = `a.astype(${target})`;
-  const folders = new Set(wrong.map((a) => a.location.kind === "npy" ? dirname3(a.location.path) : ""));
+  const folders = new Set(wrong.map((a) => a.location.kind === "npy" ? dirname6(a.location.path) : ""));
   const folder = [...folders][0];
   const command = wrong.length > 1 && folders.size === 1 && folder ? rewriteFolderCommand(folder, transform2) : rewriteCommand(first.location, transform2);
   return new BadInputError(problem, `convert it to ${want} (${".astype(" + target + ")"}): ${command}`);
@@ -54550,7 +56434,7 @@ function unreadableImage(what, file2, error63) {
     { cause: error63 }
   );
 }
-function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
+function presetInput({ what, folder, inputs, inputShapes: inputShapes3 }) {
   const names = inputs.map((i) => `'${i.name}'`).join(", ");
   if (inputs.length !== 1) {
     throw new BadInputError(
@@ -54566,7 +56450,7 @@ function presetInput({ what, folder, inputs, inputShapes: inputShapes2 }) {
       `preprocess the images yourself and give .npy files of the input's type, or export the model with a float32 input`
     );
   }
-  const flag = inputShapes2[input2.name];
+  const flag = inputShapes3[input2.name];
   const modelFits = input2.shape === null || input2.shape.length === 4 && input2.shape.slice(1).every((d, k) => typeof d !== "number" || d === IMAGENET_SAMPLE[k]);
   const flagFits = !flag || flag.length === 4 && flag.slice(1).every((d, k) => d === IMAGENET_SAMPLE[k]);
   const fits = modelFits && flagFits;
@@ -54859,7 +56743,7 @@ async function openNpyFiles({ source, files, inputs, context }) {
 
 // src/data/npz.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import { createInflateRaw } from "node:zlib";
@@ -54969,13 +56853,13 @@ function checkDeclaredSizes(member, archiveBytes, path, what) {
   }
 }
 function entriesOf(zip) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve8, reject) => {
     const entries = [];
     zip.on("entry", (entry) => {
       entries.push(entry);
       zip.readEntry();
     });
-    zip.once("end", () => resolve6(entries));
+    zip.once("end", () => resolve8(entries));
     zip.once("error", reject);
     zip.readEntry();
   });
@@ -55018,7 +56902,7 @@ async function openMember(path, member, what) {
       close: () => handle.close().catch(() => void 0)
     };
   }
-  const compressed = createReadStream(path, { start: member.fileDataStart, end: member.fileDataStart + member.compressedSize - 1, highWaterMark: 1 << 20 });
+  const compressed = createReadStream2(path, { start: member.fileDataStart, end: member.fileDataStart + member.compressedSize - 1, highWaterMark: 1 << 20 });
   const inflated = pipeline(compressed, createInflateRaw({ chunkSize: 1 << 18 }), () => void 0);
   const reader = new StreamReader(inflated);
   const exact = async (got, length) => {
@@ -55097,10 +56981,10 @@ async function openNpz(path, inputs, context) {
 var FORMS = msg`a folder of .npy files, an .npz keyed by input name, or a folder of images with ${setting("preprocess", "imagenet")}`;
 async function openDataSet(path, options2) {
   const { what, preprocess: preprocess2 } = options2;
-  const inputShapes2 = options2.inputShapes ?? {};
+  const inputShapes3 = options2.inputShapes ?? {};
   const inputs = modelInputs(options2.inputs);
-  checkInputShapes(inputs, inputShapes2);
-  const context = newFitContext(what, inputShapes2);
+  checkInputShapes(inputs, inputShapes3);
+  const context = newFitContext(what, inputShapes3);
   const info2 = await stat4(path).catch((error63) => {
     throw new BadInputError(
       msg`${what} ${path}: ${error63.code === "ENOENT" ? "no such file or folder" : error63.message}`,
@@ -55131,7 +57015,7 @@ async function openDataSet(path, options2) {
   }
   if (preprocess2) {
     assertOnly(entries, "image", path, what, msg`a folder of images for ${setting("preprocess", preprocess2)} holds only images`);
-    return openImageFolder({ what, folder: path, files: entries.map((e) => e.path), inputs, inputShapes: inputShapes2 });
+    return openImageFolder({ what, folder: path, files: entries.map((e) => e.path), inputs, inputShapes: inputShapes3 });
   }
   if (!entries.some((e) => e.kind === "npy") && entries.some((e) => e.kind === "image")) {
     throw new BadInputError(msg`${what} ${path}: a folder of images, but no preprocessing was asked for`, msg`add ${setting("preprocess", "imagenet")} (or give .npy files already preprocessed for the model)`);
@@ -55266,7 +57150,7 @@ var INT_LIMITS = {
 };
 function randomDataSet(signatures, options2) {
   const { count: count3, seed } = options2;
-  const inputShapes2 = options2.inputShapes ?? {};
+  const inputShapes3 = options2.inputShapes ?? {};
   const intRange = options2.intRange ?? DEFAULT_INT_RANGE;
   if (!Number.isInteger(count3) || count3 < 1) throw new BadInputError(`random data needs at least one sample; ${count3} were asked for`, "ask for one or more samples");
   const [low, high] = intRange;
@@ -55274,8 +57158,8 @@ function randomDataSet(signatures, options2) {
     throw new BadInputError(`the integer range for random data [${low}, ${high}) is not a range of whole numbers`, "give two whole numbers, low < high (high excluded)");
   }
   const inputs = modelInputs(signatures);
-  checkInputShapes(inputs, inputShapes2);
-  const unsized = inputs.filter((input2) => randomSampleDims(input2, inputShapes2) === void 0);
+  checkInputShapes(inputs, inputShapes3);
+  const unsized = inputs.filter((input2) => randomSampleDims(input2, inputShapes3) === void 0);
   if (unsized.length > 0) {
     const first = unsized[0];
     const flag = setting("input-shapes", unsized.map(inputShapesExample).join(","));
@@ -55285,19 +57169,19 @@ function randomDataSet(signatures, options2) {
     );
   }
   const columns = inputs.map((input2, stream) => {
-    const sampleDims = randomSampleDims(input2, inputShapes2);
+    const sampleDims = randomSampleDims(input2, inputShapes3);
     checkIntRange(input2, intRange);
     return { name: input2.name, dataType: input2.dataType, sampleDims, open: () => randomCursor(input2.dataType, seed, stream, intRange) };
   });
   const integers = inputs.some((i) => INT_LIMITS[i.dataType]) ? `, integers in [${low}, ${high})` : "";
   return columnDataSet(`random data: ${count3} samples (seed ${seed}): floats N(0,1)${integers}`, count3, columns, true);
 }
-function randomSampleDims(input2, inputShapes2) {
-  const flag = inputShapes2[input2.name];
+function randomSampleDims(input2, inputShapes3) {
+  const flag = inputShapes3[input2.name];
   if (flag) return flag.slice(1);
   if (input2.shape === null) return void 0;
-  const dims = input2.shape.slice(1);
-  return dims.every((d) => typeof d === "number") ? dims : void 0;
+  const dims2 = input2.shape.slice(1);
+  return dims2.every((d) => typeof d === "number") ? dims2 : void 0;
 }
 function checkIntRange(input2, [low, high]) {
   const limits = INT_LIMITS[input2.dataType];
@@ -55369,14 +57253,14 @@ function floatToBfloat16(value2) {
 }
 
 // src/data/labels.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import { extname as extname2 } from "node:path";
 var INTEGER_TYPES = /* @__PURE__ */ new Set([TensorProto_DataType.INT8, TensorProto_DataType.UINT8, TensorProto_DataType.INT16, TensorProto_DataType.UINT16, TensorProto_DataType.INT32, TensorProto_DataType.UINT32, TensorProto_DataType.INT64, TensorProto_DataType.UINT64]);
 async function readLabels(path, options2) {
   const { what } = options2;
   let bytes;
   try {
-    bytes = await readFile(path);
+    bytes = await readFile2(path);
   } catch (error63) {
     const code2 = error63.code;
     throw new BadInputError(
@@ -55431,8 +57315,8 @@ function textLabels(path, bytes, what) {
   const lines = text2.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const values = new Int32Array(lines.length);
-  lines.forEach((line, i) => {
-    const trimmed = line.trim();
+  lines.forEach((line2, i) => {
+    const trimmed = line2.trim();
     if (!/^\+?\d+$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) {
       const shown = trimmed.length > 40 ? `${trimmed.slice(0, 40)}\u2026` : trimmed;
       throw new BadInputError(
@@ -55446,20 +57330,20 @@ function textLabels(path, bytes, what) {
 }
 
 // src/version.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join6 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join11 } from "node:path";
 
 // src/paths.ts
 import { isAbsolute as isAbsolute3, relative as relative2 } from "node:path";
-import { fileURLToPath } from "node:url";
-var PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var PACKAGE_ROOT = fileURLToPath2(new URL("..", import.meta.url));
 function pathInside(base, path) {
   const rel = relative2(base, path);
   return rel && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : null;
 }
 
 // src/version.ts
-var VERSION = JSON.parse(readFileSync3(join6(PACKAGE_ROOT, "package.json"), "utf8")).version;
+var VERSION = JSON.parse(readFileSync6(join11(PACKAGE_ROOT, "package.json"), "utf8")).version;
 
 // src/environment/cpu-int8.ts
 var INT8_FEATURES = ["avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx_vnni_int8", "amx_tile", "amx_int8", "asimddp", "i8mm"];
@@ -55571,11 +57455,11 @@ function parseCpuInfo(text2, knownArch) {
 }
 function fieldsOf(block) {
   const fields = /* @__PURE__ */ new Map();
-  for (const line of block.split("\n")) {
-    const colon = line.indexOf(":");
+  for (const line2 of block.split("\n")) {
+    const colon = line2.indexOf(":");
     if (colon < 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    if (key && !fields.has(key)) fields.set(key, line.slice(colon + 1).trim());
+    const key = line2.slice(0, colon).trim().toLowerCase();
+    if (key && !fields.has(key)) fields.set(key, line2.slice(colon + 1).trim());
   }
   return fields;
 }
@@ -55584,9 +57468,9 @@ function fieldsOf(block) {
 var SYSCTL_KEYS = ["machdep.cpu", "hw.optional", "hw.logicalcpu"];
 function parseSysctl(text2) {
   const values = /* @__PURE__ */ new Map();
-  for (const line of text2.split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon > 0) values.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  for (const line2 of text2.split("\n")) {
+    const colon = line2.indexOf(":");
+    if (colon > 0) values.set(line2.slice(0, colon).trim(), line2.slice(colon + 1).trim());
   }
   return values;
 }
@@ -55607,7 +57491,7 @@ function int8FromSysctl(values, arch2) {
 
 // src/environment/system.ts
 import { execFile as execFile2, execFileSync } from "node:child_process";
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { availableParallelism, cpus, release, type } from "node:os";
 var DEFAULT_TIMEOUT_MS = 5e3;
 var realSystem = {
@@ -55625,22 +57509,22 @@ var realSystem = {
   },
   readText(path) {
     try {
-      return readFileSync4(path, "utf8");
+      return readFileSync7(path, "utf8");
     } catch {
       return null;
     }
   },
   run(command, args, options2 = {}) {
-    return new Promise((resolve6) => {
+    return new Promise((resolve8) => {
       execFile2(
         command,
         [...args],
         { cwd: options2.cwd, timeout: options2.timeoutMs ?? DEFAULT_TIMEOUT_MS, encoding: "utf8", windowsHide: true, maxBuffer: 4 << 20 },
         (error63, stdout) => {
-          if (!error63) return resolve6({ status: 0, stdout });
+          if (!error63) return resolve8({ status: 0, stdout });
           const failure2 = error63;
-          if (typeof failure2.code === "string" || failure2.killed) return resolve6(null);
-          resolve6({ status: typeof failure2.code === "number" ? failure2.code : null, stdout: stdout ?? "" });
+          if (typeof failure2.code === "string" || failure2.killed) return resolve8(null);
+          resolve8({ status: typeof failure2.code === "number" ? failure2.code : null, stdout: stdout ?? "" });
         }
       );
     });
@@ -55687,8 +57571,8 @@ function detectCpu(system = realSystem) {
 var GPU_QUERY = ["--query-gpu=index,uuid,name,driver_version,memory.total", "--format=csv,noheader,nounits"];
 function parseGpuQuery(csv) {
   const rows = [];
-  for (const line of csv.split("\n")) {
-    const fields = line.split(",").map((f) => f.trim());
+  for (const line2 of csv.split("\n")) {
+    const fields = line2.split(",").map((f) => f.trim());
     if (fields.length < 5) continue;
     const [index, uuid3] = fields;
     const memory = Number.parseFloat(fields[fields.length - 1]);
@@ -55703,7 +57587,7 @@ function parseGpuQuery(csv) {
   }
   return rows;
 }
-function parseCudaVersion(banner) {
+function parseCudaVersion2(banner) {
   return /CUDA Version:\s*([\d.]+)/.exec(banner)?.[1] ?? null;
 }
 function pickGpu(rows, visible) {
@@ -55719,7 +57603,7 @@ function pickGpu(rows, visible) {
 async function detectGpu(system, env, timeoutMs) {
   const [query, banner] = await Promise.all([system.run("nvidia-smi", GPU_QUERY, { timeoutMs }), system.run("nvidia-smi", [], { timeoutMs })]);
   const gpu = query?.status === 0 ? pickGpu(parseGpuQuery(query.stdout), env.CUDA_VISIBLE_DEVICES) : null;
-  const cuda = gpu && banner?.status === 0 ? parseCudaVersion(banner.stdout) : null;
+  const cuda = gpu && banner?.status === 0 ? parseCudaVersion2(banner.stdout) : null;
   return { gpu, cuda };
 }
 function known(value2) {
@@ -55781,331 +57665,6 @@ function runThresholds(config2) {
     maxDisagreement: config2.maxDisagreement ?? null,
     maxLatencyRegression: config2.maxLatencyRegression ?? null
   };
-}
-
-// src/model/graph-checks.ts
-var QUANTIZED_INPUTS = { Conv: [0, 1], ConvTranspose: [0, 1], Gemm: [0, 1], MatMul: [0, 1] };
-var REEXPORT = "export the model again from its framework; a graph written by hand or by a tool must be one ONNX Runtime can load";
-function nodesInCycles(graph2) {
-  const producer = /* @__PURE__ */ new Map();
-  graph2.node.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
-  const waiting = graph2.node.map(() => 0);
-  const consumers = graph2.node.map(() => []);
-  graph2.node.forEach((n, i) => {
-    for (const input2 of n.input) {
-      const from = producer.get(input2);
-      if (from === void 0) continue;
-      waiting[i]++;
-      consumers[from].push(i);
-    }
-  });
-  const ready = waiting.flatMap((w, i) => w === 0 ? [i] : []);
-  let done = 0;
-  while (ready.length > 0) {
-    const i = ready.pop();
-    done++;
-    for (const c of consumers[i]) if (--waiting[c] === 0) ready.push(c);
-  }
-  if (done === graph2.node.length) return [];
-  return graph2.node.flatMap((n, i) => waiting[i] > 0 ? [n.name || `${n.opType} #${i}`] : []);
-}
-function checkGraph(proto, label) {
-  const graph2 = proto.graph;
-  const cycle = nodesInCycles(graph2);
-  if (cycle.length > 0) {
-    const shown = cycle.slice(0, 5).map((n) => `'${n}'`).join(", ");
-    throw new BadInputError(msg`${label}: its graph has a cycle: nodes ${shown}${cycle.length > 5 ? ` and ${cycle.length - 5} more` : ""} depend on their own outputs`, REEXPORT);
-  }
-}
-function checkQuantizable(proto, label) {
-  const graph2 = proto.graph;
-  const initializers = new Map(graph2.initializer.map((t) => [t.name, t]));
-  for (const input2 of graph2.input) {
-    if (initializers.has(input2.name) || input2.type?.value.case !== "tensorType") continue;
-    const dims = input2.type.value.value.shape?.dim ?? [];
-    if (dims.some((d) => d.value.case === "dimValue" && d.value.value === 0n)) {
-      throw new BadInputError(
-        msg`${label}: input '${input2.name}' has a dimension of size 0, so its samples hold no values to run or calibrate on`,
-        "export the model with the input's real sizes (or a symbolic dimension where the size varies)"
-      );
-    }
-  }
-  for (const n of graph2.node) {
-    for (const k of QUANTIZED_INPUTS[n.opType] ?? []) {
-      const tensor = initializers.get(n.input[k] ?? "");
-      if (tensor && elementCount(tensor.dims) === 0) {
-        throw new BadInputError(
-          msg`${label}: initializer '${tensor.name}', input ${k} of ${n.opType} '${n.name || n.opType}', holds no values (dims ${tensor.dims.join("\xD7")}), so there is nothing to quantize`,
-          "export the model again without the empty layer, or check that the export traced the model you meant"
-        );
-      }
-    }
-  }
-}
-
-// src/model/read.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
-import { resolve as resolve3 } from "node:path";
-
-// src/model/initializer-checks.ts
-import { statSync as statSync4 } from "node:fs";
-var WEIGHT_INPUTS = { Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [1, 2], MatMul: [1] };
-var REEXPORT2 = "export the model again; its file was damaged or written by a tool that got the tensor wrong";
-var FINITE_FIX = "the weights must be finite: find where training or the export produced NaN or infinity (a diverged run, a division by zero folded into a constant) and export again";
-function where(scope) {
-  return scope.replace(/^graph\//, "");
-}
-function stored(tensor) {
-  const count3 = elementCount(tensor.dims);
-  const info2 = dtypeInfo(tensor.dataType);
-  if (tensor.rawData.byteLength > 0) {
-    const need = packedByteLength(tensor.dataType, count3);
-    return need === null ? null : { have: tensor.rawData.byteLength, need, unit: "bytes", atLeast: false };
-  }
-  const complex = tensor.dataType === TensorProto_DataType.COMPLEX64 || tensor.dataType === TensorProto_DataType.COMPLEX128 ? 2 : 1;
-  switch (info2.storage) {
-    case "stringData":
-      return { have: tensor.stringData.length, need: count3, unit: "values", atLeast: false };
-    case "floatData":
-      return { have: tensor.floatData.length, need: count3 * complex, unit: "values", atLeast: false };
-    case "doubleData":
-      return { have: tensor.doubleData.length, need: count3 * complex, unit: "values", atLeast: false };
-    case "int64Data":
-      return { have: tensor.int64Data.length, need: count3, unit: "values", atLeast: false };
-    case "uint64Data":
-      return { have: tensor.uint64Data.length, need: count3, unit: "values", atLeast: false };
-    case "int32Data":
-      if (info2.bits === null) return null;
-      return info2.bits >= 8 ? { have: tensor.int32Data.length, need: count3, unit: "values", atLeast: false } : { have: tensor.int32Data.length, need: packedByteLength(tensor.dataType, count3), unit: "values", atLeast: true };
-  }
-}
-function checkStoredSize(model2, tensor, scope, label) {
-  const name = msg`${label}: ${where(scope)}`;
-  if (tensor.dims.some((d) => d < 0n)) throw new BadInputError(msg`${name}: has a negative dimension (${tensor.dims.join("\xD7")})`, REEXPORT2);
-  const count3 = elementCount(tensor.dims);
-  const claim2 = `its dims ${tensor.dims.join("\xD7") || "(scalar)"} claim ${count3} values`;
-  if (isExternal(tensor)) {
-    const ref = externalRef(tensor, model2.path);
-    const need = ref.length ?? packedByteLength(tensor.dataType, count3);
-    const file2 = model2.externalFiles.get(ref.location);
-    if (need === null || !file2) return;
-    const expected = packedByteLength(tensor.dataType, count3);
-    if (expected !== null && ref.length !== null && ref.length !== expected) {
-      throw new BadInputError(msg`${name}: ${claim2} (${expected} bytes), but its external data length is ${ref.length} bytes`, REEXPORT2);
-    }
-    const size = statSync4(file2).size;
-    if (ref.offset + need > size) {
-      throw new BadInputError(msg`${name}: ${claim2}, which needs bytes ${ref.offset}..${ref.offset + need} of ${file2}, which holds ${size}`, `${REEXPORT2}, or copy its external data file again whole`);
-    }
-    return;
-  }
-  const s = stored(tensor);
-  if (!s || s.have === s.need || s.atLeast && s.have >= s.need) return;
-  const bytes = packedByteLength(tensor.dataType, count3);
-  throw new BadInputError(msg`${name}: ${claim2}${bytes !== null ? ` (${bytes} bytes)` : ""}, but it holds ${s.have} ${s.unit}`, REEXPORT2);
-}
-function weightNames(proto) {
-  const names = /* @__PURE__ */ new Set();
-  for (const n of proto.graph?.node ?? []) for (const k of WEIGHT_INPUTS[n.opType] ?? []) if (n.input[k]) names.add(n.input[k]);
-  return names;
-}
-function checkFinite(model2, tensor, scope, label, isWeight) {
-  const info2 = dtypeInfo(tensor.dataType);
-  if (info2.bits === null) return;
-  const size = info2.bits / 8;
-  const totals = { nan: 0, inf: 0, firstNan: -1, firstInf: -1 };
-  let index = 0;
-  for (const chunk of model2.tensorChunks(tensor)) {
-    const found = nonFiniteValues(tensor.dataType, chunk, index);
-    if (!found) return;
-    if (found.nan > 0 && totals.nan === 0) totals.firstNan = found.firstNan;
-    if (found.inf > 0 && totals.inf === 0) totals.firstInf = found.firstInf;
-    totals.nan += found.nan;
-    totals.inf += found.inf;
-    index += chunk.byteLength / size;
-  }
-  const inf = isWeight ? totals.inf : 0;
-  if (totals.nan === 0 && inf === 0) return;
-  const parts = [];
-  if (totals.nan > 0) parts.push(`${totals.nan} NaN ${totals.nan === 1 ? "value" : "values"} (first at index ${totals.firstNan})`);
-  if (inf > 0) parts.push(`${inf} infinite ${inf === 1 ? "value" : "values"} (first at index ${totals.firstInf})`);
-  throw new BadInputError(msg`${label}: ${where(scope)} holds ${parts.join(" and ")}${inf > 0 ? ", and it is a weight of an op quantgate quantizes" : ""}`, FINITE_FIX);
-}
-function checkInitializers(model2, label) {
-  const weights = weightNames(model2.proto);
-  forEachTensor(model2.proto, (tensor, scope) => {
-    checkStoredSize(model2, tensor, scope, label);
-    checkFinite(model2, tensor, scope, label, scope.startsWith("graph/initializer") && weights.has(tensor.name));
-  });
-}
-
-// src/model/model.ts
-import { createHash } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { basename, dirname as dirname4 } from "node:path";
-var OnnxModel = class {
-  constructor(proto, path, fileBytes, externalFiles = /* @__PURE__ */ new Map()) {
-    this.proto = proto;
-    this.path = path;
-    this.fileBytes = fileBytes;
-    this.externalFiles = externalFiles;
-  }
-  proto;
-  path;
-  fileBytes;
-  externalFiles;
-  reader = new ExternalDataReader();
-  get dir() {
-    return dirname4(this.path);
-  }
-  /** The file name without `.onnx`: the `<name>` of the output files. */
-  get name() {
-    return basename(this.path).replace(/\.onnx$/i, "");
-  }
-  /** The packed little-endian bytes of a tensor, reading external data by position if needed. */
-  tensorBytes(tensor) {
-    if (!isExternal(tensor)) return inlineTensorBytes(tensor);
-    const ref = externalRef(tensor, this.path);
-    const file2 = this.externalFiles.get(ref.location);
-    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
-    const expected = packedByteLength(tensor.dataType, elementCount(tensor.dims));
-    const length = ref.length ?? expected;
-    if (length === null) throw new Error(`tensor '${tensor.name}' (${dtypeName(tensor.dataType)}) in external data needs a length`);
-    return this.reader.read(file2, ref.offset, length, `${this.path}: tensor '${tensor.name}'`);
-  }
-  /**
-   * The tensor's bytes in pieces of at most `chunkBytes`, so that copying a multi-gigabyte
-   * external tensor needs no buffer of its size.
-   */
-  *tensorChunks(tensor, chunkBytes = 64 << 20) {
-    if (!isExternal(tensor)) {
-      yield inlineTensorBytes(tensor);
-      return;
-    }
-    const ref = externalRef(tensor, this.path);
-    const file2 = this.externalFiles.get(ref.location);
-    if (!file2) throw new Error(`external data '${ref.location}' was not checked when ${this.path} was loaded`);
-    const length = ref.length ?? packedByteLength(tensor.dataType, elementCount(tensor.dims)) ?? 0;
-    for (let done = 0; done < length; done += chunkBytes) {
-      yield this.reader.read(file2, ref.offset + done, Math.min(chunkBytes, length - done), `${this.path}: tensor '${tensor.name}'`);
-    }
-  }
-  /** Bytes on disk: the .onnx file and every external data file it references. */
-  get totalBytes() {
-    let n = this.fileBytes;
-    for (const file2 of this.externalFiles.values()) n += this.reader.open(file2).size;
-    return n;
-  }
-  /**
-   * SHA-256 over the .onnx file followed by its external data files in location order, so that a
-   * change of weights kept outside the protobuf changes the hash too.
-   */
-  async sha256() {
-    const hash2 = createHash("sha256");
-    const files = [this.path, ...[...this.externalFiles.keys()].sort().map((k) => this.externalFiles.get(k))];
-    for (const file2 of files) {
-      for await (const chunk of createReadStream2(file2, { highWaterMark: 1 << 22 })) hash2.update(chunk);
-    }
-    return hash2.digest("hex");
-  }
-  close() {
-    this.reader.close();
-  }
-};
-
-// src/model/sniff.ts
-var EXPORT_FIX = msg`export it to ONNX first (torch.onnx.export), or let quantgate run your export script with ${opt("export-command")}`;
-function sniffNonOnnx(head) {
-  const ascii = Buffer.from(head.subarray(0, 64)).toString("latin1");
-  if (ascii.startsWith("PK")) return { what: "a zip archive (a PyTorch checkpoint saved with torch.save is one)", fix: EXPORT_FIX };
-  if (head[0] === 128 && head[1] !== void 0 && head[1] >= 2 && head[1] <= 5) return { what: "a Python pickle (a PyTorch checkpoint?)", fix: EXPORT_FIX };
-  if (ascii.startsWith("\x89HDF")) return { what: "an HDF5 file (a Keras model?)", fix: "convert it to ONNX first (tf2onnx)" };
-  if (ascii.startsWith("ftrt") || ascii.slice(4, 8) === "ftrt") {
-    return { what: "a serialized TensorRT engine", fix: "pass the ONNX model the engine was built from; quantgate builds engines itself" };
-  }
-  if (head.byteLength >= 10 && ascii.slice(8, 10) === '{"') return { what: "a safetensors file", fix: "export the model to ONNX first" };
-  if (/^\s*[{[]/.test(ascii)) return { what: "a JSON file", fix: "pass the .onnx model file" };
-  if (/^\s*(<|ir_version|#|import |def )/.test(ascii)) return { what: "a text file", fix: "pass the binary .onnx model file" };
-  return void 0;
-}
-
-// src/model/read.ts
-var PROTOBUF_LIMIT = 2 ** 31;
-function readModel(path, what = opt("model")) {
-  const absolute = resolve3(path);
-  let stat5;
-  try {
-    stat5 = statSync5(absolute);
-  } catch {
-    throw new BadInputError(msg`${what} ${path}: no such file`, `check the path; it is resolved against ${process.cwd()}`);
-  }
-  if (stat5.isDirectory()) {
-    const onnx = readdirSync2(absolute).filter((f) => f.toLowerCase().endsWith(".onnx"));
-    throw new BadInputError(
-      msg`${what} ${path}: is a directory, not an ONNX file`,
-      onnx.length > 0 ? `pass one of the models inside it: ${onnx.slice(0, 5).join(", ")}` : "pass the path of the .onnx file"
-    );
-  }
-  if (!stat5.isFile()) throw new BadInputError(msg`${what} ${path}: is not a regular file`, "pass the path of the .onnx file");
-  if (stat5.size === 0) throw new BadInputError(msg`${what} ${path}: the file is empty`, "export or copy the model again");
-  if (stat5.size >= PROTOBUF_LIMIT) {
-    throw new BadInputError(
-      msg`${what} ${path}: the file is ${(stat5.size / 2 ** 30).toFixed(1)} GiB, over protobuf's 2 GiB limit`,
-      "save the weights as external data (onnx.save(model, path, save_as_external_data=True))"
-    );
-  }
-  const bytes = readFileSync5(absolute);
-  const proto = decodeModel(bytes, msg`${what} ${path}`);
-  checkStructure(proto, msg`${what} ${path}`);
-  checkGraph(proto, msg`${what} ${path}`);
-  const externalFiles = checkExternalData(proto, resolve3(absolute, ".."), path);
-  const model2 = new OnnxModel(proto, absolute, stat5.size, externalFiles);
-  try {
-    checkInitializers(model2, msg`${what} ${path}`);
-  } catch (error63) {
-    model2.close();
-    throw error63;
-  }
-  return model2;
-}
-function decodeModel(bytes, label) {
-  const notOnnx = (detail) => {
-    const sniffed = sniffNonOnnx(bytes);
-    if (sniffed) return new BadInputError(msg`${label}: is not an ONNX model, it looks like ${sniffed.what}`, sniffed.fix);
-    return new BadInputError(
-      msg`${label}: is not a readable ONNX model (${detail}); the file is truncated or in another format`,
-      "export or copy the model again and check that the whole file arrived (its size, or its sha256 against the source)"
-    );
-  };
-  let proto;
-  try {
-    proto = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: true });
-  } catch (error63) {
-    throw notOnnx(`protobuf: ${error63.message}`);
-  }
-  if (!proto.graph || proto.irVersion === 0n) {
-    throw notOnnx(!proto.graph ? "it has no graph" : "it has no IR version");
-  }
-  return proto;
-}
-function checkStructure(proto, label) {
-  const graph2 = proto.graph;
-  const fail = (problem) => new BadInputError(msg`${label}: ${problem}; the file is truncated or was written incorrectly`, "export or copy the model again");
-  if (proto.irVersion >= 3n && proto.opsetImport.length === 0) throw fail("it has no opset_import");
-  if (graph2.output.length === 0) throw fail("its graph has no outputs");
-  const known2 = /* @__PURE__ */ new Set([""]);
-  for (const v of graph2.input) known2.add(v.name);
-  for (const t of graph2.initializer) known2.add(t.name);
-  for (const s of graph2.sparseInitializer) if (s.values) known2.add(s.values.name);
-  for (const node3 of graph2.node) for (const o of node3.output) known2.add(o);
-  for (const node3 of graph2.node) {
-    for (const input2 of node3.input) {
-      if (!known2.has(input2)) throw fail(`node '${node3.name || node3.opType}' reads '${input2}', which nothing in the graph defines`);
-    }
-  }
-  for (const out of graph2.output) {
-    if (!known2.has(out.name)) throw fail(`graph output '${out.name}' is not produced by any node`);
-  }
 }
 
 // src/model/runtime-support.ts
@@ -56190,19 +57749,19 @@ function cloneMessage(message) {
 }
 
 // src/quantize/quantize.ts
-import { writeFileSync, mkdirSync as mkdirSync2, statSync as statSync7 } from "node:fs";
-import { join as join9 } from "node:path";
+import { writeFileSync as writeFileSync2, mkdirSync as mkdirSync3, statSync as statSync7 } from "node:fs";
+import { join as join14 } from "node:path";
 
 // src/model/write.ts
-import { closeSync as closeSync2, mkdirSync, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
-import { basename as basename2, dirname as dirname5, resolve as resolve4 } from "node:path";
+import { closeSync as closeSync2, mkdirSync as mkdirSync2, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
+import { basename as basename3, dirname as dirname7, resolve as resolve6 } from "node:path";
 var AUTO_EXTERNAL_BYTES = 1.5 * 2 ** 30;
 var ALIGN = 4096;
 function writeModel(proto, path, source, options2 = {}) {
-  const target = resolve4(path);
-  mkdirSync(dirname5(target), { recursive: true });
+  const target = resolve6(path);
+  mkdirSync2(dirname7(target), { recursive: true });
   const placements = planExternal(proto, options2);
-  const dataName = `${basename2(target)}.data`;
+  const dataName = `${basename3(target)}.data`;
   const written = [];
   if (placements.length > 0) {
     const dataPath = `${target}.data`;
@@ -56516,9 +58075,9 @@ function asymmetricUint8(lo, hi) {
   const zeroPoint = Math.min(255, Math.max(0, roundHalfEven(-min / scale)));
   return { type: "uint8", scale, zeroPoint };
 }
-function quantizeWeightsPerChannel(weights, dims, axis, qmax) {
-  const channels = dims[axis];
-  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+function quantizeWeightsPerChannel(weights, dims2, axis, qmax) {
+  const channels = dims2[axis];
+  const inner = dims2.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = weights.length / (channels * inner);
   const amax = new Float64Array(channels);
   for (let o = 0; o < outer; o++) {
@@ -56575,11 +58134,11 @@ var QdqWriter = class {
   weights = /* @__PURE__ */ new Map();
   /** Activations already quantized: tensor → DQ output. */
   activations = /* @__PURE__ */ new Map();
-  scaleTensor(name, scales, dims) {
-    return this.scaleType === TensorProto_DataType.FLOAT16 ? makeTensor(name, TensorProto_DataType.FLOAT16, dims, Uint16Array.from(scales, floatToHalf)) : makeTensor(name, TensorProto_DataType.FLOAT, dims, Float32Array.from(scales));
+  scaleTensor(name, scales, dims2) {
+    return this.scaleType === TensorProto_DataType.FLOAT16 ? makeTensor(name, TensorProto_DataType.FLOAT16, dims2, Uint16Array.from(scales, floatToHalf)) : makeTensor(name, TensorProto_DataType.FLOAT, dims2, Float32Array.from(scales));
   }
-  zeroPoint(name, type2, values, dims) {
-    return type2 === "int8" ? makeTensor(name, TensorProto_DataType.INT8, dims, Int8Array.from(values)) : makeTensor(name, TensorProto_DataType.UINT8, dims, Uint8Array.from(values));
+  zeroPoint(name, type2, values, dims2) {
+    return type2 === "int8" ? makeTensor(name, TensorProto_DataType.INT8, dims2, Int8Array.from(values)) : makeTensor(name, TensorProto_DataType.UINT8, dims2, Uint8Array.from(values));
   }
   /**
    * Puts a Q→DQ pair on `tensor` and makes its readers read the DQ output, except the nodes in
@@ -56635,15 +58194,15 @@ var QdqWriter = class {
     }
     const t = this.editor.initializer(name);
     const values = this.floatValues(name);
-    const dims = t.dims.map(Number);
-    const quantization = axis === null ? quantizeWeightsPerTensor(values, qmax) : quantizeWeightsPerChannel(values, dims, axis, qmax);
+    const dims2 = t.dims.map(Number);
+    const quantization = axis === null ? quantizeWeightsPerTensor(values, qmax) : quantizeWeightsPerChannel(values, dims2, axis, qmax);
     const e = this.editor;
     const intName = e.uniqueName(`${name}_quantized`);
     const scale = e.uniqueName(`${name}_scale`);
     const zero = e.uniqueName(`${name}_zero_point`);
     const output2 = e.uniqueName(`${name}_dequantized`);
     const perChannel = axis !== null;
-    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT8, dims, quantization.values));
+    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT8, dims2, quantization.values));
     e.addInitializer(this.scaleTensor(scale, quantization.scales, perChannel ? [quantization.scales.length] : []));
     e.addInitializer(this.zeroPoint(zero, "int8", new Array(perChannel ? quantization.scales.length : 1).fill(0), perChannel ? [quantization.scales.length] : []));
     e.graph.node.push(
@@ -56885,7 +58444,7 @@ function tensorRange(minmax, threshold) {
 // src/quantize/session.ts
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join7 } from "node:path";
+import { join as join12 } from "node:path";
 async function openEditedSession(proto, source, options2 = {}) {
   const ort = await loadOrt();
   const sessionOptions2 = {
@@ -56898,9 +58457,9 @@ async function openEditedSession(proto, source, options2 = {}) {
     const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions2);
     return { session, dispose: () => session.release() };
   }
-  const dir = mkdtempSync(join7(tmpdir(), "quantgate-session-"));
+  const dir = mkdtempSync(join12(tmpdir(), "quantgate-session-"));
   try {
-    const path = join7(dir, "model.onnx");
+    const path = join12(dir, "model.onnx");
     writeModel(proto, path, source);
     const session = await ort.InferenceSession.create(path, sessionOptions2);
     return {
@@ -57078,7 +58637,7 @@ async function calibrate(proto, source, data, tensors, probe, settings) {
 }
 
 // src/quantize/calibration-file.ts
-import { basename as basename3 } from "node:path";
+import { basename as basename4 } from "node:path";
 var CALIBRATION_FORMAT = "quantgate-calibration";
 var finiteOrNull = external_exports.number().nullable();
 var calibrationFileSchema = external_exports.object({
@@ -57126,7 +58685,7 @@ function calibrationJson(input2) {
 `;
 }
 function float16Section(outcome) {
-  const models = [outcome.trtFp16, outcome.fp16].flatMap((v) => v ? [{ file: basename3(v.path), flavour: v.flavour, keptFloat32: v.keptFloat32 }] : []);
+  const models = [outcome.trtFp16, outcome.fp16].flatMap((v) => v ? [{ file: basename4(v.path), flavour: v.flavour, keptFloat32: v.keptFloat32 }] : []);
   return { observedLimit: outcome.observedLimit, models, skipped: outcome.skipped };
 }
 function tensorRtCalibrationCache(ranges) {
@@ -57447,18 +59006,18 @@ function foldBatchNorms(editor, model2) {
     const bias = conv.input[2] ? floatWeights(conv.input[2]) : new Float32Array(gamma.length);
     if (!bias) continue;
     const epsilon = floatAttribute(bn, "epsilon", 1e-5);
-    const dims = weightTensor.dims.map(Number);
+    const dims2 = weightTensor.dims.map(Number);
     const channels = gamma.length;
     const factor = Float32Array.from(gamma, (g, c) => g / Math.sqrt(variance[c] + epsilon));
     const scaled = new Float32Array(w.length);
     if (conv.opType === "Conv") {
-      if (dims[0] !== channels) continue;
+      if (dims2[0] !== channels) continue;
       const per = w.length / channels;
       for (let i = 0; i < w.length; i++) scaled[i] = w[i] * factor[Math.floor(i / per)];
     } else {
       const group2 = intAttribute(conv, "group", 1);
-      const outPerGroup = dims[1];
-      const inChannels = dims[0];
+      const outPerGroup = dims2[1];
+      const inChannels = dims2[0];
       if (outPerGroup * group2 !== channels) continue;
       const kernel = w.length / (inChannels * outPerGroup);
       const inPerGroup = inChannels / group2;
@@ -57471,7 +59030,7 @@ function foldBatchNorms(editor, model2) {
     const newBias = Float32Array.from(factor, (f, c) => (bias[c] - mean[c]) * f + beta[c]);
     const weightName = editor.uniqueName(`${conv.input[1]}_bn_folded`);
     const biasName = editor.uniqueName(`${conv.name || convOut}_bias_bn_folded`);
-    editor.addInitializer(makeTensor(weightName, TensorProto_DataType.FLOAT, dims, scaled));
+    editor.addInitializer(makeTensor(weightName, TensorProto_DataType.FLOAT, dims2, scaled));
     editor.addInitializer(makeTensor(biasName, TensorProto_DataType.FLOAT, [channels], newBias));
     conv.input = [conv.input[0], weightName, biasName];
     conv.output = [bn.output[0]];
@@ -57881,7 +59440,7 @@ function sameTensorValues(a, b, model2) {
 }
 
 // src/quantize/float16/variants.ts
-import { join as join8 } from "node:path";
+import { join as join13 } from "node:path";
 import { statSync as statSync6 } from "node:fs";
 
 // src/quantize/float16/ops.ts
@@ -57982,12 +59541,12 @@ function float16Fit(name, values, options2 = {}) {
   }
   return { fits: true };
 }
-function float16Tensor(name, dims, values, options2 = {}) {
+function float16Tensor(name, dims2, values, options2 = {}) {
   const bits = Uint16Array.from(values, (v) => {
     const h = floatToHalf(v);
     return options2.scale && v > 0 && h === 0 ? 1 : h;
   });
-  return makeTensor(name, TensorProto_DataType.FLOAT16, dims.map(Number), bits);
+  return makeTensor(name, TensorProto_DataType.FLOAT16, dims2.map(Number), bits);
 }
 function formatValue(v) {
   return Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Math.fround(v));
@@ -58270,7 +59829,7 @@ function writeFloat16Variants(request) {
 }
 function save(proto, flavour, decided, request) {
   request.stamp(proto, flavour);
-  const path = join8(request.outDir, `${request.source.name}.${flavour}.onnx`);
+  const path = join13(request.outDir, `${request.source.name}.${flavour}.onnx`);
   writeModel(proto, path, request.source);
   const byOp = /* @__PURE__ */ new Map();
   for (const k of decided.keptFloat32) byOp.set(k.opType, (byOp.get(k.opType) ?? 0) + 1);
@@ -58351,12 +59910,12 @@ async function quantizeModel(request) {
   if (violations.length > 0) {
     throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join("; ")}`);
   }
-  mkdirSync2(request.outDir, { recursive: true });
+  mkdirSync3(request.outDir, { recursive: true });
   const written = {
-    trt: join9(request.outDir, `${model2.name}.int8.trt.onnx`),
-    ort: join9(request.outDir, `${model2.name}.int8.ort.onnx`),
-    calibration: join9(request.outDir, "calibration.json"),
-    cache: join9(request.outDir, "calibration.cache")
+    trt: join14(request.outDir, `${model2.name}.int8.trt.onnx`),
+    ort: join14(request.outDir, `${model2.name}.int8.ort.onnx`),
+    calibration: join14(request.outDir, "calibration.json"),
+    cache: join14(request.outDir, "calibration.cache")
   };
   writeModel(trtProto, written.trt, model2);
   writeModel(ortProto, written.ort, model2);
@@ -58392,7 +59951,7 @@ async function quantizeModel(request) {
     sensitivityMs = performance.now() - t;
   }
   const ranked = (sensitivity ?? []).slice().sort((a, b) => a.localSqnrDb - b.localSqnrDb);
-  writeFileSync(
+  writeFileSync2(
     files.calibration,
     calibrationJson({
       version: VERSION,
@@ -58409,7 +59968,7 @@ async function quantizeModel(request) {
       float16
     })
   );
-  writeFileSync(files.cache, tensorRtCalibrationCache(ranges));
+  writeFileSync2(files.cache, tensorRtCalibrationCache(ranges));
   const summary2 = {
     method: settings.method,
     percentile: settings.method === "percentile" ? settings.percentile : null,
@@ -58687,10 +60246,10 @@ function defaultClassAxis(rank) {
   if (rank === 4 || rank === 5) return 1;
   return rank - 1;
 }
-function classLayout(output2, dims, batchSize, classAxis) {
-  const rank = dims.length;
-  const shape = dims.join("\xD7") || "scalar";
-  if (rank === 0 || dims[0] !== batchSize) {
+function classLayout(output2, dims2, batchSize, classAxis) {
+  const rank = dims2.length;
+  const shape = dims2.join("\xD7") || "scalar";
+  if (rank === 0 || dims2[0] !== batchSize) {
     throw new BadInputError(
       `output '${output2}' has shape ${shape} for a batch of ${batchSize} sample${batchSize === 1 ? "" : "s"}: its first axis is not the batch axis, so it cannot be scored per sample`,
       msg`score an output whose first axis is the batch with ${opt("output")}`
@@ -58703,10 +60262,10 @@ function classLayout(output2, dims, batchSize, classAxis) {
   const axis = classAxis === void 0 ? defaultClassAxis(rank) : classAxis < 0 ? rank + classAxis : classAxis;
   if (!Number.isInteger(axis) || axis < 1 || axis >= rank) throw badAxis(output2, shape, classAxis, rank);
   let outer = 1;
-  for (let i = 1; i < axis; i++) outer *= dims[i];
+  for (let i = 1; i < axis; i++) outer *= dims2[i];
   let inner = 1;
-  for (let i = axis + 1; i < rank; i++) inner *= dims[i];
-  return { classAxis: axis, samples: batchSize, classes: dims[axis], outer, inner };
+  for (let i = axis + 1; i < rank; i++) inner *= dims2[i];
+  return { classAxis: axis, samples: batchSize, classes: dims2[axis], outer, inner };
 }
 function badAxis(output2, shape, axis, rank) {
   const allowed = rank <= 2 ? "1" : `1 to ${rank - 1}`;
@@ -58995,12 +60554,12 @@ var LabelledScorer = class {
       outcomes: this.outcomes
     };
   }
-  checkLayout(layout, dims) {
+  checkLayout(layout, dims2) {
     const name = this.options.output;
     const positions = positionsPerSample(layout);
     if (positions !== 1) {
       throw new BadInputError(
-        `output '${name}' (shape ${dims.join("\xD7")}, class axis ${layout.classAxis}) has ${positions} positions per sample, but labels give one class per sample`,
+        `output '${name}' (shape ${dims2.join("\xD7")}, class axis ${layout.classAxis}) has ${positions} positions per sample, but labels give one class per sample`,
         msg`score a classification output ([batch, classes]) with ${opt("output")}, or leave out ${opt("labels")} to score fidelity against FP32 at every position`
       );
     }
@@ -59065,13 +60624,18 @@ var NanOutputCount = class {
 function fraction(percent, samples) {
   return Math.round(percent * samples / 100) / samples;
 }
-function firstLine(error63) {
-  return error63.message.split("\n")[0] ?? "";
+function firstLine2(error63) {
+  const line2 = error63.message.split("\n")[0] ?? "";
+  return error63 instanceof BadInputError ? `${line2} (fix: ${error63.fix})` : line2;
 }
 async function evaluateAccuracy(input2) {
   const { log, output: output2 } = input2;
   const scoring = { output: output2, ...input2.classAxis !== void 0 ? { classAxis: input2.classAxis } : {} };
-  const common = { ...input2.threads ? { threads: input2.threads } : {}, ...input2.outDir ? { outDir: input2.outDir } : {} };
+  const common = {
+    ...input2.threads ? { threads: input2.threads } : {},
+    ...input2.outDir ? { outDir: input2.outDir } : {},
+    ...input2.inputShapes ? { inputShapes: input2.inputShapes } : {}
+  };
   const results = /* @__PURE__ */ new Map();
   const roles = [];
   for (const files of input2.models) {
@@ -59089,7 +60653,7 @@ async function evaluateAccuracy(input2) {
       try {
         await runner.load();
       } catch (error63) {
-        results.set(p.id, { status: "failed", reason: `${backend.title} could not load ${p.model} on ${p.provider}: ${firstLine(error63)}` });
+        results.set(p.id, { status: "failed", reason: `${backend.title} could not load ${p.model} on ${p.provider}: ${firstLine2(error63)}` });
         continue;
       }
       const candidate = { row: p, runner, nan: new NanOutputCount() };
@@ -59121,7 +60685,7 @@ async function evaluateAccuracy(input2) {
             if (c.labelled) c.labelled.add(out, where2);
             else c.fidelity.add(reference, out, where2);
           } catch (error63) {
-            c.failure = `${c.row.model} failed on ${c.row.provider} at sample ${batch.start}: ${firstLine(error63)}`;
+            c.failure = `${c.row.model} failed on ${c.row.provider} at sample ${batch.start}: ${firstLine2(error63)}`;
           }
         }
       }
@@ -59197,7 +60761,7 @@ async function evaluateAccuracy(input2) {
 }
 
 // src/pipeline/export.ts
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 function isCredential(name) {
   const upper = name.toUpperCase();
   if (upper.startsWith("ACTIONS_") || upper.startsWith("INPUT_")) return true;
@@ -59212,9 +60776,9 @@ async function runExportCommand(command, modelPath, cwd, log, exec) {
   const { code: code2, signal } = await exec(command, {
     cwd,
     env: withoutCredentials(process.env),
-    onLine: (line) => {
-      log.debug(`export: ${line}`);
-      tail.push(line);
+    onLine: (line2) => {
+      log.debug(`export: ${line2}`);
+      tail.push(line2);
       if (tail.length > 10) tail.shift();
     }
   });
@@ -59225,27 +60789,62 @@ async function runExportCommand(command, modelPath, cwd, log, exec) {
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
   }
-  if (!existsSync6(modelPath)) {
+  if (!existsSync8(modelPath)) {
     throw new BadInputError(msg`${opt("export-command")} finished but wrote no model at ${modelPath}`, msg`make the command write the ONNX file at the path given with ${opt("model")}`);
   }
+}
+
+// src/runtime/tensorrt/power.ts
+var COUNTER_MIN_WINDOW_MS = 1e3;
+function traceJoules(trace) {
+  if (trace.counterJoules !== null && trace.durationMs >= COUNTER_MIN_WINDOW_MS) return { joules: trace.counterJoules, counter: true };
+  return { joules: trace.sampledJoules, counter: false };
+}
+function energyOf(traces, inferences) {
+  if (traces.length === 0) throw new Error("energyOf needs at least one power trace");
+  let joules = 0;
+  let durationMs = 0;
+  let counters = 0;
+  let samples = 0;
+  let peak = 0;
+  for (const trace of traces) {
+    const t = traceJoules(trace);
+    joules += t.joules;
+    counters += t.counter ? 1 : 0;
+    durationMs += trace.durationMs;
+    samples += trace.watts.length;
+    peak = Math.max(peak, trace.peakWatts);
+  }
+  return {
+    meanWatts: durationMs > 0 ? joules * 1e3 / durationMs : 0,
+    peakWatts: peak,
+    joules,
+    joulesPerInference: inferences > 0 ? joules / inferences : null,
+    durationMs,
+    energySource: counters === traces.length ? "counter" : counters === 0 ? "samples" : "mixed",
+    powerSource: traces.every((t) => t.powerSource === "instant") ? "instant" : "average",
+    samples,
+    start: traces[0].start,
+    end: traces[traces.length - 1].end
+  };
 }
 
 // src/benchmark/gpu-memory.ts
 import { execFile as execFile3 } from "node:child_process";
 function parseComputeApps(text2) {
   const used = /* @__PURE__ */ new Map();
-  for (const line of text2.split("\n")) {
-    const [pid, mib] = line.split(",").map((s) => s.trim());
+  for (const line2 of text2.split("\n")) {
+    const [pid, mib] = line2.split(",").map((s) => s.trim());
     if (!pid || !mib || !/^\d+$/.test(pid) || !/^\d+(\.\d+)?$/.test(mib)) continue;
     used.set(Number(pid), (used.get(Number(pid)) ?? 0) + Number(mib));
   }
   return used;
 }
 function processDeviceMiB(pid) {
-  return new Promise((resolve6) => {
+  return new Promise((resolve8) => {
     execFile3("nvidia-smi", ["--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"], { timeout: 1e4 }, (error63, stdout) => {
-      if (error63) resolve6(null);
-      else resolve6(parseComputeApps(stdout).get(pid) ?? null);
+      if (error63) resolve8(null);
+      else resolve8(parseComputeApps(stdout).get(pid) ?? null);
     });
   });
 }
@@ -59326,14 +60925,14 @@ function throughput(batch, meanMs) {
 
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
-import { existsSync as existsSync7 } from "node:fs";
-import { dirname as dirname6, join as join10 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { existsSync as existsSync9 } from "node:fs";
+import { dirname as dirname8, join as join15 } from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
 function workerEntry(moduleUrl = import.meta.url) {
-  const here = fileURLToPath2(moduleUrl);
-  if (here.endsWith(".ts")) return { path: join10(dirname6(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
-  return { path: join10(dirname6(here), WORKER_BUNDLE), execArgv: [] };
+  const here = fileURLToPath3(moduleUrl);
+  if (here.endsWith(".ts")) return { path: join15(dirname8(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
+  return { path: join15(dirname8(here), WORKER_BUNDLE), execArgv: [] };
 }
 var WorkerExitedError = class extends Error {
   name = "WorkerExitedError";
@@ -59349,7 +60948,7 @@ var BenchmarkWorker = class {
   exit;
   exited;
   constructor(entry = workerEntry()) {
-    if (!existsSync7(entry.path)) {
+    if (!existsSync9(entry.path)) {
       throw new Error(`the benchmark worker ${entry.path} is missing: the bundle was built without it (npm run build writes dist/${WORKER_BUNDLE})`);
     }
     this.child = fork(entry.path, [], {
@@ -59363,11 +60962,11 @@ var BenchmarkWorker = class {
     this.child.stdout.on("data", keep);
     this.child.stderr.on("data", keep);
     this.child.on("message", (reply) => this.settle(reply));
-    this.exited = new Promise((resolve6) => {
+    this.exited = new Promise((resolve8) => {
       const settle2 = () => {
         this.pending?.reject(new WorkerExitedError(this.describeExit(this.pending.type)));
         this.pending = void 0;
-        resolve6();
+        resolve8();
       };
       this.child.on("exit", (code2, signal) => {
         this.exit = { code: code2, signal };
@@ -59390,7 +60989,7 @@ ${error63.message}`;
     if (this.pending) return Promise.reject(new Error(`benchmark worker is busy with '${this.pending.type}'`));
     if (this.exit) return Promise.reject(new WorkerExitedError(this.describeExit(type2)));
     const id = this.nextId++;
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve8, reject) => {
       const timer = setTimeout(() => {
         if (this.pending?.id !== id) return;
         this.pending = void 0;
@@ -59402,7 +61001,7 @@ ${error63.message}`;
         clearTimeout(timer);
         settle2(value2);
       };
-      this.pending = { id, type: type2, resolve: done(resolve6), reject: done(reject) };
+      this.pending = { id, type: type2, resolve: done(resolve8), reject: done(reject) };
       this.child.send({ id, type: type2, ...body }, (error63) => {
         if (!error63 || this.pending?.id !== id) return;
         setTimeout(() => {
@@ -59429,10 +61028,10 @@ ${error63.message}`;
     else pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
   }
   describeExit(during) {
-    const how = this.exit?.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
+    const how2 = this.exit?.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
     const hint = this.exit?.signal === "SIGKILL" ? " (the out-of-memory killer sends SIGKILL)" : "";
     const tail = this.output.trim();
-    return `the benchmark worker ${how} during '${during}'${hint}${tail ? `; its last output: ${tail}` : ""}`;
+    return `the benchmark worker ${how2} during '${during}'${hint}${tail ? `; its last output: ${tail}` : ""}`;
   }
 };
 
@@ -59506,6 +61105,9 @@ var SessionState = class {
   rssMB = null;
   rssNote = "";
   device;
+  runnerDeviceMB = null;
+  traces = [];
+  powerNote = null;
   async load() {
     this.worker = new BenchmarkWorker();
     const { label: _label, runtime, batch, ...open4 } = this.spec;
@@ -59517,6 +61119,7 @@ var SessionState = class {
     const loaded3 = await this.worker.request("load", { backend: runtime, open: { ...open4, interleaved: this.interleaved }, feeds: batch.feeds });
     this.loadMs = loaded3.loadMs;
     this.settings = loaded3.settings;
+    this.powerNote = loaded3.power?.reason ?? null;
     await this.device?.sample();
   }
   async warm(ms2) {
@@ -59524,14 +61127,16 @@ var SessionState = class {
     await this.device?.sample();
   }
   async round(quota) {
-    const { samplesMs, wallMs } = await this.worker.request("round", quota);
+    const { samplesMs, wallMs, power } = await this.worker.request("round", quota);
     this.samples.push(samplesMs);
+    if (power) this.traces.push(power);
     this.rounds.push({ iterations: samplesMs.length, p50Ms: percentile(Float64Array.from(samplesMs).sort(), 50), wallMs });
     await this.device?.sample();
   }
   async finish() {
     const memory = await this.worker.request("memory", {});
     this.rssMB = Math.max(0, memory.peakRssBytes - memory.rssBeforeBytes) / 2 ** 20;
+    this.runnerDeviceMB = memory.runnerDeviceMB;
     this.rssNote = memory.peakSinceMark ? "rssMB: peak RSS of a worker process holding only this session (load, warm-up, timed runs), less its RSS before the session was created" : "rssMB: lifetime peak RSS of a worker process holding only this session, less its RSS before the session was created (this platform cannot reset the peak, so Node start-up is included)";
     await this.worker.request("dispose", {});
   }
@@ -59551,24 +61156,44 @@ var SessionState = class {
       offset += s.length;
     }
     const latencyMs2 = latencyStatistics(all);
-    const device = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    const tracked = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    const runnerReported = tracked.deviceMB === null && this.runnerDeviceMB !== null;
+    const device = runnerReported ? { ...tracked, deviceMB: this.runnerDeviceMB } : tracked;
+    const power = this.traces.length > 0 && this.traces.length === this.rounds.length ? energyOf(this.traces, all.length * this.spec.batch.size) : null;
     return {
       ...base,
       status: "ok",
       latencyMs: latencyMs2,
       throughput: throughput(this.spec.batch.size, latencyMs2.mean),
       memory: { rssMB: this.rssMB, ...device },
-      memoryMeasured: this.device ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
+      memoryMeasured: this.device ? `${this.rssNote}; deviceMB: ${runnerReported ? "the device memory the runtime reports for this engine (nvidia-smi did not list the worker)" : "the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded"}; processDeviceMB: that peak, CUDA context included (MiB)` : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
       settings: this.settings,
       warmup: this.warmup,
       rounds: this.rounds,
-      timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0)
+      timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0),
+      power,
+      powerNote: power ? null : this.powerNote ?? (this.traces.length > 0 ? "the GPU was not sampled in every timed round" : null)
     };
   }
 };
 
 // src/benchmark/run-fields.ts
+function powerFields(power) {
+  if (!power) return null;
+  return {
+    meanW: power.meanWatts,
+    peakW: power.peakWatts,
+    joules: power.joules,
+    joulesPerInference: power.joulesPerInference,
+    durationMs: power.durationMs,
+    samples: power.samples,
+    energySource: power.energySource,
+    powerSource: power.powerSource,
+    start: power.start,
+    end: power.end
+  };
+}
 function runFields(outcome, group2 = outcome.label) {
   if (outcome.status === "failed") return { ...emptyFields(), status: "failed", reason: outcome.reason };
   return {
@@ -59579,11 +61204,12 @@ function runFields(outcome, group2 = outcome.label) {
     memory: outcome.memory,
     loadMs: outcome.loadMs,
     settings: outcome.settings,
-    rounds: { group: group2, p50Ms: outcome.rounds.map((r) => r.p50Ms) }
+    rounds: { group: group2, p50Ms: outcome.rounds.map((r) => r.p50Ms) },
+    power: powerFields(outcome.power)
   };
 }
 function emptyFields() {
-  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null };
+  return { latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null, power: null };
 }
 
 // src/runtime/types.ts
@@ -59697,7 +61323,8 @@ async function measureRows(input2) {
       provider: p.provider,
       batch,
       ...input2.threads ? { threads: input2.threads } : {},
-      ...input2.outDir ? { outDir: input2.outDir } : {}
+      ...input2.outDir ? { outDir: input2.outDir } : {},
+      ...input2.inputShapes ? { inputShapes: input2.inputShapes } : {}
     }));
     log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(" \u21C4 ")}`);
     const progress = (e) => e.phase === "round" && log.debug(`  ${e.label}: round ${e.round}/${e.rounds}, p50 ${e.p50Ms.toFixed(2)} ms`);
@@ -59716,15 +61343,15 @@ async function measureRows(input2) {
 
 // src/pipeline/out-lock.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync6, rmSync as rmSync3, statSync as statSync8, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync8, rmSync as rmSync3, statSync as statSync8, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join16 } from "node:path";
 var LOCK_FILE = ".quantgate.lock";
 var UNREADABLE_GRACE_MS = 1e4;
 function processStart(pid) {
   if (process.platform === "linux") {
     try {
-      const stat5 = readFileSync6(`/proc/${pid}/stat`, "utf8");
+      const stat5 = readFileSync8(`/proc/${pid}/stat`, "utf8");
       return `linux:${stat5.slice(stat5.lastIndexOf(")") + 2).split(" ")[19]}`;
     } catch {
       return null;
@@ -59750,7 +61377,7 @@ function isRunning(owner) {
 function readOwner(path) {
   let text2;
   try {
-    text2 = readFileSync6(path, "utf8");
+    text2 = readFileSync8(path, "utf8");
   } catch (error63) {
     if (error63.code === "ENOENT") return "gone";
     return "unreadable";
@@ -59773,7 +61400,7 @@ function errnoText(error63) {
 var FIX = msg`give ${opt("out")} a folder quantgate can create and write into (the default is quantgate-out in the working directory)`;
 function prepareFolder(out, what) {
   try {
-    mkdirSync3(out, { recursive: true });
+    mkdirSync4(out, { recursive: true });
   } catch (error63) {
     if (error63.code !== "EEXIST") {
       throw new BadInputError(msg`${what} ${out}: cannot create the folder (${errnoText(error63)})`, FIX, { cause: error63 });
@@ -59783,7 +61410,7 @@ function prepareFolder(out, what) {
 }
 function claimOutDir(out, what = opt("out")) {
   prepareFolder(out, what);
-  const path = join11(out, LOCK_FILE);
+  const path = join16(out, LOCK_FILE);
   const mine = { pid: process.pid, host: hostname3(), started: processStart(process.pid), startedAt: (/* @__PURE__ */ new Date()).toISOString() };
   const busy = (owner) => new BadInputError(
     msg`${what} ${out}: another quantgate run (${owner ? `pid ${owner.pid}${owner.host !== mine.host ? ` on ${owner.host}` : ""}, started ${owner.startedAt}` : "its lock is being written"}) is using it`,
@@ -59791,7 +61418,7 @@ function claimOutDir(out, what = opt("out")) {
   );
   for (let attempt = 0; ; attempt++) {
     try {
-      writeFileSync2(path, `${JSON.stringify(mine)}
+      writeFileSync3(path, `${JSON.stringify(mine)}
 `, { flag: "wx" });
       break;
     } catch (error63) {
@@ -59830,8 +61457,8 @@ async function withOutDir(out, work) {
 }
 
 // src/pipeline/recorder.ts
-import { mkdirSync as mkdirSync4, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join12 } from "node:path";
+import { mkdirSync as mkdirSync5, renameSync as renameSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join17 } from "node:path";
 
 // src/compare/environment.ts
 var none = (value2) => value2 === null || value2 === void 0 || value2 === "" ? "none" : value2;
@@ -59924,17 +61551,17 @@ function noiseBandPct(cvCurrent, cvBaseline) {
 function changePct(current, baseline) {
   return (current - baseline) / baseline * 100;
 }
-function classifyChange(change, noise, higherIsBetter) {
-  if (Math.abs(change) <= noise) return "within-noise";
-  return change > 0 === higherIsBetter ? "improvement" : "regression";
+function classifyChange(change2, noise, higherIsBetter) {
+  if (Math.abs(change2) <= noise) return "within-noise";
+  return change2 > 0 === higherIsBetter ? "improvement" : "regression";
 }
 function metricChange(current, baseline, noisePct, higherIsBetter) {
-  const change = changePct(current, baseline);
-  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, higherIsBetter) };
+  const change2 = changePct(current, baseline);
+  return { baseline, current, changePct: change2, noisePct, class: classifyChange(change2, noisePct, higherIsBetter) };
 }
 function pairedLatencyChange(current, baseline, paired, noisePct) {
-  const change = (paired.median - 1) * 100;
-  return { baseline, current, changePct: change, noisePct, class: classifyChange(change, noisePct, false), paired };
+  const change2 = (paired.median - 1) * 100;
+  return { baseline, current, changePct: change2, noisePct, class: classifyChange(change2, noisePct, false), paired };
 }
 function latencyGateFires(p50, limitPct) {
   return p50.changePct > limitPct && p50.changePct > p50.noisePct;
@@ -60076,8 +61703,8 @@ function memoryChange(current, baseline, tolerancePct) {
   const a = memoryOf(current);
   const b = memoryOf(baseline);
   if (!a || !b || a.kind !== b.kind || b.mb <= 0) return null;
-  const change = changePct(a.mb, b.mb);
-  return { kind: a.kind, baselineMB: b.mb, currentMB: a.mb, changePct: change, class: classifyChange(change, tolerancePct, false) };
+  const change2 = changePct(a.mb, b.mb);
+  return { kind: a.kind, baselineMB: b.mb, currentMB: a.mb, changePct: change2, class: classifyChange(change2, tolerancePct, false) };
 }
 function accuracyValue(run2) {
   const a = run2.accuracy;
@@ -60391,179 +62018,6 @@ function reportEntry(results, assessment) {
   };
 }
 
-// node_modules/markdown-table/index.js
-function defaultStringLength(value2) {
-  return value2.length;
-}
-function markdownTable(table2, options2) {
-  const settings = options2 || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table2.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table2[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table2[rowIndex].length;
-    }
-    while (++columnIndex2 < table2[rowIndex].length) {
-      const cell2 = serialize(table2[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell2);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell2);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code2 = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code2;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code2 = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code2 === 99) {
-      before = ":";
-      after = ":";
-    } else if (code2 === 108) {
-      before = ":";
-    } else if (code2 === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell2 = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell2;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell2 = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code2 = alignments[columnIndex];
-        if (code2 === 114) {
-          before = " ".repeat(size);
-        } else if (code2 === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell2 === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell2);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines.join("\n");
-}
-function serialize(value2) {
-  return value2 === null || value2 === void 0 ? "" : String(value2);
-}
-function toAlignment(value2) {
-  const code2 = typeof value2 === "string" ? value2.codePointAt(0) : 0;
-  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
-}
-
-// src/report/markdown.ts
-function cell(text2) {
-  return text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
-}
-function html(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function code(text2) {
-  const longest = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
-}
-function codeBlock(text2, language = "") {
-  const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${language}
-${text2}
-${fence}`;
-}
-function details(summary2, body) {
-  return `<details><summary>${html(summary2)}</summary>
-
-${body.trim()}
-</details>`;
-}
-function table(header, rows, align) {
-  return markdownTable([header.map(cell), ...rows.map((row) => row.map(cell))], { align, alignDelimiters: false });
-}
-
 // src/report/headline.ts
 function baselineMarkdown(label) {
   const name = baselineName(label);
@@ -60690,9 +62144,9 @@ function speedSentence(entry) {
     const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith("the ") ? name : `${name}'s model`;
     const noise = `\xB1${pct(p50.noisePct)}`;
-    const how = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
+    const how2 = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
     parts.push(
-      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how})`
+      p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how2})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how2})`
     );
   }
   return `${parts.join(", ")}.`;
@@ -61088,8 +62542,8 @@ function comparisonBody(side, currentCommit, unmatchedLimit) {
   const name = baselineMarkdown(side.label);
   const mine = short(currentCommit);
   const theirs = short(side.baselineCommit);
-  const how = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
-  parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how})` : `${name} (${how})`}.`);
+  const how2 = side.source === "same-job" ? "benchmarked in this job, interleaved with this model" : "from an earlier results.json";
+  parts.push(`Compared ${mine ?? "this run"} with ${theirs ? `${theirs} (${name}, ${how2})` : `${name} (${how2})`}.`);
   if (side.sameModel) parts.push("The two model files are identical (same sha256): any difference comes from the runner, the runtimes or quantgate.");
   if (side.timing.length > 0) {
     parts.push(
@@ -61184,8 +62638,8 @@ function environmentSection(entry, artifacts, full) {
   if (side) {
     const mine = commit ? code(commit.slice(0, 7)) : "this run";
     const theirs = side.baselineCommit ? `${code(side.baselineCommit.slice(0, 7))} (${baselineMarkdown(side.label)})` : baselineMarkdown(side.label);
-    const how = side.source === "same-job" ? "benchmarked in this job" : "from an earlier results.json";
-    parts.push(`Compared ${mine} (this change) with ${theirs}, ${how}.`);
+    const how2 = side.source === "same-job" ? "benchmarked in this job" : "from an earlier results.json";
+    parts.push(`Compared ${mine} (this change) with ${theirs}, ${how2}.`);
   }
   if (full) {
     const memory = memoryNote(results);
@@ -61209,6 +62663,103 @@ function gateSection(entry) {
   return details(summary2, lines.join("\n"));
 }
 
+// src/report/sections/power.ts
+function energy(joules) {
+  const [value2, unit] = joules >= 1 ? [joules, "J"] : joules >= 1e-3 ? [joules * 1e3, "mJ"] : [joules * 1e6, "\xB5J"];
+  return `${value2 >= 1e3 ? grouped(value2) : value2.toPrecision(3)} ${unit}`;
+}
+function watts(value2) {
+  return `${value2 >= 100 ? grouped(value2) : value2.toFixed(1)} W`;
+}
+function change(start, end, unit) {
+  if (start === null && end === null) return "";
+  const show = (v) => v === null ? "?" : grouped(v);
+  return nowrap(`${show(start)} \u2192 ${show(end)} ${unit}`);
+}
+function measuredRuns(results) {
+  return tableRuns(results).filter((r) => r.status === "ok" && r.power !== null && r.power !== void 0);
+}
+function how(runs) {
+  const instant = runs.every((r) => r.power.powerSource === "instant");
+  const counter = runs.every((r) => r.power.energySource === "counter");
+  const samples = runs.every((r) => r.power.energySource === "samples");
+  const source = instant ? "NVML's instantaneous power" : "NVML's power readings (on this GPU a one-second average, which smooths short rounds)";
+  const energySource = counter ? "the driver's energy counter" : samples ? "the integral of the power samples" : "the driver's energy counter where a row's rounds lasted a second or more, else the integral of the samples";
+  return `The whole GPU's draw (${source}, sampled on a thread of its own) during each row's own timed rounds, warm-up excluded; energy from ${energySource}, divided by the samples those rounds processed. Anything else running on the GPU at the time counts too.`;
+}
+function powerSection(entry) {
+  const runs = measuredRuns(entry.results);
+  if (runs.length === 0) return null;
+  const env = entry.results.environment;
+  const perInference = runs.filter((r) => r.power.joulesPerInference !== null);
+  const best = [...perInference].sort((a, b) => a.power.joulesPerInference - b.power.joulesPerInference)[0];
+  const summary2 = best ? `Power: ${energy(best.power.joulesPerInference)} per inference at best (${runtimeName(best)} ${modelName(best)}, batch ${best.batch}; GPU, NVML)` : "Power (GPU, NVML)";
+  const rows = runs.map((r) => [
+    `${runtimeName(r, env)} ${modelName(r)}`,
+    String(r.batch),
+    r.power.joulesPerInference === null ? "" : nowrap(energy(r.power.joulesPerInference)),
+    nowrap(watts(r.power.meanW)),
+    nowrap(watts(r.power.peakW)),
+    change(r.power.start.smClockMHz, r.power.end.smClockMHz, "MHz"),
+    change(r.power.start.temperatureC, r.power.end.temperatureC, "\xB0C")
+  ]);
+  const limit = env.gpu?.powerLimitW ? ` The GPU's power limit is ${watts(env.gpu.powerLimitW)}.` : "";
+  return details(
+    summary2,
+    `${table(["run", "batch", "energy / inference", "mean", "peak", "SM clock", "temperature"], rows, ["l", "r", "r", "r", "r", "r", "r"])}
+
+${how(runs)}${limit}`
+  );
+}
+
+// src/report/sections/engine-layers.ts
+function engineRuns(results) {
+  const seen = /* @__PURE__ */ new Set();
+  const order = ["int8.trt", "int8.trt.fp16", "fp16", "fp32"];
+  return results.runs.filter((r) => r.runtime === "tensorrt" && !isBaseRun(r) && r.engine !== null && r.engine !== void 0).filter((r) => !seen.has(r.model) && Boolean(seen.add(r.model))).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
+}
+function engineInt8Summary(results) {
+  const int82 = engineRuns(results).find((r) => r.model === "int8.trt" && r.engine.layers);
+  if (!int82) return null;
+  const l = int82.engine.layers;
+  return `TensorRT engine: ${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)} compute layers in INT8`;
+}
+function seconds(msValue2) {
+  return msValue2 === null ? "" : `${(msValue2 / 1e3).toFixed(1)} s`;
+}
+function engineLayersParagraph(results, maxFellBack) {
+  const runs = engineRuns(results);
+  if (runs.length === 0) return null;
+  const precisions = ["int8", "fp16", "fp32"];
+  const other = (counts) => Object.entries(counts).filter(([p]) => !precisions.includes(p)).reduce((n, [, c]) => n + c, 0);
+  const withOther = runs.some((r) => r.engine.layers && other(r.engine.layers.counts) > 0);
+  const rows = runs.map((r) => {
+    const l = r.engine.layers;
+    const cells = l ? [count2(l.total), ...precisions.map((p) => count2(l.counts[p] ?? 0)), ...withOther ? [count2(other(l.counts))] : [], `${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)}`] : [oneLine(r.engine.layersNote ?? "no layer information", 60), ...precisions.map(() => ""), ...withOther ? [""] : [], ""];
+    return [modelName(r), ...cells, r.engine.source === "cache" ? `cached (${seconds(r.engine.buildMs)})` : seconds(r.engine.buildMs)];
+  });
+  const version2 = runs[0].engine.tensorrtVersion;
+  const parts = [
+    `TensorRT ${version2} engines, strongly typed (each layer's precision is the model's)${runs[0].engine.profile ? `, built for ${runs[0].engine.profile}` : ""}:`,
+    table(["engine", "layers", "INT8", "FP16", "FP32", ...withOther ? ["other"] : [], "compute layers in INT8", "build"], rows, ["l", "r", "r", "r", "r", ...withOther ? ["r"] : [], "r", "r"])
+  ];
+  const notes = runs.filter((r) => r.engine.cacheNote).map((r) => `The ${modelName(r)} engine was rebuilt: ${html(r.engine.cacheNote)}.`);
+  parts.push(...notes);
+  const fell = runs.flatMap((r) => (r.engine.layers?.fellBack ?? []).map((f) => ({ engine: modelName(r), ...f })));
+  if (fell.length > 0) {
+    const shown = fell.slice(0, maxFellBack);
+    const more = fell.length - shown.length;
+    const list = shown.map((f) => `- ${code(oneLine(f.name, 120))} (${html(f.type)}) runs in ${f.precision.toUpperCase()} in the ${f.engine} engine: ${html(oneLine(f.fix, 300))}`).join("\n");
+    parts.push(`Compute layers of the INT8 engines that run in float (${count2(fell.length)}):
+
+${list}${more > 0 ? `
+- \u2026 and ${count2(more)} more (results.json lists them all)` : ""}`);
+  } else if (runs.some((r) => r.model.startsWith("int8") && r.engine.layers)) {
+    parts.push("Every compute layer of the INT8 engines runs in INT8.");
+  }
+  return parts.join("\n\n");
+}
+
 // src/report/sections/quantization.ts
 function quantizedSummary(quantized) {
   const ops = Object.entries(quantized).filter(([, [, total2]]) => total2 > 0);
@@ -61219,7 +62770,7 @@ function quantizedSummary(quantized) {
 function perOp(quantized) {
   return Object.entries(quantized).filter(([, [, total]]) => total > 0).map(([op, [q, t]]) => `${op} ${q}/${t}`).join(", ");
 }
-function seconds(msValue2) {
+function seconds2(msValue2) {
   return msValue2 === null ? null : `${(msValue2 / 1e3).toFixed(1)} s`;
 }
 function methodLabel(q) {
@@ -61230,7 +62781,8 @@ function quantizationSection(entry, detail) {
   if (!q) return null;
   const trt = q.models.find((m) => m.flavour === "trt") ?? q.models[0];
   const samples = `${count2(q.samples)} ${q.randomData ? "random" : "calibration"} ${q.samples === 1 ? "sample" : "samples"}`;
-  const summary2 = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ""}`;
+  const engine = engineInt8Summary(entry.results);
+  const summary2 = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ""}${engine ? `; ${engine}` : ""}`;
   const parts = [];
   if (q.reusedRanges) parts.push("Ranges reused from an earlier calibration.json (--ranges): nothing was calibrated in this run.");
   if (q.models.length > 0) {
@@ -61270,10 +62822,12 @@ ${list}${more}`);
 ` + table(["SQNR (dB)", "op", "keep in float with"], rows, ["r", "l", "l"])
     );
   }
+  const engines = engineLayersParagraph(entry.results, Math.max(detail.keptFloatRows, 3));
+  if (engines) parts.push(engines);
   const times = [
-    ["calibration", seconds(q.calibrationMs)],
-    ["quantization", seconds(q.quantizationMs)],
-    ["sensitivity", seconds(q.sensitivityMs)]
+    ["calibration", seconds2(q.calibrationMs)],
+    ["quantization", seconds2(q.quantizationMs)],
+    ["sensitivity", seconds2(q.sensitivityMs)]
   ].filter((t) => t[1] !== null);
   if (times.length > 0) parts.push(`Time: ${times.map(([what, t]) => `${what} ${t}`).join(", ")}.`);
   return details(summary2, parts.join("\n\n"));
@@ -61324,6 +62878,7 @@ function renderEntry(entry, level, artifacts) {
     accuracySection(entry),
     quantizationSection(entry, { sensitiveRows: level.sensitiveRows, keptFloatRows: level.keptFloatRows }),
     level.charts > 0 ? chartSection(entry, level.charts) : null,
+    powerSection(entry),
     ...level.comparison ? [entry.comparison.sameJob, entry.comparison.file].map((side) => side ? comparisonSection(side, entry.results.environment.commit, level.unmatched) : null) : [],
     level.gate ? gateSection(entry) : null,
     environmentSection(entry, artifacts, level.comparison)
@@ -61391,8 +62946,11 @@ function emptyRun(row) {
   };
 }
 function mergeRow(row, results) {
-  const run2 = emptyRun(row);
-  if (row.skip !== null) return run2;
+  const empty = emptyRun(row);
+  if (row.skip !== null) return empty;
+  const prepared = results.prepared?.get(row.id);
+  if (prepared?.status === "failed") return { ...empty, status: "failed", reason: prepared.reason };
+  const run2 = prepared?.status === "ok" ? { ...empty, ...prepared.fields } : empty;
   const accuracy = results.accuracy.get(row.id);
   const timing = results.timing.get(row.id);
   if (accuracy?.status === "failed") {
@@ -61413,6 +62971,7 @@ function mergeRows(rows, results) {
 var RunRecorder = class {
   constructor(init) {
     this.init = init;
+    this.environment = init.environment;
   }
   init;
   rows = [];
@@ -61420,14 +62979,37 @@ var RunRecorder = class {
   evaluation = null;
   /** A results.json to compare with (--baseline), once it has been read and validated. */
   baseline = null;
+  prepared = /* @__PURE__ */ new Map();
   accuracy = /* @__PURE__ */ new Map();
   timing = /* @__PURE__ */ new Map();
   createdAt = (/* @__PURE__ */ new Date()).toISOString();
+  environment;
+  /**
+   * What a backend knows of the machine (backend.ts `environment`): fills what nvidia-smi could
+   * not say (the GPU's compute capability and power limit, the CUDA runtime, TensorRT), and the
+   * GPU and driver's CUDA where nvidia-smi is missing.
+   */
+  addEnvironment(facts) {
+    const env = this.environment;
+    let gpu = env.gpu;
+    if (facts.gpu) gpu = env.gpu ? { ...env.gpu, computeCapability: facts.gpu.computeCapability ?? null, powerLimitW: facts.gpu.powerLimitW ?? null } : facts.gpu;
+    this.environment = {
+      ...env,
+      gpu,
+      cuda: env.cuda ?? facts.cuda ?? null,
+      ...facts.cudaRuntime ? { cudaRuntime: facts.cudaRuntime } : {},
+      tensorrt: facts.tensorrt ?? env.tensorrt
+    };
+  }
+  /** The engine stage's answers, by row. */
+  addPrepared(rows) {
+    for (const [id, prepared] of rows) this.prepared.set(id, prepared);
+  }
   get resultsPath() {
-    return join12(this.init.outDir, "results.json");
+    return join17(this.init.outDir, "results.json");
   }
   get reportPath() {
-    return join12(this.init.outDir, "report.md");
+    return join17(this.init.outDir, "report.md");
   }
   /** The accuracy stage's results, by row. */
   addAccuracy(rows) {
@@ -61437,9 +63019,9 @@ var RunRecorder = class {
   addTimings(rows) {
     for (const [id, timing] of rows) this.timing.set(id, timing);
   }
-  /** The rows whose accuracy stage failed: the model does not run there, so they are not timed. */
+  /** The rows whose engine or accuracy stage failed: the model does not run there, so they are not scored or timed. */
   failedRows() {
-    return new Set([...this.accuracy].filter(([, a]) => a.status === "failed").map(([id]) => id));
+    return new Set([...this.prepared, ...this.accuracy].filter(([, a]) => a.status === "failed").map(([id]) => id));
   }
   /** The results as they stand, and the gate's assessment of them; `incomplete` says why the run stopped early, if it did. */
   assessed(incomplete = null) {
@@ -61449,11 +63031,11 @@ var RunRecorder = class {
       command: this.init.command,
       model: this.init.model,
       baselineModel: this.init.baselineModel,
-      environment: this.init.environment,
+      environment: this.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
       benchmark: this.init.benchmark,
-      runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
+      runs: mergeRows(this.rows, { prepared: this.prepared, accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete
     };
@@ -61471,9 +63053,9 @@ var RunRecorder = class {
    */
   write(incomplete = null) {
     const { results, assessment } = this.assessed(incomplete);
-    mkdirSync4(this.init.outDir, { recursive: true });
+    mkdirSync5(this.init.outDir, { recursive: true });
     const put = (path, text2) => {
-      writeFileSync3(`${path}.tmp`, text2);
+      writeFileSync4(`${path}.tmp`, text2);
       renameSync2(`${path}.tmp`, path);
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}
@@ -61484,17 +63066,66 @@ var RunRecorder = class {
   }
 };
 
+// src/pipeline/input-shapes.ts
+function inputShapes2(inputs, data, plan) {
+  const shapes = {};
+  const largest = Math.max(...plan.batchSizes);
+  for (const input2 of inputs) {
+    const dynamic = input2.shape === null || input2.shape.some((d) => typeof d !== "number");
+    const sample = data.find((d) => d.name === input2.name)?.sampleDims;
+    if (!dynamic || !sample) continue;
+    if (plan.fixedBatch !== void 0) {
+      const fixed = [plan.fixedBatch, ...sample];
+      shapes[input2.name] = { min: fixed, opt: fixed, max: fixed };
+      continue;
+    }
+    shapes[input2.name] = { min: [1, ...sample], opt: [largest, ...sample], max: [Math.max(largest, plan.evaluationBatch), ...sample] };
+  }
+  return shapes;
+}
+
+// src/pipeline/prepare.ts
+var modelKey2 = (row) => `${row.provider}|${row.model}`;
+async function prepareRows(input2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const backend of input2.backends) {
+    if (!backend.prepare) continue;
+    const rows = input2.rows.filter((r) => r.runtime === backend.name && r.skip === null && r.file !== null);
+    if (rows.length === 0) continue;
+    const models = /* @__PURE__ */ new Map();
+    for (const row of rows) {
+      models.set(modelKey2(row), { key: modelKey2(row), provider: row.provider, variant: row.variant, model: row.model, file: row.file });
+    }
+    const prepare = backend.prepare.bind(backend);
+    const answers = await input2.log.group(
+      `prepare ${backend.title}`,
+      () => prepare({
+        models: [...models.values()],
+        inputShapes: input2.inputShapes,
+        outDir: input2.outDir,
+        floatNodes: input2.floatNodes,
+        log: input2.log,
+        ...input2.signal ? { signal: input2.signal } : {}
+      })
+    );
+    for (const row of rows) {
+      out.set(row.id, answers.get(modelKey2(row)) ?? { status: "failed", reason: `${backend.title} did not prepare ${row.model} (a bug in its backend)` });
+    }
+  }
+  return out;
+}
+
 // src/pipeline/run.ts
 var EVALUATION_BATCH = 32;
-async function describeModel(model2, cwd) {
+async function describeModel2(model2, cwd) {
   return { path: pathInside(cwd, model2.path) ?? model2.path, sha256: await model2.sha256(), bytes: model2.totalBytes };
 }
 async function participatingBackends(config2, backends) {
   if (config2.runtimes === "auto") return [...backends];
   const named = backends.filter((b) => config2.runtimes.includes(b.name));
   for (const backend of named) {
-    const { available: available3, reason, fix } = await backend.availability();
-    if (!available3) {
+    const { available: available2, reason, fix } = await backend.availability();
+    if (!available2) {
       throw new BadInputError(
         msg`${setting("runtimes", backend.name)}: ${backend.title} is not available: ${reason}`,
         msg`${fix ? msg`${fix}, or ` : ""}leave ${backend.name} out of ${opt("runtimes")} (auto reports it as a skipped row)`
@@ -61515,7 +63146,7 @@ async function runPipeline(config2, env) {
 async function runStages(config2, env) {
   const { log } = env;
   const threads = config2.threads;
-  for (const stale of ["results.json", "report.md"]) rmSync4(join13(config2.out, stale), { force: true });
+  for (const stale of ["results.json", "report.md"]) rmSync4(join18(config2.out, stale), { force: true });
   const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
   const recorderFor = (described, baselineDescribed) => new RunRecorder({
@@ -61529,7 +63160,9 @@ async function runStages(config2, env) {
     command: reproduceCommand("run", config2, env.cwd)
   });
   let recorder = recorderFor({ path: pathInside(env.cwd, config2.model) ?? config2.model, sha256: "", bytes: 0 }, null);
+  const interrupted = new AbortController();
   const stopListening = env.interrupts.onInterrupt((signal) => {
+    interrupted.abort();
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
   });
@@ -61540,12 +63173,16 @@ async function runStages(config2, env) {
     model2 = readModel(config2.model);
     checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
     baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
-    recorder = recorderFor(await describeModel(model2, env.cwd), baseModel ? await describeModel(baseModel, env.cwd) : null);
+    recorder = recorderFor(await describeModel2(model2, env.cwd), baseModel ? await describeModel2(baseModel, env.cwd) : null);
     const signature = modelSignature(model2.proto);
     await requireRuntimeSupport(signature, config2.model, model2.path);
     if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel, baseModel.path);
     const output2 = selectOutput(signature.outputs, config2.output);
     const backends = await participatingBackends(config2, env.backends);
+    for (const backend of backends) {
+      const facts = await backend.environment?.();
+      if (facts) recorder.addEnvironment(facts);
+    }
     const data = await log.group("data", async () => {
       const calibration = await calibrationData(config2, signature.inputs, log);
       const evaluation = config2.evalData ? await openDataSet(config2.evalData, { what: opt("eval-data"), inputs: signature.inputs, ...config2.preprocess ? { preprocess: config2.preprocess } : {}, inputShapes: config2.inputShapes }) : null;
@@ -61562,13 +63199,22 @@ async function runStages(config2, env) {
     const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
-    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join13(config2.out, "baseline")]] : []]) {
+    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join18(config2.out, "baseline")]] : []]) {
       const outcome = await log.group(
         role === "current" ? "quantize" : "quantize the baseline model",
         () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
       );
       if (role === "current") recorder.quantization = outcome.summary;
-      models.push({ role, files: { fp32: m.path, "int8.ort": outcome.files.ort, "int8.trt": outcome.files.trt } });
+      models.push({
+        role,
+        files: {
+          fp32: m.path,
+          "int8.ort": outcome.files.ort,
+          "int8.trt": outcome.files.trt,
+          ...outcome.files.fp16 ? { fp16: outcome.files.fp16 } : {},
+          ...outcome.files.trtFp16 ? { "int8.trt.fp16": outcome.files.trtFp16 } : {}
+        }
+      });
     }
     recorder.rows = planRows(plans, {
       models,
@@ -61576,12 +63222,27 @@ async function runStages(config2, env) {
       displayPath: (file2) => pathInside(config2.out, file2) ?? (relative3(env.cwd, file2) || file2)
     });
     const partial2 = () => recorder.write("the run has not finished yet");
+    const shapes = inputShapes2(signature.inputs, data.evaluation.inputs, { batchSizes: config2.batchSizes, evaluationBatch, ...fixedBatch2 !== void 0 ? { fixedBatch: fixedBatch2 } : {} });
+    recorder.addPrepared(
+      await prepareRows({
+        rows: recorder.rows,
+        backends,
+        inputShapes: shapes,
+        outDir: config2.out,
+        floatNodes: new Map((recorder.quantization?.keptFloat ?? []).map((k) => [k.node, k.reason])),
+        log,
+        signal: interrupted.signal
+      })
+    );
+    partial2();
     const reference = await accuracyReference(backends);
     if (reference) {
+      const failed = recorder.failedRows();
       const scored2 = await log.group(
         "accuracy",
         () => evaluateAccuracy({
-          rows: accuracyRows(recorder.rows),
+          rows: accuracyRows(recorder.rows).filter((r) => !failed.has(r.id)),
+          inputShapes: shapes,
           models,
           backends,
           reference,
@@ -61611,6 +63272,7 @@ async function runStages(config2, env) {
         settings: benchmarkSettings,
         ...threads ? { threads } : {},
         outDir: config2.out,
+        inputShapes: shapes,
         log,
         onTimings: (timings) => {
           recorder.addTimings(timings);
@@ -61654,20 +63316,22 @@ async function run() {
       ...inputs.action.config ? { configPath: inputs.action.config } : {}
     });
     naming = namingFor("input", config2.sources);
-    reportPath = resolve5(config2.out, "report.md");
+    reportPath = resolve7(config2.out, "report.md");
     const outcome = await runPipeline(config2, { ...processHost(), log: new ActionLog(), cwd, naming });
     const { verdict } = outcome.results;
     setOutput("verdict", verdict.pass ? "pass" : "fail");
     setOutput("accuracy-loss-pp", worstLoss(outcome.results));
     setOutput("results", outcome.files.results);
     setOutput("report", outcome.files.report);
-    await summary.addRaw(readFileSync7(outcome.files.report, "utf8")).write();
+    await summary.addRaw(readFileSync9(outcome.files.report, "utf8")).write();
+    await addDoctorToSummary(outcome.results, (markdown) => summary.addRaw(markdown).write());
     if (!verdict.pass) setFailed(`quantgate: ${verdict.reasons[0] ?? "the gate failed"}`);
   } catch (error63) {
     try {
-      if (reportPath) await summary.addRaw(readFileSync7(reportPath, "utf8")).write();
+      if (reportPath) await summary.addRaw(readFileSync9(reportPath, "utf8")).write();
     } catch {
     }
+    await addDoctorToSummary(null, (markdown) => summary.addRaw(markdown).write());
     setFailed(describeError(error63, isDebug(), naming));
   }
 }

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { edgeNaming, namingFor } from './config/naming.js';
 import { resolveConfig } from './config/resolve.js';
+import { addDoctorToSummary } from './doctor/summary.js';
 import { describeError } from './errors.js';
 import { readActionInputs } from './github/inputs.js';
 import { ActionLog } from './github/log.js';
@@ -45,6 +46,7 @@ export async function run(): Promise<void> {
     core.setOutput('results', outcome.files.results);
     core.setOutput('report', outcome.files.report);
     await core.summary.addRaw(readFileSync(outcome.files.report, 'utf8')).write();
+    await addDoctorToSummary(outcome.results, (markdown) => core.summary.addRaw(markdown).write());
     if (!verdict.pass) core.setFailed(`quantgate: ${verdict.reasons[0] ?? 'the gate failed'}`);
   } catch (error) {
     // A run that stopped early still wrote its report: show it, then fail with the one message.
@@ -53,6 +55,7 @@ export async function run(): Promise<void> {
     } catch {
       /* no report was written */
     }
+    await addDoctorToSummary(null, (markdown) => core.summary.addRaw(markdown).write());
     core.setFailed(describeError(error, core.isDebug(), naming));
   }
 }

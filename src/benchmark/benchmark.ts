@@ -16,11 +16,17 @@
  *   timed rounds, less its RSS just before the runner was created (the runtime primed and the
  *   input batch received): weights, arenas, activations, outputs. MiB.
  * - memory.deviceMB / processDeviceMB (GPU providers, UNRUN): see gpu-memory.ts.
+ * - power (GPU rows, where the addon's NVML sampler loads): the GPU's draw sampled during this
+ *   row's own timed rounds only (gpu-power.ts), combined by runtime/tensorrt/power.ts: mean and
+ *   peak watts, joules per inference (samples processed in those rounds), clocks and temperature
+ *   before the first round and after the last.
  */
 import type { Batch } from '../data/types.js';
 import type { Latency } from '../results/schema.js';
 import type { OpenOptions } from '../runtime/backend.js';
 import { backendNamed } from '../runtime/registry.js';
+import type { PowerTrace } from '../runtime/tensorrt/binding.js';
+import { energyOf, type EnergyMeasurement } from '../runtime/tensorrt/power.js';
 import type { ProviderName, RunnerSettings, RuntimeName } from '../runtime/types.js';
 import { DeviceMemoryTracker } from './gpu-memory.js';
 import { resolveSettings, roundQuota, type BenchmarkSettings } from './settings.js';
@@ -66,6 +72,9 @@ export interface BenchmarkResult {
   rounds: RoundSummary[];
   /** Wall time of all timed rounds: the latencies plus the loop's own cost, ms. */
   timedWallMs: number;
+  /** GPU rows: the GPU's power over this row's timed rounds; null where not sampled (`powerNote` says why). */
+  power: EnergyMeasurement | null;
+  powerNote: string | null;
 }
 
 export interface BenchmarkFailure {
@@ -170,6 +179,9 @@ class SessionState {
   private rssMB: number | null = null;
   private rssNote = '';
   private device: DeviceMemoryTracker | undefined;
+  private runnerDeviceMB: number | null = null;
+  private readonly traces: PowerTrace[] = [];
+  private powerNote: string | null = null;
 
   constructor(
     readonly spec: BenchmarkSpec,
@@ -187,6 +199,7 @@ class SessionState {
     const loaded = await this.worker.request('load', { backend: runtime, open: { ...open, interleaved: this.interleaved }, feeds: batch.feeds });
     this.loadMs = loaded.loadMs;
     this.settings = loaded.settings;
+    this.powerNote = loaded.power?.reason ?? null;
     await this.device?.sample();
   }
 
@@ -196,8 +209,9 @@ class SessionState {
   }
 
   async round(quota: { minIterations: number; minMs: number }): Promise<void> {
-    const { samplesMs, wallMs } = await this.worker!.request('round', quota);
+    const { samplesMs, wallMs, power } = await this.worker!.request('round', quota);
     this.samples.push(samplesMs);
+    if (power) this.traces.push(power);
     this.rounds.push({ iterations: samplesMs.length, p50Ms: percentile(Float64Array.from(samplesMs).sort(), 50), wallMs });
     await this.device?.sample();
   }
@@ -205,6 +219,7 @@ class SessionState {
   async finish(): Promise<void> {
     const memory = await this.worker!.request('memory', {});
     this.rssMB = Math.max(0, memory.peakRssBytes - memory.rssBeforeBytes) / 2 ** 20;
+    this.runnerDeviceMB = memory.runnerDeviceMB;
     this.rssNote = memory.peakSinceMark
       ? 'rssMB: peak RSS of a worker process holding only this session (load, warm-up, timed runs), less its RSS before the session was created'
       : 'rssMB: lifetime peak RSS of a worker process holding only this session, less its RSS before the session was created (this platform cannot reset the peak, so Node start-up is included)';
@@ -229,7 +244,12 @@ class SessionState {
       offset += s.length;
     }
     const latencyMs = latencyStatistics(all);
-    const device = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    const tracked = this.device?.result() ?? { deviceMB: null, processDeviceMB: null };
+    // nvidia-smi's per-process figure first; the runtime's own report where nvidia-smi has none.
+    const runnerReported = tracked.deviceMB === null && this.runnerDeviceMB !== null;
+    const device = runnerReported ? { ...tracked, deviceMB: this.runnerDeviceMB } : tracked;
+    // Every round sampled, or no figure: energy over some rounds divided by all inferences would be wrong.
+    const power = this.traces.length > 0 && this.traces.length === this.rounds.length ? energyOf(this.traces, all.length * this.spec.batch.size) : null;
     return {
       ...base,
       status: 'ok',
@@ -237,13 +257,15 @@ class SessionState {
       throughput: throughput(this.spec.batch.size, latencyMs.mean),
       memory: { rssMB: this.rssMB, ...device },
       memoryMeasured: this.device
-        ? `${this.rssNote}; deviceMB: the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded; processDeviceMB: that peak, CUDA context included (MiB)`
+        ? `${this.rssNote}; deviceMB: ${runnerReported ? 'the device memory the runtime reports for this engine (nvidia-smi did not list the worker)' : "the worker's peak device memory (nvidia-smi) less what it held with the provider up and no model loaded"}; processDeviceMB: that peak, CUDA context included (MiB)`
         : `${this.rssNote} (MiB)`,
       loadMs: this.loadMs,
       settings: this.settings!,
       warmup: this.warmup!,
       rounds: this.rounds,
       timedWallMs: this.rounds.reduce((t, r) => t + r.wallMs, 0),
+      power,
+      powerNote: power ? null : (this.powerNote ?? (this.traces.length > 0 ? 'the GPU was not sampled in every timed round' : null)),
     };
   }
 }

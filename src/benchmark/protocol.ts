@@ -6,6 +6,7 @@
  */
 import type { HostTensor } from '../data/types.js';
 import type { OpenOptions } from '../runtime/backend.js';
+import type { PowerTrace } from '../runtime/tensorrt/binding.js';
 import type { ProviderName, RunnerSettings, RuntimeName, TimedRound } from '../runtime/types.js';
 
 export interface WorkerRequests {
@@ -22,15 +23,25 @@ export interface WorkerRequests {
 
 export interface WorkerReplies {
   prime: Record<string, never>;
-  load: { loadMs: number; inputNames: string[]; outputNames: string[]; settings: RunnerSettings };
+  load: {
+    loadMs: number;
+    inputNames: string[];
+    outputNames: string[];
+    settings: RunnerSettings;
+    /** GPU rows: whether the worker samples the GPU's power during each timed round, and why not. */
+    power: { sampling: boolean; reason: string | null } | null;
+  };
   warmup: { iterations: number; ms: number };
-  round: TimedRound;
+  /** The round, and the GPU's power during it where the worker samples it. */
+  round: TimedRound & { power: PowerTrace | null };
   memory: {
     /** RSS after the batch arrived, before the runner was created, bytes. */
     rssBeforeBytes: number;
     /** Peak RSS since that mark (or of the process's lifetime when `peakSinceMark` is false), bytes. */
     peakRssBytes: number;
     peakSinceMark: boolean;
+    /** The device memory the runner itself reports (Runner.deviceMemoryMB), MiB; null when it does not. */
+    runnerDeviceMB: number | null;
   };
   dispose: Record<string, never>;
 }

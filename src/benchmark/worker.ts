@@ -5,9 +5,13 @@
  * it answers the requests of protocol.ts one at a time, asking the backend registry for the
  * backend each names, and exits after `dispose` or when its parent goes away.
  */
+import { BadInputError } from '../errors.js';
 import { backendNamed } from '../runtime/registry.js';
 import type { BoundRun, Runner } from '../runtime/types.js';
 import type { WorkerReplies, WorkerReply, WorkerRequest, WorkerRequests } from './protocol.js';
+import type { NativePowerSampler } from '../runtime/tensorrt/binding.js';
+import { sampled } from '../runtime/tensorrt/power.js';
+import { gpuPowerMeter } from './gpu-power.js';
 import { currentRssBytes, peakRssBytes, resetPeakRss } from './rss.js';
 import { timeRound, warmUp } from './timing.js';
 
@@ -15,6 +19,8 @@ let runner: Runner | undefined;
 let bound: BoundRun | undefined;
 let primed = false;
 let mark: { rssBeforeBytes: number; peakSinceMark: boolean } | undefined;
+/** GPU rows: NVML sampled during each timed round. */
+let sampler: NativePowerSampler | null = null;
 
 async function prime({ backend, provider }: WorkerRequests['prime']): Promise<WorkerReplies['prime']> {
   await backendNamed(backend).prime(provider);
@@ -29,10 +35,26 @@ async function load({ backend, open, feeds }: WorkerRequests['load']): Promise<W
   if (!primed) await prime({ backend, provider: open.provider });
   const peakSinceMark = resetPeakRss();
   mark = { rssBeforeBytes: currentRssBytes(), peakSinceMark };
-  runner = backendNamed(backend).open(open);
+  const chosen = backendNamed(backend);
+  runner = chosen.open(open);
   const info = await runner.load();
   bound = runner.bind(feeds);
-  return { loadMs: info.loadMs, inputNames: info.inputNames, outputNames: info.outputNames, settings: runner.settings };
+  let power: WorkerReplies['load']['power'] = null;
+  if (chosen.usesDevice(open.provider)) {
+    const meter = gpuPowerMeter();
+    sampler = meter.sampler;
+    power = { sampling: meter.sampler !== null, reason: meter.reason };
+  }
+  return { loadMs: info.loadMs, inputNames: info.inputNames, outputNames: info.outputNames, settings: runner.settings, power };
+}
+
+/** One timed round, by the runner's own clock where it has one (TensorRT: CUDA events), with the GPU's power during it. */
+async function round({ minIterations, minMs }: WorkerRequests['round']): Promise<WorkerReplies['round']> {
+  const { runner, bound } = loaded();
+  const time = () => (runner.timeRound ? runner.timeRound(minIterations, minMs) : timeRound(bound, minIterations, minMs));
+  if (!sampler) return { ...(await time()), power: null };
+  const { value, trace } = await sampled(sampler, time);
+  return { ...value, power: trace };
 }
 
 function loaded(): { runner: Runner; bound: BoundRun } {
@@ -51,13 +73,11 @@ async function handle(request: WorkerRequest): Promise<WorkerReplies[WorkerReque
       const iterations = await warmUp(loaded().bound, request.ms);
       return { iterations, ms: Number(process.hrtime.bigint() - start) / 1e6 };
     }
-    case 'round': {
-      const { runner, bound } = loaded();
-      return runner.timeRound ? runner.timeRound(request.minIterations, request.minMs) : timeRound(bound, request.minIterations, request.minMs);
-    }
+    case 'round':
+      return round(request);
     case 'memory':
       if (!mark) throw new Error('no runner loaded in this worker');
-      return { rssBeforeBytes: mark.rssBeforeBytes, peakRssBytes: peakRssBytes(), peakSinceMark: mark.peakSinceMark };
+      return { rssBeforeBytes: mark.rssBeforeBytes, peakRssBytes: peakRssBytes(), peakSinceMark: mark.peakSinceMark, runnerDeviceMB: runner?.deviceMemoryMB?.() ?? null };
     case 'dispose':
       await runner?.dispose();
       runner = undefined;
@@ -80,7 +100,9 @@ process.on('message', (request: WorkerRequest) => {
       await send({ id: request.id, ok: true, result: await handle(request) });
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
-      await send({ id: request.id, ok: false, error: { name: e.name, message: e.message } });
+      // Bad input (out of GPU memory, a model the runtime refuses) keeps its fix across the process boundary.
+      const message = e instanceof BadInputError ? `${e.message} (fix: ${e.fix})` : e.message;
+      await send({ id: request.id, ok: false, error: { name: e.name, message } });
     }
     if (request.type === 'dispose') process.disconnect?.();
   });

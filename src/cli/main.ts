@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { compareCommand } from '../commands/compare.js';
 import { demoCommand } from '../commands/demo.js';
+import { doctorCommand } from '../commands/doctor.js';
 import { inspectCommand } from '../commands/inspect.js';
 import { quantizeCommand } from '../commands/quantize.js';
 import { runCommand } from '../commands/run.js';
@@ -61,6 +62,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         return;
       case 'demo':
         exitCode = await demoCommand(configFor('demo'), ctx);
+        return;
+      case 'doctor':
+        exitCode = await doctorCommand(configFor('doctor'), ctx);
         return;
     }
   };

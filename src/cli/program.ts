@@ -28,6 +28,7 @@ const SUMMARIES: Record<CommandName, string> = {
   inspect: "Print a model's signature: inputs, outputs, opset, op counts, parameters.",
   compare: 'Compare two results.json files and, with a gate flag, gate on the difference.',
   demo: 'Run the whole pipeline on the embedded example model (CPU only; no GPU needed).',
+  doctor: 'Check what this runner has and lacks for quantgate: GPU, driver, CUDA, TensorRT, ONNX Runtime providers, the addon\'s build tools.',
 };
 
 function toOption(spec: OptionSpec): Option {
@@ -56,6 +57,13 @@ Examples:
   compare: `
 Examples:
   quantgate compare quantgate-out/results.json baseline/results.json --max-latency-regression 5`,
+  doctor: `
+Exit status: 0 when this runner can run what it has (Node and ONNX Runtime's CPU provider, and TensorRT
+where an NVIDIA driver is loaded); 2 when something it needs is missing (the MISSING lines say what).
+
+Examples:
+  quantgate doctor
+  quantgate doctor --json`,
 };
 
 /**
@@ -83,11 +91,11 @@ NO_COLOR disables colour.`,
     return { quiet: o.quiet === true, verbose: o.verbose === true };
   };
 
-  for (const name of ['run', 'quantize', 'inspect', 'compare', 'demo'] as const) {
+  for (const name of ['run', 'quantize', 'inspect', 'compare', 'demo', 'doctor'] as const) {
     const command = program.command(name).description(SUMMARIES[name]).helpOption('-h, --help', 'show help');
     if (name === 'compare') command.argument('<current>', 'results.json of this run').argument('<baseline>', 'results.json to compare with');
     for (const spec of optionsFor(name)) command.addOption(toOption(spec));
-    if (name !== 'demo' && name !== 'compare') command.option('--config <path>', 'read options from this quantgate.yml (default: ./quantgate.yml if present)');
+    if (name !== 'demo' && name !== 'compare' && name !== 'doctor') command.option('--config <path>', 'read options from this quantgate.yml (default: ./quantgate.yml if present)');
     command.option('--quiet', 'print only results and errors').option('--verbose', 'print debug detail and stack traces');
     const examples = EXAMPLES[name];
     if (examples) command.addHelpText('after', examples);

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { msg, OptionRef, type Text } from '../message.js';
 
-export type CommandName = 'run' | 'quantize' | 'inspect' | 'compare' | 'demo';
+export type CommandName = 'run' | 'quantize' | 'inspect' | 'compare' | 'demo' | 'doctor';
 
 /**
  * Where an option can be set.
@@ -451,7 +451,7 @@ export const OPTION_TABLE = [
     allowed: 'true or false',
     schema: bool,
     default: false,
-    commands: ['run', 'quantize', 'inspect', 'compare'],
+    commands: ['run', 'quantize', 'inspect', 'compare', 'doctor'],
     boolean: true,
     scope: 'cli',
   },

@@ -30,6 +30,7 @@ export type QuantizeConfig = ConfigOf<'quantize'>;
 export type InspectConfig = ConfigOf<'inspect'>;
 export type CompareConfig = ConfigOf<'compare'>;
 export type DemoConfig = ConfigOf<'demo'>;
+export type DoctorConfig = ConfigOf<'doctor'>;
 
 export type ConfigByCommand = { [C in CommandName]: ConfigOf<C> };
 

@@ -7,7 +7,7 @@
  */
 import { GPU_INSTALL_COMMAND } from '../runtime/onnxruntime/providers.js';
 import type { LibraryFailure } from '../runtime/tensorrt/binding.js';
-import { formatCudaVersion } from '../runtime/tensorrt/possible-solutions.js';
+import { formatCudaVersion, tensorRtVersionProblem } from '../runtime/tensorrt/possible-solutions.js';
 import type { DoctorFacts } from './facts.js';
 
 export type DoctorStatus = 'ok' | 'warn' | 'missing';
@@ -50,7 +50,12 @@ function driverLine(facts: DoctorFacts): DoctorLine {
 
 function addonLines(facts: DoctorFacts): DoctorLine[] {
   if (!facts.addon.loaded) {
-    return [line('TensorRT addon', 'missing', facts.addon.reason.message, facts.addon.reason.fix)];
+    return [
+      line('TensorRT addon', 'missing', facts.addon.reason.message, facts.addon.reason.fix),
+      facts.tensorrtLibrary
+        ? line('TensorRT', 'ok', `${facts.tensorrtLibrary} (found by a file search; the addon, once built, loads it and checks its version)`)
+        : line('TensorRT', 'missing', 'no TensorRT on this runner (libnvinfer not found on LD_LIBRARY_PATH, under TENSORRT_ROOT, in the usual folders or the ld.so cache)', 'install TensorRT 10 or 11 (e.g. `pip install tensorrt-cu12`, then put its lib folder on LD_LIBRARY_PATH)'),
+    ];
   }
   const lines = [line('TensorRT addon', 'ok', facts.addon.path)];
   const c = facts.addon.capabilities;
@@ -58,10 +63,13 @@ function addonLines(facts: DoctorFacts): DoctorLine[] {
     lines.push(line('TensorRT', 'missing', `capabilities() failed: ${facts.addon.capabilitiesError ?? 'unknown error'}`, 'rebuild the addon with `npm run build:native`'));
     return lines;
   }
+  const version = tensorRtVersionProblem(c);
   lines.push(
-    c.tensorrt.available
-      ? line('TensorRT', 'ok', `${c.tensorrt.version} (${c.tensorrt.library}); ONNX parser ${c.tensorrt.parserVersion} (${c.tensorrt.parserLibrary}); addon built against ${c.compiledAgainst.tensorrt}`)
-      : line('TensorRT', 'missing', failureDetail(c.tensorrt.failure!), c.tensorrt.failure!.fix),
+    version
+      ? line('TensorRT', 'missing', `${version.problem} (${c.tensorrt.library})`, version.fix)
+      : c.tensorrt.available
+        ? line('TensorRT', 'ok', `${c.tensorrt.version} (${c.tensorrt.library}); ONNX parser ${c.tensorrt.parserVersion} (${c.tensorrt.parserLibrary}); addon built against ${c.compiledAgainst.tensorrt}`)
+        : line('TensorRT', 'missing', failureDetail(c.tensorrt.failure!), c.tensorrt.failure!.fix),
   );
   lines.push(
     c.cuda.available
@@ -117,8 +125,34 @@ export function doctorChecks(facts: DoctorFacts): DoctorLine[] {
   return [nodeLine(facts), driverLine(facts), ...addonLines(facts), ...providerLines(facts), ...buildLines(facts)];
 }
 
+const TENSORRT_DECISIVE = ['NVIDIA driver', 'TensorRT addon', 'TensorRT', 'CUDA runtime', 'GPU'];
+/** What every runner needs, GPU or not. */
+export const ALWAYS_REQUIRED: readonly string[] = ['Node.js', 'ONNX Runtime', 'ONNX Runtime cpu provider'];
+
 /** Whether TensorRT rows can run: no "missing" among the lines that decide it. */
 export function tensorRtReady(lines: DoctorLine[]): boolean {
-  const decisive = ['NVIDIA driver', 'TensorRT addon', 'TensorRT', 'CUDA runtime', 'GPU'];
-  return lines.filter((l) => decisive.includes(l.check)).every((l) => l.status === 'ok');
+  return lines.filter((l) => TENSORRT_DECISIVE.includes(l.check)).every((l) => l.status === 'ok');
+}
+
+export interface DoctorVerdict {
+  /** The runner has an NVIDIA driver loaded: its owner means it to run TensorRT. */
+  gpuRunner: boolean;
+  tensorrtReady: boolean;
+  /** Everything required is there: Node and ONNX Runtime's CPU provider, and on a GPU runner TensorRT. */
+  ok: boolean;
+  /** The checks that make `ok` false. */
+  missing: string[];
+}
+
+/**
+ * Whether this runner can run what it has: Node and ONNX Runtime's CPU provider everywhere, and
+ * TensorRT's rows on a runner with an NVIDIA driver (a GPU runner that lost TensorRT is what
+ * `--runtimes tensorrt` refuses with exit 2). A CPU runner without TensorRT is fine: its
+ * TensorRT rows are skipped rows under `--runtimes auto`.
+ */
+export function doctorVerdict(lines: DoctorLine[]): DoctorVerdict {
+  const gpuRunner = lines.some((l) => l.check === 'NVIDIA driver' && l.status === 'ok');
+  const required = [...ALWAYS_REQUIRED, ...(gpuRunner ? TENSORRT_DECISIVE : [])];
+  const missing = lines.filter((l) => required.includes(l.check) && l.status === 'missing').map((l) => l.check);
+  return { gpuRunner, tensorrtReady: tensorRtReady(lines), ok: missing.length === 0, missing };
 }

@@ -22,6 +22,11 @@ export interface DoctorFacts {
   addon:
     | { loaded: true; path: string; capabilities: Capabilities | null; capabilitiesError: string | null }
     | { loaded: false; reason: AddonUnavailable };
+  /**
+   * Where libnvinfer is, found by a file search (runtime/tensorrt/library-search.ts), null when
+   * nowhere: what says "TensorRT is here" when the addon that would load it is not built.
+   */
+  tensorrtLibrary: string | null;
   /** ONNX Runtime's providers; null with the error when onnxruntime-node itself failed. */
   providers: ProviderStatus[] | null;
   providersError: string | null;

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { findAddonHeaders } from '../../native/lib/find-headers.mjs';
 import { availableProviders } from '../runtime/onnxruntime/providers.js';
+import { findTensorRtLibrary } from '../runtime/tensorrt/library-search.js';
 import { loadTensorRtAddon } from '../runtime/tensorrt/load.js';
 import type { DoctorFacts, ToolVersion } from './facts.js';
 
@@ -56,6 +57,7 @@ export async function gatherDoctorFacts(): Promise<DoctorFacts> {
     platform: `${process.platform}/${process.arch}`,
     nvidiaDriverProc: process.platform === 'linux' ? driverProc() : null,
     addon,
+    tensorrtLibrary: load.ok ? null : await findTensorRtLibrary(),
     providers,
     providersError,
     compiler: tool(['c++', 'g++', 'clang++'], ['--version']),

@@ -10,9 +10,10 @@ import { FidelityScorer } from '../accuracy/fidelity.js';
 import { LabelledScorer } from '../accuracy/labelled.js';
 import { NanOutputCount, requireNumericReference } from '../accuracy/nan-outputs.js';
 import type { DataSet, HostTensor, Labels } from '../data/types.js';
+import { BadInputError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { Evaluation } from '../results/schema.js';
-import type { Backend } from '../runtime/backend.js';
+import type { Backend, InputShapes } from '../runtime/backend.js';
 import { backendNamed } from '../runtime/registry.js';
 import type { ProviderName, Runner } from '../runtime/types.js';
 import type { RowAccuracy } from './merge.js';
@@ -40,6 +41,8 @@ export interface EvaluationInput {
   fixedBatch?: number;
   threads?: number;
   outDir?: string;
+  /** The shapes the runners will be given (backend.ts InputShapes). */
+  inputShapes?: InputShapes;
   seed: number;
   log: Log;
 }
@@ -74,14 +77,20 @@ interface RoleState {
   candidates: Candidate[];
 }
 
+/** The error's first line, and the fix where it is bad input (TensorRT's parser, out of GPU memory). */
 function firstLine(error: unknown): string {
-  return (error as Error).message.split('\n')[0] ?? '';
+  const line = (error as Error).message.split('\n')[0] ?? '';
+  return error instanceof BadInputError ? `${line} (fix: ${error.fix})` : line;
 }
 
 export async function evaluateAccuracy(input: EvaluationInput): Promise<EvaluationOutcome> {
   const { log, output } = input;
   const scoring = { output, ...(input.classAxis !== undefined ? { classAxis: input.classAxis } : {}) };
-  const common = { ...(input.threads ? { threads: input.threads } : {}), ...(input.outDir ? { outDir: input.outDir } : {}) };
+  const common = {
+    ...(input.threads ? { threads: input.threads } : {}),
+    ...(input.outDir ? { outDir: input.outDir } : {}),
+    ...(input.inputShapes ? { inputShapes: input.inputShapes } : {}),
+  };
   const results = new Map<RowId, RowAccuracy>();
   const roles: RoleState[] = [];
   for (const files of input.models) {

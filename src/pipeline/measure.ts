@@ -9,6 +9,7 @@ import { runFields } from '../benchmark/run-fields.js';
 import { resolveSettings, type BenchmarkSettings } from '../benchmark/settings.js';
 import type { Batch, DataSet, HostTensor } from '../data/types.js';
 import type { Log } from '../log.js';
+import type { InputShapes } from '../runtime/backend.js';
 import type { TypedArray } from '../model/tensor.js';
 import type { BenchmarkSettingsRecord } from '../results/schema.js';
 import type { RowTiming } from './merge.js';
@@ -22,6 +23,8 @@ export interface MeasureInput {
   settings: Partial<BenchmarkSettings>;
   threads?: number;
   outDir?: string;
+  /** The shapes the runners will be given (backend.ts InputShapes). */
+  inputShapes?: InputShapes;
   log: Log;
   /** Each group's timings as soon as it is done. */
   onTimings?: (timings: ReadonlyMap<RowId, RowTiming>) => void;
@@ -76,6 +79,7 @@ export async function measureRows(input: MeasureInput): Promise<Map<RowId, RowTi
       batch: batch!,
       ...(input.threads ? { threads: input.threads } : {}),
       ...(input.outDir ? { outDir: input.outDir } : {}),
+      ...(input.inputShapes ? { inputShapes: input.inputShapes } : {}),
     }));
     log.info(`benchmark ${++done}/${groups.length}: ${specs.map((s) => s.label).join(' ⇄ ')}`);
     const progress = (e: { phase: string; label: string; round?: number; rounds?: number; p50Ms?: number }) =>

@@ -6,6 +6,7 @@
  */
 import type { BenchmarkRunFields } from '../benchmark/run-fields.js';
 import type { RunResult } from '../results/schema.js';
+import type { Prepared } from '../runtime/backend.js';
 import type { PlannedRow, RowId } from './rows.js';
 
 /** The reason a runnable row carries until a stage fills it: what an interrupted run shows. */
@@ -23,6 +24,8 @@ export type RowAccuracy = ({ status: 'ok' } & AccuracyFields) | ({ status: 'fail
 export type RowTiming = BenchmarkRunFields;
 
 export interface StageResults {
+  /** What the engine stage (backend `prepare`) answered; absent where no backend prepares. */
+  prepared?: ReadonlyMap<RowId, Prepared>;
   accuracy: ReadonlyMap<RowId, RowAccuracy>;
   timing: ReadonlyMap<RowId, RowTiming>;
 }
@@ -50,13 +53,17 @@ function emptyRun(row: PlannedRow): RunResult {
 }
 
 /**
- * One run of results.json. A skipped row stays skipped with its reason; a failure in either stage
- * makes the row failed with that stage's reason; a timed row is ok once the benchmark timed it, an
- * accuracy-only row once it was scored; anything else was not reached.
+ * One run of results.json. A skipped row stays skipped with its reason; a failure in any stage
+ * (engine, accuracy, benchmark) makes the row failed with that stage's reason; a timed row is ok
+ * once the benchmark timed it, an accuracy-only row once it was scored; anything else was not
+ * reached. What the engine stage prepared (the engine's record) is on the row whatever follows.
  */
 export function mergeRow(row: PlannedRow, results: StageResults): RunResult {
-  const run = emptyRun(row);
-  if (row.skip !== null) return run;
+  const empty = emptyRun(row);
+  if (row.skip !== null) return empty;
+  const prepared = results.prepared?.get(row.id);
+  if (prepared?.status === 'failed') return { ...empty, status: 'failed', reason: prepared.reason };
+  const run = prepared?.status === 'ok' ? { ...empty, ...prepared.fields } : empty;
   const accuracy = results.accuracy.get(row.id);
   const timing = results.timing.get(row.id);
   if (accuracy?.status === 'failed') {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { assess, type Assessment } from '../gate/assess.js';
 import { renderReport } from '../report/report.js';
 import { SCHEMA_VERSION, type BenchmarkSettingsRecord, type Environment, type Evaluation, type Quantization, type Results, type Thresholds } from '../results/schema.js';
+import type { EnvironmentFacts, Prepared } from '../runtime/backend.js';
 import { mergeRows, type RowAccuracy, type RowTiming } from './merge.js';
 import type { PlannedRow, RowId } from './rows.js';
 
@@ -33,11 +34,39 @@ export class RunRecorder {
   evaluation: Evaluation | null = null;
   /** A results.json to compare with (--baseline), once it has been read and validated. */
   baseline: Results | null = null;
+  private readonly prepared = new Map<RowId, Prepared>();
   private readonly accuracy = new Map<RowId, RowAccuracy>();
   private readonly timing = new Map<RowId, RowTiming>();
   private readonly createdAt = new Date().toISOString();
 
-  constructor(private readonly init: RecorderInit) {}
+  private environment: Environment;
+
+  constructor(private readonly init: RecorderInit) {
+    this.environment = init.environment;
+  }
+
+  /**
+   * What a backend knows of the machine (backend.ts `environment`): fills what nvidia-smi could
+   * not say (the GPU's compute capability and power limit, the CUDA runtime, TensorRT), and the
+   * GPU and driver's CUDA where nvidia-smi is missing.
+   */
+  addEnvironment(facts: EnvironmentFacts): void {
+    const env = this.environment;
+    let gpu = env.gpu;
+    if (facts.gpu) gpu = env.gpu ? { ...env.gpu, computeCapability: facts.gpu.computeCapability ?? null, powerLimitW: facts.gpu.powerLimitW ?? null } : facts.gpu;
+    this.environment = {
+      ...env,
+      gpu,
+      cuda: env.cuda ?? facts.cuda ?? null,
+      ...(facts.cudaRuntime ? { cudaRuntime: facts.cudaRuntime } : {}),
+      tensorrt: facts.tensorrt ?? env.tensorrt,
+    };
+  }
+
+  /** The engine stage's answers, by row. */
+  addPrepared(rows: ReadonlyMap<RowId, Prepared>): void {
+    for (const [id, prepared] of rows) this.prepared.set(id, prepared);
+  }
 
   get resultsPath(): string {
     return join(this.init.outDir, 'results.json');
@@ -57,9 +86,9 @@ export class RunRecorder {
     for (const [id, timing] of rows) this.timing.set(id, timing);
   }
 
-  /** The rows whose accuracy stage failed: the model does not run there, so they are not timed. */
+  /** The rows whose engine or accuracy stage failed: the model does not run there, so they are not scored or timed. */
   failedRows(): Set<RowId> {
-    return new Set([...this.accuracy].filter(([, a]) => a.status === 'failed').map(([id]) => id));
+    return new Set([...this.prepared, ...this.accuracy].filter(([, a]) => a.status === 'failed').map(([id]) => id));
   }
 
   /** The results as they stand, and the gate's assessment of them; `incomplete` says why the run stopped early, if it did. */
@@ -70,11 +99,11 @@ export class RunRecorder {
       command: this.init.command,
       model: this.init.model,
       baselineModel: this.init.baselineModel,
-      environment: this.init.environment,
+      environment: this.environment,
       quantization: this.quantization,
       evaluation: this.evaluation,
       benchmark: this.init.benchmark,
-      runs: mergeRows(this.rows, { accuracy: this.accuracy, timing: this.timing }),
+      runs: mergeRows(this.rows, { prepared: this.prepared, accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete,
     };

@@ -36,6 +36,8 @@ import type { PipelineEnvironment } from './host.js';
 import { benchmarkRecord, measureRows } from './measure.js';
 import { withOutDir } from './out-lock.js';
 import { RunRecorder } from './recorder.js';
+import { inputShapes } from './input-shapes.js';
+import { prepareRows } from './prepare.js';
 import { accuracyRows, askBackends, planRows, type ModelFiles } from './rows.js';
 
 /** Samples a batch of the accuracy stage holds. */
@@ -107,7 +109,10 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
 
   // From here on, whatever stops the run, results.json and report.md say what was measured and why
   // it stopped: a pull request's comment then explains a bad input instead of going missing.
+  // Long native work (an engine build) stops at its next step when the run is interrupted.
+  const interrupted = new AbortController();
   const stopListening = env.interrupts.onInterrupt((signal) => {
+    interrupted.abort();
     recorder.write(`interrupted by ${signal}`);
     log.warn(`interrupted by ${signal}: wrote what was measured to ${recorder.resultsPath} and ${recorder.reportPath}`);
   });
@@ -127,6 +132,10 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
     const output = selectOutput(signature.outputs, config.output);
 
     const backends = await participatingBackends(config, env.backends);
+    for (const backend of backends) {
+      const facts = await backend.environment?.();
+      if (facts) recorder.addEnvironment(facts);
+    }
     const data = await log.group('data', async () => {
       const calibration = await calibrationData(config, signature.inputs, log);
       const evaluation: DataSet | null = config.evalData
@@ -158,7 +167,16 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
         quantizeModel({ model: m, data: data.calibration, settings: config, cpu, outDir, log }),
       );
       if (role === 'current') recorder.quantization = outcome.summary;
-      models.push({ role, files: { fp32: m.path, 'int8.ort': outcome.files.ort, 'int8.trt': outcome.files.trt } });
+      models.push({
+        role,
+        files: {
+          fp32: m.path,
+          'int8.ort': outcome.files.ort,
+          'int8.trt': outcome.files.trt,
+          ...(outcome.files.fp16 ? { fp16: outcome.files.fp16 } : {}),
+          ...(outcome.files.trtFp16 ? { 'int8.trt.fp16': outcome.files.trtFp16 } : {}),
+        },
+      });
     }
 
     recorder.rows = planRows(plans, {
@@ -167,11 +185,28 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
       displayPath: (file) => pathInside(config.out, file) ?? (relative(env.cwd, file) || file),
     });
     const partial = () => recorder.write('the run has not finished yet');
+    const shapes = inputShapes(signature.inputs, data.evaluation.inputs, { batchSizes: config.batchSizes, evaluationBatch, ...(fixedBatch !== undefined ? { fixedBatch } : {}) });
+    // The engine stage: what the backends build once per run (TensorRT's engines), before
+    // anything is scored or timed; a model that cannot be built fails its rows, the rest go on.
+    recorder.addPrepared(
+      await prepareRows({
+        rows: recorder.rows,
+        backends,
+        inputShapes: shapes,
+        outDir: config.out,
+        floatNodes: new Map((recorder.quantization?.keptFloat ?? []).map((k) => [k.node, k.reason])),
+        log,
+        signal: interrupted.signal,
+      }),
+    );
+    partial();
     const reference = await accuracyReference(backends);
     if (reference) {
+      const failed = recorder.failedRows();
       const scored = await log.group('accuracy', () =>
         evaluateAccuracy({
-          rows: accuracyRows(recorder.rows),
+          rows: accuracyRows(recorder.rows).filter((r) => !failed.has(r.id)),
+          inputShapes: shapes,
           models,
           backends,
           reference,
@@ -200,6 +235,7 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
         settings: benchmarkSettings,
         ...(threads ? { threads } : {}),
         outDir: config.out,
+        inputShapes: shapes,
         log,
         onTimings: (timings) => {
           recorder.addTimings(timings);

@@ -20,6 +20,7 @@ import { chartSection } from './sections/chart.js';
 import { comparisonSection } from './sections/comparison.js';
 import { environmentSection, type Artifacts } from './sections/environment.js';
 import { gateSection } from './sections/gate.js';
+import { powerSection } from './sections/power.js';
 import { quantizationSection } from './sections/quantization.js';
 import { warnings } from './sections/warnings.js';
 import { renderTable } from './table.js';
@@ -78,6 +79,7 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
     accuracySection(entry),
     quantizationSection(entry, { sensitiveRows: level.sensitiveRows, keptFloatRows: level.keptFloatRows }),
     level.charts > 0 ? chartSection(entry, level.charts) : null,
+    powerSection(entry),
     ...(level.comparison
       ? [entry.comparison.sameJob, entry.comparison.file].map((side) => (side ? comparisonSection(side, entry.results.environment.commit, level.unmatched) : null))
       : []),

@@ -69,6 +69,82 @@ export const labelledAccuracySchema = z.object({ top1: z.number().min(0).max(1),
 /** Without labels: top-1 agreement with FP32 as a fraction, mean per-sample cosine, pooled SNR in dB. */
 export const fidelitySchema = z.object({ agreement: z.number().min(0).max(1), cosine: z.number().min(-1).max(1), snrDb: z.number().min(-200).max(200) }); // snrDb is clamped to ±SNR_LIMIT_DB
 
+/** The GPU's clocks, temperature and power draw at one moment (NVML); null where the GPU does not say. */
+export const gpuStateSchema = z.object({
+  smClockMHz: nonNegative.max(1e5).nullable(),
+  memoryClockMHz: nonNegative.max(1e5).nullable(),
+  temperatureC: z.number().min(-100).max(300).nullable(),
+  watts: nonNegative.max(1e5).nullable(),
+});
+
+/**
+ * Power and energy of a GPU row, from NVML sampled on its own thread during this row's own timed
+ * rounds only (interleaved rows each sample their rounds; warm-up is not counted). The figures are
+ * the whole GPU's draw, whatever else runs on it, not this process's alone.
+ */
+export const powerSchema = z.object({
+  /** Energy over the sampled time, watts. */
+  meanW: nonNegative.max(1e5),
+  peakW: nonNegative.max(1e5),
+  /** Energy of the timed rounds, joules. */
+  joules: nonNegative,
+  /** joules over the samples the rounds processed (iterations × batch); null when none were counted. */
+  joulesPerInference: nonNegative.nullable(),
+  /** Time sampled, ms (the timed rounds). */
+  durationMs: nonNegative,
+  samples: count,
+  /** `counter`: the driver's energy counter; `samples`: the integral of the power samples; `mixed`: some rounds each. */
+  energySource: z.enum(['counter', 'samples', 'mixed']),
+  /** `instant`: NVML's instantaneous power field; `average`: nvmlDeviceGetPowerUsage (a 1 s average on newer GPUs). */
+  powerSource: z.enum(['instant', 'average']),
+  /** Before the row's first timed round and after its last. */
+  start: gpuStateSchema,
+  end: gpuStateSchema,
+});
+
+/** A compute layer of a TensorRT engine that runs in a float type although the model quantized it, or left it in float. */
+export const fellBackLayerSchema = z.object({
+  /** TensorRT's layer name (fused layers join their ONNX node names with " + "). */
+  name: z.string(),
+  type: z.string(),
+  precision: z.string(),
+  /** Why it is in float, and what changes that. */
+  fix: z.string(),
+});
+
+/**
+ * The TensorRT engine a row ran: built in this run or taken from this runner's engine cache (only
+ * engines this runner built are ever loaded), and which precision its layers run in, from
+ * TensorRT's engine inspector.
+ */
+export const engineSchema = z.object({
+  tensorrtVersion: z.string(),
+  source: z.enum(['built', 'cache']),
+  /** How long the build took, ms (for a cached engine: its original build). */
+  buildMs: nonNegative.nullable(),
+  /** Why an engine in the cache was not used (another TensorRT, another GPU, a file that did not match its record). */
+  cacheNote: z.string().nullable(),
+  /** The optimisation profile it was built for, e.g. "batch 1–32, opt 32"; null for static shapes. */
+  profile: z.string().nullable(),
+  /** TensorRT's build log in the output folder (for a cached engine, its original build's); null when none was kept. */
+  buildLog: z.string().nullable(),
+  layers: z
+    .object({
+      total: count,
+      /** Layers per precision (int8, fp16, fp32, ... and unknown). */
+      counts: z.record(z.string(), count),
+      /** Convolutions, matrix multiplies and fused subgraphs: where INT8 pays. */
+      computeLayers: count,
+      /** Compute layers in INT8 (or narrower). */
+      quantizedComputeLayers: count,
+      /** INT8 engines only: compute layers that run in a float type, with why and the fix. */
+      fellBack: z.array(fellBackLayerSchema),
+    })
+    .nullable(),
+  /** Why `layers` is null. */
+  layersNote: z.string().nullable(),
+});
+
 export const runSchema = z.object({
   runtime: z.enum(['onnxruntime', 'tensorrt']),
   provider: z.enum(['cpu', 'cuda', 'tensorrt', 'reference']),
@@ -111,6 +187,10 @@ export const runSchema = z.object({
    * paired ratios). Null where the row was not timed.
    */
   rounds: z.object({ group: z.string(), p50Ms: z.array(z.number().nonnegative()) }).nullable().optional(),
+  /** GPU rows (TensorRT, ONNX Runtime's CUDA and TensorRT providers) where NVML could be read; null otherwise. */
+  power: powerSchema.nullable().optional(),
+  /** TensorRT rows: the engine, its build and its layers' precision. */
+  engine: engineSchema.nullable().optional(),
 });
 
 export const modelFileSchema = z.object({
@@ -131,8 +211,20 @@ export const environmentSchema = z.object({
     int8Features: z.array(z.string()),
   }),
   threads: z.number().int().min(1).nullable(),
-  gpu: z.object({ name: z.string(), driver: z.string().nullable(), memoryMB: nonNegative.nullable() }).nullable(),
+  gpu: z
+    .object({
+      name: z.string(),
+      driver: z.string().nullable(),
+      memoryMB: nonNegative.nullable(),
+      /** "9.0"; from the TensorRT addon where it loaded. */
+      computeCapability: z.string().nullable().optional(),
+      powerLimitW: nonNegative.nullable().optional(),
+    })
+    .nullable(),
+  /** The newest CUDA the driver supports (nvidia-smi's banner, or the driver through the addon). */
   cuda: z.string().nullable(),
+  /** The CUDA runtime (libcudart) the TensorRT addon loaded, e.g. "12.9". */
+  cudaRuntime: z.string().nullable().optional(),
   tensorrt: z.string().nullable(),
   onnxruntime: z.string(),
   node: z.string(),
@@ -256,3 +348,6 @@ export type Evaluation = z.infer<typeof evaluationSchema>;
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type BenchmarkSettingsRecord = z.infer<typeof benchmarkSettingsSchema>;
 export type ModelFile = z.infer<typeof modelFileSchema>;
+export type Power = z.infer<typeof powerSchema>;
+export type EngineRecord = z.infer<typeof engineSchema>;
+export type GpuState = z.infer<typeof gpuStateSchema>;

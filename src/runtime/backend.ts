@@ -24,12 +24,20 @@
  * - `referenceProvider` (optional): the provider on which this backend runs the FP32 model as the
  *   accuracy reference every other row is scored against (ONNX Runtime: the CPU). Accuracy needs
  *   one participating backend that offers it.
+ * - `prepare(input)` (optional): the work a backend does once per run, in the main process, before
+ *   anything is scored or timed (TensorRT: building each model's engine; see its backend for why
+ *   there). It returns, per model, the fields its rows add to results.json, or why that model
+ *   cannot run (a failed row with the reason; the other rows of the run go on).
+ * - `environment()` (optional): what the backend knows of the machine (TensorRT's and the CUDA
+ *   runtime's versions, the GPU as the driver describes it), merged into results.json's environment.
  * - In the benchmark worker: `prime(provider)` brings the runtime up (its library, thread pools,
  *   the device context of a GPU provider) before the memory mark, so the row's memory is its
  *   model's and not the runtime's; `usesDevice(provider)` says whether the worker's device memory
  *   is tracked (nvidia-smi) for the row. Workers are Node child processes of the benchmark bundle
  *   (dist/benchmark-worker.js), so a backend reaches its native code from there.
  */
+import type { Log } from '../log.js';
+import type { Environment, RunResult } from '../results/schema.js';
 import type { ProviderName, RuntimeName, Runner, VariantId } from './types.js';
 
 export interface Availability {
@@ -59,6 +67,21 @@ export interface RowPlan {
   skip: string | null;
 }
 
+/** The shapes one input takes over a run: the smallest, the one to optimise for, the largest. */
+export interface ShapeRange {
+  min: number[];
+  opt: number[];
+  max: number[];
+}
+
+/**
+ * Every shape each input of the model is given in a run (the accuracy stage's batches, last
+ * partial one included, and each timed batch size), by input name. Inputs whose shape the model
+ * fixes are left out. A backend that compiles for shapes (TensorRT's optimisation profile) builds
+ * for these ranges; the others ignore them.
+ */
+export type InputShapes = Record<string, ShapeRange>;
+
 export interface OpenOptions {
   /** The model file the runner loads (ONNX). */
   modelPath: string;
@@ -69,7 +92,40 @@ export interface OpenOptions {
   interleaved?: boolean;
   /** The run's output folder: where a backend may write what it builds for the runner. */
   outDir?: string;
+  /** The shapes the runner will be given (see InputShapes). */
+  inputShapes?: InputShapes;
 }
+
+/** One model file a backend prepares for its rows. */
+export interface PrepareModel {
+  /** Names it in the answer. */
+  key: string;
+  provider: ProviderName;
+  variant: VariantId;
+  /** results.json's `model` (`base:` before the variant for the baseline model). */
+  model: string;
+  file: string;
+}
+
+export interface PrepareInput {
+  models: PrepareModel[];
+  inputShapes: InputShapes;
+  outDir: string;
+  /** Nodes the quantizer left in float, by node name, with why: to explain layers that did not run in INT8. */
+  floatNodes: ReadonlyMap<string, string>;
+  log: Log;
+  /** Aborted when the run is interrupted: long work stops at its next step. */
+  signal?: AbortSignal;
+}
+
+/** The results.json fields a prepared model adds to each of its rows. */
+export type PreparedFields = Pick<RunResult, 'engine'>;
+
+/** Per model: ready, with the fields its rows carry, or why it cannot run (its rows fail with that reason). */
+export type Prepared = { status: 'ok'; fields: PreparedFields } | { status: 'failed'; reason: string };
+
+/** What a backend knows of the machine for results.json's environment; null fields are unknown. */
+export type EnvironmentFacts = Partial<Pick<Environment, 'gpu' | 'cuda' | 'cudaRuntime' | 'tensorrt'>>;
 
 export interface Backend {
   readonly name: RuntimeName;
@@ -83,6 +139,10 @@ export interface Backend {
   open(options: OpenOptions): Runner;
   /** Where it runs the FP32 model as the accuracy reference, if it offers one. */
   readonly referenceProvider?: ProviderName;
+  /** Once per run, before the accuracy stage: what the models need (engines), by PrepareModel key. */
+  prepare?(input: PrepareInput): Promise<Map<string, Prepared>>;
+  /** Facts for results.json's environment; null when the backend knows nothing of the machine. */
+  environment?(): Promise<EnvironmentFacts | null>;
   /** In a benchmark worker, before the model loads: the runtime and the provider's device up. */
   prime(provider: ProviderName): Promise<void>;
   /** Whether rows on this provider use a GPU, whose memory the benchmark then tracks. */

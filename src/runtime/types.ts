@@ -74,6 +74,12 @@ export interface Runner {
    * run with process.hrtime.
    */
   timeRound?(minIterations: number, minMs: number): Promise<TimedRound>;
+  /**
+   * Optional: the device memory the runtime itself reports for this session, MiB (TensorRT: the
+   * engine's weights, its execution context's activations and the I/O buffers); null when it
+   * cannot tell. The benchmark uses it where nvidia-smi's per-process figure is missing.
+   */
+  deviceMemoryMB?(): number | null;
   /** Releases the session. Refused while a run is in flight. */
   dispose(): Promise<void>;
 }

@@ -19,7 +19,7 @@ const dir = tempDir();
 const modelPath = join(dir, 'gemm.onnx');
 writeModel(gemmModel({ inputs: 64, classes: 16 }), modelPath);
 // The fields of a results.json run that the benchmark fills, validated by the schema itself.
-const benchmarkPart = runSchema.pick({ status: true, reason: true, latencyMs: true, throughput: true, memory: true, loadMs: true, settings: true, rounds: true }).strict();
+const benchmarkPart = runSchema.pick({ status: true, reason: true, latencyMs: true, throughput: true, memory: true, loadMs: true, settings: true, rounds: true, power: true }).strict();
 
 const batch = (size: number): Batch => ({
   size,
@@ -63,6 +63,8 @@ describe('benchmark life cycle', () => {
     assert.equal(fields.status, 'ok');
     assert.deepEqual(fields.settings, result.settings);
     assert.deepEqual(fields.rounds, { group: 'onnxruntime/cpu/4', p50Ms: result.rounds.map((r) => r.p50Ms) });
+    // A CPU row samples no GPU power.
+    assert.deepEqual([result.power, fields.power], [null, null]);
   });
 
   it('a model that cannot load is a failed result with ONNX Runtime’s reason', async () => {
@@ -73,7 +75,7 @@ describe('benchmark life cycle', () => {
     assert.deepEqual(events.map((e) => e.phase), ['failed']);
     const fields = benchmarkPart.parse(runFields(outcome));
     assert.deepEqual([fields.status, fields.latencyMs, fields.memory], ['failed', null, null]);
-    assert.deepEqual(benchmarkPart.parse(skippedFields('no CUDA here')), { status: 'skipped', reason: 'no CUDA here', latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null });
+    assert.deepEqual(benchmarkPart.parse(skippedFields('no CUDA here')), { status: 'skipped', reason: 'no CUDA here', latencyMs: null, throughput: null, memory: null, loadMs: null, settings: null, rounds: null, power: null });
   });
 
   it('a batch the model refuses fails in warm-up with the reason', async () => {

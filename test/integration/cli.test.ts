@@ -14,7 +14,7 @@ const modelPath = join(dir, 'gemm.onnx');
 writeModel(gemmModel(), modelPath);
 
 describe('help and version', () => {
-  for (const command of ['run', 'quantize', 'inspect', 'compare', 'demo']) {
+  for (const command of ['run', 'quantize', 'inspect', 'compare', 'demo', 'doctor']) {
     it(`${command} --help lists its flags and exits 0`, async () => {
       const r = await cli([command, '--help']);
       assert.equal(r.code, 0);

@@ -11,9 +11,8 @@ import { evaluateAccuracy } from '../../src/pipeline/evaluate.ts';
 import { mergeRow, NOT_REACHED, type RowAccuracy, type RowTiming } from '../../src/pipeline/merge.ts';
 import { accuracyRows, askBackends, planRows, timingGroups, type ModelFiles, type PlannedRow } from '../../src/pipeline/rows.ts';
 import { runSchema } from '../../src/results/schema.ts';
-import type { Backend, OpenOptions, RowPlan } from '../../src/runtime/backend.ts';
-import { tensorRtBackend } from '../../src/runtime/tensorrt/backend.ts';
-import { tensorRtAvailability } from '../../src/runtime/tensorrt/library-search.ts';
+import type { Backend, OpenOptions, Prepared, RowPlan } from '../../src/runtime/backend.ts';
+import { createTensorRtBackend } from '../../src/runtime/tensorrt/backend.ts';
 import type { ProviderName, Runner, RuntimeName } from '../../src/runtime/types.ts';
 
 /** A runner whose output is its input `x` as logits, each sample's changed by `tamper` (an INT8 model's errors). */
@@ -107,16 +106,17 @@ describe('rows from backends', () => {
   });
 
   it('TensorRT’s rows are skipped rows its registration produces, with its availability’s reason', async () => {
-    const { reason, available } = await tensorRtAvailability();
+    const notBuilt = { kind: 'not-built' as const, tried: ['/q/quantgate_trt.node'], message: 'the TensorRT addon is not built (no /q/quantgate_trt.node)', fix: 'build it' };
+    const backend = createTensorRtBackend({ load: () => ({ ok: false, reason: notBuilt }), findLibrary: async () => null });
+    const { reason, available } = await backend.availability();
     assert.equal(available, false);
-    assert.equal((await tensorRtBackend.availability()).reason, reason);
-    const rows = await rowsOf([tensorRtBackend]);
-    assert.deepEqual(rows.map((r) => [r.id, r.skip]), [
-      ['tensorrt/tensorrt/int8.trt/1', reason],
-      ['tensorrt/tensorrt/int8.trt/8', reason],
-      ['tensorrt/tensorrt/base:int8.trt/1', reason],
-      ['tensorrt/tensorrt/base:int8.trt/8', reason],
-    ]);
+    assert.equal(reason, 'no TensorRT on this runner (libnvinfer not found)');
+    const rows = await rowsOf([backend]);
+    const variants = ['int8.trt', 'int8.trt.fp16', 'fp16', 'fp32'];
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.skip]),
+      ['', 'base:'].flatMap((role) => variants.flatMap((v) => [1, 8].map((b) => [`tensorrt/tensorrt/${role}${v}/${b}`, reason]))),
+    );
     assert.ok(rows.every((r) => mergeRow(r, { accuracy: new Map(), timing: new Map() }).status === 'skipped'));
   });
 });
@@ -160,6 +160,18 @@ describe('mergeRow', () => {
   it('carries both stages’ fields', () => {
     const merged = merge(row(true), scored, timed);
     assert.deepEqual([merged.accuracy, merged.accuracyLossPp, merged.accuracyFlips, merged.latencyMs?.p50, merged.modelFile], [scored.accuracy, 1, { toWrong: 2, toRight: 1 }, 1, 'm/int8.ort.onnx']);
+  });
+
+  it('the engine stage: a model that could not be prepared fails its row; a prepared one carries its fields through', () => {
+    const engine = { tensorrtVersion: '10.13.0', source: 'built' as const, buildMs: 1000, cacheNote: null, profile: null, buildLog: null, layers: null, layersNote: 'none' };
+    const prepared = (p: Prepared) => new Map([['x', p]]);
+    const failed = mergeRow(row(true), { prepared: prepared({ status: 'failed', reason: 'parser rejected node n' }), accuracy: new Map([['x', scored]]), timing: new Map([['x', timed]]) });
+    assert.deepEqual([failed.status, failed.reason, failed.latencyMs], ['failed', 'parser rejected node n', null]);
+    const ok = mergeRow(row(true), { prepared: prepared({ status: 'ok', fields: { engine } }), accuracy: new Map([['x', scored]]), timing: new Map([['x', timed]]) });
+    assert.deepEqual([ok.status, ok.engine], ['ok', engine]);
+    runSchema.parse(ok);
+    const notReached = mergeRow(row(true), { prepared: prepared({ status: 'ok', fields: { engine } }), accuracy: new Map(), timing: new Map() });
+    assert.deepEqual([notReached.status, notReached.engine], ['skipped', engine]);
   });
 });
 

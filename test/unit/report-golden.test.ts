@@ -39,6 +39,8 @@ const CASES: [string, () => string][] = [
   ['no-labels.md', () => report(fixture('noLabels'))],
   ['same-job.md', () => report(fixture('sameJob'), { baselineLabel: 'main' })],
   ['random-calibration.md', () => report(fixture('random'), { artifacts: { folder: 'out' } })],
+  // The real pipeline's output against the fake addon (fixtures/results/make-tensorrt.ts).
+  ['tensorrt-glyphs.md', () => report(fixture('tensorrt'), { artifacts: { name: 'quantgate-glyphs', url: 'https://github.com/OWNER/REPO/actions/runs/123/artifacts/456' } })],
   [
     'compare-cpu-resnet50.md',
     () => {

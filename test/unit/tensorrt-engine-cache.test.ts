@@ -60,7 +60,7 @@ describe('EngineCache', () => {
     const cache = new EngineCache(tempDir());
     await cache.store(key({ tensorrtVersion: '10.12.0' }), engine);
     const found = await cache.lookup(key());
-    assert.deepEqual(found, { status: 'miss', reason: 'the cached engine was built by TensorRT 10.12.0, this is 10.13.0: rebuilding' });
+    assert.deepEqual(found, { status: 'miss', reason: 'the cached engine was built by TensorRT 10.12.0, this is 10.13.0: rebuilding', stale: true });
   });
 
   it('misses for another GPU', async () => {

@@ -8,6 +8,7 @@ import type { Quantization } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
 import { count, oneLine } from '../../text/numbers.js';
 import { code, details, table } from '../markdown.js';
+import { engineInt8Summary, engineLayersParagraph } from './engine-layers.js';
 
 /** "54 of 54 Conv/Gemm": the op types that have any node, summed. */
 export function quantizedSummary(quantized: Record<string, [number, number]>): string {
@@ -44,7 +45,8 @@ export function quantizationSection(entry: ReportEntry, detail: QuantizationDeta
   if (!q) return null;
   const trt = q.models.find((m) => m.flavour === 'trt') ?? q.models[0];
   const samples = `${count(q.samples)} ${q.randomData ? 'random' : 'calibration'} ${q.samples === 1 ? 'sample' : 'samples'}`;
-  const summary = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ''}`;
+  const engine = engineInt8Summary(entry.results);
+  const summary = `Quantization: ${methodLabel(q)}, ${samples}${trt ? `, ${quantizedSummary(trt.quantized)} in INT8` : ''}${engine ? `; ${engine}` : ''}`;
   const parts: string[] = [];
   if (q.reusedRanges) parts.push('Ranges reused from an earlier calibration.json (--ranges): nothing was calibrated in this run.');
   if (q.models.length > 0) {
@@ -82,6 +84,8 @@ export function quantizationSection(entry: ReportEntry, detail: QuantizationDeta
         table(['SQNR (dB)', 'op', 'keep in float with'], rows, ['r', 'l', 'l']),
     );
   }
+  const engines = engineLayersParagraph(entry.results, Math.max(detail.keptFloatRows, 3));
+  if (engines) parts.push(engines);
   const times = [
     ['calibration', seconds(q.calibrationMs)],
     ['quantization', seconds(q.quantizationMs)],

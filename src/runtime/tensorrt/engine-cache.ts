@@ -49,8 +49,11 @@ export function isVerifiedEngine(value: unknown): value is VerifiedEngine {
 
 export type CacheLookup =
   | { status: 'hit'; engine: VerifiedEngine }
-  /** Nothing for this key; `reason` says why when an engine of another TensorRT or GPU was there. */
-  | { status: 'miss'; reason: string }
+  /**
+   * Nothing for this key. `stale` when an engine of the same model and options is there from
+   * another TensorRT or GPU (`reason` says which): it is rebuilt, never loaded.
+   */
+  | { status: 'miss'; reason: string; stale: boolean }
   /** The file does not match the manifest (edited, truncated, or never written by us): not loaded. */
   | { status: 'refused'; reason: string };
 
@@ -66,6 +69,16 @@ const Entry = z.object({
 });
 const Manifest = z.object({ version: z.literal(MANIFEST_VERSION), engines: z.record(z.string(), Entry) });
 type Manifest = z.infer<typeof Manifest>;
+
+const BuildRecord = z.object({
+  tensorrtVersion: z.string(),
+  buildMs: z.number(),
+  log: z.string(),
+  inspectorJson: z.string().nullable(),
+  inspectorError: z.string().nullable(),
+});
+/** What a build said, kept beside its engine. */
+export type BuildRecord = z.infer<typeof BuildRecord>;
 type Entry = z.infer<typeof Entry>;
 
 export function sha256Hex(bytes: Uint8Array | string): string {
@@ -141,7 +154,7 @@ export class EngineCache {
     const key = engineCacheKey(input);
     const manifest = await this.readManifest();
     const entry = manifest.engines[key];
-    if (!entry) return { status: 'miss', reason: this.whyMissing(manifest, input) };
+    if (!entry) return { status: 'miss', ...this.whyMissing(manifest, input) };
     // Defence in depth: the key already covers these, but never hand out a foreign engine.
     if (entry.tensorrtVersion !== input.tensorrtVersion || canonical(entry.gpu) !== canonical(input.gpu)) {
       return { status: 'refused', reason: `the cached engine was built by TensorRT ${entry.tensorrtVersion} on ${describeGpu(entry.gpu)}` };
@@ -150,7 +163,7 @@ export class EngineCache {
     try {
       bytes = new Uint8Array(await readFile(this.enginePath(key)));
     } catch {
-      return { status: 'miss', reason: 'the manifest lists the engine but its file is gone' };
+      return { status: 'miss', reason: 'the manifest lists the engine but its file is gone', stale: true };
     }
     const actual = sha256Hex(bytes);
     if (actual !== entry.sha256 || bytes.length !== entry.bytes) {
@@ -159,12 +172,12 @@ export class EngineCache {
     return { status: 'hit', engine: makeVerified(key, actual, bytes) };
   }
 
-  private whyMissing(manifest: Manifest, input: EngineKeyInput): string {
+  private whyMissing(manifest: Manifest, input: EngineKeyInput): { reason: string; stale: boolean } {
     const sameModel = Object.values(manifest.engines).filter((e) => e.modelSha256 === input.modelSha256 && e.optionsKey === optionsKey(input.options));
     const other = sameModel[0];
-    if (!other) return 'no engine of this model and options was built on this runner';
-    if (other.tensorrtVersion !== input.tensorrtVersion) return `the cached engine was built by TensorRT ${other.tensorrtVersion}, this is ${input.tensorrtVersion}: rebuilding`;
-    return `the cached engine was built on ${describeGpu(other.gpu)}, this is ${describeGpu(input.gpu)}: rebuilding`;
+    if (!other) return { reason: 'no engine of this model and options was built on this runner', stale: false };
+    if (other.tensorrtVersion !== input.tensorrtVersion) return { reason: `the cached engine was built by TensorRT ${other.tensorrtVersion}, this is ${input.tensorrtVersion}: rebuilding`, stale: true };
+    return { reason: `the cached engine was built on ${describeGpu(other.gpu)}, this is ${describeGpu(input.gpu)}: rebuilding`, stale: true };
   }
 
   /** Records an engine this runner just built and returns it verified. */
@@ -193,6 +206,31 @@ export class EngineCache {
     delete manifest.engines[key];
     await this.writeManifest(manifest);
     await rm(this.enginePath(key), { force: true });
+    await rm(this.recordPath(key), { force: true });
+  }
+
+  private recordPath(key: string): string {
+    return join(this.dir, 'engines', `${key}.build.json`);
+  }
+
+  /**
+   * Keeps what the build of engine `key` said (its log, the inspector's layer JSON, its time and
+   * TensorRT version): plain data read back with a schema, so a later run that loads the engine
+   * from the cache still reports its layers' precision.
+   */
+  async storeRecord(key: string, record: BuildRecord): Promise<void> {
+    await mkdir(join(this.dir, 'engines'), { recursive: true });
+    await atomicWrite(this.recordPath(key), `${JSON.stringify(record)}\n`);
+  }
+
+  /** The record of engine `key`'s build; null when absent or unreadable. */
+  async readRecord(key: string): Promise<BuildRecord | null> {
+    try {
+      const parsed = BuildRecord.safeParse(JSON.parse(await readFile(this.recordPath(key), 'utf8')));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
   }
 
   private timingPath(tensorrtVersion: string, gpu: CacheGpu): string {

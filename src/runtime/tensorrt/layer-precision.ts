@@ -96,3 +96,35 @@ export function layerPrecisions(inspectorJson: string): LayerPrecisionReport {
     fellBack: compute.filter((l) => ['fp16', 'bf16', 'fp32'].includes(l.precision)),
   };
 }
+
+/** The ONNX node names a TensorRT layer name covers: "a + b" for fused layers, "{ForeignNode[a...b]}" for a Myelin region's ends. */
+export function layerNodes(name: string): string[] {
+  const foreign = /^\{ForeignNode\[(.*)\]\}$/.exec(name.trim());
+  const parts = foreign ? foreign[1]!.split('...') : name.split(' + ');
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+export interface FellBackLayer {
+  name: string;
+  type: string;
+  precision: string;
+  /** Why the layer is in float, and what changes that. */
+  fix: string;
+}
+
+/**
+ * The compute layers of an INT8 engine that run in a float type, each with why and the fix: the
+ * quantizer's reason where it kept one of the layer's nodes in float (`floatNodes`: node name →
+ * reason), else TensorRT's choice although the model quantizes the layer.
+ */
+export function explainFallbacks(report: LayerPrecisionReport, floatNodes: ReadonlyMap<string, string>): FellBackLayer[] {
+  return report.fellBack.map((layer) => {
+    const nodes = layerNodes(layer.name);
+    const kept = nodes.find((n) => floatNodes.has(n));
+    const fix =
+      kept !== undefined
+        ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}`
+        : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`--exclude ${nodes[0] ?? layer.name}\``;
+    return { name: layer.name, type: layer.type, precision: layer.precision, fix };
+  });
+}

@@ -1,19 +1,12 @@
 /**
- * Whether TensorRT can run here, and if not, why, in words a runner's owner can act on. The
- * engine stage (a native addon over TensorRT's C++ API, loaded with dlopen) is not built in this
- * version, so TensorRT is always unavailable; the reason still says what the runner has, so that
- * "no TensorRT on this runner" and "quantgate cannot use it yet" are not confused.
+ * Where libnvinfer is on this machine, found without loading anything: the file search that tells
+ * "no TensorRT on this runner" from "TensorRT is here but the addon that uses it is not built"
+ * when the addon itself is missing (and so cannot say what it would have found). Once the addon
+ * loads, its capabilities() is the authority: it dlopens the library and reads its version.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-
-export interface TensorRtAvailability {
-  available: boolean;
-  /** Where libnvinfer was found, if anywhere. */
-  library: string | null;
-  reason: string | null;
-}
 
 const LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
 
@@ -46,21 +39,23 @@ function ldconfigLibraries(): Promise<string[]> {
   });
 }
 
-export async function tensorRtAvailability(env: NodeJS.ProcessEnv = process.env): Promise<TensorRtAvailability> {
-  if (process.platform !== 'linux') {
-    return { available: false, library: null, reason: `no TensorRT on ${process.platform} (TensorRT runs on Linux and Windows with NVIDIA GPUs)` };
-  }
-  let library: string | null = null;
+/** The first libnvinfer.so* on the library path, TENSORRT_ROOT, the usual folders or the ld.so cache; null when none. */
+export async function findTensorRtLibrary(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<string | null> {
+  if (platform !== 'linux') return null;
   for (const dir of searchDirectories(env)) {
     if (!existsSync(dir)) continue;
-    const match = readdirSync(dir).find((f) => LIBRARY.test(f));
-    if (match) {
-      library = join(dir, match);
-      break;
+    let match: string | undefined;
+    try {
+      match = readdirSync(dir).find((f) => LIBRARY.test(f));
+    } catch {
+      continue;
     }
+    if (match) return join(dir, match);
   }
-  library ??= (await ldconfigLibraries())[0] ?? null;
-  return library
-    ? { available: false, library, reason: `TensorRT was found (${library}), but this version of quantgate does not build its TensorRT addon yet` }
-    : { available: false, library: null, reason: 'no TensorRT on this runner (libnvinfer.so not found on the library path)' };
+  return (await ldconfigLibraries())[0] ?? null;
+}
+
+/** The one-line reason for a missing addon, told apart by whether TensorRT itself is here. */
+export function addonMissingReason(library: string | null, addonProblem: string): string {
+  return library ? `TensorRT found (${library}) but ${addonProblem}` : 'no TensorRT on this runner (libnvinfer not found)';
 }
