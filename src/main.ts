@@ -12,9 +12,10 @@ import { edgeNaming, namingFor } from './config/naming.js';
 import { resolveConfig } from './config/resolve.js';
 import { addDoctorToSummary } from './doctor/summary.js';
 import { describeError } from './errors.js';
+import { pullRequestBaseSha, withBaseRefModel } from './github/base-ref.js';
+import { actionEnvironment } from './github/exec.js';
 import { readActionInputs } from './github/inputs.js';
 import { ActionLog } from './github/log.js';
-import { processHost } from './pipeline/process-host.js';
 import { runPipeline } from './pipeline/run.js';
 import type { Results } from './results/schema.js';
 
@@ -31,15 +32,18 @@ export async function run(): Promise<void> {
   try {
     const inputs = readActionInputs();
     const cwd = inputs.action.workingDirectory;
-    const config = resolveConfig('run', {
+    const host = actionEnvironment();
+    const log = new ActionLog();
+    const resolved = resolveConfig('run', {
       given: inputs.given,
       givenKind: 'input',
       cwd,
       ...(inputs.action.config ? { configPath: inputs.action.config } : {}),
     });
+    const config = await withBaseRefModel(resolved, { baselineFrom: inputs.action.baselineFrom, baseSha: pullRequestBaseSha(), cwd, exec: host.exec, log });
     naming = namingFor('input', config.sources);
     reportPath = resolve(config.out, 'report.md');
-    const outcome = await runPipeline(config, { ...processHost(), log: new ActionLog(), cwd, naming });
+    const outcome = await runPipeline(config, { ...host, log, cwd, naming });
     const { verdict } = outcome.results;
     core.setOutput('verdict', verdict.pass ? 'pass' : 'fail');
     core.setOutput('accuracy-loss-pp', worstLoss(outcome.results));

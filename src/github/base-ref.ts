@@ -22,10 +22,12 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, re
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
+import * as github from '@actions/github';
 import { ModelProtoSchema } from 'onnx-buf';
 import { shellWord } from '../message.js';
 import { externalRef, isExternal } from '../model/external-data.js';
 import { forEachTensor } from '../model/walk.js';
+import type { Log } from '../log.js';
 import type { Exec } from '../pipeline/host.js';
 
 export interface BaseRefRequest {
@@ -183,4 +185,42 @@ export async function baseModelFromRef(request: BaseRefRequest): Promise<BaseRef
     if (error instanceof Unavailable) return { path: null, commit, problem: `no base model: ${error.message}` };
     return { path: null, commit, problem: `no base model: ${(error as Error).message}` };
   }
+}
+
+/** What `withBaseRefModel` needs of the action: its own inputs and where it runs. */
+export interface BaseRefContext {
+  baselineFrom: string | undefined;
+  /** The pull request event's base commit; undefined on other events. */
+  baseSha: string | undefined;
+  cwd: string;
+  exec: Exec;
+  log: Log;
+}
+
+/**
+ * The action's `baseline-from: base-ref`: `config` with the base commit's model as its baseline
+ * model, or `config` unchanged (and one warning line) when there is none to be had. An explicit
+ * `baseline` or `baseline-model` wins, as it does over every baseline source.
+ */
+export async function withBaseRefModel<C extends { baseline?: string; baselineModel?: string; model: string; sources: Record<string, string> }>(config: C, context: BaseRefContext): Promise<C> {
+  if (context.baselineFrom !== 'base-ref' || config.baseline || config.baselineModel) return config;
+  if (!context.baseSha) {
+    context.log.warn('no base model: baseline-from base-ref compares with the base of a pull request, and this run is not one; it goes on without a baseline');
+    return config;
+  }
+  const outcome = await context.log.group('base model (baseline-from: base-ref)', () =>
+    baseModelFromRef({ modelPath: config.model, baseSha: context.baseSha!, cwd: context.cwd, exec: context.exec }),
+  );
+  if (outcome.problem !== null) {
+    context.log.warn(`${outcome.problem}; the run goes on without it`);
+    return config;
+  }
+  context.log.info(`base model: ${config.model} at ${outcome.commit.slice(0, 12)} → ${outcome.path}`);
+  return { ...config, baselineModel: outcome.path, sources: { ...config.sources, baselineModel: `the base model (baseline-from: base-ref, commit ${outcome.commit.slice(0, 12)})` } };
+}
+
+/** The base commit of the pull request this run is for (its event's `pull_request.base.sha`); undefined on other events. */
+export function pullRequestBaseSha(): string | undefined {
+  const sha: unknown = github.context.payload.pull_request?.base?.sha;
+  return typeof sha === 'string' ? sha : undefined;
 }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
-import { baseModelFromRef } from '../../src/github/base-ref.ts';
+import { baseModelFromRef, withBaseRefModel } from '../../src/github/base-ref.ts';
+import { MemoryLog } from '../../src/log.ts';
 import { readModel } from '../../src/model/read.ts';
 import { spawnShell } from '../../src/pipeline/process-host.ts';
 import { gemmModel, modelWithExternalWeight } from '../helpers/models.ts';
@@ -154,5 +155,39 @@ describe('baseline-from base-ref', () => {
     const outcome = await baseModelFromRef({ modelPath: 'models/model.onnx', baseSha, cwd: repo.shallowClone(), exec: spawnShell, tempRoot: repo.root });
     assert.equal(outcome.path, null);
     assert.match(outcome.problem!, /points at external data '\.\.\/secret\.bin', outside the model's folder/);
+  });
+});
+
+describe('withBaseRefModel (the action wiring)', () => {
+  const config = (extra: { baselineModel?: string } = {}): { model: string; baselineModel?: string; sources: Record<string, string> } => ({
+    model: 'models/m.onnx',
+    sources: { model: "input 'model'" },
+    ...extra,
+  });
+
+  test('on a pull request, the base model becomes the baseline model, named for messages', async () => {
+    const repo = repository();
+    const baseSha = repo.commit({ 'models/m.onnx': model(4) }, 'base');
+    const log = new MemoryLog();
+    const out = await withBaseRefModel(config(), { baselineFrom: 'base-ref', baseSha, cwd: repo.shallowClone(), exec: spawnShell, log });
+    assert.deepEqual(readFileSync(out.baselineModel!), Buffer.from(model(4)));
+    assert.match(out.sources.baselineModel!, /^the base model \(baseline-from: base-ref, commit [0-9a-f]{12}\)$/);
+  });
+
+  test('a new model, another event, or an explicit baseline model: the config stays as it was', async () => {
+    const repo = repository();
+    const baseSha = repo.commit({ 'README.md': 'x\n' }, 'base');
+    const checkout = repo.shallowClone();
+    const log = new MemoryLog();
+    assert.deepEqual(await withBaseRefModel(config(), { baselineFrom: 'base-ref', baseSha, cwd: checkout, exec: spawnShell, log }), config());
+    assert.deepEqual(await withBaseRefModel(config(), { baselineFrom: 'base-ref', baseSha: undefined, cwd: checkout, exec: spawnShell, log }), config());
+    const explicit = config({ baselineModel: 'given.onnx' });
+    assert.equal(await withBaseRefModel(explicit, { baselineFrom: 'base-ref', baseSha, cwd: checkout, exec: spawnShell, log }), explicit);
+    const unchanged = config();
+    assert.equal(await withBaseRefModel(unchanged, { baselineFrom: 'artifact', baseSha, cwd: checkout, exec: spawnShell, log }), unchanged);
+    const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /^no base model: the model models\/m\.onnx does not exist on the base commit [0-9a-f]{12} .*; the run goes on without it$/);
+    assert.match(warnings[1]!, /this run is not one; it goes on without a baseline$/);
   });
 });
