@@ -3,6 +3,8 @@
  * (0 passed, 1 gate failed, 2 bad input, 3 internal error) and one message on stderr.
  */
 import { CommanderError } from 'commander';
+import { aggregateCommand } from '../commands/aggregate.js';
+import { commentCommand } from '../commands/comment.js';
 import { compareCommand } from '../commands/compare.js';
 import { demoCommand } from '../commands/demo.js';
 import { doctorCommand } from '../commands/doctor.js';
@@ -15,6 +17,7 @@ import { resolveConfig, type ResolveInput } from '../config/resolve.js';
 import type { CommandName } from '../config/options.js';
 import type { ConfigByCommand } from '../config/types.js';
 import { processHost } from '../pipeline/process-host.js';
+import { postComment } from '../github/post-comment.js';
 import { describeError, ExitCode, exitCodeOf } from '../errors.js';
 import { TerminalLog } from './output.js';
 import { buildProgram, type ParsedCommand } from './program.js';
@@ -40,7 +43,15 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       cwd: io.cwd,
       host: processHost(),
     };
-    const input: ResolveInput = { given: parsed.flags, givenKind: 'flag', cwd: io.cwd, ...(parsed.globals.config ? { configPath: parsed.globals.config } : {}) };
+    const posting = parsed.command === 'comment' || parsed.command === 'aggregate';
+    const input: ResolveInput = {
+      given: parsed.flags,
+      givenKind: 'flag',
+      cwd: io.cwd,
+      ...(parsed.globals.config ? { configPath: parsed.globals.config } : {}),
+      // The posting commands run none of the pipeline: a repository's quantgate.yml is not theirs.
+      ...(posting ? { readFile: false } : {}),
+    };
     const configFor = <C extends CommandName>(command: C): ConfigByCommand[C] => {
       const config = resolveConfig(command, input);
       naming = namingFor('flag', config.sources);
@@ -65,6 +76,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         return;
       case 'doctor':
         exitCode = await doctorCommand(configFor('doctor'), ctx);
+        return;
+      case 'comment':
+        exitCode = await commentCommand(parsed.operands[0]!, configFor('comment'), ctx, postComment);
+        return;
+      case 'aggregate':
+        exitCode = await aggregateCommand(parsed.operands, configFor('aggregate'), ctx, postComment);
         return;
     }
   };

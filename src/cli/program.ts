@@ -29,6 +29,8 @@ const SUMMARIES: Record<CommandName, string> = {
   compare: 'Compare two results.json files and, with a gate flag, gate on the difference.',
   demo: 'Run the whole pipeline on the embedded example model (CPU only; no GPU needed).',
   doctor: 'Check what this runner has and lacks for quantgate: GPU, driver, CUDA, TensorRT, ONNX Runtime providers, the addon\'s build tools.',
+  comment: "Post a results folder's report as the pull request's comment, editing it in place (the fork-safe second workflow).",
+  aggregate: 'Merge several results folders (the legs of a matrix) into one report with one verdict; with --pr, post it.',
 };
 
 function toOption(spec: OptionSpec): Option {
@@ -57,6 +59,20 @@ Examples:
   compare: `
 Examples:
   quantgate compare quantgate-out/results.json baseline/results.json --max-latency-regression 5`,
+  comment: `
+The folder is validated and judged again from its results.json; its report.md is never posted.
+The token comes from GITHUB_TOKEN (or --token), the repository from GITHUB_REPOSITORY (or --repo),
+the API from GITHUB_API_URL. Exit status: 0 posted, 2 a bad folder, token or repository.
+
+Examples:
+  GITHUB_TOKEN=... quantgate comment quantgate-out --pr 42 --repo octo-org/models`,
+  aggregate: `
+Exit status: 0 every leg passed, 1 a leg failed its gate, 2 a leg could not be read (the report
+is still written, and posted, with a line for it).
+
+Examples:
+  quantgate aggregate legs/gpu-l4 legs/gpu-a100 --out quantgate-aggregate
+  quantgate aggregate legs/* --out quantgate-aggregate --pr 42`,
   doctor: `
 Exit status: 0 when this runner can run what it has (Node and ONNX Runtime's CPU provider, and TensorRT
 where an NVIDIA driver is loaded); 2 when something it needs is missing (the MISSING lines say what).
@@ -91,11 +107,13 @@ NO_COLOR disables colour.`,
     return { quiet: o.quiet === true, verbose: o.verbose === true };
   };
 
-  for (const name of ['run', 'quantize', 'inspect', 'compare', 'demo', 'doctor'] as const) {
+  for (const name of ['run', 'quantize', 'inspect', 'compare', 'demo', 'doctor', 'comment', 'aggregate'] as const) {
     const command = program.command(name).description(SUMMARIES[name]).helpOption('-h, --help', 'show help');
     if (name === 'compare') command.argument('<current>', 'results.json of this run').argument('<baseline>', 'results.json to compare with');
+    if (name === 'comment') command.argument('<results-dir>', 'the output folder of a quantgate run (as downloaded from its artifact)');
+    if (name === 'aggregate') command.argument('<dirs...>', 'the output folders of the legs, one each');
     for (const spec of optionsFor(name)) command.addOption(toOption(spec));
-    if (name !== 'demo' && name !== 'compare' && name !== 'doctor') command.option('--config <path>', 'read options from this quantgate.yml (default: ./quantgate.yml if present)');
+    if (!['demo', 'compare', 'doctor', 'comment', 'aggregate'].includes(name)) command.option('--config <path>', 'read options from this quantgate.yml (default: ./quantgate.yml if present)');
     command.option('--quiet', 'print only results and errors').option('--verbose', 'print debug detail and stack traces');
     const examples = EXAMPLES[name];
     if (examples) command.addHelpText('after', examples);

@@ -10,16 +10,17 @@
 import { z } from 'zod';
 import { msg, OptionRef, type Text } from '../message.js';
 
-export type CommandName = 'run' | 'quantize' | 'inspect' | 'compare' | 'demo' | 'doctor';
+export type CommandName = 'run' | 'quantize' | 'inspect' | 'compare' | 'demo' | 'doctor' | 'comment' | 'aggregate';
 
 /**
  * Where an option can be set.
  * - `all` (the default): a flag of its commands, a key of quantgate.yml, and, for `run`'s
  *   options, an input of the action.
  * - `cli`: only a flag (how one invocation prints, e.g. `--json`).
- * - `action`: only an input of the action: its plumbing, and what decides safety or identity
+ * - `action`: an input of the action: its plumbing, and what decides safety or identity
  *   (the token, fork pull requests, where the comment goes). quantgate.yml cannot set these: a
- *   pull request controls that file.
+ *   pull request controls that file. Of the commands, only the posting ones (`comment`,
+ *   `aggregate`, which read no quantgate.yml) take some of them as flags.
  */
 export type OptionScope = 'all' | 'cli' | 'action';
 
@@ -432,7 +433,7 @@ export const OPTION_TABLE = [
     allowed: 'a path to a folder (created if missing)',
     schema: pathValue,
     default: 'quantgate-out',
-    commands: ['run', 'quantize', 'demo'],
+    commands: ['run', 'quantize', 'demo', 'aggregate'],
     isPath: true,
   },
   {
@@ -451,7 +452,7 @@ export const OPTION_TABLE = [
     allowed: 'true or false',
     schema: bool,
     default: false,
-    commands: ['run', 'quantize', 'inspect', 'compare', 'doctor'],
+    commands: ['run', 'quantize', 'inspect', 'compare', 'doctor', 'aggregate'],
     boolean: true,
     scope: 'cli',
   },
@@ -518,7 +519,7 @@ export const OPTION_TABLE = [
     allowed: 'one line of text',
     schema: text('the comment key').regex(/^[^\r\n]*$/, { error: 'the comment key must be one line' }),
     defaultText: 'the model path',
-    commands: [],
+    commands: ['comment', 'aggregate'],
     scope: 'action',
   },
   {
@@ -577,8 +578,41 @@ export const OPTION_TABLE = [
     allowed: 'a GitHub login, e.g. github-actions[bot] or my-app[bot]',
     schema: text('the login').regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/, { error: 'a GitHub login holds letters, digits and inner hyphens, with [bot] after an app\'s' }),
     default: 'github-actions[bot]',
-    commands: [],
+    commands: ['comment', 'aggregate'],
     scope: 'action',
+  },
+  // The posting commands' own flags (quantgate comment, quantgate aggregate).
+  {
+    key: 'pr',
+    arg: '<number>',
+    description: 'The pull request to post the report on (the fork-safe second workflow gets it from the first one\'s artifact).',
+    allowed: 'a pull request number, a whole number from 1',
+    schema: wholeNumber('the pull request number', 1, 2147483647),
+    commands: ['comment', 'aggregate'],
+    requiredFor: ['comment'],
+    example: '42',
+    scope: 'cli',
+  },
+  {
+    key: 'repo',
+    arg: '<owner/name>',
+    description: 'The repository of the pull request.',
+    allowed: 'owner/name, e.g. octo-org/models',
+    schema: text('the repository').regex(/^[\w.-]+\/[\w.-]+$/, { error: 'the repository must be owner/name, e.g. octo-org/models' }),
+    defaultText: 'GITHUB_REPOSITORY from the environment',
+    commands: ['comment', 'aggregate'],
+    scope: 'cli',
+  },
+  {
+    key: 'token',
+    arg: '<token>',
+    description: 'Token that posts the comment (needs pull-requests: write). Prefer the environment: a flag shows in the process list.',
+    allowed: 'a GitHub token',
+    schema: text('the token').regex(/^\S+$/, { error: 'a token is one word, without spaces or line breaks' }),
+    defaultText: 'GITHUB_TOKEN from the environment',
+    commands: ['comment', 'aggregate'],
+    scope: 'cli',
+    secret: true,
   },
 ] as const satisfies readonly OptionSpec[];
 

@@ -101,6 +101,8 @@ export interface ResolveInput {
   cwd: string;
   /** The --config flag or `config` input. */
   configPath?: string;
+  /** false: read no quantgate.yml (the posting commands, which run none of the pipeline). */
+  readFile?: boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ export interface ResolveInput {
  */
 export function resolveConfig<C extends CommandName>(command: C, input: ResolveInput): ConfigByCommand[C] {
   const layers: RawLayer[] = [{ kind: input.givenKind, values: input.given, baseDir: input.cwd }];
-  const filePath = findConfigFile(input.configPath, input.cwd);
+  const filePath = input.readFile === false ? undefined : findConfigFile(input.configPath, input.cwd);
   if (filePath) {
     const file = readConfigFile(filePath);
     layers.push({ kind: 'file', values: file.values, baseDir: file.dir, file: filePath });

@@ -31,6 +31,8 @@ export type InspectConfig = ConfigOf<'inspect'>;
 export type CompareConfig = ConfigOf<'compare'>;
 export type DemoConfig = ConfigOf<'demo'>;
 export type DoctorConfig = ConfigOf<'doctor'>;
+export type CommentConfig = ConfigOf<'comment'>;
+export type AggregateConfig = ConfigOf<'aggregate'>;
 
 export type ConfigByCommand = { [C in CommandName]: ConfigOf<C> };
 
