@@ -14,7 +14,7 @@ describe('docs/workflows.md', () => {
   it('shows every example workflow, byte for byte', () => {
     const shown = [...doc.matchAll(/<!-- file: examples\/workflows\/([\w.-]+) -->\n```yaml\n([\s\S]*?)```\n/g)];
     assert.deepEqual(shown.map((m) => m[1]).sort(), [...files].sort());
-    for (const [, name, body] of shown) assert.equal(body!, readFileSync(join(ROOT, "examples/workflows", name!), "utf8"), name);
+    for (const [, name, body] of shown) assert.equal(body, readFileSync(join(ROOT, 'examples/workflows', name!), 'utf8'), name!);
   });
 
   it('every example sets its permissions and runs on a trigger that needs no secret of a fork', () => {
