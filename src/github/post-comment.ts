@@ -1,7 +1,8 @@
 /**
  * The CLI's way to post (quantgate comment, quantgate aggregate --pr): the sticky comment of
  * comment.ts, the one the action posts too, through the retrying client (5xx and rate limits
- * back off there). The client reads GITHUB_API_URL itself, as commentTarget does.
+ * back off there, retry.ts). The API URL is the target's (GITHUB_API_URL when the command ran):
+ * @actions/github reads that variable once, when it is first imported.
  *
  * A 403 is a token that may not write here (no `pull-requests: write`, or a fork's read-only
  * token): bad input, with the permission to add and the pattern to use.
@@ -9,12 +10,13 @@
 import type { PostComment } from '../commands/comment-target.js';
 import { BadInputError } from '../errors.js';
 import { msg, opt } from '../message.js';
-import { gitHubClient } from './client.js';
+import * as github from '@actions/github';
 import { isForbidden, postStickyComment } from './comment.js';
+import { DEFAULT_RETRY, withRetries } from './retry.js';
 
 export const postComment: PostComment = async (target, body) => {
   try {
-    const outcome = await postStickyComment(gitHubClient(target.token), {
+    const outcome = await postStickyComment(withRetries(github.getOctokit(target.token, { baseUrl: target.apiUrl }), DEFAULT_RETRY), {
       owner: target.owner,
       repo: target.repo,
       issueNumber: target.pr,
