@@ -182,7 +182,7 @@ export async function run(): Promise<void> {
         return found;
       });
       baselineSource = stored.source;
-    } else if (baselineFrom === 'artifact') {
+    } else if (baselineFrom !== 'file' && !event.pullRequest) {
       baselineSource = `none (the stored baseline is read on pull requests; this is a ${event.name} run)`;
     }
 
