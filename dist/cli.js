@@ -34075,6 +34075,15 @@ var OPTION_TABLE = [
     scope: "action"
   },
   {
+    key: "upload-engines",
+    description: "Also upload the TensorRT engines the run built. Off by default: an engine is executable code for one GPU and TensorRT version, and quantgate never reads one back from an artifact.",
+    allowed: "true or false",
+    schema: bool,
+    default: false,
+    commands: [],
+    scope: "action"
+  },
+  {
     key: "allow-fork-prs",
     description: "Run on pull requests from forks on a self-hosted runner. Off, they are refused before anything runs: the runner would run a stranger's model and export command.",
     allowed: "true or false",
@@ -46606,7 +46615,8 @@ async function runStages(config2, env) {
     environment,
     benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config2),
-    command: reproduceCommand("run", config2, env.cwd)
+    command: reproduceCommand("run", config2, env.cwd),
+    ...!config2.baseline && env.storedBaseline ? { baselineLabel: env.storedBaseline.label } : {}
   });
   let recorder = recorderFor({ path: pathInside(env.cwd, config2.model) ?? config2.model, sha256: "", bytes: 0 }, null);
   const interrupted = new AbortController();
@@ -46643,6 +46653,7 @@ async function runStages(config2, env) {
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
     if (config2.baseline) recorder.baseline = readResultsFile(config2.baseline, opt("baseline"));
+    else if (env.storedBaseline) recorder.baseline = env.storedBaseline.results;
     const fixedBatch2 = fixedBatchSize(signature);
     const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
     const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
