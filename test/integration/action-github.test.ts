@@ -272,4 +272,16 @@ describe('the action on GitHub (local protocol-level server)', () => {
     assert.ok(r.outputs['artifact-id']);
     assert.match(r.summary, /^<!-- quantgate:cnn\.onnx -->/);
   });
+
+  it('off a runner (GITHUB_ACTIONS is not true) the local publisher posts and uploads nothing, and says so', async () => {
+    const seen = github.requests.length;
+    const r = await runAction('pull_request', prPayload(12, HERE), { ...fast, 'baseline-from': 'none' }, { GITHUB_ACTIONS: 'false' });
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(github.requests.length, seen);
+    assert.match(r.stdout, /publishing to local \(not on a GitHub Actions runner: GITHUB_ACTIONS is not true\)/);
+    assert.match(r.stdout, /::warning::the artifact quantgate-cnn was not uploaded: local run: the artifact quantgate-cnn \(\d+ files\) is not uploaded; the files stay on disk/);
+    assert.match(r.stdout, /local run: the comment 'cnn\.onnx' is not posted/);
+    assert.equal(r.summary, '');
+    assert.equal(r.outputs.verdict, 'pass');
+  });
 });
