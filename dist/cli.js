@@ -54711,6 +54711,15 @@ var OPTION_TABLE = [
     scope: "action"
   },
   {
+    key: "upload-engines",
+    description: "Also upload the TensorRT engines the run built. Off by default: an engine is executable code for one GPU and TensorRT version, and quantgate never reads one back from an artifact.",
+    allowed: "true or false",
+    schema: bool,
+    default: false,
+    commands: [],
+    scope: "action"
+  },
+  {
     key: "allow-fork-prs",
     description: "Run on pull requests from forks on a self-hosted runner. Off, they are refused before anything runs: the runner would run a stranger's model and export command.",
     allowed: "true or false",
@@ -66755,7 +66764,8 @@ async function runStages(config2, env) {
     environment,
     benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config2),
-    command: reproduceCommand("run", config2, env.cwd)
+    command: reproduceCommand("run", config2, env.cwd),
+    ...!config2.baseline && env.storedBaseline ? { baselineLabel: env.storedBaseline.label } : {}
   });
   let recorder = recorderFor({ path: pathInside(env.cwd, config2.model) ?? config2.model, sha256: "", bytes: 0 }, null);
   const interrupted = new AbortController();
@@ -66792,6 +66802,7 @@ async function runStages(config2, env) {
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
     if (config2.baseline) recorder.baseline = readResultsFile(config2.baseline, opt("baseline"));
+    else if (env.storedBaseline) recorder.baseline = env.storedBaseline.results;
     const fixedBatch2 = fixedBatchSize(signature);
     const evaluationBatch = fixedBatch2 ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
     const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
@@ -71607,62 +71618,6 @@ function getOctokit(token, options2, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options2));
 }
 
-// src/github/retry.ts
-var DEFAULT_RETRY = { attempts: 5, baseMs: 1e3, maxWaitMs: 12e4 };
-function failureOf(error62) {
-  if (typeof error62 !== "object" || error62 === null || !("status" in error62)) return null;
-  const status = Number(error62.status);
-  const headers = error62.response?.headers ?? {};
-  return Number.isFinite(status) ? { status, headers } : null;
-}
-function isRateLimited(f) {
-  if (f.status === 429) return true;
-  return f.status === 403 && (f.headers["retry-after"] !== void 0 || String(f.headers["x-ratelimit-remaining"]) === "0");
-}
-function isTransient(f) {
-  return f.status >= 500 || isRateLimited(f);
-}
-function serverWait(f, now = Date.now()) {
-  const after = f.headers["retry-after"];
-  if (after !== void 0) {
-    const seconds3 = Number(after);
-    if (Number.isFinite(seconds3)) return Math.max(0, seconds3 * 1e3);
-    const at = Date.parse(String(after));
-    if (Number.isFinite(at)) return Math.max(0, at - now);
-  }
-  const reset = f.headers["x-ratelimit-reset"];
-  if (reset !== void 0 && String(f.headers["x-ratelimit-remaining"]) === "0") {
-    const at = Number(reset) * 1e3;
-    if (Number.isFinite(at)) return Math.max(0, at - now);
-  }
-  return null;
-}
-var sleep = (ms2) => new Promise((r) => setTimeout(r, ms2));
-function withRetries(octokit, policy = DEFAULT_RETRY) {
-  octokit.hook.wrap("request", async (request2, options2) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await request2(options2);
-      } catch (error62) {
-        const failure2 = failureOf(error62);
-        if (!failure2 || !isTransient(failure2) || attempt >= policy.attempts) throw error62;
-        const asked = serverWait(failure2);
-        if (asked !== null && asked > policy.maxWaitMs) throw error62;
-        const wait = asked ?? policy.baseMs * 2 ** (attempt - 1);
-        const what = `${String(options2.method)} ${String(options2.url)} answered ${failure2.status}${isRateLimited(failure2) ? " (rate limited)" : ""}`;
-        policy.onRetry?.(what, wait, attempt);
-        await sleep(wait);
-      }
-    }
-  });
-  return octokit;
-}
-
-// src/github/client.ts
-function gitHubClient(token, retry = DEFAULT_RETRY) {
-  return withRetries(getOctokit(token), retry);
-}
-
 // src/github/comment.ts
 function escapeKey(key) {
   return key.replace(/[%<>&!]|(?<=-)-/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -71731,10 +71686,61 @@ function isForbidden(error62) {
   return typeof error62 === "object" && error62 !== null && error62.status === 403;
 }
 
+// src/github/retry.ts
+var DEFAULT_RETRY = { attempts: 5, baseMs: 1e3, maxWaitMs: 12e4 };
+function failureOf(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("status" in error62)) return null;
+  const status = Number(error62.status);
+  const headers = error62.response?.headers ?? {};
+  return Number.isFinite(status) ? { status, headers } : null;
+}
+function isRateLimited(f) {
+  if (f.status === 429) return true;
+  return f.status === 403 && (f.headers["retry-after"] !== void 0 || String(f.headers["x-ratelimit-remaining"]) === "0");
+}
+function isTransient(f) {
+  return f.status >= 500 || isRateLimited(f);
+}
+function serverWait(f, now = Date.now()) {
+  const after = f.headers["retry-after"];
+  if (after !== void 0) {
+    const seconds3 = Number(after);
+    if (Number.isFinite(seconds3)) return Math.max(0, seconds3 * 1e3);
+    const at = Date.parse(String(after));
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  const reset = f.headers["x-ratelimit-reset"];
+  if (reset !== void 0 && String(f.headers["x-ratelimit-remaining"]) === "0") {
+    const at = Number(reset) * 1e3;
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  return null;
+}
+var sleep = (ms2) => new Promise((r) => setTimeout(r, ms2));
+function withRetries(octokit, policy = DEFAULT_RETRY) {
+  octokit.hook.wrap("request", async (request2, options2) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request2(options2);
+      } catch (error62) {
+        const failure2 = failureOf(error62);
+        if (!failure2 || !isTransient(failure2) || attempt >= policy.attempts) throw error62;
+        const asked = serverWait(failure2);
+        if (asked !== null && asked > policy.maxWaitMs) throw error62;
+        const wait = asked ?? policy.baseMs * 2 ** (attempt - 1);
+        const what = `${String(options2.method)} ${String(options2.url)} answered ${failure2.status}${isRateLimited(failure2) ? " (rate limited)" : ""}`;
+        policy.onRetry?.(what, wait, attempt);
+        await sleep(wait);
+      }
+    }
+  });
+  return octokit;
+}
+
 // src/github/post-comment.ts
 var postComment = async (target, body) => {
   try {
-    const outcome = await postStickyComment(gitHubClient(target.token), {
+    const outcome = await postStickyComment(withRetries(getOctokit(target.token, { baseUrl: target.apiUrl }), DEFAULT_RETRY), {
       owner: target.owner,
       repo: target.repo,
       issueNumber: target.pr,

@@ -563,6 +563,15 @@ export const OPTION_TABLE = [
     scope: 'action',
   },
   {
+    key: 'upload-engines',
+    description: 'Also upload the TensorRT engines the run built. Off by default: an engine is executable code for one GPU and TensorRT version, and quantgate never reads one back from an artifact.',
+    allowed: 'true or false',
+    schema: bool,
+    default: false,
+    commands: [],
+    scope: 'action',
+  },
+  {
     key: 'allow-fork-prs',
     description: 'Run on pull requests from forks on a self-hosted runner. Off, they are refused before anything runs: the runner would run a stranger\'s model and export command.',
     allowed: 'true or false',

@@ -22,7 +22,6 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, re
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
-import * as github from '@actions/github';
 import { ModelProtoSchema } from 'onnx-buf';
 import { shellWord } from '../message.js';
 import { externalRef, isExternal } from '../model/external-data.js';
@@ -219,8 +218,18 @@ export async function withBaseRefModel<C extends { baseline?: string; baselineMo
   return { ...config, baselineModel: outcome.path, sources: { ...config.sources, baselineModel: `the base model (baseline-from: base-ref, commit ${outcome.commit.slice(0, 12)})` } };
 }
 
-/** The base commit of the pull request this run is for (its event's `pull_request.base.sha`); undefined on other events. */
-export function pullRequestBaseSha(): string | undefined {
-  const sha: unknown = github.context.payload.pull_request?.base?.sha;
-  return typeof sha === 'string' ? sha : undefined;
+/**
+ * The base commit of the pull request this run is for (its event's `pull_request.base.sha`);
+ * undefined on other events. Read from GITHUB_EVENT_PATH when asked (@actions/github's context
+ * reads it once, at import).
+ */
+export function pullRequestBaseSha(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { base?: { sha?: unknown } } };
+    const sha = payload.pull_request?.base?.sha;
+    return typeof sha === 'string' ? sha : undefined;
+  } catch {
+    return undefined;
+  }
 }

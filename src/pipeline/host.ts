@@ -7,6 +7,7 @@
 import type { OptionNaming } from '../message.js';
 import type { Log } from '../log.js';
 import type { Backend } from '../runtime/backend.js';
+import type { Results } from '../results/schema.js';
 
 /** How a shell command ended. */
 export interface ExecResult {
@@ -42,4 +43,9 @@ export interface PipelineEnvironment extends PipelineHost {
   cwd: string;
   /** How the entry names options in what a person reads (the report of a run that stopped); flags if absent. */
   naming?: OptionNaming;
+  /**
+   * A baseline the entry fetched and validated itself (the action's stored baseline artifact),
+   * with the words the report names it by; an explicit --baseline file wins over it.
+   */
+  storedBaseline?: { results: Results; label: string };
 }

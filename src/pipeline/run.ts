@@ -103,6 +103,7 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
       benchmark: benchmarkRecord(benchmarkSettings),
       thresholds: runThresholds(config),
       command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, env.cwd),
+      ...(!config.baseline && env.storedBaseline ? { baselineLabel: env.storedBaseline.label } : {}),
     });
   // Until the model is read (--export-command may still be writing it), it is known by its path only.
   let recorder = recorderFor({ path: pathInside(env.cwd, config.model) ?? config.model, sha256: '', bytes: 0 }, null);
@@ -154,6 +155,7 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
       return { calibration, evaluation: evaluation ?? calibration, labels };
     });
     if (config.baseline) recorder.baseline = readResultsFile(config.baseline, opt('baseline'));
+    else if (env.storedBaseline) recorder.baseline = env.storedBaseline.results;
     const fixedBatch = fixedBatchSize(signature);
     const evaluationBatch = fixedBatch ?? Math.min(EVALUATION_BATCH, Math.max(1, data.evaluation.count));
     // What each backend runs; a provider named in --providers that is missing is bad input, found

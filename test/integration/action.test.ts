@@ -25,7 +25,7 @@ function runAction(inputs: Record<string, string>): { outputs: string; summary: 
   const summary = join(dir, `summary-${Math.random()}`);
   writeFileSync(outputs, '');
   writeFileSync(summary, '');
-  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary };
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'index.ts')], { env, encoding: 'utf8', cwd: dir });
   return { outputs: readFileSync(outputs, 'utf8'), summary: readFileSync(summary, 'utf8'), exitCode: r.status, stdout: r.stdout };
