@@ -17,7 +17,7 @@
  * POSIX only, as process-host.ts: quantgate's runners are Linux (and macOS for the CPU path).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as actionsExec from '@actions/exec';
@@ -48,13 +48,15 @@ child.on('close', (code, signal) => {
 
 let wrapperPath: string | undefined;
 
-/** The wrapper on disk, written once per content (a bundled action has no file of its own for it). */
+/**
+ * The wrapper on disk (a bundled action has no file of its own for it), written once per process
+ * into a folder made for it: a file another user left in a shared /tmp is never run.
+ */
 function wrapper(): string {
   if (wrapperPath && existsSync(wrapperPath)) return wrapperPath;
-  const dir = join(process.env.RUNNER_TEMP ?? tmpdir(), 'quantgate');
-  mkdirSync(dir, { recursive: true });
+  const dir = mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), 'quantgate-exec-'));
   const path = join(dir, `run-in-group-${createHash('sha256').update(GROUP_WRAPPER).digest('hex').slice(0, 12)}.cjs`);
-  if (!existsSync(path)) writeFileSync(path, GROUP_WRAPPER, { mode: 0o644 });
+  writeFileSync(path, GROUP_WRAPPER, { mode: 0o600 });
   return (wrapperPath = path);
 }
 
