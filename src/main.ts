@@ -77,7 +77,10 @@ async function publish(
     if (result.uploaded) core.info(`uploaded ${run.artifactName}: ${result.files} files, ${result.bytes} bytes, artifact ID ${result.id}`);
     else core.warning(`the artifact ${run.artifactName} was not uploaded: ${result.why}; the files stay in ${run.outDir}`);
     // Push runs of the default branch store their results for pull requests, whatever the gate decided.
-    if (event.pushedBranch !== null && event.pushedBranch === event.defaultBranch) {
+    // A run that stopped early measured too little to compare with, so it stores nothing.
+    if (event.pushedBranch !== null && event.pushedBranch === event.defaultBranch && run.results.incomplete) {
+      core.info(`the baseline was not stored: this run stopped early (${run.results.incomplete.split('\n')[0]})`);
+    } else if (event.pushedBranch !== null && event.pushedBranch === event.defaultBranch) {
       const name = baselineArtifactName(run.artifactName);
       const stored = await publisher.upload(name, run.outDir, [resolve(run.outDir, 'results.json')], action.retentionDays);
       if (stored.uploaded) core.info(`stored the baseline for pull requests against ${event.pushedBranch}: ${name} (artifact ID ${stored.id})`);
@@ -98,8 +101,9 @@ async function publish(
     if (action.comment === 'never') return core.info("comment: never: no pull-request comment");
     if (!pr) return core.info(`no pull-request comment: this is a ${event.name} run, not a pull request`);
     if (!octokit) {
+      // One message, given when the step fails after everything else was published.
       out.problem = tokenMissing().describe(edgeNaming('input'));
-      return core.warning(out.problem);
+      return core.info('no pull-request comment: github-token is empty (the step fails with the reason below)');
     }
     const state = commentState(run.results);
     try {

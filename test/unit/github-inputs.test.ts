@@ -33,6 +33,7 @@ describe('readActionInputs', () => {
       comment: 'always',
       baselineFrom: 'base-ref',
       retentionDays: 30,
+      uploadEngines: false,
       allowForkPrs: true,
       commentAuthor: 'github-actions[bot]',
     });
@@ -62,6 +63,7 @@ describe('readActionInputs', () => {
       'github-token',
       'node-version',
       'retention-days',
+      'upload-engines',
       'working-directory',
     ]);
   });
