@@ -24,6 +24,8 @@ import { powerSection } from './sections/power.js';
 import { quantizationSection } from './sections/quantization.js';
 import { warnings } from './sections/warnings.js';
 import { renderTable } from './table.js';
+import { text } from './markdown.js';
+import { visibleControls } from '../text/controls.js';
 
 export type { Artifacts };
 
@@ -64,7 +66,7 @@ const SHRUNK_NOTE = (limit: number) =>
 
 /** The hidden first line: how the next run finds this comment. `--` cannot end the comment early. */
 export function marker(modelPath: string): string {
-  return `<!-- quantgate:${modelPath.replace(/--/g, '-\u200b-')} -->`;
+  return `<!-- quantgate:${visibleControls(modelPath).replace(/--/g, '-\u200b-')} -->`;
 }
 
 function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifacts | undefined): string[] {
@@ -101,7 +103,7 @@ function renderEntries(entries: ReportEntry[], level: DetailLevel, options: Repo
   if (failures) blocks.push(failures);
   for (const entry of entries) {
     blocks.push(...warnings(entry.results));
-    if (entries.length > 1) blocks.push(`#### ${entry.runner}`);
+    if (entries.length > 1) blocks.push(`#### ${text(entry.runner)}`);
     blocks.push(...renderEntry(entry, level, options.artifacts));
   }
   if (shrunk) blocks.push(SHRUNK_NOTE(limit));

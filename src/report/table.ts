@@ -12,7 +12,7 @@ import type { ReportEntry } from './entry.js';
 import { fractionPct, megabytes, ms, oneLine, perSecond, pp, signedPct, signedPp } from '../text/numbers.js';
 import { baselineMarkdown } from './headline.js';
 import { isSimulation, modelName, runtimeName } from '../text/run-names.js';
-import { table, type Align } from './markdown.js';
+import { table, text, type Align } from './markdown.js';
 
 export const SIMULATION_MARK = '†';
 
@@ -128,7 +128,7 @@ function changeMark(cls: string, text: string): string {
 
 /** "🔴 p50 +14.1%", "p50 +0.3%, within noise", plus an accuracy change where it is real. */
 export function changeCell(pair: RunPair, comparable = true): string {
-  if (pair.note) return oneLine(pair.note, 60);
+  if (pair.note) return text(oneLine(pair.note, 60));
   const parts: string[] = [];
   if (pair.p50) {
     const text = `p50 ${signedPct(pair.p50.changePct)}`;
@@ -144,7 +144,7 @@ export function changeCell(pair: RunPair, comparable = true): string {
 
 function statusCell(runs: RunResult[], maxReason: number): string {
   const run = runs[0]!;
-  const reason = run.reason ? `: ${oneLine(run.reason, maxReason)}` : '';
+  const reason = run.reason ? `: ${text(oneLine(run.reason, maxReason))}` : '';
   return run.status === 'failed' ? `❌ failed${reason}` : `skipped${reason}`;
 }
 
@@ -182,13 +182,13 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     if (row.kind === 'folded') {
       const first = row.runs[0]!;
       const models = [...new Set(row.runs.map(modelName))].join(', ');
-      const cells = [runtimeName(first, env), models, row.batches.join(', '), statusCell(row.runs, options.maxReason), '', '', '', '', ''];
+      const cells = [text(runtimeName(first, env)), text(models), row.batches.join(', '), statusCell(row.runs, options.maxReason), '', '', '', '', ''];
       if (side) cells.push('');
       return cells;
     }
     const run = row.run;
     const simulated = isSimulation(run);
-    const runtime = simulated ? `${runtimeName(run, env)} ${SIMULATION_MARK}` : runtimeName(run, env);
+    const runtime = simulated ? `${text(runtimeName(run, env))} ${SIMULATION_MARK}` : text(runtimeName(run, env));
     const accuracyKey = `${run.runtime}/${run.provider}/${run.model}`;
     const showAccuracy = run.accuracy !== null && !shownAccuracy.has(accuracyKey);
     if (showAccuracy) shownAccuracy.add(accuracyKey);
@@ -196,7 +196,7 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     const first = run.status !== 'ok' ? statusCell([run], options.maxReason) : simulated ? 'accuracy only' : '';
     const cells = [
       runtime,
-      nowrap(modelName(run)),
+      nowrap(text(modelName(run))),
       String(run.batch),
       latency ? msValue(latency.p50) : first,
       latency ? msValue(latency.p99) : '',
