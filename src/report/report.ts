@@ -23,7 +23,8 @@ import { gateSection } from './sections/gate.js';
 import { powerSection } from './sections/power.js';
 import { quantizationSection } from './sections/quantization.js';
 import { warnings } from './sections/warnings.js';
-import { renderTable } from './table.js';
+import { renderTable, tableRuns } from './table.js';
+import { absentParts, loudClause } from './not-run.js';
 import { text } from './markdown.js';
 import { visibleControls } from '../text/controls.js';
 
@@ -73,8 +74,9 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
   const blocks: string[] = [];
   const speed = speedSentence(entry);
   if (speed) blocks.push(speed);
-  const { table, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
+  const { table, notRun, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
   blocks.push(table);
+  if (notRun) blocks.push(notRun);
   if (footnotes.length > 0) blocks.push(footnotes.map((f) => `<sub>${f}</sub>`).join('<br>\n'));
   if (!level.details) return blocks;
   const sections = [
@@ -92,13 +94,19 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
   return blocks;
 }
 
+/** " · ⚠️ did not run: TensorRT (…)": absences the headline must carry (not-run.ts), or nothing. */
+function loudAbsences(entries: ReportEntry[], maxReason: number): string {
+  const clauses = entries.map((e) => loudClause(absentParts(e.results, tableRuns(e.results)), maxReason)).filter((c): c is string => c !== null);
+  return clauses.length > 0 ? ` · ${[...new Set(clauses)].join(' · ')}` : '';
+}
+
 /**
  * One comment for a list of entries. Several entries (a matrix of runners of the same model)
  * share the marker and the headline; each gets its own section under a heading naming its runner.
  */
 function renderEntries(entries: ReportEntry[], level: DetailLevel, options: ReportOptions, shrunk: boolean, limit: number): string {
   const first = entries[0]!;
-  const blocks: string[] = [`${marker(first.results.model.path)}\n${headline(entries)}`];
+  const blocks: string[] = [`${marker(first.results.model.path)}\n${headline(entries)}${loudAbsences(entries, level.maxReason)}`];
   const failures = failureList(entries, level.failures);
   if (failures) blocks.push(failures);
   for (const entry of entries) {

@@ -1,8 +1,10 @@
 /**
  * The comparison table: one row per run of this change, in the order a reviewer reads them
  * (TensorRT, its CPU simulation, ONNX Runtime on GPU, then CPU; INT8 before float; batch up).
- * What did not run is a row too: skipped and failed runs carry their reason, and runs skipped for
- * the same reason fold into one row when they form a whole grid of models × batches.
+ * The table holds what was measured: a runtime or provider that ran nothing on this runner is one
+ * line under it (not-run.ts). A failed run, and a skipped row of a runtime that ran others, stay
+ * rows with their reason; runs skipped for the same reason fold into one row when they form a
+ * whole grid of models × batches.
  */
 import { preferredPair } from '../compare/compare.js';
 import { isBaseRun, modelKey } from '../compare/match.js';
@@ -13,6 +15,7 @@ import { fractionPct, megabytes, ms, oneLine, perSecond, pp, signedPct, signedPp
 import { baselineMarkdown } from './headline.js';
 import { isSimulation, modelName, runtimeName } from '../text/run-names.js';
 import { table, text, type Align } from './markdown.js';
+import { absentParts, collapsedRuns, notRunLine } from './not-run.js';
 
 export const SIMULATION_MARK = '†';
 
@@ -155,8 +158,8 @@ export interface TableOptions {
   maxRows: number | null;
 }
 
-/** The table and the footnotes it needs. */
-export function renderTable(entry: ReportEntry, options: TableOptions): { table: string; footnotes: string[] } {
+/** The table, the line of what did not run, and the footnotes it needs. */
+export function renderTable(entry: ReportEntry, options: TableOptions): { table: string; notRun: string | null; footnotes: string[] } {
   const { results, comparison } = entry;
   const env = results.environment;
   const labelled = results.evaluation?.labelled !== false;
@@ -169,7 +172,10 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     align.push('r');
   }
   const onlyCurrent = new Set([...(comparison.sameJob?.onlyCurrent ?? []), ...(comparison.file?.onlyCurrent ?? [])]);
-  let rows = foldRows(tableRuns(results));
+  const runs = tableRuns(results);
+  const absent = absentParts(results, runs);
+  const collapsed = collapsedRuns(runs, absent);
+  let rows = foldRows(runs.filter((r) => !collapsed.has(r)));
   const footnotes: string[] = [];
   let hidden = 0;
   if (options.maxRows !== null && rows.length > options.maxRows) {
@@ -229,5 +235,5 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
       footnotes.push(`Other settings: ${baselineMarkdown(side.label)} was timed with different benchmark settings, so its latencies are not comparable (the comparison below lists what differs).`);
     }
   }
-  return { table: table(header, body, align), footnotes };
+  return { table: table(header, body, align), notRun: notRunLine(absent, options.maxReason), footnotes };
 }
