@@ -70,7 +70,13 @@ export function quantizationSection(entry: ReportEntry, detail: QuantizationDeta
   }
   const l = q.cpuLayout;
   parts.push(`ONNX Runtime model laid out for ${code(l.target)} (${text(l.activations)} activations, ${text(l.weights)} weights): ${text(l.reason.replace(/\.$/, ''))}.`);
-  if (q.excluded.length > 0) parts.push(`Kept in float by request: ${q.excluded.map((e) => code(e.startsWith('-') ? `${FLAG_NAMING.name('exclude')}=${shellWord(e)}` : FLAG_NAMING.setting('exclude', e))).join(' ')}.`);
+  if (q.excluded.length > 0) {
+    // The patterns as flags that work when pasted; a long list is counted, not shown, under the size cap.
+    const shown = q.excluded.slice(0, detail.keptFloatRows).map((e) => code(e.startsWith('-') ? `${FLAG_NAMING.name('exclude')}=${shellWord(e)}` : FLAG_NAMING.setting('exclude', e)));
+    const rest = q.excluded.length - shown.length;
+    const more = rest > 0 ? `${shown.length > 0 ? ', and ' : ''}${count(rest)} ${shown.length > 0 ? 'more ' : ''}${rest === 1 ? 'pattern' : 'patterns'} (calibration.json lists them all)` : '';
+    parts.push(`Kept in float by request: ${shown.join(' ')}${more}.`);
+  }
   if (q.keptFloat.length > 0) {
     const shown = q.keptFloat.slice(0, detail.keptFloatRows);
     const rest = q.keptFloat.length - shown.length;
@@ -80,7 +86,12 @@ export function quantizationSection(entry: ReportEntry, detail: QuantizationDeta
   }
   if (q.mostSensitive.length > 0 && detail.sensitiveRows > 0) {
     // The flag names the node: one column for both keeps long node names inside the comment's width.
-    const rows = q.mostSensitive.slice(0, detail.sensitiveRows).map((s) => [s.sqnrDb.toFixed(1), text(s.opType), code(excludeFlag(s.node))]);
+    // A flag that cannot hold the name as it is (an re: pattern, a quote inside) names the node after it.
+    const flagCell = (node: string) => {
+      const flag = excludeFlag(node);
+      return flag.includes(node) ? code(flag) : `${code(flag)} for ${code(node)}`;
+    };
+    const rows = q.mostSensitive.slice(0, detail.sensitiveRows).map((s) => [s.sqnrDb.toFixed(1), text(s.opType), flagCell(s.node)]);
     parts.push(
       `Most sensitive layers: the signal-to-quantization-noise ratio of each node's output with only that node in INT8 (lower loses more), and the flag that keeps it in float.\n\n` +
         table(['SQNR (dB)', 'op', 'keep in float with'], rows, ['r', 'l', 'l']),
