@@ -21,9 +21,14 @@ function decode(html: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** HTML comments are inert (the report's marker is one); what is inside them is no element. */
+function withoutComments(html: string): string {
+  return html.replace(/<!--[\s\S]*?-->/g, ' ');
+}
+
 /** Every element name that opens in the HTML. */
 export function elements(html: string): string[] {
-  return [...html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase());
+  return [...withoutComments(html).matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase());
 }
 
 /** The href of every link. */
@@ -38,7 +43,7 @@ export function codeSpans(html: string): string[] {
 
 /** The text a reader sees outside code (spans and blocks), tags removed, entities decoded. */
 export function proseText(html: string): string {
-  return decode(html.replace(/<pre>[\s\S]*?<\/pre>/g, ' ').replace(/<code>[\s\S]*?<\/code>/g, ' ').replace(/<[^>]+>/g, ' '));
+  return decode(withoutComments(html).replace(/<pre>[\s\S]*?<\/pre>/g, ' ').replace(/<code>[\s\S]*?<\/code>/g, ' ').replace(/<[^>]+>/g, ' '));
 }
 
 /** GitHub turns these into notifications or links in rendered text; none may come from a name. */

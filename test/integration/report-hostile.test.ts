@@ -36,7 +36,9 @@ const OUTPUT = '@octocat <img src=x> out\n::warning::x';
 const INPUT = '<b>in</b>';
 
 const dir = tempDir();
-const modelPath = join(dir, 'hostile.onnx');
+// The file name is the model's too: it names the report's headline and the files written.
+const FILE = '<img src=x onerror=alert(2)> @octocat www.evil.example\n::error::file\u001b[31m';
+const modelPath = join(dir, `${FILE}.onnx`);
 const proto = namedChain(NODES, { input: INPUT, output: OUTPUT });
 writeFileSync(modelPath, toBinary(ModelProtoSchema, proto));
 const fast = ['--warmup-ms', '0', '--min-iterations', '2', '--min-time-ms', '0', '--batch-sizes', '1'];
@@ -85,7 +87,7 @@ describe('a model whose names are hostile, through the whole pipeline', async ()
 
   it('shows every node name and the output name intact inside a code span', () => {
     const spans = codeSpans(html);
-    for (const name of [...NODES, OUTPUT]) {
+    for (const name of [...NODES, OUTPUT, `${FILE}.int8.ort.onnx`]) {
       const shown = visibleControls(name);
       assert.ok(spans.some((s) => s.includes(shown)), `${JSON.stringify(name)} is not in any code span`);
     }
