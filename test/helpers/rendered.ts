@@ -31,6 +31,11 @@ export function elements(html: string): string[] {
   return [...withoutComments(html).matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]!.toLowerCase());
 }
 
+/** How many times `tag` closes (outside comments). */
+export function closings(html: string, tag: string): number {
+  return (withoutComments(html).match(new RegExp(`</${tag}>`, 'g')) ?? []).length;
+}
+
 /** The href of every link. */
 export function links(html: string): string[] {
   return [...html.matchAll(/<a\s[^>]*href="([^"]*)"/g)].map((m) => decode(m[1]!));

@@ -16,7 +16,7 @@ import { compileExclusions } from '../../src/quantize/exclusions.ts';
 import { visibleControls } from '../../src/text/controls.ts';
 import { cli } from '../helpers/cli.ts';
 import { namedChain } from '../helpers/models.ts';
-import { codeSpans, elements, links, MENTION, proseText, renderGfm, REPORT_ELEMENTS, URL_TEXT } from '../helpers/rendered.ts';
+import { closings, codeSpans, elements, links, MENTION, proseText, renderGfm, REPORT_ELEMENTS, URL_TEXT } from '../helpers/rendered.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** Ten node names (the report lists the ten most sensitive nodes, so each one shows). */
@@ -75,7 +75,7 @@ describe('a model whose names are hostile, through the whole pipeline', async ()
     const foreign = elements(html).filter((e) => !REPORT_ELEMENTS.has(e));
     assert.deepEqual(foreign, [], 'elements not of the report');
     assert.deepEqual(links(html), [], 'links (a local run has no artifact link)');
-    assert.equal(elements(html).filter((e) => e === 'details').length, (html.match(/<\/details>/g) ?? []).length, 'details balanced');
+    assert.equal(elements(html).filter((e) => e === 'details').length, closings(html, 'details'), 'details balanced');
     assert.equal(elements(html).filter((e) => e === 'details').length, (md.match(/^<details><summary>/gm) ?? []).length, 'only our own folds');
   });
 

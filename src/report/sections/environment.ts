@@ -7,6 +7,7 @@ import type { Environment, Results } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
 import { count, megabytes } from '../../text/numbers.js';
 import { baselineMarkdown } from '../headline.js';
+import { visibleControls } from '../../text/controls.js';
 import { code, codeBlock, details, text } from '../markdown.js';
 
 export interface Artifacts {
@@ -62,7 +63,8 @@ function artifactsText(results: Results, artifacts: Artifacts | undefined): stri
 
 /** The command, one flag a line once it is long: a code block that scrolls sideways hides the end. */
 export function commandOf(results: Results): string {
-  const command = results.command ?? `npx quantgate run --model ${results.model.path}`;
+  // The newlines are ours (one flag a line); any in the recorded command are shown, not kept.
+  const command = visibleControls(results.command ?? `npx quantgate run --model ${results.model.path}`);
   if (command.length <= 100) return command;
   return command.split(/ (?=--[a-z])/).join(' \\\n    ');
 }

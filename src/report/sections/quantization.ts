@@ -72,7 +72,9 @@ export function quantizationSection(entry: ReportEntry, detail: QuantizationDeta
   parts.push(`ONNX Runtime model laid out for ${code(l.target)} (${text(l.activations)} activations, ${text(l.weights)} weights): ${text(l.reason.replace(/\.$/, ''))}.`);
   if (q.excluded.length > 0) {
     // The patterns as flags that work when pasted; a long list is counted, not shown, under the size cap.
-    const shown = q.excluded.slice(0, detail.keptFloatRows).map((e) => code(e.startsWith('-') ? `${FLAG_NAMING.name('exclude')}=${shellWord(e)}` : FLAG_NAMING.setting('exclude', e)));
+    // A node's name is given as the flag that keeps exactly that node (excludeFlag); an op:/re: pattern as it was written.
+    const asFlag = (e: string) => (/^(op|re):/.test(e) ? (e.startsWith('-') ? `${FLAG_NAMING.name('exclude')}=${shellWord(e)}` : FLAG_NAMING.setting('exclude', e)) : excludeFlag(e));
+    const shown = q.excluded.slice(0, detail.keptFloatRows).map((e) => code(asFlag(e)));
     const rest = q.excluded.length - shown.length;
     const more = rest > 0 ? `${shown.length > 0 ? ', and ' : ''}${count(rest)} ${shown.length > 0 ? 'more ' : ''}${rest === 1 ? 'pattern' : 'patterns'} (calibration.json lists them all)` : '';
     parts.push(`Kept in float by request: ${shown.join(' ')}${more}.`);
