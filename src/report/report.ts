@@ -9,6 +9,20 @@
  * level that fits: lists shorten first, then the chart and the comparison details go, then every
  * folded section, then table rows; the report says when it left something out. The headline and
  * the table of what ran are the last to go.
+ *
+ * Writing a section (for whoever adds one, e.g. a "kept in float" list):
+ * - A section is a pure function `(entry: ReportEntry, detail…) => string | null` in sections/,
+ *   returning markdown, usually `details(summary, body)`; add it to `renderEntry` below, and give
+ *   any list it has a length in `DetailLevel` so the size cap can shorten it ("… and N more").
+ * - Every string that is not a literal of ours (names, op types, file names, reasons, notes,
+ *   anything read from results.json, which may be someone else's file) goes through markdown.ts:
+ *   `code(name)` for names, `text(prose)` for messages inside sentences; `details` and `table`
+ *   escape summaries and pipes themselves. Never interpolate such a string raw, never wrap it in
+ *   backticks by hand, never HTML-escape it (GitHub shows entities in code literally).
+ * - A flag that keeps a node in float is `excludeFlag(node)` (text/exclude-flag.ts), built from
+ *   the name, never taken from results.json.
+ * - test/unit/report-hostile-results.test.ts poisons every free string of the fixtures and parses
+ *   the report with a GFM parser: a new section is covered once its fields are in a fixture.
  */
 import type { Assessment } from '../gate/assess.js';
 import type { Results } from '../results/schema.js';

@@ -78,7 +78,7 @@ describe('labels that are wrong', () => {
     const file = text('passwd', 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n');
     await expectBadInput(() => readLabels(file, { what, count: 2 }), { names: file, problem: /line 1 is text, not a number \(31 characters\)/, fix: /fix line 1/ });
     const error = await readLabels(file, { what, count: 2 }).then(() => null, (e: Error) => e);
-    assert.ok(error && !/root|bin\/bash/.test(`${error.message} ${String((error as { fix?: unknown }).fix ?? '')}`.replace(file, '')), error?.message);
+    assert.ok(error && !/root|bin\/bash/.test(`${error.message} ${String((error as { fix?: unknown }).fix ?? '')}`.replace(String(file), '')), String(error?.message));
   });
 
   it('scores instead of labels: a (2, 3) array', async () => {
