@@ -25054,6 +25054,35 @@ ${lines.map((l) => `  ${l}`).join("\n") || `  ${error62.message}`}`,
   }
 }
 
+// src/text/controls.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function hasControls(text) {
+  CONTROL.lastIndex = 0;
+  const found = CONTROL.test(text);
+  CONTROL.lastIndex = 0;
+  return found;
+}
+
+// src/text/exclude-flag.ts
+function literal2(c) {
+  if (c === "|") return "[|]";
+  if (/[\\^$.*+?()[\]{}/]/.test(c)) return `\\${c}`;
+  const code = c.charCodeAt(0);
+  if (code < 32 || code > 126) return `\\u${code.toString(16).padStart(4, "0")}`;
+  return c;
+}
+function exactPattern2(name) {
+  return `re:^${name.split("").map(literal2).join("")}$`;
+}
+function excludePatternFor(name) {
+  const asIs = name !== "" && name === name.trim() && !/^(op|re):/.test(name) && !hasControls(name) && !/\\\|/.test(name);
+  return asIs ? name : exactPattern2(name);
+}
+function excludeFlag(name) {
+  const pattern = excludePatternFor(name);
+  return pattern.startsWith("-") ? `${FLAG_NAMING.name("exclude")}=${shellWord(pattern)}` : FLAG_NAMING.setting("exclude", pattern);
+}
+
 // src/runtime/tensorrt/layer-precision.ts
 var Tensor = external_exports.looseObject({ "Format/Datatype": external_exports.string().optional() });
 var Layer = external_exports.union([
@@ -25120,7 +25149,7 @@ function explainFallbacks(report, floatNodes) {
   return report.fellBack.map((layer) => {
     const nodes = layerNodes(layer.name);
     const kept = nodes.find((n) => floatNodes.has(n));
-    const fix = kept !== void 0 ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}` : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`--exclude ${nodes[0] ?? layer.name}\``;
+    const fix = kept !== void 0 ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}` : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`${excludeFlag(nodes[0] ?? layer.name)}\``;
     return { name: layer.name, type: layer.type, precision: layer.precision, fix };
   });
 }

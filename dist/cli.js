@@ -3205,9 +3205,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context3.helpWidth,
           outputHasColors: context3.hasColors
         });
-        const text2 = helper.formatHelp(this, helper);
-        if (context3.hasColors) return text2;
-        return this._outputConfiguration.stripColor(text2);
+        const text3 = helper.formatHelp(this, helper);
+        if (context3.hasColors) return text3;
+        return this._outputConfiguration.stripColor(text3);
       }
       /**
        * @typedef HelpContext
@@ -3367,7 +3367,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text2) {
+      addHelpText(position, text3) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3376,10 +3376,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context3) => {
           let helpStr;
-          if (typeof text2 === "function") {
-            helpStr = text2({ error: context3.error, command: context3.command });
+          if (typeof text3 === "function") {
+            helpStr = text3({ error: context3.error, command: context3.command });
           } else {
-            helpStr = text2;
+            helpStr = text3;
           }
           if (helpStr) {
             context3.write(`${helpStr}
@@ -4433,14 +4433,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4457,14 +4457,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -4481,12 +4481,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -4498,12 +4498,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -4518,39 +4518,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -4709,9 +4709,9 @@ ${indent}`) + "'";
         return quotedString(value2, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
       if (!value2)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value2.length; endStart > 0; --endStart) {
@@ -4760,7 +4760,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -32110,8 +32110,8 @@ function msg(strings, ...values) {
     if (typeof part === "string" && typeof last === "string") parts[parts.length - 1] = last + part;
     else if (part !== "") parts.push(part);
   };
-  strings.forEach((text2, i) => {
-    push(text2);
+  strings.forEach((text3, i) => {
+    push(text3);
     if (i >= values.length) return;
     const value2 = values[i];
     if (value2 instanceof OptionRef) push(value2);
@@ -32123,8 +32123,8 @@ function msg(strings, ...values) {
 function joinText(texts, separator) {
   return new Message(texts.flatMap((t, i) => [...i > 0 ? [separator] : [], ...toMessage(t).parts]));
 }
-function toMessage(text2) {
-  return typeof text2 === "string" ? new Message([text2]) : text2;
+function toMessage(text3) {
+  return typeof text3 === "string" ? new Message([text3]) : text3;
 }
 
 // src/errors.ts
@@ -41535,8 +41535,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text3) => {
+  return text3.charAt(0).toUpperCase() + text3.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -52170,7 +52170,13 @@ var resultsSchema = external_exports.object({
   /** The quantgate command line that reproduces this run, paths as the user gave them. */
   command: external_exports.string().nullable().optional(),
   /** How the benchmark ran; absent in files written before it was recorded. */
-  benchmark: benchmarkSettingsSchema.nullable().optional()
+  benchmark: benchmarkSettingsSchema.nullable().optional(),
+  /**
+   * The runtimes and providers the run was asked for ('auto' or the names given). A runtime
+   * named here that did not run is news for the report's headline; one that auto found missing
+   * is a line under the table. Absent in files written before it was recorded.
+   */
+  requested: external_exports.object({ runtimes: external_exports.union([external_exports.literal("auto"), external_exports.array(external_exports.string())]), providers: external_exports.union([external_exports.literal("auto"), external_exports.array(external_exports.string())]) }).nullable().optional()
 }).loose();
 
 // src/compare/read-results.ts
@@ -52186,18 +52192,18 @@ function describe3(value2) {
   if (Array.isArray(value2)) return "an array";
   return typeof value2 === "object" ? "an object" : JSON.stringify(value2);
 }
-function checkResults(text2, label) {
+function checkResults(text3, label) {
   try {
-    return { results: parseResults(text2, label), problem: null };
+    return { results: parseResults(text3, label), problem: null };
   } catch (error62) {
     if (error62 instanceof BadInputError) return { results: null, problem: error62 };
     throw error62;
   }
 }
-function parseResults(text2, label) {
+function parseResults(text3, label) {
   let data;
   try {
-    data = JSON.parse(text2);
+    data = JSON.parse(text3);
   } catch (error62) {
     throw new BadInputError(
       msg`${label} is not JSON (${error62.message})`,
@@ -52232,15 +52238,15 @@ function parseResults(text2, label) {
   return parsed.data;
 }
 function readResultsFile(path, role) {
-  let text2;
+  let text3;
   try {
-    text2 = readFileSync(path, "utf8");
+    text3 = readFileSync(path, "utf8");
   } catch (error62) {
     const code2 = error62.code;
     const why = code2 === "ENOENT" ? "does not exist" : code2 === "EISDIR" ? "is a folder" : `cannot be read (${error62.message})`;
     throw new BadInputError(msg`${role} '${path}' ${why}`, msg`pass the path of a results.json that quantgate run wrote (in its output folder, ${opt("out")}, quantgate-out/ by default)`);
   }
-  return parseResults(text2, msg`${role} '${path}'`);
+  return parseResults(text3, msg`${role} '${path}'`);
 }
 
 // src/compare/environment.ts
@@ -52672,8 +52678,8 @@ function ms(value2) {
   const abs = Math.abs(value2);
   if (abs === 0) return "0 ms";
   if (abs >= 1e3) return `${grouped(value2)} ms`;
-  const text2 = value2.toPrecision(3);
-  return `${text2.includes("e") ? String(Number(text2)) : text2.replace("-", "\u2212")} ms`;
+  const text3 = value2.toPrecision(3);
+  return `${text3.includes("e") ? String(Number(text3)) : text3.replace("-", "\u2212")} ms`;
 }
 function perSecond(value2) {
   return value2 < 10 ? `${value2.toFixed(1)}/s` : `${grouped(value2)}/s`;
@@ -52693,13 +52699,13 @@ function pct(value2) {
   return `${grouped(value2, abs > 0 && abs < 1 ? 2 : 1).replace(/\.0$/, "")}%`;
 }
 function signedPct(value2) {
-  const text2 = pct(value2);
-  if (text2.startsWith(MINUS)) return text2;
-  return Number(value2.toFixed(2)) === 0 ? `\xB1${text2}` : `+${text2}`;
+  const text3 = pct(value2);
+  if (text3.startsWith(MINUS)) return text3;
+  return Number(value2.toFixed(2)) === 0 ? `\xB1${text3}` : `+${text3}`;
 }
 function signedPp(value2) {
-  const text2 = pp(value2);
-  return text2.startsWith(MINUS) || Number(value2.toFixed(2)) === 0 ? text2 : `+${text2}`;
+  const text3 = pp(value2);
+  return text3.startsWith(MINUS) || Number(value2.toFixed(2)) === 0 ? text3 : `+${text3}`;
 }
 function ratio(value2) {
   return `${value2.toFixed(value2 >= 10 ? 1 : 2)}x`;
@@ -52707,8 +52713,8 @@ function ratio(value2) {
 function count2(value2) {
   return grouped(value2);
 }
-function oneLine(text2, max) {
-  const flat = text2.replace(/\s+/g, " ").trim();
+function oneLine(text3, max) {
+  const flat = text3.replace(/\s+/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}\u2026`;
 }
 
@@ -53044,25 +53050,59 @@ function toAlignment(value2) {
   return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
 }
 
+// src/text/controls.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+var CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function picture(c) {
+  const code2 = c.charCodeAt(0);
+  if (code2 < 32) return String.fromCharCode(9216 + code2);
+  if (code2 === 127) return "\u2421";
+  return `U+${code2.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function visibleControls(text3) {
+  return text3.replace(CONTROL, picture);
+}
+function visibleControlsKeepLines(text3) {
+  return text3.replace(/\r\n/g, "\n").replace(CONTROL_BUT_LINES, picture);
+}
+function hasControls(text3) {
+  CONTROL.lastIndex = 0;
+  const found = CONTROL.test(text3);
+  CONTROL.lastIndex = 0;
+  return found;
+}
+
 // src/report/markdown.ts
-function cell(text2) {
-  return text2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
+var ZWJ = "\u200D";
+function defuse(text3) {
+  return text3.replace(/@(?=[\p{L}\p{N}_])/gu, `@${ZWJ}`).replace(/#(?=\d)/g, `#${ZWJ}`).replace(/:(?=\/\/)/g, `:${ZWJ}`).replace(/(www)(?=\.)/gi, `$1${ZWJ}`);
 }
-function html(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function text(raw) {
+  const escaped = visibleControls(raw).replace(/[\\`*[<&~$]/g, "\\$&").replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, "\\_");
+  return defuse(escaped);
 }
-function code(text2) {
-  const longest = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+function html(raw) {
+  return defuse(visibleControls(raw).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+}
+function code(raw) {
+  const content = visibleControls(raw);
+  if (content === "") return "(empty)";
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
+  const spaced = content.startsWith(" ") && content.endsWith(" ") && content.trim() !== "";
+  const pad = content.startsWith("`") || content.endsWith("`") || spaced ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
 }
-function codeBlock(text2, language = "") {
-  const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+function codeBlock(raw, language = "") {
+  const content = raw.split("\n").map((line2) => visibleControls(line2)).join("\n");
+  const longest = Math.max(2, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
   return `${fence}${language}
-${text2}
+${content}
 ${fence}`;
+}
+function cell(markdown) {
+  return markdown.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
 }
 function details(summary, body) {
   return `<details><summary>${html(summary)}</summary>
@@ -53094,17 +53134,17 @@ function baselineMarkdown(label) {
 function failureText(d) {
   switch (d.gate) {
     case "accuracy":
-      return `${modelName(d.run)} loses ${pp(d.lossPp)} ${onRuntime(d.run)} (limit ${pp(d.limitPp)})`;
+      return `${text(modelName(d.run))} loses ${pp(d.lossPp)} ${text(onRuntime(d.run))} (limit ${pp(d.limitPp)})`;
     case "disagreement":
-      return `${modelName(d.run)} disagrees with FP32 on ${pct(d.disagreementPct)} of samples ${onRuntime(d.run)} (limit ${pct(d.limitPct)})`;
+      return `${text(modelName(d.run))} disagrees with FP32 on ${pct(d.disagreementPct)} of samples ${text(onRuntime(d.run))} (limit ${pct(d.limitPct)})`;
     case "latency":
-      return `${modelName(d.run)} is ${pct(d.pair.p50.changePct)} slower ${onRuntime(d.run)} at batch ${d.run.batch} than ${baselineMarkdown(d.baselineLabel)} (limit ${pct(d.limitPct)}, noise \xB1${pct(d.pair.p50.noisePct)})`;
+      return `${text(modelName(d.run))} is ${pct(d.pair.p50.changePct)} slower ${text(onRuntime(d.run))} at batch ${d.run.batch} than ${baselineMarkdown(d.baselineLabel)} (limit ${pct(d.limitPct)}, noise \xB1${pct(d.pair.p50.noisePct)})`;
     case "failed-run":
-      return `${modelName(d.run)} failed ${onRuntime(d.run)} at batch ${d.run.batch}: ${oneLine(d.run.reason ?? "no reason recorded", 90)}`;
+      return `${text(modelName(d.run))} failed ${text(onRuntime(d.run))} at batch ${d.run.batch}: ${text(oneLine(d.run.reason ?? "no reason recorded", 90))}`;
     case "not-gated":
-      return d.sentence.replace(/\.$/, "");
+      return text(d.sentence.replace(/\.$/, ""));
     case "incomplete":
-      return `the run stopped before it finished: ${oneLine(d.reason, 140)}`;
+      return `the run stopped before it finished: ${text(oneLine(d.reason, 140))}`;
   }
 }
 function passText(decisions) {
@@ -53124,7 +53164,7 @@ function passText(decisions) {
     clauses.push(`no p50 regression beyond ${pct(latency[0].limitPct)} against ${baselineMarkdown(latency[0].baselineLabel)}`);
   }
   const notGated = decisions.find((d) => d.gate === "not-gated" && d.what === "accuracy");
-  if (notGated) clauses.push(notGated.sentence.replace(/ \(.*\)\.$|\.$/, ""));
+  if (notGated) clauses.push(text(notGated.sentence.replace(/ \(.*\)\.$|\.$/, "")));
   if (decisions.some((d) => d.gate === "not-gated" && d.what === "latency" && d.settingsDiffer)) clauses.push("latency not gated: the baseline was timed with other benchmark settings");
   return `INT8 passes the gate: ${clauses.join("; ")}`;
 }
@@ -53143,27 +53183,27 @@ function headline(entries) {
   const decisions = entries.flatMap((e) => e.decisions);
   const failing = decisions.filter((d) => !d.pass);
   let icon;
-  let text2;
+  let text3;
   if (failing.length > 0) {
     icon = "\u274C";
-    text2 = failureText(failing[0]);
-    if (failing.length > 1) text2 += `, and ${failing.length - 1} more gate ${failing.length === 2 ? "failure" : "failures"} below`;
+    text3 = failureText(failing[0]);
+    if (failing.length > 1) text3 += `, and ${failing.length - 1} more gate ${failing.length === 2 ? "failure" : "failures"} below`;
   } else if (decisions.some((d) => d.gate !== "not-gated")) {
     icon = "\u2705";
-    text2 = passText(decisions);
+    text3 = passText(decisions);
   } else {
     icon = "\u26AA";
     const notGated = decisions.find((d) => d.gate === "not-gated");
-    text2 = notGated ? notGated.sentence.replace(/ \(.*\)\.$|\.$/, "") : "nothing gated";
+    text3 = notGated ? text(notGated.sentence.replace(/ \(.*\)\.$|\.$/, "")) : "nothing gated";
     const worst = worstAgreement(entries);
-    if (worst) text2 += ` (INT8 agrees with FP32's top-1 on ${pct(worst.agreement * 100)} of samples at worst, ${onRuntime(worst.run)})`;
+    if (worst) text3 += ` (INT8 agrees with FP32's top-1 on ${pct(worst.agreement * 100)} of samples at worst, ${text(onRuntime(worst.run))})`;
   }
-  return `### ${icon} quantgate \xB7 ${name} \xB7 ${text2}`;
+  return `### ${icon} quantgate \xB7 ${text(name)} \xB7 ${text3}`;
 }
 function failureList(entries, limit) {
   const failing = entries.flatMap((e) => e.decisions).filter((d) => !d.pass);
   if (failing.length < 2) return null;
-  const shown = failing.slice(0, limit).map((d) => `- \u274C ${d.sentence}`);
+  const shown = failing.slice(0, limit).map((d) => `- \u274C ${text(d.sentence)}`);
   const rest = failing.length - Math.min(limit, failing.length);
   if (rest > 0) shown.push(`- \u2026 and ${rest} more failing ${rest === 1 ? "check" : "checks"} (results.json lists them all)`);
   return shown.join("\n");
@@ -53201,12 +53241,12 @@ function speedSentence(entry) {
   const parts = [];
   if (speedup) {
     const faster = speedup.ratio >= 1;
-    const against = `${runLabel(speedup.float)} at batch ${int82.batch} ${speedNumbers(speedup, faster)}`;
+    const against = `${text(runLabel(speedup.float))} at batch ${int82.batch} ${speedNumbers(speedup, faster)}`;
     parts.push(
-      faster ? `${runLabel(int82)} runs **${ratio(speedup.ratio)}** faster than ${against}` : `${runLabel(int82)} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`
+      faster ? `${text(runLabel(int82))} runs **${ratio(speedup.ratio)}** faster than ${against}` : `${text(runLabel(int82))} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`
     );
   } else {
-    parts.push(`${runLabel(int82)} takes ${ms(int82.latencyMs.p50)} at batch ${int82.batch} (p50)`);
+    parts.push(`${text(runLabel(int82))} takes ${ms(int82.latencyMs.p50)} at batch ${int82.batch} (p50)`);
   }
   const pair = preferredPair(entry.comparison, int82);
   const p50 = pair?.pair.p50;
@@ -53239,15 +53279,78 @@ function resolveLimit(lossPp, ci, limitPp, samples) {
   return { resolution: "unresolved", samplesNeeded: roundUpNicely(samples * (side / gap) ** 2) };
 }
 
+// src/report/not-run.ts
+var PROVIDER_NAMES = { cpu: "CPU", cuda: "CUDA", tensorrt: "TensorRT EP" };
+var PROVIDER_ORDER = ["cpu", "cuda", "tensorrt"];
+function partKey(run) {
+  return `${run.runtime}/${run.provider}`;
+}
+function requestedByName(results, run) {
+  const requested = results.requested;
+  if (!requested) return false;
+  if (requested.runtimes !== "auto" && requested.runtimes.includes(run.runtime)) return true;
+  return run.runtime === "onnxruntime" && requested.providers !== "auto" && requested.providers.includes(run.provider);
+}
+function absentParts(results, runs) {
+  const byPart = /* @__PURE__ */ new Map();
+  for (const run of runs) {
+    if (run.provider === "reference") continue;
+    const list = byPart.get(partKey(run)) ?? [];
+    list.push(run);
+    byPart.set(partKey(run), list);
+  }
+  const hasGpu = results.environment.gpu !== null && results.environment.gpu !== void 0;
+  const absent = [];
+  for (const list of byPart.values()) {
+    if (!list.every((r) => r.status === "skipped")) continue;
+    const reasons = new Set(list.map((r) => r.reason ?? ""));
+    if (reasons.size !== 1) continue;
+    const first = list[0];
+    const expected = hasGpu && first.runtime === "tensorrt";
+    absent.push({ runtime: first.runtime, provider: first.provider, reason: first.reason ?? "no reason recorded", loud: requestedByName(results, first) || expected });
+  }
+  return absent;
+}
+function collapsedRuns(runs, absent) {
+  const keys = new Set(absent.map((a) => `${a.runtime}/${a.provider}`));
+  return new Set(runs.filter((r) => r.status === "skipped" && keys.has(partKey(r))));
+}
+function partsName(parts) {
+  const names = [];
+  if (parts.some((p) => p.runtime === "tensorrt")) names.push("TensorRT");
+  const providers = parts.filter((p) => p.runtime === "onnxruntime").sort((a, b) => PROVIDER_ORDER.indexOf(a.provider) - PROVIDER_ORDER.indexOf(b.provider)).map((p) => PROVIDER_NAMES[p.provider] ?? p.provider);
+  if (providers.length > 0) names.push(`ONNX Runtime ${andList(providers)} ${providers.length === 1 ? "provider" : "providers"}`);
+  return andList(names);
+}
+function andList(items) {
+  return items.length <= 1 ? items[0] ?? "" : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+function shortReason(reason, max) {
+  const m = /^no .+ on this runner \((.+)\)$/s.exec(reason.trim());
+  return text(oneLine(m ? m[1] : reason, max));
+}
+function grouped2(absent, max) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const a of absent) byReason.set(a.reason, [...byReason.get(a.reason) ?? [], a]);
+  return [...byReason.entries()].map(([reason, parts]) => `${partsName(parts)} (${shortReason(reason, max)})`).join("; ");
+}
+function notRunLine(absent, maxReason) {
+  return absent.length === 0 ? null : `Not run on this runner: ${grouped2(absent, maxReason)}.`;
+}
+function loudClause(absent, maxReason) {
+  const loud = absent.filter((a) => a.loud);
+  return loud.length === 0 ? null : `\u26A0\uFE0F did not run: ${grouped2(loud, maxReason)}`;
+}
+
 // src/report/table.ts
 var SIMULATION_MARK = "\u2020";
-function nowrap(text2) {
-  return text2.replace(/ /g, "\xA0").replace(/-/g, "\u2011");
+function nowrap(text3) {
+  return text3.replace(/ /g, "\xA0").replace(/-/g, "\u2011");
 }
-var PROVIDER_ORDER = { tensorrt: 2, cuda: 3, cpu: 4, reference: 1 };
+var PROVIDER_ORDER2 = { tensorrt: 2, cuda: 3, cpu: 4, reference: 1 };
 var MODEL_ORDER = { "int8.trt": 0, "int8.trt.fp16": 1, "int8.ort": 2, fp16: 3, fp32: 4 };
 function groupOrder(run) {
-  return run.runtime === "tensorrt" ? isSimulation(run) ? 1 : 0 : PROVIDER_ORDER[run.provider] ?? 5;
+  return run.runtime === "tensorrt" ? isSimulation(run) ? 1 : 0 : PROVIDER_ORDER2[run.provider] ?? 5;
 }
 function compareRows(a, b) {
   return groupOrder(a) - groupOrder(b) || (MODEL_ORDER[modelKey(a)] ?? 9) - (MODEL_ORDER[modelKey(b)] ?? 9) || a.batch - b.batch;
@@ -53313,17 +53416,17 @@ function fidelityCell(run) {
 function msValue(value2) {
   return ms(value2).replace(/ ms$/, "");
 }
-function changeMark(cls, text2) {
-  if (cls === "regression") return `\u{1F534} ${nowrap(text2)}`;
-  if (cls === "improvement") return `\u{1F7E2} ${nowrap(text2)}`;
-  return `${nowrap(text2)}, within noise`;
+function changeMark(cls, text3) {
+  if (cls === "regression") return `\u{1F534} ${nowrap(text3)}`;
+  if (cls === "improvement") return `\u{1F7E2} ${nowrap(text3)}`;
+  return `${nowrap(text3)}, within noise`;
 }
 function changeCell(pair, comparable = true) {
-  if (pair.note) return oneLine(pair.note, 60);
+  if (pair.note) return text(oneLine(pair.note, 60));
   const parts = [];
   if (pair.p50) {
-    const text2 = `p50 ${signedPct(pair.p50.changePct)}`;
-    parts.push(comparable ? changeMark(pair.p50.class, text2) : `${nowrap(text2)}, other settings`);
+    const text3 = `p50 ${signedPct(pair.p50.changePct)}`;
+    parts.push(comparable ? changeMark(pair.p50.class, text3) : `${nowrap(text3)}, other settings`);
   }
   if (pair.accuracy && (pair.accuracy.class !== "within-noise" || !pair.p50)) {
     const metric = pair.accuracy.metric === "top1" ? "top-1" : "agreement";
@@ -53333,7 +53436,7 @@ function changeCell(pair, comparable = true) {
 }
 function statusCell(runs, maxReason) {
   const run = runs[0];
-  const reason = run.reason ? `: ${oneLine(run.reason, maxReason)}` : "";
+  const reason = run.reason ? `: ${text(oneLine(run.reason, maxReason))}` : "";
   return run.status === "failed" ? `\u274C failed${reason}` : `skipped${reason}`;
 }
 function renderTable(entry, options2) {
@@ -53348,7 +53451,10 @@ function renderTable(entry, options2) {
     align.push("r");
   }
   const onlyCurrent = /* @__PURE__ */ new Set([...comparison.sameJob?.onlyCurrent ?? [], ...comparison.file?.onlyCurrent ?? []]);
-  let rows = foldRows(tableRuns(results));
+  const runs = tableRuns(results);
+  const absent = absentParts(results, runs);
+  const collapsed = collapsedRuns(runs, absent);
+  let rows = foldRows(runs.filter((r) => !collapsed.has(r)));
   const footnotes = [];
   let hidden = 0;
   if (options2.maxRows !== null && rows.length > options2.maxRows) {
@@ -53360,13 +53466,13 @@ function renderTable(entry, options2) {
     if (row.kind === "folded") {
       const first2 = row.runs[0];
       const models = [...new Set(row.runs.map(modelName))].join(", ");
-      const cells2 = [runtimeName(first2, env), models, row.batches.join(", "), statusCell(row.runs, options2.maxReason), "", "", "", "", ""];
+      const cells2 = [text(runtimeName(first2, env)), text(models), row.batches.join(", "), statusCell(row.runs, options2.maxReason), "", "", "", "", ""];
       if (side) cells2.push("");
       return cells2;
     }
     const run = row.run;
     const simulated = isSimulation(run);
-    const runtime = simulated ? `${runtimeName(run, env)} ${SIMULATION_MARK}` : runtimeName(run, env);
+    const runtime = simulated ? `${text(runtimeName(run, env))} ${SIMULATION_MARK}` : text(runtimeName(run, env));
     const accuracyKey = `${run.runtime}/${run.provider}/${run.model}`;
     const showAccuracy = run.accuracy !== null && !shownAccuracy.has(accuracyKey);
     if (showAccuracy) shownAccuracy.add(accuracyKey);
@@ -53374,7 +53480,7 @@ function renderTable(entry, options2) {
     const first = run.status !== "ok" ? statusCell([run], options2.maxReason) : simulated ? "accuracy only" : "";
     const cells = [
       runtime,
-      nowrap(modelName(run)),
+      nowrap(text(modelName(run))),
       String(run.batch),
       latency ? msValue(latency.p50) : first,
       latency ? msValue(latency.p99) : "",
@@ -53407,7 +53513,7 @@ function renderTable(entry, options2) {
       footnotes.push(`Other settings: ${baselineMarkdown(side.label)} was timed with different benchmark settings, so its latencies are not comparable (the comparison below lists what differs).`);
     }
   }
-  return { table: table(header, body, align), footnotes };
+  return { table: table(header, body, align), notRun: notRunLine(absent, options2.maxReason), footnotes };
 }
 
 // src/report/sections/accuracy.ts
@@ -53446,7 +53552,7 @@ function labelledSection(entry) {
   const lines = [];
   const flips = worst.accuracyFlips;
   lines.push(
-    `FP32 and ${runLabel(worst)} were scored on the same ${count2(samples)} samples` + (flips ? `: ${count2(flips.toWrong)} flipped to wrong, ${count2(flips.toRight)} to right.` : ".")
+    `FP32 and ${text(runLabel(worst))} were scored on the same ${count2(samples)} samples` + (flips ? `: ${count2(flips.toWrong)} flipped to wrong, ${count2(flips.toRight)} to right.` : ".")
   );
   if (worst.accuracyLossCi) {
     const [lo, hi] = worst.accuracyLossCi;
@@ -53458,7 +53564,7 @@ function labelledSection(entry) {
   const rows = runs.map((run) => {
     const ci = run.accuracyLossCi;
     const cells = [
-      runLabel(run),
+      text(runLabel(run)),
       run.accuracy && "top1" in run.accuracy ? fractionPct(run.accuracy.top1) : "",
       pp(run.accuracyLossPp),
       ci ? nowrap(`${pp(ci[0]).replace(/ pp$/, "")} to ${pp(ci[1])}`) : "",
@@ -53473,7 +53579,7 @@ function labelledSection(entry) {
 
 ${table(header, rows, ["l", "r", "r", "r", "r", "l"].slice(0, header.length))}
 
-Scored on ${results.evaluation.source}, output \`${results.evaluation.output}\`.${reference}`;
+Scored on ${text(results.evaluation.source)}, output ${code(results.evaluation.output)}.${reference}`;
   const unresolved = limit !== null && worst.accuracyLossCi && resolveLimit(worst.accuracyLossPp, worst.accuracyLossCi, limit, samples).resolution === "unresolved" ? `: too few to resolve the ${pp(limit)} limit` : "";
   return details(`Is the accuracy loss real? (paired, ${count2(samples)} samples${unresolved})`, body);
 }
@@ -53484,12 +53590,12 @@ function fidelitySection(entry) {
   if (runs.length === 0) return null;
   const rows = runs.map((run) => {
     const a = run.accuracy;
-    return [runLabel(run), fractionPct(a.agreement, 1), pct((1 - a.agreement) * 100), a.cosine.toFixed(4), `${a.snrDb.toFixed(1)} dB`];
+    return [text(runLabel(run)), fractionPct(a.agreement, 1), pct((1 - a.agreement) * 100), a.cosine.toFixed(4), `${a.snrDb.toFixed(1)} dB`];
   });
   const limit = entry.thresholds.maxDisagreement;
   const gate = limit !== null ? `Gated by \`--max-disagreement\`: at most ${pct(limit)} of samples may change their top-1 class.` : "Not gated: give `--labels` to gate top-1 accuracy, or `--max-disagreement PCT` to gate how often INT8 changes the top-1 class.";
   const onCalibration = /calibration/i.test(evaluation.source) ? " These are the calibration samples (no `--eval-data`): the data the ranges were fitted to, so INT8 looks better here than on unseen inputs." : "";
-  const body = `Without labels there is no accuracy loss to measure: each INT8 model's output \`${evaluation.output}\` is compared with FP32's on the same ${count2(evaluation.samples)} samples of ${evaluation.source}, by top-1 agreement (class axis ${evaluation.classAxis}), cosine similarity and signal-to-noise ratio.${onCalibration} ${gate}
+  const body = `Without labels there is no accuracy loss to measure: each INT8 model's output ${code(evaluation.output)} is compared with FP32's on the same ${count2(evaluation.samples)} samples of ${text(evaluation.source)}, by top-1 agreement (class axis ${evaluation.classAxis}), cosine similarity and signal-to-noise ratio.${onCalibration} ${gate}
 
 ` + table(["run", "top-1 agreement", "disagreement", "cosine", "SNR"], rows, ["l", "r", "r", "r", "r"]);
   return details(`How close is INT8 to FP32? (${count2(evaluation.samples)} samples, no labels)`, body);
@@ -53514,8 +53620,8 @@ function niceCeiling(max) {
   for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * magnitude >= max * 1.05) return step * magnitude;
   return 10 * magnitude;
 }
-function quoted(text2) {
-  return `"${text2.replace(/"/g, "'")}"`;
+function quoted(text3) {
+  return `"${visibleControls(text3).replace(/"/g, "'")}"`;
 }
 function latencyChart(runs, batch) {
   const bars = runs.filter((r) => r.batch === batch);
@@ -53541,7 +53647,7 @@ function chartSection(entry, maxCharts) {
 
 // src/report/sections/comparison.ts
 function verdictOf2(pair, comparable) {
-  if (pair.note) return oneLine(pair.note, 80);
+  if (pair.note) return text(oneLine(pair.note, 80));
   if (!pair.p50) return pair.current.provider === "reference" ? "accuracy only" : "not timed";
   if (!comparable) return "other settings";
   return pair.p50.class === "regression" ? "\u{1F534} slower" : pair.p50.class === "improvement" ? "\u{1F7E2} faster" : "within noise";
@@ -53570,7 +53676,7 @@ function pairTable(side) {
     const p = pair.p50;
     const metric = pair.accuracy?.metric === "agreement" ? "agreement" : "top-1";
     return [
-      runLabel(pair.current),
+      text(runLabel(pair.current)),
       String(pair.current.batch),
       p ? `${value2(p.baseline)} \u2192 ${value2(p.current)}` : "",
       p ? signedPct(p.changePct) : "",
@@ -53581,20 +53687,20 @@ function pairTable(side) {
     ];
   });
   return table(
-    ["run", "batch", `p50 (ms), ${name} \u2192 this`, "change", "noise", "reads as", "memory (MB)", "accuracy (pp)"],
+    ["run", "batch", `p50 (ms), ${text(name)} \u2192 this`, "change", "noise", "reads as", "memory (MB)", "accuracy (pp)"],
     rows,
     ["l", "r", "r", "r", "r", "l", "r", "l"]
   );
 }
 function differencesTable(differences, baselineLabel) {
   return table(
-    ["", "this run", baselineLabel],
-    differences.map((d) => [d.what, d.current, d.baseline]),
+    ["", "this run", text(baselineLabel)],
+    differences.map((d) => [text(d.what), text(d.current), text(d.baseline)]),
     ["l", "l", "l"]
   );
 }
 function runsList(runs, limit) {
-  const shown = runs.slice(0, limit).map((r) => `${runLabel(r)} at batch ${r.batch}${r.status === "ok" ? "" : ` (${r.status})`}`);
+  const shown = runs.slice(0, limit).map((r) => `${text(runLabel(r))} at batch ${r.batch}${r.status === "ok" ? "" : ` (${r.status})`}`);
   const rest = runs.length - shown.length;
   return `${shown.join("; ")}${rest > 0 ? `; and ${rest} more` : ""}`;
 }
@@ -53710,23 +53816,23 @@ function memoryNote(results) {
 function artifactsText(results, artifacts) {
   const files = ["results.json", "report.md", "calibration.json", ...results.quantization?.models.map((m) => m.file) ?? []];
   const what = `INT8 models, calibration, results.json${results.runs.some((r) => r.runtime === "tensorrt" && r.status !== "skipped") ? ", engine build log" : ""}`;
-  if (artifacts?.url) return `Artifacts (${what}): [${artifacts.name ?? "download"}](${artifacts.url})`;
+  if (artifacts?.url) return `Artifacts (${what}): [${text(artifacts.name ?? "download")}](${artifacts.url})`;
   if (artifacts?.name) return `Artifacts (${what}): the run's artifact ${code(artifacts.name)}.`;
   const folder = artifacts?.folder ?? "quantgate-out";
   return `Artifacts: ${code(`${folder}/`)} holds ${files.map((f) => code(f)).join(", ")}.`;
 }
 function commandOf(results) {
-  const command = results.command ?? `npx quantgate run --model ${results.model.path}`;
+  const command = visibleControls(results.command ?? `npx quantgate run --model ${results.model.path}`);
   if (command.length <= 100) return command;
   return command.split(/ (?=--[a-z])/).join(" \\\n    ");
 }
 function environmentSection(entry, artifacts, full) {
   const { results } = entry;
-  const parts = [`${environmentLine(results.environment)}.`];
+  const parts = [`${text(environmentLine(results.environment))}.`];
   const m = results.model;
   const commit = m.commit ?? results.environment.commit;
   parts.push(
-    `Model ${code(m.path)}: ${formatBytes(m.bytes)}, sha256 ${code(m.sha256.slice(0, 12))}${commit ? `, commit ${code(commit.slice(0, 7))}` : ""}. Measured ${results.createdAt.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC")}.`
+    `Model ${code(m.path)}: ${formatBytes(m.bytes)}, sha256 ${code(m.sha256.slice(0, 12))}${commit ? `, commit ${code(commit.slice(0, 7))}` : ""}. Measured ${text(results.createdAt).replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC")}.`
   );
   const side = entry.comparison.sameJob ?? entry.comparison.file;
   if (side) {
@@ -53753,7 +53859,7 @@ function gateSection(entry) {
   const failing = decisions.filter((d) => !d.pass).length;
   const gated = decisions.filter((d) => d.gate !== "not-gated").length;
   const summary = gated === 0 ? "Gate: nothing gated" : `Gate: ${gated} ${gated === 1 ? "check" : "checks"}${failing > 0 ? `, ${failing} failing` : ""}`;
-  const lines = decisions.map((d) => `- ${d.gate === "not-gated" ? "\u26AA" : d.pass ? "\u2705" : "\u274C"} ${d.sentence}`);
+  const lines = decisions.map((d) => `- ${d.gate === "not-gated" ? "\u26AA" : d.pass ? "\u2705" : "\u274C"} ${text(d.sentence)}`);
   return details(summary, lines.join("\n"));
 }
 
@@ -53789,7 +53895,7 @@ function powerSection(entry) {
   const best = [...perInference].sort((a, b) => a.power.joulesPerInference - b.power.joulesPerInference)[0];
   const summary = best ? `Power: ${energy(best.power.joulesPerInference)} per inference at best (${runtimeName(best)} ${modelName(best)}, batch ${best.batch}; GPU, NVML)` : "Power (GPU, NVML)";
   const rows = runs.map((r) => [
-    `${runtimeName(r, env)} ${modelName(r)}`,
+    text(`${runtimeName(r, env)} ${modelName(r)}`),
     String(r.batch),
     r.power.joulesPerInference === null ? "" : nowrap(energy(r.power.joulesPerInference)),
     nowrap(watts(r.power.meanW)),
@@ -53804,6 +53910,26 @@ function powerSection(entry) {
 
 ${how(runs)}${limit}`
   );
+}
+
+// src/text/exclude-flag.ts
+function literal2(c) {
+  if (c === "|") return "[|]";
+  if (/[\\^$.*+?()[\]{}/]/.test(c)) return `\\${c}`;
+  const code2 = c.charCodeAt(0);
+  if (code2 < 32 || code2 > 126) return `\\u${code2.toString(16).padStart(4, "0")}`;
+  return c;
+}
+function exactPattern2(name) {
+  return `re:^${name.split("").map(literal2).join("")}$`;
+}
+function excludePatternFor(name) {
+  const asIs = name !== "" && name === name.trim() && !/^(op|re):/.test(name) && !hasControls(name) && !/\\\|/.test(name);
+  return asIs ? name : exactPattern2(name);
+}
+function excludeFlag(name) {
+  const pattern = excludePatternFor(name);
+  return pattern.startsWith("-") ? `${FLAG_NAMING.name("exclude")}=${shellWord(pattern)}` : FLAG_NAMING.setting("exclude", pattern);
 }
 
 // src/report/sections/engine-layers.ts
@@ -53829,21 +53955,21 @@ function engineLayersParagraph(results, maxFellBack) {
   const withOther = runs.some((r) => r.engine.layers && other(r.engine.layers.counts) > 0);
   const rows = runs.map((r) => {
     const l = r.engine.layers;
-    const cells = l ? [count2(l.total), ...precisions.map((p) => count2(l.counts[p] ?? 0)), ...withOther ? [count2(other(l.counts))] : [], `${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)}`] : [oneLine(r.engine.layersNote ?? "no layer information", 60), ...precisions.map(() => ""), ...withOther ? [""] : [], ""];
-    return [modelName(r), ...cells, r.engine.source === "cache" ? `cached (${seconds(r.engine.buildMs)})` : seconds(r.engine.buildMs)];
+    const cells = l ? [count2(l.total), ...precisions.map((p) => count2(l.counts[p] ?? 0)), ...withOther ? [count2(other(l.counts))] : [], `${count2(l.quantizedComputeLayers)} of ${count2(l.computeLayers)}`] : [text(oneLine(r.engine.layersNote ?? "no layer information", 60)), ...precisions.map(() => ""), ...withOther ? [""] : [], ""];
+    return [text(modelName(r)), ...cells, r.engine.source === "cache" ? `cached (${seconds(r.engine.buildMs)})` : seconds(r.engine.buildMs)];
   });
   const version2 = runs[0].engine.tensorrtVersion;
   const parts = [
-    `TensorRT ${version2} engines, strongly typed (each layer's precision is the model's)${runs[0].engine.profile ? `, built for ${runs[0].engine.profile}` : ""}:`,
+    `TensorRT ${text(version2)} engines, strongly typed (each layer's precision is the model's)${runs[0].engine.profile ? `, built for ${text(runs[0].engine.profile)}` : ""}:`,
     table(["engine", "layers", "INT8", "FP16", "FP32", ...withOther ? ["other"] : [], "compute layers in INT8", "build"], rows, ["l", "r", "r", "r", "r", ...withOther ? ["r"] : [], "r", "r"])
   ];
-  const notes = runs.filter((r) => r.engine.cacheNote).map((r) => `The ${modelName(r)} engine was rebuilt: ${html(r.engine.cacheNote)}.`);
+  const notes = runs.filter((r) => r.engine.cacheNote).map((r) => `The ${text(modelName(r))} engine was rebuilt: ${text(r.engine.cacheNote)}.`);
   parts.push(...notes);
   const fell = runs.flatMap((r) => (r.engine.layers?.fellBack ?? []).map((f) => ({ engine: modelName(r), ...f })));
   if (fell.length > 0) {
     const shown = fell.slice(0, maxFellBack);
     const more = fell.length - shown.length;
-    const list = shown.map((f) => `- ${code(oneLine(f.name, 120))} (${html(f.type)}) runs in ${f.precision.toUpperCase()} in the ${f.engine} engine: ${html(oneLine(f.fix, 300))}`).join("\n");
+    const list = shown.map((f) => `- ${code(oneLine(f.name, 120))} (${text(f.type)}) runs in ${text(f.precision.toUpperCase())} in the ${text(f.engine)} engine: ${text(oneLine(f.fix, 300))}`).join("\n");
     parts.push(`Compute layers of the INT8 engines that run in float (${count2(fell.length)}):
 
 ${list}${more > 0 ? `
@@ -53862,7 +53988,7 @@ function quantizedSummary(quantized) {
   return `${count2(done)} of ${count2(total)} ${ops.map(([op]) => op).join("/")}`;
 }
 function perOp(quantized) {
-  return Object.entries(quantized).filter(([, [, total]]) => total > 0).map(([op, [q, t]]) => `${op} ${q}/${t}`).join(", ");
+  return Object.entries(quantized).filter(([, [, total]]) => total > 0).map(([op, [q, t]]) => `${text(op)} ${q}/${t}`).join(", ");
 }
 function seconds2(msValue2) {
   return msValue2 === null ? null : `${(msValue2 / 1e3).toFixed(1)} s`;
@@ -53897,19 +54023,29 @@ function quantizationSection(entry, detail) {
     );
   }
   const l = q.cpuLayout;
-  parts.push(`ONNX Runtime model laid out for ${code(l.target)} (${l.activations} activations, ${l.weights} weights): ${l.reason.replace(/\.$/, "")}.`);
-  if (q.excluded.length > 0) parts.push(`Kept in float by request: ${q.excluded.map((e) => code(`--exclude ${e}`)).join(" ")}.`);
+  parts.push(`ONNX Runtime model laid out for ${code(l.target)} (${text(l.activations)} activations, ${text(l.weights)} weights): ${text(l.reason.replace(/\.$/, ""))}.`);
+  if (q.excluded.length > 0) {
+    const asFlag = (e) => /^(op|re):/.test(e) ? e.startsWith("-") ? `${FLAG_NAMING.name("exclude")}=${shellWord(e)}` : FLAG_NAMING.setting("exclude", e) : excludeFlag(e);
+    const shown = q.excluded.slice(0, detail.keptFloatRows).map((e) => code(asFlag(e)));
+    const rest = q.excluded.length - shown.length;
+    const more = rest > 0 ? `${shown.length > 0 ? ", and " : ""}${count2(rest)} ${shown.length > 0 ? "more " : ""}${rest === 1 ? "pattern" : "patterns"} (calibration.json lists them all)` : "";
+    parts.push(`Kept in float by request: ${shown.join(" ")}${more}.`);
+  }
   if (q.keptFloat.length > 0) {
     const shown = q.keptFloat.slice(0, detail.keptFloatRows);
     const rest = q.keptFloat.length - shown.length;
-    const list = shown.map((k) => `- ${code(k.node)} (${k.opType}): ${oneLine(k.reason, 160)}`).join("\n");
+    const list = shown.map((k) => `- ${code(k.node)} (${text(k.opType)}): ${text(oneLine(k.reason, 160))}`).join("\n");
     const more = rest > 0 ? `${shown.length > 0 ? "\n" : ""}- \u2026 and ${count2(rest)} more (calibration.json lists them all)` : "";
     parts.push(`Left in float by the quantizer (${count2(q.keptFloat.length)}):
 
 ${list}${more}`);
   }
   if (q.mostSensitive.length > 0 && detail.sensitiveRows > 0) {
-    const rows = q.mostSensitive.slice(0, detail.sensitiveRows).map((s) => [s.sqnrDb.toFixed(1), s.opType, code(s.exclude)]);
+    const flagCell = (node3) => {
+      const flag = excludeFlag(node3);
+      return flag.includes(node3) ? code(flag) : `${code(flag)} for ${code(node3)}`;
+    };
+    const rows = q.mostSensitive.slice(0, detail.sensitiveRows).map((s) => [s.sqnrDb.toFixed(1), text(s.opType), flagCell(s.node)]);
     parts.push(
       `Most sensitive layers: the signal-to-quantization-noise ratio of each node's output with only that node in INT8 (lower loses more), and the flag that keeps it in float.
 
@@ -53942,7 +54078,7 @@ function warnings(results) {
     );
   }
   if (results.incomplete) {
-    out.push(["> [!WARNING]", `> **This run was cut short** (${results.incomplete.replace(/\s+/g, " ")}): the rows below are what was measured before it stopped.`].join("\n"));
+    out.push(["> [!WARNING]", `> **This run was cut short** (${text(results.incomplete.replace(/\s+/g, " "))}): the rows below are what was measured before it stopped.`].join("\n"));
   }
   return out;
 }
@@ -53958,14 +54094,15 @@ var LEVELS = [
 ];
 var SHRUNK_NOTE = (limit) => `<sub>Some details were left out to keep this comment under GitHub's ${count2(limit)}-character limit; results.json in the artifacts has everything.</sub>`;
 function marker(modelPath) {
-  return `<!-- quantgate:${modelPath.replace(/--/g, "-\u200B-")} -->`;
+  return `<!-- quantgate:${visibleControls(modelPath).replace(/--/g, "-\u200B-")} -->`;
 }
 function renderEntry(entry, level, artifacts) {
   const blocks = [];
   const speed = speedSentence(entry);
   if (speed) blocks.push(speed);
-  const { table: table2, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
+  const { table: table2, notRun, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
   blocks.push(table2);
+  if (notRun) blocks.push(notRun);
   if (footnotes.length > 0) blocks.push(footnotes.map((f) => `<sub>${f}</sub>`).join("<br>\n"));
   if (!level.details) return blocks;
   const sections = [
@@ -53980,15 +54117,19 @@ function renderEntry(entry, level, artifacts) {
   blocks.push(...sections.filter((s) => s !== null));
   return blocks;
 }
+function loudAbsences(entries, maxReason) {
+  const clauses = entries.map((e) => loudClause(absentParts(e.results, tableRuns(e.results)), maxReason)).filter((c) => c !== null);
+  return clauses.length > 0 ? ` \xB7 ${[...new Set(clauses)].join(" \xB7 ")}` : "";
+}
 function renderEntries(entries, level, options2, shrunk, limit) {
   const first = entries[0];
   const blocks = [`${marker(first.results.model.path)}
-${headline(entries)}`];
+${headline(entries)}${loudAbsences(entries, level.maxReason)}`];
   const failures = failureList(entries, level.failures);
   if (failures) blocks.push(failures);
   for (const entry of entries) {
     blocks.push(...warnings(entry.results));
-    if (entries.length > 1) blocks.push(`#### ${entry.runner}`);
+    if (entries.length > 1) blocks.push(`#### ${text(entry.runner)}`);
     blocks.push(...renderEntry(entry, level, options2.artifacts));
   }
   if (shrunk) blocks.push(SHRUNK_NOTE(limit));
@@ -54053,7 +54194,7 @@ function headline2(legs, verdict) {
   const first = verdict.failedLegs[0] ?? verdict.badLegs[0];
   return `### \u274C quantgate \xB7 ${what} \xB7 ${bad} of ${legs.length} failed, first ${code(first)}`;
 }
-var quoted2 = (text2, max) => code(oneLine(text2, max));
+var quoted2 = (text3, max) => code(oneLine(text3, max));
 function renderAggregate(legs, options2 = {}) {
   const verdict = aggregateVerdict(legs);
   const maxChars = options2.maxChars ?? GITHUB_COMMENT_LIMIT;
@@ -54132,8 +54273,8 @@ async function aggregateCommand(dirs, config2, ctx, post, env = process.env) {
   const verdict = aggregateVerdict(legs);
   const report = renderAggregate(legs, target ? { key: target.key } : {});
   mkdirSync(out, { recursive: true });
-  const put = (name, text2) => {
-    writeFileSync(resolve2(out, `${name}.tmp`), text2);
+  const put = (name, text3) => {
+    writeFileSync(resolve2(out, `${name}.tmp`), text3);
     renameSync(resolve2(out, `${name}.tmp`), resolve2(out, name));
   };
   put("report.md", report);
@@ -54214,7 +54355,7 @@ function tally(side) {
 function renderComparison(current, side, verdict, options2) {
   const name = modelShortName(current.model.path);
   const blocks = [];
-  blocks.push(`### quantgate compare \xB7 ${name}: ${code(options2.currentName)} against ${code(options2.baselineName)}`);
+  blocks.push(`### quantgate compare \xB7 ${text(name)}: ${code(options2.currentName)} against ${code(options2.baselineName)}`);
   blocks.push(tally(side));
   if (!side.sameModel) blocks.push(`The model files differ (sha256 ${code(current.model.sha256.slice(0, 12))} here).`);
   blocks.push(comparisonBody(side, current.environment.commit, 50));
@@ -54227,6 +54368,11 @@ ${verdict.reasons.map((r) => `- ${r}`).join("\n")}`);
   }
   return `${blocks.join("\n\n")}
 `;
+}
+
+// src/log.ts
+function logSafe(message) {
+  return visibleControlsKeepLines(message).split("\n").map((line2) => line2.replace(/^(\s*):(?=:)/u, "$1:\u200B").replace(/#(?=#\[)/g, "#\u200B")).join("\n");
 }
 
 // src/commands/compare.ts
@@ -54242,7 +54388,7 @@ async function compareCommand(currentPath, baselinePath, config2, ctx) {
     ctx.stdout.write(`${JSON.stringify({ current: currentPath, baseline: baselinePath, comparison: side, verdict }, null, 2)}
 `);
   } else {
-    ctx.stdout.write(renderComparison(current, side, verdict, { currentName: currentPath, baselineName: baselinePath }));
+    ctx.stdout.write(logSafe(renderComparison(current, side, verdict, { currentName: currentPath, baselineName: baselinePath })));
   }
   if (verdict && !verdict.pass) {
     ctx.log.warn(`gate failed: ${verdict.reasons[0] ?? ""}`);
@@ -54278,7 +54424,7 @@ var numberIn = (what, min, max, exclusiveMin = false) => external_exports.union(
 var wholeNumber = (what, min, max) => external_exports.coerce.number({ error: `${what} must be a whole number` }).int({ error: `${what} must be a whole number` }).min(min, { error: `${what} must be at least ${min}` }).max(max, { error: `${what} must be at most ${max}` });
 var bool = external_exports.union([external_exports.boolean(), external_exports.enum(["true", "false", ""], { error: "expected true or false" }).transform((v) => v === "true")]);
 var pathValue = external_exports.string().trim().min(1, { error: "the path is empty" });
-var text = (what) => external_exports.string().trim().min(1, { error: `${what} is empty` });
+var text2 = (what) => external_exports.string().trim().min(1, { error: `${what} is empty` });
 var inputShapes = external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.array(external_exports.number())]))]).transform((value2, ctx) => {
   const entries = typeof value2 === "string" ? value2.split(",").map((s) => s.trim()).filter(Boolean).map((item) => {
     const at = item.lastIndexOf(":");
@@ -54521,7 +54667,7 @@ var OPTION_TABLE = [
     arg: "<name>",
     description: "The model output that accuracy is scored on (default: the first).",
     allowed: "the name of one of the model's outputs",
-    schema: text("the output name"),
+    schema: text2("the output name"),
     commands: ["run"]
   },
   {
@@ -54572,7 +54718,7 @@ var OPTION_TABLE = [
     arg: "<cmd>",
     description: msg`A command that writes the ONNX model at ${mention("model")} (e.g. your PyTorch export script); run before anything else.`,
     allowed: "a shell command",
-    schema: text("the command"),
+    schema: text2("the command"),
     commands: ["run"]
   },
   {
@@ -54633,7 +54779,7 @@ var OPTION_TABLE = [
     arg: "<version>",
     description: "Node.js version that runs quantgate on the runner.",
     allowed: "a Node.js version that actions/setup-node understands, e.g. 24",
-    schema: text("the Node.js version"),
+    schema: text2("the Node.js version"),
     default: "24",
     commands: [],
     scope: "action"
@@ -54643,7 +54789,7 @@ var OPTION_TABLE = [
     arg: "<token>",
     description: "Token that posts the comment and reads the stored baseline (needs pull-requests: write and actions: read).",
     allowed: "a GitHub token",
-    schema: text("the token").regex(/^\S+$/, { error: "a token is one word, without spaces or line breaks" }),
+    schema: text2("the token").regex(/^\S+$/, { error: "a token is one word, without spaces or line breaks" }),
     defaultText: "the workflow's token, ${{ github.token }}",
     actionDefault: "${{ github.token }}",
     commands: [],
@@ -54665,7 +54811,7 @@ var OPTION_TABLE = [
     arg: "<key>",
     description: "Tells this comment apart from the others quantgate keeps on the pull request: several models or workflows in one repository each keep their own.",
     allowed: "one line of text",
-    schema: text("the comment key").regex(/^[^\r\n]*$/, { error: "the comment key must be one line" }),
+    schema: text2("the comment key").regex(/^[^\r\n]*$/, { error: "the comment key must be one line" }),
     defaultText: "the model path",
     commands: ["comment", "aggregate"],
     scope: "action"
@@ -54685,7 +54831,7 @@ var OPTION_TABLE = [
     arg: "<file>",
     description: "The workflow whose push runs on the base branch store the baseline artifact.",
     allowed: "a workflow file name in .github/workflows (e.g. quantgate.yml) or a workflow ID",
-    schema: text("the workflow").regex(/^([\w.-]+\.ya?ml|\d+)$/, { error: "the workflow must be a file name like quantgate.yml (no folder) or a numeric ID" }),
+    schema: text2("the workflow").regex(/^([\w.-]+\.ya?ml|\d+)$/, { error: "the workflow must be a file name like quantgate.yml (no folder) or a numeric ID" }),
     defaultText: "this workflow's file",
     commands: [],
     scope: "action"
@@ -54695,7 +54841,7 @@ var OPTION_TABLE = [
     arg: "<name>",
     description: "Name of the uploaded artifact (INT8 models, results, report, calibration files, logs). Each leg of a matrix needs its own.",
     allowed: 'a name without " : < > | * ? \\ / or line breaks',
-    schema: text("the artifact name").regex(/^[^":<>|*?\\/\r\n]*$/, { error: 'an artifact name cannot hold " : < > | * ? \\ / or line breaks' }),
+    schema: text2("the artifact name").regex(/^[^":<>|*?\\/\r\n]*$/, { error: 'an artifact name cannot hold " : < > | * ? \\ / or line breaks' }),
     defaultText: "quantgate-<model file name without .onnx>",
     commands: [],
     scope: "action"
@@ -54733,7 +54879,7 @@ var OPTION_TABLE = [
     arg: "<login>",
     description: "The account that writes the comment: among its comments quantgate finds the one to edit.",
     allowed: "a GitHub login, e.g. github-actions[bot] or my-app[bot]",
-    schema: text("the login").regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/, { error: "a GitHub login holds letters, digits and inner hyphens, with [bot] after an app's" }),
+    schema: text2("the login").regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(\[bot\])?$/, { error: "a GitHub login holds letters, digits and inner hyphens, with [bot] after an app's" }),
     default: "github-actions[bot]",
     commands: ["comment", "aggregate"],
     scope: "action"
@@ -54755,7 +54901,7 @@ var OPTION_TABLE = [
     arg: "<owner/name>",
     description: "The repository of the pull request.",
     allowed: "owner/name, e.g. octo-org/models",
-    schema: text("the repository").regex(/^[\w.-]+\/[\w.-]+$/, { error: "the repository must be owner/name, e.g. octo-org/models" }),
+    schema: text2("the repository").regex(/^[\w.-]+\/[\w.-]+$/, { error: "the repository must be owner/name, e.g. octo-org/models" }),
     defaultText: "GITHUB_REPOSITORY from the environment",
     commands: ["comment", "aggregate"],
     scope: "cli"
@@ -54765,7 +54911,7 @@ var OPTION_TABLE = [
     arg: "<token>",
     description: "Token that posts the comment (needs pull-requests: write). Prefer the environment: a flag shows in the process list.",
     allowed: "a GitHub token",
-    schema: text("the token").regex(/^\S+$/, { error: "a token is one word, without spaces or line breaks" }),
+    schema: text2("the token").regex(/^\S+$/, { error: "a token is one word, without spaces or line breaks" }),
     defaultText: "GITHUB_TOKEN from the environment",
     commands: ["comment", "aggregate"],
     scope: "cli",
@@ -54790,8 +54936,8 @@ function optionText(spec, value2) {
 function defaultText(spec) {
   if (spec.defaultText) return spec.defaultText;
   if (spec.default === void 0) return void 0;
-  const text2 = optionText(spec, spec.default);
-  return text2 === "" ? void 0 : text2;
+  const text3 = optionText(spec, spec.default);
+  return text3 === "" ? void 0 : text3;
 }
 function camelKey(key) {
   return key.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -54835,8 +54981,8 @@ function findConfigFile(named, cwd) {
   return DEFAULT_CONFIG_NAMES.map((n) => join2(cwd, n)).find((p) => existsSync(p));
 }
 function readConfigFile(path) {
-  const text2 = readFileSync3(path, "utf8");
-  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
+  const text3 = readFileSync3(path, "utf8");
+  const doc = (0, import_yaml.parseDocument)(text3, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     throw new BadInputError(`${path}: is not valid YAML: ${first.message.split("\n")[0]}`, "fix the YAML syntax at that line");
@@ -55622,8 +55768,8 @@ function getTextEncoding() {
     });
     let textDecoderStrict;
     const config2 = {
-      encodeUtf8(text2) {
-        return textEncoder.encode(text2);
+      encodeUtf8(text3) {
+        return textEncoder.encode(text3);
       },
       decodeUtf8(bytes, strict) {
         if (strict) {
@@ -55637,9 +55783,9 @@ function getTextEncoding() {
         }
         return textDecoder.decode(bytes);
       },
-      checkUtf8(text2) {
+      checkUtf8(text3) {
         try {
-          encodeURIComponent(text2);
+          encodeURIComponent(text3);
           return true;
         } catch (_) {
           return false;
@@ -55651,8 +55797,8 @@ function getTextEncoding() {
     }
     const nativeStringIsWellFormed = String.prototype.isWellFormed;
     if (nativeStringIsWellFormed) {
-      config2.checkUtf8 = (text2) => {
-        return nativeStringIsWellFormed.call(text2);
+      config2.checkUtf8 = (text3) => {
+        return nativeStringIsWellFormed.call(text3);
       };
     }
     configureTextEncoding(config2);
@@ -55660,8 +55806,8 @@ function getTextEncoding() {
   return te;
 }
 function emulateEncodeInto(encodeUtf8) {
-  return (text2, dest) => {
-    const bytes = encodeUtf8(text2);
+  return (text3, dest) => {
+    const bytes = encodeUtf8(text3);
     dest.set(bytes);
     return { written: bytes.byteLength };
   };
@@ -59035,8 +59181,8 @@ import { dirname as dirname2 } from "node:path";
 function describeLocation(location) {
   return location.kind === "npy" ? location.path : `${location.path}, array '${location.key}'`;
 }
-function pyString(text2) {
-  return `'${text2.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+function pyString(text3) {
+  return `'${text3.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 function shellPython(source) {
   return `python3 -c "${source.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
@@ -59664,13 +59810,13 @@ function parseNpyHeader(bytes) {
   const major = bytes[6];
   const version2 = `${major}.${bytes[7]}`;
   const start = major === 1 ? 10 : 12;
-  const text2 = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, dataOffset));
-  if (/['"]descr['"]\s*:\s*\[/.test(text2)) return { kind: "structured" };
-  const descr = /['"]descr['"]\s*:\s*(['"])(.*?)\1/.exec(text2)?.[2];
-  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text2)?.[1];
-  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text2)?.[1];
+  const text3 = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, dataOffset));
+  if (/['"]descr['"]\s*:\s*\[/.test(text3)) return { kind: "structured" };
+  const descr = /['"]descr['"]\s*:\s*(['"])(.*?)\1/.exec(text3)?.[2];
+  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text3)?.[1];
+  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text3)?.[1];
   if (descr === void 0 || fortran === void 0 || shapeText === void 0) {
-    return { kind: "header", detail: `its header is not numpy's dict of descr, fortran_order and shape: ${JSON.stringify(text2.trim().slice(0, 120))}` };
+    return { kind: "header", detail: `its header (${text3.length} bytes) is not numpy's dict of descr, fortran_order and shape` };
   }
   const shape = [];
   for (const part of shapeText.split(",")) {
@@ -60438,17 +60584,23 @@ function npyLabels(path, bytes, what) {
   }
   return values;
 }
+function lineKind(trimmed) {
+  if (trimmed === "") return "empty";
+  if (/^[-+]?\d+$/.test(trimmed)) return trimmed.startsWith("-") ? "a negative number" : "a number above 2,147,483,647";
+  if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed)) return "a number with a fraction or an exponent";
+  if (/^[-+\d.eE]+(\s+[-+\d.eE]+)+$/.test(trimmed)) return `${trimmed.split(/\s+/).length} numbers`;
+  return `text, not a number (${trimmed.length} ${trimmed.length === 1 ? "character" : "characters"})`;
+}
 function textLabels(path, bytes, what) {
-  const text2 = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
-  const lines = text2.split(/\r?\n/);
+  const text3 = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
+  const lines = text3.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const values = new Int32Array(lines.length);
   lines.forEach((line2, i) => {
     const trimmed = line2.trim();
     if (!/^\+?\d+$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) {
-      const shown = trimmed.length > 40 ? `${trimmed.slice(0, 40)}\u2026` : trimmed;
       throw new BadInputError(
-        msg`${what} ${path}: line ${i + 1} is ${shown === "" ? "empty" : `'${shown}'`}; each line holds one class index, a whole number from 0 up`,
+        msg`${what} ${path}: line ${i + 1} is ${lineKind(trimmed)}; each line holds one class index, a whole number from 0 up`,
         `write one integer a line, nothing else (fix line ${i + 1})`
       );
     }
@@ -60577,8 +60729,8 @@ var ARM_PARTS = {
   "0xd84": "Neoverse-V3",
   "0xd8e": "Neoverse-N3"
 };
-function parseCpuInfo(text2, knownArch) {
-  const blocks = text2.split(/\n\s*\n/).map(fieldsOf).filter((b) => b.size > 0);
+function parseCpuInfo(text3, knownArch) {
+  const blocks = text3.split(/\n\s*\n/).map(fieldsOf).filter((b) => b.size > 0);
   const processors = blocks.filter((b) => b.has("processor")).length;
   const first = blocks.find((b) => b.has("processor")) ?? /* @__PURE__ */ new Map();
   const board = /* @__PURE__ */ new Map();
@@ -60611,9 +60763,9 @@ function fieldsOf(block) {
 
 // src/environment/sysctl.ts
 var SYSCTL_KEYS = ["machdep.cpu", "hw.optional", "hw.logicalcpu"];
-function parseSysctl(text2) {
+function parseSysctl(text3) {
   const values = /* @__PURE__ */ new Map();
-  for (const line2 of text2.split("\n")) {
+  for (const line2 of text3.split("\n")) {
     const colon = line2.indexOf(":");
     if (colon > 0) values.set(line2.slice(0, colon).trim(), line2.slice(colon + 1).trim());
   }
@@ -60694,9 +60846,9 @@ function detectCpu(system = realSystem) {
   const { platform, arch } = system;
   const cores = system.logicalCpus();
   if (platform === "linux") {
-    const text2 = system.readText("/proc/cpuinfo");
-    if (text2 !== null) {
-      const info = parseCpuInfo(text2, arch);
+    const text3 = system.readText("/proc/cpuinfo");
+    if (text3 !== null) {
+      const info = parseCpuInfo(text3, arch);
       return { model: info.model ?? system.cpuModel() ?? "unknown", cores, int8: info.int8 };
     }
     return { model: system.cpuModel() ?? "unknown", cores, int8: int8Support(arch, [], "none", "/proc/cpuinfo could not be read: no int8 features assumed") };
@@ -63083,7 +63235,7 @@ async function measureSensitivity(input2) {
     cumulativeSqnrDb: cumulative.get(target.output)?.db ?? null
   }));
 }
-function excludeFlag(node3) {
+function excludeFlag2(node3) {
   return /^[\w./:-]+$/.test(node3) ? `--exclude ${node3}` : `--exclude '${node3.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -63706,7 +63858,7 @@ async function quantizeModel(request2) {
       exclude: settings.exclude,
       ranges,
       nonFinite,
-      sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null,
+      sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag2(s.node) })) : null,
       float16
     })
   );
@@ -63729,7 +63881,7 @@ async function quantizeModel(request2) {
     quantizationMs,
     sensitivityMs,
     // A node with no error at all (infinite SQNR) is not sensitive: left out.
-    mostSensitive: ranked.filter((s) => Number.isFinite(s.localSqnrDb)).slice(0, MOST_SENSITIVE).map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag(s.node) }))
+    mostSensitive: ranked.filter((s) => Number.isFinite(s.localSqnrDb)).slice(0, MOST_SENSITIVE).map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag2(s.node) }))
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
   return { files, summary, float16, prepare: report, cpuLayout, sensitivity };
@@ -64754,14 +64906,14 @@ function loadTensorRtAddon(deps = defaultDependencies()) {
   try {
     loaded3 = deps.requireAddon(path);
   } catch (error62) {
-    const text2 = error62 instanceof Error ? error62.message : String(error62);
+    const text3 = error62 instanceof Error ? error62.message : String(error62);
     return {
       ok: false,
       reason: {
         kind: "load-failed",
         path,
-        error: text2,
-        message: `the TensorRT addon at ${path} could not be loaded: ${text2}`,
+        error: text3,
+        message: `the TensorRT addon at ${path} could not be loaded: ${text3}`,
         fix: `rebuild it for this machine and Node with \`${BUILD_COMMAND}\``
       }
     };
@@ -64903,16 +65055,16 @@ function formatCudaVersion(value2) {
 var INSTALL_FIX = `install TensorRT 10 or 11 on a runner with an NVIDIA GPU, then build the addon with \`${BUILD_COMMAND}\``;
 async function probeTensorRt(load = loadTensorRtAddon(), device = 0, findLibrary = () => findTensorRtLibrary()) {
   if (!load.ok) {
-    const text2 = addonUnavailableMessage(load.reason);
+    const text3 = addonUnavailableMessage(load.reason);
     if (load.reason.kind === "unsupported-platform") {
-      return { available: false, reason: load.reason.message, fix: load.reason.fix, possibleSolutions: text2, binding: null, capabilities: null };
+      return { available: false, reason: load.reason.message, fix: load.reason.fix, possibleSolutions: text3, binding: null, capabilities: null };
     }
     const library = await findLibrary();
     return {
       available: false,
       reason: addonMissingReason(library, load.reason.message),
       fix: library ? load.reason.fix : INSTALL_FIX,
-      possibleSolutions: `${text2}
+      possibleSolutions: `${text3}
 ${library ? `(libnvinfer is at ${library})` : "(no libnvinfer.so was found on LD_LIBRARY_PATH, under TENSORRT_ROOT, in the usual folders or in the ld.so cache)"}`,
       binding: null,
       capabilities: null
@@ -64922,12 +65074,12 @@ ${library ? `(libnvinfer is at ${library})` : "(no libnvinfer.so was found on LD
   try {
     capabilities = await load.binding.capabilities({ device });
   } catch (error62) {
-    const text2 = error62 instanceof Error ? error62.message : String(error62);
+    const text3 = error62 instanceof Error ? error62.message : String(error62);
     return {
       available: false,
-      reason: `the TensorRT addon's capabilities() failed: ${text2}`,
+      reason: `the TensorRT addon's capabilities() failed: ${text3}`,
       fix: `rebuild the addon with \`${BUILD_COMMAND}\``,
-      possibleSolutions: `Could not use TensorRT: capabilities() failed: ${text2}
+      possibleSolutions: `Could not use TensorRT: capabilities() failed: ${text3}
 Possible solutions:
 - rebuild the addon with \`${BUILD_COMMAND}\``,
       binding: load.binding,
@@ -65022,14 +65174,14 @@ var EngineCache = class {
     return join13(this.dir, "engines", `${key}.engine`);
   }
   async readManifest() {
-    let text2;
+    let text3;
     try {
-      text2 = await readFile2(this.manifestPath(), "utf8");
+      text3 = await readFile2(this.manifestPath(), "utf8");
     } catch {
       return { version: MANIFEST_VERSION, engines: {} };
     }
     try {
-      const parsed = Manifest.safeParse(JSON.parse(text2));
+      const parsed = Manifest.safeParse(JSON.parse(text3));
       return parsed.success ? parsed.data : { version: MANIFEST_VERSION, engines: {} };
     } catch {
       return { version: MANIFEST_VERSION, engines: {} };
@@ -65205,8 +65357,8 @@ function fromNativeError(error62, doing, unavailable) {
   if (!isNativeError(error62)) return error62;
   switch (error62.code) {
     case "ERR_QG_LIBRARY": {
-      const text2 = unavailable?.() ?? error62.message;
-      return new TensorRtUnavailableError(`TensorRT is not usable here (${doing}): ${error62.message}`, "see the possible solutions below, or leave tensorrt out of --runtimes", text2, { cause: error62 });
+      const text3 = unavailable?.() ?? error62.message;
+      return new TensorRtUnavailableError(`TensorRT is not usable here (${doing}): ${error62.message}`, "see the possible solutions below, or leave tensorrt out of --runtimes", text3, { cause: error62 });
     }
     case "ERR_QG_PARSE": {
       const parserErrors = error62.parserErrors ?? [];
@@ -65306,7 +65458,7 @@ function explainFallbacks(report, floatNodes) {
   return report.fellBack.map((layer) => {
     const nodes = layerNodes(layer.name);
     const kept = nodes.find((n) => floatNodes.has(n));
-    const fix = kept !== void 0 ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}` : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`--exclude ${nodes[0] ?? layer.name}\``;
+    const fix = kept !== void 0 ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}` : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`${excludeFlag(nodes[0] ?? layer.name)}\``;
     return { name: layer.name, type: layer.type, precision: layer.precision, fix };
   });
 }
@@ -65593,7 +65745,7 @@ function describeModel(m) {
   return `the TensorRT ${VARIANT_NAMES[m.variant] ?? m.variant} engine${m.model.startsWith("base:") ? " of the baseline model" : ""}`;
 }
 function failureReason(error62) {
-  const oneLine2 = (text2) => text2.split("\n").map((l) => l.trim()).filter(Boolean).join("; ").replace(/:; /g, ": ");
+  const oneLine2 = (text3) => text3.split("\n").map((l) => l.trim()).filter(Boolean).join("; ").replace(/:; /g, ": ");
   if (error62 instanceof BadInputError) return `${oneLine2(error62.message)} (fix: ${error62.fix})`;
   return oneLine2(error62.message);
 }
@@ -65935,9 +66087,9 @@ function energyOf(traces, inferences) {
 
 // src/benchmark/gpu-memory.ts
 import { execFile as execFile3 } from "node:child_process";
-function parseComputeApps(text2) {
+function parseComputeApps(text3) {
   const used = /* @__PURE__ */ new Map();
-  for (const line2 of text2.split("\n")) {
+  for (const line2 of text3.split("\n")) {
     const [pid, mib] = line2.split(",").map((s) => s.trim());
     if (!pid || !mib || !/^\d+$/.test(pid) || !/^\d+(\.\d+)?$/.test(mib)) continue;
     used.set(Number(pid), (used.get(Number(pid)) ?? 0) + Number(mib));
@@ -66444,15 +66596,15 @@ function isRunning(owner) {
   return owner.started === null || started === null || started === owner.started;
 }
 function readOwner(path) {
-  let text2;
+  let text3;
   try {
-    text2 = readFileSync8(path, "utf8");
+    text3 = readFileSync8(path, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return "gone";
     return "unreadable";
   }
   try {
-    const owner = JSON.parse(text2);
+    const owner = JSON.parse(text3);
     return Number.isInteger(owner.pid) && typeof owner.host === "string" ? owner : "unreadable";
   } catch {
     return "unreadable";
@@ -66642,6 +66794,7 @@ var RunRecorder = class {
       quantization: this.quantization,
       evaluation: this.evaluation,
       benchmark: this.init.benchmark,
+      ...this.init.requested ? { requested: this.init.requested } : {},
       runs: mergeRows(this.rows, { prepared: this.prepared, accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete
@@ -66661,8 +66814,8 @@ var RunRecorder = class {
   write(incomplete = null) {
     const { results, assessment } = this.assessed(incomplete);
     mkdirSync6(this.init.outDir, { recursive: true });
-    const put = (path, text2) => {
-      writeFileSync5(`${path}.tmp`, text2);
+    const put = (path, text3) => {
+      writeFileSync5(`${path}.tmp`, text3);
       renameSync3(`${path}.tmp`, path);
     };
     put(this.resultsPath, `${JSON.stringify(results, null, 2)}
@@ -66764,6 +66917,7 @@ async function runStages(config2, env) {
     environment,
     benchmark: benchmarkRecord(benchmarkSettings),
     thresholds: runThresholds(config2),
+    requested: { runtimes: config2.runtimes, providers: config2.providers },
     command: reproduceCommand("run", config2, env.cwd),
     ...!config2.baseline && env.storedBaseline ? { baselineLabel: env.storedBaseline.label } : {}
   });
@@ -66912,7 +67066,7 @@ import { relative as relative5 } from "node:path";
 async function runCommand(config2, ctx) {
   const outcome = await runPipeline(config2, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
   ctx.stdout.write(config2.json ? `${JSON.stringify(outcome.results, null, 2)}
-` : `${summarize(outcome, ctx.cwd)}
+` : `${logSafe(summarize(outcome, ctx.cwd))}
 `);
   return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
 }
@@ -66940,7 +67094,7 @@ async function demoCommand(config2, ctx) {
   });
   ctx.log.info(`demo: ${join19("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
   const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
-  ctx.stdout.write(`${summarize(outcome, ctx.cwd)}
+  ctx.stdout.write(`${logSafe(summarize(outcome, ctx.cwd))}
 `);
   return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
 }
@@ -67070,9 +67224,9 @@ function searchPaths(env, execPath) {
     nvml: unique([env.NVML_HOME && join20(env.NVML_HOME, "include"), ...cudaIncludes, "/usr/include"])
   };
 }
-function parseTensorRtVersion(text2) {
+function parseTensorRtVersion(text3) {
   const number4 = (name) => {
-    const match = new RegExp(`#define\\s+${name}\\s+(\\d+)`).exec(text2);
+    const match = new RegExp(`#define\\s+${name}\\s+(\\d+)`).exec(text3);
     return match ? Number(match[1]) : null;
   };
   const major = number4("TRT_MAJOR_ENTERPRISE") ?? number4("NV_TENSORRT_MAJOR");
@@ -67080,8 +67234,8 @@ function parseTensorRtVersion(text2) {
   const patch = number4("TRT_PATCH_ENTERPRISE") ?? number4("NV_TENSORRT_PATCH");
   return major === null || minor === null ? null : `${major}.${minor}.${patch ?? 0}`;
 }
-function parseCudaVersion2(text2) {
-  const match = /#define\s+CUDART_VERSION\s+(\d+)/.exec(text2);
+function parseCudaVersion2(text3) {
+  const match = /#define\s+CUDART_VERSION\s+(\d+)/.exec(text3);
   if (!match) return null;
   const value2 = Number(match[1]);
   return `${Math.floor(value2 / 1e3)}.${Math.floor(value2 % 1e3 / 10)}`;
@@ -67269,7 +67423,7 @@ function doctorJson(lines) {
 async function doctorCommand(config2, ctx, gather2 = gatherDoctorFacts) {
   const lines = doctorChecks(await gather2());
   ctx.stdout.write(config2.json ? `${JSON.stringify(doctorJson(lines), null, 2)}
-` : renderDoctorText(lines));
+` : logSafe(renderDoctorText(lines)));
   return doctorVerdict(lines).ok ? ExitCode.passed : ExitCode.badInput;
 }
 
@@ -67340,7 +67494,7 @@ function formatInspect(result) {
 async function inspectCommand(config2, ctx) {
   const result = await inspectModel(config2);
   ctx.stdout.write(config2.json ? `${JSON.stringify(result, null, 2)}
-` : `${formatInspect(result)}
+` : `${logSafe(formatInspect(result))}
 `);
   return ExitCode.passed;
 }
@@ -67364,7 +67518,7 @@ async function quantizeInto(config2, ctx) {
       () => quantizeModel({ model: model2, data, settings: config2, cpu: cpu2, outDir: config2.out, log: ctx.log, ...reuse ? { reuse } : {} })
     );
     ctx.stdout.write(config2.json ? `${JSON.stringify({ files: outcome.files, quantization: outcome.summary }, null, 2)}
-` : `${formatQuantize(outcome, ctx.cwd)}
+` : `${logSafe(formatQuantize(outcome, ctx.cwd))}
 `);
     return ExitCode.passed;
   } finally {
@@ -67892,7 +68046,7 @@ function expand(template, context3) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal2) {
+    function(_, expression, literal3) {
       if (expression) {
         let operator = "";
         const values = [];
@@ -67916,7 +68070,7 @@ function expand(template, context3) {
           return values.join(",");
         }
       } else {
-        return encodeReserved(literal2);
+        return encodeReserved(literal3);
       }
     }
   );
@@ -68430,8 +68584,8 @@ var convertMarkedBigIntsReviver = (key, value2, context3, userReviver) => {
   if (!hasUserReviver) return value2;
   return userReviver(key, value2, context3);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value2, context3) => {
+var JSONParseV2 = (text3, reviver) => {
+  return JSON.parse(text3, (key, value2, context3) => {
     const isNumber = typeof value2 === "number";
     const isOutOfBounds = value2 > Number.MAX_SAFE_INTEGER || value2 < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -68489,8 +68643,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text3) => {
+  return text3.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -68504,18 +68658,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text3, reviver) => {
+  if (!text3) return originalParse(text3, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
+    const serializedData = serializeBigInts(text3);
     return originalParse(
       serializedData,
       (key, value2, context3) => convertMarkedBigIntsReviver(key, value2, context3, reviver)
     );
   } catch (error62) {
     if (error62 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text3);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -68683,12 +68837,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text3 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text3 = await response.text();
+      return JSONParse(text3);
     } catch (err) {
-      return text2;
+      return text3;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -71644,15 +71798,15 @@ function composeBody(key, body, state, limit = GITHUB_COMMENT_LIMIT) {
   const lines = body.split("\n");
   if (lines[0] !== void 0 && ANY_MARKER.test(lines[0])) lines.shift();
   const head = [commentMarker(key), ...state !== void 0 ? [stateLine(state)] : []].join("\n");
-  let text2 = `${head}
+  let text3 = `${head}
 ${lines.join("\n")}`;
-  if (text2.length > limit) {
+  if (text3.length > limit) {
     const note = FOLDED_NOTE(limit);
-    const cut = text2.slice(0, Math.max(head.length + 1, limit - note.length));
+    const cut = text3.slice(0, Math.max(head.length + 1, limit - note.length));
     const atLine = cut.lastIndexOf("\n");
-    text2 = `${atLine > head.length ? cut.slice(0, atLine) : cut}${note}`;
+    text3 = `${atLine > head.length ? cut.slice(0, atLine) : cut}${note}`;
   }
-  return text2;
+  return text3;
 }
 async function findStickyComment(octokit, target, key, author) {
   const wanted = commentMarker(key);
@@ -71787,24 +71941,24 @@ var TerminalLog = class {
   stream;
   colors;
   info(message) {
-    if (!this.options.quiet) this.stream.write(`${message}
+    if (!this.options.quiet) this.stream.write(`${logSafe(message)}
 `);
   }
   warn(message) {
-    this.stream.write(`${this.colors.yellow("warning:")} ${message}
+    this.stream.write(`${this.colors.yellow("warning:")} ${logSafe(message)}
 `);
   }
   debug(message) {
-    if (this.options.verbose) this.stream.write(`${this.colors.dim(message)}
+    if (this.options.verbose) this.stream.write(`${this.colors.dim(logSafe(message))}
 `);
   }
   async group(title, work) {
-    if (!this.options.quiet) this.stream.write(`${this.colors.bold(`\u25B8 ${title}`)}
+    if (!this.options.quiet) this.stream.write(`${this.colors.bold(`\u25B8 ${logSafe(title)}`)}
 `);
     return work();
   }
   error(message) {
-    this.stream.write(`${this.colors.red("error:")} ${message}
+    this.stream.write(`${this.colors.red("error:")} ${logSafe(message)}
 `);
   }
 };

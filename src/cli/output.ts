@@ -3,7 +3,7 @@
  * on a terminal and never with NO_COLOR (https://no-color.org), --quiet hides progress,
  * --verbose adds debug lines and stack traces.
  */
-import type { Log } from '../log.js';
+import { logSafe, type Log } from '../log.js';
 
 export interface OutputOptions {
   quiet: boolean;
@@ -41,23 +41,23 @@ export class TerminalLog implements Log {
   }
 
   info(message: string): void {
-    if (!this.options.quiet) this.stream.write(`${message}\n`);
+    if (!this.options.quiet) this.stream.write(`${logSafe(message)}\n`);
   }
 
   warn(message: string): void {
-    this.stream.write(`${this.colors.yellow('warning:')} ${message}\n`);
+    this.stream.write(`${this.colors.yellow('warning:')} ${logSafe(message)}\n`);
   }
 
   debug(message: string): void {
-    if (this.options.verbose) this.stream.write(`${this.colors.dim(message)}\n`);
+    if (this.options.verbose) this.stream.write(`${this.colors.dim(logSafe(message))}\n`);
   }
 
   async group<T>(title: string, work: () => Promise<T>): Promise<T> {
-    if (!this.options.quiet) this.stream.write(`${this.colors.bold(`▸ ${title}`)}\n`);
+    if (!this.options.quiet) this.stream.write(`${this.colors.bold(`▸ ${logSafe(title)}`)}\n`);
     return work();
   }
 
   error(message: string): void {
-    this.stream.write(`${this.colors.red('error:')} ${message}\n`);
+    this.stream.write(`${this.colors.red('error:')} ${logSafe(message)}\n`);
   }
 }

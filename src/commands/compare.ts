@@ -11,6 +11,7 @@ import { assess } from '../gate/assess.js';
 import { compareThresholds } from '../gate/thresholds.js';
 import { renderComparison } from '../report/comparison.js';
 import type { CommandContext } from './context.js';
+import { logSafe } from '../log.js';
 
 export async function compareCommand(currentPath: string, baselinePath: string, config: CompareConfig, ctx: CommandContext): Promise<number> {
   const current = readResultsFile(resolve(ctx.cwd, currentPath), 'the current results file');
@@ -24,7 +25,7 @@ export async function compareCommand(currentPath: string, baselinePath: string, 
   if (config.json) {
     ctx.stdout.write(`${JSON.stringify({ current: currentPath, baseline: baselinePath, comparison: side, verdict }, null, 2)}\n`);
   } else {
-    ctx.stdout.write(renderComparison(current, side, verdict, { currentName: currentPath, baselineName: baselinePath }));
+    ctx.stdout.write(logSafe(renderComparison(current, side, verdict, { currentName: currentPath, baselineName: baselinePath })));
   }
   if (verdict && !verdict.pass) {
     ctx.log.warn(`gate failed: ${verdict.reasons[0] ?? ''}`);

@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { runPipeline } from '../pipeline/run.js';
 import type { CommandContext } from './context.js';
 import { summarize } from './run.js';
+import { logSafe } from '../log.js';
 
 export const DEMO_DIR = join(PACKAGE_ROOT, 'examples', 'demo');
 
@@ -24,6 +25,6 @@ export async function demoCommand(config: DemoConfig, ctx: CommandContext): Prom
   });
   ctx.log.info(`demo: ${join('examples', 'demo')} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
   const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...(ctx.naming ? { naming: ctx.naming } : {}) });
-  ctx.stdout.write(`${summarize(outcome, ctx.cwd)}\n`);
+  ctx.stdout.write(`${logSafe(summarize(outcome, ctx.cwd))}\n`);
   return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
 }

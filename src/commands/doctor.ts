@@ -10,9 +10,10 @@ import type { DoctorConfig } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { doctorChecks, doctorJson, doctorVerdict, gatherDoctorFacts, renderDoctorText, type DoctorFacts } from '../doctor/index.js';
 import type { CommandContext } from './context.js';
+import { logSafe } from '../log.js';
 
 export async function doctorCommand(config: DoctorConfig, ctx: CommandContext, gather: () => Promise<DoctorFacts> = gatherDoctorFacts): Promise<number> {
   const lines = doctorChecks(await gather());
-  ctx.stdout.write(config.json ? `${JSON.stringify(doctorJson(lines), null, 2)}\n` : renderDoctorText(lines));
+  ctx.stdout.write(config.json ? `${JSON.stringify(doctorJson(lines), null, 2)}\n` : logSafe(renderDoctorText(lines)));
   return doctorVerdict(lines).ok ? ExitCode.passed : ExitCode.badInput;
 }

@@ -10,6 +10,7 @@ import { loadProblem, runtimeLimits, runtimeSupportProblem, type RuntimeLimits }
 import { formatShape, modelSignature, type ModelSignature } from '../model/signature.js';
 import { forEachNode } from '../model/walk.js';
 import type { CommandContext } from './context.js';
+import { logSafe } from '../log.js';
 
 /** Ops the quantizer puts in INT8. */
 export const QUANTIZABLE_OPS = ['Conv', 'ConvTranspose', 'Gemm', 'MatMul'] as const;
@@ -100,6 +101,6 @@ export function formatInspect(result: InspectResult): string {
 /** `quantgate inspect`: exit 0 once the model reads; a runtime mismatch is reported, not gated. */
 export async function inspectCommand(config: InspectConfig, ctx: CommandContext): Promise<number> {
   const result = await inspectModel(config);
-  ctx.stdout.write(config.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatInspect(result)}\n`);
+  ctx.stdout.write(config.json ? `${JSON.stringify(result, null, 2)}\n` : `${logSafe(formatInspect(result))}\n`);
   return ExitCode.passed;
 }

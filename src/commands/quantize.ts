@@ -17,6 +17,7 @@ import { withOutDir } from '../pipeline/out-lock.js';
 import { readCalibrationFile } from '../quantize/calibration-file.js';
 import { quantizeModel, type QuantizeOutcome } from '../quantize/quantize.js';
 import type { CommandContext } from './context.js';
+import { logSafe } from '../log.js';
 
 export async function quantizeCommand(config: QuantizeConfig, ctx: CommandContext): Promise<number> {
   // --out is checked and held before anything else (see out-lock.ts).
@@ -35,7 +36,7 @@ async function quantizeInto(config: QuantizeConfig, ctx: CommandContext): Promis
     const outcome = await ctx.log.group('quantize', () =>
       quantizeModel({ model, data, settings: config, cpu, outDir: config.out, log: ctx.log, ...(reuse ? { reuse } : {}) }),
     );
-    ctx.stdout.write(config.json ? `${JSON.stringify({ files: outcome.files, quantization: outcome.summary }, null, 2)}\n` : `${formatQuantize(outcome, ctx.cwd)}\n`);
+    ctx.stdout.write(config.json ? `${JSON.stringify({ files: outcome.files, quantization: outcome.summary }, null, 2)}\n` : `${logSafe(formatQuantize(outcome, ctx.cwd))}\n`);
     return ExitCode.passed;
   } finally {
     model.close();

@@ -7,10 +7,11 @@ import type { RunConfig } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { runPipeline, type RunOutcome } from '../pipeline/run.js';
 import type { CommandContext } from './context.js';
+import { logSafe } from '../log.js';
 
 export async function runCommand(config: RunConfig, ctx: CommandContext): Promise<number> {
   const outcome = await runPipeline(config, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...(ctx.naming ? { naming: ctx.naming } : {}) });
-  ctx.stdout.write(config.json ? `${JSON.stringify(outcome.results, null, 2)}\n` : `${summarize(outcome, ctx.cwd)}\n`);
+  ctx.stdout.write(config.json ? `${JSON.stringify(outcome.results, null, 2)}\n` : `${logSafe(summarize(outcome, ctx.cwd))}\n`);
   return outcome.results.verdict.pass ? ExitCode.passed : ExitCode.gateFailed;
 }
 

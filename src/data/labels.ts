@@ -81,6 +81,19 @@ function npyLabels(path: string, bytes: Uint8Array, what: Label): Int32Array {
   return values;
 }
 
+/**
+ * What is wrong with a line, without its contents: the path given may be any file (`--labels
+ * /etc/passwd` once put that file's first line into the report's headline), so a message says
+ * what kind of text the line holds and how long it is, never the text.
+ */
+function lineKind(trimmed: string): string {
+  if (trimmed === '') return 'empty';
+  if (/^[-+]?\d+$/.test(trimmed)) return trimmed.startsWith('-') ? 'a negative number' : 'a number above 2,147,483,647';
+  if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed)) return 'a number with a fraction or an exponent';
+  if (/^[-+\d.eE]+(\s+[-+\d.eE]+)+$/.test(trimmed)) return `${trimmed.split(/\s+/).length} numbers`;
+  return `text, not a number (${trimmed.length} ${trimmed.length === 1 ? 'character' : 'characters'})`;
+}
+
 function textLabels(path: string, bytes: Uint8Array, what: Label): Int32Array {
   const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
   const lines = text.split(/\r?\n/);
@@ -89,9 +102,8 @@ function textLabels(path: string, bytes: Uint8Array, what: Label): Int32Array {
   lines.forEach((line, i) => {
     const trimmed = line.trim();
     if (!/^\+?\d+$/.test(trimmed) || Number(trimmed) > 2 ** 31 - 1) {
-      const shown = trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed;
       throw new BadInputError(
-        msg`${what} ${path}: line ${i + 1} is ${shown === '' ? 'empty' : `'${shown}'`}; each line holds one class index, a whole number from 0 up`,
+        msg`${what} ${path}: line ${i + 1} is ${lineKind(trimmed)}; each line holds one class index, a whole number from 0 up`,
         `write one integer a line, nothing else (fix line ${i + 1})`,
       );
     }

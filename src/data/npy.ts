@@ -77,7 +77,8 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader | NpyProblem {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    return { kind: 'header', detail: `its header is not numpy's dict of descr, fortran_order and shape: ${JSON.stringify(text.trim().slice(0, 120))}` };
+    // Its size, not its text: a message must not carry a file's contents into the report.
+    return { kind: 'header', detail: `its header (${text.length} bytes) is not numpy's dict of descr, fortran_order and shape` };
   }
   const shape: number[] = [];
   for (const part of shapeText.split(',')) {

@@ -1,18 +1,18 @@
-/** The Log of the action: @actions/core groups, warnings and debug lines. */
+/** The Log of the action: @actions/core groups, warnings and debug lines, each made safe by logSafe (no workflow command or terminal escape from a name). */
 import * as core from '@actions/core';
-import type { Log } from '../log.js';
+import { logSafe, type Log } from '../log.js';
 
 export class ActionLog implements Log {
   info(message: string): void {
-    core.info(message);
+    core.info(logSafe(message));
   }
   warn(message: string): void {
-    core.warning(message);
+    core.warning(logSafe(message));
   }
   debug(message: string): void {
-    core.debug(message);
+    core.debug(logSafe(message));
   }
   group<T>(title: string, work: () => Promise<T>): Promise<T> {
-    return core.group(title, work);
+    return core.group(logSafe(title), work);
   }
 }

@@ -25,6 +25,8 @@ export interface RecorderInit {
   benchmark: BenchmarkSettingsRecord;
   thresholds: Thresholds;
   command: string;
+  /** The runtimes and providers asked for (results.json `requested`). */
+  requested?: Results['requested'];
   baselineLabel?: string;
 }
 
@@ -103,6 +105,7 @@ export class RunRecorder {
       quantization: this.quantization,
       evaluation: this.evaluation,
       benchmark: this.init.benchmark,
+      ...(this.init.requested ? { requested: this.init.requested } : {}),
       runs: mergeRows(this.rows, { prepared: this.prepared, accuracy: this.accuracy, timing: this.timing }),
       verdict: { pass: false, gated: false, reasons: [] },
       incomplete,

@@ -102,6 +102,7 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
       environment,
       benchmark: benchmarkRecord(benchmarkSettings),
       thresholds: runThresholds(config),
+      requested: { runtimes: config.runtimes, providers: config.providers },
       command: reproduceCommand('run', config as unknown as Record<string, unknown> & { sources: Record<string, string> }, env.cwd),
       ...(!config.baseline && env.storedBaseline ? { baselineLabel: env.storedBaseline.label } : {}),
     });

@@ -8,7 +8,7 @@ import type { BaselineComparison } from '../compare/types.js';
 import type { Results, Verdict } from '../results/schema.js';
 import { count } from '../text/numbers.js';
 import { modelShortName } from '../text/run-names.js';
-import { code } from './markdown.js';
+import { code, text } from './markdown.js';
 import { comparisonBody } from './sections/comparison.js';
 
 export interface ComparisonOptions {
@@ -32,7 +32,7 @@ function tally(side: BaselineComparison): string {
 export function renderComparison(current: Results, side: BaselineComparison, verdict: Verdict | null, options: ComparisonOptions): string {
   const name = modelShortName(current.model.path);
   const blocks: string[] = [];
-  blocks.push(`### quantgate compare · ${name}: ${code(options.currentName)} against ${code(options.baselineName)}`);
+  blocks.push(`### quantgate compare · ${text(name)}: ${code(options.currentName)} against ${code(options.baselineName)}`);
   blocks.push(tally(side));
   if (!side.sameModel) blocks.push(`The model files differ (sha256 ${code(current.model.sha256.slice(0, 12))} here).`);
   blocks.push(comparisonBody(side, current.environment.commit, 50));

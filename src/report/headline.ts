@@ -13,7 +13,7 @@ import type { RunResult } from '../results/schema.js';
 import type { ReportEntry } from './entry.js';
 import { ms, oneLine, pct, pp, ratio } from '../text/numbers.js';
 import { baselineName, modelName, modelShortName, onRuntime, runLabel } from '../text/run-names.js';
-import { code } from './markdown.js';
+import { code, text as prose } from './markdown.js';
 
 /** Names the baseline in markdown: `main` in code, "the baseline" as words. */
 export function baselineMarkdown(label: string): string {
@@ -24,17 +24,17 @@ export function baselineMarkdown(label: string): string {
 function failureText(d: GateDecision): string {
   switch (d.gate) {
     case 'accuracy':
-      return `${modelName(d.run)} loses ${pp(d.lossPp)} ${onRuntime(d.run)} (limit ${pp(d.limitPp)})`;
+      return `${prose(modelName(d.run))} loses ${pp(d.lossPp)} ${prose(onRuntime(d.run))} (limit ${pp(d.limitPp)})`;
     case 'disagreement':
-      return `${modelName(d.run)} disagrees with FP32 on ${pct(d.disagreementPct)} of samples ${onRuntime(d.run)} (limit ${pct(d.limitPct)})`;
+      return `${prose(modelName(d.run))} disagrees with FP32 on ${pct(d.disagreementPct)} of samples ${prose(onRuntime(d.run))} (limit ${pct(d.limitPct)})`;
     case 'latency':
-      return `${modelName(d.run)} is ${pct(d.pair.p50!.changePct)} slower ${onRuntime(d.run)} at batch ${d.run.batch} than ${baselineMarkdown(d.baselineLabel)} (limit ${pct(d.limitPct)}, noise ±${pct(d.pair.p50!.noisePct)})`;
+      return `${prose(modelName(d.run))} is ${pct(d.pair.p50!.changePct)} slower ${prose(onRuntime(d.run))} at batch ${d.run.batch} than ${baselineMarkdown(d.baselineLabel)} (limit ${pct(d.limitPct)}, noise ±${pct(d.pair.p50!.noisePct)})`;
     case 'failed-run':
-      return `${modelName(d.run)} failed ${onRuntime(d.run)} at batch ${d.run.batch}: ${oneLine(d.run.reason ?? 'no reason recorded', 90)}`;
+      return `${prose(modelName(d.run))} failed ${prose(onRuntime(d.run))} at batch ${d.run.batch}: ${prose(oneLine(d.run.reason ?? 'no reason recorded', 90))}`;
     case 'not-gated':
-      return d.sentence.replace(/\.$/, '');
+      return prose(d.sentence.replace(/\.$/, ''));
     case 'incomplete':
-      return `the run stopped before it finished: ${oneLine(d.reason, 140)}`;
+      return `the run stopped before it finished: ${prose(oneLine(d.reason, 140))}`;
   }
 }
 
@@ -55,7 +55,7 @@ function passText(decisions: GateDecision[]): string {
     clauses.push(`no p50 regression beyond ${pct(latency[0]!.limitPct)} against ${baselineMarkdown(latency[0]!.baselineLabel)}`);
   }
   const notGated = decisions.find((d) => d.gate === 'not-gated' && d.what === 'accuracy');
-  if (notGated) clauses.push(notGated.sentence.replace(/ \(.*\)\.$|\.$/, ''));
+  if (notGated) clauses.push(prose(notGated.sentence.replace(/ \(.*\)\.$|\.$/, '')));
   // Asked for, yet not judged: the headline says so rather than passing it over.
   if (decisions.some((d) => d.gate === 'not-gated' && d.what === 'latency' && d.settingsDiffer)) clauses.push('latency not gated: the baseline was timed with other benchmark settings');
   return `INT8 passes the gate: ${clauses.join('; ')}`;
@@ -90,18 +90,18 @@ export function headline(entries: ReportEntry[]): string {
   } else {
     icon = '⚪';
     const notGated = decisions.find((d) => d.gate === 'not-gated');
-    text = notGated ? notGated.sentence.replace(/ \(.*\)\.$|\.$/, '') : 'nothing gated';
+    text = notGated ? prose(notGated.sentence.replace(/ \(.*\)\.$|\.$/, '')) : 'nothing gated';
     const worst = worstAgreement(entries);
-    if (worst) text += ` (INT8 agrees with FP32's top-1 on ${pct(worst.agreement * 100)} of samples at worst, ${onRuntime(worst.run)})`;
+    if (worst) text += ` (INT8 agrees with FP32's top-1 on ${pct(worst.agreement * 100)} of samples at worst, ${prose(onRuntime(worst.run))})`;
   }
-  return `### ${icon} quantgate · ${name} · ${text}`;
+  return `### ${icon} quantgate · ${prose(name)} · ${text}`;
 }
 
 /** The failing decisions as bullets (the first `limit`), when there is more than the one the headline names. */
 export function failureList(entries: ReportEntry[], limit: number): string | null {
   const failing = entries.flatMap((e) => e.decisions).filter((d) => !d.pass);
   if (failing.length < 2) return null;
-  const shown = failing.slice(0, limit).map((d) => `- ❌ ${d.sentence}`);
+  const shown = failing.slice(0, limit).map((d) => `- ❌ ${prose(d.sentence)}`);
   const rest = failing.length - Math.min(limit, failing.length);
   if (rest > 0) shown.push(`- … and ${rest} more failing ${rest === 1 ? 'check' : 'checks'} (results.json lists them all)`);
   return shown.join('\n');
@@ -153,14 +153,14 @@ export function speedSentence(entry: ReportEntry): string | null {
   const parts: string[] = [];
   if (speedup) {
     const faster = speedup.ratio >= 1;
-    const against = `${runLabel(speedup.float)} at batch ${int8.batch} ${speedNumbers(speedup, faster)}`;
+    const against = `${prose(runLabel(speedup.float))} at batch ${int8.batch} ${speedNumbers(speedup, faster)}`;
     parts.push(
       faster
-        ? `${runLabel(int8)} runs **${ratio(speedup.ratio)}** faster than ${against}`
-        : `${runLabel(int8)} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`,
+        ? `${prose(runLabel(int8))} runs **${ratio(speedup.ratio)}** faster than ${against}`
+        : `${prose(runLabel(int8))} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`,
     );
   } else {
-    parts.push(`${runLabel(int8)} takes ${ms(int8.latencyMs!.p50)} at batch ${int8.batch} (p50)`);
+    parts.push(`${prose(runLabel(int8))} takes ${ms(int8.latencyMs!.p50)} at batch ${int8.batch} (p50)`);
   }
   const pair = preferredPair(entry.comparison, int8);
   const p50 = pair?.pair.p50;

@@ -9,6 +9,20 @@
  * level that fits: lists shorten first, then the chart and the comparison details go, then every
  * folded section, then table rows; the report says when it left something out. The headline and
  * the table of what ran are the last to go.
+ *
+ * Writing a section (for whoever adds one, e.g. a "kept in float" list):
+ * - A section is a pure function `(entry: ReportEntry, detail…) => string | null` in sections/,
+ *   returning markdown, usually `details(summary, body)`; add it to `renderEntry` below, and give
+ *   any list it has a length in `DetailLevel` so the size cap can shorten it ("… and N more").
+ * - Every string that is not a literal of ours (names, op types, file names, reasons, notes,
+ *   anything read from results.json, which may be someone else's file) goes through markdown.ts:
+ *   `code(name)` for names, `text(prose)` for messages inside sentences; `details` and `table`
+ *   escape summaries and pipes themselves. Never interpolate such a string raw, never wrap it in
+ *   backticks by hand, never HTML-escape it (GitHub shows entities in code literally).
+ * - A flag that keeps a node in float is `excludeFlag(node)` (text/exclude-flag.ts), built from
+ *   the name, never taken from results.json.
+ * - test/unit/report-hostile-results.test.ts poisons every free string of the fixtures and parses
+ *   the report with a GFM parser: a new section is covered once its fields are in a fixture.
  */
 import type { Assessment } from '../gate/assess.js';
 import type { Results } from '../results/schema.js';
@@ -23,7 +37,10 @@ import { gateSection } from './sections/gate.js';
 import { powerSection } from './sections/power.js';
 import { quantizationSection } from './sections/quantization.js';
 import { warnings } from './sections/warnings.js';
-import { renderTable } from './table.js';
+import { renderTable, tableRuns } from './table.js';
+import { absentParts, loudClause } from './not-run.js';
+import { text } from './markdown.js';
+import { visibleControls } from '../text/controls.js';
 
 export type { Artifacts };
 
@@ -64,15 +81,16 @@ const SHRUNK_NOTE = (limit: number) =>
 
 /** The hidden first line: how the next run finds this comment. `--` cannot end the comment early. */
 export function marker(modelPath: string): string {
-  return `<!-- quantgate:${modelPath.replace(/--/g, '-\u200b-')} -->`;
+  return `<!-- quantgate:${visibleControls(modelPath).replace(/--/g, '-\u200b-')} -->`;
 }
 
 function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifacts | undefined): string[] {
   const blocks: string[] = [];
   const speed = speedSentence(entry);
   if (speed) blocks.push(speed);
-  const { table, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
+  const { table, notRun, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
   blocks.push(table);
+  if (notRun) blocks.push(notRun);
   if (footnotes.length > 0) blocks.push(footnotes.map((f) => `<sub>${f}</sub>`).join('<br>\n'));
   if (!level.details) return blocks;
   const sections = [
@@ -90,18 +108,24 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
   return blocks;
 }
 
+/** " · ⚠️ did not run: TensorRT (…)": absences the headline must carry (not-run.ts), or nothing. */
+function loudAbsences(entries: ReportEntry[], maxReason: number): string {
+  const clauses = entries.map((e) => loudClause(absentParts(e.results, tableRuns(e.results)), maxReason)).filter((c): c is string => c !== null);
+  return clauses.length > 0 ? ` · ${[...new Set(clauses)].join(' · ')}` : '';
+}
+
 /**
  * One comment for a list of entries. Several entries (a matrix of runners of the same model)
  * share the marker and the headline; each gets its own section under a heading naming its runner.
  */
 function renderEntries(entries: ReportEntry[], level: DetailLevel, options: ReportOptions, shrunk: boolean, limit: number): string {
   const first = entries[0]!;
-  const blocks: string[] = [`${marker(first.results.model.path)}\n${headline(entries)}`];
+  const blocks: string[] = [`${marker(first.results.model.path)}\n${headline(entries)}${loudAbsences(entries, level.maxReason)}`];
   const failures = failureList(entries, level.failures);
   if (failures) blocks.push(failures);
   for (const entry of entries) {
     blocks.push(...warnings(entry.results));
-    if (entries.length > 1) blocks.push(`#### ${entry.runner}`);
+    if (entries.length > 1) blocks.push(`#### ${text(entry.runner)}`);
     blocks.push(...renderEntry(entry, level, options.artifacts));
   }
   if (shrunk) blocks.push(SHRUNK_NOTE(limit));

@@ -1,8 +1,10 @@
 /**
  * The comparison table: one row per run of this change, in the order a reviewer reads them
  * (TensorRT, its CPU simulation, ONNX Runtime on GPU, then CPU; INT8 before float; batch up).
- * What did not run is a row too: skipped and failed runs carry their reason, and runs skipped for
- * the same reason fold into one row when they form a whole grid of models × batches.
+ * The table holds what was measured: a runtime or provider that ran nothing on this runner is one
+ * line under it (not-run.ts). A failed run, and a skipped row of a runtime that ran others, stay
+ * rows with their reason; runs skipped for the same reason fold into one row when they form a
+ * whole grid of models × batches.
  */
 import { preferredPair } from '../compare/compare.js';
 import { isBaseRun, modelKey } from '../compare/match.js';
@@ -12,7 +14,8 @@ import type { ReportEntry } from './entry.js';
 import { fractionPct, megabytes, ms, oneLine, perSecond, pp, signedPct, signedPp } from '../text/numbers.js';
 import { baselineMarkdown } from './headline.js';
 import { isSimulation, modelName, runtimeName } from '../text/run-names.js';
-import { table, type Align } from './markdown.js';
+import { table, text, type Align } from './markdown.js';
+import { absentParts, collapsedRuns, notRunLine } from './not-run.js';
 
 export const SIMULATION_MARK = '†';
 
@@ -128,7 +131,7 @@ function changeMark(cls: string, text: string): string {
 
 /** "🔴 p50 +14.1%", "p50 +0.3%, within noise", plus an accuracy change where it is real. */
 export function changeCell(pair: RunPair, comparable = true): string {
-  if (pair.note) return oneLine(pair.note, 60);
+  if (pair.note) return text(oneLine(pair.note, 60));
   const parts: string[] = [];
   if (pair.p50) {
     const text = `p50 ${signedPct(pair.p50.changePct)}`;
@@ -144,7 +147,7 @@ export function changeCell(pair: RunPair, comparable = true): string {
 
 function statusCell(runs: RunResult[], maxReason: number): string {
   const run = runs[0]!;
-  const reason = run.reason ? `: ${oneLine(run.reason, maxReason)}` : '';
+  const reason = run.reason ? `: ${text(oneLine(run.reason, maxReason))}` : '';
   return run.status === 'failed' ? `❌ failed${reason}` : `skipped${reason}`;
 }
 
@@ -155,8 +158,8 @@ export interface TableOptions {
   maxRows: number | null;
 }
 
-/** The table and the footnotes it needs. */
-export function renderTable(entry: ReportEntry, options: TableOptions): { table: string; footnotes: string[] } {
+/** The table, the line of what did not run, and the footnotes it needs. */
+export function renderTable(entry: ReportEntry, options: TableOptions): { table: string; notRun: string | null; footnotes: string[] } {
   const { results, comparison } = entry;
   const env = results.environment;
   const labelled = results.evaluation?.labelled !== false;
@@ -169,7 +172,10 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     align.push('r');
   }
   const onlyCurrent = new Set([...(comparison.sameJob?.onlyCurrent ?? []), ...(comparison.file?.onlyCurrent ?? [])]);
-  let rows = foldRows(tableRuns(results));
+  const runs = tableRuns(results);
+  const absent = absentParts(results, runs);
+  const collapsed = collapsedRuns(runs, absent);
+  let rows = foldRows(runs.filter((r) => !collapsed.has(r)));
   const footnotes: string[] = [];
   let hidden = 0;
   if (options.maxRows !== null && rows.length > options.maxRows) {
@@ -182,13 +188,13 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     if (row.kind === 'folded') {
       const first = row.runs[0]!;
       const models = [...new Set(row.runs.map(modelName))].join(', ');
-      const cells = [runtimeName(first, env), models, row.batches.join(', '), statusCell(row.runs, options.maxReason), '', '', '', '', ''];
+      const cells = [text(runtimeName(first, env)), text(models), row.batches.join(', '), statusCell(row.runs, options.maxReason), '', '', '', '', ''];
       if (side) cells.push('');
       return cells;
     }
     const run = row.run;
     const simulated = isSimulation(run);
-    const runtime = simulated ? `${runtimeName(run, env)} ${SIMULATION_MARK}` : runtimeName(run, env);
+    const runtime = simulated ? `${text(runtimeName(run, env))} ${SIMULATION_MARK}` : text(runtimeName(run, env));
     const accuracyKey = `${run.runtime}/${run.provider}/${run.model}`;
     const showAccuracy = run.accuracy !== null && !shownAccuracy.has(accuracyKey);
     if (showAccuracy) shownAccuracy.add(accuracyKey);
@@ -196,7 +202,7 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
     const first = run.status !== 'ok' ? statusCell([run], options.maxReason) : simulated ? 'accuracy only' : '';
     const cells = [
       runtime,
-      nowrap(modelName(run)),
+      nowrap(text(modelName(run))),
       String(run.batch),
       latency ? msValue(latency.p50) : first,
       latency ? msValue(latency.p99) : '',
@@ -229,5 +235,5 @@ export function renderTable(entry: ReportEntry, options: TableOptions): { table:
       footnotes.push(`Other settings: ${baselineMarkdown(side.label)} was timed with different benchmark settings, so its latencies are not comparable (the comparison below lists what differs).`);
     }
   }
-  return { table: table(header, body, align), footnotes };
+  return { table: table(header, body, align), notRun: notRunLine(absent, options.maxReason), footnotes };
 }

@@ -334,6 +334,15 @@ export const resultsSchema = z
     command: z.string().nullable().optional(),
     /** How the benchmark ran; absent in files written before it was recorded. */
     benchmark: benchmarkSettingsSchema.nullable().optional(),
+    /**
+     * The runtimes and providers the run was asked for ('auto' or the names given). A runtime
+     * named here that did not run is news for the report's headline; one that auto found missing
+     * is a line under the table. Absent in files written before it was recorded.
+     */
+    requested: z
+      .object({ runtimes: z.union([z.literal('auto'), z.array(z.string())]), providers: z.union([z.literal('auto'), z.array(z.string())]) })
+      .nullable()
+      .optional(),
   })
   // Readers keep fields added by later versions of schema 1.
   .loose();

@@ -266,3 +266,28 @@ export function writeWithWeightStorage(proto: ModelProto, folder: string, storag
   writeFileSync(path, toBinary(ModelProtoSchema, copy));
   return path;
 }
+
+/**
+ * A chain of MatMul → Relu pairs whose node names (and the input and output names) are the
+ * strings given: [batch, 8] → [batch, 8]. For tests of text that comes from a model and must stay
+ * inert wherever it is shown (report, logs, flags).
+ */
+export function namedChain(names: readonly string[], io: { input?: string; output?: string } = {}): ModelProto {
+  const random = seeded(5);
+  const input = io.input ?? 'x';
+  const output = io.output ?? 'y';
+  const nodes = [];
+  const initializers = [];
+  let previous = input;
+  for (const [i, name] of names.entries()) {
+    const last = i === names.length - 1;
+    initializers.push(makeTensor(`w${i}`, DataType.FLOAT, [8, 8], normalWeights(random, 64, 0.5)));
+    nodes.push(node('MatMul', [previous, `w${i}`], [`m${i}`], { name }));
+    nodes.push(node('Relu', [`m${i}`], [last ? output : `r${i}`], { name: `relu${i}` }));
+    previous = `r${i}`;
+  }
+  return model(
+    graph({ name: 'named_chain', nodes, inputs: [valueInfo(input, DataType.FLOAT, ['batch', 8])], outputs: [valueInfo(output, DataType.FLOAT, ['batch', 8])], initializers }),
+    { irVersion: 8, opsets: { '': 17 } },
+  );
+}

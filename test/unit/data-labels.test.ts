@@ -60,12 +60,12 @@ describe('labels that are wrong', () => {
   });
 
   const badLines: [string, string, RegExp][] = [
-    ['a word', '1\ncat\n2\n', /line 2 is 'cat'/],
-    ['a float', '1\n2\n3.0\n', /line 3 is '3\.0'/],
-    ['a negative number', '-1\n', /line 1 is '-1'/],
+    ['a word', '1\ncat\n2\n', /line 2 is text, not a number \(3 characters\)/],
+    ['a float', '1\n2\n3.0\n', /line 3 is a number with a fraction or an exponent/],
+    ['a negative number', '-1\n', /line 1 is a negative number/],
     ['a blank line in the middle', '1\n\n2\n', /line 2 is empty/],
-    ['two numbers on a line', '1 2\n', /line 1 is '1 2'/],
-    ['a number too large', '99999999999\n', /line 1 is '99999999999'/],
+    ['two numbers on a line', '1 2\n', /line 1 is 2 numbers/],
+    ['a number too large', '99999999999\n', /line 1 is a number above 2,147,483,647/],
   ];
   for (const [name, content, problem] of badLines) {
     it(`a text line that is ${name}: its line number`, async () => {
@@ -73,6 +73,13 @@ describe('labels that are wrong', () => {
       await expectBadInput(() => readLabels(file, { what, count: 3 }), { names: file, problem, fix: /one integer a line, nothing else \(fix line \d+\)/ });
     });
   }
+
+  it('any file given as labels (/etc/passwd): the message says where and what kind, never the contents', async () => {
+    const file = text('passwd', 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n');
+    await expectBadInput(() => readLabels(file, { what, count: 2 }), { names: file, problem: /line 1 is text, not a number \(31 characters\)/, fix: /fix line 1/ });
+    const error = await readLabels(file, { what, count: 2 }).then(() => null, (e: Error) => e);
+    assert.ok(error && !/root|bin\/bash/.test(`${error.message} ${String((error as { fix?: unknown }).fix ?? '')}`.replace(String(file), '')), String(error?.message));
+  });
 
   it('scores instead of labels: a (2, 3) array', async () => {
     const path = join(FIXTURES, 'arrays', 'dtype-int32.npy');

@@ -37,13 +37,18 @@ describe('every fixture', () => {
         assert.match(second!, /^### (✅|❌|⚪) quantgate · [\w.-]+ · /);
       });
 
-      it('has one well-formed table with every run of this model as a row', () => {
+      it('has one well-formed table with every run of this model as a row, or named in the line of what did not run', () => {
         const { header, rows } = mainTable(md);
         for (const row of rows) assert.equal(row.length, header.length, `row ${row.join(' | ')}`);
         const mine = results.runs.filter((r) => !r.model.startsWith('base:'));
         // Folded rows stand for several runs: count what they claim.
         const claimed = rows.reduce((n, row) => n + row[1]!.split(', ').length * row[2]!.split(', ').length, 0);
-        assert.equal(claimed, mine.length);
+        const notRun = /^Not run on this runner: (.*)\.$/m.exec(md)?.[1] ?? '';
+        // A runtime or provider that skipped every row is a name in that line, not rows.
+        const part = (r: (typeof mine)[number]) => `${r.runtime}/${r.provider}`;
+        const collapsed = mine.filter((r) => r.status === 'skipped' && mine.filter((o) => part(o) === part(r)).every((o) => o.status === 'skipped'));
+        for (const run of collapsed) assert.match(notRun, run.runtime === 'tensorrt' ? /TensorRT \(/ : /ONNX Runtime /, `${run.runtime}/${run.provider} is neither a row nor named`);
+        assert.equal(claimed + collapsed.length, mine.length);
       });
 
       it('puts a unit on every number (in the cell, or in the header for latency)', () => {
@@ -99,14 +104,42 @@ describe('headlines', () => {
 });
 
 describe('rows a reviewer must not miss', () => {
-  it('a runtime skipped for a missing library is a row with the reason', () => {
+  it('a runtime skipped for a missing library is one line under the table with the reason, not rows', () => {
     const md = report(fixture('cpu'));
-    assert.match(md, /\| TensorRT \| INT8, FP16 \| 1, 32 \| skipped: no TensorRT on this runner \(libnvinfer\.so\.10 not found\) \|/);
+    assert.match(md, /^Not run on this runner: TensorRT \(libnvinfer\.so\.10 not found\)\.$/m);
+    assert.ok(!mainTable(md).rows.some((row) => row[0] === 'TensorRT'));
+    // A CPU runner without TensorRT under auto is expected: the headline stays quiet.
+    assert.doesNotMatch(md.split('\n')[1]!, /did not run/);
+  });
+
+  it('TensorRT missing on a runner that has a GPU stays loud in the headline', () => {
+    const results = fixture('cpu');
+    results.environment.gpu = fixture('gpu').environment.gpu;
+    const first = report(results).split('\n')[1]!;
+    assert.match(first, /^### ✅ quantgate · resnet50 · INT8 passes the gate: .* · ⚠️ did not run: TensorRT \(libnvinfer\.so\.10 not found\)$/);
+  });
+
+  it('a runtime or provider named by the run (not auto) that did not run stays loud in the headline', () => {
+    const results = fixture('tensorrt');
+    assert.doesNotMatch(report(results).split('\n')[1]!, /did not run/);
+    results.requested = { runtimes: 'auto', providers: ['cpu', 'cuda'] };
+    const md = report(results);
+    assert.match(md.split('\n')[1]!, / · ⚠️ did not run: ONNX Runtime CUDA provider \(no NVIDIA driver: \/proc\/driver\/nvidia\/version absent\)$/);
+    assert.match(md, /^Not run on this runner: ONNX Runtime CUDA and TensorRT EP providers \(no NVIDIA driver: .*\)\.$/m);
+  });
+
+  it('skipped rows of a runtime that ran others stay rows', () => {
+    const results = fixture('gpu');
+    const fp16 = results.runs.find((r) => r.runtime === 'tensorrt' && r.model === 'fp16' && r.batch === 32)!;
+    Object.assign(fp16, { status: 'skipped', reason: 'the engine does not fit the GPU', latencyMs: null, throughput: null, memory: null });
+    const md = report(results);
+    assert.ok(mainTable(md).rows.some((row) => row[0] === 'TensorRT 10.13' && /skipped: the engine does not fit the GPU/.test(row[3]!)));
+    assert.doesNotMatch(md, /Not run on this runner/);
   });
 
   it('a failed run is a row with its reason, and listed under the headline', () => {
     const md = report(fixture('accuracyFail'));
-    assert.match(md, /\| TensorRT 10\.13 \| FP16 \| 32 \| ❌ failed: engine build failed: \[TRT\]/);
+    assert.match(md, /\| TensorRT 10\.13 \| FP16 \| 32 \| ❌ failed: engine build failed: \\\[TRT\]/);
     assert.match(md, /^- ❌ TensorRT FP16 at batch 32 failed/m);
   });
 
@@ -162,8 +195,8 @@ describe('hostile text', () => {
     const md = report(results);
     const { header, rows } = mainTable(md);
     for (const row of rows) assert.equal(row.length, header.length);
-    assert.ok(!md.includes('<script>'));
-    assert.match(md, /skipped: bad \\\| reason with &lt;script>/);
+    assert.doesNotMatch(md, /(^|[^\\])<script>/, 'a tag only escaped');
+    assert.ok(md.includes('Not run on this runner: TensorRT (bad | reason with \\<script>alert(1)\\</script> and \\`code\\`).\n'), md);
   });
 
   it('a model path cannot close the marker early', () => {
@@ -188,11 +221,12 @@ describe('results with little in them', () => {
     assert.equal(mainTable(md).rows.length, 0);
   });
 
-  it('only skipped runs: one folded row, no speed sentence', () => {
+  it('only skipped runs: an empty table, the line of what did not run, no speed sentence', () => {
     const results = fixture('cpu');
     results.runs = results.runs.filter((r) => r.status === 'skipped');
     const md = report(results);
-    assert.equal(mainTable(md).rows.length, 1);
+    assert.equal(mainTable(md).rows.length, 0);
+    assert.match(md, /^Not run on this runner: TensorRT/m);
     assert.ok(!/ runs \*\*/.test(md));
   });
 });

@@ -50,7 +50,7 @@ describe('TensorRT in the report', () => {
       for (const run of r.runs) if (run.engine?.layers && run.model === 'int8.trt') run.engine.layers.fellBack = [{ name: '<img src=x>', type: '<b>', precision: 'fp16', fix: "kept node '<script>' in float" }];
     });
     const text = engineLayersParagraph(r, 3)!;
-    assert.ok(text.includes('`<img src=x>` (&lt;b&gt;) runs in FP16 in the INT8 engine: kept node \'&lt;script&gt;\' in float'), text);
+    assert.ok(text.includes("`<img src=x>` (\\<b>) runs in FP16 in the INT8 engine: kept node '\\<script>' in float"), text);
   });
 
   it('adds nothing to reports without engines or power', () => {

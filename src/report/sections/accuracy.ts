@@ -10,7 +10,7 @@ import type { Results, RunResult } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
 import { count, fractionPct, pct, pp } from '../../text/numbers.js';
 import { runLabel } from '../../text/run-names.js';
-import { details, table } from '../markdown.js';
+import { code, details, table, text } from '../markdown.js';
 import { compareRows, nowrap } from '../table.js';
 
 function scored(results: Results, has: (run: RunResult) => boolean): RunResult[] {
@@ -60,7 +60,7 @@ function labelledSection(entry: ReportEntry): string | null {
   const lines: string[] = [];
   const flips = worst.accuracyFlips;
   lines.push(
-    `FP32 and ${runLabel(worst)} were scored on the same ${count(samples)} samples` +
+    `FP32 and ${text(runLabel(worst))} were scored on the same ${count(samples)} samples` +
       (flips ? `: ${count(flips.toWrong)} flipped to wrong, ${count(flips.toRight)} to right.` : '.'),
   );
   if (worst.accuracyLossCi) {
@@ -73,7 +73,7 @@ function labelledSection(entry: ReportEntry): string | null {
   const rows = runs.map((run) => {
     const ci = run.accuracyLossCi;
     const cells = [
-      runLabel(run),
+      text(runLabel(run)),
       run.accuracy && 'top1' in run.accuracy ? fractionPct(run.accuracy.top1) : '',
       pp(run.accuracyLossPp!),
       ci ? nowrap(`${pp(ci[0]).replace(/ pp$/, '')} to ${pp(ci[1])}`) : '',
@@ -84,7 +84,7 @@ function labelledSection(entry: ReportEntry): string | null {
   });
   const fp32 = results.runs.find((r) => !isBaseRun(r) && r.precision === 'fp32' && r.accuracy && 'top1' in r.accuracy);
   const reference = fp32 && fp32.accuracy && 'top1' in fp32.accuracy ? ` FP32 top-1: ${fractionPct(fp32.accuracy.top1)}.` : '';
-  const body = `${lines.join(' ')}\n\n${table(header, rows, ['l', 'r', 'r', 'r', 'r', 'l'].slice(0, header.length) as ('l' | 'r')[])}\n\nScored on ${results.evaluation!.source}, output \`${results.evaluation!.output}\`.${reference}`;
+  const body = `${lines.join(' ')}\n\n${table(header, rows, ['l', 'r', 'r', 'r', 'r', 'l'].slice(0, header.length) as ('l' | 'r')[])}\n\nScored on ${text(results.evaluation!.source)}, output ${code(results.evaluation!.output)}.${reference}`;
   // The summary says it when the sample is too small to tell the worst loss from the limit.
   const unresolved =
     limit !== null && worst.accuracyLossCi && resolveLimit(worst.accuracyLossPp!, worst.accuracyLossCi, limit, samples).resolution === 'unresolved'
@@ -100,7 +100,7 @@ function fidelitySection(entry: ReportEntry): string | null {
   if (runs.length === 0) return null;
   const rows = runs.map((run) => {
     const a = run.accuracy as { agreement: number; cosine: number; snrDb: number };
-    return [runLabel(run), fractionPct(a.agreement, 1), pct((1 - a.agreement) * 100), a.cosine.toFixed(4), `${a.snrDb.toFixed(1)} dB`];
+    return [text(runLabel(run)), fractionPct(a.agreement, 1), pct((1 - a.agreement) * 100), a.cosine.toFixed(4), `${a.snrDb.toFixed(1)} dB`];
   });
   const limit = entry.thresholds.maxDisagreement;
   const gate =
@@ -111,7 +111,7 @@ function fidelitySection(entry: ReportEntry): string | null {
     ? ' These are the calibration samples (no `--eval-data`): the data the ranges were fitted to, so INT8 looks better here than on unseen inputs.'
     : '';
   const body =
-    `Without labels there is no accuracy loss to measure: each INT8 model's output \`${evaluation.output}\` is compared with FP32's on the same ${count(evaluation.samples)} samples of ${evaluation.source}, by top-1 agreement (class axis ${evaluation.classAxis}), cosine similarity and signal-to-noise ratio.${onCalibration} ${gate}\n\n` +
+    `Without labels there is no accuracy loss to measure: each INT8 model's output ${code(evaluation.output)} is compared with FP32's on the same ${count(evaluation.samples)} samples of ${text(evaluation.source)}, by top-1 agreement (class axis ${evaluation.classAxis}), cosine similarity and signal-to-noise ratio.${onCalibration} ${gate}\n\n` +
     table(['run', 'top-1 agreement', 'disagreement', 'cosine', 'SNR'], rows, ['l', 'r', 'r', 'r', 'r']);
   return details(`How close is INT8 to FP32? (${count(evaluation.samples)} samples, no labels)`, body);
 }

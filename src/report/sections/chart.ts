@@ -4,6 +4,7 @@
  */
 import type { RunResult } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
+import { visibleControls } from '../../text/controls.js';
 import { isSimulation, modelName } from '../../text/run-names.js';
 import { codeBlock, details } from '../markdown.js';
 import { tableRuns } from '../table.js';
@@ -27,7 +28,8 @@ export function niceCeiling(max: number): number {
 }
 
 function quoted(text: string): string {
-  return `"${text.replace(/"/g, "'")}"`;
+  // A label is mermaid source: no quote may end it and no newline may start a statement.
+  return `"${visibleControls(text).replace(/"/g, "'")}"`;
 }
 
 export function latencyChart(runs: RunResult[], batch: number): string {

@@ -9,10 +9,10 @@ import { megabytes, ms, oneLine, pct, signedPct, signedPp } from '../../text/num
 import { baselineMarkdown } from '../headline.js';
 import { runLabel } from '../../text/run-names.js';
 import { nowrap } from '../table.js';
-import { code, details, table } from '../markdown.js';
+import { code, details, table, text } from '../markdown.js';
 
 function verdictOf(pair: RunPair, comparable: boolean): string {
-  if (pair.note) return oneLine(pair.note, 80);
+  if (pair.note) return text(oneLine(pair.note, 80));
   if (!pair.p50) return pair.current.provider === 'reference' ? 'accuracy only' : 'not timed';
   if (!comparable) return 'other settings';
   return pair.p50.class === 'regression' ? '🔴 slower' : pair.p50.class === 'improvement' ? '🟢 faster' : 'within noise';
@@ -47,7 +47,7 @@ export function pairTable(side: BaselineComparison): string {
     const p = pair.p50;
     const metric = pair.accuracy?.metric === 'agreement' ? 'agreement' : 'top-1';
     return [
-      runLabel(pair.current),
+      text(runLabel(pair.current)),
       String(pair.current.batch),
       p ? `${value(p.baseline)} → ${value(p.current)}` : '',
       p ? signedPct(p.changePct) : '',
@@ -59,7 +59,7 @@ export function pairTable(side: BaselineComparison): string {
   });
   // Throughput is left out: it follows the latency of the same iterations.
   return table(
-    ['run', 'batch', `p50 (ms), ${name} → this`, 'change', 'noise', 'reads as', 'memory (MB)', 'accuracy (pp)'],
+    ['run', 'batch', `p50 (ms), ${text(name)} → this`, 'change', 'noise', 'reads as', 'memory (MB)', 'accuracy (pp)'],
     rows,
     ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'l'],
   );
@@ -67,14 +67,14 @@ export function pairTable(side: BaselineComparison): string {
 
 export function differencesTable(differences: Difference[], baselineLabel: string): string {
   return table(
-    ['', 'this run', baselineLabel],
-    differences.map((d) => [d.what, d.current, d.baseline]),
+    ['', 'this run', text(baselineLabel)],
+    differences.map((d) => [text(d.what), text(d.current), text(d.baseline)]),
     ['l', 'l', 'l'],
   );
 }
 
 function runsList(runs: RunResult[], limit: number): string {
-  const shown = runs.slice(0, limit).map((r) => `${runLabel(r)} at batch ${r.batch}${r.status === 'ok' ? '' : ` (${r.status})`}`);
+  const shown = runs.slice(0, limit).map((r) => `${text(runLabel(r))} at batch ${r.batch}${r.status === 'ok' ? '' : ` (${r.status})`}`);
   const rest = runs.length - shown.length;
   return `${shown.join('; ')}${rest > 0 ? `; and ${rest} more` : ''}`;
 }

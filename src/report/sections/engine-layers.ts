@@ -9,7 +9,7 @@ import type { EngineRecord, Results, RunResult } from '../../results/schema.js';
 import { count, oneLine } from '../../text/numbers.js';
 import { modelName } from '../../text/run-names.js';
 import { isBaseRun } from '../../compare/match.js';
-import { code, html, table } from '../markdown.js';
+import { code, table, text } from '../markdown.js';
 
 type EngineRun = RunResult & { engine: EngineRecord };
 
@@ -45,21 +45,21 @@ export function engineLayersParagraph(results: Results, maxFellBack: number): st
     const l = r.engine.layers;
     const cells = l
       ? [count(l.total), ...precisions.map((p) => count(l.counts[p] ?? 0)), ...(withOther ? [count(other(l.counts))] : []), `${count(l.quantizedComputeLayers)} of ${count(l.computeLayers)}`]
-      : [oneLine(r.engine.layersNote ?? 'no layer information', 60), ...precisions.map(() => ''), ...(withOther ? [''] : []), ''];
-    return [modelName(r), ...cells, r.engine.source === 'cache' ? `cached (${seconds(r.engine.buildMs)})` : seconds(r.engine.buildMs)];
+      : [text(oneLine(r.engine.layersNote ?? 'no layer information', 60)), ...precisions.map(() => ''), ...(withOther ? [''] : []), ''];
+    return [text(modelName(r)), ...cells, r.engine.source === 'cache' ? `cached (${seconds(r.engine.buildMs)})` : seconds(r.engine.buildMs)];
   });
   const version = runs[0]!.engine.tensorrtVersion;
   const parts = [
-    `TensorRT ${version} engines, strongly typed (each layer's precision is the model's)${runs[0]!.engine.profile ? `, built for ${runs[0]!.engine.profile}` : ''}:`,
+    `TensorRT ${text(version)} engines, strongly typed (each layer's precision is the model's)${runs[0]!.engine.profile ? `, built for ${text(runs[0]!.engine.profile)}` : ''}:`,
     table(['engine', 'layers', 'INT8', 'FP16', 'FP32', ...(withOther ? ['other'] : []), 'compute layers in INT8', 'build'], rows, ['l', 'r', 'r', 'r', 'r', ...(withOther ? (['r'] as const) : []), 'r', 'r']),
   ];
-  const notes = runs.filter((r) => r.engine.cacheNote).map((r) => `The ${modelName(r)} engine was rebuilt: ${html(r.engine.cacheNote!)}.`);
+  const notes = runs.filter((r) => r.engine.cacheNote).map((r) => `The ${text(modelName(r))} engine was rebuilt: ${text(r.engine.cacheNote!)}.`);
   parts.push(...notes);
   const fell = runs.flatMap((r) => (r.engine.layers?.fellBack ?? []).map((f) => ({ engine: modelName(r), ...f })));
   if (fell.length > 0) {
     const shown = fell.slice(0, maxFellBack);
     const more = fell.length - shown.length;
-    const list = shown.map((f) => `- ${code(oneLine(f.name, 120))} (${html(f.type)}) runs in ${f.precision.toUpperCase()} in the ${f.engine} engine: ${html(oneLine(f.fix, 300))}`).join('\n');
+    const list = shown.map((f) => `- ${code(oneLine(f.name, 120))} (${text(f.type)}) runs in ${text(f.precision.toUpperCase())} in the ${text(f.engine)} engine: ${text(oneLine(f.fix, 300))}`).join('\n');
     parts.push(`Compute layers of the INT8 engines that run in float (${count(fell.length)}):\n\n${list}${more > 0 ? `\n- … and ${count(more)} more (results.json lists them all)` : ''}`);
   } else if (runs.some((r) => r.model.startsWith('int8') && r.engine.layers)) {
     parts.push('Every compute layer of the INT8 engines runs in INT8.');

@@ -7,7 +7,8 @@ import type { Environment, Results } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
 import { count, megabytes } from '../../text/numbers.js';
 import { baselineMarkdown } from '../headline.js';
-import { code, codeBlock, details } from '../markdown.js';
+import { visibleControls } from '../../text/controls.js';
+import { code, codeBlock, details, text } from '../markdown.js';
 
 export interface Artifacts {
   /** The uploaded artifact's name ("quantgate-resnet50"). */
@@ -54,7 +55,7 @@ function memoryNote(results: Results): string | null {
 function artifactsText(results: Results, artifacts: Artifacts | undefined): string {
   const files = ['results.json', 'report.md', 'calibration.json', ...(results.quantization?.models.map((m) => m.file) ?? [])];
   const what = `INT8 models, calibration, results.json${results.runs.some((r) => r.runtime === 'tensorrt' && r.status !== 'skipped') ? ', engine build log' : ''}`;
-  if (artifacts?.url) return `Artifacts (${what}): [${artifacts.name ?? 'download'}](${artifacts.url})`;
+  if (artifacts?.url) return `Artifacts (${what}): [${text(artifacts.name ?? 'download')}](${artifacts.url})`;
   if (artifacts?.name) return `Artifacts (${what}): the run's artifact ${code(artifacts.name)}.`;
   const folder = artifacts?.folder ?? 'quantgate-out';
   return `Artifacts: ${code(`${folder}/`)} holds ${files.map((f) => code(f)).join(', ')}.`;
@@ -62,18 +63,19 @@ function artifactsText(results: Results, artifacts: Artifacts | undefined): stri
 
 /** The command, one flag a line once it is long: a code block that scrolls sideways hides the end. */
 export function commandOf(results: Results): string {
-  const command = results.command ?? `npx quantgate run --model ${results.model.path}`;
+  // The newlines are ours (one flag a line); any in the recorded command are shown, not kept.
+  const command = visibleControls(results.command ?? `npx quantgate run --model ${results.model.path}`);
   if (command.length <= 100) return command;
   return command.split(/ (?=--[a-z])/).join(' \\\n    ');
 }
 
 export function environmentSection(entry: ReportEntry, artifacts: Artifacts | undefined, full: boolean): string {
   const { results } = entry;
-  const parts: string[] = [`${environmentLine(results.environment)}.`];
+  const parts: string[] = [`${text(environmentLine(results.environment))}.`];
   const m = results.model;
   const commit = m.commit ?? results.environment.commit;
   parts.push(
-    `Model ${code(m.path)}: ${formatBytes(m.bytes)}, sha256 ${code(m.sha256.slice(0, 12))}${commit ? `, commit ${code(commit.slice(0, 7))}` : ''}. Measured ${results.createdAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}.`,
+    `Model ${code(m.path)}: ${formatBytes(m.bytes)}, sha256 ${code(m.sha256.slice(0, 12))}${commit ? `, commit ${code(commit.slice(0, 7))}` : ''}. Measured ${text(results.createdAt).replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}.`,
   );
   const side = entry.comparison.sameJob ?? entry.comparison.file;
   if (side) {

@@ -9,7 +9,7 @@ import type { Power, Results, RunResult } from '../../results/schema.js';
 import { grouped } from '../../text/numbers.js';
 import { modelName, runtimeName } from '../../text/run-names.js';
 import type { ReportEntry } from '../entry.js';
-import { details, table } from '../markdown.js';
+import { details, table, text } from '../markdown.js';
 import { nowrap, tableRuns } from '../table.js';
 
 /** Joules to what reads best: "13.4 mJ", "1.26 mJ", "842 µJ", "1.05 J". */
@@ -51,7 +51,7 @@ export function powerSection(entry: ReportEntry): string | null {
     ? `Power: ${energy(best.power.joulesPerInference!)} per inference at best (${runtimeName(best)} ${modelName(best)}, batch ${best.batch}; GPU, NVML)`
     : 'Power (GPU, NVML)';
   const rows = runs.map((r) => [
-    `${runtimeName(r, env)} ${modelName(r)}`,
+    text(`${runtimeName(r, env)} ${modelName(r)}`),
     String(r.batch),
     r.power.joulesPerInference === null ? '' : nowrap(energy(r.power.joulesPerInference)),
     nowrap(watts(r.power.meanW)),

@@ -7,7 +7,9 @@ import { formatBytes } from '../../format.js';
 import type { Quantization } from '../../results/schema.js';
 import type { ReportEntry } from '../entry.js';
 import { count, oneLine } from '../../text/numbers.js';
-import { code, details, table } from '../markdown.js';
+import { FLAG_NAMING, shellWord } from '../../message.js';
+import { excludeFlag } from '../../text/exclude-flag.js';
+import { code, details, table, text } from '../markdown.js';
 import { engineInt8Summary, engineLayersParagraph } from './engine-layers.js';
 
 /** "54 of 54 Conv/Gemm": the op types that have any node, summed. */
@@ -21,7 +23,7 @@ export function quantizedSummary(quantized: Record<string, [number, number]>): s
 function perOp(quantized: Record<string, [number, number]>): string {
   return Object.entries(quantized)
     .filter(([, [, total]]) => total > 0)
-    .map(([op, [q, t]]) => `${op} ${q}/${t}`)
+    .map(([op, [q, t]]) => `${text(op)} ${q}/${t}`)
     .join(', ');
 }
 
@@ -67,18 +69,31 @@ export function quantizationSection(entry: ReportEntry, detail: QuantizationDeta
     );
   }
   const l = q.cpuLayout;
-  parts.push(`ONNX Runtime model laid out for ${code(l.target)} (${l.activations} activations, ${l.weights} weights): ${l.reason.replace(/\.$/, '')}.`);
-  if (q.excluded.length > 0) parts.push(`Kept in float by request: ${q.excluded.map((e) => code(`--exclude ${e}`)).join(' ')}.`);
+  parts.push(`ONNX Runtime model laid out for ${code(l.target)} (${text(l.activations)} activations, ${text(l.weights)} weights): ${text(l.reason.replace(/\.$/, ''))}.`);
+  if (q.excluded.length > 0) {
+    // The patterns as flags that work when pasted; a long list is counted, not shown, under the size cap.
+    // A node's name is given as the flag that keeps exactly that node (excludeFlag); an op:/re: pattern as it was written.
+    const asFlag = (e: string) => (/^(op|re):/.test(e) ? (e.startsWith('-') ? `${FLAG_NAMING.name('exclude')}=${shellWord(e)}` : FLAG_NAMING.setting('exclude', e)) : excludeFlag(e));
+    const shown = q.excluded.slice(0, detail.keptFloatRows).map((e) => code(asFlag(e)));
+    const rest = q.excluded.length - shown.length;
+    const more = rest > 0 ? `${shown.length > 0 ? ', and ' : ''}${count(rest)} ${shown.length > 0 ? 'more ' : ''}${rest === 1 ? 'pattern' : 'patterns'} (calibration.json lists them all)` : '';
+    parts.push(`Kept in float by request: ${shown.join(' ')}${more}.`);
+  }
   if (q.keptFloat.length > 0) {
     const shown = q.keptFloat.slice(0, detail.keptFloatRows);
     const rest = q.keptFloat.length - shown.length;
-    const list = shown.map((k) => `- ${code(k.node)} (${k.opType}): ${oneLine(k.reason, 160)}`).join('\n');
+    const list = shown.map((k) => `- ${code(k.node)} (${text(k.opType)}): ${text(oneLine(k.reason, 160))}`).join('\n');
     const more = rest > 0 ? `${shown.length > 0 ? '\n' : ''}- … and ${count(rest)} more (calibration.json lists them all)` : '';
     parts.push(`Left in float by the quantizer (${count(q.keptFloat.length)}):\n\n${list}${more}`);
   }
   if (q.mostSensitive.length > 0 && detail.sensitiveRows > 0) {
     // The flag names the node: one column for both keeps long node names inside the comment's width.
-    const rows = q.mostSensitive.slice(0, detail.sensitiveRows).map((s) => [s.sqnrDb.toFixed(1), s.opType, code(s.exclude)]);
+    // A flag that cannot hold the name as it is (an re: pattern, a quote inside) names the node after it.
+    const flagCell = (node: string) => {
+      const flag = excludeFlag(node);
+      return flag.includes(node) ? code(flag) : `${code(flag)} for ${code(node)}`;
+    };
+    const rows = q.mostSensitive.slice(0, detail.sensitiveRows).map((s) => [s.sqnrDb.toFixed(1), text(s.opType), flagCell(s.node)]);
     parts.push(
       `Most sensitive layers: the signal-to-quantization-noise ratio of each node's output with only that node in INT8 (lower loses more), and the flag that keeps it in float.\n\n` +
         table(['SQNR (dB)', 'op', 'keep in float with'], rows, ['r', 'l', 'l']),

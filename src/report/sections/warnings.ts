@@ -3,6 +3,7 @@
  * every accuracy number describes those ranges), and a run cut short.
  */
 import type { Results } from '../../results/schema.js';
+import { text } from '../markdown.js';
 
 export function warnings(results: Results): string[] {
   const out: string[] = [];
@@ -18,7 +19,7 @@ export function warnings(results: Results): string[] {
     );
   }
   if (results.incomplete) {
-    out.push(['> [!WARNING]', `> **This run was cut short** (${results.incomplete.replace(/\s+/g, ' ')}): the rows below are what was measured before it stopped.`].join('\n'));
+    out.push(['> [!WARNING]', `> **This run was cut short** (${text(results.incomplete.replace(/\s+/g, ' '))}): the rows below are what was measured before it stopped.`].join('\n'));
   }
   return out;
 }

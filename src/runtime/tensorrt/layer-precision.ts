@@ -11,6 +11,7 @@
  * writes "N/A due to dynamic shapes" when no shapes were set).
  */
 import { z } from 'zod';
+import { excludeFlag } from '../../text/exclude-flag.js';
 
 export type LayerPrecisionName = 'int4' | 'fp4' | 'int8' | 'fp8' | 'fp16' | 'bf16' | 'fp32' | 'unknown';
 
@@ -124,7 +125,7 @@ export function explainFallbacks(report: LayerPrecisionReport, floatNodes: Reado
     const fix =
       kept !== undefined
         ? `the quantizer kept node '${kept}' in float: ${floatNodes.get(kept)}`
-        : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`--exclude ${nodes[0] ?? layer.name}\``;
+        : `TensorRT runs it in ${layer.precision.toUpperCase()} although the model quantizes it: TensorRT fuses Q/DQ into an INT8 kernel only where the layer's activation and weight are both quantized and an INT8 kernel fits its shape; check its Q/DQ with \`quantgate inspect --nodes\`, or keep it in float on purpose with \`${excludeFlag(nodes[0] ?? layer.name)}\``;
     return { name: layer.name, type: layer.type, precision: layer.precision, fix };
   });
 }
