@@ -138,7 +138,7 @@ async function interleaved(fp32: BenchmarkSpec, int8: BenchmarkSpec): Promise<Sp
   return {
     speedup: paired.median,
     detail:
-      `p50 ${a!.latencyMs.p50.toFixed(2)} vs ${b!.latencyMs.p50.toFixed(2)} ms; ${Math.floor(paired.level * 100)}% interval ${lo.toFixed(2)}–${hi.toFixed(2)}x over ${paired.rounds} rounds; ` +
+      `p50 ${a!.latencyMs.p50.toFixed(2)} vs ${b!.latencyMs.p50.toFixed(2)} ms; ${Math.floor(paired.level * 100)}% interval ${lo.toFixed(2)}–${hi.toFixed(2)}x over the ${paired.rounds} quietest of ${paired.of} rounds; ` +
       `round p50s FP32 ${a!.rounds.map((r) => r.p50Ms.toFixed(2)).join(' ')}, INT8 ${b!.rounds.map((r) => r.p50Ms.toFixed(2)).join(' ')}`,
   };
 }

@@ -32517,6 +32517,7 @@ function throughput(batch, meanMs) {
 }
 
 // src/compare/paired.ts
+var QUIET_TOLERANCE = 0.15;
 function medianIntervalCoverage(n, k) {
   const { first, mass } = binomialPmf(n, 0.5);
   let below = 0;
@@ -32529,17 +32530,29 @@ function medianWithInterval(ratios) {
   const sorted = Float64Array.from(ratios).sort();
   let k = 1;
   while (k + 1 <= Math.ceil(n / 2) && medianIntervalCoverage(n, k + 1) >= 0.95) k++;
-  return { median: percentile(sorted, 50), interval: [sorted[k - 1], sorted[n - k]], level: medianIntervalCoverage(n, k), rounds: n };
+  return { median: percentile(sorted, 50), interval: [sorted[k - 1], sorted[n - k]], level: medianIntervalCoverage(n, k), rounds: n, of: n };
+}
+function quietRounds(a, b) {
+  const minA = Math.min(...a);
+  const minB = Math.min(...b);
+  const load = a.map((x, i) => x / minA + b[i] / minB);
+  const order = load.map((_, i) => i).sort((i, j) => load[i] - load[j] || i - j);
+  const limit = (1 + QUIET_TOLERANCE) * load[order[0]];
+  const half = Math.ceil(order.length / 2);
+  return order.filter((i, rank) => rank < half || load[i] <= limit).sort((i, j) => i - j);
 }
 function pairedRatio(numerator, denominator) {
   const a = numerator.rounds;
   const b = denominator.rounds;
   if (!a || !b || a.group !== b.group) return null;
-  const ratios = [];
+  const pa = [];
+  const pb = [];
   for (let i = 0; i < Math.min(a.p50Ms.length, b.p50Ms.length); i++) {
-    if (a.p50Ms[i] > 0 && b.p50Ms[i] > 0) ratios.push(a.p50Ms[i] / b.p50Ms[i]);
+    if (a.p50Ms[i] > 0 && b.p50Ms[i] > 0) pa.push(a.p50Ms[i]), pb.push(b.p50Ms[i]);
   }
-  return medianWithInterval(ratios);
+  const quiet = pa.length > 0 ? quietRounds(pa, pb) : [];
+  const paired = medianWithInterval(quiet.map((i) => pa[i] / pb[i]));
+  return paired && { ...paired, of: pa.length };
 }
 
 // src/compare/speedup.ts
@@ -33244,7 +33257,10 @@ function speedNumbers(speedup, faster) {
   const paired = speedup.paired;
   if (!paired) return `(${p50s})`;
   const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
-  return `(${p50s}; median of ${paired.rounds} interleaved rounds, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, "")}\u2013${ratio(hi)})`;
+  return `(${p50s}; median of ${roundsText(paired, "interleaved")}, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, "")}\u2013${ratio(hi)})`;
+}
+function roundsText(paired, kind) {
+  return paired.rounds < paired.of ? `the ${paired.rounds} quietest of ${paired.of} ${kind} rounds` : `${paired.rounds} ${kind} rounds`;
 }
 function speedSentence(entry) {
   const found = headlineSpeed(entry);
@@ -33270,7 +33286,7 @@ function speedSentence(entry) {
     const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith("the ") ? name : `${name}'s model`;
     const noise = `\xB1${pct(p50.noisePct)}`;
-    const how2 = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : "";
+    const how2 = p50.paired ? `, median of ${roundsText(p50.paired, "paired")}` : "";
     parts.push(
       p50.class === "within-noise" ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how2})` : `and at **${ratio(speed)}** the speed of ${whose} (${p50.class === "regression" ? "slower" : "faster"}, beyond the ${noise} noise${how2})`
     );

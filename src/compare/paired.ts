@@ -6,6 +6,13 @@
  * the k-th largest, k the largest that keeps at least 95% coverage under Binomial(n, ½); below six
  * rounds no pair of order statistics reaches 95%, and the interval is the whole range, with its
  * own, lower coverage).
+ *
+ * Pairing cancels a neighbour only where it slows both sides in proportion. With many threads it
+ * does not: on 16 cores, rounds met by a neighbour on every core slowed FP32 1.85x and INT8 1.23x,
+ * and the median drifted 27% (bench/noisy-neighbour.ts). So the ratios come from the quiet rounds:
+ * a round's load is how far each side is above its own fastest round, summed; rounds within
+ * QUIET_TOLERANCE of the quietest round are kept, and never fewer than half of them (on a machine
+ * under constant load every round is alike and all are kept).
  */
 import { binomialPmf } from '../accuracy/binomial.js';
 import { percentile } from '../benchmark/statistics.js';
@@ -18,9 +25,14 @@ export interface PairedRatio {
   interval: [number, number];
   /** Its coverage, a fraction (0.979 for 10 rounds). */
   level: number;
-  /** Rounds paired. */
+  /** Rounds the median is taken over: the quiet ones. */
   rounds: number;
+  /** Rounds timed; more than `rounds` when some were left out as loaded. */
+  of: number;
 }
+
+/** A round whose load is more than this fraction above the quietest round's is left out. */
+export const QUIET_TOLERANCE = 0.15;
 
 /** Coverage of [x(k), x(n+1−k)] for the median of n values: 1 − 2·P(Binomial(n, ½) ≤ k − 1). */
 export function medianIntervalCoverage(n: number, k: number): number {
@@ -37,7 +49,21 @@ export function medianWithInterval(ratios: readonly number[]): PairedRatio | nul
   const sorted = Float64Array.from(ratios).sort();
   let k = 1;
   while (k + 1 <= Math.ceil(n / 2) && medianIntervalCoverage(n, k + 1) >= 0.95) k++;
-  return { median: percentile(sorted, 50), interval: [sorted[k - 1]!, sorted[n - k]!], level: medianIntervalCoverage(n, k), rounds: n };
+  return { median: percentile(sorted, 50), interval: [sorted[k - 1]!, sorted[n - k]!], level: medianIntervalCoverage(n, k), rounds: n, of: n };
+}
+
+/**
+ * Indexes of the quiet rounds of paired p50s (see above): load_i = a_i / min(a) + b_i / min(b);
+ * kept where load_i ≤ (1 + QUIET_TOLERANCE) · min(load), topped up with the next quietest to half.
+ */
+export function quietRounds(a: readonly number[], b: readonly number[]): number[] {
+  const minA = Math.min(...a);
+  const minB = Math.min(...b);
+  const load = a.map((x, i) => x / minA + b[i]! / minB);
+  const order = load.map((_, i) => i).sort((i, j) => load[i]! - load[j]! || i - j);
+  const limit = (1 + QUIET_TOLERANCE) * load[order[0]!]!;
+  const half = Math.ceil(order.length / 2);
+  return order.filter((i, rank) => rank < half || load[i]! <= limit).sort((i, j) => i - j);
 }
 
 /**
@@ -48,9 +74,12 @@ export function pairedRatio(numerator: Pick<RunResult, 'rounds'>, denominator: P
   const a = numerator.rounds;
   const b = denominator.rounds;
   if (!a || !b || a.group !== b.group) return null;
-  const ratios: number[] = [];
+  const pa: number[] = [];
+  const pb: number[] = [];
   for (let i = 0; i < Math.min(a.p50Ms.length, b.p50Ms.length); i++) {
-    if (a.p50Ms[i]! > 0 && b.p50Ms[i]! > 0) ratios.push(a.p50Ms[i]! / b.p50Ms[i]!);
+    if (a.p50Ms[i]! > 0 && b.p50Ms[i]! > 0) pa.push(a.p50Ms[i]!), pb.push(b.p50Ms[i]!);
   }
-  return medianWithInterval(ratios);
+  const quiet = pa.length > 0 ? quietRounds(pa, pb) : [];
+  const paired = medianWithInterval(quiet.map((i) => pa[i]! / pb[i]!));
+  return paired && { ...paired, of: pa.length };
 }

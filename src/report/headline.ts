@@ -7,6 +7,7 @@ import { preferredPair } from '../compare/compare.js';
 import { isBaseRun } from '../compare/match.js';
 import { isTimedRun } from '../compare/speedup.js';
 import type { Speedup } from '../compare/types.js';
+import type { PairedRatio } from '../compare/paired.js';
 import type { GateDecision } from '../gate/decisions.js';
 import type { RunResult } from '../results/schema.js';
 import type { ReportEntry } from './entry.js';
@@ -133,7 +134,12 @@ function speedNumbers(speedup: Speedup, faster: boolean): string {
   const paired = speedup.paired;
   if (!paired) return `(${p50s})`;
   const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
-  return `(${p50s}; median of ${paired.rounds} interleaved rounds, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, '')}–${ratio(hi)})`;
+  return `(${p50s}; median of ${roundsText(paired, 'interleaved')}, ${Math.floor(paired.level * 100)}% interval ${ratio(lo).replace(/x$/, '')}–${ratio(hi)})`;
+}
+
+/** "10 interleaved rounds", or where loaded rounds were left out "the 6 quietest of 10 interleaved rounds". */
+function roundsText(paired: PairedRatio, kind: string): string {
+  return paired.rounds < paired.of ? `the ${paired.rounds} quietest of ${paired.of} ${kind} rounds` : `${paired.rounds} ${kind} rounds`;
 }
 
 /** "TensorRT INT8 runs **1.82x** faster than TensorRT FP16 at batch 32 (3.9 vs 7.1 ms), and …". */
@@ -163,7 +169,7 @@ export function speedSentence(entry: ReportEntry): string | null {
     const name = baselineMarkdown(pair.comparison.label);
     const whose = name.startsWith('the ') ? name : `${name}'s model`;
     const noise = `±${pct(p50.noisePct)}`;
-    const how = p50.paired ? `, median of ${p50.paired.rounds} paired rounds` : '';
+    const how = p50.paired ? `, median of ${roundsText(p50.paired, 'paired')}` : '';
     parts.push(
       p50.class === 'within-noise'
         ? `and at **${ratio(speed)}** the speed of ${whose} (within noise: ${noise}${how})`

@@ -134,7 +134,7 @@ describe('rows a reviewer must not miss', () => {
     // Interleaved rounds: the median of the paired ratios (372/151 = 2.46 as p50s) and its interval.
     assert.match(
       report(fixture('sameJob'), { baselineLabel: 'main' }),
-      /^ONNX Runtime CPU INT8 runs \*\*2\.47x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms; median of 10 interleaved rounds, 97% interval 2\.46–2\.48x\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise, median of 10 paired rounds\)\.$/m,
+      /^ONNX Runtime CPU INT8 runs \*\*2\.47x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms; median of the 8 quietest of 10 interleaved rounds, 99% interval 2\.45–2\.49x\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise, median of the 8 quietest of 10 paired rounds\)\.$/m,
     );
   });
 });
