@@ -115,7 +115,7 @@ for (const name of values.models!.split(',')) {
     const q = await quantizeModel({
       model,
       data: calibration,
-      settings: { method, percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads, seed: 0, randomIntRange: [0, 100] },
+      settings: { method, percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads, seed: 0, randomIntRange: [0, 100], mode: 'static' },
       cpu,
       outDir,
       log: new MemoryLog(),

@@ -28,6 +28,7 @@ import { compileExclusions } from './exclusions.js';
 import { GraphEditor } from './graph.js';
 import { quantizedCounts, tensorsToCalibrate, type KeptFloat } from './plan.js';
 import { planOnnxRuntime } from './plan-ort.js';
+import { decidePlacement } from './placement/decide.js';
 import { planTensorRt } from './plan-trt.js';
 import { prepareModel, type PrepareReport } from './prepare/index.js';
 import type { TensorRange } from './ranges.js';
@@ -90,12 +91,11 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
 
   const probe = await probeTensors(prepared, model, data, settings.threads);
   const trtProto = cloneModel(prepared);
-  const ortProto = cloneModel(prepared);
   const trtEditor = new GraphEditor(trtProto.graph!);
-  const ortEditor = new GraphEditor(ortProto.graph!);
   const trtPlan = planTensorRt(trtEditor, probe.types, exclusions);
-  const ortPlan = planOnnxRuntime(ortEditor, probe.types, exclusions, model);
-  if (trtPlan.quantized.length === 0 && ortPlan.quantized.length === 0) {
+  // The rules plan (no float choices) needs every range any placement can need.
+  const rulesPlan = planOnnxRuntime(new GraphEditor(cloneModel(prepared).graph!), probe.types, exclusions, model);
+  if (trtPlan.quantized.length === 0 && rulesPlan.quantized.length === 0) {
     const reasons = [...new Set(trtPlan.keptFloat.map((k) => `${k.opType} '${k.node}': ${k.reason}`))].slice(0, 3);
     throw new BadInputError(
       `${label}: has nothing to quantize: no Conv, ConvTranspose, Gemm or MatMul that quantgate can put in INT8${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
@@ -104,7 +104,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   }
 
   // One calibration for both flavours.
-  const needed = tensorsToCalibrate([trtPlan, ortPlan]);
+  const needed = tensorsToCalibrate([trtPlan, rulesPlan]);
   let ranges: Map<string, TensorRange>;
   let samples: number;
   let nonFinite: Record<string, number> = {};
@@ -129,8 +129,31 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     for (const [tensor, n] of Object.entries(nonFinite)) log.warn(`calibration: '${tensor}' held ${n} NaN or infinite values; its range ignores them`);
   }
 
+  // The ONNX Runtime flavour for a set of optional nodes kept in float (what auto times).
+  const fixedBatch = fixedBatchSize(modelSignature(prepared));
+  const buildOrt = (floatChoices: ReadonlySet<string>) => {
+    const proto = cloneModel(prepared);
+    const editor = new GraphEditor(proto.graph!);
+    const plan = planOnnxRuntime(editor, probe.types, exclusions, model, floatChoices);
+    applyPlan(editor, model, plan, ranges, { weightQmax: cpuLayout.weightQmax });
+    return { proto, plan, optional: plan.optional };
+  };
+  const placement = await decidePlacement({
+    asked: settings.placement,
+    recorded: request.reuse?.placement,
+    build: buildOrt,
+    prepared,
+    source: model,
+    data,
+    fixedBatch,
+    threads: settings.threads,
+    log,
+  });
+  log.info(`placement: ${placement.mode} (${placement.reason})${placement.float.length ? `, ${placement.float.length} optional node(s) kept in float` : ''}`);
+  const ort = buildOrt(new Set(placement.float));
+  const ortProto = ort.proto;
+  const ortPlan = ort.plan;
   applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
-  applyPlan(ortEditor, model, ortPlan, ranges, { weightQmax: cpuLayout.weightQmax });
   withMetadata(trtProto, 'trt', settings.method);
   withMetadata(ortProto, 'ort', settings.method);
   const violations = validateTensorRtModel(trtProto, model);
@@ -163,7 +186,6 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   // Sensitivity, timed on its own.
   let sensitivity: NodeSensitivity[] | null = null;
   let sensitivityMs: number | null = null;
-  const fixedBatch = fixedBatchSize(modelSignature(prepared));
   // Reused ranges with generated data: sensitivity on random inputs would mislead; skip it.
   if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random)) {
     const t = performance.now();
@@ -198,6 +220,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       nonFinite,
       sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null,
       float16,
+      placement,
     }),
   );
   writeFileSync(files.cache, tensorRtCalibrationCache(ranges));

@@ -44,7 +44,7 @@ function request(path: string, out: string, extra: Partial<QuantizeRequest> = {}
   return {
     model: readModel(path),
     data: transformer ? randomFloatDataSet('image', [1, 16, 16], 32, { seed: 3 }) : randomFloatDataSet('input', [3, 16, 16], 24, { seed: 3 }),
-    settings: { method: 'percentile', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100] },
+    settings: { method: 'percentile', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], mode: 'static', placement: 'rules' },
     cpu: avx2,
     outDir: join(dir, out),
     log: new MemoryLog(),

@@ -32,7 +32,7 @@ function request(out: string, overrides: Partial<QuantizeRequest['settings']> = 
   return {
     model: readModel(modelPath),
     data: randomFloatDataSet('input', [3, 16, 16], 24, { seed: 3 }),
-    settings: { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], ...overrides },
+    settings: { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], mode: 'static', placement: 'rules', ...overrides },
     cpu: avx2,
     outDir: join(dir, out),
     log: new MemoryLog(),

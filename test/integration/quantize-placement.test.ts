@@ -2,12 +2,14 @@
 // flavour puts no Q/DQ around ops that run in float, and the real ONNX Runtime fuses every group
 // it does place into an int8 kernel.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { NodeProto } from 'onnx-buf';
 import { MemoryLog } from '../../src/log.ts';
 import { readModel } from '../../src/model/read.ts';
 import { writeModel } from '../../src/model/write.ts';
+import { readCalibrationFile } from '../../src/quantize/calibration-file.ts';
 import { placementRule } from '../../src/quantize/placement/registry.ts';
 import { quantizeModel } from '../../src/quantize/quantize.ts';
 import { validateTensorRtModel } from '../../src/quantize/validate-trt.ts';
@@ -19,10 +21,10 @@ import { tempDir } from '../helpers/tmp.ts';
 const dir = tempDir();
 const modelPath = join(dir, 'elementwise.onnx');
 writeModel(elementwiseCnn(), modelPath);
-const settings = { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], placement: 'rules' } as const;
+const settings = { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], mode: 'static', placement: 'rules' } as const;
 
-async function quantize(out: string) {
-  return quantizeModel({
+function baseRequest(out: string) {
+  return {
     model: readModel(modelPath),
     data: randomFloatDataSet('input', [3, 16, 16], 8, { seed: 3 }),
     settings: settings as never,
@@ -30,7 +32,11 @@ async function quantize(out: string) {
     outDir: join(dir, out),
     log: new MemoryLog(),
     sensitivitySamples: 0,
-  });
+  };
+}
+
+async function quantize(out: string) {
+  return quantizeModel(baseRequest(out));
 }
 
 /** QuantizeLinear nodes reading the output of a node that runs in float, whose DQ feeds something other than an int8 input. */
@@ -80,5 +86,31 @@ describe('placement: elementwise chains between convolutions', () => {
     const quantizedTensors = trt.proto.graph!.node.filter((n) => n.opType === 'QuantizeLinear').map((n) => n.input[0]).sort();
     // conv1..4 and Gemm inputs, and the residual (r2 is conv3's input already).
     assert.deepEqual(quantizedTensors, ['f', 'input', 'r2', 'shifted', 'sum']);
+  });
+});
+
+describe('placement auto: recorded and replayed', () => {
+  it('auto times the optional regions, records its choice, and --ranges replays it byte for byte', async () => {
+    const first = await quantizeModel({ ...baseRequest('auto-1'), settings: { ...settings, placement: 'auto' } as never });
+    const recorded = readCalibrationFile(first.files.calibration);
+    assert.equal(recorded.placement?.mode, 'auto');
+    assert.equal(recorded.placement?.reason, 'asked for');
+    const replay = await quantizeModel({ ...baseRequest('auto-2'), settings: { ...settings, placement: 'auto' } as never, reuse: recorded });
+    assert.deepEqual(readFileSync(replay.files.ort), readFileSync(first.files.ort));
+    assert.deepEqual(readFileSync(replay.files.trt), readFileSync(first.files.trt));
+    assert.equal(readFileSync(replay.files.calibration, 'utf8'), readFileSync(first.files.calibration, 'utf8'));
+  });
+
+  it('a recorded choice is what --ranges writes, whatever this CPU would time', async () => {
+    const base = await quantize('replay-base');
+    const file = readCalibrationFile(base.files.calibration);
+    assert.equal(file.placement?.mode, 'rules');
+    const forced = { ...file, placement: { mode: 'auto' as const, reason: 'recorded elsewhere', float: ['/gate/Sigmoid', '/gate/Mul', '/gap/GlobalAveragePool', '/flatten/Flatten'] } };
+    const replay = await quantizeModel({ ...baseRequest('replay-forced'), reuse: forced });
+    const counts = await optimizedOpCounts(replay.files.ort, dir);
+    assert.equal(counts['com.microsoft:QLinearSigmoid'], undefined, 'the recorded float region stays float');
+    assert.equal(counts['com.microsoft:QLinearGlobalAveragePool'], undefined);
+    assert.equal(counts['com.microsoft:QLinearConv'], 4, 'weighted nodes stay int8');
+    assert.deepEqual(readCalibrationFile(replay.files.calibration).placement, forced.placement);
   });
 });
