@@ -172,10 +172,11 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
         files: {
           fp32: m.path,
           'int8.ort': outcome.files.ort,
-          'int8.trt': outcome.files.trt,
+          ...(outcome.files.trt ? { 'int8.trt': outcome.files.trt } : {}),
           ...(outcome.files.fp16 ? { fp16: outcome.files.fp16 } : {}),
           ...(outcome.files.trtFp16 ? { 'int8.trt.fp16': outcome.files.trtFp16 } : {}),
         },
+        ...(outcome.trtSkipped ? { notWritten: { 'int8.trt': outcome.trtSkipped, 'int8.trt.fp16': outcome.trtSkipped } } : {}),
       });
     }
 

@@ -28,6 +28,8 @@ import { compileExclusions } from './exclusions.js';
 import { GraphEditor } from './graph.js';
 import { quantizedCounts, tensorsToCalibrate, type KeptFloat } from './plan.js';
 import { planOnnxRuntime } from './plan-ort.js';
+import { writeDynamicModel } from './dynamic.js';
+import { floatAfterDequantize } from './placement/float-ops.js';
 import { decidePlacement } from './placement/decide.js';
 import { planTensorRt } from './plan-trt.js';
 import { prepareModel, type PrepareReport } from './prepare/index.js';
@@ -52,12 +54,15 @@ export interface QuantizeRequest {
 
 export interface QuantizeOutcome {
   /** `trtFp16` and `fp16`: the float16 variants, null where one could not be written (float16.skipped says why). */
-  files: { trt: string; ort: string; calibration: string; cache: string; trtFp16: string | null; fp16: string | null };
+  /** `trt` is null where the TensorRT flavour was not written (dynamic mode without calibration data: float16.skipped says why). */
+  files: { trt: string | null; ort: string; calibration: string; cache: string; trtFp16: string | null; fp16: string | null };
   summary: Quantization;
   float16: Float16Outcome;
   prepare: PrepareReport;
   cpuLayout: CpuLayout;
   sensitivity: NodeSensitivity[] | null;
+  /** Why the TensorRT flavour was not written, or null. */
+  trtSkipped: string | null;
 }
 
 const MOST_SENSITIVE = 10;
@@ -103,8 +108,14 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     );
   }
 
+  // Dynamic mode: the ONNX Runtime flavour needs no ranges; TensorRT still does, so without
+  // calibration data (random inputs) its flavour is not written.
+  const dynamicMode = settings.mode === 'dynamic';
+  const trtSkipped = dynamicMode && data.random && !request.reuse ? 'dynamic mode without calibration data: TensorRT needs calibrated activation ranges (give calibration data to have this model)' : null;
+  if (trtSkipped) log.info(`no ${model.name}.int8.trt.onnx: ${trtSkipped}`);
+
   // One calibration for both flavours.
-  const needed = tensorsToCalibrate([trtPlan, rulesPlan]);
+  const needed = tensorsToCalibrate(trtSkipped ? [] : dynamicMode ? [trtPlan] : [trtPlan, rulesPlan]);
   let ranges: Map<string, TensorRange>;
   let samples: number;
   let nonFinite: Record<string, number> = {};
@@ -119,6 +130,9 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
         msg`calibrate again with ${opt('calibration-data')} instead of ${opt('ranges')}`,
       );
     }
+  } else if (needed.size === 0) {
+    ranges = new Map();
+    samples = 0;
   } else {
     const t = performance.now();
     const result = await calibrate(prepared, model, data, needed, probe, { method: settings.method, percentile: settings.percentile, log, ...(settings.threads ? { threads: settings.threads } : {}) });
@@ -138,7 +152,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     applyPlan(editor, model, plan, ranges, { weightQmax: cpuLayout.weightQmax });
     return { proto, plan, optional: plan.optional };
   };
-  const placement = await decidePlacement({
+  const placement = dynamicMode ? null : await decidePlacement({
     asked: settings.placement,
     recorded: request.reuse?.placement,
     build: buildOrt,
@@ -149,14 +163,15 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     threads: settings.threads,
     log,
   });
-  log.info(`placement: ${placement.mode} (${placement.reason})${placement.float.length ? `, ${placement.float.length} optional node(s) kept in float` : ''}`);
-  const ort = buildOrt(new Set(placement.float));
-  const ortProto = ort.proto;
-  const ortPlan = ort.plan;
-  applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
+  if (placement) log.info(`placement: ${placement.mode} (${placement.reason})${placement.float.length ? `, ${placement.float.length} optional node(s) kept in float` : ''}`);
+  const ort = placement ? buildOrt(new Set(placement.float)) : null;
+  const dynamic = dynamicMode ? writeDynamicModel(prepared, model, probe.types, exclusions, cpuLayout.weightQmax) : null;
+  const ortProto = dynamic?.proto ?? ort!.proto;
+  const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph!.node, ort!.plan);
+  if (!trtSkipped) applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
   withMetadata(trtProto, 'trt', settings.method);
-  withMetadata(ortProto, 'ort', settings.method);
-  const violations = validateTensorRtModel(trtProto, model);
+  withMetadata(ortProto, 'ort', dynamicMode ? 'dynamic' : settings.method);
+  const violations = trtSkipped ? [] : validateTensorRtModel(trtProto, model);
   if (violations.length > 0) {
     throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join('; ')}`);
   }
@@ -167,11 +182,11 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     calibration: join(request.outDir, 'calibration.json'),
     cache: join(request.outDir, 'calibration.cache'),
   };
-  writeModel(trtProto, written.trt, model);
+  if (!trtSkipped) writeModel(trtProto, written.trt, model);
   writeModel(ortProto, written.ort, model);
   const float16 = writeFloat16Variants({
     prepared,
-    trt: trtProto,
+    trt: trtSkipped ? { skipped: trtSkipped } : trtProto,
     source: model,
     probe,
     outDir: request.outDir,
@@ -179,7 +194,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     // The FP16 copy is not quantized: no method.
     stamp: (proto, flavour) => withMetadata(proto, flavour, flavour === 'fp16' ? null : settings.method),
   });
-  const files = { ...written, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
+  const files = { ...written, trt: trtSkipped ? null : written.trt, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
   // Everything but sensitivity: preparation, probe, calibration and both models written.
   const quantizationMs = performance.now() - started;
 
@@ -187,7 +202,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   let sensitivity: NodeSensitivity[] | null = null;
   let sensitivityMs: number | null = null;
   // Reused ranges with generated data: sensitivity on random inputs would mislead; skip it.
-  if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random)) {
+  if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random) && !trtSkipped) {
     const t = performance.now();
     sensitivity = await measureSensitivity({
       prepared,
@@ -220,7 +235,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       nonFinite,
       sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null,
       float16,
-      placement,
+      ...(placement ? { placement } : {}),
     }),
   );
   writeFileSync(files.cache, tensorRtCalibrationCache(ranges));
@@ -233,12 +248,12 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     reusedRanges: request.reuse !== undefined,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
-      { file: `${model.name}.int8.trt.onnx`, flavour: 'trt', bytes: statSync(files.trt).size, quantized: quantizedCounts(trtProto.graph!.node, trtPlan) },
-      { file: `${model.name}.int8.ort.onnx`, flavour: 'ort', bytes: statSync(files.ort).size, quantized: quantizedCounts(ortProto.graph!.node, ortPlan) },
+      ...(files.trt ? [{ file: `${model.name}.int8.trt.onnx`, flavour: 'trt' as const, bytes: statSync(files.trt).size, quantized: quantizedCounts(trtProto.graph!.node, trtPlan) }] : []),
+      { file: `${model.name}.int8.ort.onnx`, flavour: 'ort', bytes: statSync(files.ort).size, quantized: ortCounts },
     ],
     fp32Bytes: model.totalBytes,
     excluded: settings.exclude,
-    keptFloat: [...trtPlan.keptFloat, ...unhandledNodes(prepared)],
+    keptFloat: [...(dynamic ? dynamic.keptFloat : trtPlan.keptFloat), ...unhandledNodes(prepared)],
     calibrationMs,
     quantizationMs,
     sensitivityMs,
@@ -247,7 +262,10 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       .filter((s) => Number.isFinite(s.localSqnrDb))
       .slice(0, MOST_SENSITIVE)
       .map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag(s.node) })),
+    mode: settings.mode,
+    ...(placement ? { placement: { mode: placement.mode, reason: placement.reason, floatNodes: placement.float.length } } : {}),
+    floatAfterDequantize: floatAfterDequantize(ortProto),
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { files, summary, float16, prepare: report, cpuLayout, sensitivity };
+  return { files, summary, float16, prepare: report, cpuLayout, sensitivity, trtSkipped };
 }

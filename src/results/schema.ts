@@ -269,6 +269,12 @@ export const quantizationSchema = z.object({
   quantizationMs: nonNegative.nullable(),
   sensitivityMs: nonNegative.nullable(),
   mostSensitive: z.array(sensitivitySchema),
+  /** static: calibrated ranges; dynamic: the ONNX Runtime flavour quantizes activations at run time (absent before: static). */
+  mode: z.enum(['static', 'dynamic']).optional(),
+  /** The ONNX Runtime flavour's placement: rules or auto, why, and how many optional nodes auto kept in float. */
+  placement: z.object({ mode: z.enum(['rules', 'auto']), reason: z.string(), floatNodes: count }).optional(),
+  /** Nodes of the ONNX Runtime flavour that run in float on a dequantized int8 input, by op type: Q/DQ pairs around float ops. */
+  floatAfterDequantize: z.record(z.string(), count).optional(),
 });
 
 export const evaluationSchema = z.object({

@@ -80,7 +80,7 @@ describe('placement: elementwise chains between convolutions', () => {
 
   it('TensorRT flavour: weighted inputs and the residual Add only, obeying TensorRT rules', async () => {
     const outcome = await quantize('trt');
-    const trt = readModel(outcome.files.trt);
+    const trt = readModel(outcome.files.trt!);
     assert.deepEqual(validateTensorRtModel(trt.proto, trt), []);
     assert.deepEqual(needlessQuantize(trt.proto.graph!.node, 'trt'), []);
     const quantizedTensors = trt.proto.graph!.node.filter((n) => n.opType === 'QuantizeLinear').map((n) => n.input[0]).sort();
@@ -97,7 +97,7 @@ describe('placement auto: recorded and replayed', () => {
     assert.equal(recorded.placement?.reason, 'asked for');
     const replay = await quantizeModel({ ...baseRequest('auto-2'), settings: { ...settings, placement: 'auto' } as never, reuse: recorded });
     assert.deepEqual(readFileSync(replay.files.ort), readFileSync(first.files.ort));
-    assert.deepEqual(readFileSync(replay.files.trt), readFileSync(first.files.trt));
+    assert.deepEqual(readFileSync(replay.files.trt!), readFileSync(first.files.trt!));
     assert.equal(readFileSync(replay.files.calibration, 'utf8'), readFileSync(first.files.calibration, 'utf8'));
   });
 
