@@ -244,7 +244,8 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     method: settings.method,
     percentile: settings.method === 'percentile' ? settings.percentile : null,
     samples,
-    randomData: request.reuse ? request.reuse.randomData : data.random,
+    // Dynamic mode without calibration data took no ranges from the random samples.
+    randomData: request.reuse ? request.reuse.randomData : data.random && !trtSkipped,
     reusedRanges: request.reuse !== undefined,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
