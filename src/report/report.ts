@@ -20,6 +20,7 @@ import { chartSection } from './sections/chart.js';
 import { comparisonSection } from './sections/comparison.js';
 import { environmentSection, type Artifacts } from './sections/environment.js';
 import { gateSection } from './sections/gate.js';
+import { int8SlowerNote } from './sections/int8-slower.js';
 import { powerSection } from './sections/power.js';
 import { quantizationSection } from './sections/quantization.js';
 import { warnings } from './sections/warnings.js';
@@ -71,6 +72,8 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
   const blocks: string[] = [];
   const speed = speedSentence(entry);
   if (speed) blocks.push(speed);
+  const slower = int8SlowerNote(entry);
+  if (slower) blocks.push(slower);
   const { table, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
   blocks.push(table);
   if (footnotes.length > 0) blocks.push(footnotes.map((f) => `<sub>${f}</sub>`).join('<br>\n'));
