@@ -369,6 +369,14 @@ export const OPTION_TABLE = [
     commands: RUN_QUANTIZE,
   },
   {
+    key: 'accuracy-budget',
+    arg: '<pp>',
+    description: msg`Keep the fewest, most sensitive nodes in float until the ONNX Runtime INT8 model loses at most this many percentage points (top-1 accuracy with labels, top-1 disagreement with FP32 without) on the first half of the evaluation set; the gate then scores the other half. Separate from ${mention('max-accuracy-drop')}, which still gates. Static mode only (it searches the sensitivity ranking).`,
+    allowed: 'a number of percentage points above 0 and at most 100',
+    schema: numberIn('the accuracy budget', 0, 100, true),
+    commands: ['run'],
+  },
+  {
     key: 'ranges',
     arg: '<path>',
     description: 'Reuse the ranges of an earlier calibration.json instead of calibrating again.',

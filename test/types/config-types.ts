@@ -45,6 +45,7 @@ export type Tests = [
       | 'preprocess'
       | 'threads'
       | 'placement'
+      | 'accuracyBudget'
       | 'output'
       | 'baseline'
       | 'baselineModel'

@@ -1,0 +1,16 @@
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeNpy } from '../src/data/index.ts';
+import { DataType } from '../src/model/dtypes.ts';
+import { writeModel } from '../src/model/write.ts';
+import { cli } from './helpers/cli.ts';
+import { seeded, smallCnn } from './helpers/models.ts';
+const dir = '/tmp/int8t/budget';
+mkdirSync(join(dir, 'eval'), { recursive: true });
+writeModel(smallCnn(), join(dir, 'cnn.onnx'));
+const random = seeded(3);
+writeFileSync(join(dir, 'eval', 'e.npy'), encodeNpy({ dataType: DataType.FLOAT, dims: [64, 3, 16, 16], data: Float32Array.from({ length: 64 * 768 }, () => random() * 3 - 1.5) }));
+const r = await cli(['run', '--model', join(dir, 'cnn.onnx'), '--eval-data', join(dir, 'eval'), '--calibration-data', join(dir, 'eval'), '--out', join(dir, 'out'), '--batch-sizes', '1', '--accuracy-budget', process.argv[2] ?? '0.5', '--placement', 'rules', '--warmup-ms', '10', '--min-iterations', '3', '--min-time-ms', '30']);
+console.log(r.code, r.stderr.slice(-3000));
+const res = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8'));
+console.log(JSON.stringify(res.quantization.accuracyBudget), res.evaluation);
