@@ -111,8 +111,11 @@ export async function searchBudget(input: BudgetInput): Promise<BudgetOutcome> {
   const scratch = mkdtempSync(join(tmpdir(), 'quantgate-budget-'));
   const quiet = new MemoryLog();
   try {
+    // At least one weighted node stays in INT8: a model all in float is not an INT8 model.
+    const quantized = Object.values(input.first.summary.models.find((m) => m.flavour === 'ort')?.quantized ?? {}).reduce((s, [q]) => s + q, 0);
     const result = await searchAccuracyBudget({
       ranked,
+      maxNodes: Math.max(0, Math.min(ranked.length, quantized - 1)),
       budgetPp: input.budgetPp,
       evaluate: async (nodes) => {
         const candidate = await quantizeModel({

@@ -16,6 +16,7 @@ import { reportEntry, type ReportEntry } from './entry.js';
 import { count } from '../text/numbers.js';
 import { failureList, headline, speedSentence } from './headline.js';
 import { accuracySection } from './sections/accuracy.js';
+import { budgetSection } from './sections/budget.js';
 import { chartSection } from './sections/chart.js';
 import { comparisonSection } from './sections/comparison.js';
 import { environmentSection, type Artifacts } from './sections/environment.js';
@@ -81,6 +82,7 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
   const sections = [
     accuracySection(entry),
     quantizationSection(entry, { sensitiveRows: level.sensitiveRows, keptFloatRows: level.keptFloatRows }),
+    budgetSection(entry),
     level.charts > 0 ? chartSection(entry, level.charts) : null,
     powerSection(entry),
     ...(level.comparison
