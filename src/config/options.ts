@@ -325,7 +325,7 @@ export const OPTION_TABLE = [
   {
     key: 'seed',
     arg: '<n>',
-    description: 'Seed of everything random: generated calibration data and the bootstrap interval. The same inputs and seed give byte-identical models.',
+    description: 'Seed of everything random: generated calibration data and the bootstrap interval. The same inputs, seed and recorded placement (calibration.json) give byte-identical models.',
     allowed: 'a whole number from 0 to 2147483647',
     schema: wholeNumber('the seed', 0, 2147483647),
     default: 0,
@@ -362,7 +362,7 @@ export const OPTION_TABLE = [
   {
     key: 'mode',
     arg: '<mode>',
-    description: msg`static: activation ranges calibrated ahead of time (both flavours). dynamic: ONNX Runtime flavour only, int8 per-channel weights with activations quantized at run time (DynamicQuantizeLinear, MatMulInteger, ConvInteger), so ${mention('calibration-data')} is optional; the TensorRT flavour still needs calibrated ranges and is skipped without calibration data.`,
+    description: msg`static: activation ranges calibrated ahead of time (both flavours). dynamic: ONNX Runtime flavour only, int8 per-channel weights with activations quantized at run time (DynamicQuantizeLinear and MatMulInteger for MatMul and Gemm; convolutions stay in float), so ${mention('calibration-data')} is optional; the TensorRT flavour still needs calibrated ranges and is skipped without calibration data.`,
     allowed: MODES.join(', '),
     schema: z.enum(MODES, { error: `the mode must be one of ${MODES.join(', ')}` }),
     default: 'static',

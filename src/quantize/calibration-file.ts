@@ -1,7 +1,7 @@
 /**
  * calibration.json: the calibrated ranges and every decision made from them (method, CPU layout
  * and why, exclusions, sensitivity), enough to write the models again without calibrating
- * (`quantize --ranges calibration.json`). Deterministic: the same inputs and seed give the same
+ * (`quantize --ranges calibration.json`). Deterministic: the same inputs, seed and recorded placement give the same
  * bytes (no timings in it; keys in a fixed order). Also a TensorRT calibration cache.
  */
 import { readFileSync } from 'node:fs';

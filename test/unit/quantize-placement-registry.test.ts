@@ -1,6 +1,7 @@
 // The placement registry: one rule per op type and target, each citing the target rule it comes
 // from; ops without int8 kernels have no rule (they get no Q/DQ).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { placementRule, placementRules, weightedOps } from '../../src/quantize/placement/registry.ts';
 
@@ -37,6 +38,19 @@ describe('placement registry', () => {
       for (const [op, rule] of placementRules(flavour)) {
         const expected = flavour === 'ort' ? /qdq_selector_action_transformer|ONNX Runtime/ : /TensorRT developer guide/;
         assert.match(rule.source, expected, `${flavour} ${op}`);
+      }
+    }
+  });
+
+  it('docs/int8.md lists every op of both tables with its role', () => {
+    const rows = readFileSync(new URL('../../docs/int8.md', import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Op') && !l.startsWith('| ---'));
+    for (const flavour of ['ort', 'trt'] as const) {
+      for (const [op, rule] of placementRules(flavour)) {
+        const row = rows.find((r) => r.split('|')[1]!.split(/[,(]/).map((x) => x.trim()).includes(op));
+        assert.ok(row, `${op} has a row`);
+        const cell = row.split('|')[flavour === 'ort' ? 2 : 3]!;
+        const word = { weighted: 'weighted', qlinear: 'qlinear', 'pass-through': 'pass-through', fold: 'fold', 'residual-add': 'residual-add' }[rule.role];
+        assert.ok(cell.includes(word), `${flavour} ${op}: '${cell.trim()}' should say ${word}`);
       }
     }
   });
