@@ -54,8 +54,8 @@ export function exactPattern(name: string): string {
   return name.startsWith('op:') || name.startsWith('re:') ? `re:^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` : name;
 }
 
-/** Top-1 class per position of `output` over the data, in sample order. */
-async function predictions(path: string, data: DataSet, output: string, batchSize: number, threads: number | undefined): Promise<Int32Array[]> {
+/** Top-1 class per position of `output` over the data, in sample order (bench/int8-*.ts use it too). */
+export async function predictions(path: string, data: DataSet, output: string, batchSize: number, threads: number | undefined): Promise<Int32Array[]> {
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(path, { logSeverityLevel: 3, ...(threads ? { intraOpNumThreads: threads } : {}) });
   try {
