@@ -7,8 +7,8 @@
 // agreement ≥ its − 0.5 pp).
 //
 //   node --import tsx bench/int8-placement.ts [--models glyphnet,glyphmobile,glyphformer,resnet50,ppocr-rec]
-//     [--batches 1,32] [--min-time-ms 3000] [--rounds 10] [--threads 2] [--eval-limit 10000] [--python python3]
-//   node --import tsx bench/int8-placement.ts --small     # one model, short timings: proves the script runs
+//     [--rapidocr bench/.models/rapidocr] [--batches 1,32] [--min-time-ms 3000] [--rounds 10] [--threads 2] [--eval-limit 10000] [--python python3]
+//   node --import tsx bench/int8-placement.ts --small [--models ppocr-rec]    # glyphnet (or the models named), short timings: proves the script runs
 //
 // Models: bench/.models/<name>.onnx with bench/.models/glyphs (bench/models/make_all.sh), ResNet50
 // with bench/.models/imagenet-like/calib, PP-OCRv4's recognizer from the rapidocr wheel
@@ -29,7 +29,9 @@ import { here, ortQuantize, pairedSpeeds, percentEqual, ratioText, speedRatio, t
 
 const { values } = parseArgs({
   options: {
-    models: { type: 'string', default: 'glyphnet,glyphmobile,glyphformer,resnet50,ppocr-rec' },
+    models: { type: 'string' },
+    // Where fetch_rapidocr.sh wrote the recognizer and its text lines.
+    rapidocr: { type: 'string' },
     batches: { type: 'string', default: '1,32' },
     'min-time-ms': { type: 'string', default: '3000' },
     rounds: { type: 'string', default: '10' },
@@ -40,11 +42,12 @@ const { values } = parseArgs({
   },
 });
 const small = values.small!;
-const models = small ? ['glyphnet'] : values.models!.split(',');
+const models = values.models ? values.models.split(',') : small ? ['glyphnet'] : ['glyphnet', 'glyphmobile', 'glyphformer', 'resnet50', 'ppocr-rec'];
 const batches = small ? [1] : values.batches!.split(',').map(Number);
 const speed = { minMs: small ? 200 : Number(values['min-time-ms']), rounds: small ? 6 : Number(values.rounds), threads: Number(values.threads) };
 const evalLimit = small ? 256 : Number(values['eval-limit']);
 const M = join(here, '.models');
+const R = values.rapidocr ?? join(M, 'rapidocr');
 
 interface Subject {
   model: string;
@@ -59,7 +62,7 @@ const SUBJECTS: Record<string, Subject> = {
   glyphmobile: glyph('glyphmobile'),
   glyphformer: glyph('glyphformer'),
   resnet50: { model: join(M, 'resnet50.onnx'), calibration: join(M, 'imagenet-like', 'calib'), eval: join(M, 'imagenet-like', 'calib'), labels: null },
-  'ppocr-rec': { model: join(M, 'rapidocr', 'rec.onnx'), calibration: join(M, 'rapidocr', 'lines', 'calib.npy'), eval: join(M, 'rapidocr', 'lines', 'eval.npy'), labels: null, inputShapes: { x: [1, 3, 48, 320] } },
+  'ppocr-rec': { model: join(R, 'rec.onnx'), calibration: join(R, 'lines', 'calib.npy'), eval: join(R, 'lines', 'eval.npy'), labels: null, inputShapes: { x: [1, 3, 48, 320] } },
 };
 
 const work = mkdtempSync(join(tmpdir(), 'qg-bench-int8-'));

@@ -46,10 +46,8 @@ def main() -> None:
     model = Encoder(args.vocab, args.hidden, args.heads, args.layers, args.seq).eval()
     os.makedirs(args.out, exist_ok=True)
     example = torch.randint(0, args.vocab, (1, args.seq))
-    # The fast path (a fused native op) is for inference in PyTorch; the export wants plain ops.
-    torch.backends.mha.set_fastpath_enabled(False)
     torch.onnx.export(model, (example,), os.path.join(args.out, "bert.onnx"), input_names=["input_ids"], output_names=["logits"],
-                      dynamic_axes={"input_ids": {0: "batch"}, "logits": {0: "batch"}}, opset_version=17, dynamo=False)
+                      dynamic_axes={"input_ids": {0: "batch"}, "logits": {0: "batch"}}, opset_version=17)
     rng = np.random.default_rng(1)
     np.save(os.path.join(args.out, "calib.npy"), rng.integers(0, args.vocab, (args.samples, args.seq), dtype=np.int64))
     np.save(os.path.join(args.out, "eval.npy"), rng.integers(0, args.vocab, (args.eval, args.seq), dtype=np.int64))

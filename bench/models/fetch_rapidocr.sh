@@ -5,10 +5,10 @@
 # rapidocr-onnxruntime wheel. Writes bench/.models/rapidocr/{rec.onnx,cls.onnx} and a calibration
 # set of rendered text lines (48×320, normalised as RapidOCR feeds them).
 #
-#   bash bench/models/fetch_rapidocr.sh
+#   bash bench/models/fetch_rapidocr.sh          # OUT=DIR to write elsewhere
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-OUT=bench/.models/rapidocr
+OUT=${OUT:-bench/.models/rapidocr}
 PY=${PY:-python3}
 mkdir -p "$OUT"
 if [ ! -f "$OUT/rec.onnx" ]; then
