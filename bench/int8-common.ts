@@ -58,14 +58,25 @@ export interface OrtReference {
   output: string;
   quantized: Record<string, [number, number]>;
   error?: string;
+  /** Its pre-processing (symbolic shape inference) failed, so the model was quantized without it. */
+  withoutPreprocess?: string;
 }
 
-/** ONNX Runtime's quantize_static with its documented CPU recipe (bench/reference/ort_quantize.py). */
+/**
+ * ONNX Runtime's quantize_static with its documented CPU recipe (bench/reference/ort_quantize.py).
+ * Where its pre-processing fails (symbolic shape inference gives up on some real exports, such as
+ * PP-OCR's recognizer with its dynamic width), it quantizes the model as given, as a user would.
+ */
 export function ortQuantize(python: string, model: string, calibration: string, out: string, extra: string[] = []): OrtReference {
-  const r = spawnSync(python, [join(here, 'reference', 'ort_quantize.py'), model, calibration, '--method', 'percentile', '--out', out, ...extra], { encoding: 'utf8' });
-  const last = r.stdout.trim().split('\n').pop();
-  if (!last) throw new Error(`ort_quantize.py failed: ${r.stderr.slice(-2000)}`);
-  return JSON.parse(last);
+  const once = (args: string[]): OrtReference => {
+    const r = spawnSync(python, [join(here, 'reference', 'ort_quantize.py'), model, calibration, '--method', 'percentile', '--out', out, ...args], { encoding: 'utf8' });
+    const last = r.stdout.trim().split('\n').pop();
+    if (!last) throw new Error(`ort_quantize.py failed: ${r.stderr.slice(-2000)}`);
+    return JSON.parse(last);
+  };
+  const first = once(extra);
+  if (!first.error || extra.includes('--no-preprocess')) return first;
+  return { ...once([...extra, '--no-preprocess']), withoutPreprocess: first.error };
 }
 
 /** Conv/MatMul/Gemm in int8, summed. */

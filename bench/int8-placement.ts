@@ -103,6 +103,7 @@ for (const name of models) {
     console.log(`   ONNX Runtime's quantizer failed: ${reference.error}`);
     continue;
   }
+  if (reference.withoutPreprocess) console.log(`   ONNX Runtime's pre-processing failed (${reference.withoutPreprocess}): its quantizer ran on the model as given`);
   console.log(`   Conv/MatMul/Gemm in int8: quantgate rules ${weightedInt8(rules.counts)}, auto ${weightedInt8(auto.counts)}, ONNX Runtime ${weightedInt8(reference.quantized)} (target: ≥ ONNX Runtime's)`);
   console.log(`   ops in float after a DequantizeLinear: rules ${JSON.stringify(rules.floatOps)}, auto ${JSON.stringify(auto.floatOps)}`);
 

@@ -100,7 +100,11 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
   const readsInt8 = (tensor: string) =>
     editor.consumers(tensor).some((r) => (weighted.get(r)?.activations.includes(tensor) ?? false) || (candidates.has(r) && dataInputs(r).includes(tensor)));
   const outputQuantized = (node: NodeProto): boolean => {
-    if (weighted.has(node)) return placementRule('ort', node.opType)?.outputQ === 'required' ? canQuantizeOutput(node) : canQuantizeOutput(node) && readsInt8(effectiveOutput(node));
+    if (weighted.has(node)) {
+      if (placementRule('ort', node.opType)?.outputQ === 'required') return canQuantizeOutput(node);
+      // An optional output Q (QLinearMatMul rather than MatMulIntegerToFloat) that auto kept in float.
+      return canQuantizeOutput(node) && !floatChoices.has(node.name) && readsInt8(effectiveOutput(node));
+    }
     return candidates.has(node);
   };
   const canQuantizeOutput = (node: NodeProto) => !editor.isGraphOutput(effectiveOutput(node)) && isActivation(effectiveOutput(node));
