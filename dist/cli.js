@@ -42125,7 +42125,10 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
   }
   const readsInt8 = (tensor) => editor.consumers(tensor).some((r) => (weighted.get(r)?.activations.includes(tensor) ?? false) || candidates.has(r) && dataInputs(r).includes(tensor));
   const outputQuantized = (node3) => {
-    if (weighted.has(node3)) return placementRule("ort", node3.opType)?.outputQ === "required" ? canQuantizeOutput(node3) : canQuantizeOutput(node3) && readsInt8(effectiveOutput(node3));
+    if (weighted.has(node3)) {
+      if (placementRule("ort", node3.opType)?.outputQ === "required") return canQuantizeOutput(node3);
+      return canQuantizeOutput(node3) && !floatChoices.has(node3.name) && readsInt8(effectiveOutput(node3));
+    }
     return candidates.has(node3);
   };
   const canQuantizeOutput = (node3) => !editor.isGraphOutput(effectiveOutput(node3)) && isActivation(effectiveOutput(node3));
