@@ -42273,6 +42273,7 @@ function writeDynamicModel(prepared, model2, types, exclusions, weightQmax) {
 }
 
 // src/quantize/placement/float-ops.ts
+var READS_SHAPE_ONLY = /* @__PURE__ */ new Set(["Shape", "Size"]);
 function floatAfterDequantize(proto) {
   const graph2 = proto.graph;
   const initializers = new Set(graph2.initializer.map((t) => t.name));
@@ -42281,7 +42282,7 @@ function floatAfterDequantize(proto) {
   const quantizedOutputs = new Set(graph2.node.filter((n) => n.opType === "QuantizeLinear").map((n) => n.input[0]));
   const counts = {};
   for (const node3 of graph2.node) {
-    if (!isDefaultDomain(node3) || node3.opType === "QuantizeLinear" || node3.opType === "DequantizeLinear") continue;
+    if (!isDefaultDomain(node3) || node3.opType === "QuantizeLinear" || node3.opType === "DequantizeLinear" || READS_SHAPE_ONLY.has(node3.opType)) continue;
     if (!node3.input.some((i) => dequantized.has(i))) continue;
     const rule = placementRule("ort", node3.opType);
     if (rule?.role === "weighted") continue;
@@ -42941,7 +42942,7 @@ var MOVES_VALUES = /* @__PURE__ */ new Set([
   "CenterCropPad",
   "OneHot"
 ]);
-var READS_SHAPE_ONLY = /* @__PURE__ */ new Set(["Shape", "Size"]);
+var READS_SHAPE_ONLY2 = /* @__PURE__ */ new Set(["Shape", "Size"]);
 var DECIDES = /* @__PURE__ */ new Set([
   "ArgMax",
   "ArgMin",
@@ -43120,7 +43121,7 @@ function ownPrecision(n, input2, editor) {
   if (!isDefaultDomain(n)) return float322(`a ${n.domain} op: its float16 support is unknown`);
   if (n.attribute.some((a) => a.g || a.graphs.length > 0)) return float322("runs a subgraph, which stays in float32");
   if (n.attribute.some((a) => a.t || a.tensors.length > 0)) return float322("holds values in an attribute");
-  if (READS_SHAPE_ONLY.has(n.opType)) return { kind: "any" };
+  if (READS_SHAPE_ONLY2.has(n.opType)) return { kind: "any" };
   const untyped = outputs.find((o) => !types.has(o));
   if (untyped !== void 0) return float322(`the type of '${untyped}' is unknown`);
   if (TYPE_FROM_ATTRIBUTE.has(n.opType)) return float322("writes the type its attribute names");

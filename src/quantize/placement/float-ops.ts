@@ -9,6 +9,9 @@ import type { ModelProto } from 'onnx-buf';
 import { isDefaultDomain } from '../plan.js';
 import { placementRule } from './registry.js';
 
+/** Ops that read only a tensor's shape: no work on its values, nothing to count. */
+const READS_SHAPE_ONLY = new Set(['Shape', 'Size']);
+
 export function floatAfterDequantize(proto: ModelProto): Record<string, number> {
   const graph = proto.graph!;
   const initializers = new Set(graph.initializer.map((t) => t.name));
@@ -19,7 +22,7 @@ export function floatAfterDequantize(proto: ModelProto): Record<string, number> 
   const quantizedOutputs = new Set(graph.node.filter((n) => n.opType === 'QuantizeLinear').map((n) => n.input[0]!));
   const counts: Record<string, number> = {};
   for (const node of graph.node) {
-    if (!isDefaultDomain(node) || node.opType === 'QuantizeLinear' || node.opType === 'DequantizeLinear') continue;
+    if (!isDefaultDomain(node) || node.opType === 'QuantizeLinear' || node.opType === 'DequantizeLinear' || READS_SHAPE_ONLY.has(node.opType)) continue;
     if (!node.input.some((i) => dequantized.has(i))) continue;
     const rule = placementRule('ort', node.opType);
     if (rule?.role === 'weighted') continue;
