@@ -115,14 +115,14 @@ for (const name of values.models!.split(',')) {
     const q = await quantizeModel({
       model,
       data: calibration,
-      settings: { method, percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads, seed: 0, randomIntRange: [0, 100] },
+      settings: { method, percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads, seed: 0, randomIntRange: [0, 100], mode: 'static' },
       cpu,
       outDir,
       log: new MemoryLog(),
       sensitivitySamples: 0,
     });
     const ours = await score(q.files.ort, 'cpu', evalData, labels, output);
-    const trt = await score(q.files.trt, 'reference', evalData, labels, output, s.model);
+    const trt = await score(q.files.trt!, 'reference', evalData, labels, output, s.model);
     const ref = spawnSync(values.python!, [join(here, 'reference', 'ort_quantize.py'), s.model, s.calibration, '--method', method, '--out', join(outDir, 'reference.onnx')], { encoding: 'utf8' });
     const refJson = JSON.parse(ref.stdout.trim().split('\n').pop()!);
     const line = (label: string, r: Awaited<ReturnType<typeof score>>, path: string, disable = false) => {
@@ -139,7 +139,7 @@ for (const name of values.models!.split(',')) {
       const b = accuracyLoss(fp32.labelled.outcomes, reference.labelled.outcomes, { seed: 0 }).lossPp;
       console.log(`    → quantgate − onnxruntime: ${pp(a - b)} pp (target ≤ 0.2), quantgate's loss ${a.toFixed(2)} pp (target ≤ 1)`);
     }
-    console.log(`${line('quantgate, TensorRT model simulated', trt, q.files.trt, true)}  cosine ${trt.fidelity!.cosine.toFixed(4)} (≥ 0.99), agreement ${trt.fidelity!.agreement.toFixed(2)}%`);
+    console.log(`${line('quantgate, TensorRT model simulated', trt, q.files.trt!, true)}  cosine ${trt.fidelity!.cosine.toFixed(4)} (≥ 0.99), agreement ${trt.fidelity!.agreement.toFixed(2)}%`);
   }
   console.log('');
   model.close();

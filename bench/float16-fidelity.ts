@@ -109,7 +109,7 @@ for (const name of values.models!.split(',')) {
   const q = await quantizeModel({
     model,
     data: s.calibration,
-    settings: { method: 'percentile', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads, seed: 0, randomIntRange: [0, 100] },
+    settings: { method: 'percentile', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads, seed: 0, randomIntRange: [0, 100], mode: 'static' },
     cpu,
     outDir: join(work, name),
     log: new MemoryLog(),

@@ -164,7 +164,7 @@ try {
     const outcome = await quantizeModel({
       model: fp32Model,
       data,
-      settings: { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, seed: 0, randomIntRange: [0, 100], ...(threads ? { threads } : {}) },
+      settings: { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, seed: 0, randomIntRange: [0, 100], mode: 'static', ...(threads ? { threads } : {}) },
       cpu: await cpuForLayout('auto', log),
       outDir: work,
       log,

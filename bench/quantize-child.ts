@@ -19,7 +19,7 @@ const data = await openDataSet(calibration, { what: '--calibration-data', inputs
 const outcome = await quantizeModel({
   model,
   data,
-  settings: { method, percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: Number(threads), seed: 0, randomIntRange: [0, 100] },
+  settings: { method, percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: Number(threads), seed: 0, randomIntRange: [0, 100], mode: 'static' },
   cpu: await cpuForLayout('auto', log),
   outDir,
   log,

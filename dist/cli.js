@@ -27271,12 +27271,12 @@ var require_util4 = __commonJS({
     function decode3(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
-      let slice = 0;
+      let slice2 = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
-        slice = BOMEncoding === "UTF-8" ? 3 : 2;
+        slice2 = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice);
+      const sliced = bytes.slice(slice2);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -30824,9 +30824,9 @@ ${value2}`;
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
-          length += slice.length;
-          chunks.push(slice);
+          const slice2 = chunk.subarray(start, end);
+          length += slice2.length;
+          chunks.push(slice2);
         }
         return Buffer.concat(chunks, length);
       }
@@ -32900,12 +32900,12 @@ function cleanRegex(source) {
   return source.slice(start, end);
 }
 function floatSafeRemainder(val, step) {
-  const ratio2 = val / step;
-  const roundedRatio = Math.round(ratio2);
-  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio2), 1);
-  if (Math.abs(ratio2 - roundedRatio) < tolerance)
+  const ratio3 = val / step;
+  const roundedRatio = Math.round(ratio3);
+  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio3), 1);
+  if (Math.abs(ratio3 - roundedRatio) < tolerance)
     return 0;
-  return ratio2 - roundedRatio;
+  return ratio3 - roundedRatio;
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
 function defineLazy(object2, key, getter) {
@@ -33707,9 +33707,9 @@ function $constructor(name, initializer3, proto, params) {
       }
       inst._zod.deferred = void 0;
     }
-    const pp2 = globalThis.__zod_globalConfig?.postProcessor;
-    if (pp2)
-      pp2(inst);
+    const pp3 = globalThis.__zod_globalConfig?.postProcessor;
+    if (pp3)
+      pp3(inst);
     return inst;
   }
   Object.defineProperty(_, "init", { value: init });
@@ -52098,6 +52098,22 @@ var sensitivitySchema = external_exports.object({
   /** The flag that keeps it in float. */
   exclude: external_exports.string()
 });
+var accuracyBudgetSchema = external_exports.object({
+  budgetPp: external_exports.number().min(0).max(100),
+  /** loss: top-1 accuracy below FP32's (labels); disagreement: top-1 differing from FP32 (no labels). */
+  metric: external_exports.enum(["loss", "disagreement"]),
+  /** Sample ranges [from, to) of the evaluation set: searched on, and gated on. */
+  searchSamples: external_exports.tuple([count, count]),
+  gateSamples: external_exports.tuple([count, count]),
+  keptFloat: external_exports.array(external_exports.object({ node: external_exports.string(), exclude: external_exports.string() })),
+  lossBeforePp: external_exports.number(),
+  lossAfterPp: external_exports.number(),
+  met: external_exports.boolean(),
+  /** Passes of a candidate model over the search part. */
+  evaluations: count,
+  /** Nodes the sensitivity analysis ranked (the candidates). */
+  candidates: count
+});
 var quantizationSchema = external_exports.object({
   method: external_exports.enum(["entropy", "minmax", "percentile"]),
   percentile: external_exports.number().min(0).max(100).nullable(),
@@ -52116,7 +52132,14 @@ var quantizationSchema = external_exports.object({
   calibrationMs: nonNegative.nullable(),
   quantizationMs: nonNegative.nullable(),
   sensitivityMs: nonNegative.nullable(),
-  mostSensitive: external_exports.array(sensitivitySchema)
+  mostSensitive: external_exports.array(sensitivitySchema),
+  /** static: calibrated ranges; dynamic: the ONNX Runtime flavour quantizes activations at run time (absent before: static). */
+  mode: external_exports.enum(["static", "dynamic"]).optional(),
+  /** The ONNX Runtime flavour's placement: rules or auto, why, and how many optional nodes auto kept in float. */
+  placement: external_exports.object({ mode: external_exports.enum(["rules", "auto"]), reason: external_exports.string(), floatNodes: count }).optional(),
+  /** Nodes of the ONNX Runtime flavour that run in float on a dequantized int8 input, by op type: Q/DQ pairs around float ops. */
+  floatAfterDequantize: external_exports.record(external_exports.string(), count).optional(),
+  accuracyBudget: accuracyBudgetSchema.optional()
 });
 var evaluationSchema = external_exports.object({
   /** Labels given: accuracy is top-1/top-5; otherwise fidelity against FP32. */
@@ -53606,6 +53629,23 @@ function accuracySection(entry) {
   return evaluation.labelled ? labelledSection(entry) : fidelitySection(entry);
 }
 
+// src/report/sections/budget.ts
+var pp2 = (x) => `${x.toFixed(2)} pp`;
+function budgetSection(entry) {
+  const b = entry.results.quantization?.accuracyBudget;
+  if (!b) return null;
+  const what = b.metric === "loss" ? "top-1 accuracy loss" : "top-1 disagreement with FP32";
+  const lines = [
+    `#### Accuracy budget: ${b.met ? "met" : "**not met**"} (${pp2(b.budgetPp)})`,
+    "",
+    `${what} on samples ${b.searchSamples[0]}\u2013${b.searchSamples[1] - 1} of the evaluation set: ${pp2(b.lossBeforePp)} \u2192 **${pp2(b.lossAfterPp)}** with ${count2(b.keptFloat.length)} ${b.keptFloat.length === 1 ? "node" : "nodes"} kept in float automatically (${count2(b.evaluations)} ${b.evaluations === 1 ? "evaluation" : "evaluations"} over ${count2(b.candidates)} ranked candidates). The gate scored samples ${b.gateSamples[0]}\u2013${b.gateSamples[1] - 1}, which the search never saw.`
+  ];
+  if (b.keptFloat.length > 0) {
+    lines.push("", b.keptFloat.map((k) => `- ${code(k.node)}`).join("\n"), "", "To keep this choice without searching again:", "", codeBlock(b.keptFloat.map((k) => k.exclude).join(" ")));
+  }
+  return lines.join("\n");
+}
+
 // src/report/sections/chart.ts
 function shortRuntime(run) {
   if (run.runtime === "tensorrt") return "TRT";
@@ -53863,6 +53903,30 @@ function gateSection(entry) {
   return details(summary, lines.join("\n"));
 }
 
+// src/report/sections/int8-slower.ts
+var ratio2 = (x) => `${x.toFixed(2)}x`;
+function int8SlowerNote(entry) {
+  const slower = entry.comparison.speedups.filter((s) => s.int8.runtime === "onnxruntime" && s.int8.model === "int8.ort" && !isBaseRun(s.int8) && s.ratio < 1).sort((a, b) => a.int8.batch - b.int8.batch);
+  if (slower.length === 0) return null;
+  const where2 = slower.map((s) => `batch ${s.int8.batch} (${ratio2(s.ratio)} the speed of FP32)`).join(", ");
+  const lines = [`\u26A0\uFE0F **The ONNX Runtime INT8 model is slower than FP32 here**, on ${slower[0].int8.provider.toUpperCase()} at ${where2}.`];
+  const q = entry.results.quantization;
+  const floatOps = Object.entries(q?.floatAfterDequantize ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  const total = floatOps.reduce((s, [, n]) => s + n, 0);
+  if (total > 0) {
+    const byOp = floatOps.slice(0, 6).map(([op, n]) => `${code(op)} ${count2(n)}`).join(", ");
+    lines.push(
+      `Likely cause: ${count2(total)} ${total === 1 ? "op runs" : "ops run"} in float on dequantized int8 tensors (${byOp}${floatOps.length > 6 ? ", \u2026" : ""}): each costs a dequantize, and a quantize where int8 resumes.`
+    );
+  } else {
+    lines.push("No op runs in float between Q/DQ pairs: at this size the quantize/dequantize work and int8 kernel overheads outweigh the int8 arithmetic.");
+  }
+  if (q?.mode === "dynamic") lines.push(`What helps: ${code("--mode static")} with calibration data (int8 between layers instead of quantizing at every MatMul), or keep the slowest parts in float with ${code("--exclude")}.`);
+  else if (q?.placement?.mode === "auto") lines.push(`What helps: ${code("--mode dynamic")} (only matrix multiplications in int8, quantized at run time), or keep the slowest parts in float with ${code("--exclude")}.`);
+  else lines.push(`What helps: ${code("--placement auto")} times each region that can stay float on this CPU and keeps the faster; ${code("--mode dynamic")} suits attention-heavy models.`);
+  return lines.join("<br>\n");
+}
+
 // src/report/sections/power.ts
 function energy(joules) {
   const [value2, unit] = joules >= 1 ? [joules, "J"] : joules >= 1e-3 ? [joules * 1e3, "mJ"] : [joules * 1e6, "\xB5J"];
@@ -54100,6 +54164,8 @@ function renderEntry(entry, level, artifacts) {
   const blocks = [];
   const speed = speedSentence(entry);
   if (speed) blocks.push(speed);
+  const slower = int8SlowerNote(entry);
+  if (slower) blocks.push(slower);
   const { table: table2, notRun, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
   blocks.push(table2);
   if (notRun) blocks.push(notRun);
@@ -54108,6 +54174,7 @@ function renderEntry(entry, level, artifacts) {
   const sections = [
     accuracySection(entry),
     quantizationSection(entry, { sensitiveRows: level.sensitiveRows, keptFloatRows: level.keptFloatRows }),
+    budgetSection(entry),
     level.charts > 0 ? chartSection(entry, level.charts) : null,
     powerSection(entry),
     ...level.comparison ? [entry.comparison.sameJob, entry.comparison.file].map((side) => side ? comparisonSection(side, entry.results.environment.commit, level.unmatched) : null) : [],
@@ -54374,6 +54441,22 @@ ${verdict.reasons.map((r) => `- ${r}`).join("\n")}`);
 function logSafe(message) {
   return visibleControlsKeepLines(message).split("\n").map((line2) => line2.replace(/^(\s*):(?=:)/u, "$1:\u200B").replace(/#(?=#\[)/g, "#\u200B")).join("\n");
 }
+var MemoryLog = class {
+  lines = [];
+  info(message) {
+    this.lines.push({ level: "info", message: logSafe(message) });
+  }
+  warn(message) {
+    this.lines.push({ level: "warn", message: logSafe(message) });
+  }
+  debug(message) {
+    this.lines.push({ level: "debug", message: logSafe(message) });
+  }
+  async group(title, work) {
+    this.lines.push({ level: "group", message: logSafe(title) });
+    return work();
+  }
+};
 
 // src/commands/compare.ts
 async function compareCommand(currentPath, baselinePath, config2, ctx) {
@@ -54398,7 +54481,7 @@ async function compareCommand(currentPath, baselinePath, config2, ctx) {
 }
 
 // src/commands/demo.ts
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/config/resolve.ts
 import { isAbsolute as isAbsolute2, resolve as resolve5 } from "node:path";
@@ -54458,6 +54541,8 @@ var TARGET_CPUS = ["auto", "avx2", "vnni", "arm64"];
 var PREPROCESS = ["imagenet"];
 var COMMENT_MODES = ["always", "on-change", "never"];
 var BASELINE_SOURCES = ["artifact", "base-ref", "none"];
+var PLACEMENTS = ["rules", "auto"];
+var MODES = ["static", "dynamic"];
 var autoOr = (values, what) => external_exports.union([
   external_exports.literal("auto"),
   listOf(external_exports.enum(values, { error: `each ${what} must be one of ${values.join(", ")}` }), what).transform((l) => [...new Set(l)])
@@ -54621,7 +54706,7 @@ var OPTION_TABLE = [
   {
     key: "seed",
     arg: "<n>",
-    description: "Seed of everything random: generated calibration data and the bootstrap interval. The same inputs and seed give byte-identical models.",
+    description: "Seed of everything random: generated calibration data and the bootstrap interval. The same inputs, seed and recorded placement (calibration.json) give byte-identical models.",
     allowed: "a whole number from 0 to 2147483647",
     schema: wholeNumber("the seed", 0, 2147483647),
     default: 0,
@@ -54643,6 +54728,32 @@ var OPTION_TABLE = [
     default: [0, 100],
     format: (range) => range.join(":"),
     commands: RUN_QUANTIZE
+  },
+  {
+    key: "placement",
+    arg: "<how>",
+    description: msg`Where the ONNX Runtime INT8 model gets Q/DQ: rules (only where ONNX Runtime runs the op in int8 and its neighbours keep the tensor in int8), or auto (where the rules leave a choice, time both on this CPU and keep the faster). The choice is recorded in calibration.json and replayed by ${mention("ranges")}: the same inputs, seed and recorded placement give byte-identical models.`,
+    allowed: PLACEMENTS.join(", "),
+    schema: external_exports.enum(PLACEMENTS, { error: `the placement must be one of ${PLACEMENTS.join(", ")}` }),
+    defaultText: "auto when the rules model is slower than FP32 on this CPU (timed once), else rules",
+    commands: RUN_QUANTIZE
+  },
+  {
+    key: "mode",
+    arg: "<mode>",
+    description: msg`static: activation ranges calibrated ahead of time (both flavours). dynamic: ONNX Runtime flavour only, int8 per-channel weights with activations quantized at run time (DynamicQuantizeLinear and MatMulInteger for MatMul and Gemm; convolutions stay in float), so ${mention("calibration-data")} is optional; the TensorRT flavour still needs calibrated ranges and is skipped without calibration data.`,
+    allowed: MODES.join(", "),
+    schema: external_exports.enum(MODES, { error: `the mode must be one of ${MODES.join(", ")}` }),
+    default: "static",
+    commands: RUN_QUANTIZE
+  },
+  {
+    key: "accuracy-budget",
+    arg: "<pp>",
+    description: msg`Keep the fewest, most sensitive nodes in float until the ONNX Runtime INT8 model loses at most this many percentage points (top-1 accuracy with labels, top-1 disagreement with FP32 without) on the first half of the evaluation set; the gate then scores the other half. Separate from ${mention("max-accuracy-drop")}, which still gates. Static mode only (it searches the sensitivity ranking).`,
+    allowed: "a number of percentage points above 0 and at most 100",
+    schema: numberIn("the accuracy budget", 0, 100, true),
+    commands: ["run"]
   },
   {
     key: "ranges",
@@ -55133,8 +55244,8 @@ function pathInside(base, path) {
 }
 
 // src/pipeline/run.ts
-import { rmSync as rmSync4 } from "node:fs";
-import { join as join18, relative as relative4 } from "node:path";
+import { rmSync as rmSync5 } from "node:fs";
+import { join as join19, relative as relative4 } from "node:path";
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/names.js
 function protoCamelCase(snakeCase) {
@@ -62527,6 +62638,8 @@ var calibrationFileSchema = external_exports.object({
   tensors: external_exports.record(external_exports.string(), external_exports.object({ min: external_exports.number(), max: external_exports.number(), threshold: external_exports.number() })),
   nonFinite: external_exports.record(external_exports.string(), external_exports.number()),
   sensitivity: external_exports.array(external_exports.object({ node: external_exports.string(), opType: external_exports.string(), output: external_exports.string(), localSqnrDb: finiteOrNull, cumulativeSqnrDb: finiteOrNull, exclude: external_exports.string() })).nullable(),
+  /** The ONNX Runtime flavour's placement (absent in files from before it: rules). */
+  placement: external_exports.object({ mode: external_exports.enum(PLACEMENTS), reason: external_exports.string(), float: external_exports.array(external_exports.string()) }).optional(),
   /** The float16 variants and the nodes each keeps in float32 (absent in files from before them). */
   float16: external_exports.object({
     observedLimit: external_exports.number(),
@@ -62552,6 +62665,7 @@ function calibrationJson(input2) {
     tensors,
     nonFinite: input2.nonFinite,
     sensitivity: input2.sensitivity?.map((s) => ({ ...s, localSqnrDb: finite(s.localSqnrDb), cumulativeSqnrDb: finite(s.cumulativeSqnrDb) })) ?? null,
+    ...input2.placement ? { placement: input2.placement } : {},
     ...input2.float16 ? { float16: float16Section(input2.float16) } : {}
   };
   return `${JSON.stringify(file2, null, 2)}
@@ -62696,6 +62810,46 @@ function floatAttribute(node3, name, fallback) {
   return a ? a.f : fallback;
 }
 
+// src/quantize/placement/registry.ts
+var ORT_TRANSFORMER = "ONNX Runtime qdq_selector_action_transformer.cc";
+var ORT_RULES = {
+  Conv: { role: "weighted", outputQ: "required", source: `${ORT_TRANSFORMER}: ConvQDQRules \u2192 QLinearConv` },
+  MatMul: { role: "weighted", outputQ: "optional", source: `${ORT_TRANSFORMER}: MatMulQDQRules \u2192 QLinearMatMul, or MatMulIntegerToFloat without Q` },
+  Gemm: { role: "weighted", outputQ: "optional", source: `${ORT_TRANSFORMER}: GemmQDQRules \u2192 QGemm (float output without Q)` },
+  Add: { role: "qlinear", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd` },
+  Mul: { role: "qlinear", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearMul` },
+  AveragePool: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearAveragePool` },
+  GlobalAveragePool: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearGlobalAveragePool` },
+  LeakyRelu: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearLeakyRelu` },
+  Sigmoid: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearSigmoid` },
+  Softmax: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearSoftmax` },
+  Concat: { role: "qlinear", source: `${ORT_TRANSFORMER}: VariadicOpQDQRules \u2192 QLinearConcat` },
+  MaxPool: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules (positive scale)` },
+  Resize: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules (no int16)` },
+  Reshape: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Flatten: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Transpose: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Squeeze: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Unsqueeze: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Slice: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Expand: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Tile: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Relu: { role: "fold", source: "uint8 output range starting at 0 (ONNX Runtime QDQ Relu removal)" },
+  Clip: { role: "fold", source: "uint8 output range clamped at the Clip bounds (ONNX Runtime QDQ Clip removal)" }
+};
+var TRT_GUIDE = "TensorRT developer guide, Q/DQ layer placement recommendations";
+var TRT_RULES = {
+  Conv: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  ConvTranspose: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  Gemm: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  MatMul: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  Add: { role: "residual-add", source: `${TRT_GUIDE}: quantize the residual input in skip connections` }
+};
+var TABLES = { ort: ORT_RULES, trt: TRT_RULES };
+function placementRule(flavour, opType) {
+  return Object.hasOwn(TABLES[flavour], opType) ? TABLES[flavour][opType] : void 0;
+}
+
 // src/quantize/weighted.ts
 function describeWeighted(node3, editor, types) {
   const isFloatInitializer = (name) => {
@@ -62765,72 +62919,115 @@ function describeWeighted(node3, editor, types) {
 }
 
 // src/quantize/plan-ort.ts
-var OWN_OUTPUT = /* @__PURE__ */ new Set(["Add", "Mul", "GlobalAveragePool", "AveragePool", "Concat"]);
-var SAME_AS_INPUT = /* @__PURE__ */ new Set(["MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze"]);
-function planOnnxRuntime(editor, types, exclusions, model2) {
-  const plan = emptyPlan("ort");
+function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @__PURE__ */ new Set()) {
+  const plan = { ...emptyPlan("ort"), optional: [] };
   const isActivation = (name) => types.get(name) === TensorProto_DataType.FLOAT && !editor.initializer(name);
+  const nodes = editor.graph.node.filter(isDefaultDomain);
+  const weighted = /* @__PURE__ */ new Map();
+  for (const node3 of nodes) {
+    const rule = placementRule("ort", node3.opType);
+    const isWeighted = WEIGHTED_OPS.includes(node3.opType);
+    if (exclusions.has(node3)) {
+      plan.excluded.add(node3);
+      if (isWeighted) plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: "excluded (--exclude)" });
+      continue;
+    }
+    if (!isWeighted) continue;
+    if (rule?.role !== "weighted") {
+      plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: `ONNX Runtime has no int8 CPU kernel for ${node3.opType}; Q/DQ would only add work` });
+      continue;
+    }
+    const described = describeWeighted(node3, editor, types);
+    if ("reason" in described) {
+      plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: described.reason });
+      continue;
+    }
+    weighted.set(node3, described);
+  }
+  const foldOf = /* @__PURE__ */ new Map();
+  const effectiveOutput = (node3) => foldOf.get(node3)?.output[0] ?? node3.output[0];
+  const foldable = (node3) => {
+    const out = node3.output[0];
+    if (editor.isGraphOutput(out) || !isActivation(out)) return void 0;
+    const readers = editor.consumers(out);
+    const next = readers.length === 1 ? readers[0] : void 0;
+    if (!next || placementRule("ort", next.opType)?.role !== "fold" || !isFoldable(next, editor, model2) || exclusions.has(next) || editor.isGraphOutput(next.output[0])) return void 0;
+    const after = editor.consumers(next.output[0]);
+    return after.length > 0 && after.every((r) => !exclusions.has(r)) ? next : void 0;
+  };
+  const candidates = /* @__PURE__ */ new Set();
+  for (const node3 of nodes) {
+    if (exclusions.has(node3) || floatChoices.has(node3.name)) continue;
+    const role = placementRule("ort", node3.opType)?.role;
+    const out = node3.output[0];
+    if (!out || node3.output.filter(Boolean).length !== 1 || editor.isGraphOutput(out) || !isActivation(out)) continue;
+    if (role === "qlinear") {
+      const data = node3.input.filter((i) => i !== "");
+      if (data.length > 0 && data.every(isActivation)) candidates.add(node3);
+    } else if (role === "pass-through") {
+      if (node3.input[0] && isActivation(node3.input[0])) candidates.add(node3);
+    }
+  }
+  const dataInputs = (node3) => placementRule("ort", node3.opType)?.role === "pass-through" ? [node3.input[0]] : node3.input.filter((i) => i !== "");
+  for (const node3 of [...weighted.keys(), ...candidates]) {
+    if (placementRule("ort", node3.opType)?.role === "pass-through") continue;
+    const fold = foldable(node3);
+    if (fold) foldOf.set(node3, fold);
+  }
+  const readsInt8 = (tensor) => editor.consumers(tensor).some((r) => (weighted.get(r)?.activations.includes(tensor) ?? false) || candidates.has(r) && dataInputs(r).includes(tensor));
+  const outputQuantized = (node3) => {
+    if (weighted.has(node3)) {
+      if (placementRule("ort", node3.opType)?.outputQ === "required") return canQuantizeOutput(node3);
+      return canQuantizeOutput(node3) && !floatChoices.has(node3.name) && readsInt8(effectiveOutput(node3));
+    }
+    return candidates.has(node3);
+  };
+  const canQuantizeOutput = (node3) => !editor.isGraphOutput(effectiveOutput(node3)) && isActivation(effectiveOutput(node3));
+  const producerOf = /* @__PURE__ */ new Map();
+  for (const node3 of nodes) for (const o of node3.output) if (o) producerOf.set(o, node3);
+  for (const [node3, fold] of foldOf) producerOf.set(fold.output[0], node3);
+  const arrivesInt8 = (tensor) => {
+    if (editor.consumers(tensor).some((r) => weighted.get(r)?.activations.includes(tensor))) return true;
+    const p = producerOf.get(tensor);
+    return p !== void 0 && effectiveOutput(p) === tensor && (weighted.has(p) || candidates.has(p)) && outputQuantized(p);
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const node3 of candidates) {
+      if (dataInputs(node3).every(arrivesInt8) && readsInt8(effectiveOutput(node3))) continue;
+      candidates.delete(node3);
+      changed = true;
+    }
+  }
   const want = (tensor) => {
     if (!plan.activations.has(tensor)) plan.activations.set(tensor, { kind: "own" });
   };
-  const planOutput = (node3) => {
-    const out = node3.output[0];
-    if (editor.isGraphOutput(out) || !isActivation(out)) return;
-    const readers = editor.consumers(out);
-    const next = readers.length === 1 ? readers[0] : void 0;
-    if (next && isRemovableActivation(next, editor, model2) && !exclusions.has(next) && !editor.isGraphOutput(next.output[0])) {
-      const after = editor.consumers(next.output[0]);
-      if (after.length > 0 && after.every((r) => !exclusions.has(r))) {
-        plan.removed.push(next);
-        plan.activations.set(next.output[0], { kind: "own" });
-        return;
-      }
-    }
-    want(out);
-  };
-  for (const node3 of editor.graph.node) {
-    if (!isDefaultDomain(node3)) continue;
-    const weighted = WEIGHTED_OPS.includes(node3.opType);
-    if (exclusions.has(node3)) {
-      plan.excluded.add(node3);
-      if (weighted) plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: "excluded (--exclude)" });
-      continue;
-    }
-    if (plan.removed.includes(node3)) continue;
-    if (weighted) {
-      const described = describeWeighted(node3, editor, types);
-      if ("reason" in described) {
-        plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: described.reason });
-        continue;
-      }
+  for (const node3 of nodes) {
+    const described = weighted.get(node3);
+    if (described) {
       described.activations.forEach(want);
       plan.weights.push(...described.weights);
       const weight = described.weights.find((w) => w.index === 1);
-      if (described.bias && weight && described.activations[0]) {
-        plan.biases.push({ node: node3, index: described.bias.index, input: described.activations[0], weight });
-      }
+      if (described.bias && weight && described.activations[0]) plan.biases.push({ node: node3, index: described.bias.index, input: described.activations[0], weight });
       plan.quantized.push(node3);
-      planOutput(node3);
-      continue;
-    }
-    const data = node3.input.filter((i) => i !== "");
-    if (OWN_OUTPUT.has(node3.opType)) {
-      if (data.length === 0 || !data.every(isActivation)) continue;
-      data.forEach(want);
-      planOutput(node3);
-      continue;
-    }
-    if (SAME_AS_INPUT.has(node3.opType)) {
-      const input2 = node3.input[0];
-      const out = node3.output[0];
-      if (!plan.activations.has(input2) || node3.output.filter(Boolean).length !== 1 || editor.isGraphOutput(out) || !isActivation(out)) continue;
-      plan.activations.set(out, { kind: "same-as", tensor: input2 });
-    }
+    } else if (candidates.has(node3)) {
+      plan.optional.push(node3);
+      const role = placementRule("ort", node3.opType).role;
+      if (role === "pass-through") {
+        plan.activations.set(node3.output[0], { kind: "same-as", tensor: node3.input[0] });
+        continue;
+      }
+      dataInputs(node3).forEach(want);
+    } else continue;
+    if (!outputQuantized(node3)) continue;
+    if (described && placementRule("ort", node3.opType)?.outputQ === "optional") plan.optional.push(node3);
+    const fold = foldOf.get(node3);
+    if (fold) plan.removed.push(fold);
+    want(effectiveOutput(node3));
   }
   return plan;
 }
-function isRemovableActivation(node3, editor, model2) {
-  if (!isDefaultDomain(node3)) return false;
+function isFoldable(node3, editor, model2) {
   if (node3.opType === "Relu") return true;
   if (node3.opType !== "Clip") return false;
   const minName = node3.input[1];
@@ -62843,12 +63040,224 @@ function isRemovableActivation(node3, editor, model2) {
   return findAttribute(node3, "min") !== void 0 && floatAttribute(node3, "min", -Infinity) >= 0;
 }
 
+// src/quantize/dynamic.ts
+function weightOf(node3, editor, model2) {
+  const name = node3.input[1];
+  const t = name ? editor.initializer(name) : void 0;
+  if (!t || t.dataType !== TensorProto_DataType.FLOAT || t.dims.length !== 2) return { reason: "its weight is not a constant 2-D float32 tensor" };
+  if (editor.initializer(node3.input[0])) return { reason: "its first operand is a constant" };
+  const [rows, cols] = t.dims.map(Number);
+  const values = toFloat32(TensorProto_DataType.FLOAT, model2.tensorBytes(t));
+  if (node3.opType === "Gemm") {
+    if (intAttribute(node3, "transA", 0) !== 0 || floatAttribute(node3, "alpha", 1) !== 1 || floatAttribute(node3, "beta", 1) !== 1) return { reason: "Gemm with transA, alpha or beta other than the defaults" };
+    if (intAttribute(node3, "transB", 0) === 1) {
+      const transposed = new Float32Array(values.length);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) transposed[c * rows + r] = values[r * cols + c];
+      return { values: transposed, k: cols, n: rows };
+    }
+  }
+  return { values, k: rows, n: cols };
+}
+function writeDynamicModel(prepared, model2, types, exclusions, weightQmax) {
+  const proto = cloneModel(prepared);
+  const editor = new GraphEditor(proto.graph);
+  const outcome = { proto, nodes: [...proto.graph.node], quantized: [], keptFloat: [], excluded: [] };
+  const dynamic = /* @__PURE__ */ new Map();
+  const quantizeInput = (tensor) => {
+    let done = dynamic.get(tensor);
+    if (!done) {
+      done = { q: editor.uniqueName(`${tensor}_quantized`), scale: editor.uniqueName(`${tensor}_scale`), zero: editor.uniqueName(`${tensor}_zero_point`) };
+      proto.graph.node.push(node2("DynamicQuantizeLinear", [tensor], [done.q, done.scale, done.zero], { name: editor.uniqueName(`${tensor}_DynamicQuantizeLinear`) }));
+      dynamic.set(tensor, done);
+    }
+    return done;
+  };
+  const replaced = [];
+  for (const node3 of [...proto.graph.node]) {
+    if (!isDefaultDomain(node3) || !WEIGHTED_OPS.includes(node3.opType)) continue;
+    if (exclusions.has(node3)) {
+      outcome.excluded.push(node3);
+      outcome.keptFloat.push({ node: node3.name, opType: node3.opType, reason: "excluded (--exclude)" });
+      continue;
+    }
+    if (node3.opType !== "MatMul" && node3.opType !== "Gemm") {
+      outcome.keptFloat.push({ node: node3.name, opType: node3.opType, reason: `dynamic mode quantizes MatMul and Gemm; ${node3.opType} runs in float (static mode quantizes it)` });
+      continue;
+    }
+    if (types.get(node3.input[0]) !== TensorProto_DataType.FLOAT) {
+      outcome.keptFloat.push({ node: node3.name, opType: node3.opType, reason: "its input is not float32" });
+      continue;
+    }
+    const weight = weightOf(node3, editor, model2);
+    if ("reason" in weight) {
+      outcome.keptFloat.push({ node: node3.name, opType: node3.opType, reason: weight.reason });
+      continue;
+    }
+    const { values, scales } = quantizeWeightsPerChannel(weight.values, [weight.k, weight.n], 1, weightQmax);
+    const base = node3.name || node3.output[0];
+    const wName = editor.uniqueName(`${node3.input[1]}_quantized`);
+    const wZero = editor.uniqueName(`${node3.input[1]}_zero_point`);
+    const wScale = editor.uniqueName(`${node3.input[1]}_scale`);
+    editor.addInitializer(makeTensor(wName, TensorProto_DataType.INT8, [weight.k, weight.n], values));
+    editor.addInitializer(makeTensor(wZero, TensorProto_DataType.INT8, [weight.n], new Int8Array(weight.n)));
+    editor.addInitializer(makeTensor(wScale, TensorProto_DataType.FLOAT, [weight.n], scales));
+    const x = quantizeInput(node3.input[0]);
+    const scale = editor.uniqueName(`${base}_output_scale`);
+    const integer2 = editor.uniqueName(`${base}_MatMulInteger_output`);
+    const asFloat = editor.uniqueName(`${base}_Cast_output`);
+    const bias = node3.opType === "Gemm" ? node3.input[2] : void 0;
+    const product = bias ? editor.uniqueName(`${base}_product`) : node3.output[0];
+    proto.graph.node.push(
+      node2("Mul", [x.scale, wScale], [scale], { name: editor.uniqueName(`${base}_scale_Mul`) }),
+      node2("MatMulInteger", [x.q, wName, x.zero, wZero], [integer2], { name: editor.uniqueName(`${base}_MatMulInteger`) }),
+      node2("Cast", [integer2], [asFloat], { name: editor.uniqueName(`${base}_Cast`), attributes: { to: TensorProto_DataType.FLOAT } }),
+      node2("Mul", [asFloat, scale], [product], { name: editor.uniqueName(`${base}_output_Mul`) })
+    );
+    if (bias) proto.graph.node.push(node2("Add", [product, bias], [node3.output[0]], { name: editor.uniqueName(`${base}_bias_Add`) }));
+    replaced.push(node3);
+    outcome.quantized.push(node3);
+  }
+  editor.removeNodes(replaced);
+  editor.dropUnusedInitializers();
+  editor.sortTopologically();
+  return outcome;
+}
+
+// src/quantize/placement/float-ops.ts
+var READS_SHAPE_ONLY = /* @__PURE__ */ new Set(["Shape", "Size"]);
+function floatAfterDequantize(proto) {
+  const graph2 = proto.graph;
+  const initializers = new Set(graph2.initializer.map((t) => t.name));
+  const producer = new Map(graph2.node.flatMap((n) => n.output.map((o) => [o, n])));
+  const dequantized = new Set(graph2.node.filter((n) => n.opType === "DequantizeLinear" && !initializers.has(producer.get(n.input[0])?.input[0] ?? n.input[0]) && !initializers.has(n.input[0])).map((n) => n.output[0]));
+  const quantizedOutputs = new Set(graph2.node.filter((n) => n.opType === "QuantizeLinear").map((n) => n.input[0]));
+  const counts = {};
+  for (const node3 of graph2.node) {
+    if (!isDefaultDomain(node3) || node3.opType === "QuantizeLinear" || node3.opType === "DequantizeLinear" || READS_SHAPE_ONLY.has(node3.opType)) continue;
+    if (!node3.input.some((i) => dequantized.has(i))) continue;
+    const rule = placementRule("ort", node3.opType);
+    if (rule?.role === "weighted") continue;
+    if ((rule?.role === "qlinear" || rule?.role === "pass-through") && node3.output.some((o) => quantizedOutputs.has(o)) && node3.input.filter(Boolean).every((i) => dequantized.has(i) || initializers.has(i))) continue;
+    counts[node3.opType] = (counts[node3.opType] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+// src/quantize/placement/timing.ts
+async function pairedTimeRatio(candidate, reference, source, batch, budget) {
+  const ort = await loadOrt();
+  const feeds = Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+  const options2 = budget.threads ? { threads: budget.threads } : {};
+  const a = await openEditedSession(candidate, source, options2);
+  const b = await openEditedSession(reference, source, options2);
+  try {
+    const time3 = async (session) => {
+      await session.run(feeds);
+      const ms2 = [];
+      for (let i = 0; i < budget.iterations; i++) {
+        const t = performance.now();
+        await session.run(feeds);
+        ms2.push(performance.now() - t);
+      }
+      return percentile(Float64Array.from(ms2).sort(), 50);
+    };
+    const pa = [];
+    const pb = [];
+    for (let r = 0; r < budget.rounds; r++) {
+      if (r % 2 === 0) {
+        pa.push(await time3(a.session));
+        pb.push(await time3(b.session));
+      } else {
+        pb.push(await time3(b.session));
+        pa.push(await time3(a.session));
+      }
+    }
+    const kept = quietRounds(pa, pb);
+    const ratio3 = medianWithInterval(kept.map((i) => pa[i] / pb[i]));
+    return { ...ratio3, of: budget.rounds };
+  } finally {
+    await a.dispose();
+    await b.dispose();
+  }
+}
+
+// src/quantize/placement/auto.ts
+var MARGIN = 0.02;
+var MAX_REGIONS = 12;
+function optionalRegions(optional2) {
+  const index = new Map(optional2.map((n, i) => [n, i]));
+  const parent = optional2.map((_, i) => i);
+  const find = (i) => parent[i] === i ? i : parent[i] = find(parent[i]);
+  const byOutput = /* @__PURE__ */ new Map();
+  optional2.forEach((n, i) => n.output.forEach((o) => o && byOutput.set(o, i)));
+  for (const n of optional2) {
+    for (const input2 of n.input) {
+      const j = byOutput.get(input2);
+      if (j !== void 0) parent[find(index.get(n))] = find(j);
+    }
+  }
+  const groups = /* @__PURE__ */ new Map();
+  optional2.forEach((n, i) => {
+    const root = find(i);
+    if (!groups.has(root)) groups.set(root, []);
+    const names = groups.get(root);
+    if (!names.includes(n.name)) names.push(n.name);
+  });
+  return [...groups.values()];
+}
+async function choosePlacement(input2) {
+  const chosen = /* @__PURE__ */ new Set();
+  let best = input2.build(chosen);
+  const regions = optionalRegions(best.optional).filter((r) => r.every((name) => name !== "")).sort((a, b) => b.length - a.length).slice(0, MAX_REGIONS);
+  const tried = [];
+  for (const region of regions) {
+    const candidateChoices = /* @__PURE__ */ new Set([...chosen, ...region]);
+    const candidate = input2.build(candidateChoices);
+    const ratio3 = await pairedTimeRatio(candidate.proto, best.proto, input2.source, input2.batch, input2.budget);
+    const float = ratio3.median < 1 - MARGIN;
+    tried.push({ nodes: region, ratio: ratio3.median, kept: float ? "float" : "int8" });
+    input2.log.debug(`placement auto: ${region.length} node(s) from '${region[0]}': float/int8 time ${ratio3.median.toFixed(3)} \u2192 ${float ? "float" : "int8"}`);
+    if (float) {
+      region.forEach((n) => chosen.add(n));
+      best = candidate;
+    }
+  }
+  return { float: [...chosen].sort(), regions: regions.length, tried };
+}
+
+// src/quantize/placement/decide.ts
+var DEFAULT_CHECK = { rounds: 6, iterations: 5 };
+var AUTO_BUDGET = { rounds: 8, iterations: 5 };
+async function firstBatch(data, size) {
+  for await (const batch of data.batches(size)) return batch;
+  return void 0;
+}
+async function decidePlacement(input2) {
+  if (input2.recorded) return input2.recorded;
+  if (input2.asked === "rules") return { mode: "rules", reason: "asked for", float: [] };
+  const batch = await firstBatch(input2.data, input2.fixedBatch ?? 1);
+  if (!batch) return { mode: "rules", reason: "no data to time candidates on", float: [] };
+  const threads = input2.threads ? { threads: input2.threads } : {};
+  let reason = "asked for";
+  if (input2.asked === void 0) {
+    const rules = input2.build(/* @__PURE__ */ new Set());
+    if (rules.optional.length === 0) return { mode: "rules", reason: "default: the rules left no choice to time", float: [] };
+    const ratio3 = await pairedTimeRatio(rules.proto, input2.prepared, input2.source, batch, { ...DEFAULT_CHECK, ...threads });
+    input2.log.info(`placement: the rules model ran at ${(1 / ratio3.median).toFixed(2)}x the speed of FP32 on this CPU`);
+    if (ratio3.median <= 1) return { mode: "rules", reason: "default: the rules model was not slower than FP32 on this CPU", float: [] };
+    reason = "default: the rules model was slower than FP32 on this CPU";
+  }
+  const choice = await choosePlacement({ build: input2.build, source: input2.source, batch, budget: { ...AUTO_BUDGET, ...threads }, log: input2.log });
+  input2.log.info(`placement auto: ${choice.regions} region(s) timed, ${choice.float.length} node(s) kept in float`);
+  return { mode: "auto", reason, float: choice.float };
+}
+
 // src/quantize/plan-trt.ts
 function planTensorRt(editor, types, exclusions) {
   const plan = emptyPlan("trt");
   const quantized = /* @__PURE__ */ new Set();
   for (const node3 of editor.graph.node) {
-    if (!isDefaultDomain(node3) || !WEIGHTED_OPS.includes(node3.opType)) continue;
+    if (!isDefaultDomain(node3) || placementRule("trt", node3.opType)?.role !== "weighted") continue;
     if (exclusions.has(node3)) {
       plan.excluded.add(node3);
       plan.keptFloat.push({ node: node3.name, opType: node3.opType, reason: "excluded (--exclude)" });
@@ -62865,7 +63274,7 @@ function planTensorRt(editor, types, exclusions) {
     quantized.add(node3);
   }
   for (const node3 of editor.graph.node) {
-    if (node3.opType !== "Add" || !isDefaultDomain(node3) || exclusions.has(node3) || node3.input.length !== 2) continue;
+    if (placementRule("trt", node3.opType)?.role !== "residual-add" || !isDefaultDomain(node3) || exclusions.has(node3) || node3.input.length !== 2) continue;
     const producers = node3.input.map((i) => editor.producer(i));
     const fromConv = producers.map((p) => p !== void 0 && p.opType === "Conv" && quantized.has(p));
     if (!fromConv[0] && !fromConv[1]) continue;
@@ -63384,7 +63793,7 @@ var MOVES_VALUES = /* @__PURE__ */ new Set([
   "CenterCropPad",
   "OneHot"
 ]);
-var READS_SHAPE_ONLY = /* @__PURE__ */ new Set(["Shape", "Size"]);
+var READS_SHAPE_ONLY2 = /* @__PURE__ */ new Set(["Shape", "Size"]);
 var DECIDES = /* @__PURE__ */ new Set([
   "ArgMax",
   "ArgMin",
@@ -63563,7 +63972,7 @@ function ownPrecision(n, input2, editor) {
   if (!isDefaultDomain(n)) return float322(`a ${n.domain} op: its float16 support is unknown`);
   if (n.attribute.some((a) => a.g || a.graphs.length > 0)) return float322("runs a subgraph, which stays in float32");
   if (n.attribute.some((a) => a.t || a.tensors.length > 0)) return float322("holds values in an attribute");
-  if (READS_SHAPE_ONLY.has(n.opType)) return { kind: "any" };
+  if (READS_SHAPE_ONLY2.has(n.opType)) return { kind: "any" };
   const untyped = outputs.find((o) => !types.has(o));
   if (untyped !== void 0) return float322(`the type of '${untyped}' is unknown`);
   if (TYPE_FROM_ATTRIBUTE.has(n.opType)) return float322("writes the type its attribute names");
@@ -63698,6 +64107,12 @@ function toFloat16(proto, source, probe) {
 function writeFloat16Variants(request2) {
   const { source, probe, log } = request2;
   const outcome = { observedLimit: OBSERVED_LIMIT, trtFp16: null, fp16: null, skipped: [] };
+  if ("skipped" in request2.trt) {
+    outcome.skipped.push({ flavour: "int8.trt.fp16", reason: request2.trt.skipped });
+    const fp162 = cloneModel(request2.prepared);
+    outcome.fp16 = save(fp162, "fp16", toFloat16(fp162, source, probe), request2);
+    return outcome;
+  }
   const trt = cloneModel(request2.trt);
   let upgraded = true;
   try {
@@ -63760,19 +64175,20 @@ async function quantizeModel(request2) {
   log.info(`CPU layout: ${cpuLayout.reason}`);
   const probe = await probeTensors(prepared, model2, data, settings.threads);
   const trtProto = cloneModel(prepared);
-  const ortProto = cloneModel(prepared);
   const trtEditor = new GraphEditor(trtProto.graph);
-  const ortEditor = new GraphEditor(ortProto.graph);
   const trtPlan = planTensorRt(trtEditor, probe.types, exclusions);
-  const ortPlan = planOnnxRuntime(ortEditor, probe.types, exclusions, model2);
-  if (trtPlan.quantized.length === 0 && ortPlan.quantized.length === 0) {
+  const rulesPlan = planOnnxRuntime(new GraphEditor(cloneModel(prepared).graph), probe.types, exclusions, model2);
+  if (trtPlan.quantized.length === 0 && rulesPlan.quantized.length === 0) {
     const reasons = [...new Set(trtPlan.keptFloat.map((k) => `${k.opType} '${k.node}': ${k.reason}`))].slice(0, 3);
     throw new BadInputError(
       `${label}: has nothing to quantize: no Conv, ConvTranspose, Gemm or MatMul that quantgate can put in INT8${reasons.length ? ` (${reasons.join("; ")})` : ""}`,
       settings.exclude.length ? "exclude fewer nodes" : "quantize a model with convolutions or matrix multiplications, or run it in float"
     );
   }
-  const needed = tensorsToCalibrate([trtPlan, ortPlan]);
+  const dynamicMode = settings.mode === "dynamic";
+  const trtSkipped = dynamicMode && data.random && !request2.reuse ? "dynamic mode without calibration data: TensorRT needs calibrated activation ranges (give calibration data to have this model)" : null;
+  if (trtSkipped) log.info(`no ${model2.name}.int8.trt.onnx: ${trtSkipped}`);
+  const needed = tensorsToCalibrate(trtSkipped ? [] : dynamicMode ? [trtPlan] : [trtPlan, rulesPlan]);
   let ranges;
   let samples;
   let nonFinite = {};
@@ -63787,6 +64203,9 @@ async function quantizeModel(request2) {
         msg`calibrate again with ${opt("calibration-data")} instead of ${opt("ranges")}`
       );
     }
+  } else if (needed.size === 0) {
+    ranges = /* @__PURE__ */ new Map();
+    samples = 0;
   } else {
     const t = performance.now();
     const result = await calibrate(prepared, model2, data, needed, probe, { method: settings.method, percentile: settings.percentile, log, ...settings.threads ? { threads: settings.threads } : {} });
@@ -63796,11 +64215,34 @@ async function quantizeModel(request2) {
     nonFinite = result.nonFinite;
     for (const [tensor, n] of Object.entries(nonFinite)) log.warn(`calibration: '${tensor}' held ${n} NaN or infinite values; its range ignores them`);
   }
-  applyPlan(trtEditor, model2, trtPlan, ranges, { weightQmax: 127 });
-  applyPlan(ortEditor, model2, ortPlan, ranges, { weightQmax: cpuLayout.weightQmax });
+  const fixedBatch2 = fixedBatchSize(modelSignature(prepared));
+  const buildOrt = (floatChoices) => {
+    const proto = cloneModel(prepared);
+    const editor = new GraphEditor(proto.graph);
+    const plan = planOnnxRuntime(editor, probe.types, exclusions, model2, floatChoices);
+    applyPlan(editor, model2, plan, ranges, { weightQmax: cpuLayout.weightQmax });
+    return { proto, plan, optional: plan.optional };
+  };
+  const placement = dynamicMode ? null : await decidePlacement({
+    asked: settings.placement,
+    recorded: request2.reuse?.placement,
+    build: buildOrt,
+    prepared,
+    source: model2,
+    data,
+    fixedBatch: fixedBatch2,
+    threads: settings.threads,
+    log
+  });
+  if (placement) log.info(`placement: ${placement.mode} (${placement.reason})${placement.float.length ? `, ${placement.float.length} optional node(s) kept in float` : ""}`);
+  const ort = placement ? buildOrt(new Set(placement.float)) : null;
+  const dynamic = dynamicMode ? writeDynamicModel(prepared, model2, probe.types, exclusions, cpuLayout.weightQmax) : null;
+  const ortProto = dynamic?.proto ?? ort.proto;
+  const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph.node, ort.plan);
+  if (!trtSkipped) applyPlan(trtEditor, model2, trtPlan, ranges, { weightQmax: 127 });
   withMetadata(trtProto, "trt", settings.method);
-  withMetadata(ortProto, "ort", settings.method);
-  const violations = validateTensorRtModel(trtProto, model2);
+  withMetadata(ortProto, "ort", dynamicMode ? "dynamic" : settings.method);
+  const violations = trtSkipped ? [] : validateTensorRtModel(trtProto, model2);
   if (violations.length > 0) {
     throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join("; ")}`);
   }
@@ -63811,11 +64253,11 @@ async function quantizeModel(request2) {
     calibration: join8(request2.outDir, "calibration.json"),
     cache: join8(request2.outDir, "calibration.cache")
   };
-  writeModel(trtProto, written.trt, model2);
+  if (!trtSkipped) writeModel(trtProto, written.trt, model2);
   writeModel(ortProto, written.ort, model2);
   const float16 = writeFloat16Variants({
     prepared,
-    trt: trtProto,
+    trt: trtSkipped ? { skipped: trtSkipped } : trtProto,
     source: model2,
     probe,
     outDir: request2.outDir,
@@ -63823,12 +64265,11 @@ async function quantizeModel(request2) {
     // The FP16 copy is not quantized: no method.
     stamp: (proto, flavour) => withMetadata(proto, flavour, flavour === "fp16" ? null : settings.method)
   });
-  const files = { ...written, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
+  const files = { ...written, trt: trtSkipped ? null : written.trt, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
   const quantizationMs = performance.now() - started;
   let sensitivity = null;
   let sensitivityMs = null;
-  const fixedBatch2 = fixedBatchSize(modelSignature(prepared));
-  if ((request2.sensitivitySamples ?? 4) > 0 && !(request2.reuse && data.random)) {
+  if ((request2.sensitivitySamples ?? 4) > 0 && !(request2.reuse && data.random) && !trtSkipped) {
     const t = performance.now();
     sensitivity = await measureSensitivity({
       prepared,
@@ -63859,7 +64300,8 @@ async function quantizeModel(request2) {
       ranges,
       nonFinite,
       sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag2(s.node) })) : null,
-      float16
+      float16,
+      ...placement ? { placement } : {}
     })
   );
   writeFileSync2(files.cache, tensorRtCalibrationCache(ranges));
@@ -63867,24 +64309,28 @@ async function quantizeModel(request2) {
     method: settings.method,
     percentile: settings.method === "percentile" ? settings.percentile : null,
     samples,
-    randomData: request2.reuse ? request2.reuse.randomData : data.random,
+    // Dynamic mode without calibration data took no ranges from the random samples.
+    randomData: request2.reuse ? request2.reuse.randomData : data.random && !trtSkipped,
     reusedRanges: request2.reuse !== void 0,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
-      { file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync6(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) },
-      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync6(files.ort).size, quantized: quantizedCounts(ortProto.graph.node, ortPlan) }
+      ...files.trt ? [{ file: `${model2.name}.int8.trt.onnx`, flavour: "trt", bytes: statSync6(files.trt).size, quantized: quantizedCounts(trtProto.graph.node, trtPlan) }] : [],
+      { file: `${model2.name}.int8.ort.onnx`, flavour: "ort", bytes: statSync6(files.ort).size, quantized: ortCounts }
     ],
     fp32Bytes: model2.totalBytes,
     excluded: settings.exclude,
-    keptFloat: [...trtPlan.keptFloat, ...unhandledNodes(prepared)],
+    keptFloat: [...dynamic ? dynamic.keptFloat : trtPlan.keptFloat, ...unhandledNodes(prepared)],
     calibrationMs,
     quantizationMs,
     sensitivityMs,
     // A node with no error at all (infinite SQNR) is not sensitive: left out.
-    mostSensitive: ranked.filter((s) => Number.isFinite(s.localSqnrDb)).slice(0, MOST_SENSITIVE).map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag2(s.node) }))
+    mostSensitive: ranked.filter((s) => Number.isFinite(s.localSqnrDb)).slice(0, MOST_SENSITIVE).map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag2(s.node) })),
+    mode: settings.mode,
+    ...placement ? { placement: { mode: placement.mode, reason: placement.reason, floatNodes: placement.float.length } } : {},
+    floatAfterDequantize: floatAfterDequantize(ortProto)
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1e3).toFixed(1)} s`);
-  return { files, summary, float16, prepare: report, cpuLayout, sensitivity };
+  return { files, summary, float16, prepare: report, cpuLayout, sensitivity, trtSkipped };
 }
 
 // src/pipeline/calibration-data.ts
@@ -63899,10 +64345,344 @@ async function calibrationData(settings, inputs, log) {
     });
     return capCalibrationSamples(data, settings.calibrationSamples, log);
   }
+  if (settings.mode === "dynamic") {
+    log.info(
+      `no --calibration-data: dynamic mode quantizes activations at run time; ${RANDOM_CALIBRATION_SAMPLES} random samples only probe the model's tensor types (the TensorRT flavour, which needs calibrated ranges, is not written)`
+    );
+    return randomDataSet(inputs, { count: RANDOM_CALIBRATION_SAMPLES, seed: settings.seed, inputShapes: settings.inputShapes, intRange: settings.randomIntRange });
+  }
   log.warn(
     `no --calibration-data: calibrating on ${RANDOM_CALIBRATION_SAMPLES} random samples (floats N(0,1), integers in [${settings.randomIntRange.join(", ")})); the INT8 ranges will not match real inputs, so accuracy numbers are not meaningful`
   );
   return randomDataSet(inputs, { count: RANDOM_CALIBRATION_SAMPLES, seed: settings.seed, inputShapes: settings.inputShapes, intRange: settings.randomIntRange });
+}
+
+// src/pipeline/budget.ts
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join9 } from "node:path";
+
+// src/accuracy/layout.ts
+function positionsPerSample(layout) {
+  return layout.outer * layout.inner;
+}
+function defaultClassAxis(rank) {
+  if (rank <= 1) return 1;
+  if (rank === 4 || rank === 5) return 1;
+  return rank - 1;
+}
+function classLayout(output2, dims2, batchSize, classAxis) {
+  const rank = dims2.length;
+  const shape = dims2.join("\xD7") || "scalar";
+  if (rank === 0 || dims2[0] !== batchSize) {
+    throw new BadInputError(
+      `output '${output2}' has shape ${shape} for a batch of ${batchSize} sample${batchSize === 1 ? "" : "s"}: its first axis is not the batch axis, so it cannot be scored per sample`,
+      msg`score an output whose first axis is the batch with ${opt("output")}`
+    );
+  }
+  if (rank === 1) {
+    if (classAxis !== void 0 && classAxis !== 1 && classAxis !== -1) throw badAxis(output2, shape, classAxis, rank);
+    return { classAxis: 1, samples: batchSize, classes: 1, outer: 1, inner: 1 };
+  }
+  const axis = classAxis === void 0 ? defaultClassAxis(rank) : classAxis < 0 ? rank + classAxis : classAxis;
+  if (!Number.isInteger(axis) || axis < 1 || axis >= rank) throw badAxis(output2, shape, classAxis, rank);
+  let outer = 1;
+  for (let i = 1; i < axis; i++) outer *= dims2[i];
+  let inner = 1;
+  for (let i = axis + 1; i < rank; i++) inner *= dims2[i];
+  return { classAxis: axis, samples: batchSize, classes: dims2[axis], outer, inner };
+}
+function badAxis(output2, shape, axis, rank) {
+  const allowed = rank <= 2 ? "1" : `1 to ${rank - 1}`;
+  return new BadInputError(
+    `class axis ${axis} does not fit output '${output2}' (shape ${shape}): axis 0 is the batch, and the classes must lie on axis ${allowed}`,
+    `set the class axis to ${allowed} (or leave it unset: ${defaultClassAxis(rank)} for a rank-${rank} output)`
+  );
+}
+var SCORE_TYPES = /* @__PURE__ */ new Set([TensorProto_DataType.FLOAT, TensorProto_DataType.FLOAT16, TensorProto_DataType.BFLOAT16, TensorProto_DataType.DOUBLE]);
+function scoresOf(output2, tensor) {
+  if (!SCORE_TYPES.has(tensor.dataType)) {
+    throw new BadInputError(
+      `output '${output2}' holds ${dtypeName(tensor.dataType)} values, not per-class scores: accuracy is scored on float logits or probabilities`,
+      msg`score an output of float logits or probabilities with ${opt("output")}`
+    );
+  }
+  return toFloat32(tensor.dataType, bytesOf(tensor.data));
+}
+
+// src/accuracy/predict.ts
+var NO_PREDICTION = -1;
+var DEFAULT_THRESHOLD = 0.5;
+function predictClasses(values, layout, threshold = DEFAULT_THRESHOLD) {
+  const { samples, classes, inner } = layout;
+  const rows = samples * layout.outer;
+  const predictions2 = new Int32Array(samples * positionsPerSample(layout));
+  if (values.length !== rows * classes * inner) {
+    throw new Error(`predictClasses: ${values.length} values do not fill the layout (${rows}\xB7${classes}\xB7${inner})`);
+  }
+  if (classes === 1) {
+    for (let k = 0; k < predictions2.length; k++) {
+      const v = values[k];
+      predictions2[k] = v !== v ? NO_PREDICTION : v > threshold ? 1 : 0;
+    }
+    return predictions2;
+  }
+  if (inner === 1) {
+    for (let r = 0; r < rows; r++) predictions2[r] = argmaxRow(values, r * classes, classes);
+    return predictions2;
+  }
+  const best = new Float32Array(inner);
+  const hasNaN = new Uint8Array(inner);
+  for (let r = 0; r < rows; r++) {
+    const base = r * classes * inner;
+    const out = predictions2.subarray(r * inner, (r + 1) * inner);
+    best.set(values.subarray(base, base + inner));
+    out.fill(0);
+    hasNaN.fill(0);
+    for (let i = 0; i < inner; i++) if (best[i] !== best[i]) hasNaN[i] = 1;
+    for (let c = 1; c < classes; c++) {
+      const offset = base + c * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = values[offset + i];
+        if (v > best[i]) {
+          best[i] = v;
+          out[i] = c;
+        } else if (v !== v) hasNaN[i] = 1;
+      }
+    }
+    for (let i = 0; i < inner; i++) if (hasNaN[i]) out[i] = NO_PREDICTION;
+  }
+  return predictions2;
+}
+function argmaxRow(values, start, count3) {
+  let best = values[start];
+  if (best !== best) return NO_PREDICTION;
+  let index = 0;
+  for (let c = 1; c < count3; c++) {
+    const v = values[start + c];
+    if (v > best) {
+      best = v;
+      index = c;
+    } else if (v !== v) return NO_PREDICTION;
+  }
+  return index;
+}
+function inTopK(values, start, count3, label, k) {
+  const score = values[start + label];
+  if (score !== score) return false;
+  let before = 0;
+  for (let c = 0; c < count3; c++) {
+    const v = values[start + c];
+    if (v !== v) return false;
+    if (v > score || v === score && c < label) before++;
+  }
+  return before < k;
+}
+
+// src/data/sample-range.ts
+function sampleRange(data, from, to, what) {
+  const count3 = Math.max(0, Math.min(to, data.count) - from);
+  return {
+    description: `${data.description}, samples ${from}\u2013${from + count3 - 1} (${what})`,
+    count: count3,
+    random: data.random,
+    inputs: data.inputs,
+    batches: (batchSize) => ({ [Symbol.asyncIterator]: () => rangeBatches(data, from, from + count3, batchSize) })
+  };
+}
+async function* rangeBatches(data, from, to, batchSize) {
+  let pending = [];
+  let pendingSize = 0;
+  let start = 0;
+  const flush = () => {
+    const feeds = {};
+    for (const name of Object.keys(pending[0])) feeds[name] = concat(pending.map((p) => p[name]));
+    const batch = { feeds, size: pendingSize, start };
+    start += pendingSize;
+    pending = [];
+    pendingSize = 0;
+    return batch;
+  };
+  for await (const batch of data.batches(batchSize)) {
+    const end = batch.start + batch.size;
+    if (end <= from) continue;
+    if (batch.start >= to) break;
+    const lo = Math.max(from, batch.start) - batch.start;
+    const hi = Math.min(to, end) - batch.start;
+    let at = lo;
+    while (at < hi) {
+      const take = Math.min(hi - at, batchSize - pendingSize);
+      pending.push(slice(batch, at, at + take));
+      pendingSize += take;
+      at += take;
+      if (pendingSize === batchSize) yield flush();
+    }
+  }
+  if (pendingSize > 0) yield flush();
+}
+function slice(batch, lo, hi) {
+  const out = {};
+  for (const [name, t] of Object.entries(batch.feeds)) {
+    const per = t.data.length / batch.size;
+    out[name] = { dataType: t.dataType, dims: [hi - lo, ...t.dims.slice(1)], data: t.data.subarray(lo * per, hi * per) };
+  }
+  return out;
+}
+function concat(parts) {
+  if (parts.length === 1) return parts[0];
+  const length = parts.reduce((s, p) => s + p.data.length, 0);
+  const data = new parts[0].data.constructor(length);
+  let at = 0;
+  for (const p of parts) {
+    data.set(p.data, at);
+    at += p.data.length;
+  }
+  return { dataType: parts[0].dataType, dims: [parts.reduce((s, p) => s + p.dims[0], 0), ...parts[0].dims.slice(1)], data };
+}
+
+// src/quantize/budget/search.ts
+async function searchAccuracyBudget(input2) {
+  const limit = Math.min(input2.maxNodes ?? input2.ranked.length, input2.ranked.length);
+  const trace = [];
+  const losses = /* @__PURE__ */ new Map();
+  const lossAt = async (k) => {
+    const known2 = losses.get(k);
+    if (known2 !== void 0) return known2;
+    const loss = await input2.evaluate(input2.ranked.slice(0, k));
+    losses.set(k, loss);
+    trace.push({ nodes: k, lossPp: loss });
+    return loss;
+  };
+  const meets = (loss) => loss <= input2.budgetPp;
+  const before = await lossAt(0);
+  const done = (k, met) => ({
+    keptFloat: input2.ranked.slice(0, k),
+    lossBeforePp: before,
+    lossAfterPp: losses.get(k),
+    met,
+    evaluations: trace.length,
+    trace
+  });
+  if (meets(before) || limit === 0) return done(0, meets(before));
+  let missed = 0;
+  let hit = -1;
+  for (let k = 1; ; k = Math.min(k * 2, limit)) {
+    if (meets(await lossAt(k))) {
+      hit = k;
+      break;
+    }
+    missed = k;
+    if (k === limit) break;
+  }
+  if (hit < 0) {
+    const best = [...losses].sort(([ka, a], [kb, b]) => a - b || ka - kb)[0][0];
+    return done(best, false);
+  }
+  while (hit - missed > 1) {
+    const mid = Math.floor((missed + hit) / 2);
+    if (meets(await lossAt(mid))) hit = mid;
+    else missed = mid;
+  }
+  return done(hit, true);
+}
+
+// src/pipeline/budget.ts
+function exactPattern3(name) {
+  return name.startsWith("op:") || name.startsWith("re:") ? `re:^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$` : name;
+}
+async function predictions(path, data, output2, batchSize, threads) {
+  const ort = await loadOrt();
+  const session = await ort.InferenceSession.create(path, { logSeverityLevel: 3, ...threads ? { intraOpNumThreads: threads } : {} });
+  try {
+    const out = [];
+    for await (const batch of data.batches(batchSize)) {
+      const feeds = Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+      const tensor = (await session.run(feeds, [output2]))[output2];
+      if (tensor.type !== "float32") {
+        throw new BadInputError(msg`${opt("accuracy-budget")}: output '${output2}' holds ${tensor.type} values, not float scores to rank classes by`, msg`score an output of float logits or probabilities with ${opt("output")}`);
+      }
+      const values = tensor.data;
+      const dims2 = tensor.dims.map(Number);
+      out.push(predictClasses(values, classLayout(output2, dims2, batch.size)));
+    }
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+function agreementPp(a, b) {
+  let same = 0;
+  let total = 0;
+  a.forEach((x, i) => x.forEach((v, j) => (same += v === b[i][j] ? 1 : 0, total++)));
+  return total === 0 ? 0 : 100 * same / total;
+}
+function accuracyPct(predicted, labels) {
+  const flat = predicted.flatMap((p) => [...p]);
+  let right = 0;
+  flat.forEach((p, i) => right += p === labels[i] ? 1 : 0);
+  return flat.length === 0 ? 0 : 100 * right / flat.length;
+}
+async function searchBudget(input2) {
+  const { evaluation, log } = input2;
+  if (evaluation.count < 2) {
+    throw new BadInputError(msg`${opt("accuracy-budget")}: needs at least 2 evaluation samples to search on one part and gate on the other (there are ${evaluation.count})`, msg`give more samples with ${opt("eval-data")}`);
+  }
+  const ranked = (input2.first.sensitivity ?? []).filter((s) => Number.isFinite(s.localSqnrDb)).sort((a, b) => a.localSqnrDb - b.localSqnrDb).map((s) => s.node);
+  const split = Math.floor(evaluation.count / 2);
+  const search = sampleRange(evaluation, 0, split, "accuracy budget search part");
+  const gate = sampleRange(evaluation, split, evaluation.count, "gate part");
+  const searchLabels = input2.labels ? input2.labels.values.subarray(0, split) : null;
+  const gateLabels = input2.labels ? { source: `${input2.labels.source}, labels ${split}\u2013${evaluation.count - 1}`, values: input2.labels.values.slice(split) } : null;
+  const threads = input2.settings.threads;
+  const reference = await predictions(input2.model.path, search, input2.output, input2.batchSize, threads);
+  const referenceAccuracy = searchLabels ? accuracyPct(reference, searchLabels) : 100;
+  const reuse = readCalibrationFile(input2.first.files.calibration);
+  const scratch = mkdtempSync2(join9(tmpdir2(), "quantgate-budget-"));
+  const quiet = new MemoryLog();
+  try {
+    const quantized = Object.values(input2.first.summary.models.find((m) => m.flavour === "ort")?.quantized ?? {}).reduce((s, [q]) => s + q, 0);
+    const result = await searchAccuracyBudget({
+      ranked,
+      maxNodes: Math.max(0, Math.min(ranked.length, quantized - 1)),
+      budgetPp: input2.budgetPp,
+      evaluate: async (nodes) => {
+        const candidate = await quantizeModel({
+          model: input2.model,
+          data: input2.calibration,
+          settings: { ...input2.settings, exclude: [...input2.settings.exclude, ...nodes.map(exactPattern3)] },
+          cpu: input2.cpu,
+          reuse,
+          outDir: join9(scratch, String(nodes.length)),
+          log: quiet,
+          sensitivitySamples: 0
+        });
+        const predicted = await predictions(candidate.files.ort, search, input2.output, input2.batchSize, threads);
+        const loss = searchLabels ? referenceAccuracy - accuracyPct(predicted, searchLabels) : 100 - agreementPp(reference, predicted);
+        log.info(`accuracy budget: ${nodes.length} node(s) in float \u2192 ${searchLabels ? "loss" : "disagreement"} ${loss.toFixed(2)} pp on the search part`);
+        return loss;
+      }
+    });
+    const exclude = [...input2.settings.exclude, ...result.keptFloat.map(exactPattern3)];
+    const outcome = result.keptFloat.length === 0 ? input2.first : await quantizeModel({ model: input2.model, data: input2.calibration, settings: { ...input2.settings, exclude }, cpu: input2.cpu, reuse, outDir: input2.outDir, log });
+    const record2 = {
+      budgetPp: input2.budgetPp,
+      metric: searchLabels ? "loss" : "disagreement",
+      searchSamples: [0, split],
+      gateSamples: [split, evaluation.count],
+      keptFloat: result.keptFloat.map((node3) => ({ node: node3, exclude: excludeFlag2(node3) })),
+      lossBeforePp: result.lossBeforePp,
+      lossAfterPp: result.lossAfterPp,
+      met: result.met,
+      evaluations: result.evaluations,
+      candidates: ranked.length
+    };
+    log.info(
+      `accuracy budget ${input2.budgetPp} pp ${result.met ? "met" : "NOT met"}: ${result.keptFloat.length} node(s) kept in float, ${record2.metric} ${result.lossBeforePp.toFixed(2)} \u2192 ${result.lossAfterPp.toFixed(2)} pp on samples 0\u2013${split - 1}, ${result.evaluations} evaluations; the gate scores samples ${split}\u2013${evaluation.count - 1}`
+    );
+    return { outcome, gate, gateLabels, record: record2 };
+  } finally {
+    rmSync3(scratch, { recursive: true, force: true });
+  }
 }
 
 // src/pipeline/command-line.ts
@@ -64099,123 +64879,6 @@ function accuracyLoss(reference, candidate, options2 = {}) {
     resamples,
     seed
   };
-}
-
-// src/accuracy/layout.ts
-function positionsPerSample(layout) {
-  return layout.outer * layout.inner;
-}
-function defaultClassAxis(rank) {
-  if (rank <= 1) return 1;
-  if (rank === 4 || rank === 5) return 1;
-  return rank - 1;
-}
-function classLayout(output2, dims2, batchSize, classAxis) {
-  const rank = dims2.length;
-  const shape = dims2.join("\xD7") || "scalar";
-  if (rank === 0 || dims2[0] !== batchSize) {
-    throw new BadInputError(
-      `output '${output2}' has shape ${shape} for a batch of ${batchSize} sample${batchSize === 1 ? "" : "s"}: its first axis is not the batch axis, so it cannot be scored per sample`,
-      msg`score an output whose first axis is the batch with ${opt("output")}`
-    );
-  }
-  if (rank === 1) {
-    if (classAxis !== void 0 && classAxis !== 1 && classAxis !== -1) throw badAxis(output2, shape, classAxis, rank);
-    return { classAxis: 1, samples: batchSize, classes: 1, outer: 1, inner: 1 };
-  }
-  const axis = classAxis === void 0 ? defaultClassAxis(rank) : classAxis < 0 ? rank + classAxis : classAxis;
-  if (!Number.isInteger(axis) || axis < 1 || axis >= rank) throw badAxis(output2, shape, classAxis, rank);
-  let outer = 1;
-  for (let i = 1; i < axis; i++) outer *= dims2[i];
-  let inner = 1;
-  for (let i = axis + 1; i < rank; i++) inner *= dims2[i];
-  return { classAxis: axis, samples: batchSize, classes: dims2[axis], outer, inner };
-}
-function badAxis(output2, shape, axis, rank) {
-  const allowed = rank <= 2 ? "1" : `1 to ${rank - 1}`;
-  return new BadInputError(
-    `class axis ${axis} does not fit output '${output2}' (shape ${shape}): axis 0 is the batch, and the classes must lie on axis ${allowed}`,
-    `set the class axis to ${allowed} (or leave it unset: ${defaultClassAxis(rank)} for a rank-${rank} output)`
-  );
-}
-var SCORE_TYPES = /* @__PURE__ */ new Set([TensorProto_DataType.FLOAT, TensorProto_DataType.FLOAT16, TensorProto_DataType.BFLOAT16, TensorProto_DataType.DOUBLE]);
-function scoresOf(output2, tensor) {
-  if (!SCORE_TYPES.has(tensor.dataType)) {
-    throw new BadInputError(
-      `output '${output2}' holds ${dtypeName(tensor.dataType)} values, not per-class scores: accuracy is scored on float logits or probabilities`,
-      msg`score an output of float logits or probabilities with ${opt("output")}`
-    );
-  }
-  return toFloat32(tensor.dataType, bytesOf(tensor.data));
-}
-
-// src/accuracy/predict.ts
-var NO_PREDICTION = -1;
-var DEFAULT_THRESHOLD = 0.5;
-function predictClasses(values, layout, threshold = DEFAULT_THRESHOLD) {
-  const { samples, classes, inner } = layout;
-  const rows = samples * layout.outer;
-  const predictions = new Int32Array(samples * positionsPerSample(layout));
-  if (values.length !== rows * classes * inner) {
-    throw new Error(`predictClasses: ${values.length} values do not fill the layout (${rows}\xB7${classes}\xB7${inner})`);
-  }
-  if (classes === 1) {
-    for (let k = 0; k < predictions.length; k++) {
-      const v = values[k];
-      predictions[k] = v !== v ? NO_PREDICTION : v > threshold ? 1 : 0;
-    }
-    return predictions;
-  }
-  if (inner === 1) {
-    for (let r = 0; r < rows; r++) predictions[r] = argmaxRow(values, r * classes, classes);
-    return predictions;
-  }
-  const best = new Float32Array(inner);
-  const hasNaN = new Uint8Array(inner);
-  for (let r = 0; r < rows; r++) {
-    const base = r * classes * inner;
-    const out = predictions.subarray(r * inner, (r + 1) * inner);
-    best.set(values.subarray(base, base + inner));
-    out.fill(0);
-    hasNaN.fill(0);
-    for (let i = 0; i < inner; i++) if (best[i] !== best[i]) hasNaN[i] = 1;
-    for (let c = 1; c < classes; c++) {
-      const offset = base + c * inner;
-      for (let i = 0; i < inner; i++) {
-        const v = values[offset + i];
-        if (v > best[i]) {
-          best[i] = v;
-          out[i] = c;
-        } else if (v !== v) hasNaN[i] = 1;
-      }
-    }
-    for (let i = 0; i < inner; i++) if (hasNaN[i]) out[i] = NO_PREDICTION;
-  }
-  return predictions;
-}
-function argmaxRow(values, start, count3) {
-  let best = values[start];
-  if (best !== best) return NO_PREDICTION;
-  let index = 0;
-  for (let c = 1; c < count3; c++) {
-    const v = values[start + c];
-    if (v > best) {
-      best = v;
-      index = c;
-    } else if (v !== v) return NO_PREDICTION;
-  }
-  return index;
-}
-function inTopK(values, start, count3, label, k) {
-  const score = values[start + label];
-  if (score !== score) return false;
-  let before = 0;
-  for (let c = 0; c < count3; c++) {
-    const v = values[start + c];
-    if (v !== v) return false;
-    if (v > score || v === score && c < label) before++;
-  }
-  return before < k;
 }
 
 // src/accuracy/fidelity.ts
@@ -64488,7 +65151,7 @@ var NanOutputCount = class {
 import { spawn } from "node:child_process";
 import { existsSync as existsSync2 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname as dirname5, join as join9 } from "node:path";
+import { dirname as dirname5, join as join10 } from "node:path";
 var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
 var GPU_LIBRARIES = {
   cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
@@ -64518,7 +65181,7 @@ async function statusOf(provider, facts) {
         msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
       );
     }
-    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join9(facts.binFolder, f)));
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join10(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
         `${where2} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
@@ -64564,7 +65227,7 @@ function requireAvailable(names, statuses, flag) {
 async function gatherFacts() {
   const ort = await loadOrt();
   const packageJson = ortPackageJson();
-  const binFolder = packageJson ? join9(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
+  const binFolder = packageJson ? join10(dirname5(packageJson), "bin", "napi-v6", process.platform, process.arch) : null;
   return {
     ortVersion: ort.env.versions.node ?? ort.env.versions.common,
     platform: `${process.platform}/${process.arch}`,
@@ -64816,17 +65479,17 @@ var onnxRuntimeBackend = {
 
 // src/runtime/tensorrt/backend.ts
 import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/runtime/tensorrt/library-search.ts
 import { execFile as execFile2 } from "node:child_process";
 import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
 function searchDirectories(env) {
   const dirs = [
     ...(env.LD_LIBRARY_PATH ?? "").split(":"),
-    ...env.TENSORRT_ROOT ? [join10(env.TENSORRT_ROOT, "lib")] : [],
+    ...env.TENSORRT_ROOT ? [join11(env.TENSORRT_ROOT, "lib")] : [],
     "/usr/lib/x86_64-linux-gnu",
     "/usr/lib/aarch64-linux-gnu",
     "/usr/lib64",
@@ -64857,7 +65520,7 @@ async function findTensorRtLibrary(env = process.env, platform = process.platfor
     } catch {
       continue;
     }
-    if (match) return join10(dir, match);
+    if (match) return join11(dir, match);
   }
   return (await ldconfigLibraries())[0] ?? null;
 }
@@ -64868,13 +65531,13 @@ function addonMissingReason(library, addonProblem) {
 // src/runtime/tensorrt/load.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname6, join as join11, resolve as resolve8 } from "node:path";
+import { dirname as dirname6, join as join12, resolve as resolve8 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var ADDON_FILE = "quantgate_trt.node";
 var BUILD_COMMAND = "npm run build:native";
 function addonCandidates(deps) {
   const fromEnv = deps.env.QUANTGATE_TRT_ADDON ? [resolve8(deps.env.QUANTGATE_TRT_ADDON)] : [];
-  return [...fromEnv, join11(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
+  return [...fromEnv, join12(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
 }
 var REQUIRED_EXPORTS = ["capabilities", "deviceMemory", "buildEngine", "openEngineSession", "PowerSampler", "compiledAgainst"];
 function loadTensorRtAddon(deps = defaultDependencies()) {
@@ -64936,7 +65599,7 @@ function loadTensorRtAddon(deps = defaultDependencies()) {
 function findPackageRoot(from, exists = existsSync4, readName = packageName) {
   let dir = from;
   for (; ; ) {
-    const candidate = join11(dir, "package.json");
+    const candidate = join12(dir, "package.json");
     if (exists(candidate) && readName(candidate) === "quantgate") return dir;
     const parent = dirname6(dir);
     if (parent === dir) return from;
@@ -65097,19 +65760,19 @@ Possible solutions:
 
 // src/runtime/tensorrt/cache-dir.ts
 import { homedir } from "node:os";
-import { join as join12, resolve as resolve9 } from "node:path";
+import { join as join13, resolve as resolve9 } from "node:path";
 var ENGINE_CACHE_VARIABLE = "QUANTGATE_ENGINE_CACHE";
 function engineCacheDir(env = process.env, home = homedir()) {
   const chosen = env[ENGINE_CACHE_VARIABLE];
   if (chosen) return resolve9(chosen);
-  if (env.RUNNER_TOOL_CACHE) return join12(env.RUNNER_TOOL_CACHE, "quantgate", "tensorrt");
-  return join12(env.XDG_CACHE_HOME || join12(home, ".cache"), "quantgate", "tensorrt");
+  if (env.RUNNER_TOOL_CACHE) return join13(env.RUNNER_TOOL_CACHE, "quantgate", "tensorrt");
+  return join13(env.XDG_CACHE_HOME || join13(home, ".cache"), "quantgate", "tensorrt");
 }
 
 // src/runtime/tensorrt/engine-cache.ts
 import { createHash as createHash2, randomBytes } from "node:crypto";
 import { mkdir, readFile as readFile2, rename, rm, writeFile } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 var verified = /* @__PURE__ */ Symbol("verified engine");
 function isVerifiedEngine(value2) {
   return typeof value2 === "object" && value2 !== null && value2[verified] === true;
@@ -65168,10 +65831,10 @@ var EngineCache = class {
   dir;
   now;
   manifestPath() {
-    return join13(this.dir, "manifest.json");
+    return join14(this.dir, "manifest.json");
   }
   enginePath(key) {
-    return join13(this.dir, "engines", `${key}.engine`);
+    return join14(this.dir, "engines", `${key}.engine`);
   }
   async readManifest() {
     let text3;
@@ -65222,7 +65885,7 @@ var EngineCache = class {
   async store(input2, engine) {
     const key = engineCacheKey(input2);
     const sha256 = sha256Hex(engine);
-    await mkdir(join13(this.dir, "engines"), { recursive: true });
+    await mkdir(join14(this.dir, "engines"), { recursive: true });
     await atomicWrite(this.enginePath(key), engine);
     const manifest = await this.readManifest();
     manifest.engines[key] = {
@@ -65246,7 +65909,7 @@ var EngineCache = class {
     await rm(this.recordPath(key), { force: true });
   }
   recordPath(key) {
-    return join13(this.dir, "engines", `${key}.build.json`);
+    return join14(this.dir, "engines", `${key}.build.json`);
   }
   /**
    * Keeps what the build of engine `key` said (its log, the inspector's layer JSON, its time and
@@ -65254,7 +65917,7 @@ var EngineCache = class {
    * from the cache still reports its layers' precision.
    */
   async storeRecord(key, record2) {
-    await mkdir(join13(this.dir, "engines"), { recursive: true });
+    await mkdir(join14(this.dir, "engines"), { recursive: true });
     await atomicWrite(this.recordPath(key), `${JSON.stringify(record2)}
 `);
   }
@@ -65268,7 +65931,7 @@ var EngineCache = class {
     }
   }
   timingPath(tensorrtVersion, gpu) {
-    return join13(this.dir, "timing", `${sha256Hex(canonical({ tensorrtVersion, gpu })).slice(0, 32)}.cache`);
+    return join14(this.dir, "timing", `${sha256Hex(canonical({ tensorrtVersion, gpu })).slice(0, 32)}.cache`);
   }
   /**
    * The timing cache of this TensorRT version and GPU, or null. Timing caches hold measurements,
@@ -65282,7 +65945,7 @@ var EngineCache = class {
     }
   }
   async writeTimingCache(tensorrtVersion, gpu, bytes) {
-    await mkdir(join13(this.dir, "timing"), { recursive: true });
+    await mkdir(join14(this.dir, "timing"), { recursive: true });
     await atomicWrite(this.timingPath(tensorrtVersion, gpu), bytes);
   }
 };
@@ -65761,19 +66424,19 @@ function layerRecord(layers, variant, floatNodes) {
 }
 function writeArtifacts(outDir, m, ready) {
   if (!ready.record) return null;
-  const dir = join14(outDir, "tensorrt");
+  const dir = join15(outDir, "tensorrt");
   mkdirSync4(dir, { recursive: true });
   const stem = m.model.replace(":", "-");
   const from = ready.source === "cache" ? "(this engine came from the runner's engine cache; this is the log of the run that built it)\n" : "";
-  writeFileSync3(join14(dir, `${stem}.build.log`), `${from}${ready.record.log}`);
-  if (m.variant === ENGINE_ARTIFACT && !m.model.startsWith("base:")) writeFileSync3(join14(dir, `${stem}.engine`), ready.engine.bytes);
+  writeFileSync3(join15(dir, `${stem}.build.log`), `${from}${ready.record.log}`);
+  if (m.variant === ENGINE_ARTIFACT && !m.model.startsWith("base:")) writeFileSync3(join15(dir, `${stem}.engine`), ready.engine.bytes);
   return `tensorrt/${stem}.build.log`;
 }
 function writeFailedLog(outDir, m, error62) {
   const log = error62 instanceof EngineParseError ? error62.log : error62 instanceof TensorRtError ? error62.log : null;
   if (!log) return;
-  mkdirSync4(join14(outDir, "tensorrt"), { recursive: true });
-  writeFileSync3(join14(outDir, "tensorrt", `${m.model.replace(":", "-")}.build.log`), log);
+  mkdirSync4(join15(outDir, "tensorrt"), { recursive: true });
+  writeFileSync3(join15(outDir, "tensorrt", `${m.model.replace(":", "-")}.build.log`), log);
 }
 function createTensorRtBackend(options2 = {}) {
   const device = options2.device ?? 0;
@@ -66147,13 +66810,13 @@ function stripUndefined(value2) {
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
 import { existsSync as existsSync6 } from "node:fs";
-import { dirname as dirname7, join as join15 } from "node:path";
+import { dirname as dirname7, join as join16 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
 function workerEntry(moduleUrl = import.meta.url) {
   const here = fileURLToPath3(moduleUrl);
-  if (here.endsWith(".ts")) return { path: join15(dirname7(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
-  return { path: join15(dirname7(here), WORKER_BUNDLE), execArgv: [] };
+  if (here.endsWith(".ts")) return { path: join16(dirname7(here), "worker.ts"), execArgv: ["--import", import.meta.resolve("tsx")] };
+  return { path: join16(dirname7(here), WORKER_BUNDLE), execArgv: [] };
 }
 var WorkerExitedError = class extends Error {
   name = "WorkerExitedError";
@@ -66461,7 +67124,7 @@ function planRows(plans, input2) {
 function plannedRow(runtime, plan, files, input2) {
   const model2 = `${files.role === "base" ? "base:" : ""}${plan.variant}`;
   const file2 = files.files[plan.variant] ?? null;
-  const skip = plan.skip ?? (file2 === null ? `no ${plan.variant} model was written for this run` : null) ?? (plan.timed ? input2.batchProblem(plan.batch) : null);
+  const skip = plan.skip ?? (file2 === null ? files.notWritten?.[plan.variant] ?? `no ${plan.variant} model was written for this run` : null) ?? (plan.timed ? input2.batchProblem(plan.batch) : null);
   return {
     id: rowId(runtime, plan.provider, model2, plan.batch),
     runtime,
@@ -66564,9 +67227,9 @@ async function measureRows(input2) {
 
 // src/pipeline/out-lock.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { mkdirSync as mkdirSync5, readFileSync as readFileSync8, rmSync as rmSync3, statSync as statSync7, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync5, readFileSync as readFileSync8, rmSync as rmSync4, statSync as statSync7, writeFileSync as writeFileSync4 } from "node:fs";
 import { hostname as hostname3 } from "node:os";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 var LOCK_FILE = ".quantgate.lock";
 var UNREADABLE_GRACE_MS = 1e4;
 function processStart(pid) {
@@ -66631,7 +67294,7 @@ function prepareFolder(out, what) {
 }
 function claimOutDir(out, what = opt("out")) {
   prepareFolder(out, what);
-  const path = join16(out, LOCK_FILE);
+  const path = join17(out, LOCK_FILE);
   const mine = { pid: process.pid, host: hostname3(), started: processStart(process.pid), startedAt: (/* @__PURE__ */ new Date()).toISOString() };
   const busy = (owner) => new BadInputError(
     msg`${what} ${out}: another quantgate run (${owner ? `pid ${owner.pid}${owner.host !== mine.host ? ` on ${owner.host}` : ""}, started ${owner.startedAt}` : "its lock is being written"}) is using it`,
@@ -66654,7 +67317,7 @@ function claimOutDir(out, what = opt("out")) {
         throw busy(owner);
       }
       if (attempt > 0) throw busy(owner === "gone" || owner === "unreadable" ? null : owner);
-      rmSync3(path, { force: true });
+      rmSync4(path, { force: true });
     }
   }
   let released = false;
@@ -66663,7 +67326,7 @@ function claimOutDir(out, what = opt("out")) {
     released = true;
     process.removeListener("exit", release2);
     const owner = readOwner(path);
-    if (typeof owner === "object" && owner.pid === mine.pid && owner.started === mine.started && owner.startedAt === mine.startedAt) rmSync3(path, { force: true });
+    if (typeof owner === "object" && owner.pid === mine.pid && owner.started === mine.started && owner.startedAt === mine.startedAt) rmSync4(path, { force: true });
   };
   process.on("exit", release2);
   return { release: release2 };
@@ -66679,7 +67342,7 @@ async function withOutDir(out, work) {
 
 // src/pipeline/recorder.ts
 import { mkdirSync as mkdirSync6, renameSync as renameSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/pipeline/merge.ts
 var NOT_REACHED = "not run: the run stopped before it reached this row";
@@ -66765,10 +67428,10 @@ var RunRecorder = class {
     for (const [id, prepared] of rows) this.prepared.set(id, prepared);
   }
   get resultsPath() {
-    return join17(this.init.outDir, "results.json");
+    return join18(this.init.outDir, "results.json");
   }
   get reportPath() {
-    return join17(this.init.outDir, "report.md");
+    return join18(this.init.outDir, "report.md");
   }
   /** The accuracy stage's results, by row. */
   addAccuracy(rows) {
@@ -66906,7 +67569,7 @@ async function runPipeline(config2, env) {
 async function runStages(config2, env) {
   const { log } = env;
   const threads = config2.threads;
-  for (const stale of ["results.json", "report.md"]) rmSync4(join18(config2.out, stale), { force: true });
+  for (const stale of ["results.json", "report.md"]) rmSync5(join19(config2.out, stale), { force: true });
   const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
   const recorderFor = (described, baselineDescribed) => new RunRecorder({
@@ -66936,6 +67599,12 @@ async function runStages(config2, env) {
     checkQuantizable(model2.proto, msg`${opt("model")} ${config2.model}`);
     baseModel = config2.baselineModel ? readModel(config2.baselineModel, opt("baseline-model")) : null;
     recorder = recorderFor(await describeModel2(model2, env.cwd), baseModel ? await describeModel2(baseModel, env.cwd) : null);
+    if (config2.accuracyBudget !== void 0 && config2.mode === "dynamic") {
+      throw new BadInputError(
+        msg`${opt("accuracy-budget")} ${config2.accuracyBudget} with ${opt("mode")} dynamic: the budget searches the sensitivity ranking of calibrated (static) INT8, which dynamic mode does not have`,
+        msg`use ${opt("mode")} static with calibration data for the budget, or leave ${opt("accuracy-budget")} out`
+      );
+    }
     const signature = modelSignature(model2.proto);
     await requireRuntimeSupport(signature, config2.model, model2.path);
     if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config2.baselineModel, baseModel.path);
@@ -66962,21 +67631,34 @@ async function runStages(config2, env) {
     const plans = await askBackends(backends, { providers: config2.providers, batchSizes: config2.batchSizes, evaluationBatch });
     const cpu2 = await cpuForLayout(config2.targetCpu, log);
     const models = [];
-    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join18(config2.out, "baseline")]] : []]) {
-      const outcome = await log.group(
+    let gateData = data.evaluation;
+    let gateLabels = data.labels;
+    for (const [role, m, outDir] of [["current", model2, config2.out], ...baseModel ? [["base", baseModel, join19(config2.out, "baseline")]] : []]) {
+      let outcome = await log.group(
         role === "current" ? "quantize" : "quantize the baseline model",
         () => quantizeModel({ model: m, data: data.calibration, settings: config2, cpu: cpu2, outDir, log })
       );
+      if (role === "current" && config2.accuracyBudget !== void 0) {
+        const first = outcome;
+        const budget = await log.group(
+          "accuracy budget",
+          () => searchBudget({ budgetPp: config2.accuracyBudget, model: m, first: outcome, calibration: data.calibration, evaluation: data.evaluation, labels: data.labels, output: output2, batchSize: evaluationBatch, settings: config2, cpu: cpu2, outDir, log })
+        );
+        outcome = { ...budget.outcome, summary: { ...budget.outcome.summary, reusedRanges: first.summary.reusedRanges, calibrationMs: first.summary.calibrationMs, mostSensitive: first.summary.mostSensitive, accuracyBudget: budget.record } };
+        gateData = budget.gate;
+        gateLabels = budget.gateLabels;
+      }
       if (role === "current") recorder.quantization = outcome.summary;
       models.push({
         role,
         files: {
           fp32: m.path,
           "int8.ort": outcome.files.ort,
-          "int8.trt": outcome.files.trt,
+          ...outcome.files.trt ? { "int8.trt": outcome.files.trt } : {},
           ...outcome.files.fp16 ? { fp16: outcome.files.fp16 } : {},
           ...outcome.files.trtFp16 ? { "int8.trt.fp16": outcome.files.trtFp16 } : {}
-        }
+        },
+        ...outcome.trtSkipped ? { notWritten: { "int8.trt": outcome.trtSkipped, "int8.trt.fp16": outcome.trtSkipped } } : {}
       });
     }
     recorder.rows = planRows(plans, {
@@ -67009,8 +67691,8 @@ async function runStages(config2, env) {
           models,
           backends,
           reference,
-          data: data.evaluation,
-          labels: data.labels,
+          data: gateData,
+          labels: gateLabels,
           output: output2,
           batchSize: evaluationBatch,
           ...fixedBatch2 !== void 0 ? { fixedBatch: fixedBatch2 } : {},
@@ -67083,16 +67765,16 @@ function summarize(outcome, cwd) {
 }
 
 // src/commands/demo.ts
-var DEMO_DIR = join19(PACKAGE_ROOT, "examples", "demo");
+var DEMO_DIR = join20(PACKAGE_ROOT, "examples", "demo");
 async function demoCommand(config2, ctx) {
   const runConfig = resolveConfig("run", {
     givenKind: "flag",
     cwd: ctx.cwd,
     // The demo's inputs are fixed; only --out is the user's. No quantgate.yml is read.
-    configPath: join19(DEMO_DIR, "quantgate.yml"),
+    configPath: join20(DEMO_DIR, "quantgate.yml"),
     given: { out: config2.out }
   });
-  ctx.log.info(`demo: ${join19("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
+  ctx.log.info(`demo: ${join20("examples", "demo")} (a small CNN trained on rendered glyphs, 1,000 labelled evaluation samples)`);
   const outcome = await runPipeline(runConfig, { ...ctx.host, log: ctx.log, cwd: ctx.cwd, ...ctx.naming ? { naming: ctx.naming } : {} });
   ctx.stdout.write(`${logSafe(summarize(outcome, ctx.cwd))}
 `);
@@ -67196,7 +67878,7 @@ import { readFileSync as readFileSync10 } from "node:fs";
 // native/lib/find-headers.mjs
 import { existsSync as existsSync7, readFileSync as readFileSync9 } from "node:fs";
 import { createRequire as createRequire3 } from "node:module";
-import { dirname as dirname8, join as join20 } from "node:path";
+import { dirname as dirname8, join as join21 } from "node:path";
 var SUPPORTED_TENSORRT_MAJORS2 = [10, 11];
 var SUPPORTED_CUDA_MAJORS = [12, 13];
 var TENSORRT_FILES = ["NvInfer.h", "NvInferVersion.h", "NvOnnxParser.h"];
@@ -67206,14 +67888,14 @@ function unique(list) {
 function searchPaths(env, execPath) {
   const cudaRoots = unique([env.CUDA_HOME, env.CUDA_PATH, "/usr/local/cuda"]);
   const cudaIncludes = cudaRoots.flatMap((root) => [
-    join20(root, "include"),
-    join20(root, "targets", "x86_64-linux", "include"),
-    join20(root, "targets", "sbsa-linux", "include")
+    join21(root, "include"),
+    join21(root, "targets", "x86_64-linux", "include"),
+    join21(root, "targets", "sbsa-linux", "include")
   ]);
   return {
-    node: unique([env.npm_config_nodedir && join20(env.npm_config_nodedir, "include", "node"), join20(dirname8(dirname8(execPath)), "include", "node")]),
+    node: unique([env.npm_config_nodedir && join21(env.npm_config_nodedir, "include", "node"), join21(dirname8(dirname8(execPath)), "include", "node")]),
     tensorrt: unique([
-      env.TENSORRT_ROOT && join20(env.TENSORRT_ROOT, "include"),
+      env.TENSORRT_ROOT && join21(env.TENSORRT_ROOT, "include"),
       "/usr/include/x86_64-linux-gnu",
       "/usr/include/aarch64-linux-gnu",
       "/usr/local/tensorrt/include",
@@ -67221,7 +67903,7 @@ function searchPaths(env, execPath) {
       "/usr/include"
     ]),
     cuda: unique([...cudaIncludes, "/usr/include"]),
-    nvml: unique([env.NVML_HOME && join20(env.NVML_HOME, "include"), ...cudaIncludes, "/usr/include"])
+    nvml: unique([env.NVML_HOME && join21(env.NVML_HOME, "include"), ...cudaIncludes, "/usr/include"])
   };
 }
 function parseTensorRtVersion(text3) {
@@ -67265,15 +67947,15 @@ function findAddonHeaders({
   const paths = searchPaths(env, execPath);
   const require2 = createRequire3(resolveFrom);
   const problems = [];
-  const first = (dirs, files) => dirs.find((dir) => files.every((f) => exists(join20(dir, f)))) ?? null;
+  const first = (dirs, files) => dirs.find((dir) => files.every((f) => exists(join21(dir, f)))) ?? null;
   let node3 = null;
   const nodeDir = first(paths.node, ["node_api.h"]);
   if (nodeDir) {
     node3 = { dir: nodeDir, source: "the running Node" };
   } else {
     const headersPackage = packageFolder(require2, "node-api-headers");
-    if (headersPackage && exists(join20(headersPackage, "include", "node_api.h"))) {
-      node3 = { dir: join20(headersPackage, "include"), source: "node-api-headers" };
+    if (headersPackage && exists(join21(headersPackage, "include", "node_api.h"))) {
+      node3 = { dir: join21(headersPackage, "include"), source: "node-api-headers" };
     } else {
       problems.push({
         what: "Node-API headers",
@@ -67284,7 +67966,7 @@ function findAddonHeaders({
     }
   }
   const addonApiDir = packageFolder(require2, "node-addon-api");
-  const nodeAddonApi = addonApiDir && exists(join20(addonApiDir, "napi.h")) ? { dir: addonApiDir, source: "node-addon-api" } : null;
+  const nodeAddonApi = addonApiDir && exists(join21(addonApiDir, "napi.h")) ? { dir: addonApiDir, source: "node-addon-api" } : null;
   if (!nodeAddonApi) problems.push({ what: "node-addon-api", hint: "run npm ci", reason: "the node-addon-api package is not installed", fix: "run `npm ci`" });
   let tensorrt = null;
   const trtDir = first(paths.tensorrt, TENSORRT_FILES);
@@ -67296,7 +67978,7 @@ function findAddonHeaders({
       fix: "install TensorRT 10 or 11 with its headers (e.g. `apt-get install libnvinfer-dev libnvonnxparsers-dev`) or set TENSORRT_ROOT to a folder with include/NvInfer.h"
     });
   } else {
-    const version2 = parseTensorRtVersion(readText(join20(trtDir, "NvInferVersion.h")));
+    const version2 = parseTensorRtVersion(readText(join21(trtDir, "NvInferVersion.h")));
     tensorrt = { dir: trtDir, source: sourceOf(trtDir, env, ["TENSORRT_ROOT"]), version: version2 };
     if (!version2 || !SUPPORTED_TENSORRT_MAJORS2.includes(majorOf(version2))) {
       problems.push({
@@ -67317,7 +67999,7 @@ function findAddonHeaders({
       fix: "install the CUDA 12 or 13 toolkit headers (e.g. `apt-get install cuda-cudart-dev-12-9 cuda-crt-12-9`) or set CUDA_HOME to a folder with include/cuda_runtime_api.h"
     });
   } else {
-    const version2 = parseCudaVersion2(readText(join20(cudaDir, "cuda_runtime_api.h")));
+    const version2 = parseCudaVersion2(readText(join21(cudaDir, "cuda_runtime_api.h")));
     cuda = { dir: cudaDir, source: sourceOf(cudaDir, env, ["CUDA_HOME", "CUDA_PATH"]), version: version2 };
     if (!version2 || !SUPPORTED_CUDA_MAJORS.includes(majorOf(version2))) {
       problems.push({
@@ -67537,6 +68219,7 @@ function formatQuantize(outcome, cwd) {
   for (const v of [outcome.float16.trtFp16, outcome.float16.fp16]) {
     if (v) lines.push(`wrote ${show(v.path)} (${formatBytes(v.bytes)}): float16, ${v.nodes.float32} ${v.nodes.float32 === 1 ? "node" : "nodes"} kept in float32 (calibration.json says why)`);
   }
+  if (outcome.trtSkipped) lines.push(`no int8.trt model: ${outcome.trtSkipped}`);
   for (const k of outcome.float16.skipped) lines.push(`no ${k.flavour} model: ${k.reason}`);
   const method = s.method === "percentile" ? `percentile ${s.percentile}` : s.method;
   const timing = s.calibrationMs === null ? "ranges reused" : `calibration ${(s.calibrationMs / 1e3).toFixed(1)} s`;

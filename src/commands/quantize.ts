@@ -52,12 +52,13 @@ export function formatQuantize(outcome: QuantizeOutcome, cwd: string): string {
       .filter(([, [, total]]) => total > 0)
       .map(([op, [q, total]]) => `${op} ${q}/${total}`)
       .join(', ');
-    const path = m.flavour === 'trt' ? outcome.files.trt : outcome.files.ort;
+    const path = m.flavour === 'trt' ? outcome.files.trt! : outcome.files.ort;
     lines.push(`wrote ${show(path)} (${formatBytes(m.bytes)}, FP32 ${formatBytes(s.fp32Bytes)}): ${counts} in INT8`);
   }
   for (const v of [outcome.float16.trtFp16, outcome.float16.fp16]) {
     if (v) lines.push(`wrote ${show(v.path)} (${formatBytes(v.bytes)}): float16, ${v.nodes.float32} ${v.nodes.float32 === 1 ? 'node' : 'nodes'} kept in float32 (calibration.json says why)`);
   }
+  if (outcome.trtSkipped) lines.push(`no int8.trt model: ${outcome.trtSkipped}`);
   for (const k of outcome.float16.skipped) lines.push(`no ${k.flavour} model: ${k.reason}`);
   const method = s.method === 'percentile' ? `percentile ${s.percentile}` : s.method;
   const timing = s.calibrationMs === null ? 'ranges reused' : `calibration ${(s.calibrationMs / 1000).toFixed(1)} s`;

@@ -154,6 +154,8 @@ export const TARGET_CPUS = ['auto', 'avx2', 'vnni', 'arm64'] as const;
 export const PREPROCESS = ['imagenet'] as const;
 export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
 export const BASELINE_SOURCES = ['artifact', 'base-ref', 'none'] as const;
+export const PLACEMENTS = ['rules', 'auto'] as const;
+export const MODES = ['static', 'dynamic'] as const;
 
 const autoOr = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.union([
@@ -324,7 +326,7 @@ export const OPTION_TABLE = [
   {
     key: 'seed',
     arg: '<n>',
-    description: 'Seed of everything random: generated calibration data and the bootstrap interval. The same inputs and seed give byte-identical models.',
+    description: 'Seed of everything random: generated calibration data and the bootstrap interval. The same inputs, seed and recorded placement (calibration.json) give byte-identical models.',
     allowed: 'a whole number from 0 to 2147483647',
     schema: wholeNumber('the seed', 0, 2147483647),
     default: 0,
@@ -348,6 +350,32 @@ export const OPTION_TABLE = [
     default: [0, 100],
     format: (range: readonly number[]) => range.join(':'),
     commands: RUN_QUANTIZE,
+  },
+  {
+    key: 'placement',
+    arg: '<how>',
+    description: msg`Where the ONNX Runtime INT8 model gets Q/DQ: rules (only where ONNX Runtime runs the op in int8 and its neighbours keep the tensor in int8), or auto (where the rules leave a choice, time both on this CPU and keep the faster). The choice is recorded in calibration.json and replayed by ${mention('ranges')}: the same inputs, seed and recorded placement give byte-identical models.`,
+    allowed: PLACEMENTS.join(', '),
+    schema: z.enum(PLACEMENTS, { error: `the placement must be one of ${PLACEMENTS.join(', ')}` }),
+    defaultText: 'auto when the rules model is slower than FP32 on this CPU (timed once), else rules',
+    commands: RUN_QUANTIZE,
+  },
+  {
+    key: 'mode',
+    arg: '<mode>',
+    description: msg`static: activation ranges calibrated ahead of time (both flavours). dynamic: ONNX Runtime flavour only, int8 per-channel weights with activations quantized at run time (DynamicQuantizeLinear and MatMulInteger for MatMul and Gemm; convolutions stay in float), so ${mention('calibration-data')} is optional; the TensorRT flavour still needs calibrated ranges and is skipped without calibration data.`,
+    allowed: MODES.join(', '),
+    schema: z.enum(MODES, { error: `the mode must be one of ${MODES.join(', ')}` }),
+    default: 'static',
+    commands: RUN_QUANTIZE,
+  },
+  {
+    key: 'accuracy-budget',
+    arg: '<pp>',
+    description: msg`Keep the fewest, most sensitive nodes in float until the ONNX Runtime INT8 model loses at most this many percentage points (top-1 accuracy with labels, top-1 disagreement with FP32 without) on the first half of the evaluation set; the gate then scores the other half. Separate from ${mention('max-accuracy-drop')}, which still gates. Static mode only (it searches the sensitivity ranking).`,
+    allowed: 'a number of percentage points above 0 and at most 100',
+    schema: numberIn('the accuracy budget', 0, 100, true),
+    commands: ['run'],
   },
   {
     key: 'ranges',

@@ -6,11 +6,13 @@
  * has its schema's output type, and is required where the option has a default or the command
  * cannot run without it. test/types/config-types.ts pins the result.
  */
-import type { ActionOnlyOption, CommandName, FieldsOf, OptionsOf, METHODS, PREPROCESS, PROVIDERS, RUNTIMES, TARGET_CPUS, COMMENT_MODES, BASELINE_SOURCES } from './options.js';
+import type { ActionOnlyOption, CommandName, FieldsOf, OptionsOf, METHODS, PLACEMENTS, MODES, PREPROCESS, PROVIDERS, RUNTIMES, TARGET_CPUS, COMMENT_MODES, BASELINE_SOURCES } from './options.js';
 
 export type Runtime = (typeof RUNTIMES)[number];
 export type Provider = (typeof PROVIDERS)[number];
 export type Method = (typeof METHODS)[number];
+export type Placement = (typeof PLACEMENTS)[number];
+export type QuantizeMode = (typeof MODES)[number];
 export type TargetCpu = (typeof TARGET_CPUS)[number];
 export type Preprocess = (typeof PREPROCESS)[number];
 export type CommentMode = (typeof COMMENT_MODES)[number];

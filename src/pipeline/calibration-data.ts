@@ -21,6 +21,12 @@ export async function calibrationData(settings: QuantizeSettings & { calibration
     });
     return capCalibrationSamples(data, settings.calibrationSamples, log);
   }
+  if (settings.mode === 'dynamic') {
+    log.info(
+      `no --calibration-data: dynamic mode quantizes activations at run time; ${RANDOM_CALIBRATION_SAMPLES} random samples only probe the model's tensor types (the TensorRT flavour, which needs calibrated ranges, is not written)`,
+    );
+    return randomDataSet(inputs, { count: RANDOM_CALIBRATION_SAMPLES, seed: settings.seed, inputShapes: settings.inputShapes, intRange: settings.randomIntRange });
+  }
   log.warn(
     `no --calibration-data: calibrating on ${RANDOM_CALIBRATION_SAMPLES} random samples (floats N(0,1), integers in ` +
       `[${settings.randomIntRange.join(', ')})); the INT8 ranges will not match real inputs, so accuracy numbers are not meaningful`,

@@ -19,6 +19,8 @@ export interface ModelFiles {
   role: 'current' | 'base';
   /** The files written for each variant (absolute paths). */
   files: Partial<Record<VariantId, string>>;
+  /** Why a variant's file was not written (dynamic mode without calibration data has no TensorRT flavour). */
+  notWritten?: Partial<Record<VariantId, string>>;
 }
 
 export interface PlannedRow {
@@ -84,7 +86,7 @@ function plannedRow(runtime: RuntimeName, plan: RowPlan, files: ModelFiles, inpu
   // The backend's reason first (it says what the machine lacks), then the model's own limits.
   const skip =
     plan.skip ??
-    (file === null ? `no ${plan.variant} model was written for this run` : null) ??
+    (file === null ? (files.notWritten?.[plan.variant] ?? `no ${plan.variant} model was written for this run`) : null) ??
     (plan.timed ? input.batchProblem(plan.batch) : null);
   return {
     id: rowId(runtime, plan.provider, model, plan.batch),

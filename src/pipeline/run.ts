@@ -28,6 +28,7 @@ import { quantizeModel } from '../quantize/quantize.js';
 import type { Results } from '../results/schema.js';
 import type { Backend } from '../runtime/backend.js';
 import { calibrationData } from './calibration-data.js';
+import { searchBudget } from './budget.js';
 import { reproduceCommand } from './command-line.js';
 import { cpuForLayout } from './cpu.js';
 import { evaluateAccuracy, type AccuracyReference } from './evaluate.js';
@@ -128,6 +129,12 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
     recorder = recorderFor(await describeModel(model, env.cwd), baseModel ? await describeModel(baseModel, env.cwd) : null);
 
     // Inputs first: every bad input is found before anything long runs.
+    if (config.accuracyBudget !== undefined && config.mode === 'dynamic') {
+      throw new BadInputError(
+        msg`${opt('accuracy-budget')} ${config.accuracyBudget} with ${opt('mode')} dynamic: the budget searches the sensitivity ranking of calibrated (static) INT8, which dynamic mode does not have`,
+        msg`use ${opt('mode')} static with calibration data for the budget, or leave ${opt('accuracy-budget')} out`,
+      );
+    }
     const signature = modelSignature(model.proto);
     await requireRuntimeSupport(signature, config.model, model.path);
     if (baseModel) await requireRuntimeSupport(modelSignature(baseModel.proto), config.baselineModel!, baseModel.path);
@@ -165,20 +172,33 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
 
     const cpu = await cpuForLayout(config.targetCpu, log);
     const models: ModelFiles[] = [];
+    // The data the gate scores: the whole evaluation set, or the part the accuracy budget left.
+    let gateData = data.evaluation;
+    let gateLabels = data.labels;
     for (const [role, m, outDir] of [['current', model, config.out], ...(baseModel ? [['base', baseModel, join(config.out, 'baseline')] as const] : [])] as const) {
-      const outcome = await log.group(role === 'current' ? 'quantize' : 'quantize the baseline model', () =>
+      let outcome = await log.group(role === 'current' ? 'quantize' : 'quantize the baseline model', () =>
         quantizeModel({ model: m, data: data.calibration, settings: config, cpu, outDir, log }),
       );
+      if (role === 'current' && config.accuracyBudget !== undefined) {
+        const first = outcome;
+        const budget = await log.group('accuracy budget', () =>
+          searchBudget({ budgetPp: config.accuracyBudget!, model: m, first: outcome, calibration: data.calibration, evaluation: data.evaluation, labels: data.labels, output, batchSize: evaluationBatch, settings: config, cpu, outDir, log }),
+        );
+        outcome = { ...budget.outcome, summary: { ...budget.outcome.summary, reusedRanges: first.summary.reusedRanges, calibrationMs: first.summary.calibrationMs, mostSensitive: first.summary.mostSensitive, accuracyBudget: budget.record } };
+        gateData = budget.gate;
+        gateLabels = budget.gateLabels;
+      }
       if (role === 'current') recorder.quantization = outcome.summary;
       models.push({
         role,
         files: {
           fp32: m.path,
           'int8.ort': outcome.files.ort,
-          'int8.trt': outcome.files.trt,
+          ...(outcome.files.trt ? { 'int8.trt': outcome.files.trt } : {}),
           ...(outcome.files.fp16 ? { fp16: outcome.files.fp16 } : {}),
           ...(outcome.files.trtFp16 ? { 'int8.trt.fp16': outcome.files.trtFp16 } : {}),
         },
+        ...(outcome.trtSkipped ? { notWritten: { 'int8.trt': outcome.trtSkipped, 'int8.trt.fp16': outcome.trtSkipped } } : {}),
       });
     }
 
@@ -213,8 +233,8 @@ async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<R
           models,
           backends,
           reference,
-          data: data.evaluation,
-          labels: data.labels,
+          data: gateData,
+          labels: gateLabels,
           output,
           batchSize: evaluationBatch,
           ...(fixedBatch !== undefined ? { fixedBatch } : {}),

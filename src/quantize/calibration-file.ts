@@ -1,7 +1,7 @@
 /**
  * calibration.json: the calibrated ranges and every decision made from them (method, CPU layout
  * and why, exclusions, sensitivity), enough to write the models again without calibrating
- * (`quantize --ranges calibration.json`). Deterministic: the same inputs and seed give the same
+ * (`quantize --ranges calibration.json`). Deterministic: the same inputs, seed and recorded placement give the same
  * bytes (no timings in it; keys in a fixed order). Also a TensorRT calibration cache.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,8 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../errors.js';
 import { msg, opt } from '../message.js';
-import { METHODS } from '../config/options.js';
+import { METHODS, PLACEMENTS } from '../config/options.js';
+import type { PlacementRecord } from './placement/decide.js';
 import type { CpuLayout } from './cpu-layout.js';
 import type { Float16Outcome } from './float16/variants.js';
 import type { TensorRange } from './ranges.js';
@@ -35,6 +36,8 @@ const calibrationFileSchema = z.object({
   sensitivity: z
     .array(z.object({ node: z.string(), opType: z.string(), output: z.string(), localSqnrDb: finiteOrNull, cumulativeSqnrDb: finiteOrNull, exclude: z.string() }))
     .nullable(),
+  /** The ONNX Runtime flavour's placement (absent in files from before it: rules). */
+  placement: z.object({ mode: z.enum(PLACEMENTS), reason: z.string(), float: z.array(z.string()) }).optional(),
   /** The float16 variants and the nodes each keeps in float32 (absent in files from before them). */
   float16: z
     .object({
@@ -60,6 +63,7 @@ export interface CalibrationFileInput {
   nonFinite: Record<string, number>;
   sensitivity: (NodeSensitivity & { exclude: string })[] | null;
   float16?: Float16Outcome;
+  placement?: PlacementRecord;
 }
 
 /** JSON has no Infinity: an exact node (no error at all) is written as null. */
@@ -82,6 +86,7 @@ export function calibrationJson(input: CalibrationFileInput): string {
     tensors,
     nonFinite: input.nonFinite,
     sensitivity: input.sensitivity?.map((s) => ({ ...s, localSqnrDb: finite(s.localSqnrDb), cumulativeSqnrDb: finite(s.cumulativeSqnrDb) })) ?? null,
+    ...(input.placement ? { placement: input.placement } : {}),
     ...(input.float16 ? { float16: float16Section(input.float16) } : {}),
   };
   return `${JSON.stringify(file, null, 2)}\n`;

@@ -1,12 +1,20 @@
 /**
- * The ONNX Runtime flavour (`<name>.int8.ort.onnx`) for the CPU: Q/DQ placed so that ONNX
- * Runtime's QDQ fusions turn groups into int8 kernels: DQ→Conv→Q into QLinearConv, DQ→Gemm into
- * QGemm, DQ→MatMul→Q into QLinearMatMul, DQ,DQ→Add→Q into QLinearAdd, pooling and Concat into
- * their QLinear forms, and DQ→MaxPool/Reshape/Flatten/Transpose→Q with equal parameters into the
- * op on uint8 directly. uint8 asymmetric activations, int8 per-channel weights (7-bit without
- * VNNI: see cpu-layout.ts), int32 biases. A Relu or Clip(0, x) right after a quantized node is
- * folded away: the uint8 range of its producer's output starts at 0 and clamps as it would.
- * Graph outputs stay float (Gemm and MatMul then produce float from int8 directly).
+ * The ONNX Runtime flavour (`<name>.int8.ort.onnx`) for the CPU: Q/DQ placed only where ONNX
+ * Runtime's QDQ fusions turn a group into an int8 kernel (the rules in placement/registry.ts) and
+ * the neighbours keep the tensor in int8. uint8 asymmetric activations, int8 per-channel weights
+ * (7-bit without VNNI: see cpu-layout.ts), int32 biases.
+ *
+ * Weighted ops (Conv, MatMul, Gemm) are always quantized. Around them, an op with a QLinear kernel
+ * (Add, Mul, pooling, Concat, Sigmoid, Softmax…) is quantized only when every input already
+ * arrives in int8 and something reads its output in int8; a pass-through op (Reshape, Transpose,
+ * MaxPool…) likewise, sharing its input's parameters. MatMul and Gemm get a Q on their output only
+ * when an int8 reader wants it (else ONNX Runtime runs MatMulIntegerToFloat / QGemm with a float
+ * output); Conv always does (QLinearConv needs it). So no Q→DQ pair is written around an op that
+ * runs in float unless an int8 kernel on the other side needs it. A Relu or Clip(0, x) right after
+ * a quantized output is folded away: the uint8 range starts at 0 and clamps as it would.
+ *
+ * `floatChoices` (node names) keeps optional QLinear/pass-through nodes in float: what
+ * `--placement auto` chose, replayed from calibration.json.
  */
 import type { NodeProto } from 'onnx-buf';
 import { DataType } from '../model/dtypes.js';
@@ -16,86 +24,140 @@ import { floatAttribute, findAttribute } from './attributes.js';
 import type { Exclusions } from './exclusions.js';
 import type { GraphEditor } from './graph.js';
 import { emptyPlan, isDefaultDomain, WEIGHTED_OPS, type FlavourPlan, type TensorTypes } from './plan.js';
-import { describeWeighted } from './weighted.js';
+import { placementRule } from './placement/registry.js';
+import { describeWeighted, type WeightedNode } from './weighted.js';
 
-/** Ops with a QLinear kernel in ONNX Runtime's CPU provider: inputs and output get their own parameters. */
-const OWN_OUTPUT = new Set(['Add', 'Mul', 'GlobalAveragePool', 'AveragePool', 'Concat']);
-/** Ops that only move values: output shares the input's parameters, so the Q/DQ around them drop. */
-const SAME_AS_INPUT = new Set(['MaxPool', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze']);
+export interface OrtPlan extends FlavourPlan {
+  /** Nodes the rules may quantize or not (QLinear and pass-through ops in int8, MatMul/Gemm output Q): what auto times. */
+  optional: NodeProto[];
+}
 
-export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusions: Exclusions, model: OnnxModel): FlavourPlan {
-  const plan = emptyPlan('ort');
+export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusions: Exclusions, model: OnnxModel, floatChoices: ReadonlySet<string> = new Set()): OrtPlan {
+  const plan: OrtPlan = { ...emptyPlan('ort'), optional: [] };
   const isActivation = (name: string) => types.get(name) === DataType.FLOAT && !editor.initializer(name);
+  const nodes = editor.graph.node.filter(isDefaultDomain);
+
+  // 1. Weighted nodes: quantized unless excluded or not describable.
+  const weighted = new Map<NodeProto, WeightedNode>();
+  for (const node of nodes) {
+    const rule = placementRule('ort', node.opType);
+    const isWeighted = (WEIGHTED_OPS as readonly string[]).includes(node.opType);
+    if (exclusions.has(node)) {
+      plan.excluded.add(node);
+      if (isWeighted) plan.keptFloat.push({ node: node.name, opType: node.opType, reason: 'excluded (--exclude)' });
+      continue;
+    }
+    if (!isWeighted) continue;
+    if (rule?.role !== 'weighted') {
+      plan.keptFloat.push({ node: node.name, opType: node.opType, reason: `ONNX Runtime has no int8 CPU kernel for ${node.opType}; Q/DQ would only add work` });
+      continue;
+    }
+    const described = describeWeighted(node, editor, types);
+    if ('reason' in described) {
+      plan.keptFloat.push({ node: node.name, opType: node.opType, reason: described.reason });
+      continue;
+    }
+    weighted.set(node, described);
+  }
+
+  // A Relu/Clip(≥0) that is the only reader of a node's output: folded into that output's Q.
+  const foldOf = new Map<NodeProto, NodeProto>();
+  const effectiveOutput = (node: NodeProto) => foldOf.get(node)?.output[0] ?? node.output[0]!;
+  const foldable = (node: NodeProto): NodeProto | undefined => {
+    const out = node.output[0]!;
+    if (editor.isGraphOutput(out) || !isActivation(out)) return undefined;
+    const readers = editor.consumers(out);
+    const next = readers.length === 1 ? readers[0]! : undefined;
+    if (!next || placementRule('ort', next.opType)?.role !== 'fold' || !isFoldable(next, editor, model) || exclusions.has(next) || editor.isGraphOutput(next.output[0]!)) return undefined;
+    // Every reader of the activation's output must read the quantized value for the fold to keep the clamp.
+    const after = editor.consumers(next.output[0]!);
+    return after.length > 0 && after.every((r) => !exclusions.has(r)) ? next : undefined;
+  };
+
+  // 2. Candidates: QLinear and pass-through nodes whose data inputs are all activations.
+  const candidates = new Set<NodeProto>();
+  for (const node of nodes) {
+    if (exclusions.has(node) || floatChoices.has(node.name)) continue;
+    const role = placementRule('ort', node.opType)?.role;
+    const out = node.output[0];
+    if (!out || node.output.filter(Boolean).length !== 1 || editor.isGraphOutput(out) || !isActivation(out)) continue;
+    if (role === 'qlinear') {
+      const data = node.input.filter((i) => i !== '');
+      if (data.length > 0 && data.every(isActivation)) candidates.add(node);
+    } else if (role === 'pass-through') {
+      if (node.input[0] && isActivation(node.input[0])) candidates.add(node);
+    }
+  }
+  const dataInputs = (node: NodeProto) => (placementRule('ort', node.opType)?.role === 'pass-through' ? [node.input[0]!] : node.input.filter((i) => i !== ''));
+  // Pass-through outputs share their input's parameters: no Relu is folded into them.
+  for (const node of [...weighted.keys(), ...candidates]) {
+    if (placementRule('ort', node.opType)?.role === 'pass-through') continue;
+    const fold = foldable(node);
+    if (fold) foldOf.set(node, fold);
+  }
+
+  // 3. Fixed point: drop candidates whose inputs are not int8 or whose output nobody reads in int8.
+  const readsInt8 = (tensor: string) =>
+    editor.consumers(tensor).some((r) => (weighted.get(r)?.activations.includes(tensor) ?? false) || (candidates.has(r) && dataInputs(r).includes(tensor)));
+  const outputQuantized = (node: NodeProto): boolean => {
+    if (weighted.has(node)) {
+      if (placementRule('ort', node.opType)?.outputQ === 'required') return canQuantizeOutput(node);
+      // An optional output Q (QLinearMatMul rather than MatMulIntegerToFloat) that auto kept in float.
+      return canQuantizeOutput(node) && !floatChoices.has(node.name) && readsInt8(effectiveOutput(node));
+    }
+    return candidates.has(node);
+  };
+  const canQuantizeOutput = (node: NodeProto) => !editor.isGraphOutput(effectiveOutput(node)) && isActivation(effectiveOutput(node));
+  const producerOf = new Map<string, NodeProto>();
+  for (const node of nodes) for (const o of node.output) if (o) producerOf.set(o, node);
+  for (const [node, fold] of foldOf) producerOf.set(fold.output[0]!, node);
+  const arrivesInt8 = (tensor: string) => {
+    // A tensor some weighted node reads gets a Q/DQ anyway; others only from an int8 producer.
+    if (editor.consumers(tensor).some((r) => weighted.get(r)?.activations.includes(tensor))) return true;
+    const p = producerOf.get(tensor);
+    return p !== undefined && effectiveOutput(p) === tensor && (weighted.has(p) || candidates.has(p)) && outputQuantized(p);
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const node of candidates) {
+      if (dataInputs(node).every(arrivesInt8) && readsInt8(effectiveOutput(node))) continue;
+      candidates.delete(node);
+      changed = true;
+    }
+  }
+
+  // 4. The plan, in graph order (a same-as source comes before its dependants).
   const want = (tensor: string) => {
     if (!plan.activations.has(tensor)) plan.activations.set(tensor, { kind: 'own' });
   };
-
-  /** Quantizes a node's output, folding a following Relu/Clip(0, x) when it can. */
-  const planOutput = (node: NodeProto) => {
-    const out = node.output[0]!;
-    if (editor.isGraphOutput(out) || !isActivation(out)) return;
-    const readers = editor.consumers(out);
-    const next = readers.length === 1 ? readers[0]! : undefined;
-    if (next && isRemovableActivation(next, editor, model) && !exclusions.has(next) && !editor.isGraphOutput(next.output[0]!)) {
-      // Every reader of the activation's output must read the quantized value for the fold to
-      // keep the clamp (an excluded reader would see the unclamped float).
-      const after = editor.consumers(next.output[0]!);
-      if (after.length > 0 && after.every((r) => !exclusions.has(r))) {
-        plan.removed.push(next);
-        plan.activations.set(next.output[0]!, { kind: 'own' });
-        return;
-      }
-    }
-    want(out);
-  };
-
-  for (const node of editor.graph.node) {
-    if (!isDefaultDomain(node)) continue;
-    const weighted = (WEIGHTED_OPS as readonly string[]).includes(node.opType);
-    if (exclusions.has(node)) {
-      plan.excluded.add(node);
-      if (weighted) plan.keptFloat.push({ node: node.name, opType: node.opType, reason: 'excluded (--exclude)' });
-      continue;
-    }
-    if (plan.removed.includes(node)) continue;
-    if (weighted) {
-      const described = describeWeighted(node, editor, types);
-      if ('reason' in described) {
-        plan.keptFloat.push({ node: node.name, opType: node.opType, reason: described.reason });
-        continue;
-      }
+  for (const node of nodes) {
+    const described = weighted.get(node);
+    if (described) {
       described.activations.forEach(want);
       plan.weights.push(...described.weights);
       const weight = described.weights.find((w) => w.index === 1);
-      if (described.bias && weight && described.activations[0]) {
-        plan.biases.push({ node, index: described.bias.index, input: described.activations[0], weight });
-      }
+      if (described.bias && weight && described.activations[0]) plan.biases.push({ node, index: described.bias.index, input: described.activations[0], weight });
       plan.quantized.push(node);
-      planOutput(node);
-      continue;
-    }
-    const data = node.input.filter((i) => i !== '');
-    if (OWN_OUTPUT.has(node.opType)) {
-      // Both operands must be activations: a constant operand has no calibrated range.
-      if (data.length === 0 || !data.every(isActivation)) continue;
-      data.forEach(want);
-      planOutput(node);
-      continue;
-    }
-    if (SAME_AS_INPUT.has(node.opType)) {
-      const input = node.input[0]!;
-      const out = node.output[0]!;
-      // Only worth it when the input is int8 already; MaxPool's optional indices output blocks it.
-      if (!plan.activations.has(input) || node.output.filter(Boolean).length !== 1 || editor.isGraphOutput(out) || !isActivation(out)) continue;
-      plan.activations.set(out, { kind: 'same-as', tensor: input });
-    }
+    } else if (candidates.has(node)) {
+      plan.optional.push(node);
+      const role = placementRule('ort', node.opType)!.role;
+      if (role === 'pass-through') {
+        plan.activations.set(node.output[0]!, { kind: 'same-as', tensor: node.input[0]! });
+        continue;
+      }
+      dataInputs(node).forEach(want);
+    } else continue;
+    if (!outputQuantized(node)) continue;
+    if (described && placementRule('ort', node.opType)?.outputQ === 'optional') plan.optional.push(node);
+    const fold = foldOf.get(node);
+    if (fold) plan.removed.push(fold);
+    want(effectiveOutput(node));
   }
   return plan;
 }
 
 /** Relu, or Clip whose lower bound is 0 or more: a uint8 range starting at 0 does its clamping. */
-function isRemovableActivation(node: NodeProto, editor: GraphEditor, model: OnnxModel): boolean {
-  if (!isDefaultDomain(node)) return false;
+function isFoldable(node: NodeProto, editor: GraphEditor, model: OnnxModel): boolean {
   if (node.opType === 'Relu') return true;
   if (node.opType !== 'Clip') return false;
   // Opset ≥ 11: min is input 1; before, an attribute.

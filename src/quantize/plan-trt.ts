@@ -3,20 +3,22 @@
  * activations (zero point 0) on the inputs of Conv/ConvTranspose/Gemm/MatMul, per-channel
  * symmetric int8 weights on the output-channel axis, float bias, and Q/DQ on the residual input of
  * an Add that follows a Conv so that TensorRT can fuse the Add into the Conv. No Q/DQ on outputs:
- * TensorRT propagates and fuses them itself (its "Q/DQ layer placement" recommendations).
+ * TensorRT propagates and fuses them itself (its "Q/DQ layer placement" recommendations; the
+ * rules are data in placement/registry.ts).
  */
 import type { NodeProto } from 'onnx-buf';
 import { DataType } from '../model/dtypes.js';
 import type { Exclusions } from './exclusions.js';
 import type { GraphEditor } from './graph.js';
-import { emptyPlan, isDefaultDomain, WEIGHTED_OPS, type FlavourPlan, type TensorTypes } from './plan.js';
+import { emptyPlan, isDefaultDomain, type FlavourPlan, type TensorTypes } from './plan.js';
+import { placementRule } from './placement/registry.js';
 import { describeWeighted } from './weighted.js';
 
 export function planTensorRt(editor: GraphEditor, types: TensorTypes, exclusions: Exclusions): FlavourPlan {
   const plan = emptyPlan('trt');
   const quantized = new Set<NodeProto>();
   for (const node of editor.graph.node) {
-    if (!isDefaultDomain(node) || !(WEIGHTED_OPS as readonly string[]).includes(node.opType)) continue;
+    if (!isDefaultDomain(node) || placementRule('trt', node.opType)?.role !== 'weighted') continue;
     if (exclusions.has(node)) {
       plan.excluded.add(node);
       plan.keptFloat.push({ node: node.name, opType: node.opType, reason: 'excluded (--exclude)' });
@@ -35,7 +37,7 @@ export function planTensorRt(editor: GraphEditor, types: TensorTypes, exclusions
 
   // Residual Adds: the input that does not come from the Conv TensorRT fuses the Add into.
   for (const node of editor.graph.node) {
-    if (node.opType !== 'Add' || !isDefaultDomain(node) || exclusions.has(node) || node.input.length !== 2) continue;
+    if (placementRule('trt', node.opType)?.role !== 'residual-add' || !isDefaultDomain(node) || exclusions.has(node) || node.input.length !== 2) continue;
     const producers = node.input.map((i) => editor.producer(i));
     const fromConv = producers.map((p) => p !== undefined && p.opType === 'Conv' && quantized.has(p));
     if (!fromConv[0] && !fromConv[1]) continue;

@@ -74,7 +74,7 @@ export function tensorsToCalibrate(plans: readonly FlavourPlan[]): Set<string> {
 }
 
 /** Per weighted op type: [quantized, total] in the graph. */
-export function quantizedCounts(nodes: readonly NodeProto[], plan: FlavourPlan): Record<string, [number, number]> {
+export function quantizedCounts(nodes: readonly NodeProto[], plan: Pick<FlavourPlan, 'quantized'>): Record<string, [number, number]> {
   const quantized = new Set(plan.quantized);
   const counts: Record<string, [number, number]> = {};
   for (const op of WEIGHTED_OPS) counts[op] = [0, 0];

@@ -28,6 +28,9 @@ import { compileExclusions } from './exclusions.js';
 import { GraphEditor } from './graph.js';
 import { quantizedCounts, tensorsToCalibrate, type KeptFloat } from './plan.js';
 import { planOnnxRuntime } from './plan-ort.js';
+import { writeDynamicModel } from './dynamic.js';
+import { floatAfterDequantize } from './placement/float-ops.js';
+import { decidePlacement } from './placement/decide.js';
 import { planTensorRt } from './plan-trt.js';
 import { prepareModel, type PrepareReport } from './prepare/index.js';
 import type { TensorRange } from './ranges.js';
@@ -51,12 +54,15 @@ export interface QuantizeRequest {
 
 export interface QuantizeOutcome {
   /** `trtFp16` and `fp16`: the float16 variants, null where one could not be written (float16.skipped says why). */
-  files: { trt: string; ort: string; calibration: string; cache: string; trtFp16: string | null; fp16: string | null };
+  /** `trt` is null where the TensorRT flavour was not written (dynamic mode without calibration data: float16.skipped says why). */
+  files: { trt: string | null; ort: string; calibration: string; cache: string; trtFp16: string | null; fp16: string | null };
   summary: Quantization;
   float16: Float16Outcome;
   prepare: PrepareReport;
   cpuLayout: CpuLayout;
   sensitivity: NodeSensitivity[] | null;
+  /** Why the TensorRT flavour was not written, or null. */
+  trtSkipped: string | null;
 }
 
 const MOST_SENSITIVE = 10;
@@ -90,12 +96,11 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
 
   const probe = await probeTensors(prepared, model, data, settings.threads);
   const trtProto = cloneModel(prepared);
-  const ortProto = cloneModel(prepared);
   const trtEditor = new GraphEditor(trtProto.graph!);
-  const ortEditor = new GraphEditor(ortProto.graph!);
   const trtPlan = planTensorRt(trtEditor, probe.types, exclusions);
-  const ortPlan = planOnnxRuntime(ortEditor, probe.types, exclusions, model);
-  if (trtPlan.quantized.length === 0 && ortPlan.quantized.length === 0) {
+  // The rules plan (no float choices) needs every range any placement can need.
+  const rulesPlan = planOnnxRuntime(new GraphEditor(cloneModel(prepared).graph!), probe.types, exclusions, model);
+  if (trtPlan.quantized.length === 0 && rulesPlan.quantized.length === 0) {
     const reasons = [...new Set(trtPlan.keptFloat.map((k) => `${k.opType} '${k.node}': ${k.reason}`))].slice(0, 3);
     throw new BadInputError(
       `${label}: has nothing to quantize: no Conv, ConvTranspose, Gemm or MatMul that quantgate can put in INT8${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
@@ -103,8 +108,14 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     );
   }
 
+  // Dynamic mode: the ONNX Runtime flavour needs no ranges; TensorRT still does, so without
+  // calibration data (random inputs) its flavour is not written.
+  const dynamicMode = settings.mode === 'dynamic';
+  const trtSkipped = dynamicMode && data.random && !request.reuse ? 'dynamic mode without calibration data: TensorRT needs calibrated activation ranges (give calibration data to have this model)' : null;
+  if (trtSkipped) log.info(`no ${model.name}.int8.trt.onnx: ${trtSkipped}`);
+
   // One calibration for both flavours.
-  const needed = tensorsToCalibrate([trtPlan, ortPlan]);
+  const needed = tensorsToCalibrate(trtSkipped ? [] : dynamicMode ? [trtPlan] : [trtPlan, rulesPlan]);
   let ranges: Map<string, TensorRange>;
   let samples: number;
   let nonFinite: Record<string, number> = {};
@@ -119,6 +130,9 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
         msg`calibrate again with ${opt('calibration-data')} instead of ${opt('ranges')}`,
       );
     }
+  } else if (needed.size === 0) {
+    ranges = new Map();
+    samples = 0;
   } else {
     const t = performance.now();
     const result = await calibrate(prepared, model, data, needed, probe, { method: settings.method, percentile: settings.percentile, log, ...(settings.threads ? { threads: settings.threads } : {}) });
@@ -129,11 +143,35 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     for (const [tensor, n] of Object.entries(nonFinite)) log.warn(`calibration: '${tensor}' held ${n} NaN or infinite values; its range ignores them`);
   }
 
-  applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
-  applyPlan(ortEditor, model, ortPlan, ranges, { weightQmax: cpuLayout.weightQmax });
+  // The ONNX Runtime flavour for a set of optional nodes kept in float (what auto times).
+  const fixedBatch = fixedBatchSize(modelSignature(prepared));
+  const buildOrt = (floatChoices: ReadonlySet<string>) => {
+    const proto = cloneModel(prepared);
+    const editor = new GraphEditor(proto.graph!);
+    const plan = planOnnxRuntime(editor, probe.types, exclusions, model, floatChoices);
+    applyPlan(editor, model, plan, ranges, { weightQmax: cpuLayout.weightQmax });
+    return { proto, plan, optional: plan.optional };
+  };
+  const placement = dynamicMode ? null : await decidePlacement({
+    asked: settings.placement,
+    recorded: request.reuse?.placement,
+    build: buildOrt,
+    prepared,
+    source: model,
+    data,
+    fixedBatch,
+    threads: settings.threads,
+    log,
+  });
+  if (placement) log.info(`placement: ${placement.mode} (${placement.reason})${placement.float.length ? `, ${placement.float.length} optional node(s) kept in float` : ''}`);
+  const ort = placement ? buildOrt(new Set(placement.float)) : null;
+  const dynamic = dynamicMode ? writeDynamicModel(prepared, model, probe.types, exclusions, cpuLayout.weightQmax) : null;
+  const ortProto = dynamic?.proto ?? ort!.proto;
+  const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph!.node, ort!.plan);
+  if (!trtSkipped) applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
   withMetadata(trtProto, 'trt', settings.method);
-  withMetadata(ortProto, 'ort', settings.method);
-  const violations = validateTensorRtModel(trtProto, model);
+  withMetadata(ortProto, 'ort', dynamicMode ? 'dynamic' : settings.method);
+  const violations = trtSkipped ? [] : validateTensorRtModel(trtProto, model);
   if (violations.length > 0) {
     throw new Error(`the TensorRT-flavour model breaks TensorRT's rules: ${violations.slice(0, 3).map((v) => `${v.rule} at ${v.node}: ${v.message}`).join('; ')}`);
   }
@@ -144,11 +182,11 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     calibration: join(request.outDir, 'calibration.json'),
     cache: join(request.outDir, 'calibration.cache'),
   };
-  writeModel(trtProto, written.trt, model);
+  if (!trtSkipped) writeModel(trtProto, written.trt, model);
   writeModel(ortProto, written.ort, model);
   const float16 = writeFloat16Variants({
     prepared,
-    trt: trtProto,
+    trt: trtSkipped ? { skipped: trtSkipped } : trtProto,
     source: model,
     probe,
     outDir: request.outDir,
@@ -156,16 +194,15 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     // The FP16 copy is not quantized: no method.
     stamp: (proto, flavour) => withMetadata(proto, flavour, flavour === 'fp16' ? null : settings.method),
   });
-  const files = { ...written, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
+  const files = { ...written, trt: trtSkipped ? null : written.trt, trtFp16: float16.trtFp16?.path ?? null, fp16: float16.fp16?.path ?? null };
   // Everything but sensitivity: preparation, probe, calibration and both models written.
   const quantizationMs = performance.now() - started;
 
   // Sensitivity, timed on its own.
   let sensitivity: NodeSensitivity[] | null = null;
   let sensitivityMs: number | null = null;
-  const fixedBatch = fixedBatchSize(modelSignature(prepared));
   // Reused ranges with generated data: sensitivity on random inputs would mislead; skip it.
-  if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random)) {
+  if ((request.sensitivitySamples ?? 4) > 0 && !(request.reuse && data.random) && !trtSkipped) {
     const t = performance.now();
     sensitivity = await measureSensitivity({
       prepared,
@@ -198,6 +235,7 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       nonFinite,
       sensitivity: ranked.length ? ranked.map((s) => ({ ...s, exclude: excludeFlag(s.node) })) : null,
       float16,
+      ...(placement ? { placement } : {}),
     }),
   );
   writeFileSync(files.cache, tensorRtCalibrationCache(ranges));
@@ -206,16 +244,17 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
     method: settings.method,
     percentile: settings.method === 'percentile' ? settings.percentile : null,
     samples,
-    randomData: request.reuse ? request.reuse.randomData : data.random,
+    // Dynamic mode without calibration data took no ranges from the random samples.
+    randomData: request.reuse ? request.reuse.randomData : data.random && !trtSkipped,
     reusedRanges: request.reuse !== undefined,
     cpuLayout: { target: cpuLayout.target, activations: cpuLayout.activations, weights: cpuLayout.weights, reason: cpuLayout.reason },
     models: [
-      { file: `${model.name}.int8.trt.onnx`, flavour: 'trt', bytes: statSync(files.trt).size, quantized: quantizedCounts(trtProto.graph!.node, trtPlan) },
-      { file: `${model.name}.int8.ort.onnx`, flavour: 'ort', bytes: statSync(files.ort).size, quantized: quantizedCounts(ortProto.graph!.node, ortPlan) },
+      ...(files.trt ? [{ file: `${model.name}.int8.trt.onnx`, flavour: 'trt' as const, bytes: statSync(files.trt).size, quantized: quantizedCounts(trtProto.graph!.node, trtPlan) }] : []),
+      { file: `${model.name}.int8.ort.onnx`, flavour: 'ort', bytes: statSync(files.ort).size, quantized: ortCounts },
     ],
     fp32Bytes: model.totalBytes,
     excluded: settings.exclude,
-    keptFloat: [...trtPlan.keptFloat, ...unhandledNodes(prepared)],
+    keptFloat: [...(dynamic ? dynamic.keptFloat : trtPlan.keptFloat), ...unhandledNodes(prepared)],
     calibrationMs,
     quantizationMs,
     sensitivityMs,
@@ -224,7 +263,10 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
       .filter((s) => Number.isFinite(s.localSqnrDb))
       .slice(0, MOST_SENSITIVE)
       .map((s) => ({ node: s.node, opType: s.opType, sqnrDb: s.localSqnrDb, exclude: excludeFlag(s.node) })),
+    mode: settings.mode,
+    ...(placement ? { placement: { mode: placement.mode, reason: placement.reason, floatNodes: placement.float.length } } : {}),
+    floatAfterDequantize: floatAfterDequantize(ortProto),
   };
   log.debug(`quantize stage took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { files, summary, float16, prepare: report, cpuLayout, sensitivity };
+  return { files, summary, float16, prepare: report, cpuLayout, sensitivity, trtSkipped };
 }

@@ -30,10 +30,12 @@ import { reportEntry, type ReportEntry } from './entry.js';
 import { count } from '../text/numbers.js';
 import { failureList, headline, speedSentence } from './headline.js';
 import { accuracySection } from './sections/accuracy.js';
+import { budgetSection } from './sections/budget.js';
 import { chartSection } from './sections/chart.js';
 import { comparisonSection } from './sections/comparison.js';
 import { environmentSection, type Artifacts } from './sections/environment.js';
 import { gateSection } from './sections/gate.js';
+import { int8SlowerNote } from './sections/int8-slower.js';
 import { powerSection } from './sections/power.js';
 import { quantizationSection } from './sections/quantization.js';
 import { warnings } from './sections/warnings.js';
@@ -88,6 +90,8 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
   const blocks: string[] = [];
   const speed = speedSentence(entry);
   if (speed) blocks.push(speed);
+  const slower = int8SlowerNote(entry);
+  if (slower) blocks.push(slower);
   const { table, notRun, footnotes } = renderTable(entry, { maxReason: level.maxReason, maxRows: level.tableRows });
   blocks.push(table);
   if (notRun) blocks.push(notRun);
@@ -96,6 +100,7 @@ function renderEntry(entry: ReportEntry, level: DetailLevel, artifacts: Artifact
   const sections = [
     accuracySection(entry),
     quantizationSection(entry, { sensitiveRows: level.sensitiveRows, keptFloatRows: level.keptFloatRows }),
+    budgetSection(entry),
     level.charts > 0 ? chartSection(entry, level.charts) : null,
     powerSection(entry),
     ...(level.comparison

@@ -250,6 +250,24 @@ export const sensitivitySchema = z.object({
   exclude: z.string(),
 });
 
+/** What `--accuracy-budget` searched and chose: nodes kept in float automatically, loss on the search part before and after. */
+export const accuracyBudgetSchema = z.object({
+  budgetPp: z.number().min(0).max(100),
+  /** loss: top-1 accuracy below FP32's (labels); disagreement: top-1 differing from FP32 (no labels). */
+  metric: z.enum(['loss', 'disagreement']),
+  /** Sample ranges [from, to) of the evaluation set: searched on, and gated on. */
+  searchSamples: z.tuple([count, count]),
+  gateSamples: z.tuple([count, count]),
+  keptFloat: z.array(z.object({ node: z.string(), exclude: z.string() })),
+  lossBeforePp: z.number(),
+  lossAfterPp: z.number(),
+  met: z.boolean(),
+  /** Passes of a candidate model over the search part. */
+  evaluations: count,
+  /** Nodes the sensitivity analysis ranked (the candidates). */
+  candidates: count,
+});
+
 export const quantizationSchema = z.object({
   method: z.enum(['entropy', 'minmax', 'percentile']),
   percentile: z.number().min(0).max(100).nullable(),
@@ -269,6 +287,13 @@ export const quantizationSchema = z.object({
   quantizationMs: nonNegative.nullable(),
   sensitivityMs: nonNegative.nullable(),
   mostSensitive: z.array(sensitivitySchema),
+  /** static: calibrated ranges; dynamic: the ONNX Runtime flavour quantizes activations at run time (absent before: static). */
+  mode: z.enum(['static', 'dynamic']).optional(),
+  /** The ONNX Runtime flavour's placement: rules or auto, why, and how many optional nodes auto kept in float. */
+  placement: z.object({ mode: z.enum(['rules', 'auto']), reason: z.string(), floatNodes: count }).optional(),
+  /** Nodes of the ONNX Runtime flavour that run in float on a dequantized int8 input, by op type: Q/DQ pairs around float ops. */
+  floatAfterDequantize: z.record(z.string(), count).optional(),
+  accuracyBudget: accuracyBudgetSchema.optional(),
 });
 
 export const evaluationSchema = z.object({
@@ -352,6 +377,7 @@ export type RunResult = z.infer<typeof runSchema>;
 export type Latency = z.infer<typeof latencySchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type Quantization = z.infer<typeof quantizationSchema>;
+export type AccuracyBudget = z.infer<typeof accuracyBudgetSchema>;
 export type Verdict = z.infer<typeof verdictSchema>;
 export type Evaluation = z.infer<typeof evaluationSchema>;
 export type Thresholds = z.infer<typeof thresholdsSchema>;

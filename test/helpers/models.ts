@@ -291,3 +291,55 @@ export function namedChain(names: readonly string[], io: { input?: string; outpu
     { irVersion: 8, opsets: { '': 17 } },
   );
 }
+
+/**
+ * A CNN with elementwise chains between its convolutions, the shape that made Q/DQ cost more than
+ * it saved (issue 11): Conv → HardSwish written out (HardSigmoid, Mul) → Div and Add by constants →
+ * Conv → Relu → Conv, a residual Add of two int8 tensors, Conv, Sigmoid gate (Mul of two
+ * activations, one from a float-only op), GlobalAveragePool, Flatten, Gemm.
+ * Input [batch, 3, 16, 16] → [batch, 10].
+ */
+export function elementwiseCnn(): ModelProto {
+  const random = seeded(17);
+  const init: ReturnType<typeof makeTensor>[] = [];
+  const conv = (name: string, cin: number, cout: number, k: number) => {
+    init.push(makeTensor(`${name}.weight`, DataType.FLOAT, [cout, cin, k, k], normalWeights(random, cout * cin * k * k, 1 / Math.sqrt(cin * k * k))));
+    init.push(makeTensor(`${name}.bias`, DataType.FLOAT, [cout], normalWeights(random, cout, 0.1)));
+  };
+  conv('conv1', 3, 8, 3);
+  conv('conv2', 8, 8, 3);
+  conv('conv3', 8, 8, 3);
+  conv('conv4', 8, 16, 1);
+  init.push(makeTensor('six', DataType.FLOAT, [], Float32Array.from([6])));
+  init.push(makeTensor('shift', DataType.FLOAT, [], Float32Array.from([0.25])));
+  init.push(makeTensor('fc.weight', DataType.FLOAT, [10, 16], normalWeights(random, 160, 0.25)));
+  init.push(makeTensor('fc.bias', DataType.FLOAT, [10], normalWeights(random, 10, 0.1)));
+  const pads = { pads: [1, 1, 1, 1], kernel_shape: [3, 3] };
+  const nodes = [
+    node('Conv', ['input', 'conv1.weight', 'conv1.bias'], ['c1'], { name: '/conv1/Conv', attributes: pads }),
+    node('HardSigmoid', ['c1'], ['hs'], { name: '/act1/HardSigmoid', attributes: { alpha: 1 / 6 } }),
+    node('Mul', ['c1', 'hs'], ['swish'], { name: '/act1/Mul' }),
+    node('Div', ['swish', 'six'], ['scaled'], { name: '/scale/Div' }),
+    node('Add', ['scaled', 'shift'], ['shifted'], { name: '/shift/Add' }),
+    node('Conv', ['shifted', 'conv2.weight', 'conv2.bias'], ['c2'], { name: '/conv2/Conv', attributes: pads }),
+    node('Relu', ['c2'], ['r2'], { name: '/relu2/Relu' }),
+    node('Conv', ['r2', 'conv3.weight', 'conv3.bias'], ['c3'], { name: '/conv3/Conv', attributes: pads }),
+    node('Add', ['c3', 'r2'], ['sum'], { name: '/residual/Add' }),
+    node('Conv', ['sum', 'conv4.weight', 'conv4.bias'], ['c4'], { name: '/conv4/Conv', attributes: { kernel_shape: [1, 1] } }),
+    node('Sigmoid', ['c4'], ['gate'], { name: '/gate/Sigmoid' }),
+    node('Mul', ['c4', 'gate'], ['gated'], { name: '/gate/Mul' }),
+    node('GlobalAveragePool', ['gated'], ['g'], { name: '/gap/GlobalAveragePool' }),
+    node('Flatten', ['g'], ['f'], { name: '/flatten/Flatten', attributes: { axis: 1 } }),
+    node('Gemm', ['f', 'fc.weight', 'fc.bias'], ['output'], { name: '/fc/Gemm', attributes: { transB: 1 } }),
+  ];
+  return model(
+    graph({
+      name: 'elementwise_cnn',
+      nodes,
+      inputs: [valueInfo('input', DataType.FLOAT, ['batch', 3, 16, 16])],
+      outputs: [valueInfo('output', DataType.FLOAT, ['batch', 10])],
+      initializers: init,
+    }),
+    { irVersion: 8, opsets: { '': 17 } },
+  );
+}

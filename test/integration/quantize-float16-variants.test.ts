@@ -44,7 +44,7 @@ function request(path: string, out: string, extra: Partial<QuantizeRequest> = {}
   return {
     model: readModel(path),
     data: transformer ? randomFloatDataSet('image', [1, 16, 16], 32, { seed: 3 }) : randomFloatDataSet('input', [3, 16, 16], 24, { seed: 3 }),
-    settings: { method: 'percentile', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100] },
+    settings: { method: 'percentile', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], mode: 'static', placement: 'rules' },
     cpu: avx2,
     outDir: join(dir, out),
     log: new MemoryLog(),
@@ -165,7 +165,7 @@ describe('float16 variants: a CNN with a Softmax head', () => {
 
   it('the TensorRT one: opset 19, float16 scales, weights and biases, the same Q/DQ placement, TensorRT rules kept', async () => {
     const outcome = await quantizeModel(request(cnnPath, 'cnn-trt'));
-    const int8 = readModel(outcome.files.trt).proto;
+    const int8 = readModel(outcome.files.trt!).proto;
     const half = readModel(outcome.files.trtFp16!);
     const g = half.proto.graph!;
     assert.equal(opset(half.proto), 19);
@@ -207,7 +207,7 @@ describe('float16 variants: a small transformer', () => {
     assert.ok(log.lines.some((l) => /float16: wrote vit\.fp16\.onnx: \d+ nodes in float16, 11 kept in float32 \(.*Softmax 1.*\), \d+ Casts/.test(l.message)));
     const x = await evalInputs('image', [1, 16, 16], 128);
     const fp32 = await runFloat(transformerPath, x);
-    const int8 = await runFloat(outcome.files.trt, x, 'disabled');
+    const int8 = await runFloat(outcome.files.trt!, x, 'disabled');
     const fp16 = await runFloat(outcome.files.fp16!, x, 'disabled');
     const mixed = await runFloat(outcome.files.trtFp16!, x, 'disabled');
     assert.ok(cosine(fp32, fp16) >= 0.9999, `FP16 cosine ${cosine(fp32, fp16)}`);
@@ -246,7 +246,7 @@ describe("float16 variants: ONNX's checker", () => {
       [transformerPath, 'check-vit'],
     ] as const) {
       const o = await quantizeModel(request(path, out));
-      paths.push(o.files.trt, o.files.ort, o.files.trtFp16!, o.files.fp16!);
+      paths.push(o.files.trt!, o.files.ort, o.files.trtFp16!, o.files.fp16!);
     }
     assert.equal(checkWithOnnx(paths), null);
   });
@@ -304,7 +304,7 @@ describe('float16 variants: a model that cannot reach opset 19', () => {
     const outcome = await quantizeModel({ ...request(path, 'roi', { log }), data: randomFloatDataSet('x', [2, 4, 4], 4, { seed: 1 }), model: readModel(path) });
     assert.equal(outcome.files.trtFp16, null);
     assert.ok(outcome.files.fp16 && readFileSync(outcome.files.fp16).byteLength > 0);
-    assert.ok(readFileSync(outcome.files.trt).byteLength > 0 && readFileSync(outcome.files.ort).byteLength > 0);
+    assert.ok(readFileSync(outcome.files.trt!).byteLength > 0 && readFileSync(outcome.files.ort).byteLength > 0);
     assert.equal(outcome.float16.skipped.length, 1);
     assert.match(outcome.float16.skipped[0]!.reason, /RoiAlign \(roi\)/);
     const warning = log.lines.find((l) => l.level === 'warn' && /float16: no roi\.int8\.trt\.fp16\.onnx/.test(l.message));

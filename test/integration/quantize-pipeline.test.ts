@@ -32,7 +32,7 @@ function request(out: string, overrides: Partial<QuantizeRequest['settings']> = 
   return {
     model: readModel(modelPath),
     data: randomFloatDataSet('input', [3, 16, 16], 24, { seed: 3 }),
-    settings: { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], ...overrides },
+    settings: { method: 'minmax', percentile: 99.99, exclude: [], targetCpu: 'auto', inputShapes: {}, threads: 1, seed: 0, randomIntRange: [0, 100], mode: 'static', placement: 'rules', ...overrides },
     cpu: avx2,
     outDir: join(dir, out),
     log: new MemoryLog(),
@@ -47,14 +47,14 @@ describe('quantize: a residual CNN', () => {
   for (const method of ['minmax', 'percentile', 'entropy'] as Method[]) {
     it(`${method}: writes both flavours from one calibration`, async () => {
       const outcome = await quantizeModel(request(method, { method }));
-      const trt = readModel(outcome.files.trt);
+      const trt = readModel(outcome.files.trt!);
       assert.deepEqual(validateTensorRtModel(trt.proto, trt), []);
       for (const m of outcome.summary.models) {
         assert.deepEqual(m.quantized.Conv, [3, 3], `${m.flavour}: all Convs quantized`);
         assert.deepEqual(m.quantized.Gemm, [1, 1], `${m.flavour}: the Gemm quantized`);
       }
       const fp32 = await runFloat(modelPath, evalInput);
-      const simulated = await runFloat(outcome.files.trt, evalInput, 'disabled');
+      const simulated = await runFloat(outcome.files.trt!, evalInput, 'disabled');
       const ort = await runFloat(outcome.files.ort, evalInput);
       assert.ok(cosine(fp32, simulated) >= 0.99, `TensorRT flavour cosine ${cosine(fp32, simulated)}`);
       assert.ok(cosine(fp32, ort) >= 0.99, `ONNX Runtime flavour cosine ${cosine(fp32, ort)}`);
@@ -97,7 +97,7 @@ describe('quantize: a residual CNN', () => {
     const again = await quantizeModel(request('ranges-b', { method: 'percentile' }, { reuse }));
     assert.equal(again.summary.calibrationMs, null);
     assert.equal(again.summary.reusedRanges, true);
-    assert.ok(readFileSync(first.files.trt).equals(readFileSync(again.files.trt)));
+    assert.ok(readFileSync(first.files.trt!).equals(readFileSync(again.files.trt!)));
     assert.ok(readFileSync(first.files.ort).equals(readFileSync(again.files.ort)));
   });
 
@@ -108,7 +108,7 @@ describe('quantize: a residual CNN', () => {
       assert.deepEqual(m.quantized.Gemm, [0, 1]);
     }
     assert.deepEqual(outcome.summary.keptFloat.map((k) => k.node).sort(), ['/conv2/Conv', '/fc/Gemm']);
-    const trt = readModel(outcome.files.trt).proto.graph!;
+    const trt = readModel(outcome.files.trt!).proto.graph!;
     const conv2 = trt.node.find((n) => n.name === '/conv2/Conv')!;
     assert.ok(!conv2.input.some((i) => i.endsWith('_dequantized')), `excluded Conv reads ${conv2.input.join(', ')}`);
   });

@@ -29,6 +29,7 @@ export type Tests = [
       | 'randomIntRange'
       | 'calibrationSamples'
       | 'targetCpu'
+      | 'mode'
       | 'maxAccuracyDrop'
       | 'out'
       | 'json'
@@ -43,6 +44,8 @@ export type Tests = [
       | 'labels'
       | 'preprocess'
       | 'threads'
+      | 'placement'
+      | 'accuracyBudget'
       | 'output'
       | 'baseline'
       | 'baselineModel'
@@ -64,13 +67,13 @@ export type Tests = [
   Expect<Equal<keyof InspectConfig, 'model' | 'nodes' | 'json' | 'sources'>>,
   Expect<Equal<keyof CompareConfig, 'maxAccuracyDrop' | 'maxLatencyRegression' | 'json' | 'sources'>>,
   Expect<Equal<keyof DemoConfig, 'out' | 'sources'>>,
-  Expect<Equal<OptionalKeys<QuantizeConfig>, 'calibrationData' | 'preprocess' | 'threads' | 'ranges'>>,
+  Expect<Equal<OptionalKeys<QuantizeConfig>, 'calibrationData' | 'preprocess' | 'threads' | 'placement' | 'ranges'>>,
   Expect<Equal<QuantizeConfig['calibrationSamples'], number>>,
   // What quantize and run share, less model, out, json and the calibration sample cap (the data stage's).
   Expect<
     Equal<
       keyof QuantizeSettings,
-      'calibrationData' | 'preprocess' | 'inputShapes' | 'threads' | 'method' | 'percentile' | 'exclude' | 'seed' | 'randomIntRange' | 'targetCpu'
+      'calibrationData' | 'preprocess' | 'inputShapes' | 'threads' | 'method' | 'percentile' | 'exclude' | 'seed' | 'randomIntRange' | 'targetCpu' | 'placement' | 'mode'
     >
   >,
   // The action's own inputs: typed, and in no command's config.

@@ -55,7 +55,8 @@ export interface Float16Outcome {
 export interface Float16Request {
   /** The prepared FP32 graph and the TensorRT flavour; neither is changed. */
   prepared: ModelProto;
-  trt: ModelProto;
+  /** The TensorRT flavour, or why it was not written (then no int8.trt.fp16 either). */
+  trt: ModelProto | { skipped: string };
   source: OnnxModel;
   probe: ProbeResult;
   outDir: string;
@@ -85,6 +86,12 @@ export function writeFloat16Variants(request: Float16Request): Float16Outcome {
   const { source, probe, log } = request;
   const outcome: Float16Outcome = { observedLimit: OBSERVED_LIMIT, trtFp16: null, fp16: null, skipped: [] };
 
+  if ('skipped' in request.trt) {
+    outcome.skipped.push({ flavour: 'int8.trt.fp16', reason: request.trt.skipped });
+    const fp16 = cloneModel(request.prepared);
+    outcome.fp16 = save(fp16, 'fp16', toFloat16(fp16, source, probe), request);
+    return outcome;
+  }
   const trt = cloneModel(request.trt);
   let upgraded = true;
   try {

@@ -1,0 +1,59 @@
+/**
+ * Timing candidate models against each other on this CPU, interleaved: every round runs each
+ * candidate for a few iterations, in alternating order, so a neighbour that slows the machine
+ * slows all sides of a round alike. The figure is the paired median of per-round p50 ratios over
+ * the quiet rounds (src/compare/paired.ts), as the report's speedups are.
+ */
+import type { InferenceSession } from 'onnxruntime-node';
+import type { ModelProto } from 'onnx-buf';
+import { percentile } from '../../benchmark/statistics.js';
+import { medianWithInterval, quietRounds, type PairedRatio } from '../../compare/paired.js';
+import type { Batch } from '../../data/types.js';
+import type { OnnxModel } from '../../model/model.js';
+import { loadOrt } from '../../runtime/onnxruntime/load.js';
+import { hostToOrt } from '../../runtime/onnxruntime/tensor.js';
+import { openEditedSession } from '../session.js';
+
+export interface TimingBudget {
+  rounds: number;
+  iterations: number;
+  threads?: number;
+}
+
+/** The ratio time(candidate) / time(reference), paired over interleaved rounds. */
+export async function pairedTimeRatio(candidate: ModelProto, reference: ModelProto, source: OnnxModel, batch: Batch, budget: TimingBudget): Promise<PairedRatio> {
+  const ort = await loadOrt();
+  const feeds = Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
+  const options = budget.threads ? { threads: budget.threads } : {};
+  const a = await openEditedSession(candidate, source, options);
+  const b = await openEditedSession(reference, source, options);
+  try {
+    const time = async (session: InferenceSession) => {
+      await session.run(feeds);
+      const ms: number[] = [];
+      for (let i = 0; i < budget.iterations; i++) {
+        const t = performance.now();
+        await session.run(feeds);
+        ms.push(performance.now() - t);
+      }
+      return percentile(Float64Array.from(ms).sort(), 50);
+    };
+    const pa: number[] = [];
+    const pb: number[] = [];
+    for (let r = 0; r < budget.rounds; r++) {
+      if (r % 2 === 0) {
+        pa.push(await time(a.session));
+        pb.push(await time(b.session));
+      } else {
+        pb.push(await time(b.session));
+        pa.push(await time(a.session));
+      }
+    }
+    const kept = quietRounds(pa, pb);
+    const ratio = medianWithInterval(kept.map((i) => pa[i]! / pb[i]!))!;
+    return { ...ratio, of: budget.rounds };
+  } finally {
+    await a.dispose();
+    await b.dispose();
+  }
+}
