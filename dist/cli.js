@@ -17362,9 +17362,9 @@ var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
 function isRecursive(inst, stack, resolve8) {
-  const cached4 = recursive.get(inst);
-  if (cached4 !== void 0)
-    return cached4 ? PROVEN : NONE;
+  const cached5 = recursive.get(inst);
+  if (cached5 !== void 0)
+    return cached5 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
@@ -31798,15 +31798,15 @@ function visit(schema, fnOrHandlers) {
   };
   const cache = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached4 = cache.get(s);
-    if (cached4 === RESOLVING) {
+    const cached5 = cache.get(s);
+    if (cached5 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
         getter: () => cache.get(s)
       });
     }
-    if (cached4 !== void 0)
-      return cached4;
+    if (cached5 !== void 0)
+      return cached5;
     cache.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
@@ -32189,6 +32189,11 @@ var environmentSchema = external_exports.object({
   onnxruntime: external_exports.string(),
   node: external_exports.string(),
   quantgate: external_exports.string(),
+  /** quantgate's own commit (src/version.ts says where it is read); absent in results before 0.2. */
+  quantgateCommit: external_exports.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/).nullable().optional(),
+  /** The ref a workflow used quantgate by (e.g. v0), when it ran as the action; absent before 0.2. */
+  quantgateRef: external_exports.string().max(256).nullable().optional(),
+  /** The checked-in model's repository commit (GITHUB_SHA or its HEAD). */
   commit: external_exports.string().nullable()
 });
 var quantizedModelSchema = external_exports.object({
@@ -39809,9 +39814,36 @@ function textLabels(path, bytes, what) {
 }
 
 // src/version.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
 import { join as join4 } from "node:path";
 var VERSION = JSON.parse(readFileSync3(join4(PACKAGE_ROOT, "package.json"), "utf8")).version;
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+function quantgateBuild(env = process.env, root = PACKAGE_ROOT) {
+  let commit = null;
+  if (existsSync2(join4(root, ".git"))) {
+    const head = spawnSync("git", ["-C", root, "rev-parse", "HEAD"], { encoding: "utf8", timeout: 5e3 });
+    const text2 = head.status === 0 ? head.stdout.trim() : "";
+    if (SHA.test(text2)) commit = text2;
+  }
+  const actionRef = env.GITHUB_ACTION_REF?.trim() || null;
+  const ours = actionRef !== null && env.GITHUB_ACTION_PATH !== void 0 && existsSync2(join4(env.GITHUB_ACTION_PATH, "package.json")) && samePath(env.GITHUB_ACTION_PATH, root);
+  const ref = ours ? actionRef : null;
+  if (commit === null && ref !== null && SHA.test(ref)) commit = ref;
+  return { version: VERSION, commit, ref };
+}
+function samePath(a, b) {
+  return join4(a, ".") === join4(b, ".");
+}
+var cached2;
+function thisBuild() {
+  cached2 ??= quantgateBuild();
+  return cached2;
+}
+function versionText(build = thisBuild()) {
+  const parts = [build.commit ? `commit ${build.commit}` : null, build.ref && build.ref !== build.commit ? `ref ${build.ref}` : null].filter(Boolean);
+  return parts.length > 0 ? `${build.version} (${parts.join(", ")})` : build.version;
+}
 
 // src/runtime/onnxruntime/telemetry.ts
 var TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY";
@@ -40130,6 +40162,8 @@ async function detectEnvironment(options2 = {}) {
     onnxruntime,
     node: process.versions.node,
     quantgate: VERSION,
+    quantgateCommit: (options2.build ?? thisBuild()).commit,
+    quantgateRef: (options2.build ?? thisBuild()).ref,
     commit
   };
 }
@@ -40708,9 +40742,9 @@ async function refusal(bytes) {
     return error62.message;
   }
 }
-var cached2;
+var cached3;
 function runtimeLimits() {
-  cached2 ??= (async () => {
+  cached3 ??= (async () => {
     const version2 = await ortVersion();
     const irMessage = await refusal(probeModel(1e3, 7));
     const ir = /max supported IR version:\s*(\d+)/i.exec(irMessage ?? "");
@@ -40719,7 +40753,7 @@ function runtimeLimits() {
     const opset = /till opset\s*(\d+)/i.exec(opsetMessage ?? "");
     return { ortVersion: version2, maxIrVersion, maxOpset: opset ? Number(opset[1]) : null };
   })();
-  return cached2;
+  return cached3;
 }
 function runtimeSupportProblem(signature, limits, label) {
   const problems = [];
@@ -41213,11 +41247,11 @@ var QdqWriter = class {
   quantizeWeight(node3, index, axis, qmax) {
     const name = node3.input[index];
     const key = `${name}|${axis}|${qmax}`;
-    const cached4 = this.weights.get(key);
-    if (cached4) {
-      node3.input[index] = cached4.output;
+    const cached5 = this.weights.get(key);
+    if (cached5) {
+      node3.input[index] = cached5.output;
       this.editor.invalidate();
-      return cached4.quantization;
+      return cached5.quantization;
     }
     const t = this.editor.initializer(name);
     const values = this.floatValues(name);
@@ -43685,7 +43719,7 @@ var NanOutputCount = class {
 
 // src/runtime/onnxruntime/providers.ts
 import { spawn } from "node:child_process";
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname as dirname5, join as join8 } from "node:path";
 var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
@@ -43717,7 +43751,7 @@ async function statusOf(provider, facts) {
         msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
       );
     }
-    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join8(facts.binFolder, f)));
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync3(join8(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
         `${where2} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
@@ -43734,10 +43768,10 @@ async function statusOf(provider, facts) {
   }
   return { provider, available: true, reason: null, fix: null };
 }
-var cached3;
+var cached4;
 function availableProviders() {
-  cached3 ??= gatherFacts().then(providerStatuses);
-  return cached3;
+  cached4 ??= gatherFacts().then(providerStatuses);
+  return cached4;
 }
 async function selectProviders(request, flag = opt("providers"), statuses) {
   const all = statuses ?? await availableProviders();
@@ -43768,7 +43802,7 @@ async function gatherFacts() {
     ortVersion: ort.env.versions.node ?? ort.env.versions.common,
     platform: `${process.platform}/${process.arch}`,
     listed: ort.listSupportedBackends().map((b) => b.name),
-    binFolder: binFolder && existsSync2(binFolder) ? binFolder : null,
+    binFolder: binFolder && existsSync3(binFolder) ? binFolder : null,
     nvidiaDriver: nvidiaDriver(),
     probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
   };
@@ -43776,7 +43810,7 @@ async function gatherFacts() {
 var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
 function nvidiaDriver() {
   if (process.platform !== "linux") return null;
-  return existsSync2(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
+  return existsSync3(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
 }
 function ortPackageJson() {
   try {
@@ -44019,7 +44053,7 @@ import { join as join13 } from "node:path";
 
 // src/runtime/tensorrt/library-search.ts
 import { execFile as execFile2 } from "node:child_process";
-import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
+import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
 import { join as join9 } from "node:path";
 var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
 function searchDirectories(env) {
@@ -44049,7 +44083,7 @@ function ldconfigLibraries() {
 async function findTensorRtLibrary(env = process.env, platform = process.platform) {
   if (platform !== "linux") return null;
   for (const dir of searchDirectories(env)) {
-    if (!existsSync3(dir)) continue;
+    if (!existsSync4(dir)) continue;
     let match;
     try {
       match = readdirSync2(dir).find((f) => LIBRARY.test(f));
@@ -44065,7 +44099,7 @@ function addonMissingReason(library, addonProblem) {
 }
 
 // src/runtime/tensorrt/load.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
 import { dirname as dirname6, join as join10, resolve as resolve6 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -44132,7 +44166,7 @@ function loadTensorRtAddon(deps = defaultDependencies()) {
   }
   return { ok: true, binding: loaded3, path };
 }
-function findPackageRoot(from, exists = existsSync4, readName = packageName) {
+function findPackageRoot(from, exists = existsSync5, readName = packageName) {
   let dir = from;
   for (; ; ) {
     const candidate = join10(dir, "package.json");
@@ -44155,7 +44189,7 @@ function defaultDependencies() {
     env: process.env,
     platform: process.platform,
     packageRoot: findPackageRoot(dirname6(fileURLToPath2(import.meta.url))),
-    exists: existsSync4,
+    exists: existsSync5,
     requireAddon: (path) => require2(path)
   };
 }
@@ -45216,7 +45250,7 @@ async function evaluateAccuracy(input2) {
 }
 
 // src/pipeline/export.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 function isCredential(name) {
   const upper = name.toUpperCase();
   if (upper.startsWith("ACTIONS_") || upper.startsWith("INPUT_")) return true;
@@ -45244,7 +45278,7 @@ async function runExportCommand(command, modelPath, cwd, log, exec) {
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
   }
-  if (!existsSync5(modelPath)) {
+  if (!existsSync6(modelPath)) {
     throw new BadInputError(msg`${opt("export-command")} finished but wrote no model at ${modelPath}`, msg`make the command write the ONNX file at the path given with ${opt("model")}`);
   }
 }
@@ -45345,7 +45379,7 @@ function stripUndefined(value2) {
 
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { dirname as dirname7, join as join14 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
@@ -45368,7 +45402,7 @@ var BenchmarkWorker = class {
   exit;
   exited;
   constructor(entry = workerEntry()) {
-    if (!existsSync6(entry.path)) {
+    if (!existsSync7(entry.path)) {
       throw new Error(`the benchmark worker ${entry.path} is missing: the bundle was built without it (npm run build writes dist/${WORKER_BUNDLE})`);
     }
     this.child = fork(entry.path, [], {
@@ -46882,11 +46916,11 @@ function doctorVerdict(lines) {
 }
 
 // src/doctor/gather.ts
-import { spawnSync } from "node:child_process";
+import { spawnSync as spawnSync2 } from "node:child_process";
 import { readFileSync as readFileSync9 } from "node:fs";
 
 // native/lib/find-headers.mjs
-import { existsSync as existsSync7, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
 import { createRequire as createRequire3 } from "node:module";
 import { dirname as dirname8, join as join19 } from "node:path";
 var SUPPORTED_TENSORRT_MAJORS2 = [10, 11];
@@ -46949,7 +46983,7 @@ function packageFolder(require2, name) {
 function findAddonHeaders({
   env = process.env,
   execPath = process.execPath,
-  exists = existsSync7,
+  exists = existsSync8,
   readText = (path) => readFileSync8(path, "utf8"),
   // Packages resolve from this file (native/lib/ in the package, or dist/ once bundled).
   resolveFrom = import.meta.url
@@ -47035,7 +47069,7 @@ function findAddonHeaders({
 
 // src/doctor/gather.ts
 function firstLine2(command, args) {
-  const run = spawnSync(command, args, { encoding: "utf8", timeout: 5e3 });
+  const run = spawnSync2(command, args, { encoding: "utf8", timeout: 5e3 });
   if (run.error || run.status !== 0) return null;
   return (run.stdout || run.stderr).split("\n")[0]?.trim() || null;
 }
@@ -47383,7 +47417,7 @@ Examples:
   quantgate doctor --json`
 };
 function buildProgram(onCommand) {
-  const program2 = new Command("quantgate").description("INT8 quantization, TensorRT and ONNX Runtime benchmarks and an accuracy gate for model changes.").version(VERSION, "--version", "print the version").helpOption("-h, --help", "show help").option("--quiet", "print only results and errors").option("--verbose", "print debug detail and stack traces").showSuggestionAfterError(true).showHelpAfterError("(run with --help for usage)").addHelpText(
+  const program2 = new Command("quantgate").description("INT8 quantization, TensorRT and ONNX Runtime benchmarks and an accuracy gate for model changes.").version(versionText(), "--version", "print the version, and the commit it was built from where known").helpOption("-h, --help", "show help").option("--quiet", "print only results and errors").option("--verbose", "print debug detail and stack traces").showSuggestionAfterError(true).showHelpAfterError("(run with --help for usage)").addHelpText(
     "after",
     `
 Exit status: 0 passed (or nothing to gate), 1 a gate failed, 2 bad input or usage, 3 internal error.

@@ -33525,9 +33525,9 @@ var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
 function isRecursive(inst, stack, resolve8) {
-  const cached4 = recursive.get(inst);
-  if (cached4 !== void 0)
-    return cached4 ? PROVEN : NONE;
+  const cached5 = recursive.get(inst);
+  if (cached5 !== void 0)
+    return cached5 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
@@ -47961,15 +47961,15 @@ function visit(schema, fnOrHandlers) {
   };
   const cache = /* @__PURE__ */ new Map();
   function run2(s) {
-    const cached4 = cache.get(s);
-    if (cached4 === RESOLVING) {
+    const cached5 = cache.get(s);
+    if (cached5 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
         getter: () => cache.get(s)
       });
     }
-    if (cached4 !== void 0)
-      return cached4;
+    if (cached5 !== void 0)
+      return cached5;
     cache.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
@@ -55657,6 +55657,11 @@ var environmentSchema = external_exports.object({
   onnxruntime: external_exports.string(),
   node: external_exports.string(),
   quantgate: external_exports.string(),
+  /** quantgate's own commit (src/version.ts says where it is read); absent in results before 0.2. */
+  quantgateCommit: external_exports.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/).nullable().optional(),
+  /** The ref a workflow used quantgate by (e.g. v0), when it ran as the action; absent before 0.2. */
+  quantgateRef: external_exports.string().max(256).nullable().optional(),
+  /** The checked-in model's repository commit (GITHUB_SHA or its HEAD). */
   commit: external_exports.string().nullable()
 });
 var quantizedModelSchema = external_exports.object({
@@ -57320,7 +57325,8 @@ function textLabels(path, bytes, what) {
 }
 
 // src/version.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { existsSync as existsSync8, readFileSync as readFileSync6 } from "node:fs";
 import { join as join11 } from "node:path";
 
 // src/paths.ts
@@ -57334,6 +57340,28 @@ function pathInside(base, path) {
 
 // src/version.ts
 var VERSION = JSON.parse(readFileSync6(join11(PACKAGE_ROOT, "package.json"), "utf8")).version;
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+function quantgateBuild(env = process.env, root = PACKAGE_ROOT) {
+  let commit = null;
+  if (existsSync8(join11(root, ".git"))) {
+    const head = spawnSync2("git", ["-C", root, "rev-parse", "HEAD"], { encoding: "utf8", timeout: 5e3 });
+    const text2 = head.status === 0 ? head.stdout.trim() : "";
+    if (SHA.test(text2)) commit = text2;
+  }
+  const actionRef = env.GITHUB_ACTION_REF?.trim() || null;
+  const ours = actionRef !== null && env.GITHUB_ACTION_PATH !== void 0 && existsSync8(join11(env.GITHUB_ACTION_PATH, "package.json")) && samePath(env.GITHUB_ACTION_PATH, root);
+  const ref = ours ? actionRef : null;
+  if (commit === null && ref !== null && SHA.test(ref)) commit = ref;
+  return { version: VERSION, commit, ref };
+}
+function samePath(a, b) {
+  return join11(a, ".") === join11(b, ".");
+}
+var cached3;
+function thisBuild() {
+  cached3 ??= quantgateBuild();
+  return cached3;
+}
 
 // src/environment/cpu-int8.ts
 var INT8_FEATURES = ["avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx_vnni_int8", "amx_tile", "amx_int8", "asimddp", "i8mm"];
@@ -57624,6 +57652,8 @@ async function detectEnvironment(options2 = {}) {
     onnxruntime,
     node: process.versions.node,
     quantgate: VERSION,
+    quantgateCommit: (options2.build ?? thisBuild()).commit,
+    quantgateRef: (options2.build ?? thisBuild()).ref,
     commit
   };
 }
@@ -57671,9 +57701,9 @@ async function refusal(bytes) {
     return error63.message;
   }
 }
-var cached3;
+var cached4;
 function runtimeLimits() {
-  cached3 ??= (async () => {
+  cached4 ??= (async () => {
     const version2 = await ortVersion();
     const irMessage = await refusal(probeModel(1e3, 7));
     const ir = /max supported IR version:\s*(\d+)/i.exec(irMessage ?? "");
@@ -57682,7 +57712,7 @@ function runtimeLimits() {
     const opset = /till opset\s*(\d+)/i.exec(opsetMessage ?? "");
     return { ortVersion: version2, maxIrVersion, maxOpset: opset ? Number(opset[1]) : null };
   })();
-  return cached3;
+  return cached4;
 }
 function runtimeSupportProblem(signature, limits, label) {
   const problems = [];
@@ -58176,11 +58206,11 @@ var QdqWriter = class {
   quantizeWeight(node3, index, axis, qmax) {
     const name = node3.input[index];
     const key = `${name}|${axis}|${qmax}`;
-    const cached4 = this.weights.get(key);
-    if (cached4) {
-      node3.input[index] = cached4.output;
+    const cached5 = this.weights.get(key);
+    if (cached5) {
+      node3.input[index] = cached5.output;
       this.editor.invalidate();
-      return cached4.quantization;
+      return cached5.quantization;
     }
     const t = this.editor.initializer(name);
     const values = this.floatValues(name);
@@ -60751,7 +60781,7 @@ async function evaluateAccuracy(input2) {
 }
 
 // src/pipeline/export.ts
-import { existsSync as existsSync8 } from "node:fs";
+import { existsSync as existsSync9 } from "node:fs";
 function isCredential(name) {
   const upper = name.toUpperCase();
   if (upper.startsWith("ACTIONS_") || upper.startsWith("INPUT_")) return true;
@@ -60779,7 +60809,7 @@ async function runExportCommand(command, modelPath, cwd, log, exec) {
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
   }
-  if (!existsSync8(modelPath)) {
+  if (!existsSync9(modelPath)) {
     throw new BadInputError(msg`${opt("export-command")} finished but wrote no model at ${modelPath}`, msg`make the command write the ONNX file at the path given with ${opt("model")}`);
   }
 }
@@ -60915,7 +60945,7 @@ function throughput(batch, meanMs) {
 
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync10 } from "node:fs";
 import { dirname as dirname8, join as join15 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
@@ -60938,7 +60968,7 @@ var BenchmarkWorker = class {
   exit;
   exited;
   constructor(entry = workerEntry()) {
-    if (!existsSync9(entry.path)) {
+    if (!existsSync10(entry.path)) {
       throw new Error(`the benchmark worker ${entry.path} is missing: the bundle was built without it (npm run build writes dist/${WORKER_BUNDLE})`);
     }
     this.child = fork(entry.path, [], {
