@@ -32189,9 +32189,9 @@ var environmentSchema = external_exports.object({
   onnxruntime: external_exports.string(),
   node: external_exports.string(),
   quantgate: external_exports.string(),
-  /** quantgate's own commit (src/version.ts says where it is read); absent in results before 0.2. */
+  /** quantgate's own commit (src/version.ts says where it is read); absent in results of 0.1.0. */
   quantgateCommit: external_exports.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/).nullable().optional(),
-  /** The ref a workflow used quantgate by (e.g. v0), when it ran as the action; absent before 0.2. */
+  /** The ref a workflow used quantgate by (e.g. v0), when it ran as the action; absent in results of 0.1.0. */
   quantgateRef: external_exports.string().max(256).nullable().optional(),
   /** The checked-in model's repository commit (GITHUB_SHA or its HEAD). */
   commit: external_exports.string().nullable()
