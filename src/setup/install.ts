@@ -7,7 +7,7 @@
  * is fatal (without onnxruntime-node nothing runs).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { SetupFacts } from './facts.js';
@@ -80,6 +80,33 @@ function ortCudaFlavour(folder: string, facts: SetupFacts): { flavour: string | 
   return { flavour, why: '' };
 }
 
+/**
+ * onnxruntime-node ships every platform's binaries (about 290 MB, 45 MB of them Linux x64); only
+ * this runner's are loaded (bin/napi-v6/<platform>/<arch>), so the rest never reaches the cache:
+ * copying it there was most of a cold setup's disk work. Returns the bytes removed.
+ */
+function pruneOtherPlatforms(folder: string, facts: SetupFacts): number {
+  const bin = join(folder, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
+  if (!existsSync(join(bin, facts.platform, facts.arch))) return 0; // an unknown layout: keep everything
+  let removed = 0;
+  for (const platform of readdirSync(bin)) {
+    for (const arch of readdirSync(join(bin, platform))) {
+      if (platform === facts.platform && arch === facts.arch) continue;
+      const dir = join(bin, platform, arch);
+      removed += sizeOf(dir);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (platform !== facts.platform) rmSync(join(bin, platform), { recursive: true, force: true });
+  }
+  return removed;
+}
+
+function sizeOf(path: string): number {
+  const stat = lstatSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
 export function installNativeParts(folder: string, facts: SetupFacts, installer: Installer, actionRoot: string): InstallReport {
   const lines: string[] = [];
   const specs = ['onnxruntime-node', 'sharp'].map((name) => `${name}@${facts.pinned[name]}`);
@@ -87,6 +114,8 @@ export function installNativeParts(folder: string, facts: SetupFacts, installer:
   if (!facts.addonBlocked) specs.push(`node-addon-api@${facts.pinned['node-addon-api']}`);
   installer(folder, specs);
   lines.push(`installed ${specs.join(', ')} (CPU build of ONNX Runtime)`);
+  const pruned = pruneOtherPlatforms(folder, facts);
+  if (pruned > 0) lines.push(`left out onnxruntime-node's binaries for other platforms (${Math.round(pruned / 2 ** 20)} MB)`);
 
   const { flavour, why } = ortCudaFlavour(folder, facts);
   if (flavour) {

@@ -4,7 +4,7 @@
 // then resolves onnxruntime-node through the action folder's node_modules link and runs a model.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gatherSetupFacts, pinnedVersions } from '../../src/setup/facts.ts';
@@ -77,6 +77,11 @@ describe('native setup through the tool cache', () => {
     assert.equal(first.folder, join(process.env.RUNNER_TOOL_CACHE!, TOOL_NAME, cacheVersion(facts), process.arch));
     assert.ok(existsSync(`${first.folder}.complete`));
     assert.match(first.lines.join('\n'), /installed onnxruntime-node@[\d.]+, sharp@[\d.]+/);
+    // Only this platform's ONNX Runtime binaries reach the cache.
+    const bin = join(first.folder, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
+    assert.deepEqual(readdirSync(bin), [process.platform]);
+    assert.deepEqual(readdirSync(join(bin, process.platform)), [process.arch]);
+    assert.match(first.lines.join('\n'), /left out onnxruntime-node's binaries for other platforms \(\d+ MB\)/);
     if (!facts.driver) {
       assert.match(first.lines.join('\n'), /ONNX Runtime's GPU providers: not installed: no NVIDIA driver/);
       assert.match(first.lines.join('\n'), /TensorRT addon: not built: no NVIDIA driver/);
