@@ -28,7 +28,7 @@ async function setup(): Promise<void> {
       for (const line of outcome.lines) core.info(`  ${line}`);
       core.info(`  ${outcome.linked}`);
       if (outcome.addon) process.env.QUANTGATE_TRT_ADDON ??= outcome.addon;
-      core.info(`setup took ${outcome.seconds.toFixed(1)} s`);
+      core.info(`setup took ${outcome.seconds.toFixed(2)} s`);
     } catch (error) {
       const fix = error instanceof SetupError ? `\n  fix: ${error.fix}` : '';
       core.error(`quantgate setup: ${(error as Error).message}${fix}\nThe run goes on with what the runner has; \`quantgate doctor\`'s checklist is in the job summary.`);
