@@ -109,7 +109,7 @@ function loadOrt() {
       loaded = void 0;
       throw new BadInputError(
         `onnxruntime-node could not be loaded: ${error62.message}`,
-        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
+        "install it where quantgate runs (npm ci, on Linux x64/arm64 or macOS; `quantgate doctor` lists what is missing)",
         { cause: error62 }
       );
     }
@@ -3814,7 +3814,7 @@ var GPU_LIBRARIES = {
   cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
   tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
 };
-var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
+var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false";
 var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
 async function providerStatuses(facts) {
   const statuses = [];

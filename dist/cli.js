@@ -32025,6 +32025,145 @@ var require_lib = __commonJS({
   }
 });
 
+// node_modules/@octokit/request/node_modules/content-type/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@octokit/request/node_modules/content-type/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.format = format;
+    exports.parse = parse5;
+    var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+    var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var QUOTE_REGEXP = /[\\"]/g;
+    var TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var NullObject = /* @__PURE__ */ (() => {
+      const C = function() {
+      };
+      C.prototype = /* @__PURE__ */ Object.create(null);
+      return C;
+    })();
+    function format(obj) {
+      const { type: type2, parameters } = obj;
+      if (!type2 || !TYPE_REGEXP.test(type2)) {
+        throw new TypeError(`Invalid type: ${type2}`);
+      }
+      let result = type2;
+      if (parameters) {
+        for (const param of Object.keys(parameters)) {
+          if (!TOKEN_REGEXP.test(param)) {
+            throw new TypeError(`Invalid parameter name: ${param}`);
+          }
+          result += `; ${param}=${qstring(parameters[param])}`;
+        }
+      }
+      return result;
+    }
+    function parse5(header, options2) {
+      const stopChar = options2?.comma === true ? COMMA : 65536;
+      const len = header.length;
+      let index = skipOWS(header, options2?.start ?? 0, len);
+      const valueStart = index;
+      index = skipValue(header, index, len, stopChar);
+      const valueEnd = trailingOWS(header, valueStart, index);
+      const type2 = header.slice(valueStart, valueEnd).toLowerCase();
+      if (options2?.parameters === false) {
+        return { type: type2, index, parameters: new NullObject() };
+      }
+      return parseParameters(header, type2, index, len, stopChar);
+    }
+    var SP = 32;
+    var HTAB = 9;
+    var SEMI = 59;
+    var EQ = 61;
+    var DQUOTE = 34;
+    var BSLASH = 92;
+    var COMMA = 44;
+    function parseParameters(header, type2, index, len, stopChar) {
+      const parameters = new NullObject();
+      parameter: while (index < len) {
+        if (header.charCodeAt(index) === stopChar)
+          break;
+        index = skipOWS(header, index + 1, len);
+        const keyStart = index;
+        while (index < len) {
+          const code2 = header.charCodeAt(index);
+          if (code2 === stopChar)
+            break parameter;
+          if (code2 === SEMI)
+            continue parameter;
+          if (code2 === EQ) {
+            const keyEnd = trailingOWS(header, keyStart, index);
+            const key = header.slice(keyStart, keyEnd).toLowerCase();
+            index = skipOWS(header, index + 1, len);
+            if (index < len && header.charCodeAt(index) === DQUOTE) {
+              index++;
+              let value2 = "";
+              while (index < len) {
+                const code3 = header.charCodeAt(index++);
+                if (code3 === DQUOTE) {
+                  index = skipValue(header, index, len, stopChar);
+                  if (parameters[key] === void 0)
+                    parameters[key] = value2;
+                  break;
+                }
+                if (code3 === BSLASH && index < len) {
+                  value2 += header[index++];
+                  continue;
+                }
+                value2 += String.fromCharCode(code3);
+              }
+              continue parameter;
+            }
+            const valueStart = index;
+            index = skipValue(header, index, len, stopChar);
+            if (parameters[key] === void 0) {
+              const valueEnd = trailingOWS(header, valueStart, index);
+              parameters[key] = header.slice(valueStart, valueEnd);
+            }
+            continue parameter;
+          }
+          index++;
+        }
+      }
+      return { type: type2, index, parameters };
+    }
+    function skipValue(str, index, len, stopChar) {
+      while (index < len) {
+        const code2 = str.charCodeAt(index);
+        if (code2 === SEMI || code2 === stopChar)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function skipOWS(header, index, len) {
+      while (index < len) {
+        const char = header.charCodeAt(index);
+        if (char !== SP && char !== HTAB)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function trailingOWS(header, start, end) {
+      while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+          break;
+        end--;
+      }
+      return end;
+    }
+    function qstring(str) {
+      if (TOKEN_REGEXP.test(str))
+        return str;
+      if (TEXT_REGEXP.test(str))
+        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str}`);
+    }
+  }
+});
+
 // src/cli/closed-pipes.ts
 var CLOSED = /* @__PURE__ */ new Set(["EPIPE", "ERR_STREAM_DESTROYED"]);
 function ignoreClosedPipes(...streams) {
@@ -37253,9 +37392,9 @@ var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
 function isRecursive(inst, stack, resolve10) {
-  const cached4 = recursive.get(inst);
-  if (cached4 !== void 0)
-    return cached4 ? PROVEN : NONE;
+  const cached5 = recursive.get(inst);
+  if (cached5 !== void 0)
+    return cached5 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
@@ -51689,15 +51828,15 @@ function visit(schema, fnOrHandlers) {
   };
   const cache = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached4 = cache.get(s);
-    if (cached4 === RESOLVING) {
+    const cached5 = cache.get(s);
+    if (cached5 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
         getter: () => cache.get(s)
       });
     }
-    if (cached4 !== void 0)
-      return cached4;
+    if (cached5 !== void 0)
+      return cached5;
     cache.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
@@ -52080,6 +52219,11 @@ var environmentSchema = external_exports.object({
   onnxruntime: external_exports.string(),
   node: external_exports.string(),
   quantgate: external_exports.string(),
+  /** quantgate's own commit (src/version.ts says where it is read); absent in results of 0.1.0. */
+  quantgateCommit: external_exports.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/).nullable().optional(),
+  /** The ref a workflow used quantgate by (e.g. v0), when it ran as the action; absent in results of 0.1.0. */
+  quantgateRef: external_exports.string().max(256).nullable().optional(),
+  /** The checked-in model's repository commit (GITHUB_SHA or its HEAD). */
   commit: external_exports.string().nullable()
 });
 var quantizedModelSchema = external_exports.object({
@@ -54884,16 +55028,6 @@ var OPTION_TABLE = [
     commands: [],
     scope: "action",
     isPath: true
-  },
-  {
-    key: "node-version",
-    arg: "<version>",
-    description: "Node.js version that runs quantgate on the runner.",
-    allowed: "a Node.js version that actions/setup-node understands, e.g. 24",
-    schema: text2("the Node.js version"),
-    default: "24",
-    commands: [],
-    scope: "action"
   },
   {
     key: "github-token",
@@ -60721,9 +60855,36 @@ function textLabels(path, bytes, what) {
 }
 
 // src/version.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
 import { join as join5 } from "node:path";
 var VERSION = JSON.parse(readFileSync4(join5(PACKAGE_ROOT, "package.json"), "utf8")).version;
+var SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+function quantgateBuild(env = process.env, root = PACKAGE_ROOT) {
+  let commit = null;
+  if (existsSync2(join5(root, ".git"))) {
+    const head = spawnSync("git", ["-C", root, "rev-parse", "HEAD"], { encoding: "utf8", timeout: 5e3 });
+    const text3 = head.status === 0 ? head.stdout.trim() : "";
+    if (SHA.test(text3)) commit = text3;
+  }
+  const actionRef = env.GITHUB_ACTION_REF?.trim() || null;
+  const ours = actionRef !== null && env.GITHUB_ACTION_PATH !== void 0 && existsSync2(join5(env.GITHUB_ACTION_PATH, "package.json")) && samePath(env.GITHUB_ACTION_PATH, root);
+  const ref = ours ? actionRef : null;
+  if (commit === null && ref !== null && SHA.test(ref)) commit = ref;
+  return { version: VERSION, commit, ref };
+}
+function samePath(a, b) {
+  return join5(a, ".") === join5(b, ".");
+}
+var cached2;
+function thisBuild() {
+  cached2 ??= quantgateBuild();
+  return cached2;
+}
+function versionText(build = thisBuild()) {
+  const parts = [build.commit ? `commit ${build.commit}` : null, build.ref && build.ref !== build.commit ? `ref ${build.ref}` : null].filter(Boolean);
+  return parts.length > 0 ? `${build.version} (${parts.join(", ")})` : build.version;
+}
 
 // src/runtime/onnxruntime/telemetry.ts
 var TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY";
@@ -60741,7 +60902,7 @@ function loadOrt() {
       loaded2 = void 0;
       throw new BadInputError(
         `onnxruntime-node could not be loaded: ${error62.message}`,
-        "install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU",
+        "install it where quantgate runs (npm ci, on Linux x64/arm64 or macOS; `quantgate doctor` lists what is missing)",
         { cause: error62 }
       );
     }
@@ -61042,6 +61203,8 @@ async function detectEnvironment(options2 = {}) {
     onnxruntime,
     node: process.versions.node,
     quantgate: VERSION,
+    quantgateCommit: (options2.build ?? thisBuild()).commit,
+    quantgateRef: (options2.build ?? thisBuild()).ref,
     commit
   };
 }
@@ -61620,9 +61783,9 @@ async function refusal(bytes) {
     return error62.message;
   }
 }
-var cached2;
+var cached3;
 function runtimeLimits() {
-  cached2 ??= (async () => {
+  cached3 ??= (async () => {
     const version2 = await ortVersion();
     const irMessage = await refusal(probeModel(1e3, 7));
     const ir = /max supported IR version:\s*(\d+)/i.exec(irMessage ?? "");
@@ -61631,7 +61794,7 @@ function runtimeLimits() {
     const opset = /till opset\s*(\d+)/i.exec(opsetMessage ?? "");
     return { ortVersion: version2, maxIrVersion, maxOpset: opset ? Number(opset[1]) : null };
   })();
-  return cached2;
+  return cached3;
 }
 function runtimeSupportProblem(signature, limits, label) {
   const problems = [];
@@ -62125,11 +62288,11 @@ var QdqWriter = class {
   quantizeWeight(node3, index, axis, qmax) {
     const name = node3.input[index];
     const key = `${name}|${axis}|${qmax}`;
-    const cached4 = this.weights.get(key);
-    if (cached4) {
-      node3.input[index] = cached4.output;
+    const cached5 = this.weights.get(key);
+    if (cached5) {
+      node3.input[index] = cached5.output;
       this.editor.invalidate();
-      return cached4.quantization;
+      return cached5.quantization;
     }
     const t = this.editor.initializer(name);
     const values = this.floatValues(name);
@@ -65149,7 +65312,7 @@ var NanOutputCount = class {
 
 // src/runtime/onnxruntime/providers.ts
 import { spawn } from "node:child_process";
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname as dirname5, join as join10 } from "node:path";
 var ALL_PROVIDERS = ["cpu", "reference", "cuda", "tensorrt"];
@@ -65157,7 +65320,7 @@ var GPU_LIBRARIES = {
   cuda: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so"],
   tensorrt: ["libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so", "libonnxruntime_providers_tensorrt.so"]
 };
-var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node";
+var GPU_INSTALL_COMMAND = "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false";
 var GPU_NEEDS = "an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider";
 async function providerStatuses(facts) {
   const statuses = [];
@@ -65181,7 +65344,7 @@ async function statusOf(provider, facts) {
         msg`run on a runner with an NVIDIA GPU and its driver; on a CPU-only runner leave ${backend} to ${setting("providers", "auto")}, which reports it as skipped`
       );
     }
-    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync2(join10(facts.binFolder, f)));
+    const absent = facts.binFolder === null ? GPU_LIBRARIES[backend] : GPU_LIBRARIES[backend].filter((f) => !existsSync3(join10(facts.binFolder, f)));
     if (absent.length > 0) {
       return missing(
         `${where2} was installed without its ${backend === "cuda" ? "CUDA" : "TensorRT"} provider libraries (${absent.join(", ")} not found${facts.binFolder ? ` in ${facts.binFolder}` : ""})`,
@@ -65198,10 +65361,10 @@ async function statusOf(provider, facts) {
   }
   return { provider, available: true, reason: null, fix: null };
 }
-var cached3;
+var cached4;
 function availableProviders() {
-  cached3 ??= gatherFacts().then(providerStatuses);
-  return cached3;
+  cached4 ??= gatherFacts().then(providerStatuses);
+  return cached4;
 }
 async function selectProviders(request2, flag = opt("providers"), statuses) {
   const all = statuses ?? await availableProviders();
@@ -65232,7 +65395,7 @@ async function gatherFacts() {
     ortVersion: ort.env.versions.node ?? ort.env.versions.common,
     platform: `${process.platform}/${process.arch}`,
     listed: ort.listSupportedBackends().map((b) => b.name),
-    binFolder: binFolder && existsSync2(binFolder) ? binFolder : null,
+    binFolder: binFolder && existsSync3(binFolder) ? binFolder : null,
     nvidiaDriver: nvidiaDriver(),
     probe: (provider) => provider === "cpu" || provider === "reference" ? probeCpu() : probeInChild(provider)
   };
@@ -65240,7 +65403,7 @@ async function gatherFacts() {
 var NVIDIA_DRIVER_PROC = "/proc/driver/nvidia/version";
 function nvidiaDriver() {
   if (process.platform !== "linux") return null;
-  return existsSync2(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
+  return existsSync3(NVIDIA_DRIVER_PROC) ? { present: true, evidence: `${NVIDIA_DRIVER_PROC} exists` } : { present: false, evidence: `no NVIDIA driver: ${NVIDIA_DRIVER_PROC} absent` };
 }
 function ortPackageJson() {
   try {
@@ -65483,7 +65646,7 @@ import { join as join15 } from "node:path";
 
 // src/runtime/tensorrt/library-search.ts
 import { execFile as execFile2 } from "node:child_process";
-import { existsSync as existsSync3, readdirSync as readdirSync2 } from "node:fs";
+import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
 import { join as join11 } from "node:path";
 var LIBRARY = /^libnvinfer\.so(\.\d+)*$/;
 function searchDirectories(env) {
@@ -65513,7 +65676,7 @@ function ldconfigLibraries() {
 async function findTensorRtLibrary(env = process.env, platform = process.platform) {
   if (platform !== "linux") return null;
   for (const dir of searchDirectories(env)) {
-    if (!existsSync3(dir)) continue;
+    if (!existsSync4(dir)) continue;
     let match;
     try {
       match = readdirSync2(dir).find((f) => LIBRARY.test(f));
@@ -65529,7 +65692,7 @@ function addonMissingReason(library, addonProblem) {
 }
 
 // src/runtime/tensorrt/load.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
 import { dirname as dirname6, join as join12, resolve as resolve8 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -65596,7 +65759,7 @@ function loadTensorRtAddon(deps = defaultDependencies()) {
   }
   return { ok: true, binding: loaded3, path };
 }
-function findPackageRoot(from, exists = existsSync4, readName = packageName) {
+function findPackageRoot(from, exists = existsSync5, readName = packageName) {
   let dir = from;
   for (; ; ) {
     const candidate = join12(dir, "package.json");
@@ -65619,7 +65782,7 @@ function defaultDependencies() {
     env: process.env,
     platform: process.platform,
     packageRoot: findPackageRoot(dirname6(fileURLToPath2(import.meta.url))),
-    exists: existsSync4,
+    exists: existsSync5,
     requireAddon: (path) => require2(path)
   };
 }
@@ -66680,7 +66843,7 @@ async function evaluateAccuracy(input2) {
 }
 
 // src/pipeline/export.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 function isCredential(name) {
   const upper = name.toUpperCase();
   if (upper.startsWith("ACTIONS_") || upper.startsWith("INPUT_")) return true;
@@ -66708,7 +66871,7 @@ async function runExportCommand(command, modelPath, cwd, log, exec) {
       msg`run the command yourself in the same folder and fix it; it must write the model at ${opt("model")}`
     );
   }
-  if (!existsSync5(modelPath)) {
+  if (!existsSync6(modelPath)) {
     throw new BadInputError(msg`${opt("export-command")} finished but wrote no model at ${modelPath}`, msg`make the command write the ONNX file at the path given with ${opt("model")}`);
   }
 }
@@ -66809,7 +66972,7 @@ function stripUndefined(value2) {
 
 // src/benchmark/worker-client.ts
 import { fork } from "node:child_process";
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { dirname as dirname7, join as join16 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var WORKER_BUNDLE = "benchmark-worker.js";
@@ -66832,7 +66995,7 @@ var BenchmarkWorker = class {
   exit;
   exited;
   constructor(entry = workerEntry()) {
-    if (!existsSync6(entry.path)) {
+    if (!existsSync7(entry.path)) {
       throw new Error(`the benchmark worker ${entry.path} is missing: the bundle was built without it (npm run build writes dist/${WORKER_BUNDLE})`);
     }
     this.child = fork(entry.path, [], {
@@ -67872,11 +68035,11 @@ function doctorVerdict(lines) {
 }
 
 // src/doctor/gather.ts
-import { spawnSync } from "node:child_process";
+import { spawnSync as spawnSync2 } from "node:child_process";
 import { readFileSync as readFileSync10 } from "node:fs";
 
 // native/lib/find-headers.mjs
-import { existsSync as existsSync7, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync9 } from "node:fs";
 import { createRequire as createRequire3 } from "node:module";
 import { dirname as dirname8, join as join21 } from "node:path";
 var SUPPORTED_TENSORRT_MAJORS2 = [10, 11];
@@ -67939,7 +68102,7 @@ function packageFolder(require2, name) {
 function findAddonHeaders({
   env = process.env,
   execPath = process.execPath,
-  exists = existsSync7,
+  exists = existsSync8,
   readText = (path) => readFileSync9(path, "utf8"),
   // Packages resolve from this file (native/lib/ in the package, or dist/ once bundled).
   resolveFrom = import.meta.url
@@ -68025,7 +68188,7 @@ function findAddonHeaders({
 
 // src/doctor/gather.ts
 function firstLine2(command, args) {
-  const run = spawnSync(command, args, { encoding: "utf8", timeout: 5e3 });
+  const run = spawnSync2(command, args, { encoding: "utf8", timeout: 5e3 });
   if (run.error || run.status !== 0) return null;
   return (run.stdout || run.stderr).split("\n")[0]?.trim() || null;
 }
@@ -68291,7 +68454,7 @@ function processHost() {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync11, existsSync as existsSync8 } from "fs";
+import { readFileSync as readFileSync11, existsSync as existsSync9 } from "fs";
 import { EOL } from "os";
 var Context = class {
   /**
@@ -68301,7 +68464,7 @@ var Context = class {
     var _a3, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync8(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync9(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync11(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
@@ -68841,189 +69004,8 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
-var SP = 32;
-var HTAB = 9;
-var SEMI = 59;
-var EQ = 61;
-var DQUOTE = 34;
-var BSLASH = 92;
-var COMMA = 44;
-var LOWER_CASE = 1;
-var OWS = 2;
-var SEMI_FLAG = 4;
-var COMMA_FLAG = 8;
-var TOKEN_FLAG = 16;
-var NON_ASCII = 65280;
-var CASE_FLAGS = LOWER_CASE | NON_ASCII;
-var CHAR_MAP = new Uint8Array(256);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code2 = 128; code2 <= 255; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code2 = 48; code2 <= 57; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
-}
-for (let code2 = 65; code2 <= 90; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code2 = 97; code2 <= 122; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
-}
-var NullObject = /* @__PURE__ */ (() => {
-  const C = function() {
-  };
-  C.prototype = /* @__PURE__ */ Object.create(null);
-  return C;
-})();
-function parse4(header, options2) {
-  const stopFlags = SEMI_FLAG | (options2?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
-  let valueStart = options2?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
-  }
-  let index = valueStart;
-  let typeFlags = 0;
-  let whitespace = -1;
-  let stop = options2?.parameters === false ? COMMA_FLAG : 0;
-  while (index < len) {
-    const code2 = header.charCodeAt(index);
-    const flags = CHAR_MAP[code2];
-    if ((flags & stopFlags) !== 0) {
-      stop |= flags & COMMA_FLAG;
-      break;
-    }
-    if ((flags & OWS) !== 0) {
-      if (whitespace === -1)
-        whitespace = index;
-    } else {
-      whitespace = -1;
-    }
-    typeFlags |= code2 & NON_ASCII | flags;
-    index++;
-  }
-  const valueEnd = whitespace === -1 ? index : whitespace;
-  const value2 = header.slice(valueStart, valueEnd);
-  const type2 = (typeFlags & CASE_FLAGS) === 0 ? value2 : value2.toLowerCase();
-  if (index === len || stop !== 0) {
-    return { type: type2, index, parameters: new NullObject() };
-  }
-  return parseParameters(header, type2, index, len, stopFlags);
-}
-function parseParameters(header, type2, index, len, stopFlags) {
-  const parameters = new NullObject();
-  parameter: while (index < len) {
-    index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-      index++;
-    }
-    const keyStart = index;
-    let keyFlags = 0;
-    let keyWhitespace = -1;
-    while (index < len) {
-      const code2 = header.charCodeAt(index);
-      const flags = CHAR_MAP[code2];
-      if ((flags & stopFlags) !== 0) {
-        if ((flags & COMMA_FLAG) !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if (code2 === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value2 = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value2 : value2.toLowerCase();
-        index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-          index++;
-        }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
-          const quotedStart = ++index;
-          let escaped = false;
-          while (index < len) {
-            const code3 = header.charCodeAt(index);
-            if (code3 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
-              }
-              index++;
-              let stop2 = 0;
-              while (index < len) {
-                const code4 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code4];
-                if ((flags2 & stopFlags) !== 0) {
-                  stop2 = flags2 & COMMA_FLAG;
-                  break;
-                }
-                index++;
-              }
-              if (stop2 !== 0)
-                break parameter;
-              continue parameter;
-            }
-            if (code3 === BSLASH && index + 1 < len) {
-              escaped = true;
-              index += 2;
-              continue;
-            }
-            index++;
-          }
-          continue parameter;
-        }
-        const valueStart = index;
-        let stop = 0;
-        let valueWhitespace = -1;
-        while (index < len) {
-          const code3 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code3];
-          if ((flags2 & stopFlags) !== 0) {
-            stop = flags2 & COMMA_FLAG;
-            break;
-          }
-          if ((flags2 & OWS) !== 0) {
-            if (valueWhitespace === -1)
-              valueWhitespace = index;
-          } else {
-            valueWhitespace = -1;
-          }
-          index++;
-        }
-        if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
-        }
-        if (stop !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if ((flags & OWS) !== 0) {
-        if (keyWhitespace === -1)
-          keyWhitespace = index;
-      } else {
-        keyWhitespace = -1;
-      }
-      keyFlags |= code2 & NON_ASCII | flags;
-      index++;
-    }
-  }
-  return { type: type2, index, parameters };
-}
-function unescapeQuotedPairs(str, start, end) {
-  let result = "";
-  for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
-      start = ++index;
-    }
-  }
-  return result + str.slice(start, end);
-}
+// node_modules/@octokit/request/dist-bundle/index.js
+var import_content_type = __toESM(require_dist2(), 1);
 
 // node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
@@ -69518,7 +69500,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse4(contentType);
+  const mimetype = (0, import_content_type.parse)(contentType);
   if (isJSONResponse(mimetype)) {
     let text3 = "";
     try {
@@ -72703,7 +72685,7 @@ Examples:
   quantgate doctor --json`
 };
 function buildProgram(onCommand) {
-  const program2 = new Command("quantgate").description("INT8 quantization, TensorRT and ONNX Runtime benchmarks and an accuracy gate for model changes.").version(VERSION, "--version", "print the version").helpOption("-h, --help", "show help").option("--quiet", "print only results and errors").option("--verbose", "print debug detail and stack traces").showSuggestionAfterError(true).showHelpAfterError("(run with --help for usage)").addHelpText(
+  const program2 = new Command("quantgate").description("INT8 quantization, TensorRT and ONNX Runtime benchmarks and an accuracy gate for model changes.").version(versionText(), "--version", "print the version, and the commit it was built from where known").helpOption("-h, --help", "show help").option("--quiet", "print only results and errors").option("--verbose", "print debug detail and stack traces").showSuggestionAfterError(true).showHelpAfterError("(run with --help for usage)").addHelpText(
     "after",
     `
 Exit status: 0 passed (or nothing to gate), 1 a gate failed, 2 bad input or usage, 3 internal error.

@@ -16,7 +16,10 @@ const external = ['onnxruntime-node', 'sharp'];
 
 await build({
   entryPoints: {
-    index: join(root, 'src/index.ts'),
+    // The action's entry: a small bootstrap that installs the native parts (cached in the runner's
+    // tool cache), then imports main.js, the pipeline, which needs them.
+    index: join(root, 'src/setup/bootstrap.ts'),
+    main: join(root, 'src/main.ts'),
     cli: join(root, 'src/cli/index.ts'),
     // Each benchmark runs in a child process of its own; the bundles fork this file, beside them.
     'benchmark-worker': join(root, 'src/benchmark/worker.ts'),

@@ -37,27 +37,16 @@ export function actionYml(): string {
   for (const output of ACTION_OUTPUTS) {
     lines.push(`  ${output.name}:`);
     lines.push(`    description: ${yamlString(output.description)}`);
-    lines.push(`    value: \${{ steps.quantgate.outputs.${output.name} }}`);
   }
   lines.push(
     'runs:',
-    '  # Composite: onnxruntime-node and the TensorRT addon are native and are installed (and the',
-    "  # addon compiled) on the runner, against the runner's own TensorRT and CUDA.",
-    '  using: composite',
-    '  steps:',
-    '    - uses: actions/setup-node@v4',
-    '      with:',
-    '        node-version: ${{ inputs.node-version }}',
-    '    - name: Install quantgate',
-    '      shell: bash',
-    '      run: npm ci --omit=dev --no-audit --no-fund --prefix "$GITHUB_ACTION_PATH"',
-    '    - name: Run quantgate',
-    '      id: quantgate',
-    '      shell: bash',
-    '      run: node "$GITHUB_ACTION_PATH/dist/index.js"',
-    '      env:',
+    // A JavaScript action: only JavaScript steps receive ACTIONS_RUNTIME_TOKEN and
+    // ACTIONS_RESULTS_URL, which the artifact upload needs (a composite's run: steps do not).
+    '  # A JavaScript action: dist/index.js installs the native parts (cached in the runner\'s tool',
+    '  # cache), then imports the pipeline, dist/main.js. See src/setup/.',
+    '  using: node24',
+    '  main: dist/index.js',
   );
-  for (const input of actionInputs()) lines.push(`        INPUT_${input.name.toUpperCase()}: \${{ inputs.${input.name} }}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { camelKey, defaultText, optionsFor, type CommandName, type OptionSpec } from '../config/options.js';
 import { toMessage } from '../message.js';
-import { VERSION } from '../version.js';
+import { versionText } from '../version.js';
 
 export interface GlobalFlags {
   quiet: boolean;
@@ -88,7 +88,7 @@ Examples:
 export function buildProgram(onCommand: (parsed: ParsedCommand) => Promise<void>): Command {
   const program = new Command('quantgate')
     .description('INT8 quantization, TensorRT and ONNX Runtime benchmarks and an accuracy gate for model changes.')
-    .version(VERSION, '--version', 'print the version')
+    .version(versionText(), '--version', 'print the version, and the commit it was built from where known')
     .helpOption('-h, --help', 'show help')
     .option('--quiet', 'print only results and errors')
     .option('--verbose', 'print debug detail and stack traces')

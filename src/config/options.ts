@@ -508,16 +508,6 @@ export const OPTION_TABLE = [
     isPath: true,
   },
   {
-    key: 'node-version',
-    arg: '<version>',
-    description: 'Node.js version that runs quantgate on the runner.',
-    allowed: 'a Node.js version that actions/setup-node understands, e.g. 24',
-    schema: text('the Node.js version'),
-    default: '24',
-    commands: [],
-    scope: 'action',
-  },
-  {
     key: 'github-token',
     arg: '<token>',
     description: 'Token that posts the comment and reads the stored baseline (needs pull-requests: write and actions: read).',

@@ -4,7 +4,7 @@
  * comparison with a baseline can say what differed. Every probe is optional: a missing tool or
  * file leaves its field null (or "unknown"), never fails the run.
  */
-import { VERSION } from '../version.js';
+import { type QuantgateBuild, thisBuild, VERSION } from '../version.js';
 import { ortVersion } from '../runtime/onnxruntime/load.js';
 import type { Environment } from '../results/schema.js';
 import { detectCpu } from './cpu.js';
@@ -14,6 +14,8 @@ import { DEFAULT_TIMEOUT_MS, realSystem, type System } from './system.js';
 export interface EnvironmentOptions {
   /** Intra-op threads the run used; null when not set. */
   threads?: number | null;
+  /** quantgate's own version and commit (default: this process's, src/version.ts). */
+  build?: QuantgateBuild;
   /** Where `git rev-parse HEAD` runs; default the working directory. */
   cwd?: string;
   /** Default process.env (GITHUB_SHA, CUDA_VISIBLE_DEVICES). */
@@ -48,6 +50,8 @@ export async function detectEnvironment(options: EnvironmentOptions = {}): Promi
     onnxruntime,
     node: process.versions.node,
     quantgate: VERSION,
+    quantgateCommit: (options.build ?? thisBuild()).commit,
+    quantgateRef: (options.build ?? thisBuild()).ref,
     commit,
   };
 }

@@ -229,6 +229,11 @@ export const environmentSchema = z.object({
   onnxruntime: z.string(),
   node: z.string(),
   quantgate: z.string(),
+  /** quantgate's own commit (src/version.ts says where it is read); absent in results of 0.1.0. */
+  quantgateCommit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/).nullable().optional(),
+  /** The ref a workflow used quantgate by (e.g. v0), when it ran as the action; absent in results of 0.1.0. */
+  quantgateRef: z.string().max(256).nullable().optional(),
+  /** The checked-in model's repository commit (GITHUB_SHA or its HEAD). */
   commit: z.string().nullable(),
 });
 

@@ -1,7 +1,8 @@
 // The CLI as a user meets it: help for every command, exit statuses, one message per bad input
 // (no stack trace unless --verbose), --json, NO_COLOR.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeModel } from '../../src/model/write.ts';
@@ -35,10 +36,11 @@ describe('help and version', () => {
     assert.match(r.stdout, /default: "?1,32"?/);
   });
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version and, in this git checkout, the commit', async () => {
     const r = await cli(['--version']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout.trim(), /^\d+\.\d+\.\d+/);
+    const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+    assert.equal(r.stdout.trim(), `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version} (commit ${head})`);
   });
 });
 

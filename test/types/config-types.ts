@@ -77,7 +77,7 @@ export type Tests = [
     >
   >,
   // The action's own inputs: typed, and in no command's config.
-  Expect<Equal<RequiredKeys<ActionConfig>, 'workingDirectory' | 'nodeVersion' | 'comment' | 'uploadEngines' | 'allowForkPrs' | 'commentAuthor'>>,
+  Expect<Equal<RequiredKeys<ActionConfig>, 'workingDirectory' | 'comment' | 'uploadEngines' | 'allowForkPrs' | 'commentAuthor'>>,
   Expect<
     Equal<OptionalKeys<ActionConfig>, 'config' | 'githubToken' | 'commentKey' | 'baselineFrom' | 'baselineWorkflow' | 'artifactName' | 'retentionDays'>
   >,

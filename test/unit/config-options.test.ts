@@ -53,7 +53,7 @@ describe('the option table', () => {
 describe('action.yml', () => {
   it('gives a default only to the action\'s own inputs: a default GitHub fills in would beat quantgate.yml', () => {
     const withDefault = actionInputs().filter((i) => i.default !== undefined).map((i) => i.name);
-    assert.deepEqual(withDefault, ['working-directory', 'node-version', 'github-token', 'comment', 'upload-engines', 'allow-fork-prs', 'comment-author']);
+    assert.deepEqual(withDefault, ['working-directory', 'github-token', 'comment', 'upload-engines', 'allow-fork-prs', 'comment-author']);
     const byName = new Map(actionInputs().map((i) => [i.name, i]));
     assert.equal(byName.get('github-token')!.default, '${{ github.token }}');
     assert.equal(byName.get('allow-fork-prs')!.default, 'false');

@@ -58,7 +58,7 @@ const gpuRunner: FakeMachine = {
 describe('detectEnvironment', () => {
   it('describes a GPU runner from its files and commands', async () => {
     const system = fakeSystem(gpuRunner);
-    const env = await detectEnvironment({ system, env: {}, threads: 16, onnxruntime, cwd: '/repo', timeoutMs: 1234 });
+    const env = await detectEnvironment({ system, env: {}, threads: 16, onnxruntime, cwd: '/repo', timeoutMs: 1234, build: { version: VERSION, commit: 'c'.repeat(40), ref: 'v0' } });
     assert.deepEqual(env, {
       os: 'Ubuntu 22.04.4 LTS (Linux 6.8.0-1014-azure)',
       arch: 'x64',
@@ -70,6 +70,8 @@ describe('detectEnvironment', () => {
       onnxruntime: '1.30.0',
       node: process.versions.node,
       quantgate: VERSION,
+      quantgateCommit: 'c'.repeat(40),
+      quantgateRef: 'v0',
       commit: '0123456789abcdef0123456789abcdef01234567',
     });
     environmentSchema.parse(env);

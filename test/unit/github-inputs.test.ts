@@ -29,7 +29,6 @@ describe('readActionInputs', () => {
     assert.deepEqual(inputs.given, { model: 'm.onnx', 'batch-sizes': '1,8', exclude: ['op:Softmax', 're:^/head/'] });
     assert.deepEqual(inputs.action, {
       workingDirectory: cwd,
-      nodeVersion: '24',
       comment: 'always',
       baselineFrom: 'base-ref',
       retentionDays: 30,
@@ -61,7 +60,6 @@ describe('readActionInputs', () => {
       'comment-key',
       'config',
       'github-token',
-      'node-version',
       'retention-days',
       'upload-engines',
       'working-directory',

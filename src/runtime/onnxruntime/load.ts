@@ -17,7 +17,7 @@ export function loadOrt(): Promise<Ort> {
       loaded = undefined;
       throw new BadInputError(
         `onnxruntime-node could not be loaded: ${(error as Error).message}`,
-        'install it where quantgate runs (npm ci; on Linux x64/arm64 or macOS), with ONNXRUNTIME_NODE_INSTALL=skip on machines without a GPU',
+        'install it where quantgate runs (npm ci, on Linux x64/arm64 or macOS; `quantgate doctor` lists what is missing)',
         { cause: error },
       );
     },

@@ -55,11 +55,11 @@ const GPU_LIBRARIES: Record<'cuda' | 'tensorrt', string[]> = {
 };
 
 /**
- * The one command that installs the GPU providers. The install script reads
- * ONNXRUNTIME_NODE_INSTALL before npm's `onnxruntime-node-install` setting, so it wins over a
- * `skip` in .npmrc (the older ONNXRUNTIME_NODE_INSTALL_CUDA=v12 is read only when neither is set).
+ * The one command that installs the GPU providers in a checkout: .npmrc sets `ignore-scripts`, so
+ * onnxruntime-node's install script (which downloads them when ONNXRUNTIME_NODE_INSTALL=cuda12)
+ * runs only when asked for. The action installs them itself (src/setup/).
  */
-export const GPU_INSTALL_COMMAND = 'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node';
+export const GPU_INSTALL_COMMAND = 'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false';
 const GPU_NEEDS = 'an NVIDIA driver, CUDA 12 and cuDNN 9, plus TensorRT 10 for the tensorrt provider';
 
 /** Pure: each provider's status from the facts. */
