@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { alive } from '../helpers/process.ts';
 
 const dir = tempDir();
 const posixOnly = { skip: process.platform === 'win32' && 'process groups are POSIX' };
@@ -28,15 +29,6 @@ process.stdout.write('RESULT ' + JSON.stringify({ result, lines }) + '\\n');
 }
 
 const nodeArgs = (path: string) => ['--import', import.meta.resolve('tsx'), path];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
   for (let waited = 0; waited < ms; waited += 50) {

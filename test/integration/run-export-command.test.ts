@@ -11,6 +11,7 @@ import { writeModel } from '../../src/model/write.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { gemmModel } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { alive } from '../helpers/process.ts';
 
 const dir = tempDir();
 const source = join(dir, 'source.onnx');
@@ -31,15 +32,6 @@ const SECRETS: Record<string, string> = {
   ACTIONS_RUNTIME_URL: 'https://secret9.example',
   ACTIONS_CACHE_URL: 'https://secret10.example',
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('--export-command', () => {
   it('runs without the GitHub and Actions tokens in its environment, keeping the rest', () => {
