@@ -4096,7 +4096,13 @@ function toOrtTensor(ort, dataType, dims2, bytes) {
   const type = ortTypeName(dataType);
   if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
   if (type === "int4" || type === "uint4" || type === "bool") return new ort.Tensor(type, new Uint8Array(bytes), dims2);
+  if (type === "float16") return float16Tensor(ort, typedView(dataType, bytes), dims2);
   return new ort.Tensor(type, typedView(dataType, bytes), dims2);
+}
+function float16Tensor(ort, bits, dims2) {
+  const tensor = new ort.Tensor("uint16", bits, dims2);
+  Object.defineProperty(tensor, "type", { value: "float16", enumerable: true });
+  return tensor;
 }
 function fromOrtTensor(tensor) {
   const dataType = dataTypeOfOrt(tensor.type);

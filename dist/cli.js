@@ -62437,11 +62437,18 @@ function toOrtTensor(ort, dataType, dims2, bytes) {
   const type2 = ortTypeName(dataType);
   if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
   if (type2 === "int4" || type2 === "uint4" || type2 === "bool") return new ort.Tensor(type2, new Uint8Array(bytes), dims2);
+  if (type2 === "float16") return float16Tensor(ort, typedView(dataType, bytes), dims2);
   return new ort.Tensor(type2, typedView(dataType, bytes), dims2);
+}
+function float16Tensor(ort, bits, dims2) {
+  const tensor = new ort.Tensor("uint16", bits, dims2);
+  Object.defineProperty(tensor, "type", { value: "float16", enumerable: true });
+  return tensor;
 }
 function hostToOrt(ort, tensor) {
   const type2 = ortTypeName(tensor.dataType);
   if (!type2) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(tensor.dataType)}`);
+  if (type2 === "float16") return float16Tensor(ort, tensor.data, tensor.dims);
   return new ort.Tensor(type2, tensor.data, tensor.dims);
 }
 function fromOrtTensor(tensor) {
@@ -64007,7 +64014,7 @@ function float16Fit(name, values, options2 = {}) {
   }
   return { fits: true };
 }
-function float16Tensor(name, dims2, values, options2 = {}) {
+function float16Tensor2(name, dims2, values, options2 = {}) {
   const bits = Uint16Array.from(values, (v) => {
     const h = floatToHalf(v);
     return options2.scale && v > 0 && h === 0 ? 1 : h;
@@ -64089,10 +64096,10 @@ function convertToFloat16(input2) {
     const readers = new Set(reads.map((r) => r.node));
     const keptFloat32 = editor.consumers(name).some((c) => !readers.has(c)) || reads.length < countReads(readers, name) || editor.isGraphOutput(name) || graph2.input.some((i) => i.name === name);
     if (!keptFloat32) {
-      graph2.initializer[graph2.initializer.indexOf(t)] = float16Tensor(name, t.dims, values, { scale });
+      graph2.initializer[graph2.initializer.indexOf(t)] = float16Tensor2(name, t.dims, values, { scale });
     } else {
       const twin = editor.uniqueName(`${name}_float16`);
-      editor.addInitializer(float16Tensor(twin, t.dims, values, { scale }));
+      editor.addInitializer(float16Tensor2(twin, t.dims, values, { scale }));
       for (const r of reads) r.node.input[r.index] = twin;
     }
     initializers++;

@@ -15,6 +15,7 @@ import { toFloat32 } from '../../src/model/tensor.ts';
 import { writeModel } from '../../src/model/write.ts';
 import { DataType } from '../../src/model/dtypes.ts';
 import { loadOrt } from '../../src/runtime/onnxruntime/load.ts';
+import { dataTypeOfOrt, fromOrtTensor, hostToOrt } from '../../src/runtime/onnxruntime/tensor.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -31,8 +32,9 @@ function roundTrip(name: string): ReturnType<typeof readModel> {
 async function run(path: string, feeds: Record<string, { type: string; data: ArrayLike<number> | Uint8Array; dims: number[] }>) {
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(path);
-  const tensors = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor(v.type as 'float32', v.data as Float32Array, v.dims)]));
-  const result = await session.run(tensors);
+  // quantgate's own conversions: float16 travels as Uint16Array bits on every Node (Node 24 has Float16Array).
+  const tensors = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, hostToOrt(ort, { dataType: dataTypeOfOrt(v.type)!, dims: v.dims, data: v.data as Float32Array })]));
+  const result = Object.fromEntries(Object.entries(await session.run(tensors)).map(([k, t]) => [k, fromOrtTensor(t)]));
   await session.release();
   return result;
 }

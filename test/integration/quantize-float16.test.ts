@@ -12,6 +12,7 @@ import { GraphEditor } from '../../src/quantize/graph.ts';
 import { symmetricInt8 } from '../../src/quantize/params.ts';
 import { QdqWriter } from '../../src/quantize/qdq.ts';
 import { loadOrt } from '../../src/runtime/onnxruntime/load.ts';
+import { fromOrtTensor, hostToOrt } from '../../src/runtime/onnxruntime/tensor.ts';
 
 describe('float16 Q/DQ', () => {
   it('writes float16 scales that ONNX Runtime runs at opset 19', async () => {
@@ -33,8 +34,9 @@ describe('float16 Q/DQ', () => {
     const ort = await loadOrt();
     const session = await ort.InferenceSession.create(encodeModel(proto), { graphOptimizationLevel: 'disabled' });
     const input = [0.0049, 0.0151, -1, 0.5, 1.27, 2];
-    const x = new ort.Tensor('float16', Uint16Array.from(input, floatToHalf), [6]);
-    const y = (await session.run({ x })).y!;
+    // Through quantgate's own conversions, which pass float16 as Uint16Array bits on every Node.
+    const x = hostToOrt(ort, { dataType: DataType.FLOAT16, dims: [6], data: Uint16Array.from(input, floatToHalf) });
+    const y = fromOrtTensor((await session.run({ x })).y!);
     const got = Array.from(y.data as Uint16Array, halfToFloat);
     // The int8 grid of scale 1.27/127 (in float16), Relu after it, 2 saturated at 127 steps.
     const step = halfToFloat(floatToHalf(0.01));

@@ -41,13 +41,28 @@ export function toOrtTensor(ort: Ort, dataType: number, dims: readonly number[],
   const type = ortTypeName(dataType);
   if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(dataType)}`);
   if (type === 'int4' || type === 'uint4' || type === 'bool') return new ort.Tensor(type, new Uint8Array(bytes), dims);
+  if (type === 'float16') return float16Tensor(ort, typedView(dataType, bytes) as Uint16Array, dims);
   return new ort.Tensor(type, typedView(dataType, bytes) as never, dims);
+}
+
+/**
+ * A float16 tensor whose data reaches onnxruntime-node's binding as a Uint16Array. Where the
+ * runtime has Float16Array (Node 24), onnxruntime-common turns float16 data into one, and the
+ * binding (1.30) reads a Float16Array's byte length as 0 and refuses every float16 input ("not
+ * enough space: expected 16, got 0"; microsoft/onnxruntime#32323, still open). Built as uint16
+ * (same bits) and then named float16, the tensor keeps its Uint16Array; nothing global changes.
+ */
+function float16Tensor(ort: Ort, bits: Uint16Array, dims: readonly number[]): Tensor {
+  const tensor = new ort.Tensor('uint16', bits, dims);
+  Object.defineProperty(tensor, 'type', { value: 'float16', enumerable: true });
+  return tensor;
 }
 
 /** A host tensor (src/data/types.ts) as an onnxruntime-node Tensor, sharing its memory. */
 export function hostToOrt(ort: Ort, tensor: HostTensor): Tensor {
   const type = ortTypeName(tensor.dataType);
   if (!type) throw new Error(`onnxruntime-node has no tensor type for ${dtypeName(tensor.dataType)}`);
+  if (type === 'float16') return float16Tensor(ort, tensor.data as Uint16Array, tensor.dims);
   return new ort.Tensor(type, tensor.data as never, tensor.dims);
 }
 
