@@ -6,9 +6,11 @@
 // the pipeline stops at once after setup with its bad-input message: what is timed is the
 // process start, the setup (its own "setup took" line) and the pipeline's import.
 //
-//   node --import tsx bench/setup-time.ts [--warm-runs 3]        (run `npm run build` first)
+//   node --import tsx bench/setup-time.ts [--warm-runs 3] [--native-from DIR]   (`npm run build` first)
 //
-// Cold needs the npm registry (the runner's npm, as on a runner). Target: warm under 5 s.
+// Cold needs the npm registry (the runner's npm, as on a runner), or --native-from: a node_modules
+// folder to copy from (QUANTGATE_NATIVE_FROM, for runners without the registry, such as the GPU
+// machine here); cold then times the copy instead of npm's download. Target: warm under 5 s.
 // Figures from a busy shared machine are noisy: take the reported ones on a quiet one.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { 'warm-runs': { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { 'warm-runs': { type: 'string', default: '3' }, 'native-from': { type: 'string' } } });
 const warmRuns = Number(values['warm-runs']);
 
 const work = mkdtempSync(join(tmpdir(), 'quantgate-setup-bench-'));
@@ -35,6 +37,8 @@ try {
     writeFileSync(output, '');
     const env: NodeJS.ProcessEnv = { ...process.env, RUNNER_TOOL_CACHE: toolCache, RUNNER_TEMP: work, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
     delete env.NODE_PATH;
+    if (values['native-from']) env.QUANTGATE_NATIVE_FROM = values['native-from'];
+    else delete env.QUANTGATE_NATIVE_FROM;
     const started = performance.now();
     const r = spawnSync(process.execPath, [join(action, 'dist', 'index.js')], { cwd: work, env, encoding: 'utf8' });
     const wallS = (performance.now() - started) / 1000;
@@ -45,6 +49,7 @@ try {
   }
 
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
+  console.log(`cold installs ${values['native-from'] ? `by copying from ${values['native-from']} (no npm)` : 'with npm from the registry'}`);
   const cold = once('cold');
   const warm = Array.from({ length: warmRuns }, (_, i) => once(`warm ${i + 1}`));
   for (const r of [cold, ...warm]) console.log(`${r.label.padEnd(7)} cache ${r.hit ? 'hit ' : 'miss'}  setup ${r.setupS.toFixed(2)} s  whole process ${r.wallS.toFixed(2)} s`);

@@ -4344,7 +4344,7 @@ function addonMissingReason(library, addonProblem) {
 }
 
 // src/runtime/tensorrt/load.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync3, realpathSync } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
 import { dirname as dirname2, join as join3, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -4352,7 +4352,11 @@ var ADDON_FILE = "quantgate_trt.node";
 var BUILD_COMMAND = "npm run build:native";
 function addonCandidates(deps) {
   const fromEnv = deps.env.QUANTGATE_TRT_ADDON ? [resolve(deps.env.QUANTGATE_TRT_ADDON)] : [];
-  return [...fromEnv, join3(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
+  const candidates = [...fromEnv, join3(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
+  const nodeModules = join3(deps.packageRoot, "node_modules");
+  const linked = deps.realpath?.(nodeModules);
+  if (linked && linked !== nodeModules) candidates.push(join3(dirname2(linked), "native", "Release", ADDON_FILE));
+  return candidates;
 }
 var REQUIRED_EXPORTS = ["capabilities", "deviceMemory", "buildEngine", "openEngineSession", "PowerSampler", "compiledAgainst"];
 function loadTensorRtAddon(deps = defaultDependencies()) {
@@ -4435,7 +4439,14 @@ function defaultDependencies() {
     platform: process.platform,
     packageRoot: findPackageRoot(dirname2(fileURLToPath(import.meta.url))),
     exists: existsSync3,
-    requireAddon: (path) => require2(path)
+    requireAddon: (path) => require2(path),
+    realpath: (path) => {
+      try {
+        return realpathSync(path);
+      } catch {
+        return null;
+      }
+    }
   };
 }
 
@@ -24497,7 +24508,7 @@ import { readdirSync as readdirSync2, readFileSync, statSync as statSync3 } from
 import { resolve as resolve3 } from "node:path";
 
 // src/model/external-data.ts
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, realpathSync as realpathSync2, statSync } from "node:fs";
 import { isAbsolute, join as join6, relative, sep, win32 } from "node:path";
 
 // src/model/walk.ts
@@ -24583,14 +24594,14 @@ function resolveExternalLocation(modelDir, location, modelPath, tensorName) {
   const candidate = join6(modelDir, location);
   let real;
   try {
-    real = realpathSync(candidate);
+    real = realpathSync2(candidate);
   } catch {
     throw new BadInputError(
       `${modelPath}: tensor '${tensorName}' is stored in external data file '${location}', which does not exist in ${modelDir}`,
       "copy the model's external data file(s) next to the .onnx file"
     );
   }
-  const root = realpathSync(modelDir);
+  const root = realpathSync2(modelDir);
   const rel = relative(root, real);
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel) || rel.split(sep)[0] === "..") throw refuse(`resolves to ${real}, outside the model's folder`);
   if (!statSync(real).isFile()) throw refuse("is not a regular file");

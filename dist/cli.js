@@ -65699,7 +65699,7 @@ function addonMissingReason(library, addonProblem) {
 }
 
 // src/runtime/tensorrt/load.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync5, realpathSync as realpathSync2 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
 import { dirname as dirname6, join as join12, resolve as resolve8 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -65707,7 +65707,11 @@ var ADDON_FILE = "quantgate_trt.node";
 var BUILD_COMMAND = "npm run build:native";
 function addonCandidates(deps) {
   const fromEnv = deps.env.QUANTGATE_TRT_ADDON ? [resolve8(deps.env.QUANTGATE_TRT_ADDON)] : [];
-  return [...fromEnv, join12(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
+  const candidates = [...fromEnv, join12(deps.packageRoot, "native", "build", "Release", ADDON_FILE)];
+  const nodeModules = join12(deps.packageRoot, "node_modules");
+  const linked = deps.realpath?.(nodeModules);
+  if (linked && linked !== nodeModules) candidates.push(join12(dirname6(linked), "native", "Release", ADDON_FILE));
+  return candidates;
 }
 var REQUIRED_EXPORTS = ["capabilities", "deviceMemory", "buildEngine", "openEngineSession", "PowerSampler", "compiledAgainst"];
 function loadTensorRtAddon(deps = defaultDependencies()) {
@@ -65790,7 +65794,14 @@ function defaultDependencies() {
     platform: process.platform,
     packageRoot: findPackageRoot(dirname6(fileURLToPath2(import.meta.url))),
     exists: existsSync5,
-    requireAddon: (path) => require2(path)
+    requireAddon: (path) => require2(path),
+    realpath: (path) => {
+      try {
+        return realpathSync2(path);
+      } catch {
+        return null;
+      }
+    }
   };
 }
 

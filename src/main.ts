@@ -99,7 +99,7 @@ async function publish(
   await core.group('comment', async () => {
     const pr = event.pullRequest;
     if (action.comment === 'never') return core.info("comment: never: no pull-request comment");
-    if (!pr) return core.info(`no pull-request comment: this is a ${event.name} run, not a pull request`);
+    if (!pr) return core.info(`no pull-request comment: this is ${event.name ? `a ${event.name} run` : 'not a GitHub Actions run'}, not a pull request`);
     if (!octokit) {
       // One message, given when the step fails after everything else was published.
       out.problem = tokenMissing().describe(edgeNaming('input'));
@@ -156,7 +156,7 @@ export async function run(): Promise<void> {
     const event = readRunEvent();
     await core.group('safety', async () => {
       refuseUnsafeRun(event, { allowForkPrs: action.allowForkPrs, runnerEnvironment: process.env.RUNNER_ENVIRONMENT, workspace: process.env.GITHUB_WORKSPACE || cwd });
-      core.info(event.pullRequest ? `pull request #${event.pullRequest.number} from ${event.pullRequest.headRepo ?? 'a deleted repository'}: allowed` : `${event.name} run: nothing to refuse`);
+      core.info(event.pullRequest ? `pull request #${event.pullRequest.number} from ${event.pullRequest.headRepo ?? 'a deleted repository'}: allowed` : `${event.name || 'not a GitHub Actions'} run: nothing to refuse`);
     });
     const resolved = resolveConfig('run', {
       given: inputs.given,
@@ -193,7 +193,7 @@ export async function run(): Promise<void> {
     } else if (baselineFrom === 'base-ref' && config.baselineModel !== resolved.baselineModel) {
       baselineSource = config.sources.baselineModel ?? "the base branch's model";
     } else if (baselineFrom !== 'file' && !event.pullRequest) {
-      baselineSource = `none (the stored baseline is read on pull requests; this is a ${event.name} run)`;
+      baselineSource = `none (the stored baseline is read on pull requests; this is ${event.name ? `a ${event.name} run` : 'not a GitHub Actions run (no GITHUB_EVENT_NAME)'})`;
     }
 
     let failure: unknown = null;

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as core from '@actions/core';
 import { doctorChecks, gatherDoctorFacts, renderDoctorMarkdown } from '../doctor/index.js';
 import { gatherSetupFacts } from './facts.js';
-import { npmInstaller, SetupError } from './install.js';
+import { folderInstaller, npmInstaller, SetupError } from './install.js';
 import { TOOL_NAME } from './key.js';
 import { setupNativeParts } from './native.js';
 
@@ -23,7 +23,9 @@ async function setup(): Promise<void> {
   await core.group('Set up quantgate (native parts, cached on the runner)', async () => {
     try {
       const facts = gatherSetupFacts(actionRoot);
-      const outcome = await setupNativeParts({ actionRoot, facts, installer: npmInstaller });
+      const from = process.env.QUANTGATE_NATIVE_FROM;
+      if (from) core.info(`QUANTGATE_NATIVE_FROM is set: a cache miss copies the native parts from ${from} instead of npm`);
+      const outcome = await setupNativeParts({ actionRoot, facts, installer: from ? folderInstaller(from) : npmInstaller });
       core.info(`${outcome.cacheHit ? 'cache hit' : 'cache miss: installed'}: ${TOOL_NAME}/${outcome.version} (${outcome.key})`);
       for (const line of outcome.lines) core.info(`  ${line}`);
       core.info(`  ${outcome.linked}`);

@@ -7,7 +7,7 @@
  * is fatal (without onnxruntime-node nothing runs).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { SetupFacts } from './facts.js';
@@ -46,6 +46,46 @@ export const npmInstaller: Installer = (folder, specs) => {
     );
   }
 };
+
+/**
+ * Runners without the npm registry (air-gapped GPU hosts): QUANTGATE_NATIVE_FROM names a
+ * node_modules folder prepared on a connected machine (`npm install --ignore-scripts
+ * onnxruntime-node@V sharp@V` there, then copied over). The packages and everything they depend on
+ * are copied from it; a version other than the pinned one is refused, since the cache key promises
+ * exactly the versions CI tested.
+ */
+export function folderInstaller(from: string): Installer {
+  return (folder, specs) => {
+    if (!existsSync(from)) throw new SetupError(`QUANTGATE_NATIVE_FROM names ${from}, which does not exist`, 'point it at a node_modules folder that holds the packages, or unset it to install from the npm registry');
+    const target = join(folder, 'node_modules');
+    const copied = new Set<string>();
+    const copy = (name: string, wanted: string | null, optional: boolean): void => {
+      if (copied.has(name)) return;
+      const source = join(from, name);
+      let pkg: { version?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+      try {
+        pkg = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as typeof pkg;
+      } catch {
+        if (optional) return; // another platform's optional binaries (sharp's @img/sharp-<os>-<arch>)
+        const needed = wanted ? `${name}@${wanted}` : name;
+        throw new SetupError(`${from} has no ${name}${wanted ? ` ${wanted}` : ''}`, `on a machine with the npm registry, \`npm install --ignore-scripts ${needed}\` into that folder's parent and copy node_modules over`);
+      }
+      if (wanted && pkg.version !== wanted) {
+        throw new SetupError(`${from} has ${name} ${pkg.version ?? '(no version)'}, and this quantgate pins ${wanted}`, `install ${name}@${wanted} there (\`npm install --ignore-scripts ${name}@${wanted}\`)`);
+      }
+      copied.add(name);
+      cpSync(source, join(target, name), { recursive: true });
+      // A dependency nested in the package's own node_modules came along with it.
+      const nested = (dep: string): boolean => existsSync(join(source, 'node_modules', dep));
+      for (const dep of Object.keys(pkg.dependencies ?? {})) if (!nested(dep)) copy(dep, null, false);
+      for (const dep of Object.keys(pkg.optionalDependencies ?? {})) if (!nested(dep)) copy(dep, null, true);
+    };
+    for (const spec of specs) {
+      const at = spec.lastIndexOf('@');
+      copy(spec.slice(0, at), spec.slice(at + 1), false);
+    }
+  };
+}
 
 export interface InstallReport {
   /** One line per part: what was installed, or what was not and why. */

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync,
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gatherSetupFacts, pinnedVersions } from '../../src/setup/facts.ts';
-import { type Installer, SetupError } from '../../src/setup/install.ts';
+import { folderInstaller, type Installer, SetupError } from '../../src/setup/install.ts';
 import { cacheVersion, readableKey, TOOL_NAME } from '../../src/setup/key.ts';
 import { linkNodeModules, setupNativeParts } from '../../src/setup/native.ts';
 import { writeModel } from '../../src/model/write.ts';
@@ -129,6 +129,30 @@ describe('native setup through the tool cache', () => {
     };
     await assert.rejects(setupNativeParts({ actionRoot: join(dir, 'other-action'), facts: other, installer: failing }), /npm could not be started/);
     assert.equal(existsSync(join(process.env.RUNNER_TOOL_CACHE!, TOOL_NAME, cacheVersion(other))), false);
+  });
+
+  it('an air-gapped runner installs from QUANTGATE_NATIVE_FROM, and a version other than the pinned one is refused', async () => {
+    const offline = { ...facts, quantgateVersion: '8.8.8' };
+    mkdirSync(join(dir, 'offline-action'));
+    const outcome = await setupNativeParts({ actionRoot: join(dir, 'offline-action'), facts: offline, installer: folderInstaller(join(ROOT, 'node_modules')) });
+    assert.equal(outcome.cacheHit, false);
+    const installed = JSON.parse(readFileSync(join(outcome.folder, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string };
+    assert.equal(installed.version, facts.pinned['onnxruntime-node']);
+    // Its dependency came along, and other platforms' optional sharp binaries were not required.
+    assert.ok(existsSync(join(outcome.folder, 'node_modules', 'onnxruntime-common', 'package.json')));
+
+    const stale = join(dir, 'stale', 'node_modules');
+    mkdirSync(join(stale, 'onnxruntime-node'), { recursive: true });
+    writeFileSync(join(stale, 'onnxruntime-node', 'package.json'), '{"name": "onnxruntime-node", "version": "1.0.0"}');
+    const other = { ...facts, quantgateVersion: '7.7.7' };
+    const refusal = await setupNativeParts({ actionRoot: join(dir, 'stale-action'), facts: other, installer: folderInstaller(stale) }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    assert.ok(refusal instanceof SetupError);
+    assert.match(refusal.message, new RegExp(`has onnxruntime-node 1\\.0\\.0, and this quantgate pins ${facts.pinned['onnxruntime-node']!.replaceAll('.', '\\.')}`));
+    assert.match(refusal.fix, /npm install --ignore-scripts onnxruntime-node@/);
+    assert.match(String(await setupNativeParts({ actionRoot: join(dir, 'x'), facts: other, installer: folderInstaller(join(dir, 'nowhere')) }).catch((e: Error) => e.message)), /names .*nowhere, which does not exist/);
   });
 
   it('a real node_modules folder in the action (a development checkout) is kept', () => {

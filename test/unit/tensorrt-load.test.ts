@@ -32,6 +32,17 @@ describe('loadTensorRtAddon', () => {
     assert.match(load.reason.fix, /npm run build:native/);
   });
 
+  it('finds the addon the action compiled into the tool cache, through the node_modules link', () => {
+    const cache = '/toolcache/quantgate-native/0.1.0-k1/x64';
+    const realpath = (p: string) => (p === '/action/node_modules' ? `${cache}/node_modules` : p);
+    assert.deepEqual(addonCandidates({ env: {}, packageRoot: '/action', realpath }), ['/action/native/build/Release/quantgate_trt.node', `${cache}/native/Release/quantgate_trt.node`]);
+    // A development checkout's real node_modules adds nothing.
+    assert.deepEqual(addonCandidates({ env: {}, packageRoot: '/pkg', realpath: (p) => p }), ['/pkg/native/build/Release/quantgate_trt.node']);
+    const load = loadTensorRtAddon(deps({ packageRoot: '/action', realpath, exists: (p) => p.startsWith(cache), requireAddon: () => ({}) }));
+    assert.equal(load.ok, false);
+    if (!load.ok) assert.match(load.reason.message, new RegExp(`${cache}/native/Release/quantgate_trt.node is from another version`));
+  });
+
   it('reports what dlopen said when the file exists but does not load', () => {
     const load = loadTensorRtAddon(
       deps({

@@ -4,9 +4,11 @@
  * means "the addon is built", not "TensorRT works": ask `capabilities()` for that.
  *
  * Where it looks: QUANTGATE_TRT_ADDON (a path to a .node file), then native/build/Release of
- * this package (what `npm run build:native` writes).
+ * this package (what `npm run build:native` writes), then the runner's tool cache where the
+ * action's setup compiled it (src/setup/native.ts links the action's node_modules there; the
+ * addon lies beside it), so `quantgate doctor` run from the action's folder finds it too.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +32,18 @@ export interface LoadDependencies {
   exists(path: string): boolean;
   /** Loads a .node file (Node's require), throwing what dlopen said. */
   requireAddon(path: string): unknown;
+  /** Where a path really lies (links followed); null where it does not exist. */
+  realpath?(path: string): string | null;
 }
 
 /** The .node files tried, in order. */
-export function addonCandidates(deps: Pick<LoadDependencies, 'env' | 'packageRoot'>): string[] {
+export function addonCandidates(deps: Pick<LoadDependencies, 'env' | 'packageRoot' | 'realpath'>): string[] {
   const fromEnv = deps.env.QUANTGATE_TRT_ADDON ? [resolve(deps.env.QUANTGATE_TRT_ADDON)] : [];
-  return [...fromEnv, join(deps.packageRoot, 'native', 'build', 'Release', ADDON_FILE)];
+  const candidates = [...fromEnv, join(deps.packageRoot, 'native', 'build', 'Release', ADDON_FILE)];
+  const nodeModules = join(deps.packageRoot, 'node_modules');
+  const linked = deps.realpath?.(nodeModules);
+  if (linked && linked !== nodeModules) candidates.push(join(dirname(linked), 'native', 'Release', ADDON_FILE));
+  return candidates;
 }
 
 const REQUIRED_EXPORTS = ['capabilities', 'deviceMemory', 'buildEngine', 'openEngineSession', 'PowerSampler', 'compiledAgainst'] as const;
@@ -125,5 +133,12 @@ export function defaultDependencies(): LoadDependencies {
     packageRoot: findPackageRoot(dirname(fileURLToPath(import.meta.url))),
     exists: existsSync,
     requireAddon: (path) => require(path),
+    realpath: (path) => {
+      try {
+        return realpathSync(path);
+      } catch {
+        return null;
+      }
+    },
   };
 }
