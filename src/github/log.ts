@@ -16,3 +16,14 @@ export class ActionLog implements Log {
     return core.group(logSafe(title), work);
   }
 }
+
+/**
+ * The action's own lines outside a stage (publishing, the final failure) carry names from the
+ * model, the data, branch names and API errors too: the same neutralising applies. setFailed's
+ * own escaping keeps `::` commands out, not ESC or bidi characters.
+ */
+export const say = {
+  info: (message: string): void => core.info(logSafe(message)),
+  warning: (message: string): void => core.warning(logSafe(message)),
+  fail: (message: string): void => core.setFailed(logSafe(message)),
+};

@@ -273,6 +273,16 @@ describe('the action on GitHub (local protocol-level server)', () => {
     assert.match(r.summary, /^<!-- quantgate:cnn\.onnx -->/);
   });
 
+  it('a failure naming a hostile path reaches the log without ESC or bidi controls', async () => {
+    const r = await runAction('push', pushPayload(), { ...fast, model: 'evil\u001b[2J\u202e.onnx' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout.match(/::error::/g)?.length, 1, r.stdout);
+    assert.match(r.stdout, /::error::.*evil/);
+    // The artifact's default name keeps only letters, digits, '.', '_' and '-' of the file name.
+    assert.match(r.stdout, /Uploading artifact: quantgate-evil-2J\.zip/);
+    assert.deepEqual(r.stdout.split('\n').filter((l) => /[\u001b\u202e]/.test(l)), [], 'no raw ESC or RLO in the log');
+  });
+
   it('off a runner (GITHUB_ACTIONS is not true) the local publisher posts and uploads nothing, and says so', async () => {
     const seen = github.requests.length;
     const r = await runAction('pull_request', prPayload(12, HERE), { ...fast, 'baseline-from': 'none' }, { GITHUB_ACTIONS: 'false' });
