@@ -53386,10 +53386,10 @@ function headlineSpeed(entry) {
   }
   return { int8: first, speedup: null };
 }
-function speedNumbers(speedup, faster) {
+function speedNumbers(speedup, faster, lead = "") {
   const a = speedup.int8.latencyMs.p50;
   const b = speedup.float.latencyMs.p50;
-  const p50s = `${ms(a).replace(/ ms$/, "")} vs ${ms(b)}`;
+  const p50s = `${lead}${ms(a).replace(/ ms$/, "")} vs ${ms(b)}`;
   const paired = speedup.paired;
   if (!paired) return `(${p50s})`;
   const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
@@ -53408,9 +53408,11 @@ function speedSentence(entry) {
   const parts = [];
   if (speedup) {
     const faster = speedup.ratio >= 1;
-    const against = `${text(runLabel(speedup.float))} at batch ${int82.batch} ${speedNumbers(speedup, faster)}`;
+    const interval = speedup.paired?.interval;
+    const tie = ratio(speedup.ratio) === ratio(1) || interval !== void 0 && interval[0] <= 1 && interval[1] >= 1;
+    const floatAt = `${text(runLabel(speedup.float))} at batch ${int82.batch}`;
     parts.push(
-      faster ? `${text(runLabel(int82))} runs **${ratio(speedup.ratio)}** faster than ${against}` : `${text(runLabel(int82))} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`
+      tie ? `${text(runLabel(int82))} runs **about as fast as** ${floatAt} ${speedNumbers(speedup, true, `${ratio(speedup.ratio)} its speed: `)}` : faster ? `${text(runLabel(int82))} runs **${ratio(speedup.ratio)}** faster than ${floatAt} ${speedNumbers(speedup, true)}` : `${text(runLabel(int82))} runs **${ratio(1 / speedup.ratio)} slower** than ${floatAt} ${speedNumbers(speedup, false)}`
     );
   } else {
     parts.push(`${text(runLabel(int82))} takes ${ms(int82.latencyMs.p50)} at batch ${int82.batch} (p50)`);

@@ -127,10 +127,10 @@ export function headlineSpeed(entry: ReportEntry): { int8: RunResult; speedup: S
 }
 
 /** "(3.9 vs 7.1 ms)", or with paired rounds "(3.9 vs 7.1 ms; median of 10 interleaved rounds, 98% interval 1.79–1.85x)". */
-function speedNumbers(speedup: Speedup, faster: boolean): string {
+function speedNumbers(speedup: Speedup, faster: boolean, lead = ''): string {
   const a = speedup.int8.latencyMs!.p50;
   const b = speedup.float.latencyMs!.p50;
-  const p50s = `${ms(a).replace(/ ms$/, '')} vs ${ms(b)}`;
+  const p50s = `${lead}${ms(a).replace(/ ms$/, '')} vs ${ms(b)}`;
   const paired = speedup.paired;
   if (!paired) return `(${p50s})`;
   const [lo, hi] = faster ? paired.interval : [1 / paired.interval[1], 1 / paired.interval[0]];
@@ -153,11 +153,16 @@ export function speedSentence(entry: ReportEntry): string | null {
   const parts: string[] = [];
   if (speedup) {
     const faster = speedup.ratio >= 1;
-    const against = `${prose(runLabel(speedup.float))} at batch ${int8.batch} ${speedNumbers(speedup, faster)}`;
+    // "1.00x slower" says nothing, and a ratio whose interval holds 1 is no measured difference.
+    const interval = speedup.paired?.interval;
+    const tie = ratio(speedup.ratio) === ratio(1) || (interval !== undefined && interval[0] <= 1 && interval[1] >= 1);
+    const floatAt = `${prose(runLabel(speedup.float))} at batch ${int8.batch}`;
     parts.push(
-      faster
-        ? `${prose(runLabel(int8))} runs **${ratio(speedup.ratio)}** faster than ${against}`
-        : `${prose(runLabel(int8))} runs **${ratio(1 / speedup.ratio)} slower** than ${against}`,
+      tie
+        ? `${prose(runLabel(int8))} runs **about as fast as** ${floatAt} ${speedNumbers(speedup, true, `${ratio(speedup.ratio)} its speed: `)}`
+        : faster
+          ? `${prose(runLabel(int8))} runs **${ratio(speedup.ratio)}** faster than ${floatAt} ${speedNumbers(speedup, true)}`
+          : `${prose(runLabel(int8))} runs **${ratio(1 / speedup.ratio)} slower** than ${floatAt} ${speedNumbers(speedup, false)}`,
     );
   } else {
     parts.push(`${prose(runLabel(int8))} takes ${ms(int8.latencyMs!.p50)} at batch ${int8.batch} (p50)`);

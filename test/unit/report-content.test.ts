@@ -170,6 +170,15 @@ describe('rows a reviewer must not miss', () => {
       /^ONNX Runtime CPU INT8 runs \*\*2\.47x\*\* faster than ONNX Runtime CPU FP32 at batch 8 \(151 vs 372 ms; median of the 8 quietest of 10 interleaved rounds, 99% interval 2\.45–2\.49x\), and at \*\*0\.91x\*\* the speed of `main`'s model \(slower, beyond the ±2\.7% noise, median of the 8 quietest of 10 paired rounds\)\.$/m,
     );
   });
+
+  it('a speedup that rounds to 1.00x, or whose interval holds 1, is "about as fast as", never "1.00x slower"', () => {
+    const results = fixture('gpu');
+    const int8 = results.runs.find((r) => r.runtime === 'tensorrt' && r.precision === 'int8' && r.batch === 32 && r.latencyMs)!;
+    int8.latencyMs!.p50 = 7.12; // FP16 takes 7.10 ms: 0.997x
+    const md = report(results);
+    assert.match(md, /^TensorRT INT8 runs \*\*about as fast as\*\* TensorRT FP16 at batch 32 \(1\.00x its speed: 7\.12 vs 7\.10 ms\)\.$/m);
+    assert.doesNotMatch(md, /1\.00x\*\* (faster|slower)|1\.00x slower/);
+  });
 });
 
 describe('warnings', () => {
