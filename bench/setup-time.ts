@@ -1,6 +1,6 @@
 // The action's setup time, cold (an empty tool cache: npm installs the native parts) and warm
 // (the tool cache hits), side by side in one run, as a runner gets it: the built action
-// (dist/index.js with package.json, package-lock.json, native/lib and scripts/build-native.mjs)
+// (dist/index.js with package.json, package-lock.json, native/ and scripts/build-native.mjs)
 // is copied to a folder without node_modules, as actions are checked out, and started with node
 // in a fresh process with RUNNER_TOOL_CACHE in a temporary folder. No model input is given, so
 // the pipeline stops at once after setup with its bad-input message: what is timed is the
@@ -26,7 +26,8 @@ const warmRuns = Number(values['warm-runs']);
 const work = mkdtempSync(join(tmpdir(), 'quantgate-setup-bench-'));
 try {
   const action = join(work, 'action');
-  for (const f of ['dist', 'package.json', 'package-lock.json', 'native/lib', 'scripts/build-native.mjs']) cpSync(join(root, f), join(action, f), { recursive: true });
+  // The addon's sources come too (a GPU runner compiles it on a cold setup); not this checkout's build.
+  for (const f of ['dist', 'package.json', 'package-lock.json', 'native', 'scripts/build-native.mjs']) cpSync(join(root, f), join(action, f), { recursive: true, filter: (src) => !src.startsWith(join(root, 'native', 'build')) });
   const toolCache = join(work, 'toolcache');
   mkdirSync(toolCache);
 

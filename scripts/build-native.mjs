@@ -8,7 +8,7 @@
 // native/build) holds the build; the addon lands in DIR/Release/quantgate_trt.node and a
 // description of what it was built against in DIR/build-info.json.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ function skip(reason) {
 }
 
 if (process.platform !== 'linux') skip(`TensorRT's addon builds on Linux only (this is ${process.platform})`);
+// A copy of quantgate without the addon's sources (a partial checkout or a pruned package).
+if (!existsSync(join(root, 'native', 'CMakeLists.txt'))) skip(`its sources are missing (no ${join(root, 'native', 'CMakeLists.txt')}): use a full checkout of quantgate`);
 
 const cmakeVersion = spawnSync('cmake', ['--version'], { encoding: 'utf8' });
 if (cmakeVersion.error || cmakeVersion.status !== 0) skip('CMake is not installed (install cmake 3.16 or newer, e.g. `apt-get install cmake g++`)');

@@ -190,8 +190,12 @@ export function installNativeParts(folder: string, facts: SetupFacts, installer:
       addon = built;
       lines.push(`TensorRT addon: compiled against TensorRT ${facts.tensorrt} and CUDA ${facts.cuda?.version}`);
     } else {
-      const said = `${build.stdout}\n${build.stderr}`.trim().split('\n').filter((l) => l.startsWith('native addon:')).pop();
-      lines.push(`TensorRT addon: not built: ${said ? said.replace(/^native addon:\s*/, '') : `the build exited with ${build.status}`}`);
+      const output = `${build.stdout}\n${build.stderr}`.trim().split('\n');
+      const said = output.filter((l) => l.startsWith('native addon:')).pop();
+      // CMake's or the compiler's first error says why; the last line alone only says which step failed.
+      const cause = output.find((l) => /CMake Error|error:/.test(l))?.trim();
+      const why = said ? said.replace(/^native addon:\s*/, '') : `the build exited with ${build.status}`;
+      lines.push(`TensorRT addon: not built: ${why}${cause && !why.includes(cause) ? ` (${cause})` : ''}`);
     }
   }
   return { lines, addon };

@@ -155,6 +155,14 @@ describe('native setup through the tool cache', () => {
     assert.match(String(await setupNativeParts({ actionRoot: join(dir, 'x'), facts: other, installer: folderInstaller(join(dir, 'nowhere')) }).catch((e: Error) => e.message)), /names .*nowhere, which does not exist/);
   });
 
+  it('a copy of quantgate without the addon sources says so instead of a bare CMake failure', () => {
+    const partial = join(dir, 'partial');
+    for (const f of ['scripts/build-native.mjs', 'native/lib']) cpSync(join(ROOT, f), join(partial, f), { recursive: true });
+    const r = spawnSync(process.execPath, [join(partial, 'scripts', 'build-native.mjs')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^native addon: skipped: its sources are missing \(no .*partial\/native\/CMakeLists\.txt\): use a full checkout of quantgate$/m);
+  });
+
   it('a real node_modules folder in the action (a development checkout) is kept', () => {
     const checkout = join(dir, 'checkout');
     mkdirSync(join(checkout, 'node_modules'), { recursive: true });
