@@ -61,7 +61,9 @@ const SUBJECTS: Record<string, Subject> = {
   glyphnet: glyph('glyphnet'),
   glyphmobile: glyph('glyphmobile'),
   glyphformer: glyph('glyphformer'),
-  resnet50: { model: join(M, 'resnet50.onnx'), calibration: join(M, 'imagenet-like', 'calib'), eval: join(M, 'imagenet-like', 'calib'), labels: null },
+  // Agreement on 512 held-out images (imagenet-like-eval), not on the 64 calibration images: one
+  // sample of 64 is 1.6 pp, coarser than the 0.5 pp the target compares.
+  resnet50: { model: join(M, 'resnet50.onnx'), calibration: join(M, 'imagenet-like', 'calib'), eval: join(M, 'imagenet-like-eval', 'calib.npy'), labels: null },
   'ppocr-rec': { model: join(R, 'rec.onnx'), calibration: join(R, 'lines', 'calib.npy'), eval: join(R, 'lines', 'eval.npy'), labels: null, inputShapes: { x: [1, 3, 48, 320] } },
 };
 

@@ -23,5 +23,6 @@ done
 [ -f "$M/resnet50.onnx" ] || "$TORCH_PY" bench/export_resnet50.py "$M/resnet50.onnx"
 [ -f "$M/resnet50.raw11.onnx" ] || "$TORCH_PY" bench/models/export_resnet50_raw.py "$M/resnet50.raw11.onnx"
 [ -d "$M/imagenet-like/calib" ] || "$PY" bench/models/make_imagenet_like.py "$M/imagenet-like" --count 64
+[ -f "$M/imagenet-like-eval/calib.npy" ] || "$PY" bench/models/make_imagenet_like.py "$M/imagenet-like-eval" --count 512 --seed 1
 [ -f "$M/otherconv/otherconv.onnx" ] || "$TORCH_PY" bench/models/make_other_converter.py "$M/otherconv"
 echo "bench models ready in $M"
