@@ -191,7 +191,7 @@ export async function run(): Promise<void> {
         let found: StoredBaseline;
         if (!octokit) found = { found: false, note: 'no stored baseline: github-token is empty, so the base branch\'s runs cannot be listed', source: 'none (no token)' };
         else if (!workflow) found = { found: false, note: "no stored baseline: this run's workflow file is unknown (no GITHUB_WORKFLOW_REF); set baseline-workflow", source: 'none (no workflow)' };
-        else found = await fetchStoredBaseline(octokit, { ...query, token: action.githubToken!, workflow }, say.info);
+        else found = await fetchStoredBaseline(octokit, { ...query, workflow }, say.info);
         say.info(found.found ? `comparing with the ${found.source}` : found.note);
         return found;
       });

@@ -8,18 +8,17 @@
  * Every way of not finding one (none yet, expired, corrupt, another schema version, no
  * permission) is a note for the comment, and the run goes on without it.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { checkResults } from '../compare/read-results.js';
 import type { Results } from '../results/schema.js';
 import type { GitHubClient } from './client.js';
+import { readZipMember } from './zip-member.js';
 
 /** Push runs looked at, newest first, before giving up. */
 export const BASELINE_LOOKBACK = 20;
 /** A results.json larger than this is not one quantgate wrote. */
 const MAX_RESULTS_BYTES = 32 * 1024 * 1024;
+/** The baseline artifact holds results.json alone; a far larger one is not ours (and is held in memory). */
+const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
 
 export type StoredBaseline =
   | { found: true; results: Results; label: string; source: string }
@@ -28,7 +27,6 @@ export type StoredBaseline =
 export interface BaselineQuery {
   owner: string;
   repo: string;
-  token: string;
   workflow: string;
   branch: string;
   artifactName: string;
@@ -81,7 +79,7 @@ async function findAndRead(octokit: GitHubClient, q: BaselineQuery, log: (line: 
       continue;
     }
     const where = `run #${run.run_number} (push to ${q.branch}, ${run.head_sha.slice(0, 7)})`;
-    return readDownloaded(artifact.id, run.id, q, where);
+    return readDownloaded(octokit, artifact, q, where);
   }
   if (expired) return notFound(`no stored baseline: the artifact ${q.artifactName} of run #${expired.run} on ${q.branch} has expired; the next push to ${q.branch} stores a new one`);
   return notFound(
@@ -89,33 +87,32 @@ async function findAndRead(octokit: GitHubClient, q: BaselineQuery, log: (line: 
   );
 }
 
-async function readDownloaded(artifactId: number, runId: number, q: BaselineQuery, where: string): Promise<StoredBaseline> {
-  const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'quantgate-baseline-'));
+/**
+ * The artifact's zip through the REST API (the same call @actions/artifact's public download makes,
+ * through this client's retries of 5xx and rate limits), then its results.json from memory. A zip
+ * that is damaged is one line at once: the artifact client would retry it 5 times, 5 s apart.
+ */
+async function readDownloaded(octokit: GitHubClient, artifact: { id: number; size_in_bytes: number }, q: BaselineQuery, where: string): Promise<StoredBaseline> {
+  if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) return notFound(`the stored baseline of ${where} is not one quantgate stored: its artifact holds ${artifact.size_in_bytes} bytes`);
+  let zip: Buffer;
   try {
-    try {
-      await new DefaultArtifactClient().downloadArtifact(artifactId, {
-        path: dir,
-        findBy: { token: q.token, workflowRunId: runId, repositoryOwner: q.owner, repositoryName: q.repo },
-      });
-    } catch (error) {
-      return notFound(`the stored baseline of ${where} could not be downloaded (${(error as Error).message.split('\n')[0]})`);
-    }
-    const file = join(dir, 'results.json');
-    let text: string;
-    try {
-      if (statSync(file).size > MAX_RESULTS_BYTES) return notFound(`the stored baseline of ${where} is corrupt: its results.json is larger than any run writes`);
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return notFound(`the stored baseline of ${where} is corrupt: it holds no results.json`);
-    }
-    const checked = checkResults(text, `the stored baseline of ${where}`);
-    if (!checked.results) {
-      const problem = checked.problem.problem.render();
-      const other = /schemaVersion/.test(problem) ? 'is of another schema version' : 'is corrupt';
-      return notFound(`${problem.startsWith('the stored baseline') ? problem : `the stored baseline of ${where} ${other}: ${problem}`}`);
-    }
-    return { found: true, results: checked.results, label: `the stored baseline (${where})`, source: `stored baseline from ${where}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const { data } = await octokit.rest.actions.downloadArtifact({ owner: q.owner, repo: q.repo, artifact_id: artifact.id, archive_format: 'zip' });
+    zip = Buffer.from(data as ArrayBuffer);
+  } catch (error) {
+    return notFound(`the stored baseline of ${where} could not be downloaded (${(error as Error).message.split('\n')[0]})`);
   }
+  let bytes: Buffer | null;
+  try {
+    bytes = await readZipMember(zip, 'results.json', MAX_RESULTS_BYTES);
+  } catch (error) {
+    return notFound(`the stored baseline of ${where} is corrupt: its zip could not be read (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (!bytes) return notFound(`the stored baseline of ${where} is corrupt: it holds no results.json`);
+  const checked = checkResults(bytes.toString('utf8'), `the stored baseline of ${where}`);
+  if (!checked.results) {
+    const problem = checked.problem.problem.render();
+    const other = /schemaVersion/.test(problem) ? 'is of another schema version' : 'is corrupt';
+    return notFound(`${problem.startsWith('the stored baseline') ? problem : `the stored baseline of ${where} ${other}: ${problem}`}`);
+  }
+  return { found: true, results: checked.results, label: `the stored baseline (${where})`, source: `stored baseline from ${where}` };
 }

@@ -240,6 +240,8 @@ describe('the action on GitHub (local protocol-level server)', () => {
     ['missing', () => {}, /no stored baseline yet: none of the last 0 push runs of nobaseline\.yml on main uploaded quantgate-cnn-baseline/],
     ['expired', (run: FakeRun) => github.putArtifact(run, 'quantgate-cnn-baseline', storedZip({ 'results.json': '{}' }), true), /the artifact quantgate-cnn-baseline of run #\d+ on main has expired/],
     ['corrupt', (run: FakeRun) => github.putArtifact(run, 'quantgate-cnn-baseline', storedZip({ 'results.json': '{"schemaVersion":1,' }), false), /the stored baseline of run #\d+ \(push to main, eeeeeee\) is not JSON/],
+    // Not a zip at all: one line at once (the artifact client would retry it for 25 s).
+    ['unzippable', (run: FakeRun) => github.putArtifact(run, 'quantgate-cnn-baseline', Buffer.from('PK\u0003\u0004 not really a zip'), false), /the stored baseline of run #\d+ \(push to main, eeeeeee\) is corrupt: its zip could not be read/],
     ['of another schema version', (run: FakeRun) => github.putArtifact(run, 'quantgate-cnn-baseline', storedZip({ 'results.json': '{"schemaVersion":2}' }), false), /has schemaVersion 2; this quantgate reads schemaVersion 1/],
   ] as const) {
     it(`a stored baseline that is ${what} is one line, and the run goes on`, async () => {
@@ -254,6 +256,7 @@ describe('the action on GitHub (local protocol-level server)', () => {
       }
       const r = await runAction('pull_request', prPayload(10, HERE), { ...fast, 'baseline-workflow': workflow });
       assert.equal(r.code, 0, r.stdout);
+      assert.doesNotMatch(r.stdout, /Retrying in 5 seconds/, 'a damaged download is not retried');
       assert.ok(r.outputs["baseline-source"]!.startsWith("none (")); assert.match(r.outputs["baseline-source"]!, expected);
       const notes = github.commentsOn(OWNER, REPO, 10).at(-1)!.body.split('\n').filter((l) => l.startsWith('> **Baseline:**'));
       assert.equal(notes.length, 1);
