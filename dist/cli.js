@@ -54818,7 +54818,7 @@ var OPTION_TABLE = [
     description: "Intra-op threads for ONNX Runtime on the CPU.",
     allowed: "a whole number from 1 to 1024",
     schema: positiveInt("thread count", 1024),
-    defaultText: "the number of CPU cores",
+    defaultText: "ONNX Runtime's (one per physical core); one per usable CPU where the process is confined to fewer CPUs than the machine has (taskset, a cpuset)",
     commands: ["run", "quantize"]
   },
   {
@@ -61229,6 +61229,20 @@ async function describeOs(system, timeoutMs) {
     return version2 ? `macOS ${version2} (${kernel})` : kernel;
   }
   return kernel;
+}
+
+// src/environment/threads.ts
+import { availableParallelism as availableParallelism2, cpus as cpus2 } from "node:os";
+function confinedThreads(usable = availableParallelism2(), machine = cpus2().length) {
+  return usable < machine ? usable : void 0;
+}
+function intraOpThreads(given, log, usable, machine) {
+  if (given !== void 0) return given;
+  const threads = confinedThreads(usable, machine);
+  if (threads !== void 0) {
+    log.info(`threads: ${threads} (this process may use ${threads} of the machine's ${machine ?? cpus2().length} CPUs; set --threads to choose)`);
+  }
+  return threads;
 }
 
 // src/model/graph-checks.ts
@@ -67749,9 +67763,10 @@ async function accuracyReference(backends) {
 async function runPipeline(config2, env) {
   return withOutDir(config2.out, () => runStages(config2, env));
 }
-async function runStages(config2, env) {
+async function runStages(given, env) {
   const { log } = env;
-  const threads = config2.threads;
+  const threads = intraOpThreads(given.threads, log);
+  const config2 = threads === void 0 ? given : { ...given, threads };
   for (const stale of ["results.json", "report.md"]) rmSync5(join19(config2.out, stale), { force: true });
   const benchmarkSettings = { warmupMs: config2.warmupMs, minIterations: config2.minIterations, minMs: config2.minTimeMs };
   const environment = await detectEnvironment({ cwd: env.cwd, ...threads ? { threads } : {} });
@@ -68378,9 +68393,11 @@ async function quantizeInto(config2, ctx) {
     const reuse = config2.ranges ? readCalibrationFile(config2.ranges) : void 0;
     const data = await ctx.log.group("data", () => calibrationData(config2, signature.inputs, ctx.log));
     const cpu2 = await cpuForLayout(config2.targetCpu, ctx.log);
+    const threads = intraOpThreads(config2.threads, ctx.log);
+    const settings = threads === void 0 ? config2 : { ...config2, threads };
     const outcome = await ctx.log.group(
       "quantize",
-      () => quantizeModel({ model: model2, data, settings: config2, cpu: cpu2, outDir: config2.out, log: ctx.log, ...reuse ? { reuse } : {} })
+      () => quantizeModel({ model: model2, data, settings, cpu: cpu2, outDir: config2.out, log: ctx.log, ...reuse ? { reuse } : {} })
     );
     ctx.stdout.write(config2.json ? `${JSON.stringify({ files: outcome.files, quantization: outcome.summary }, null, 2)}
 ` : `${logSafe(formatQuantize(outcome, ctx.cwd))}

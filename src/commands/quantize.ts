@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import type { QuantizeConfig } from '../config/types.js';
+import { intraOpThreads } from '../environment/threads.js';
 import { ExitCode } from '../errors.js';
 import { formatBytes } from '../format.js';
 import { msg, opt } from '../message.js';
@@ -33,8 +34,10 @@ async function quantizeInto(config: QuantizeConfig, ctx: CommandContext): Promis
     const reuse = config.ranges ? readCalibrationFile(config.ranges) : undefined;
     const data = await ctx.log.group('data', () => calibrationData(config, signature.inputs, ctx.log));
     const cpu = await cpuForLayout(config.targetCpu, ctx.log);
+    const threads = intraOpThreads(config.threads, ctx.log);
+    const settings = threads === undefined ? config : { ...config, threads };
     const outcome = await ctx.log.group('quantize', () =>
-      quantizeModel({ model, data, settings: config, cpu, outDir: config.out, log: ctx.log, ...(reuse ? { reuse } : {}) }),
+      quantizeModel({ model, data, settings, cpu, outDir: config.out, log: ctx.log, ...(reuse ? { reuse } : {}) }),
     );
     ctx.stdout.write(config.json ? `${JSON.stringify({ files: outcome.files, quantization: outcome.summary }, null, 2)}\n` : `${logSafe(formatQuantize(outcome, ctx.cwd))}\n`);
     return ExitCode.passed;

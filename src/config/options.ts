@@ -289,7 +289,7 @@ export const OPTION_TABLE = [
     description: 'Intra-op threads for ONNX Runtime on the CPU.',
     allowed: 'a whole number from 1 to 1024',
     schema: positiveInt('thread count', 1024),
-    defaultText: 'the number of CPU cores',
+    defaultText: "ONNX Runtime's (one per physical core); one per usable CPU where the process is confined to fewer CPUs than the machine has (taskset, a cpuset)",
     commands: ['run', 'quantize'],
   },
   {

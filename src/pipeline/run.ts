@@ -15,6 +15,7 @@ import type { RunConfig } from '../config/types.js';
 import { openDataSet, readLabels } from '../data/index.js';
 import type { DataSet, Labels } from '../data/types.js';
 import { detectEnvironment } from '../environment/detect.js';
+import { intraOpThreads } from '../environment/threads.js';
 import { BadInputError } from '../errors.js';
 import { msg, opt, setting } from '../message.js';
 import { runThresholds } from '../gate/thresholds.js';
@@ -86,9 +87,11 @@ export async function runPipeline(config: RunConfig, env: PipelineEnvironment): 
   return withOutDir(config.out, () => runStages(config, env));
 }
 
-async function runStages(config: RunConfig, env: PipelineEnvironment): Promise<RunOutcome> {
+async function runStages(given: RunConfig, env: PipelineEnvironment): Promise<RunOutcome> {
   const { log } = env;
-  const threads = config.threads;
+  // Chosen once for every stage (calibration, placement timing, accuracy, benchmark) and recorded.
+  const threads = intraOpThreads(given.threads, log);
+  const config: RunConfig = threads === undefined ? given : { ...given, threads };
   // The files in --out must describe this run: a runner's workspace keeps the last run's.
   for (const stale of ['results.json', 'report.md']) rmSync(join(config.out, stale), { force: true });
 
