@@ -29,12 +29,15 @@ import { gitHubClient, type GitHubClient } from './github/client.js';
 import { isForbidden } from './github/comment.js';
 import { readRunEvent, type RunEvent } from './github/event.js';
 import { readActionInputs } from './github/inputs.js';
-import { ActionLog, say } from './github/log.js';
+import { ActionLog, failSafe } from './github/log.js';
 import { pullRequestBaseSha, withBaseRefModel } from './github/base-ref.js';
 import { actionEnvironment } from './github/exec.js';
 import { publisherFor, type Publisher } from './github/publisher.js';
 import { refuseUnsafeRun } from './github/safety.js';
 import type { ActionConfig } from './config/types.js';
+
+/** The action's one log, for the pipeline's stages and its own lines alike: each line through logSafe. */
+const log = new ActionLog();
 
 /** The worst INT8 accuracy loss, for the `accuracy-loss-pp` output; '' without labels. */
 function worstLoss(results: Results): string {
@@ -74,17 +77,17 @@ async function publish(
   const uploaded = await core.group('artifact', async () => {
     const files = filesToUpload(run.outDir, { engines: action.uploadEngines });
     const result = await publisher.upload(run.artifactName, run.outDir, files, action.retentionDays);
-    if (result.uploaded) say.info(`uploaded ${run.artifactName}: ${result.files} files, ${result.bytes} bytes, artifact ID ${result.id}`);
-    else say.warning(`the artifact ${run.artifactName} was not uploaded: ${result.why}; the files stay in ${run.outDir}`);
+    if (result.uploaded) log.info(`uploaded ${run.artifactName}: ${result.files} files, ${result.bytes} bytes, artifact ID ${result.id}`);
+    else log.warn(`the artifact ${run.artifactName} was not uploaded: ${result.why}; the files stay in ${run.outDir}`);
     // Push runs of the default branch store their results for pull requests, whatever the gate decided.
     // A run that stopped early measured too little to compare with, so it stores nothing.
     if (event.pushedBranch !== null && event.pushedBranch === event.defaultBranch && run.results.incomplete) {
-      say.info(`the baseline was not stored: this run stopped early (${run.results.incomplete.split('\n')[0]})`);
+      log.info(`the baseline was not stored: this run stopped early (${run.results.incomplete.split('\n')[0]})`);
     } else if (event.pushedBranch !== null && event.pushedBranch === event.defaultBranch) {
       const name = baselineArtifactName(run.artifactName);
       const stored = await publisher.upload(name, run.outDir, [resolve(run.outDir, 'results.json')], action.retentionDays);
-      if (stored.uploaded) say.info(`stored the baseline for pull requests against ${event.pushedBranch}: ${name} (artifact ID ${stored.id})`);
-      else say.warning(`the baseline ${name} was not stored: ${stored.why}`);
+      if (stored.uploaded) log.info(`stored the baseline for pull requests against ${event.pushedBranch}: ${name} (artifact ID ${stored.id})`);
+      else log.warn(`the baseline ${name} was not stored: ${stored.why}`);
     }
     return result;
   });
@@ -98,12 +101,12 @@ async function publish(
 
   await core.group('comment', async () => {
     const pr = event.pullRequest;
-    if (action.comment === 'never') return say.info("comment: never: no pull-request comment");
-    if (!pr) return say.info(`no pull-request comment: this is ${event.name ? `a ${event.name} run` : 'not a GitHub Actions run'}, not a pull request`);
+    if (action.comment === 'never') return log.info("comment: never: no pull-request comment");
+    if (!pr) return log.info(`no pull-request comment: this is ${event.name ? `a ${event.name} run` : 'not a GitHub Actions run'}, not a pull request`);
     if (!octokit) {
       // One message, given when the step fails after everything else was published.
       out.problem = tokenMissing().describe(edgeNaming('input'));
-      return say.info('no pull-request comment: github-token is empty (the step fails with the reason below)');
+      return log.info('no pull-request comment: github-token is empty (the step fails with the reason below)');
     }
     const state = commentState(run.results);
     try {
@@ -117,18 +120,18 @@ async function publish(
       });
       if (!posted) return;
       out.commentUrl = posted.url;
-      say.info(
+      log.info(
         posted.action === 'unchanged'
           ? `comment left as it is (comment: on-change, and neither the verdict nor a gated number changed beyond noise): ${posted.url}`
           : `comment ${posted.action}: ${posted.url}`,
       );
     } catch (error) {
       if (isForbidden(error)) {
-        say.warning(
+        log.warn(
           `the pull-request comment was refused (403): this token cannot write to pull request #${pr.number}${event.pullRequest?.headRepo !== `${event.owner}/${event.repo}` ? ' (a pull request from a fork gets a read-only token)' : ' (the workflow needs permissions: pull-requests: write)'}. The results, job summary and outputs are complete; to comment on fork pull requests, ${TWO_WORKFLOWS}`,
         );
       } else {
-        say.warning(`the pull-request comment could not be posted: ${(error as Error).message.split('\n')[0]}. The results, job summary and outputs are complete.`);
+        log.warn(`the pull-request comment could not be posted: ${(error as Error).message.split('\n')[0]}. The results, job summary and outputs are complete.`);
       }
     }
   });
@@ -162,7 +165,7 @@ export async function run(): Promise<void> {
     const event = readRunEvent();
     await core.group('safety', async () => {
       refuseUnsafeRun(event, { allowForkPrs: action.allowForkPrs, runnerEnvironment: process.env.RUNNER_ENVIRONMENT, workspace: process.env.GITHUB_WORKSPACE || cwd });
-      say.info(event.pullRequest ? `pull request #${event.pullRequest.number} from ${event.pullRequest.headRepo ?? 'a deleted repository'}: allowed` : `${event.name || 'not a GitHub Actions'} run: nothing to refuse`);
+      log.info(event.pullRequest ? `pull request #${event.pullRequest.number} from ${event.pullRequest.headRepo ?? 'a deleted repository'}: allowed` : `${event.name || 'not a GitHub Actions'} run: nothing to refuse`);
     });
     const resolved = resolveConfig('run', {
       given: inputs.given,
@@ -172,14 +175,14 @@ export async function run(): Promise<void> {
     });
     // Subprocesses (git, the export command) through @actions/exec, so their output is in the log.
     const host = actionEnvironment();
-    const config = await withBaseRefModel(resolved, { baselineFrom: action.baselineFrom, baseSha: pullRequestBaseSha(), cwd, exec: host.exec, log: new ActionLog() });
+    const config = await withBaseRefModel(resolved, { baselineFrom: action.baselineFrom, baseSha: pullRequestBaseSha(), cwd, exec: host.exec, log });
     naming = namingFor('input', config.sources);
     reportPath = resolve(config.out, 'report.md');
     const key = action.commentKey ?? pathInside(cwd, config.model) ?? config.model;
     const artifactName = action.artifactName || defaultArtifactName(config.model);
     const publisher = publisherFor(process.env, event);
-    const octokit = action.githubToken ? gitHubClient(action.githubToken, { attempts: 5, baseMs: 1000, maxWaitMs: 120_000, onRetry: (what, wait, n) => say.info(`${what}; try ${n + 1} of 5 in ${Math.round(wait / 1000)} s`) }) : null;
-    say.info(`publishing to ${publisher.where}`);
+    const octokit = action.githubToken ? gitHubClient(action.githubToken, { attempts: 5, baseMs: 1000, maxWaitMs: 120_000, onRetry: (what, wait, n) => log.info(`${what}; try ${n + 1} of 5 in ${Math.round(wait / 1000)} s`) }) : null;
+    log.info(`publishing to ${publisher.where}`);
 
     const baselineFrom = config.baseline ? 'file' : (action.baselineFrom ?? (event.pullRequest ? 'artifact' : 'none'));
     let stored: StoredBaseline | null = null;
@@ -191,8 +194,8 @@ export async function run(): Promise<void> {
         let found: StoredBaseline;
         if (!octokit) found = { found: false, note: 'no stored baseline: github-token is empty, so the base branch\'s runs cannot be listed', source: 'none (no token)' };
         else if (!workflow) found = { found: false, note: "no stored baseline: this run's workflow file is unknown (no GITHUB_WORKFLOW_REF); set baseline-workflow", source: 'none (no workflow)' };
-        else found = await fetchStoredBaseline(octokit, { ...query, workflow }, say.info);
-        say.info(found.found ? `comparing with the ${found.source}` : found.note);
+        else found = await fetchStoredBaseline(octokit, { ...query, workflow }, (line) => log.info(line));
+        log.info(found.found ? `comparing with the ${found.source}` : found.note);
         return found;
       });
       baselineSource = stored.source;
@@ -207,7 +210,7 @@ export async function run(): Promise<void> {
     try {
       const outcome = await runPipeline(config, {
         ...host,
-        log: new ActionLog(),
+        log,
         cwd,
         naming,
         ...(stored?.found ? { storedBaseline: { results: stored.results, label: stored.label } } : {}),
@@ -240,8 +243,8 @@ export async function run(): Promise<void> {
     core.setOutput('artifact-id', extra.artifactId);
     core.setOutput('baseline-source', baselineSource);
     if (failure) throw failure;
-    if (results && !results.verdict.pass) say.fail(`quantgate: ${results.verdict.reasons[0] ?? 'the gate failed'}`);
-    else if (extra.problem) say.fail(extra.problem);
+    if (results && !results.verdict.pass) failSafe(`quantgate: ${results.verdict.reasons[0] ?? 'the gate failed'}`);
+    else if (extra.problem) failSafe(extra.problem);
   } catch (error) {
     // A run that stopped early and could not publish still wrote its report: show it, then fail with the one message.
     if (!published) {
@@ -252,6 +255,6 @@ export async function run(): Promise<void> {
       }
       if (summaryFile(null)) await addDoctorToSummary(null, (markdown) => core.summary.addRaw(markdown).write());
     }
-    say.fail(describeError(error, core.isDebug(), naming));
+    failSafe(describeError(error, core.isDebug(), naming));
   }
 }

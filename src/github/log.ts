@@ -18,12 +18,9 @@ export class ActionLog implements Log {
 }
 
 /**
- * The action's own lines outside a stage (publishing, the final failure) carry names from the
- * model, the data, branch names and API errors too: the same neutralising applies. setFailed's
- * own escaping keeps `::` commands out, not ESC or bidi characters.
+ * core.setFailed through logSafe: the final failure echoes paths, names and API errors too, and
+ * setFailed's own escaping keeps `::` commands out, not ESC or bidi characters.
  */
-export const say = {
-  info: (message: string): void => core.info(logSafe(message)),
-  warning: (message: string): void => core.warning(logSafe(message)),
-  fail: (message: string): void => core.setFailed(logSafe(message)),
-};
+export function failSafe(message: string): void {
+  core.setFailed(logSafe(message));
+}
