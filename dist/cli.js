@@ -60269,6 +60269,20 @@ import { stat as stat2 } from "node:fs/promises";
 import { pipeline } from "node:stream";
 import { createInflateRaw } from "node:zlib";
 
+// src/zip/entries.ts
+function entriesOf(zip) {
+  return new Promise((resolve10, reject) => {
+    const entries = [];
+    zip.on("entry", (entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once("end", () => resolve10(entries));
+    zip.once("error", reject);
+    zip.readEntry();
+  });
+}
+
 // src/data/stream-reader.ts
 var StreamReader = class {
   chunks;
@@ -60372,18 +60386,6 @@ function checkDeclaredSizes(member, archiveBytes, path, what) {
       fix
     );
   }
-}
-function entriesOf(zip) {
-  return new Promise((resolve10, reject) => {
-    const entries = [];
-    zip.on("entry", (entry) => {
-      entries.push(entry);
-      zip.readEntry();
-    });
-    zip.once("end", () => resolve10(entries));
-    zip.once("error", reject);
-    zip.readEntry();
-  });
 }
 async function readMemberHeader(path, member, what) {
   const location = { kind: "npz", path, key: member.key };

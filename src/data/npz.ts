@@ -11,6 +11,7 @@ import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { BadInputError } from '../errors.js';
 import { msg, type Label } from '../message.js';
+import { entriesOf } from '../zip/entries.js';
 import { pyString } from './location.js';
 import type { Column, Cursor } from './column.js';
 import { isNpyProblem, npyDataOffset, npyProblemError, NPY_PRELUDE_BYTES, parseNpyHeader, type NpyHeader } from './npy.js';
@@ -98,19 +99,6 @@ function checkDeclaredSizes(member: MemberPlace, archiveBytes: number, path: str
       fix,
     );
   }
-}
-
-function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
-  return new Promise((resolve, reject) => {
-    const entries: yauzl.Entry[] = [];
-    zip.on('entry', (entry: yauzl.Entry) => {
-      entries.push(entry);
-      zip.readEntry();
-    });
-    zip.once('end', () => resolve(entries));
-    zip.once('error', reject);
-    zip.readEntry();
-  });
 }
 
 /** Where a member's bytes are, before its header is known. */

@@ -4,34 +4,19 @@
  * a member that inflates past the cap whatever its headers claim.
  */
 import yauzl from 'yauzl';
+import { entriesOf } from '../zip/entries.js';
 
 /** The member's bytes; null where the archive has no member of that name. Throws on a damaged archive. */
 export async function readZipMember(zip: Buffer, name: string, maxBytes: number): Promise<Buffer | null> {
   const archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
   try {
-    for (;;) {
-      const entry = await nextEntry(archive);
-      if (!entry) return null;
-      if (entry.fileName !== name) continue;
-      if (entry.uncompressedSize > maxBytes) throw new Error(`${name} declares ${entry.uncompressedSize} bytes, more than ${maxBytes}`);
-      return await readWhole(await archive.openReadStreamPromise(entry), name, maxBytes);
-    }
+    const entry = (await entriesOf(archive)).find((e) => e.fileName === name);
+    if (!entry) return null;
+    if (entry.uncompressedSize > maxBytes) throw new Error(`${name} declares ${entry.uncompressedSize} bytes, more than ${maxBytes}`);
+    return await readWhole(await archive.openReadStreamPromise(entry), name, maxBytes);
   } finally {
     archive.close();
   }
-}
-
-function nextEntry(archive: yauzl.ZipFile): Promise<yauzl.Entry | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      archive.off('entry', onEntry).off('end', onEnd).off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry) => (cleanup(), resolve(entry));
-    const onEnd = () => (cleanup(), resolve(null));
-    const onError = (error: Error) => (cleanup(), reject(error));
-    archive.on('entry', onEntry).on('end', onEnd).on('error', onError);
-    archive.readEntry();
-  });
 }
 
 async function readWhole(stream: NodeJS.ReadableStream, name: string, maxBytes: number): Promise<Buffer> {
