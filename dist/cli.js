@@ -61238,12 +61238,10 @@ import { availableParallelism as availableParallelism2, cpus as cpus2 } from "no
 function confinedThreads(usable = availableParallelism2(), machine = cpus2().length) {
   return usable < machine ? usable : void 0;
 }
-function intraOpThreads(given, log, usable, machine) {
+function intraOpThreads(given, log, usable = availableParallelism2(), machine = cpus2().length) {
   if (given !== void 0) return given;
   const threads = confinedThreads(usable, machine);
-  if (threads !== void 0) {
-    log.info(`threads: ${threads} (this process may use ${threads} of the machine's ${machine ?? cpus2().length} CPUs; set --threads to choose)`);
-  }
+  if (threads !== void 0) log.info(`threads: ${threads} (this process may use ${threads} of the machine's ${machine} CPUs; set --threads to choose)`);
   return threads;
 }
 

@@ -16,11 +16,9 @@ export function confinedThreads(usable: number = availableParallelism(), machine
 }
 
 /** `given` (--threads), else confinedThreads(), saying so in the log when it chose. */
-export function intraOpThreads(given: number | undefined, log: Log, usable?: number, machine?: number): number | undefined {
+export function intraOpThreads(given: number | undefined, log: Log, usable: number = availableParallelism(), machine: number = cpus().length): number | undefined {
   if (given !== undefined) return given;
   const threads = confinedThreads(usable, machine);
-  if (threads !== undefined) {
-    log.info(`threads: ${threads} (this process may use ${threads} of the machine's ${machine ?? cpus().length} CPUs; set --threads to choose)`);
-  }
+  if (threads !== undefined) log.info(`threads: ${threads} (this process may use ${threads} of the machine's ${machine} CPUs; set --threads to choose)`);
   return threads;
 }

@@ -4,17 +4,15 @@
 // --exclude flags that a shell and quantgate's own parser turn back into exactly that node. The
 // log must carry no workflow command and no terminal escape from a name.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
-import { buildProgram, type ParsedCommand } from '../../src/cli/program.ts';
-import { OPTIONS } from '../../src/config/options.ts';
 import { compileExclusions } from '../../src/quantize/exclusions.ts';
 import { visibleControls } from '../../src/text/controls.ts';
 import { cli } from '../helpers/cli.ts';
+import { parsedExcludes, shellWords } from '../helpers/exclude-flags.ts';
 import { namedChain } from '../helpers/models.ts';
 import { closings, codeSpans, elements, links, MENTION, proseText, renderGfm, REPORT_ELEMENTS, URL_TEXT } from '../helpers/rendered.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -42,24 +40,6 @@ const modelPath = join(dir, `${FILE}.onnx`);
 const proto = namedChain(NODES, { input: INPUT, output: OUTPUT });
 writeFileSync(modelPath, toBinary(ModelProtoSchema, proto));
 const fast = ['--warmup-ms', '0', '--min-iterations', '2', '--min-time-ms', '0', '--batch-sizes', '1'];
-
-/** argv as `sh` reads a flag pasted after a command. */
-function shellWords(source: string): string[] {
-  const r = spawnSync('sh', ['-c', `printf '%s\\0' ${source}`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.split('\0').slice(0, -1);
-}
-
-/** The --exclude patterns quantgate's own command line makes of `args`, through its option schema. */
-async function parsedExcludes(args: string[]): Promise<string[]> {
-  let flags: Record<string, unknown> = {};
-  const program = buildProgram(async (parsed: ParsedCommand) => {
-    flags = parsed.flags;
-  });
-  program.exitOverride();
-  await program.parseAsync(['quantize', '--model', 'm.onnx', ...args], { from: 'user' });
-  return OPTIONS.find((o) => o.key === 'exclude')!.schema.parse(flags.exclude) as string[];
-}
 
 describe('a model whose names are hostile, through the whole pipeline', async () => {
   const out = join(dir, 'out');

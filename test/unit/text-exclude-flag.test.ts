@@ -1,14 +1,12 @@
 // excludeFlag: the --exclude flag that keeps exactly one node in float, as it works when pasted
 // into a POSIX shell: run through `sh` and quantgate's own parser, it must select that node alone.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { buildProgram, type ParsedCommand } from '../../src/cli/program.ts';
-import { OPTIONS } from '../../src/config/options.ts';
 import { node } from '../../src/model/build.ts';
 import { compileExclusions } from '../../src/quantize/exclusions.ts';
 import { explainFallbacks } from '../../src/runtime/tensorrt/layer-precision.ts';
 import { excludeFlag } from '../../src/text/exclude-flag.ts';
+import { parsedExcludes, shellWords } from '../helpers/exclude-flags.ts';
 
 const CASES: [string, string, RegExp][] = [
   ['an ordinary name', '/layer4/conv3/Conv', /^--exclude \/layer4\/conv3\/Conv$/],
@@ -25,29 +23,13 @@ const CASES: [string, string, RegExp][] = [
 
 const others = ['fc', 'conv', 'a', 'b', 'op', 'x', "it's", 'a b'];
 
-function shellWords(source: string): string[] {
-  const r = spawnSync('sh', ['-c', `printf '%s\\0' ${source}`], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.split('\0').slice(0, -1);
-}
-
-async function patterns(argv: string[]): Promise<string[]> {
-  let flags: Record<string, unknown> = {};
-  const program = buildProgram(async (parsed: ParsedCommand) => {
-    flags = parsed.flags;
-  });
-  program.exitOverride();
-  await program.parseAsync(['quantize', '--model', 'm.onnx', ...argv], { from: 'user' });
-  return OPTIONS.find((o) => o.key === 'exclude')!.schema.parse(flags.exclude) as string[];
-}
-
 describe('excludeFlag', () => {
   for (const [what, name, shape] of CASES) {
     it(`${what}: ${JSON.stringify(name)}`, async () => {
       const flag = excludeFlag(name);
       assert.match(flag, shape);
       const nodes = [name, ...others].map((n, i) => node('Relu', [`i${i}`], [`o${i}`], { name: n }));
-      const exclusions = compileExclusions(await patterns(shellWords(flag)), nodes, nodes);
+      const exclusions = compileExclusions(await parsedExcludes(shellWords(flag)), nodes, nodes);
       assert.deepEqual(
         nodes.filter((n) => exclusions.has(n)).map((n) => n.name),
         [name],
