@@ -32,6 +32,7 @@ import { cpuForLayout } from '../src/pipeline/cpu.ts';
 import { quantizeModel } from '../src/quantize/quantize.ts';
 import { OnnxRuntimeRunner } from '../src/runtime/onnxruntime/runner.ts';
 import type { ProviderName } from '../src/runtime/types.ts';
+import { benchModels } from './models-dir.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -41,7 +42,7 @@ const { values } = parseArgs({
     methods: { type: 'string', default: 'minmax,entropy,percentile' },
     python: { type: 'string', default: 'python3' },
     // The glyph data folder (make_glyph_data.py's): a larger --eval set narrows the intervals.
-    data: { type: 'string', default: join(here, '.models', 'glyphs') },
+    data: { type: 'string', default: join(benchModels, 'glyphs') },
     threads: { type: 'string', default: '2' },
   },
 });
@@ -60,7 +61,7 @@ function subject(name: string): Subject {
     return { name, model: join(d, 'glyphs.onnx'), calibration: join(d, 'calibration.npy'), eval: join(d, 'eval.npy'), labels: join(d, 'labels.txt') };
   }
   const g = values.data!;
-  return { name, model: join(here, '.models', `${name}.onnx`), calibration: join(g, 'calib'), eval: join(g, 'eval.npy'), labels: join(g, 'labels.txt') };
+  return { name, model: join(benchModels, `${name}.onnx`), calibration: join(g, 'calib'), eval: join(g, 'eval.npy'), labels: join(g, 'labels.txt') };
 }
 
 const threads = Number(values.threads);

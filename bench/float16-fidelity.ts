@@ -31,6 +31,7 @@ import { quantizeModel } from '../src/quantize/quantize.ts';
 import { OnnxRuntimeRunner } from '../src/runtime/onnxruntime/runner.ts';
 import { randomFloatDataSet } from '../test/helpers/data.ts';
 import { smallCnn, smallTransformer } from '../test/helpers/models.ts';
+import { benchModels } from './models-dir.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -60,8 +61,8 @@ async function subject(name: string): Promise<Subject | string> {
     return { model, calibration: randomFloatDataSet(input, dims, 256, { seed: 3 }), eval: randomFloatDataSet(input, dims, 512, { seed: 4 }), labels: null };
   }
   const demo = name === 'demo';
-  const folder = demo ? join(root, 'examples', 'demo') : join(here, '.models', 'glyphs');
-  const model = demo ? join(folder, 'glyphs.onnx') : join(here, '.models', `${name}.onnx`);
+  const folder = demo ? join(root, 'examples', 'demo') : join(benchModels, 'glyphs');
+  const model = demo ? join(folder, 'glyphs.onnx') : join(benchModels, `${name}.onnx`);
   if (!existsSync(model)) return `${model} is missing (bench/models/make_all.sh makes it)`;
   const inputs = modelSignature(readModel(model).proto).inputs;
   const evalData = await openDataSet(join(folder, 'eval.npy'), { what: '--eval-data', inputs });

@@ -33,6 +33,7 @@ import { modelSignature } from '../src/model/signature.ts';
 import { makeTensor } from '../src/model/tensor.ts';
 import { writeModel } from '../src/model/write.ts';
 import { ortVersion } from '../src/runtime/onnxruntime/load.ts';
+import { benchModels } from './models-dir.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -74,7 +75,7 @@ function smallModelPath(): string {
 }
 
 function resnetPath(): string {
-  const path = values.model ?? join(here, '.models', 'resnet50.onnx');
+  const path = values.model ?? join(benchModels, 'resnet50.onnx');
   if (!existsSync(path)) execFileSync(values.python!, [join(here, 'export_resnet50.py'), path], { stdio: 'inherit' });
   return path;
 }

@@ -13,17 +13,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resultsSchema } from '../src/results/schema.ts';
 import { cli } from '../test/helpers/cli.ts';
-import { here } from './int8-common.ts';
+import { benchModels } from './models-dir.ts';
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: join(here, '.models', 'glyphformer.onnx') },
-    data: { type: 'string', default: join(here, '.models', 'glyphs') },
+    model: { type: 'string', default: join(benchModels, 'glyphformer.onnx') },
+    data: { type: 'string', default: join(benchModels, 'glyphs') },
     'eval-limit': { type: 'string', default: '10000' },
     small: { type: 'boolean', default: false },
   },
 });
-const model = values.small ? join(here, '.models', 'glyphmobile.onnx') : values.model!;
+const model = values.small ? join(benchModels, 'glyphmobile.onnx') : values.model!;
 const limit = values.small ? 512 : Number(values['eval-limit']);
 if (!existsSync(model)) throw new Error(`${model} is missing: bash bench/models/make_all.sh makes it`);
 const work = mkdtempSync(join(tmpdir(), 'qg-bench-budget-'));

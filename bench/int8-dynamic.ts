@@ -22,6 +22,7 @@ import { quantizeModel } from '../src/quantize/quantize.ts';
 import { loadOrt } from '../src/runtime/onnxruntime/load.ts';
 import { hostToOrt } from '../src/runtime/onnxruntime/tensor.ts';
 import { here, pairedSpeeds, percentEqual, ratioText, speedRatio, top1 } from './int8-common.ts';
+import { benchModels } from './models-dir.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +38,7 @@ const { values } = parseArgs({
 });
 const small = values.small!;
 const speed = { minMs: small ? 200 : Number(values['min-time-ms']), rounds: small ? 6 : Number(values.rounds), threads: Number(values.threads) };
-const dir = values.dir ?? join(here, '.models', small ? 'bert-small' : 'bert');
+const dir = values.dir ?? join(benchModels, small ? 'bert-small' : 'bert');
 const shape = small ? ['--layers', '2', '--hidden', '128', '--seq', '64', '--eval', '64'] : [];
 if (!existsSync(join(dir, 'bert.onnx'))) execFileSync('/usr/bin/python3', [join(here, 'models', 'export_bert_encoder.py'), dir, ...shape], { stdio: 'inherit' });
 const modelPath = join(dir, 'bert.onnx');

@@ -25,7 +25,8 @@ import { readModel } from '../src/model/read.ts';
 import { modelSignature } from '../src/model/signature.ts';
 import { cpuForLayout } from '../src/pipeline/cpu.ts';
 import { quantizeModel } from '../src/quantize/quantize.ts';
-import { here, ortQuantize, pairedSpeeds, percentEqual, ratioText, speedRatio, top1, weightedInt8 } from './int8-common.ts';
+import { ortQuantize, pairedSpeeds, percentEqual, ratioText, speedRatio, top1, weightedInt8 } from './int8-common.ts';
+import { benchModels } from './models-dir.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +47,7 @@ const models = values.models ? values.models.split(',') : small ? ['glyphnet'] :
 const batches = small ? [1] : values.batches!.split(',').map(Number);
 const speed = { minMs: small ? 200 : Number(values['min-time-ms']), rounds: small ? 6 : Number(values.rounds), threads: Number(values.threads) };
 const evalLimit = small ? 256 : Number(values['eval-limit']);
-const M = join(here, '.models');
+const M = benchModels;
 const R = values.rapidocr ?? join(M, 'rapidocr');
 
 interface Subject {

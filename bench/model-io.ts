@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { benchModels } from './models-dir.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     python: { type: 'string', default: 'python3' },
   },
 });
-const model = values.model ?? join(here, '.models', 'resnet50.onnx');
+const model = values.model ?? join(benchModels, 'resnet50.onnx');
 if (!existsSync(model)) execFileSync('/usr/bin/python3', [join(here, 'export_resnet50.py'), model], { stdio: 'inherit' });
 const fileBytes = statSync(model).size;
 const work = mkdtempSync(join(tmpdir(), 'qg-bench-io-'));

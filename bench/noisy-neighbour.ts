@@ -19,8 +19,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TensorProto_DataType as DataType } from 'onnx-buf';
 import { benchmark, benchmarkInterleaved, type BenchmarkOutcome, type BenchmarkResult, type BenchmarkSpec } from '../src/benchmark/index.ts';
@@ -37,8 +36,8 @@ import { cpuForLayout } from '../src/pipeline/cpu.ts';
 import { benchmarkBatch } from '../src/pipeline/measure.ts';
 import { quantizeModel } from '../src/quantize/quantize.ts';
 import { Rng } from '../src/random.ts';
+import { benchModels } from './models-dir.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     model: { type: 'string' },
@@ -153,7 +152,7 @@ async function withNeighbour<T>(work: () => Promise<T>): Promise<T> {
 }
 
 try {
-  const fp32Path = values.model ?? (existsSync(join(here, '.models', 'resnet50.onnx')) ? join(here, '.models', 'resnet50.onnx') : plainCnnPath());
+  const fp32Path = values.model ?? (existsSync(join(benchModels, 'resnet50.onnx')) ? join(benchModels, 'resnet50.onnx') : plainCnnPath());
   const fp32Model = readModel(fp32Path);
   const inputs = modelSignature(fp32Model.proto).inputs;
   const data = randomDataSet(inputs, { count: 8, seed: 1 });

@@ -13,9 +13,9 @@
 //     [--model bench/.models/resnet50.onnx] [--raw bench/.models/resnet50.raw11.onnx]
 //     [--calibration bench/.models/imagenet-like/calib] [--min-time-ms 10000]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -24,15 +24,16 @@ import { benchmarkBatch } from '../src/pipeline/measure.ts';
 import { openDataSet } from '../src/data/index.ts';
 import { readModel } from '../src/model/read.ts';
 import { modelSignature } from '../src/model/signature.ts';
+import { benchModels } from './models-dir.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     methods: { type: 'string', default: 'minmax,entropy,percentile' },
     python: { type: 'string', default: 'python3' },
-    model: { type: 'string', default: join(here, '.models', 'resnet50.onnx') },
-    raw: { type: 'string', default: join(here, '.models', 'resnet50.raw11.onnx') },
-    calibration: { type: 'string', default: join(here, '.models', 'imagenet-like', 'calib') },
+    model: { type: 'string', default: join(benchModels, 'resnet50.onnx') },
+    raw: { type: 'string', default: join(benchModels, 'resnet50.raw11.onnx') },
+    calibration: { type: 'string', default: join(benchModels, 'imagenet-like', 'calib') },
     'min-time-ms': { type: 'string', default: '10000' },
     'skip-speed': { type: 'boolean', default: false },
   },
@@ -99,7 +100,8 @@ for (const method of methods) {
       `time ${(o.seconds / refSeconds).toFixed(2)}x, memory ${(o.peakRssBytes / r.peakRssBytes).toFixed(2)}x${r.error ? `  (reference failed: ${r.error})` : ''}`,
   );
 }
-console.log('\n1. Quantizing ResNet50, 64 samples, fresh process each (reduce_range for the reference: ' + produced[methods[0]!]!.reference.reduceRange + ')');
+const calibrationCount = readdirSync(values.calibration!).filter((f) => f.endsWith('.npy')).length;
+console.log(`\n1. Quantizing ${basename(values.model!)}, ${calibrationCount} samples, fresh process each (reduce_range for the reference: ${produced[methods[0]!]!.reference.reduceRange})`);
 for (const row of rows) console.log(`   ${row}`);
 
 // 2. Speed of the ONNX Runtime models, interleaved with FP32.

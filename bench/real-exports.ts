@@ -20,11 +20,12 @@ import { parseArgs } from 'node:util';
 import { encodeNpy } from '../src/data/npy-write.ts';
 import { DataType } from '../src/model/dtypes.ts';
 import { Rng } from '../src/random.ts';
+import { benchModels } from './models-dir.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
-    dir: { type: 'string', default: join(root, 'bench', '.models', 'real') },
+    dir: { type: 'string', default: join(benchModels, 'real') },
     only: { type: 'string' },
     cli: { type: 'string', default: join(root, 'src', 'cli', 'index.ts') },
     samples: { type: 'string', default: '16' },
