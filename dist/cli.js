@@ -61995,6 +61995,108 @@ function writeAtomically(path, write) {
   }
 }
 
+// src/quantize/attributes.ts
+function findAttribute(node3, name) {
+  return node3.attribute.find((a) => a.name === name);
+}
+function intAttribute(node3, name, fallback) {
+  const a = findAttribute(node3, name);
+  return a ? Number(a.i) : fallback;
+}
+function floatAttribute(node3, name, fallback) {
+  const a = findAttribute(node3, name);
+  return a ? a.f : fallback;
+}
+
+// src/quantize/params.ts
+function roundHalfEven(x) {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+var MIN_SCALE = 1e-8;
+function safeScale(scale) {
+  return Number.isFinite(scale) && scale > MIN_SCALE ? Math.fround(scale) : 1;
+}
+function symmetricInt8(amax) {
+  return { type: "int8", scale: safeScale(amax / 127), zeroPoint: 0 };
+}
+function asymmetricUint8(lo, hi) {
+  const min = Math.min(lo, 0);
+  const max = Math.max(hi, 0);
+  const scale = safeScale((max - min) / 255);
+  const zeroPoint = Math.min(255, Math.max(0, roundHalfEven(-min / scale)));
+  return { type: "uint8", scale, zeroPoint };
+}
+function quantizeWeightsPerChannel(weights, dims2, axis, qmax) {
+  const channels = dims2[axis];
+  const inner = dims2.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outer = weights.length / (channels * inner);
+  const amax = new Float64Array(channels);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const base = (o * channels + c) * inner;
+      let m = amax[c];
+      for (let k = 0; k < inner; k++) {
+        const a = Math.abs(weights[base + k]);
+        if (a > m) m = a;
+      }
+      amax[c] = m;
+    }
+  }
+  const scales = Float32Array.from(amax, (m) => safeScale(m / qmax));
+  const values = new Int8Array(weights.length);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const base = (o * channels + c) * inner;
+      const inverse = scales[c];
+      for (let k = 0; k < inner; k++) {
+        const q = roundHalfEven(weights[base + k] / inverse);
+        values[base + k] = q > qmax ? qmax : q < -qmax ? -qmax : q;
+      }
+    }
+  }
+  return { scales, values, axis };
+}
+function quantizeWeightsPerTensor(weights, qmax) {
+  return { ...quantizeWeightsPerChannel(weights, [1, weights.length], 0, qmax), axis: 0 };
+}
+function quantizeBias(bias, inputScale, weightScales) {
+  const scales = new Float32Array(bias.length);
+  const values = new Int32Array(bias.length);
+  for (let c = 0; c < bias.length; c++) {
+    const s = Math.fround(Math.fround(inputScale) * weightScales[weightScales.length === 1 ? 0 : c]);
+    scales[c] = s > 0 ? s : 1;
+    const q = roundHalfEven(bias[c] / scales[c]);
+    values[c] = Math.max(-2147483648, Math.min(2147483647, q));
+  }
+  return { values, scales };
+}
+
+// src/quantize/affine-clip.ts
+function affineClipCoefficients(node3) {
+  const c = node3.opType === "HardSwish" ? { alpha: 1 / 6, beta: 0.5 } : node3.opType === "HardSigmoid" ? { alpha: floatAttribute(node3, "alpha", 0.2), beta: floatAttribute(node3, "beta", 0.5) } : void 0;
+  return c && c.alpha > 0 && Number.isFinite(c.alpha) && Number.isFinite(c.beta) ? c : void 0;
+}
+function decomposeAffineClip(editor, writer, node3, input2) {
+  const coefficients2 = affineClipCoefficients(node3);
+  const x = writer.activations.get(input2);
+  if (!coefficients2 || !x) throw new Error(`plan: ${node3.opType} '${node3.name}' cannot be rewritten in int8 (its input '${input2}' is not quantized, or \u03B1 \u2264 0)`);
+  const scaled = writer.rescaledDequantize(input2, coefficients2.alpha);
+  const offset = writer.dequantizedConstant(`${node3.name || node3.opType}_beta`, coefficients2.beta);
+  const out = node3.output[0];
+  const replacement = [];
+  if (node3.opType === "HardSigmoid") {
+    replacement.push(node2("Add", [scaled, offset], [out], { name: node3.name }));
+  } else {
+    const gate = editor.uniqueName(`${out}_hardsigmoid`);
+    replacement.push(node2("Add", [scaled, offset], [gate], { name: editor.uniqueName(`${node3.name}_hardsigmoid`) }));
+    const gateDq = writer.qdqPair(gate, asymmetricUint8(0, 1));
+    replacement.push(node2("Mul", [x.dq, gateDq], [out], { name: node3.name }));
+  }
+  editor.graph.node.splice(editor.graph.node.indexOf(node3), 1, ...replacement);
+  editor.invalidate();
+}
+
 // src/quantize/graph.ts
 function nodeReads(node3) {
   const reads = node3.input.filter((n) => n !== "");
@@ -62174,70 +62276,6 @@ function renameOuterInGraph(graph2, from, to) {
   for (const o of graph2.output) if (o.name === from) o.name = to;
 }
 
-// src/quantize/params.ts
-function roundHalfEven(x) {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-var MIN_SCALE = 1e-8;
-function safeScale(scale) {
-  return Number.isFinite(scale) && scale > MIN_SCALE ? Math.fround(scale) : 1;
-}
-function symmetricInt8(amax) {
-  return { type: "int8", scale: safeScale(amax / 127), zeroPoint: 0 };
-}
-function asymmetricUint8(lo, hi) {
-  const min = Math.min(lo, 0);
-  const max = Math.max(hi, 0);
-  const scale = safeScale((max - min) / 255);
-  const zeroPoint = Math.min(255, Math.max(0, roundHalfEven(-min / scale)));
-  return { type: "uint8", scale, zeroPoint };
-}
-function quantizeWeightsPerChannel(weights, dims2, axis, qmax) {
-  const channels = dims2[axis];
-  const inner = dims2.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const outer = weights.length / (channels * inner);
-  const amax = new Float64Array(channels);
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++) {
-      const base = (o * channels + c) * inner;
-      let m = amax[c];
-      for (let k = 0; k < inner; k++) {
-        const a = Math.abs(weights[base + k]);
-        if (a > m) m = a;
-      }
-      amax[c] = m;
-    }
-  }
-  const scales = Float32Array.from(amax, (m) => safeScale(m / qmax));
-  const values = new Int8Array(weights.length);
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++) {
-      const base = (o * channels + c) * inner;
-      const inverse = scales[c];
-      for (let k = 0; k < inner; k++) {
-        const q = roundHalfEven(weights[base + k] / inverse);
-        values[base + k] = q > qmax ? qmax : q < -qmax ? -qmax : q;
-      }
-    }
-  }
-  return { scales, values, axis };
-}
-function quantizeWeightsPerTensor(weights, qmax) {
-  return { ...quantizeWeightsPerChannel(weights, [1, weights.length], 0, qmax), axis: 0 };
-}
-function quantizeBias(bias, inputScale, weightScales) {
-  const scales = new Float32Array(bias.length);
-  const values = new Int32Array(bias.length);
-  for (let c = 0; c < bias.length; c++) {
-    const s = Math.fround(Math.fround(inputScale) * weightScales[weightScales.length === 1 ? 0 : c]);
-    scales[c] = s > 0 ? s : 1;
-    const q = roundHalfEven(bias[c] / scales[c]);
-    values[c] = Math.max(-2147483648, Math.min(2147483647, q));
-  }
-  return { values, scales };
-}
-
 // src/quantize/qdq.ts
 var QdqWriter = class {
   constructor(editor, model2, scaleType = TensorProto_DataType.FLOAT) {
@@ -62290,6 +62328,38 @@ var QdqWriter = class {
     e.graph.node.push(q, d);
     e.invalidate();
     return dq;
+  }
+  /**
+   * A second DequantizeLinear of an activation already quantized, reading the same integers and
+   * zero point with the scale multiplied by `factor` (> 0): `factor` × the value, which costs
+   * nothing where ONNX Runtime fuses the DequantizeLinear into its reader.
+   */
+  rescaledDequantize(tensor, factor) {
+    const done = this.activations.get(tensor);
+    const dq = done && this.editor.producer(done.dq);
+    if (!done || !dq || !(factor > 0)) throw new Error(`rescaledDequantize: '${tensor}' is not a quantized activation, or factor ${factor} is not positive`);
+    const e = this.editor;
+    const scale = e.uniqueName(`${tensor}_scale_rescaled`);
+    const output2 = e.uniqueName(`${tensor}_dequantized_rescaled`);
+    e.addInitializer(this.scaleTensor(scale, [done.params.scale * factor], []));
+    e.graph.node.push(node2("DequantizeLinear", [dq.input[0], scale, dq.input[2]], [output2], { name: e.uniqueName(`${tensor}_DequantizeLinear_rescaled`) }));
+    e.invalidate();
+    return output2;
+  }
+  /** A scalar constant as a DequantizeLinear of one uint8 (255 steps of |value|/255, so it is exact). */
+  dequantizedConstant(base, value2) {
+    const e = this.editor;
+    const intName = e.uniqueName(`${base}_quantized`);
+    const scale = e.uniqueName(`${base}_scale`);
+    const zero = e.uniqueName(`${base}_zero_point`);
+    const output2 = e.uniqueName(`${base}_dequantized`);
+    const step = value2 === 0 ? 1 : Math.abs(value2) / 255;
+    e.addInitializer(makeTensor(intName, TensorProto_DataType.UINT8, [], Uint8Array.of(value2 > 0 ? 255 : 0)));
+    e.addInitializer(this.scaleTensor(scale, [step], []));
+    e.addInitializer(this.zeroPoint(zero, "uint8", [value2 < 0 ? 255 : 0], []));
+    e.graph.node.push(node2("DequantizeLinear", [intName, scale, zero], [output2], { name: e.uniqueName(`${base}_DequantizeLinear`) }));
+    e.invalidate();
+    return output2;
   }
   /** The float32 values of an initializer (external data read by position). */
   floatValues(name) {
@@ -62372,6 +62442,7 @@ function applyPlan(editor, model2, plan, ranges, options2) {
     for (const reader of editor.consumers(folded)) if (reader !== removed) renameInNode(reader, folded, removed.output[0]);
   }
   editor.removeNodes(plan.removed);
+  const decomposedInputs = plan.decomposed.map((node3) => node3.input[0]);
   const writer = new QdqWriter(editor, model2, options2.scaleType);
   const params = /* @__PURE__ */ new Map();
   const rangeOf = (tensor) => {
@@ -62380,11 +62451,12 @@ function applyPlan(editor, model2, plan, ranges, options2) {
     return range;
   };
   for (const [tensor, source] of plan.activations) {
-    const p = source.kind === "same-as" ? params.get(source.tensor) : activationParams(plan.flavour, rangeOf(source.kind === "own" ? tensor : source.tensor));
+    const p = source.kind === "same-as" ? params.get(source.tensor) : source.kind === "fixed" ? asymmetricUint8(source.min, source.max) : activationParams(plan.flavour, rangeOf(source.kind === "own" ? tensor : source.tensor));
     if (!p) throw new Error(`plan: '${tensor}' shares parameters with '${source.tensor}', which has none yet`);
     params.set(tensor, p);
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
+  plan.decomposed.forEach((node3, i) => decomposeAffineClip(editor, writer, node3, decomposedInputs[i]));
   const weightScales = /* @__PURE__ */ new Map();
   for (const w of plan.weights) {
     const quantization = writer.quantizeWeight(w.node, w.index, w.axis, plan.flavour === "trt" ? 127 : options2.weightQmax);
@@ -62955,7 +63027,7 @@ function compileExclusions(patterns, nodes, originalNodes) {
 // src/quantize/plan.ts
 var WEIGHTED_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
 function emptyPlan(flavour) {
-  return { flavour, activations: /* @__PURE__ */ new Map(), weights: [], biases: [], removed: [], quantized: [], keptFloat: [], excluded: /* @__PURE__ */ new Set() };
+  return { flavour, activations: /* @__PURE__ */ new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: /* @__PURE__ */ new Set() };
 }
 function isDefaultDomain(node3) {
   return node3.domain === "" || node3.domain === "ai.onnx";
@@ -62983,19 +63055,6 @@ function quantizedCounts(nodes, plan) {
   return counts;
 }
 
-// src/quantize/attributes.ts
-function findAttribute(node3, name) {
-  return node3.attribute.find((a) => a.name === name);
-}
-function intAttribute(node3, name, fallback) {
-  const a = findAttribute(node3, name);
-  return a ? Number(a.i) : fallback;
-}
-function floatAttribute(node3, name, fallback) {
-  const a = findAttribute(node3, name);
-  return a ? a.f : fallback;
-}
-
 // src/quantize/placement/registry.ts
 var ORT_TRANSFORMER = "ONNX Runtime qdq_selector_action_transformer.cc";
 var ORT_RULES = {
@@ -63020,6 +63079,8 @@ var ORT_RULES = {
   Slice: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
   Expand: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
   Tile: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  HardSigmoid: { role: "affine-clip", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd of x rescaled by \u03B1 and the constant \u03B2, the uint8 range [0, 1] clamping (\u03B1 > 0)` },
+  HardSwish: { role: "affine-clip", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd (HardSigmoid, as above), then QLinearMul by x` },
   Relu: { role: "fold", source: "uint8 output range starting at 0 (ONNX Runtime QDQ Relu removal)" },
   Clip: { role: "fold", source: "uint8 output range clamped at the Clip bounds (ONNX Runtime QDQ Clip removal)" }
 };
@@ -63152,11 +63213,17 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
       if (data.length > 0 && data.every(isActivation)) candidates.add(node3);
     } else if (role === "pass-through") {
       if (node3.input[0] && isActivation(node3.input[0])) candidates.add(node3);
+    } else if (role === "affine-clip") {
+      if (node3.input[0] && isActivation(node3.input[0]) && affineClipCoefficients(node3)) candidates.add(node3);
     }
   }
-  const dataInputs = (node3) => placementRule("ort", node3.opType)?.role === "pass-through" ? [node3.input[0]] : node3.input.filter((i) => i !== "");
+  const dataInputs = (node3) => {
+    const role = placementRule("ort", node3.opType)?.role;
+    return role === "pass-through" || role === "affine-clip" ? [node3.input[0]] : node3.input.filter((i) => i !== "");
+  };
   for (const node3 of [...weighted.keys(), ...candidates]) {
-    if (placementRule("ort", node3.opType)?.role === "pass-through") continue;
+    const role = placementRule("ort", node3.opType)?.role;
+    if (role === "pass-through" || role === "affine-clip") continue;
     const fold = foldable(node3);
     if (fold) foldOf.set(node3, fold);
   }
@@ -63201,6 +63268,13 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
       const role = placementRule("ort", node3.opType).role;
       if (role === "pass-through") {
         plan.activations.set(node3.output[0], { kind: "same-as", tensor: node3.input[0] });
+        continue;
+      }
+      if (role === "affine-clip") {
+        want(node3.input[0]);
+        plan.decomposed.push(node3);
+        if (node3.opType === "HardSigmoid") plan.activations.set(node3.output[0], { kind: "fixed", min: 0, max: 1 });
+        else want(node3.output[0]);
         continue;
       }
       dataInputs(node3).forEach(want);
@@ -63316,6 +63390,7 @@ function floatAfterDequantize(proto) {
   const initializers = new Set(graph2.initializer.map((t) => t.name));
   const producer = new Map(graph2.node.flatMap((n) => n.output.map((o) => [o, n])));
   const dequantized = new Set(graph2.node.filter((n) => n.opType === "DequantizeLinear" && !initializers.has(producer.get(n.input[0])?.input[0] ?? n.input[0]) && !initializers.has(n.input[0])).map((n) => n.output[0]));
+  const constants2 = new Set(graph2.node.filter((n) => n.opType === "DequantizeLinear" && initializers.has(n.input[0])).map((n) => n.output[0]));
   const quantizedOutputs = new Set(graph2.node.filter((n) => n.opType === "QuantizeLinear").map((n) => n.input[0]));
   const counts = {};
   for (const node3 of graph2.node) {
@@ -63323,7 +63398,7 @@ function floatAfterDequantize(proto) {
     if (!node3.input.some((i) => dequantized.has(i))) continue;
     const rule = placementRule("ort", node3.opType);
     if (rule?.role === "weighted") continue;
-    if ((rule?.role === "qlinear" || rule?.role === "pass-through") && node3.output.some((o) => quantizedOutputs.has(o)) && node3.input.filter(Boolean).every((i) => dequantized.has(i) || initializers.has(i))) continue;
+    if ((rule?.role === "qlinear" || rule?.role === "pass-through") && node3.output.some((o) => quantizedOutputs.has(o)) && node3.input.filter(Boolean).every((i) => dequantized.has(i) || constants2.has(i) || initializers.has(i))) continue;
     counts[node3.opType] = (counts[node3.opType] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));

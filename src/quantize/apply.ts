@@ -1,9 +1,11 @@
 /**
  * Carrying out a plan on a copy of the prepared graph: fold the Relu/Clip it removes, put Q/DQ on
- * its activations with parameters from the calibrated ranges, replace its weights (and, for ONNX
- * Runtime, biases) by integers behind DequantizeLinear, and leave a topologically sorted graph.
+ * its activations with parameters from the calibrated ranges, rewrite its HardSigmoid/HardSwish
+ * nodes into int8 Add/Mul groups (affine-clip.ts), replace its weights (and, for ONNX Runtime,
+ * biases) by integers behind DequantizeLinear, and leave a topologically sorted graph.
  */
 import type { OnnxModel } from '../model/model.js';
+import { decomposeAffineClip } from './affine-clip.js';
 import { renameInNode, type GraphEditor } from './graph.js';
 import { asymmetricUint8, symmetricInt8, type ActivationParams } from './params.js';
 import type { FlavourPlan } from './plan.js';
@@ -33,6 +35,8 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     for (const reader of editor.consumers(folded)) if (reader !== removed) renameInNode(reader, folded, removed.output[0]!);
   }
   editor.removeNodes(plan.removed);
+  // The activation each rewritten HardSigmoid/HardSwish reads, before Q/DQ renames its input.
+  const decomposedInputs = plan.decomposed.map((node) => node.input[0]!);
 
   const writer = new QdqWriter(editor, model, options.scaleType);
   const params = new Map<string, ActivationParams>();
@@ -45,11 +49,14 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     const p =
       source.kind === 'same-as'
         ? params.get(source.tensor)
-        : activationParams(plan.flavour, rangeOf(source.kind === 'own' ? tensor : source.tensor));
+        : source.kind === 'fixed'
+          ? asymmetricUint8(source.min, source.max)
+          : activationParams(plan.flavour, rangeOf(source.kind === 'own' ? tensor : source.tensor));
     if (!p) throw new Error(`plan: '${tensor}' shares parameters with '${(source as { tensor: string }).tensor}', which has none yet`);
     params.set(tensor, p);
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
+  plan.decomposed.forEach((node, i) => decomposeAffineClip(editor, writer, node, decomposedInputs[i]!));
 
   const weightScales = new Map<object, Float32Array>();
   for (const w of plan.weights) {

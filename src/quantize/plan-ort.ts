@@ -7,7 +7,8 @@
  * Weighted ops (Conv, MatMul, Gemm) are always quantized. Around them, an op with a QLinear kernel
  * (Add, Mul, pooling, Concat, Sigmoid, Softmax…) is quantized only when every input already
  * arrives in int8 and something reads its output in int8; a pass-through op (Reshape, Transpose,
- * MaxPool…) likewise, sharing its input's parameters. MatMul and Gemm get a Q on their output only
+ * MaxPool…) likewise, sharing its input's parameters; HardSigmoid and HardSwish likewise, rewritten
+ * into QLinearAdd/QLinearMul (affine-clip.ts). MatMul and Gemm get a Q on their output only
  * when an int8 reader wants it (else ONNX Runtime runs MatMulIntegerToFloat / QGemm with a float
  * output); Conv always does (QLinearConv needs it). So no Q→DQ pair is written around an op that
  * runs in float unless an int8 kernel on the other side needs it. A Relu or Clip(0, x) right after
@@ -20,6 +21,7 @@ import type { NodeProto } from 'onnx-buf';
 import { DataType } from '../model/dtypes.js';
 import { toFloat32 } from '../model/tensor.js';
 import type { OnnxModel } from '../model/model.js';
+import { affineClipCoefficients } from './affine-clip.js';
 import { floatAttribute, findAttribute } from './attributes.js';
 import type { Exclusions } from './exclusions.js';
 import type { GraphEditor } from './graph.js';
@@ -86,12 +88,19 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
       if (data.length > 0 && data.every(isActivation)) candidates.add(node);
     } else if (role === 'pass-through') {
       if (node.input[0] && isActivation(node.input[0])) candidates.add(node);
+    } else if (role === 'affine-clip') {
+      if (node.input[0] && isActivation(node.input[0]) && affineClipCoefficients(node)) candidates.add(node);
     }
   }
-  const dataInputs = (node: NodeProto) => (placementRule('ort', node.opType)?.role === 'pass-through' ? [node.input[0]!] : node.input.filter((i) => i !== ''));
-  // Pass-through outputs share their input's parameters: no Relu is folded into them.
+  const dataInputs = (node: NodeProto) => {
+    const role = placementRule('ort', node.opType)?.role;
+    return role === 'pass-through' || role === 'affine-clip' ? [node.input[0]!] : node.input.filter((i) => i !== '');
+  };
+  // Pass-through outputs share their input's parameters, and rewritten HardSigmoid/HardSwish keep
+  // their own output: no Relu is folded into them.
   for (const node of [...weighted.keys(), ...candidates]) {
-    if (placementRule('ort', node.opType)?.role === 'pass-through') continue;
+    const role = placementRule('ort', node.opType)?.role;
+    if (role === 'pass-through' || role === 'affine-clip') continue;
     const fold = foldable(node);
     if (fold) foldOf.set(node, fold);
   }
@@ -143,6 +152,14 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
       const role = placementRule('ort', node.opType)!.role;
       if (role === 'pass-through') {
         plan.activations.set(node.output[0]!, { kind: 'same-as', tensor: node.input[0]! });
+        continue;
+      }
+      if (role === 'affine-clip') {
+        want(node.input[0]!);
+        plan.decomposed.push(node);
+        // HardSigmoid's output is [0, 1] whatever the data; HardSwish's is calibrated.
+        if (node.opType === 'HardSigmoid') plan.activations.set(node.output[0]!, { kind: 'fixed', min: 0, max: 1 });
+        else want(node.output[0]!);
         continue;
       }
       dataInputs(node).forEach(want);

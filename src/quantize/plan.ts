@@ -18,7 +18,9 @@ export type ActivationSource =
   /** Another tensor's range (a removed Relu's output: the Conv now writes it). */
   | { kind: 'range-of'; tensor: string }
   /** Exactly another tensor's parameters (the output of Reshape, MaxPool...: ONNX Runtime drops Q/DQ pairs with equal parameters around them). */
-  | { kind: 'same-as'; tensor: string };
+  | { kind: 'same-as'; tensor: string }
+  /** A range known without calibrating: HardSigmoid's output is [0, 1] by definition. */
+  | { kind: 'fixed'; min: number; max: number };
 
 export interface WeightPlan {
   node: NodeProto;
@@ -43,6 +45,8 @@ export interface FlavourPlan {
   biases: { node: NodeProto; index: number; input: string; weight: WeightPlan }[];
   /** Relu/Clip nodes folded into the Q/DQ of their producer's output. */
   removed: NodeProto[];
+  /** HardSigmoid/HardSwish nodes rewritten into QLinearAdd (and QLinearMul) after Q/DQ are placed (affine-clip.ts). */
+  decomposed: NodeProto[];
   /** Weighted nodes quantized. */
   quantized: NodeProto[];
   keptFloat: KeptFloat[];
@@ -54,7 +58,7 @@ export interface FlavourPlan {
 export type TensorTypes = ReadonlyMap<string, number>;
 
 export function emptyPlan(flavour: Flavour): FlavourPlan {
-  return { flavour, activations: new Map(), weights: [], biases: [], removed: [], quantized: [], keptFloat: [], excluded: new Set() };
+  return { flavour, activations: new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: new Set() };
 }
 
 export function isDefaultDomain(node: NodeProto): boolean {

@@ -75,6 +75,41 @@ export class QdqWriter {
     return dq;
   }
 
+  /**
+   * A second DequantizeLinear of an activation already quantized, reading the same integers and
+   * zero point with the scale multiplied by `factor` (> 0): `factor` × the value, which costs
+   * nothing where ONNX Runtime fuses the DequantizeLinear into its reader.
+   */
+  rescaledDequantize(tensor: string, factor: number): string {
+    const done = this.activations.get(tensor);
+    const dq = done && this.editor.producer(done.dq);
+    if (!done || !dq || !(factor > 0)) throw new Error(`rescaledDequantize: '${tensor}' is not a quantized activation, or factor ${factor} is not positive`);
+    const e = this.editor;
+    const scale = e.uniqueName(`${tensor}_scale_rescaled`);
+    const output = e.uniqueName(`${tensor}_dequantized_rescaled`);
+    e.addInitializer(this.scaleTensor(scale, [done.params.scale * factor], []));
+    e.graph.node.push(makeNode('DequantizeLinear', [dq.input[0]!, scale, dq.input[2]!], [output], { name: e.uniqueName(`${tensor}_DequantizeLinear_rescaled`) }));
+    e.invalidate();
+    return output;
+  }
+
+  /** A scalar constant as a DequantizeLinear of one uint8 (255 steps of |value|/255, so it is exact). */
+  dequantizedConstant(base: string, value: number): string {
+    const e = this.editor;
+    const intName = e.uniqueName(`${base}_quantized`);
+    const scale = e.uniqueName(`${base}_scale`);
+    const zero = e.uniqueName(`${base}_zero_point`);
+    const output = e.uniqueName(`${base}_dequantized`);
+    // value = scale × (q − zero): 255 × (v/255) for v > 0, (0 − 255) × (|v|/255) for v < 0.
+    const step = value === 0 ? 1 : Math.abs(value) / 255;
+    e.addInitializer(makeTensor(intName, DataType.UINT8, [], Uint8Array.of(value > 0 ? 255 : 0)));
+    e.addInitializer(this.scaleTensor(scale, [step], []));
+    e.addInitializer(this.zeroPoint(zero, 'uint8', [value < 0 ? 255 : 0], []));
+    e.graph.node.push(makeNode('DequantizeLinear', [intName, scale, zero], [output], { name: e.uniqueName(`${base}_DequantizeLinear`) }));
+    e.invalidate();
+    return output;
+  }
+
   /** The float32 values of an initializer (external data read by position). */
   floatValues(name: string): Float32Array | undefined {
     const t = this.editor.initializer(name);

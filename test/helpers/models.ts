@@ -343,3 +343,47 @@ export function elementwiseCnn(): ModelProto {
     { irVersion: 8, opsets: { '': 17 } },
   );
 }
+
+/**
+ * A MobileNetV3-like block: Conv → HardSwish → depthwise Conv → HardSwish, a squeeze-excitation
+ * gate (GlobalAveragePool → 1×1 Conv → HardSigmoid(α = 1/6) → Mul), a projection Conv, then
+ * `odd`: a HardSigmoid with a negative α (which a rescaled DequantizeLinear cannot express) before
+ * the classifier. Opset 17 (HardSwish since 14).
+ */
+export function hardSwishCnn(): ModelProto {
+  const random = seeded(23);
+  const init: ReturnType<typeof makeTensor>[] = [];
+  const conv = (name: string, cin: number, cout: number, k: number, group = 1) => {
+    init.push(makeTensor(`${name}.weight`, DataType.FLOAT, [cout, cin / group, k, k], normalWeights(random, (cout * cin * k * k) / group, 1 / Math.sqrt((cin / group) * k * k))));
+    init.push(makeTensor(`${name}.bias`, DataType.FLOAT, [cout], normalWeights(random, cout, 0.2)));
+  };
+  conv('stem', 3, 16, 3);
+  conv('dw', 16, 16, 3, 16);
+  conv('se1', 16, 8, 1);
+  conv('se2', 8, 16, 1);
+  conv('project', 16, 8, 1);
+  init.push(makeTensor('fc.weight', DataType.FLOAT, [10, 8], normalWeights(random, 80, 0.3)));
+  init.push(makeTensor('fc.bias', DataType.FLOAT, [10], normalWeights(random, 10, 0.1)));
+  const k3 = { pads: [1, 1, 1, 1], kernel_shape: [3, 3] };
+  const nodes = [
+    node('Conv', ['input', 'stem.weight', 'stem.bias'], ['s'], { name: '/stem/Conv', attributes: k3 }),
+    node('HardSwish', ['s'], ['s_act'], { name: '/stem/HardSwish' }),
+    node('Conv', ['s_act', 'dw.weight', 'dw.bias'], ['d'], { name: '/dw/Conv', attributes: { ...k3, group: 16 } }),
+    node('HardSwish', ['d'], ['d_act'], { name: '/dw/HardSwish' }),
+    node('GlobalAveragePool', ['d_act'], ['pooled'], { name: '/se/GlobalAveragePool' }),
+    node('Conv', ['pooled', 'se1.weight', 'se1.bias'], ['e1'], { name: '/se/fc1/Conv', attributes: { kernel_shape: [1, 1] } }),
+    node('Relu', ['e1'], ['e1r'], { name: '/se/Relu' }),
+    node('Conv', ['e1r', 'se2.weight', 'se2.bias'], ['e2'], { name: '/se/fc2/Conv', attributes: { kernel_shape: [1, 1] } }),
+    node('HardSigmoid', ['e2'], ['gate'], { name: '/se/HardSigmoid', attributes: { alpha: 1 / 6, beta: 0.5 } }),
+    node('Mul', ['d_act', 'gate'], ['excited'], { name: '/se/Mul' }),
+    node('Conv', ['excited', 'project.weight', 'project.bias'], ['p'], { name: '/project/Conv', attributes: { kernel_shape: [1, 1] } }),
+    node('HardSigmoid', ['p'], ['odd'], { name: '/odd/HardSigmoid', attributes: { alpha: -0.2, beta: 0.5 } }),
+    node('GlobalAveragePool', ['odd'], ['g'], { name: '/gap/GlobalAveragePool' }),
+    node('Flatten', ['g'], ['f'], { name: '/flatten/Flatten', attributes: { axis: 1 } }),
+    node('Gemm', ['f', 'fc.weight', 'fc.bias'], ['output'], { name: '/fc/Gemm', attributes: { transB: 1 } }),
+  ];
+  return model(
+    graph({ name: 'hardswish_cnn', nodes, inputs: [valueInfo('input', DataType.FLOAT, ['batch', 3, 12, 12])], outputs: [valueInfo('output', DataType.FLOAT, ['batch', 10])], initializers: init }),
+    { irVersion: 8, opsets: { '': 17 } },
+  );
+}

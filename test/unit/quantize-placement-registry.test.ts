@@ -17,6 +17,8 @@ describe('placement registry', () => {
     for (const op of ['Add', 'Mul', 'AveragePool', 'GlobalAveragePool', 'LeakyRelu', 'Sigmoid', 'Softmax', 'Concat']) assert.equal(placementRule('ort', op)?.role, 'qlinear', op);
     for (const op of ['MaxPool', 'Resize', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Slice']) assert.equal(placementRule('ort', op)?.role, 'pass-through', op);
     for (const op of ['Relu', 'Clip']) assert.equal(placementRule('ort', op)?.role, 'fold', op);
+    for (const op of ['HardSigmoid', 'HardSwish']) assert.equal(placementRule('ort', op)?.role, 'affine-clip', op);
+    for (const op of ['HardSigmoid', 'HardSwish']) assert.equal(placementRule('trt', op), undefined, `${op}: TensorRT fuses it itself`);
   });
 
   it('TensorRT: weighted inputs and the residual Add; ConvTranspose only there', () => {
@@ -27,7 +29,7 @@ describe('placement registry', () => {
   });
 
   it('ops with no int8 kernel have no rule on either target', () => {
-    for (const op of ['Div', 'Sub', 'Pow', 'Erf', 'HardSigmoid', 'HardSwish', 'LayerNormalization', 'ReduceMean', 'Sqrt', 'toString', 'constructor']) {
+    for (const op of ['Div', 'Sub', 'Pow', 'Erf', 'LayerNormalization', 'ReduceMean', 'Sqrt', 'toString', 'constructor']) {
       assert.equal(placementRule('ort', op), undefined, `ort ${op}`);
       assert.equal(placementRule('trt', op), undefined, `trt ${op}`);
     }
@@ -49,7 +51,7 @@ describe('placement registry', () => {
         const row = rows.find((r) => r.split('|')[1]!.split(/[,(]/).map((x) => x.trim()).includes(op));
         assert.ok(row, `${op} has a row`);
         const cell = row.split('|')[flavour === 'ort' ? 2 : 3]!;
-        const word = { weighted: 'weighted', qlinear: 'qlinear', 'pass-through': 'pass-through', fold: 'fold', 'residual-add': 'residual-add' }[rule.role];
+        const word = { weighted: 'weighted', qlinear: 'qlinear', 'pass-through': 'pass-through', fold: 'fold', 'residual-add': 'residual-add', 'affine-clip': 'affine-clip' }[rule.role];
         assert.ok(cell.includes(word), `${flavour} ${op}: '${cell.trim()}' should say ${word}`);
       }
     }

@@ -18,6 +18,8 @@ export function floatAfterDequantize(proto: ModelProto): Record<string, number> 
   const producer = new Map(graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
   // DequantizeLinear outputs of activations (not of constant weights or biases).
   const dequantized = new Set(graph.node.filter((n) => n.opType === 'DequantizeLinear' && !initializers.has(producer.get(n.input[0]!)?.input[0] ?? n.input[0]!) && !initializers.has(n.input[0]!)).map((n) => n.output[0]!));
+  // Constants behind a DequantizeLinear (HardSigmoid's β, affine-clip.ts) are int8 inputs too.
+  const constants = new Set(graph.node.filter((n) => n.opType === 'DequantizeLinear' && initializers.has(n.input[0]!)).map((n) => n.output[0]!));
   // A node whose every dequantized input comes with a Q on its output is fused (DQ → op → Q).
   const quantizedOutputs = new Set(graph.node.filter((n) => n.opType === 'QuantizeLinear').map((n) => n.input[0]!));
   const counts: Record<string, number> = {};
@@ -26,7 +28,7 @@ export function floatAfterDequantize(proto: ModelProto): Record<string, number> 
     if (!node.input.some((i) => dequantized.has(i))) continue;
     const rule = placementRule('ort', node.opType);
     if (rule?.role === 'weighted') continue;
-    if ((rule?.role === 'qlinear' || rule?.role === 'pass-through') && node.output.some((o) => quantizedOutputs.has(o)) && node.input.filter(Boolean).every((i) => dequantized.has(i) || initializers.has(i))) continue;
+    if ((rule?.role === 'qlinear' || rule?.role === 'pass-through') && node.output.some((o) => quantizedOutputs.has(o)) && node.input.filter(Boolean).every((i) => dequantized.has(i) || constants.has(i) || initializers.has(i))) continue;
     counts[node.opType] = (counts[node.opType] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));

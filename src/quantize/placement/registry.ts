@@ -15,8 +15,13 @@
  *   - VariadicOpQDQRules: DQ… → Concat → Q ⇒ QLinearConcat.
  *   - DropQDQNodesRules: DQ → Reshape|Flatten|Transpose|Squeeze|Unsqueeze|Slice|Gather|Expand|Tile
  *     |MaxPool|Resize → Q with equal parameters ⇒ the op on the integers, Q/DQ dropped.
- * Everything else (Div, Sub, Pow, Erf, LayerNormalization, HardSwish, ReduceMean, …) has no int8
- * CPU kernel: ONNX Runtime runs it in float, so a Q/DQ pair next to it is pure cost.
+ * HardSigmoid and HardSwish have no int8 kernel, but both are built from ops that have one:
+ * HardSigmoid(x) = clip(αx + β, 0, 1), so with α > 0 the α goes into the scale of a second
+ * DequantizeLinear of x's integers, β is a constant, and the clamp is the saturation of a uint8
+ * output with range [0, 1]: DQ, DQ(β) → Add → Q ⇒ QLinearAdd. HardSwish(x) = x · HardSigmoid(x)
+ * adds DQ, DQ → Mul → Q ⇒ QLinearMul (affine-clip.ts writes both).
+ * Everything else (Div, Sub, Pow, Erf, LayerNormalization, ReduceMean, …) has no int8 CPU kernel:
+ * ONNX Runtime runs it in float, so a Q/DQ pair next to it is pure cost.
  *
  * TensorRT (explicit quantization; NVIDIA's "Q/DQ layer placement recommendations" in the
  * TensorRT developer guide): quantize every input of weighted ops (Conv, ConvTranspose, Gemm,
@@ -35,9 +40,11 @@ import type { Flavour } from '../plan.js';
  * - `pass-through`: runs on the integers unchanged; its output shares the input's parameters.
  * - `fold`: Relu / Clip(≥0) after a quantized output: the uint8 range does the clamping.
  * - `residual-add`: TensorRT's Add after a Conv: the other input is quantized.
+ * - `affine-clip`: HardSigmoid / HardSwish, rewritten into QLinearAdd (and QLinearMul) on the
+ *   integers of their input; like `qlinear`, it pays only between int8 neighbours.
  * Ops absent from a target's table run in float there: no Q/DQ is placed for them.
  */
-export type Int8Role = 'weighted' | 'qlinear' | 'pass-through' | 'fold' | 'residual-add';
+export type Int8Role = 'weighted' | 'qlinear' | 'pass-through' | 'fold' | 'residual-add' | 'affine-clip';
 
 export interface PlacementRule {
   role: Int8Role;
@@ -71,6 +78,8 @@ const ORT_RULES: Readonly<Record<string, PlacementRule>> = {
   Slice: { role: 'pass-through', source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
   Expand: { role: 'pass-through', source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
   Tile: { role: 'pass-through', source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  HardSigmoid: { role: 'affine-clip', source: `${ORT_TRANSFORMER}: BinaryOpQDQRules → QLinearAdd of x rescaled by α and the constant β, the uint8 range [0, 1] clamping (α > 0)` },
+  HardSwish: { role: 'affine-clip', source: `${ORT_TRANSFORMER}: BinaryOpQDQRules → QLinearAdd (HardSigmoid, as above), then QLinearMul by x` },
   Relu: { role: 'fold', source: 'uint8 output range starting at 0 (ONNX Runtime QDQ Relu removal)' },
   Clip: { role: 'fold', source: 'uint8 output range clamped at the Clip bounds (ONNX Runtime QDQ Clip removal)' },
 };
