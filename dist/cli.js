@@ -52170,7 +52170,7 @@ var runSchema = external_exports.object({
   accuracyFlips: external_exports.object({ toWrong: count, toRight: count }).nullable().optional(),
   /**
    * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
-   * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
+   * `threads`, `graphOptimization`, `allowSpinning`, `stopSpinningAfterRun`). Null where the row was not timed; absent in
    * files written before it was recorded.
    */
   settings: external_exports.record(external_exports.string(), external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()])).nullable().optional(),
@@ -62692,7 +62692,8 @@ async function openEditedSession(proto, source, options2 = {}) {
     graphOptimizationLevel: options2.optimization ?? "all",
     logSeverityLevel: 3,
     interOpNumThreads: 1,
-    ...options2.threads ? { intraOpNumThreads: options2.threads } : {}
+    ...options2.threads ? { intraOpNumThreads: options2.threads } : {},
+    ...options2.stopSpinningAfterRun ? { extra: { session: { force_spinning_stop: "1" } } } : {}
   };
   if (source.externalFiles.size === 0) {
     const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions2);
@@ -63408,7 +63409,7 @@ function floatAfterDequantize(proto) {
 async function pairedTimeRatio(candidate, reference, source, batch, budget) {
   const ort = await loadOrt();
   const feeds = Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
-  const options2 = budget.threads ? { threads: budget.threads } : {};
+  const options2 = { ...budget.threads ? { threads: budget.threads } : {}, stopSpinningAfterRun: true };
   const a = await openEditedSession(candidate, source, options2);
   const b = await openEditedSession(reference, source, options2);
   try {
@@ -65569,7 +65570,8 @@ function resolveSessionSettings(provider, settings) {
     // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
     // float, which any level of graph optimisation would fuse into integer kernels.
     graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
-    allowSpinning: settings.allowSpinning ?? true
+    allowSpinning: settings.allowSpinning ?? true,
+    stopSpinningAfterRun: settings.stopSpinningAfterRun ?? false
   };
 }
 function executionProviders(provider) {
@@ -65591,7 +65593,7 @@ function sessionOptions(provider, settings) {
     executionMode: "sequential",
     // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
     logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" } } }
+    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" }, force_spinning_stop: settings.stopSpinningAfterRun ? "1" : "0" } }
   };
 }
 
@@ -65724,7 +65726,11 @@ var onnxRuntimeBackend = {
       modelPath: options2.modelPath,
       provider: options2.provider,
       ...options2.threads !== void 0 ? { threads: options2.threads } : {},
-      ...options2.interleaved ? { allowSpinning: false } : {}
+      // Interleaved sessions take turns. Their threads spin within a run, as ONNX Runtime's default
+      // does (with spinning off, every node of a graph of many small nodes waits for its threads to
+      // wake: glyphmobile's INT8 model timed 0.88x FP32 that way), and park when each run returns,
+      // so that a session waiting for its turn does not spin on the cores the other is timed on.
+      ...options2.interleaved ? { allowSpinning: true, stopSpinningAfterRun: true } : {}
     });
   },
   async prime(provider) {

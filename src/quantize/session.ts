@@ -23,6 +23,8 @@ export interface EditedSessionOptions {
   threads?: number;
   /** 'disabled' runs Q/DQ pairs as written (the unfused simulation of TensorRT's numerics). */
   optimization?: 'all' | 'disabled';
+  /** Threads park when a run returns (`session.force_spinning_stop`): for sessions timed in turns. */
+  stopSpinningAfterRun?: boolean;
 }
 
 export async function openEditedSession(proto: ModelProto, source: OnnxModel, options: EditedSessionOptions = {}): Promise<EditedSession> {
@@ -32,6 +34,7 @@ export async function openEditedSession(proto: ModelProto, source: OnnxModel, op
     logSeverityLevel: 3,
     interOpNumThreads: 1,
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    ...(options.stopSpinningAfterRun ? { extra: { session: { force_spinning_stop: '1' } } } : {}),
   };
   if (source.externalFiles.size === 0) {
     const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions);

@@ -176,7 +176,7 @@ export const runSchema = z.object({
   accuracyFlips: z.object({ toWrong: count, toRight: count }).nullable().optional(),
   /**
    * What the runner ran with that changes its timings, as its backend reports it (ONNX Runtime:
-   * `threads`, `graphOptimization`, `allowSpinning`). Null where the row was not timed; absent in
+   * `threads`, `graphOptimization`, `allowSpinning`, `stopSpinningAfterRun`). Null where the row was not timed; absent in
    * files written before it was recorded.
    */
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable().optional(),

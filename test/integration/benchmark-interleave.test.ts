@@ -39,16 +39,17 @@ describe('benchmarkInterleaved', () => {
     assert.deepEqual(events.filter((e) => e.phase === 'round').map((e) => e.label).join(''), 'abcbcacab');
   });
 
-  it('opens interleaved runners as such (ONNX Runtime: spinning off); a lone benchmark keeps ONNX Runtime’s default', async () => {
+  it('opens interleaved runners as such (ONNX Runtime: threads spin during a run and park when it returns); a lone benchmark keeps ONNX Runtime’s default', async () => {
     const pair = (await benchmarkInterleaved([spec('a'), spec('b', { threads: 1 })], TINY)) as BenchmarkResult[];
     assert.deepEqual(
       pair.map((r) => r.settings),
       [
-        { threads: null, graphOptimization: 'all', allowSpinning: false },
-        { threads: 1, graphOptimization: 'all', allowSpinning: false },
+        { threads: null, graphOptimization: 'all', allowSpinning: true, stopSpinningAfterRun: true },
+        { threads: 1, graphOptimization: 'all', allowSpinning: true, stopSpinningAfterRun: true },
       ],
     );
     const alone = (await benchmark(spec('alone'), TINY)) as BenchmarkResult;
     assert.equal(alone.settings.allowSpinning, true);
+    assert.equal(alone.settings.stopSpinningAfterRun, false);
   });
 });

@@ -52,7 +52,7 @@ describe('benchmark life cycle', () => {
     assert.ok(Math.abs(result.throughput - (4 * 1000) / latencyMs.mean) < 1e-6);
     assert.ok(result.warmup.iterations >= 1 && result.warmup.ms >= 20);
     assert.ok(result.loadMs > 0);
-    assert.deepEqual(result.settings, { threads: 1, graphOptimization: 'all', allowSpinning: true });
+    assert.deepEqual(result.settings, { threads: 1, graphOptimization: 'all', allowSpinning: true, stopSpinningAfterRun: false });
     assert.ok(result.memory.rssMB !== null && result.memory.rssMB > 0);
     assert.equal(result.memory.deviceMB, null);
     assert.equal(result.memory.processDeviceMB, null);

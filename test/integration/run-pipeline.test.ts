@@ -85,7 +85,7 @@ describe('quantgate run', () => {
       assert.equal(int8!.rounds!.group, fp32!.rounds!.group);
       assert.equal(fp32!.rounds!.p50Ms.length, 10);
       assert.equal(int8!.rounds!.p50Ms.length, 10);
-      assert.deepEqual(fp32!.settings, { threads: null, graphOptimization: 'all', allowSpinning: false });
+      assert.deepEqual(fp32!.settings, { threads: null, graphOptimization: 'all', allowSpinning: true, stopSpinningAfterRun: true });
     }
     assert.deepEqual(res.benchmark, { warmupMs: 10, minIterations: 3, minMs: 30, rounds: 10, interleaved: true });
     const reference = res.runs.find((x) => x.provider === 'reference')!;

@@ -24,7 +24,9 @@ export interface TimingBudget {
 export async function pairedTimeRatio(candidate: ModelProto, reference: ModelProto, source: OnnxModel, batch: Batch, budget: TimingBudget): Promise<PairedRatio> {
   const ort = await loadOrt();
   const feeds = Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
-  const options = budget.threads ? { threads: budget.threads } : {};
+  // The two sessions take turns: each one's threads park when its run returns, so that they do
+  // not spin on the cores while the other is timed (the benchmark's interleaved sessions do the same).
+  const options = { ...(budget.threads ? { threads: budget.threads } : {}), stopSpinningAfterRun: true };
   const a = await openEditedSession(candidate, source, options);
   const b = await openEditedSession(reference, source, options);
   try {

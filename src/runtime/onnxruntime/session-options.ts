@@ -18,6 +18,11 @@ export interface SessionSettings {
    * that another session (or another process) would use.
    */
   allowSpinning?: boolean;
+  /**
+   * `session.force_spinning_stop`: threads spin while a run is in progress and park the moment it
+   * returns, so that an idle session's threads do not spin while another session is timed.
+   */
+  stopSpinningAfterRun?: boolean;
 }
 
 /** The settings a session actually ran with: what a result records (a flat RunnerSettings). */
@@ -25,6 +30,7 @@ export type ResolvedSessionSettings = {
   threads: number | null;
   graphOptimization: GraphOptimization;
   allowSpinning: boolean;
+  stopSpinningAfterRun: boolean;
 };
 
 export function resolveSessionSettings(provider: ProviderName, settings: SessionSettings): ResolvedSessionSettings {
@@ -37,6 +43,7 @@ export function resolveSessionSettings(provider: ProviderName, settings: Session
     // float, which any level of graph optimisation would fuse into integer kernels.
     graphOptimization: provider === 'reference' ? 'disabled' : (settings.graphOptimization ?? 'all'),
     allowSpinning: settings.allowSpinning ?? true,
+    stopSpinningAfterRun: settings.stopSpinningAfterRun ?? false,
   };
 }
 
@@ -65,6 +72,6 @@ export function sessionOptions(provider: ProviderName, settings: ResolvedSession
     executionMode: 'sequential',
     // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
     logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? '1' : '0' } } },
+    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? '1' : '0' }, force_spinning_stop: settings.stopSpinningAfterRun ? '1' : '0' } },
   };
 }
