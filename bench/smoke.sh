@@ -31,6 +31,7 @@ step node --import tsx bench/accuracy-vs-ort.ts --methods percentile
 step node --import tsx bench/accuracy-vs-ort.ts --data "$QUANTGATE_BENCH_MODELS/glyphs50k" --models glyphformer --methods percentile
 step node --import tsx bench/float16-fidelity.ts
 step node --import tsx bench/harness-overhead.ts --repeat 1 --blocks 2
+step node --import tsx bench/spin-policy.ts --rounds 2 --block-ms 100
 # bench/README.md's issue 11 scripts (setup-time and noisy-neighbour need no models: .ci/run runs them).
 step node --import tsx bench/int8-placement.ts --small --models glyphnet,glyphmobile,glyphformer,resnet50,ppocr-rec
 step node --import tsx bench/int8-budget.ts --small

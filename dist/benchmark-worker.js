@@ -4280,9 +4280,10 @@ var onnxRuntimeBackend = {
       provider: options.provider,
       ...options.threads !== void 0 ? { threads: options.threads } : {},
       // Interleaved sessions take turns. Their threads spin within a run, as ONNX Runtime's default
-      // does (with spinning off, every node of a graph of many small nodes waits for its threads to
-      // wake: glyphmobile's INT8 model timed 0.88x FP32 that way), and park when each run returns,
-      // so that a session waiting for its turn does not spin on the cores the other is timed on.
+      // has them, and park the moment a run returns, so that a session waiting for its turn does
+      // not spin on the cores the other is timed on. bench/spin-policy.ts compares the policies:
+      // on the demo this one gives INT8/FP32 ratios closer to ONNX Runtime's defaults than
+      // spinning off (what this did before) does.
       ...options.interleaved ? { allowSpinning: true, stopSpinningAfterRun: true } : {}
     });
   },
