@@ -109,15 +109,17 @@ describe('session options', () => {
     assert.equal(settings.graphOptimization, 'disabled');
     assert.deepEqual(sessionOptions('reference', settings).executionProviders, ['cpu']);
   });
-  it('passes threads, level and spinning to onnxruntime-node', () => {
+  it('passes threads, level and the spinning policy to onnxruntime-node', () => {
     const options = sessionOptions('cpu', resolveSessionSettings('cpu', { threads: 2, graphOptimization: 'basic', allowSpinning: false }));
     assert.equal(options.intraOpNumThreads, 2);
     assert.equal(options.graphOptimizationLevel, 'basic');
-    assert.deepEqual(options.extra, { session: { intra_op: { allow_spinning: '0' } } });
+    assert.deepEqual(options.extra, { session: { intra_op: { allow_spinning: '0' }, force_spinning_stop: '0' } });
+    const parked = sessionOptions('cpu', resolveSessionSettings('cpu', { stopSpinningAfterRun: true }));
+    assert.deepEqual(parked.extra, { session: { intra_op: { allow_spinning: '1' }, force_spinning_stop: '1' } });
     const defaults = sessionOptions('cpu', resolveSessionSettings('cpu', {}));
     assert.equal(defaults.intraOpNumThreads, undefined);
     assert.equal(defaults.graphOptimizationLevel, 'all');
-    assert.deepEqual(defaults.extra, { session: { intra_op: { allow_spinning: '1' } } });
+    assert.deepEqual(defaults.extra, { session: { intra_op: { allow_spinning: '1' }, force_spinning_stop: '0' } });
   });
   it('GPU providers fall back to the CPU for nodes they lack', () => {
     assert.deepEqual(executionProviders('cuda'), ['cuda', 'cpu']);
