@@ -22,6 +22,7 @@ import { readModel } from '../src/model/read.ts';
 import { modelSignature } from '../src/model/signature.ts';
 import { quantizeModel } from '../src/quantize/quantize.ts';
 import { loadOrt } from '../src/runtime/onnxruntime/load.ts';
+import { spinningConfig } from '../src/runtime/onnxruntime/session-options.ts';
 import { hostToOrt } from '../src/runtime/onnxruntime/tensor.ts';
 
 const { values } = parseArgs({
@@ -39,10 +40,10 @@ const blockMs = Number(values['block-ms']);
 const threads = Number(values.threads);
 
 const POLICIES = {
-  'defaults (spin)': {},
-  'spin, park after run': { session: { force_spinning_stop: '1' } },
-  'spinning off': { session: { intra_op: { allow_spinning: '0' } } },
-} as const;
+  'defaults (spin)': spinningConfig({ allowSpinning: true, stopSpinningAfterRun: false }),
+  'spin, park after run': spinningConfig({ allowSpinning: true, stopSpinningAfterRun: true }),
+  'spinning off': spinningConfig({ allowSpinning: false, stopSpinningAfterRun: false }),
+};
 
 const model = readModel(values.model!);
 const signature = modelSignature(model.proto);

@@ -4146,8 +4146,11 @@ function sessionOptions(provider, settings) {
     executionMode: "sequential",
     // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
     logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" }, force_spinning_stop: settings.stopSpinningAfterRun ? "1" : "0" } }
+    extra: spinningConfig(settings)
   };
+}
+function spinningConfig(policy) {
+  return { session: { intra_op: { allow_spinning: policy.allowSpinning ? "1" : "0" }, force_spinning_stop: policy.stopSpinningAfterRun ? "1" : "0" } };
 }
 
 // src/runtime/onnxruntime/runner.ts

@@ -62686,6 +62686,48 @@ function tensorRange(minmax, threshold) {
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
+
+// src/runtime/onnxruntime/session-options.ts
+function resolveSessionSettings(provider, settings) {
+  if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
+    throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
+  }
+  return {
+    threads: settings.threads ?? null,
+    // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
+    // float, which any level of graph optimisation would fuse into integer kernels.
+    graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
+    allowSpinning: settings.allowSpinning ?? true,
+    stopSpinningAfterRun: settings.stopSpinningAfterRun ?? false
+  };
+}
+function executionProviders(provider) {
+  switch (provider) {
+    case "cpu":
+    case "reference":
+      return ["cpu"];
+    case "cuda":
+      return ["cuda", "cpu"];
+    case "tensorrt":
+      return ["tensorrt", "cuda", "cpu"];
+  }
+}
+function sessionOptions(provider, settings) {
+  return {
+    executionProviders: executionProviders(provider),
+    graphOptimizationLevel: settings.graphOptimization,
+    ...settings.threads !== null ? { intraOpNumThreads: settings.threads } : {},
+    executionMode: "sequential",
+    // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
+    logSeverityLevel: 3,
+    extra: spinningConfig(settings)
+  };
+}
+function spinningConfig(policy) {
+  return { session: { intra_op: { allow_spinning: policy.allowSpinning ? "1" : "0" }, force_spinning_stop: policy.stopSpinningAfterRun ? "1" : "0" } };
+}
+
+// src/quantize/session.ts
 async function openEditedSession(proto, source, options2 = {}) {
   const ort = await loadOrt();
   const sessionOptions2 = {
@@ -62693,7 +62735,7 @@ async function openEditedSession(proto, source, options2 = {}) {
     logSeverityLevel: 3,
     interOpNumThreads: 1,
     ...options2.threads ? { intraOpNumThreads: options2.threads } : {},
-    ...options2.stopSpinningAfterRun ? { extra: { session: { force_spinning_stop: "1" } } } : {}
+    extra: spinningConfig({ allowSpinning: true, stopSpinningAfterRun: options2.stopSpinningAfterRun ?? false })
   };
   if (source.externalFiles.size === 0) {
     const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions2);
@@ -65558,43 +65600,6 @@ function probeInChild(provider) {
 }
 function clip(line2) {
   return line2.length > 600 ? `${line2.slice(0, 600)}\u2026` : line2;
-}
-
-// src/runtime/onnxruntime/session-options.ts
-function resolveSessionSettings(provider, settings) {
-  if (settings.threads !== void 0 && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
-    throw new Error(`intra-op threads must be a whole number \u2265 1, got ${settings.threads}`);
-  }
-  return {
-    threads: settings.threads ?? null,
-    // The reference provider is the unfused simulation: Q/DQ pairs must stay nodes computed in
-    // float, which any level of graph optimisation would fuse into integer kernels.
-    graphOptimization: provider === "reference" ? "disabled" : settings.graphOptimization ?? "all",
-    allowSpinning: settings.allowSpinning ?? true,
-    stopSpinningAfterRun: settings.stopSpinningAfterRun ?? false
-  };
-}
-function executionProviders(provider) {
-  switch (provider) {
-    case "cpu":
-    case "reference":
-      return ["cpu"];
-    case "cuda":
-      return ["cuda", "cpu"];
-    case "tensorrt":
-      return ["tensorrt", "cuda", "cpu"];
-  }
-}
-function sessionOptions(provider, settings) {
-  return {
-    executionProviders: executionProviders(provider),
-    graphOptimizationLevel: settings.graphOptimization,
-    ...settings.threads !== null ? { intraOpNumThreads: settings.threads } : {},
-    executionMode: "sequential",
-    // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
-    logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? "1" : "0" }, force_spinning_stop: settings.stopSpinningAfterRun ? "1" : "0" } }
-  };
 }
 
 // src/runtime/onnxruntime/runner.ts

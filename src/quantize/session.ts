@@ -13,6 +13,7 @@ import { encodeModel } from '../model/encode.js';
 import type { OnnxModel } from '../model/model.js';
 import { writeModel } from '../model/write.js';
 import { loadOrt } from '../runtime/onnxruntime/load.js';
+import { spinningConfig } from '../runtime/onnxruntime/session-options.js';
 
 export interface EditedSession {
   session: InferenceSession;
@@ -34,7 +35,7 @@ export async function openEditedSession(proto: ModelProto, source: OnnxModel, op
     logSeverityLevel: 3,
     interOpNumThreads: 1,
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-    ...(options.stopSpinningAfterRun ? { extra: { session: { force_spinning_stop: '1' } } } : {}),
+    extra: spinningConfig({ allowSpinning: true, stopSpinningAfterRun: options.stopSpinningAfterRun ?? false }),
   };
   if (source.externalFiles.size === 0) {
     const session = await ort.InferenceSession.create(encodeModel(proto), sessionOptions);

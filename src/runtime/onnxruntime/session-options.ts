@@ -72,6 +72,11 @@ export function sessionOptions(provider: ProviderName, settings: ResolvedSession
     executionMode: 'sequential',
     // Errors reach us as exceptions; ONNX Runtime's own warnings would only add noise to stderr.
     logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning ? '1' : '0' }, force_spinning_stop: settings.stopSpinningAfterRun ? '1' : '0' } },
+    extra: spinningConfig(settings),
   };
+}
+
+/** ONNX Runtime's session config entries for a spinning policy (onnxruntime-node's `extra`). */
+export function spinningConfig(policy: Pick<ResolvedSessionSettings, 'allowSpinning' | 'stopSpinningAfterRun'>): Record<string, unknown> {
+  return { session: { intra_op: { allow_spinning: policy.allowSpinning ? '1' : '0' }, force_spinning_stop: policy.stopSpinningAfterRun ? '1' : '0' } };
 }
