@@ -62348,18 +62348,8 @@ var QdqWriter = class {
   }
   /** A scalar constant as a DequantizeLinear of one uint8 (255 steps of |value|/255, so it is exact). */
   dequantizedConstant(base, value2) {
-    const e = this.editor;
-    const intName = e.uniqueName(`${base}_quantized`);
-    const scale = e.uniqueName(`${base}_scale`);
-    const zero = e.uniqueName(`${base}_zero_point`);
-    const output2 = e.uniqueName(`${base}_dequantized`);
     const step = value2 === 0 ? 1 : Math.abs(value2) / 255;
-    e.addInitializer(makeTensor(intName, TensorProto_DataType.UINT8, [], Uint8Array.of(value2 > 0 ? 255 : 0)));
-    e.addInitializer(this.scaleTensor(scale, [step], []));
-    e.addInitializer(this.zeroPoint(zero, "uint8", [value2 < 0 ? 255 : 0], []));
-    e.graph.node.push(node2("DequantizeLinear", [intName, scale, zero], [output2], { name: e.uniqueName(`${base}_DequantizeLinear`) }));
-    e.invalidate();
-    return output2;
+    return this.dequantizedInitializer(base, (n) => [makeTensor(n.ints, TensorProto_DataType.UINT8, [], Uint8Array.of(value2 > 0 ? 255 : 0)), this.scaleTensor(n.scale, [step], []), this.zeroPoint(n.zero, "uint8", [value2 < 0 ? 255 : 0], [])]);
   }
   /** The float32 values of an initializer (external data read by position). */
   floatValues(name) {
@@ -62384,23 +62374,15 @@ var QdqWriter = class {
     const values = this.floatValues(name);
     const dims2 = t.dims.map(Number);
     const quantization = axis === null ? quantizeWeightsPerTensor(values, qmax) : quantizeWeightsPerChannel(values, dims2, axis, qmax);
-    const e = this.editor;
-    const intName = e.uniqueName(`${name}_quantized`);
-    const scale = e.uniqueName(`${name}_scale`);
-    const zero = e.uniqueName(`${name}_zero_point`);
-    const output2 = e.uniqueName(`${name}_dequantized`);
     const perChannel = axis !== null;
-    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT8, dims2, quantization.values));
-    e.addInitializer(this.scaleTensor(scale, quantization.scales, perChannel ? [quantization.scales.length] : []));
-    e.addInitializer(this.zeroPoint(zero, "int8", new Array(perChannel ? quantization.scales.length : 1).fill(0), perChannel ? [quantization.scales.length] : []));
-    e.graph.node.push(
-      node2("DequantizeLinear", [intName, scale, zero], [output2], {
-        name: e.uniqueName(`${name}_DequantizeLinear`),
-        ...perChannel ? { attributes: { axis } } : {}
-      })
+    const scaleDims = perChannel ? [quantization.scales.length] : [];
+    const output2 = this.dequantizedInitializer(
+      name,
+      (n) => [makeTensor(n.ints, TensorProto_DataType.INT8, dims2, quantization.values), this.scaleTensor(n.scale, quantization.scales, scaleDims), this.zeroPoint(n.zero, "int8", new Array(perChannel ? quantization.scales.length : 1).fill(0), scaleDims)],
+      perChannel ? axis : void 0
     );
     node3.input[index] = output2;
-    e.invalidate();
+    this.editor.invalidate();
     this.weights.set(key, { output: output2, quantization });
     return quantization;
   }
@@ -62414,17 +62396,26 @@ var QdqWriter = class {
     const values = this.floatValues(name);
     if (!values) return;
     const { values: ints, scales } = quantizeBias(values, inputScale, weightScales);
+    node3.input[index] = this.dequantizedInitializer(
+      name,
+      (n) => [makeTensor(n.ints, TensorProto_DataType.INT32, [ints.length], ints), this.scaleTensor(n.scale, scales, [scales.length]), makeTensor(n.zero, TensorProto_DataType.INT32, [ints.length], new Int32Array(ints.length))],
+      0
+    );
+    this.editor.invalidate();
+  }
+  /**
+   * Integers behind a DequantizeLinear: the initializers `make` builds under the names
+   * `<base>_quantized`, `_scale` and `_zero_point`, and the DequantizeLinear reading them (with
+   * `axis` where given). Returns the DequantizeLinear's output.
+   */
+  dequantizedInitializer(base, make, axis) {
     const e = this.editor;
-    const intName = e.uniqueName(`${name}_quantized`);
-    const scale = e.uniqueName(`${name}_scale`);
-    const zero = e.uniqueName(`${name}_zero_point`);
-    const output2 = e.uniqueName(`${name}_dequantized`);
-    e.addInitializer(makeTensor(intName, TensorProto_DataType.INT32, [ints.length], ints));
-    e.addInitializer(this.scaleTensor(scale, scales, [scales.length]));
-    e.addInitializer(makeTensor(zero, TensorProto_DataType.INT32, [ints.length], new Int32Array(ints.length)));
-    e.graph.node.push(node2("DequantizeLinear", [intName, scale, zero], [output2], { name: e.uniqueName(`${name}_DequantizeLinear`), attributes: { axis: 0 } }));
-    node3.input[index] = output2;
+    const names = { ints: e.uniqueName(`${base}_quantized`), scale: e.uniqueName(`${base}_scale`), zero: e.uniqueName(`${base}_zero_point`) };
+    const output2 = e.uniqueName(`${base}_dequantized`);
+    for (const tensor of make(names)) e.addInitializer(tensor);
+    e.graph.node.push(node2("DequantizeLinear", [names.ints, names.scale, names.zero], [output2], { name: e.uniqueName(`${base}_DequantizeLinear`), ...axis !== void 0 ? { attributes: { axis } } : {} }));
     e.invalidate();
+    return output2;
   }
 };
 

@@ -95,19 +95,9 @@ export class QdqWriter {
 
   /** A scalar constant as a DequantizeLinear of one uint8 (255 steps of |value|/255, so it is exact). */
   dequantizedConstant(base: string, value: number): string {
-    const e = this.editor;
-    const intName = e.uniqueName(`${base}_quantized`);
-    const scale = e.uniqueName(`${base}_scale`);
-    const zero = e.uniqueName(`${base}_zero_point`);
-    const output = e.uniqueName(`${base}_dequantized`);
     // value = scale × (q − zero): 255 × (v/255) for v > 0, (0 − 255) × (|v|/255) for v < 0.
     const step = value === 0 ? 1 : Math.abs(value) / 255;
-    e.addInitializer(makeTensor(intName, DataType.UINT8, [], Uint8Array.of(value > 0 ? 255 : 0)));
-    e.addInitializer(this.scaleTensor(scale, [step], []));
-    e.addInitializer(this.zeroPoint(zero, 'uint8', [value < 0 ? 255 : 0], []));
-    e.graph.node.push(makeNode('DequantizeLinear', [intName, scale, zero], [output], { name: e.uniqueName(`${base}_DequantizeLinear`) }));
-    e.invalidate();
-    return output;
+    return this.dequantizedInitializer(base, (n) => [makeTensor(n.ints, DataType.UINT8, [], Uint8Array.of(value > 0 ? 255 : 0)), this.scaleTensor(n.scale, [step], []), this.zeroPoint(n.zero, 'uint8', [value < 0 ? 255 : 0], [])]);
   }
 
   /** The float32 values of an initializer (external data read by position). */
@@ -134,23 +124,15 @@ export class QdqWriter {
     const values = this.floatValues(name)!;
     const dims = t.dims.map(Number);
     const quantization = axis === null ? quantizeWeightsPerTensor(values, qmax) : quantizeWeightsPerChannel(values, dims, axis, qmax);
-    const e = this.editor;
-    const intName = e.uniqueName(`${name}_quantized`);
-    const scale = e.uniqueName(`${name}_scale`);
-    const zero = e.uniqueName(`${name}_zero_point`);
-    const output = e.uniqueName(`${name}_dequantized`);
     const perChannel = axis !== null;
-    e.addInitializer(makeTensor(intName, DataType.INT8, dims, quantization.values));
-    e.addInitializer(this.scaleTensor(scale, quantization.scales, perChannel ? [quantization.scales.length] : []));
-    e.addInitializer(this.zeroPoint(zero, 'int8', new Array(perChannel ? quantization.scales.length : 1).fill(0), perChannel ? [quantization.scales.length] : []));
-    e.graph.node.push(
-      makeNode('DequantizeLinear', [intName, scale, zero], [output], {
-        name: e.uniqueName(`${name}_DequantizeLinear`),
-        ...(perChannel ? { attributes: { axis } } : {}),
-      }),
+    const scaleDims = perChannel ? [quantization.scales.length] : [];
+    const output = this.dequantizedInitializer(
+      name,
+      (n) => [makeTensor(n.ints, DataType.INT8, dims, quantization.values), this.scaleTensor(n.scale, quantization.scales, scaleDims), this.zeroPoint(n.zero, 'int8', new Array(perChannel ? quantization.scales.length : 1).fill(0), scaleDims)],
+      perChannel ? axis : undefined,
     );
     node.input[index] = output;
-    e.invalidate();
+    this.editor.invalidate();
     this.weights.set(key, { output, quantization });
     return quantization;
   }
@@ -165,16 +147,26 @@ export class QdqWriter {
     const values = this.floatValues(name);
     if (!values) return;
     const { values: ints, scales } = quantizeBias(values, inputScale, weightScales);
+    node.input[index] = this.dequantizedInitializer(
+      name,
+      (n) => [makeTensor(n.ints, DataType.INT32, [ints.length], ints), this.scaleTensor(n.scale, scales, [scales.length]), makeTensor(n.zero, DataType.INT32, [ints.length], new Int32Array(ints.length))],
+      0,
+    );
+    this.editor.invalidate();
+  }
+
+  /**
+   * Integers behind a DequantizeLinear: the initializers `make` builds under the names
+   * `<base>_quantized`, `_scale` and `_zero_point`, and the DequantizeLinear reading them (with
+   * `axis` where given). Returns the DequantizeLinear's output.
+   */
+  private dequantizedInitializer(base: string, make: (names: { ints: string; scale: string; zero: string }) => TensorProto[], axis?: number): string {
     const e = this.editor;
-    const intName = e.uniqueName(`${name}_quantized`);
-    const scale = e.uniqueName(`${name}_scale`);
-    const zero = e.uniqueName(`${name}_zero_point`);
-    const output = e.uniqueName(`${name}_dequantized`);
-    e.addInitializer(makeTensor(intName, DataType.INT32, [ints.length], ints));
-    e.addInitializer(this.scaleTensor(scale, scales, [scales.length]));
-    e.addInitializer(makeTensor(zero, DataType.INT32, [ints.length], new Int32Array(ints.length)));
-    e.graph.node.push(makeNode('DequantizeLinear', [intName, scale, zero], [output], { name: e.uniqueName(`${name}_DequantizeLinear`), attributes: { axis: 0 } }));
-    node.input[index] = output;
+    const names = { ints: e.uniqueName(`${base}_quantized`), scale: e.uniqueName(`${base}_scale`), zero: e.uniqueName(`${base}_zero_point`) };
+    const output = e.uniqueName(`${base}_dequantized`);
+    for (const tensor of make(names)) e.addInitializer(tensor);
+    e.graph.node.push(makeNode('DequantizeLinear', [names.ints, names.scale, names.zero], [output], { name: e.uniqueName(`${base}_DequantizeLinear`), ...(axis !== undefined ? { attributes: { axis } } : {}) }));
     e.invalidate();
+    return output;
   }
 }
