@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProto_DataType as DataType, type ModelProto } from 'onnx-buf';
+import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProto_DataType as DataType, type ModelProto, type TensorProto } from 'onnx-buf';
 import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { cloneModel } from '../../src/model/clone.ts';
 import { makeTensor } from '../../src/model/tensor.ts';
@@ -70,6 +70,13 @@ function normalWeights(random: () => number, n: number, scale: number): Float32A
   return Float32Array.from({ length: n }, () => (random() - 0.5) * 2 * scale);
 }
 
+/** A Conv's weight (scaled by 1/√fan-in) and bias initializers, drawn from `random`, onto `init`. */
+function convInitializers(init: TensorProto[], random: () => number, name: string, cin: number, cout: number, k: number, options: { group?: number; biasScale?: number } = {}): void {
+  const group = options.group ?? 1;
+  init.push(makeTensor(`${name}.weight`, DataType.FLOAT, [cout, cin / group, k, k], normalWeights(random, (cout * cin * k * k) / group, 1 / Math.sqrt((cin / group) * k * k))));
+  init.push(makeTensor(`${name}.bias`, DataType.FLOAT, [cout], normalWeights(random, cout, options.biasScale ?? 0.1)));
+}
+
 /**
  * A small residual CNN as exporters write it: Conv→BatchNormalization→Relu, a second Conv→BN
  * added to the block's input (residual Add), Relu, MaxPool, a 1x1 Conv, GlobalAveragePool,
@@ -78,10 +85,7 @@ function normalWeights(random: () => number, n: number, scale: number): Float32A
 export function smallCnn(options: { opset?: number; irVersion?: number; withSoftmax?: boolean } = {}): ModelProto {
   const random = seeded(11);
   const init: ReturnType<typeof makeTensor>[] = [];
-  const conv = (name: string, cin: number, cout: number, k: number) => {
-    init.push(makeTensor(`${name}.weight`, DataType.FLOAT, [cout, cin, k, k], normalWeights(random, cout * cin * k * k, 1 / Math.sqrt(cin * k * k))));
-    init.push(makeTensor(`${name}.bias`, DataType.FLOAT, [cout], normalWeights(random, cout, 0.1)));
-  };
+  const conv = (name: string, cin: number, cout: number, k: number) => convInitializers(init, random, name, cin, cout, k);
   const bn = (name: string, c: number) => {
     init.push(makeTensor(`${name}.scale`, DataType.FLOAT, [c], Float32Array.from({ length: c }, () => 0.5 + random())));
     init.push(makeTensor(`${name}.B`, DataType.FLOAT, [c], normalWeights(random, c, 0.2)));
@@ -302,10 +306,7 @@ export function namedChain(names: readonly string[], io: { input?: string; outpu
 export function elementwiseCnn(): ModelProto {
   const random = seeded(17);
   const init: ReturnType<typeof makeTensor>[] = [];
-  const conv = (name: string, cin: number, cout: number, k: number) => {
-    init.push(makeTensor(`${name}.weight`, DataType.FLOAT, [cout, cin, k, k], normalWeights(random, cout * cin * k * k, 1 / Math.sqrt(cin * k * k))));
-    init.push(makeTensor(`${name}.bias`, DataType.FLOAT, [cout], normalWeights(random, cout, 0.1)));
-  };
+  const conv = (name: string, cin: number, cout: number, k: number) => convInitializers(init, random, name, cin, cout, k);
   conv('conv1', 3, 8, 3);
   conv('conv2', 8, 8, 3);
   conv('conv3', 8, 8, 3);
@@ -353,10 +354,7 @@ export function elementwiseCnn(): ModelProto {
 export function hardSwishCnn(): ModelProto {
   const random = seeded(23);
   const init: ReturnType<typeof makeTensor>[] = [];
-  const conv = (name: string, cin: number, cout: number, k: number, group = 1) => {
-    init.push(makeTensor(`${name}.weight`, DataType.FLOAT, [cout, cin / group, k, k], normalWeights(random, (cout * cin * k * k) / group, 1 / Math.sqrt((cin / group) * k * k))));
-    init.push(makeTensor(`${name}.bias`, DataType.FLOAT, [cout], normalWeights(random, cout, 0.2)));
-  };
+  const conv = (name: string, cin: number, cout: number, k: number, group = 1) => convInitializers(init, random, name, cin, cout, k, { group, biasScale: 0.2 });
   conv('stem', 3, 16, 3);
   conv('dw', 16, 16, 3, 16);
   conv('se1', 16, 8, 1);
