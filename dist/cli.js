@@ -53449,7 +53449,7 @@ function resolveLimit(lossPp, ci, limitPp, samples) {
 }
 
 // src/report/not-run.ts
-var PROVIDER_NAMES = { cpu: "CPU", cuda: "CUDA", tensorrt: "TensorRT EP" };
+var PROVIDER_NAMES = { cpu: "CPU", cuda: "CUDA", tensorrt: "TensorRT" };
 var PROVIDER_ORDER = ["cpu", "cuda", "tensorrt"];
 function partKey(run) {
   return `${run.runtime}/${run.provider}`;
@@ -53494,14 +53494,22 @@ function partsName(parts) {
 function andList(items) {
   return items.length <= 1 ? items[0] ?? "" : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
-function shortReason(reason, max) {
+function shortReason(reason, max, name) {
   const m = /^no .+ on this runner \((.+)\)$/s.exec(reason.trim());
-  return text(oneLine(m ? m[1] : reason, max));
+  let short2 = m ? m[1] : reason.trim();
+  if (short2.startsWith(`${name} (`)) {
+    const close = short2.indexOf(") ", name.length + 2);
+    if (close > 0) short2 = `${short2.slice(name.length + 2, close)}${short2.slice(close + 1)}`;
+  }
+  return text(oneLine(short2, max));
 }
 function grouped2(absent, max) {
   const byReason = /* @__PURE__ */ new Map();
   for (const a of absent) byReason.set(a.reason, [...byReason.get(a.reason) ?? [], a]);
-  return [...byReason.entries()].map(([reason, parts]) => `${partsName(parts)} (${shortReason(reason, max)})`).join("; ");
+  return [...byReason.entries()].map(([reason, parts]) => {
+    const name = partsName(parts);
+    return `${name} (${shortReason(reason, max, name)})`;
+  }).join("; ");
 }
 function notRunLine(absent, maxReason) {
   return absent.length === 0 ? null : `Not run on this runner: ${grouped2(absent, maxReason)}.`;

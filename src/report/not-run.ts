@@ -1,7 +1,7 @@
 /**
  * What did not run on this runner, said in one line under the table instead of rows of skip
  * reasons (the comment is read on a phone): "Not run on this runner: TensorRT (libnvinfer.so.10
- * not found); ONNX Runtime CUDA and TensorRT EP providers (no NVIDIA driver: …)", grouped by
+ * not found); ONNX Runtime CUDA and TensorRT providers (no NVIDIA driver: …)", grouped by
  * reason. Only a runtime or provider with no run at all that was not skipped collapses here; one
  * that ran some rows keeps its skipped rows in the table, where they are news.
  *
@@ -24,7 +24,8 @@ interface Absent {
   loud: boolean;
 }
 
-const PROVIDER_NAMES: Partial<Record<RunResult['provider'], string>> = { cpu: 'CPU', cuda: 'CUDA', tensorrt: 'TensorRT EP' };
+// "provider" follows the names, so the TensorRT execution provider is plain "TensorRT" here.
+const PROVIDER_NAMES: Partial<Record<RunResult['provider'], string>> = { cpu: 'CPU', cuda: 'CUDA', tensorrt: 'TensorRT' };
 const PROVIDER_ORDER: RunResult['provider'][] = ['cpu', 'cuda', 'tensorrt'];
 
 function partKey(run: RunResult): string {
@@ -68,7 +69,7 @@ export function collapsedRuns(runs: readonly RunResult[], absent: readonly Absen
   return new Set(runs.filter((r) => r.status === 'skipped' && keys.has(partKey(r))));
 }
 
-/** "TensorRT", "ONNX Runtime CUDA and TensorRT EP providers". */
+/** "TensorRT", "ONNX Runtime CUDA and TensorRT providers". */
 function partsName(parts: readonly Absent[]): string {
   const names: string[] = [];
   if (parts.some((p) => p.runtime === 'tensorrt')) names.push('TensorRT');
@@ -88,15 +89,27 @@ function andList(items: readonly string[]): string {
  * A reason as the line shows it: "no TensorRT on this runner (libnvinfer.so.10 not found)" reads
  * "libnvinfer.so.10 not found" after "Not run on this runner: TensorRT". Untrusted text, escaped.
  */
-function shortReason(reason: string, max: number): string {
+function shortReason(reason: string, max: number, name: string): string {
   const m = /^no .+ on this runner \((.+)\)$/s.exec(reason.trim());
-  return text(oneLine(m ? m[1]! : reason, max));
+  let short = m ? m[1]! : reason.trim();
+  // "TensorRT (TensorRT (libnvinfer) could not be loaded …)" says the name twice: the library
+  // named in the reason's parentheses is what the reader needs after the part's name.
+  if (short.startsWith(`${name} (`)) {
+    const close = short.indexOf(') ', name.length + 2);
+    if (close > 0) short = `${short.slice(name.length + 2, close)}${short.slice(close + 1)}`;
+  }
+  return text(oneLine(short, max));
 }
 
 function grouped(absent: readonly Absent[], max: number): string {
   const byReason = new Map<string, Absent[]>();
   for (const a of absent) byReason.set(a.reason, [...(byReason.get(a.reason) ?? []), a]);
-  return [...byReason.entries()].map(([reason, parts]) => `${partsName(parts)} (${shortReason(reason, max)})`).join('; ');
+  return [...byReason.entries()]
+    .map(([reason, parts]) => {
+      const name = partsName(parts);
+      return `${name} (${shortReason(reason, max, name)})`;
+    })
+    .join('; ');
 }
 
 /** "Not run on this runner: …", or null when everything ran. */

@@ -119,13 +119,23 @@ describe('rows a reviewer must not miss', () => {
     assert.match(first, /^### ✅ quantgate · resnet50 · INT8 passes the gate: .* · ⚠️ did not run: TensorRT \(libnvinfer\.so\.10 not found\)$/);
   });
 
+  it('a reason that starts with the runtime\'s own name does not say it twice (the GPU machine\'s line)', () => {
+    const results = fixture('cpu');
+    results.environment.gpu = fixture('gpu').environment.gpu;
+    // The reason the TensorRT backend gave on the H100 machine without TensorRT.
+    for (const run of results.runs.filter((r) => r.runtime === 'tensorrt')) run.reason = 'TensorRT (libnvinfer) could not be loaded (tried libnvinfer.so.10, libnvinfer.so.11)';
+    const md = report(results);
+    assert.match(md.split('\n')[1]!, / · ⚠️ did not run: TensorRT \(libnvinfer could not be loaded \(tried libnvinfer\.so\.10, libnvinfer\.so\.11\)\)$/);
+    assert.match(md, /^Not run on this runner: TensorRT \(libnvinfer could not be loaded \(tried libnvinfer\.so\.10, libnvinfer\.so\.11\)\)\.$/m);
+  });
+
   it('a runtime or provider named by the run (not auto) that did not run stays loud in the headline', () => {
     const results = fixture('tensorrt');
     assert.doesNotMatch(report(results).split('\n')[1]!, /did not run/);
     results.requested = { runtimes: 'auto', providers: ['cpu', 'cuda'] };
     const md = report(results);
     assert.match(md.split('\n')[1]!, / · ⚠️ did not run: ONNX Runtime CUDA provider \(no NVIDIA driver: \/proc\/driver\/nvidia\/version absent\)$/);
-    assert.match(md, /^Not run on this runner: ONNX Runtime CUDA and TensorRT EP providers \(no NVIDIA driver: .*\)\.$/m);
+    assert.match(md, /^Not run on this runner: ONNX Runtime CUDA and TensorRT providers \(no NVIDIA driver: .*\)\.$/m);
   });
 
   it('skipped rows of a runtime that ran others stay rows', () => {
