@@ -75,6 +75,16 @@ function gitIn(cwd: string, exec: Exec, onLine: (line: string) => void): Git {
   };
 }
 
+/**
+ * The line of git's output that says what went wrong: git-lfs ends a failed download with where
+ * its log is and how to read it, after the line that names the cause, so the last line that is not
+ * such a pointer is taken.
+ */
+function failureLine(result: { code: number | null; lines: string[] }): string {
+  const said = result.lines.map((l) => l.trim()).filter((l) => l && !/^Errors logged to |git lfs logs last/.test(l));
+  return said.at(-1) ?? `exit status ${result.code}`;
+}
+
 function startsWithPointer(path: string): boolean {
   if (statSync(path).size > LFS_POINTER_MAX_BYTES) return false;
   const fd = openSync(path, 'r');
@@ -102,7 +112,7 @@ async function takeBlob(git: Git, commit: string, repoPath: string, dest: string
   mkdirSync(dirname(dest), { recursive: true });
   // The raw blob: `git show` could apply a textconv driver; cat-file never does.
   const written = await git.run(['cat-file', 'blob', `${commit}:${repoPath}`], `> ${shellWord(dest)}`);
-  if (written.code !== 0) throw new Unavailable(`git could not read ${what} ${repoPath} from the base commit: ${written.lines.at(-1) ?? `exit status ${written.code}`}`);
+  if (written.code !== 0) throw new Unavailable(`git could not read ${what} ${repoPath} from the base commit: ${failureLine(written)}`);
   if (!startsWithPointer(dest)) return;
   if (!(await lfs())) {
     throw new Unavailable(`${what} ${repoPath} is a Git LFS pointer on the base commit and git-lfs is not installed on this runner (install git-lfs, e.g. apt-get install git-lfs, to compare with the base model)`);
@@ -111,7 +121,7 @@ async function takeBlob(git: Git, commit: string, repoPath: string, dest: string
   const kept = await git.run(['cat-file', 'blob', `${commit}:${repoPath}`], `> ${shellWord(pointer)}`);
   const smudged = kept.code === 0 ? await git.run(['lfs', 'smudge', '--', repoPath], `< ${shellWord(pointer)} > ${shellWord(dest)}`) : kept;
   if (smudged.code !== 0 || startsWithPointer(dest)) {
-    throw new Unavailable(`git lfs smudge could not download ${what} ${repoPath} of the base commit: ${smudged.lines.at(-1) ?? `exit status ${smudged.code}`}`);
+    throw new Unavailable(`git lfs smudge could not download ${what} ${repoPath} of the base commit: ${failureLine(smudged)}`);
   }
 }
 
@@ -166,7 +176,7 @@ export async function baseModelFromRef(request: BaseRefRequest): Promise<BaseRef
     // A shallow checkout (actions/checkout's default) holds only the pull request's merge commit.
     if ((await git.run(['cat-file', '-e', `${commit}^{commit}`])).code !== 0) {
       const fetched = await git.run(['fetch', '--no-tags', '--depth=1', 'origin', commit]);
-      if (fetched.code !== 0) throw new Unavailable(`git could not fetch the base commit ${commit.slice(0, 12)} from origin: ${fetched.lines.at(-1) ?? `exit status ${fetched.code}`}`);
+      if (fetched.code !== 0) throw new Unavailable(`git could not fetch the base commit ${commit.slice(0, 12)} from origin: ${failureLine(fetched)}`);
     }
 
     let lfsInstalled: boolean | undefined;

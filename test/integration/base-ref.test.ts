@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { toBinary } from '@bufbuild/protobuf';
@@ -13,6 +13,7 @@ import { ModelProtoSchema } from 'onnx-buf';
 import { baseModelFromRef, withBaseRefModel } from '../../src/github/base-ref.ts';
 import { MemoryLog } from '../../src/log.ts';
 import { readModel } from '../../src/model/read.ts';
+import type { Exec } from '../../src/pipeline/host.ts';
 import { spawnShell } from '../../src/pipeline/process-host.ts';
 import { gemmModel, modelWithExternalWeight } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -24,14 +25,24 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 const hasGitLfs = spawnSync('git', ['lfs', 'version']).status === 0;
+const NO_GIT_LFS = 'git-lfs is not installed on this machine (apt-get install git-lfs); the Git LFS path of base-ref needs it';
 
-/** origin (bare) ← work clone; `commit` writes files, commits and pushes, returning the sha. */
-function repository() {
+/**
+ * origin (bare) ← work clone; `commit` writes files, commits and pushes, returning the sha. With
+ * `lfs`, the work clone stores `.onnx` and `.bin` files in Git LFS (hooks and filters in its own
+ * config only), and its pushes upload them to origin's LFS store: git-lfs serves a file:// remote
+ * itself, so the checkout's `git lfs smudge` really downloads them.
+ */
+function repository(options: { lfs?: boolean } = {}) {
   const root = tempDir('quantgate-base-ref-');
   const origin = join(root, 'origin.git');
   const work = join(root, 'work');
   git(root, 'init', '--bare', '--initial-branch=main', origin);
-  git(root, 'clone', '--quiet', origin, work);
+  git(root, 'clone', '--quiet', `file://${origin}`, work);
+  if (options.lfs) {
+    git(work, 'lfs', 'install', '--local');
+    git(work, 'lfs', 'track', '*.onnx', '*.bin');
+  }
   const commit = (files: Record<string, Uint8Array | string>, message: string): string => {
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(join(work, path, '..'), { recursive: true });
@@ -106,18 +117,57 @@ describe('baseline-from base-ref', () => {
     assert.match(outcome.problem!, /is not a full commit hash/);
   });
 
-  test(
-    'a Git LFS pointer without git-lfs on the runner is one line saying what to install',
-    { skip: hasGitLfs ? 'git-lfs is installed on this machine; the line is for runners without it' : false },
-    async () => {
-      const repo = repository();
-      const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${'a'.repeat(64)}\nsize 123456\n`;
-      const baseSha = repo.commit({ 'models/m.onnx': pointer }, 'base, in LFS');
-      const outcome = await baseModelFromRef({ modelPath: 'models/m.onnx', baseSha, cwd: repo.shallowClone(), exec: spawnShell, tempRoot: repo.root });
-      assert.equal(outcome.path, null);
-      assert.equal(outcome.problem, 'no base model: the model models/m.onnx is a Git LFS pointer on the base commit and git-lfs is not installed on this runner (install git-lfs, e.g. apt-get install git-lfs, to compare with the base model)');
-    },
-  );
+  /** spawnShell with a PATH that holds git and nothing else: a runner without git-lfs. */
+  const withoutGitLfs = (): Exec => {
+    const bin = tempDir('quantgate-git-only-');
+    symlinkSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(bin, 'git'));
+    return (command, options) => spawnShell(command, { ...options, env: { ...process.env, PATH: bin, GIT_EXEC_PATH: bin } });
+  };
+
+  test('a Git LFS pointer without git-lfs on the runner is one line saying what to install', async () => {
+    const repo = repository();
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${'a'.repeat(64)}\nsize 123456\n`;
+    const baseSha = repo.commit({ 'models/m.onnx': pointer }, 'base, in LFS');
+    const exec = hasGitLfs ? withoutGitLfs() : spawnShell;
+    const outcome = await baseModelFromRef({ modelPath: 'models/m.onnx', baseSha, cwd: repo.shallowClone(), exec, tempRoot: repo.root });
+    assert.equal(outcome.path, null);
+    assert.equal(outcome.problem, 'no base model: the model models/m.onnx is a Git LFS pointer on the base commit and git-lfs is not installed on this runner (install git-lfs, e.g. apt-get install git-lfs, to compare with the base model)');
+  });
+
+  test('a model and its external data in Git LFS are downloaded from origin, byte for byte', { skip: hasGitLfs ? false : NO_GIT_LFS }, async () => {
+    const repo = repository({ lfs: true });
+    const staging = tempDir();
+    const path = modelWithExternalWeight(join(staging, 'models'), 'weights/model.bin');
+    const onnx = readFileSync(path);
+    const w = gemmModel().graph!.initializer[0]!.rawData;
+    const baseSha = repo.commit({ 'models/model.onnx': onnx, 'models/weights/model.bin': w }, 'base, in LFS');
+    repo.commit({ 'models/model.onnx': model(6) }, 'pull request');
+    // The precondition: git holds pointers, not the files, so only git-lfs can give them.
+    assert.match(git(repo.work, 'cat-file', 'blob', `${baseSha}:models/model.onnx`), /^version https:\/\/git-lfs\.github\.com\/spec\/v1\noid sha256:[0-9a-f]{64}\nsize \d+$/);
+    assert.match(git(repo.work, 'cat-file', 'blob', `${baseSha}:models/weights/model.bin`), /^version https:\/\/git-lfs/);
+
+    const lines: string[] = [];
+    const outcome = await baseModelFromRef({ modelPath: 'models/model.onnx', baseSha, cwd: repo.shallowClone(), exec: spawnShell, tempRoot: repo.root, onLine: (l) => lines.push(l) });
+    assert.equal(outcome.problem, null, lines.join('\n'));
+    assert.deepEqual(readFileSync(outcome.path!), onnx);
+    assert.deepEqual(readFileSync(join(outcome.path!, '..', 'weights', 'model.bin')), Buffer.from(w));
+    const taken = readModel(outcome.path!);
+    try {
+      assert.equal(taken.totalBytes, taken.fileBytes + w.length);
+    } finally {
+      taken.close();
+    }
+  });
+
+  test('a Git LFS object that origin does not hold is one line naming the download that failed', { skip: hasGitLfs ? false : NO_GIT_LFS }, async () => {
+    const repo = repository();
+    // A pointer committed without its object (pushed from a clone that never had it).
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${'b'.repeat(64)}\nsize 4096\n`;
+    const baseSha = repo.commit({ 'models/m.onnx': pointer }, 'base, object missing');
+    const outcome = await baseModelFromRef({ modelPath: 'models/m.onnx', baseSha, cwd: repo.shallowClone(), exec: spawnShell, tempRoot: repo.root });
+    assert.equal(outcome.path, null);
+    assert.match(outcome.problem!, /^no base model: git lfs smudge could not download the model models\/m\.onnx of the base commit: Error downloading object: models\/m\.onnx \(b{7}\)/);
+  });
 
   test("the base model's external data comes along, and the taken model reads", async () => {
     const repo = repository();
