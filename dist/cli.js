@@ -62428,6 +62428,10 @@ var QdqWriter = class {
 };
 
 // src/quantize/apply.ts
+function removeUnreadDequantizers(editor) {
+  const unread = editor.graph.node.filter((n) => n.opType === "DequantizeLinear" && n.output.every((o) => !o || editor.consumers(o).length === 0 && !editor.isGraphOutput(o)));
+  if (unread.length) editor.removeNodes(unread);
+}
 function activationParams(flavour, range) {
   if (flavour === "trt") return symmetricInt8(range.threshold);
   return asymmetricUint8(Math.max(range.min, -range.threshold), Math.min(range.max, range.threshold));
@@ -62456,6 +62460,7 @@ function applyPlan(editor, model2, plan, ranges, options2) {
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
   plan.decomposed.forEach((node3, i) => decomposeAffineClip(editor, writer, node3, decomposedInputs[i]));
+  removeUnreadDequantizers(editor);
   const weightScales = /* @__PURE__ */ new Map();
   for (const w of plan.weights) {
     const quantization = writer.quantizeWeight(w.node, w.index, w.axis, plan.flavour === "trt" ? 127 : options2.weightQmax);

@@ -18,6 +18,17 @@ export interface ApplyOptions {
   scaleType?: ScaleType;
 }
 
+/**
+ * A HardSigmoid that was its input's only reader leaves that input's DequantizeLinear unread: the
+ * rewrite reads the integers through a rescaled one. ONNX Runtime does not drop such a node; it
+ * runs it on every inference, behind a Transpose where the producer is a channels-last
+ * convolution (three of each on glyphmobile, one per squeeze-excite gate).
+ */
+function removeUnreadDequantizers(editor: GraphEditor): void {
+  const unread = editor.graph.node.filter((n) => n.opType === 'DequantizeLinear' && n.output.every((o) => !o || (editor.consumers(o).length === 0 && !editor.isGraphOutput(o))));
+  if (unread.length) editor.removeNodes(unread);
+}
+
 /** Parameters for an activation of each flavour, from its calibrated range. */
 export function activationParams(flavour: FlavourPlan['flavour'], range: TensorRange): ActivationParams {
   if (flavour === 'trt') return symmetricInt8(range.threshold);
@@ -57,6 +68,7 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
   plan.decomposed.forEach((node, i) => decomposeAffineClip(editor, writer, node, decomposedInputs[i]!));
+  removeUnreadDequantizers(editor);
 
   const weightScales = new Map<object, Float32Array>();
   for (const w of plan.weights) {

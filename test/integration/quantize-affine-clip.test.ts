@@ -45,6 +45,11 @@ describe('HardSigmoid and HardSwish in int8 (ONNX Runtime flavour)', () => {
     assert.equal(counts['com.microsoft:QLinearGlobalAveragePool'], 1, 'the squeeze now reads int8');
     assert.equal(counts['HardSwish'], undefined);
     assert.equal(counts['HardSigmoid'], 1);
+    // The gate's input is read only through the rescaled DequantizeLinear: no unread one is left
+    // for ONNX Runtime to run (behind a Transpose), so the one left dequantizes the α < 0 input.
+    const readers = new Set(nodes.flatMap((n) => n.input));
+    assert.deepEqual(nodes.filter((n) => n.opType === 'DequantizeLinear' && !readers.has(n.output[0]!)).map((n) => n.name), []);
+    assert.equal(counts['DequantizeLinear'], 1);
     // What the report counts as float between Q/DQ pairs: the α < 0 HardSigmoid, nothing else.
     assert.deepEqual(outcome.summary.floatAfterDequantize, { HardSigmoid: 1 });
   });
