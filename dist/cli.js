@@ -62015,6 +62015,10 @@ function floatAttribute(node3, name, fallback) {
   const a = findAttribute(node3, name);
   return a ? a.f : fallback;
 }
+function intsAttribute(node3, name) {
+  const a = findAttribute(node3, name);
+  return a ? a.ints.map(Number) : void 0;
+}
 
 // src/quantize/params.ts
 function roundHalfEven(x) {
@@ -62284,6 +62288,81 @@ function renameOuterInGraph(graph2, from, to) {
   for (const o of graph2.output) if (o.name === from) o.name = to;
 }
 
+// src/quantize/ort-kernels.ts
+var LEAVES_SPATIAL = /* @__PURE__ */ new Set(["Flatten", "Reshape", "Squeeze", "Gemm", "MatMul"]);
+function dequantized(editor, tensor) {
+  const dq = editor.producer(tensor);
+  return dq?.opType === "DequantizeLinear" && dq.input.length >= 2 ? dq : void 0;
+}
+function fixedSpatialInputs(model2) {
+  const graph2 = model2.proto.graph;
+  const initializers = new Set(graph2.initializer.map((t) => t.name));
+  return graph2.input.filter((i) => !initializers.has(i.name)).every((i) => {
+    const t = i.type?.value;
+    if (t?.case !== "tensorType" || !t.value.shape) return false;
+    return t.value.shape.dim.slice(1).every((d) => typeof readDim(d) === "number");
+  });
+}
+function tileSingleChannelConv(editor, conv) {
+  const weightDq = dequantized(editor, conv.input[1] ?? "");
+  const weight = editor.initializer(conv.input[1] ?? "") ?? (weightDq && editor.initializer(weightDq.input[0]));
+  const dims2 = weight?.dims.map(Number);
+  if (!dims2 || dims2.length !== 4 || dims2[1] !== 1 || dims2[0] < 2) return false;
+  if (intAttribute(conv, "group", 1) !== 1) return false;
+  if ((intsAttribute(conv, "strides") ?? [1, 1]).some((s) => s !== 1)) return false;
+  const inputDq = dequantized(editor, conv.input[0] ?? "");
+  if (!inputDq) return false;
+  const channels = dims2[0];
+  const e = editor;
+  const repeats = e.uniqueName(`${conv.name || "Conv"}_tile_repeats`);
+  e.addInitializer(makeTensor(repeats, TensorProto_DataType.INT64, [4], BigInt64Array.from([1n, BigInt(channels), 1n, 1n])));
+  const tiled = e.uniqueName(`${inputDq.input[0]}_tiled`);
+  const tiledDq = e.uniqueName(`${conv.input[0]}_tiled`);
+  e.graph.node.push(node2("Tile", [inputDq.input[0], repeats], [tiled], { name: e.uniqueName(`${conv.name || "Conv"}_tile`) }));
+  e.graph.node.push(node2("DequantizeLinear", [tiled, ...inputDq.input.slice(1)], [tiledDq], { name: e.uniqueName(`${inputDq.name}_tiled`) }));
+  conv.input[0] = tiledDq;
+  conv.attribute = [...conv.attribute.filter((a) => a.name !== "group"), attribute("group", channels)];
+  e.invalidate();
+  return true;
+}
+function readersPastQdq(editor, tensor) {
+  return editor.consumers(tensor).flatMap((q) => q.opType === "QuantizeLinear" ? editor.consumers(q.output[0]).flatMap((dq) => dq.opType === "DequantizeLinear" ? editor.consumers(dq.output[0]) : [dq]) : [q]);
+}
+function poolAsConv(editor, pool, dims2) {
+  const inputDq = dequantized(editor, pool.input[0] ?? "");
+  const q = inputDq && editor.producer(inputDq.input[0]);
+  const observed = q?.opType === "QuantizeLinear" ? dims2.get(q.input[0]) : void 0;
+  if (!observed || observed.length !== 4) return void 0;
+  const output2 = pool.output[0];
+  if (!editor.consumers(output2).some((n) => n.opType === "QuantizeLinear")) return void 0;
+  const readers = readersPastQdq(editor, output2);
+  if (readers.length === 0 || !readers.every((r) => LEAVES_SPATIAL.has(r.opType))) return void 0;
+  const [, channels, height, width] = observed;
+  if (!(channels > 0 && height > 0 && width > 0)) return void 0;
+  const e = editor;
+  const weight = e.uniqueName(`${pool.name || "GlobalAveragePool"}_mean_weight`);
+  e.addInitializer(makeTensor(weight, TensorProto_DataType.FLOAT, [channels, 1, height, width], new Float32Array(channels * height * width).fill(1 / (height * width))));
+  const conv = node2("Conv", [pool.input[0], weight], [output2], {
+    name: pool.name,
+    attributes: { group: channels, kernel_shape: [height, width] }
+  });
+  e.graph.node.splice(e.graph.node.indexOf(pool), 1, conv);
+  e.invalidate();
+  return { node: conv, weight };
+}
+function fitOrtKernels(editor, dims2, fixedSpatial) {
+  const rewrites = { tiled: [], pools: [] };
+  for (const n of [...editor.graph.node]) {
+    if (n.domain && n.domain !== "ai.onnx") continue;
+    if (n.opType === "Conv" && tileSingleChannelConv(editor, n)) rewrites.tiled.push(n.name);
+    if (n.opType === "GlobalAveragePool" && fixedSpatial) {
+      const pooled = poolAsConv(editor, n, dims2);
+      if (pooled) rewrites.pools.push(pooled);
+    }
+  }
+  return rewrites;
+}
+
 // src/quantize/qdq.ts
 var QdqWriter = class {
   constructor(editor, model2, scaleType = TensorProto_DataType.FLOAT) {
@@ -62460,12 +62539,14 @@ function applyPlan(editor, model2, plan, ranges, options2) {
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
   plan.decomposed.forEach((node3, i) => decomposeAffineClip(editor, writer, node3, decomposedInputs[i]));
+  const rewrites = options2.ortKernels ? fitOrtKernels(editor, options2.ortKernels.dims, options2.ortKernels.fixedSpatial) : { tiled: [], pools: [] };
   removeUnreadDequantizers(editor);
   const weightScales = /* @__PURE__ */ new Map();
   for (const w of plan.weights) {
     const quantization = writer.quantizeWeight(w.node, w.index, w.axis, plan.flavour === "trt" ? 127 : options2.weightQmax);
     weightScales.set(w, quantization.scales);
   }
+  for (const pool of rewrites.pools) writer.quantizeWeight(pool.node, 1, 0, options2.weightQmax);
   for (const b of plan.biases) {
     const inputParams = params.get(b.input);
     const scales = weightScales.get(b.weight);
@@ -62473,6 +62554,7 @@ function applyPlan(editor, model2, plan, ranges, options2) {
   }
   editor.dropUnusedInitializers();
   editor.sortTopologically();
+  return rewrites;
 }
 
 // src/model/value-kinds.ts
@@ -62815,7 +62897,9 @@ async function probeTensors(proto, source, data, threads) {
     const types = /* @__PURE__ */ new Map();
     const bytesPerSample = /* @__PURE__ */ new Map();
     const magnitudes = /* @__PURE__ */ new Map();
+    const dims2 = /* @__PURE__ */ new Map();
     for (const [name, tensor] of Object.entries(outputs)) {
+      dims2.set(name, tensor.dims.map(Number));
       const type2 = dataTypeOfOrt(tensor.type);
       if (type2 !== void 0) types.set(name, type2);
       const bytes = tensor.data.byteLength ?? 0;
@@ -62823,11 +62907,12 @@ async function probeTensors(proto, source, data, threads) {
       if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
     for (const [name, tensor] of Object.entries(first.feeds)) {
+      dims2.set(name, [...tensor.dims]);
       types.set(name, tensor.dataType);
       bytesPerSample.set(name, tensor.data.byteLength / first.size);
       if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
-    return { types, bytesPerSample, magnitudes };
+    return { types, bytesPerSample, magnitudes, dims: dims2 };
   } finally {
     await dispose();
   }
@@ -63436,16 +63521,16 @@ function floatAfterDequantize(proto) {
   const graph2 = proto.graph;
   const initializers = new Set(graph2.initializer.map((t) => t.name));
   const producer = new Map(graph2.node.flatMap((n) => n.output.map((o) => [o, n])));
-  const dequantized = new Set(graph2.node.filter((n) => n.opType === "DequantizeLinear" && !initializers.has(producer.get(n.input[0])?.input[0] ?? n.input[0]) && !initializers.has(n.input[0])).map((n) => n.output[0]));
+  const dequantized2 = new Set(graph2.node.filter((n) => n.opType === "DequantizeLinear" && !initializers.has(producer.get(n.input[0])?.input[0] ?? n.input[0]) && !initializers.has(n.input[0])).map((n) => n.output[0]));
   const constants2 = new Set(graph2.node.filter((n) => n.opType === "DequantizeLinear" && initializers.has(n.input[0])).map((n) => n.output[0]));
   const quantizedOutputs = new Set(graph2.node.filter((n) => n.opType === "QuantizeLinear").map((n) => n.input[0]));
   const counts = {};
   for (const node3 of graph2.node) {
     if (!isDefaultDomain(node3) || node3.opType === "QuantizeLinear" || node3.opType === "DequantizeLinear" || READS_SHAPE_ONLY.has(node3.opType)) continue;
-    if (!node3.input.some((i) => dequantized.has(i))) continue;
+    if (!node3.input.some((i) => dequantized2.has(i))) continue;
     const rule = placementRule("ort", node3.opType);
     if (rule?.role === "weighted") continue;
-    if ((rule?.role === "qlinear" || rule?.role === "pass-through") && node3.output.some((o) => quantizedOutputs.has(o)) && node3.input.filter(Boolean).every((i) => dequantized.has(i) || constants2.has(i) || initializers.has(i))) continue;
+    if ((rule?.role === "qlinear" || rule?.role === "pass-through") && node3.output.some((o) => quantizedOutputs.has(o)) && node3.input.filter(Boolean).every((i) => dequantized2.has(i) || constants2.has(i) || initializers.has(i))) continue;
     counts[node3.opType] = (counts[node3.opType] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
@@ -64524,12 +64609,13 @@ async function quantizeModel(request2) {
     for (const [tensor, n] of Object.entries(nonFinite)) log.warn(`calibration: '${tensor}' held ${n} NaN or infinite values; its range ignores them`);
   }
   const fixedBatch2 = fixedBatchSize(modelSignature(prepared));
+  const fixedSpatial = fixedSpatialInputs(model2);
   const buildOrt = (floatChoices) => {
     const proto = cloneModel(prepared);
     const editor = new GraphEditor(proto.graph);
     const plan = planOnnxRuntime(editor, probe.types, exclusions, model2, floatChoices);
-    applyPlan(editor, model2, plan, ranges, { weightQmax: cpuLayout.weightQmax });
-    return { proto, plan, optional: plan.optional };
+    const rewrites = applyPlan(editor, model2, plan, ranges, { weightQmax: cpuLayout.weightQmax, ...request2.fitOrtKernels === false ? {} : { ortKernels: { dims: probe.dims, fixedSpatial } } });
+    return { proto, plan, optional: plan.optional, rewrites };
   };
   const placement = dynamicMode ? null : await decidePlacement({
     asked: settings.placement,
@@ -64546,7 +64632,11 @@ async function quantizeModel(request2) {
   const ort = placement ? buildOrt(new Set(placement.float)) : null;
   const dynamic = dynamicMode ? writeDynamicModel(prepared, model2, probe.types, exclusions, cpuLayout.weightQmax) : null;
   const ortProto = dynamic?.proto ?? ort.proto;
-  const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph.node, ort.plan);
+  if (ort && (ort.rewrites.tiled.length || ort.rewrites.pools.length)) {
+    log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.node.name} as a depthwise mean convolution`)].join("; ")} (same numbers, faster int8 kernels)`);
+  }
+  const added = new Set(ort?.rewrites.pools.map((p) => p.node));
+  const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph.node.filter((n) => !added.has(n)), ort.plan);
   if (!trtSkipped) applyPlan(trtEditor, model2, trtPlan, ranges, { weightQmax: 127 });
   withMetadata(trtProto, "trt", settings.method);
   withMetadata(ortProto, "ort", dynamicMode ? "dynamic" : settings.method);

@@ -7,6 +7,7 @@
 import type { OnnxModel } from '../model/model.js';
 import { decomposeAffineClip } from './affine-clip.js';
 import { renameInNode, type GraphEditor } from './graph.js';
+import { fitOrtKernels, type KernelRewrites } from './ort-kernels.js';
 import { asymmetricUint8, symmetricInt8, type ActivationParams } from './params.js';
 import type { FlavourPlan } from './plan.js';
 import { QdqWriter, type ScaleType } from './qdq.js';
@@ -16,11 +17,17 @@ export interface ApplyOptions {
   /** Largest |weight| of the integer grid: 127, or 64 for 7-bit weights. */
   weightQmax: number;
   scaleType?: ScaleType;
+  /**
+   * ONNX Runtime flavour only: the probe's shapes, and whether the inputs fix them, for the
+   * rewrites onto ONNX Runtime's faster int8 kernels (ort-kernels.ts).
+   */
+  ortKernels?: { dims: ReadonlyMap<string, readonly number[]>; fixedSpatial: boolean };
 }
 
 /**
  * A HardSigmoid that was its input's only reader leaves that input's DequantizeLinear unread: the
- * rewrite reads the integers through a rescaled one. ONNX Runtime does not drop such a node; it
+ * rewrite reads the integers through a rescaled one (and a tiled convolution's input, through the
+ * DequantizeLinear behind its Tile). ONNX Runtime does not drop such a node; it
  * runs it on every inference, behind a Transpose where the producer is a channels-last
  * convolution (three of each on glyphmobile, one per squeeze-excite gate).
  */
@@ -36,7 +43,7 @@ export function activationParams(flavour: FlavourPlan['flavour'], range: TensorR
   return asymmetricUint8(Math.max(range.min, -range.threshold), Math.min(range.max, range.threshold));
 }
 
-export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPlan, ranges: ReadonlyMap<string, TensorRange>, options: ApplyOptions): void {
+export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPlan, ranges: ReadonlyMap<string, TensorRange>, options: ApplyOptions): KernelRewrites {
   // The producer writes the removed activation's output directly; its Q/DQ does the clamping.
   for (const removed of plan.removed) {
     const producer = editor.producer(removed.input[0]!);
@@ -68,6 +75,7 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
   plan.decomposed.forEach((node, i) => decomposeAffineClip(editor, writer, node, decomposedInputs[i]!));
+  const rewrites = options.ortKernels ? fitOrtKernels(editor, options.ortKernels.dims, options.ortKernels.fixedSpatial) : { tiled: [], pools: [] };
   removeUnreadDequantizers(editor);
 
   const weightScales = new Map<object, Float32Array>();
@@ -75,6 +83,8 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     const quantization = writer.quantizeWeight(w.node, w.index, w.axis, plan.flavour === 'trt' ? 127 : options.weightQmax);
     weightScales.set(w, quantization.scales);
   }
+  // A mean's weights, all 1/(H·W), are exact on the int8 grid: per channel, every integer is qmax.
+  for (const pool of rewrites.pools) writer.quantizeWeight(pool.node, 1, 0, options.weightQmax);
   for (const b of plan.biases) {
     const inputParams = params.get(b.input);
     const scales = weightScales.get(b.weight);
@@ -82,4 +92,5 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
   }
   editor.dropUnusedInitializers();
   editor.sortTopologically();
+  return rewrites;
 }

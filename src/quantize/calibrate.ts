@@ -35,6 +35,8 @@ export interface ProbeResult {
   bytesPerSample: Map<string, number>;
   /** Largest finite |value| of each float32 tensor on the probe's sample (the float16 variants' range rule). */
   magnitudes: Map<string, number>;
+  /** The shape of each tensor on the probe's batch (batch first). */
+  dims: Map<string, readonly number[]>;
 }
 
 export interface CalibrationSettings {
@@ -123,7 +125,9 @@ export async function probeTensors(proto: ModelProto, source: OnnxModel, data: D
     const types = new Map<string, number>();
     const bytesPerSample = new Map<string, number>();
     const magnitudes = new Map<string, number>();
+    const dims = new Map<string, readonly number[]>();
     for (const [name, tensor] of Object.entries(outputs)) {
+      dims.set(name, tensor.dims.map(Number));
       const type = dataTypeOfOrt(tensor.type);
       if (type !== undefined) types.set(name, type);
       const bytes = (tensor.data as { byteLength?: number }).byteLength ?? 0;
@@ -131,11 +135,12 @@ export async function probeTensors(proto: ModelProto, source: OnnxModel, data: D
       if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
     for (const [name, tensor] of Object.entries(first.feeds)) {
+      dims.set(name, [...tensor.dims]);
       types.set(name, tensor.dataType);
       bytesPerSample.set(name, tensor.data.byteLength / first.size);
       if (tensor.data instanceof Float32Array) magnitudes.set(name, largestMagnitude(tensor.data));
     }
-    return { types, bytesPerSample, magnitudes };
+    return { types, bytesPerSample, magnitudes, dims };
   } finally {
     await dispose();
   }

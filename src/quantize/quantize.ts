@@ -22,6 +22,7 @@ import type { Quantization } from '../results/schema.js';
 import { VERSION } from '../version.js';
 import { applyPlan } from './apply.js';
 import { calibrate, probeTensors } from './calibrate.js';
+import { fixedSpatialInputs } from './ort-kernels.js';
 import { calibrationJson, tensorRtCalibrationCache, type CalibrationFile } from './calibration-file.js';
 import { chooseCpuLayout, type CpuInt8, type CpuLayout } from './cpu-layout.js';
 import { compileExclusions } from './exclusions.js';
@@ -50,6 +51,11 @@ export interface QuantizeRequest {
   log: Log;
   /** Samples for the sensitivity analysis; 0 skips it. */
   sensitivitySamples?: number;
+  /**
+   * false writes the ONNX Runtime flavour without the rewrites onto faster int8 kernels
+   * (ort-kernels.ts), so a bench or test can set the two side by side; default true.
+   */
+  fitOrtKernels?: boolean;
 }
 
 export interface QuantizeOutcome {
@@ -145,12 +151,13 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
 
   // The ONNX Runtime flavour for a set of optional nodes kept in float (what auto times).
   const fixedBatch = fixedBatchSize(modelSignature(prepared));
+  const fixedSpatial = fixedSpatialInputs(model);
   const buildOrt = (floatChoices: ReadonlySet<string>) => {
     const proto = cloneModel(prepared);
     const editor = new GraphEditor(proto.graph!);
     const plan = planOnnxRuntime(editor, probe.types, exclusions, model, floatChoices);
-    applyPlan(editor, model, plan, ranges, { weightQmax: cpuLayout.weightQmax });
-    return { proto, plan, optional: plan.optional };
+    const rewrites = applyPlan(editor, model, plan, ranges, { weightQmax: cpuLayout.weightQmax, ...(request.fitOrtKernels === false ? {} : { ortKernels: { dims: probe.dims, fixedSpatial } }) });
+    return { proto, plan, optional: plan.optional, rewrites };
   };
   const placement = dynamicMode ? null : await decidePlacement({
     asked: settings.placement,
@@ -167,7 +174,12 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   const ort = placement ? buildOrt(new Set(placement.float)) : null;
   const dynamic = dynamicMode ? writeDynamicModel(prepared, model, probe.types, exclusions, cpuLayout.weightQmax) : null;
   const ortProto = dynamic?.proto ?? ort!.proto;
-  const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph!.node, ort!.plan);
+  if (ort && (ort.rewrites.tiled.length || ort.rewrites.pools.length)) {
+    log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.node.name} as a depthwise mean convolution`)].join('; ')} (same numbers, faster int8 kernels)`);
+  }
+  // The pools written as convolutions are the model's GlobalAveragePools, not more quantized Convs.
+  const added = new Set(ort?.rewrites.pools.map((p) => p.node));
+  const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph!.node.filter((n) => !added.has(n)), ort!.plan);
   if (!trtSkipped) applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
   withMetadata(trtProto, 'trt', settings.method);
   withMetadata(ortProto, 'ort', dynamicMode ? 'dynamic' : settings.method);
