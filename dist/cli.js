@@ -62333,6 +62333,8 @@ function poolAsConv(editor, pool, dims2) {
   const q = inputDq && editor.producer(inputDq.input[0]);
   const observed = q?.opType === "QuantizeLinear" ? dims2.get(q.input[0]) : void 0;
   if (!observed || observed.length !== 4) return void 0;
+  const product = editor.producer(q.input[0]);
+  if (product?.opType !== "Mul" || product.input.some((i) => editor.initializer(i) !== void 0)) return void 0;
   const output2 = pool.output[0];
   if (!editor.consumers(output2).some((n) => n.opType === "QuantizeLinear")) return void 0;
   const readers = readersPastQdq(editor, output2);
