@@ -34,6 +34,7 @@ step node --import tsx bench/harness-overhead.ts --repeat 1 --blocks 2
 step node --import tsx bench/spin-policy.ts --rounds 2 --block-ms 100
 # bench/README.md's issue 11 scripts (setup-time and noisy-neighbour need no models: .ci/run runs them).
 step node --import tsx bench/int8-placement.ts --small --models glyphnet,glyphmobile,glyphformer,resnet50,ppocr-rec
+step node --import tsx bench/ort-kernels.ts --small --models demo,glyphmobile
 step node --import tsx bench/int8-budget.ts --small
 step node --import tsx bench/int8-dynamic.ts --small
 echo "smoke: every benchmark command ran"

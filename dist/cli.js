@@ -62289,6 +62289,7 @@ function renameOuterInGraph(graph2, from, to) {
 }
 
 // src/quantize/ort-kernels.ts
+var MAX_TILED_CHANNELS = 16;
 var LEAVES_SPATIAL = /* @__PURE__ */ new Set(["Flatten", "Reshape", "Squeeze", "Gemm", "MatMul"]);
 function dequantized(editor, tensor) {
   const dq = editor.producer(tensor);
@@ -62307,7 +62308,7 @@ function tileSingleChannelConv(editor, conv) {
   const weightDq = dequantized(editor, conv.input[1] ?? "");
   const weight = editor.initializer(conv.input[1] ?? "") ?? (weightDq && editor.initializer(weightDq.input[0]));
   const dims2 = weight?.dims.map(Number);
-  if (!dims2 || dims2.length !== 4 || dims2[1] !== 1 || dims2[0] < 2) return false;
+  if (!dims2 || dims2.length !== 4 || dims2[1] !== 1 || dims2[0] < 2 || dims2[0] > MAX_TILED_CHANNELS) return false;
   if (intAttribute(conv, "group", 1) !== 1) return false;
   if ((intsAttribute(conv, "strides") ?? [1, 1]).some((s) => s !== 1)) return false;
   const inputDq = dequantized(editor, conv.input[0] ?? "");

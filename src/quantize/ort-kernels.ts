@@ -11,7 +11,8 @@
  *   convolution over M copies of the input, so the quantized input is tiled to M channels (a Tile
  *   of uint8, before its DequantizeLinear) and the node gets group = M: ONNX Runtime's depthwise
  *   int8 kernel then does it in 0.28 ms, plus 0.03 ms for the Tile. Stride 1 only, where the tiled
- *   input is no larger than the output the convolution writes anyway.
+ *   input is no larger than the output the convolution writes anyway, and at most 16 output
+ *   channels (MAX_TILED_CHANNELS).
  *
  * - A GlobalAveragePool that ends the convolutional part (its output goes to Flatten, Reshape,
  *   Squeeze, Gemm or MatMul) is kept in channels-first layout by ONNX Runtime when the tensor it
@@ -38,6 +39,13 @@ export interface KernelRewrites {
   /** GlobalAveragePool nodes now depthwise convolutions; their weights still need quantizing. */
   pools: { node: NodeProto; weight: string }[];
 }
+
+/**
+ * The widest stem tiled. The Tile and the Transpose ONNX Runtime puts behind it grow with the
+ * output channels: at 16 (glyphmobile) the stem took a third of its time, at 48 (the demo's stem,
+ * 28×28) the whole model ran 5% slower at batch 32 (bench/ort-kernels.ts).
+ */
+const MAX_TILED_CHANNELS = 16;
 
 /** The ops after which a pooled [N, C, 1, 1] tensor has left the channels-last chain. */
 const LEAVES_SPATIAL = new Set(['Flatten', 'Reshape', 'Squeeze', 'Gemm', 'MatMul']);
@@ -66,7 +74,7 @@ function tileSingleChannelConv(editor: GraphEditor, conv: NodeProto): boolean {
   const weightDq = dequantized(editor, conv.input[1] ?? '');
   const weight = editor.initializer(conv.input[1] ?? '') ?? (weightDq && editor.initializer(weightDq.input[0]!));
   const dims = weight?.dims.map(Number);
-  if (!dims || dims.length !== 4 || dims[1] !== 1 || dims[0]! < 2) return false;
+  if (!dims || dims.length !== 4 || dims[1] !== 1 || dims[0]! < 2 || dims[0]! > MAX_TILED_CHANNELS) return false;
   if (intAttribute(conv, 'group', 1) !== 1) return false;
   if ((intsAttribute(conv, 'strides') ?? [1, 1]).some((s) => s !== 1)) return false;
   const inputDq = dequantized(editor, conv.input[0] ?? '');

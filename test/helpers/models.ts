@@ -387,22 +387,23 @@ export function hardSwishCnn(): ModelProto {
 }
 
 /**
- * A grayscale MobileNet-like classifier: a single-channel stem Conv (1→8, 3×3, `stemStride`) →
+ * A grayscale MobileNet-like classifier: a single-channel stem Conv (1→`width` (8), 3×3, `stemStride`) →
  * HardSwish → depthwise Conv → HardSwish → GlobalAveragePool → Flatten → Gemm. The input is
  * [batch, 1, 16, 16], or [batch, 1, 'height', 'width'] with `freeSize`. Opset 17.
  */
-export function grayscaleCnn(options: { stemStride?: number; freeSize?: boolean } = {}): ModelProto {
+export function grayscaleCnn(options: { stemStride?: number; freeSize?: boolean; width?: number } = {}): ModelProto {
   const random = seeded(31);
   const init: ReturnType<typeof makeTensor>[] = [];
-  convInitializers(init, random, 'stem', 1, 8, 3, { biasScale: 0.2 });
-  convInitializers(init, random, 'dw', 8, 8, 3, { group: 8, biasScale: 0.2 });
-  init.push(makeTensor('fc.weight', DataType.FLOAT, [10, 8], normalWeights(random, 80, 0.3)));
+  const width = options.width ?? 8;
+  convInitializers(init, random, 'stem', 1, width, 3, { biasScale: 0.2 });
+  convInitializers(init, random, 'dw', width, width, 3, { group: width, biasScale: 0.2 });
+  init.push(makeTensor('fc.weight', DataType.FLOAT, [10, width], normalWeights(random, 10 * width, 0.3)));
   init.push(makeTensor('fc.bias', DataType.FLOAT, [10], normalWeights(random, 10, 0.1)));
   const stride = options.stemStride ?? 1;
   const nodes = [
     node('Conv', ['input', 'stem.weight', 'stem.bias'], ['s'], { name: '/stem/Conv', attributes: { pads: [1, 1, 1, 1], kernel_shape: [3, 3], strides: [stride, stride] } }),
     node('HardSwish', ['s'], ['s_act'], { name: '/stem/HardSwish' }),
-    node('Conv', ['s_act', 'dw.weight', 'dw.bias'], ['d'], { name: '/dw/Conv', attributes: { pads: [1, 1, 1, 1], kernel_shape: [3, 3], group: 8 } }),
+    node('Conv', ['s_act', 'dw.weight', 'dw.bias'], ['d'], { name: '/dw/Conv', attributes: { pads: [1, 1, 1, 1], kernel_shape: [3, 3], group: width } }),
     node('HardSwish', ['d'], ['d_act'], { name: '/dw/HardSwish' }),
     node('GlobalAveragePool', ['d_act'], ['g'], { name: '/gap/GlobalAveragePool' }),
     node('Flatten', ['g'], ['f'], { name: '/flatten/Flatten', attributes: { axis: 1 } }),

@@ -86,6 +86,12 @@ describe('ONNX Runtime flavour: rewrites onto faster int8 kernels', () => {
     assert.equal(Number(nodes.find((n) => n.name === '/stem/Conv')!.attribute.find((a) => a.name === 'group')?.i ?? 1), 1);
   });
 
+  it('a stem wider than 16 channels is not tiled (the Tile and its Transpose outgrow the gain)', async () => {
+    const { nodes } = await quantize(grayscaleCnn({ width: 24 }), 'wide');
+    assert.equal(nodes.filter((n) => n.opType === 'Tile').length, 0);
+    assert.equal(nodes.find((n) => n.name === '/gap/GlobalAveragePool')!.opType, 'Conv', 'the mean is rewritten whatever the width');
+  });
+
   it('a model whose spatial size is free keeps its GlobalAveragePool: the kernel size would fit one size only', async () => {
     const { nodes } = await quantize(grayscaleCnn({ freeSize: true }), 'free');
     assert.equal(nodes.find((n) => n.name === '/gap/GlobalAveragePool')!.opType, 'GlobalAveragePool');
