@@ -64,6 +64,17 @@ function repository(options: { lfs?: boolean } = {}) {
 
 const model = (classes: number) => toBinary(ModelProtoSchema, gemmModel({ classes }));
 
+/** The taken model has its weights file beside it, byte for byte, and reads with it. */
+function assertTakenWithExternalData(path: string, weights: Uint8Array): void {
+  assert.deepEqual(readFileSync(join(path, '..', 'weights', 'model.bin')), Buffer.from(weights));
+  const taken = readModel(path);
+  try {
+    assert.equal(taken.totalBytes, taken.fileBytes + weights.length);
+  } finally {
+    taken.close();
+  }
+}
+
 describe('baseline-from base-ref', () => {
   test('a shallow checkout fetches the base commit and takes the base model byte for byte', async () => {
     const repo = repository();
@@ -150,13 +161,7 @@ describe('baseline-from base-ref', () => {
     const outcome = await baseModelFromRef({ modelPath: 'models/model.onnx', baseSha, cwd: repo.shallowClone(), exec: spawnShell, tempRoot: repo.root, onLine: (l) => lines.push(l) });
     assert.equal(outcome.problem, null, lines.join('\n'));
     assert.deepEqual(readFileSync(outcome.path!), onnx);
-    assert.deepEqual(readFileSync(join(outcome.path!, '..', 'weights', 'model.bin')), Buffer.from(w));
-    const taken = readModel(outcome.path!);
-    try {
-      assert.equal(taken.totalBytes, taken.fileBytes + w.length);
-    } finally {
-      taken.close();
-    }
+    assertTakenWithExternalData(outcome.path!, w);
   });
 
   test('a Git LFS object that origin does not hold is one line naming the download that failed', { skip: hasGitLfs ? false : NO_GIT_LFS }, async () => {
@@ -178,13 +183,7 @@ describe('baseline-from base-ref', () => {
     repo.commit({ 'models/model.onnx': model(6) }, 'pull request drops external data');
     const outcome = await baseModelFromRef({ modelPath: 'models/model.onnx', baseSha, cwd: repo.shallowClone(), exec: spawnShell, tempRoot: repo.root });
     assert.equal(outcome.problem, null);
-    assert.deepEqual(readFileSync(join(outcome.path!, '..', 'weights', 'model.bin')), Buffer.from(w));
-    const taken = readModel(outcome.path!);
-    try {
-      assert.equal(taken.totalBytes, taken.fileBytes + w.length);
-    } finally {
-      taken.close();
-    }
+    assertTakenWithExternalData(outcome.path!, w);
   });
 
   test('external data missing on the base commit is one line naming the file', async () => {
