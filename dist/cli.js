@@ -32209,6 +32209,11 @@ var OptionRef = class {
     return this.value === void 0 ? FLAG_NAMING.name(this.key) : FLAG_NAMING.setting(this.key, this.value);
   }
 };
+function withoutLeadingName(text3, name) {
+  if (!text3.startsWith(`${name} (`)) return text3;
+  const close = text3.indexOf(") ", name.length + 2);
+  return close > 0 ? `${text3.slice(name.length + 2, close)}${text3.slice(close + 1)}` : text3;
+}
 function shellWord(word) {
   return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
@@ -53496,12 +53501,7 @@ function andList(items) {
 }
 function shortReason(reason, max, name) {
   const m = /^no .+ on this runner \((.+)\)$/s.exec(reason.trim());
-  let short2 = m ? m[1] : reason.trim();
-  if (short2.startsWith(`${name} (`)) {
-    const close = short2.indexOf(") ", name.length + 2);
-    if (close > 0) short2 = `${short2.slice(name.length + 2, close)}${short2.slice(close + 1)}`;
-  }
-  return text(oneLine(short2, max));
+  return text(oneLine(withoutLeadingName(m ? m[1] : reason.trim(), name), max));
 }
 function grouped2(absent, max) {
   const byReason = /* @__PURE__ */ new Map();
@@ -68168,10 +68168,10 @@ var MIN_NODE_MAJOR = 20;
 function line(check2, status, detail, fix = null) {
   return { check: check2, status, detail, fix: status === "ok" ? null : fix };
 }
-function failureDetail(failure2) {
+function failureDetail(failure2, name) {
   const tried = failure2.tried.length > 0 ? ` (tried ${failure2.tried.map((t) => t.candidate).join(", ")})` : "";
   const found = failure2.found ? `; found ${failure2.found}` : "";
-  return `${failure2.reason}${tried}${found}`;
+  return `${withoutLeadingName(failure2.reason, name)}${tried}${found}`;
 }
 function nodeLine(facts) {
   const major = Number(/^v(\d+)/.exec(facts.nodeVersion)?.[1]);
@@ -68198,12 +68198,12 @@ function addonLines(facts) {
   }
   const version2 = tensorRtVersionProblem(c);
   lines.push(
-    version2 ? line("TensorRT", "missing", `${version2.problem} (${c.tensorrt.library})`, version2.fix) : c.tensorrt.available ? line("TensorRT", "ok", `${c.tensorrt.version} (${c.tensorrt.library}); ONNX parser ${c.tensorrt.parserVersion} (${c.tensorrt.parserLibrary}); addon built against ${c.compiledAgainst.tensorrt}`) : line("TensorRT", "missing", failureDetail(c.tensorrt.failure), c.tensorrt.failure.fix)
+    version2 ? line("TensorRT", "missing", `${version2.problem} (${c.tensorrt.library})`, version2.fix) : c.tensorrt.available ? line("TensorRT", "ok", `${c.tensorrt.version} (${c.tensorrt.library}); ONNX parser ${c.tensorrt.parserVersion} (${c.tensorrt.parserLibrary}); addon built against ${c.compiledAgainst.tensorrt}`) : line("TensorRT", "missing", failureDetail(c.tensorrt.failure, "TensorRT"), c.tensorrt.failure.fix)
   );
   lines.push(
-    c.cuda.available ? c.cuda.deviceCount === 0 ? line("CUDA runtime", "missing", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}) sees no GPU${c.cuda.deviceError ? `: ${c.cuda.deviceError}` : ""}`, "check the driver and CUDA_VISIBLE_DEVICES") : line("CUDA runtime", "ok", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}); driver supports ${formatCudaVersion(c.cuda.driverVersion)}`) : line("CUDA runtime", "missing", failureDetail(c.cuda.failure), c.cuda.failure.fix)
+    c.cuda.available ? c.cuda.deviceCount === 0 ? line("CUDA runtime", "missing", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}) sees no GPU${c.cuda.deviceError ? `: ${c.cuda.deviceError}` : ""}`, "check the driver and CUDA_VISIBLE_DEVICES") : line("CUDA runtime", "ok", `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}); driver supports ${formatCudaVersion(c.cuda.driverVersion)}`) : line("CUDA runtime", "missing", failureDetail(c.cuda.failure, "the CUDA runtime"), c.cuda.failure.fix)
   );
-  lines.push(c.nvml.available ? line("NVML", "ok", `${c.nvml.library}`) : line("NVML", "warn", `${failureDetail(c.nvml.failure)}: no power or energy figures`, c.nvml.failure.fix));
+  lines.push(c.nvml.available ? line("NVML", "ok", `${c.nvml.library}`) : line("NVML", "warn", `${failureDetail(c.nvml.failure, "NVML")}: no power or energy figures`, c.nvml.failure.fix));
   const gpu = c.gpu;
   if (gpu.available) {
     const memory = gpu.totalMemoryBytes !== null ? `, ${(gpu.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : "";

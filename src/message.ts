@@ -33,6 +33,17 @@ export interface OptionNaming {
   setting(key: string, value: string): string;
 }
 
+/**
+ * `text` without the `name (…)` it starts with, for a line whose label already names the thing:
+ * after "TensorRT", the native addon's "TensorRT (libnvinfer) could not be loaded (tried …)" reads
+ * "libnvinfer could not be loaded (tried …)". Text that does not start so is returned as it is.
+ */
+export function withoutLeadingName(text: string, name: string): string {
+  if (!text.startsWith(`${name} (`)) return text;
+  const close = text.indexOf(') ', name.length + 2);
+  return close > 0 ? `${text.slice(name.length + 2, close)}${text.slice(close + 1)}` : text;
+}
+
 /** A word as one argument of a POSIX shell: quoted only where it needs to be. */
 export function shellWord(word: string): string {
   return /^[\w./:,=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;

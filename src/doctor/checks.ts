@@ -5,6 +5,7 @@
  * "warn" marks what only some rows need (the addon's build tools once it is built, a provider
  * the user may not want); "missing" marks what keeps TensorRT rows from running.
  */
+import { withoutLeadingName } from '../message.js';
 import { GPU_INSTALL_COMMAND } from '../runtime/onnxruntime/providers.js';
 import type { LibraryFailure } from '../runtime/tensorrt/binding.js';
 import { formatCudaVersion, tensorRtVersionProblem } from '../runtime/tensorrt/possible-solutions.js';
@@ -28,10 +29,11 @@ function line(check: string, status: DoctorStatus, detail: string, fix: string |
   return { check, status, detail, fix: status === 'ok' ? null : fix };
 }
 
-function failureDetail(failure: LibraryFailure): string {
+/** Why a library is missing, without the library's own name (`name`), which the line's label already says. */
+function failureDetail(failure: LibraryFailure, name: string): string {
   const tried = failure.tried.length > 0 ? ` (tried ${failure.tried.map((t) => t.candidate).join(', ')})` : '';
   const found = failure.found ? `; found ${failure.found}` : '';
-  return `${failure.reason}${tried}${found}`;
+  return `${withoutLeadingName(failure.reason, name)}${tried}${found}`;
 }
 
 function nodeLine(facts: DoctorFacts): DoctorLine {
@@ -69,16 +71,16 @@ function addonLines(facts: DoctorFacts): DoctorLine[] {
       ? line('TensorRT', 'missing', `${version.problem} (${c.tensorrt.library})`, version.fix)
       : c.tensorrt.available
         ? line('TensorRT', 'ok', `${c.tensorrt.version} (${c.tensorrt.library}); ONNX parser ${c.tensorrt.parserVersion} (${c.tensorrt.parserLibrary}); addon built against ${c.compiledAgainst.tensorrt}`)
-        : line('TensorRT', 'missing', failureDetail(c.tensorrt.failure!), c.tensorrt.failure!.fix),
+        : line('TensorRT', 'missing', failureDetail(c.tensorrt.failure!, 'TensorRT'), c.tensorrt.failure!.fix),
   );
   lines.push(
     c.cuda.available
       ? c.cuda.deviceCount === 0
         ? line('CUDA runtime', 'missing', `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}) sees no GPU${c.cuda.deviceError ? `: ${c.cuda.deviceError}` : ''}`, 'check the driver and CUDA_VISIBLE_DEVICES')
         : line('CUDA runtime', 'ok', `${formatCudaVersion(c.cuda.runtimeVersion)} (${c.cuda.library}); driver supports ${formatCudaVersion(c.cuda.driverVersion)}`)
-      : line('CUDA runtime', 'missing', failureDetail(c.cuda.failure!), c.cuda.failure!.fix),
+      : line('CUDA runtime', 'missing', failureDetail(c.cuda.failure!, 'the CUDA runtime'), c.cuda.failure!.fix),
   );
-  lines.push(c.nvml.available ? line('NVML', 'ok', `${c.nvml.library}`) : line('NVML', 'warn', `${failureDetail(c.nvml.failure!)}: no power or energy figures`, c.nvml.failure!.fix));
+  lines.push(c.nvml.available ? line('NVML', 'ok', `${c.nvml.library}`) : line('NVML', 'warn', `${failureDetail(c.nvml.failure!, 'NVML')}: no power or energy figures`, c.nvml.failure!.fix));
   const gpu = c.gpu;
   if (gpu.available) {
     const memory = gpu.totalMemoryBytes !== null ? `, ${(gpu.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : '';

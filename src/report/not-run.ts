@@ -12,6 +12,7 @@
  * not on the runner.
  */
 import type { Results, RunResult } from '../results/schema.js';
+import { withoutLeadingName } from '../message.js';
 import { oneLine } from '../text/numbers.js';
 import { text } from './markdown.js';
 
@@ -91,14 +92,8 @@ function andList(items: readonly string[]): string {
  */
 function shortReason(reason: string, max: number, name: string): string {
   const m = /^no .+ on this runner \((.+)\)$/s.exec(reason.trim());
-  let short = m ? m[1]! : reason.trim();
-  // "TensorRT (TensorRT (libnvinfer) could not be loaded …)" says the name twice: the library
-  // named in the reason's parentheses is what the reader needs after the part's name.
-  if (short.startsWith(`${name} (`)) {
-    const close = short.indexOf(') ', name.length + 2);
-    if (close > 0) short = `${short.slice(name.length + 2, close)}${short.slice(close + 1)}`;
-  }
-  return text(oneLine(short, max));
+  // "TensorRT (TensorRT (libnvinfer) could not be loaded …)" would say the name twice.
+  return text(oneLine(withoutLeadingName(m ? m[1]! : reason.trim(), name), max));
 }
 
 function grouped(absent: readonly Absent[], max: number): string {

@@ -115,7 +115,7 @@ describe('doctor output', () => {
   it('renders one line per check with the fix under it, and a verdict', () => {
     const text = renderDoctorText(doctorChecks(facts({ nvidiaDriverProc: null, addon: { loaded: true, path: '/a.node', capabilities: bareCapabilities(), capabilitiesError: null }, providers: providers(false) })));
     assert.match(text, /^ok {6}Node\.js/m);
-    assert.match(text, /^MISSING TensorRT {2,}TensorRT \(libnvinfer\) could not be loaded/m);
+    assert.match(text, /^MISSING TensorRT {2,}libnvinfer could not be loaded/m);
     assert.match(text, /^ {9,}fix: install TensorRT 10 or 11$/m);
     // No driver: a CPU runner, which runs what it has.
     assert.match(text, /No NVIDIA GPU here: ONNX Runtime's CPU rows run, and TensorRT's rows are skipped rows with the reason under `--runtimes auto`\.\n$/);
