@@ -59289,6 +59289,9 @@ function fixedBatchSize(signature) {
   const first = signature.inputs[0]?.shape?.[0];
   return typeof first === "number" ? first : void 0;
 }
+function fixedSizesPastBatch(signature) {
+  return signature.inputs.every((i) => i.shape !== null && !i.dtype.startsWith("sparse<") && i.shape.slice(1).every((d) => typeof d === "number"));
+}
 
 // src/accuracy/output.ts
 var FLOAT_DTYPES = /* @__PURE__ */ new Set(["float32", "float16", "bfloat16", "float64"]);
@@ -62295,15 +62298,6 @@ function dequantized(editor, tensor) {
   const dq = editor.producer(tensor);
   return dq?.opType === "DequantizeLinear" && dq.input.length >= 2 ? dq : void 0;
 }
-function fixedSpatialInputs(model2) {
-  const graph2 = model2.proto.graph;
-  const initializers = new Set(graph2.initializer.map((t) => t.name));
-  return graph2.input.filter((i) => !initializers.has(i.name)).every((i) => {
-    const t = i.type?.value;
-    if (t?.case !== "tensorType" || !t.value.shape) return false;
-    return t.value.shape.dim.slice(1).every((d) => typeof readDim(d) === "number");
-  });
-}
 function tileSingleChannelConv(editor, conv) {
   const weightDq = dequantized(editor, conv.input[1] ?? "");
   const weight = editor.initializer(conv.input[1] ?? "") ?? (weightDq && editor.initializer(weightDq.input[0]));
@@ -62351,7 +62345,7 @@ function poolAsConv(editor, pool, dims2) {
   });
   e.graph.node.splice(e.graph.node.indexOf(pool), 1, conv);
   e.invalidate();
-  return { node: conv, weight };
+  return conv;
 }
 function fitOrtKernels(editor, dims2, fixedSpatial) {
   const rewrites = { tiled: [], pools: [] };
@@ -62549,7 +62543,7 @@ function applyPlan(editor, model2, plan, ranges, options2) {
     const quantization = writer.quantizeWeight(w.node, w.index, w.axis, plan.flavour === "trt" ? 127 : options2.weightQmax);
     weightScales.set(w, quantization.scales);
   }
-  for (const pool of rewrites.pools) writer.quantizeWeight(pool.node, 1, 0, options2.weightQmax);
+  for (const pool of rewrites.pools) writer.quantizeWeight(pool, 1, 0, options2.weightQmax);
   for (const b of plan.biases) {
     const inputParams = params.get(b.input);
     const scales = weightScales.get(b.weight);
@@ -64611,8 +64605,9 @@ async function quantizeModel(request2) {
     nonFinite = result.nonFinite;
     for (const [tensor, n] of Object.entries(nonFinite)) log.warn(`calibration: '${tensor}' held ${n} NaN or infinite values; its range ignores them`);
   }
-  const fixedBatch2 = fixedBatchSize(modelSignature(prepared));
-  const fixedSpatial = fixedSpatialInputs(model2);
+  const preparedSignature = modelSignature(prepared);
+  const fixedBatch2 = fixedBatchSize(preparedSignature);
+  const fixedSpatial = fixedSizesPastBatch(preparedSignature);
   const buildOrt = (floatChoices) => {
     const proto = cloneModel(prepared);
     const editor = new GraphEditor(proto.graph);
@@ -64636,9 +64631,9 @@ async function quantizeModel(request2) {
   const dynamic = dynamicMode ? writeDynamicModel(prepared, model2, probe.types, exclusions, cpuLayout.weightQmax) : null;
   const ortProto = dynamic?.proto ?? ort.proto;
   if (ort && (ort.rewrites.tiled.length || ort.rewrites.pools.length)) {
-    log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.node.name} as a depthwise mean convolution`)].join("; ")} (same numbers, faster int8 kernels)`);
+    log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.name} as a depthwise mean convolution`)].join("; ")} (same numbers, faster int8 kernels)`);
   }
-  const added = new Set(ort?.rewrites.pools.map((p) => p.node));
+  const added = new Set(ort?.rewrites.pools);
   const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph.node.filter((n) => !added.has(n)), ort.plan);
   if (!trtSkipped) applyPlan(trtEditor, model2, trtPlan, ranges, { weightQmax: 127 });
   withMetadata(trtProto, "trt", settings.method);

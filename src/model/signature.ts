@@ -141,3 +141,8 @@ export function fixedBatchSize(signature: Pick<ModelSignature, 'inputs'>): numbe
   const first = signature.inputs[0]?.shape?.[0];
   return typeof first === 'number' ? first : undefined;
 }
+
+/** Whether every input is a dense tensor with a fixed size on every axis but the first (the batch). */
+export function fixedSizesPastBatch(signature: Pick<ModelSignature, 'inputs'>): boolean {
+  return signature.inputs.every((i) => i.shape !== null && !i.dtype.startsWith('sparse<') && i.shape.slice(1).every((d) => typeof d === 'number'));
+}

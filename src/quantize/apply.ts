@@ -84,7 +84,7 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     weightScales.set(w, quantization.scales);
   }
   // A mean's weights, all 1/(H·W), are exact on the int8 grid: per channel, every integer is qmax.
-  for (const pool of rewrites.pools) writer.quantizeWeight(pool.node, 1, 0, options.weightQmax);
+  for (const pool of rewrites.pools) writer.quantizeWeight(pool, 1, 0, options.weightQmax);
   for (const b of plan.biases) {
     const inputParams = params.get(b.input);
     const scales = weightScales.get(b.weight);

@@ -27,8 +27,6 @@
 import type { NodeProto } from 'onnx-buf';
 import { attribute, node as makeNode } from '../model/build.js';
 import { DataType } from '../model/dtypes.js';
-import type { OnnxModel } from '../model/model.js';
-import { readDim } from '../model/signature.js';
 import { makeTensor } from '../model/tensor.js';
 import { intAttribute, intsAttribute } from './attributes.js';
 import type { GraphEditor } from './graph.js';
@@ -36,8 +34,8 @@ import type { GraphEditor } from './graph.js';
 export interface KernelRewrites {
   /** Single-input-channel convolutions now depthwise over a tiled input. */
   tiled: string[];
-  /** GlobalAveragePool nodes now depthwise convolutions; their weights still need quantizing. */
-  pools: { node: NodeProto; weight: string }[];
+  /** GlobalAveragePool nodes now depthwise convolutions (same name); their weights still need quantizing. */
+  pools: NodeProto[];
 }
 
 /**
@@ -50,27 +48,15 @@ const MAX_TILED_CHANNELS = 16;
 /** The ops after which a pooled [N, C, 1, 1] tensor has left the channels-last chain. */
 const LEAVES_SPATIAL = new Set(['Flatten', 'Reshape', 'Squeeze', 'Gemm', 'MatMul']);
 
-/** The integers behind a DequantizeLinear output, with its scale and zero point; undefined for anything else. */
+/** The DequantizeLinear that writes `tensor` (its integers, scale and zero point are its inputs); undefined for anything else. */
 function dequantized(editor: GraphEditor, tensor: string): NodeProto | undefined {
   const dq = editor.producer(tensor);
   return dq?.opType === 'DequantizeLinear' && dq.input.length >= 2 ? dq : undefined;
 }
 
-/** Whether every graph input has fixed sizes on every axis but the first (the batch). */
-export function fixedSpatialInputs(model: OnnxModel): boolean {
-  const graph = model.proto.graph!;
-  const initializers = new Set(graph.initializer.map((t) => t.name));
-  return graph.input
-    .filter((i) => !initializers.has(i.name))
-    .every((i) => {
-      const t = i.type?.value;
-      if (t?.case !== 'tensorType' || !t.value.shape) return false;
-      return t.value.shape.dim.slice(1).every((d) => typeof readDim(d) === 'number');
-    });
-}
-
 function tileSingleChannelConv(editor: GraphEditor, conv: NodeProto): boolean {
-  // Weights are quantized after this rewrite; a weight shared with a rewritten node may already be.
+  // applyPlan quantizes weights after this rewrite, so the weight is a float initializer here; one
+  // that arrives behind a DequantizeLinear already is read through it.
   const weightDq = dequantized(editor, conv.input[1] ?? '');
   const weight = editor.initializer(conv.input[1] ?? '') ?? (weightDq && editor.initializer(weightDq.input[0]!));
   const dims = weight?.dims.map(Number);
@@ -99,7 +85,7 @@ function readersPastQdq(editor: GraphEditor, tensor: string): NodeProto[] {
   return editor.consumers(tensor).flatMap((q) => (q.opType === 'QuantizeLinear' ? editor.consumers(q.output[0]!).flatMap((dq) => (dq.opType === 'DequantizeLinear' ? editor.consumers(dq.output[0]!) : [dq])) : [q]));
 }
 
-function poolAsConv(editor: GraphEditor, pool: NodeProto, dims: ReadonlyMap<string, readonly number[]>): { node: NodeProto; weight: string } | undefined {
+function poolAsConv(editor: GraphEditor, pool: NodeProto, dims: ReadonlyMap<string, readonly number[]>): NodeProto | undefined {
   const inputDq = dequantized(editor, pool.input[0] ?? '');
   // The probe saw the float tensor, the one the QuantizeLinear in front of this DQ reads.
   const q = inputDq && editor.producer(inputDq.input[0]!);
@@ -127,7 +113,7 @@ function poolAsConv(editor: GraphEditor, pool: NodeProto, dims: ReadonlyMap<stri
   });
   e.graph.node.splice(e.graph.node.indexOf(pool), 1, conv);
   e.invalidate();
-  return { node: conv, weight };
+  return conv;
 }
 
 /**

@@ -16,13 +16,12 @@ import { BadInputError } from '../errors.js';
 import { msg, opt } from '../message.js';
 import type { Log } from '../log.js';
 import type { OnnxModel } from '../model/model.js';
-import { fixedBatchSize, modelSignature } from '../model/signature.js';
+import { fixedBatchSize, fixedSizesPastBatch, modelSignature } from '../model/signature.js';
 import { writeModel } from '../model/write.js';
 import type { Quantization } from '../results/schema.js';
 import { VERSION } from '../version.js';
 import { applyPlan } from './apply.js';
 import { calibrate, probeTensors } from './calibrate.js';
-import { fixedSpatialInputs } from './ort-kernels.js';
 import { calibrationJson, tensorRtCalibrationCache, type CalibrationFile } from './calibration-file.js';
 import { chooseCpuLayout, type CpuInt8, type CpuLayout } from './cpu-layout.js';
 import { compileExclusions } from './exclusions.js';
@@ -150,8 +149,9 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   }
 
   // The ONNX Runtime flavour for a set of optional nodes kept in float (what auto times).
-  const fixedBatch = fixedBatchSize(modelSignature(prepared));
-  const fixedSpatial = fixedSpatialInputs(model);
+  const preparedSignature = modelSignature(prepared);
+  const fixedBatch = fixedBatchSize(preparedSignature);
+  const fixedSpatial = fixedSizesPastBatch(preparedSignature);
   const buildOrt = (floatChoices: ReadonlySet<string>) => {
     const proto = cloneModel(prepared);
     const editor = new GraphEditor(proto.graph!);
@@ -175,10 +175,10 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   const dynamic = dynamicMode ? writeDynamicModel(prepared, model, probe.types, exclusions, cpuLayout.weightQmax) : null;
   const ortProto = dynamic?.proto ?? ort!.proto;
   if (ort && (ort.rewrites.tiled.length || ort.rewrites.pools.length)) {
-    log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.node.name} as a depthwise mean convolution`)].join('; ')} (same numbers, faster int8 kernels)`);
+    log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.name} as a depthwise mean convolution`)].join('; ')} (same numbers, faster int8 kernels)`);
   }
   // The pools written as convolutions are the model's GlobalAveragePools, not more quantized Convs.
-  const added = new Set(ort?.rewrites.pools.map((p) => p.node));
+  const added = new Set(ort?.rewrites.pools);
   const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph!.node.filter((n) => !added.has(n)), ort!.plan);
   if (!trtSkipped) applyPlan(trtEditor, model, trtPlan, ranges, { weightQmax: 127 });
   withMetadata(trtProto, 'trt', settings.method);
