@@ -62360,6 +62360,133 @@ function fitOrtKernels(editor, dims2, fixedSpatial) {
   return rewrites;
 }
 
+// src/quantize/placement/registry.ts
+var ORT_TRANSFORMER = "ONNX Runtime qdq_selector_action_transformer.cc";
+var ORT_RULES = {
+  Conv: { role: "weighted", outputQ: "required", source: `${ORT_TRANSFORMER}: ConvQDQRules \u2192 QLinearConv` },
+  MatMul: { role: "weighted", outputQ: "optional", source: `${ORT_TRANSFORMER}: MatMulQDQRules \u2192 QLinearMatMul, or MatMulIntegerToFloat without Q` },
+  Gemm: { role: "weighted", outputQ: "optional", source: `${ORT_TRANSFORMER}: GemmQDQRules \u2192 QGemm (float output without Q)` },
+  Add: { role: "qlinear", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd` },
+  Mul: { role: "qlinear", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearMul` },
+  AveragePool: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearAveragePool` },
+  GlobalAveragePool: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearGlobalAveragePool` },
+  LeakyRelu: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearLeakyRelu` },
+  Sigmoid: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearSigmoid` },
+  Softmax: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearSoftmax` },
+  Concat: { role: "qlinear", source: `${ORT_TRANSFORMER}: VariadicOpQDQRules \u2192 QLinearConcat` },
+  MaxPool: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules (positive scale)` },
+  Resize: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules (no int16)` },
+  Reshape: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Flatten: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Transpose: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Squeeze: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Unsqueeze: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Slice: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Expand: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Tile: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Gather: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules (the data input; indices stay int64)` },
+  HardSigmoid: { role: "affine-clip", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd of x rescaled by \u03B1 and the constant \u03B2, the uint8 range [0, 1] clamping (\u03B1 > 0)` },
+  HardSwish: { role: "affine-clip", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd (HardSigmoid, as above), then QLinearMul by x` },
+  Relu: { role: "fold", source: "uint8 output range starting at 0 (ONNX Runtime QDQ Relu removal)" },
+  Clip: { role: "fold", source: "uint8 output range clamped at the Clip bounds (ONNX Runtime QDQ Clip removal)" }
+};
+var TRT_GUIDE = "TensorRT developer guide, Q/DQ layer placement recommendations";
+var TRT_RULES = {
+  Conv: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  ConvTranspose: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  Gemm: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  MatMul: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
+  Add: { role: "residual-add", source: `${TRT_GUIDE}: quantize the residual input in skip connections` }
+};
+var TABLES = { ort: ORT_RULES, trt: TRT_RULES };
+function placementRule(flavour, opType) {
+  return Object.hasOwn(TABLES[flavour], opType) ? TABLES[flavour][opType] : void 0;
+}
+
+// src/quantize/ort-trims.ts
+function isPassThrough(node3) {
+  return placementRule("ort", node3.opType)?.role === "pass-through";
+}
+var SHAPE_READERS = /* @__PURE__ */ new Set(["Shape", "Size"]);
+function activationDequantizer(editor, tensor) {
+  const dq = editor.producer(tensor);
+  return dq?.opType === "DequantizeLinear" && dq.input[0] && !editor.initializer(dq.input[0]) ? dq : void 0;
+}
+function readIntegers(editor, reader) {
+  const dq = activationDequantizer(editor, reader.input[0] ?? "");
+  if (!dq) return false;
+  reader.input[0] = dq.input[0];
+  editor.invalidate();
+  return true;
+}
+function scalarValue(editor, writer, name) {
+  if (!editor.initializer(name)) return void 0;
+  const values = writer.floatValues(name);
+  return values?.length === 1 ? values[0] : void 0;
+}
+function foldScale(editor, writer, scaling) {
+  const constantFirst = scaling.opType === "Mul" && scalarValue(editor, writer, scaling.input[0] ?? "") !== void 0;
+  const [product, constant] = constantFirst ? [scaling.input[1], scaling.input[0]] : [scaling.input[0], scaling.input[1]];
+  if (!product || !constant || editor.isGraphOutput(product)) return false;
+  const c = scalarValue(editor, writer, constant);
+  if (c === void 0 || !(c > 0) || !Number.isFinite(c)) return false;
+  const factor = scaling.opType === "Div" ? 1 / c : c;
+  const matmul = editor.producer(product);
+  if (matmul?.opType !== "MatMul" || matmul.domain && matmul.domain !== "ai.onnx" || editor.consumers(product).length !== 1) return false;
+  const [left, right] = [activationDequantizer(editor, matmul.input[0] ?? ""), editor.producer(matmul.input[1] ?? "")];
+  if (!left || right?.opType !== "DequantizeLinear" || left.attribute.some((a) => a.name === "axis")) return false;
+  const scale = scalarValue(editor, writer, left.input[1] ?? "");
+  if (scale === void 0 || !Number.isFinite(scale * factor) || !(scale * factor > 0)) return false;
+  const e = editor;
+  const scaled = e.uniqueName(`${left.input[1]}_times_${scaling.name || scaling.opType}`);
+  const output2 = e.uniqueName(`${left.output[0]}_scaled`);
+  e.addInitializer(makeTensor(scaled, TensorProto_DataType.FLOAT, [], Float32Array.of(scale * factor)));
+  e.graph.node.push(node2("DequantizeLinear", [left.input[0], scaled, ...left.input.slice(2)], [output2], { name: e.uniqueName(`${left.name}_scaled`) }));
+  matmul.input[0] = output2;
+  matmul.output[0] = scaling.output[0];
+  e.removeNodes([scaling]);
+  e.invalidate();
+  return true;
+}
+function scalarBytes(editor, writer, name) {
+  const t = name ? editor.initializer(name) : void 0;
+  if (!t || t.dims.reduce((a, b) => a * Number(b), 1) !== 1) return void 0;
+  return `${t.dataType}:${Buffer.from(writer.tensorBytes(t)).toString("hex")}`;
+}
+function runOnIntegers(editor, writer, node3) {
+  if (!isPassThrough(node3) || node3.output.length !== 1) return false;
+  const dq = activationDequantizer(editor, node3.input[0] ?? "");
+  const output2 = node3.output[0];
+  const readers = editor.consumers(output2);
+  const q = readers.length === 1 ? readers[0] : void 0;
+  if (!dq || q?.opType !== "QuantizeLinear" || q.input[0] !== output2 || editor.isGraphOutput(output2) || dq.attribute.length || q.attribute.length) return false;
+  const same = (a, b) => a === b || scalarBytes(editor, writer, a) !== void 0 && scalarBytes(editor, writer, a) === scalarBytes(editor, writer, b);
+  if (!same(dq.input[1], q.input[1]) || !same(dq.input[2], q.input[2])) return false;
+  node3.input[0] = dq.input[0];
+  node3.output[0] = q.output[0];
+  editor.removeNodes([q]);
+  return true;
+}
+function trimOrtGraph(editor, writer) {
+  const trims = { shapeReaders: [], foldedScales: [], onIntegers: [] };
+  const defaultDomain = (n) => !n.domain || n.domain === "ai.onnx";
+  for (const n of [...editor.graph.node]) {
+    if (!defaultDomain(n)) continue;
+    if (SHAPE_READERS.has(n.opType) && readIntegers(editor, n)) trims.shapeReaders.push(n.name);
+    else if ((n.opType === "Mul" || n.opType === "Div") && foldScale(editor, writer, n)) trims.foldedScales.push(n.name);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const n of [...editor.graph.node]) {
+      if (defaultDomain(n) && runOnIntegers(editor, writer, n)) {
+        trims.onIntegers.push(n.name);
+        changed = true;
+      }
+    }
+  }
+  return trims;
+}
+
 // src/quantize/qdq.ts
 var QdqWriter = class {
   constructor(editor, model2, scaleType = TensorProto_DataType.FLOAT) {
@@ -62434,6 +62561,10 @@ var QdqWriter = class {
   dequantizedConstant(base, value2) {
     const step = value2 === 0 ? 1 : Math.abs(value2) / 255;
     return this.dequantizedInitializer(base, (n) => [makeTensor(n.ints, TensorProto_DataType.UINT8, [], Uint8Array.of(value2 > 0 ? 255 : 0)), this.scaleTensor(n.scale, [step], []), this.zeroPoint(n.zero, "uint8", [value2 < 0 ? 255 : 0], [])]);
+  }
+  /** An initializer's bytes, wherever the model keeps them (external data read by position). */
+  tensorBytes(tensor) {
+    return this.model.tensorBytes(tensor);
   }
   /** The float32 values of an initializer (external data read by position). */
   floatValues(name) {
@@ -62536,7 +62667,7 @@ function applyPlan(editor, model2, plan, ranges, options2) {
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
   plan.decomposed.forEach((node3, i) => decomposeAffineClip(editor, writer, node3, decomposedInputs[i]));
-  const rewrites = options2.ortKernels ? fitOrtKernels(editor, options2.ortKernels.dims, options2.ortKernels.fixedSpatial) : { tiled: [], pools: [] };
+  const rewrites = options2.ortKernels ? { ...fitOrtKernels(editor, options2.ortKernels.dims, options2.ortKernels.fixedSpatial), ...trimOrtGraph(editor, writer) } : { tiled: [], pools: [], shapeReaders: [], foldedScales: [], onIntegers: [] };
   removeUnreadDequantizers(editor);
   const weightScales = /* @__PURE__ */ new Map();
   for (const w of plan.weights) {
@@ -63184,48 +63315,6 @@ function quantizedCounts(nodes, plan) {
   return counts;
 }
 
-// src/quantize/placement/registry.ts
-var ORT_TRANSFORMER = "ONNX Runtime qdq_selector_action_transformer.cc";
-var ORT_RULES = {
-  Conv: { role: "weighted", outputQ: "required", source: `${ORT_TRANSFORMER}: ConvQDQRules \u2192 QLinearConv` },
-  MatMul: { role: "weighted", outputQ: "optional", source: `${ORT_TRANSFORMER}: MatMulQDQRules \u2192 QLinearMatMul, or MatMulIntegerToFloat without Q` },
-  Gemm: { role: "weighted", outputQ: "optional", source: `${ORT_TRANSFORMER}: GemmQDQRules \u2192 QGemm (float output without Q)` },
-  Add: { role: "qlinear", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd` },
-  Mul: { role: "qlinear", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearMul` },
-  AveragePool: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearAveragePool` },
-  GlobalAveragePool: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearGlobalAveragePool` },
-  LeakyRelu: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearLeakyRelu` },
-  Sigmoid: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearSigmoid` },
-  Softmax: { role: "qlinear", source: `${ORT_TRANSFORMER}: UnaryOpQDQRules \u2192 QLinearSoftmax` },
-  Concat: { role: "qlinear", source: `${ORT_TRANSFORMER}: VariadicOpQDQRules \u2192 QLinearConcat` },
-  MaxPool: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules (positive scale)` },
-  Resize: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules (no int16)` },
-  Reshape: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  Flatten: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  Transpose: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  Squeeze: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  Unsqueeze: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  Slice: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  Expand: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  Tile: { role: "pass-through", source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
-  HardSigmoid: { role: "affine-clip", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd of x rescaled by \u03B1 and the constant \u03B2, the uint8 range [0, 1] clamping (\u03B1 > 0)` },
-  HardSwish: { role: "affine-clip", source: `${ORT_TRANSFORMER}: BinaryOpQDQRules \u2192 QLinearAdd (HardSigmoid, as above), then QLinearMul by x` },
-  Relu: { role: "fold", source: "uint8 output range starting at 0 (ONNX Runtime QDQ Relu removal)" },
-  Clip: { role: "fold", source: "uint8 output range clamped at the Clip bounds (ONNX Runtime QDQ Clip removal)" }
-};
-var TRT_GUIDE = "TensorRT developer guide, Q/DQ layer placement recommendations";
-var TRT_RULES = {
-  Conv: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
-  ConvTranspose: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
-  Gemm: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
-  MatMul: { role: "weighted", source: `${TRT_GUIDE}: quantize all inputs of weighted operations` },
-  Add: { role: "residual-add", source: `${TRT_GUIDE}: quantize the residual input in skip connections` }
-};
-var TABLES = { ort: ORT_RULES, trt: TRT_RULES };
-function placementRule(flavour, opType) {
-  return Object.hasOwn(TABLES[flavour], opType) ? TABLES[flavour][opType] : void 0;
-}
-
 // src/quantize/weighted.ts
 function describeWeighted(node3, editor, types) {
   const isFloatInitializer = (name) => {
@@ -63295,6 +63384,7 @@ function describeWeighted(node3, editor, types) {
 }
 
 // src/quantize/plan-ort.ts
+var VALUE_PRESERVING = /* @__PURE__ */ new Set(["Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze"]);
 function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @__PURE__ */ new Set()) {
   const plan = { ...emptyPlan("ort"), optional: [] };
   const isActivation = (name) => types.get(name) === TensorProto_DataType.FLOAT && !editor.initializer(name);
@@ -63368,10 +63458,36 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
   const producerOf = /* @__PURE__ */ new Map();
   for (const node3 of nodes) for (const o of node3.output) if (o) producerOf.set(o, node3);
   for (const [node3, fold] of foldOf) producerOf.set(fold.output[0], node3);
+  const int8Tree = (tensor) => {
+    const readers = editor.consumers(tensor);
+    if (readers.length === 0) return void 0;
+    let leaves = 0;
+    let preserving = true;
+    for (const r of readers) {
+      if (weighted.get(r)?.activations.includes(tensor)) {
+        leaves++;
+        continue;
+      }
+      if (!candidates.has(r) || placementRule("ort", r.opType)?.role !== "pass-through" || r.input.indexOf(tensor) !== 0 || r.input.lastIndexOf(tensor) !== 0) return void 0;
+      const below = int8Tree(r.output[0]);
+      if (!below) return void 0;
+      leaves += below.leaves;
+      preserving &&= below.preserving && VALUE_PRESERVING.has(r.opType);
+    }
+    return { leaves, preserving };
+  };
+  const hoisted = (tensor) => {
+    if (!isActivation(tensor) || editor.isGraphOutput(tensor)) return false;
+    const p = producerOf.get(tensor);
+    if (p && (weighted.has(p) || candidates.has(p))) return false;
+    const tree = int8Tree(tensor);
+    return tree !== void 0 && (tree.leaves >= 2 || tree.preserving);
+  };
   const arrivesInt8 = (tensor) => {
     if (editor.consumers(tensor).some((r) => weighted.get(r)?.activations.includes(tensor))) return true;
     const p = producerOf.get(tensor);
-    return p !== void 0 && effectiveOutput(p) === tensor && (weighted.has(p) || candidates.has(p)) && outputQuantized(p);
+    if (p !== void 0 && effectiveOutput(p) === tensor && (weighted.has(p) || candidates.has(p)) && outputQuantized(p)) return true;
+    return hoisted(tensor);
   };
   for (let changed = true; changed; ) {
     changed = false;
@@ -63396,6 +63512,7 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
       plan.optional.push(node3);
       const role = placementRule("ort", node3.opType).role;
       if (role === "pass-through") {
+        want(node3.input[0]);
         plan.activations.set(node3.output[0], { kind: "same-as", tensor: node3.input[0] });
         continue;
       }
@@ -63527,7 +63644,8 @@ function floatAfterDequantize(proto) {
     if (!node3.input.some((i) => dequantized2.has(i))) continue;
     const rule = placementRule("ort", node3.opType);
     if (rule?.role === "weighted") continue;
-    if ((rule?.role === "qlinear" || rule?.role === "pass-through") && node3.output.some((o) => quantizedOutputs.has(o)) && node3.input.filter(Boolean).every((i) => dequantized2.has(i) || constants2.has(i) || initializers.has(i))) continue;
+    const moved = rule?.role === "pass-through" ? [node3.input[0]] : node3.input.filter(Boolean);
+    if ((rule?.role === "qlinear" || rule?.role === "pass-through") && node3.output.some((o) => quantizedOutputs.has(o)) && moved.every((i) => dequantized2.has(i) || constants2.has(i) || initializers.has(i))) continue;
     counts[node3.opType] = (counts[node3.opType] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
@@ -64579,6 +64697,9 @@ async function quantizeModel(request2) {
   const trtSkipped = dynamicMode && data.random && !request2.reuse ? "dynamic mode without calibration data: TensorRT needs calibrated activation ranges (give calibration data to have this model)" : null;
   if (trtSkipped) log.info(`no ${model2.name}.int8.trt.onnx: ${trtSkipped}`);
   const needed = tensorsToCalibrate(trtSkipped ? [] : dynamicMode ? [trtPlan] : [trtPlan, rulesPlan]);
+  if (!dynamicMode) {
+    for (const [tensor, source] of rulesPlan.activations) if (source.kind === "same-as") needed.add(tensor);
+  }
   let ranges;
   let samples;
   let nonFinite = {};
@@ -64632,6 +64753,14 @@ async function quantizeModel(request2) {
   const ortProto = dynamic?.proto ?? ort.proto;
   if (ort && (ort.rewrites.tiled.length || ort.rewrites.pools.length)) {
     log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.name} as a depthwise mean convolution`)].join("; ")} (same numbers, faster int8 kernels)`);
+  }
+  if (ort && (ort.rewrites.shapeReaders.length || ort.rewrites.foldedScales.length || ort.rewrites.onIntegers.length)) {
+    const trims = [
+      ...ort.rewrites.shapeReaders.length ? [`${ort.rewrites.shapeReaders.length} Shape node(s) read the integers, not a DequantizeLinear`] : [],
+      ...ort.rewrites.foldedScales.length ? [`${ort.rewrites.foldedScales.join(", ")} folded into the scale of an int8 MatMul's input`] : [],
+      ...ort.rewrites.onIntegers.length ? [`${ort.rewrites.onIntegers.length} Reshape/Transpose/Gather-like node(s) run on the integers without their Q/DQ pair`] : []
+    ];
+    log.info(`ONNX Runtime nodes trimmed: ${trims.join("; ")}`);
   }
   const added = new Set(ort?.rewrites.pools);
   const ortCounts = dynamic ? quantizedCounts(dynamic.nodes, dynamic) : quantizedCounts(ortProto.graph.node.filter((n) => !added.has(n)), ort.plan);

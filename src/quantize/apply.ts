@@ -8,6 +8,7 @@ import type { OnnxModel } from '../model/model.js';
 import { decomposeAffineClip } from './affine-clip.js';
 import { renameInNode, type GraphEditor } from './graph.js';
 import { fitOrtKernels, type KernelRewrites } from './ort-kernels.js';
+import { trimOrtGraph, type OrtTrims } from './ort-trims.js';
 import { asymmetricUint8, symmetricInt8, type ActivationParams } from './params.js';
 import type { FlavourPlan } from './plan.js';
 import { QdqWriter, type ScaleType } from './qdq.js';
@@ -19,7 +20,8 @@ export interface ApplyOptions {
   scaleType?: ScaleType;
   /**
    * ONNX Runtime flavour only: the probe's shapes, and whether the inputs fix them, for the
-   * rewrites onto ONNX Runtime's faster int8 kernels (ort-kernels.ts).
+   * rewrites onto ONNX Runtime's faster int8 kernels (ort-kernels.ts) and the trims of nodes it
+   * would run for nothing (ort-trims.ts).
    */
   ortKernels?: { dims: ReadonlyMap<string, readonly number[]>; fixedSpatial: boolean };
 }
@@ -43,7 +45,10 @@ export function activationParams(flavour: FlavourPlan['flavour'], range: TensorR
   return asymmetricUint8(Math.max(range.min, -range.threshold), Math.min(range.max, range.threshold));
 }
 
-export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPlan, ranges: ReadonlyMap<string, TensorRange>, options: ApplyOptions): KernelRewrites {
+/** What the ONNX Runtime-only rewrites changed (all empty for the TensorRT flavour). */
+export type OrtRewrites = KernelRewrites & OrtTrims;
+
+export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPlan, ranges: ReadonlyMap<string, TensorRange>, options: ApplyOptions): OrtRewrites {
   // The producer writes the removed activation's output directly; its Q/DQ does the clamping.
   for (const removed of plan.removed) {
     const producer = editor.producer(removed.input[0]!);
@@ -75,7 +80,9 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
   plan.decomposed.forEach((node, i) => decomposeAffineClip(editor, writer, node, decomposedInputs[i]!));
-  const rewrites = options.ortKernels ? fitOrtKernels(editor, options.ortKernels.dims, options.ortKernels.fixedSpatial) : { tiled: [], pools: [] };
+  const rewrites: OrtRewrites = options.ortKernels
+    ? { ...fitOrtKernels(editor, options.ortKernels.dims, options.ortKernels.fixedSpatial), ...trimOrtGraph(editor, writer) }
+    : { tiled: [], pools: [], shapeReaders: [], foldedScales: [], onIntegers: [] };
   removeUnreadDequantizers(editor);
 
   const weightScales = new Map<object, Float32Array>();

@@ -29,6 +29,9 @@ import { emptyPlan, isDefaultDomain, WEIGHTED_OPS, type FlavourPlan, type Tensor
 import { placementRule } from './placement/registry.js';
 import { describeWeighted, type WeightedNode } from './weighted.js';
 
+/** Pass-through ops whose output holds exactly the values of their input, rearranged. */
+const VALUE_PRESERVING = new Set(['Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze']);
+
 export interface OrtPlan extends FlavourPlan {
   /** Nodes the rules may quantize or not (QLinear and pass-through ops in int8, MatMul/Gemm output Q): what auto times. */
   optional: NodeProto[];
@@ -120,11 +123,44 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
   const producerOf = new Map<string, NodeProto>();
   for (const node of nodes) for (const o of node.output) if (o) producerOf.set(o, node);
   for (const [node, fold] of foldOf) producerOf.set(fold.output[0]!, node);
+  // The int8 readers a float tensor reaches through pass-through candidates only, and whether
+  // those keep every value (so the readers' own ranges would equal the tensor's); undefined when
+  // any reader on the way reads it in float.
+  const int8Tree = (tensor: string): { leaves: number; preserving: boolean } | undefined => {
+    const readers = editor.consumers(tensor);
+    if (readers.length === 0) return undefined;
+    let leaves = 0;
+    let preserving = true;
+    for (const r of readers) {
+      if (weighted.get(r)?.activations.includes(tensor)) {
+        leaves++;
+        continue;
+      }
+      if (!candidates.has(r) || placementRule('ort', r.opType)?.role !== 'pass-through' || r.input.indexOf(tensor) !== 0 || r.input.lastIndexOf(tensor) !== 0) return undefined;
+      const below = int8Tree(r.output[0]!);
+      if (!below) return undefined;
+      leaves += below.leaves;
+      preserving &&= below.preserving && VALUE_PRESERVING.has(r.opType);
+    }
+    return { leaves, preserving };
+  };
+  // A float op's output read in int8 only behind pass-through ops gets its Q before them, so the
+  // data movement runs on uint8: where it fans out to several int8 readers (a fused QKV projection
+  // split by Gather into Q, K and V: one QuantizeLinear instead of three), or where the ops keep
+  // every value (Reshape, Transpose…: the same parameters the reader's own range would give).
+  const hoisted = (tensor: string) => {
+    if (!isActivation(tensor) || editor.isGraphOutput(tensor)) return false;
+    const p = producerOf.get(tensor);
+    if (p && (weighted.has(p) || candidates.has(p))) return false;
+    const tree = int8Tree(tensor);
+    return tree !== undefined && (tree.leaves >= 2 || tree.preserving);
+  };
   const arrivesInt8 = (tensor: string) => {
     // A tensor some weighted node reads gets a Q/DQ anyway; others only from an int8 producer.
     if (editor.consumers(tensor).some((r) => weighted.get(r)?.activations.includes(tensor))) return true;
     const p = producerOf.get(tensor);
-    return p !== undefined && effectiveOutput(p) === tensor && (weighted.has(p) || candidates.has(p)) && outputQuantized(p);
+    if (p !== undefined && effectiveOutput(p) === tensor && (weighted.has(p) || candidates.has(p)) && outputQuantized(p)) return true;
+    return hoisted(tensor);
   };
   for (let changed = true; changed; ) {
     changed = false;
@@ -151,6 +187,8 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
       plan.optional.push(node);
       const role = placementRule('ort', node.opType)!.role;
       if (role === 'pass-through') {
+        // Its input has parameters already, unless it is a hoisted float output: then its own.
+        want(node.input[0]!);
         plan.activations.set(node.output[0]!, { kind: 'same-as', tensor: node.input[0]! });
         continue;
       }

@@ -100,6 +100,11 @@ export class QdqWriter {
     return this.dequantizedInitializer(base, (n) => [makeTensor(n.ints, DataType.UINT8, [], Uint8Array.of(value > 0 ? 255 : 0)), this.scaleTensor(n.scale, [step], []), this.zeroPoint(n.zero, 'uint8', [value < 0 ? 255 : 0], [])]);
   }
 
+  /** An initializer's bytes, wherever the model keeps them (external data read by position). */
+  tensorBytes(tensor: TensorProto): Uint8Array {
+    return this.model.tensorBytes(tensor);
+  }
+
   /** The float32 values of an initializer (external data read by position). */
   floatValues(name: string): Float32Array | undefined {
     const t = this.editor.initializer(name);

@@ -121,6 +121,9 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
 
   // One calibration for both flavours.
   const needed = tensorsToCalibrate(trtSkipped ? [] : dynamicMode ? [trtPlan] : [trtPlan, rulesPlan]);
+  // A pass-through output shares its input's parameters in the rules plan; where auto keeps the
+  // chain above it in float, it gets its own Q, hoisted or in front of its int8 reader.
+  if (!dynamicMode) for (const [tensor, source] of rulesPlan.activations) if (source.kind === 'same-as') needed.add(tensor);
   let ranges: Map<string, TensorRange>;
   let samples: number;
   let nonFinite: Record<string, number> = {};
@@ -176,6 +179,14 @@ export async function quantizeModel(request: QuantizeRequest): Promise<QuantizeO
   const ortProto = dynamic?.proto ?? ort!.proto;
   if (ort && (ort.rewrites.tiled.length || ort.rewrites.pools.length)) {
     log.info(`ONNX Runtime kernels: ${[...ort.rewrites.tiled.map((n) => `${n} depthwise over its tiled single-channel input`), ...ort.rewrites.pools.map((p) => `${p.name} as a depthwise mean convolution`)].join('; ')} (same numbers, faster int8 kernels)`);
+  }
+  if (ort && (ort.rewrites.shapeReaders.length || ort.rewrites.foldedScales.length || ort.rewrites.onIntegers.length)) {
+    const trims = [
+      ...(ort.rewrites.shapeReaders.length ? [`${ort.rewrites.shapeReaders.length} Shape node(s) read the integers, not a DequantizeLinear`] : []),
+      ...(ort.rewrites.foldedScales.length ? [`${ort.rewrites.foldedScales.join(', ')} folded into the scale of an int8 MatMul's input`] : []),
+      ...(ort.rewrites.onIntegers.length ? [`${ort.rewrites.onIntegers.length} Reshape/Transpose/Gather-like node(s) run on the integers without their Q/DQ pair`] : []),
+    ];
+    log.info(`ONNX Runtime nodes trimmed: ${trims.join('; ')}`);
   }
   // The pools written as convolutions are the model's GlobalAveragePools, not more quantized Convs.
   const added = new Set(ort?.rewrites.pools);

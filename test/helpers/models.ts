@@ -415,3 +415,78 @@ export function grayscaleCnn(options: { stemStride?: number; freeSize?: boolean;
     { irVersion: 8, opsets: { '': 17 } },
   );
 }
+
+/**
+ * Attention as PyTorch exports a fused QKV projection (glyphformer's shape): LayerNormalization,
+ * one MatMul + bias Add for Q, K and V, a Reshape whose shape is computed from Shape nodes of the
+ * LayerNormalization output (batch from Shape → Gather → Unsqueeze → Concat), a Transpose, Gather
+ * 0/1/2 splitting Q, K and V, K transposed, Q·Kᵀ scaled by a Mul with 1/√d (`scale`), Softmax,
+ * ·V, heads merged by Transpose and a second computed Reshape, the output projection, a residual
+ * Add, a mean over tokens and a Gemm head. `leakFloat` also adds the Transpose's output (the
+ * split heads) to the residual path through a float ReduceMean, a float reader in the middle of
+ * the chain. Input [batch, 16, 32] → [batch, 10]; opset 17.
+ */
+export function fusedQkvAttention(options: { scale?: number; leakFloat?: boolean } = {}): ModelProto {
+  const random = seeded(41);
+  const dim = 32;
+  const heads = 2;
+  const tokens = 16;
+  const head = dim / heads;
+  const init: TensorProto[] = [];
+  const weight = (name: string, dims: number[], scale: number) => init.push(makeTensor(name, DataType.FLOAT, dims, normalWeights(random, dims.reduce((a, b) => a * b, 1), scale)));
+  const ints = (name: string, dims: number[], values: number[]) => init.push(makeTensor(name, DataType.INT64, dims, BigInt64Array.from(values.map(BigInt))));
+  init.push(makeTensor('ln.scale', DataType.FLOAT, [dim], Float32Array.from({ length: dim }, () => 0.8 + 0.4 * random())));
+  weight('ln.bias', [dim], 0.1);
+  weight('qkv.weight', [dim, 3 * dim], 1 / Math.sqrt(dim));
+  weight('qkv.bias', [3 * dim], 0.2);
+  weight('proj.weight', [dim, dim], 1 / Math.sqrt(dim));
+  weight('head.weight', [10, dim], 1 / Math.sqrt(dim));
+  weight('head.bias', [10], 0.1);
+  init.push(makeTensor('attention_scale', DataType.FLOAT, [], Float32Array.of(options.scale ?? 1 / Math.sqrt(head))));
+  ints('zero', [], [0]);
+  ints('one', [], [1]);
+  ints('two', [], [2]);
+  ints('axes0', [1], [0]);
+  ints('qkv_rest', [4], [tokens, 3, heads, head]);
+  ints('merged_rest', [2], [tokens, dim]);
+  const n = node;
+  const nodes = [
+    n('LayerNormalization', ['x', 'ln.scale', 'ln.bias'], ['h'], { name: '/ln/LayerNormalization', attributes: { axis: -1, epsilon: 1e-5 } }),
+    // The batch, taken twice from the LayerNormalization output as PyTorch's export does.
+    ...[0, 1].flatMap((i) => [
+      n('Shape', ['h'], [`shape${i}`], { name: `/att/Shape_${i}` }),
+      n('Gather', [`shape${i}`, 'zero'], [`batch${i}`], { name: `/att/Gather_batch_${i}`, attributes: { axis: 0 } }),
+      n('Unsqueeze', [`batch${i}`, 'axes0'], [`batch${i}_1d`], { name: `/att/Unsqueeze_${i}` }),
+    ]),
+    n('Concat', ['batch0_1d', 'qkv_rest'], ['qkv_shape'], { name: '/att/Concat', attributes: { axis: 0 } }),
+    n('Concat', ['batch1_1d', 'merged_rest'], ['merged_shape'], { name: '/att/Concat_1', attributes: { axis: 0 } }),
+    n('MatMul', ['h', 'qkv.weight'], ['qkv_mm'], { name: '/att/qkv/MatMul' }),
+    n('Add', ['qkv.bias', 'qkv_mm'], ['qkv'], { name: '/att/qkv/Add' }),
+    n('Reshape', ['qkv', 'qkv_shape'], ['qkv_heads'], { name: '/att/Reshape' }),
+    n('Transpose', ['qkv_heads'], ['split'], { name: '/att/Transpose', attributes: { perm: [2, 0, 3, 1, 4] } }),
+    ...['q', 'k', 'v'].map((m, i) => n('Gather', ['split', ['zero', 'one', 'two'][i]!], [m], { name: `/att/Gather_${m}`, attributes: { axis: 0 } })),
+    n('Transpose', ['k'], ['kt'], { name: '/att/Transpose_k', attributes: { perm: [0, 1, 3, 2] } }),
+    n('MatMul', ['q', 'kt'], ['scores'], { name: '/att/MatMul' }),
+    n('Mul', ['scores', 'attention_scale'], ['scaled'], { name: '/att/Mul' }),
+    n('Softmax', ['scaled'], ['probs'], { name: '/att/Softmax', attributes: { axis: -1 } }),
+    n('MatMul', ['probs', 'v'], ['context'], { name: '/att/MatMul_1' }),
+    n('Transpose', ['context'], ['context_t'], { name: '/att/Transpose_1', attributes: { perm: [0, 2, 1, 3] } }),
+    n('Reshape', ['context_t', 'merged_shape'], ['merged'], { name: '/att/Reshape_1' }),
+    n('MatMul', ['merged', 'proj.weight'], ['attended'], { name: '/att/proj/MatMul' }),
+    n('Add', ['x', 'attended'], ['residual'], { name: '/att/residual/Add' }),
+    ...(options.leakFloat
+      ? [
+          // [3, batch, heads, tokens, head] → mean over the first and third axes → [batch, tokens, head]: added to half the channels.
+          n('ReduceMean', ['split'], ['split_mean'], { name: '/leak/ReduceMean', attributes: { axes: [0, 2], keepdims: 0 } }),
+          n('Concat', ['split_mean', 'split_mean'], ['leak'], { name: '/leak/Concat', attributes: { axis: -1 } }),
+          n('Add', ['residual', 'leak'], ['y'], { name: '/leak/Add' }),
+        ]
+      : [n('Identity', ['residual'], ['y'], { name: '/att/Identity' })]),
+    n('ReduceMean', ['y'], ['pooled'], { name: '/pool/ReduceMean', attributes: { axes: [1], keepdims: 0 } }),
+    n('Gemm', ['pooled', 'head.weight', 'head.bias'], ['logits'], { name: '/head/Gemm', attributes: { transB: 1 } }),
+  ];
+  return model(
+    graph({ name: 'fused_qkv_attention', nodes, inputs: [valueInfo('x', DataType.FLOAT, ['batch', tokens, dim])], outputs: [valueInfo('logits', DataType.FLOAT, ['batch', 10])], initializers: init }),
+    { irVersion: 8, opsets: { '': 17 } },
+  );
+}

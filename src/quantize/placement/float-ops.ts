@@ -28,7 +28,10 @@ export function floatAfterDequantize(proto: ModelProto): Record<string, number> 
     if (!node.input.some((i) => dequantized.has(i))) continue;
     const rule = placementRule('ort', node.opType);
     if (rule?.role === 'weighted') continue;
-    if ((rule?.role === 'qlinear' || rule?.role === 'pass-through') && node.output.some((o) => quantizedOutputs.has(o)) && node.input.filter(Boolean).every((i) => dequantized.has(i) || constants.has(i) || initializers.has(i))) continue;
+    // A pass-through op moves its data input (the first) only: a Reshape's shape or a Gather's
+    // indices are int64, computed or constant.
+    const moved = rule?.role === 'pass-through' ? [node.input[0]!] : node.input.filter(Boolean);
+    if ((rule?.role === 'qlinear' || rule?.role === 'pass-through') && node.output.some((o) => quantizedOutputs.has(o)) && moved.every((i) => dequantized.has(i) || constants.has(i) || initializers.has(i))) continue;
     counts[node.opType] = (counts[node.opType] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));

@@ -78,6 +78,7 @@ const ORT_RULES: Readonly<Record<string, PlacementRule>> = {
   Slice: { role: 'pass-through', source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
   Expand: { role: 'pass-through', source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
   Tile: { role: 'pass-through', source: `${ORT_TRANSFORMER}: DropQDQNodesRules` },
+  Gather: { role: 'pass-through', source: `${ORT_TRANSFORMER}: DropQDQNodesRules (the data input; indices stay int64)` },
   HardSigmoid: { role: 'affine-clip', source: `${ORT_TRANSFORMER}: BinaryOpQDQRules → QLinearAdd of x rescaled by α and the constant β, the uint8 range [0, 1] clamping (α > 0)` },
   HardSwish: { role: 'affine-clip', source: `${ORT_TRANSFORMER}: BinaryOpQDQRules → QLinearAdd (HardSigmoid, as above), then QLinearMul by x` },
   Relu: { role: 'fold', source: 'uint8 output range starting at 0 (ONNX Runtime QDQ Relu removal)' },
