@@ -7,7 +7,7 @@
 // agreement ≥ its − 0.5 pp).
 //
 //   node --import tsx bench/int8-placement.ts [--models glyphnet,glyphmobile,glyphformer,resnet50,ppocr-rec]
-//     [--rapidocr bench/.models/rapidocr] [--batches 1,32] [--min-time-ms 3000] [--rounds 10] [--threads 2] [--eval-limit 10000] [--python python3]
+//     [--rapidocr bench/.models/rapidocr] [--batches 1,32] [--min-time-ms 6000] [--rounds 100] [--threads 2] [--eval-limit 10000] [--python python3]
 //   node --import tsx bench/int8-placement.ts --small [--models ppocr-rec]    # glyphnet (or the models named), short timings: proves the script runs
 //
 // Models: bench/.models/<name>.onnx with bench/.models/glyphs (bench/models/make_all.sh), ResNet50
@@ -34,8 +34,11 @@ const { values } = parseArgs({
     // Where fetch_rapidocr.sh wrote the recognizer and its text lines.
     rapidocr: { type: 'string' },
     batches: { type: 'string', default: '1,32' },
-    'min-time-ms': { type: 'string', default: '3000' },
-    rounds: { type: 'string', default: '10' },
+    // Time per model and batch, spread over the rounds: 100 rounds of 60 ms pair the models close
+    // in time, which this drifting 2-core machine needs (10 rounds of 300 ms gave intervals 3-5x
+    // as wide for the same models).
+    'min-time-ms': { type: 'string', default: '6000' },
+    rounds: { type: 'string', default: '100' },
     threads: { type: 'string', default: '2' },
     'eval-limit': { type: 'string', default: '10000' },
     python: { type: 'string', default: 'python3' },
@@ -70,7 +73,7 @@ const SUBJECTS: Record<string, Subject> = {
 
 const work = mkdtempSync(join(tmpdir(), 'qg-bench-int8-'));
 const cpu = await cpuForLayout('auto', new MemoryLog());
-console.log(`load average before: ${loadavg()[0]!.toFixed(2)}; ${speed.threads} threads, ${speed.rounds} rounds of ≥ ${speed.minMs} ms${small ? ' (--small: proves the script runs; not figures to report)' : ''}`);
+console.log(`load average before: ${loadavg()[0]!.toFixed(2)}; ${speed.threads} threads, ≥ ${speed.minMs} ms per model and batch in ${speed.rounds} interleaved rounds${small ? ' (--small: proves the script runs; not figures to report)' : ''}`);
 
 for (const name of models) {
   const s = SUBJECTS[name];

@@ -49,7 +49,7 @@ for (const n of ['glyphnet', 'glyphmobile', 'glyphformer']) {
 
 const work = mkdtempSync(join(tmpdir(), 'qg-bench-kernels-'));
 const cpu = await cpuForLayout('auto', new MemoryLog());
-console.log(`load average before: ${loadavg()[0]!.toFixed(2)}; ${speed.threads} threads, ${speed.rounds} rounds of ≥ ${speed.minMs} ms${small ? ' (--small: proves the script runs; not figures to report)' : ''}`);
+console.log(`load average before: ${loadavg()[0]!.toFixed(2)}; ${speed.threads} threads, ≥ ${speed.minMs} ms per model and batch in ${speed.rounds} interleaved rounds${small ? ' (--small: proves the script runs; not figures to report)' : ''}`);
 
 /** The largest |fitted − plain| over the first samples of `data`. */
 async function largestDifference(fitted: string, plain: string, data: Awaited<ReturnType<typeof openDataSet>>, batchSize: number): Promise<number> {
