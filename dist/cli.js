@@ -62566,6 +62566,25 @@ var QdqWriter = class {
   tensorBytes(tensor) {
     return this.model.tensorBytes(tensor);
   }
+  /**
+   * Replaces input `index` of `node` (a float32 constant) by uint8 values behind a DequantizeLinear,
+   * per tensor over [min(0, lowest), max(0, highest)]: what a QLinearAdd reads for a constant.
+   */
+  quantizeConstant(node3, index) {
+    const name = node3.input[index];
+    const t = this.editor.initializer(name);
+    const values = this.floatValues(name);
+    let lo = 0;
+    let hi = 0;
+    for (const v of values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const p = asymmetricUint8(lo, hi);
+    const ints = Uint8Array.from(values, (v) => Math.min(255, Math.max(0, roundHalfEven(v / p.scale) + p.zeroPoint)));
+    node3.input[index] = this.dequantizedInitializer(name, (n) => [makeTensor(n.ints, TensorProto_DataType.UINT8, t.dims.map(Number), ints), this.scaleTensor(n.scale, [p.scale], []), this.zeroPoint(n.zero, "uint8", [p.zeroPoint], [])]);
+    this.editor.invalidate();
+  }
   /** The float32 values of an initializer (external data read by position). */
   floatValues(name) {
     const t = this.editor.initializer(name);
@@ -62666,6 +62685,7 @@ function applyPlan(editor, model2, plan, ranges, options2) {
     params.set(tensor, p);
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
+  for (const { node: node3, index } of plan.constants) writer.quantizeConstant(node3, index);
   plan.decomposed.forEach((node3, i) => decomposeAffineClip(editor, writer, node3, decomposedInputs[i]));
   const rewrites = options2.ortKernels ? { ...fitOrtKernels(editor, options2.ortKernels.dims, options2.ortKernels.fixedSpatial), ...trimOrtGraph(editor, writer) } : { tiled: [], pools: [], shapeReaders: [], foldedScales: [], onIntegers: [] };
   removeUnreadDequantizers(editor);
@@ -63287,7 +63307,7 @@ function compileExclusions(patterns, nodes, originalNodes) {
 // src/quantize/plan.ts
 var WEIGHTED_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
 function emptyPlan(flavour) {
-  return { flavour, activations: /* @__PURE__ */ new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: /* @__PURE__ */ new Set() };
+  return { flavour, activations: /* @__PURE__ */ new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: /* @__PURE__ */ new Set(), constants: [] };
 }
 function isDefaultDomain(node3) {
   return node3.domain === "" || node3.domain === "ai.onnx";
@@ -63388,6 +63408,7 @@ var VALUE_PRESERVING = /* @__PURE__ */ new Set(["Reshape", "Flatten", "Transpose
 function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @__PURE__ */ new Set()) {
   const plan = { ...emptyPlan("ort"), optional: [] };
   const isActivation = (name) => types.get(name) === TensorProto_DataType.FLOAT && !editor.initializer(name);
+  const isFloatConstant = (name) => editor.initializer(name)?.dataType === TensorProto_DataType.FLOAT;
   const nodes = editor.graph.node.filter(isDefaultDomain);
   const weighted = /* @__PURE__ */ new Map();
   for (const node3 of nodes) {
@@ -63430,6 +63451,7 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
     if (role === "qlinear") {
       const data = node3.input.filter((i) => i !== "");
       if (data.length > 0 && data.every(isActivation)) candidates.add(node3);
+      else if (node3.opType === "Add" && data.length === 2 && data.filter(isActivation).length === 1 && data.some(isFloatConstant)) candidates.add(node3);
     } else if (role === "pass-through") {
       if (node3.input[0] && isActivation(node3.input[0])) candidates.add(node3);
     } else if (role === "affine-clip") {
@@ -63438,7 +63460,7 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
   }
   const dataInputs = (node3) => {
     const role = placementRule("ort", node3.opType)?.role;
-    return role === "pass-through" || role === "affine-clip" ? [node3.input[0]] : node3.input.filter((i) => i !== "");
+    return role === "pass-through" || role === "affine-clip" ? [node3.input[0]] : node3.input.filter((i) => i !== "" && !editor.initializer(i));
   };
   for (const node3 of [...weighted.keys(), ...candidates]) {
     const role = placementRule("ort", node3.opType)?.role;
@@ -63524,6 +63546,9 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
         continue;
       }
       dataInputs(node3).forEach(want);
+      node3.input.forEach((input2, index) => {
+        if (input2 && editor.initializer(input2)) plan.constants.push({ node: node3, index });
+      });
     } else continue;
     if (!outputQuantized(node3)) continue;
     if (described && placementRule("ort", node3.opType)?.outputQ === "optional") plan.optional.push(node3);

@@ -79,6 +79,7 @@ export function applyPlan(editor: GraphEditor, model: OnnxModel, plan: FlavourPl
     params.set(tensor, p);
     writer.quantizeActivation(tensor, p, plan.excluded);
   }
+  for (const { node, index } of plan.constants) writer.quantizeConstant(node, index);
   plan.decomposed.forEach((node, i) => decomposeAffineClip(editor, writer, node, decomposedInputs[i]!));
   const rewrites: OrtRewrites = options.ortKernels
     ? { ...fitOrtKernels(editor, options.ortKernels.dims, options.ortKernels.fixedSpatial), ...trimOrtGraph(editor, writer) }

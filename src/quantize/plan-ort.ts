@@ -40,6 +40,7 @@ export interface OrtPlan extends FlavourPlan {
 export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusions: Exclusions, model: OnnxModel, floatChoices: ReadonlySet<string> = new Set()): OrtPlan {
   const plan: OrtPlan = { ...emptyPlan('ort'), optional: [] };
   const isActivation = (name: string) => types.get(name) === DataType.FLOAT && !editor.initializer(name);
+  const isFloatConstant = (name: string) => editor.initializer(name)?.dataType === DataType.FLOAT;
   const nodes = editor.graph.node.filter(isDefaultDomain);
 
   // 1. Weighted nodes: quantized unless excluded or not describable.
@@ -89,15 +90,19 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
     if (role === 'qlinear') {
       const data = node.input.filter((i) => i !== '');
       if (data.length > 0 && data.every(isActivation)) candidates.add(node);
+      // An Add of an activation and a float constant (the bias of a fused QKV projection, which
+      // PyTorch exports as MatMul then Add): QLinearAdd with the constant in uint8.
+      else if (node.opType === 'Add' && data.length === 2 && data.filter(isActivation).length === 1 && data.some(isFloatConstant)) candidates.add(node);
     } else if (role === 'pass-through') {
       if (node.input[0] && isActivation(node.input[0])) candidates.add(node);
     } else if (role === 'affine-clip') {
       if (node.input[0] && isActivation(node.input[0]) && affineClipCoefficients(node)) candidates.add(node);
     }
   }
+  // The inputs that must arrive in int8 (a constant an Add reads is quantized where it is).
   const dataInputs = (node: NodeProto) => {
     const role = placementRule('ort', node.opType)?.role;
-    return role === 'pass-through' || role === 'affine-clip' ? [node.input[0]!] : node.input.filter((i) => i !== '');
+    return role === 'pass-through' || role === 'affine-clip' ? [node.input[0]!] : node.input.filter((i) => i !== '' && !editor.initializer(i));
   };
   // Pass-through outputs share their input's parameters, and rewritten HardSigmoid/HardSwish keep
   // their own output: no Relu is folded into them.
@@ -201,6 +206,9 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
         continue;
       }
       dataInputs(node).forEach(want);
+      node.input.forEach((input, index) => {
+        if (input && editor.initializer(input)) plan.constants.push({ node, index });
+      });
     } else continue;
     if (!outputQuantized(node)) continue;
     if (described && placementRule('ort', node.opType)?.outputQ === 'optional') plan.optional.push(node);

@@ -52,13 +52,15 @@ export interface FlavourPlan {
   keptFloat: KeptFloat[];
   /** Nodes that stay float because the user excluded them (they read float inputs). */
   excluded: Set<NodeProto>;
+  /** ONNX Runtime flavour: float constants an int8 Add reads (a bias after a MatMul), written as uint8 behind a DequantizeLinear. */
+  constants: { node: NodeProto; index: number }[];
 }
 
 /** What planning needs to know of a tensor: its element type as observed or declared. */
 export type TensorTypes = ReadonlyMap<string, number>;
 
 export function emptyPlan(flavour: Flavour): FlavourPlan {
-  return { flavour, activations: new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: new Set() };
+  return { flavour, activations: new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: new Set(), constants: [] };
 }
 
 export function isDefaultDomain(node: NodeProto): boolean {

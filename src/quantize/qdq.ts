@@ -14,7 +14,7 @@ import { DataType } from '../model/dtypes.js';
 import type { OnnxModel } from '../model/model.js';
 import { floatToHalf, makeTensor, toFloat32 } from '../model/tensor.js';
 import { renameInNode, type GraphEditor } from './graph.js';
-import { quantizeBias, quantizeWeightsPerChannel, quantizeWeightsPerTensor, type ActivationParams, type WeightQuantization } from './params.js';
+import { asymmetricUint8, quantizeBias, quantizeWeightsPerChannel, quantizeWeightsPerTensor, roundHalfEven, type ActivationParams, type WeightQuantization } from './params.js';
 
 export type ScaleType = typeof DataType.FLOAT | typeof DataType.FLOAT16;
 
@@ -103,6 +103,26 @@ export class QdqWriter {
   /** An initializer's bytes, wherever the model keeps them (external data read by position). */
   tensorBytes(tensor: TensorProto): Uint8Array {
     return this.model.tensorBytes(tensor);
+  }
+
+  /**
+   * Replaces input `index` of `node` (a float32 constant) by uint8 values behind a DequantizeLinear,
+   * per tensor over [min(0, lowest), max(0, highest)]: what a QLinearAdd reads for a constant.
+   */
+  quantizeConstant(node: NodeProto, index: number): void {
+    const name = node.input[index]!;
+    const t = this.editor.initializer(name)!;
+    const values = this.floatValues(name)!;
+    let lo = 0;
+    let hi = 0;
+    for (const v of values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const p = asymmetricUint8(lo, hi);
+    const ints = Uint8Array.from(values, (v) => Math.min(255, Math.max(0, roundHalfEven(v / p.scale) + p.zeroPoint)));
+    node.input[index] = this.dequantizedInitializer(name, (n) => [makeTensor(n.ints, DataType.UINT8, t.dims.map(Number), ints), this.scaleTensor(n.scale, [p.scale], []), this.zeroPoint(n.zero, 'uint8', [p.zeroPoint], [])]);
+    this.editor.invalidate();
   }
 
   /** The float32 values of an initializer (external data read by position). */

@@ -422,11 +422,12 @@ export function grayscaleCnn(options: { stemStride?: number; freeSize?: boolean;
  * LayerNormalization output (batch from Shape → Gather → Unsqueeze → Concat), a Transpose, Gather
  * 0/1/2 splitting Q, K and V, K transposed, Q·Kᵀ scaled by a Mul with 1/√d (`scale`), Softmax,
  * ·V, heads merged by Transpose and a second computed Reshape, the output projection, a residual
- * Add, a mean over tokens and a Gemm head. `leakFloat` also adds the Transpose's output (the
+ * Add, a mean over tokens and a Gemm head. `bias: 'sub'` subtracts the bias instead (Sub has no
+ * int8 kernel, so the projection's output comes from a float op). `leakFloat` also adds the Transpose's output (the
  * split heads) to the residual path through a float ReduceMean, a float reader in the middle of
  * the chain. Input [batch, 16, 32] → [batch, 10]; opset 17.
  */
-export function fusedQkvAttention(options: { scale?: number; leakFloat?: boolean } = {}): ModelProto {
+export function fusedQkvAttention(options: { scale?: number; leakFloat?: boolean; bias?: 'add' | 'sub' } = {}): ModelProto {
   const random = seeded(41);
   const dim = 32;
   const heads = 2;
@@ -461,7 +462,7 @@ export function fusedQkvAttention(options: { scale?: number; leakFloat?: boolean
     n('Concat', ['batch0_1d', 'qkv_rest'], ['qkv_shape'], { name: '/att/Concat', attributes: { axis: 0 } }),
     n('Concat', ['batch1_1d', 'merged_rest'], ['merged_shape'], { name: '/att/Concat_1', attributes: { axis: 0 } }),
     n('MatMul', ['h', 'qkv.weight'], ['qkv_mm'], { name: '/att/qkv/MatMul' }),
-    n('Add', ['qkv.bias', 'qkv_mm'], ['qkv'], { name: '/att/qkv/Add' }),
+    options.bias === 'sub' ? n('Sub', ['qkv_mm', 'qkv.bias'], ['qkv'], { name: '/att/qkv/Sub' }) : n('Add', ['qkv.bias', 'qkv_mm'], ['qkv'], { name: '/att/qkv/Add' }),
     n('Reshape', ['qkv', 'qkv_shape'], ['qkv_heads'], { name: '/att/Reshape' }),
     n('Transpose', ['qkv_heads'], ['split'], { name: '/att/Transpose', attributes: { perm: [2, 0, 3, 1, 4] } }),
     ...['q', 'k', 'v'].map((m, i) => n('Gather', ['split', ['zero', 'one', 'two'][i]!], [m], { name: `/att/Gather_${m}`, attributes: { axis: 0 } })),

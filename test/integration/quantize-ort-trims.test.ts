@@ -97,8 +97,31 @@ describe('ONNX Runtime flavour: trims of an attention block', () => {
     assert.doesNotMatch(negative.log.lines.map((l) => l.message).join('\n'), /folded into the scale/);
   });
 
-  it('the fused QKV projection gets one QuantizeLinear before the Gathers that split it; they move its integers', async () => {
-    const { nodes, ort, outcome } = await quantize(fusedQkvAttention(), 'hoisted');
+  it('the QKV projection\'s bias Add runs as QLinearAdd, its bias in uint8, the MatMul before it as QLinearMatMul', async () => {
+    const { nodes, ort, outcome } = await quantize(fusedQkvAttention(), 'bias-add');
+    const add = nodes.find((n) => n.name === '/att/qkv/Add')!;
+    const [bias, product] = add.input.map((t) => producerOf(nodes, t)!);
+    assert.equal(bias?.opType, 'DequantizeLinear');
+    const integers = ort.proto.graph!.initializer.find((t) => t.name === bias!.input[0])!;
+    assert.equal(integers.dataType, DataType.UINT8, 'the bias constant is uint8');
+    assert.deepEqual(integers.dims.map(Number), [96]);
+    // The bias comes back within half a step of its float values.
+    const step = toFloat32(DataType.FLOAT, ort.tensorBytes(ort.proto.graph!.initializer.find((t) => t.name === bias!.input[1])!))[0]!;
+    const zero = ort.tensorBytes(ort.proto.graph!.initializer.find((t) => t.name === bias!.input[2])!)[0]!;
+    const source = readModel(join(dir, 'bias-add.onnx'));
+    const original = toFloat32(DataType.FLOAT, source.tensorBytes(source.proto.graph!.initializer.find((t) => t.name === 'qkv.bias')!));
+    const back = Array.from(ort.tensorBytes(integers), (q) => (q - zero) * step);
+    original.forEach((v, i) => assert.ok(Math.abs(v - back[i]!) <= step / 2 + 1e-7, `bias ${i}: ${v} back as ${back[i]}`));
+    assert.equal(producerOf(nodes, product!.input[0]!)?.opType, 'QuantizeLinear', 'the MatMul output is quantized for the Add');
+    const ops = await optimizedOpCounts(outcome.files.ort, dir);
+    assert.equal(ops['com.microsoft:QLinearAdd'], 1, JSON.stringify(ops));
+    assert.equal(ops['QLinearMatMul'], 2, JSON.stringify(ops));
+    assert.equal(ops['Add'], 1, 'only the residual Add runs in float');
+    assert.equal(ops['DequantizeLinear'], undefined, JSON.stringify(ops));
+  });
+
+  it('a projection output from a float op gets one QuantizeLinear before the Gathers that split it; they move its integers', async () => {
+    const { nodes, ort, outcome } = await quantize(fusedQkvAttention({ bias: 'sub' }), 'hoisted');
     const quantizers = nodes.filter((n) => n.opType === 'QuantizeLinear');
     const projection = quantizers.filter((n) => n.input[0] === 'qkv');
     assert.equal(projection.length, 1, 'the projection output is quantized');
@@ -130,7 +153,7 @@ describe('ONNX Runtime flavour: trims of an attention block', () => {
   });
 
   it('a chain one float reader leaves is not hoisted past it: Q, K and V keep their own ranges', async () => {
-    const { nodes } = await quantize(fusedQkvAttention({ leakFloat: true }), 'leak');
+    const { nodes } = await quantize(fusedQkvAttention({ bias: 'sub', leakFloat: true }), 'leak');
     const quantized = (tensor: string) => nodes.filter((n) => n.opType === 'QuantizeLinear' && n.input[0] === tensor);
     assert.equal(quantized('qkv').length, 0);
     assert.equal(quantized('split').length, 0);
