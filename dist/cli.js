@@ -63409,6 +63409,7 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
   const plan = { ...emptyPlan("ort"), optional: [] };
   const isActivation = (name) => types.get(name) === TensorProto_DataType.FLOAT && !editor.initializer(name);
   const isFloatConstant = (name) => editor.initializer(name)?.dataType === TensorProto_DataType.FLOAT;
+  const readByFold = (node3) => editor.consumers(node3.output[0]).some((r) => placementRule("ort", r.opType)?.role === "fold");
   const nodes = editor.graph.node.filter(isDefaultDomain);
   const weighted = /* @__PURE__ */ new Map();
   for (const node3 of nodes) {
@@ -63451,7 +63452,7 @@ function planOnnxRuntime(editor, types, exclusions, model2, floatChoices = /* @_
     if (role === "qlinear") {
       const data = node3.input.filter((i) => i !== "");
       if (data.length > 0 && data.every(isActivation)) candidates.add(node3);
-      else if (node3.opType === "Add" && data.length === 2 && data.filter(isActivation).length === 1 && data.some(isFloatConstant)) candidates.add(node3);
+      else if (node3.opType === "Add" && data.length === 2 && data.filter(isActivation).length === 1 && data.some(isFloatConstant) && !readByFold(node3)) candidates.add(node3);
     } else if (role === "pass-through") {
       if (node3.input[0] && isActivation(node3.input[0])) candidates.add(node3);
     } else if (role === "affine-clip") {
@@ -63683,13 +63684,22 @@ async function pairedTimeRatio(candidate, reference, source, batch, budget) {
   const options2 = { ...budget.threads ? { threads: budget.threads } : {}, stopSpinningAfterRun: true };
   const a = await openEditedSession(candidate, source, options2);
   const b = await openEditedSession(reference, source, options2);
+  const fetches = (proto) => {
+    const nonTensor = nonTensorValues(proto.graph);
+    return proto.graph.output.map((o) => o.name).filter((name) => !nonTensor.has(name));
+  };
+  const fetched = /* @__PURE__ */ new Map([
+    [a.session, fetches(candidate)],
+    [b.session, fetches(reference)]
+  ]);
   try {
     const time3 = async (session) => {
-      await session.run(feeds);
+      const outputs = fetched.get(session);
+      await session.run(feeds, outputs);
       const ms2 = [];
       for (let i = 0; i < budget.iterations; i++) {
         const t = performance.now();
-        await session.run(feeds);
+        await session.run(feeds, outputs);
         ms2.push(performance.now() - t);
       }
       return percentile(Float64Array.from(ms2).sort(), 50);

@@ -41,6 +41,7 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
   const plan: OrtPlan = { ...emptyPlan('ort'), optional: [] };
   const isActivation = (name: string) => types.get(name) === DataType.FLOAT && !editor.initializer(name);
   const isFloatConstant = (name: string) => editor.initializer(name)?.dataType === DataType.FLOAT;
+  const readByFold = (node: NodeProto) => editor.consumers(node.output[0]!).some((r) => placementRule('ort', r.opType)?.role === 'fold');
   const nodes = editor.graph.node.filter(isDefaultDomain);
 
   // 1. Weighted nodes: quantized unless excluded or not describable.
@@ -91,8 +92,10 @@ export function planOnnxRuntime(editor: GraphEditor, types: TensorTypes, exclusi
       const data = node.input.filter((i) => i !== '');
       if (data.length > 0 && data.every(isActivation)) candidates.add(node);
       // An Add of an activation and a float constant (the bias of a fused QKV projection, which
-      // PyTorch exports as MatMul then Add): QLinearAdd with the constant in uint8.
-      else if (node.opType === 'Add' && data.length === 2 && data.filter(isActivation).length === 1 && data.some(isFloatConstant)) candidates.add(node);
+      // PyTorch exports as MatMul then Add): QLinearAdd with the constant in uint8. Not where a
+      // Relu or Clip follows (an MLP layer): the MatMul's output Q would then cover the negative
+      // values the Relu drops, a step 2-3x coarser than the Add's own output Q after the fold.
+      else if (node.opType === 'Add' && data.length === 2 && data.filter(isActivation).length === 1 && data.some(isFloatConstant) && !readByFold(node)) candidates.add(node);
     } else if (role === 'pass-through') {
       if (node.input[0] && isActivation(node.input[0])) candidates.add(node);
     } else if (role === 'affine-clip') {

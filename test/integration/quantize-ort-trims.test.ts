@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ModelProto, NodeProto } from 'onnx-buf';
 import { MemoryLog } from '../../src/log.ts';
+import { graph, model, node, valueInfo } from '../../src/model/build.ts';
 import { DataType } from '../../src/model/dtypes.ts';
+import { makeTensor, toFloat32 } from '../../src/model/tensor.ts';
 import { readModel } from '../../src/model/read.ts';
-import { toFloat32 } from '../../src/model/tensor.ts';
 import { writeModel } from '../../src/model/write.ts';
 import { readCalibrationFile } from '../../src/quantize/calibration-file.ts';
 import { quantizeModel } from '../../src/quantize/quantize.ts';
@@ -118,6 +119,31 @@ describe('ONNX Runtime flavour: trims of an attention block', () => {
     assert.equal(ops['QLinearMatMul'], 2, JSON.stringify(ops));
     assert.equal(ops['Add'], 1, 'only the residual Add runs in float');
     assert.equal(ops['DequantizeLinear'], undefined, JSON.stringify(ops));
+  });
+
+  it('a bias Add before a Relu (an MLP layer) stays in float: the MatMul output Q would be coarser than the Add\'s after the fold', async () => {
+    const random = seeded(3);
+    const weight = (name: string, dims: number[]) => makeTensor(name, DataType.FLOAT, dims, Float32Array.from({ length: dims[0]! * (dims[1] ?? 1) }, () => random() - 0.5));
+    const n = node;
+    const mlp = model(
+      graph({
+        name: 'mlp',
+        nodes: [
+          n('MatMul', ['x', 'w1'], ['m1'], { name: '/fc1/MatMul' }),
+          n('Add', ['m1', 'b1'], ['a1'], { name: '/fc1/Add' }),
+          n('Relu', ['a1'], ['r1'], { name: '/fc1/Relu' }),
+          n('MatMul', ['r1', 'w2'], ['logits'], { name: '/fc2/MatMul' }),
+        ],
+        inputs: [valueInfo('x', DataType.FLOAT, ['batch', 16, 32])],
+        outputs: [valueInfo('logits', DataType.FLOAT, ['batch', 16, 8])],
+        initializers: [weight('w1', [32, 32]), weight('b1', [32]), weight('w2', [32, 8])],
+      }),
+      { irVersion: 8, opsets: { '': 17 } },
+    );
+    const { nodes } = await quantize(mlp, 'mlp');
+    const add = nodes.find((x) => x.name === '/fc1/Add')!;
+    assert.ok(add.input.includes('b1'), 'the bias stays a float constant');
+    assert.ok(!nodes.some((x) => x.opType === 'QuantizeLinear' && x.input[0] === 'm1'), 'the MatMul output is not quantized');
   });
 
   it('a projection output from a float op gets one QuantizeLinear before the Gathers that split it; they move its integers', async () => {

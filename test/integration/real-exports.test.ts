@@ -9,6 +9,11 @@ import { encodeNpy } from '../../src/data/npy-write.ts';
 import { valueInfo } from '../../src/model/build.ts';
 import { DataType } from '../../src/model/dtypes.ts';
 import { writeModel } from '../../src/model/write.ts';
+import { readModel } from '../../src/model/read.ts';
+import { modelSignature } from '../../src/model/signature.ts';
+import type { Batch } from '../../src/data/types.ts';
+import { pairedTimeRatio } from '../../src/quantize/placement/timing.ts';
+import { randomFloatDataSet } from '../helpers/data.ts';
 import { cli, ROOT } from '../helpers/cli.ts';
 import { seeded, smallCnn } from '../helpers/models.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -112,6 +117,20 @@ describe('exports of real converters (test/fixtures/real)', () => {
       if (expected.stderr) assert.match(r.stderr, expected.stderr);
     });
   }
+
+  it('times the ZipMap export against itself: placement timing fetches tensors only', async () => {
+    // --placement auto and the default's one timing run both go through pairedTimeRatio; a
+    // sequence output (the ZipMap's) made onnxruntime-node throw there.
+    const model = readModel(join(REAL, 'skl_mlp_zipmap.onnx'));
+    const data = randomFloatDataSet(modelSignature(model.proto).inputs[0]!.name, [20], 4, { seed: 2 });
+    let batch: Batch | undefined;
+    for await (const b of data.batches(1)) {
+      batch = b;
+      break;
+    }
+    const ratio = await pairedTimeRatio(model.proto, model.proto, model, batch!, { rounds: 2, iterations: 2, threads: 1 });
+    assert.ok(Number.isFinite(ratio.median) && ratio.median > 0, JSON.stringify(ratio));
+  });
 
   it('quantizes the ZipMap export: calibration fetches tensors only', async () => {
     const data = writeSamples(join(dir, 'zipmap-data'), [8, 20], 6);

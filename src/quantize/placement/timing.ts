@@ -12,6 +12,7 @@ import type { Batch } from '../../data/types.js';
 import type { OnnxModel } from '../../model/model.js';
 import { loadOrt } from '../../runtime/onnxruntime/load.js';
 import { hostToOrt } from '../../runtime/onnxruntime/tensor.js';
+import { nonTensorValues } from '../../model/value-kinds.js';
 import { openEditedSession } from '../session.js';
 
 export interface TimingBudget {
@@ -29,13 +30,23 @@ export async function pairedTimeRatio(candidate: ModelProto, reference: ModelPro
   const options = { ...(budget.threads ? { threads: budget.threads } : {}), stopSpinningAfterRun: true };
   const a = await openEditedSession(candidate, source, options);
   const b = await openEditedSession(reference, source, options);
+  // Tensor outputs only: onnxruntime-node cannot return a sequence or a map (a ZipMap's output).
+  const fetches = (proto: ModelProto) => {
+    const nonTensor = nonTensorValues(proto.graph!);
+    return proto.graph!.output.map((o) => o.name).filter((name) => !nonTensor.has(name));
+  };
+  const fetched = new Map<InferenceSession, string[]>([
+    [a.session, fetches(candidate)],
+    [b.session, fetches(reference)],
+  ]);
   try {
     const time = async (session: InferenceSession) => {
-      await session.run(feeds);
+      const outputs = fetched.get(session)!;
+      await session.run(feeds, outputs);
       const ms: number[] = [];
       for (let i = 0; i < budget.iterations; i++) {
         const t = performance.now();
-        await session.run(feeds);
+        await session.run(feeds, outputs);
         ms.push(performance.now() - t);
       }
       return percentile(Float64Array.from(ms).sort(), 50);
