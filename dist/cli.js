@@ -62291,6 +62291,37 @@ function renameOuterInGraph(graph2, from, to) {
   for (const o of graph2.output) if (o.name === from) o.name = to;
 }
 
+// src/quantize/plan.ts
+var WEIGHTED_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
+function emptyPlan(flavour) {
+  return { flavour, activations: /* @__PURE__ */ new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: /* @__PURE__ */ new Set(), constants: [] };
+}
+function isDefaultDomain(node3) {
+  return node3.domain === "" || node3.domain === "ai.onnx";
+}
+function tensorsToCalibrate(plans) {
+  const out = /* @__PURE__ */ new Set();
+  for (const plan of plans) {
+    for (const [tensor, source] of plan.activations) {
+      if (source.kind === "own") out.add(tensor);
+      else if (source.kind === "range-of") out.add(source.tensor);
+    }
+  }
+  return out;
+}
+function quantizedCounts(nodes, plan) {
+  const quantized = new Set(plan.quantized);
+  const counts = {};
+  for (const op of WEIGHTED_OPS) counts[op] = [0, 0];
+  for (const n of nodes) {
+    const c = counts[n.opType];
+    if (!c || !isDefaultDomain(n)) continue;
+    c[1]++;
+    if (quantized.has(n)) c[0]++;
+  }
+  return counts;
+}
+
 // src/quantize/ort-kernels.ts
 var MAX_TILED_CHANNELS = 16;
 var LEAVES_SPATIAL = /* @__PURE__ */ new Set(["Flatten", "Reshape", "Squeeze", "Gemm", "MatMul"]);
@@ -62350,7 +62381,7 @@ function poolAsConv(editor, pool, dims2) {
 function fitOrtKernels(editor, dims2, fixedSpatial) {
   const rewrites = { tiled: [], pools: [] };
   for (const n of [...editor.graph.node]) {
-    if (n.domain && n.domain !== "ai.onnx") continue;
+    if (!isDefaultDomain(n)) continue;
     if (n.opType === "Conv" && tileSingleChannelConv(editor, n)) rewrites.tiled.push(n.name);
     if (n.opType === "GlobalAveragePool" && fixedSpatial) {
       const pooled = poolAsConv(editor, n, dims2);
@@ -62409,8 +62440,8 @@ function isPassThrough(node3) {
 }
 var SHAPE_READERS = /* @__PURE__ */ new Set(["Shape", "Size"]);
 function activationDequantizer(editor, tensor) {
-  const dq = editor.producer(tensor);
-  return dq?.opType === "DequantizeLinear" && dq.input[0] && !editor.initializer(dq.input[0]) ? dq : void 0;
+  const dq = dequantized(editor, tensor);
+  return dq && !editor.initializer(dq.input[0]) ? dq : void 0;
 }
 function readIntegers(editor, reader) {
   const dq = activationDequantizer(editor, reader.input[0] ?? "");
@@ -62432,7 +62463,7 @@ function foldScale(editor, writer, scaling) {
   if (c === void 0 || !(c > 0) || !Number.isFinite(c)) return false;
   const factor = scaling.opType === "Div" ? 1 / c : c;
   const matmul = editor.producer(product);
-  if (matmul?.opType !== "MatMul" || matmul.domain && matmul.domain !== "ai.onnx" || editor.consumers(product).length !== 1) return false;
+  if (matmul?.opType !== "MatMul" || !isDefaultDomain(matmul) || editor.consumers(product).length !== 1) return false;
   const [left, right] = [activationDequantizer(editor, matmul.input[0] ?? ""), editor.producer(matmul.input[1] ?? "")];
   if (!left || right?.opType !== "DequantizeLinear" || left.attribute.some((a) => a.name === "axis")) return false;
   const scale = scalarValue(editor, writer, left.input[1] ?? "");
@@ -62460,7 +62491,11 @@ function runOnIntegers(editor, writer, node3) {
   const readers = editor.consumers(output2);
   const q = readers.length === 1 ? readers[0] : void 0;
   if (!dq || q?.opType !== "QuantizeLinear" || q.input[0] !== output2 || editor.isGraphOutput(output2) || dq.attribute.length || q.attribute.length) return false;
-  const same = (a, b) => a === b || scalarBytes(editor, writer, a) !== void 0 && scalarBytes(editor, writer, a) === scalarBytes(editor, writer, b);
+  const same = (a, b) => {
+    if (a === b) return true;
+    const bytes = scalarBytes(editor, writer, a);
+    return bytes !== void 0 && bytes === scalarBytes(editor, writer, b);
+  };
   if (!same(dq.input[1], q.input[1]) || !same(dq.input[2], q.input[2])) return false;
   node3.input[0] = dq.input[0];
   node3.output[0] = q.output[0];
@@ -62469,16 +62504,15 @@ function runOnIntegers(editor, writer, node3) {
 }
 function trimOrtGraph(editor, writer) {
   const trims = { shapeReaders: [], foldedScales: [], onIntegers: [] };
-  const defaultDomain = (n) => !n.domain || n.domain === "ai.onnx";
   for (const n of [...editor.graph.node]) {
-    if (!defaultDomain(n)) continue;
+    if (!isDefaultDomain(n)) continue;
     if (SHAPE_READERS.has(n.opType) && readIntegers(editor, n)) trims.shapeReaders.push(n.name);
     else if ((n.opType === "Mul" || n.opType === "Div") && foldScale(editor, writer, n)) trims.foldedScales.push(n.name);
   }
   for (let changed = true; changed; ) {
     changed = false;
     for (const n of [...editor.graph.node]) {
-      if (defaultDomain(n) && runOnIntegers(editor, writer, n)) {
+      if (isDefaultDomain(n) && runOnIntegers(editor, writer, n)) {
         trims.onIntegers.push(n.name);
         changed = true;
       }
@@ -63304,37 +63338,6 @@ function compileExclusions(patterns, nodes, originalNodes) {
   return { patterns: [...patterns], has: (node3) => matchers.some((m) => m.test(node3)) };
 }
 
-// src/quantize/plan.ts
-var WEIGHTED_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
-function emptyPlan(flavour) {
-  return { flavour, activations: /* @__PURE__ */ new Map(), weights: [], biases: [], removed: [], decomposed: [], quantized: [], keptFloat: [], excluded: /* @__PURE__ */ new Set(), constants: [] };
-}
-function isDefaultDomain(node3) {
-  return node3.domain === "" || node3.domain === "ai.onnx";
-}
-function tensorsToCalibrate(plans) {
-  const out = /* @__PURE__ */ new Set();
-  for (const plan of plans) {
-    for (const [tensor, source] of plan.activations) {
-      if (source.kind === "own") out.add(tensor);
-      else if (source.kind === "range-of") out.add(source.tensor);
-    }
-  }
-  return out;
-}
-function quantizedCounts(nodes, plan) {
-  const quantized = new Set(plan.quantized);
-  const counts = {};
-  for (const op of WEIGHTED_OPS) counts[op] = [0, 0];
-  for (const n of nodes) {
-    const c = counts[n.opType];
-    if (!c || !isDefaultDomain(n)) continue;
-    c[1]++;
-    if (quantized.has(n)) c[0]++;
-  }
-  return counts;
-}
-
 // src/quantize/weighted.ts
 function describeWeighted(node3, editor, types) {
   const isFloatInitializer = (name) => {
@@ -63678,23 +63681,19 @@ function floatAfterDequantize(proto) {
 }
 
 // src/quantize/placement/timing.ts
+function tensorOutputs(proto) {
+  const nonTensor = nonTensorValues(proto.graph);
+  return proto.graph.output.map((o) => o.name).filter((name) => !nonTensor.has(name));
+}
 async function pairedTimeRatio(candidate, reference, source, batch, budget) {
   const ort = await loadOrt();
   const feeds = Object.fromEntries(Object.entries(batch.feeds).map(([k, v]) => [k, hostToOrt(ort, v)]));
   const options2 = { ...budget.threads ? { threads: budget.threads } : {}, stopSpinningAfterRun: true };
   const a = await openEditedSession(candidate, source, options2);
   const b = await openEditedSession(reference, source, options2);
-  const fetches = (proto) => {
-    const nonTensor = nonTensorValues(proto.graph);
-    return proto.graph.output.map((o) => o.name).filter((name) => !nonTensor.has(name));
-  };
-  const fetched = /* @__PURE__ */ new Map([
-    [a.session, fetches(candidate)],
-    [b.session, fetches(reference)]
-  ]);
+  const [aOutputs, bOutputs] = [tensorOutputs(candidate), tensorOutputs(reference)];
   try {
-    const time3 = async (session) => {
-      const outputs = fetched.get(session);
+    const time3 = async (session, outputs) => {
       await session.run(feeds, outputs);
       const ms2 = [];
       for (let i = 0; i < budget.iterations; i++) {
@@ -63708,11 +63707,11 @@ async function pairedTimeRatio(candidate, reference, source, batch, budget) {
     const pb = [];
     for (let r = 0; r < budget.rounds; r++) {
       if (r % 2 === 0) {
-        pa.push(await time3(a.session));
-        pb.push(await time3(b.session));
+        pa.push(await time3(a.session, aOutputs));
+        pb.push(await time3(b.session, bOutputs));
       } else {
-        pb.push(await time3(b.session));
-        pa.push(await time3(a.session));
+        pb.push(await time3(b.session, bOutputs));
+        pa.push(await time3(a.session, aOutputs));
       }
     }
     const kept = quietRounds(pa, pb);
@@ -65890,7 +65889,7 @@ var OnnxRuntimeRunner = class {
   }
   async run(feeds, outputs) {
     const session = this.loaded("run");
-    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? tensorOutputs(session)));
+    const results = await this.track(() => session.run(this.toOrtFeeds(feeds), outputs ?? tensorOutputs2(session)));
     return Object.fromEntries(Object.entries(results).map(([name, value2]) => [name, fromOrtTensor(value2)]));
   }
   /**
@@ -65900,7 +65899,7 @@ var OnnxRuntimeRunner = class {
   bind(feeds) {
     const session = this.loaded("bind");
     const ortFeeds = this.toOrtFeeds(feeds);
-    const fetches = tensorOutputs(session);
+    const fetches = tensorOutputs2(session);
     return async () => {
       this.inFlight++;
       try {
@@ -65942,7 +65941,7 @@ var OnnxRuntimeRunner = class {
     return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toOrtTensor(ort, t.dataType, t.dims, bytesOf(t.data))]));
   }
 };
-function tensorOutputs(session) {
+function tensorOutputs2(session) {
   const tensors = session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
   return tensors.length > 0 ? tensors : [...session.outputNames];
 }

@@ -30,6 +30,7 @@ import { DataType } from '../model/dtypes.js';
 import { makeTensor } from '../model/tensor.js';
 import { intAttribute, intsAttribute } from './attributes.js';
 import type { GraphEditor } from './graph.js';
+import { isDefaultDomain } from './plan.js';
 
 export interface KernelRewrites {
   /** Single-input-channel convolutions now depthwise over a tiled input. */
@@ -49,7 +50,7 @@ const MAX_TILED_CHANNELS = 16;
 const LEAVES_SPATIAL = new Set(['Flatten', 'Reshape', 'Squeeze', 'Gemm', 'MatMul']);
 
 /** The DequantizeLinear that writes `tensor` (its integers, scale and zero point are its inputs); undefined for anything else. */
-function dequantized(editor: GraphEditor, tensor: string): NodeProto | undefined {
+export function dequantized(editor: GraphEditor, tensor: string): NodeProto | undefined {
   const dq = editor.producer(tensor);
   return dq?.opType === 'DequantizeLinear' && dq.input.length >= 2 ? dq : undefined;
 }
@@ -124,7 +125,7 @@ function poolAsConv(editor: GraphEditor, pool: NodeProto, dims: ReadonlyMap<stri
 export function fitOrtKernels(editor: GraphEditor, dims: ReadonlyMap<string, readonly number[]>, fixedSpatial: boolean): KernelRewrites {
   const rewrites: KernelRewrites = { tiled: [], pools: [] };
   for (const n of [...editor.graph.node]) {
-    if (n.domain && n.domain !== 'ai.onnx') continue;
+    if (!isDefaultDomain(n)) continue;
     if (n.opType === 'Conv' && tileSingleChannelConv(editor, n)) rewrites.tiled.push(n.name);
     if (n.opType === 'GlobalAveragePool' && fixedSpatial) {
       const pooled = poolAsConv(editor, n, dims);

@@ -29,6 +29,8 @@ import { node as makeNode } from '../model/build.js';
 import { DataType } from '../model/dtypes.js';
 import { makeTensor } from '../model/tensor.js';
 import type { GraphEditor } from './graph.js';
+import { dequantized } from './ort-kernels.js';
+import { isDefaultDomain } from './plan.js';
 import { placementRule } from './placement/registry.js';
 import type { QdqWriter } from './qdq.js';
 
@@ -50,8 +52,8 @@ const SHAPE_READERS = new Set(['Shape', 'Size']);
 
 /** A DequantizeLinear of an activation (its integers come from a node, not an initializer). */
 function activationDequantizer(editor: GraphEditor, tensor: string): NodeProto | undefined {
-  const dq = editor.producer(tensor);
-  return dq?.opType === 'DequantizeLinear' && dq.input[0] && !editor.initializer(dq.input[0]) ? dq : undefined;
+  const dq = dequantized(editor, tensor);
+  return dq && !editor.initializer(dq.input[0]!) ? dq : undefined;
 }
 
 function readIntegers(editor: GraphEditor, reader: NodeProto): boolean {
@@ -78,7 +80,7 @@ function foldScale(editor: GraphEditor, writer: QdqWriter, scaling: NodeProto): 
   if (c === undefined || !(c > 0) || !Number.isFinite(c)) return false;
   const factor = scaling.opType === 'Div' ? 1 / c : c;
   const matmul = editor.producer(product);
-  if (matmul?.opType !== 'MatMul' || (matmul.domain && matmul.domain !== 'ai.onnx') || editor.consumers(product).length !== 1) return false;
+  if (matmul?.opType !== 'MatMul' || !isDefaultDomain(matmul) || editor.consumers(product).length !== 1) return false;
   // Both inputs in int8, or ONNX Runtime would not fuse the MatMul and nothing is saved.
   const [left, right] = [activationDequantizer(editor, matmul.input[0] ?? ''), editor.producer(matmul.input[1] ?? '')];
   if (!left || right?.opType !== 'DequantizeLinear' || left.attribute.some((a) => a.name === 'axis')) return false;
@@ -118,7 +120,11 @@ function runOnIntegers(editor: GraphEditor, writer: QdqWriter, node: NodeProto):
   const readers = editor.consumers(output);
   const q = readers.length === 1 ? readers[0]! : undefined;
   if (!dq || q?.opType !== 'QuantizeLinear' || q.input[0] !== output || editor.isGraphOutput(output) || dq.attribute.length || q.attribute.length) return false;
-  const same = (a: string | undefined, b: string | undefined) => a === b || (scalarBytes(editor, writer, a) !== undefined && scalarBytes(editor, writer, a) === scalarBytes(editor, writer, b));
+  const same = (a: string | undefined, b: string | undefined) => {
+    if (a === b) return true;
+    const bytes = scalarBytes(editor, writer, a);
+    return bytes !== undefined && bytes === scalarBytes(editor, writer, b);
+  };
   if (!same(dq.input[1], q.input[1]) || !same(dq.input[2], q.input[2])) return false;
   node.input[0] = dq.input[0]!;
   node.output[0] = q.output[0]!;
@@ -132,9 +138,8 @@ function runOnIntegers(editor: GraphEditor, writer: QdqWriter, node: NodeProto):
  */
 export function trimOrtGraph(editor: GraphEditor, writer: QdqWriter): OrtTrims {
   const trims: OrtTrims = { shapeReaders: [], foldedScales: [], onIntegers: [] };
-  const defaultDomain = (n: NodeProto) => !n.domain || n.domain === 'ai.onnx';
   for (const n of [...editor.graph.node]) {
-    if (!defaultDomain(n)) continue;
+    if (!isDefaultDomain(n)) continue;
     if (SHAPE_READERS.has(n.opType) && readIntegers(editor, n)) trims.shapeReaders.push(n.name);
     else if ((n.opType === 'Mul' || n.opType === 'Div') && foldScale(editor, writer, n)) trims.foldedScales.push(n.name);
   }
@@ -143,7 +148,7 @@ export function trimOrtGraph(editor: GraphEditor, writer: QdqWriter): OrtTrims {
   for (let changed = true; changed; ) {
     changed = false;
     for (const n of [...editor.graph.node]) {
-      if (defaultDomain(n) && runOnIntegers(editor, writer, n)) {
+      if (isDefaultDomain(n) && runOnIntegers(editor, writer, n)) {
         trims.onIntegers.push(n.name);
         changed = true;
       }

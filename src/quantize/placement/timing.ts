@@ -21,6 +21,12 @@ export interface TimingBudget {
   threads?: number;
 }
 
+/** The graph outputs a session can return: onnxruntime-node cannot return a sequence or a map (a ZipMap's output). */
+function tensorOutputs(proto: ModelProto): string[] {
+  const nonTensor = nonTensorValues(proto.graph!);
+  return proto.graph!.output.map((o) => o.name).filter((name) => !nonTensor.has(name));
+}
+
 /** The ratio time(candidate) / time(reference), paired over interleaved rounds. */
 export async function pairedTimeRatio(candidate: ModelProto, reference: ModelProto, source: OnnxModel, batch: Batch, budget: TimingBudget): Promise<PairedRatio> {
   const ort = await loadOrt();
@@ -30,18 +36,9 @@ export async function pairedTimeRatio(candidate: ModelProto, reference: ModelPro
   const options = { ...(budget.threads ? { threads: budget.threads } : {}), stopSpinningAfterRun: true };
   const a = await openEditedSession(candidate, source, options);
   const b = await openEditedSession(reference, source, options);
-  // Tensor outputs only: onnxruntime-node cannot return a sequence or a map (a ZipMap's output).
-  const fetches = (proto: ModelProto) => {
-    const nonTensor = nonTensorValues(proto.graph!);
-    return proto.graph!.output.map((o) => o.name).filter((name) => !nonTensor.has(name));
-  };
-  const fetched = new Map<InferenceSession, string[]>([
-    [a.session, fetches(candidate)],
-    [b.session, fetches(reference)],
-  ]);
+  const [aOutputs, bOutputs] = [tensorOutputs(candidate), tensorOutputs(reference)];
   try {
-    const time = async (session: InferenceSession) => {
-      const outputs = fetched.get(session)!;
+    const time = async (session: InferenceSession, outputs: string[]) => {
       await session.run(feeds, outputs);
       const ms: number[] = [];
       for (let i = 0; i < budget.iterations; i++) {
@@ -55,11 +52,11 @@ export async function pairedTimeRatio(candidate: ModelProto, reference: ModelPro
     const pb: number[] = [];
     for (let r = 0; r < budget.rounds; r++) {
       if (r % 2 === 0) {
-        pa.push(await time(a.session));
-        pb.push(await time(b.session));
+        pa.push(await time(a.session, aOutputs));
+        pb.push(await time(b.session, bOutputs));
       } else {
-        pb.push(await time(b.session));
-        pa.push(await time(a.session));
+        pb.push(await time(b.session, bOutputs));
+        pa.push(await time(a.session, aOutputs));
       }
     }
     const kept = quietRounds(pa, pb);
